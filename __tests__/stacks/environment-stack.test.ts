@@ -1,0 +1,127 @@
+import { environmentConfig, synthEnvironment } from "../helpers/environments";
+
+describe("EnvironmentStack", () => {
+  it("configures one provider per enabled cloud plus Cloudflare, without credentials", () => {
+    const { json } = synthEnvironment(
+      environmentConfig({
+        clouds: ["aws", "gcp"],
+        azure: undefined,
+        weights: { "aws.function": 50, "gcp.container": 50 },
+      }),
+    );
+    expect(Object.keys(json.provider ?? {}).sort()).toEqual(["aws", "cloudflare", "google"]);
+    expect(json.provider?.aws[0]).toEqual(
+      expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["123456789012"] }),
+    );
+    expect(json.provider?.google[0]).toEqual(
+      expect.objectContaining({ project: "blueprint-test-01", region: "europe-west1" }),
+    );
+    expect(json.provider?.cloudflare[0]).toEqual({});
+    const providerText = JSON.stringify(json.provider);
+    expect(providerText).not.toMatch(/secret|password|token|access_key|credentials/i);
+  });
+
+  it("pins the provider versions of the prebuilt bindings", () => {
+    const { json } = synthEnvironment(environmentConfig());
+    expect(json.terraform.required_providers).toEqual({
+      aws: { source: "aws", version: "6.25.0" },
+      azurerm: { source: "azurerm", version: "4.55.0" },
+      cloudflare: { source: "cloudflare/cloudflare", version: "5.14.0" },
+      google: { source: "google", version: "6.50.0" },
+    });
+  });
+
+  it("sets the azurerm subscription and Entra ID storage access", () => {
+    const { json } = synthEnvironment(environmentConfig());
+    expect(json.provider?.azurerm[0]).toEqual({
+      features: [{}],
+      subscription_id: "00000000-0000-0000-0000-00000000000a",
+      storage_use_azuread: true,
+    });
+  });
+
+  it("applies standard tags through AWS default_tags and GCP default_labels", () => {
+    const { json } = synthEnvironment(environmentConfig());
+    expect(json.provider?.aws[0].default_tags).toEqual([
+      {
+        tags: {
+          environment: "test",
+          service: "hello",
+          "managed-by": "cdktf",
+          repository: "gitlab.com/example/multicloud-blueprint",
+        },
+      },
+    ]);
+    const labels = json.provider?.google[0].default_labels as Record<string, string>;
+    expect(labels.environment).toBe("test");
+    expect(labels.repository).toBe("gitlab_com-example-multicloud-blueprint");
+    for (const value of Object.values(labels)) expect(value).toMatch(/^[a-z0-9_-]{0,63}$/);
+  });
+
+  describe("state backend", () => {
+    it("local: a repo-relative path, never this machine's absolute path", () => {
+      const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "local" } }));
+      expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.test.tfstate" } });
+      expect(synthesized).not.toContain(process.cwd());
+    });
+
+    it("http: GitLab-managed state with nothing in the JSON", () => {
+      const { json } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
+      expect(json.terraform.backend).toEqual({ http: {} });
+    });
+
+    it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {
+      const s3 = { type: "s3", bucket: "acme-state", key: "blueprint/test.tfstate", region: "eu-west-1" };
+      expect(synthEnvironment(environmentConfig({ backend: s3 })).json.terraform.backend).toEqual({
+        s3: {
+          bucket: "acme-state",
+          key: "blueprint/test.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+      const withTable = synthEnvironment(environmentConfig({ backend: { ...s3, dynamodbTable: "locks" } }));
+      expect(withTable.json.terraform.backend?.s3).toEqual(expect.objectContaining({ dynamodb_table: "locks" }));
+      expect(withTable.json.terraform.backend?.s3).not.toHaveProperty("use_lockfile");
+    });
+
+    it("azurerm and gcs are selectable", () => {
+      const azurerm = {
+        type: "azurerm",
+        resourceGroupName: "tfstate",
+        storageAccountName: "acmetfstate",
+        containerName: "state",
+        key: "test.tfstate",
+      };
+      expect(synthEnvironment(environmentConfig({ backend: azurerm })).json.terraform.backend).toEqual({
+        azurerm: {
+          resource_group_name: "tfstate",
+          storage_account_name: "acmetfstate",
+          container_name: "state",
+          key: "test.tfstate",
+          use_azuread_auth: true,
+        },
+      });
+      const gcs = { type: "gcs", bucket: "acme-state", prefix: "blueprint/test" };
+      expect(synthEnvironment(environmentConfig({ backend: gcs })).json.terraform.backend).toEqual({
+        gcs: { bucket: "acme-state", prefix: "blueprint/test" },
+      });
+    });
+  });
+
+  it("builds the service spec from the environment, with the image override winning", () => {
+    const config = environmentConfig({ containerImage: "registry.example.com/hello:2" });
+    expect(synthEnvironment(config).stack.spec).toEqual(
+      expect.objectContaining({
+        environment: "test",
+        memoryMb: 512,
+        maxInstances: 4,
+        image: "registry.example.com/hello:2",
+      }),
+    );
+    expect(synthEnvironment(config, "registry.example.com/hello@sha256:abc").stack.spec.image).toBe(
+      "registry.example.com/hello@sha256:abc",
+    );
+  });
+});

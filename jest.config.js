@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.(t|j)sx?$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  reporters: ["default", ["jest-junit", { outputDirectory: "reports", outputName: "junit.xml" }]],
+  coverageReporters: ["text-summary", "cobertura"],
+  coverageDirectory: "reports/coverage",
+  collectCoverageFrom: ["lib/**/*.ts", "app/**/*.ts", "ci/**/*.ts", "main.ts"],
+};

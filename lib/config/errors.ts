@@ -1,0 +1,60 @@
+/**
+ * Turns schema issues into the one readable report synth prints:
+ * `<environment>.<field.path>: <what is wrong, what is allowed>`, one per line.
+ */
+import type { z } from "zod";
+
+/** A problem the user can fix in `environments/`; main.ts prints it without a stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid environment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+
+function describe(issue: Issue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.message.includes("received undefined")
+        ? `is required (expected ${issue.expected})`
+        : `must be a ${issue.expected}`;
+    case "invalid_value":
+      return `is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      return "does not match any allowed shape";
+    case "too_small":
+    case "too_big":
+    case "invalid_format":
+    case "custom":
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/** One line per problem, each prefixed by `label` and the dotted path. */
+export function formatIssues(
+  label: string,
+  issues: readonly Issue[],
+  allowedKeys: (path: PropertyKey[]) => string[] | undefined,
+): string[] {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    const base = [label, ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") {
+      const allowed = allowedKeys(issue.path);
+      for (const key of issue.keys) {
+        lines.push(
+          `${[...base, key].join(".")}: is not a known field${allowed ? `; allowed: ${allowed.join(", ")}` : ""}`,
+        );
+      }
+      continue;
+    }
+    lines.push(`${base.join(".")}: ${describe(issue)}`);
+  }
+  return lines;
+}

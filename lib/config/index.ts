@@ -1,0 +1,3 @@
+export { ConfigError } from "./errors";
+export { loadEnvironments } from "./load";
+export * from "./schema";

@@ -1,0 +1,174 @@
+/**
+ * The runtime schema every `environments/<name>.ts` is checked against.
+ *
+ * Objects are strict: an unknown key (a typo) is an error, never silently
+ * ignored. Cross-field rules (min <= max, weights summing to 100, a settings
+ * block for every enabled cloud) live in `superRefine` so every problem is
+ * reported at once.
+ */
+import { z } from "zod";
+
+export const CLOUDS = ["aws", "azure", "gcp"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+export const TARGET_KINDS = ["function", "container"] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/** Origin ids the edge routes to: `<cloud>.<target>`, six in all. */
+export const ORIGINS = [
+  "aws.function",
+  "aws.container",
+  "azure.function",
+  "azure.container",
+  "gcp.function",
+  "gcp.container",
+] as const satisfies readonly `${Cloud}.${TargetKind}`[];
+export type OriginId = (typeof ORIGINS)[number];
+
+const ENV_NAME = /^[a-z][a-z0-9-]{1,19}$/;
+// RFC 1035 labels, at least two of them, lowercase; no trailing dot.
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CF_ID = /^[0-9a-f]{32}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const AWS_REGIONS =
+  /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
+
+const awsSettings = z.strictObject({
+  region: z.string().regex(AWS_REGIONS, "must be an AWS region such as eu-west-1"),
+  accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  /** NAT gateways for the container VPC: 0 (tasks get public IPs), 1 (shared), or one per AZ (HA). */
+  natGateways: z.enum(["none", "single", "per-az"]).default("single"),
+  /** An existing ACM certificate for the ALB; when absent the stack requests one, validated through Cloudflare DNS. */
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN")
+    .optional(),
+  vpcCidr: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(16|17|18|19|20)$/, "must be an IPv4 CIDR from /16 to /20")
+    .default("10.40.0.0/16"),
+});
+
+const azureSettings = z.strictObject({
+  location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope"),
+  subscriptionId: z.string().regex(UUID, "must be a subscription id (lowercase UUID)"),
+});
+
+const gcpSettings = z.strictObject({
+  project: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id: 6-30 lowercase letters, digits, hyphens"),
+  region: z.string().regex(/^[a-z]+-[a-z]+[0-9]$/, "must be a GCP region such as europe-west1"),
+  /** Grant `roles/run.invoker` to `allUsers` so the edge can reach the targets without a Google identity. */
+  publicInvoker: z.boolean().default(true),
+});
+
+const cloudflareSettings = z.strictObject({
+  accountId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare account id"),
+  zoneId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare zone id"),
+  domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as example.com"),
+  /** The zone is shared with other teams: do not manage its TLS/HTTPS settings. */
+  zoneShared: z.boolean().default(false),
+});
+
+const serviceSizes = z.strictObject({
+  memoryMb: z.number().int().min(128, "must be at least 128").max(4096, "must be at most 4096"),
+  timeoutSeconds: z.number().int().min(1, "must be at least 1").max(300, "must be at most 300"),
+  minInstances: z.number().int().min(0, "must be 0 or more").max(100, "must be at most 100"),
+  maxInstances: z.number().int().min(1, "must be at least 1").max(1000, "must be at most 1000"),
+  logRetentionDays: z.number().int().min(1).max(3653).default(30),
+});
+
+const weights = z.partialRecord(
+  z.enum(ORIGINS),
+  z.number().int().min(0, "must be 0 or more").max(100, "must be at most 100"),
+);
+
+const backend = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("local") }),
+  /** GitLab-managed state: every TF_HTTP_* value comes from the environment at init. */
+  z.strictObject({ type: z.literal("http") }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(3),
+    key: z.string().min(1),
+    region: z.string().regex(AWS_REGIONS, "must be an AWS region such as eu-west-1"),
+    dynamodbTable: z.string().min(3).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("azurerm"),
+    resourceGroupName: z.string().min(1),
+    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, "must be 3-24 lowercase letters and digits"),
+    containerName: z.string().min(3),
+    key: z.string().min(1),
+  }),
+  z.strictObject({ type: z.literal("gcs"), bucket: z.string().min(3), prefix: z.string().min(1) }),
+]);
+
+export const environmentSchema = z
+  .strictObject({
+    /** Stack id and file name: `cdktf deploy <name>`. */
+    name: z.string().regex(ENV_NAME, "must be 2-20 lowercase letters, digits or hyphens, starting with a letter"),
+    /** Clouds that get a function and a container target. */
+    clouds: z.array(z.enum(CLOUDS)).min(1, "must enable at least one cloud"),
+    aws: awsSettings.optional(),
+    azure: azureSettings.optional(),
+    gcp: gcpSettings.optional(),
+    cloudflare: cloudflareSettings,
+    service: serviceSizes,
+    /** Share of edge traffic per origin, in percent; enabled origins must sum to 100. */
+    weights,
+    /** Percent of a target's traffic sent to the canary revision/version (0 = no canary). */
+    canaryPercent: z.number().int().min(0).max(50, "must be at most 50").default(0),
+    /** Container image reference (registry/repo:tag or @digest); CI may override with CONTAINER_IMAGE. */
+    containerImage: z.string().min(1).optional(),
+    backend,
+    deploy: z.strictObject({
+      gate: z.enum(["auto", "manual"]),
+      /** Deployment tier shown by GitLab environments. */
+      tier: z.enum(["development", "testing", "staging", "production", "other"]),
+    }),
+    /** Production protections: prevent_destroy on stateful resources, deletion protection where it exists. */
+    protect: z.boolean().default(false),
+  })
+  .superRefine((env, ctx) => {
+    const seen = new Set<string>();
+    env.clouds.forEach((cloud, i) => {
+      if (seen.has(cloud)) ctx.addIssue({ code: "custom", path: ["clouds", i], message: `"${cloud}" is listed twice` });
+      seen.add(cloud);
+      if (env[cloud] === undefined) {
+        ctx.addIssue({ code: "custom", path: [cloud], message: `is required because "${cloud}" is in clouds` });
+      }
+    });
+    if (env.service.minInstances > env.service.maxInstances) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["service", "minInstances"],
+        message: `is ${env.service.minInstances}, greater than maxInstances (${env.service.maxInstances})`,
+      });
+    }
+    const enabled = ORIGINS.filter((origin) => env.clouds.includes(origin.split(".")[0] as Cloud));
+    for (const origin of Object.keys(env.weights) as OriginId[]) {
+      if (!enabled.includes(origin)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["weights", origin],
+          message: `routes to a cloud that is not enabled; allowed origins: ${enabled.join(", ")}`,
+        });
+      }
+    }
+    const total = enabled.reduce((sum, origin) => sum + (env.weights[origin] ?? 0), 0);
+    if (total !== 100) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["weights"],
+        message: `sum to ${total}; the weights of enabled origins (${enabled.join(", ")}) must sum to 100`,
+      });
+    }
+  });
+
+/** What an `environments/<name>.ts` file holds (defaults optional). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment with every default filled in. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;

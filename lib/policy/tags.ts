@@ -1,0 +1,65 @@
+/**
+ * Standard tags/labels (environment, service, managed-by, repository) on every
+ * cloud. AWS and GCP apply them through their providers (`default_tags`,
+ * `default_labels`); Azure and Cloudflare have no such setting, so
+ * `StandardTagsAspect` writes them onto each resource that accepts them.
+ */
+import { type IAspect, TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
+
+/** Repository that owns these resources; forks change it. */
+export const REPOSITORY = "gitlab.com/example/multicloud-blueprint";
+
+export type StandardTags = Readonly<Record<"environment" | "service" | "managed-by" | "repository", string>>;
+
+export function standardTags(environment: string, service: string): StandardTags {
+  return { environment, service, "managed-by": "cdktf", repository: REPOSITORY };
+}
+
+/**
+ * GCP label values allow only lowercase letters, digits, `_` and `-` (63 max),
+ * so the repository path is rewritten (`gitlab.com/a/b` -> `gitlab_com-a-b`).
+ */
+export function gcpLabels(tags: StandardTags): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tags).map(([key, value]) => [
+      key,
+      value
+        .toLowerCase()
+        .replace(/\./g, "_")
+        .replace(/[^a-z0-9_-]/g, "-")
+        .slice(0, 63),
+    ]),
+  );
+}
+
+/** One line for Cloudflare `comment` fields (free plans allow 100 characters, no tags). */
+export function cloudflareComment(tags: StandardTags): string {
+  return `managed by ${tags["managed-by"]}: ${tags.service}/${tags.environment}`.slice(0, 100);
+}
+
+interface Taggable {
+  tagsInput?: Record<string, string>;
+  tags: Record<string, string>;
+}
+interface Commentable {
+  commentInput?: string;
+  comment: string;
+}
+
+/** Adds the standard tags to azurerm resources and a comment to Cloudflare DNS records; explicit values win. */
+export class StandardTagsAspect implements IAspect {
+  constructor(private readonly tags: StandardTags) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const type = node.terraformResourceType;
+    if (type.startsWith("azurerm_") && "tagsInput" in node) {
+      const taggable = node as unknown as Taggable;
+      taggable.tags = { ...this.tags, ...(taggable.tagsInput ?? {}) };
+    } else if (type === "cloudflare_dns_record") {
+      const record = node as unknown as Commentable;
+      if (record.commentInput === undefined) record.comment = cloudflareComment(this.tags);
+    }
+  }
+}

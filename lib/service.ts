@@ -1,0 +1,78 @@
+/**
+ * ServiceSpec: the one cloud-neutral description of the workload. Every cloud
+ * folder maps each field onto its own products; the parity test checks that
+ * every field lands. A fork changes its service here and its sizes in
+ * `environments/`.
+ */
+import type { EnvironmentConfig } from "./config/schema";
+
+export interface ServiceSpec {
+  /** Short name used in every resource name: lowercase letters, digits, hyphens. */
+  readonly name: string;
+  /** Version reported by the workload (`GET /`). */
+  readonly version: string;
+  /** Environment name the spec was built for (dev, staging, prod...). */
+  readonly environment: string;
+  /** Memory per instance, in MB. */
+  readonly memoryMb: number;
+  /** Request timeout, in seconds. */
+  readonly timeoutSeconds: number;
+  /** Instances kept warm (0 = scale to zero). */
+  readonly minInstances: number;
+  /** Upper bound on instances. */
+  readonly maxInstances: number;
+  /** Plain environment variables for the workload (never secrets). */
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  /** Names of secrets the workload reads; values live in each cloud's secret store, never here. */
+  readonly secretNames: readonly string[];
+  /** Path that answers 200 when the workload is healthy. */
+  readonly healthPath: string;
+  /** Port the container listens on (`PORT`). */
+  readonly containerPort: number;
+  /** Container image reference (`registry/repository:tag` or `@sha256:...`). */
+  readonly image: string;
+  /** Days logs are kept. */
+  readonly logRetentionDays: number;
+  /** Percent of traffic each target sends to its canary version/revision (0 = none). */
+  readonly canaryPercent: number;
+}
+
+/** The service itself: what does not change between environments. */
+export const SERVICE = {
+  name: "hello",
+  version: "1.0.0",
+  healthPath: "/healthz",
+  containerPort: 8080,
+  environmentVariables: { LOG_LEVEL: "info" },
+  secretNames: [] as string[],
+  /** Synthesizes on a fresh clone; CI sets CONTAINER_IMAGE to the image it pushed. */
+  defaultImage: "ghcr.io/example/hello:1.0.0",
+} as const;
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+
+/**
+ * Builds the spec for one environment.
+ * @param imageOverride - `CONTAINER_IMAGE` from CI; wins over config and default.
+ */
+export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): ServiceSpec {
+  if (!SERVICE_NAME.test(SERVICE.name)) {
+    throw new Error(`SERVICE.name "${SERVICE.name}" must be 3-16 lowercase letters, digits or hyphens`);
+  }
+  return {
+    name: SERVICE.name,
+    version: SERVICE.version,
+    environment: env.name,
+    memoryMb: env.service.memoryMb,
+    timeoutSeconds: env.service.timeoutSeconds,
+    minInstances: env.service.minInstances,
+    maxInstances: env.service.maxInstances,
+    environmentVariables: { ...SERVICE.environmentVariables },
+    secretNames: [...SERVICE.secretNames],
+    healthPath: SERVICE.healthPath,
+    containerPort: SERVICE.containerPort,
+    image: imageOverride ?? env.containerImage ?? SERVICE.defaultImage,
+    logRetentionDays: env.service.logRetentionDays,
+    canaryPercent: env.canaryPercent,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The Terraform state backend of one environment stack.
+ *
+ * - `local`: a state file at the repository root, written as a path relative
+ *   to the stack's working directory (`cdktf.out/stacks/<env>`); cdktf's own
+ *   default would bake this machine's absolute path into the JSON.
+ * - `http`: GitLab-managed state. The JSON holds only `"http": {}`; every
+ *   `TF_HTTP_*` value (address, lock address, username, password) comes from
+ *   the environment at `terraform init`, so no URL or token is synthesized.
+ * - `s3`, `azurerm`, `gcs`: the usual remote backends, for forks that keep
+ *   state in their own cloud.
+ */
+import {
+  AzurermBackend,
+  DataTerraformRemoteStateHttp,
+  GcsBackend,
+  LocalBackend,
+  S3Backend,
+  TerraformBackend,
+  type TerraformRemoteState,
+  type TerraformStack,
+} from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+
+/** `backend "http" {}` with nothing in it: configuration comes from TF_HTTP_* at init. */
+export class EnvironmentHttpBackend extends TerraformBackend {
+  constructor(scope: Construct) {
+    super(scope, "backend", "http");
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return {};
+  }
+
+  getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string): TerraformRemoteState {
+    throw new Error(
+      `${scope.node.path}/${name}: remote state of GitLab-managed http state needs its address; create a DataTerraformRemoteStateHttp with it instead (${DataTerraformRemoteStateHttp.name})`,
+    );
+  }
+}
+
+/** Path of the local state file as seen from `cdktf.out/stacks/<env>`, where terraform runs. */
+export function localStatePath(environment: string): string {
+  return `../../../terraform.${environment}.tfstate`;
+}
+
+export function addBackend(stack: TerraformStack, env: EnvironmentConfig): TerraformBackend {
+  const backend = env.backend;
+  switch (backend.type) {
+    case "local":
+      return new LocalBackend(stack, { path: localStatePath(env.name) });
+    case "http":
+      return new EnvironmentHttpBackend(stack);
+    case "s3": {
+      const s3 = new S3Backend(stack, {
+        bucket: backend.bucket,
+        key: backend.key,
+        region: backend.region,
+        encrypt: true,
+        dynamodbTable: backend.dynamodbTable,
+      });
+      // S3-native locking (Terraform 1.10+, OpenTofu 1.10+); cdktf 0.21's types predate it.
+      if (backend.dynamodbTable === undefined) s3.addOverride("use_lockfile", true);
+      return s3;
+    }
+    case "azurerm":
+      return new AzurermBackend(stack, {
+        resourceGroupName: backend.resourceGroupName,
+        storageAccountName: backend.storageAccountName,
+        containerName: backend.containerName,
+        key: backend.key,
+        useAzureadAuth: true,
+      });
+    case "gcs":
+      return new GcsBackend(stack, { bucket: backend.bucket, prefix: backend.prefix });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * EnvironmentStack: everything one environment deploys. The only module that
+ * knows every cloud; each cloud folder stays independent of the others.
+ */
+import { Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { StandardTagsAspect, standardTags } from "../policy/tags";
+import { type ServiceSpec, serviceSpecFor } from "../service";
+import { addBackend } from "./backend";
+import { addProviders, type Providers } from "./providers";
+
+export interface EnvironmentStackProps {
+  /** The validated environment (see `loadEnvironments`). */
+  readonly config: EnvironmentConfig;
+  /**
+   * Container image to deploy, usually `CONTAINER_IMAGE` from CI.
+   * @default - `containerImage` from the config, else the service's default image
+   */
+  readonly image?: string;
+}
+
+export class EnvironmentStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly spec: ServiceSpec;
+  readonly providers: Providers;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    // Stack id = environment name, so `cdktf deploy <name>` works.
+    super(scope, props.config.name);
+    this.config = props.config;
+    this.spec = serviceSpecFor(props.config, props.image);
+    const tags = standardTags(this.config.name, this.spec.name);
+
+    addBackend(this, this.config);
+    this.providers = addProviders(this, this.config, tags);
+    Aspects.of(this).add(new StandardTagsAspect(tags));
+  }
+}

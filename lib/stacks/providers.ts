@@ -1,0 +1,53 @@
+/**
+ * One provider per enabled cloud plus Cloudflare, configured from the
+ * environment and never with credentials: each provider reads its own
+ * environment variables (AWS_*, ARM_*, GOOGLE_*, CLOUDFLARE_API_TOKEN) or the
+ * CI's OIDC token at plan/apply time.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { gcpLabels, type StandardTags } from "../policy/tags";
+
+export interface Providers {
+  readonly aws?: AwsProvider;
+  readonly azure?: AzurermProvider;
+  readonly gcp?: GoogleProvider;
+  readonly cloudflare: CloudflareProvider;
+}
+
+export function addProviders(scope: Construct, env: EnvironmentConfig, tags: StandardTags): Providers {
+  const on = (cloud: "aws" | "azure" | "gcp") => env.clouds.includes(cloud);
+  return {
+    aws:
+      on("aws") && env.aws
+        ? new AwsProvider(scope, "aws", {
+            region: env.aws.region,
+            // Refuse to touch any other account, whatever credentials are loaded.
+            allowedAccountIds: [env.aws.accountId],
+            defaultTags: [{ tags: { ...tags } }],
+          })
+        : undefined,
+    azure:
+      on("azure") && env.azure
+        ? new AzurermProvider(scope, "azurerm", {
+            features: [{}],
+            subscriptionId: env.azure.subscriptionId,
+            // Storage data-plane calls use Entra ID, not shared keys.
+            storageUseAzuread: true,
+          })
+        : undefined,
+    gcp:
+      on("gcp") && env.gcp
+        ? new GoogleProvider(scope, "google", {
+            project: env.gcp.project,
+            region: env.gcp.region,
+            defaultLabels: gcpLabels(tags),
+          })
+        : undefined,
+    cloudflare: new CloudflareProvider(scope, "cloudflare", {}),
+  };
+}
