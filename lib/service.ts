@@ -4,7 +4,7 @@
  * every field lands. A fork changes its service here and its sizes in
  * `environments/`.
  */
-import type { EnvironmentConfig } from "./config/schema";
+import type { EnvironmentConfig, OriginId } from "./config/schema";
 
 export interface ServiceSpec {
   /** Short name used in every resource name: lowercase letters, digits, hyphens. */
@@ -75,4 +75,27 @@ export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): 
     logRetentionDays: env.service.logRetentionDays,
     canaryPercent: env.canaryPercent,
   };
+}
+
+/**
+ * Shared secret between the edge Worker and every origin: the Worker adds it
+ * as a header, the workload rejects requests without it when the variable is
+ * set. Terraform generates the value; it never appears in config or cdktf.out.
+ */
+export const ORIGIN_SECRET = { envVar: "ORIGIN_SECRET", header: "x-origin-secret" } as const;
+
+/** A zipped function bundle of the workload for one cloud, built deterministically. */
+export interface FunctionBundle {
+  /** Absolute path of the zip file. */
+  readonly path: string;
+  /** Hex SHA-256 of the zip bytes; changes exactly when the code changes. */
+  readonly sha256: string;
+}
+
+/** What every FunctionTarget and ContainerTarget exposes to the stack and the edge. */
+export interface Origin {
+  /** `<cloud>.<kind>`, the key of the environment's `weights`. */
+  readonly id: OriginId;
+  /** HTTPS base URL of the target (a Terraform token until apply). */
+  readonly endpoint: string;
 }

@@ -6,7 +6,7 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
-import { type ServiceSpec, serviceSpecFor } from "../service";
+import { type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
 import { addProviders, type Providers } from "./providers";
 
@@ -24,6 +24,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly spec: ServiceSpec;
   readonly providers: Providers;
+  /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
+  readonly origins: Origin[] = [];
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     // Stack id = environment name, so `cdktf deploy <name>` works.
