@@ -4,9 +4,10 @@
  */
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import { functionBundles } from "../../app/build/bundles";
+import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
-import { type Origin, type ServiceSpec, serviceSpecFor } from "../service";
+import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
 import { addProviders, type Providers } from "./providers";
 
@@ -18,12 +19,18 @@ export interface EnvironmentStackProps {
    * @default - `containerImage` from the config, else the service's default image
    */
   readonly image?: string;
+  /**
+   * The workload's function zip per cloud.
+   * @default - built from app/ by `functionBundles()` (once per process)
+   */
+  readonly bundles?: Readonly<Record<Cloud, FunctionBundle>>;
 }
 
 export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly spec: ServiceSpec;
   readonly providers: Providers;
+  readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
 
@@ -32,6 +39,7 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, props.config.name);
     this.config = props.config;
     this.spec = serviceSpecFor(props.config, props.image);
+    this.bundles = props.bundles ?? functionBundles();
     const tags = standardTags(this.config.name, this.spec.name);
 
     addBackend(this, this.config);
