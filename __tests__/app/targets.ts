@@ -334,6 +334,8 @@ export interface Child {
   readonly lines: string[];
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
   /** Resolves with the first stdout line that `match` accepts. */
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
 }
@@ -369,6 +371,7 @@ export function startChild(
     process: child,
     lines,
     exited,
+    stderr: () => stderr,
     waitForLine: (match, timeoutMs = 10_000) =>
       new Promise((done, fail) => {
         const check = () => {

@@ -24,8 +24,12 @@ export function startServer(env: EnvVars = process.env): Promise<RunningServer> 
   const listener = getRequestListener(workload.fetch);
   let closing = false;
   const server = createServer((req, res) => {
-    // While draining, end keep-alive connections after their current response.
+    // While draining, end keep-alive connections after their current response...
     if (closing) res.setHeader("connection", "close");
+    // ...including those whose request started before SIGTERM.
+    res.once("finish", () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     void listener(req, res);
   });
   const port = containerPort(env);
