@@ -7,6 +7,7 @@ import { unzipSync } from "fflate";
 import {
   AZURE_FUNCTION_NAME,
   BUNDLE_DIR,
+  base64Sha256,
   buildFunctionBundle,
   functionBundles,
   GCP_ENTRY_POINT,
@@ -37,6 +38,11 @@ describe("function bundles", () => {
       const digest = createHash("sha256").update(readFileSync(bundle.path)).digest("hex");
       expect(bundle.sha256).toBe(digest);
     }
+  });
+
+  it("give the hash in base64 too, as Lambda's source_code_hash wants it", () => {
+    const digest = createHash("sha256").update(readFileSync(bundles.aws.path)).digest("base64");
+    expect(base64Sha256(bundles.aws)).toBe(digest);
   });
 
   it("is built once per process", () => {

@@ -219,6 +219,14 @@ export function buildFunctionBundle(cloud: Cloud, options: BuildOptionsForBundle
   return { path, sha256: manifest.sha256 };
 }
 
+/**
+ * The zip's SHA-256 in base64, the form Lambda's `source_code_hash` and
+ * Terraform's `filebase64sha256()` use (FunctionBundle.sha256 is hex).
+ */
+export function base64Sha256(bundle: FunctionBundle): string {
+  return Buffer.from(bundle.sha256, "hex").toString("base64");
+}
+
 let cached: Readonly<Record<Cloud, FunctionBundle>> | undefined;
 
 /** Every cloud's bundle, built once per process (synth of several stacks shares them). */
