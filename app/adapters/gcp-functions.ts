@@ -1,20 +1,15 @@
-/** Google Cloud Functions (2nd gen) through the Functions Framework: entry point `workload`. */
+/**
+ * Google Cloud Functions (2nd gen) through the Functions Framework: HTTP
+ * function GCP_ENTRY_POINT. The framework's Express request already has its
+ * body read; @hono/node-server takes it from `rawBody`.
+ */
 import { http } from "@google-cloud/functions-framework";
+import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../app";
+import { GCP_ENTRY_POINT } from "../contract";
+import { workloadOptions } from "../runtime";
 
-const app = createApp({ cloud: "gcp", region: process.env.FUNCTION_REGION ?? "unknown", target: "function" });
+// Gen 2 sets no region variable: the target passes REGION.
+const workload = createApp(workloadOptions(process.env, { cloud: "gcp", target: "function" }));
 
-http("workload", async (req, res) => {
-  const url = new URL(req.originalUrl ?? req.url, `https://${req.headers.host ?? "localhost"}`);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  const body = req.method === "GET" || req.method === "HEAD" ? undefined : req.rawBody;
-  const response = await app.fetch(new Request(url, { method: req.method, headers, body }));
-  res.status(response.status);
-  response.headers.forEach((value, name) => {
-    res.setHeader(name, value);
-  });
-  res.send(Buffer.from(await response.arrayBuffer()));
-});
+http(GCP_ENTRY_POINT, getRequestListener(workload.fetch));
