@@ -23,10 +23,12 @@ export function plural(count: number, noun: string): string {
 }
 
 /** A section whose entries may be dropped one by one when space runs out. */
-export interface ListSection {
+export interface ListSection<T> {
   /** Text before the entries (heading, `<details>` opening); kept only if at least the frame fits. */
   readonly open: string;
-  readonly items: readonly string[];
+  readonly items: readonly T[];
+  /** Turns one item into its Markdown; called only while there is room, so huge plans stay cheap. */
+  readonly render: (item: T) => string;
   /** Text after the entries (`</details>`); always written when `open` was. */
   readonly close: string;
 }
@@ -72,7 +74,7 @@ export class BoundedDocument {
     return true;
   }
 
-  list(section: ListSection): void {
+  list<T>(section: ListSection<T>): void {
     this.offeredEntries += section.items.length;
     if (section.items.length === 0) return;
     if (this.used + section.open.length + section.close.length > this.limit) {
@@ -82,11 +84,12 @@ export class BoundedDocument {
     this.push(section.open);
     const reserve = section.close.length;
     for (const [index, item] of section.items.entries()) {
-      if (this.used + item.length + reserve > this.limit) {
+      const text = section.render(item);
+      if (this.used + text.length + reserve > this.limit) {
         this.omittedEntries += section.items.length - index;
         break;
       }
-      this.push(item);
+      this.push(text);
     }
     this.push(section.close);
   }

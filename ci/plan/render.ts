@@ -190,24 +190,26 @@ function groupCounts(changes: readonly ResourceChange[]): string {
     .join(", ");
 }
 
-function warningSections(changes: readonly ResourceChange[]): ListSection[] {
+function warningSections(changes: readonly ResourceChange[]): ListSection<ResourceChange>[] {
   const deletes = changes.filter((rc) => classify(rc.change.actions).action === "delete");
   const replaces = changes.filter((rc) => classify(rc.change.actions).action === "replace");
-  const sections: ListSection[] = [];
+  const sections: ListSection<ResourceChange>[] = [];
   if (deletes.length > 0) {
     sections.push({
       open: `> :warning: **${plural(deletes.length, "resource")} will be destroyed**\n>\n`,
-      items: deletes.map((rc) => {
+      items: deletes,
+      render: (rc) => {
         const reason = reasonText(rc);
         return `> - ${addressText(rc)}${reason === undefined ? "" : ` (${reason})`}\n`;
-      }),
+      },
       close: "\n",
     });
   }
   if (replaces.length > 0) {
     sections.push({
       open: `> :warning: **${plural(replaces.length, "resource")} will be replaced** (destroyed and created again)\n>\n`,
-      items: replaces.map((rc) => `> - ${addressText(rc)}: ${replaceDetail(rc, classify(rc.change.actions))}\n`),
+      items: replaces,
+      render: (rc) => `> - ${addressText(rc)}: ${replaceDetail(rc, classify(rc.change.actions))}\n`,
       close: "\n",
     });
   }
@@ -267,12 +269,15 @@ export function renderNote(plan: Plan, options: NoteOptions): string {
     const providers = new Map<string, ResourceChange[]>();
     for (const rc of changes) {
       const provider = providerOf(rc);
-      providers.set(provider, [...(providers.get(provider) ?? []), rc]);
+      const group = providers.get(provider);
+      if (group === undefined) providers.set(provider, [rc]);
+      else group.push(rc);
     }
     for (const [provider, group] of [...providers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       doc.list({
         open: details(`<b>${escapeHtml(provider)}</b>: ${groupCounts(group)}`, group.length),
-        items: group.map(resourceEntry),
+        items: group,
+        render: resourceEntry,
         close: "\n</details>\n\n",
       });
     }
@@ -283,6 +288,7 @@ export function renderNote(plan: Plan, options: NoteOptions): string {
     doc.list({
       open: `#### Output changes\n\n${details(plural(outputs.length, "output"), outputs.length)}`,
       items: outputs,
+      render: (entry) => entry,
       close: "\n</details>\n\n",
     });
   }
@@ -290,7 +296,8 @@ export function renderNote(plan: Plan, options: NoteOptions): string {
   if (drift.length > 0) {
     doc.list({
       open: `#### Drift\n\n${details(`${plural(drift.length, "resource")} changed outside of this configuration`, drift.length)}`,
-      items: [...drift].sort(byActionThenAddress).map(driftEntry),
+      items: [...drift].sort(byActionThenAddress),
+      render: driftEntry,
       close: "\n</details>\n\n",
     });
   }

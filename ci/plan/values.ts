@@ -82,9 +82,13 @@ export function displayValue(value: unknown, sensitive: Tree, unknown: Tree = fa
   else if (prepared === UNKNOWN) text = UNKNOWN_TEXT;
   else if (prepared === undefined) text = "(none)";
   else {
-    text = (JSON.stringify(prepared) ?? "null")
-      .replaceAll(JSON.stringify(SENSITIVE), SENSITIVE_TEXT)
-      .replaceAll(JSON.stringify(UNKNOWN), UNKNOWN_TEXT);
+    text = JSON.stringify(prepared) ?? "null";
+    // Only text holding a placeholder (JSON escapes its NULs as \u0000) needs the swap.
+    if (text.includes("\\u0000")) {
+      text = text
+        .replaceAll(JSON.stringify(SENSITIVE), SENSITIVE_TEXT)
+        .replaceAll(JSON.stringify(UNKNOWN), UNKNOWN_TEXT);
+    }
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
