@@ -209,3 +209,40 @@ describe("parsePlan", () => {
     expect((plan as Record<string, unknown>).new_field).toBe(1);
   });
 });
+
+describe("renderNote edge cases", () => {
+  const base = fixturePlan("plan-no-changes.json");
+
+  it("names output-only changes in the title", () => {
+    const plan: Plan = {
+      ...base,
+      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.com" } },
+    };
+    expect(renderNote(plan, { environment: "dev" })).toContain(
+      "### Plan for `dev`: no resource changes, 1 output change",
+    );
+  });
+
+  it("does not list an attribute whose unknown mask marks nothing", () => {
+    const plan: Plan = {
+      ...base,
+      resource_changes: [
+        {
+          address: "aws_lambda_function.fn",
+          mode: "managed",
+          type: "aws_lambda_function",
+          provider_name: "registry.opentofu.org/hashicorp/aws",
+          change: {
+            actions: ["update"],
+            before: { memory_size: 128, environment: [{ variables: { A: "1" } }] },
+            after: { memory_size: 256, environment: [{ variables: { A: "1" } }] },
+            after_unknown: { environment: [{ variables: {} }] },
+          },
+        },
+      ],
+    };
+    const note = renderNote(plan, { environment: "dev" });
+    expect(note).toContain("  - `memory_size`: `128` → `256`");
+    expect(note).not.toContain("`environment`");
+  });
+});

@@ -17,7 +17,7 @@ import {
   providerOf,
   type ResourceChange,
 } from "./plan";
-import { childMask, childValue, displayValue, jsonEqual, keysOf } from "./values";
+import { childMask, childValue, displayValue, jsonEqual, keysOf, marksAny } from "./values";
 
 /** GitLab refuses notes longer than this many characters. */
 export const GITLAB_NOTE_LIMIT = 1_000_000;
@@ -140,7 +140,7 @@ function attributeLines(change: Change, indent: string): string[] {
     const unknown = childMask(change.after_unknown, key);
     const b = childValue(before, key);
     const a = childValue(after, key);
-    const isUnknown = unknown === true || (typeof unknown === "object" && unknown !== null && !jsonEqual(unknown, {}));
+    const isUnknown = marksAny(unknown);
     if (!isUnknown && jsonEqual(b, a)) continue;
     // An attribute that is only "known after apply" on an update is noise unless it existed before.
     if (unknown === true && b === undefined) continue;
@@ -248,9 +248,12 @@ export function renderNote(plan: Plan, options: NoteOptions): string {
   const env = code(options.environment);
 
   doc.text(`${noteMarker(options.environment)}\n`);
-  doc.text(
-    changes.length === 0 ? `### Plan for ${env}: no changes\n\n` : `### Plan for ${env}: ${summaryLine(counts)}\n\n`,
-  );
+  const outputs = outputEntries(plan);
+  let title = summaryLine(counts);
+  if (changes.length === 0) {
+    title = outputs.length === 0 ? "no changes" : `no resource changes, ${plural(outputs.length, "output change")}`;
+  }
+  doc.text(`### Plan for ${env}: ${title}\n\n`);
   const origin = options.jobUrl === undefined ? "" : `Planned in [this job](${options.jobUrl})`;
   const version = plan.terraform_version === undefined ? "" : `OpenTofu/Terraform ${code(plan.terraform_version)}`;
   const byline = [origin, version].filter((part) => part !== "").join(" with ");
@@ -283,7 +286,6 @@ export function renderNote(plan: Plan, options: NoteOptions): string {
     }
   }
 
-  const outputs = outputEntries(plan);
   if (outputs.length > 0) {
     doc.list({
       open: `#### Output changes\n\n${details(plural(outputs.length, "output"), outputs.length)}`,

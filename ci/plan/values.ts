@@ -48,11 +48,11 @@ export function markUnknown(value: unknown, mask: Tree): unknown {
   return value;
 }
 
-/** True when `mask` marks anything at all as sensitive. */
-export function hasSensitive(mask: Tree): boolean {
+/** True when a sensitive or unknown mask marks anything at all (empty objects and lists mark nothing). */
+export function marksAny(mask: Tree): boolean {
   if (mask === true) return true;
-  if (Array.isArray(mask)) return mask.some(hasSensitive);
-  if (isObject(mask)) return Object.values(mask).some(hasSensitive);
+  if (Array.isArray(mask)) return mask.some(marksAny);
+  if (isObject(mask)) return Object.values(mask).some(marksAny);
   return false;
 }
 
