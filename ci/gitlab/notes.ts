@@ -6,9 +6,10 @@
  *
  * Retries: the whole upsert (list, then create or edit) is retried on 429,
  * any 5xx, timeouts and network errors, with exponential backoff and jitter,
- * honouring `Retry-After`; other answers (401, 403, 404, ...) are refusals. Retrying the whole
- * upsert, not the single call, means a create that failed after GitLab had
- * stored it is found by the next list and edited, never posted twice.
+ * honouring `Retry-After`; other answers (401, 403, 404, ...) are refusals.
+ * Retrying the whole upsert, not the single call, means a create that GitLab
+ * stored but answered with an error is found by the next list, never posted
+ * twice.
  */
 import { createRequesterFn, type FormattedResponse } from "@gitbeaker/requester-utils";
 import { type MergeRequestNoteSchema, MergeRequestNotes, type OffsetPagination } from "@gitbeaker/rest";
