@@ -5,6 +5,7 @@
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
+import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
@@ -45,5 +46,25 @@ export class EnvironmentStack extends TerraformStack {
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+
+    // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
+    if (this.providers.aws && this.config.aws) {
+      const awsFunction = new AwsFunctionTarget(this, "aws-function", {
+        spec: this.spec,
+        settings: this.config.aws,
+        bundle: this.bundles.aws,
+        protect: this.config.protect,
+      });
+      const awsContainer = new AwsContainerTarget(this, "aws-container", {
+        spec: this.spec,
+        settings: this.config.aws,
+        zone: { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain },
+        protect: this.config.protect,
+      });
+      this.origins.push(
+        { id: "aws.function", endpoint: awsFunction.endpoint },
+        { id: "aws.container", endpoint: awsContainer.endpoint },
+      );
+    }
   }
 }
