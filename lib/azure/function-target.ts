@@ -121,12 +121,10 @@ export class FunctionTarget extends Construct {
       skuName: "FC1",
     });
 
-    const secretSettings: Record<string, string> = {};
-    if (spec.secretNames.length > 0) {
-      for (const name of spec.secretNames) {
-        secretSettings[name] = `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(name)})`;
-      }
-    }
+    // Key Vault references: the platform resolves them; the value never passes through Terraform.
+    const secretSettings = Object.fromEntries(
+      spec.secretNames.map((name) => [name, `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(name)})`]),
+    );
 
     this.app = new FunctionAppFlexConsumption(this, "app", {
       name: names.functionApp,
