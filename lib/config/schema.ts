@@ -53,6 +53,18 @@ const awsSettings = z.strictObject({
 const azureSettings = z.strictObject({
   location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope"),
   subscriptionId: z.string().regex(UUID, "must be a subscription id (lowercase UUID)"),
+  /**
+   * Container App revision (the suffix after `<app>--`) that keeps 100 - canaryPercent of the traffic
+   * while the latest revision gets canaryPercent. Without it there is no split: a canary needs a
+   * stable revision that exists. See lib/azure/traffic.ts.
+   */
+  stableRevision: z
+    .string()
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{0,28}[a-z0-9]$|^[a-z0-9]$/,
+      "must be a revision suffix: lowercase letters, digits and single hyphens, at most 30",
+    )
+    .optional(),
 });
 
 const gcpSettings = z.strictObject({

@@ -6,6 +6,7 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
+import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
@@ -64,6 +65,17 @@ export class EnvironmentStack extends TerraformStack {
       this.origins.push(
         { id: "aws.function", endpoint: awsFunction.endpoint },
         { id: "aws.container", endpoint: awsContainer.endpoint },
+      );
+    }
+
+    // --- Azure: Flex Consumption function + Container App (lib/azure) ---
+    if (this.providers.azure && this.config.azure) {
+      const azure = { spec: this.spec, settings: this.config.azure, protect: this.config.protect };
+      const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
+      const ct = new AzureContainerTarget(this, "azure-container", azure);
+      this.origins.push(
+        { id: "azure.function", endpoint: fn.endpoint },
+        { id: "azure.container", endpoint: ct.endpoint },
       );
     }
   }
