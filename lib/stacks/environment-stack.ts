@@ -6,6 +6,7 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
+import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -45,5 +46,13 @@ export class EnvironmentStack extends TerraformStack {
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+
+    // GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp).
+    if (this.providers.gcp && this.config.gcp) {
+      const gcp = { spec: this.spec, settings: this.config.gcp, protect: this.config.protect };
+      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
+      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
+      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
+    }
   }
 }
