@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { type App, TerraformStack, Testing } from "cdktf";
+import { type App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
@@ -26,7 +26,8 @@ export interface GcpStackOptions {
   /** ServiceSpec fields set after the spec is built (e.g. a long service name). */
   readonly spec?: Partial<ServiceSpec>;
   readonly bundle?: FunctionBundle;
-  readonly originSecret?: string;
+  /** Pass the edge's shared secret as a token (a sensitive variable, `\${var.origin-secret}`). */
+  readonly originSecret?: boolean;
 }
 
 export interface GcpStack {
@@ -52,9 +53,15 @@ export function synthGcp(options: GcpStackOptions = {}): GcpStack {
   const app = Testing.app() as App;
   const stack = new TerraformStack(app, "gcp-test");
   new GoogleProvider(stack, "google", { project: settings.project, region: settings.region });
-  const common = { spec, settings, protect: config.protect, originSecret: options.originSecret };
+  const originSecret = options.originSecret
+    ? new TerraformVariable(stack, "origin-secret", { type: "string", sensitive: true }).stringValue
+    : undefined;
+  const common = { spec, settings, protect: config.protect, originSecret };
   const fn = new FunctionTarget(stack, "gcp-function", { ...common, bundle: options.bundle ?? defaultBundle });
   const ct = new ContainerTarget(stack, "gcp-container", common);
+  // Endpoints are tokens: outputs show what they resolve to.
+  new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint });
+  new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint });
   return { json: JSON.parse(Testing.synth(stack)) as TerraformJson, spec, fn, ct, stack };
 }
 

@@ -12,7 +12,7 @@ import {
   type CloudRunV2ServiceTemplateContainersEnv,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
-import { Annotations, TerraformOutput } from "cdktf";
+import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceSpec } from "../service";
 import { ServiceIdentity } from "./identity";
@@ -171,7 +171,10 @@ export class ContainerTarget extends Construct {
     const plan = trafficFor(serviceName, this.revision, spec.canaryPercent, settings.stableRevision);
     this.canary = plan.canary;
     if (spec.canaryPercent > 0 && !plan.canary && settings.stableRevision === undefined) {
-      Annotations.of(this).addWarning(
+      // A child with stack traces off: a trace would write absolute paths into manifest.json.
+      const notice = new Construct(this, "canary-notice");
+      notice.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
+      Annotations.of(notice).addWarning(
         `canaryPercent is ${spec.canaryPercent} but gcp.stableRevision is not set: ${this.revision} takes all traffic. ` +
           "Set it to the revision serving today (output gcp_container_revision of the last apply).",
       );
