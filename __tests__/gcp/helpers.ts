@@ -40,7 +40,21 @@ export interface GcpStack {
 
 const defaultBundle = fakeBundle();
 
+const cache = new Map<string, GcpStack>();
+
+/** Synthesizes once per distinct `options` (tests only read the result). */
 export function synthGcp(options: GcpStackOptions = {}): GcpStack {
+  const key = JSON.stringify(options);
+  let built = cache.get(key);
+  if (built === undefined) {
+    built = synthGcpFresh(options);
+    cache.set(key, built);
+  }
+  return built;
+}
+
+/** A new synth every call (to check that two synths agree). */
+export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
   const config = environmentConfig({
     clouds: ["gcp"],
     aws: undefined,

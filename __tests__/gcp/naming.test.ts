@@ -9,7 +9,7 @@ import {
   serviceAccountId,
   stableJson,
 } from "../../lib/gcp/naming";
-import { all, only, synthGcp } from "./helpers";
+import { all, only, synthGcp, synthGcpFresh } from "./helpers";
 
 // The longest names the config allows: a 16-character service, a 20-character environment.
 const LONG = { service: "abcdefghijklmnop", environment: "qrstuvwxyzabcdefghij" };
@@ -80,7 +80,7 @@ describe("GCP names", () => {
 
   it("gives the same names on every synth", () => {
     const names = () => {
-      const { json } = synthGcp();
+      const { json } = synthGcpFresh();
       return [
         ...all(json, "google_service_account").map((a) => a.account_id),
         only(json, "google_storage_bucket").name,
