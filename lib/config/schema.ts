@@ -74,6 +74,15 @@ const gcpSettings = z.strictObject({
   region: z.string().regex(/^[a-z]+-[a-z]+[0-9]$/, "must be a GCP region such as europe-west1"),
   /** Grant `roles/run.invoker` to `allUsers` so the edge can reach the targets without a Google identity. */
   publicInvoker: z.boolean().default(true),
+  /**
+   * Cloud Run revision that keeps `100 - canaryPercent` of the container's traffic during a canary
+   * (the revision serving today, e.g. the `gcp_container_revision` output of the last apply).
+   * Without it there is nothing to split against, so the new revision takes all traffic.
+   */
+  stableRevision: z
+    .string()
+    .regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Cloud Run revision name such as hello-prod-run-0123456789")
+    .optional(),
 });
 
 const cloudflareSettings = z.strictObject({

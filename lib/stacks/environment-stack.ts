@@ -8,6 +8,7 @@ import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
 import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
+import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -77,6 +78,14 @@ export class EnvironmentStack extends TerraformStack {
         { id: "azure.function", endpoint: fn.endpoint },
         { id: "azure.container", endpoint: ct.endpoint },
       );
+    }
+
+    // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
+    if (this.providers.gcp && this.config.gcp) {
+      const gcp = { spec: this.spec, settings: this.config.gcp, protect: this.config.protect };
+      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
+      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
+      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
     }
   }
 }
