@@ -5,6 +5,8 @@
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { Edge } from "../edge/edge";
+import { OriginSecret } from "../edge/origin-secret";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -26,6 +28,10 @@ export class EnvironmentStack extends TerraformStack {
   readonly providers: Providers;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
+  /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
+  readonly originSecret: OriginSecret;
+  /** The Cloudflare edge routing to `origins`; created last, so every target has added its origin. */
+  readonly edge: Edge;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     // Stack id = environment name, so `cdktf deploy <name>` works.
@@ -37,5 +43,14 @@ export class EnvironmentStack extends TerraformStack {
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+    this.originSecret = new OriginSecret(this, "origin-secret");
+
+    // Cloud targets go above this line: each pushes its Origin onto this.origins.
+    this.edge = new Edge(this, "edge", {
+      config: this.config,
+      origins: this.origins,
+      originSecret: this.originSecret.value,
+      serviceName: this.spec.name,
+    });
   }
 }
