@@ -15,7 +15,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Miniflare } from "miniflare";
+import { type Json, Miniflare } from "miniflare";
 import { bundleWorker } from "../../lib/edge/bundle";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
@@ -103,7 +103,7 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
     modules: true,
     script: bundleWorker().code,
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: bindings as Record<string, string>,
+    bindings: bindings as Record<string, Json>,
     // Captured, not printed: tests read them (the secret must never be logged).
     handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       logs += `${level}: ${message}\n`;

@@ -78,6 +78,22 @@ describe("router Worker in workerd", () => {
     expect(seen.headers["x-client"]).toBe("kept");
     expect(seen.headers["x-forwarded-host"]).toBe("api.test.example.com");
     expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    // Miniflare sets CF-Connecting-IP as Cloudflare does; the origin gets it as X-Forwarded-For. The only cf-*
+    // header left is the one the runtime itself adds to every subrequest.
+    expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(Object.keys(seen.headers).filter((name) => name.startsWith("cf-"))).toEqual(["cf-worker"]);
+  });
+
+  it("passes redirects to the client instead of following them, on the edge hostname", async () => {
+    const a = await origin("aws.container", (_req, res) => {
+      res.writeHead(302, { location: `${a.url}/login?next=%2F` });
+      res.end();
+    });
+    const worker = await edge([a]);
+    const response = await worker.fetch("/private");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?next=%2F");
+    expect(a.requests).toHaveLength(1);
   });
 
   it("sends the origin secret to origins and never returns it to the client, not even when a client sends one", async () => {
