@@ -30,13 +30,13 @@ const DEV_WEIGHTS = [
 ];
 
 describe("rankOrigins", () => {
-  it("matches the weights within ±1.5 points over 20,000 random cookie keys and 20,000 sequential user ids", () => {
-    // ±1.5 points is at least 5 standard deviations for every share at n = 20,000.
-    const random = Array.from({ length: 20_000 }, () => cookieKey(randomUUID()));
-    const sequential = Array.from({ length: 20_000 }, (_, i) => headerKey(`user-${i}`));
+  it("matches the weights within ±2 points over 10,000 random cookie keys and 10,000 sequential user ids", () => {
+    // ±2 points is at least 5 standard deviations for every share at n = 10,000.
+    const random = Array.from({ length: 10_000 }, () => cookieKey(randomUUID()));
+    const sequential = Array.from({ length: 10_000 }, (_, i) => headerKey(`user-${i}`));
     for (const keys of [random, sequential]) {
       const got = shares(DEV_WEIGHTS, keys);
-      for (const { id, weight } of DEV_WEIGHTS) expect(Math.abs(got[id] - weight)).toBeLessThanOrEqual(1.5);
+      for (const { id, weight } of DEV_WEIGHTS) expect(Math.abs(got[id] - weight)).toBeLessThanOrEqual(2);
     }
   });
 
