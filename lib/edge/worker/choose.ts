@@ -39,6 +39,7 @@ export function rankOrigins<T extends EdgeOrigin>(origins: readonly T[], key: st
     // Exponential race: the smallest -ln(u)/w wins with probability w / sum(w).
     scored.push({ origin, score: -Math.log(u) / origin.weight });
   }
-  scored.sort((a, b) => a.score - b.score || (a.origin.id < b.origin.id ? -1 : 1));
+  // Ties (practically never) break by id so the order never depends on the input order.
+  scored.sort((a, b) => (a.score !== b.score ? a.score - b.score : a.origin.id < b.origin.id ? -1 : 1));
   return scored.map((entry) => entry.origin);
 }

@@ -5,7 +5,7 @@
 import { ORIGIN_SECRET } from "../../service";
 import { ATTEMPTS_HEADER, type EdgeOrigin, SERVED_BY_HEADER } from "./contract";
 
-/** Methods safe to send twice (RFC 9110 idempotent methods minus TRACE, which origins should not see). */
+/** Methods retried on another origin: RFC 9110's idempotent methods, except TRACE (a diagnostic, never worth a retry). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
 /** Connection-level headers that must not be forwarded (RFC 9110 section 7.6.1). */
@@ -122,7 +122,8 @@ function clientResponse(response: Response, origin: EdgeOrigin, attempts: number
   const location = headers.get("location");
   if (location !== null && (location === origin.url || location.startsWith(`${origin.url}/`))) {
     // Keep redirects on the edge hostname rather than leaking the origin's.
-    headers.set("location", location.slice(origin.url.length) || "/");
+    const path = location.slice(origin.url.length);
+    headers.set("location", path === "" ? "/" : path);
   }
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
