@@ -9,6 +9,8 @@ module.exports = {
       { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
     ],
   },
+  // Function bundles unzipped by the app tests run as shipped, untransformed.
+  transformIgnorePatterns: ["/node_modules/", "/workload-bundle-[^/]+/"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   reporters: ["default", ["jest-junit", { outputDirectory: "reports", outputName: "junit.xml" }]],
   coverageReporters: ["text-summary", "cobertura"],

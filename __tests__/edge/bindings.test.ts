@@ -20,24 +20,29 @@ interface Binding {
   text?: string;
 }
 
-const { json } = synthEnvironment(environmentConfig());
+const { stack, json } = synthEnvironment(environmentConfig());
 const script = Object.values(resourcesOf(json, "cloudflare_workers_script"))[0];
 const synthesized = script.bindings as Binding[];
 
 /**
  * What the runtime hands the Worker for each synthesized binding. The secret's
- * Terraform reference becomes a test value, and the routing table (empty until
- * targets land) is pointed at a local origin so the forwarding path runs too.
+ * Terraform reference becomes a test value, and the routing table is pointed
+ * at a local origin so the forwarding path runs too.
  */
 function runtimeBindings(originUrl: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const binding of synthesized) {
     switch (binding.type) {
-      case "json": {
-        const routes = JSON.parse(binding.json as string);
-        values[binding.name] = { ...routes, origins: [{ id: "aws.function", url: originUrl, weight: 1 }] };
+      case "json":
+        // Endpoints are tokens once targets exist, so the JSON is a Terraform expression: take the table the Edge
+        // encoded, with its origins swapped for the local one.
+        expect(binding.json).toEqual(
+          stack.edge.routes.origins.length === 0
+            ? JSON.stringify(stack.edge.routes)
+            : expect.stringMatching(/^\$\{jsonencode\(/),
+        );
+        values[binding.name] = { ...stack.edge.routes, origins: [{ id: "aws.function", url: originUrl, weight: 1 }] };
         break;
-      }
       case "secret_text":
         expect(binding.text).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
         values[binding.name] = TEST_SECRET;

@@ -2,7 +2,7 @@
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { type App, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import type { EnvironmentInput } from "../../lib/config/schema";
+import { type EnvironmentInput, ORIGINS } from "../../lib/config/schema";
 import { buildWorker, bundleWorker } from "../../lib/edge/bundle";
 import { Edge, type EdgeProps, escapeTemplate } from "../../lib/edge/edge";
 import { OriginSecret } from "../../lib/edge/origin-secret";
@@ -52,7 +52,7 @@ const WEIGHTS_AWS_GCP = {
   weights: { "aws.function": 70, "gcp.container": 30 },
 };
 
-describe("EnvironmentStack wiring (no cloud target yet)", () => {
+describe("EnvironmentStack wiring", () => {
   const { stack, json } = synthEnvironment(environmentConfig());
 
   it("exposes the origin secret for the targets, as a token resolved only by Terraform", () => {
@@ -64,7 +64,7 @@ describe("EnvironmentStack wiring (no cloud target yet)", () => {
     ]);
   });
 
-  it("deploys the Worker with both bindings, an empty routing table, its compatibility date and observability", () => {
+  it("deploys the Worker with both bindings, its compatibility date and observability", () => {
     const script = only(json, "cloudflare_workers_script");
     expect(script).toEqual(
       expect.objectContaining({
@@ -77,9 +77,33 @@ describe("EnvironmentStack wiring (no cloud target yet)", () => {
     );
     const secretAddress = Object.keys(resourcesOf(json, "random_password"))[0];
     expect(bindingsOf(json)).toEqual([
-      { name: "EDGE_CONFIG", type: "json", json: JSON.stringify({ origins: [], timeoutMs: 17000, maxAttempts: 3 }) },
+      { name: "EDGE_CONFIG", type: "json", json: expect.any(String) },
       { name: "ORIGIN_SECRET", type: "secret_text", text: `\${random_password.${secretAddress}.result}` },
     ]);
+  });
+
+  it("routes to every origin the cloud targets added, with the environment's weights", () => {
+    const order = (id: string) => ORIGINS.indexOf(id as (typeof ORIGINS)[number]);
+    const ids = stack.origins.map((o) => o.id).sort((a, b) => order(a) - order(b));
+    expect(stack.edge.routes.origins.map((o) => [o.id, o.weight])).toEqual(
+      ids.map((id) => [id, stack.config.weights[id] ?? 0]),
+    );
+    expect(stack.edge.routes).toEqual(expect.objectContaining({ timeoutMs: 17000, maxAttempts: 3 }));
+    const encoded = bindingsOf(json)[0].json as string;
+    for (const id of ids) expect(encoded).toContain(`"${id}"`);
+  });
+
+  it("gives the origin secret to a resource of every cloud that has an origin", () => {
+    const reference = only(json, "cloudflare_workers_script").bindings as Binding[];
+    const secretRef = reference[1].text as string;
+    const prefix = { aws: "aws_", azure: "azurerm_", gcp: "google_" } as const;
+    const clouds = new Set(stack.origins.map((o) => o.id.split(".")[0] as keyof typeof prefix));
+    for (const cloud of clouds) {
+      const holders = Object.entries(json.resource ?? {}).filter(
+        ([type, resources]) => type.startsWith(prefix[cloud]) && JSON.stringify(resources).includes(secretRef),
+      );
+      expect(holders.map(([type]) => type)).not.toEqual([]);
+    }
   });
 
   it("serves api.<domain> through a Workers custom domain, and outputs its URL", () => {
@@ -172,6 +196,11 @@ describe("Edge routing table", () => {
       '${jsonencode({"origins" = [{"id" = "aws.function", "url" = "https://${var.function_host}/", "weight" = 70}], "timeoutMs" = 5000, "maxAttempts" = 2, "stickyHeader" = "x-user-id"})}',
     );
     expect(withToken.routes.stickyHeader).toBe("x-user-id");
+  });
+
+  it("is an empty table with no origins, written as plain JSON", () => {
+    const { json } = synthEdge([]);
+    expect(bindingsOf(json())[0].json).toBe(JSON.stringify({ origins: [], timeoutMs: 17000, maxAttempts: 3 }));
   });
 
   it("uses the given props over the defaults", () => {

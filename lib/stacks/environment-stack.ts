@@ -4,11 +4,13 @@
  */
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import { functionBundles } from "../../app/build/bundles";
+import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
+import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
-import { type Origin, type ServiceSpec, serviceSpecFor } from "../service";
+import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
 import { addProviders, type Providers } from "./providers";
 
@@ -20,12 +22,18 @@ export interface EnvironmentStackProps {
    * @default - `containerImage` from the config, else the service's default image
    */
   readonly image?: string;
+  /**
+   * The workload's function zip per cloud.
+   * @default - built from app/ by `functionBundles()` (once per process)
+   */
+  readonly bundles?: Readonly<Record<Cloud, FunctionBundle>>;
 }
 
 export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly spec: ServiceSpec;
   readonly providers: Providers;
+  readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
   /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
@@ -38,14 +46,38 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, props.config.name);
     this.config = props.config;
     this.spec = serviceSpecFor(props.config, props.image);
+    this.bundles = props.bundles ?? functionBundles();
     const tags = standardTags(this.config.name, this.spec.name);
 
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+    // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
 
-    // Cloud targets go above this line: each pushes its Origin onto this.origins.
+    // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
+    if (this.providers.aws && this.config.aws) {
+      const awsFunction = new AwsFunctionTarget(this, "aws-function", {
+        spec: this.spec,
+        settings: this.config.aws,
+        bundle: this.bundles.aws,
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      });
+      const awsContainer = new AwsContainerTarget(this, "aws-container", {
+        spec: this.spec,
+        settings: this.config.aws,
+        zone: { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain },
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      });
+      this.origins.push(
+        { id: "aws.function", endpoint: awsFunction.endpoint },
+        { id: "aws.container", endpoint: awsContainer.endpoint },
+      );
+    }
+
+    // Last: the edge reads `origins` once, so every target must have added its origin by now.
     this.edge = new Edge(this, "edge", {
       config: this.config,
       origins: this.origins,

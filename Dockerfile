@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# The workload as a container: `docker build -t hello .` from the repository root.
+# The build stage bundles the server with the repository's own script
+# (`npm run build:app` writes dist/container/); the runtime stage holds only
+# those two self-contained files on distroless Node 22: no shell, no npm, no
+# node_modules, non-root.
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /src
+# Lockfile first, so the install layer is reused until dependencies change.
+COPY package.json package-lock.json ./
+# esbuild's binary comes as an optional dependency; bundling needs no install scripts.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build:app
+
+FROM gcr.io/distroless/nodejs22-debian12:nonroot AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=8080
+# Owned by root and read-only for the app user: the process cannot rewrite its own code.
+COPY --from=build /src/dist/container/server.js /src/dist/container/healthcheck.js /app/
+USER nonroot
+EXPOSE 8080
+# Exec form: the image has no shell. Cloud Run and Container Apps probe /healthz themselves.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD ["/nodejs/bin/node", "/app/healthcheck.js"]
+# The image's entrypoint is node; SIGTERM reaches the server directly (PID 1), which drains and exits 0.
+CMD ["/app/server.js"]

@@ -1,0 +1,158 @@
+/** The workload itself (createApp) and how adapters read their environment, without any adapter. */
+import { createApp, type WorkloadOptions } from "../../app/app";
+import { WORKLOAD_ENV } from "../../app/contract";
+import { containerPlatform, containerPort, workloadOptions } from "../../app/runtime";
+import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+
+function appWithLog(options: Partial<WorkloadOptions> = {}) {
+  const lines: string[] = [];
+  const app = createApp({
+    service: "svc",
+    version: "1.2.3",
+    cloud: "aws",
+    region: "eu-west-1",
+    target: "function",
+    log: (line) => lines.push(line),
+    ...options,
+  });
+  const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { app, logs };
+}
+
+describe("createApp", () => {
+  it("serves every route without an origin secret configured", async () => {
+    const { app } = appWithLog();
+    expect((await app.request("/")).status).toBe(200);
+    expect((await app.request(SERVICE.healthPath)).status).toBe(200);
+    expect((await app.request("/echo", { method: "POST", body: "x" })).status).toBe(200);
+  });
+
+  it("treats an empty origin secret as none (platforms pass '' for unset)", async () => {
+    const { app } = appWithLog({ originSecret: "" });
+    expect((await app.request("/")).status).toBe(200);
+  });
+
+  it("checks the origin secret on every path but the health path", async () => {
+    const { app } = appWithLog({ originSecret: "s3cret" });
+    expect((await app.request("/")).status).toBe(403);
+    expect((await app.request("/nope")).status).toBe(403);
+    expect((await app.request("/echo", { method: "POST", body: "x" })).status).toBe(403);
+    expect((await app.request(SERVICE.healthPath)).status).toBe(200);
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cret" } })).status).toBe(200);
+    // Prefixes and longer values of the secret do not pass.
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cre" } })).status).toBe(403);
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cretX" } })).status).toBe(403);
+  });
+
+  it("turns a thrown error into a JSON 500 and logs the error name on the request's one line", async () => {
+    const { app, logs } = appWithLog();
+    app.get("/boom", () => {
+      throw new TypeError("details that may contain user data");
+    });
+    const response = await app.request("/boom", { headers: { "x-request-id": "boom-1" } });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: "internal error", requestId: "boom-1" });
+    expect(response.headers.get("x-request-id")).toBe("boom-1");
+    expect(logs()).toEqual([
+      expect.objectContaining({
+        severity: "ERROR",
+        status: 500,
+        path: "/boom",
+        requestId: "boom-1",
+        error: "TypeError",
+      }),
+    ]);
+    expect(JSON.stringify(logs())).not.toContain("details that may contain");
+  });
+
+  it("logs INFO, WARNING and ERROR by status and omits the error field when there is none", async () => {
+    const { app, logs } = appWithLog();
+    await app.request("/");
+    await app.request("/missing");
+    expect(logs().map((line) => [line.status, line.severity])).toEqual([
+      [200, "INFO"],
+      [404, "WARNING"],
+    ]);
+    expect(logs()[0]).not.toHaveProperty("error");
+  });
+
+  it("logs through console.log when no logger is given", async () => {
+    const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await createApp({ service: "s", version: "v", cloud: "local", region: "r", target: "container" }).request("/");
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(String(spy.mock.calls[0][0]))).toEqual(
+        expect.objectContaining({ msg: "request", status: 200 }),
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe("workloadOptions", () => {
+  const platform = { cloud: "aws", target: "function", region: "eu-west-1" } as const;
+
+  it("defaults service and version to lib/service.ts and region to the platform's", () => {
+    expect(workloadOptions({}, platform)).toEqual({
+      service: SERVICE.name,
+      version: SERVICE.version,
+      cloud: "aws",
+      region: "eu-west-1",
+      target: "function",
+      originSecret: undefined,
+    });
+  });
+
+  it("reads every documented variable, REGION winning over the platform's", () => {
+    const env = {
+      [WORKLOAD_ENV.serviceName]: "other",
+      [WORKLOAD_ENV.serviceVersion]: "9.9.9",
+      [WORKLOAD_ENV.region]: "us-east-1",
+      [WORKLOAD_ENV.originSecret]: "s",
+    };
+    expect(workloadOptions(env, platform)).toEqual({
+      service: "other",
+      version: "9.9.9",
+      cloud: "aws",
+      region: "us-east-1",
+      target: "function",
+      originSecret: "s",
+    });
+  });
+
+  it("ignores empty and non-string values (Worker bindings can be objects)", () => {
+    const env = { SERVICE_NAME: "", REGION: "", ORIGIN_SECRET: { binding: true } };
+    expect(workloadOptions(env, { cloud: "gcp", target: "function" })).toEqual(
+      expect.objectContaining({ service: SERVICE.name, region: "unknown", originSecret: undefined }),
+    );
+  });
+});
+
+describe("containerPlatform", () => {
+  it.each([
+    [{ K_SERVICE: "hello" }, "gcp"],
+    [{ CONTAINER_APP_NAME: "hello" }, "azure"],
+    [{ ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/x" }, "aws"],
+    [{}, "local"],
+    [{ K_SERVICE: "hello", CLOUD: "aws" }, "aws"],
+  ])("recognises %j as %s", (env, cloud) => {
+    expect(containerPlatform(env)).toEqual(expect.objectContaining({ cloud, target: "container" }));
+  });
+
+  it("takes the region from AWS_REGION when ECS sets it", () => {
+    expect(containerPlatform({ AWS_REGION: "eu-central-1" }).region).toBe("eu-central-1");
+  });
+});
+
+describe("containerPort", () => {
+  it("uses PORT, else the service's container port", () => {
+    expect(containerPort({ PORT: "9090" })).toBe(9090);
+    expect(containerPort({ PORT: "0" })).toBe(0);
+    expect(containerPort({})).toBe(SERVICE.containerPort);
+  });
+
+  it.each(["http", "80.5", "70000", "-1"])("refuses PORT=%s with a message naming the variable", (value) => {
+    expect(() => containerPort({ PORT: value })).toThrow(`PORT="${value}" is not a port number (0-65535)`);
+  });
+});

@@ -1,0 +1,557 @@
+/**
+ * The five ways the workload is served, each started with its real runtime
+ * library from the artifact that ships (the zips, the container file, the
+ * Worker module), behind one interface so the contract suite can send the
+ * same requests to all of them.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from "@azure/functions";
+import { unzipSync } from "fflate";
+import { Miniflare } from "miniflare";
+import {
+  AZURE_FUNCTION_NAME,
+  buildContainer,
+  buildFunctionBundle,
+  buildWorkerScript,
+  GCP_ENTRY_POINT,
+  LAMBDA_HANDLER,
+} from "../../app/build/bundles";
+
+const ROOT = resolve(__dirname, "..", "..");
+
+export interface ContractRequest {
+  readonly method: string;
+  /** Path with query string, e.g. `/echo?a=1`. */
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `name=value` pairs; each target delivers them its platform's way (header or Lambda `cookies`). */
+  readonly cookies?: readonly string[];
+  readonly body?: Uint8Array | string;
+}
+
+export interface ContractResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+export interface RunningTarget {
+  send(request: ContractRequest): Promise<ContractResponse>;
+  /** Every line the workload wrote to stdout so far. */
+  logLines(): readonly string[];
+  /** Stops the target; resolves with the process exit code for targets that run as a process. */
+  stop(): Promise<number | null | undefined>;
+}
+
+export interface Target {
+  readonly name: string;
+  /** What `GET /` must report for the `env` given to `start`. */
+  readonly expected: { readonly cloud: string; readonly region: string; readonly target: string };
+  /** Environment of the runtime: process env for Node targets, bindings for the Worker. */
+  readonly env: Readonly<Record<string, string>>;
+  /** A separate process, which must exit 0 on SIGTERM. */
+  readonly runsAsProcess: boolean;
+  start(common: Readonly<Record<string, string>>): Promise<RunningTarget>;
+}
+
+const toBytes = (body: Uint8Array | string | undefined): Uint8Array | undefined =>
+  typeof body === "string" ? new TextEncoder().encode(body) : body;
+
+function headersWithCookies(request: ContractRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.cookies !== undefined && request.cookies.length > 0) headers.cookie = request.cookies.join("; ");
+  return headers;
+}
+
+/** Unzips a function bundle into a fresh temporary folder (ignored by the jest transform, see jest.config.js). */
+export function extractBundle(zipPath: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "workload-bundle-"));
+  for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zipPath)))) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), bytes);
+  }
+  return dir;
+}
+
+/** Sets variables for an in-process runtime and returns a function restoring the previous values. */
+function withProcessEnv(env: Readonly<Record<string, string>>): () => void {
+  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+interface Loaded {
+  /** The modules, in the order asked, from one fresh module registry. */
+  readonly modules: unknown[];
+  /** Lines the workload wrote with console.log. */
+  readonly logs: string[];
+  /** Gives console.log back. */
+  readonly release: () => void;
+}
+
+/** Loads a bundle's files in a fresh module registry, as on a cold start, capturing what it logs. */
+function loadInProcess(files: readonly string[], env: Readonly<Record<string, string>>): Loaded {
+  const logs: string[] = [];
+  // Keep the workload's lines for the assertions, and out of the test output.
+  const spy = jest.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    logs.push(args.map(String).join(" "));
+  });
+  const restoreEnv = withProcessEnv(env);
+  try {
+    const modules: unknown[] = [];
+    jest.isolateModules(() => {
+      for (const file of files) modules.push(require(file));
+    });
+    return { modules, logs, release: () => spy.mockRestore() };
+  } finally {
+    // Adapters read the environment once, at load.
+    restoreEnv();
+  }
+}
+
+// ---------------------------------------------------------------- AWS Lambda
+
+interface LambdaResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+const API_DOMAIN = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
+
+/** An API Gateway HTTP API payload 2.0 event, as API Gateway sends it (cookies split out, query also parsed). */
+export function httpApiEvent(request: ContractRequest): Record<string, unknown> {
+  const url = new URL(request.path, `https://${API_DOMAIN}`);
+  const body = toBytes(request.body);
+  const queryStringParameters: Record<string, string> = {};
+  for (const key of new Set(url.searchParams.keys()))
+    queryStringParameters[key] = url.searchParams.getAll(key).join(",");
+  const headers: Record<string, string> = {
+    accept: "*/*",
+    host: API_DOMAIN,
+    "user-agent": "contract-test",
+    "x-amzn-trace-id": "Root=1-67891233-abcdef012345678912345678",
+    "x-forwarded-for": "203.0.113.7",
+    "x-forwarded-port": "443",
+    "x-forwarded-proto": "https",
+  };
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+  if (body !== undefined) headers["content-length"] = String(body.byteLength);
+  const textual = /^(text\/|application\/json)/.test(headers["content-type"] ?? "");
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(request.cookies !== undefined ? { cookies: [...request.cookies] } : {}),
+    headers,
+    ...(url.search !== "" ? { queryStringParameters } : {}),
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "a1b2c3d4e5",
+      domainName: API_DOMAIN,
+      domainPrefix: "a1b2c3d4e5",
+      http: {
+        method: request.method,
+        path: url.pathname,
+        protocol: "HTTP/1.1",
+        sourceIp: "203.0.113.7",
+        userAgent: "contract-test",
+      },
+      requestId: "JKJaXmPLvHcESHA=",
+      routeKey: "$default",
+      stage: "$default",
+      time: "26/Nov/2026:03:40:00 +0000",
+      timeEpoch: 1795664400000,
+    },
+    // HTTP APIs pass text bodies as they are and base64-encode the rest.
+    ...(body !== undefined
+      ? textual
+        ? { body: new TextDecoder().decode(body), isBase64Encoded: false }
+        : { body: Buffer.from(body).toString("base64"), isBase64Encoded: true }
+      : { isBase64Encoded: false }),
+  };
+}
+
+const lambdaContext = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: "hello-test-function",
+  functionVersion: "1",
+  invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:hello-test-function:live",
+  memoryLimitInMB: "512",
+  awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+  logGroupName: "/aws/lambda/hello-test-function",
+  logStreamName: "2026/11/26/[1]abcdef",
+  getRemainingTimeInMillis: () => 15_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+/** What API Gateway makes of a payload 2.0 result. */
+function fromLambdaResult(result: LambdaResult): ContractResponse {
+  const headers = new Headers(result.headers);
+  for (const cookie of result.cookies ?? []) headers.append("set-cookie", cookie);
+  const body = result.body ?? "";
+  return {
+    status: result.statusCode,
+    headers,
+    body:
+      result.isBase64Encoded === true ? new Uint8Array(Buffer.from(body, "base64")) : new TextEncoder().encode(body),
+  };
+}
+
+const lambda: Target = {
+  name: "aws-lambda",
+  runsAsProcess: false,
+  env: { AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "hello-test-function" },
+  expected: { cloud: "aws", region: "eu-west-1", target: "function" },
+  async start(common) {
+    const dir = extractBundle(buildFunctionBundle("aws").path);
+    const [file, exported] = LAMBDA_HANDLER.split(".");
+    const { modules, logs, release } = loadInProcess([join(dir, `${file}.js`)], { ...common, ...lambda.env });
+    const handler = (modules[0] as Record<string, (event: unknown, context: unknown) => Promise<LambdaResult>>)[
+      exported
+    ];
+    return {
+      send: async (request) => fromLambdaResult(await handler(httpApiEvent(request), lambdaContext)),
+      logLines: () => logs,
+      stop: async () => {
+        release();
+        rmSync(dir, { recursive: true, force: true });
+        return undefined;
+      },
+    };
+  },
+};
+
+// ------------------------------------------------------------ Azure Functions
+
+interface Registration {
+  readonly metadata: { name: string; bindings: Record<string, Record<string, unknown>> };
+  readonly handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit | HttpResponse>;
+}
+
+/**
+ * Stand-in for `@azure/functions-core`, the module the Functions host injects
+ * into the worker: it records what the zip registers, as the host would.
+ */
+const FAKE_FUNCTIONS_CORE = `
+const registrations = [];
+module.exports = {
+  registrations,
+  setProgrammingModel(model) { module.exports.programmingModel = model; },
+  getProgrammingModel() { return module.exports.programmingModel; },
+  registerFunction(metadata, handler) {
+    registrations.push({ metadata, handler });
+    return { dispose() {} };
+  },
+  registerHook() { return { dispose() {} }; },
+};
+`;
+
+export function loadAzureBundle(
+  env: Readonly<Record<string, string>>,
+): Loaded & { registrations: Registration[]; dir: string } {
+  const dir = extractBundle(buildFunctionBundle("azure").path);
+  const core = join(dir, "node_modules", "@azure", "functions-core");
+  mkdirSync(core, { recursive: true });
+  writeFileSync(join(core, "index.js"), FAKE_FUNCTIONS_CORE);
+  writeFileSync(join(core, "package.json"), JSON.stringify({ name: "@azure/functions-core", main: "index.js" }));
+  const main = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string }).main;
+  // The core module from the same registry as the bundle, so it holds the bundle's registrations.
+  const loaded = loadInProcess([join(dir, main), join(core, "index.js")], env);
+  return { ...loaded, registrations: (loaded.modules[1] as { registrations: Registration[] }).registrations, dir };
+}
+
+const azure: Target = {
+  name: "azure-functions",
+  runsAsProcess: false,
+  env: { REGION_NAME: "West Europe", FUNCTIONS_WORKER_RUNTIME: "node" },
+  expected: { cloud: "azure", region: "West Europe", target: "function" },
+  async start(common) {
+    const { registrations, logs, release, dir } = loadAzureBundle({ ...common, ...azure.env });
+    const registration = registrations.find((r) => r.metadata.name === AZURE_FUNCTION_NAME);
+    if (registration === undefined) throw new Error(`the Azure bundle registered no function "${AZURE_FUNCTION_NAME}"`);
+    return {
+      async send(request) {
+        const url = new URL(request.path, "https://hello-test.azurewebsites.net");
+        const body = toBytes(request.body);
+        const httpRequest = new HttpRequest({
+          method: request.method,
+          url: url.href,
+          headers: headersWithCookies(request),
+          query: Object.fromEntries(url.searchParams),
+          body: body === undefined ? undefined : { bytes: body },
+        });
+        const context = new InvocationContext({ functionName: AZURE_FUNCTION_NAME, invocationId: "contract" });
+        const result = await registration.handler(httpRequest, context);
+        // The host's own conversion of a handler's return value.
+        const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: new Uint8Array(await response.arrayBuffer()),
+        };
+      },
+      logLines: () => logs,
+      stop: async () => {
+        release();
+        rmSync(dir, { recursive: true, force: true });
+        return undefined;
+      },
+    };
+  },
+};
+
+// ---------------------------------------------------------- child processes
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly lines: string[];
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Resolves with the first stdout line that `match` accepts. */
+  waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+}
+
+export function startChild(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd = ROOT,
+): Child {
+  const child = spawn(command, args, {
+    cwd,
+    // A clean environment plus PATH: the runtime sees only what the platform would set.
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop() ?? "";
+    lines.push(...parts.filter((line) => line !== ""));
+    for (const wake of waiters) wake();
+  });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return {
+    process: child,
+    lines,
+    exited,
+    stderr: () => stderr,
+    waitForLine: (match, timeoutMs = 10_000) =>
+      new Promise((done, fail) => {
+        const check = () => {
+          const line = lines.find(match);
+          if (line === undefined) return;
+          cleanup();
+          done(line);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          fail(new Error(`no matching line after ${timeoutMs} ms; stdout:\n${lines.join("\n")}\nstderr:\n${stderr}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+async function httpSend(base: string, request: ContractRequest): Promise<ContractResponse> {
+  const response = await fetch(new URL(request.path, base), {
+    method: request.method,
+    headers: headersWithCookies(request),
+    body: toBytes(request.body),
+  });
+  return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) };
+}
+
+async function waitUntilServing(base: string, child: Child, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void child.exited.then((code) => {
+    exitCode = code;
+  });
+  for (;;) {
+    try {
+      if ((await fetch(new URL("/healthz", base))).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (exitCode !== undefined) throw new Error(`exited with ${exitCode}: ${child.lines.join("\n")}`);
+    if (Date.now() > deadline) throw new Error(`not serving after ${timeoutMs} ms`);
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+async function stopChild(child: Child): Promise<number | null> {
+  child.process.kill("SIGTERM");
+  return child.exited;
+}
+
+// ------------------------------------------------ Google Cloud Functions
+
+const FUNCTIONS_FRAMEWORK_CLI = join(
+  ROOT,
+  "node_modules",
+  "@google-cloud",
+  "functions-framework",
+  "build",
+  "src",
+  "main.js",
+);
+
+const gcp: Target = {
+  name: "gcp-functions",
+  runsAsProcess: true,
+  env: { REGION: "europe-west1", K_SERVICE: "hello-test-function" },
+  expected: { cloud: "gcp", region: "europe-west1", target: "function" },
+  async start(common) {
+    const dir = extractBundle(buildFunctionBundle("gcp").path);
+    // Stands for the buildpack's `npm install` of the zip's package.json (the same framework version).
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+    const port = await freePort();
+    // What Cloud Functions runs: the framework's own CLI and server, pointed at the source folder.
+    const child = startChild(process.execPath, [FUNCTIONS_FRAMEWORK_CLI, `--source=${dir}`], {
+      ...common,
+      ...gcp.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      FUNCTION_TARGET: GCP_ENTRY_POINT,
+      FUNCTION_SIGNATURE_TYPE: "http",
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitUntilServing(base, child);
+    return {
+      send: (request) => httpSend(base, request),
+      logLines: () => child.lines,
+      stop: async () => {
+        const code = await stopChild(child);
+        rmSync(dir, { recursive: true, force: true });
+        return code;
+      },
+    };
+  },
+};
+
+// ------------------------------------------------------- container server
+
+export async function startContainerServer(env: Readonly<Record<string, string>>): Promise<{
+  child: Child;
+  base: string;
+  dir: string;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), "workload-container-"));
+  const { server } = buildContainer(dir);
+  // Run from an empty folder with no node_modules near it: the file must be self-contained, as in the image.
+  const child = startChild(process.execPath, [server], { PORT: "0", ...env }, dir);
+  const listening = JSON.parse(await child.waitForLine((line) => line.includes('"listening"'))) as { port: number };
+  return { child, base: `http://127.0.0.1:${listening.port}`, dir };
+}
+
+const container: Target = {
+  name: "container",
+  runsAsProcess: true,
+  env: { CLOUD: "azure", REGION: "westeurope" },
+  expected: { cloud: "azure", region: "westeurope", target: "container" },
+  async start(common) {
+    const { child, base, dir } = await startContainerServer({ ...common, ...container.env });
+    return {
+      send: (request) => httpSend(base, request),
+      logLines: () => child.lines,
+      stop: async () => {
+        const code = await stopChild(child);
+        rmSync(dir, { recursive: true, force: true });
+        return code;
+      },
+    };
+  },
+};
+
+// ------------------------------------------------------- Cloudflare Worker
+
+const worker: Target = {
+  name: "cloudflare-worker",
+  runsAsProcess: false,
+  env: {},
+  expected: { cloud: "cloudflare", region: "AMS", target: "edge" },
+  async start(common) {
+    const lines: string[] = [];
+    const mf = new Miniflare({
+      modules: true,
+      script: buildWorkerScript(),
+      compatibilityDate: "2025-09-01",
+      bindings: { ...common, ...worker.env },
+      // A fixed request.cf instead of Miniflare downloading one.
+      cf: { colo: "AMS", country: "NL" },
+      handleRuntimeStdio(stdout: Readable) {
+        let buffer = "";
+        stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          buffer += chunk;
+          const parts = buffer.split("\n");
+          buffer = parts.pop() ?? "";
+          lines.push(...parts.filter((line) => line !== ""));
+        });
+      },
+    });
+    await mf.ready;
+    return {
+      async send(request) {
+        const response = await mf.dispatchFetch(new URL(request.path, "https://hello.example.com").href, {
+          method: request.method,
+          headers: headersWithCookies(request),
+          body: toBytes(request.body),
+        });
+        return {
+          status: response.status,
+          headers: new Headers([...response.headers]),
+          body: new Uint8Array(await response.arrayBuffer()),
+        };
+      },
+      logLines: () => lines,
+      stop: async () => {
+        await mf.dispose();
+        return undefined;
+      },
+    };
+  },
+};
+
+export const TARGETS: readonly Target[] = [lambda, azure, gcp, container, worker];

@@ -1,0 +1,240 @@
+import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SPEC, statements } from "./helpers";
+
+describe("aws FunctionTarget", () => {
+  describe("the function", () => {
+    const { json } = buildAws({ only: "function" });
+    const fn = only(json, "aws_lambda_function");
+
+    it("runs the bundle on Node 22, arm64, with the spec's memory, timeout and concurrency", () => {
+      expect(fn).toMatchObject({
+        function_name: "hello-test",
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        memory_size: 512,
+        timeout: 15,
+        reserved_concurrent_executions: 4,
+        publish: true,
+      });
+    });
+
+    it("uses the bundle as an asset, with Lambda's base64 hash of the zip", () => {
+      expect(fn.filename).toMatch(/^assets\/.+\/aws\.zip$/);
+      expect(fn.source_code_hash).toBe(Buffer.from("ab".repeat(32), "hex").toString("base64"));
+    });
+
+    it("traces with X-Ray and logs JSON", () => {
+      expect(fn.tracing_config).toEqual({ mode: "Active" });
+      expect(fn.logging_config).toMatchObject({ log_format: "JSON", application_log_level: "INFO" });
+    });
+
+    it("encrypts its environment with its own rotated KMS key", () => {
+      const keyArn = ref(json, "aws_kms_key", "arn");
+      expect(fn.kms_key_arn).toBe(keyArn);
+      expect(only(json, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 7 });
+    });
+
+    it("passes the spec's variables and who it is, and no origin secret when none is given", () => {
+      const variables = (fn.environment as { variables: Record<string, string> }).variables;
+      expect(variables).toEqual({
+        LOG_LEVEL: "info",
+        SERVICE_NAME: "hello",
+        SERVICE_VERSION: "1.2.3",
+        SERVICE_ENVIRONMENT: "test",
+      });
+    });
+  });
+
+  it("logs into /aws/lambda/<name> and the API's access log group, created with the spec's retention, encrypted", () => {
+    const { json } = buildAws({ only: "function", spec: { logRetentionDays: 90 } });
+    const groups = Object.values(json.resource?.aws_cloudwatch_log_group ?? {});
+    expect(groups.map((g) => g.name).sort()).toEqual(["/aws/apigateway/hello-test", "/aws/lambda/hello-test"]);
+    for (const group of groups) {
+      expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: expect.stringContaining("aws_kms_key") });
+    }
+    const fn = only(json, "aws_lambda_function");
+    const lambdaGroup = Object.entries(json.resource?.aws_cloudwatch_log_group ?? {}).find(
+      ([, g]) => g.name === "/aws/lambda/hello-test",
+    );
+    expect((fn.logging_config as { log_group: string }).log_group).toBe(
+      `\${aws_cloudwatch_log_group.${lambdaGroup?.[0]}.name}`,
+    );
+  });
+
+  describe("alias `live` and canary", () => {
+    it("points at the newest version without a canary", () => {
+      const { json } = buildAws({ only: "function" });
+      const alias = only(json, "aws_lambda_alias");
+      expect(alias).toMatchObject({ name: "live", function_version: ref(json, "aws_lambda_function", "version") });
+      expect(alias).not.toHaveProperty("routing_config");
+    });
+
+    it("sends canaryPercent to the newest version and the rest to the one before it", () => {
+      const { json } = buildAws({ only: "function", spec: { canaryPercent: 10 } });
+      const alias = only(json, "aws_lambda_alias");
+      const version = ref(json, "aws_lambda_function", "version").slice(2, -1);
+      expect(alias.function_version).toBe(
+        `\${(${version} == "1") ? ${version} : tostring((tonumber(${version}) - 1))}`,
+      );
+      expect(alias.routing_config).toEqual({
+        additional_version_weights: `\${(${version} == "1") ? zipmap([], []) : zipmap([${version}], [0.1])}`,
+      });
+    });
+
+    it("keeps minInstances warm on the alias, and nothing when it is 0", () => {
+      const warm = buildAws({ only: "function", spec: { minInstances: 2 } });
+      expect(only(warm.json, "aws_lambda_provisioned_concurrency_config")).toEqual({
+        function_name: ref(warm.json, "aws_lambda_function", "function_name"),
+        qualifier: ref(warm.json, "aws_lambda_alias", "name"),
+        provisioned_concurrent_executions: 2,
+      });
+      const cold = buildAws({ only: "function", spec: { minInstances: 0 } });
+      expect(cold.json.resource?.aws_lambda_provisioned_concurrency_config).toBeUndefined();
+    });
+  });
+
+  describe("HTTP API", () => {
+    const { json } = buildAws({ only: "function" });
+
+    it("integrates with the alias, payload 2.0, on the $default route", () => {
+      expect(only(json, "aws_apigatewayv2_api")).toMatchObject({ name: "hello-test", protocol_type: "HTTP" });
+      expect(only(json, "aws_apigatewayv2_integration")).toMatchObject({
+        integration_type: "AWS_PROXY",
+        integration_method: "POST",
+        integration_uri: ref(json, "aws_lambda_alias", "invoke_arn"),
+        payload_format_version: "2.0",
+        timeout_milliseconds: 15000,
+      });
+      expect(only(json, "aws_apigatewayv2_route")).toMatchObject({
+        route_key: "$default",
+        target: `integrations/${ref(json, "aws_apigatewayv2_integration", "id")}`,
+      });
+    });
+
+    it("deploys the $default stage with JSON access logs and throttling", () => {
+      const stage = only(json, "aws_apigatewayv2_stage");
+      expect(stage).toMatchObject({
+        name: "$default",
+        auto_deploy: true,
+        default_route_settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+      });
+      const accessLogs = stage.access_log_settings as { destination_arn: string; format: string };
+      expect(accessLogs.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\..*access-logs.*\.arn\}$/);
+      expect(JSON.parse(accessLogs.format)).toMatchObject({
+        requestId: "$context.requestId",
+        status: "$context.status",
+      });
+    });
+
+    it("lets only this API invoke the alias", () => {
+      expect(only(json, "aws_lambda_permission")).toEqual({
+        statement_id: "AllowThisHttpApi",
+        action: "lambda:InvokeFunction",
+        function_name: ref(json, "aws_lambda_function", "function_name"),
+        qualifier: ref(json, "aws_lambda_alias", "name"),
+        principal: "apigateway.amazonaws.com",
+        source_arn: `${ref(json, "aws_apigatewayv2_api", "execution_arn")}/*`,
+      });
+      expect(json.resource?.aws_lambda_function_url).toBeUndefined();
+    });
+
+    it("exposes the API's HTTPS endpoint", () => {
+      expect(json.output?.function_endpoint.value).toBe(ref(json, "aws_apigatewayv2_api", "api_endpoint"));
+    });
+  });
+
+  describe("role", () => {
+    const { json } = buildAws({ only: "function" });
+
+    it("is assumed by Lambda only and may write only to its own log group, X-Ray and its key", () => {
+      expect(statements(only(json, "aws_iam_role").assume_role_policy)).toEqual([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+      ]);
+      const policy = statements(only(json, "aws_iam_role_policy").policy);
+      const logGroupArn = Object.entries(json.resource?.aws_cloudwatch_log_group ?? {})
+        .filter(([, g]) => g.name === "/aws/lambda/hello-test")
+        .map(([id]) => `\${aws_cloudwatch_log_group.${id}.arn}`)[0];
+      expect(policy).toEqual([
+        {
+          Sid: "OwnLogGroup",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${logGroupArn}:log-stream:*`,
+        },
+        {
+          Sid: "Tracing",
+          Effect: "Allow",
+          Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+          Resource: "*",
+        },
+        {
+          Sid: "DecryptEnvironment",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: ref(json, "aws_kms_key", "arn"),
+        },
+      ]);
+      expect(json.resource?.aws_iam_role_policy_attachment).toBeUndefined();
+    });
+
+    it("may read the spec's named secrets, and gets their parameter names", () => {
+      const built = buildAws({ only: "function", spec: { secretNames: ["API_KEY"] } });
+      const fn = only(built.json, "aws_lambda_function");
+      expect((fn.environment as { variables: Record<string, string> }).variables.API_KEY_PARAMETER).toBe(
+        "/hello/test/API_KEY",
+      );
+      expect(statements(only(built.json, "aws_iam_role_policy").policy)).toContainEqual({
+        Sid: "ReadSecrets",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter"],
+        Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/hello/test/API_KEY"],
+      });
+    });
+  });
+
+  it("sets ORIGIN_SECRET when the edge passes its secret", () => {
+    const { json } = buildAws({ only: "function", function: { originSecret: ORIGIN_SECRET_TOKEN } });
+    const variables = (only(json, "aws_lambda_function").environment as { variables: Record<string, string> })
+      .variables;
+    expect(variables.ORIGIN_SECRET).toBe(ORIGIN_SECRET_TOKEN);
+  });
+
+  it("protects logs and the key in production", () => {
+    const { json } = buildAws({ only: "function", function: { protect: true } });
+    for (const group of Object.values(json.resource?.aws_cloudwatch_log_group ?? {})) {
+      expect(group).toMatchObject({ deletion_protection_enabled: true, skip_destroy: true });
+    }
+    expect(only(json, "aws_kms_key").deletion_window_in_days).toBe(30);
+  });
+
+  it("warns that the HTTP API cuts requests at 30 s", () => {
+    const { json, fn } = buildAws({ only: "function", spec: { timeoutSeconds: 60 } });
+    expect(only(json, "aws_apigatewayv2_integration").timeout_milliseconds).toBe(30000);
+    expect(only(json, "aws_lambda_function").timeout).toBe(60);
+    const metadata = (fn?.node.metadata ?? []).map((m) => String(m.data));
+    expect(metadata.join("\n")).toMatch(/HTTP API ends requests after 30 s/);
+  });
+
+  describe("validation", () => {
+    it("lists every problem of the spec in one error", () => {
+      expect(() =>
+        buildAws({
+          only: "function",
+          spec: { logRetentionDays: 45, environmentVariables: { AWS_REGION: "x" }, healthPath: "healthz" },
+        }),
+      ).toThrow(
+        /logRetentionDays 45 is not a CloudWatch retention.*\n.*healthPath "healthz".*\n.*"AWS_REGION" is not allowed/s,
+      );
+    });
+
+    it("refuses a non-positive throttle", () => {
+      expect(() => buildAws({ only: "function", function: { throttleRateLimit: 0 } })).toThrow(/throttleRateLimit/);
+    });
+
+    it("accepts the spec of every shipped size", () => {
+      expect(() =>
+        buildAws({ only: "function", spec: { ...SPEC, memoryMb: 4096, timeoutSeconds: 300 } }),
+      ).not.toThrow();
+    });
+  });
+});

@@ -1,0 +1,125 @@
+/** Builds the AWS targets alone in a small stack, with a spec and settings of the test's choosing. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { ContainerTarget, type ContainerTargetProps } from "../../lib/aws/container-target";
+import { type AwsSettings, FunctionTarget, type FunctionTargetProps } from "../../lib/aws/function-target";
+import type { FunctionBundle, ServiceSpec } from "../../lib/service";
+import type { TerraformJson } from "../helpers/environments";
+
+export const SPEC: ServiceSpec = {
+  name: "hello",
+  version: "1.2.3",
+  environment: "test",
+  memoryMb: 512,
+  timeoutSeconds: 15,
+  minInstances: 1,
+  maxInstances: 4,
+  environmentVariables: { LOG_LEVEL: "info" },
+  secretNames: [],
+  healthPath: "/healthz",
+  containerPort: 8080,
+  image: "ghcr.io/example/hello:1.0.0",
+  logRetentionDays: 30,
+  canaryPercent: 0,
+};
+
+export const SETTINGS: AwsSettings = {
+  region: "eu-west-1",
+  accountId: "123456789012",
+  natGateways: "single",
+  vpcCidr: "10.40.0.0/16",
+};
+
+export const ZONE = { zoneId: "fedcba9876543210fedcba9876543210", domain: "test.example.com" };
+
+const BUNDLE_SHA = "ab".repeat(32);
+let bundle: FunctionBundle | undefined;
+
+/** A stand-in zip (the real one is built by app/build/bundles.ts and tested there). */
+export function fakeBundle(): FunctionBundle {
+  if (bundle === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "aws-bundle-"));
+    const path = join(dir, "aws.zip");
+    writeFileSync(path, "not really a zip");
+    bundle = { path, sha256: BUNDLE_SHA };
+  }
+  return bundle;
+}
+
+export interface BuildOptions {
+  readonly spec?: Partial<ServiceSpec>;
+  readonly settings?: Partial<AwsSettings>;
+  readonly function?: Partial<FunctionTargetProps>;
+  readonly container?: Partial<ContainerTargetProps>;
+  /** Which targets to build. @default both */
+  readonly only?: "function" | "container";
+}
+
+export interface Built {
+  readonly json: TerraformJson;
+  readonly stack: TerraformStack;
+  readonly fn?: FunctionTarget;
+  readonly container?: ContainerTarget;
+}
+
+export function buildAws(options: BuildOptions = {}): Built {
+  const app = Testing.app() as App;
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: options.settings?.region ?? SETTINGS.region });
+  new CloudflareProvider(stack, "cloudflare", {});
+  const spec = { ...SPEC, ...options.spec };
+  const settings = { ...SETTINGS, ...options.settings };
+  const fn =
+    options.only === "container"
+      ? undefined
+      : new FunctionTarget(stack, "fn", { spec, settings, bundle: fakeBundle(), ...options.function });
+  const container =
+    options.only === "function"
+      ? undefined
+      : new ContainerTarget(stack, "ct", { spec, settings, zone: ZONE, ...options.container });
+  // Outputs show what the endpoint tokens resolve to.
+  if (fn) new TerraformOutput(stack, "function_endpoint", { value: fn.endpoint });
+  if (container) new TerraformOutput(stack, "container_endpoint", { value: container.endpoint });
+  const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+  return { json, stack, fn, container };
+}
+
+/** Every resource of `type`, as a list. */
+export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** The only resource of `type` (fails the test when there are none or several). */
+export function only(json: TerraformJson, type: string): Record<string, unknown> {
+  const found = all(json, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** Logical id of the only resource of `type`, for `${type.id.attr}` references. */
+export function ref(json: TerraformJson, type: string, attribute: string): string {
+  const ids = Object.keys(json.resource?.[type] ?? {});
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return `\${${type}.${ids[0]}.${attribute}}`;
+}
+
+export interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string[];
+  Resource?: string | string[];
+  Principal?: Record<string, unknown>;
+  Condition?: Record<string, unknown>;
+}
+
+/** Statements of a policy document attribute. */
+export function statements(policy: unknown): Statement[] {
+  return (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
+}
+
+/** A Terraform reference standing in for the edge's generated secret. */
+export const ORIGIN_SECRET_TOKEN = `\${random_password.origin.result}`;

@@ -1,0 +1,304 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { ID_TOKENS, identityVariables } from "../../ci/identity";
+import { buildPipeline, IF, renderPipeline, stackDir } from "../../ci/pipeline/pipeline";
+import { environments } from "../../environments";
+import { loadEnvironments } from "../../lib/config";
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import { environmentConfig } from "../helpers/environments";
+import {
+  gitlabCiLocal,
+  inPool,
+  type ListedJob,
+  listJobs,
+  type RunResult,
+  type Scenario,
+  sandbox,
+} from "./helpers/gitlab-ci-local";
+
+const ROOT = join(__dirname, "..", "..");
+const committed = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
+const configs = loadEnvironments(environments);
+
+type Job = {
+  stage?: string;
+  needs?: (string | { job: string; artifacts?: boolean; optional?: boolean })[];
+  rules?: { if?: string; when?: string; variables?: Record<string, string> }[];
+  script?: string[];
+  resource_group?: string;
+  environment?: { name: string; deployment_tier: string; url: string };
+  id_tokens?: Record<string, { aud: string }>;
+  variables?: Record<string, string>;
+  interruptible?: boolean;
+  artifacts?: { name?: string; access?: string; paths?: string[]; reports?: Record<string, unknown> };
+};
+type Pipeline = Record<string, unknown>;
+
+/**
+ * What the pipeline must hold for each environment: plan, plan-comment,
+ * deploy and drift jobs, the deploy gate its config declares, its own
+ * resource group. Returns one line per problem.
+ */
+function environmentJobProblems(pipeline: Pipeline, envs: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (const env of envs) {
+    const job = (name: string) => pipeline[`${name}:${env.name}`] as Job | undefined;
+    for (const name of ["plan", "plan-comment", "deploy", "drift"]) {
+      if (job(name) === undefined) problems.push(`${env.name}: no ${name}:${env.name} job`);
+    }
+    const deploy = job("deploy");
+    if (deploy !== undefined) {
+      const rule = deploy.rules?.find((r) => r.if === IF.defaultBranch);
+      const when = rule?.when ?? "on_success";
+      const expected = env.deploy.gate === "manual" ? "manual" : "on_success";
+      if (when !== expected) problems.push(`${env.name}: deploy is ${when}, config says gate ${env.deploy.gate}`);
+      if (deploy.environment?.name !== env.name || deploy.environment?.deployment_tier !== env.deploy.tier) {
+        problems.push(`${env.name}: deploy environment is not ${env.name} (${env.deploy.tier})`);
+      }
+    }
+    for (const name of ["plan", "deploy", "drift"]) {
+      const group = job(name)?.resource_group;
+      if (job(name) !== undefined && group !== env.name)
+        problems.push(`${env.name}: ${name} resource_group is ${group}`);
+    }
+  }
+  return problems;
+}
+
+describe(".gitlab-ci.yml", () => {
+  it("is the committed output of `npm run ci:pipeline` (regenerate it after changing environments/ or ci/)", () => {
+    expect(committed).toBe(renderPipeline(configs));
+  });
+
+  it("has plan, plan-comment, deploy and drift jobs with the gate each environment declares", () => {
+    const pipeline = parse(committed) as Pipeline;
+    expect(environmentJobProblems(pipeline, configs)).toEqual([]);
+    expect(configs.map((env) => env.deploy.gate)).toContain("manual"); // the check is exercised both ways
+    expect(configs.map((env) => env.deploy.gate)).toContain("auto");
+  });
+
+  it("catches an environment without its jobs or with the wrong gate", () => {
+    const pipeline = parse(committed) as Pipeline;
+    const extra = environmentConfig({ name: "qa", deploy: { gate: "manual", tier: "testing" } });
+    expect(environmentJobProblems(pipeline, [...configs, extra])).toEqual([
+      "qa: no plan:qa job",
+      "qa: no plan-comment:qa job",
+      "qa: no deploy:qa job",
+      "qa: no drift:qa job",
+    ]);
+    const flipped = configs.map((env) => ({
+      ...env,
+      deploy: { ...env.deploy, gate: env.deploy.gate === "auto" ? "manual" : "auto" },
+    }));
+    expect(environmentJobProblems(pipeline, flipped as EnvironmentConfig[])).toHaveLength(configs.length);
+    // And the generator gives a new environment its jobs.
+    expect(environmentJobProblems(buildPipeline([...configs, extra]), [...configs, extra])).toEqual([]);
+  });
+});
+
+describe("generated jobs", () => {
+  const pipeline = buildPipeline(configs);
+  const job = (name: string) => pipeline[name] as Job;
+
+  it.each(configs.map((env) => [env.name, env] as const))("%s: plans without a lock only in merge requests", (name) => {
+    const plan = job(`plan:${name}`);
+    expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
+    expect(plan.rules).toEqual([
+      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+      { if: IF.defaultBranch },
+    ]);
+    expect(plan.script).toContain('"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan');
+    expect(plan.script).toContain('"$TF" show -json plan.tfplan > plan.json');
+    expect(plan.artifacts?.access).toBe("developer");
+    expect(plan.artifacts?.paths).toEqual(
+      expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
+    );
+  });
+
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: deploy applies this pipeline's plan file, locked",
+    (name, env) => {
+      const deploy = job(`deploy:${name}`);
+      expect(deploy.needs).toContainEqual({ job: `plan:${name}`, artifacts: true });
+      expect(deploy.script?.at(-1)).toBe('"$TF" apply -input=false plan.tfplan');
+      expect(deploy.script?.some((line) => /"\$TF" plan\b/.test(line))).toBe(false);
+      expect(deploy.script?.join("\n")).not.toContain("-lock=false");
+      expect(deploy.interruptible).toBe(false);
+      expect(deploy.environment?.url).toBe(`https://${env.cloudflare.domain}`);
+    },
+  );
+
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: drift fails on exit code 2 of plan -detailed-exitcode",
+    (name) => {
+      const script = job(`drift:${name}`).script?.join("\n") ?? "";
+      expect(script).toContain("-detailed-exitcode");
+      expect(script).toMatch(/if \[ "\$code" -eq 2 \]; then echo "DRIFT in .*; exit 2; fi/);
+    },
+  );
+
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: OIDC id_tokens and identity variables from ci/identity.ts",
+    (name, env) => {
+      for (const [jobName, purpose] of [
+        ["plan", "plan"],
+        ["drift", "plan"],
+        ["deploy", "deploy"],
+      ] as const) {
+        const j = job(`${jobName}:${name}`);
+        expect(Object.keys(j.id_tokens ?? {}).sort()).toEqual(env.clouds.map((c) => ID_TOKENS[c].variable).sort());
+        for (const cloud of env.clouds)
+          expect(j.id_tokens?.[ID_TOKENS[cloud].variable]).toEqual({ aud: ID_TOKENS[cloud].audience });
+        const script = j.script?.join("\n") ?? "";
+        const vars = identityVariables(name, purpose);
+        expect(script).toContain(`\${${vars.aws.roleArn}:?`);
+        expect(script).toContain(`\${${vars.azure.clientId}:?`);
+        expect(script).toContain(`\${${vars.gcp.serviceAccount}:?`);
+        expect(script).toContain(`\${${vars.cloudflare.apiToken}:?`);
+        const other = identityVariables(name, purpose === "plan" ? "deploy" : "plan");
+        expect(script).not.toContain(other.aws.roleArn);
+        // No long-lived cloud keys.
+        expect(script).not.toMatch(/AWS_SECRET_ACCESS_KEY|ARM_CLIENT_SECRET|GOOGLE_CREDENTIALS/);
+      }
+    },
+  );
+
+  it("reads GitLab-managed state from TF_HTTP_* in the environment, never from a file", () => {
+    const lines = Object.values(pipeline).flatMap((j) => (j as Job).script ?? []);
+    expect(lines).toContain(
+      'export TF_HTTP_ADDRESS="$CI_API_V4_URL/projects/$CI_PROJECT_ID/terraform/state/$TF_STATE_NAME"',
+    );
+    const stateLines = lines.filter((line) => line.includes("TF_HTTP"));
+    expect(stateLines.length).toBeGreaterThan(0);
+    for (const line of stateLines) expect(line).not.toContain(">");
+    // dev keeps local state on a laptop; in CI an override switches it to GitLab-managed state.
+    expect(job("plan:dev").script).toContain(
+      `printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`,
+    );
+    expect(job("plan:staging").script?.join("\n")).not.toContain("backend_override");
+  });
+
+  it("posts each environment's note and terraform report from its own comment job", () => {
+    for (const env of configs) {
+      const comment = job(`plan-comment:${env.name}`);
+      expect(comment.rules).toEqual([{ if: IF.mergeRequest }]);
+      expect(comment.needs).toEqual([{ job: `plan:${env.name}`, artifacts: true }]);
+      expect(comment.artifacts?.name).toBe(`plan:${env.name}`);
+      expect(comment.artifacts?.reports).toEqual({ terraform: `${stackDir(env.name)}/terraform-report.json` });
+      expect(comment.script?.join("\n")).toContain(`npm run --silent ci:note -- --env ${env.name}`);
+    }
+  });
+});
+
+describe("gitlab-ci-local", () => {
+  // A probe job carries the workflow rules, because gitlab-ci-local does not cancel pipelines on them.
+  const withProbe = parse(committed) as Pipeline;
+  withProbe["workflow-probe"] = {
+    stage: "verify",
+    script: ["true"],
+    rules: (withProbe.workflow as { rules: unknown[] }).rules,
+  };
+  // Valid YAML and a valid job except for one value the schema forbids.
+  const invalid = `${committed}\nbroken-job:\n  stage: verify\n  script: ["true"]\n  when: sometimes\n`;
+  let dir: string;
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const scenarios = {
+    mergeRequest: {
+      variables: { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_IID: "7", CI_DEFAULT_BRANCH: "main" },
+      unset: ["CI_COMMIT_BRANCH"],
+    },
+    defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+    schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+    branchWithMergeRequest: {
+      variables: {
+        CI_PIPELINE_SOURCE: "push",
+        CI_COMMIT_BRANCH: "feature",
+        CI_DEFAULT_BRANCH: "main",
+        CI_OPEN_MERGE_REQUESTS: "group/blueprint!7",
+      },
+    },
+    branchAlone: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "feature", CI_DEFAULT_BRANCH: "main" } },
+    tag: {
+      variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_TAG: "v1.0.0", CI_DEFAULT_BRANCH: "main" },
+      unset: ["CI_COMMIT_BRANCH"],
+    },
+  } satisfies Record<string, Scenario>;
+  type Name = keyof typeof scenarios;
+  let results: Record<Name, ListedJob[]>;
+  let validated: RunResult;
+  let refused: RunResult;
+
+  beforeAll(async () => {
+    dir = sandbox({ ".gitlab-ci.yml": committed, "probe.yml": stringify(withProbe), "invalid.yml": invalid });
+    const names = Object.keys(scenarios) as Name[];
+    const [valid, invalidRun, ...lists] = await inPool<unknown>([
+      () => gitlabCiLocal(dir, ["--list-json"]),
+      () => gitlabCiLocal(dir, ["--file", "invalid.yml", "--list-json"]),
+      ...names.map((name) => () => listJobs(dir, "probe.yml", scenarios[name])),
+    ]);
+    validated = valid as RunResult;
+    refused = invalidRun as RunResult;
+    results = Object.fromEntries(names.map((name, i) => [name, lists[i]])) as Record<Name, ListedJob[]>;
+  }, 30_000);
+
+  /** Jobs that would run, name -> when; empty when workflow:rules create no pipeline. */
+  function running(name: Name): Record<string, string> {
+    const jobs = results[name];
+    if (jobs.find((j) => j.name === "workflow-probe")?.when === "never") return {};
+    return Object.fromEntries(
+      jobs.filter((j) => j.when !== "never" && j.name !== "workflow-probe").map((j) => [j.name, j.when]),
+    );
+  }
+
+  it("accepts the committed file against GitLab's CI schema", () => {
+    expect(validated.stderr + validated.stdout).toContain("json schema validated");
+    expect(validated.code).toBe(0);
+  });
+
+  it("refuses a file that breaks GitLab's CI schema", () => {
+    expect(refused.code).not.toBe(0);
+    const output = refused.stderr + refused.stdout;
+    expect(output).toContain("Invalid .gitlab-ci.yml configuration!");
+    expect(output).toMatch(/'when' property must be one of .* \(found sometimes\) at broken-job\.when/);
+  });
+
+  it("merge request: verify, synth, a plan and a plan note per environment, no deploy, no drift", () => {
+    const jobs = running("mergeRequest");
+    const expected: Record<string, string> = { verify: "on_success", synth: "on_success" };
+    for (const env of configs) {
+      expected[`plan:${env.name}`] = "on_success";
+      expected[`plan-comment:${env.name}`] = "on_success";
+    }
+    expect(jobs).toEqual(expected);
+  });
+
+  it("default branch: plans, deploy:dev and deploy:staging automatic, deploy:prod manual", () => {
+    const jobs = running("defaultBranch");
+    expect(jobs["deploy:dev"]).toBe("on_success");
+    expect(jobs["deploy:staging"]).toBe("on_success");
+    expect(jobs["deploy:prod"]).toBe("manual");
+    for (const env of configs) {
+      expect(jobs[`plan:${env.name}`]).toBe("on_success");
+      expect(jobs[`deploy:${env.name}`]).toBe(env.deploy.gate === "manual" ? "manual" : "on_success");
+    }
+    expect(Object.keys(jobs).filter((n) => n.startsWith("plan-comment") || n.startsWith("drift"))).toEqual([]);
+  });
+
+  it("schedule: drift for every environment (after the synth it needs) and nothing else", () => {
+    const expected: Record<string, string> = { synth: "on_success" };
+    for (const env of configs) expected[`drift:${env.name}`] = "on_success";
+    expect(running("schedule")).toEqual(expected);
+  });
+
+  it("no duplicate branch pipeline next to a merge-request pipeline; no pipeline for tags", () => {
+    expect(running("branchWithMergeRequest")).toEqual({});
+    expect(running("tag")).toEqual({});
+  });
+
+  it("a branch without a merge request only verifies and synthesizes", () => {
+    expect(running("branchAlone")).toEqual({ verify: "on_success", synth: "on_success" });
+  });
+});

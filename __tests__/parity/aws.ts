@@ -1,0 +1,138 @@
+/**
+ * Where each ServiceSpec field lands on AWS, read back from the synthesized
+ * JSON: the Lambda function behind its HTTP API, and the ECS service's task
+ * definition, target group, load balancer and autoscaling target.
+ */
+import { ORIGIN_SECRET } from "../../lib/service";
+import type { TerraformJson } from "../helpers/environments";
+import type { CloudParity, Landed } from "./types";
+
+type Resource = Record<string, unknown>;
+
+/** The one resource of `type` whose attributes pass `where` (the stack has one function and one service). */
+function one(json: TerraformJson, type: string, where: (r: Resource) => boolean = () => true): Resource {
+  const found = Object.values(json.resource?.[type] ?? {}).filter(where);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+const maybe = (json: TerraformJson, type: string): Resource[] => Object.values(json.resource?.[type] ?? {});
+
+const lambda = (json: TerraformJson) => one(json, "aws_lambda_function");
+const lambdaEnv = (json: TerraformJson) =>
+  (lambda(json).environment as { variables: Record<string, string> }).variables;
+
+interface ContainerDefinition {
+  image: string;
+  memory: number;
+  portMappings: { containerPort: number }[];
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+}
+const container = (json: TerraformJson): ContainerDefinition =>
+  (JSON.parse(one(json, "aws_ecs_task_definition").container_definitions as string) as ContainerDefinition[])[0];
+const containerEnv = (json: TerraformJson) =>
+  Object.fromEntries(container(json).environment.map(({ name, value }) => [name, value]));
+const scaling = (json: TerraformJson) => one(json, "aws_appautoscaling_target");
+const logGroup = (json: TerraformJson, prefix: string) =>
+  one(json, "aws_cloudwatch_log_group", (r) => String(r.name).startsWith(prefix));
+
+const value = (v: unknown): Landed => ({ value: v });
+const na = (why: string): Landed => ({ notApplicable: why });
+
+/** The alias's canary weight (a Terraform expression: `zipmap([<latest>], [0.1])`) in percent; 0 without routing. */
+function aliasCanaryPercent(json: TerraformJson): number {
+  const routing = one(json, "aws_lambda_alias").routing_config as { additional_version_weights: string } | undefined;
+  if (routing === undefined) return 0;
+  const weight = /zipmap\(\[[^\]]+\], \[([0-9.]+)\]\)/.exec(routing.additional_version_weights);
+  if (weight === null) throw new Error(`unexpected alias weights: ${routing.additional_version_weights}`);
+  return Math.round(Number(weight[1]) * 100);
+}
+
+export const parity: CloudParity = {
+  cloud: "aws",
+  fields: {
+    name: (json) => ({
+      function: value(lambdaEnv(json).SERVICE_NAME),
+      container: value(containerEnv(json).SERVICE_NAME),
+    }),
+    version: (json) => ({
+      function: value(lambdaEnv(json).SERVICE_VERSION),
+      container: value(containerEnv(json).SERVICE_VERSION),
+    }),
+    environment: (json) => ({
+      function: value(lambdaEnv(json).SERVICE_ENVIRONMENT),
+      container: value(containerEnv(json).SERVICE_ENVIRONMENT),
+    }),
+    memoryMb: (json) => ({
+      function: value(lambda(json).memory_size),
+      // The container's hard limit; the task gets the smallest Fargate size that holds it.
+      container: value(container(json).memory),
+    }),
+    timeoutSeconds: (json) => ({
+      function: value(lambda(json).timeout),
+      // ALB idle timeout: a response silent for longer is cut with a 504.
+      container: value(one(json, "aws_lb").idle_timeout),
+    }),
+    minInstances: (json, spec) => {
+      const warm = maybe(json, "aws_lambda_provisioned_concurrency_config");
+      const min = scaling(json).min_capacity;
+      return {
+        function: value(warm.length === 0 ? 0 : warm[0].provisioned_concurrent_executions),
+        container:
+          spec.minInstances === 0 && min === 1
+            ? na("ECS cannot start tasks from zero on traffic, so the service keeps 1 task (min_capacity 1)")
+            : value(min),
+      };
+    },
+    maxInstances: (json) => ({
+      function: value(lambda(json).reserved_concurrent_executions),
+      container: value(scaling(json).max_capacity),
+    }),
+    environmentVariables: (json) => ({
+      function: value(lambdaEnv(json)),
+      container: value(containerEnv(json)),
+    }),
+    secretNames: (json) => ({
+      // Lambda has no secret references: each secret arrives as `<NAME>_PARAMETER`, the SSM parameter to read.
+      function: value(
+        Object.keys(lambdaEnv(json))
+          .filter((key) => key.endsWith("_PARAMETER"))
+          .map((key) => key.slice(0, -"_PARAMETER".length)),
+      ),
+      container: value(
+        container(json)
+          .secrets.map((s) => s.name)
+          .filter((name) => name !== ORIGIN_SECRET.envVar),
+      ),
+    }),
+    healthPath: (json) => ({
+      function: na("Lambda has no health probe: the platform replaces failed instances"),
+      container: value(
+        (one(json, "aws_lb_target_group", (r) => String(r.name).endsWith("-a")).health_check as { path: string }).path,
+      ),
+    }),
+    containerPort: (json) => ({
+      function: na("Lambda is invoked by the HTTP API, not over a port"),
+      container: value(container(json).portMappings[0].containerPort),
+    }),
+    image: (json) => ({
+      function: na("Lambda runs the zip bundle, not the image"),
+      container: value(container(json).image),
+    }),
+    logRetentionDays: (json) => ({
+      function: value(logGroup(json, "/aws/lambda/").retention_in_days),
+      container: value(logGroup(json, "/ecs/").retention_in_days),
+    }),
+    canaryPercent: (json) => {
+      const deployment = one(json, "aws_ecs_service").deployment_configuration as {
+        strategy: string;
+        canary_configuration?: { canary_percent: number };
+      };
+      return {
+        function: value(aliasCanaryPercent(json)),
+        container: value(deployment.strategy === "CANARY" ? deployment.canary_configuration?.canary_percent : 0),
+      };
+    },
+  },
+};

@@ -1,0 +1,286 @@
+/**
+ * Packages the workload. Each cloud's function zip holds one esbuild bundle of
+ * its adapter plus the few files the platform reads; zips are written with a
+ * fixed timestamp and sorted entries, so the same sources always give the same
+ * bytes and hash (and only a code change changes the plan). The container
+ * server and the Worker module are single-file bundles built the same way.
+ *
+ * Synth calls `functionBundles()`; a content-hash cache next to the zips skips
+ * esbuild when no input file changed, so synth and tests stay fast.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import { zipSync } from "fflate";
+import type { Cloud } from "../../lib/config/schema";
+import type { FunctionBundle } from "../../lib/service";
+import { AZURE_FUNCTION_NAME, GCP_ENTRY_POINT, LAMBDA_HANDLER } from "../contract";
+
+// Re-exported so cloud code can take every name from the module that builds the zips.
+export {
+  AZURE_FUNCTION_NAME,
+  AZURE_RUNTIME,
+  CONTAINER_HEALTHCHECK_COMMAND,
+  CONTAINER_PORT,
+  CONTAINER_SERVER_PATH,
+  GCP_ENTRY_POINT,
+  GCP_RUNTIME,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+  WORKLOAD_ENV,
+} from "../contract";
+
+const ROOT = resolve(__dirname, "..", "..");
+/** Where zips (and their cache manifests) are written; gitignored, rebuilt by synth. */
+export const BUNDLE_DIR = join(ROOT, "dist", "functions");
+/** `server.js` and `healthcheck.js` for the container image. */
+export const CONTAINER_DIR = join(ROOT, "dist", "container");
+/** `workload.js`, the Worker module. */
+export const WORKER_DIR = join(ROOT, "dist", "worker");
+
+// 1980-01-01, the earliest time a zip can hold: no build time leaks into the bytes.
+const ZIP_MTIME = new Date(Date.UTC(1980, 0, 1));
+/** The file every function zip runs; LAMBDA_HANDLER is `<this without .js>.<export>`. */
+const MAIN_FILE = `${LAMBDA_HANDLER.split(".")[0]}.js`;
+
+interface FunctionRecipe {
+  /** Adapter entry point, relative to the repository root. */
+  readonly entry: string;
+  /** Modules the platform provides at run time; left out of the bundle. */
+  readonly external: readonly string[];
+  /** Extra files for the zip (package.json, host.json). */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+function rootDependencyVersion(name: string): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  return pkg.dependencies[name];
+}
+
+const FUNCTION_RECIPES: Readonly<Record<Cloud, () => FunctionRecipe>> = {
+  aws: () => ({ entry: "app/adapters/aws-lambda.ts", external: [], files: {} }),
+  azure: () => ({
+    entry: "app/adapters/azure-functions.ts",
+    // The Functions host injects the worker bridge; @azure/functions itself is bundled.
+    external: ["@azure/functions-core"],
+    files: {
+      "package.json": json({ name: AZURE_FUNCTION_NAME, private: true, main: MAIN_FILE }),
+      "host.json": json({
+        version: "2.0",
+        // Paths reach the workload as sent: no /api prefix.
+        extensions: { http: { routePrefix: "" } },
+        extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" },
+      }),
+    },
+  }),
+  gcp: () => ({
+    entry: "app/adapters/gcp-functions.ts",
+    // The runtime's invoker and our code must share one function registry, so the
+    // framework is a dependency (installed by the buildpack), not bundled.
+    external: ["@google-cloud/functions-framework"],
+    files: {
+      "package.json": json({
+        name: GCP_ENTRY_POINT,
+        private: true,
+        main: MAIN_FILE,
+        engines: { node: ">=22" },
+        dependencies: {
+          "@google-cloud/functions-framework": rootDependencyVersion("@google-cloud/functions-framework"),
+        },
+      }),
+    },
+  }),
+};
+
+/** esbuild settings shared by every Node bundle; also part of the cache key. */
+const NODE_BUILD: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  legalComments: "none",
+  charset: "utf8",
+};
+
+interface Bundled {
+  readonly code: Uint8Array;
+  /** Every file esbuild read, relative to the repository root. */
+  readonly inputs: readonly string[];
+}
+
+function bundle(entry: string, options: BuildOptions): Bundled {
+  const result = buildSync({
+    ...options,
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  return { code: result.outputFiles[0].contents, inputs: Object.keys(result.metafile.inputs).sort() };
+}
+
+const sha256 = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex");
+
+function zip(files: Readonly<Record<string, Uint8Array>>): Uint8Array {
+  const sorted = Object.fromEntries(
+    Object.keys(files)
+      .sort()
+      .map((name) => [name, files[name]] as const),
+  );
+  return zipSync(sorted, { level: 9, mtime: ZIP_MTIME });
+}
+
+/** Parallel test workers share the zips: a reader sees the old file or the new one, never half of one. */
+function writeAtomically(path: string, data: Uint8Array | string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
+}
+
+/** What the cache remembers about one zip. */
+interface Manifest {
+  /** Hash of the recipe, esbuild settings and version, this file and the lockfile. */
+  readonly key: string;
+  /** sha256 of every input file at build time. */
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly sha256: string;
+}
+
+function cacheKey(recipe: FunctionRecipe): string {
+  return sha256(
+    JSON.stringify({
+      recipe,
+      build: NODE_BUILD,
+      esbuild: esbuildVersion,
+      builder: sha256(readFileSync(__filename)),
+      lock: sha256(readFileSync(join(ROOT, "package-lock.json"))),
+      tsconfig: fileHash("tsconfig.json"),
+    }),
+  );
+}
+
+function fileHash(relativePath: string): string | undefined {
+  const path = join(ROOT, relativePath);
+  return existsSync(path) ? sha256(readFileSync(path)) : undefined;
+}
+
+/** The cached zip when its manifest matches the current inputs byte for byte. */
+function fromCache(path: string, manifestPath: string, key: string): FunctionBundle | undefined {
+  if (!existsSync(path) || !existsSync(manifestPath)) return undefined;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.key !== key) return undefined;
+  for (const [input, hash] of Object.entries(manifest.inputs)) if (fileHash(input) !== hash) return undefined;
+  const hash = sha256(readFileSync(path));
+  return hash === manifest.sha256 ? { path, sha256: hash } : undefined;
+}
+
+export interface BuildOptionsForBundle {
+  /** Folder for the zip. @default BUNDLE_DIR */
+  readonly outdir?: string;
+  /** Reuse the zip when no input changed. @default true */
+  readonly cache?: boolean;
+}
+
+/** Builds one cloud's zip (or reuses the cached one) and returns its path and hash. */
+export function buildFunctionBundle(cloud: Cloud, options: BuildOptionsForBundle = {}): FunctionBundle {
+  const outdir = options.outdir ?? BUNDLE_DIR;
+  const recipe = FUNCTION_RECIPES[cloud]();
+  const path = join(outdir, `${cloud}.zip`);
+  const manifestPath = join(outdir, `${cloud}.json`);
+  const key = cacheKey(recipe);
+  if (options.cache ?? true) {
+    const cached = fromCache(path, manifestPath, key);
+    if (cached !== undefined) return cached;
+  }
+
+  const bundled = bundle(recipe.entry, { ...NODE_BUILD, external: [...recipe.external] });
+  const files: Record<string, Uint8Array> = { [MAIN_FILE]: bundled.code };
+  for (const [name, text] of Object.entries(recipe.files)) files[name] = new TextEncoder().encode(text);
+  const bytes = zip(files);
+  const manifest: Manifest = {
+    key,
+    inputs: Object.fromEntries(bundled.inputs.map((input) => [input, fileHash(input) ?? ""])),
+    sha256: sha256(bytes),
+  };
+  mkdirSync(outdir, { recursive: true });
+  writeAtomically(path, bytes);
+  writeAtomically(manifestPath, json(manifest));
+  return { path, sha256: manifest.sha256 };
+}
+
+/**
+ * The zip's SHA-256 in base64, the form Lambda's `source_code_hash` and
+ * Terraform's `filebase64sha256()` use (FunctionBundle.sha256 is hex).
+ */
+export function base64Sha256(bundle: FunctionBundle): string {
+  return Buffer.from(bundle.sha256, "hex").toString("base64");
+}
+
+let cached: Readonly<Record<Cloud, FunctionBundle>> | undefined;
+
+/** Every cloud's bundle, built once per process (synth of several stacks shares them). */
+export function functionBundles(): Readonly<Record<Cloud, FunctionBundle>> {
+  cached ??= {
+    aws: buildFunctionBundle("aws"),
+    azure: buildFunctionBundle("azure"),
+    gcp: buildFunctionBundle("gcp"),
+  };
+  return cached;
+}
+
+export interface ContainerFiles {
+  /** The server (CONTAINER_SERVER_PATH in the image). */
+  readonly server: string;
+  /** The health check (CONTAINER_HEALTHCHECK_COMMAND). */
+  readonly healthcheck: string;
+}
+
+/**
+ * Writes the container's two self-contained files into `outdir`; the image
+ * needs nothing else (no node_modules). Not minified: readable stack traces.
+ */
+export function buildContainer(outdir: string = CONTAINER_DIR): ContainerFiles {
+  const build: BuildOptions = { ...NODE_BUILD, minify: false };
+  const files = {
+    server: join(outdir, "server.js"),
+    healthcheck: join(outdir, "healthcheck.js"),
+  };
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(files.server, bundle("app/adapters/container.ts", build).code);
+  writeFileSync(files.healthcheck, bundle("app/adapters/container-healthcheck.ts", build).code);
+  return files;
+}
+
+/** The Worker module as one ES module (what `workers_script` content or Miniflare runs). */
+export function buildWorkerScript(): string {
+  const { code } = bundle("app/adapters/cloudflare-worker.ts", {
+    bundle: true,
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2022",
+    format: "esm",
+    minify: true,
+    legalComments: "none",
+    charset: "utf8",
+  });
+  return new TextDecoder().decode(code);
+}
+
+/** Writes the Worker module into `outdir` and returns its path. */
+export function writeWorkerScript(outdir: string = WORKER_DIR): string {
+  const path = join(outdir, "workload.js");
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path, buildWorkerScript());
+  return path;
+}

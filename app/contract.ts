@@ -1,0 +1,65 @@
+/**
+ * What the cloud targets need to know about the workload's packages: handler
+ * and entry-point names, runtimes, environment variable names. lib/aws,
+ * lib/azure and lib/gcp import these instead of hard-coding strings, so a
+ * rename here fails their type-check or their tests, not a deploy.
+ *
+ * Pure constants, no runtime dependencies: safe to import from synth code.
+ */
+import { ORIGIN_SECRET, SERVICE } from "../lib/service";
+
+/**
+ * Environment variables the workload reads. Every one is optional; an empty
+ * value counts as unset.
+ */
+export const WORKLOAD_ENV = {
+  /** Shared secret with the edge; when set, requests without a matching `x-origin-secret` get 403 (health path stays open). */
+  originSecret: ORIGIN_SECRET.envVar,
+  /** `service` in `GET /`. @default SERVICE.name */
+  serviceName: "SERVICE_NAME",
+  /** `version` in `GET /`. @default SERVICE.version */
+  serviceVersion: "SERVICE_VERSION",
+  /**
+   * `region` in `GET /`. Wins over what the platform sets (Lambda `AWS_REGION`,
+   * Azure `REGION_NAME`); Cloud Functions gen2, Cloud Run and Container Apps set
+   * no region variable, so their targets should set this.
+   */
+  region: "REGION",
+  /**
+   * Container only: `cloud` in `GET /` (aws, azure, gcp). Detected from
+   * Cloud Run / Container Apps / ECS variables when unset, else `local`.
+   */
+  cloud: "CLOUD",
+  /** Container only: the port to listen on. @default SERVICE.containerPort */
+  port: "PORT",
+} as const;
+
+/** Lambda: file `index.js` exporting `handler`. Runtime Node 22; pure JS, so `arm64` and `x86_64` both work. */
+export const LAMBDA_HANDLER = "index.handler";
+export const LAMBDA_RUNTIME = "nodejs22.x";
+/** Cheaper per GB-second than x86_64, and the bundle has no native code. */
+export const LAMBDA_ARCHITECTURE = "arm64";
+
+/**
+ * Azure Functions (v4 Node model): the one HTTP function registered by the
+ * zip's `index.js`. host.json sets `routePrefix` to "" and the route is a
+ * catch-all, so the function answers on `/`, `/healthz`, ... with no `/api`.
+ */
+export const AZURE_FUNCTION_NAME = "workload";
+/** Flex Consumption `runtime` name and version. */
+export const AZURE_RUNTIME = { name: "node", version: "22" } as const;
+
+/** Cloud Functions 2nd gen: `entry_point` and `runtime`. */
+export const GCP_ENTRY_POINT = "workload";
+export const GCP_RUNTIME = "nodejs22";
+
+/** Where the container image keeps the server; `node <this>` starts it. */
+export const CONTAINER_SERVER_PATH = "/app/server.js";
+/**
+ * Container health check command (exec form, no shell in the image), for
+ * targets that run one themselves (ECS task definition `healthCheck`).
+ * Cloud Run and Container Apps probe `SERVICE.healthPath` over HTTP instead.
+ */
+export const CONTAINER_HEALTHCHECK_COMMAND = ["/nodejs/bin/node", "/app/healthcheck.js"] as const;
+/** The port the container listens on unless `PORT` says otherwise. */
+export const CONTAINER_PORT = SERVICE.containerPort;

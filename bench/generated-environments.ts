@@ -1,0 +1,19 @@
+/**
+ * `tsx bench/generated-environments.ts <count>`: synthesizes <count> generated
+ * environments (copies of dev with every cloud on, named env-01...) through
+ * the same runSynth path as `npm run synth`, to see how synth cost grows.
+ */
+import { dev } from "../environments/dev";
+import { runSynth } from "../lib/stacks/synth";
+
+const count = Number(process.argv[2]);
+if (!Number.isInteger(count) || count < 1 || count > 500) {
+  console.error("usage: tsx bench/generated-environments.ts <count 1-500>");
+  process.exit(1);
+}
+
+const environments = Array.from({ length: count }, (_, i) => ({
+  ...structuredClone(dev),
+  name: `env-${String(i + 1).padStart(2, "0")}`,
+}));
+process.exitCode = runSynth(environments, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });

@@ -1,0 +1,309 @@
+/**
+ * Builds `.gitlab-ci.yml` from the validated environments and the identity
+ * module. The file is generated, not hand-written, because every environment
+ * needs the same four jobs with its own gate, tier, URL, state backend,
+ * id_tokens and CI/CD variable names: generated, adding an environment cannot
+ * forget a job, and the variable names cannot drift from `ci/identity.ts`.
+ * `npm run ci:pipeline` rewrites the file; a test fails when the committed
+ * file differs from what this module builds.
+ *
+ * Shape (see README "GitLab CI"):
+ *   verify -> synth -> plan:<env> -> plan-comment:<env>   merge requests
+ *   verify -> synth -> plan:<env> -> deploy:<env>         default branch
+ *             synth -> drift:<env>                        schedules
+ */
+import { Document, isMap, isScalar } from "yaml";
+import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
+import { ID_TOKENS, type IdentityPurpose, identityVariables } from "../identity";
+
+/** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
+export const NODE_IMAGE = "node:20-bookworm";
+/**
+ * Image of the jobs that run OpenTofu: GitLab's OpenTofu component image
+ * (`tofu`, a shell, git, jq). Terraform: set TF_IMAGE to e.g.
+ * `hashicorp/terraform:1.13`; the jobs use whichever of `tofu` or `terraform`
+ * the image has.
+ */
+export const TF_IMAGE = "registry.gitlab.com/components/opentofu/gitlab-opentofu:3.14.0-opentofu1.10.8-alpine";
+/** Masked CI/CD variable holding the project access token (api scope) that writes the plan notes. */
+export const NOTE_TOKEN_VARIABLE = "GITLAB_PLAN_NOTE_TOKEN";
+
+/** Rule conditions, named once so jobs and tests agree. */
+export const IF = {
+  mergeRequest: '$CI_PIPELINE_SOURCE == "merge_request_event"',
+  schedule: '$CI_PIPELINE_SOURCE == "schedule"',
+  defaultBranch: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"',
+} as const;
+
+/** Where a stack's Terraform JSON (and its plan files) live in the job workspace. */
+export function stackDir(environment: string): string {
+  return `cdktf.out/stacks/${environment}`;
+}
+
+type Job = Record<string, unknown>;
+
+/** `${NAME:?...}`: the shell stops with this message when a required CI/CD variable is missing. */
+function required(variable: string): string {
+  return `"\${${variable}:?set the CI/CD variable ${variable} (README, GitLab CI)}"`;
+}
+
+/** Shell lines that turn the jobs' id_tokens into credentials each provider reads from its environment. */
+export function loginLines(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
+  const vars = identityVariables(env.name, purpose);
+  const lines: string[] = [];
+  const clouds: readonly Cloud[] = env.clouds;
+  if (clouds.includes("aws")) {
+    lines.push(
+      `export AWS_ROLE_ARN=${required(vars.aws.roleArn)}`,
+      `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)" AWS_ROLE_SESSION_NAME="gitlab-\${CI_PROJECT_ID}-\${CI_JOB_ID}"`,
+      `printf '%s' "$${ID_TOKENS.aws.variable}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"`,
+    );
+  }
+  if (clouds.includes("azure")) {
+    // azurerm reads the token itself from ARM_OIDC_TOKEN, the id_token's variable.
+    lines.push(
+      `export ARM_USE_OIDC=true ARM_CLIENT_ID=${required(vars.azure.clientId)} ARM_TENANT_ID=${required(vars.azure.tenantId)}`,
+    );
+  }
+  if (clouds.includes("gcp")) {
+    // An external_account credential file: Google's libraries exchange the token file for an access token.
+    lines.push(
+      `GCP_TOKEN_FILE="$(mktemp)" && printf '%s' "$${ID_TOKENS.gcp.variable}" > "$GCP_TOKEN_FILE"`,
+      `export GOOGLE_APPLICATION_CREDENTIALS="$(mktemp)"`,
+      `printf '{"type":"external_account","audience":"//iam.googleapis.com/%s","subject_token_type":"urn:ietf:params:oauth:token-type:jwt","token_url":"https://sts.googleapis.com/v1/token","service_account_impersonation_url":"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/%s:generateAccessToken","credential_source":{"file":"%s"}}' ${required(vars.gcp.workloadIdentityProvider)} ${required(vars.gcp.serviceAccount)} "$GCP_TOKEN_FILE" > "$GOOGLE_APPLICATION_CREDENTIALS"`,
+    );
+  }
+  lines.push(`export CLOUDFLARE_API_TOKEN=${required(vars.cloudflare.apiToken)}`);
+  return lines;
+}
+
+/** The id_tokens block of a job: one token per enabled cloud. */
+export function idTokens(env: EnvironmentConfig): Record<string, { aud: string }> {
+  const tokens: Record<string, { aud: string }> = {};
+  for (const cloud of env.clouds) tokens[ID_TOKENS[cloud].variable] = { aud: ID_TOKENS[cloud].audience };
+  return tokens;
+}
+
+/**
+ * Shell lines that select the state of the environment. GitLab-managed state
+ * (`http`) gets every TF_HTTP_* value from the environment, never from a file.
+ * `local` state (a developer's laptop default) would be lost with the job's
+ * workspace, so CI stores it in GitLab-managed state too, through an override
+ * file that only says `backend "http" {}`. Other backends authenticate
+ * through the cloud credentials.
+ */
+export function stateLines(env: EnvironmentConfig): string[] {
+  const lines: string[] = [];
+  if (env.backend.type === "local") {
+    lines.push(`printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`);
+  }
+  if (env.backend.type === "local" || env.backend.type === "http") {
+    lines.push(
+      'export TF_HTTP_ADDRESS="$CI_API_V4_URL/projects/$CI_PROJECT_ID/terraform/state/$TF_STATE_NAME"',
+      'export TF_HTTP_LOCK_ADDRESS="$TF_HTTP_ADDRESS/lock" TF_HTTP_UNLOCK_ADDRESS="$TF_HTTP_ADDRESS/lock"',
+      "export TF_HTTP_LOCK_METHOD=POST TF_HTTP_UNLOCK_METHOD=DELETE TF_HTTP_RETRY_WAIT_MIN=5",
+      'export TF_HTTP_USERNAME=gitlab-ci-token TF_HTTP_PASSWORD="$CI_JOB_TOKEN"',
+    );
+  }
+  return lines;
+}
+
+/** Common first lines of every OpenTofu/Terraform job: pick the binary, enter the stack, state, credentials, init. */
+function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
+  return [
+    'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
+    'cd "$TF_ROOT"',
+    ...stateLines(env),
+    ...loginLines(env, purpose),
+    '"$TF" init -input=false',
+  ];
+}
+
+function tfVariables(env: EnvironmentConfig): Record<string, string> {
+  return { TF_ROOT: stackDir(env.name), TF_STATE_NAME: env.name };
+}
+
+function planJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".tf",
+    stage: "plan",
+    needs: ["synth"],
+    resource_group: env.name,
+    variables: { ...tfVariables(env), TF_PLAN_LOCK: "true" },
+    id_tokens: idTokens(env),
+    rules: [
+      // A Developer's CI_JOB_TOKEN cannot lock GitLab-managed state: merge-request plans read it unlocked.
+      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+      { if: IF.defaultBranch },
+    ],
+    script: [
+      ...tfPrelude(env, "plan"),
+      '"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan',
+      '"$TF" show -json plan.tfplan > plan.json',
+      "printf '%s\\n' \"$CI_JOB_URL\" > plan-job-url.txt",
+    ],
+    artifacts: {
+      name: `plan:${env.name}`,
+      // The plan file and its JSON hold sensitive values in clear text.
+      access: "developer",
+      expire_in: "1 week",
+      paths: [`${dir}/plan.tfplan`, `${dir}/plan.json`, `${dir}/plan-job-url.txt`, `${dir}/.terraform.lock.hcl`],
+    },
+  };
+}
+
+function commentJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".node",
+    stage: "comment",
+    needs: [{ job: `plan:${env.name}`, artifacts: true }],
+    rules: [{ if: IF.mergeRequest }],
+    script: [
+      `npm run --silent ci:report -- --plan ${dir}/plan.json --out ${dir}/terraform-report.json`,
+      `npm run --silent ci:note -- --env ${env.name} --plan ${dir}/plan.json --job-url "$(cat ${dir}/plan-job-url.txt)"`,
+    ],
+    artifacts: {
+      // The merge-request widget labels each terraform report with this name.
+      name: `plan:${env.name}`,
+      access: "developer",
+      expire_in: "1 week",
+      reports: { terraform: `${dir}/terraform-report.json` },
+    },
+  };
+}
+
+function deployJob(env: EnvironmentConfig): Job {
+  return {
+    extends: ".tf",
+    stage: "deploy",
+    // Applies the plan file from this pipeline's plan job: what was planned is what is applied.
+    needs: ["synth", { job: `plan:${env.name}`, artifacts: true }],
+    resource_group: env.name,
+    interruptible: false,
+    variables: tfVariables(env),
+    id_tokens: idTokens(env),
+    environment: {
+      name: env.name,
+      deployment_tier: env.deploy.tier,
+      url: `https://${env.cloudflare.domain}`,
+    },
+    rules: [env.deploy.gate === "manual" ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
+    script: [...tfPrelude(env, "deploy"), '"$TF" apply -input=false plan.tfplan'],
+  };
+}
+
+function driftJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".tf",
+    stage: "drift",
+    needs: ["synth"],
+    resource_group: env.name,
+    variables: tfVariables(env),
+    id_tokens: idTokens(env),
+    rules: [{ if: IF.schedule }],
+    script: [
+      ...tfPrelude(env, "plan"),
+      // -detailed-exitcode: 0 no changes, 1 error, 2 changes (the live infrastructure drifted from the code).
+      'set +e; "$TF" plan -input=false -lock=false -detailed-exitcode -out=drift.tfplan; code=$?; set -e',
+      'if [ "$code" -eq 1 ]; then echo "drift check failed: plan error above"; exit 1; fi',
+      '"$TF" show -json drift.tfplan > drift.json',
+      `if [ "$code" -eq 2 ]; then echo "DRIFT in ${env.name}: $("$TF" show -no-color drift.tfplan | grep -E '^(Plan:|Changes to Outputs)' | tr '\\n' ' ')(plan above; drift.json in the artifacts)"; exit 2; fi`,
+      `echo "No drift in ${env.name}."`,
+    ],
+    artifacts: {
+      when: "always",
+      access: "developer",
+      expire_in: "1 week",
+      paths: [`${dir}/drift.json`],
+    },
+  };
+}
+
+/** The whole pipeline as a plain object, keys in the order they are written. */
+export function buildPipeline(environments: readonly EnvironmentConfig[]): Record<string, unknown> {
+  const pipeline: Record<string, unknown> = {
+    workflow: {
+      rules: [
+        { if: IF.mergeRequest },
+        { if: IF.schedule },
+        // A branch with an open merge request runs the merge-request pipeline only.
+        { if: "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", when: "never" },
+        { if: "$CI_COMMIT_BRANCH" },
+      ],
+      auto_cancel: { on_new_commit: "interruptible" },
+    },
+    stages: ["verify", "synth", "plan", "comment", "deploy", "drift"],
+    variables: {
+      NODE_IMAGE: { value: NODE_IMAGE, description: "Image of the npm jobs (verify, synth, plan-comment)." },
+      TF_IMAGE: {
+        value: TF_IMAGE,
+        description:
+          "Image with tofu or terraform. Terraform: hashicorp/terraform:1.13 (the jobs use whichever binary the image has).",
+      },
+      TF_IN_AUTOMATION: "true",
+      TF_INPUT: "false",
+      TF_PLUGIN_CACHE_DIR: "$CI_PROJECT_DIR/.tf-plugin-cache",
+    },
+    ".node": {
+      image: "$NODE_IMAGE",
+      interruptible: true,
+      cache: { key: { files: ["package-lock.json"], prefix: "npm" }, paths: [".npm/"], policy: "pull" },
+      before_script: ["npm ci --cache .npm --prefer-offline --no-audit --no-fund"],
+    },
+    ".tf": {
+      image: { name: "$TF_IMAGE", entrypoint: [""] },
+      interruptible: true,
+      // Provider versions are pinned by the cdktf bindings, so package-lock.json keys the plugin cache too.
+      cache: { key: { files: ["package-lock.json"], prefix: "tf-plugins" }, paths: [".tf-plugin-cache/"] },
+      before_script: ['mkdir -p "$TF_PLUGIN_CACHE_DIR"'],
+    },
+    verify: {
+      extends: ".node",
+      stage: "verify",
+      cache: { policy: "pull-push" },
+      rules: [{ if: IF.schedule, when: "never" }, { when: "on_success" }],
+      script: ["npm run typecheck", "npm run lint", "npx jest --ci --coverage"],
+      coverage: "/^Statements\\s*:\\s*(\\d+(?:\\.\\d+)?)%/",
+      artifacts: {
+        when: "always",
+        expire_in: "1 week",
+        reports: {
+          junit: "reports/junit.xml",
+          coverage_report: { coverage_format: "cobertura", path: "reports/coverage/cobertura-coverage.xml" },
+        },
+      },
+    },
+    synth: {
+      extends: ".node",
+      stage: "synth",
+      needs: [{ job: "verify", optional: true }],
+      script: ["npm run synth"],
+      artifacts: { expire_in: "1 week", paths: ["cdktf.out/"] },
+    },
+  };
+  for (const env of environments) pipeline[`plan:${env.name}`] = planJob(env);
+  for (const env of environments) pipeline[`plan-comment:${env.name}`] = commentJob(env);
+  for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
+  for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);
+  return pipeline;
+}
+
+const HEADER = ` Generated by \`npm run ci:pipeline\` from ci/pipeline/pipeline.ts, environments/ and
+ ci/identity.ts. Do not edit by hand: change those and run the command again
+ (a test fails when this file is out of date). README, "GitLab CI", explains it.`;
+
+/** `.gitlab-ci.yml` text for the environments. */
+export function renderPipeline(environments: readonly EnvironmentConfig[]): string {
+  const doc = new Document(buildPipeline(environments));
+  doc.commentBefore = HEADER;
+  // A blank line between top-level entries, so each job reads as a block.
+  if (isMap(doc.contents)) {
+    for (const [index, pair] of doc.contents.items.entries()) {
+      if (index > 0 && isScalar(pair.key)) pair.key.spaceBefore = true;
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}

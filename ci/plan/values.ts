@@ -1,0 +1,110 @@
+/**
+ * Attribute values as the note shows them. `show -json` prints sensitive
+ * values in clear text; only the parallel `*_sensitive` trees say which ones
+ * they are. Every value goes through `displayValue`, which replaces each
+ * subtree marked `true` in the sensitive tree by `(sensitive)` before anything
+ * is turned into text, and each subtree marked in `after_unknown` by
+ * `(known after apply)`.
+ */
+
+/** Placeholders that survive JSON.stringify and are swapped for plain text afterwards. */
+const SENSITIVE = "\u0000sensitive\u0000";
+const UNKNOWN = "\u0000unknown\u0000";
+const SENSITIVE_TEXT = "(sensitive)";
+const UNKNOWN_TEXT = "(known after apply)";
+
+type Tree = unknown;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Replaces every subtree marked `true` in `mask` by the sensitive placeholder. */
+export function redact(value: unknown, mask: Tree): unknown {
+  if (mask === true) return SENSITIVE;
+  if (Array.isArray(mask) && Array.isArray(value)) return value.map((item, i) => redact(item, mask[i]));
+  if (isObject(mask) && isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = redact(item, mask[key]);
+    return out;
+  }
+  return value;
+}
+
+/** Marks every subtree flagged `true` in `after_unknown`, adding keys the value does not have yet. */
+export function markUnknown(value: unknown, mask: Tree): unknown {
+  if (mask === true) return UNKNOWN;
+  if (Array.isArray(mask)) {
+    const items = Array.isArray(value) ? value : [];
+    const length = Math.max(items.length, mask.length);
+    return Array.from({ length }, (_, i) => markUnknown(items[i], mask[i]));
+  }
+  if (isObject(mask)) {
+    const base = isObject(value) ? value : {};
+    const out: Record<string, unknown> = { ...base };
+    for (const key of Object.keys(mask)) out[key] = markUnknown(base[key], mask[key]);
+    return out;
+  }
+  return value;
+}
+
+/** True when a sensitive or unknown mask marks anything at all (empty objects and lists mark nothing). */
+export function marksAny(mask: Tree): boolean {
+  if (mask === true) return true;
+  if (Array.isArray(mask)) return mask.some(marksAny);
+  if (isObject(mask)) return Object.values(mask).some(marksAny);
+  return false;
+}
+
+/** Structural equality of two JSON values. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => key in b && jsonEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+/** Longest value text shown for one attribute; longer ones are cut with an ellipsis. */
+export const MAX_VALUE_CHARS = 160;
+
+/**
+ * One value as text for the note: sensitive parts as `(sensitive)`, unknown
+ * parts as `(known after apply)`, cut to `max` characters. The cut happens
+ * after redaction, so it can never expose a sensitive value.
+ */
+export function displayValue(value: unknown, sensitive: Tree, unknown: Tree = false, max = MAX_VALUE_CHARS): string {
+  const prepared = redact(markUnknown(value, unknown), sensitive);
+  let text: string;
+  if (prepared === SENSITIVE) text = SENSITIVE_TEXT;
+  else if (prepared === UNKNOWN) text = UNKNOWN_TEXT;
+  else if (prepared === undefined) text = "(none)";
+  else {
+    text = JSON.stringify(prepared) ?? "null";
+    // Only text holding a placeholder (JSON escapes its NULs as \u0000) needs the swap.
+    if (text.includes("\\u0000")) {
+      text = text
+        .replaceAll(JSON.stringify(SENSITIVE), SENSITIVE_TEXT)
+        .replaceAll(JSON.stringify(UNKNOWN), UNKNOWN_TEXT);
+    }
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The mask of attribute `key` inside a sensitive/unknown mask: a mask of `true` covers every child. */
+export function childMask(mask: Tree, key: string): Tree {
+  if (mask === true) return true;
+  return isObject(mask) ? mask[key] : undefined;
+}
+
+/** Attribute `key` of an object value, or undefined. */
+export function childValue(value: unknown, key: string): unknown {
+  return isObject(value) ? value[key] : undefined;
+}
+
+/** Top-level attribute names of a value (empty for non-objects). */
+export function keysOf(value: unknown): string[] {
+  return isObject(value) ? Object.keys(value) : [];
+}

@@ -1,0 +1,418 @@
+/**
+ * ContainerTarget: the workload as an ECS Fargate service behind an
+ * Application Load Balancer, in its own VPC.
+ *
+ * ECR (immutable tags, scan on push, KMS, lifecycle) <- CI pushes the image.
+ * ECS cluster (Container Insights) -> service (circuit breaker with rollback,
+ * target-tracking autoscaling between min and max) -> task (separate
+ * execution and task roles, read-only root filesystem, non-root user,
+ * health check on the spec's path, awslogs into a retained log group).
+ * ALB (TLS 1.2+, HTTP->HTTPS, access logs) on `https://aws-origin.<domain>`.
+ *
+ * Canary: with `canaryPercent > 0` the service deploys with ECS's built-in
+ * CANARY strategy: a new task set gets `canaryPercent` of the traffic through
+ * a second target group for `canaryBakeMinutes`, then all of it; a failure
+ * rolls back. ECS shifts the listener rule's weights itself, so Terraform
+ * ignores them (and the service's target group, which ECS alternates).
+ */
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { ORIGIN_SECRET, type ServiceSpec } from "../service";
+import { WorkloadKey } from "./encryption";
+import type { AwsSettings } from "./function-target";
+import { type PolicyStatement, ServiceRole } from "./identity";
+import { OriginLoadBalancer } from "./load-balancer";
+import { retainedLogGroup } from "./logs";
+import { awsName, baseName, NAME_LIMITS } from "./naming";
+import { Network } from "./network";
+import { Registry } from "./registry";
+import { parameterArn, secretParameterName } from "./secrets";
+import { fargateTaskSize } from "./task-size";
+import { assertAwsSpec } from "./validation";
+import { CONTAINER_ARCHITECTURE, CONTAINER_NAME, CONTAINER_USER } from "./workload";
+
+/** The Cloudflare zone the origin hostname and certificate validation records live in. */
+export interface OriginZone {
+  readonly zoneId: string;
+  /** The environment's domain, e.g. `staging.example.com`. */
+  readonly domain: string;
+}
+
+export interface ContainerTargetProps {
+  /** The workload: image, port, health path, sizes, variables, retention, canary. */
+  readonly spec: ServiceSpec;
+  /** The environment's AWS settings (`region`, `accountId`, `natGateways`, `vpcCidr`, `certificateArn`). */
+  readonly settings: AwsSettings;
+  /** Cloudflare zone for the origin hostname and the certificate validation. */
+  readonly zone: OriginZone;
+  /**
+   * Hostname the load balancer answers as; the certificate covers it.
+   * @default `aws-origin.<zone.domain>`
+   */
+  readonly hostname?: string;
+  /**
+   * The edge's shared secret (a Terraform token): stored as an SSM SecureString
+   * (this target's KMS key) and injected as ORIGIN_SECRET by ECS, never as plain text.
+   * @default - none: the workload accepts requests without the header
+   */
+  readonly originSecret?: string;
+  /**
+   * Production protections: ALB deletion protection, registry, log groups and
+   * log bucket kept on destroy, 30-day KMS deletion window.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
+   * Images the registry keeps.
+   * @default 20
+   */
+  readonly keepImages?: number;
+  /**
+   * Average CPU the autoscaling keeps the service at, in percent.
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+  /**
+   * Minutes a canary deployment holds `canaryPercent` before shifting the rest.
+   * @default 10
+   */
+  readonly canaryBakeMinutes?: number;
+  /**
+   * Minimum CPU units per task (1024 = 1 vCPU); the task gets the cheapest
+   * Fargate size with this much CPU and the spec's memory.
+   * @default 256
+   */
+  readonly minCpuUnits?: number;
+  /**
+   * The container health check command. The default needs `node` on PATH
+   * (node:22-slim has it; distroless images keep it at /nodejs/bin/node).
+   * @default - `node -e` fetching http://127.0.0.1:<containerPort><healthPath>
+   */
+  readonly healthCheckCommand?: readonly string[];
+}
+
+export class ContainerTarget extends Construct {
+  /** `https://<hostname>` (a token until apply). */
+  readonly endpoint: string;
+  readonly registry: Registry;
+  readonly network: Network;
+  readonly loadBalancer: OriginLoadBalancer;
+  readonly cluster: EcsCluster;
+  readonly service: EcsService;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly executionRole: ServiceRole;
+  readonly taskRole: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: ContainerTargetProps) {
+    super(scope, id);
+    const { spec, settings } = props;
+    assertAwsSpec(spec, "aws ContainerTarget");
+    const protect = props.protect ?? false;
+    const cpuTarget = props.cpuTargetPercent ?? 60;
+    const bakeMinutes = props.canaryBakeMinutes ?? 10;
+    if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
+      throw new Error(`cpuTargetPercent must be 1-100, not ${cpuTarget}`);
+    }
+    if (
+      !Token.isUnresolved(bakeMinutes) &&
+      !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)
+    ) {
+      throw new Error(`canaryBakeMinutes must be a whole number 0-1440, not ${bakeMinutes}`);
+    }
+    if (spec.image.trim() === "") throw new Error("spec.image is empty; set containerImage or CONTAINER_IMAGE");
+    const canary = spec.canaryPercent > 0;
+    const name = baseName(spec);
+    const hostname = props.hostname ?? `aws-origin.${props.zone.domain}`;
+
+    const key = new WorkloadKey(this, "key", {
+      alias: awsName([name, "container"], 250),
+      description: `${name} container: registry, logs and secrets`,
+      accountId: settings.accountId,
+      region: settings.region,
+      protect,
+    });
+    this.registry = new Registry(this, "registry", {
+      name: awsName([name], NAME_LIMITS.ecrRepository),
+      kmsKeyArn: key.arn,
+      keepImages: props.keepImages,
+      protect,
+    });
+    this.network = new Network(this, "network", {
+      name,
+      region: settings.region,
+      cidr: settings.vpcCidr,
+      natGateways: settings.natGateways,
+    });
+    this.loadBalancer = new OriginLoadBalancer(this, "ingress", {
+      name,
+      network: this.network,
+      region: settings.region,
+      accountId: settings.accountId,
+      containerPort: spec.containerPort,
+      healthPath: spec.healthPath,
+      idleTimeoutSeconds: spec.timeoutSeconds,
+      logRetentionDays: spec.logRetentionDays,
+      hostname,
+      zoneId: props.zone.zoneId,
+      certificateArn: settings.certificateArn,
+      canary,
+      protect,
+    });
+    const logs = retainedLogGroup(this, "logs", {
+      name: `/ecs/${name}`,
+      retentionDays: spec.logRetentionDays,
+      kmsKeyArn: key.arn,
+      protect,
+    });
+
+    // Secrets ECS injects at start: the edge's origin secret and the spec's named secrets.
+    const secrets: { name: string; valueFrom: string }[] = spec.secretNames.map((secret) => ({
+      name: secret,
+      valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, secret)),
+    }));
+    if (props.originSecret !== undefined) {
+      const parameter = new SsmParameter(this, "origin-secret", {
+        name: secretParameterName(spec, ORIGIN_SECRET.envVar),
+        description: "Shared secret the edge sends to this origin",
+        type: "SecureString",
+        keyId: key.arn,
+        value: props.originSecret,
+      });
+      secrets.push({ name: ORIGIN_SECRET.envVar, valueFrom: parameter.arn });
+    }
+
+    const executionStatements: PolicyStatement[] = [
+      {
+        // ECR issues registry tokens per account: this action has no resource-level form.
+        Sid: "RegistryToken",
+        Effect: "Allow",
+        Action: ["ecr:GetAuthorizationToken"],
+        Resource: "*",
+      },
+      {
+        Sid: "PullOwnRepository",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Resource: this.registry.arn,
+      },
+      {
+        Sid: "OwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${logs.arn}:log-stream:*`,
+      },
+      { Sid: "TargetKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
+    ];
+    if (secrets.length > 0) {
+      executionStatements.push({
+        Sid: "ReadSecrets",
+        Effect: "Allow",
+        Action: ["ssm:GetParameters"],
+        Resource: secrets.map((s) => s.valueFrom),
+      });
+    }
+    this.executionRole = new ServiceRole(this, "execution-role", {
+      name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
+      description: `${name} ECS agent: pull the image, write logs, read secrets`,
+      service: "ecs-tasks.amazonaws.com",
+      statements: executionStatements,
+    });
+    this.taskRole = new ServiceRole(this, "task-role", {
+      name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
+      description: `${name} workload: calls no AWS API`,
+      service: "ecs-tasks.amazonaws.com",
+      // Only ECS tasks of this account may assume it (confused deputy).
+      trustCondition: {
+        StringEquals: { "aws:SourceAccount": settings.accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${settings.region}:${settings.accountId}:*` },
+      },
+      statements: [],
+    });
+
+    const size = fargateTaskSize(spec.memoryMb, props.minCpuUnits ?? 256);
+    const healthUrl = `http://127.0.0.1:${spec.containerPort}${spec.healthPath}`;
+    const healthCommand = props.healthCheckCommand ?? [
+      "CMD",
+      "node",
+      "-e",
+      `fetch(${JSON.stringify(healthUrl)}).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))`,
+    ];
+    this.taskDefinition = new EcsTaskDefinition(this, "task", {
+      family: name,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(size.cpu),
+      memory: String(size.memory),
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: CONTAINER_ARCHITECTURE },
+      // The only writable path: an ephemeral /tmp, since the root filesystem is read-only.
+      volume: [{ name: "tmp" }],
+      containerDefinitions: JSON.stringify([
+        {
+          name: CONTAINER_NAME,
+          image: spec.image,
+          essential: true,
+          // Hard limit: the container gets the spec's memory, as the Lambda function does.
+          memory: spec.memoryMb,
+          user: CONTAINER_USER,
+          readonlyRootFilesystem: true,
+          privileged: false,
+          linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          portMappings: [{ containerPort: spec.containerPort, protocol: "tcp" }],
+          environment: Object.entries({
+            ...spec.environmentVariables,
+            PORT: String(spec.containerPort),
+            SERVICE_NAME: spec.name,
+            SERVICE_VERSION: spec.version,
+            SERVICE_ENVIRONMENT: spec.environment,
+          })
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, value]) => ({ name: key, value })),
+          secrets,
+          healthCheck: { command: healthCommand, interval: 30, timeout: 5, retries: 3, startPeriod: 15 },
+          // The HTTP server drains on SIGTERM; give it the request timeout to finish.
+          stopTimeout: Math.min(120, Math.max(spec.timeoutSeconds + 5, 10)),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": logs.name,
+              "awslogs-region": settings.region,
+              "awslogs-stream-prefix": CONTAINER_NAME,
+              mode: "non-blocking",
+            },
+          },
+        },
+      ]),
+    });
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: awsName([name], NAME_LIMITS.ecsCluster),
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+
+    const lb = this.loadBalancer;
+    const infrastructureRole =
+      lb.alternateTargetGroup !== undefined && lb.productionRule !== undefined
+        ? new ServiceRole(this, "deployment-role", {
+            name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
+            description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
+            service: "ecs.amazonaws.com",
+            statements: [
+              {
+                // Describe calls have no resource-level permissions.
+                Sid: "ReadLoadBalancing",
+                Effect: "Allow",
+                Action: [
+                  "elasticloadbalancing:DescribeListeners",
+                  "elasticloadbalancing:DescribeRules",
+                  "elasticloadbalancing:DescribeTargetGroups",
+                  "elasticloadbalancing:DescribeTargetHealth",
+                ],
+                Resource: "*",
+              },
+              {
+                Sid: "OwnTargetGroups",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+                Resource: [lb.primaryTargetGroup.arn, lb.alternateTargetGroup.arn],
+              },
+              {
+                Sid: "OwnListener",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+                Resource: [lb.httpsListener.arn, lb.productionRule.arn],
+              },
+            ],
+          })
+        : undefined;
+
+    // ECS cannot start from zero on traffic (no request-driven scale-from-zero): keep at least one task.
+    const minTasks = Math.max(spec.minInstances, 1);
+    const maxTasks = Math.max(spec.maxInstances, minTasks);
+    this.service = new EcsService(this, "service", {
+      name: awsName([name], 255),
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      desiredCount: minTasks,
+      deploymentController: { type: "ECS" },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentConfiguration:
+        canary && infrastructureRole !== undefined
+          ? {
+              strategy: "CANARY",
+              // Old tasks stay this long after the full shift, for a fast rollback.
+              bakeTimeInMinutes: "5",
+              canaryConfiguration: { canaryPercent: spec.canaryPercent, canaryBakeTimeInMinutes: String(bakeMinutes) },
+            }
+          : { strategy: "ROLLING" },
+      healthCheckGracePeriodSeconds: 30,
+      networkConfiguration: {
+        subnets: this.network.workloadSubnets.map((s) => s.id),
+        securityGroups: [lb.taskSecurityGroup.id],
+        assignPublicIp: this.network.assignPublicIp,
+      },
+      loadBalancer: [
+        {
+          targetGroupArn: lb.primaryTargetGroup.arn,
+          containerName: CONTAINER_NAME,
+          containerPort: spec.containerPort,
+          ...(infrastructureRole !== undefined &&
+          lb.alternateTargetGroup !== undefined &&
+          lb.productionRule !== undefined
+            ? {
+                advancedConfiguration: {
+                  alternateTargetGroupArn: lb.alternateTargetGroup.arn,
+                  productionListenerRule: lb.productionRule.arn,
+                  roleArn: infrastructureRole.arn,
+                },
+              }
+            : {}),
+        },
+      ],
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      enableExecuteCommand: false,
+      lifecycle: {
+        // Autoscaling owns the task count; with a canary, ECS alternates the service's target group.
+        ignoreChanges: canary ? ["desired_count", "load_balancer"] : ["desired_count"],
+      },
+      // The target group must be attached to a listener before ECS registers tasks in it.
+      dependsOn: [lb.httpsListener, ...(lb.productionRule === undefined ? [] : [lb.productionRule])],
+    });
+
+    const scaling = new AppautoscalingTarget(this, "scaling", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      minCapacity: minTasks,
+      maxCapacity: maxTasks,
+    });
+    new AppautoscalingPolicy(this, "cpu-tracking", {
+      name: awsName([name, "cpu"], 255),
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: cpuTarget,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        scaleOutCooldown: 60,
+        scaleInCooldown: 300,
+      },
+    });
+
+    this.endpoint = lb.endpoint;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * One customer-managed KMS key per target, with rotation on. It encrypts that
+ * target's log groups, registry, Lambda environment and SSM parameters, so
+ * access to the data can be cut by key policy and every use is in CloudTrail.
+ * The key policy lists actions explicitly (no `kms:*`).
+ */
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { policyDocument } from "./identity";
+
+/** What the account (through IAM policies of its principals) may do with the key. */
+export const KEY_ACCOUNT_ACTIONS = [
+  // Administration, including everything Terraform reads and changes.
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+  // Grants: ECR and Lambda hold the key through grants made for the caller.
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+  // Data: CI pushes images, SSM writes parameters, roles decrypt.
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+] as const;
+
+/** What CloudWatch Logs needs to encrypt a log group with the key. */
+export const KEY_LOGS_ACTIONS = [
+  "kms:Decrypt",
+  "kms:DescribeKey",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+] as const;
+
+export interface WorkloadKeyProps {
+  /** Alias without the `alias/` prefix. */
+  readonly alias: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly region: string;
+  /**
+   * Production protection: the longest deletion window (30 days instead of 7).
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class WorkloadKey extends Construct {
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: WorkloadKeyProps) {
+    super(scope, id);
+    const { accountId, region } = props;
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: (props.protect ?? false) ? 30 : 7,
+      policy: policyDocument([
+        {
+          Sid: "Account",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+          Action: KEY_ACCOUNT_ACTIONS,
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchLogs",
+          Effect: "Allow",
+          Principal: { Service: `logs.${region}.amazonaws.com` },
+          Action: KEY_LOGS_ACTIONS,
+          Resource: "*",
+          // Only for log groups of this account and region.
+          Condition: {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
+          },
+        },
+      ]),
+    });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+  }
+
+  get arn(): string {
+    return this.key.arn;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The ECR repository CI pushes the container image to. Tags are immutable (a
+ * tag always means the same image, so a plan shows every image change),
+ * images are scanned on push and encrypted with the target's KMS key, and a
+ * lifecycle policy keeps the newest images only.
+ *
+ * How image and registry relate: the task runs `ServiceSpec.image`. A fresh
+ * clone synthesizes with the public default image; CI builds, pushes
+ * `<repositoryUrl>:<commit sha>` and sets CONTAINER_IMAGE to it. Tasks pull
+ * with their execution role (ECR actions scoped to this repository), never
+ * with a registry password.
+ */
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { Construct } from "constructs";
+
+export interface RegistryProps {
+  /** Repository name (lowercase, 256 characters at most). */
+  readonly name: string;
+  /** KMS key that encrypts the image layers. */
+  readonly kmsKeyArn: string;
+  /**
+   * Tagged images kept; older ones expire. Untagged images expire after a day.
+   * @default 20
+   */
+  readonly keepImages?: number;
+  /**
+   * Production protection: a repository that still holds images cannot be
+   * deleted by Terraform.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class Registry extends Construct {
+  readonly repository: EcrRepository;
+
+  constructor(scope: Construct, id: string, props: RegistryProps) {
+    super(scope, id);
+    const keep = props.keepImages ?? 20;
+    if (!Number.isInteger(keep) || keep < 1)
+      throw new Error(`keepImages must be a whole number of at least 1, not ${keep}`);
+    this.repository = new EcrRepository(this, "repository", {
+      name: props.name,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
+      forceDelete: !(props.protect ?? false),
+    });
+    new EcrLifecyclePolicy(this, "lifecycle", {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: "Untagged layers of interrupted pushes",
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the newest ${keep} images`,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+            action: { type: "expire" },
+          },
+        ],
+      }),
+    });
+  }
+
+  get arn(): string {
+    return this.repository.arn;
+  }
+
+  get url(): string {
+    return this.repository.repositoryUrl;
+  }
+}
