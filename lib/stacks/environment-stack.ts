@@ -6,9 +6,11 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
+import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
+import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -75,6 +77,35 @@ export class EnvironmentStack extends TerraformStack {
         { id: "aws.function", endpoint: awsFunction.endpoint },
         { id: "aws.container", endpoint: awsContainer.endpoint },
       );
+    }
+
+    // --- Azure: Flex Consumption function + Container App (lib/azure) ---
+    if (this.providers.azure && this.config.azure) {
+      const azure = {
+        spec: this.spec,
+        settings: this.config.azure,
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      };
+      const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
+      const ct = new AzureContainerTarget(this, "azure-container", azure);
+      this.origins.push(
+        { id: "azure.function", endpoint: fn.endpoint },
+        { id: "azure.container", endpoint: ct.endpoint },
+      );
+    }
+
+    // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
+    if (this.providers.gcp && this.config.gcp) {
+      const gcp = {
+        spec: this.spec,
+        settings: this.config.gcp,
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      };
+      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
+      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
+      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
