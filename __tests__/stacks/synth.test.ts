@@ -76,11 +76,11 @@ describe("main.ts as a process", () => {
 
   it("npm run synth's command and `cdktf synth` write the same Terraform JSON", () => {
     const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
-    execFileSync("npx", ["tsx", "main.ts"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(work, "tsx") } });
+    execFileSync("node", ["bin/run.cjs", "main.ts"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(work, "npm") } });
     execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
     for (const stack of ["dev", "staging", "prod"]) {
       const file = join("stacks", stack, "cdk.tf.json");
-      expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "tsx", file), "utf8"));
+      expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "npm", file), "utf8"));
     }
   }, 60_000);
 
@@ -88,7 +88,7 @@ describe("main.ts as a process", () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");
     writeFileSync(blocked, "not a folder");
-    const result = spawnSync("npx", ["tsx", "main.ts"], {
+    const result = spawnSync("node", ["bin/run.cjs", "main.ts"], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: join(blocked, "inner") },
       encoding: "utf8",
@@ -98,4 +98,15 @@ describe("main.ts as a process", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(work).filter((name) => name.startsWith("blocked"))).toEqual(["blocked"]);
   }, 30_000);
+
+  it("bin/run.cjs refuses a missing entry and reports a build error without a stack trace", () => {
+    const usage = spawnSync("node", ["bin/run.cjs"], { cwd: ROOT, encoding: "utf8" });
+    expect(usage.status).toBe(1);
+    expect(usage.stderr).toContain("usage: node bin/run.cjs <entry.ts>");
+    const broken = join(work, "broken.ts");
+    writeFileSync(broken, "export const x = ;\n");
+    const build = spawnSync("node", ["bin/run.cjs", broken], { cwd: ROOT, encoding: "utf8" });
+    expect(build.status).toBe(1);
+    expect(build.stderr).toMatch(/^Cannot build .*broken\.ts:\n {2}.*broken\.ts:1: /);
+  });
 });

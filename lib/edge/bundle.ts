@@ -6,7 +6,8 @@
  * plan diffs and in the Cloudflare dashboard, and it is far below the limits.
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { buildSync } from "esbuild";
 
 export interface WorkerBundle {
@@ -18,9 +19,20 @@ export interface WorkerBundle {
   readonly sha256: string;
 }
 
-/** Repository root: esbuild's working directory, so path comments in the output are relative and stable. */
-const ROOT = join(__dirname, "..", "..");
-export const WORKER_ENTRY = join(__dirname, "worker", "index.ts");
+/**
+ * Repository root, the nearest folder above this file with a package.json:
+ * `__dirname` is lib/edge under tsx and jest but .gen/run when synth runs as
+ * a bundle (bin/run.cjs). Also esbuild's working directory, so the path
+ * comments in the output are relative and stable.
+ */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+const ROOT = findRoot(__dirname);
+export const WORKER_ENTRY = join(ROOT, "lib", "edge", "worker", "index.ts");
 
 let cached: WorkerBundle | undefined;
 
