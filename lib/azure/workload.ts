@@ -5,8 +5,10 @@
  * ServiceSpec.containerPort.
  */
 
-/** Flex Consumption runtime stack (`runtime_name` / `runtime_version`). */
-export const FUNCTION_RUNTIME = { name: "node", version: "22" } as const;
+import { WORKLOAD_ENV as APP_ENV, AZURE_RUNTIME } from "../../app/contract";
+
+/** Flex Consumption runtime stack (`runtime_name` / `runtime_version`), from the workload's contract. */
+export const FUNCTION_RUNTIME = AZURE_RUNTIME;
 
 /**
  * Flex Consumption runs the package stored under this fixed blob name in the
@@ -20,19 +22,5 @@ export const HTTP_ALWAYS_READY_GROUP = "http";
 /** Name of the workload container inside the Container App template. */
 export const CONTAINER_NAME = "workload";
 
-/**
- * Environment variables the workload reads (mirrors the workload's contract
- * in issue 3, app/contract.ts; import from there once it is on main).
- */
-export const WORKLOAD_ENV = {
-  /** `service` in `GET /`. */
-  serviceName: "SERVICE_NAME",
-  /** `version` in `GET /`. */
-  serviceVersion: "SERVICE_VERSION",
-  /** `region` in `GET /`; Container Apps sets no region variable. */
-  region: "REGION",
-  /** Container only: `cloud` in `GET /`. */
-  cloud: "CLOUD",
-  /** Container only: the port the server listens on; Container Apps does not set it. */
-  port: "PORT",
-} as const;
+/** Environment variables the workload reads (app/contract.ts). */
+export const WORKLOAD_ENV = APP_ENV;

@@ -4,11 +4,8 @@
  * Framework and lists the framework in its package.json.
  */
 
-/** Cloud Functions runtime the bundle is built for (esbuild targets node22). */
-export const FUNCTION_RUNTIME = "nodejs22";
-
-/** Name passed to `http()` in app/adapters/gcp-functions.ts. */
-export const FUNCTION_ENTRY_POINT = "workload";
+/** Runtime and entry point of the GCP bundle, from the workload's contract (app/contract.ts). */
+export { GCP_ENTRY_POINT as FUNCTION_ENTRY_POINT, GCP_RUNTIME as FUNCTION_RUNTIME } from "../../app/contract";
 
 /** Requests one instance serves at once (Cloud Run's default; needs a whole vCPU). */
 export const DEFAULT_CONCURRENCY = 80;
