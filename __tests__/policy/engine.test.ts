@@ -2,10 +2,11 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { AnnotationMetadataEntryType, type TerraformStack, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, type App, Aspects, TerraformStack, Testing } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { type RuleId, suppress } from "../../lib/policy";
-import { INVALID_SUPPRESSION } from "../../lib/policy/engine";
+import { INVALID_SUPPRESSION, PolicyAspect, policyFindings } from "../../lib/policy/engine";
+import { defineRule } from "../../lib/policy/rule";
 import { checkStack, policyStack } from "./helpers";
 
 const annotations = (node: IConstruct, type: string) =>
@@ -53,6 +54,30 @@ describe("PolicyAspect", () => {
     checkStack(stack);
     const { findings } = checkStack(stack);
     expect(findings.map((f) => f.ruleId).sort()).toEqual(["CKV_AWS_136", "CKV_AWS_163", "CKV_AWS_51"]);
+  });
+
+  it("reports a rule that throws as a finding of that rule instead of crashing synth", () => {
+    const broken = defineRule({
+      id: "BP_TEST_1",
+      description: "A rule with a bug",
+      fix: "fix the rule",
+      level: "error",
+      appliesTo: ["aws_ecr_repository"],
+      check: () => {
+        throw new TypeError("cannot read properties of undefined");
+      },
+    });
+    const stack = new TerraformStack(Testing.app() as App, "test");
+    Aspects.of(stack).add(new PolicyAspect({ rules: [broken] }));
+    repository(stack);
+    Testing.synth(stack);
+    expect(policyFindings(stack)).toEqual([
+      expect.objectContaining({
+        ruleId: "BP_TEST_1",
+        path: "test/subject",
+        message: expect.stringContaining("could not check this block (cannot read properties of undefined)"),
+      }),
+    ]);
   });
 
   it("runs after the tags aspect, so Azure resources are judged with their standard tags", () => {

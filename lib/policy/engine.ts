@@ -90,7 +90,13 @@ export class PolicyAspect implements IAspect {
     const block = this.blockOf(node);
     if (block === undefined) return;
     for (const rule of this.rulesFor(block.input.type)) {
-      const problem = rule.check(block.input);
+      let problem: string | undefined;
+      try {
+        problem = rule.check(block.input);
+      } catch (error) {
+        // A rule that cannot read this block must not pass it silently, nor end synth with a stack trace.
+        problem = `the rule could not check this block (${error instanceof Error ? error.message : String(error)}); fix the rule or suppress it here`;
+      }
       if (problem !== undefined) this.report(node, block, rule, problem);
     }
   }
@@ -143,12 +149,16 @@ export class PolicyAspect implements IAspect {
 
   private blockOf(node: IConstruct): Block | undefined {
     const expression = (value: unknown): string => {
-      const resolved = Tokenization.resolve(value, {
-        scope: node,
-        preparing: false,
-        resolver: new DefaultTokenResolver(new StringConcat()),
-      });
-      return typeof resolved === "string" ? resolved : (JSON.stringify(resolved) ?? "");
+      try {
+        const resolved = Tokenization.resolve(value, {
+          scope: node,
+          preparing: false,
+          resolver: new DefaultTokenResolver(new StringConcat()),
+        });
+        return typeof resolved === "string" ? resolved : (JSON.stringify(resolved) ?? "");
+      } catch {
+        return ""; // unresolvable here; synth itself will report it
+      }
     };
     const accepts = (attribute: string): boolean => camelCase(attribute) in node;
     const address = addressOf(node);

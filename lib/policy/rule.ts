@@ -53,6 +53,11 @@ export function defineRule<const Id extends string>(rule: Rule<Id>): Rule<Id> {
   return rule;
 }
 
+/** True when the value as a whole is a token (a reference, a variable, a dynamic block): nothing to judge. */
+export function isToken(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
 /** True when the value is plain data: no unresolved token anywhere in it. */
 export function isKnown(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -100,8 +105,15 @@ export function strings(value: unknown, path = ""): [string, string][] {
   return [];
 }
 
-/** Names that say "this is a secret": ORIGIN_SECRET, DB_PASSWORD, API_KEY, GITLAB_TOKEN... */
-export const SECRET_NAME = /secret|passw(or)?d|passwd|token|private_?key|api_?key|access_?key|credential/i;
+// Names that say "this is a secret": ORIGIN_SECRET, DB_PASSWORD, API_KEY, GITLAB_TOKEN...
+const SECRET_NAME = /secret|passw(or)?d|token|private_?key|api_?key|access_?key|credential/i;
+// ...unless they name or locate one: ORIGIN_SECRET_HEADER, DB_PASSWORD_SECRET_ARN, TOKEN_URL.
+const NAMES_A_SECRET = /_(header|name|names|id|arn|url|uri|path|file|version)$/i;
+
+/** Whether a variable or binding name says it holds a secret value. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NAMES_A_SECRET.test(name);
+}
 
 /** Which of `keys` none of the maps has, in `keys` order. */
 export function missingKeys(keys: readonly string[], ...maps: Record<string, unknown>[]): string[] {

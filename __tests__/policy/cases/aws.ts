@@ -8,6 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { TerraformVariable } from "cdktf";
@@ -34,7 +35,8 @@ export const awsCases: RuleCase[] = [
     // A provider without default_tags: the tags must then be on the resource.
     fail: (s) => {
       const bare = new AwsProvider(s, "bare", { region: "eu-west-1", alias: "bare" });
-      new EcrRepository(s, "subject", { name: "r", provider: bare, tags: { environment: "test" } });
+      const owner = new TerraformVariable(s, "owner", {}).stringValue;
+      new EcrRepository(s, "subject", { name: "r", provider: bare, tags: { environment: "test", owner } });
     },
     pass: [
       (s) => new EcrRepository(s, "subject", { name: "r" }),
@@ -75,7 +77,18 @@ export const awsCases: RuleCase[] = [
   },
   {
     rule: "CKV_AWS_2",
-    fail: (s) => new LbListener(s, "subject", { ...listener, port: 80, protocol: "HTTP", defaultAction: forward }),
+    fail: [
+      (s) => new LbListener(s, "subject", { ...listener, port: 80, protocol: "HTTP", defaultAction: forward }),
+      // protocol defaults to HTTP; a reference inside the action does not hide it.
+      (s) => {
+        const group = new LbTargetGroup(s, "group", { port: 8080, protocol: "HTTP", vpcId: "vpc-1" });
+        new LbListener(s, "subject", {
+          ...listener,
+          port: 80,
+          defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
+        });
+      },
+    ],
     pass: [
       (s) =>
         new LbListener(s, "subject", {
@@ -150,17 +163,26 @@ export const awsCases: RuleCase[] = [
         role: "arn:aws:iam::1:role/f",
         environment: { variables: { LOG_LEVEL: "info", ORIGIN_SECRET: "hunter2-but-longer" } },
       }),
-    pass: (s) =>
-      new LambdaFunction(s, "subject", {
-        functionName: "f",
-        role: "arn:aws:iam::1:role/f",
-        environment: {
-          variables: {
-            LOG_LEVEL: "info",
-            ORIGIN_SECRET: new TerraformVariable(s, "origin_secret", { sensitive: true }).stringValue,
+    pass: [
+      (s) =>
+        new LambdaFunction(s, "subject", {
+          functionName: "f",
+          role: "arn:aws:iam::1:role/f",
+          // Names a secret's header, holds no secret.
+          environment: { variables: { ORIGIN_SECRET_HEADER: "x-origin-secret" } },
+        }),
+      (s) =>
+        new LambdaFunction(s, "subject", {
+          functionName: "f",
+          role: "arn:aws:iam::1:role/f",
+          environment: {
+            variables: {
+              LOG_LEVEL: "info",
+              ORIGIN_SECRET: new TerraformVariable(s, "origin_secret", { sensitive: true }).stringValue,
+            },
           },
-        },
-      }),
+        }),
+    ],
   },
   {
     rule: "CKV_AWS_249",

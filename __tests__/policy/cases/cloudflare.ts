@@ -65,6 +65,7 @@ export const cloudflareCases: RuleCase[] = [
           bindings: [
             { name: "ORIGIN_SECRET", type: "secret_text", text: passwordResult(s) },
             { name: "ROUTES", type: "plain_text", text: '{"aws.function":20}' },
+            { name: "ORIGIN_SECRET_HEADER", type: "plain_text", text: "x-origin-secret" },
           ],
         }),
       ),

@@ -1,4 +1,4 @@
-import { block, defineRule, isKnown, missingKeys, stringMap } from "../../rule";
+import { block, defineRule, isToken, missingKeys, stringMap } from "../../rule";
 import { REQUIRED_TAG_KEYS } from "../../tags";
 
 export const awsRequiredTags = defineRule({
@@ -9,7 +9,7 @@ export const awsRequiredTags = defineRule({
   appliesTo: ["aws_*"],
   check: ({ attributes, accepts, provider }) => {
     // default_tags reach exactly the resources that have tags_all; others cannot be tagged.
-    if (!accepts("tags_all") || !isKnown(attributes.tags)) return undefined;
+    if (!accepts("tags_all") || isToken(attributes.tags)) return undefined;
     const defaults = stringMap(block(provider ?? {}, "default_tags").tags);
     const missing = missingKeys(REQUIRED_TAG_KEYS, defaults, stringMap(attributes.tags));
     return missing.length === 0

@@ -1,4 +1,4 @@
-import { blocks, defineRule, isKnown, show } from "../../rule";
+import { blocks, defineRule, isToken, show } from "../../rule";
 
 export const lbListenerHttps = defineRule({
   id: "CKV_AWS_2",
@@ -7,13 +7,13 @@ export const lbListenerHttps = defineRule({
   level: "error",
   appliesTo: ["aws_lb_listener", "aws_alb_listener"],
   check: ({ attributes }) => {
-    const protocol = attributes.protocol;
-    if (protocol !== "HTTP") return undefined; // HTTPS, TLS, or a network listener (TCP/UDP)
+    const protocol = attributes.protocol ?? "HTTP"; // the provider's default for application load balancers
+    if (protocol !== "HTTP") return undefined; // HTTPS, TLS, a network listener (TCP/UDP), or a token
     const actions = blocks(attributes.default_action);
     const redirectsToHttps = actions.some(
       (action) => action.type === "redirect" && blocks(action.redirect).some((r) => r.protocol === "HTTPS"),
     );
-    if (!isKnown(attributes.default_action) || redirectsToHttps) return undefined;
+    if (isToken(attributes.default_action) || redirectsToHttps) return undefined;
     return `protocol is ${show(protocol)} and the default action does not redirect to HTTPS`;
   },
 });

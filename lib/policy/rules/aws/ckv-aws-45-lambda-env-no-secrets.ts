@@ -1,4 +1,4 @@
-import { block, defineRule, isKnown, SECRET_NAME, stringMap } from "../../rule";
+import { block, defineRule, isKnown, isSecretName, stringMap } from "../../rule";
 
 export const lambdaEnvNoSecrets = defineRule({
   id: "CKV_AWS_45",
@@ -10,7 +10,7 @@ export const lambdaEnvNoSecrets = defineRule({
     const variables = stringMap(block(attributes, "environment").variables);
     // A literal value under a secret's name is in cdk.tf.json and the plan; a reference is not.
     const leaked = Object.entries(variables)
-      .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value !== "" && isKnown(value))
+      .filter(([name, value]) => isSecretName(name) && typeof value === "string" && value !== "" && isKnown(value))
       .map(([name]) => name);
     return leaked.length === 0 ? undefined : `environment variable(s) ${leaked.join(", ")} hold a literal value`;
   },

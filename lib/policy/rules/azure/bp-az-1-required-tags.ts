@@ -1,4 +1,4 @@
-import { defineRule, isKnown, missingKeys, stringMap } from "../../rule";
+import { defineRule, isToken, missingKeys, stringMap } from "../../rule";
 import { REQUIRED_TAG_KEYS } from "../../tags";
 
 export const azureRequiredTags = defineRule({
@@ -8,7 +8,7 @@ export const azureRequiredTags = defineRule({
   level: "error",
   appliesTo: ["azurerm_*"],
   check: ({ attributes, accepts }) => {
-    if (!accepts("tags") || !isKnown(attributes.tags)) return undefined;
+    if (!accepts("tags") || isToken(attributes.tags)) return undefined;
     const missing = missingKeys(REQUIRED_TAG_KEYS, stringMap(attributes.tags));
     return missing.length === 0 ? undefined : `missing tag(s) ${missing.join(", ")}`;
   },

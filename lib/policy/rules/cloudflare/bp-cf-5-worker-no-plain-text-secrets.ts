@@ -1,4 +1,4 @@
-import { blocks, defineRule, SECRET_NAME } from "../../rule";
+import { blocks, defineRule, isSecretName } from "../../rule";
 import { secretReferences } from "../common/secrets";
 
 export const workerNoPlainTextSecrets = defineRule({
@@ -11,7 +11,7 @@ export const workerNoPlainTextSecrets = defineRule({
     for (const binding of blocks(attributes.bindings)) {
       if (binding.type !== "plain_text") continue;
       const name = String(binding.name);
-      if (SECRET_NAME.test(name)) return `plain_text binding ${name} is named like a secret`;
+      if (isSecretName(name)) return `plain_text binding ${name} is named like a secret`;
       const references = secretReferences(expression(binding.text));
       if (references.length > 0) return `plain_text binding ${name} holds ${references.join(", ")}`;
     }

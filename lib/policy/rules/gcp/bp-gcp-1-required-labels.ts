@@ -1,4 +1,4 @@
-import { defineRule, isKnown, missingKeys, stringMap } from "../../rule";
+import { defineRule, isToken, missingKeys, stringMap } from "../../rule";
 import { REQUIRED_TAG_KEYS } from "../../tags";
 
 export const gcpRequiredLabels = defineRule({
@@ -9,7 +9,7 @@ export const gcpRequiredLabels = defineRule({
   appliesTo: ["google_*"],
   check: ({ attributes, accepts, provider }) => {
     // default_labels reach exactly the resources with effective_labels; `labels` elsewhere is not a label map.
-    if (!accepts("effective_labels") || !isKnown(attributes.labels)) return undefined;
+    if (!accepts("effective_labels") || isToken(attributes.labels)) return undefined;
     const defaults = stringMap(provider?.default_labels);
     const missing = missingKeys(REQUIRED_TAG_KEYS, defaults, stringMap(attributes.labels));
     return missing.length === 0
