@@ -3,7 +3,6 @@
  * being listed in its pack; its id is then known to `suppress` (at compile
  * time) and to the suppression check (at synth time).
  */
-import type { Rule } from "./rule";
 import { awsRules } from "./rules/aws";
 import { azureRules } from "./rules/azure";
 import { cloudflareRules } from "./rules/cloudflare";
@@ -25,8 +24,3 @@ export const ALL_RULES = [...awsRules, ...azureRules, ...gcpRules, ...cloudflare
 
 /** Id of a rule in one of the packs: what `suppress` accepts. */
 export type RuleId = (typeof ALL_RULES)[number]["id"];
-
-/** Looks a rule up by id. */
-export function ruleById(id: string): Rule | undefined {
-  return ALL_RULES.find((rule) => rule.id === id);
-}
