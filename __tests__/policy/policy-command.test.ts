@@ -44,6 +44,10 @@ describe("npm run policy", () => {
     const report = out.join("\n");
     for (const env of ["dev", "staging", "prod"]) expect(report).toMatch(new RegExp(`^${env}: 0 errors`, "m"));
     expect(report).toMatch(/^Total: 0 errors, \d+ warnings?, \d+ suppressed$/m);
+    // Annotations constructs add themselves (not policy findings) are listed too.
+    for (const line of report.split("\n").filter((l) => l.startsWith("  (annotation)"))) {
+      expect(line).toMatch(/^ {2}\(annotation\) +(warning|error) +\S/);
+    }
   });
 
   it("explains itself with --help", () => {

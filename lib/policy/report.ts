@@ -147,7 +147,7 @@ export function formatPolicyTable(reports: readonly PolicyReport[]): string {
         inStack(report.stack, f.path),
         isOpen(f) ? "-" : `suppressed: ${f.suppressedBecause}`,
       ]),
-      ...report.annotations.map((a) => ["(cdktf)", a.level, inStack(report.stack, a.path), "-"]),
+      ...report.annotations.map((a) => ["(annotation)", a.level, inStack(report.stack, a.path), "-"]),
     ];
     if (rows.length === 0) {
       out.push("  no findings", "");
