@@ -110,7 +110,7 @@ export function runSynth(inputs: readonly unknown[], options: SynthOptions, io: 
     const stacks = synthEnvironments(configs, options);
     io.log(formatSummary(stacks));
     const warnings = formatWarnings(stacks.map((s) => s.policy));
-    if (warnings !== "") io.error(warnings);
+    if (warnings !== "") io.log(warnings); // stdout: a successful synth writes nothing to stderr
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
