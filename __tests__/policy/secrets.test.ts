@@ -1,6 +1,6 @@
 /**
- * Nothing secret is ever synthesized: the real synth (`npx tsx main.ts`, as
- * `npm run synth` and the cdktf CLI run it) with fake credentials in every
+ * Nothing secret is ever synthesized: the real synth (cdktf.json's app command,
+ * which `npm run synth` and the cdktf CLI run) with fake credentials in every
  * variable the providers, the state backend and CI read. None may appear in
  * the output folder, in any file, in any encoding JSON gives it; and every
  * output that carries a secret is marked sensitive.
@@ -53,7 +53,10 @@ describe("no secret is synthesized", () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "secrets-"));
     outdir = join(work, "cdktf.out");
-    execFileSync("npx", ["tsx", "main.ts"], {
+    const [command, ...args] = (
+      JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }
+    ).app.split(" ");
+    execFileSync(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...FAKE_SECRETS, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
       stdio: "pipe",
