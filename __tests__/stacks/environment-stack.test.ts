@@ -54,6 +54,8 @@ describe("EnvironmentStack", () => {
       },
     ]);
     const labels = json.provider?.google[0].default_labels as Record<string, string>;
+    // The same keys as every other cloud's tags (cdktf would snake-case managed-by in a provider block).
+    expect(Object.keys(labels).sort()).toEqual(["environment", "managed-by", "repository", "service"]);
     expect(labels.environment).toBe("test");
     expect(labels.repository).toBe("gitlab_com-example-multicloud-blueprint");
     for (const value of Object.values(labels)) expect(value).toMatch(/^[a-z0-9_-]{0,63}$/);

@@ -10,7 +10,10 @@ import type { IConstruct } from "constructs";
 /** Repository that owns these resources; forks change it. */
 export const REPOSITORY = "gitlab.com/example/multicloud-blueprint";
 
-export type StandardTags = Readonly<Record<"environment" | "service" | "managed-by" | "repository", string>>;
+/** Keys every taggable resource of every cloud carries; the policy's required-tags rules check them. */
+export const REQUIRED_TAG_KEYS = ["environment", "service", "managed-by", "repository"] as const;
+
+export type StandardTags = Readonly<Record<(typeof REQUIRED_TAG_KEYS)[number], string>>;
 
 export function standardTags(environment: string, service: string): StandardTags {
   return { environment, service, "managed-by": "cdktf", repository: REPOSITORY };

@@ -11,6 +11,7 @@ import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
 import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
+import { applyPolicy } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -54,6 +55,7 @@ export class EnvironmentStack extends TerraformStack {
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+    applyPolicy(this, { protect: this.config.protect }); // after the tags aspect: rules check the tagged result
     // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
 

@@ -43,15 +43,20 @@ export function addProviders(scope: Construct, env: EnvironmentConfig, tags: Sta
             storageUseAzuread: true,
           })
         : undefined,
-    gcp:
-      on("gcp") && env.gcp
-        ? new GoogleProvider(scope, "google", {
-            project: env.gcp.project,
-            region: env.gcp.region,
-            defaultLabels: gcpLabels(tags),
-          })
-        : undefined,
+    gcp: on("gcp") && env.gcp ? googleProvider(scope, env.gcp, tags) : undefined,
     cloudflare: new CloudflareProvider(scope, "cloudflare", {}),
     random: new RandomProvider(scope, "random"),
   };
+}
+
+function googleProvider(
+  scope: Construct,
+  gcp: NonNullable<EnvironmentConfig["gcp"]>,
+  tags: StandardTags,
+): GoogleProvider {
+  const provider = new GoogleProvider(scope, "google", { project: gcp.project, region: gcp.region });
+  // Not `defaultLabels`: cdktf snake-cases map keys in provider blocks (managed-by -> managed_by),
+  // so the labels would not match the other clouds' tags. An override is written as given.
+  provider.addOverride("default_labels", gcpLabels(tags));
+  return provider;
 }

@@ -1,14 +1,16 @@
 /**
  * Synthesizes every environment into `outdir` all-or-nothing: the app writes
  * into a sibling temporary folder that replaces `outdir` only once synth has
- * succeeded, so a failed run never leaves a half-written `cdktf.out`.
+ * succeeded and the policy check has passed, so a failed run never leaves a
+ * half-written (or policy-failing) `cdktf.out`.
  */
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { App } from "cdktf";
+import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { ConfigError } from "../config/errors";
 import { loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
+import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
 
 export interface SynthOptions {
@@ -24,24 +26,48 @@ export interface StackSummary {
   readonly file: string;
   /** Resources per provider (`aws`, `azurerm`, `google`, `cloudflare`, ...), sorted by provider. */
   readonly resourcesByProvider: Readonly<Record<string, number>>;
+  /** Policy findings (suppressed ones included) and other annotations of the stack. */
+  readonly policy: PolicyReport;
 }
 
+// cdktf reads this when a stack is constructed. Set, app.synth() writes every stack despite error
+// annotations (as under the cdktf CLI, which sets it too); the policy gate below then decides, so one
+// run reports the findings of every environment and the variable cannot switch the policy off.
+const CONTINUE_ON_ERRORS = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS";
+
+/**
+ * @throws PolicyError when any stack has an unsuppressed policy error or another error annotation;
+ *   `outdir` is then left as it was.
+ */
 export function synthEnvironments(configs: readonly EnvironmentConfig[], options: SynthOptions): StackSummary[] {
   const staging = `${options.outdir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  let reports: PolicyReport[];
   try {
-    const app = new App({ outdir: staging, skipValidation: false });
-    for (const config of configs) new EnvironmentStack(app, { config, image: options.image });
+    // No stack traces in annotations: they would put this machine's paths into manifest.json.
+    const context = { [DISABLE_STACK_TRACE_IN_METADATA]: true };
+    const app = new App({ outdir: staging, skipValidation: false, context });
+    const previous = process.env[CONTINUE_ON_ERRORS];
+    process.env[CONTINUE_ON_ERRORS] = "true";
+    let stacks: EnvironmentStack[];
+    try {
+      stacks = configs.map((config) => new EnvironmentStack(app, { config, image: options.image }));
+    } finally {
+      if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];
+      else process.env[CONTINUE_ON_ERRORS] = previous;
+    }
     app.synth();
+    reports = stacks.map(policyReport);
+    if (countsOf(reports).errors > 0) throw new PolicyError(reports);
     rmSync(options.outdir, { recursive: true, force: true });
     renameSync(staging, options.outdir);
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  return configs.map((config) => summarize(options.outdir, config.name));
+  return configs.map((config, i) => summarize(options.outdir, config.name, reports[i]));
 }
 
-function summarize(outdir: string, stack: string): StackSummary {
+function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
   const file = join(outdir, "stacks", stack, "cdk.tf.json");
   const json = JSON.parse(readFileSync(file, "utf8")) as { resource?: Record<string, Record<string, unknown>> };
   const counts: Record<string, number> = {};
@@ -50,7 +76,7 @@ function summarize(outdir: string, stack: string): StackSummary {
     counts[provider] = (counts[provider] ?? 0) + Object.keys(instances).length;
   }
   const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-  return { name: stack, file: relative(process.cwd(), file), resourcesByProvider: sorted };
+  return { name: stack, file: relative(process.cwd(), file), resourcesByProvider: sorted, policy };
 }
 
 export function formatSummary(stacks: readonly StackSummary[]): string {
@@ -61,7 +87,12 @@ export function formatSummary(stacks: readonly StackSummary[]): string {
     const detail = counts.length > 0 ? counts.map(([p, n]) => `${p} ${n}`).join(", ") : "providers and backend only";
     return `  ${s.name.padEnd(width)}  ${String(total).padStart(4)} resources (${detail})  -> ${s.file}`;
   });
-  return [`Synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"}:`, ...lines].join("\n");
+  const policy = formatCounts(countsOf(stacks.map((s) => s.policy)));
+  return [
+    `Synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"}:`,
+    ...lines,
+    `Policy: ${policy} (\`npm run policy\` for the table)`,
+  ].join("\n");
 }
 
 export interface Output {
@@ -76,7 +107,10 @@ export interface Output {
 export function runSynth(inputs: readonly unknown[], options: SynthOptions, io: Output = console): number {
   try {
     const configs = loadEnvironments(inputs);
-    io.log(formatSummary(synthEnvironments(configs, options)));
+    const stacks = synthEnvironments(configs, options);
+    io.log(formatSummary(stacks));
+    const warnings = formatWarnings(stacks.map((s) => s.policy));
+    if (warnings !== "") io.log(warnings); // stdout: a successful synth writes nothing to stderr
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {

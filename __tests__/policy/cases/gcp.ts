@@ -1,0 +1,165 @@
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
+import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
+import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
+import { ProjectIamBinding } from "@cdktf/provider-google/lib/project-iam-binding";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { StorageBucket, type StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
+import { StorageBucketIamBinding } from "@cdktf/provider-google/lib/storage-bucket-iam-binding";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
+import type { TerraformStack } from "cdktf";
+import type { RuleCase } from "./types";
+
+const bucket = (patch: Partial<StorageBucketConfig> = {}): StorageBucketConfig => ({
+  name: "b",
+  location: "EU",
+  uniformBucketLevelAccess: true,
+  publicAccessPrevention: "enforced",
+  ...patch,
+});
+const runtimeAccount = "serviceAccount:hello@blueprint-test-01.iam.gserviceaccount.com";
+const defaultCompute = "serviceAccount:123456789012-compute@developer.gserviceaccount.com";
+const serviceAccount = (s: TerraformStack) => new ServiceAccount(s, "runtime", { accountId: "hello-runtime" }).email;
+const repository = { repository: "images", location: "europe-west1", role: "roles/artifactregistry.reader" };
+
+export const gcpCases: RuleCase[] = [
+  {
+    rule: "BP_GCP_1",
+    fail: (s) => {
+      const bare = new GoogleProvider(s, "bare", { project: "p", alias: "bare" });
+      new StorageBucket(s, "subject", bucket({ provider: bare, labels: { environment: "test" } }));
+    },
+    pass: [
+      (s) => new StorageBucket(s, "subject", bucket()),
+      // No effective_labels: `labels` is not a label map here and default_labels do not apply.
+      (s) => new ServiceAccount(s, "subject", { accountId: "hello-runtime" }),
+    ],
+  },
+  {
+    rule: "CKV_GCP_29",
+    fail: (s) => new StorageBucket(s, "subject", bucket({ uniformBucketLevelAccess: undefined })),
+    pass: (s) => new StorageBucket(s, "subject", bucket()),
+  },
+  {
+    rule: "CKV_GCP_114",
+    fail: [
+      (s) => new StorageBucket(s, "subject", bucket({ publicAccessPrevention: undefined })),
+      (s) => new StorageBucket(s, "subject", bucket({ publicAccessPrevention: "inherited" })),
+    ],
+    pass: (s) => new StorageBucket(s, "subject", bucket()),
+  },
+  {
+    rule: "CKV_GCP_28",
+    fail: [
+      (s) =>
+        new StorageBucketIamMember(s, "subject", {
+          bucket: "b",
+          role: "roles/storage.objectViewer",
+          member: "allUsers",
+        }),
+      (s) =>
+        new StorageBucketIamBinding(s, "subject", {
+          bucket: "b",
+          role: "roles/storage.objectViewer",
+          members: [runtimeAccount, "allAuthenticatedUsers"],
+        }),
+    ],
+    pass: (s) =>
+      new StorageBucketIamMember(s, "subject", {
+        bucket: "b",
+        role: "roles/storage.objectViewer",
+        member: runtimeAccount,
+      }),
+  },
+  {
+    rule: "CKV_GCP_101",
+    fail: (s) => new ArtifactRegistryRepositoryIamMember(s, "subject", { ...repository, member: "allUsers" }),
+    pass: (s) => new ArtifactRegistryRepositoryIamMember(s, "subject", { ...repository, member: runtimeAccount }),
+  },
+  {
+    rule: "BP_GCP_2",
+    fail: (s) =>
+      new ArtifactRegistryRepository(s, "subject", {
+        repositoryId: "images",
+        format: "DOCKER",
+        location: "europe-west1",
+      }),
+    pass: [
+      (s) =>
+        new ArtifactRegistryRepository(s, "subject", {
+          repositoryId: "images",
+          format: "DOCKER",
+          location: "europe-west1",
+          dockerConfig: { immutableTags: true },
+        }),
+      (s) =>
+        new ArtifactRegistryRepository(s, "subject", { repositoryId: "npm", format: "NPM", location: "europe-west1" }),
+    ],
+  },
+  {
+    rule: "CKV_GCP_117",
+    fail: [
+      (s) => new ProjectIamMember(s, "subject", { project: "p", role: "roles/editor", member: runtimeAccount }),
+      (s) =>
+        new ProjectIamBinding(s, "subject", { project: "p", role: "roles/owner", members: ["user:a@example.com"] }),
+    ],
+    pass: (s) =>
+      new ProjectIamMember(s, "subject", { project: "p", role: "roles/logging.logWriter", member: runtimeAccount }),
+  },
+  {
+    rule: "CKV_GCP_46",
+    fail: (s) =>
+      new ProjectIamMember(s, "subject", { project: "p", role: "roles/logging.logWriter", member: defaultCompute }),
+    pass: (s) =>
+      new ProjectIamMember(s, "subject", { project: "p", role: "roles/logging.logWriter", member: runtimeAccount }),
+  },
+  {
+    rule: "BP_GCP_3",
+    fail: [
+      (s) =>
+        new CloudRunV2Service(s, "subject", {
+          name: "hello",
+          location: "europe-west1",
+          template: { containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }] },
+        }),
+      (s) =>
+        new Cloudfunctions2Function(s, "subject", {
+          name: "hello",
+          location: "europe-west1",
+          serviceConfig: { serviceAccountEmail: "123456789012-compute@developer.gserviceaccount.com" },
+        }),
+    ],
+    pass: [
+      (s) =>
+        new CloudRunV2Service(s, "subject", {
+          name: "hello",
+          location: "europe-west1",
+          template: {
+            serviceAccount: serviceAccount(s),
+            containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }],
+          },
+        }),
+      (s) =>
+        new Cloudfunctions2Function(s, "subject", {
+          name: "hello",
+          location: "europe-west1",
+          serviceConfig: { serviceAccountEmail: serviceAccount(s) },
+        }),
+    ],
+  },
+  {
+    rule: "BP_GCP_4",
+    fail: (s) =>
+      new LoggingProjectBucketConfig(s, "subject", { project: "p", location: "global", bucketId: "_Default" }),
+    pass: (s) =>
+      new LoggingProjectBucketConfig(s, "subject", {
+        project: "p",
+        location: "global",
+        bucketId: "_Default",
+        retentionDays: 30,
+      }),
+  },
+];

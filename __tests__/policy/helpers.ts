@@ -1,0 +1,45 @@
+/** A stack wired like EnvironmentStack (providers, tags, policy) but without targets, for policy tests. */
+import { type App, Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentInput } from "../../lib/config/schema";
+import { applyPolicy, type Finding, policyFindings } from "../../lib/policy";
+import { StandardTagsAspect, standardTags } from "../../lib/policy/tags";
+import { addProviders } from "../../lib/stacks/providers";
+import { environmentConfig, type TerraformJson } from "../helpers/environments";
+
+export interface PolicyStackOptions {
+  /** Production protections. @default false */
+  readonly protect?: boolean;
+  /** Add StandardTagsAspect as EnvironmentStack does. @default true */
+  readonly tags?: boolean;
+  /** Top-level config fields to replace. @default - none */
+  readonly config?: Partial<Record<keyof EnvironmentInput, unknown>>;
+}
+
+/** Stack id `test`; build resources under it with id `subject` to match the rule cases. */
+export function policyStack(options: PolicyStackOptions = {}): TerraformStack {
+  const app = Testing.app() as App;
+  const stack = new TerraformStack(app, "test");
+  const config = environmentConfig({ protect: options.protect ?? false, ...options.config });
+  const tags = standardTags(config.name, "hello");
+  addProviders(stack, config, tags);
+  if (options.tags ?? true) Aspects.of(stack).add(new StandardTagsAspect(tags));
+  applyPolicy(stack, { protect: config.protect });
+  return stack;
+}
+
+/** Runs the aspects (as synth does) and returns the stack's JSON (no `//` metadata) and findings. */
+export function checkStack(stack: TerraformStack): { findings: Finding[]; json: TerraformJson } {
+  const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+  return { findings: policyFindings(stack), json };
+}
+
+/** A resource of any type, for references such as `random_password.x.result` (no provider package needed). */
+export function fakeResource(scope: Construct, id: string, type: string): TerraformResource {
+  return new TerraformResource(scope, id, { terraformResourceType: type });
+}
+
+/** The reference token to `random_password.<id>.result`. */
+export function passwordResult(scope: Construct, id = "password"): string {
+  return fakeResource(scope, id, "random_password").getStringAttribute("result");
+}

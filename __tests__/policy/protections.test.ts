@@ -1,0 +1,101 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
+import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
+import { type App, type TerraformStack, Testing } from "cdktf";
+import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { environmentConfig, resourcesOf, type TerraformJson } from "../helpers/environments";
+import { checkStack, policyStack } from "./helpers";
+
+const where = { resourceGroupName: "rg", location: "westeurope" };
+const image = { containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }] };
+
+function statefulResources(stack: TerraformStack): void {
+  new EcrRepository(stack, "ecr", { name: "hello", forceDelete: true });
+  new CloudwatchLogGroup(stack, "logs", { name: "/aws/lambda/hello", retentionInDays: 7 });
+  new ContainerRegistry(stack, "acr", { ...where, name: "acr", sku: "Basic" });
+  new StorageAccount(stack, "storage", {
+    ...where,
+    name: "st",
+    accountTier: "Standard",
+    accountReplicationType: "LRS",
+  });
+  new LogAnalyticsWorkspace(stack, "workspace", { ...where, name: "logs", retentionInDays: 30 });
+  new ArtifactRegistryRepository(stack, "registry", { repositoryId: "images", format: "DOCKER", location: "eu" });
+  new StorageBucket(stack, "bucket", { name: "b", location: "EU", forceDestroy: true });
+}
+
+function resource(json: TerraformJson, type: string, id: string): Record<string, unknown> {
+  return resourcesOf(json, type)[id];
+}
+
+describe("production protections", () => {
+  describe("with protect: true", () => {
+    const stack = policyStack({ protect: true });
+    statefulResources(stack);
+    new Lb(stack, "alb", { name: "alb" });
+    new CloudRunV2Service(stack, "run", { name: "hello", location: "eu", template: image, deletionProtection: false });
+    new IamRole(stack, "role", { assumeRolePolicy: "{}" });
+    const { json } = checkStack(stack);
+
+    it.each([
+      ["aws_ecr_repository", "ecr"],
+      ["aws_cloudwatch_log_group", "logs"],
+      ["azurerm_container_registry", "acr"],
+      ["azurerm_storage_account", "storage"],
+      ["azurerm_log_analytics_workspace", "workspace"],
+      ["google_artifact_registry_repository", "registry"],
+      ["google_storage_bucket", "bucket"],
+    ])("prevents destroying %s", (type, id) => {
+      expect(resource(json, type, id).lifecycle).toEqual({ prevent_destroy: true });
+    });
+
+    it("turns deletion protection on and force-delete off, overriding the construct", () => {
+      expect(resource(json, "aws_lb", "alb").enable_deletion_protection).toBe(true);
+      expect(resource(json, "aws_cloudwatch_log_group", "logs").deletion_protection_enabled).toBe(true);
+      expect(resource(json, "google_cloud_run_v2_service", "run").deletion_protection).toBe(true);
+      expect(resource(json, "aws_ecr_repository", "ecr").force_delete).toBe(false);
+      expect(resource(json, "google_storage_bucket", "bucket").force_destroy).toBe(false);
+    });
+
+    it("leaves stateless resources alone", () => {
+      expect(resource(json, "aws_lb", "alb").lifecycle).toBeUndefined();
+      expect(resource(json, "aws_iam_role", "role")).not.toHaveProperty("lifecycle");
+    });
+  });
+
+  describe("with protect: false", () => {
+    const stack = policyStack({ protect: false });
+    statefulResources(stack);
+    new CloudRunV2Service(stack, "run", { name: "hello", location: "eu", template: image });
+    new CloudRunV2Service(stack, "kept", { name: "kept", location: "eu", template: image, deletionProtection: true });
+    const { json } = checkStack(stack);
+
+    it("adds no prevent_destroy and keeps the construct's own values", () => {
+      expect(resource(json, "aws_ecr_repository", "ecr")).not.toHaveProperty("lifecycle");
+      expect(resource(json, "aws_ecr_repository", "ecr").force_delete).toBe(true);
+      expect(resource(json, "google_storage_bucket", "bucket").force_destroy).toBe(true);
+      expect(resource(json, "google_cloud_run_v2_service", "kept").deletion_protection).toBe(true);
+    });
+
+    it("writes Cloud Run's protected-by-default deletion_protection as false, explicitly", () => {
+      expect(resource(json, "google_cloud_run_v2_service", "run").deletion_protection).toBe(false);
+    });
+  });
+
+  it("follows the environment's protect flag in EnvironmentStack", () => {
+    const build = (protect: boolean) => {
+      const stack = new EnvironmentStack(Testing.app() as App, { config: environmentConfig({ protect }) });
+      new EcrRepository(stack, "ecr", { name: "hello", imageTagMutability: "IMMUTABLE" });
+      return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+    };
+    expect(resource(build(true), "aws_ecr_repository", "ecr").lifecycle).toEqual({ prevent_destroy: true });
+    expect(resource(build(false), "aws_ecr_repository", "ecr")).not.toHaveProperty("lifecycle");
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Nothing secret is ever synthesized: the real synth (cdktf.json's app command,
+ * which `npm run synth` and the cdktf CLI run) with fake credentials in every
+ * variable the providers, the state backend and CI read. None may appear in
+ * the output folder, in any file, in any encoding JSON gives it; and every
+ * output that carries a secret is marked sensitive.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { secretReferences } from "../../lib/policy/rules/common/secrets";
+
+const ROOT = join(__dirname, "..", "..");
+
+// Distinctive fakes: a hit can only come from the environment.
+const FAKE_SECRETS: Readonly<Record<string, string>> = {
+  AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE7Q2Z",
+  AWS_SECRET_ACCESS_KEY: "fake-aws-secret-access-key-4e8c1d2b9a",
+  AWS_SESSION_TOKEN: "fake-aws-session-token-IQoJb3JpZ2luX2VjE7b3c",
+  ARM_CLIENT_SECRET: "fake-arm-client-secret-Q8~s9f7Xk2",
+  ARM_OIDC_TOKEN: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJmYWtlLWFybS1vaWRjIn0.ZmFrZS1hcm0tb2lkYy1zaWduYXR1cmU",
+  GOOGLE_CREDENTIALS: JSON.stringify({
+    type: "service_account",
+    project_id: "blueprint-dev-000001",
+    private_key_id: "fakefakefake0123456789abcdef",
+    private_key:
+      "-----BEGIN PRIVATE KEY-----\nZmFrZS1nb29nbGUtcHJpdmF0ZS1rZXktbWF0ZXJpYWw=\n-----END PRIVATE KEY-----\n",
+    client_email: "fake@blueprint-dev-000001.iam.gserviceaccount.com",
+  }),
+  GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.fake-google-oauth-access-token-3f9",
+  CLOUDFLARE_API_TOKEN: "fake-cloudflare-api-token-Zx81Lq0v",
+  TF_HTTP_PASSWORD: "glpat-fakeTfHttpPassword0123",
+  GITLAB_TOKEN: "glpat-fakeGitlabToken987654321",
+  CI_JOB_TOKEN: "fake-ci-job-token-55aa77cc",
+};
+
+/** The forms a value can take in a file: as is, inside a JSON string, and a distinctive fragment of it. */
+function forms(value: string): string[] {
+  const inJson = JSON.stringify(value).slice(1, -1);
+  return [...new Set([value, inJson, value.slice(5, 25)])];
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe("no secret is synthesized", () => {
+  let work: string;
+  let outdir: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "secrets-"));
+    outdir = join(work, "cdktf.out");
+    const [command, ...args] = (
+      JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }
+    ).app.split(" ");
+    execFileSync(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...FAKE_SECRETS, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+      stdio: "pipe",
+    });
+  }, 60_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("writes the stacks it should", () => {
+    const written = files(outdir).map((file) => file.slice(outdir.length + 1));
+    expect(written).toEqual(
+      expect.arrayContaining(["manifest.json", "stacks/dev/cdk.tf.json", "stacks/prod/cdk.tf.json"]),
+    );
+  });
+
+  it.each(Object.keys(FAKE_SECRETS))("no file contains %s", (variable) => {
+    for (const file of files(outdir)) {
+      const text = readFileSync(file, "utf8");
+      for (const form of forms(FAKE_SECRETS[variable])) {
+        if (text.includes(form)) throw new Error(`${file.slice(outdir.length + 1)} contains the value of ${variable}`);
+      }
+    }
+  });
+
+  it("marks every output that carries a secret sensitive", () => {
+    const stacks = readdirSync(join(outdir, "stacks"));
+    expect(stacks.length).toBeGreaterThan(0);
+    for (const stack of stacks) {
+      const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+        output?: Record<string, { value: unknown; sensitive?: boolean }>;
+      };
+      for (const [name, output] of Object.entries(json.output ?? {})) {
+        const references = secretReferences(JSON.stringify(output.value));
+        if (references.length > 0 && output.sensitive !== true) {
+          throw new Error(`${stack}: output ${name} carries ${references.join(", ")} but is not sensitive`);
+        }
+      }
+    }
+  });
+
+  it("recognizes the secret references that output check relies on", () => {
+    // Terraform interpolation text, as resolved tokens read in cdk.tf.json.
+    const ref = (address: string) => `\${${address}}`;
+    expect(secretReferences(ref("random_password.origin.result"))).toEqual(["random_password.origin.result"]);
+    expect(secretReferences(JSON.stringify({ k: ref("azurerm_storage_account.st.primary_access_key") }))).toEqual([
+      "azurerm_storage_account.st.primary_access_key",
+    ]);
+    expect(secretReferences(ref("data.google_secret_manager_secret_version.s.secret_data"))).toEqual([
+      "data.google_secret_manager_secret_version.s.secret_data",
+    ]);
+    expect(secretReferences(ref("cloudflare_api_token.t.value"))).toEqual(["cloudflare_api_token.t.value"]);
+    const harmless = `${ref("aws_lambda_function.f.arn")} ${ref("google_secret_manager_secret.s.secret_id")}`;
+    expect(secretReferences(harmless)).toEqual([]);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * The policy gate on the real synth path (runSynth, runPolicy): the shipped
+ * environments plus one extra resource per stack, added through a thin
+ * subclass of EnvironmentStack.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { environments } from "../../environments";
+import { suppress } from "../../lib/policy";
+import { runPolicy } from "../../lib/policy/cli";
+import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { runSynth } from "../../lib/stacks/synth";
+
+let mockExtend: (stack: EnvironmentStack) => void = () => {};
+jest.mock("../../lib/stacks/environment-stack", () => {
+  const actual = jest.requireActual("../../lib/stacks/environment-stack");
+  class Extended extends actual.EnvironmentStack {
+    constructor(...args: unknown[]) {
+      super(...args);
+      mockExtend(this as unknown as EnvironmentStack);
+    }
+  }
+  return { ...actual, EnvironmentStack: Extended };
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
+}
+
+const mutableRepository = (stack: EnvironmentStack) =>
+  new EcrRepository(stack, "repository", {
+    name: "hello",
+    imageScanningConfiguration: { scanOnPush: true },
+    encryptionConfiguration: [{ encryptionType: "KMS" }],
+  });
+
+// One environment where all three are not the point: each synth of all three costs about a second.
+const DEV = environments.slice(0, 1);
+
+/** Warnings dev has on its own (construct notices, say), counted before a case adds its own. */
+let baselineWarnings: number;
+beforeAll(() => {
+  const work = mkdtempSync(join(tmpdir(), "gate-baseline-"));
+  try {
+    const { io, out } = capture();
+    expect(runSynth(DEV, { outdir: join(work, "out") }, io)).toBe(0);
+    baselineWarnings = Number(/Policy: 0 errors, (\d+) warnings?/.exec(out.join("\n"))?.[1]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}, 60_000);
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), "gate-"));
+  mockExtend = () => {};
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+describe("npm run synth with policy findings", () => {
+  it("fails on an unsuppressed error with rule, resource and fix for every environment, and writes nothing", () => {
+    const outdir = join(work, "out");
+    expect(runSynth(DEV, { outdir }, capture().io)).toBe(0);
+    const before = readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8");
+
+    mockExtend = mutableRepository;
+    const { io, out, err } = capture();
+    expect(runSynth(environments, { outdir }, io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    const message = err[0];
+    expect(message).toMatch(/^Synth failed: policy check found 3 errors; nothing was written\.\n/);
+    for (const env of ["dev", "staging", "prod"]) {
+      expect(message).toContain(`  CKV_AWS_51 ${env}/repository (aws_ecr_repository.repository)\n`);
+    }
+    expect(message).toContain("    ECR image tags are immutable: image_tag_mutability is unset (MUTABLE)\n");
+    expect(message).toContain('    Fix: set imageTagMutability: "IMMUTABLE"');
+    expect(message).toContain('suppress(resource, "<rule id>", "<why this is acceptable here>")');
+    expect(message).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(readdirSync(work)).toEqual(["out"]);
+  });
+
+  it("cannot be switched off with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", () => {
+    mockExtend = mutableRepository;
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
+    try {
+      expect(runSynth(DEV, { outdir: join(work, "out") }, capture().io)).toBe(1);
+    } finally {
+      delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    }
+  });
+
+  it("prints warnings without failing, and keeps this machine's paths out of manifest.json", () => {
+    mockExtend = (stack) => new EcrRepository(stack, "repository", { name: "hello", imageTagMutability: "IMMUTABLE" });
+    const outdir = join(work, "out");
+    const { io, out, err } = capture();
+    expect(runSynth(DEV, { outdir }, io)).toBe(0);
+    const warnings = baselineWarnings + 2; // CKV_AWS_163 and CKV_AWS_136
+    // After the summary, on stdout: a successful synth writes nothing to stderr.
+    expect(err).toEqual([]);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toContain(`Policy: 0 errors, ${warnings} warnings, 0 suppressed`);
+    expect(out[1]).toMatch(
+      new RegExp(`^Policy warnings \\(${warnings}, not blocking\\):\n {2}CKV_AWS_163 dev/repository`),
+    );
+    expect(out[1]).toContain("Fix: set imageScanningConfiguration: { scanOnPush: true }");
+    const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
+    expect(manifest).toContain("CKV_AWS_163");
+    expect(manifest).not.toContain(process.cwd());
+  });
+
+  it("passes a suppressed error and records the reason in cdk.tf.json", () => {
+    mockExtend = (stack) => suppress(mutableRepository(stack), "CKV_AWS_51", "CI pushes by digest; tags are labels");
+    const outdir = join(work, "out");
+    const { io, out } = capture();
+    expect(runSynth(DEV, { outdir }, io)).toBe(0);
+    expect(out.join("\n")).toMatch(new RegExp(`Policy: 0 errors, ${baselineWarnings} warnings?, 1 suppressed`));
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    expect(json.resource.aws_ecr_repository.repository["//"].policy_suppressions).toEqual({
+      CKV_AWS_51: "CI pushes by digest; tags are labels",
+    });
+  });
+});
+
+describe("npm run policy with findings", () => {
+  it("tables every environment's findings, suppressed ones with their reason, and exits 1 on errors", () => {
+    mockExtend = (stack) => {
+      const repository = new EcrRepository(stack, "repository", { name: "hello" });
+      suppress(repository, "CKV_AWS_136", "public images; AES-256 at rest is enough");
+    };
+    const { io, out, err } = capture();
+    expect(runPolicy([], environments, io)).toBe(1);
+    expect(err).toEqual([]);
+    const report = out.join("\n");
+    expect(report).toMatch(/^dev: 1 error, \d+ warnings?, 1 suppressed$/m);
+    expect(report).toMatch(/ {2}RULE +LEVEL +RESOURCE +SUPPRESSED\n/);
+    expect(report).toMatch(/ {2}CKV_AWS_51 +error +repository +-\n/);
+    expect(report).toMatch(/ {2}CKV_AWS_163 +warning +repository +-\n/);
+    expect(report).toMatch(
+      / {2}CKV_AWS_136 +\(warning\) +repository +suppressed: public images; AES-256 at rest is enough\n/,
+    );
+    expect(report).toContain("    CKV_AWS_51 prod/repository (aws_ecr_repository.repository)");
+    expect(report).toMatch(/Total: 3 errors, \d+ warnings, 3 suppressed \(errors fail `npm run synth`\)$/);
+  });
+
+  it("reports only the environments named", () => {
+    mockExtend = mutableRepository;
+    const { io, out } = capture();
+    expect(runPolicy(["staging"], environments, io)).toBe(1);
+    expect(out.join("\n")).toMatch(/^staging: 1 error/);
+    expect(out.join("\n")).not.toContain("dev:");
+  });
+});

@@ -1,0 +1,34 @@
+/** AWS pack. */
+import { awsRequiredTags } from "./bp-aws-1-required-tags";
+import { lbListenerHttps } from "./ckv-aws-2-lb-listener-https";
+import { lambdaEnvNoSecrets } from "./ckv-aws-45-lambda-env-no-secrets";
+import { ecrImmutableTags } from "./ckv-aws-51-ecr-immutable-tags";
+import { s3BlockPublicAcls } from "./ckv-aws-53-s3-block-public-acls";
+import { s3BlockPublicPolicy } from "./ckv-aws-54-s3-block-public-policy";
+import { s3IgnorePublicAcls } from "./ckv-aws-55-s3-ignore-public-acls";
+import { s3RestrictPublicBuckets } from "./ckv-aws-56-s3-restrict-public-buckets";
+import { iamNoStarActions } from "./ckv-aws-63-iam-no-star-actions";
+import { logGroupRetention } from "./ckv-aws-66-log-group-retention";
+import { lbListenerTls12 } from "./ckv-aws-103-lb-listener-tls12";
+import { lbDropInvalidHeaders } from "./ckv-aws-131-lb-drop-invalid-headers";
+import { ecrKmsEncryption } from "./ckv-aws-136-ecr-kms-encryption";
+import { ecrScanOnPush } from "./ckv-aws-163-ecr-scan-on-push";
+import { ecsSeparateTaskRole } from "./ckv-aws-249-ecs-separate-task-role";
+
+export const awsRules = [
+  awsRequiredTags,
+  ecrImmutableTags,
+  ecrScanOnPush,
+  ecrKmsEncryption,
+  logGroupRetention,
+  lbListenerHttps,
+  lbListenerTls12,
+  lbDropInvalidHeaders,
+  iamNoStarActions,
+  lambdaEnvNoSecrets,
+  ecsSeparateTaskRole,
+  s3BlockPublicAcls,
+  s3BlockPublicPolicy,
+  s3IgnorePublicAcls,
+  s3RestrictPublicBuckets,
+] as const;

@@ -1,0 +1,24 @@
+/** GCP (google) pack. */
+import { gcpRequiredLabels } from "./bp-gcp-1-required-labels";
+import { artifactRegistryImmutableTags } from "./bp-gcp-2-artifact-registry-immutable-tags";
+import { workloadServiceAccount } from "./bp-gcp-3-workload-service-account";
+import { logBucketRetention } from "./bp-gcp-4-log-bucket-retention";
+import { bucketNotPublic } from "./ckv-gcp-28-bucket-not-public";
+import { bucketUniformAccess } from "./ckv-gcp-29-bucket-uniform-access";
+import { noDefaultServiceAccountRole } from "./ckv-gcp-46-no-default-sa-project-role";
+import { artifactRegistryNotPublic } from "./ckv-gcp-101-artifact-registry-not-public";
+import { bucketPublicAccessPrevention } from "./ckv-gcp-114-bucket-public-access-prevention";
+import { noBasicRoles } from "./ckv-gcp-117-no-basic-roles";
+
+export const gcpRules = [
+  gcpRequiredLabels,
+  bucketUniformAccess,
+  bucketPublicAccessPrevention,
+  bucketNotPublic,
+  artifactRegistryNotPublic,
+  artifactRegistryImmutableTags,
+  noBasicRoles,
+  noDefaultServiceAccountRole,
+  workloadServiceAccount,
+  logBucketRetention,
+] as const;
