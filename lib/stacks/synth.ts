@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
+import { BootstrapStack } from "../bootstrap/stack";
+import { BOOTSTRAP_STACK, type BootstrapConfig, checkBootstrap } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
 import { loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
@@ -16,6 +18,14 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Container image for every stack, usually `CONTAINER_IMAGE` from CI. @default - per config */
   readonly image?: string;
+  /** Adds the `bootstrap` stack (GitLab OIDC trust, README "Bootstrap"). @default - no bootstrap stack */
+  readonly bootstrap?: BootstrapConfig;
+}
+
+/** What `runSynth` takes: the bootstrap config unvalidated, like the environments. */
+export interface RunSynthOptions extends Omit<SynthOptions, "bootstrap"> {
+  /** `environments/bootstrap.ts`, validated against the environments. @default - no bootstrap stack */
+  readonly bootstrap?: unknown;
 }
 
 export interface StackSummary {
@@ -32,13 +42,44 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   try {
     const app = new App({ outdir: staging, skipValidation: false });
     for (const config of configs) new EnvironmentStack(app, { config, image: options.image });
+    if (options.bootstrap !== undefined) new BootstrapStack(app, { config: options.bootstrap });
     app.synth();
     rmSync(options.outdir, { recursive: true, force: true });
     renameSync(staging, options.outdir);
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  return configs.map((config) => summarize(options.outdir, config.name));
+  const stacks = configs.map((config) => config.name);
+  if (options.bootstrap !== undefined) stacks.push(BOOTSTRAP_STACK);
+  return stacks.map((stack) => summarize(options.outdir, stack));
+}
+
+/**
+ * Validates the environments and the bootstrap config together, so one run
+ * lists every problem of both; throws one ConfigError.
+ */
+export function loadConfiguration(
+  inputs: readonly unknown[],
+  bootstrapInput?: unknown,
+): { configs: EnvironmentConfig[]; bootstrap?: BootstrapConfig } {
+  let configs: EnvironmentConfig[] | undefined;
+  let problems: string[] = [];
+  try {
+    configs = loadEnvironments(inputs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = [...error.problems];
+  }
+  if (bootstrapInput === undefined) {
+    if (configs === undefined) throw new ConfigError(problems);
+    return { configs };
+  }
+  const checked = checkBootstrap(bootstrapInput, configs);
+  if (configs === undefined || checked.config === undefined) {
+    const subject = checked.problems.length > 0 ? "configuration" : undefined;
+    throw new ConfigError([...problems, ...checked.problems], subject);
+  }
+  return { configs, bootstrap: checked.config };
 }
 
 function summarize(outdir: string, stack: string): StackSummary {
@@ -73,10 +114,10 @@ export interface Output {
  * The whole `npm run synth` command: validate, synthesize, summarize.
  * @returns the process exit code: 0, or 1 after one readable message on `io.error`
  */
-export function runSynth(inputs: readonly unknown[], options: SynthOptions, io: Output = console): number {
+export function runSynth(inputs: readonly unknown[], options: RunSynthOptions, io: Output = console): number {
   try {
-    const configs = loadEnvironments(inputs);
-    io.log(formatSummary(synthEnvironments(configs, options)));
+    const { configs, bootstrap } = loadConfiguration(inputs, options.bootstrap);
+    io.log(formatSummary(synthEnvironments(configs, { ...options, bootstrap })));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
