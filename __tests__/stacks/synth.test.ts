@@ -78,7 +78,8 @@ describe("main.ts as a process", () => {
     const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
     execFileSync("npx", ["tsx", "main.ts"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(work, "tsx") } });
     execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
-    for (const stack of ["dev", "staging", "prod"]) {
+    // The bootstrap stack too: `cdktf deploy bootstrap` runs the same app.
+    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
       const file = join("stacks", stack, "cdk.tf.json");
       expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "tsx", file), "utf8"));
     }
