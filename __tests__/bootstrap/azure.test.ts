@@ -130,6 +130,11 @@ describe("bootstrap on Azure", () => {
       "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
     ]);
     expect(azureResourceGroupName("hello", "dev")).toBe("rg-hello-dev");
+    // Destroying bootstrap must not delete a protected environment's workload.
+    expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
+      ["rg-hello-dev", { prevent_destroy: false }],
+      ["rg-hello-prod", { prevent_destroy: true }],
+    ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
       principal: referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name,

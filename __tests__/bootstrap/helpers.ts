@@ -48,6 +48,7 @@ export function twoEnvironments(): EnvironmentInput[] {
         domain: "example.com",
       },
       deploy: { gate: "manual", tier: "production" },
+      protect: true,
     }),
   ];
 }

@@ -135,6 +135,12 @@ export interface AzureEnvironmentTarget {
   readonly name: string;
   readonly subscriptionId: string;
   readonly location: string;
+  /**
+   * prevent_destroy on the resource group: destroying bootstrap must not take
+   * the environment's workload with it.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 export interface AzureTenantTrustProps {
@@ -194,6 +200,7 @@ export class AzureTenantTrust extends Construct {
         name: azureResourceGroupName(props.service, env.name),
         location: env.location,
         tags: { ...BOOTSTRAP_TAGS, environment: env.name },
+        lifecycle: { preventDestroy: env.protect ?? false },
       });
       groups.set(env.name, group);
 

@@ -83,7 +83,7 @@ export class BootstrapStack extends TerraformStack {
         tenantId: config.azure.tenantId,
         flexibleCredentials: config.azure.flexibleCredentials,
         service,
-        environments: azureEnvs.map((env) => ({ name: env.config.name, ...azureOf(env) })),
+        environments: azureEnvs.map((env) => ({ name: env.config.name, protect: env.config.protect, ...azureOf(env) })),
       });
     }
 
