@@ -16,6 +16,4 @@ const environments = Array.from({ length: count }, (_, i) => ({
   ...structuredClone(dev),
   name: `env-${String(i + 1).padStart(2, "0")}`,
 }));
-// As in main.ts: no source-mapped stack traces (cdktf captures one per token).
-if (process.env.DEBUG === undefined) process.setSourceMapsEnabled(false);
 process.exitCode = runSynth(environments, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
