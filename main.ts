@@ -9,10 +9,6 @@ import { environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
 import { runSynth } from "./lib/stacks/synth";
 
-// cdktf captures a full stack trace for every token it creates; with tsx's source
-// maps on, formatting those traces was half of synth's time. DEBUG keeps them.
-if (process.env.DEBUG === undefined) process.setSourceMapsEnabled(false);
-
 const image = process.env.CONTAINER_IMAGE;
 process.exitCode = runSynth(environments, {
   // The cdktf CLI passes its output folder; `npm run synth` uses cdktf's default.
