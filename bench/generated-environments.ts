@@ -1,5 +1,5 @@
 /**
- * `tsx bench/generated-environments.ts <count>`: synthesizes <count> generated
+ * `node bin/run.cjs bench/generated-environments.ts <count>`: synthesizes <count> generated
  * environments (copies of dev with every cloud on, named env-01...) through
  * the same runSynth path as `npm run synth`, to see how synth cost grows.
  */
@@ -8,7 +8,7 @@ import { runSynth } from "../lib/stacks/synth";
 
 const count = Number(process.argv[2]);
 if (!Number.isInteger(count) || count < 1 || count > 500) {
-  console.error("usage: tsx bench/generated-environments.ts <count 1-500>");
+  console.error("usage: node bin/run.cjs bench/generated-environments.ts <count 1-500>");
   process.exit(1);
 }
 

@@ -1,7 +1,7 @@
 import { environmentConfig, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
-  it("configures one provider per enabled cloud plus Cloudflare, without credentials", () => {
+  it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
     const { json } = synthEnvironment(
       environmentConfig({
         clouds: ["aws", "gcp"],
@@ -9,7 +9,7 @@ describe("EnvironmentStack", () => {
         weights: { "aws.function": 50, "gcp.container": 50 },
       }),
     );
-    expect(Object.keys(json.provider ?? {}).sort()).toEqual(["aws", "cloudflare", "google"]);
+    expect(Object.keys(json.provider ?? {}).sort()).toEqual(["aws", "cloudflare", "google", "random"]);
     expect(json.provider?.aws[0]).toEqual(
       expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["123456789012"] }),
     );
@@ -28,6 +28,7 @@ describe("EnvironmentStack", () => {
       azurerm: { source: "azurerm", version: "4.55.0" },
       cloudflare: { source: "cloudflare/cloudflare", version: "5.14.0" },
       google: { source: "google", version: "6.50.0" },
+      random: { source: "hashicorp/random", version: "3.7.2" },
     });
   });
 

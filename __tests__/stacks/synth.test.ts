@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
+import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
 import { environmentInput } from "../helpers/environments";
 
@@ -26,33 +27,42 @@ function tree(dir: string): Record<string, string> {
   return files;
 }
 
-describe("runSynth", () => {
+// Each full synth of the shipped environments costs about a second, so the
+// file synthesizes three times in all and every test reads those outputs.
+describe("synth of the shipped environments", () => {
   let work: string;
-  beforeEach(() => {
+  let first: ReturnType<typeof capture>;
+  beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "synth-"));
+    first = capture();
+    // As main.ts does: the environments and the bootstrap stack.
+    expect(runSynth(environments, { outdir: join(work, "first"), bootstrap }, first.io)).toBe(0);
   });
-  afterEach(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it("writes one stack per environment and prints a summary", () => {
-    const { io, out, err } = capture();
-    expect(runSynth(environments, { outdir: join(work, "out") }, io)).toBe(0);
-    expect(err).toEqual([]);
-    expect(readdirSync(join(work, "out", "stacks")).sort()).toEqual(["dev", "prod", "staging"]);
-    expect(out.join("\n")).toMatch(/^Synthesized 3 stacks:\n {2}dev .*-> .*stacks\/dev\/cdk\.tf\.json/);
+  it("writes one stack per environment plus the bootstrap stack and prints a summary", () => {
+    expect(first.err).toEqual([]);
+    expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+    expect(first.out.join("\n")).toMatch(/^Synthesized 4 stacks:\n {2}dev .*-> .*stacks\/dev\/cdk\.tf\.json/);
   });
 
-  it("is deterministic: two runs give byte-identical output", () => {
-    const { io } = capture();
-    runSynth(environments, { outdir: join(work, "a") }, io);
-    runSynth(environments, { outdir: join(work, "b") }, io);
-    const a = tree(join(work, "a"));
-    expect(Object.keys(a).length).toBeGreaterThan(3);
-    expect(tree(join(work, "b"))).toEqual(a);
-  });
+  it("npm run synth's command is deterministic and `cdktf synth` writes the same Terraform JSON", () => {
+    const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
+    execFileSync("node", ["bin/run.cjs", "main.ts"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(work, "npm") } });
+    // Another run, in another process: byte-identical, manifest and assets included.
+    const npm = tree(join(work, "npm"));
+    expect(Object.keys(npm).length).toBeGreaterThan(3);
+    expect(npm).toEqual(tree(join(work, "first")));
+    execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
+    // The bootstrap stack too: `cdktf deploy bootstrap` runs the same app.
+    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
+      const file = join("stacks", stack, "cdk.tf.json");
+      expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "npm", file), "utf8"));
+    }
+  }, 90_000);
 
   it("stops on a bad config with exit 1, every problem listed, and the previous output untouched", () => {
-    const outdir = join(work, "out");
-    runSynth(environments, { outdir }, capture().io);
+    const outdir = join(work, "first");
     const before = tree(outdir);
     const { io, out, err } = capture();
     const bad = [environmentInput({ name: "dev", clouds: ["aws", "oracle"] }), environmentInput({ name: "dev" })];
@@ -63,33 +73,14 @@ describe("runSynth", () => {
     expect(err[0]).toContain("dev.name: is used by environments[0] too");
     expect(err[0]).not.toMatch(/\n\s+at /);
     expect(tree(outdir)).toEqual(before);
-    expect(readdirSync(work)).toEqual(["out"]);
+    expect(readdirSync(work).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
-});
-
-describe("main.ts as a process", () => {
-  let work: string;
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "main-"));
-  });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  it("npm run synth's command and `cdktf synth` write the same Terraform JSON", () => {
-    const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
-    execFileSync("npx", ["tsx", "main.ts"], { cwd: ROOT, env: { ...env, CDKTF_OUTDIR: join(work, "tsx") } });
-    execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
-    // The bootstrap stack too: `cdktf deploy bootstrap` runs the same app.
-    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
-      const file = join("stacks", stack, "cdk.tf.json");
-      expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "tsx", file), "utf8"));
-    }
-  }, 60_000);
 
   it("exits 1 without a stack trace when synth fails", () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");
     writeFileSync(blocked, "not a folder");
-    const result = spawnSync("npx", ["tsx", "main.ts"], {
+    const result = spawnSync("node", ["bin/run.cjs", "main.ts"], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: join(blocked, "inner") },
       encoding: "utf8",
@@ -99,4 +90,15 @@ describe("main.ts as a process", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(work).filter((name) => name.startsWith("blocked"))).toEqual(["blocked"]);
   }, 30_000);
+
+  it("bin/run.cjs refuses a missing entry and reports a build error without a stack trace", () => {
+    const usage = spawnSync("node", ["bin/run.cjs"], { cwd: ROOT, encoding: "utf8" });
+    expect(usage.status).toBe(1);
+    expect(usage.stderr).toContain("usage: node bin/run.cjs <entry.ts>");
+    const broken = join(work, "broken.ts");
+    writeFileSync(broken, "export const x = ;\n");
+    const build = spawnSync("node", ["bin/run.cjs", broken], { cwd: ROOT, encoding: "utf8" });
+    expect(build.status).toBe(1);
+    expect(build.stderr).toMatch(/^Cannot build .*broken\.ts:\n {2}.*broken\.ts:1: /);
+  });
 });

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
 import type { Cloud } from "../../lib/config/schema";
@@ -32,7 +32,14 @@ export {
   WORKLOAD_ENV,
 } from "../contract";
 
-const ROOT = resolve(__dirname, "..", "..");
+/** The repository root: the nearest folder above this file with a package.json (also when bundled into .gen/). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+const ROOT = findRoot(__dirname);
 /** Where zips (and their cache manifests) are written; gitignored, rebuilt by synth. */
 export const BUNDLE_DIR = join(ROOT, "dist", "functions");
 /** `server.js` and `healthcheck.js` for the container image. */

@@ -1,15 +1,10 @@
 /**
- * How the workload is packaged for AWS, in one place: the Lambda zip built by
- * app/build/bundles.ts exports `handler` from `index.js`, and the container
- * image runs as an unprivileged user. Change these here if app/ changes them.
+ * How the workload is packaged for AWS, in one place: the Lambda handler,
+ * runtime and architecture come from the workload's own contract
+ * (app/contract.ts), and the container image runs as an unprivileged user.
  */
 
-/** Lambda handler of the AWS bundle: `index.js`, export `handler`. */
-export const LAMBDA_HANDLER = "index.handler";
-/** Node.js 22, the runtime the bundle is built for (esbuild target node22). */
-export const LAMBDA_RUNTIME = "nodejs22.x";
-/** Graviton: about 20% cheaper per GB-second than x86_64 for the same code. */
-export const LAMBDA_ARCHITECTURE = "arm64";
+export { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "../../app/contract";
 
 /** Name of the container in the task definition (the load balancer targets it). */
 export const CONTAINER_NAME = "app";

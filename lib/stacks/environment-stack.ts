@@ -6,7 +6,11 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
+import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
+import { Edge } from "../edge/edge";
+import { OriginSecret } from "../edge/origin-secret";
+import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -34,6 +38,10 @@ export class EnvironmentStack extends TerraformStack {
   readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
+  /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
+  readonly originSecret: OriginSecret;
+  /** The Cloudflare edge routing to `origins`; created last, so every target has added its origin. */
+  readonly edge: Edge;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     // Stack id = environment name, so `cdktf deploy <name>` works.
@@ -46,6 +54,8 @@ export class EnvironmentStack extends TerraformStack {
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
     Aspects.of(this).add(new StandardTagsAspect(tags));
+    // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
+    this.originSecret = new OriginSecret(this, "origin-secret");
 
     // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
     if (this.providers.aws && this.config.aws) {
@@ -54,17 +64,56 @@ export class EnvironmentStack extends TerraformStack {
         settings: this.config.aws,
         bundle: this.bundles.aws,
         protect: this.config.protect,
+        originSecret: this.originSecret.value,
       });
       const awsContainer = new AwsContainerTarget(this, "aws-container", {
         spec: this.spec,
         settings: this.config.aws,
         zone: { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain },
         protect: this.config.protect,
+        originSecret: this.originSecret.value,
       });
       this.origins.push(
         { id: "aws.function", endpoint: awsFunction.endpoint },
         { id: "aws.container", endpoint: awsContainer.endpoint },
       );
     }
+
+    // --- Azure: Flex Consumption function + Container App (lib/azure) ---
+    if (this.providers.azure && this.config.azure) {
+      const azure = {
+        spec: this.spec,
+        settings: this.config.azure,
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      };
+      const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
+      const ct = new AzureContainerTarget(this, "azure-container", azure);
+      this.origins.push(
+        { id: "azure.function", endpoint: fn.endpoint },
+        { id: "azure.container", endpoint: ct.endpoint },
+      );
+    }
+
+    // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
+    if (this.providers.gcp && this.config.gcp) {
+      const gcp = {
+        spec: this.spec,
+        settings: this.config.gcp,
+        protect: this.config.protect,
+        originSecret: this.originSecret.value,
+      };
+      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
+      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
+      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
+    }
+
+    // Last: the edge reads `origins` once, so every target must have added its origin by now.
+    this.edge = new Edge(this, "edge", {
+      config: this.config,
+      origins: this.origins,
+      originSecret: this.originSecret.value,
+      serviceName: this.spec.name,
+    });
   }
 }

@@ -8,6 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { gcpLabels, type StandardTags } from "../policy/tags";
@@ -17,6 +18,8 @@ export interface Providers {
   readonly azure?: AzurermProvider;
   readonly gcp?: GoogleProvider;
   readonly cloudflare: CloudflareProvider;
+  /** Generates values that must never be synthesized (the origin secret). */
+  readonly random: RandomProvider;
 }
 
 export function addProviders(scope: Construct, env: EnvironmentConfig, tags: StandardTags): Providers {
@@ -49,5 +52,6 @@ export function addProviders(scope: Construct, env: EnvironmentConfig, tags: Sta
           })
         : undefined,
     cloudflare: new CloudflareProvider(scope, "cloudflare", {}),
+    random: new RandomProvider(scope, "random"),
   };
 }

@@ -1,0 +1,161 @@
+import { all, azureStack, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
+
+type Json = Record<string, unknown>;
+type Weight = { latest_revision?: boolean; revision_suffix?: string; percentage: number; label?: string };
+
+const ingressOf = (app: Json) => app.ingress as Json;
+const weightsOf = (app: Json) => ingressOf(app).traffic_weight as Weight[];
+const containerOf = (app: Json) => ((app.template as Json).container as Json[])[0];
+const sum = (weights: Weight[]) => weights.reduce((total, w) => total + w.percentage, 0);
+
+describe("Azure ContainerTarget", () => {
+  const { json } = azureStack();
+  const app = one(json, "azurerm_container_app");
+  const container = containerOf(app);
+  const identityRef = refOf(json, "azurerm_user_assigned_identity", (r) => String(r.name).endsWith("-container"));
+  const registryRef = refOf(json, "azurerm_container_registry", () => true);
+  const registry = one(json, "azurerm_container_registry");
+
+  it("runs in a Container Apps environment that logs to the Log Analytics workspace", () => {
+    const workspaceRef = refOf(json, "azurerm_log_analytics_workspace", () => true);
+    expect(one(json, "azurerm_container_app_environment")).toMatchObject({
+      log_analytics_workspace_id: `\${${workspaceRef}.id}`,
+      logs_destination: "log-analytics",
+    });
+    expect(app.container_app_environment_id).toBe(
+      `\${${refOf(json, "azurerm_container_app_environment", () => true)}.id}`,
+    );
+  });
+
+  it("exposes external HTTPS ingress only, on the spec's port", () => {
+    expect(ingressOf(app)).toMatchObject({
+      external_enabled: true,
+      allow_insecure_connections: false,
+      target_port: 8080,
+      transport: "auto",
+    });
+  });
+
+  it("probes the health path on the container port: startup, readiness and liveness", () => {
+    for (const kind of ["startup_probe", "readiness_probe", "liveness_probe"]) {
+      expect(container[kind]).toEqual([expect.objectContaining({ transport: "HTTP", port: 8080, path: "/healthz" })]);
+    }
+  });
+
+  it("scales between the spec's bounds with an HTTP concurrency rule", () => {
+    expect(app.template).toMatchObject({
+      min_replicas: 1,
+      max_replicas: 4,
+      http_scale_rule: [{ name: "http-concurrency", concurrent_requests: "50" }],
+    });
+    const custom = azureStack({ spec: { minInstances: 0, maxInstances: 300 }, container: { concurrentRequests: 20 } });
+    expect(one(custom.json, "azurerm_container_app").template).toMatchObject({
+      max_replicas: 300,
+      http_scale_rule: [{ concurrent_requests: "20" }],
+    });
+    expect(() => azureStack({ spec: { maxInstances: 301 } })).toThrow(
+      /spec\.maxInstances 301 is above Container Apps' 300 replicas/,
+    );
+  });
+
+  it("sizes the container in consumption-profile steps (1 vCPU : 2 GiB)", () => {
+    expect(container).toMatchObject({ cpu: 0.25, memory: "0.5Gi" });
+    const bigger = containerOf(one(azureStack({ spec: { memoryMb: 1536 } }).json, "azurerm_container_app"));
+    expect(bigger).toMatchObject({ cpu: 0.75, memory: "1.5Gi" });
+  });
+
+  it("pulls the spec's repository and tag from its own registry with its managed identity", () => {
+    expect(container.image).toBe(`${registry.name}.azurecr.io/example/hello:1.0.0`);
+    expect(app.identity).toEqual({ type: "UserAssigned", identity_ids: [`\${${identityRef}.id}`] });
+    expect(app.registry).toEqual([{ server: `${registry.name}.azurecr.io`, identity: `\${${identityRef}.id}` }]);
+    expect(JSON.stringify(app.registry)).not.toMatch(/password|username/);
+    const pull = all(json, "azurerm_role_assignment").filter(
+      (r) => r.principal_id === `\${${identityRef}.principal_id}`,
+    );
+    expect(pull).toEqual([
+      expect.objectContaining({
+        role_definition_name: "AcrPull",
+        scope: `\${${registryRef}.id}`,
+        principal_type: "ServicePrincipal",
+      }),
+    ]);
+    expect(app.depends_on).toEqual([
+      `azurerm_role_assignment.${Object.entries(json.resource?.azurerm_role_assignment ?? {}).find(([, r]) => r.role_definition_name === "AcrPull")?.[0]}`,
+    ]);
+  });
+
+  it("keeps the registry closed: no admin user, no anonymous pull", () => {
+    expect(registry).toMatchObject({ admin_enabled: false, anonymous_pull_enabled: false, sku: "Basic" });
+  });
+
+  it("passes the workload's variables, PORT, and the origin secret as a Container Apps secret", () => {
+    expect(container.env).toEqual([
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "SERVICE_NAME", value: "hello" },
+      { name: "SERVICE_VERSION", value: "1.0.0" },
+      { name: "REGION", value: "westeurope" },
+      { name: "CLOUD", value: "azure" },
+      { name: "PORT", value: "8080" },
+    ]);
+    expect(app).not.toHaveProperty("secret");
+    const withSecret = one(
+      azureStack({ container: { originSecret: ORIGIN_SECRET_REF } }).json,
+      "azurerm_container_app",
+    );
+    expect(withSecret.secret).toEqual([{ name: "origin-secret", value: ORIGIN_SECRET_REF }]);
+    expect(containerOf(withSecret).env).toContainEqual({ name: "ORIGIN_SECRET", secret_name: "origin-secret" });
+  });
+
+  describe("traffic", () => {
+    it("without a canary: revision mode Single, all traffic to the latest revision", () => {
+      expect(app.revision_mode).toBe("Single");
+      expect(weightsOf(app)).toEqual([{ latest_revision: true, percentage: 100 }]);
+    });
+
+    it("with a canary but no stable revision yet: no split (a split needs two revisions that exist)", () => {
+      const canaryOnly = one(azureStack({ spec: { canaryPercent: 10 } }).json, "azurerm_container_app");
+      expect(canaryOnly.revision_mode).toBe("Single");
+      expect(weightsOf(canaryOnly)).toEqual([{ latest_revision: true, percentage: 100 }]);
+    });
+
+    it("with a canary and a stable revision: Multiple, canary% to latest, the rest to stable, summing to 100", () => {
+      for (const [canary, stable] of [
+        [10, "0a1b2c3"],
+        [5, "v1-stable"],
+        [50, "abc"],
+      ] as const) {
+        const split = one(
+          azureStack({ spec: { canaryPercent: canary }, settings: { stableRevision: stable } }).json,
+          "azurerm_container_app",
+        );
+        expect(split.revision_mode).toBe("Multiple");
+        expect(weightsOf(split)).toEqual([
+          { latest_revision: true, percentage: canary, label: "canary" },
+          { revision_suffix: stable, percentage: 100 - canary, label: "stable" },
+        ]);
+        expect(sum(weightsOf(split))).toBe(100);
+      }
+    });
+
+    it("rejects a stable revision that is not a revision suffix", () => {
+      expect(() => azureStack({ spec: { canaryPercent: 10 }, container: { stableRevision: "Bad--Suffix" } })).toThrow(
+        /stable revision "Bad--Suffix" is not a revision suffix/,
+      );
+    });
+  });
+
+  it("exposes the ingress FQDN as an https:// endpoint and outputs where CI pushes", () => {
+    expect(json.output?.container_endpoint.value).toMatch(
+      /^https:\/\/\$\{azurerm_container_app\.[\w-]+\.ingress\[0\]\.fqdn\}$/,
+    );
+    expect(json.output?.azure_registry_login_server.value).toBe(`${registry.name}.azurecr.io`);
+    expect(json.output?.azure_container_image.value).toBe(container.image);
+    expect(json.output?.azure_container_latest_revision.value).toMatch(/\.latest_revision_name\}$/);
+  });
+
+  it("protects the registry in production", () => {
+    expect(one(azureStack({ protect: true }).json, "azurerm_container_registry").lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+  });
+});

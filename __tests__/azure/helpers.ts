@@ -1,0 +1,81 @@
+/** Builds the Azure targets alone in a stack, for tests that vary props the environment files cannot. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { ContainerTarget, type ContainerTargetProps } from "../../lib/azure/container-target";
+import { FunctionTarget, type FunctionTargetProps } from "../../lib/azure/function-target";
+import type { AzureSettings } from "../../lib/azure/settings";
+import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
+import { environmentConfig, type TerraformJson } from "../helpers/environments";
+
+/** A small fake zip: the targets only need a file and its hash. */
+export function fakeBundle(): FunctionBundle {
+  const dir = mkdtempSync(join(tmpdir(), "azure-bundle-"));
+  const path = join(dir, "azure.zip");
+  writeFileSync(path, "PK fake bundle");
+  return { path, sha256: "ab".repeat(32) };
+}
+
+/** A Terraform reference standing in for the edge's shared secret. */
+export const ORIGIN_SECRET_REF = `\${random_password.origin.result}`;
+
+export const SETTINGS: AzureSettings = {
+  location: "westeurope",
+  subscriptionId: "00000000-0000-0000-0000-00000000000a",
+};
+
+/** The test environment's spec with `patch` applied. */
+export function testSpec(patch: Partial<ServiceSpec> = {}): ServiceSpec {
+  return { ...serviceSpecFor(environmentConfig()), ...patch };
+}
+
+export interface AzureStackOptions {
+  readonly spec?: Partial<ServiceSpec>;
+  readonly settings?: Partial<AzureSettings>;
+  readonly protect?: boolean;
+  readonly function?: Partial<FunctionTargetProps>;
+  readonly container?: Partial<ContainerTargetProps>;
+}
+
+export interface AzureStack {
+  readonly stack: TerraformStack;
+  readonly fn: FunctionTarget;
+  readonly ct: ContainerTarget;
+  readonly json: TerraformJson;
+}
+
+/** A stack with the azurerm provider and both Azure targets (endpoints as outputs `function_endpoint`, `container_endpoint`), synthesized. */
+export function azureStack(options: AzureStackOptions = {}): AzureStack {
+  const app = Testing.app() as App;
+  const stack = new TerraformStack(app, "azure-test");
+  new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: SETTINGS.subscriptionId });
+  const spec = testSpec(options.spec);
+  const settings = { ...SETTINGS, ...options.settings };
+  const protect = options.protect ?? false;
+  const fn = new FunctionTarget(stack, "fn", { spec, settings, protect, bundle: fakeBundle(), ...options.function });
+  const ct = new ContainerTarget(stack, "ct", { spec, settings, protect, ...options.container });
+  new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint }).overrideLogicalId("function_endpoint");
+  new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint }).overrideLogicalId("container_endpoint");
+  return { stack, fn, ct, json: JSON.parse(Testing.synth(stack)) as TerraformJson };
+}
+
+/** The one resource of `type` (throws when there are none or several). */
+export function one(json: TerraformJson, type: string): Record<string, unknown> {
+  const all = Object.values(json.resource?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Every resource of `type`. */
+export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** The logical id of the resource of `type` whose `field` equals `value`. */
+export function refOf(json: TerraformJson, type: string, predicate: (r: Record<string, unknown>) => boolean): string {
+  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, r]) => predicate(r));
+  if (!entry) throw new Error(`no ${type} matches`);
+  return `${type}.${entry[0]}`;
+}

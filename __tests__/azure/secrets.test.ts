@@ -1,0 +1,61 @@
+import { all, azureStack, one, refOf } from "./helpers";
+
+type Json = Record<string, unknown>;
+
+describe("Azure secrets (ServiceSpec.secretNames)", () => {
+  it("creates no Key Vault when the service names no secrets", () => {
+    const { json } = azureStack();
+    expect(all(json, "azurerm_key_vault")).toEqual([]);
+    expect(json.data?.azurerm_client_config).toBeDefined(); // the package uploader's identity
+  });
+
+  it("references each named secret in an RBAC Key Vault from both targets, never a value", () => {
+    const { json } = azureStack({ spec: { secretNames: ["DB_PASSWORD", "API_KEY"] } });
+    const vaultRef = refOf(json, "azurerm_key_vault", () => true);
+    expect(one(json, "azurerm_key_vault")).toMatchObject({
+      rbac_authorization_enabled: true,
+      sku_name: "standard",
+      purge_protection_enabled: false,
+      soft_delete_retention_days: 7,
+    });
+    const settings = one(json, "azurerm_function_app_flex_consumption").app_settings as Record<string, string>;
+    expect(settings.DB_PASSWORD).toBe(`@Microsoft.KeyVault(SecretUri=\${${vaultRef}.vault_uri}secrets/DB-PASSWORD)`);
+    const app = one(json, "azurerm_container_app");
+    const identityRef = refOf(json, "azurerm_user_assigned_identity", (r) => String(r.name).endsWith("-container"));
+    expect(app.secret).toEqual([
+      {
+        name: "db-password",
+        key_vault_secret_id: `\${${vaultRef}.vault_uri}secrets/DB-PASSWORD`,
+        identity: `\${${identityRef}.id}`,
+      },
+      {
+        name: "api-key",
+        key_vault_secret_id: `\${${vaultRef}.vault_uri}secrets/API-KEY`,
+        identity: `\${${identityRef}.id}`,
+      },
+    ]);
+    const env = ((app.template as Json).container as Json[])[0].env as Json[];
+    expect(env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", secret_name: "db-password" }]));
+    const readers = all(json, "azurerm_role_assignment").filter(
+      (r) => r.role_definition_name === "Key Vault Secrets User",
+    );
+    expect(readers.map((r) => r.scope)).toEqual([`\${${vaultRef}.id}`, `\${${vaultRef}.id}`]);
+    // Flex in azurerm 4.55 resolves Key Vault references with the system identity only.
+    expect((one(json, "azurerm_function_app_flex_consumption").identity as Json).type).toBe(
+      "SystemAssigned, UserAssigned",
+    );
+  });
+
+  it("protects the vault in production: purge protection, 90-day soft delete", () => {
+    const { json } = azureStack({ spec: { secretNames: ["DB_PASSWORD"] }, protect: true });
+    expect(one(json, "azurerm_key_vault")).toMatchObject({
+      purge_protection_enabled: true,
+      soft_delete_retention_days: 90,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it("rejects names that cannot be environment variables", () => {
+    expect(() => azureStack({ spec: { secretNames: ["db-password"] } })).toThrow(/must be environment variable names/);
+  });
+});

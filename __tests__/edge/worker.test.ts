@@ -1,0 +1,324 @@
+/**
+ * The router Worker in real workerd (Miniflare) against origin servers on
+ * 127.0.0.1: routing, stickiness, failover, secrets, errors.
+ */
+import { rankOrigins } from "../../lib/edge/worker/choose";
+import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER, STICKY_COOKIE } from "../../lib/edge/worker/contract";
+import { cookieKey } from "../../lib/edge/worker/sticky";
+import { ORIGIN_SECRET } from "../../lib/service";
+import {
+  type EdgeUnderTest,
+  headerText,
+  type OriginServer,
+  pool,
+  refusedUrl,
+  startEdge,
+  startOrigin,
+  TEST_SECRET,
+} from "./helpers";
+
+jest.setTimeout(30_000);
+
+/** A routing cookie id whose ranking starts with `first` (then `second`), found with the Worker's own code. */
+function cookieRanking(origins: readonly { id: string; url: string; weight?: number }[], ...ids: string[]): string {
+  const weighted = origins.map((o) => ({ ...o, weight: o.weight ?? 1 }));
+  for (let i = 0; i < 100_000; i++) {
+    const id = `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+    const ranked = rankOrigins(weighted, cookieKey(id)).map((o) => o.id);
+    if (ids.every((want, n) => ranked[n] === want)) return id;
+  }
+  throw new Error(`no cookie ranks ${ids.join(", ")} first`);
+}
+
+const cookie = (id: string) => ({ cookie: `${STICKY_COOKIE}=${id}` });
+
+/** Closes everything a test started, even when it fails. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((close) => close()));
+});
+async function origin(...args: Parameters<typeof startOrigin>): Promise<OriginServer> {
+  const server = await startOrigin(...args);
+  cleanups.push(server.close);
+  return server;
+}
+async function edge(...args: Parameters<typeof startEdge>): Promise<EdgeUnderTest> {
+  const worker = await startEdge(...args);
+  cleanups.push(worker.close);
+  return worker;
+}
+
+describe("router Worker in workerd", () => {
+  it("answers GET /_edge/healthz itself, without calling an origin", async () => {
+    const a = await origin("aws.function");
+    const worker = await edge([a]);
+    const response = await worker.fetch(HEALTH_PATH);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ status: "ok", origins: 1 });
+    expect((await worker.fetch("/_edge/other")).status).toBe(404);
+    expect(a.requests).toEqual([]);
+  });
+
+  it("keeps path, query, method and body, rebuilds Host for the origin, and keeps the origin's base path", async () => {
+    const a = await origin("azure.function", "ok", "/api");
+    const worker = await edge([a]);
+    const response = await worker.fetch("/items/42?color=blue&n=1", {
+      method: "PUT",
+      headers: { "content-type": "text/plain", "x-client": "kept" },
+      body: "payload",
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get(SERVED_BY_HEADER)).toBe("azure.function");
+    const [seen] = a.requests;
+    expect(seen.method).toBe("PUT");
+    expect(seen.url).toBe("/api/items/42?color=blue&n=1");
+    expect(seen.body).toBe("payload");
+    expect(seen.headers.host).toBe(new URL(a.url).host);
+    expect(seen.headers["x-client"]).toBe("kept");
+    expect(seen.headers["x-forwarded-host"]).toBe("api.test.example.com");
+    expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    // Miniflare sets CF-Connecting-IP as Cloudflare does; the origin gets it as X-Forwarded-For. The only cf-*
+    // header left is the one the runtime itself adds to every subrequest.
+    expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(Object.keys(seen.headers).filter((name) => name.startsWith("cf-"))).toEqual(["cf-worker"]);
+  });
+
+  it("passes redirects to the client instead of following them, on the edge hostname", async () => {
+    const a = await origin("aws.container", (_req, res) => {
+      res.writeHead(302, { location: `${a.url}/login?next=%2F` });
+      res.end();
+    });
+    const worker = await edge([a]);
+    const response = await worker.fetch("/private");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?next=%2F");
+    expect(a.requests).toHaveLength(1);
+  });
+
+  it("sends the origin secret to origins and never returns it to the client, not even when a client sends one", async () => {
+    const a = await origin("gcp.container");
+    const worker = await edge([a]);
+    const response = await worker.fetch("/", { headers: { [ORIGIN_SECRET.header]: "spoofed" } });
+    expect(a.requests[0].headers[ORIGIN_SECRET.header]).toBe(TEST_SECRET);
+    // The origin echoed it in two headers: both are gone, the rest of its answer is kept.
+    expect(headerText(response)).not.toContain(TEST_SECRET);
+    expect(response.headers.has(ORIGIN_SECRET.header)).toBe(false);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.text()).not.toContain(TEST_SECRET);
+    expect(worker.logs()).not.toContain(TEST_SECRET);
+  });
+
+  it("splits new clients by weight: 10/30/60 within ±3.5 points over 3,000 requests", async () => {
+    // Each request has no cookie, so each is a new client. ±3.5 points is at least 3.9 standard deviations for
+    // every share (binomial, n = 3,000); the hash itself is checked on 20,000 keys in choose.test.ts.
+    const servers = await Promise.all([origin("aws.function"), origin("gcp.function"), origin("azure.container")]);
+    const weights = [10, 30, 60];
+    const worker = await edge(servers.map((s, i) => ({ id: s.id, url: s.url, weight: weights[i] })));
+    const served = await pool(3000, 8, async () => {
+      const response = await worker.fetch("/", { method: "HEAD" });
+      expect(response.status).toBe(200);
+      return response.headers.get(SERVED_BY_HEADER);
+    });
+    servers.forEach((server, i) => {
+      const share = (100 * served.filter((id) => id === server.id).length) / served.length;
+      expect(Math.abs(share - weights[i])).toBeLessThanOrEqual(3.5);
+    });
+    // Measured 14 s with both cores shared with other jobs (load average 7): the timeout leaves room for worse.
+  }, 120_000);
+
+  it("is sticky: a client keeps its origin through its cookie, or through the sticky header", async () => {
+    const servers = await Promise.all(["aws.function", "aws.container", "gcp.function"].map((id) => origin(id)));
+    const worker = await edge(servers, { stickyHeader: "x-user-id" });
+
+    const first = await worker.fetch("/");
+    const setCookie = first.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(new RegExp(`^${STICKY_COOKIE}=[0-9a-f-]{36}; Path=/; Max-Age=\\d+; Secure; HttpOnly`));
+    const jar = setCookie.split(";")[0];
+    const again = await Promise.all(Array.from({ length: 20 }, () => worker.fetch("/", { headers: { cookie: jar } })));
+    for (const response of again) {
+      expect(response.headers.get(SERVED_BY_HEADER)).toBe(first.headers.get(SERVED_BY_HEADER));
+      expect(response.headers.has("set-cookie")).toBe(false);
+    }
+
+    for (const user of ["alice", "bob", "carol", "dave"]) {
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => worker.fetch("/", { headers: { "x-user-id": user } })),
+      );
+      const origins = new Set(responses.map((r) => r.headers.get(SERVED_BY_HEADER)));
+      expect(origins.size).toBe(1);
+      expect(responses[0].headers.has("set-cookie")).toBe(false);
+    }
+  });
+
+  describe("failover of idempotent requests", () => {
+    it("moves on after a 503", async () => {
+      const bad = await origin("aws.function", "fail");
+      const good = await origin("gcp.container");
+      const worker = await edge([bad, good]);
+      const response = await worker.fetch("/work", { headers: cookie(cookieRanking([bad, good], bad.id)) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
+      expect(response.headers.get(ATTEMPTS_HEADER)).toBe("2");
+      expect(bad.requests).toHaveLength(1);
+      expect(good.requests).toHaveLength(1);
+    });
+
+    it("moves on after the per-origin timeout when an origin hangs", async () => {
+      const hung = await origin("azure.function", "hang");
+      const good = await origin("aws.container");
+      const worker = await edge([hung, good], { timeoutMs: 300 });
+      const started = Date.now();
+      const response = await worker.fetch("/", { headers: cookie(cookieRanking([hung, good], hung.id)) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(hung.requests).toHaveLength(1);
+    });
+
+    it("moves on after a refused connection", async () => {
+      const refused = { id: "gcp.function", url: await refusedUrl() };
+      const good = await origin("azure.container");
+      const worker = await edge([refused, good]);
+      const response = await worker.fetch("/", { headers: cookie(cookieRanking([refused, good], refused.id)) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
+    });
+
+    it("resends the body of a PUT to the next origin", async () => {
+      const bad = await origin("aws.function", "fail");
+      const good = await origin("aws.container");
+      const worker = await edge([bad, good]);
+      const body = "x".repeat(100_000);
+      const response = await worker.fetch("/doc", {
+        method: "PUT",
+        body,
+        headers: cookie(cookieRanking([bad, good], bad.id)),
+      });
+      expect(response.status).toBe(200);
+      expect(bad.requests[0].body).toBe(body);
+      expect(good.requests[0].body).toBe(body);
+    });
+
+    it("stops after maxAttempts origins", async () => {
+      const servers = await Promise.all(
+        ["aws.function", "aws.container", "gcp.function"].map((id) => origin(id, "fail")),
+      );
+      const worker = await edge(servers, { maxAttempts: 2 });
+      const response = await worker.fetch("/");
+      expect(response.status).toBe(502);
+      expect(servers.reduce((n, s) => n + s.requests.length, 0)).toBe(2);
+    });
+
+    it("never routes to an origin of weight 0, not even on failover", async () => {
+      const bad = await origin("aws.function", "fail");
+      const drained = await origin("gcp.function");
+      const worker = await edge([bad, { id: drained.id, url: drained.url, weight: 0 }]);
+      expect((await worker.fetch("/")).status).toBe(502);
+      expect(drained.requests).toEqual([]);
+    });
+  });
+
+  describe("non-idempotent requests are sent once", () => {
+    it.each(["POST", "PATCH"])("%s: an origin's 503 is returned as is, nothing retried", async (method) => {
+      const bad = await origin("aws.function", "fail");
+      const good = await origin("gcp.container");
+      const worker = await edge([bad, good]);
+      const response = await worker.fetch("/orders", {
+        method,
+        body: '{"n":1}',
+        headers: cookie(cookieRanking([bad, good], bad.id)),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get(SERVED_BY_HEADER)).toBe(bad.id);
+      expect(bad.requests.map((r) => [r.method, r.body])).toEqual([[method, '{"n":1}']]);
+      expect(good.requests).toEqual([]);
+      expect(headerText(response)).not.toContain(TEST_SECRET);
+    });
+
+    it("POST to a refused origin: 502 JSON, not retried", async () => {
+      const refused = { id: "aws.container", url: await refusedUrl() };
+      const good = await origin("azure.function");
+      const worker = await edge([refused, good]);
+      const response = await worker.fetch("/orders", {
+        method: "POST",
+        body: "{}",
+        headers: cookie(cookieRanking([refused, good], refused.id)),
+      });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual(
+        expect.objectContaining({ attempts: [{ origin: refused.id, outcome: "network" }] }),
+      );
+      expect(good.requests).toEqual([]);
+    });
+
+    it("POST to a hanging origin: 504 JSON after the timeout, not retried", async () => {
+      const hung = await origin("gcp.function", "hang");
+      const good = await origin("gcp.container");
+      const worker = await edge([hung, good], { timeoutMs: 300 });
+      const response = await worker.fetch("/orders", {
+        method: "POST",
+        body: "{}",
+        headers: cookie(cookieRanking([hung, good], hung.id)),
+      });
+      expect(response.status).toBe(504);
+      expect(good.requests).toEqual([]);
+    });
+  });
+
+  describe("when every origin fails", () => {
+    it("answers 502 JSON naming each attempt, without URLs or the secret", async () => {
+      const failing = await origin("aws.function", "fail");
+      const hung = await origin("azure.function", "hang");
+      const refused = { id: "gcp.function", url: await refusedUrl() };
+      const worker = await edge([failing, hung, refused], { timeoutMs: 300 });
+      const response = await worker.fetch("/", {
+        headers: cookie(cookieRanking([failing, hung, refused], failing.id, hung.id)),
+      });
+      expect(response.status).toBe(502);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      const body = await response.json();
+      expect(body).toEqual({
+        error: "bad_gateway",
+        message: "no origin could serve the request",
+        attempts: [
+          { origin: "aws.function", outcome: "status 503" },
+          { origin: "azure.function", outcome: "timeout" },
+          { origin: "gcp.function", outcome: "network" },
+        ],
+      });
+      expect(JSON.stringify(body)).not.toContain("127.0.0.1");
+      expect(worker.logs()).toContain("origins failed");
+      expect(worker.logs()).not.toContain(TEST_SECRET);
+    });
+
+    it("answers 504 JSON when they all time out", async () => {
+      const servers = await Promise.all([origin("aws.function", "hang"), origin("aws.container", "hang")]);
+      const worker = await edge(servers, { timeoutMs: 200 });
+      const response = await worker.fetch("/");
+      expect(response.status).toBe(504);
+      expect(await response.json()).toEqual(expect.objectContaining({ error: "origin_timeout" }));
+    });
+  });
+
+  it("with no origins, still answers its health check and 503 JSON elsewhere", async () => {
+    const worker = await edge([]);
+    expect(await (await worker.fetch(HEALTH_PATH)).json()).toEqual({ status: "ok", origins: 0 });
+    const response = await worker.fetch("/anything");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual(expect.objectContaining({ error: "no_origins" }));
+  });
+
+  it("without its secret binding, reports misconfiguration and forwards nothing", async () => {
+    const a = await origin("aws.function");
+    const worker = await edge([a], { secret: null });
+    const health = await worker.fetch(HEALTH_PATH);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({
+      status: "misconfigured",
+      problems: ["binding ORIGIN_SECRET (secret_text) is missing or empty"],
+    });
+    expect((await worker.fetch("/")).status).toBe(500);
+    expect(a.requests).toEqual([]);
+  });
+});

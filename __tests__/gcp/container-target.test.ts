@@ -1,0 +1,254 @@
+import { dev } from "../../environments/dev";
+import { prod } from "../../environments/prod";
+import { RULES } from "../../lib/gcp/naming";
+import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
+import { all, idOf, only, synthGcp, synthGcpFresh } from "./helpers";
+
+type Probe = { http_get: { path: string; port: number }; period_seconds: number; timeout_seconds: number };
+type Container = {
+  image: string;
+  ports: { container_port: number };
+  env: { name: string; value?: string; value_source?: { secret_key_ref: { secret: string; version: string } } }[];
+  resources: { limits: Record<string, string>; cpu_idle: boolean; startup_cpu_boost: boolean };
+  startup_probe: Probe & { failure_threshold: number };
+  liveness_probe: Probe & { failure_threshold: number };
+};
+type Run = {
+  name: string;
+  deletion_protection: boolean;
+  ingress: string;
+  depends_on: string[];
+  template: {
+    revision: string;
+    service_account: string;
+    timeout: string;
+    max_instance_request_concurrency: number;
+    scaling: { min_instance_count: number; max_instance_count: number };
+    containers: Container[];
+  };
+  traffic: { type: string; revision: string; percent: number; tag?: string }[];
+};
+
+const run = (json: ReturnType<typeof synthGcp>["json"]) => only(json, "google_cloud_run_v2_service") as unknown as Run;
+const REGISTRY = "europe-west1-docker.pkg.dev/blueprint-test-01/hello-test";
+
+describe("GCP ContainerTarget", () => {
+  describe("image and registry", () => {
+    it("deploys the spec's image from the environment's Artifact Registry repository", () => {
+      const { json } = synthGcp({ spec: { image: "ghcr.io/example/hello:1.2.3" } });
+      expect(run(json).template.containers[0].image).toBe(`${REGISTRY}/hello:1.2.3`);
+      const digest = `sha256:${"a".repeat(64)}`;
+      expect(
+        run(synthGcp({ spec: { image: `ghcr.io/example/hello@${digest}` } }).json).template.containers[0].image,
+      ).toBe(`${REGISTRY}/hello@${digest}`);
+      const inRegistry = "europe-west1-docker.pkg.dev/shared-images-01/team/hello:7";
+      expect(run(synthGcp({ spec: { image: inRegistry } }).json).template.containers[0].image).toBe(inRegistry);
+      expect(json.output?.gcp_registry_url.value).toBe(REGISTRY);
+    });
+
+    it("refuses an image without a version, since tags are immutable", () => {
+      expect(() => synthGcp({ spec: { image: "ghcr.io/example/hello" } })).toThrow(/needs a tag or digest/);
+      expect(() => synthGcp({ spec: { image: "ghcr.io/example/hello:latest" } })).toThrow(/uses "latest"/);
+    });
+
+    it("creates a Docker repository with immutable tags and a cleanup policy", () => {
+      const repo = only(synthGcp().json, "google_artifact_registry_repository");
+      expect(repo).toEqual(
+        expect.objectContaining({
+          repository_id: "hello-test",
+          location: "europe-west1",
+          format: "DOCKER",
+          mode: "STANDARD_REPOSITORY",
+          docker_config: { immutable_tags: true },
+          cleanup_policy_dry_run: false,
+        }),
+      );
+      expect(repo.cleanup_policies).toEqual([
+        { id: "keep-newest", action: "KEEP", most_recent_versions: { keep_count: 10 } },
+        { id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "2592000s" } },
+      ]);
+      expect(repo).not.toHaveProperty("lifecycle");
+      expect(only(synthGcp({ env: { protect: true } }).json, "google_artifact_registry_repository").lifecycle).toEqual({
+        prevent_destroy: true,
+      });
+    });
+
+    it("creates the repository before the service", () => {
+      const { json } = synthGcp();
+      const repoId = idOf(json, "google_artifact_registry_repository", () => true);
+      expect(run(json).depends_on).toContain(`google_artifact_registry_repository.${repoId}`);
+    });
+  });
+
+  describe("revision names", () => {
+    it("names the revision after the service plus a hash of the template", () => {
+      const { json, ct } = synthGcp();
+      const { name, template } = run(json);
+      expect(name).toBe("hello-test-run");
+      expect(template.revision).toMatch(/^hello-test-run-[0-9a-f]{10}$/);
+      expect(template.revision).toMatch(RULES.revision);
+      expect(ct.revision).toBe(template.revision);
+      expect(json.output?.gcp_container_revision.value).toBe(template.revision);
+    });
+
+    it("keeps the name when nothing changes and changes it with the image, sizes or variables", () => {
+      const revision = (options: Parameters<typeof synthGcp>[0] = {}) => run(synthGcp(options).json).template.revision;
+      const base = revision();
+      expect(run(synthGcpFresh().json).template.revision).toBe(base);
+      expect(revision({ spec: { image: "ghcr.io/example/hello:1.0.1" } })).not.toBe(base);
+      expect(revision({ spec: { memoryMb: 1024 } })).not.toBe(base);
+      expect(revision({ spec: { environmentVariables: { LOG_LEVEL: "debug" } } })).not.toBe(base);
+      expect(revision({ spec: { healthPath: "/ready" } })).not.toBe(base);
+      expect(revision({ originSecret: true })).not.toBe(base);
+      // Traffic is not part of the template: a canary change keeps the revision.
+      expect(revision({ env: { canaryPercent: 10 } })).toBe(base);
+    });
+  });
+
+  it("probes the health path at startup and while live, on the container port", () => {
+    const [container] = run(synthGcp().json).template.containers;
+    expect(container.ports).toEqual({ container_port: 8080 });
+    expect(container.startup_probe.http_get).toEqual({ path: "/healthz", port: 8080 });
+    expect(container.liveness_probe.http_get).toEqual({ path: "/healthz", port: 8080 });
+    for (const probe of [container.startup_probe, container.liveness_probe]) {
+      expect(probe.timeout_seconds).toBeLessThanOrEqual(probe.period_seconds);
+    }
+    // Cloud Run allows a startup probe 240 s at most.
+    expect(container.startup_probe.period_seconds * container.startup_probe.failure_threshold).toBeLessThanOrEqual(240);
+  });
+
+  it("scales, sizes and times out from the spec", () => {
+    const { json } = synthGcp({
+      env: { service: { memoryMb: 2048, timeoutSeconds: 60, minInstances: 1, maxInstances: 7 } },
+    });
+    const { template } = run(json);
+    expect(template.scaling).toEqual({ min_instance_count: 1, max_instance_count: 7 });
+    expect(template.max_instance_request_concurrency).toBe(80);
+    expect(template.timeout).toBe("60s");
+    expect(template.containers[0].resources).toEqual({
+      limits: { cpu: "1", memory: "2048Mi" },
+      cpu_idle: true,
+      startup_cpu_boost: true,
+    });
+    expect(template.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: "LOG_LEVEL", value: "info" },
+        { name: "SERVICE_VERSION", value: "1.0.0" },
+      ]),
+    );
+  });
+
+  it("runs as its own service account with no project roles", () => {
+    const { json } = synthGcp();
+    const accountId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-run");
+    expect(run(json).template.service_account).toBe(`\${google_service_account.${accountId}.email}`);
+    expect(all(json, "google_project_iam_member").filter((m) => String(m.member).includes(accountId))).toEqual([]);
+  });
+
+  describe("traffic", () => {
+    const sum = (traffic: Run["traffic"]) => traffic.reduce((total, t) => total + t.percent, 0);
+
+    it("sends everything to the new revision without a canary", () => {
+      const { traffic, template } = run(synthGcp().json);
+      expect(traffic).toEqual([
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: template.revision, percent: 100 },
+      ]);
+    });
+
+    it("splits between the stable revision and the new one during a canary, summing to 100", () => {
+      const stableRevision = "hello-test-run-0123456789";
+      const { json, ct } = synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision } });
+      const { traffic, template } = run(json);
+      expect(traffic).toEqual([
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: stableRevision, percent: 90, tag: "stable" },
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: template.revision, percent: 10, tag: "canary" },
+      ]);
+      expect(sum(traffic)).toBe(100);
+      expect(ct.canary).toBe(true);
+    });
+
+    it("sends everything to the new revision when it already is the stable one", () => {
+      const revision = run(synthGcp().json).template.revision;
+      const { json } = synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision: revision } });
+      expect(run(json).traffic).toEqual([expect.objectContaining({ revision, percent: 100 })]);
+    });
+
+    it("warns and sends everything to the new revision when no stable revision is known", () => {
+      const { json, ct } = synthGcp({ env: { canaryPercent: 10 } });
+      expect(sum(run(json).traffic)).toBe(100);
+      expect(run(json).traffic).toHaveLength(1);
+      expect(ct.canary).toBe(false);
+      const warnings = ct.node
+        .findAll()
+        .flatMap((c) => c.node.metadata)
+        .filter((m) => m.type === "@cdktf/warn");
+      expect(warnings).toEqual([
+        expect.objectContaining({ data: expect.stringMatching(/gcp\.stableRevision is not set/) }),
+      ]);
+      // No stack trace: it would put this machine's paths into cdktf.out.
+      expect(warnings[0].trace).toBeUndefined();
+    });
+
+    it("refuses a stable revision of another service", () => {
+      expect(() =>
+        synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision: "other-service-0123456789" } }),
+      ).toThrow(/is not a revision of Cloud Run service "hello-test-run"/);
+    });
+  });
+
+  describe("deletion protection", () => {
+    it("follows protect, never the provider's default", () => {
+      expect(run(synthGcp({ env: { protect: false } }).json).deletion_protection).toBe(false);
+      expect(run(synthGcp({ env: { protect: true } }).json).deletion_protection).toBe(true);
+    });
+
+    it("is off in dev and on in prod", () => {
+      const protection = (input: object) => {
+        const { json } = synthEnvironment(environmentConfig(input as never));
+        return Object.values(resourcesOf(json, "google_cloud_run_v2_service")).map((s) => s.deletion_protection);
+      };
+      expect(protection(dev)).toEqual([false]);
+      expect(protection(prod)).toEqual([true]);
+    });
+  });
+
+  it("is publicly invocable only when publicInvoker is on", () => {
+    const isServiceInvoker = (m: Record<string, unknown>) => String(m.name).includes("google_cloud_run_v2_service.");
+    const { json } = synthGcp();
+    const serviceId = idOf(json, "google_cloud_run_v2_service", () => true);
+    expect(all(json, "google_cloud_run_v2_service_iam_member").filter(isServiceInvoker)).toEqual([
+      expect.objectContaining({
+        name: `\${google_cloud_run_v2_service.${serviceId}.name}`,
+        role: "roles/run.invoker",
+        member: "allUsers",
+      }),
+    ]);
+    const closed = synthGcp({ settings: { publicInvoker: false } }).json;
+    expect(all(closed, "google_cloud_run_v2_service_iam_member")).toEqual([]);
+  });
+
+  it("exposes the service's HTTPS URI as its endpoint, reachable from the internet", () => {
+    const { json } = synthGcp();
+    expect(json.output?.["container-endpoint"].value).toMatch(/^\$\{google_cloud_run_v2_service\.[^.]+\.uri\}$/);
+    expect(run(json).ingress).toBe("INGRESS_TRAFFIC_ALL");
+  });
+
+  it("passes the origin secret as a Secret Manager reference, not a value", () => {
+    const { json } = synthGcp({ originSecret: true });
+    const secretId = idOf(json, "google_secret_manager_secret", (s) => s.secret_id === "hello-test-run-origin-secret");
+    const env = run(json).template.containers[0].env;
+    expect(env).toContainEqual({
+      name: "ORIGIN_SECRET",
+      value_source: {
+        secret_key_ref: { secret: `\${google_secret_manager_secret.${secretId}.secret_id}`, version: "latest" },
+      },
+    });
+    expect(env.find((e) => e.name === "ORIGIN_SECRET")).not.toHaveProperty("value");
+    expect(run(json).depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^google_secret_manager_secret_iam_member\./),
+        expect.stringMatching(/^google_secret_manager_secret_version\./),
+      ]),
+    );
+  });
+});

@@ -1,0 +1,99 @@
+/** Builds a stack holding only the GCP targets, from a test environment plus overrides. */
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { type App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import type { EnvironmentInput } from "../../lib/config/schema";
+import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
+import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
+import { environmentConfig, type TerraformJson } from "../helpers/environments";
+
+/** A small fake zip: its content decides the hash, like the real bundle. */
+export function fakeBundle(content = "bundle v1"): FunctionBundle {
+  const dir = mkdtempSync(join(tmpdir(), "gcp-bundle-"));
+  const path = join(dir, "gcp.zip");
+  writeFileSync(path, content);
+  return { path, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+export interface GcpStackOptions {
+  /** Top-level environment fields (name, service, canaryPercent, protect...). */
+  readonly env?: Partial<Record<keyof EnvironmentInput, unknown>>;
+  /** Fields of the `gcp` block. */
+  readonly settings?: Partial<GcpSettings>;
+  /** ServiceSpec fields set after the spec is built (e.g. a long service name). */
+  readonly spec?: Partial<ServiceSpec>;
+  readonly bundle?: FunctionBundle;
+  /** Pass the edge's shared secret as a token (a sensitive variable, `\${var.origin-secret}`). */
+  readonly originSecret?: boolean;
+}
+
+export interface GcpStack {
+  readonly json: TerraformJson;
+  readonly spec: ServiceSpec;
+  readonly fn: FunctionTarget;
+  readonly ct: ContainerTarget;
+  readonly stack: TerraformStack;
+}
+
+const defaultBundle = fakeBundle();
+
+const cache = new Map<string, GcpStack>();
+
+/** Synthesizes once per distinct `options` (tests only read the result). */
+export function synthGcp(options: GcpStackOptions = {}): GcpStack {
+  const key = JSON.stringify(options);
+  let built = cache.get(key);
+  if (built === undefined) {
+    built = synthGcpFresh(options);
+    cache.set(key, built);
+  }
+  return built;
+}
+
+/** A new synth every call (to check that two synths agree). */
+export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
+  const config = environmentConfig({
+    clouds: ["gcp"],
+    aws: undefined,
+    azure: undefined,
+    weights: { "gcp.function": 50, "gcp.container": 50 },
+    ...options.env,
+  });
+  const settings = { ...(config.gcp as GcpSettings), ...options.settings };
+  const spec: ServiceSpec = { ...serviceSpecFor(config), ...options.spec };
+  const app = Testing.app() as App;
+  const stack = new TerraformStack(app, "gcp-test");
+  new GoogleProvider(stack, "google", { project: settings.project, region: settings.region });
+  const originSecret = options.originSecret
+    ? new TerraformVariable(stack, "origin-secret", { type: "string", sensitive: true }).stringValue
+    : undefined;
+  const common = { spec, settings, protect: config.protect, originSecret };
+  const fn = new FunctionTarget(stack, "gcp-function", { ...common, bundle: options.bundle ?? defaultBundle });
+  const ct = new ContainerTarget(stack, "gcp-container", common);
+  // Endpoints are tokens: outputs show what they resolve to.
+  new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint });
+  new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint });
+  return { json: JSON.parse(Testing.synth(stack)) as TerraformJson, spec, fn, ct, stack };
+}
+
+/** The one resource of `type` (fails the test if there are none or several). */
+export function only(json: TerraformJson, type: string): Record<string, unknown> {
+  const all = Object.values(json.resource?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Every resource of `type`, as a list. */
+export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** Logical id of the resource of `type` whose attributes match `where`. */
+export function idOf(json: TerraformJson, type: string, where: (r: Record<string, unknown>) => boolean): string {
+  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, r]) => where(r));
+  if (entry === undefined) throw new Error(`no ${type} matches`);
+  return entry[0];
+}

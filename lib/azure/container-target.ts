@@ -1,0 +1,219 @@
+/**
+ * ContainerTarget (Azure): the workload as a Container App in a Container
+ * Apps environment that logs to the environment's Log Analytics workspace.
+ * External HTTPS ingress only, health probes on ServiceSpec.healthPath,
+ * min/max replicas with an HTTP concurrency scale rule, the image pulled from
+ * the environment's Azure Container Registry by the app's user-assigned
+ * identity (AcrPull), and a canary split between revisions (traffic.ts).
+ */
+import {
+  ContainerApp,
+  type ContainerAppSecret,
+  type ContainerAppTemplateContainerEnv,
+} from "@cdktf/provider-azurerm/lib/container-app";
+import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
+import { Annotations, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { ORIGIN_SECRET, type ServiceSpec } from "../service";
+import { AzureFoundation } from "./foundation";
+import { WorkloadIdentity } from "./identity";
+import { registryImage, WorkloadRegistry } from "./registry";
+import { containerAppSecretName } from "./secrets";
+import type { AzureSettings } from "./settings";
+import { CONTAINER_REPLICAS, containerResources } from "./sizing";
+import { trafficPlan } from "./traffic";
+import { reservedProblems, specProblems, throwIfProblems } from "./validation";
+import { CONTAINER_NAME, WORKLOAD_ENV } from "./workload";
+
+export interface ContainerTargetProps {
+  /** The workload, cloud-neutral. */
+  readonly spec: ServiceSpec;
+  /** The environment's `azure` block (location, subscription, stable revision). */
+  readonly settings: AzureSettings;
+  /**
+   * Terraform token of the edge's shared secret, stored as a Container Apps
+   * secret and exposed to the container as ORIGIN_SECRET.
+   * @default - no ORIGIN_SECRET: the workload accepts requests without the header
+   */
+  readonly originSecret?: string;
+  /** Production protections: prevent_destroy on the resource group, logs and registry. */
+  readonly protect: boolean;
+  /**
+   * Revision suffix that keeps 100 - canaryPercent of the traffic during a canary.
+   * @default - settings.stableRevision; without one, the latest revision gets all traffic
+   */
+  readonly stableRevision?: string;
+  /**
+   * Concurrent requests per replica before the HTTP scale rule adds one.
+   * @default 50
+   */
+  readonly concurrentRequests?: number;
+  /**
+   * Resource group, names and logs shared with the FunctionTarget.
+   * @default - the stack's AzureFoundation, created on first use
+   */
+  readonly foundation?: AzureFoundation;
+}
+
+/** Container Apps' ingress ends requests after 240 s; it has no setting for it. */
+const INGRESS_REQUEST_LIMIT_SECONDS = 240;
+const ORIGIN_SECRET_NAME = "origin-secret";
+
+export class ContainerTarget extends Construct {
+  /** `https://<app>.<environment domain>` (a token until apply). */
+  readonly endpoint: string;
+  /** The image reference the app pulls (and CI pushes): ServiceSpec.image's repository and tag on the registry. */
+  readonly image: string;
+  readonly foundation: AzureFoundation;
+  readonly identity: WorkloadIdentity;
+  readonly registry: WorkloadRegistry;
+  readonly environment: ContainerAppEnvironment;
+  readonly app: ContainerApp;
+
+  constructor(scope: Construct, id: string, props: ContainerTargetProps) {
+    super(scope, id);
+    const { spec, settings } = props;
+    const concurrentRequests = props.concurrentRequests ?? 50;
+    const problems = [
+      ...specProblems(spec, settings),
+      ...reservedProblems(spec, [...Object.values(WORKLOAD_ENV), ORIGIN_SECRET.envVar]),
+    ];
+    if (spec.maxInstances > CONTAINER_REPLICAS.max) {
+      problems.push(
+        `spec.maxInstances ${spec.maxInstances} is above Container Apps' ${CONTAINER_REPLICAS.max} replicas`,
+      );
+    }
+    if (!Number.isInteger(spec.containerPort) || spec.containerPort < 1 || spec.containerPort > 65535) {
+      problems.push(`spec.containerPort ${spec.containerPort} must be a port number`);
+    }
+    if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
+      problems.push(`concurrentRequests ${concurrentRequests} must be a whole number, at least 1`);
+    }
+    let traffic: ReturnType<typeof trafficPlan> | undefined;
+    try {
+      traffic = trafficPlan(spec.canaryPercent, props.stableRevision ?? settings.stableRevision);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    throwIfProblems(this, problems);
+    const plan = traffic as NonNullable<typeof traffic>;
+    if (spec.timeoutSeconds > INGRESS_REQUEST_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `timeoutSeconds ${spec.timeoutSeconds}: Container Apps ingress ends requests after ${INGRESS_REQUEST_LIMIT_SECONDS} s`,
+      );
+    }
+
+    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect: props.protect });
+    this.foundation = foundation;
+    const { names } = foundation;
+    const location = foundation.location;
+    const resourceGroupName = foundation.resourceGroupName;
+
+    this.identity = new WorkloadIdentity(this, "identity", {
+      name: names.containerIdentity,
+      resourceGroupName,
+      location,
+    });
+    this.registry = new WorkloadRegistry(this, "registry", {
+      name: names.containerRegistry,
+      resourceGroupName,
+      location,
+      protect: props.protect,
+    });
+    const pullRole = this.identity.grant("registry-pull", "AcrPull", this.registry.registry.id);
+    this.image = registryImage(spec.image, this.registry.loginServer);
+
+    this.environment = new ContainerAppEnvironment(this, "environment", {
+      name: names.containerAppEnvironment,
+      resourceGroupName,
+      location,
+      logAnalyticsWorkspaceId: foundation.logs.workspace.id,
+      logsDestination: "log-analytics",
+    });
+
+    const secrets: ContainerAppSecret[] = [];
+    const env: ContainerAppTemplateContainerEnv[] = [
+      ...Object.entries(spec.environmentVariables).map(([name, value]) => ({ name, value })),
+      { name: WORKLOAD_ENV.serviceName, value: spec.name },
+      { name: WORKLOAD_ENV.serviceVersion, value: spec.version },
+      { name: WORKLOAD_ENV.region, value: location },
+      { name: WORKLOAD_ENV.cloud, value: "azure" },
+      // Container Apps does not set PORT; the workload's server reads it.
+      { name: WORKLOAD_ENV.port, value: String(spec.containerPort) },
+    ];
+    if (props.originSecret !== undefined) {
+      secrets.push({ name: ORIGIN_SECRET_NAME, value: props.originSecret });
+      env.push({ name: ORIGIN_SECRET.envVar, secretName: ORIGIN_SECRET_NAME });
+    }
+    for (const name of spec.secretNames) {
+      const secretName = containerAppSecretName(name);
+      secrets.push({
+        name: secretName,
+        keyVaultSecretId: foundation.secrets.secretUri(name),
+        identity: this.identity.id,
+      });
+      env.push({ name, secretName });
+    }
+    if (spec.secretNames.length > 0) {
+      foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId);
+    }
+
+    const resources = containerResources(spec.memoryMb);
+    const probe = { transport: "HTTP", port: spec.containerPort, path: spec.healthPath };
+    this.app = new ContainerApp(this, "app", {
+      name: names.containerApp,
+      resourceGroupName,
+      containerAppEnvironmentId: this.environment.id,
+      revisionMode: plan.revisionMode,
+      identity: { type: "UserAssigned", identityIds: [this.identity.id] },
+      registry: [{ server: this.registry.loginServer, identity: this.identity.id }],
+      secret: secrets.length > 0 ? secrets : undefined,
+      ingress: {
+        externalEnabled: true,
+        allowInsecureConnections: false,
+        targetPort: spec.containerPort,
+        transport: "auto",
+        trafficWeight: plan.weights.map((w) => ({ ...w })),
+      },
+      template: {
+        minReplicas: spec.minInstances,
+        maxReplicas: spec.maxInstances,
+        httpScaleRule: [{ name: "http-concurrency", concurrentRequests: String(concurrentRequests) }],
+        container: [
+          {
+            name: CONTAINER_NAME,
+            image: this.image,
+            cpu: resources.cpu,
+            memory: resources.memory,
+            env,
+            // Up to 2 minutes to start, then readiness gates traffic and liveness restarts a hung replica.
+            startupProbe: [{ ...probe, intervalSeconds: 5, timeout: 3, failureCountThreshold: 24 }],
+            readinessProbe: [
+              { ...probe, intervalSeconds: 10, timeout: 3, failureCountThreshold: 3, successCountThreshold: 1 },
+            ],
+            livenessProbe: [{ ...probe, intervalSeconds: 30, timeout: 5, failureCountThreshold: 3 }],
+          },
+        ],
+      },
+      // The first revision pulls with the identity: AcrPull must exist before it.
+      dependsOn: [pullRole],
+    });
+
+    this.endpoint = `https://${this.app.ingress.fqdn}`;
+
+    // What CI and operators need: where to push, and the revision to name as stable for the next canary.
+    new TerraformOutput(this, "registry-login-server", {
+      value: this.registry.loginServer,
+      description:
+        "Azure Container Registry the container app pulls from; push ServiceSpec.image's repository:tag here",
+    }).overrideLogicalId("azure_registry_login_server");
+    new TerraformOutput(this, "container-image", {
+      value: this.image,
+      description: "Image reference the Azure container app runs",
+    }).overrideLogicalId("azure_container_image");
+    new TerraformOutput(this, "latest-revision", {
+      value: this.app.latestRevisionName,
+      description: "Latest Azure container app revision (<app>--<suffix>); its suffix becomes azure.stableRevision",
+    }).overrideLogicalId("azure_container_latest_revision");
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * What both Azure targets of one environment share: the resource group, the
+ * names, and the logs (Log Analytics + Application Insights). Created once per
+ * stack by whichever target comes first (`AzureFoundation.of`), so the stack
+ * only adds the two targets.
+ */
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { ServiceSpec } from "../service";
+import { AzureLogs } from "./logs";
+import { type AzureNames, azureNames } from "./names";
+import { SecretStore } from "./secrets";
+import type { AzureSettings } from "./settings";
+
+export interface AzureFoundationProps {
+  readonly spec: ServiceSpec;
+  /** The environment's `azure` block. */
+  readonly settings: AzureSettings;
+  /** prevent_destroy on the resource group and the log workspace. */
+  readonly protect: boolean;
+}
+
+const FOUNDATION_ID = "azure-foundation";
+
+export class AzureFoundation extends Construct {
+  /**
+   * The stack's foundation, created on first use. Later callers must pass the
+   * same service, environment, location, subscription and protect flag.
+   */
+  static of(scope: Construct, props: AzureFoundationProps): AzureFoundation {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(FOUNDATION_ID);
+    if (existing === undefined) return new AzureFoundation(stack, FOUNDATION_ID, props);
+    if (!(existing instanceof AzureFoundation)) {
+      throw new Error(`${stack.node.path}/${FOUNDATION_ID} exists and is not an AzureFoundation`);
+    }
+    existing.assertCompatible(props);
+    return existing;
+  }
+
+  readonly spec: ServiceSpec;
+  readonly settings: AzureSettings;
+  readonly protect: boolean;
+  readonly names: AzureNames;
+  readonly resourceGroup: ResourceGroup;
+  /** The resource group's name as a reference (so resources depend on it). */
+  readonly resourceGroupName: string;
+  readonly logs: AzureLogs;
+  private clientConfigData?: DataAzurermClientConfig;
+  private secretStore?: SecretStore;
+
+  constructor(scope: Construct, id: string, props: AzureFoundationProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    this.settings = props.settings;
+    this.protect = props.protect;
+    this.names = azureNames({
+      service: props.spec.name,
+      environment: props.spec.environment,
+      subscriptionId: props.settings.subscriptionId,
+    });
+    this.resourceGroup = new ResourceGroup(this, "resource-group", {
+      name: this.names.resourceGroup,
+      location: props.settings.location,
+      lifecycle: { preventDestroy: props.protect },
+    });
+    this.resourceGroupName = this.resourceGroup.name;
+    this.logs = new AzureLogs(this, "logs", {
+      resourceGroupName: this.resourceGroupName,
+      location: props.settings.location,
+      workspaceName: this.names.logAnalytics,
+      applicationInsightsName: this.names.applicationInsights,
+      retentionDays: props.spec.logRetentionDays,
+      protect: props.protect,
+    });
+  }
+
+  get location(): string {
+    return this.settings.location;
+  }
+
+  /** The identity running `terraform apply` (tenant id, object id); read at plan time. */
+  get clientConfig(): DataAzurermClientConfig {
+    this.clientConfigData ??= new DataAzurermClientConfig(this, "client-config", {});
+    return this.clientConfigData;
+  }
+
+  /** The Key Vault for ServiceSpec.secretNames, created on first use (only when the service names secrets). */
+  get secrets(): SecretStore {
+    this.secretStore ??= new SecretStore(this, "secrets", {
+      name: this.names.keyVault,
+      resourceGroupName: this.resourceGroupName,
+      location: this.location,
+      tenantId: this.clientConfig.tenantId,
+      protect: this.protect,
+    });
+    return this.secretStore;
+  }
+
+  private assertCompatible(props: AzureFoundationProps): void {
+    const mismatches = [
+      props.spec.name !== this.spec.name && "spec.name",
+      props.spec.environment !== this.spec.environment && "spec.environment",
+      props.spec.logRetentionDays !== this.spec.logRetentionDays && "spec.logRetentionDays",
+      props.settings.location !== this.settings.location && "settings.location",
+      props.settings.subscriptionId !== this.settings.subscriptionId && "settings.subscriptionId",
+      props.protect !== this.protect && "protect",
+    ].filter((m): m is string => m !== false);
+    if (mismatches.length > 0) {
+      throw new Error(
+        `${this.node.path}: both Azure targets of a stack share one foundation; they differ in ${mismatches.join(", ")}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * FunctionTarget (Azure): the workload as a Function App on the Flex
+ * Consumption plan (FC1), Node 22, running the workload's Azure zip from a
+ * blob container, with its own user-assigned identity, Application Insights
+ * logs and a public HTTPS endpoint.
+ *
+ * Storage is reached by identity only (shared keys are off, see storage.ts).
+ * Known azurerm 4.55 limitation (hashicorp/terraform-provider-azurerm#29149,
+ * #30732, #33211): with identity-based storage the provider still writes an
+ * `AzureWebJobsStorage` connection string with an empty key. It is blanked
+ * here in app_settings, as the issue thread recommends, and the
+ * `AzureWebJobsStorage__*` settings point the host at the account through the
+ * identity; the provider re-adds it on each update, so plans show an
+ * app_settings change until the fix (PR #29099) ships.
+ */
+import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
+import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import { type FunctionBundle, ORIGIN_SECRET, type ServiceSpec } from "../service";
+import { AzureFoundation } from "./foundation";
+import { WorkloadIdentity } from "./identity";
+import type { AzureSettings } from "./settings";
+import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
+import { DeploymentStorage } from "./storage";
+import { reservedProblems, specProblems, throwIfProblems } from "./validation";
+import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "./workload";
+
+export interface FunctionTargetProps {
+  /** The workload, cloud-neutral. */
+  readonly spec: ServiceSpec;
+  /** The environment's `azure` block (location, subscription). */
+  readonly settings: AzureSettings;
+  /** The workload's Azure Functions zip (index.js, package.json, host.json). */
+  readonly bundle: FunctionBundle;
+  /**
+   * Terraform token of the edge's shared secret, set as app setting ORIGIN_SECRET
+   * (app settings are encrypted at rest; the value is never in cdktf.out).
+   * @default - no ORIGIN_SECRET: the workload accepts requests without the header
+   */
+  readonly originSecret?: string;
+  /** Production protections: prevent_destroy on the resource group, logs and storage account. */
+  readonly protect: boolean;
+  /**
+   * Resource group, names and logs shared with the ContainerTarget.
+   * @default - the stack's AzureFoundation, created on first use
+   */
+  readonly foundation?: AzureFoundation;
+}
+
+/** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
+const HTTP_REQUEST_LIMIT_SECONDS = 230;
+
+/** App settings the target owns. */
+const RESERVED_SETTINGS = [
+  ORIGIN_SECRET.envVar,
+  WORKLOAD_ENV.serviceName,
+  WORKLOAD_ENV.serviceVersion,
+  WORKLOAD_ENV.region,
+  "AzureWebJobsStorage",
+  "AzureWebJobsStorage__accountName",
+  "AzureWebJobsStorage__credential",
+  "AzureWebJobsStorage__clientId",
+  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "AzureFunctionsJobHost__functionTimeout",
+  "WORKLOAD_PACKAGE_SHA256",
+  "FUNCTIONS_WORKER_RUNTIME",
+];
+
+export class FunctionTarget extends Construct {
+  /** `https://<app>.azurewebsites.net` (a token until apply). */
+  readonly endpoint: string;
+  readonly foundation: AzureFoundation;
+  readonly identity: WorkloadIdentity;
+  readonly storage: DeploymentStorage;
+  readonly plan: ServicePlan;
+  readonly app: FunctionAppFlexConsumption;
+
+  constructor(scope: Construct, id: string, props: FunctionTargetProps) {
+    super(scope, id);
+    const { spec, settings } = props;
+    throwIfProblems(this, [...specProblems(spec, settings), ...reservedProblems(spec, RESERVED_SETTINGS)]);
+    if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,
+      );
+    }
+
+    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect: props.protect });
+    this.foundation = foundation;
+    const { names } = foundation;
+    const location = foundation.location;
+    const resourceGroupName = foundation.resourceGroupName;
+    const insights = foundation.logs.applicationInsights;
+
+    this.identity = new WorkloadIdentity(this, "identity", {
+      name: names.functionIdentity,
+      resourceGroupName,
+      location,
+    });
+    this.storage = new DeploymentStorage(this, "storage", {
+      accountName: names.storageAccount,
+      containerName: names.storageContainer,
+      resourceGroupName,
+      location,
+      bundle: props.bundle,
+      deployerPrincipalId: foundation.clientConfig.objectId,
+      protect: props.protect,
+    });
+    // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
+    const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);
+    // Application Insights takes telemetry only with an Entra ID token (local auth is off).
+    const telemetryRole = this.identity.grant("telemetry-publisher", "Monitoring Metrics Publisher", insights.id);
+
+    this.plan = new ServicePlan(this, "plan", {
+      name: names.servicePlan,
+      resourceGroupName,
+      location,
+      osType: "Linux",
+      skuName: "FC1",
+    });
+
+    // Key Vault references: the platform resolves them; the value never passes through Terraform.
+    const secretSettings = Object.fromEntries(
+      spec.secretNames.map((name) => [name, `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(name)})`]),
+    );
+
+    this.app = new FunctionAppFlexConsumption(this, "app", {
+      name: names.functionApp,
+      resourceGroupName,
+      location,
+      servicePlanId: this.plan.id,
+      runtimeName: FUNCTION_RUNTIME.name,
+      runtimeVersion: FUNCTION_RUNTIME.version,
+      storageContainerType: "blobContainer",
+      storageContainerEndpoint: this.storage.containerEndpoint,
+      storageAuthenticationType: "UserAssignedIdentity",
+      storageUserAssignedIdentityId: this.identity.id,
+      instanceMemoryInMb: flexInstanceMemoryMb(spec.memoryMb),
+      maximumInstanceCount: spec.maxInstances,
+      alwaysReady:
+        spec.minInstances > 0 ? [{ name: HTTP_ALWAYS_READY_GROUP, instanceCount: spec.minInstances }] : undefined,
+      httpsOnly: true,
+      publicNetworkAccessEnabled: true,
+      clientCertificateEnabled: false,
+      // Flex Consumption has no FTP; this turns off basic-auth (publishing profile) deployment.
+      webdeployPublishBasicAuthenticationEnabled: false,
+      identity: {
+        // Key Vault references resolve with the system identity: Flex in azurerm 4.55 has no key_vault_reference_identity_id.
+        type: spec.secretNames.length > 0 ? "SystemAssigned, UserAssigned" : "UserAssigned",
+        identityIds: [this.identity.id],
+      },
+      siteConfig: {
+        minimumTlsVersion: "1.2",
+        scmMinimumTlsVersion: "1.2",
+        healthCheckPath: spec.healthPath,
+        applicationInsightsConnectionString: insights.connectionString,
+        remoteDebuggingEnabled: false,
+      },
+      appSettings: {
+        ...spec.environmentVariables,
+        ...secretSettings,
+        [WORKLOAD_ENV.serviceName]: spec.name,
+        [WORKLOAD_ENV.serviceVersion]: spec.version,
+        [WORKLOAD_ENV.region]: location,
+        // Blank the key-based string the provider injects (see the file comment), then connect by identity.
+        AzureWebJobsStorage: "",
+        AzureWebJobsStorage__accountName: this.storage.account.name,
+        AzureWebJobsStorage__credential: "managedidentity",
+        AzureWebJobsStorage__clientId: this.identity.clientId,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${this.identity.clientId};Authorization=AAD`,
+        // Overrides host.json's functionTimeout.
+        AzureFunctionsJobHost__functionTimeout: functionTimeout(spec.timeoutSeconds),
+        // A new package is picked up on restart; changing this setting restarts the app.
+        WORKLOAD_PACKAGE_SHA256: props.bundle.sha256,
+        ...(props.originSecret === undefined ? {} : { [ORIGIN_SECRET.envVar]: props.originSecret }),
+      },
+      dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
+    });
+
+    if (spec.secretNames.length > 0) {
+      foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
+    }
+
+    this.endpoint = `https://${this.app.defaultHostname}`;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Logs for both Azure targets: one workspace-based Log Analytics workspace per
+ * environment (Container Apps send console and system logs there) and
+ * Application Insights on top of it for the function. Retention comes from
+ * ServiceSpec.logRetentionDays, raised to the smallest value Azure accepts.
+ */
+import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
+import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
+import { Construct } from "constructs";
+import { appInsightsRetentionDays, workspaceRetentionDays } from "./sizing";
+
+export interface AzureLogsProps {
+  /** Resource group name (a token is fine). */
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly workspaceName: string;
+  readonly applicationInsightsName: string;
+  /** Days logs are kept (ServiceSpec.logRetentionDays). */
+  readonly retentionDays: number;
+  /**
+   * prevent_destroy on the workspace.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class AzureLogs extends Construct {
+  readonly workspace: LogAnalyticsWorkspace;
+  readonly applicationInsights: ApplicationInsights;
+
+  constructor(scope: Construct, id: string, props: AzureLogsProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
+      throw new Error(`${this.node.path}: retentionDays must be a positive whole number, got ${props.retentionDays}`);
+    }
+    this.workspace = new LogAnalyticsWorkspace(this, "workspace", {
+      name: props.workspaceName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      sku: "PerGB2018",
+      retentionInDays: workspaceRetentionDays(props.retentionDays),
+      // Local (shared key) auth stays on: the Container Apps environment links to the workspace with its shared key.
+      lifecycle: { preventDestroy: props.protect ?? false },
+    });
+    this.applicationInsights = new ApplicationInsights(this, "insights", {
+      name: props.applicationInsightsName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      applicationType: "web",
+      workspaceId: this.workspace.id,
+      retentionInDays: appInsightsRetentionDays(props.retentionDays),
+      // Ingestion needs an Entra ID token (Monitoring Metrics Publisher), not the instrumentation key.
+      localAuthenticationDisabled: true,
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Where the values of ServiceSpec.secretNames live on Azure: one Key Vault per
+ * environment (RBAC mode), created only when the service names secrets. The
+ * stack never holds a value: an operator sets each secret in the vault
+ * (`az keyvault secret set --vault-name <vault> --name <NAME-WITH-HYPHENS>`),
+ * and the targets reference the versionless secret URI, so rotating a value
+ * needs no deploy.
+ */
+import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
+import { Construct } from "constructs";
+import { grantRole } from "./identity";
+
+export interface SecretStoreProps {
+  /** Vault name (3-24, globally unique). */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** Entra tenant of the subscription (a token is fine). */
+  readonly tenantId: string;
+  /**
+   * Purge protection and 90-day soft delete, plus prevent_destroy.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+/** Environment variable names that can carry a secret. */
+const SECRET_ENV_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Throws unless every name can become an env var, a Key Vault secret and a Container Apps secret. */
+export function assertSecretNames(names: readonly string[]): void {
+  const bad = names.filter((name) => !SECRET_ENV_NAME.test(name) || name.length > 120);
+  if (bad.length > 0) {
+    throw new Error(
+      `secret names ${bad.map((n) => JSON.stringify(n)).join(", ")} must be environment variable names (a letter, then letters, digits, underscores)`,
+    );
+  }
+  const keys = new Set<string>();
+  for (const name of names) {
+    const key = containerAppSecretName(name);
+    if (keys.has(key)) throw new Error(`secret names differ only in case: ${name}`);
+    keys.add(key);
+  }
+}
+
+/** Key Vault secret names allow letters, digits and hyphens: DB_PASSWORD -> DB-PASSWORD. */
+export function keyVaultSecretName(name: string): string {
+  return name.replace(/_/g, "-");
+}
+
+/** Container Apps secret names are lowercase letters, digits and hyphens: DB_PASSWORD -> db-password. */
+export function containerAppSecretName(name: string): string {
+  return name.toLowerCase().replace(/_/g, "-");
+}
+
+export class SecretStore extends Construct {
+  readonly vault: KeyVault;
+  private readonly vaultUri: string;
+
+  constructor(scope: Construct, id: string, props: SecretStoreProps) {
+    super(scope, id);
+    const protect = props.protect ?? false;
+    this.vault = new KeyVault(this, "vault", {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tenantId: props.tenantId,
+      skuName: "standard",
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: protect,
+      softDeleteRetentionDays: protect ? 90 : 7,
+      // Targets without a VNet read it over the public endpoint, by identity.
+      publicNetworkAccessEnabled: true,
+      lifecycle: { preventDestroy: protect },
+    });
+    this.vaultUri = this.vault.vaultUri;
+  }
+
+  /** Versionless URI of secret `name` (the latest version is read). */
+  secretUri(name: string): string {
+    return `${this.vaultUri}secrets/${keyVaultSecretName(name)}`;
+  }
+
+  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */
+  grantRead(id: string, principalId: string): void {
+    grantRole(this, id, {
+      role: "Key Vault Secrets User",
+      scope: this.vault.id,
+      principalId,
+      principalType: "ServicePrincipal",
+    });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The function's storage account: host storage (AzureWebJobsStorage) and the
+ * deployment container the Flex Consumption app runs its package from.
+ *
+ * Shared keys are disabled: every access is by Entra ID.
+ * - The account and the container are control-plane (ARM) resources
+ *   (`storage_account_id` on the container), so no key is needed to create them.
+ * - The package upload (`azurerm_storage_blob`) is a data-plane write that has
+ *   no ARM form: it authenticates with the deploying identity's token because
+ *   the provider sets `storage_use_azuread = true`, and that identity is
+ *   granted Storage Blob Data Contributor on this one container.
+ * - The function reads the package and its host storage with its
+ *   user-assigned identity (Storage Blob Data Owner, granted by the target).
+ */
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
+import { StorageBlob } from "@cdktf/provider-azurerm/lib/storage-blob";
+import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import type { FunctionBundle } from "../service";
+import { grantRole } from "./identity";
+import { FUNCTION_PACKAGE_BLOB } from "./workload";
+
+export interface DeploymentStorageProps {
+  /** Storage account name (3-24 lowercase letters and digits, globally unique). */
+  readonly accountName: string;
+  /** Name of the blob container holding the package. */
+  readonly containerName: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** The function zip to upload. */
+  readonly bundle: FunctionBundle;
+  /** Object id of the identity running `terraform apply` (it uploads the package). */
+  readonly deployerPrincipalId: string;
+  /**
+   * prevent_destroy on the account.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export class DeploymentStorage extends Construct {
+  readonly account: StorageAccount;
+  readonly container: StorageContainer;
+  readonly packageBlob: StorageBlob;
+
+  constructor(scope: Construct, id: string, props: DeploymentStorageProps) {
+    super(scope, id);
+    this.account = new StorageAccount(this, "account", {
+      name: props.accountName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      accountKind: "StorageV2",
+      accountTier: "Standard",
+      accountReplicationType: "LRS",
+      minTlsVersion: "TLS1_2",
+      httpsTrafficOnlyEnabled: true,
+      allowNestedItemsToBePublic: false,
+      sharedAccessKeyEnabled: false,
+      defaultToOauthAuthentication: true,
+      infrastructureEncryptionEnabled: true,
+      crossTenantReplicationEnabled: false,
+      localUserEnabled: false,
+      // The Flex app reaches its storage over the public endpoint (no VNet here); access is by identity only.
+      publicNetworkAccessEnabled: true,
+      blobProperties: {
+        deleteRetentionPolicy: { days: 7 },
+        containerDeleteRetentionPolicy: { days: 7 },
+      },
+      lifecycle: { preventDestroy: props.protect ?? false },
+    });
+    this.container = new StorageContainer(this, "deployments", {
+      name: props.containerName,
+      storageAccountId: this.account.id,
+      containerAccessType: "private",
+    });
+
+    const uploader = grantRole(this, "deployer-blob-writer", {
+      role: "Storage Blob Data Contributor",
+      scope: this.container.id,
+      principalId: props.deployerPrincipalId,
+    });
+    const asset = new TerraformAsset(this, "package", {
+      path: props.bundle.path,
+      type: AssetType.FILE,
+      // The bundle's own hash: the asset path changes exactly when the code does.
+      assetHash: props.bundle.sha256,
+    });
+    this.packageBlob = new StorageBlob(this, "package-blob", {
+      name: FUNCTION_PACKAGE_BLOB,
+      storageAccountName: this.account.name,
+      storageContainerName: this.container.name,
+      type: "Block",
+      source: asset.path,
+      contentType: "application/zip",
+      // content_md5 forces a new upload whenever the zip changes (source alone is not compared).
+      contentMd5: Fn.filemd5(asset.path),
+      dependsOn: [uploader],
+    });
+  }
+
+  /** `https://<account>.blob.core.windows.net/<container>`, the Flex app's deployment storage. */
+  get containerEndpoint(): string {
+    return `${this.account.primaryBlobEndpoint}${this.container.name}`;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The Cloudflare edge of one environment: the router Worker with its bindings,
+ * the Workers custom domain `api.<domain>` (Cloudflare creates its DNS record
+ * and certificate), and the zone's TLS settings unless the zone is shared.
+ *
+ * The routing table (`EDGE_CONFIG`) is built from the targets' `Origin`s and
+ * the environment's weights. Endpoints are Terraform tokens until apply, so
+ * the JSON is written by Terraform (`jsonencode`) whenever one of them is.
+ */
+
+import { WorkersCustomDomain } from "@cdktf/provider-cloudflare/lib/workers-custom-domain";
+import { WorkersScript, type WorkersScriptBindings } from "@cdktf/provider-cloudflare/lib/workers-script";
+import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
+import { Fn, TerraformOutput, Token } from "cdktf";
+import { Construct } from "constructs";
+import { type EnvironmentConfig, ORIGINS } from "../config/schema";
+import { type Origin, SERVICE } from "../service";
+import { bundleWorker, type WorkerBundle } from "./bundle";
+import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
+
+export interface EdgeProps {
+  /** The validated environment: Cloudflare account, zone and domain, `zoneShared`, `weights`, service timeout. */
+  readonly config: EnvironmentConfig;
+  /**
+   * The targets' origins, any subset of `ORIGINS`, possibly none. Read once, in the constructor:
+   * create the Edge after every target (adding an origin later fails synth).
+   */
+  readonly origins: readonly Origin[];
+  /** The origin secret (`OriginSecret.value`), bound as the Worker's `ORIGIN_SECRET`. */
+  readonly originSecret: string;
+  /**
+   * Service name, the first part of the Worker script name `<service>-<environment>-edge`.
+   * @default SERVICE.name
+   */
+  readonly serviceName?: string;
+  /**
+   * Hostname the Worker answers on, in the environment's zone.
+   * @default `api.<cloudflare.domain>`
+   */
+  readonly hostname?: string;
+  /**
+   * Per-origin time limit to response headers, in milliseconds; past it the next origin is tried.
+   * @default (service.timeoutSeconds + 2) * 1000, so only an origin past its own timeout counts as hung
+   */
+  readonly originTimeoutMs?: number;
+  /**
+   * Origins tried at most for one idempotent request, first choice included.
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Request header that pins a client to an origin by its value (e.g. `x-user-id`), before the cookie.
+   * @default - none: clients are pinned by the Worker's `edge_client` cookie only
+   */
+  readonly stickyHeader?: string;
+}
+
+const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const SCRIPT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export class Edge extends Construct {
+  /** The router Worker. */
+  readonly script: WorkersScript;
+  /** `api.<domain>` bound to the Worker. */
+  readonly customDomain: WorkersCustomDomain;
+  /** Zone TLS settings; empty when `cloudflare.zoneShared`. */
+  readonly zoneSettings: readonly ZoneSetting[];
+  /** Public base URL of the edge, `https://<hostname>`. */
+  readonly url: string;
+  /** The bundled Worker source deployed as `main_module`. */
+  readonly bundle: WorkerBundle;
+  /** The routing table as written into `EDGE_CONFIG` (endpoints may be tokens). */
+  readonly routes: EdgeConfig;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    const { config } = props;
+    const cloudflare = config.cloudflare;
+    const hostname = props.hostname ?? `api.${cloudflare.domain}`;
+    const scriptName = `${props.serviceName ?? SERVICE.name}-${config.name}-edge`;
+    const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
+    const maxAttempts = props.maxAttempts ?? 3;
+    this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts });
+
+    this.routes = {
+      origins: routedOrigins(props.origins, config),
+      timeoutMs,
+      maxAttempts,
+      ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
+    };
+    // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
+    const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
+    const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);
+
+    // One value per binding in the contract: a binding added there without a value here fails type-checking.
+    const values: { [K in keyof typeof BINDINGS]: Partial<WorkersScriptBindings> } = {
+      config: { json: routesJson },
+      originSecret: { text: props.originSecret },
+    };
+    const bindings = (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => ({
+      name: BINDINGS[key].name,
+      type: BINDINGS[key].type,
+      ...values[key],
+    }));
+
+    this.bundle = bundleWorker();
+    this.script = new WorkersScript(this, "worker", {
+      accountId: cloudflare.accountId,
+      scriptName,
+      // Inline, not content_file: cdk.tf.json stays self-contained for the plan and deploy jobs.
+      content: escapeTemplate(this.bundle.code),
+      mainModule: MAIN_MODULE,
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings,
+      observability: { enabled: true, headSamplingRate: 1, logs: { enabled: true, invocationLogs: true } },
+    });
+
+    this.customDomain = new WorkersCustomDomain(this, "domain", {
+      accountId: cloudflare.accountId,
+      zoneId: cloudflare.zoneId,
+      hostname,
+      service: this.script.scriptName,
+    });
+
+    this.zoneSettings = cloudflare.zoneShared
+      ? []
+      : [
+          zoneSetting(this, "min-tls-version", cloudflare.zoneId, "min_tls_version", "1.2"),
+          zoneSetting(this, "ssl", cloudflare.zoneId, "ssl", "strict"),
+          zoneSetting(this, "always-use-https", cloudflare.zoneId, "always_use_https", "on"),
+        ];
+
+    this.url = `https://${hostname}`;
+    new TerraformOutput(this, "url", { value: this.url, description: "Public URL of the edge" }).overrideLogicalId(
+      "edge_url",
+    );
+
+    // Origins pushed after this point would silently get no traffic: make that a synth error.
+    const count = props.origins.length;
+    this.node.addValidation({
+      validate: () =>
+        props.origins.length === count
+          ? []
+          : [`${props.origins.length - count} origin(s) were added after the Edge was created; create it last`],
+    });
+  }
+
+  private validate(p: EdgeProps & { hostname: string; scriptName: string; timeoutMs: number; maxAttempts: number }) {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const origin of p.origins) {
+      if (!(ORIGINS as readonly string[]).includes(origin.id)) {
+        problems.push(`origin id "${origin.id}" is not one of ${ORIGINS.join(", ")}`);
+      }
+      if (seen.has(origin.id)) problems.push(`origin "${origin.id}" is listed twice`);
+      seen.add(origin.id);
+      if (!Token.isUnresolved(origin.endpoint) && !isHttpsBase(origin.endpoint)) {
+        problems.push(`origin "${origin.id}" endpoint "${origin.endpoint}" must be an https:// URL without query`);
+      }
+    }
+    if (!Token.isUnresolved(p.hostname) && !HOSTNAME.test(p.hostname)) {
+      problems.push(`hostname "${p.hostname}" must be a lowercase DNS name`);
+    }
+    if (!Token.isUnresolved(p.scriptName) && !SCRIPT_NAME.test(p.scriptName)) {
+      problems.push(`script name "${p.scriptName}" must be 1-63 lowercase letters, digits or hyphens`);
+    }
+    if (
+      !Token.isUnresolved(p.timeoutMs) &&
+      (!Number.isInteger(p.timeoutMs) || p.timeoutMs < 100 || p.timeoutMs > 600000)
+    ) {
+      problems.push(`originTimeoutMs must be an integer from 100 to 600000, got ${p.timeoutMs}`);
+    }
+    if (
+      !Token.isUnresolved(p.maxAttempts) &&
+      (!Number.isInteger(p.maxAttempts) || p.maxAttempts < 1 || p.maxAttempts > 6)
+    ) {
+      problems.push(`maxAttempts must be an integer from 1 to 6, got ${p.maxAttempts}`);
+    }
+    if (p.stickyHeader !== undefined && !HEADER_NAME.test(p.stickyHeader)) {
+      problems.push(`stickyHeader "${p.stickyHeader}" must be a lowercase header name`);
+    }
+    if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join("; ")}`);
+  }
+}
+
+/** Origins in `ORIGINS` order (stable output whatever order targets were created in), weighted from the config. */
+function routedOrigins(origins: readonly Origin[], config: EnvironmentConfig): EdgeOrigin[] {
+  return [...origins]
+    .sort((a, b) => ORIGINS.indexOf(a.id) - ORIGINS.indexOf(b.id))
+    .map((origin) => ({ id: origin.id, url: origin.endpoint, weight: config.weights[origin.id] ?? 0 }));
+}
+
+function isHttpsBase(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" && url.search === "" && url.hash === "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Terraform reads every JSON string as a template, so the Worker's own `${...}`
+ * (template literals) would be taken as Terraform references: `$${` and `%%{`
+ * are its escapes for a literal `${` and `%{`.
+ */
+export function escapeTemplate(text: string): string {
+  // Function replacers: a replacement string would give `$$` its own meaning.
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+function zoneSetting(scope: Construct, id: string, zoneId: string, settingId: string, value: string): ZoneSetting {
+  // The provider schema types `value` as dynamic; the binding declares a map, but a string passes through as is.
+  return new ZoneSetting(scope, id, { zoneId, settingId, value: value as unknown as Record<string, string> });
+}

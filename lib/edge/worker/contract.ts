@@ -1,0 +1,59 @@
+/**
+ * The contract between the router Worker and the Terraform that deploys it:
+ * binding names and types, the shape of the routing JSON, and the names the
+ * Worker answers with. Both sides import this file, and a test checks the
+ * synthesized `cloudflare_workers_script` against what the Worker code reads.
+ *
+ * No imports with side effects: this file is bundled into the Worker.
+ */
+
+/** Every binding the Worker reads, with the `cloudflare_workers_script` binding type that provides it. */
+export const BINDINGS = {
+  /** `json`: the routing table, an {@link EdgeConfig} written by Terraform. */
+  config: { name: "EDGE_CONFIG", type: "json" },
+  /** `secret_text`: the origin secret, sent to origins and never returned to clients. */
+  originSecret: { name: "ORIGIN_SECRET", type: "secret_text" },
+} as const;
+
+/**
+ * Runtime date the Worker is written against: Terraform deploys with it and the
+ * Miniflare tests run with it, so tests exercise the deployed semantics.
+ * Must not be later than the workerd shipped with the pinned miniflare.
+ */
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+/** Name of the bundled module in the upload (`main_module`). */
+export const MAIN_MODULE = "worker.js";
+
+/** One origin the Worker may route to. */
+export interface EdgeOrigin {
+  /** `<cloud>.<kind>` (`aws.function`...): named in the served-by header and in errors. */
+  readonly id: string;
+  /** HTTPS base URL; a path prefix (`/api`) is kept in front of the client's path. */
+  readonly url: string;
+  /** Relative share of new clients; 0 = never routed to, not even on failover. */
+  readonly weight: number;
+}
+
+/** The `EDGE_CONFIG` JSON binding. */
+export interface EdgeConfig {
+  /** Origins in a stable order; may be empty (the edge then answers 503 except on its health path). */
+  readonly origins: readonly EdgeOrigin[];
+  /** Per-origin time limit to response headers, in milliseconds; past it the origin counts as failed. */
+  readonly timeoutMs: number;
+  /** Origins tried at most for one idempotent request (first choice included). */
+  readonly maxAttempts: number;
+  /** Request header whose value pins a client to an origin (e.g. a user id); absent = cookie only. */
+  readonly stickyHeader?: string;
+}
+
+/** Answered by the edge itself, never forwarded. */
+export const HEALTH_PATH = "/_edge/healthz";
+/** Paths under this prefix belong to the edge and are never forwarded. */
+export const EDGE_PATH_PREFIX = "/_edge/";
+/** Response header naming the origin that served (`aws.container`...). */
+export const SERVED_BY_HEADER = "x-edge-origin";
+/** Response header with the number of origins tried. */
+export const ATTEMPTS_HEADER = "x-edge-attempts";
+/** Cookie holding the client's random routing key. */
+export const STICKY_COOKIE = "edge_client";

@@ -1,0 +1,108 @@
+/**
+ * Secrets the workload reads, as Secret Manager references (never plain
+ * environment values): the edge's shared origin secret, stored in a secret
+ * this construct owns, and each `ServiceSpec.secretNames` entry, read from an
+ * existing secret of the same id that the operator creates and fills. The
+ * target's identity gets `secretAccessor` on exactly those secrets.
+ *
+ * Versions are referenced as `latest`: rotating the value needs no template
+ * change (and so no new revision name); new instances read the new value.
+ */
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
+import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ORIGIN_SECRET } from "../service";
+import type { ServiceIdentity } from "./identity";
+import { type NameSource, secretId } from "./naming";
+
+/** A valid environment variable name that is also a valid secret id. */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+
+/** One environment variable filled from Secret Manager. */
+export interface SecretEnv {
+  /** Environment variable name. */
+  readonly name: string;
+  /** Secret id in the target's project (a token for the origin secret). */
+  readonly secret: string;
+  /** Secret id known at synth time (for fingerprints). */
+  readonly plannedSecret: string;
+  readonly version: "latest";
+}
+
+export interface WorkloadSecretsProps {
+  readonly project: string;
+  readonly names: NameSource;
+  /** Distinguishes the function's secrets from the container's: "fn" or "run". */
+  readonly kind: string;
+  /** Identity that reads the secrets. */
+  readonly identity: ServiceIdentity;
+  /**
+   * The edge's shared secret (a Terraform token), stored as ORIGIN_SECRET.
+   * @default - no origin secret
+   */
+  readonly originSecret?: string;
+  /** Existing secrets the workload reads, one environment variable each (`ServiceSpec.secretNames`). */
+  readonly secretNames: readonly string[];
+  /** Production protections: the stored origin secret cannot be deleted by Terraform. */
+  readonly protect: boolean;
+  /**
+   * Resources to create first (the Secret Manager API).
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export class WorkloadSecrets extends Construct {
+  /** Whether any secret is read (then the Secret Manager API is needed). */
+  static needed(props: Pick<WorkloadSecretsProps, "originSecret" | "secretNames">): boolean {
+    return props.originSecret !== undefined || props.secretNames.length > 0;
+  }
+
+  readonly env: SecretEnv[] = [];
+  /** What must exist before the workload starts: stored values and access grants. */
+  readonly ready: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: WorkloadSecretsProps) {
+    super(scope, id);
+    const grant = (logicalId: string, secret: string) => {
+      const member = new SecretManagerSecretIamMember(this, logicalId, {
+        project: props.project,
+        secretId: secret,
+        role: "roles/secretmanager.secretAccessor",
+        member: props.identity.member,
+        dependsOn: props.dependsOn,
+      });
+      this.ready.push(member);
+    };
+
+    for (const name of props.secretNames) {
+      if (!SECRET_NAME.test(name) || name === ORIGIN_SECRET.envVar) {
+        throw new Error(
+          `secret name "${name}" must be an environment variable name (letters, digits, _) other than ${ORIGIN_SECRET.envVar}`,
+        );
+      }
+      grant(`access-${name.toLowerCase().replace(/_/g, "-")}`, name);
+      this.env.push({ name, secret: name, plannedSecret: name, version: "latest" });
+    }
+
+    if (props.originSecret !== undefined) {
+      const plannedSecret = secretId(props.names, `${props.kind}-origin-secret`);
+      const secret = new SecretManagerSecret(this, "origin", {
+        project: props.project,
+        secretId: plannedSecret,
+        replication: { auto: {} },
+        deletionProtection: props.protect,
+        dependsOn: props.dependsOn,
+      });
+      const version = new SecretManagerSecretVersion(this, "origin-value", {
+        secret: secret.id,
+        secretData: props.originSecret,
+      });
+      this.ready.push(version);
+      grant("access-origin", secret.secretId);
+      this.env.push({ name: ORIGIN_SECRET.envVar, secret: secret.secretId, plannedSecret, version: "latest" });
+    }
+  }
+}

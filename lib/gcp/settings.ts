@@ -1,0 +1,4 @@
+import type { EnvironmentConfig } from "../config/schema";
+
+/** The environment's `gcp` block (project, region, publicInvoker, stableRevision). */
+export type GcpSettings = NonNullable<EnvironmentConfig["gcp"]>;
