@@ -1,4 +1,5 @@
 import { ID_TOKENS } from "../../ci/identity";
+import { azureNames } from "../../lib/azure/names";
 import { AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import type { TerraformJson } from "../helpers/environments";
 import {
@@ -129,7 +130,11 @@ describe("bootstrap on Azure", () => {
       "rg-hello-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
       "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
     ]);
-    expect(azureResourceGroupName("hello", "dev")).toBe("rg-hello-dev");
+    // The group lib/azure's names give the environment stack.
+    const subscriptionId = "00000000-0000-0000-0000-000000000001";
+    expect(azureResourceGroupName("hello", "dev", subscriptionId)).toBe(
+      azureNames({ service: "hello", environment: "dev", subscriptionId }).resourceGroup,
+    );
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
       ["rg-hello-dev", { prevent_destroy: false }],

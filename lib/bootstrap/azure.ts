@@ -40,6 +40,7 @@ import {
   type IdentityPurpose,
   planSubjectPattern,
 } from "../../ci/identity";
+import { azureNames } from "../azure/names";
 import { BOOTSTRAP_TAGS, type GitlabOidc, issuerUrl } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
@@ -82,15 +83,14 @@ export const AZURE_RESOURCE_PROVIDERS = [
 ] as const;
 
 /**
- * Name of the environment's resource group, `rg-<service>-<env>`: what
- * lib/azure names it (its `azureNames().resourceGroup`, never shortened for
- * names this short). Bootstrap creates the group because the deploy
- * identity's scope must exist before the identity can be given it, and an
- * identity scoped to the group cannot create it. The environment stack must
- * then read the group, not create it.
+ * Name of the environment's resource group, `rg-<service>-<env>`: lib/azure's
+ * own name for it, so bootstrap and the environment stack mean the same group.
+ * Bootstrap creates the group because the deploy identity's scope must exist
+ * before the identity can be given it, and an identity scoped to the group
+ * cannot create it.
  */
-export function azureResourceGroupName(service: string, environment: string): string {
-  return `rg-${service}-${environment}`;
+export function azureResourceGroupName(service: string, environment: string, subscriptionId: string): string {
+  return azureNames({ service, environment, subscriptionId }).resourceGroup;
 }
 
 /**
@@ -197,7 +197,7 @@ export class AzureTenantTrust extends Construct {
       const provider = subscriptions.get(env.subscriptionId);
       const group = new ResourceGroup(this, `${env.name}-resource-group`, {
         provider,
-        name: azureResourceGroupName(props.service, env.name),
+        name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
         tags: { ...BOOTSTRAP_TAGS, environment: env.name },
         lifecycle: { preventDestroy: env.protect ?? false },
