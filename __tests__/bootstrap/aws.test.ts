@@ -112,12 +112,24 @@ describe("bootstrap on AWS", () => {
       "ci-hello-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
       "ci-hello-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
     ]);
-    const inline = all(json, "aws_iam_role_policy");
-    expect(inline.map((p) => referenced(json, p.role).resource.name).sort()).toEqual([
-      "ci-hello-dev-deploy",
-      "ci-hello-prod-deploy",
+    const inline = all(json, "aws_iam_role_policy").map((p) => ({
+      role: referenced(json, p.role).resource.name,
+      name: p.name,
+      statement: JSON.parse(p.policy as string).Statement[0],
+    }));
+    expect(inline.map((p) => `${p.role}/${p.name}`).sort()).toEqual([
+      "ci-hello-dev-deploy/workload-roles",
+      "ci-hello-dev-plan/secure-parameters",
+      "ci-hello-prod-deploy/workload-roles",
+      "ci-hello-prod-plan/secure-parameters",
     ]);
-    const statement = JSON.parse(inline[0].policy as string).Statement[0];
+    // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
+    const plan = inline.find((p) => p.role === "ci-hello-dev-plan")?.statement;
+    expect(plan).toMatchObject({
+      Action: "kms:Decrypt",
+      Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com" } },
+    });
+    const statement = inline.find((p) => p.role === "ci-hello-dev-deploy")?.statement;
     expect(statement.Action).toEqual([...AWS_DEPLOY_IAM_ACTIONS]);
     expect(statement.Action).not.toContain("iam:*");
     expect(statement.Resource).toBe("arn:aws:iam::111111111111:role/hello-dev-*");

@@ -119,7 +119,13 @@ describe("bootstrap on GCP", () => {
         .filter((m) => referenced(json, String(m.member)).resource.account_id === accountId)
         .map((m) => m.role)
         .sort();
-    expect(rolesOf("ci-dev-plan")).toEqual(["roles/storage.objectViewer", "roles/viewer"]);
+    expect(rolesOf("ci-dev-plan")).toEqual([
+      "roles/secretmanager.secretAccessor",
+      "roles/storage.objectViewer",
+      "roles/viewer",
+    ]);
+    // Nothing that writes.
+    for (const role of rolesOf("ci-dev-plan")) expect(role).not.toMatch(/admin|editor|owner|writer|user$/i);
     const deploy = rolesOf("ci-dev-deploy");
     expect(deploy).toEqual(
       expect.arrayContaining([

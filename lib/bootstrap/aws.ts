@@ -14,8 +14,9 @@
  *
  * Permissions:
  * - plan: the AWS-managed `ReadOnlyAccess` (read everything the stack
- *   refreshes; no write). It can read SSM parameters but not decrypt
- *   SecureStrings under a customer key.
+ *   refreshes; no write), plus `kms:Decrypt` through SSM only: refreshing
+ *   the origin secret's SecureString parameter decrypts it. No new exposure:
+ *   the state plan jobs read holds the same value.
  * - deploy: the AWS-managed `PowerUserAccess` (every service but IAM and
  *   Organizations) plus an inline policy managing only the workload's own
  *   roles, `<service>-<env>-*`, and passing only those. It cannot touch its
@@ -71,6 +72,22 @@ export function awsRoleName(service: string, environment: string, purpose: Ident
 /** ARN pattern of the workload's own roles in one environment (what lib/aws names `<service>-<env>-...`). */
 export function workloadRolePattern(accountId: string, service: string, environment: string): string {
   return `arn:aws:iam::${accountId}:role/${service}-${environment}-*`;
+}
+
+/** The plan role's one write-free extra: decrypt, only when SSM asks on its behalf (SecureString refresh). */
+export function planKmsPolicy(): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DecryptSecureParametersViaSsm",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com" } },
+      },
+    ],
+  };
 }
 
 /** The trust policy of one CI role: this project's id_tokens, with the audience and subject of `purpose`. */
@@ -169,6 +186,14 @@ export class AwsAccountTrust extends Construct {
             provider: this.provider,
             role: role.name,
             policyArn: arn,
+          });
+        }
+        if (purpose === "plan") {
+          new IamRolePolicy(this, `${environment}-plan-secure-parameters`, {
+            provider: this.provider,
+            role: role.name,
+            name: "secure-parameters",
+            policy: JSON.stringify(planKmsPolicy()),
           });
         }
         if (purpose === "deploy") {

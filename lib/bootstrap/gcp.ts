@@ -16,8 +16,10 @@
  *   protected default branch deploying to that GitLab environment.
  *
  * Roles:
- * - plan: `roles/viewer` and `roles/storage.objectViewer` (the function's
- *   source object is refreshed on every plan).
+ * - plan: `roles/viewer`, `roles/storage.objectViewer` (the function's
+ *   source object is refreshed on every plan) and
+ *   `roles/secretmanager.secretAccessor` (so is the origin secret's version;
+ *   the state plan jobs read holds the same value).
  * - deploy: `GCP_DEPLOY_ROLES` (the products lib/gcp manages), plus
  *   `roles/resourcemanager.projectIamAdmin` under a condition that lets it
  *   grant only `GCP_GRANTABLE_ROLES`. Never owner or editor.
@@ -36,7 +38,7 @@ import { issuerUrl } from "./gitlab-oidc";
 
 /** Project roles per purpose. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
-  plan: ["roles/viewer", "roles/storage.objectViewer"],
+  plan: ["roles/viewer", "roles/storage.objectViewer", "roles/secretmanager.secretAccessor"],
   deploy: [
     "roles/artifactregistry.admin",
     "roles/cloudfunctions.admin",
