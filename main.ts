@@ -1,10 +1,12 @@
 /**
  * Entry point for `npm run synth` and `cdktf synth|diff|deploy`: validates
- * every environment, builds one EnvironmentStack each, synthesizes all or
- * nothing, and prints a summary. User errors end in one message and exit 1.
+ * every environment and the bootstrap config, builds one EnvironmentStack
+ * each plus the BootstrapStack, synthesizes all or nothing, and prints a
+ * summary. User errors end in one message and exit 1.
  */
 
 import { environments } from "./environments";
+import { bootstrap } from "./environments/bootstrap";
 import { runSynth } from "./lib/stacks/synth";
 
 const image = process.env.CONTAINER_IMAGE;
@@ -12,4 +14,6 @@ process.exitCode = runSynth(environments, {
   // The cdktf CLI passes its output folder; `npm run synth` uses cdktf's default.
   outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
   image: image === undefined || image === "" ? undefined : image,
+  // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
+  bootstrap,
 });

@@ -21,6 +21,9 @@ import type { Cloud } from "../lib/config/schema";
 /** What an identity is for; see the module comment. */
 export type IdentityPurpose = "plan" | "deploy";
 
+/** Both purposes, in the order jobs use them. */
+export const IDENTITY_PURPOSES: readonly IdentityPurpose[] = ["plan", "deploy"];
+
 /** One `id_tokens` entry of a job. */
 export interface IdTokenSpec {
   /** Job variable GitLab fills with the signed JWT. */
@@ -103,7 +106,7 @@ export function identityVariables(environment: string, purpose: IdentityPurpose)
 /** Every CI/CD variable name a provider needs for one environment, both purposes, sorted and unique. */
 export function allIdentityVariables(environment: string, cloud: Cloud | "cloudflare"): string[] {
   const names = new Set<string>();
-  for (const purpose of ["plan", "deploy"] as const) {
+  for (const purpose of IDENTITY_PURPOSES) {
     for (const name of Object.values(identityVariables(environment, purpose)[cloud])) names.add(name);
   }
   return [...names].sort();
@@ -117,4 +120,31 @@ export function allIdentityVariables(environment: string, cloud: Cloud | "cloudf
  */
 export function deployClaims(environment: string): Readonly<Record<string, string>> {
   return { ref_type: "branch", ref_protected: "true", environment };
+}
+
+/**
+ * GitLab's `sub` claim of a job's id_token:
+ * `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`. This is
+ * the default format; a project that changes its "ID token sub claim
+ * components" setting breaks every trust built from this function.
+ */
+export function subjectClaim(projectPath: string, refType: "branch" | "tag", ref: string): string {
+  return `project_path:${projectPath}:ref_type:${refType}:ref:${ref}`;
+}
+
+/**
+ * The subject a `deploy` identity trusts, exactly: a job of the default
+ * branch (`deployClaims` adds what the cloud can check beyond `sub`).
+ */
+export function deploySubject(projectPath: string, defaultBranch: string): string {
+  return subjectClaim(projectPath, "branch", defaultBranch);
+}
+
+/**
+ * The subjects a `plan` identity trusts: a job of any branch of the project
+ * (merge requests plan from their source branch). The one wildcard, `*`,
+ * stands for the branch name only; the project path is always exact.
+ */
+export function planSubjectPattern(projectPath: string): string {
+  return subjectClaim(projectPath, "branch", "*");
 }

@@ -1,4 +1,13 @@
-import { allIdentityVariables, deployClaims, ID_TOKENS, identityVariables, variableSuffix } from "../../ci/identity";
+import {
+  allIdentityVariables,
+  deployClaims,
+  deploySubject,
+  ID_TOKENS,
+  identityVariables,
+  planSubjectPattern,
+  subjectClaim,
+  variableSuffix,
+} from "../../ci/identity";
 import { CLOUDS } from "../../lib/config/schema";
 
 describe("ci/identity", () => {
@@ -28,6 +37,13 @@ describe("ci/identity", () => {
       "ARM_CLIENT_ID_DEV_PLAN",
       "ARM_TENANT_ID_DEV",
     ]);
+  });
+
+  it("writes GitLab's sub claim: exact for deploy, only the branch name wild for plan", () => {
+    expect(subjectClaim("g/p", "tag", "v1")).toBe("project_path:g/p:ref_type:tag:ref:v1");
+    expect(deploySubject("group/sub/project", "main")).toBe("project_path:group/sub/project:ref_type:branch:ref:main");
+    expect(planSubjectPattern("group/project")).toBe("project_path:group/project:ref_type:branch:ref:*");
+    expect(planSubjectPattern("group/project").indexOf("*")).toBe(planSubjectPattern("group/project").length - 1);
   });
 
   it("requires a protected branch and the environment for deploy identities", () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
+import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
 import { environmentInput } from "../helpers/environments";
 
@@ -34,14 +35,15 @@ describe("synth of the shipped environments", () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "synth-"));
     first = capture();
-    expect(runSynth(environments, { outdir: join(work, "first") }, first.io)).toBe(0);
+    // As main.ts does: the environments and the bootstrap stack.
+    expect(runSynth(environments, { outdir: join(work, "first"), bootstrap }, first.io)).toBe(0);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it("writes one stack per environment and prints a summary", () => {
+  it("writes one stack per environment plus the bootstrap stack and prints a summary", () => {
     expect(first.err).toEqual([]);
-    expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual(["dev", "prod", "staging"]);
-    expect(first.out.join("\n")).toMatch(/^Synthesized 3 stacks:\n {2}dev .*-> .*stacks\/dev\/cdk\.tf\.json/);
+    expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+    expect(first.out.join("\n")).toMatch(/^Synthesized 4 stacks:\n {2}dev .*-> .*stacks\/dev\/cdk\.tf\.json/);
   });
 
   it("npm run synth's command is deterministic and `cdktf synth` writes the same Terraform JSON", () => {
@@ -52,7 +54,8 @@ describe("synth of the shipped environments", () => {
     expect(Object.keys(npm).length).toBeGreaterThan(3);
     expect(npm).toEqual(tree(join(work, "first")));
     execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
-    for (const stack of ["dev", "staging", "prod"]) {
+    // The bootstrap stack too: `cdktf deploy bootstrap` runs the same app.
+    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
       const file = join("stacks", stack, "cdk.tf.json");
       expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "npm", file), "utf8"));
     }

@@ -6,9 +6,16 @@ import type { z } from "zod";
 
 /** A problem the user can fix in `environments/`; main.ts prints it without a stack trace. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  /**
+   * @param problems - one line each, `<label>.<field.path>: ...`
+   * @param subject - what was invalid, for the first line @default "environment configuration"
+   */
+  constructor(
+    readonly problems: readonly string[],
+    subject = "environment configuration",
+  ) {
     super(
-      `Invalid environment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "ConfigError";
   }

@@ -7,15 +7,21 @@ import type { z } from "zod";
 import { ConfigError, formatIssues } from "./errors";
 import { type EnvironmentConfig, environmentSchema } from "./schema";
 
-/** The field names allowed at `path` in the schema, for "did you mean" hints. */
-function allowedKeysAt(path: PropertyKey[]): string[] | undefined {
-  let node: z.core.$ZodType = environmentSchema;
+/** The field names allowed at `path` in `schema`, for "did you mean" hints. */
+export function allowedKeysIn(schema: z.core.$ZodType, path: PropertyKey[]): string[] | undefined {
+  let node: z.core.$ZodType = schema;
   for (const segment of [...path, undefined]) {
     // Unwrap optional/default wrappers until an object (or something else) shows.
     for (;;) {
       const def = node._zod.def as { type: string; innerType?: z.core.$ZodType };
       if ((def.type === "optional" || def.type === "default") && def.innerType) node = def.innerType;
       else break;
+    }
+    // A record's values share one schema: step into it whatever the key.
+    const record = node._zod.def as { type: string; valueType?: z.core.$ZodType };
+    if (record.type === "record" && record.valueType && segment !== undefined) {
+      node = record.valueType;
+      continue;
     }
     if (node._zod.def.type !== "object") return undefined;
     const shape = (node as z.ZodObject).shape;
@@ -47,7 +53,7 @@ export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[
     }
     const result = environmentSchema.safeParse(input);
     if (result.success) configs.push(result.data);
-    else problems.push(...formatIssues(label, result.error.issues, allowedKeysAt));
+    else problems.push(...formatIssues(label, result.error.issues, (path) => allowedKeysIn(environmentSchema, path)));
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return configs;

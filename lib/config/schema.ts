@@ -25,11 +25,11 @@ export const ORIGINS = [
 ] as const satisfies readonly `${Cloud}.${TargetKind}`[];
 export type OriginId = (typeof ORIGINS)[number];
 
-const ENV_NAME = /^[a-z][a-z0-9-]{1,19}$/;
+export const ENV_NAME = /^[a-z][a-z0-9-]{1,19}$/;
 // RFC 1035 labels, at least two of them, lowercase; no trailing dot.
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CF_ID = /^[0-9a-f]{32}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const AWS_REGIONS =
   /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
@@ -106,7 +106,8 @@ const weights = z.partialRecord(
   z.number().int().min(0, "must be 0 or more").max(100, "must be at most 100"),
 );
 
-const backend = z.discriminatedUnion("type", [
+/** Where a stack keeps its Terraform state; shared by the environments and the bootstrap stack. */
+export const backendSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("local") }),
   /** GitLab-managed state: every TF_HTTP_* value comes from the environment at init. */
   z.strictObject({ type: z.literal("http") }),
@@ -144,7 +145,7 @@ export const environmentSchema = z
     canaryPercent: z.number().int().min(0).max(50, "must be at most 50").default(0),
     /** Container image reference (registry/repo:tag or @digest); CI may override with CONTAINER_IMAGE. */
     containerImage: z.string().min(1).optional(),
-    backend,
+    backend: backendSchema,
     deploy: z.strictObject({
       gate: z.enum(["auto", "manual"]),
       /** Deployment tier shown by GitLab environments. */
@@ -188,6 +189,8 @@ export const environmentSchema = z
       });
     }
   });
+
+export type BackendConfig = z.output<typeof backendSchema>;
 
 /** What an `environments/<name>.ts` file holds (defaults optional). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -45,7 +45,8 @@ export function localStatePath(environment: string): string {
   return `../../../terraform.${environment}.tfstate`;
 }
 
-export function addBackend(stack: TerraformStack, env: EnvironmentConfig): TerraformBackend {
+/** The backend of `env.name`'s stack; the bootstrap stack passes its own name and backend. */
+export function addBackend(stack: TerraformStack, env: Pick<EnvironmentConfig, "name" | "backend">): TerraformBackend {
   const backend = env.backend;
   switch (backend.type) {
     case "local":

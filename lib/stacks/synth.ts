@@ -6,7 +6,9 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
+import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf";
+import { BootstrapStack } from "../bootstrap/stack";
+import { type BootstrapConfig, checkBootstrap } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
 import { loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
@@ -18,6 +20,14 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Container image for every stack, usually `CONTAINER_IMAGE` from CI. @default - per config */
   readonly image?: string;
+  /** Adds the `bootstrap` stack (GitLab OIDC trust, README "Bootstrap"). @default - no bootstrap stack */
+  readonly bootstrap?: BootstrapConfig;
+}
+
+/** What `runSynth` takes: the bootstrap config unvalidated, like the environments. */
+export interface RunSynthOptions extends Omit<SynthOptions, "bootstrap"> {
+  /** `environments/bootstrap.ts`, validated against the environments. @default - no bootstrap stack */
+  readonly bootstrap?: unknown;
 }
 
 export interface StackSummary {
@@ -43,15 +53,16 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   const staging = `${options.outdir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   let reports: PolicyReport[];
+  let stacks: TerraformStack[];
   try {
     // No stack traces in annotations: they would put this machine's paths into manifest.json.
     const context = { [DISABLE_STACK_TRACE_IN_METADATA]: true };
     const app = new App({ outdir: staging, skipValidation: false, context });
     const previous = process.env[CONTINUE_ON_ERRORS];
     process.env[CONTINUE_ON_ERRORS] = "true";
-    let stacks: EnvironmentStack[];
     try {
       stacks = configs.map((config) => new EnvironmentStack(app, { config, image: options.image }));
+      if (options.bootstrap !== undefined) stacks.push(new BootstrapStack(app, { config: options.bootstrap }));
     } finally {
       if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];
       else process.env[CONTINUE_ON_ERRORS] = previous;
@@ -64,7 +75,35 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  return configs.map((config, i) => summarize(options.outdir, config.name, reports[i]));
+  return stacks.map((stack, i) => summarize(options.outdir, stack.node.id, reports[i]));
+}
+
+/**
+ * Validates the environments and the bootstrap config together, so one run
+ * lists every problem of both; throws one ConfigError.
+ */
+export function loadConfiguration(
+  inputs: readonly unknown[],
+  bootstrapInput?: unknown,
+): { configs: EnvironmentConfig[]; bootstrap?: BootstrapConfig } {
+  let configs: EnvironmentConfig[] | undefined;
+  let problems: string[] = [];
+  try {
+    configs = loadEnvironments(inputs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = [...error.problems];
+  }
+  if (bootstrapInput === undefined) {
+    if (configs === undefined) throw new ConfigError(problems);
+    return { configs };
+  }
+  const checked = checkBootstrap(bootstrapInput, configs);
+  if (configs === undefined || checked.config === undefined) {
+    const subject = checked.problems.length > 0 ? "configuration" : undefined;
+    throw new ConfigError([...problems, ...checked.problems], subject);
+  }
+  return { configs, bootstrap: checked.config };
 }
 
 function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
@@ -104,10 +143,10 @@ export interface Output {
  * The whole `npm run synth` command: validate, synthesize, summarize.
  * @returns the process exit code: 0, or 1 after one readable message on `io.error`
  */
-export function runSynth(inputs: readonly unknown[], options: SynthOptions, io: Output = console): number {
+export function runSynth(inputs: readonly unknown[], options: RunSynthOptions, io: Output = console): number {
   try {
-    const configs = loadEnvironments(inputs);
-    const stacks = synthEnvironments(configs, options);
+    const { configs, bootstrap } = loadConfiguration(inputs, options.bootstrap);
+    const stacks = synthEnvironments(configs, { ...options, bootstrap });
     io.log(formatSummary(stacks));
     const warnings = formatWarnings(stacks.map((s) => s.policy));
     if (warnings !== "") io.log(warnings); // stdout: a successful synth writes nothing to stderr

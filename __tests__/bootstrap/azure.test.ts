@@ -1,0 +1,208 @@
+import { ID_TOKENS } from "../../ci/identity";
+import { azureNames } from "../../lib/azure/names";
+import { AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
+import type { TerraformJson } from "../helpers/environments";
+import {
+  all,
+  bootstrapConfig,
+  bootstrapInput,
+  type Claims,
+  HOST,
+  referenced,
+  sub,
+  synthBootstrap,
+  token,
+  twoEnvironments,
+} from "./helpers";
+
+const aud = ID_TOKENS.azure.audience;
+
+/** `claims['sub'] matches '<pattern>'`, Entra ID's flexible credential language, for the one form used here. */
+function flexibleMatches(expression: string, claims: Claims): boolean {
+  const match = /^claims\['sub'\] matches '([^']*)'$/.exec(expression);
+  if (match === null) throw new Error(`unexpected expression ${expression}`);
+  const regex = match[1].replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${regex}$`).test(sub(claims));
+}
+
+/** Display name of the application behind a credential or variable reference. */
+function applicationName(json: TerraformJson, reference: unknown): string {
+  return referenced(json, reference).resource.display_name as string;
+}
+
+/** Whether `claims` can sign in as the application named `name` (any of its credentials). */
+function canSignIn(json: TerraformJson, name: string, claims: Claims): boolean {
+  const exact = all(json, "azuread_application_federated_identity_credential")
+    .filter((c) => applicationName(json, c.application_id) === name)
+    .some(
+      (c) =>
+        c.issuer === `https://${HOST}` && (c.audiences as string[]).includes(claims.aud) && c.subject === sub(claims),
+    );
+  const flexible = all(json, "azuread_application_flexible_federated_identity_credential")
+    .filter((c) => applicationName(json, c.application_id) === name)
+    .some(
+      (c) =>
+        c.issuer === `https://${HOST}` &&
+        c.audience === claims.aud &&
+        flexibleMatches(c.claims_matching_expression as string, claims),
+    );
+  return exact || flexible;
+}
+
+const app = (env: string, purpose: string) => `gitlab-ci-acme-platform-blueprint-${env}-${purpose}`;
+
+describe("bootstrap on Azure", () => {
+  const json = synthBootstrap();
+
+  it("gives every environment a plan and a deploy application, each with a service principal", () => {
+    const names = all(json, "azuread_application").map((a) => a.display_name);
+    expect(names.sort()).toEqual([
+      app("dev", "deploy"),
+      app("dev", "plan"),
+      app("prod", "deploy"),
+      app("prod", "plan"),
+    ]);
+    const principals = all(json, "azuread_service_principal").map((sp) => referenced(json, sp.client_id));
+    expect(principals.map((p) => `${p.resource.display_name}.${p.attribute}`).sort()).toEqual(
+      names.sort().map((name) => `${name}.client_id`),
+    );
+  });
+
+  it("trusts the deploy application from the default branch only, by exact subject", () => {
+    for (const env of ["dev", "prod"]) {
+      expect(canSignIn(json, app(env, "deploy"), token(aud))).toBe(true);
+      expect(canSignIn(json, app(env, "deploy"), token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
+      expect(canSignIn(json, app(env, "deploy"), token(aud, { ref_type: "tag" }))).toBe(false);
+    }
+    const deploy = all(json, "azuread_application_federated_identity_credential");
+    expect(deploy).toHaveLength(2);
+    for (const credential of deploy) {
+      expect(credential).toMatchObject({
+        issuer: `https://${HOST}`,
+        audiences: [aud],
+        subject: "project_path:acme/platform/blueprint:ref_type:branch:ref:main",
+      });
+      expect(credential.subject).not.toMatch(/[*?]/);
+    }
+  });
+
+  it("trusts the plan application from any branch of the project, through a flexible credential", () => {
+    expect(canSignIn(json, app("dev", "plan"), token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
+    expect(canSignIn(json, app("dev", "plan"), token(aud))).toBe(true);
+    expect(canSignIn(json, app("dev", "plan"), token(aud, { ref_type: "tag", ref: "v1" }))).toBe(false);
+    expect(
+      all(json, "azuread_application_flexible_federated_identity_credential").map((c) => c.claims_matching_expression),
+    ).toEqual([
+      "claims['sub'] matches 'project_path:acme/platform/blueprint:ref_type:branch:ref:*'",
+      "claims['sub'] matches 'project_path:acme/platform/blueprint:ref_type:branch:ref:*'",
+    ]);
+  });
+
+  it("lets no other project or audience sign in to anything", () => {
+    for (const application of all(json, "azuread_application")) {
+      const name = application.display_name as string;
+      for (const project_path of ["acme/platform/blueprint-fork", "acme/platform", "evil/blueprint"]) {
+        expect(canSignIn(json, name, token(aud, { project_path }))).toBe(false);
+        expect(canSignIn(json, name, token(aud, { project_path, ref: "feature" }))).toBe(false);
+      }
+      expect(canSignIn(json, name, token("sts.amazonaws.com"))).toBe(false);
+    }
+  });
+
+  it("falls back to an exact default-branch credential for plan when flexible credentials are off", () => {
+    const envs = twoEnvironments();
+    const exact = synthBootstrap(
+      bootstrapConfig(
+        envs,
+        bootstrapInput(["dev", "prod"], {
+          azure: { tenantId: "00000000-0000-0000-0000-0000000000aa", flexibleCredentials: false },
+        }),
+      ),
+    );
+    expect(exact.resource?.azuread_application_flexible_federated_identity_credential).toBeUndefined();
+    expect(canSignIn(exact, app("dev", "plan"), token(aud))).toBe(true);
+    expect(canSignIn(exact, app("dev", "plan"), token(aud, { ref: "feature/x" }))).toBe(false);
+  });
+
+  it("creates each environment's resource group in its subscription and scopes every role assignment to it", () => {
+    const groups = all(json, "azurerm_resource_group");
+    expect(groups.map((g) => `${g.name}@${g.provider}`).sort()).toEqual([
+      "rg-hello-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
+      "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
+    ]);
+    // The group lib/azure's names give the environment stack.
+    const subscriptionId = "00000000-0000-0000-0000-000000000001";
+    expect(azureResourceGroupName("hello", "dev", subscriptionId)).toBe(
+      azureNames({ service: "hello", environment: "dev", subscriptionId }).resourceGroup,
+    );
+    // Destroying bootstrap must not delete a protected environment's workload.
+    expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
+      ["rg-hello-dev", { prevent_destroy: false }],
+      ["rg-hello-prod", { prevent_destroy: true }],
+    ]);
+    const assignments = all(json, "azurerm_role_assignment").map((a) => ({
+      group: referenced(json, a.scope).resource.name,
+      principal: referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name,
+      role: a.role_definition_name,
+      provider: a.provider,
+      principalType: a.principal_type,
+    }));
+    for (const a of assignments) {
+      expect(a.principalType).toBe("ServicePrincipal");
+      // An identity of dev holds roles on dev's group only, through dev's subscription.
+      const env = (a.principal as string).includes("-dev-") ? "dev" : "prod";
+      expect(a.group).toBe(`rg-hello-${env}`);
+      expect(a.provider).toMatch(env === "dev" ? /0001$/ : /0003$/);
+    }
+    const rolesOf = (principal: string) =>
+      assignments
+        .filter((a) => a.principal === principal)
+        .map((a) => a.role)
+        .sort();
+    expect(rolesOf(app("prod", "plan"))).toEqual(["Reader", "Storage Blob Data Reader"]);
+    expect(rolesOf(app("prod", "deploy"))).toEqual(["Contributor", "Role Based Access Control Administrator"]);
+    expect(assignments.some((a) => /Owner|User Access Administrator/.test(a.role as string))).toBe(false);
+  });
+
+  it("lets the deploy identity assign only the workload's roles, only to service principals", () => {
+    const admin = all(json, "azurerm_role_assignment").filter(
+      (a) => a.role_definition_name === "Role Based Access Control Administrator",
+    );
+    expect(admin).toHaveLength(2);
+    for (const assignment of admin) {
+      expect(assignment.condition_version).toBe("2.0");
+      const condition = assignment.condition as string;
+      const guids = [
+        ...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)),
+      ].sort();
+      expect(guids).toEqual(Object.values(AZURE_WORKLOAD_ROLES).sort());
+      // Owner, Contributor, User Access Administrator, RBAC Administrator are not among them.
+      for (const forbidden of [
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+        "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+      ]) {
+        expect(condition).not.toContain(forbidden);
+      }
+      expect(condition).toContain("!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})");
+      expect(condition).toContain("!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})");
+      expect(condition).toContain(
+        "@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}",
+      );
+    }
+  });
+
+  it("signs in to the tenant from the config and registers the environments' resource providers without a blanket registration", () => {
+    expect(json.provider?.azuread).toEqual([{ tenant_id: "00000000-0000-0000-0000-0000000000aa" }]);
+    for (const provider of json.provider?.azurerm ?? []) {
+      expect(provider).toMatchObject({
+        resource_provider_registrations: "none",
+        tenant_id: "00000000-0000-0000-0000-0000000000aa",
+      });
+      expect(provider.resource_providers_to_register).toEqual(
+        expect.arrayContaining(["Microsoft.App", "Microsoft.Web"]),
+      );
+    }
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IDENTITY_PURPOSES } from "../../ci/identity";
+import { environments } from "../../environments";
+import { bootstrap } from "../../environments/bootstrap";
+import type { BootstrapConfig } from "../../lib/config/bootstrap";
+import { loadBootstrap } from "../../lib/config/bootstrap";
+import { loadEnvironments } from "../../lib/config/load";
+import { SERVICE } from "../../lib/service";
+import { runSynth } from "../../lib/stacks/synth";
+import { environmentInput, type TerraformJson } from "../helpers/environments";
+import { all, bootstrapConfig, bootstrapInput, referenced, synthBootstrap } from "./helpers";
+
+/** Per environment, cloud and purpose: the identity bootstrap created, or nothing. */
+function identities(json: TerraformJson): Set<string> {
+  const found = new Set<string>();
+  for (const role of all(json, "aws_iam_role")) {
+    const [, env, purpose] = new RegExp(`^ci-${SERVICE.name}-(.+)-(plan|deploy)$`).exec(role.name as string) ?? [];
+    found.add(`${env}/aws/${purpose}`);
+  }
+  for (const application of all(json, "azuread_application")) {
+    const tags = application.tags as string[];
+    const tag = (key: string) => tags.find((t) => t.startsWith(`${key}:`))?.slice(key.length + 1);
+    const [env, purpose] = [tag("environment"), tag("purpose")];
+    // A client id without a credential and a role assignment is no identity.
+    const credentialed = [
+      ...all(json, "azuread_application_federated_identity_credential"),
+      ...all(json, "azuread_application_flexible_federated_identity_credential"),
+    ].some((c) => referenced(json, c.application_id).resource === application);
+    if (credentialed) found.add(`${env}/azure/${purpose}`);
+  }
+  for (const account of all(json, "google_service_account")) {
+    const [, env, purpose] = /^ci-(.+)-(plan|deploy)$/.exec(account.account_id as string) ?? [];
+    const bound = all(json, "google_service_account_iam_member").some(
+      (b) => referenced(json, b.service_account_id).resource === account && b.role === "roles/iam.workloadIdentityUser",
+    );
+    if (bound) found.add(`${env}/gcp/${purpose}`);
+  }
+  return found;
+}
+
+function expected(config: BootstrapConfig): Set<string> {
+  return new Set(
+    config.environments.flatMap((env) =>
+      env.clouds.flatMap((cloud) => IDENTITY_PURPOSES.map((purpose) => `${env.config.name}/${cloud}/${purpose}`)),
+    ),
+  );
+}
+
+describe("BootstrapStack", () => {
+  it("gives every environment both identities on every enabled cloud (the committed config)", () => {
+    const config = loadBootstrap(bootstrap, loadEnvironments(environments));
+    const json = synthBootstrap(config);
+    expect(expected(config).size).toBe(3 * 3 * 2);
+    expect(identities(json)).toEqual(expected(config));
+  });
+
+  it("follows each environment's own clouds, sharing an account or project between environments", () => {
+    const envs = [
+      environmentInput({
+        name: "dev",
+        clouds: ["aws", "gcp"],
+        azure: undefined,
+        weights: { "aws.function": 50, "gcp.function": 50 },
+      }),
+      environmentInput({
+        name: "qa",
+        clouds: ["azure", "gcp"],
+        aws: undefined,
+        weights: { "azure.function": 50, "gcp.container": 50 },
+      }),
+    ];
+    const config = bootstrapConfig(envs, bootstrapInput(["dev", "qa"]));
+    const json = synthBootstrap(config);
+    expect([...identities(json)].sort()).toEqual([
+      "dev/aws/deploy",
+      "dev/aws/plan",
+      "dev/gcp/deploy",
+      "dev/gcp/plan",
+      "qa/azure/deploy",
+      "qa/azure/plan",
+      "qa/gcp/deploy",
+      "qa/gcp/plan",
+    ]);
+    // Both environments use one GCP project: one pool, four accounts.
+    expect(all(json, "google_iam_workload_identity_pool")).toHaveLength(1);
+    expect(all(json, "google_service_account")).toHaveLength(4);
+    expect(all(json, "gitlab_project_variable").map((v) => v.key)).not.toContain("ARM_TENANT_ID_DEV");
+  });
+
+  it("keeps its state where the config says: local beside the environments' by default, or GitLab's", () => {
+    expect(synthBootstrap().terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
+    const http = bootstrapConfig(undefined, { ...bootstrapInput(["dev", "prod"]), backend: { type: "http" } });
+    expect(synthBootstrap(http).terraform.backend).toEqual({ http: {} });
+  });
+});
+
+describe("runSynth with the bootstrap stack", () => {
+  let work: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), "bootstrap-"));
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
+  };
+
+  it("writes it beside the environments, summarized, with no credential from the environment", () => {
+    const secrets = {
+      GITLAB_TOKEN: "glpat-bootstrap-secret-0001",
+      ARM_CLIENT_SECRET: "azure-bootstrap-secret-0002",
+      AWS_SECRET_ACCESS_KEY: "aws-bootstrap-secret-0003",
+      GOOGLE_CREDENTIALS: "gcp-bootstrap-secret-0004",
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, secrets);
+    try {
+      const { io, out, err } = capture();
+      expect(runSynth(environments, { outdir: join(work, "out"), bootstrap }, io)).toBe(0);
+      expect(err).toEqual([]);
+      expect(readdirSync(join(work, "out", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+      expect(out.join("\n")).toMatch(
+        /^Synthesized 4 stacks:\n[\s\S]*\n {2}bootstrap +\d+ resources \(aws \d+, azuread \d+, azurerm \d+, gitlab \d+, google \d+\) +-> .*stacks\/bootstrap\/cdk\.tf\.json$/,
+      );
+      const text = readFileSync(join(work, "out", "stacks", "bootstrap", "cdk.tf.json"), "utf8");
+      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+      expect(text).not.toContain(work);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("lists environment and bootstrap problems in one report, and writes nothing", () => {
+    const { io, out, err } = capture();
+    const bad = [environmentInput({ name: "dev", clouds: ["aws", "oracle"] })];
+    const code = runSynth(bad, { outdir: join(work, "out"), bootstrap: { ...bootstrap, gitlab: { host: "x" } } }, io);
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^Invalid configuration \(\d+ problems\):/);
+    expect(err[0]).toContain('dev.clouds.1: is not allowed; expected one of "aws", "azure", "gcp"');
+    expect(err[0]).toContain("bootstrap.gitlab.host: must be a lowercase host name");
+    expect(err[0]).toContain("bootstrap.gitlab.projectPath: is required");
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it("names an unknown environment once the environments are valid", () => {
+    const { io, err } = capture();
+    const code = runSynth(
+      environments,
+      { outdir: join(work, "out"), bootstrap: { ...bootstrap, environments: { uat: {} } } },
+      io,
+    );
+    expect(code).toBe(1);
+    expect(err[0]).toContain(
+      "bootstrap.environments.uat: is not an environment in environments/index.ts; known: dev, staging, prod",
+    );
+  });
+});

@@ -1,0 +1,266 @@
+/**
+ * Azure side of the GitLab trust: per environment and purpose, an Entra ID
+ * application with its service principal and a federated identity credential
+ * for this project's id_tokens, and role assignments on that environment's
+ * resource group, which bootstrap creates (see `azureResourceGroupName`).
+ *
+ * Subjects: Entra ID compares `iss`, `aud` and `sub` exactly.
+ * - deploy: a federated credential with the exact subject of the protected
+ *   default branch. `ref_protected` and `environment` cannot be checked (the
+ *   `sub` format is fixed); GitLab enforces them (protected, scoped
+ *   variables; protected environments).
+ * - plan: any branch of the project, through a flexible federated identity
+ *   credential, `claims['sub'] matches 'project_path:<path>:ref_type:branch:ref:*'`
+ *   (preview; Graph beta). With `flexibleCredentials: false`, an exact
+ *   credential for the default branch instead: merge-request plans then
+ *   cannot sign in to Azure.
+ *
+ * Roles, scoped to the resource group only:
+ * - plan: Reader, and Storage Blob Data Reader (the stack's storage uses
+ *   Entra ID auth, so refreshing a blob is a data-plane read).
+ * - deploy: Contributor, and Role Based Access Control Administrator with a
+ *   condition: it may create or delete only assignments of the roles the
+ *   workload grants (`AZURE_WORKLOAD_ROLES`), and only to service principals.
+ *   It cannot grant Owner, Contributor or any other role, nor to users.
+ */
+
+import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
+import { ApplicationFlexibleFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-flexible-federated-identity-credential";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
+import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Construct } from "constructs";
+import {
+  deploySubject,
+  ID_TOKENS,
+  IDENTITY_PURPOSES,
+  type IdentityPurpose,
+  planSubjectPattern,
+} from "../../ci/identity";
+import { azureNames } from "../azure/names";
+import { BOOTSTRAP_TAGS, type GitlabOidc, issuerUrl } from "./gitlab-oidc";
+
+/** Built-in roles per purpose, assigned on the environment's resource group. */
+export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
+  plan: ["Reader", "Storage Blob Data Reader"],
+  deploy: ["Contributor"],
+};
+
+/**
+ * Built-in roles the workload stack assigns (lib/azure: registry pull, the
+ * function's storage and telemetry, Key Vault secrets, the deployer's blob
+ * upload), by role definition id. The deploy identity may assign these and
+ * nothing else.
+ */
+export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
+  AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+  "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+};
+
+/** The built-in role that lets the deploy identity manage role assignments, under a condition. */
+export const AZURE_RBAC_ADMIN_ROLE = "Role Based Access Control Administrator";
+
+/**
+ * Resource providers the environment stacks use, registered once per
+ * subscription by the administrator, so the CI identities (resource-group
+ * scope) never need to register one.
+ */
+export const AZURE_RESOURCE_PROVIDERS = [
+  "Microsoft.App",
+  "Microsoft.ContainerRegistry",
+  "Microsoft.Insights",
+  "Microsoft.KeyVault",
+  "Microsoft.ManagedIdentity",
+  "Microsoft.OperationalInsights",
+  "Microsoft.Storage",
+  "Microsoft.Web",
+] as const;
+
+/**
+ * Name of the environment's resource group, `rg-<service>-<env>`: lib/azure's
+ * own name for it, so bootstrap and the environment stack mean the same group.
+ * Bootstrap creates the group because the deploy identity's scope must exist
+ * before the identity can be given it, and an identity scoped to the group
+ * cannot create it.
+ */
+export function azureResourceGroupName(service: string, environment: string, subscriptionId: string): string {
+  return azureNames({ service, environment, subscriptionId }).resourceGroup;
+}
+
+/**
+ * ABAC condition of the deploy identity's RBAC Administrator assignment:
+ * writes and deletes of role assignments only for `roleIds`, writes only to
+ * service principals.
+ */
+export function rbacAdminCondition(roleIds: readonly string[]): string {
+  const ids = [...roleIds].sort().join(", ");
+  return [
+    "(",
+    " (",
+    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
+    " )",
+    " OR",
+    " (",
+    `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
+    "  AND",
+    "  @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}",
+    " )",
+    ")",
+    "AND",
+    "(",
+    " (",
+    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
+    " )",
+    " OR",
+    " (",
+    `  @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
+    " )",
+    ")",
+  ].join("\n");
+}
+
+/** `claims['sub'] matches '<pattern>'`: the flexible credential expression of a plan identity. */
+export function planClaimsExpression(projectPath: string): string {
+  return `claims['sub'] matches '${planSubjectPattern(projectPath)}'`;
+}
+
+/** One environment's Azure settings, as bootstrap needs them. */
+export interface AzureEnvironmentTarget {
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+  /**
+   * prevent_destroy on the resource group: destroying bootstrap must not take
+   * the environment's workload with it.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+export interface AzureTenantTrustProps {
+  readonly gitlab: GitlabOidc;
+  readonly tenantId: string;
+  readonly environments: readonly AzureEnvironmentTarget[];
+  /** ServiceSpec name, part of the resource group name. */
+  readonly service: string;
+  /** Plan identities trust any branch through a flexible credential (preview). @default true */
+  readonly flexibleCredentials?: boolean;
+}
+
+/** One CI identity: the application (client id) and its service principal (role assignments). */
+export interface AzureIdentity {
+  readonly application: Application;
+  readonly servicePrincipal: ServicePrincipal;
+}
+
+/** The Entra ID applications, credentials, resource groups and role assignments of every environment. */
+export class AzureTenantTrust extends Construct {
+  readonly azuread: AzureadProvider;
+  readonly tenantId: string;
+  /** Identities by environment, then purpose. */
+  readonly identities: ReadonlyMap<string, Readonly<Record<IdentityPurpose, AzureIdentity>>>;
+  readonly resourceGroups: ReadonlyMap<string, ResourceGroup>;
+
+  constructor(scope: Construct, id: string, props: AzureTenantTrustProps) {
+    super(scope, id);
+    const { gitlab } = props;
+    const flexible = props.flexibleCredentials ?? true;
+    this.tenantId = props.tenantId;
+    this.azuread = new AzureadProvider(this, "azuread", { tenantId: props.tenantId });
+
+    // One azurerm provider per subscription, which also registers the providers the environments use.
+    const subscriptions = new Map<string, AzurermProvider>();
+    for (const subscriptionId of [...new Set(props.environments.map((env) => env.subscriptionId))]) {
+      subscriptions.set(
+        subscriptionId,
+        new AzurermProvider(this, `azurerm-${subscriptionId}`, {
+          alias: `subscription-${subscriptionId}`,
+          features: [{}],
+          subscriptionId,
+          tenantId: props.tenantId,
+          resourceProviderRegistrations: "none",
+          resourceProvidersToRegister: [...AZURE_RESOURCE_PROVIDERS],
+        }),
+      );
+    }
+
+    const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
+    const groups = new Map<string, ResourceGroup>();
+    const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    for (const env of props.environments) {
+      const provider = subscriptions.get(env.subscriptionId);
+      const group = new ResourceGroup(this, `${env.name}-resource-group`, {
+        provider,
+        name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
+        location: env.location,
+        tags: { ...BOOTSTRAP_TAGS, environment: env.name },
+        lifecycle: { preventDestroy: env.protect ?? false },
+      });
+      groups.set(env.name, group);
+
+      const byPurpose = {} as Record<IdentityPurpose, AzureIdentity>;
+      for (const purpose of IDENTITY_PURPOSES) {
+        const prefix = `${env.name}-${purpose}`;
+        const application = new Application(this, `${prefix}-application`, {
+          provider: this.azuread,
+          displayName: `gitlab-ci-${slug}-${env.name}-${purpose}`,
+          description: `GitLab CI ${purpose} identity of ${env.name} for ${gitlab.projectPath}`,
+          signInAudience: "AzureADMyOrg",
+          tags: ["gitlab-ci", `environment:${env.name}`, `purpose:${purpose}`],
+        });
+        const servicePrincipal = new ServicePrincipal(this, `${prefix}-service-principal`, {
+          provider: this.azuread,
+          clientId: application.clientId,
+          tags: ["gitlab-ci"],
+        });
+        if (purpose === "plan" && flexible) {
+          new ApplicationFlexibleFederatedIdentityCredential(this, `${prefix}-credential`, {
+            provider: this.azuread,
+            applicationId: application.id,
+            displayName: "gitlab-any-branch",
+            description: `Any branch of ${gitlab.projectPath}`,
+            issuer: issuerUrl(gitlab),
+            audience: ID_TOKENS.azure.audience,
+            claimsMatchingExpression: planClaimsExpression(gitlab.projectPath),
+          });
+        } else {
+          new ApplicationFederatedIdentityCredential(this, `${prefix}-credential`, {
+            provider: this.azuread,
+            applicationId: application.id,
+            displayName: "gitlab-default-branch",
+            description: `Branch ${gitlab.defaultBranch} of ${gitlab.projectPath}`,
+            issuer: issuerUrl(gitlab),
+            audiences: [ID_TOKENS.azure.audience],
+            subject: deploySubject(gitlab.projectPath, gitlab.defaultBranch),
+          });
+        }
+        const assign = (roleId: string, role: string, extra: Partial<{ condition: string }> = {}) =>
+          new RoleAssignment(this, `${prefix}-${roleId}`, {
+            provider,
+            scope: group.id,
+            roleDefinitionName: role,
+            principalId: servicePrincipal.objectId,
+            // Skips the directory lookup that fails while a new principal replicates.
+            principalType: "ServicePrincipal",
+            ...(extra.condition === undefined ? {} : { condition: extra.condition, conditionVersion: "2.0" }),
+          });
+        for (const role of AZURE_ROLES[purpose]) assign(role.toLowerCase().replace(/ /g, "-"), role);
+        if (purpose === "deploy") {
+          assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
+            condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),
+          });
+        }
+        byPurpose[purpose] = { application, servicePrincipal };
+      }
+      identities.set(env.name, byPurpose);
+    }
+    this.identities = identities;
+    this.resourceGroups = groups;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * GitLab side: the project's environments (tier, URL), their protection (who
+ * may deploy, how many approvals), and the CI/CD variables the generated
+ * pipeline reads (`lib/bootstrap/variables.ts` decides names and flags).
+ *
+ * The provider reads its token from `GITLAB_TOKEN` (a personal, group or
+ * project access token with the `api` scope, of a Maintainer of the project);
+ * it is never written to the configuration.
+ */
+
+import { ProjectEnvironment } from "@cdktf/provider-gitlab/lib/project-environment";
+import { ProjectProtectedEnvironment } from "@cdktf/provider-gitlab/lib/project-protected-environment";
+import { ProjectVariable } from "@cdktf/provider-gitlab/lib/project-variable";
+import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { Construct } from "constructs";
+import type { GitlabOidc } from "./gitlab-oidc";
+import type { VariableSpec } from "./variables";
+
+/** One GitLab environment, as the pipeline's deploy job names it. */
+export interface GitlabEnvironmentSpec {
+  readonly name: string;
+  /** GitLab deployment tier. */
+  readonly tier: string;
+  /** The environment's URL (the deploy job's `environment:url`). */
+  readonly url: string;
+  /** Approvals a deployment needs; 0 for none. */
+  readonly requiredApprovals: number;
+  /** Who may deploy to it. */
+  readonly deployAccess: "developer" | "maintainer";
+}
+
+/** A variable spec with the value to store (usually a token of another resource). */
+export interface GitlabVariable extends VariableSpec {
+  readonly value: string;
+}
+
+export interface GitlabProjectSetupProps {
+  readonly gitlab: GitlabOidc;
+  readonly environments: readonly GitlabEnvironmentSpec[];
+  readonly variables: readonly GitlabVariable[];
+  /** Manage protected environments (GitLab Premium or Ultimate). @default true */
+  readonly protectedEnvironments?: boolean;
+}
+
+export class GitlabProjectSetup extends Construct {
+  readonly provider: GitlabProvider;
+
+  constructor(scope: Construct, id: string, props: GitlabProjectSetupProps) {
+    super(scope, id);
+    const project = String(props.gitlab.projectId);
+    this.provider = new GitlabProvider(this, "provider", { baseUrl: `https://${props.gitlab.host}/api/v4/` });
+
+    for (const env of props.environments) {
+      const environment = new ProjectEnvironment(this, `${env.name}-environment`, {
+        provider: this.provider,
+        project,
+        name: env.name,
+        tier: env.tier,
+        externalUrl: env.url,
+        // Lets `cdktf destroy bootstrap` delete an environment that is still available.
+        stopBeforeDestroy: true,
+      });
+      if (props.protectedEnvironments ?? true) {
+        new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
+          provider: this.provider,
+          project,
+          environment: environment.name,
+          deployAccessLevelsAttribute: [{ accessLevel: env.deployAccess }],
+          approvalRules:
+            env.requiredApprovals > 0
+              ? [{ accessLevel: "maintainer", requiredApprovals: env.requiredApprovals }]
+              : undefined,
+        });
+      }
+    }
+
+    for (const variable of props.variables) {
+      new ProjectVariable(this, `variable-${variable.key}`, {
+        provider: this.provider,
+        project,
+        key: variable.key,
+        value: variable.value,
+        description: `${variable.cloud} ${variable.field} for ${variable.purposes.join(" and ")} jobs of ${variable.environment} (bootstrap stack)`,
+        protected: variable.protected,
+        environmentScope: variable.environmentScope,
+        // Identifiers, not secrets: nothing to mask; raw so a `$` is never expanded.
+        masked: false,
+        raw: true,
+        variableType: "env_var",
+      });
+    }
+  }
+}
