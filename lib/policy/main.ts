@@ -1,10 +1,10 @@
 /**
  * Entry point for `npm run policy`: the policy findings of every environment
- * as a table (see lib/policy/cli.ts, or `npm run policy -- --help`).
+ * as a table (see cli.ts, or `npm run policy -- --help`).
  */
 
-import { environments } from "./environments";
-import { runPolicy } from "./lib/policy/cli";
+import { environments } from "../../environments";
+import { runPolicy } from "./cli";
 
 const image = process.env.CONTAINER_IMAGE;
 process.exitCode = runPolicy(process.argv.slice(2), environments, console, {
