@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // One worker per core: jest defaults to cores - 1, a single worker on a 2-core CI machine.
+  maxWorkers: "100%",
   transform: {
     "^.+\\.(t|j)sx?$": [
       "@swc/jest",

