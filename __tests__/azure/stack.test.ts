@@ -59,7 +59,10 @@ describe("EnvironmentStack with Azure", () => {
   it("protects production's stateful Azure resources", () => {
     const prod = loadEnvironments(environments).find((e) => e.name === "prod");
     const prodJson = synthEnvironment(prod as NonNullable<typeof prod>).json;
-    for (const type of ["azurerm_resource_group", "azurerm_storage_account", "azurerm_container_registry"]) {
+    // The resource group is bootstrap's (protected there when the environment is); this stack only reads it.
+    expect(resourcesOf(prodJson, "azurerm_resource_group")).toEqual({});
+    for (const type of ["azurerm_log_analytics_workspace", "azurerm_storage_account", "azurerm_container_registry"]) {
+      expect(Object.keys(resourcesOf(prodJson, type))).toHaveLength(1);
       for (const resource of Object.values(resourcesOf(prodJson, type))) {
         expect(resource.lifecycle).toEqual({ prevent_destroy: true });
       }

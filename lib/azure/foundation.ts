@@ -3,9 +3,17 @@
  * names, and the logs (Log Analytics + Application Insights). Created once per
  * stack by whichever target comes first (`AzureFoundation.of`), so the stack
  * only adds the two targets.
+ *
+ * The resource group is read, never created: the bootstrap stack creates
+ * `rg-<service>-<env>` (lib/bootstrap/azure.ts, same `azureNames`) and scopes
+ * the CI identities to it, so the deploy identity (Contributor on that group
+ * only) could not create it anyway. Resources name the group by its known name
+ * and location from settings, which keeps the JSON readable; no reference is
+ * needed for ordering, because Terraform reads every data source at plan time
+ * and a missing group fails the plan before anything is created.
  */
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceSpec } from "../service";
@@ -18,7 +26,7 @@ export interface AzureFoundationProps {
   readonly spec: ServiceSpec;
   /** The environment's `azure` block. */
   readonly settings: AzureSettings;
-  /** prevent_destroy on the resource group and the log workspace. */
+  /** prevent_destroy on the log workspace (and the stateful resources the targets add); bootstrap protects the group. */
   readonly protect: boolean;
 }
 
@@ -44,8 +52,9 @@ export class AzureFoundation extends Construct {
   readonly settings: AzureSettings;
   readonly protect: boolean;
   readonly names: AzureNames;
-  readonly resourceGroup: ResourceGroup;
-  /** The resource group's name as a reference (so resources depend on it). */
+  /** The environment's resource group, created by bootstrap; its `id` is the group's resource id. */
+  readonly resourceGroup: DataAzurermResourceGroup;
+  /** The resource group's name as a plain string (`names.resourceGroup`). */
   readonly resourceGroupName: string;
   readonly logs: AzureLogs;
   private clientConfigData?: DataAzurermClientConfig;
@@ -61,12 +70,8 @@ export class AzureFoundation extends Construct {
       environment: props.spec.environment,
       subscriptionId: props.settings.subscriptionId,
     });
-    this.resourceGroup = new ResourceGroup(this, "resource-group", {
-      name: this.names.resourceGroup,
-      location: props.settings.location,
-      lifecycle: { preventDestroy: props.protect },
-    });
-    this.resourceGroupName = this.resourceGroup.name;
+    this.resourceGroup = new DataAzurermResourceGroup(this, "resource-group", { name: this.names.resourceGroup });
+    this.resourceGroupName = this.names.resourceGroup;
     this.logs = new AzureLogs(this, "logs", {
       resourceGroupName: this.resourceGroupName,
       location: props.settings.location,
