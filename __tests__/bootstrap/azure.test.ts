@@ -2,9 +2,10 @@ import { ID_TOKENS } from "../../ci/identity";
 import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/names";
-import { AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
+import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { loadEnvironments } from "../../lib/config/load";
+import { azureStack } from "../azure/helpers";
 import { synthEnvironment, type TerraformJson } from "../helpers/environments";
 import {
   all,
@@ -244,5 +245,38 @@ describe("the Azure resource group, between bootstrap and the environment stacks
     });
     const byName = (a: { name: unknown }, b: { name: unknown }) => String(a.name).localeCompare(String(b.name));
     expect(read.sort(byName)).toEqual(created.sort(byName));
+  });
+});
+
+describe("the Azure resource providers, between bootstrap and the environment stacks", () => {
+  /** Namespace of each azurerm type lib/azure uses; Microsoft.Authorization and Microsoft.Resources are always registered. */
+  const NAMESPACE: Readonly<Record<string, string>> = {
+    azurerm_application_insights: "Microsoft.Insights",
+    azurerm_container_app: "Microsoft.App",
+    azurerm_container_app_environment: "Microsoft.App",
+    azurerm_container_registry: "Microsoft.ContainerRegistry",
+    azurerm_function_app_flex_consumption: "Microsoft.Web",
+    azurerm_key_vault: "Microsoft.KeyVault",
+    azurerm_log_analytics_workspace: "Microsoft.OperationalInsights",
+    azurerm_role_assignment: "Microsoft.Authorization",
+    azurerm_service_plan: "Microsoft.Web",
+    azurerm_storage_account: "Microsoft.Storage",
+    azurerm_storage_blob: "Microsoft.Storage",
+    azurerm_storage_container: "Microsoft.Storage",
+    azurerm_user_assigned_identity: "Microsoft.ManagedIdentity",
+  };
+  const ALWAYS_REGISTERED = ["Microsoft.Authorization", "Microsoft.Resources"];
+
+  it("registers every namespace the environment stack uses, which registers none itself", () => {
+    // With secrets, so the Key Vault is there too.
+    const { json } = azureStack({ spec: { secretNames: ["DB_PASSWORD"] } });
+    const types = Object.keys(json.resource ?? {}).filter((type) => type.startsWith("azurerm_"));
+    const unmapped = types.filter((type) => NAMESPACE[type] === undefined);
+    // A new type: add its namespace here and, unless always registered, to AZURE_RESOURCE_PROVIDERS.
+    expect(unmapped).toEqual([]);
+    const needed = new Set(types.map((type) => NAMESPACE[type]));
+    const registered = new Set<string>([...AZURE_RESOURCE_PROVIDERS, ...ALWAYS_REGISTERED]);
+    expect([...needed].filter((namespace) => !registered.has(namespace))).toEqual([]);
+    expect(needed.has("Microsoft.KeyVault")).toBe(true);
   });
 });
