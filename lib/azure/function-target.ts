@@ -106,6 +106,7 @@ export class FunctionTarget extends Construct {
       location,
       bundle: props.bundle,
       deployerPrincipalId: foundation.clientConfig.objectId,
+      deployerPrincipalType: foundation.deployerPrincipalType,
       protect: props.protect,
     });
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
