@@ -1,3 +1,4 @@
+import { DEPLOYER_PRINCIPAL_TYPE_VARIABLE } from "../../lib/azure/foundation";
 import { all, azureStack, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
 
 type Json = Record<string, unknown>;
@@ -113,8 +114,21 @@ describe("Azure FunctionTarget", () => {
     expect(deployer).toMatchObject({
       role_definition_name: "Storage Blob Data Contributor",
       scope: `\${${refOf(json, "azurerm_storage_container", () => true)}.id}`,
+      // The bootstrap deploy identity may only assign roles when the request names a service principal.
+      principal_type: `\${var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE}}`,
     });
     for (const role of roles) expect(String(role.role_definition_name)).not.toMatch(/^(Owner|Contributor)$/);
+  });
+
+  it("names the deployer's principal type by a variable: ServicePrincipal (CI) unless an operator applies as a user", () => {
+    const variable = json.variable?.[DEPLOYER_PRINCIPAL_TYPE_VARIABLE];
+    expect(variable).toMatchObject({ type: "string", default: "ServicePrincipal", nullable: false });
+    expect(variable?.validation).toEqual([
+      {
+        condition: `\${contains(["ServicePrincipal", "User"], var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE})}`,
+        error_message: `${DEPLOYER_PRINCIPAL_TYPE_VARIABLE} must be one of ServicePrincipal, User.`,
+      },
+    ]);
   });
 
   it("passes the workload's variables and identity, and the origin secret only when given", () => {
@@ -149,7 +163,8 @@ describe("Azure FunctionTarget", () => {
 
   it("protects stateful resources in production", () => {
     const prod = azureStack({ protect: true });
-    for (const type of ["azurerm_resource_group", "azurerm_log_analytics_workspace", "azurerm_storage_account"]) {
+    // The resource group is bootstrap's, protected there.
+    for (const type of ["azurerm_log_analytics_workspace", "azurerm_storage_account"]) {
       expect(one(prod.json, type).lifecycle).toEqual({ prevent_destroy: true });
     }
     expect(one(json, "azurerm_storage_account").lifecycle).toEqual({ prevent_destroy: false });

@@ -1,9 +1,26 @@
-import { azureStack, one, refOf } from "./helpers";
+import { azureNames } from "../../lib/azure/names";
+import { azureStack, one, refOf, SETTINGS } from "./helpers";
 
 describe("Azure logs and foundation", () => {
-  it("creates one resource group, one workspace-based Log Analytics + Application Insights for both targets", () => {
+  it("reads the resource group bootstrap creates and puts every resource in it, creating no group", () => {
     const { json } = azureStack();
-    expect(one(json, "azurerm_resource_group")).toMatchObject({ name: "rg-hello-test", location: "westeurope" });
+    expect(json.resource?.azurerm_resource_group).toBeUndefined();
+    // The same function names it for bootstrap (lib/bootstrap/azure.ts).
+    const group = azureNames({ service: "hello", environment: "test", subscriptionId: SETTINGS.subscriptionId });
+    expect(Object.values(json.data?.azurerm_resource_group ?? {})).toEqual([{ name: group.resourceGroup }]);
+    expect(group.resourceGroup).toBe("rg-hello-test");
+    const placed = Object.entries(json.resource ?? {}).flatMap(([type, resources]) =>
+      Object.values(resources)
+        .filter((r) => "resource_group_name" in r)
+        .map((r) => ({ type, group: r.resource_group_name, location: r.location ?? "westeurope" })),
+    );
+    // Identities, storage, plan, function, registry, environment, container app, workspace, insights.
+    expect(new Set(placed.map((p) => p.type)).size).toBeGreaterThanOrEqual(9);
+    for (const p of placed) expect(p).toEqual({ type: p.type, group: "rg-hello-test", location: "westeurope" });
+  });
+
+  it("creates one workspace-based Log Analytics + Application Insights for both targets", () => {
+    const { json } = azureStack();
     const workspaceRef = refOf(json, "azurerm_log_analytics_workspace", () => true);
     expect(one(json, "azurerm_log_analytics_workspace")).toMatchObject({ sku: "PerGB2018", retention_in_days: 30 });
     expect(one(json, "azurerm_application_insights")).toMatchObject({

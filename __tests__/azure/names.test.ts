@@ -91,7 +91,7 @@ describe("Azure names", () => {
     const names = azureNames({ service: spec.name, environment: spec.environment, subscriptionId: SUBSCRIPTION });
     expect(problemsOf(names)).toEqual([]);
     const synthesized = {
-      resourceGroup: one(first, "azurerm_resource_group").name,
+      resourceGroup: Object.values(first.data?.azurerm_resource_group ?? {})[0]?.name,
       storageAccount: one(first, "azurerm_storage_account").name,
       functionApp: one(first, "azurerm_function_app_flex_consumption").name,
       containerApp: one(first, "azurerm_container_app").name,

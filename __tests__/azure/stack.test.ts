@@ -1,4 +1,5 @@
 import { environments } from "../../environments";
+import { DEPLOYER_PRINCIPAL_TYPE_VARIABLE } from "../../lib/azure/foundation";
 import { loadEnvironments } from "../../lib/config/load";
 import type { ServiceSpec } from "../../lib/service";
 import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
@@ -22,6 +23,15 @@ describe("EnvironmentStack with Azure", () => {
         expect(resource.tags).toMatchObject({ environment: "test", service: "hello", "managed-by": "cdktf" });
       }
     }
+  });
+
+  it("names a service principal on every role assignment (literally, or the deployer's type variable)", () => {
+    const assignments = Object.values(resourcesOf(json, "azurerm_role_assignment"));
+    expect(assignments.length).toBeGreaterThanOrEqual(4);
+    for (const assignment of assignments) {
+      expect(["ServicePrincipal", `\${var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE}}`]).toContain(assignment.principal_type);
+    }
+    expect(json.variable?.[DEPLOYER_PRINCIPAL_TYPE_VARIABLE]).toMatchObject({ default: "ServicePrincipal" });
   });
 
   it("creates nothing on Azure when Azure is not enabled", () => {
@@ -59,7 +69,10 @@ describe("EnvironmentStack with Azure", () => {
   it("protects production's stateful Azure resources", () => {
     const prod = loadEnvironments(environments).find((e) => e.name === "prod");
     const prodJson = synthEnvironment(prod as NonNullable<typeof prod>).json;
-    for (const type of ["azurerm_resource_group", "azurerm_storage_account", "azurerm_container_registry"]) {
+    // The resource group is bootstrap's (protected there when the environment is); this stack only reads it.
+    expect(resourcesOf(prodJson, "azurerm_resource_group")).toEqual({});
+    for (const type of ["azurerm_log_analytics_workspace", "azurerm_storage_account", "azurerm_container_registry"]) {
+      expect(Object.keys(resourcesOf(prodJson, type))).toHaveLength(1);
       for (const resource of Object.values(resourcesOf(prodJson, type))) {
         expect(resource.lifecycle).toEqual({ prevent_destroy: true });
       }

@@ -1,7 +1,12 @@
 import { ID_TOKENS } from "../../ci/identity";
+import { environments } from "../../environments";
+import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/names";
-import { AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
-import type { TerraformJson } from "../helpers/environments";
+import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
+import { loadBootstrap } from "../../lib/config/bootstrap";
+import { loadEnvironments } from "../../lib/config/load";
+import { azureStack } from "../azure/helpers";
+import { synthEnvironment, type TerraformJson } from "../helpers/environments";
 import {
   all,
   bootstrapConfig,
@@ -130,11 +135,6 @@ describe("bootstrap on Azure", () => {
       "rg-hello-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
       "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
     ]);
-    // The group lib/azure's names give the environment stack.
-    const subscriptionId = "00000000-0000-0000-0000-000000000001";
-    expect(azureResourceGroupName("hello", "dev", subscriptionId)).toBe(
-      azureNames({ service: "hello", environment: "dev", subscriptionId }).resourceGroup,
-    );
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
       ["rg-hello-dev", { prevent_destroy: false }],
@@ -204,5 +204,79 @@ describe("bootstrap on Azure", () => {
         expect.arrayContaining(["Microsoft.App", "Microsoft.Web"]),
       );
     }
+  });
+});
+
+describe("the Azure resource group, between bootstrap and the environment stacks", () => {
+  it("is named by lib/azure's azureNames for both", () => {
+    for (const [service, environment, subscriptionId] of [
+      ["hello", "dev", "00000000-0000-0000-0000-000000000001"],
+      ["a-very-long-service-name-for-tests", "an-environment-of-twenty", "00000000-0000-0000-0000-000000000003"],
+    ]) {
+      expect(azureResourceGroupName(service, environment, subscriptionId)).toBe(
+        azureNames({ service, environment, subscriptionId }).resourceGroup,
+      );
+    }
+  });
+
+  it("is created by bootstrap and only read by each shipped environment, in the same subscription and location", () => {
+    const envs = loadEnvironments(environments);
+    const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
+    const created = all(boot, "azurerm_resource_group").map((g) => ({
+      name: g.name,
+      location: g.location,
+      subscription: String(g.provider).replace("azurerm.subscription-", ""),
+    }));
+    const azureEnvs = envs.filter((env) => env.clouds.includes("azure"));
+    expect(azureEnvs.length).toBeGreaterThan(0);
+    const read = azureEnvs.map((env) => {
+      const { json } = synthEnvironment(env);
+      expect(json.resource?.azurerm_resource_group).toBeUndefined();
+      const groups = Object.values(json.data?.azurerm_resource_group ?? {});
+      expect(groups).toHaveLength(1);
+      const workspace = all(json, "azurerm_log_analytics_workspace")[0];
+      // The group the resources are put in is the one the data source reads.
+      expect(workspace.resource_group_name).toBe(groups[0].name);
+      return {
+        name: groups[0].name,
+        location: workspace.location,
+        subscription: json.provider?.azurerm[0].subscription_id,
+      };
+    });
+    const byName = (a: { name: unknown }, b: { name: unknown }) => String(a.name).localeCompare(String(b.name));
+    expect(read.sort(byName)).toEqual(created.sort(byName));
+  });
+});
+
+describe("the Azure resource providers, between bootstrap and the environment stacks", () => {
+  /** Namespace of each azurerm type lib/azure uses; Microsoft.Authorization and Microsoft.Resources are always registered. */
+  const NAMESPACE: Readonly<Record<string, string>> = {
+    azurerm_application_insights: "Microsoft.Insights",
+    azurerm_container_app: "Microsoft.App",
+    azurerm_container_app_environment: "Microsoft.App",
+    azurerm_container_registry: "Microsoft.ContainerRegistry",
+    azurerm_function_app_flex_consumption: "Microsoft.Web",
+    azurerm_key_vault: "Microsoft.KeyVault",
+    azurerm_log_analytics_workspace: "Microsoft.OperationalInsights",
+    azurerm_role_assignment: "Microsoft.Authorization",
+    azurerm_service_plan: "Microsoft.Web",
+    azurerm_storage_account: "Microsoft.Storage",
+    azurerm_storage_blob: "Microsoft.Storage",
+    azurerm_storage_container: "Microsoft.Storage",
+    azurerm_user_assigned_identity: "Microsoft.ManagedIdentity",
+  };
+  const ALWAYS_REGISTERED = ["Microsoft.Authorization", "Microsoft.Resources"];
+
+  it("registers every namespace the environment stack uses, which registers none itself", () => {
+    // With secrets, so the Key Vault is there too.
+    const { json } = azureStack({ spec: { secretNames: ["DB_PASSWORD"] } });
+    const types = Object.keys(json.resource ?? {}).filter((type) => type.startsWith("azurerm_"));
+    const unmapped = types.filter((type) => NAMESPACE[type] === undefined);
+    // A new type: add its namespace here and, unless always registered, to AZURE_RESOURCE_PROVIDERS.
+    expect(unmapped).toEqual([]);
+    const needed = new Set(types.map((type) => NAMESPACE[type]));
+    const registered = new Set<string>([...AZURE_RESOURCE_PROVIDERS, ...ALWAYS_REGISTERED]);
+    expect([...needed].filter((namespace) => !registered.has(namespace))).toEqual([]);
+    expect(needed.has("Microsoft.KeyVault")).toBe(true);
   });
 });

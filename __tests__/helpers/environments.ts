@@ -50,6 +50,7 @@ export interface TerraformJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, Record<string, unknown>>;
+  variable?: Record<string, Record<string, unknown>>;
 }
 
 /** Synthesizes one environment stack in memory, with aspects applied. */

@@ -32,13 +32,16 @@ describe("EnvironmentStack", () => {
     });
   });
 
-  it("sets the azurerm subscription and Entra ID storage access", () => {
+  it("sets the azurerm subscription and Entra ID storage access, and registers no resource provider", () => {
     const { json } = synthEnvironment(environmentConfig());
     expect(json.provider?.azurerm[0]).toEqual({
       features: [{}],
       subscription_id: "00000000-0000-0000-0000-00000000000a",
       storage_use_azuread: true,
+      // Bootstrap registers them (AZURE_RESOURCE_PROVIDERS); group-scoped CI identities cannot.
+      resource_provider_registrations: "none",
     });
+    expect(json.provider?.azurerm[0]).not.toHaveProperty("resource_providers_to_register");
   });
 
   it("applies standard tags through AWS default_tags and GCP default_labels", () => {

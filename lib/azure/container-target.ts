@@ -36,7 +36,7 @@ export interface ContainerTargetProps {
    * @default - no ORIGIN_SECRET: the workload accepts requests without the header
    */
   readonly originSecret?: string;
-  /** Production protections: prevent_destroy on the resource group, logs and registry. */
+  /** Production protections: prevent_destroy on the logs and registry (bootstrap protects the resource group). */
   readonly protect: boolean;
   /**
    * Revision suffix that keeps 100 - canaryPercent of the traffic during a canary.
@@ -49,7 +49,7 @@ export interface ContainerTargetProps {
    */
   readonly concurrentRequests?: number;
   /**
-   * Resource group, names and logs shared with the FunctionTarget.
+   * Resource group (read), names and logs shared with the FunctionTarget.
    * @default - the stack's AzureFoundation, created on first use
    */
   readonly foundation?: AzureFoundation;

@@ -3,10 +3,18 @@
  * names, and the logs (Log Analytics + Application Insights). Created once per
  * stack by whichever target comes first (`AzureFoundation.of`), so the stack
  * only adds the two targets.
+ *
+ * The resource group is read, never created: the bootstrap stack creates
+ * `rg-<service>-<env>` (lib/bootstrap/azure.ts, same `azureNames`) and scopes
+ * the CI identities to it, so the deploy identity (Contributor on that group
+ * only) could not create it anyway. Resources name the group by its known name
+ * and location from settings, which keeps the JSON readable; no reference is
+ * needed for ordering, because Terraform reads every data source at plan time
+ * and a missing group fails the plan before anything is created.
  */
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { TerraformStack } from "cdktf";
+import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
+import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceSpec } from "../service";
 import { AzureLogs } from "./logs";
@@ -18,11 +26,17 @@ export interface AzureFoundationProps {
   readonly spec: ServiceSpec;
   /** The environment's `azure` block. */
   readonly settings: AzureSettings;
-  /** prevent_destroy on the resource group and the log workspace. */
+  /** prevent_destroy on the log workspace (and the stateful resources the targets add); bootstrap protects the group. */
   readonly protect: boolean;
 }
 
 const FOUNDATION_ID = "azure-foundation";
+
+/** Principal types the identity running `terraform apply` can have. */
+export const DEPLOYER_PRINCIPAL_TYPES = ["ServicePrincipal", "User"] as const;
+
+/** Terraform variable naming the deployer's principal type (`TF_VAR_azure_deployer_principal_type`). */
+export const DEPLOYER_PRINCIPAL_TYPE_VARIABLE = "azure_deployer_principal_type";
 
 export class AzureFoundation extends Construct {
   /**
@@ -44,11 +58,13 @@ export class AzureFoundation extends Construct {
   readonly settings: AzureSettings;
   readonly protect: boolean;
   readonly names: AzureNames;
-  readonly resourceGroup: ResourceGroup;
-  /** The resource group's name as a reference (so resources depend on it). */
+  /** The environment's resource group, created by bootstrap; its `id` is the group's resource id. */
+  readonly resourceGroup: DataAzurermResourceGroup;
+  /** The resource group's name as a plain string (`names.resourceGroup`). */
   readonly resourceGroupName: string;
   readonly logs: AzureLogs;
   private clientConfigData?: DataAzurermClientConfig;
+  private deployerPrincipalTypeVariable?: TerraformVariable;
   private secretStore?: SecretStore;
 
   constructor(scope: Construct, id: string, props: AzureFoundationProps) {
@@ -61,12 +77,8 @@ export class AzureFoundation extends Construct {
       environment: props.spec.environment,
       subscriptionId: props.settings.subscriptionId,
     });
-    this.resourceGroup = new ResourceGroup(this, "resource-group", {
-      name: this.names.resourceGroup,
-      location: props.settings.location,
-      lifecycle: { preventDestroy: props.protect },
-    });
-    this.resourceGroupName = this.resourceGroup.name;
+    this.resourceGroup = new DataAzurermResourceGroup(this, "resource-group", { name: this.names.resourceGroup });
+    this.resourceGroupName = this.names.resourceGroup;
     this.logs = new AzureLogs(this, "logs", {
       resourceGroupName: this.resourceGroupName,
       location: props.settings.location,
@@ -85,6 +97,32 @@ export class AzureFoundation extends Construct {
   get clientConfig(): DataAzurermClientConfig {
     this.clientConfigData ??= new DataAzurermClientConfig(this, "client-config", {});
     return this.clientConfigData;
+  }
+
+  /**
+   * Principal type of the identity running `terraform apply`, for the role it
+   * gives itself: `ServicePrincipal` by default (the CI deploy identity, whose
+   * role-assignment rights require the type in the request); an operator
+   * applying as a user sets `TF_VAR_azure_deployer_principal_type=User`.
+   * A variable because only the run knows, and Azure refuses an assignment
+   * whose type does not match the principal (UnmatchedPrincipalType).
+   */
+  get deployerPrincipalType(): string {
+    if (this.deployerPrincipalTypeVariable === undefined) {
+      const variable = new TerraformVariable(this, "deployer-principal-type", {
+        type: "string",
+        default: DEPLOYER_PRINCIPAL_TYPES[0],
+        nullable: false,
+        description: `Principal type of the identity running apply on Azure: ${DEPLOYER_PRINCIPAL_TYPES.join(" or ")}`,
+      });
+      variable.overrideLogicalId(DEPLOYER_PRINCIPAL_TYPE_VARIABLE);
+      variable.addValidation({
+        condition: Fn.contains([...DEPLOYER_PRINCIPAL_TYPES], variable.stringValue),
+        errorMessage: `${DEPLOYER_PRINCIPAL_TYPE_VARIABLE} must be one of ${DEPLOYER_PRINCIPAL_TYPES.join(", ")}.`,
+      });
+      this.deployerPrincipalTypeVariable = variable;
+    }
+    return this.deployerPrincipalTypeVariable.stringValue;
   }
 
   /** The Key Vault for ServiceSpec.secretNames, created on first use (only when the service names secrets). */

@@ -39,10 +39,10 @@ export interface FunctionTargetProps {
    * @default - no ORIGIN_SECRET: the workload accepts requests without the header
    */
   readonly originSecret?: string;
-  /** Production protections: prevent_destroy on the resource group, logs and storage account. */
+  /** Production protections: prevent_destroy on the logs and storage account (bootstrap protects the resource group). */
   readonly protect: boolean;
   /**
-   * Resource group, names and logs shared with the ContainerTarget.
+   * Resource group (read), names and logs shared with the ContainerTarget.
    * @default - the stack's AzureFoundation, created on first use
    */
   readonly foundation?: AzureFoundation;
@@ -106,6 +106,7 @@ export class FunctionTarget extends Construct {
       location,
       bundle: props.bundle,
       deployerPrincipalId: foundation.clientConfig.objectId,
+      deployerPrincipalType: foundation.deployerPrincipalType,
       protect: props.protect,
     });
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.

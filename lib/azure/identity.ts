@@ -47,10 +47,11 @@ export interface RoleGrant {
   readonly scope: string;
   readonly principalId: string;
   /**
-   * Set for managed identities so Azure skips the Entra ID lookup that fails right after creation.
-   * @default - unknown (the deploying user or service principal)
+   * "ServicePrincipal" (managed identities, service principals), "User" or "Group"; may be a token.
+   * Required: the bootstrap deploy identity may only create assignments whose request names
+   * ServicePrincipal, and a known type skips the Entra ID lookup that fails right after creation.
    */
-  readonly principalType?: "ServicePrincipal" | "User" | "Group";
+  readonly principalType: string;
 }
 
 /** One role assignment. */

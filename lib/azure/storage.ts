@@ -32,6 +32,8 @@ export interface DeploymentStorageProps {
   readonly bundle: FunctionBundle;
   /** Object id of the identity running `terraform apply` (it uploads the package). */
   readonly deployerPrincipalId: string;
+  /** That identity's principal type, "ServicePrincipal" or "User" (a token: `AzureFoundation.deployerPrincipalType`). */
+  readonly deployerPrincipalType: string;
   /**
    * prevent_destroy on the account.
    * @default false
@@ -79,6 +81,7 @@ export class DeploymentStorage extends Construct {
       role: "Storage Blob Data Contributor",
       scope: this.container.id,
       principalId: props.deployerPrincipalId,
+      principalType: props.deployerPrincipalType,
     });
     const asset = new TerraformAsset(this, "package", {
       path: props.bundle.path,

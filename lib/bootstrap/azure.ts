@@ -87,7 +87,7 @@ export const AZURE_RESOURCE_PROVIDERS = [
  * own name for it, so bootstrap and the environment stack mean the same group.
  * Bootstrap creates the group because the deploy identity's scope must exist
  * before the identity can be given it, and an identity scoped to the group
- * cannot create it.
+ * cannot create it. The environment stack only reads it (lib/azure/foundation.ts).
  */
 export function azureResourceGroupName(service: string, environment: string, subscriptionId: string): string {
   return azureNames({ service, environment, subscriptionId }).resourceGroup;

@@ -41,6 +41,9 @@ export function addProviders(scope: Construct, env: EnvironmentConfig, tags: Sta
             subscriptionId: env.azure.subscriptionId,
             // Storage data-plane calls use Entra ID, not shared keys.
             storageUseAzuread: true,
+            // Bootstrap registers the resource providers per subscription; the CI identities,
+            // scoped to the resource group, could not (registration is a subscription-level write).
+            resourceProviderRegistrations: "none",
           })
         : undefined,
     gcp: on("gcp") && env.gcp ? googleProvider(scope, env.gcp, tags) : undefined,
