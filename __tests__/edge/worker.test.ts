@@ -109,20 +109,20 @@ describe("router Worker in workerd", () => {
     expect(worker.logs()).not.toContain(TEST_SECRET);
   });
 
-  it("splits new clients by weight: 10/30/60 within ±3.5 points over 3,000 requests", async () => {
-    // Each request has no cookie, so each is a new client. ±3.5 points is at least 3.9 standard deviations for
-    // every share (binomial, n = 3,000); the hash itself is checked on 20,000 keys in choose.test.ts.
+  it("splits new clients by weight: 10/30/60 within ±4.5 points over 2,000 requests", async () => {
+    // Each request has no cookie, so each is a new client. ±4.5 points is at least 4.1 standard deviations for
+    // every share (binomial, n = 2,000); the hash itself is checked on 2 x 10,000 keys in choose.test.ts.
     const servers = await Promise.all([origin("aws.function"), origin("gcp.function"), origin("azure.container")]);
     const weights = [10, 30, 60];
     const worker = await edge(servers.map((s, i) => ({ id: s.id, url: s.url, weight: weights[i] })));
-    const served = await pool(3000, 8, async () => {
+    const served = await pool(2000, 8, async () => {
       const response = await worker.fetch("/", { method: "HEAD" });
       expect(response.status).toBe(200);
       return response.headers.get(SERVED_BY_HEADER);
     });
     servers.forEach((server, i) => {
       const share = (100 * served.filter((id) => id === server.id).length) / served.length;
-      expect(Math.abs(share - weights[i])).toBeLessThanOrEqual(3.5);
+      expect(Math.abs(share - weights[i])).toBeLessThanOrEqual(4.5);
     });
     // Measured 14 s with both cores shared with other jobs (load average 7): the timeout leaves room for worse.
   }, 120_000);
