@@ -10,10 +10,11 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
 import type { Cloud } from "../../lib/config/schema";
+import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import type { FunctionBundle } from "../../lib/service";
 import { AZURE_FUNCTION_NAME, GCP_ENTRY_POINT, LAMBDA_HANDLER } from "../contract";
 
@@ -32,14 +33,7 @@ export {
   WORKLOAD_ENV,
 } from "../contract";
 
-/** The repository root: the nearest folder above this file with a package.json (also when bundled into .gen/). */
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-const ROOT = findRoot(__dirname);
+const ROOT = REPOSITORY_ROOT;
 /** Where zips (and their cache manifests) are written; gitignored, rebuilt by synth. */
 export const BUNDLE_DIR = join(ROOT, "dist", "functions");
 /** `server.js` and `healthcheck.js` for the container image. */

@@ -6,9 +6,10 @@
  * plan diffs and in the Cloudflare dashboard, and it is far below the limits.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import { REPOSITORY_ROOT } from "../repository-root";
 
 export interface WorkerBundle {
   /** The ES module source uploaded as `main_module`. */
@@ -19,19 +20,8 @@ export interface WorkerBundle {
   readonly sha256: string;
 }
 
-/**
- * Repository root, the nearest folder above this file with a package.json:
- * `__dirname` is lib/edge under tsx and jest but .gen/run when synth runs as
- * a bundle (bin/run.cjs). Also esbuild's working directory, so the path
- * comments in the output are relative and stable.
- */
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-const ROOT = findRoot(__dirname);
+/** Also esbuild's working directory, so the path comments in the output are relative and stable. */
+const ROOT = REPOSITORY_ROOT;
 export const WORKER_ENTRY = join(ROOT, "lib", "edge", "worker", "index.ts");
 
 let cached: WorkerBundle | undefined;
