@@ -61,24 +61,17 @@ export class EnvironmentStack extends TerraformStack {
 
     // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
     if (this.providers.aws && this.config.aws) {
-      const awsFunction = new AwsFunctionTarget(this, "aws-function", {
+      const aws = {
         spec: this.spec,
         settings: this.config.aws,
-        bundle: this.bundles.aws,
         protect: this.config.protect,
         originSecret: this.originSecret.value,
-      });
-      const awsContainer = new AwsContainerTarget(this, "aws-container", {
-        spec: this.spec,
-        settings: this.config.aws,
-        zone: { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain },
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      });
-      this.origins.push(
-        { id: "aws.function", endpoint: awsFunction.endpoint },
-        { id: "aws.container", endpoint: awsContainer.endpoint },
-      );
+      };
+      const fn = new AwsFunctionTarget(this, "aws-function", { ...aws, bundle: this.bundles.aws });
+      // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
+      const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
+      const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
+      this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
     }
 
     // --- Azure: Flex Consumption function + Container App (lib/azure) ---
