@@ -1,7 +1,7 @@
 import type { BootstrapInput } from "../lib/config/bootstrap";
 
 /**
- * The `bootstrap` stack (README, "Bootstrap"): the GitLab project whose
+ * The `bootstrap` stack (docs/bootstrap.md): the GitLab project whose
  * pipelines the clouds trust, and which environments get identities. Run once
  * by an administrator: `npx cdktf deploy bootstrap`. Data only; the schema in
  * `lib/config/bootstrap.ts` documents every field.

@@ -20,7 +20,7 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Container image for every stack, usually `CONTAINER_IMAGE` from CI. @default - per config */
   readonly image?: string;
-  /** Adds the `bootstrap` stack (GitLab OIDC trust, README "Bootstrap"). @default - no bootstrap stack */
+  /** Adds the `bootstrap` stack (GitLab OIDC trust, docs/bootstrap.md). @default - no bootstrap stack */
   readonly bootstrap?: BootstrapConfig;
 }
 
