@@ -7,13 +7,23 @@
 
 import { environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
+import { ConfigError } from "./lib/config/errors";
+import { type ReleaseFor, releaseFromEnvironment } from "./lib/stacks/release-input";
 import { runSynth } from "./lib/stacks/synth";
 
-const image = process.env.CONTAINER_IMAGE;
+let release: ReleaseFor | undefined;
+try {
+  // RELEASE_ID, IMAGE_DIGEST, RELEASE_STEP, RELEASE_STABLE_DIR from the pipeline (docs/releasing.md).
+  release = releaseFromEnvironment(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 process.exitCode = runSynth(environments, {
   // The cdktf CLI passes its output folder; `npm run synth` uses cdktf's default.
   outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
-  image: image === undefined || image === "" ? undefined : image,
+  release,
   // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
   bootstrap,
 });

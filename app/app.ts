@@ -14,6 +14,12 @@ export interface WorkloadOptions {
   readonly service: string;
   /** `version` in `GET /`. */
   readonly version: string;
+  /**
+   * `release` in `GET /`: the commit and image digest the pipeline deployed
+   * (RELEASE_ID / IMAGE_DIGEST), so a check can tell the new release from the old.
+   * @default { id: "local" }
+   */
+  readonly release?: { readonly id: string; readonly digest?: string };
   /** Where the instance runs: aws, azure, gcp, cloudflare, local. */
   readonly cloud: string;
   /** Region or location the instance runs in, or `unknown`. */
@@ -99,6 +105,7 @@ export function createApp(options: WorkloadOptions): Hono<Env> {
     c.json({
       service: options.service,
       version: options.version,
+      release: { id: options.release?.id ?? "local", digest: options.release?.digest ?? null },
       cloud: options.cloud,
       region: options.region,
       target: options.target,

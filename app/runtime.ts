@@ -2,6 +2,7 @@
  * Turns a runtime's environment variables into WorkloadOptions, the same way
  * for every adapter (Node's `process.env` or a Worker's `env` bindings).
  */
+import { RELEASE_ENV } from "../lib/release";
 import { SERVICE } from "../lib/service";
 import type { Target, WorkloadOptions } from "./app";
 import { WORKLOAD_ENV } from "./contract";
@@ -26,6 +27,7 @@ export function workloadOptions(env: EnvVars, platform: Platform): WorkloadOptio
   return {
     service: envString(env, WORKLOAD_ENV.serviceName) ?? SERVICE.name,
     version: envString(env, WORKLOAD_ENV.serviceVersion) ?? SERVICE.version,
+    release: { id: envString(env, RELEASE_ENV.id) ?? "local", digest: envString(env, RELEASE_ENV.digest) },
     cloud: platform.cloud,
     region: envString(env, WORKLOAD_ENV.region) ?? platform.region ?? "unknown",
     target: platform.target,

@@ -5,6 +5,7 @@
  * `environments/`.
  */
 import type { EnvironmentConfig, OriginId } from "./config/schema";
+import { LOCAL_RELEASE, RELEASE_ENV, type ReleaseId, releaseImage } from "./release";
 
 export interface ServiceSpec {
   /** Short name used in every resource name: lowercase letters, digits, hyphens. */
@@ -21,7 +22,7 @@ export interface ServiceSpec {
   readonly minInstances: number;
   /** Upper bound on instances. */
   readonly maxInstances: number;
-  /** Plain environment variables for the workload (never secrets). */
+  /** Plain environment variables for the workload (never secrets); RELEASE_ID and IMAGE_DIGEST name the release. */
   readonly environmentVariables: Readonly<Record<string, string>>;
   /** Names of secrets the workload reads; values live in each cloud's secret store, never here. */
   readonly secretNames: readonly string[];
@@ -29,7 +30,10 @@ export interface ServiceSpec {
   readonly healthPath: string;
   /** Port the container listens on (`PORT`). */
   readonly containerPort: number;
-  /** Container image reference (`registry/repository:tag` or `@sha256:...`). */
+  /**
+   * Container image reference: `<service>@sha256:...` for a pipeline release (each cloud's
+   * target deploys that repository and digest from its own registry), else the default image.
+   */
   readonly image: string;
   /** Days logs are kept. */
   readonly logRetentionDays: number;
@@ -45,7 +49,7 @@ export const SERVICE = {
   containerPort: 8080,
   environmentVariables: { LOG_LEVEL: "info" },
   secretNames: [] as string[],
-  /** Synthesizes on a fresh clone; CI sets CONTAINER_IMAGE to the image it pushed. */
+  /** Synthesizes on a fresh clone; a pipeline release deploys the image it built, by digest. */
   defaultImage: "ghcr.io/example/hello:1.0.0",
 } as const;
 
@@ -53,9 +57,9 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 
 /**
  * Builds the spec for one environment.
- * @param imageOverride - `CONTAINER_IMAGE` from CI; wins over config and default.
+ * @param release - the release the pipeline deploys; a fresh clone gets LOCAL_RELEASE (default image).
  */
-export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): ServiceSpec {
+export function serviceSpecFor(env: EnvironmentConfig, release: ReleaseId = LOCAL_RELEASE): ServiceSpec {
   if (!SERVICE_NAME.test(SERVICE.name)) {
     throw new Error(`SERVICE.name "${SERVICE.name}" must be 3-16 lowercase letters, digits or hyphens`);
   }
@@ -67,11 +71,15 @@ export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): 
     timeoutSeconds: env.service.timeoutSeconds,
     minInstances: env.service.minInstances,
     maxInstances: env.service.maxInstances,
-    environmentVariables: { ...SERVICE.environmentVariables },
+    environmentVariables: {
+      ...SERVICE.environmentVariables,
+      [RELEASE_ENV.id]: release.id,
+      ...(release.digest === undefined ? {} : { [RELEASE_ENV.digest]: release.digest }),
+    },
     secretNames: [...SERVICE.secretNames],
     healthPath: SERVICE.healthPath,
     containerPort: SERVICE.containerPort,
-    image: imageOverride ?? env.containerImage ?? SERVICE.defaultImage,
+    image: releaseImage(SERVICE.name, release, SERVICE.defaultImage),
     logRetentionDays: env.service.logRetentionDays,
     canaryPercent: env.canaryPercent,
   };

@@ -1,7 +1,9 @@
 /** The workload itself (createApp) and how adapters read their environment, without any adapter. */
+
 import { createApp, type WorkloadOptions } from "../../app/app";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { containerPlatform, containerPort, workloadOptions } from "../../app/runtime";
+import { RELEASE_ENV } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
 function appWithLog(options: Partial<WorkloadOptions> = {}) {
@@ -97,6 +99,7 @@ describe("workloadOptions", () => {
     expect(workloadOptions({}, platform)).toEqual({
       service: SERVICE.name,
       version: SERVICE.version,
+      release: { id: "local", digest: undefined },
       cloud: "aws",
       region: "eu-west-1",
       target: "function",
@@ -110,10 +113,13 @@ describe("workloadOptions", () => {
       [WORKLOAD_ENV.serviceVersion]: "9.9.9",
       [WORKLOAD_ENV.region]: "us-east-1",
       [WORKLOAD_ENV.originSecret]: "s",
+      [RELEASE_ENV.id]: "c0ffee",
+      [RELEASE_ENV.digest]: `sha256:${"0".repeat(64)}`,
     };
     expect(workloadOptions(env, platform)).toEqual({
       service: "other",
       version: "9.9.9",
+      release: { id: "c0ffee", digest: `sha256:${"0".repeat(64)}` },
       cloud: "aws",
       region: "us-east-1",
       target: "function",

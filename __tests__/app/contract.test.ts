@@ -5,12 +5,19 @@
  * handler with real HttpRequest objects, the Functions Framework's own
  * server, the container server as a process, the Worker under Miniflare.
  */
+import { RELEASE_ENV } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS } from "./targets";
 
 const SECRET = "contract-origin-secret-7f3a9c";
 /** What every target's environment holds besides its platform's own variables. */
-const COMMON_ENV = { [ORIGIN_SECRET.envVar]: SECRET, SERVICE_VERSION: "2.0.0-contract" };
+const RELEASE = { id: "0123abcd-contract", digest: `sha256:${"ab".repeat(32)}` };
+const COMMON_ENV = {
+  [ORIGIN_SECRET.envVar]: SECRET,
+  SERVICE_VERSION: "2.0.0-contract",
+  [RELEASE_ENV.id]: RELEASE.id,
+  [RELEASE_ENV.digest]: RELEASE.digest,
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const json = (response: ContractResponse): unknown => JSON.parse(new TextDecoder().decode(response.body));
@@ -45,13 +52,14 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
     return matching();
   }
 
-  it("GET / reports service, version, cloud, region and target as JSON", async () => {
+  it("GET / reports service, version, release, cloud, region and target as JSON", async () => {
     const response = await send({ method: "GET", path: "/" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(json(response)).toEqual({
       service: SERVICE.name,
       version: COMMON_ENV.SERVICE_VERSION,
+      release: RELEASE,
       cloud: target.expected.cloud,
       region: target.expected.region,
       target: target.expected.target,

@@ -1,5 +1,5 @@
 import type { TerraformJson } from "../helpers/environments";
-import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, statements } from "./helpers";
+import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, statements } from "./helpers";
 
 interface ContainerDefinition {
   name: string;
@@ -72,7 +72,8 @@ describe("aws ContainerTarget", () => {
     it("runs the image read-only, as a non-root user, on the spec's port", () => {
       expect(container).toMatchObject({
         name: "app",
-        image: "ghcr.io/example/hello:1.0.0",
+        // The spec's tag, pulled from the target's own ECR repository.
+        image: `${SETTINGS.accountId}.dkr.ecr.${SETTINGS.region}.amazonaws.com/${only(json, "aws_ecr_repository").name}:1.0.0`,
         readonlyRootFilesystem: true,
         portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       });

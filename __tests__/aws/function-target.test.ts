@@ -69,16 +69,23 @@ describe("aws FunctionTarget", () => {
       expect(alias).not.toHaveProperty("routing_config");
     });
 
-    it("sends canaryPercent to the newest version and the rest to the one before it", () => {
-      const { json } = buildAws({ only: "function", spec: { canaryPercent: 10 } });
+    it("canary: the stable version keeps the alias, the new version gets its percent", () => {
+      const { json } = buildAws({ only: "function", function: { rollout: { newPercent: 10, stable: "7" } } });
       const alias = only(json, "aws_lambda_alias");
       const version = ref(json, "aws_lambda_function", "version").slice(2, -1);
-      expect(alias.function_version).toBe(
-        `\${(${version} == "1") ? ${version} : tostring((tonumber(${version}) - 1))}`,
+      expect(alias.function_version).toBe("7");
+      expect(alias.routing_config).toEqual({ additional_version_weights: `\${zipmap([${version}], [0.1])}` });
+    });
+
+    it("promote: the new version alone; rollback: the stable version alone, even after a promote", () => {
+      const promoted = buildAws({ only: "function", function: { rollout: { newPercent: 100, stable: "7" } } });
+      expect(only(promoted.json, "aws_lambda_alias").function_version).toBe(
+        ref(promoted.json, "aws_lambda_function", "version"),
       );
-      expect(alias.routing_config).toEqual({
-        additional_version_weights: `\${(${version} == "1") ? zipmap([], []) : zipmap([${version}], [0.1])}`,
-      });
+      expect(only(promoted.json, "aws_lambda_alias")).not.toHaveProperty("routing_config");
+      const rolledBack = buildAws({ only: "function", function: { rollout: { newPercent: 0, stable: "7" } } });
+      expect(only(rolledBack.json, "aws_lambda_alias").function_version).toBe("7");
+      expect(only(rolledBack.json, "aws_lambda_alias")).not.toHaveProperty("routing_config");
     });
 
     it("keeps minInstances warm on the alias, and nothing when it is 0", () => {

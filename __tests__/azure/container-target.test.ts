@@ -91,6 +91,7 @@ describe("Azure ContainerTarget", () => {
   it("passes the workload's variables, PORT, and the origin secret as a Container Apps secret", () => {
     expect(container.env).toEqual([
       { name: "LOG_LEVEL", value: "info" },
+      { name: "RELEASE_ID", value: "local" },
       { name: "SERVICE_NAME", value: "hello" },
       { name: "SERVICE_VERSION", value: "1.0.0" },
       { name: "REGION", value: "westeurope" },
@@ -125,7 +126,7 @@ describe("Azure ContainerTarget", () => {
         [50, "abc"],
       ] as const) {
         const split = one(
-          azureStack({ spec: { canaryPercent: canary }, settings: { stableRevision: stable } }).json,
+          azureStack({ spec: { canaryPercent: canary }, container: { rollout: { newPercent: canary, stable } } }).json,
           "azurerm_container_app",
         );
         expect(split.revision_mode).toBe("Multiple");
@@ -137,8 +138,21 @@ describe("Azure ContainerTarget", () => {
       }
     });
 
+    it("promote keeps the stable revision at 0% (a rollback is a traffic change); rollback sends it 100%", () => {
+      const app = (newPercent: number) =>
+        one(azureStack({ container: { rollout: { newPercent, stable: "0a1b2c3" } } }).json, "azurerm_container_app");
+      expect(weightsOf(app(100))).toEqual([
+        { latest_revision: true, percentage: 100, label: "canary" },
+        { revision_suffix: "0a1b2c3", percentage: 0, label: "stable" },
+      ]);
+      expect(weightsOf(app(0))).toEqual([
+        { latest_revision: true, percentage: 0, label: "canary" },
+        { revision_suffix: "0a1b2c3", percentage: 100, label: "stable" },
+      ]);
+    });
+
     it("rejects a stable revision that is not a revision suffix", () => {
-      expect(() => azureStack({ spec: { canaryPercent: 10 }, container: { stableRevision: "Bad--Suffix" } })).toThrow(
+      expect(() => azureStack({ container: { rollout: { newPercent: 10, stable: "Bad--Suffix" } } })).toThrow(
         /stable revision "Bad--Suffix" is not a revision suffix/,
       );
     });

@@ -1,4 +1,5 @@
-import { parseImage, registryImage } from "../../lib/azure/registry";
+import { registryImage } from "../../lib/azure/registry";
+import { parseImage } from "../../lib/image";
 
 describe("Azure registry image references", () => {
   it("splits host, repository and tag or digest the way Docker does", () => {

@@ -42,28 +42,19 @@ describe("EnvironmentStack with Azure", () => {
     expect(awsOnly.stack.origins.filter((o) => o.id.startsWith("azure."))).toEqual([]);
   });
 
-  it("passes the environment's stable revision to the container canary", () => {
-    const split = synthEnvironment(
-      environmentConfig({
-        canaryPercent: 10,
-        azure: {
-          location: "westeurope",
-          subscriptionId: "00000000-0000-0000-0000-00000000000a",
-          stableRevision: "abc1234",
-        },
-      }),
-    );
+  it("passes the pipeline's stable revision to the container canary, and refuses a hand-typed one", () => {
+    const split = synthEnvironment(environmentConfig({ canaryPercent: 10 }), {
+      id: "new",
+      stable: { id: "old", azureContainerRevision: "abc1234" },
+    });
     const app = Object.values(resourcesOf(split.json, "azurerm_container_app"))[0];
     expect(app.revision_mode).toBe("Multiple");
     expect((app.ingress as { traffic_weight: unknown[] }).traffic_weight).toHaveLength(2);
-  });
-
-  it("rejects a stable revision that is not a revision suffix in the environment file", () => {
     expect(() =>
       environmentConfig({
-        azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-00000000000a", stableRevision: "No" },
+        azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-00000000000a", stableRevision: "a" },
       }),
-    ).toThrow(/test\.azure\.stableRevision: must be a revision suffix/);
+    ).toThrow(/test\.azure\.stableRevision: is not a known field/);
   });
 
   it("protects production's stateful Azure resources", () => {
@@ -98,7 +89,7 @@ describe("EnvironmentStack with Azure", () => {
     it("reads a live canary split and named secrets back too", () => {
       const withSecrets = azureStack({
         spec: { secretNames: ["DB_PASSWORD"], canaryPercent: 10, memoryMb: 1536 },
-        settings: { stableRevision: "abc1234" },
+        container: { rollout: { newPercent: 10, stable: "abc1234" } },
       });
       const landedSecrets = parity.fields.secretNames(withSecrets.json, spec);
       expect(landedSecrets).toEqual({ function: { value: ["DB_PASSWORD"] }, container: { value: ["DB_PASSWORD"] } });

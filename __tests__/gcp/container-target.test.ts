@@ -156,43 +156,39 @@ describe("GCP ContainerTarget", () => {
     });
 
     it("splits between the stable revision and the new one during a canary, summing to 100", () => {
-      const stableRevision = "hello-test-run-0123456789";
-      const { json, ct } = synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision } });
+      const stable = "hello-test-run-0123456789";
+      const { json, ct } = synthGcp({ rollout: { newPercent: 10, stable } });
       const { traffic, template } = run(json);
       expect(traffic).toEqual([
-        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: stableRevision, percent: 90, tag: "stable" },
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: stable, percent: 90, tag: "stable" },
         { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: template.revision, percent: 10, tag: "canary" },
       ]);
       expect(sum(traffic)).toBe(100);
       expect(ct.canary).toBe(true);
     });
 
+    it("promote: everything to the new revision; rollback: everything back to the stable one", () => {
+      const stable = "hello-test-run-0123456789";
+      const promoted = run(synthGcp({ rollout: { newPercent: 100, stable } }).json);
+      expect(promoted.traffic).toEqual([
+        expect.objectContaining({ revision: promoted.template.revision, percent: 100 }),
+      ]);
+      const rolledBack = run(synthGcp({ rollout: { newPercent: 0, stable } }).json);
+      expect(rolledBack.traffic).toEqual([expect.objectContaining({ revision: stable, percent: 100 })]);
+      // The new revision's template stays: a rollback is a traffic change, not a new revision.
+      expect(rolledBack.template.revision).toBe(promoted.template.revision);
+    });
+
     it("sends everything to the new revision when it already is the stable one", () => {
       const revision = run(synthGcp().json).template.revision;
-      const { json } = synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision: revision } });
+      const { json } = synthGcp({ rollout: { newPercent: 10, stable: revision } });
       expect(run(json).traffic).toEqual([expect.objectContaining({ revision, percent: 100 })]);
     });
 
-    it("warns and sends everything to the new revision when no stable revision is known", () => {
-      const { json, ct } = synthGcp({ env: { canaryPercent: 10 } });
-      expect(sum(run(json).traffic)).toBe(100);
-      expect(run(json).traffic).toHaveLength(1);
-      expect(ct.canary).toBe(false);
-      const warnings = ct.node
-        .findAll()
-        .flatMap((c) => c.node.metadata)
-        .filter((m) => m.type === "@cdktf/warn");
-      expect(warnings).toEqual([
-        expect.objectContaining({ data: expect.stringMatching(/gcp\.stableRevision is not set/) }),
-      ]);
-      // No stack trace: it would put this machine's paths into cdktf.out.
-      expect(warnings[0].trace).toBeUndefined();
-    });
-
     it("refuses a stable revision of another service", () => {
-      expect(() =>
-        synthGcp({ env: { canaryPercent: 10 }, settings: { stableRevision: "other-service-0123456789" } }),
-      ).toThrow(/is not a revision of Cloud Run service "hello-test-run"/);
+      expect(() => synthGcp({ rollout: { newPercent: 10, stable: "other-service-0123456789" } })).toThrow(
+        /is not a revision of Cloud Run service "hello-test-run"/,
+      );
     });
   });
 

@@ -1,4 +1,5 @@
 /** Builds a stack holding only the GCP targets, from a test environment plus overrides. */
+
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { type App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
+import type { Rollout } from "../../lib/release";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
 import { environmentConfig, type TerraformJson } from "../helpers/environments";
 
@@ -28,6 +30,8 @@ export interface GcpStackOptions {
   readonly bundle?: FunctionBundle;
   /** Pass the edge's shared secret as a token (a sensitive variable, `\${var.origin-secret}`). */
   readonly originSecret?: boolean;
+  /** The container's rollout (new release percent, stable revision). */
+  readonly rollout?: Rollout;
 }
 
 export interface GcpStack {
@@ -72,7 +76,7 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
     : undefined;
   const common = { spec, settings, protect: config.protect, originSecret };
   const fn = new FunctionTarget(stack, "gcp-function", { ...common, bundle: options.bundle ?? defaultBundle });
-  const ct = new ContainerTarget(stack, "gcp-container", common);
+  const ct = new ContainerTarget(stack, "gcp-container", { ...common, rollout: options.rollout });
   // Endpoints are tokens: outputs show what they resolve to.
   new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint });
   new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint });

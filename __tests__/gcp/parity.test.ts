@@ -36,7 +36,7 @@ describe("GCP parity", () => {
         canaryPercent: 20,
         service: { memoryMb: 768, timeoutSeconds: 45, minInstances: 1, maxInstances: 3, logRetentionDays: 14 },
       },
-      settings: { stableRevision: "hello-test-run-0123456789" },
+      rollout: { newPercent: 20, stable: "hello-test-run-0123456789" },
       spec: { secretNames: ["API_KEY"], environmentVariables: { LOG_LEVEL: "debug", FEATURE: "on" } },
       originSecret: true,
     });
@@ -45,7 +45,7 @@ describe("GCP parity", () => {
   it("says why a canary without a stable revision does not land", () => {
     const { json, spec } = synthGcp({ env: { canaryPercent: 10 } });
     expect(parity.fields.canaryPercent(json, spec).container).toEqual({
-      notApplicable: expect.stringMatching(/stableRevision/),
+      notApplicable: expect.stringMatching(/stable revision/),
     });
   });
 

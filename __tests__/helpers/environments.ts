@@ -2,6 +2,7 @@
 import { type App, Testing } from "cdktf";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
+import type { Release } from "../../lib/release";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 
 /** A valid environment with all clouds on; `patch` replaces top-level fields. */
@@ -54,9 +55,9 @@ export interface TerraformJson {
 }
 
 /** Synthesizes one environment stack in memory, with aspects applied. */
-export function synthEnvironment(config: EnvironmentConfig, image?: string): SynthesizedStack {
+export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const app = Testing.app() as App;
-  const stack = new EnvironmentStack(app, { config, image });
+  const stack = new EnvironmentStack(app, { config, release });
   const synthesized = Testing.synth(stack, true);
   return { stack, synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }

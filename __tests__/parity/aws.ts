@@ -3,6 +3,7 @@
  * JSON: the Lambda function behind its HTTP API, and the ECS service's task
  * definition, target group, load balancer and autoscaling target.
  */
+import { parseImage } from "../../lib/image";
 import { ORIGIN_SECRET } from "../../lib/service";
 import type { TerraformJson } from "../helpers/environments";
 import type { CloudParity, Landed } from "./types";
@@ -116,10 +117,18 @@ export const parity: CloudParity = {
       function: na("Lambda is invoked by the HTTP API, not over a port"),
       container: value(container(json).portMappings[0].containerPort),
     }),
-    image: (json) => ({
-      function: na("Lambda runs the zip bundle, not the image"),
-      container: value(container(json).image),
-    }),
+    image: (json, spec: ServiceSpec) => {
+      // The task pulls the spec's tag or digest from the target's own ECR repository; compare those.
+      const landed = parseImage(String(container(json).image));
+      const repository = String(one(json, "aws_ecr_repository").name);
+      const inEcr = landed.host?.endsWith(".amazonaws.com") === true && landed.repository === repository;
+      const wanted = parseImage(spec.image);
+      const specBase = `${wanted.host === undefined ? "" : `${wanted.host}/`}${wanted.repository}`;
+      return {
+        function: na("Lambda runs the zip bundle, not the image"),
+        container: value(inEcr ? `${specBase}${landed.version}` : container(json).image),
+      };
+    },
     logRetentionDays: (json) => ({
       function: value(logGroup(json, "/aws/lambda/").retention_in_days),
       container: value(logGroup(json, "/ecs/").retention_in_days),

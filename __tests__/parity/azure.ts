@@ -8,9 +8,10 @@
  * retention is at least 30 days; a spec value between steps lands on the next
  * step up, and this module reports the value that landed.
  */
-import { parseImage } from "../../lib/azure/registry";
+
 import { memoryToMb, timeoutSeconds } from "../../lib/azure/sizing";
 import { HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "../../lib/azure/workload";
+import { parseImage } from "../../lib/image";
 import { ORIGIN_SECRET, type ServiceSpec } from "../../lib/service";
 import type { TerraformJson } from "../helpers/environments";
 import type { CloudParity, Landed, TargetLanding } from "./types";

@@ -150,7 +150,7 @@ export const parity: CloudParity = {
         },
         container:
           canary === 0 && spec.canaryPercent > 0
-            ? { notApplicable: "a canary needs gcp.stableRevision (the revision to split against); none is set" }
+            ? { notApplicable: "a canary needs a stable revision to split against (none before the first apply)" }
             : value(canary),
       };
     },

@@ -6,8 +6,9 @@
  * least 30 days; lib/azure's own tests cover that rounding).
  */
 import { CLOUDS } from "../../lib/config/schema";
-import type { ServiceSpec } from "../../lib/service";
-import { environmentConfig, environmentInput, synthEnvironment } from "../helpers/environments";
+import type { Release } from "../../lib/release";
+import { SERVICE, type ServiceSpec } from "../../lib/service";
+import { environmentConfig, synthEnvironment } from "../helpers/environments";
 import { parity as aws } from "./aws";
 import { parity as azure } from "./azure";
 import { parity as gcp } from "./gcp";
@@ -22,11 +23,20 @@ const shapes = {
   "warm instances, 10% canary": environmentConfig({
     service: { memoryMb: 2048, timeoutSeconds: 45, minInstances: 2, maxInstances: 9, logRetentionDays: 90 },
     canaryPercent: 10,
-    // Azure and GCP split only against a revision that exists (see their README sections).
-    azure: { ...environmentInput().azure, stableRevision: "stable01" },
-    gcp: { ...environmentInput().gcp, stableRevision: "hello-test-run-0123456789" },
   }),
 };
+// A split needs a stable release that exists on each target: the pipeline reads it from the last apply.
+const CANARY_RELEASE: Release = {
+  id: "new",
+  step: "canary",
+  stable: {
+    id: "old",
+    awsFunctionVersion: "7",
+    azureContainerRevision: "stable01",
+    gcpContainerRevision: `${SERVICE.name}-test-run-0123456789`,
+  },
+};
+const releaseOf = (shape: keyof typeof shapes) => (shape === "warm instances, 10% canary" ? CANARY_RELEASE : undefined);
 
 describe("parity: every ServiceSpec field lands on every cloud", () => {
   it("has a parity module for every cloud, each covering every field", () => {
@@ -40,7 +50,7 @@ describe("parity: every ServiceSpec field lands on every cloud", () => {
   });
 
   it("splits the canary on every cloud's container target when the environment asks for one", () => {
-    const { json, stack } = synthEnvironment(shapes["warm instances, 10% canary"]);
+    const { json, stack } = synthEnvironment(shapes["warm instances, 10% canary"], CANARY_RELEASE);
     for (const module of modules) {
       expect({ cloud: module.cloud, landed: module.fields.canaryPercent(json, stack.spec).container }).toEqual({
         cloud: module.cloud,
@@ -51,7 +61,7 @@ describe("parity: every ServiceSpec field lands on every cloud", () => {
 
   for (const [shape, config] of Object.entries(shapes)) {
     describe(shape, () => {
-      const { json, stack } = synthEnvironment(config);
+      const { json, stack } = synthEnvironment(config, releaseOf(shape as keyof typeof shapes));
       const spec = stack.spec;
       for (const module of modules) {
         for (const field of Object.keys(module.fields) as (keyof ServiceSpec)[]) {

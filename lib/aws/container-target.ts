@@ -31,7 +31,7 @@ import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
-import { Registry } from "./registry";
+import { ecrImage, ecrRepositoryUrl, Registry } from "./registry";
 import { parameterArn, secretParameterName } from "./secrets";
 import { fargateTaskSize } from "./task-size";
 import { assertAwsSpec } from "./validation";
@@ -101,6 +101,8 @@ export class ContainerTarget extends Construct {
   /** `https://<hostname>` (a token until apply). */
   readonly endpoint: string;
   readonly registry: Registry;
+  /** The image reference the task runs: ServiceSpec.image's tag or digest in this target's ECR repository. */
+  readonly image: string;
   readonly network: Network;
   readonly loadBalancer: OriginLoadBalancer;
   readonly cluster: EcsCluster;
@@ -125,7 +127,7 @@ export class ContainerTarget extends Construct {
     ) {
       throw new Error(`canaryBakeMinutes must be a whole number 0-1440, not ${bakeMinutes}`);
     }
-    if (spec.image.trim() === "") throw new Error("spec.image is empty; set containerImage or CONTAINER_IMAGE");
+    if (spec.image.trim() === "") throw new Error("spec.image is empty; the release or the default image names it");
     const canary = spec.canaryPercent > 0;
     const name = baseName(spec);
     const hostname = props.hostname ?? `aws-origin.${props.zone.domain}`;
@@ -137,8 +139,10 @@ export class ContainerTarget extends Construct {
       region: settings.region,
       protect,
     });
+    const repositoryName = awsName([name], NAME_LIMITS.ecrRepository);
+    this.image = ecrImage(spec.image, ecrRepositoryUrl(settings.accountId, settings.region, repositoryName));
     this.registry = new Registry(this, "registry", {
-      name: awsName([name], NAME_LIMITS.ecrRepository),
+      name: repositoryName,
       kmsKeyArn: key.arn,
       keepImages: props.keepImages,
       protect,
@@ -257,7 +261,7 @@ export class ContainerTarget extends Construct {
       containerDefinitions: JSON.stringify([
         {
           name: CONTAINER_NAME,
-          image: spec.image,
+          image: this.image,
           essential: true,
           // Hard limit: the container gets the spec's memory, as the Lambda function does.
           memory: spec.memoryMb,

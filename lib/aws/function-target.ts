@@ -18,9 +18,10 @@ import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
-import { Annotations, AssetType, Fn, Op, TerraformAsset, Token } from "cdktf";
+import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import type { Rollout } from "../release";
 import { type FunctionBundle, ORIGIN_SECRET, type ServiceSpec } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole } from "./identity";
@@ -58,6 +59,11 @@ export interface FunctionTargetProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * The new release's share and the stable Lambda version (lib/release.ts `rolloutFor`).
+   * @default - the alias points at the version this apply publishes
+   */
+  readonly rollout?: Rollout;
   /**
    * Steady-state requests per second the HTTP API lets through before 429.
    * @default 100
@@ -192,7 +198,7 @@ export class FunctionTarget extends Construct {
       name: LIVE_ALIAS,
       description: "Traffic from the HTTP API",
       functionName: this.function.functionName,
-      ...liveAliasVersions(this.function.version, spec.canaryPercent),
+      ...liveAliasVersions(this.function.version, props.rollout ?? { newPercent: 100 }),
     });
     if (spec.minInstances > 0) {
       new LambdaProvisionedConcurrencyConfig(this, "warm", {
@@ -261,26 +267,21 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The alias's versions. Without a canary it points at the newest published
- * version. With one, the newest version (this apply's code and config) is the
- * canary and gets `canaryPercent`; the version published before it keeps the
- * rest. Lambda numbers versions 1, 2, 3... per function, so "before" is
- * `latest - 1`; on the very first deployment (version 1) there is nothing
- * to split with, and version 1 takes all traffic. Setting canaryPercent to 0
- * promotes the newest version.
+ * The alias's versions. `latest` is the version this apply publishes (the
+ * new release); the stable version comes from the pipeline (the version the
+ * alias pointed at after the last promote, lib/release.ts). Canary: the
+ * stable version with `newPercent` routed to the new one; promote: the new
+ * version alone; rollback: the stable version alone.
  */
 export function liveAliasVersions(
   latest: string,
-  canaryPercent: number,
+  rollout: Rollout,
 ): Pick<ConstructorParameters<typeof LambdaAlias>[2], "functionVersion" | "routingConfig"> {
-  if (canaryPercent === 0) return { functionVersion: latest };
-  const first = Op.eq(latest, "1");
+  const { newPercent, stable } = rollout;
+  if (stable === undefined || newPercent >= 100) return { functionVersion: latest };
+  if (newPercent <= 0) return { functionVersion: stable };
   return {
-    functionVersion: Token.asString(Fn.conditional(first, latest, Fn.tostring(Op.sub(Fn.tonumber(latest), 1)))),
-    routingConfig: {
-      additionalVersionWeights: Token.asNumberMap(
-        Fn.conditional(first, Fn.zipmap([], []), Fn.zipmap([latest], [canaryPercent / 100])),
-      ),
-    },
+    functionVersion: stable,
+    routingConfig: { additionalVersionWeights: Token.asNumberMap(Fn.zipmap([latest], [newPercent / 100])) },
   };
 }

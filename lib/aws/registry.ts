@@ -4,15 +4,26 @@
  * images are scanned on push and encrypted with the target's KMS key, and a
  * lifecycle policy keeps the newest images only.
  *
- * How image and registry relate: the task runs `ServiceSpec.image`. A fresh
- * clone synthesizes with the public default image; CI builds, pushes
- * `<repositoryUrl>:<commit sha>` and sets CONTAINER_IMAGE to it. Tasks pull
- * with their execution role (ECR actions scoped to this repository), never
- * with a registry password.
+ * How image and registry relate: the task runs `ServiceSpec.image`'s tag or
+ * digest from this repository (`ecrImage`); `publish:<env>` copies the
+ * pipeline's image here by digest before the plan (docs/releasing.md). Tasks
+ * pull with their execution role (ECR actions scoped to this repository),
+ * never with a registry password.
  */
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
+import { parseImage } from "../image";
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`: the repository URL, known at synth time. */
+export function ecrRepositoryUrl(accountId: string, region: string, name: string): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`;
+}
+
+/** The reference the task pulls: `image`'s tag and/or digest in the ECR repository at `url`. */
+export function ecrImage(image: string, url: string): string {
+  return `${url}${parseImage(image).version}`;
+}
 
 export interface RegistryProps {
   /** Repository name (lowercase, 256 characters at most). */

@@ -12,8 +12,9 @@ import {
   type ContainerAppTemplateContainerEnv,
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
-import { Annotations, TerraformOutput } from "cdktf";
+import { Annotations, Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import type { Rollout } from "../release";
 import { ORIGIN_SECRET, type ServiceSpec } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
@@ -28,7 +29,7 @@ import { CONTAINER_NAME, WORKLOAD_ENV } from "./workload";
 export interface ContainerTargetProps {
   /** The workload, cloud-neutral. */
   readonly spec: ServiceSpec;
-  /** The environment's `azure` block (location, subscription, stable revision). */
+  /** The environment's `azure` block (location, subscription). */
   readonly settings: AzureSettings;
   /**
    * Terraform token of the edge's shared secret, stored as a Container Apps
@@ -39,10 +40,10 @@ export interface ContainerTargetProps {
   /** Production protections: prevent_destroy on the logs and registry (bootstrap protects the resource group). */
   readonly protect: boolean;
   /**
-   * Revision suffix that keeps 100 - canaryPercent of the traffic during a canary.
-   * @default - settings.stableRevision; without one, the latest revision gets all traffic
+   * The new release's share and the stable revision suffix (lib/release.ts `rolloutFor`).
+   * @default - the latest revision gets all traffic
    */
-  readonly stableRevision?: string;
+  readonly rollout?: Rollout;
   /**
    * Concurrent requests per replica before the HTTP scale rule adds one.
    * @default 50
@@ -69,6 +70,8 @@ export class ContainerTarget extends Construct {
   readonly registry: WorkloadRegistry;
   readonly environment: ContainerAppEnvironment;
   readonly app: ContainerApp;
+  /** Suffix of the revision this apply made latest (a token): the stable revision once promoted. */
+  readonly latestRevisionSuffix: string;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id);
@@ -91,7 +94,7 @@ export class ContainerTarget extends Construct {
     }
     let traffic: ReturnType<typeof trafficPlan> | undefined;
     try {
-      traffic = trafficPlan(spec.canaryPercent, props.stableRevision ?? settings.stableRevision);
+      traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
     } catch (error) {
       problems.push((error as Error).message);
     }
@@ -200,6 +203,8 @@ export class ContainerTarget extends Construct {
     });
 
     this.endpoint = `https://${this.app.ingress.fqdn}`;
+    // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
+    this.latestRevisionSuffix = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
 
     // What CI and operators need: where to push, and the revision to name as stable for the next canary.
     new TerraformOutput(this, "registry-login-server", {
@@ -213,7 +218,7 @@ export class ContainerTarget extends Construct {
     }).overrideLogicalId("azure_container_image");
     new TerraformOutput(this, "latest-revision", {
       value: this.app.latestRevisionName,
-      description: "Latest Azure container app revision (<app>--<suffix>); its suffix becomes azure.stableRevision",
+      description: "Latest Azure container app revision (<app>--<suffix>)",
     }).overrideLogicalId("azure_container_latest_revision");
   }
 }

@@ -1,16 +1,19 @@
+import type { Rollout } from "../release";
+
 /**
- * Container Apps traffic for a canary. A canary needs two revisions that both
+ * Container Apps traffic for a rollout. A canary needs two revisions that both
  * exist: the new one (always the latest revision) and the stable one it is
- * compared with. Azure names revisions itself, so the stable one is named by
- * the environment (`azure.stableRevision`, the suffix after `<app>--`): a
- * traffic entry for a revision that does not exist fails the apply, so no
- * split is made without it.
+ * compared with. Azure names revisions itself, so the stable one comes from
+ * the pipeline (the suffix after `<app>--` the last apply left at 100%,
+ * lib/release.ts): a traffic entry for a revision that does not exist fails
+ * the apply, so no split is made without it.
  *
- * - canary 0, or no stable revision: revision mode Single, 100% to the latest
- *   revision; Azure deactivates superseded revisions (no idle replicas left).
- * - canary N with a stable revision: revision mode Multiple, N% to the latest
- *   revision (label "canary") and 100-N% to the stable one (label "stable").
- *   Each label also gets its own URL (`<app>---<label>.<environment domain>`).
+ * - no stable revision (first deploy): revision mode Single, 100% to the
+ *   latest revision.
+ * - a stable revision: revision mode Multiple, the new release's percent to
+ *   the latest revision (label "canary") and the rest to the stable one
+ *   (label "stable"): canary N/100-N, promote 100/0, rollback 0/100. Each
+ *   label also gets its own URL (`<app>---<label>.<environment domain>`).
  */
 
 export interface TrafficEntry {
@@ -34,24 +37,26 @@ export function isRevisionSuffix(value: string): boolean {
   return REVISION_SUFFIX.test(value);
 }
 
-export function trafficPlan(canaryPercent: number, stableRevision?: string): TrafficPlan {
-  if (!Number.isInteger(canaryPercent) || canaryPercent < 0 || canaryPercent > 100) {
-    throw new Error(`canaryPercent must be a whole number from 0 to 100, got ${canaryPercent}`);
+export function trafficPlan(rollout: Rollout): TrafficPlan {
+  const { newPercent, stable } = rollout;
+  if (!Number.isInteger(newPercent) || newPercent < 0 || newPercent > 100) {
+    throw new Error(`the new release's percent must be a whole number from 0 to 100, got ${newPercent}`);
   }
-  if (stableRevision !== undefined && !isRevisionSuffix(stableRevision)) {
+  if (stable !== undefined && !isRevisionSuffix(stable)) {
     throw new Error(
-      `stable revision "${stableRevision}" is not a revision suffix (lowercase letters, digits, single hyphens, at most 30)`,
+      `stable revision "${stable}" is not a revision suffix (lowercase letters, digits, single hyphens, at most 30)`,
     );
   }
-  if (canaryPercent === 0 || stableRevision === undefined) {
+  if (stable === undefined) {
     return { revisionMode: "Single", weights: [{ latestRevision: true, percentage: 100 }], canaryPercent: 0 };
   }
+  // Multiple mode keeps the stable revision active at any percent, so a rollback is a traffic change.
   return {
     revisionMode: "Multiple",
     weights: [
-      { latestRevision: true, percentage: canaryPercent, label: "canary" },
-      { revisionSuffix: stableRevision, percentage: 100 - canaryPercent, label: "stable" },
+      { latestRevision: true, percentage: newPercent, label: "canary" },
+      { revisionSuffix: stable, percentage: 100 - newPercent, label: "stable" },
     ],
-    canaryPercent,
+    canaryPercent: newPercent === 100 ? 0 : newPercent,
   };
 }

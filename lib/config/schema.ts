@@ -53,18 +53,6 @@ const awsSettings = z.strictObject({
 const azureSettings = z.strictObject({
   location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope"),
   subscriptionId: z.string().regex(UUID, "must be a subscription id (lowercase UUID)"),
-  /**
-   * Container App revision (the suffix after `<app>--`) that keeps 100 - canaryPercent of the traffic
-   * while the latest revision gets canaryPercent. Without it there is no split: a canary needs a
-   * stable revision that exists. See lib/azure/traffic.ts.
-   */
-  stableRevision: z
-    .string()
-    .regex(
-      /^[a-z0-9](?!.*--)[a-z0-9-]{0,28}[a-z0-9]$|^[a-z0-9]$/,
-      "must be a revision suffix: lowercase letters, digits and single hyphens, at most 30",
-    )
-    .optional(),
 });
 
 const gcpSettings = z.strictObject({
@@ -74,15 +62,6 @@ const gcpSettings = z.strictObject({
   region: z.string().regex(/^[a-z]+-[a-z]+[0-9]$/, "must be a GCP region such as europe-west1"),
   /** Grant `roles/run.invoker` to `allUsers` so the edge can reach the targets without a Google identity. */
   publicInvoker: z.boolean().default(true),
-  /**
-   * Cloud Run revision that keeps `100 - canaryPercent` of the container's traffic during a canary
-   * (the revision serving today, e.g. the `gcp_container_revision` output of the last apply).
-   * Without it there is nothing to split against, so the new revision takes all traffic.
-   */
-  stableRevision: z
-    .string()
-    .regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Cloud Run revision name such as hello-prod-run-0123456789")
-    .optional(),
 });
 
 const cloudflareSettings = z.strictObject({
@@ -143,8 +122,6 @@ export const environmentSchema = z
     weights,
     /** Percent of a target's traffic sent to the canary revision/version (0 = no canary). */
     canaryPercent: z.number().int().min(0).max(50, "must be at most 50").default(0),
-    /** Container image reference (registry/repo:tag or @digest); CI may override with CONTAINER_IMAGE. */
-    containerImage: z.string().min(1).optional(),
     backend: backendSchema,
     deploy: z.strictObject({
       gate: z.enum(["auto", "manual"]),

@@ -13,7 +13,7 @@ import { WorkersScript, type WorkersScriptBindings } from "@cdktf/provider-cloud
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
-import { type EnvironmentConfig, ORIGINS } from "../config/schema";
+import { type EnvironmentConfig, ORIGINS, type OriginId } from "../config/schema";
 import { type Origin, SERVICE } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
@@ -33,6 +33,11 @@ export interface EdgeProps {
    * @default SERVICE.name
    */
   readonly serviceName?: string;
+  /**
+   * Share of traffic per origin, for a rollout step (lib/release.ts `edgeWeights`).
+   * @default config.weights
+   */
+  readonly weights?: Partial<Record<OriginId, number>>;
   /**
    * Hostname the Worker answers on, in the environment's zone.
    * @default `api.<cloudflare.domain>`
@@ -84,7 +89,7 @@ export class Edge extends Construct {
     this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts });
 
     this.routes = {
-      origins: routedOrigins(props.origins, config),
+      origins: routedOrigins(props.origins, props.weights ?? config.weights),
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
@@ -184,11 +189,11 @@ export class Edge extends Construct {
   }
 }
 
-/** Origins in `ORIGINS` order (stable output whatever order targets were created in), weighted from the config. */
-function routedOrigins(origins: readonly Origin[], config: EnvironmentConfig): EdgeOrigin[] {
+/** Origins in `ORIGINS` order (stable output whatever order targets were created in), with their weights. */
+function routedOrigins(origins: readonly Origin[], weights: Partial<Record<OriginId, number>>): EdgeOrigin[] {
   return [...origins]
     .sort((a, b) => ORIGINS.indexOf(a.id) - ORIGINS.indexOf(b.id))
-    .map((origin) => ({ id: origin.id, url: origin.endpoint, weight: config.weights[origin.id] ?? 0 }));
+    .map((origin) => ({ id: origin.id, url: origin.endpoint, weight: weights[origin.id] ?? 0 }));
 }
 
 function isHttpsBase(text: string): boolean {

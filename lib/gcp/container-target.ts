@@ -12,8 +12,9 @@ import {
   type CloudRunV2ServiceTemplateContainersEnv,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
-import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformOutput } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import type { Rollout } from "../release";
 import type { ServiceSpec } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
@@ -29,8 +30,13 @@ import { validateSpec } from "./validate";
 export interface ContainerTargetProps {
   /** The workload: sizes, image, port, health path, canary, log retention. */
   readonly spec: ServiceSpec;
-  /** Project, region, public invoker, stable revision for a canary. */
+  /** Project, region, public invoker. */
   readonly settings: GcpSettings;
+  /**
+   * The new release's share and the stable revision (lib/release.ts `rolloutFor`).
+   * @default - 100% to the revision this synth deploys
+   */
+  readonly rollout?: Rollout;
   /**
    * The edge's shared secret (a Terraform token), given to the workload as
    * ORIGIN_SECRET through Secret Manager.
@@ -56,7 +62,7 @@ export class ContainerTarget extends Construct {
   readonly image: string;
   /** The revision this synth deploys: `<service>-<template hash>`. */
   readonly revision: string;
-  /** Whether the canary split is in effect (canaryPercent > 0 and a stable revision configured). */
+  /** Whether a split between the new and the stable revision is in effect. */
   readonly canary: boolean;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
@@ -168,17 +174,8 @@ export class ContainerTarget extends Construct {
       ],
     };
 
-    const plan = trafficFor(serviceName, this.revision, spec.canaryPercent, settings.stableRevision);
+    const plan = trafficFor(serviceName, this.revision, props.rollout ?? { newPercent: 100 });
     this.canary = plan.canary;
-    if (spec.canaryPercent > 0 && !plan.canary && settings.stableRevision === undefined) {
-      // A child with stack traces off: a trace would write absolute paths into manifest.json.
-      const notice = new Construct(this, "canary-notice");
-      notice.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
-      Annotations.of(notice).addWarning(
-        `canaryPercent is ${spec.canaryPercent} but gcp.stableRevision is not set: ${this.revision} takes all traffic. ` +
-          "Set it to the revision serving today (output gcp_container_revision of the last apply).",
-      );
-    }
 
     this.service = new CloudRunV2Service(this, "service", {
       project,
@@ -211,7 +208,7 @@ export class ContainerTarget extends Construct {
     }).overrideLogicalId("gcp_registry_url");
     new TerraformOutput(this, "revision-name", {
       value: this.revision,
-      description: "Cloud Run revision deployed by this apply (the next canary's gcp.stableRevision)",
+      description: "Cloud Run revision deployed by this apply",
     }).overrideLogicalId("gcp_container_revision");
 
     this.endpoint = this.service.uri;

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadEnvironments } from "../config/load";
+import type { ReleaseFor } from "../stacks/release-input";
 import { synthEnvironments } from "../stacks/synth";
 import { PACKS } from "./packs";
 import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "./report";
@@ -30,8 +31,8 @@ export interface PolicyIo {
 }
 
 export interface PolicyCommandOptions {
-  /** Container image, as `CONTAINER_IMAGE` gives it to synth. @default - per config */
-  readonly image?: string;
+  /** Each environment's release, as synth gets it (lib/stacks/release-input.ts). @default - LOCAL_RELEASE */
+  readonly release?: ReleaseFor;
 }
 
 export function formatRules(): string {
@@ -81,7 +82,7 @@ export function runPolicy(
   const work = mkdtempSync(join(tmpdir(), "policy-"));
   let reports: readonly PolicyReport[];
   try {
-    reports = synthEnvironments(selected, { outdir: join(work, "cdktf.out"), image: options.image }).map(
+    reports = synthEnvironments(selected, { outdir: join(work, "cdktf.out"), release: options.release }).map(
       (s) => s.policy,
     );
   } catch (error) {

@@ -4,9 +4,16 @@
  */
 
 import { environments } from "../../environments";
+import { ConfigError } from "../config/errors";
+import { releaseFromEnvironment } from "../stacks/release-input";
 import { runPolicy } from "./cli";
 
-const image = process.env.CONTAINER_IMAGE;
-process.exitCode = runPolicy(process.argv.slice(2), environments, console, {
-  image: image === undefined || image === "" ? undefined : image,
-});
+try {
+  // The same release variables as synth, so the table describes what the pipeline deploys.
+  const release = releaseFromEnvironment(process.env);
+  process.exitCode = runPolicy(process.argv.slice(2), environments, console, { release });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -2,7 +2,7 @@
  * EnvironmentStack: everything one environment deploys. The only module that
  * knows every cloud; each cloud folder stays independent of the others.
  */
-import { Aspects, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
@@ -13,6 +13,17 @@ import { OriginSecret } from "../edge/origin-secret";
 import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { applyPolicy } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
+import {
+  edgeWeights,
+  LOCAL_RELEASE,
+  newReleasePercent,
+  type Release,
+  type ReleaseId,
+  type Rollout,
+  releaseProblems,
+  rolloutFor,
+  type StableRelease,
+} from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
 import { addProviders, type Providers } from "./providers";
@@ -21,10 +32,10 @@ export interface EnvironmentStackProps {
   /** The validated environment (see `loadEnvironments`). */
   readonly config: EnvironmentConfig;
   /**
-   * Container image to deploy, usually `CONTAINER_IMAGE` from CI.
-   * @default - `containerImage` from the config, else the service's default image
+   * The release to deploy and its rollout step, from the pipeline (lib/release.ts).
+   * @default LOCAL_RELEASE - a fresh clone: the service's default image, no stable release
    */
-  readonly image?: string;
+  readonly release?: Release;
   /**
    * The workload's function zip per cloud.
    * @default - built from app/ by `functionBundles()` (once per process)
@@ -35,6 +46,8 @@ export interface EnvironmentStackProps {
 export class EnvironmentStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly spec: ServiceSpec;
+  /** The release this stack deploys and its rollout step. */
+  readonly release: Release;
   readonly providers: Providers;
   readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
@@ -48,7 +61,18 @@ export class EnvironmentStack extends TerraformStack {
     // Stack id = environment name, so `cdktf deploy <name>` works.
     super(scope, props.config.name);
     this.config = props.config;
-    this.spec = serviceSpecFor(props.config, props.image);
+    this.release = props.release ?? LOCAL_RELEASE;
+    const problems = releaseProblems(this.release);
+    if (problems.length > 0) throw new Error(`environment ${props.config.name}: ${problems.join("; ")}`);
+    this.spec = serviceSpecFor(props.config, this.release);
+    const { stable } = this.release;
+    const rollout = (stableId: string | undefined) => rolloutFor(this.release, this.config.canaryPercent, stableId);
+    // What each target leaves at 100% after this apply: the `release` output the next pipeline reads.
+    const after: Record<string, string> = {};
+    const settle = (key: keyof StableRelease, target: Rollout, newId: string) => {
+      const id = target.newPercent === 100 ? newId : target.stable;
+      if (id !== undefined) after[key] = id;
+    };
     this.bundles = props.bundles ?? functionBundles();
     const tags = standardTags(this.config.name, this.spec.name);
 
@@ -67,10 +91,15 @@ export class EnvironmentStack extends TerraformStack {
         protect: this.config.protect,
         originSecret: this.originSecret.value,
       };
-      const fn = new AwsFunctionTarget(this, "aws-function", { ...aws, bundle: this.bundles.aws });
+      const fnRollout = rollout(stable?.awsFunctionVersion);
+      const fn = new AwsFunctionTarget(this, "aws-function", { ...aws, bundle: this.bundles.aws, rollout: fnRollout });
+      settle("awsFunctionVersion", fnRollout, fn.function.version);
       // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
       const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
-      const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
+      // ECS shifts a canary to 100% itself (its CANARY strategy); a rollback deploys the stable image again.
+      const ecsSpec =
+        this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : this.spec;
+      const ct = new AwsContainerTarget(this, "aws-container", { ...aws, spec: ecsSpec, zone });
       this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
     }
 
@@ -83,7 +112,9 @@ export class EnvironmentStack extends TerraformStack {
         originSecret: this.originSecret.value,
       };
       const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
-      const ct = new AzureContainerTarget(this, "azure-container", azure);
+      const ctRollout = rollout(stable?.azureContainerRevision);
+      const ct = new AzureContainerTarget(this, "azure-container", { ...azure, rollout: ctRollout });
+      settle("azureContainerRevision", ctRollout, ct.latestRevisionSuffix);
       this.origins.push(
         { id: "azure.function", endpoint: fn.endpoint },
         { id: "azure.container", endpoint: ct.endpoint },
@@ -99,7 +130,9 @@ export class EnvironmentStack extends TerraformStack {
         originSecret: this.originSecret.value,
       };
       const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
-      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
+      const ctRollout = rollout(stable?.gcpContainerRevision);
+      const ct = new GcpContainerTarget(this, "gcp-container", { ...gcp, rollout: ctRollout });
+      settle("gcpContainerRevision", ctRollout, ct.revision);
       this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
     }
 
@@ -109,6 +142,38 @@ export class EnvironmentStack extends TerraformStack {
       origins: this.origins,
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
+      weights: edgeWeights(this.config, this.release),
+    });
+    this.addReleaseOutputs(after);
+  }
+
+  /**
+   * What the pipeline reads back from state: `release` (what serves 100%
+   * after this apply: the next pipeline's stable release), `release_deployed`
+   * (what this apply deployed, which verify expects), every origin's endpoint
+   * and the origin secret verify sends to reach one origin directly.
+   */
+  private addReleaseOutputs(after: Readonly<Record<string, string>>): void {
+    const { stable } = this.release;
+    const percent = newReleasePercent(this.release.step ?? "canary", this.config.canaryPercent, stable !== undefined);
+    const settled: ReleaseId = percent === 100 || stable === undefined ? this.release : stable;
+    const id = (r: ReleaseId) => ({ id: r.id, ...(r.digest === undefined ? {} : { digest: r.digest }) });
+    new TerraformOutput(this, "release", {
+      value: { ...id(settled), ...after },
+      description: "The release serving 100% after this apply, with its revision or version per target",
+    });
+    new TerraformOutput(this, "release_deployed", {
+      value: { ...id(this.release), step: this.release.step ?? "canary" },
+      description: "The release this apply deployed and its rollout step",
+    });
+    new TerraformOutput(this, "origins", {
+      value: Object.fromEntries(this.origins.map((origin) => [origin.id, origin.endpoint])),
+      description: "HTTPS base URL of every origin, by origin id",
+    });
+    new TerraformOutput(this, "origin_secret", {
+      value: this.originSecret.value,
+      sensitive: true,
+      description: "Header value that reaches an origin directly (x-origin-secret); verify:<env> reads it from state",
     });
   }
 }

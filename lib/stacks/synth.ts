@@ -14,12 +14,16 @@ import { loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
+import type { ReleaseFor } from "./release-input";
 
 export interface SynthOptions {
   /** Final output folder (cdktf's `CDKTF_OUTDIR` when run by the CLI). */
   readonly outdir: string;
-  /** Container image for every stack, usually `CONTAINER_IMAGE` from CI. @default - per config */
-  readonly image?: string;
+  /**
+   * Each environment's release and rollout step, usually `releaseFromEnvironment(process.env)`.
+   * @default - LOCAL_RELEASE for every environment
+   */
+  readonly release?: ReleaseFor;
   /** Adds the `bootstrap` stack (GitLab OIDC trust, docs/bootstrap.md). @default - no bootstrap stack */
   readonly bootstrap?: BootstrapConfig;
 }
@@ -61,7 +65,7 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
     const previous = process.env[CONTINUE_ON_ERRORS];
     process.env[CONTINUE_ON_ERRORS] = "true";
     try {
-      stacks = configs.map((config) => new EnvironmentStack(app, { config, image: options.image }));
+      stacks = configs.map((config) => new EnvironmentStack(app, { config, release: options.release?.(config.name) }));
       if (options.bootstrap !== undefined) stacks.push(new BootstrapStack(app, { config: options.bootstrap }));
     } finally {
       if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];

@@ -1,0 +1,145 @@
+/**
+ * Releases: what the pipeline deploys, and which step of a rollout it is at.
+ *
+ * A release is one commit: its id is the commit SHA and, once the build job
+ * has pushed the image, the image digest. Every target runs the same release
+ * (the function zips are built from the same commit, and every target gets
+ * the release id and digest as RELEASE_ID / IMAGE_DIGEST, which `GET /`
+ * reports). The pipeline threads both from the build job to every later job;
+ * nothing here is typed by hand.
+ *
+ * A rollout has three steps, each one synthesized and applied by a job
+ * (docs/releasing.md):
+ * - `canary`: the new release takes `canaryPercent` of every target that can
+ *   split traffic, the stable release the rest (100% when canaryPercent is 0
+ *   or there is no stable release yet).
+ * - `promote`: the new release takes 100%.
+ * - `rollback`: the stable release takes 100% again, even after a promote.
+ *
+ * The stable release (and the per-target revision or version it runs on) is
+ * the `release` output of the environment's last apply, which the pipeline
+ * reads from state before synth (`ci/release/stable.ts`).
+ */
+import type { EnvironmentConfig, OriginId } from "./config/schema";
+
+export const RELEASE_STEPS = ["canary", "promote", "rollback"] as const;
+export type ReleaseStep = (typeof RELEASE_STEPS)[number];
+
+/** Environment variables every target gets from the release (`GET /` reports them). */
+export const RELEASE_ENV = { id: "RELEASE_ID", digest: "IMAGE_DIGEST" } as const;
+
+/** A release as the workload reports it. */
+export interface ReleaseId {
+  /** Commit SHA (or another id the pipeline chose), 1-64 of [0-9A-Za-z._-]. */
+  readonly id: string;
+  /**
+   * Image digest `sha256:<64 hex>` the build job pushed.
+   * @default - no digest: the container targets deploy the service's default image
+   */
+  readonly digest?: string;
+}
+
+/** What the last apply left at 100%: the `release` output of the environment's state. */
+export interface StableRelease extends ReleaseId {
+  /** Lambda version the `live` alias points at. */
+  readonly awsFunctionVersion?: string;
+  /** Container Apps revision suffix (after `<app>--`). */
+  readonly azureContainerRevision?: string;
+  /** Cloud Run revision name. */
+  readonly gcpContainerRevision?: string;
+}
+
+/** Everything a stack needs to know about the release it deploys. */
+export interface Release extends ReleaseId {
+  /**
+   * The rollout step.
+   * @default "canary"
+   */
+  readonly step?: ReleaseStep;
+  /**
+   * The release serving before this pipeline.
+   * @default - none (a first deploy): the new release takes all traffic
+   */
+  readonly stable?: StableRelease;
+}
+
+/** The release of a fresh clone: no pipeline, no digest. */
+export const LOCAL_RELEASE: Release = { id: "local" };
+
+const RELEASE_ID = /^[0-9A-Za-z._-]{1,64}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** Problems with a release, one line each (empty when valid). */
+export function releaseProblems(release: Release): string[] {
+  const problems: string[] = [];
+  const check = (what: string, r: ReleaseId) => {
+    if (!RELEASE_ID.test(r.id)) problems.push(`${what} id "${r.id}" must be 1-64 of 0-9 A-Z a-z . _ -`);
+    if (r.digest !== undefined && !DIGEST.test(r.digest)) {
+      problems.push(`${what} digest "${r.digest}" must be sha256: followed by 64 lowercase hex digits`);
+    }
+  };
+  check("release", release);
+  if (release.stable !== undefined) check("stable release", release.stable);
+  if (release.step !== undefined && !RELEASE_STEPS.includes(release.step)) {
+    problems.push(`release step "${release.step}" must be one of ${RELEASE_STEPS.join(", ")}`);
+  }
+  return problems;
+}
+
+/**
+ * Percent of a splittable target's traffic the new release gets at `step`.
+ * 100 without a stable release to split with (first deploy) and without a canary.
+ */
+export function newReleasePercent(step: ReleaseStep, canaryPercent: number, hasStable: boolean): number {
+  if (!hasStable) return 100;
+  if (step === "rollback") return 0;
+  if (step === "promote") return 100;
+  return canaryPercent > 0 ? canaryPercent : 100;
+}
+
+/**
+ * One target's share between the new and the stable release: `stable` is the
+ * stable release's revision or version on that target (undefined when there
+ * is none, then `newPercent` is 100).
+ */
+export interface Rollout {
+  /** 0-100: percent of the target's traffic on the new release. */
+  readonly newPercent: number;
+  /** The stable revision/version id on this target. */
+  readonly stable?: string;
+}
+
+/** The rollout of one target, from the release and the stable id the target had. */
+export function rolloutFor(release: Release, canaryPercent: number, stable: string | undefined): Rollout {
+  if (stable === undefined) return { newPercent: 100 };
+  return { newPercent: newReleasePercent(release.step ?? "canary", canaryPercent, true), stable };
+}
+
+/**
+ * Origins that cannot split traffic between two releases (Flex Consumption,
+ * Cloud Functions replace their code in place): the edge gives them the new
+ * release's share of their weight instead, and none on rollback (they run
+ * the new release, which a rollback takes out of service).
+ */
+export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = ["azure.function", "gcp.function"];
+
+/**
+ * The edge weights for `step`: configured weights, with the unsplittable
+ * origins scaled to the new release's percent (rounded down, so a canary
+ * never gets more than its share). Without a stable release (first deploy)
+ * the configured weights stand.
+ */
+export function edgeWeights(config: EnvironmentConfig, release: Release): Partial<Record<OriginId, number>> {
+  const percent = newReleasePercent(release.step ?? "canary", config.canaryPercent, release.stable !== undefined);
+  const weights: Partial<Record<OriginId, number>> = { ...config.weights };
+  for (const origin of EDGE_SPLIT_ORIGINS) {
+    const weight = weights[origin];
+    if (weight !== undefined) weights[origin] = Math.floor((weight * percent) / 100);
+  }
+  return weights;
+}
+
+/** The image a container target deploys for the release: the service's repository at the digest. */
+export function releaseImage(serviceName: string, release: ReleaseId, defaultImage: string): string {
+  return release.digest === undefined ? defaultImage : `${serviceName}@${release.digest}`;
+}
