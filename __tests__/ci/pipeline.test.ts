@@ -242,7 +242,7 @@ describe("gitlab-ci-local", () => {
     validated = valid as RunResult;
     refused = invalidRun as RunResult;
     results = Object.fromEntries(names.map((name, i) => [name, lists[i]])) as Record<Name, ListedJob[]>;
-  }, 30_000);
+  }, 90_000);
 
   /** Jobs that would run, name -> when; empty when workflow:rules create no pipeline. */
   function running(name: Name): Record<string, string> {
@@ -265,9 +265,9 @@ describe("gitlab-ci-local", () => {
     expect(output).toMatch(/'when' property must be one of .* \(found sometimes\) at broken-job\.when/);
   });
 
-  it("merge request: verify, synth, a plan and a plan note per environment, no deploy, no drift", () => {
+  it("merge request: verify, build, synth, a plan and a plan note per environment, no publish, no deploy, no drift", () => {
     const jobs = running("mergeRequest");
-    const expected: Record<string, string> = { verify: "on_success", synth: "on_success" };
+    const expected: Record<string, string> = { verify: "on_success", build: "on_success", synth: "on_success" };
     for (const env of configs) {
       expected[`plan:${env.name}`] = "on_success";
       expected[`plan-comment:${env.name}`] = "on_success";

@@ -15,6 +15,7 @@
 import { Document, isMap, isScalar } from "yaml";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables } from "../identity";
+import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = "node:20-bookworm";
@@ -40,7 +41,7 @@ export function stackDir(environment: string): string {
   return `cdktf.out/stacks/${environment}`;
 }
 
-type Job = Record<string, unknown>;
+export type Job = Record<string, unknown>;
 
 /** `${NAME:?...}`: the shell stops with this message when a required CI/CD variable is missing. */
 function required(variable: string): string {
@@ -109,7 +110,7 @@ export function stateLines(env: EnvironmentConfig): string[] {
 }
 
 /** Common first lines of every OpenTofu/Terraform job: pick the binary, enter the stack, state, credentials, init. */
-function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
+export function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
   return [
     'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
     'cd "$TF_ROOT"',
@@ -119,7 +120,7 @@ function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
   ];
 }
 
-function tfVariables(env: EnvironmentConfig): Record<string, string> {
+export function tfVariables(env: EnvironmentConfig): Record<string, string> {
   return { TF_ROOT: stackDir(env.name), TF_STATE_NAME: env.name };
 }
 
@@ -128,7 +129,8 @@ function planJob(env: EnvironmentConfig): Job {
   return {
     extends: ".tf",
     stage: "plan",
-    needs: ["synth"],
+    // After publish on the default branch: the images the plan deploys are in the clouds' registries.
+    needs: ["synth", { job: `publish:${env.name}`, optional: true, artifacts: false }],
     resource_group: env.name,
     variables: { ...tfVariables(env), TF_PLAN_LOCK: "true" },
     id_tokens: idTokens(env),
@@ -235,13 +237,29 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
       ],
       auto_cancel: { on_new_commit: "interruptible" },
     },
-    stages: ["verify", "synth", "plan", "comment", "deploy", "drift"],
+    stages: [
+      "verify",
+      RELEASE_STAGES.build,
+      "synth",
+      RELEASE_STAGES.publish,
+      "plan",
+      "comment",
+      "deploy",
+      RELEASE_STAGES.check,
+      RELEASE_STAGES.release,
+      "drift",
+    ],
     variables: {
       NODE_IMAGE: { value: NODE_IMAGE, description: "Image of the npm jobs (verify, synth, plan-comment)." },
       TF_IMAGE: {
         value: TF_IMAGE,
         description:
           "Image with tofu or terraform. Terraform: hashicorp/terraform:1.13 (the jobs use whichever binary the image has).",
+      },
+      BUILD_IMAGE: { value: BUILD_IMAGE, description: "Image of the build job: BuildKit rootless (no Docker daemon)." },
+      PUBLISH_IMAGE: {
+        value: PUBLISH_IMAGE,
+        description: "Image of publish:<env>; it installs crane, the AWS CLI, curl and jq.",
       },
       TF_IN_AUTOMATION: "true",
       TF_INPUT: "false",
@@ -276,17 +294,23 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
         },
       },
     },
+    build: buildJob(),
     synth: {
       extends: ".node",
       stage: "synth",
-      needs: [{ job: "verify", optional: true }],
-      script: ["npm run synth"],
+      // The build's release.env (RELEASE_ID, IMAGE_DIGEST) names the release the stacks deploy.
+      needs: [
+        { job: "verify", optional: true },
+        { job: "build", optional: true, artifacts: true },
+      ],
+      script: ["sh ci/release/synth.sh"],
       artifacts: { expire_in: "1 week", paths: ["cdktf.out/"] },
     },
   };
   for (const env of environments) pipeline[`plan:${env.name}`] = planJob(env);
   for (const env of environments) pipeline[`plan-comment:${env.name}`] = commentJob(env);
   for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
+  for (const env of environments) Object.assign(pipeline, environmentReleaseJobs(env));
   for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);
   return pipeline;
 }

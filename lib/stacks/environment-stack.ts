@@ -52,6 +52,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
+  /** The image each cloud's container target pulls from its own registry (where `publish:<env>` copies it). */
+  readonly images: Partial<Record<Cloud, string>> = {};
   /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
   readonly originSecret: OriginSecret;
   /** The Cloudflare edge routing to `origins`; created last, so every target has added its origin. */
@@ -100,7 +102,8 @@ export class EnvironmentStack extends TerraformStack {
       const ecsSpec =
         this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : this.spec;
       const ct = new AwsContainerTarget(this, "aws-container", { ...aws, spec: ecsSpec, zone });
-      this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
+      this.origins.push(fn.origin, ct.origin);
+      this.images.aws = ct.image;
     }
 
     // --- Azure: Flex Consumption function + Container App (lib/azure) ---
@@ -115,10 +118,8 @@ export class EnvironmentStack extends TerraformStack {
       const ctRollout = rollout(stable?.azureContainerRevision);
       const ct = new AzureContainerTarget(this, "azure-container", { ...azure, rollout: ctRollout });
       settle("azureContainerRevision", ctRollout, ct.latestRevisionSuffix);
-      this.origins.push(
-        { id: "azure.function", endpoint: fn.endpoint },
-        { id: "azure.container", endpoint: ct.endpoint },
-      );
+      this.origins.push(fn.origin, ct.origin);
+      this.images.azure = ct.image;
     }
 
     // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
@@ -133,7 +134,8 @@ export class EnvironmentStack extends TerraformStack {
       const ctRollout = rollout(stable?.gcpContainerRevision);
       const ct = new GcpContainerTarget(this, "gcp-container", { ...gcp, rollout: ctRollout });
       settle("gcpContainerRevision", ctRollout, ct.revision);
-      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
+      this.origins.push(fn.origin, ct.origin);
+      this.images.gcp = ct.image;
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.

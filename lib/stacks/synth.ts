@@ -4,7 +4,7 @@
  * succeeded and the policy check has passed, so a failed run never leaves a
  * half-written (or policy-failing) `cdktf.out`.
  */
-import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf";
 import { BootstrapStack } from "../bootstrap/stack";
@@ -72,6 +72,7 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
       else process.env[CONTINUE_ON_ERRORS] = previous;
     }
     app.synth();
+    for (const stack of stacks) if (stack instanceof EnvironmentStack) writePublishList(staging, stack);
     reports = stacks.map(policyReport);
     if (countsOf(reports).errors > 0) throw new PolicyError(reports);
     rmSync(options.outdir, { recursive: true, force: true });
@@ -80,6 +81,19 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
   return stacks.map((stack, i) => summarize(options.outdir, stack.node.id, reports[i]));
+}
+
+/** File beside each environment's Terraform JSON: what `publish:<env>` copies where (ci/release/publish.sh). */
+export const PUBLISH_LIST = "publish.env";
+
+/**
+ * `PUBLISH_<CLOUD>_IMAGE=<registry>/<repository>@<digest>` per enabled cloud:
+ * the exact references the container targets pull, so the publish job copies
+ * the image to the same place the plan deploys from.
+ */
+function writePublishList(outdir: string, stack: EnvironmentStack): void {
+  const lines = Object.entries(stack.images).map(([cloud, image]) => `PUBLISH_${cloud.toUpperCase()}_IMAGE=${image}`);
+  writeFileSync(join(outdir, "stacks", stack.node.id, PUBLISH_LIST), `${lines.join("\n")}\n`);
 }
 
 /**

@@ -1,0 +1,116 @@
+/**
+ * The release jobs of `.gitlab-ci.yml` (docs/releasing.md):
+ *
+ *   build -> synth -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
+ *                                                        \-> rollback:<env> (manual, any time after deploy)
+ *
+ * `build` runs on merge requests and the default branch (pushing only to the
+ * GitLab project registry); `publish:<env>` and everything after it on the
+ * default branch only; schedules build nothing. Long scripts live in
+ * ci/release/ so an operator runs the same steps from a laptop.
+ */
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import { IF, idTokens, type Job, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
+
+/**
+ * BuildKit rootless: builds the Dockerfile with no Docker daemon and no
+ * privileged container (kaniko's upstream is archived; Docker-in-Docker needs
+ * a privileged service). `buildctl-daemonless.sh` starts buildkitd for the job.
+ */
+export const BUILD_IMAGE = "moby/buildkit:v0.23.2-rootless";
+/** A maintained distribution image; the job adds crane, the AWS CLI, curl and jq from its packages. */
+export const PUBLISH_IMAGE = "alpine:3.22";
+
+/** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
+export function stepStackDir(step: "promote" | "rollback", environment: string): string {
+  return `cdktf.out/steps/${step}/${stackDir(environment)}`;
+}
+
+export const RELEASE_STAGES = { build: "build", publish: "publish", check: "check", release: "release" } as const;
+
+export function buildJob(): Job {
+  return {
+    stage: RELEASE_STAGES.build,
+    image: { name: "$BUILD_IMAGE", entrypoint: [""] },
+    interruptible: true,
+    // Rootless BuildKit in an unprivileged container: no nested process sandbox.
+    variables: { BUILDKITD_FLAGS: "--oci-worker-no-process-sandbox" },
+    rules: [{ if: IF.mergeRequest }, { if: IF.defaultBranch }],
+    script: ["sh ci/release/build.sh"],
+    artifacts: { expire_in: "1 week", paths: ["release.env"], reports: { dotenv: "release.env" } },
+  };
+}
+
+export function publishJob(env: EnvironmentConfig): Job {
+  return {
+    stage: RELEASE_STAGES.publish,
+    image: { name: "$PUBLISH_IMAGE", entrypoint: [""] },
+    needs: [
+      { job: "build", artifacts: true },
+      { job: "synth", artifacts: true },
+    ],
+    rules: [{ if: IF.defaultBranch }],
+    // The deploy identity of this environment: it can push to the environment's registries.
+    id_tokens: idTokens(env),
+    before_script: ["apk add --no-cache crane aws-cli curl jq"],
+    script: [
+      // Cloud credentials only: publishing needs no Cloudflare token.
+      ...loginLines(env, "deploy").filter((line) => !line.includes("CLOUDFLARE_API_TOKEN")),
+      `sh ci/release/publish.sh --env ${env.name}`,
+    ],
+  };
+}
+
+export function verifyJob(env: EnvironmentConfig): Job {
+  return {
+    extends: ".node",
+    stage: RELEASE_STAGES.check,
+    needs: [
+      { job: "build", artifacts: true },
+      { job: `deploy:${env.name}`, artifacts: false },
+    ],
+    rules: [{ if: IF.defaultBranch }],
+    // Reads endpoints and the origin secret from GitLab-managed state with the job token (like plan).
+    script: [`npm run --silent release:verify -- --env ${env.name}`],
+  };
+}
+
+function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
+  const manual = step === "rollback" || env.deploy.gate === "manual";
+  return {
+    extends: ".tf",
+    stage: RELEASE_STAGES.release,
+    needs:
+      step === "promote"
+        ? [
+            { job: "synth", artifacts: true },
+            { job: `verify:${env.name}`, artifacts: false },
+          ]
+        : [
+            { job: "synth", artifacts: true },
+            { job: `deploy:${env.name}`, artifacts: false },
+          ],
+    resource_group: env.name,
+    interruptible: false,
+    variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
+    id_tokens: idTokens(env),
+    environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
+    rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
+    script: [
+      ...tfPrelude(env, "deploy"),
+      `"$TF" plan -input=false -out=${step}.tfplan`,
+      `"$TF" apply -input=false ${step}.tfplan`,
+    ],
+  };
+}
+
+/** Every release job of one environment, by name; promote only where a canary splits traffic. */
+export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, Job> {
+  const jobs: Record<string, Job> = {
+    [`publish:${env.name}`]: publishJob(env),
+    [`verify:${env.name}`]: verifyJob(env),
+  };
+  if (env.canaryPercent > 0) jobs[`promote:${env.name}`] = stepJob(env, "promote");
+  jobs[`rollback:${env.name}`] = stepJob(env, "rollback");
+  return jobs;
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run release:verify` and `npm run release:stable`: the Node steps of
+ * a release that CI runs and an operator can run with the same arguments
+ * (docs/releasing.md). Bad input: one line on stderr, exit 2. A failed
+ * verification: the table, exit 1.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { environments } from "../../environments";
+import { ConfigError } from "../../lib/config/errors";
+import { loadEnvironments } from "../../lib/config/load";
+import { ORIGINS } from "../../lib/config/schema";
+import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
+import { formatTable, type VerifyTarget, verifyAll } from "./verify";
+
+const USAGE = `Usage: tsx ci/release/main.ts <command> [options]
+
+Commands:
+  verify   Check the edge and every origin answer healthy with the expected release
+             --env <name>            environment (its state holds the endpoints and the origin secret)
+             --release <id>          expected release id (default $RELEASE_ID)
+             --digest <sha256:...>   expected image digest (default $IMAGE_DIGEST; optional)
+             --outputs <file>        \`tofu output -json\` saved to a file (default: read GitLab-managed state
+                                     with CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)
+             --timeout <seconds>     bounded wait for all targets (default 300)
+             --interval <seconds>    pause between attempts on one target (default 5)
+             --request-timeout <s>   limit of one request (default 10)
+  stable   Write <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
+           reads through RELEASE_STABLE_DIR); no file for an environment without state yet
+             --out <dir>             folder to write (created)
+             --env <name>            only this environment (repeatable; default all)
+  --help   This text`;
+
+class UsageError extends Error {}
+
+export interface ReleaseIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function seconds(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback * 1000;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive number of seconds, not "${value}"`);
+  return n * 1000;
+}
+
+function knownEnvironment(name: string | undefined): string {
+  if (name === undefined) throw new UsageError("--env <name> is required");
+  const names = loadEnvironments(environments).map((env) => env.name);
+  if (!names.includes(name)) throw new UsageError(`unknown environment "${name}"; known: ${names.join(", ")}`);
+  return name;
+}
+
+/** The edge and every origin the outputs name, origins with the secret header. */
+export function verifyTargets(outputs: Outputs, environment: string): VerifyTarget[] {
+  const origins = outputs.origins?.value as Record<string, string> | undefined;
+  const edge = outputs.edge_url?.value;
+  const secret = outputs.origin_secret?.value;
+  if (typeof edge !== "string" || origins === undefined || typeof secret !== "string") {
+    throw new OutputsError(
+      `the state of ${environment} has no edge_url, origins and origin_secret outputs; deploy it first`,
+    );
+  }
+  const ids = Object.keys(origins).sort((a, b) => ORIGINS.indexOf(a as never) - ORIGINS.indexOf(b as never));
+  return [
+    { name: "edge", url: edge },
+    ...ids.map((id) => ({ name: id, url: origins[id], headers: { [ORIGIN_SECRET.header]: secret } })),
+  ];
+}
+
+async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      env: { type: "string" },
+      release: { type: "string" },
+      digest: { type: "string" },
+      outputs: { type: "string" },
+      timeout: { type: "string" },
+      interval: { type: "string" },
+      "request-timeout": { type: "string" },
+    },
+  });
+  const environment = knownEnvironment(values.env);
+  const id = values.release ?? env.RELEASE_ID;
+  if (id === undefined || id === "") throw new UsageError("--release <id> (or RELEASE_ID) is required");
+  const digest = values.digest ?? (env.IMAGE_DIGEST === "" ? undefined : env.IMAGE_DIGEST);
+  const options = {
+    healthPath: SERVICE.healthPath,
+    timeoutMs: seconds(values.timeout, 300, "--timeout"),
+    intervalMs: seconds(values.interval, 5, "--interval"),
+    requestTimeoutMs: seconds(values["request-timeout"], 10, "--request-timeout"),
+  };
+  const outputs = await readOutputs(values.outputs, environment, env);
+  if (outputs === undefined) throw new OutputsError(`${environment} has no state yet; deploy it first`);
+  const targets = verifyTargets(outputs, environment);
+  io.out(
+    `Verifying release ${id}${digest === undefined ? "" : ` (${digest})`} on ${environment}: ${targets.length} targets, up to ${options.timeoutMs / 1000} s`,
+  );
+  const results = await verifyAll(targets, { id, digest }, options);
+  io.out(formatTable(results));
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    io.err(
+      `verify: ${failed.length} of ${results.length} targets do not serve release ${id}: ${failed.map((r) => r.name).join(", ")}`,
+    );
+    return 1;
+  }
+  io.out(`All ${results.length} targets serve release ${id}.`);
+  return 0;
+}
+
+async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: "string" }, env: { type: "string", multiple: true } } });
+  if (values.out === undefined) throw new UsageError("--out <dir> is required");
+  const names = values.env?.map((name) => knownEnvironment(name)) ?? loadEnvironments(environments).map((e) => e.name);
+  const { CI_API_V4_URL: apiUrl, CI_PROJECT_ID: projectId, CI_JOB_TOKEN: jobToken } = env;
+  if (apiUrl === undefined || projectId === undefined || jobToken === undefined) {
+    throw new UsageError("stable reads GitLab-managed state: set CI_API_V4_URL, CI_PROJECT_ID and CI_JOB_TOKEN");
+  }
+  mkdirSync(values.out, { recursive: true });
+  for (const name of names) {
+    const outputs = await outputsFromGitLab({ apiUrl, projectId, stateName: name, jobToken });
+    const release = outputs?.release?.value;
+    if (release === undefined) {
+      io.out(`${name}: no release in state yet (first deploy: the new release takes all traffic)`);
+      continue;
+    }
+    writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(release, null, 2)}\n`);
+    io.out(`${name}: stable release ${(release as { id?: string }).id ?? "?"}`);
+  }
+  return 0;
+}
+
+export async function main(
+  argv: string[],
+  io: ReleaseIo = { out: console.log, err: console.error },
+  env = process.env,
+) {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || rest.includes("--help")) {
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "verify") return await verify(rest, io, env);
+    if (command === "stable") return await stable(rest, io, env);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof OutputsError || error instanceof ConfigError) {
+      io.err(`release ${command ?? ""}: ${error.message} (see --help)`);
+      return 2;
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      io.err(`release ${command}: ${error.message} (see --help)`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
