@@ -33,41 +33,53 @@ release="${RELEASE_ID:?set RELEASE_ID (release.env of the build job)}"
 digest="${IMAGE_DIGEST:?set IMAGE_DIGEST (release.env of the build job)}"
 source_repository="${IMAGE_REPOSITORY:?set IMAGE_REPOSITORY (release.env of the build job)}"
 
+# A field of a JSON answer, or a one-line error naming the exchange that failed.
+field() { # json, jq filter, what
+  printf '%s' "$1" | jq -er "$2" 2>/dev/null || { echo "publish.sh: $3 gave no $2" >&2; exit 1; }
+}
+
 login_aws() { # host
   region="$(printf '%s' "$1" | sed -n 's/^[0-9]*\.dkr\.ecr\.\([a-z0-9-]*\)\.amazonaws\.com$/\1/p')"
   [ -n "$region" ] || { echo "publish.sh: $1 is not an ECR registry host" >&2; exit 1; }
-  aws ecr get-login-password --region "$region" | crane auth login "$1" -u AWS --password-stdin
+  password="$(aws ecr get-login-password --region "$region")"
+  printf '%s' "$password" | crane auth login "$1" -u AWS --password-stdin
 }
 
 login_azure() { # host
-  aad="$(curl -fsS -X POST "https://login.microsoftonline.com/${ARM_TENANT_ID:?set ARM_TENANT_ID}/oauth2/v2.0/token" \
+  assertion="${ARM_OIDC_TOKEN:?set ARM_OIDC_TOKEN (the job id_token)}"
+  answer="$(curl -fsS -X POST "https://login.microsoftonline.com/${ARM_TENANT_ID:?set ARM_TENANT_ID}/oauth2/v2.0/token" \
     --data-urlencode "client_id=${ARM_CLIENT_ID:?set ARM_CLIENT_ID}" \
     --data-urlencode "grant_type=client_credentials" \
     --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \
-    --data-urlencode "client_assertion=${ARM_OIDC_TOKEN:?set ARM_OIDC_TOKEN (the job id_token)}" \
-    --data-urlencode "scope=https://management.azure.com/.default" | jq -er .access_token)"
-  refresh="$(curl -fsS -X POST "https://$1/oauth2/exchange" \
+    --data-urlencode "client_assertion=$assertion" \
+    --data-urlencode "scope=https://management.azure.com/.default")"
+  aad="$(field "$answer" .access_token "Entra ID token exchange")"
+  answer="$(curl -fsS -X POST "https://$1/oauth2/exchange" \
     --data-urlencode "grant_type=access_token" --data-urlencode "service=$1" \
-    --data-urlencode "tenant=$ARM_TENANT_ID" --data-urlencode "access_token=$aad" | jq -er .refresh_token)"
+    --data-urlencode "tenant=$ARM_TENANT_ID" --data-urlencode "access_token=$aad")"
+  refresh="$(field "$answer" .refresh_token "ACR token exchange")"
   # ACR's documented user name for a token obtained through `oauth2/exchange`.
   printf '%s' "$refresh" | crane auth login "$1" -u 00000000-0000-0000-0000-000000000000 --password-stdin
 }
 
 login_gcp() { # host
   credentials="${GOOGLE_APPLICATION_CREDENTIALS:?set GOOGLE_APPLICATION_CREDENTIALS (external_account file)}"
-  audience="$(jq -er .audience "$credentials")"
-  impersonate="$(jq -er .service_account_impersonation_url "$credentials")"
-  token_file="$(jq -er .credential_source.file "$credentials")"
-  federated="$(curl -fsS -X POST https://sts.googleapis.com/v1/token \
+  audience="$(field "$(cat "$credentials")" .audience "$credentials")"
+  impersonate="$(field "$(cat "$credentials")" .service_account_impersonation_url "$credentials")"
+  token_file="$(field "$(cat "$credentials")" .credential_source.file "$credentials")"
+  subject="$(cat "$token_file")"
+  [ -n "$subject" ] || { echo "publish.sh: the GCP id_token file $token_file is empty" >&2; exit 1; }
+  answer="$(curl -fsS -X POST https://sts.googleapis.com/v1/token \
     --data-urlencode "audience=$audience" \
     --data-urlencode "grant_type=urn:ietf:params:oauth:grant-type:token-exchange" \
     --data-urlencode "requested_token_type=urn:ietf:params:oauth:token-type:access_token" \
     --data-urlencode "scope=https://www.googleapis.com/auth/cloud-platform" \
     --data-urlencode "subject_token_type=urn:ietf:params:oauth:token-type:jwt" \
-    --data-urlencode "subject_token=$(cat "$token_file")" | jq -er .access_token)"
-  access="$(curl -fsS -X POST "$impersonate" -H "Authorization: Bearer $federated" \
-    -H "Content-Type: application/json" -d '{"scope":["https://www.googleapis.com/auth/cloud-platform"]}' |
-    jq -er .accessToken)"
+    --data-urlencode "subject_token=$subject")"
+  federated="$(field "$answer" .access_token "Google STS token exchange")"
+  answer="$(curl -fsS -X POST "$impersonate" -H "Authorization: Bearer $federated" \
+    -H "Content-Type: application/json" -d '{"scope":["https://www.googleapis.com/auth/cloud-platform"]}')"
+  access="$(field "$answer" .accessToken "service account impersonation")"
   printf '%s' "$access" | crane auth login "$1" -u oauth2accesstoken --password-stdin
 }
 

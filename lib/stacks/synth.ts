@@ -91,9 +91,13 @@ export const PUBLISH_LIST = "publish.env";
  * the exact references the container targets pull, so the publish job copies
  * the image to the same place the plan deploys from.
  */
-function writePublishList(outdir: string, stack: EnvironmentStack): void {
+export function publishList(stack: EnvironmentStack): string {
   const lines = Object.entries(stack.images).map(([cloud, image]) => `PUBLISH_${cloud.toUpperCase()}_IMAGE=${image}`);
-  writeFileSync(join(outdir, "stacks", stack.node.id, PUBLISH_LIST), `${lines.join("\n")}\n`);
+  return `${lines.join("\n")}\n`;
+}
+
+function writePublishList(outdir: string, stack: EnvironmentStack): void {
+  writeFileSync(join(outdir, "stacks", stack.node.id, PUBLISH_LIST), publishList(stack));
 }
 
 /**

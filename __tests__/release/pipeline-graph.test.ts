@@ -1,0 +1,88 @@
+/**
+ * The release graph as gitlab-ci-local evaluates the committed
+ * `.gitlab-ci.yml`: default branch build -> publish:<env> -> plan:<env> ->
+ * deploy:<env> -> verify:<env> (-> promote:<env> where a canary splits, manual
+ * where the environment's gate is; rollback:<env> manual); merge requests
+ * build but publish nothing; schedules build nothing.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { environments } from "../../environments";
+import { loadEnvironments } from "../../lib/config/load";
+import { inPool, type ListedJob, listJobs, sandbox } from "../ci/helpers/gitlab-ci-local";
+
+const ROOT = join(__dirname, "..", "..");
+const configs = loadEnvironments(environments);
+const scenarios = {
+  defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+  mergeRequest: {
+    variables: { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_IID: "7", CI_DEFAULT_BRANCH: "main" },
+    unset: ["CI_COMMIT_BRANCH"],
+  },
+  schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+};
+type Name = keyof typeof scenarios;
+
+let dir: string;
+let jobs: Record<Name, Map<string, ListedJob>>;
+
+beforeAll(async () => {
+  dir = sandbox({ ".gitlab-ci.yml": readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8") });
+  const names = Object.keys(scenarios) as Name[];
+  const lists = await inPool(names.map((name) => () => listJobs(dir, ".gitlab-ci.yml", scenarios[name])));
+  jobs = Object.fromEntries(
+    names.map((name, i) => [name, new Map(lists[i].filter((j) => j.when !== "never").map((j) => [j.name, j]))]),
+  ) as Record<Name, Map<string, ListedJob>>;
+}, 90_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const needs = (job: ListedJob | undefined) => (job?.needs ?? []).map((n) => n.job);
+
+describe("release pipeline graph", () => {
+  it("default branch: build -> publish -> plan -> deploy -> verify for every environment", () => {
+    const run = jobs.defaultBranch;
+    expect(run.get("build")?.when).toBe("on_success");
+    expect(needs(run.get("synth"))).toContain("build");
+    for (const env of configs) {
+      const name = (job: string) => `${job}:${env.name}`;
+      expect(needs(run.get(name("publish")))).toEqual(expect.arrayContaining(["build", "synth"]));
+      expect(needs(run.get(name("plan")))).toContain(name("publish"));
+      expect(needs(run.get(name("deploy")))).toContain(name("plan"));
+      expect(needs(run.get(name("verify")))).toEqual(expect.arrayContaining(["build", name("deploy")]));
+      expect(run.get(name("publish"))?.when).toBe("on_success");
+      expect(run.get(name("verify"))?.when).toBe("on_success");
+    }
+  });
+
+  it("default branch: promote after verify where a canary splits (manual behind a manual gate); rollback manual", () => {
+    const run = jobs.defaultBranch;
+    for (const env of configs) {
+      const promote = run.get(`promote:${env.name}`);
+      if (env.canaryPercent > 0) {
+        expect(needs(promote)).toContain(`verify:${env.name}`);
+        expect(promote?.when).toBe(env.deploy.gate === "manual" ? "manual" : "on_success");
+      } else {
+        expect(promote).toBeUndefined();
+      }
+      const rollback = run.get(`rollback:${env.name}`);
+      expect(rollback?.when).toBe("manual");
+      expect(needs(rollback)).toContain(`deploy:${env.name}`);
+    }
+    // Both kinds of gate are exercised by the shipped environments.
+    expect(configs.some((env) => env.canaryPercent > 0 && env.deploy.gate === "manual")).toBe(true);
+  });
+
+  it("merge requests build but publish, verify, promote and roll back nothing", () => {
+    const run = jobs.mergeRequest;
+    expect(run.get("build")?.when).toBe("on_success");
+    const release = [...run.keys()].filter((name) => /^(publish|verify|promote|rollback|deploy):/.test(name));
+    expect(release).toEqual([]);
+  });
+
+  it("schedules build nothing", () => {
+    const run = jobs.schedule;
+    expect(run.has("build")).toBe(false);
+    expect([...run.keys()].filter((name) => /^(publish|verify|promote|rollback):/.test(name))).toEqual([]);
+  });
+});
