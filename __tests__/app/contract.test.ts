@@ -5,6 +5,7 @@
  * handler with real HttpRequest objects, the Functions Framework's own
  * server, the container server as a process, the Worker under Miniflare.
  */
+import { company } from "../../environments/company";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS } from "./targets";
 
@@ -50,7 +51,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(json(response)).toEqual({
-      service: SERVICE.name,
+      service: company.service,
       version: COMMON_ENV.SERVICE_VERSION,
       cloud: target.expected.cloud,
       region: target.expected.region,
@@ -166,7 +167,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
         path: "/echo",
         status: 200,
         requestId,
-        service: SERVICE.name,
+        service: company.service,
         cloud: target.expected.cloud,
         target: target.expected.target,
       }),

@@ -1,4 +1,4 @@
-import { environmentConfig, synthEnvironment } from "../helpers/environments";
+import { COMPANY, environmentConfig, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
@@ -71,9 +71,20 @@ describe("EnvironmentStack", () => {
       expect(synthesized).not.toContain(process.cwd());
     });
 
-    it("http: GitLab-managed state with nothing in the JSON", () => {
-      const { json } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
-      expect(json.terraform.backend).toEqual({ http: {} });
+    it("http: GitLab-managed state at the company project's address; username and token stay in TF_HTTP_*", () => {
+      const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
+      const { host, projectId } = COMPANY.gitlab;
+      const address = `https://${host}/api/v4/projects/${projectId}/terraform/state/test`;
+      expect(json.terraform.backend).toEqual({
+        http: {
+          address,
+          lock_address: `${address}/lock`,
+          unlock_address: `${address}/lock`,
+          lock_method: "POST",
+          unlock_method: "DELETE",
+        },
+      });
+      expect(synthesized).not.toMatch(/"(username|password)"/);
     });
 
     it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {
