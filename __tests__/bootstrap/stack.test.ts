@@ -6,12 +6,12 @@ import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import type { BootstrapConfig } from "../../lib/config/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { gitlabStateAddress } from "../../lib/stacks/backend";
 import { runSynth } from "../../lib/stacks/synth";
 import {
   COMPANY,
   environmentInput,
   filesOf,
+  gitlabHttpBackend,
   SHIPPED_NAMES,
   shippedEnvironments,
   type TerraformJson,
@@ -100,16 +100,7 @@ describe("BootstrapStack", () => {
   it("keeps its state where the config says: local beside the environments' by default, or GitLab's", () => {
     expect(synthBootstrap().terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
     const http = bootstrapConfig(undefined, { ...bootstrapInput(["dev", "prod"]), backend: { type: "http" } });
-    const address = gitlabStateAddress(TEST_COMPANY.gitlab, "bootstrap");
-    expect(synthBootstrap(http).terraform.backend).toEqual({
-      http: {
-        address,
-        lock_address: `${address}/lock`,
-        unlock_address: `${address}/lock`,
-        lock_method: "POST",
-        unlock_method: "DELETE",
-      },
-    });
+    expect(synthBootstrap(http).terraform.backend).toEqual({ http: gitlabHttpBackend("bootstrap", TEST_COMPANY) });
   });
 });
 

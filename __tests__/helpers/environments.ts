@@ -83,6 +83,18 @@ export function synthEnvironment(config: EnvironmentConfig, image?: string): Syn
   return { stack, synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }
 
+/** The `http` backend block GitLab-managed state of `stack` in `company`'s project synthesizes to. */
+export function gitlabHttpBackend(stack: string, company: CompanyConfig = COMPANY): Record<string, unknown> {
+  const address = `https://${company.gitlab.host}/api/v4/projects/${company.gitlab.projectId}/terraform/state/${stack}`;
+  return {
+    address,
+    lock_address: `${address}/lock`,
+    unlock_address: `${address}/lock`,
+    lock_method: "POST",
+    unlock_method: "DELETE",
+  };
+}
+
 /** All resources of one Terraform type, by logical id. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
   return json.resource?.[type] ?? {};

@@ -1,4 +1,4 @@
-import { COMPANY, environmentConfig, synthEnvironment } from "../helpers/environments";
+import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
@@ -73,17 +73,7 @@ describe("EnvironmentStack", () => {
 
     it("http: GitLab-managed state at the company project's address; username and token stay in TF_HTTP_*", () => {
       const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
-      const { host, projectId } = COMPANY.gitlab;
-      const address = `https://${host}/api/v4/projects/${projectId}/terraform/state/test`;
-      expect(json.terraform.backend).toEqual({
-        http: {
-          address,
-          lock_address: `${address}/lock`,
-          unlock_address: `${address}/lock`,
-          lock_method: "POST",
-          unlock_method: "DELETE",
-        },
-      });
+      expect(json.terraform.backend).toEqual({ http: gitlabHttpBackend("test") });
       expect(synthesized).not.toMatch(/"(username|password)"/);
     });
 
