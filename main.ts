@@ -5,7 +5,7 @@
  * summary. User errors end in one message and exit 1.
  */
 
-import { environments } from "./environments";
+import { company, environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
 import { ConfigError } from "./lib/config/errors";
 import { type ReleaseFor, releaseFromEnvironment } from "./lib/stacks/release-input";
@@ -24,6 +24,7 @@ process.exitCode = runSynth(environments, {
   // The cdktf CLI passes its output folder; `npm run synth` uses cdktf's default.
   outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
   release,
+  company,
   // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
   bootstrap,
 });

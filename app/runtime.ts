@@ -2,6 +2,8 @@
  * Turns a runtime's environment variables into WorkloadOptions, the same way
  * for every adapter (Node's `process.env` or a Worker's `env` bindings).
  */
+
+import { company } from "../environments/company";
 import { RELEASE_ENV } from "../lib/release";
 import { SERVICE } from "../lib/service";
 import type { Target, WorkloadOptions } from "./app";
@@ -25,7 +27,7 @@ export function envString(env: EnvVars, name: string): string | undefined {
 
 export function workloadOptions(env: EnvVars, platform: Platform): WorkloadOptions {
   return {
-    service: envString(env, WORKLOAD_ENV.serviceName) ?? SERVICE.name,
+    service: envString(env, WORKLOAD_ENV.serviceName) ?? company.service,
     version: envString(env, WORKLOAD_ENV.serviceVersion) ?? SERVICE.version,
     release: { id: envString(env, RELEASE_ENV.id) ?? "local", digest: envString(env, RELEASE_ENV.digest) },
     cloud: platform.cloud,

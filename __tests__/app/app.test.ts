@@ -3,6 +3,7 @@
 import { createApp, type WorkloadOptions } from "../../app/app";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { containerPlatform, containerPort, workloadOptions } from "../../app/runtime";
+import { company } from "../../environments/company";
 import { RELEASE_ENV } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
@@ -97,7 +98,7 @@ describe("workloadOptions", () => {
 
   it("defaults service and version to lib/service.ts and region to the platform's", () => {
     expect(workloadOptions({}, platform)).toEqual({
-      service: SERVICE.name,
+      service: company.service,
       version: SERVICE.version,
       release: { id: "local", digest: undefined },
       cloud: "aws",
@@ -130,7 +131,7 @@ describe("workloadOptions", () => {
   it("ignores empty and non-string values (Worker bindings can be objects)", () => {
     const env = { SERVICE_NAME: "", REGION: "", ORIGIN_SECRET: { binding: true } };
     expect(workloadOptions(env, { cloud: "gcp", target: "function" })).toEqual(
-      expect.objectContaining({ service: SERVICE.name, region: "unknown", originSecret: undefined }),
+      expect.objectContaining({ service: company.service, region: "unknown", originSecret: undefined }),
     );
   });
 });

@@ -8,7 +8,7 @@
 import { WORKLOAD_ENV } from "../../app/contract";
 import { CLOUDS, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
-import { SERVICE, type ServiceSpec } from "../../lib/service";
+import type { ServiceSpec } from "../../lib/service";
 import { environmentConfig, synthEnvironment } from "../helpers/environments";
 import { parity as aws } from "./aws";
 import { parity as azure } from "./azure";
@@ -34,7 +34,7 @@ const CANARY_RELEASE: Release = {
     id: "old",
     awsFunctionVersion: "7",
     azureContainerRevision: "stable01",
-    gcpContainerRevision: `${SERVICE.name}-test-run-0123456789`,
+    gcpContainerRevision: `${shapes["warm instances, 10% canary"].company.service}-test-run-0123456789`,
   },
 };
 const releaseOf = (shape: keyof typeof shapes) => (shape === "warm instances, 10% canary" ? CANARY_RELEASE : undefined);

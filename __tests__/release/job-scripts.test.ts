@@ -13,15 +13,13 @@ import { stringify } from "yaml";
 import { ID_TOKENS, identityVariables } from "../../ci/identity";
 import { buildPipeline, stackDir } from "../../ci/pipeline/pipeline";
 import { stepStackDir } from "../../ci/pipeline/release";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
 import { PUBLISH_LIST, publishList } from "../../lib/stacks/synth";
 import { sandbox } from "../ci/helpers/gitlab-ci-local";
-import { synthEnvironment } from "../helpers/environments";
+import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 
 const ROOT = resolve(__dirname, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
-const configs = loadEnvironments(environments);
+const configs = shippedEnvironments();
 // A multi-cloud environment with a canary, as a release goes through it.
 const env = configs.find((c) => c.clouds.length === 3 && c.canaryPercent > 0) ?? configs[0];
 const DIGEST = `sha256:${"c".repeat(64)}`;

@@ -7,12 +7,11 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
 import { inPool, type ListedJob, listJobs, sandbox } from "../ci/helpers/gitlab-ci-local";
+import { shippedEnvironments } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
-const configs = loadEnvironments(environments);
+const configs = shippedEnvironments();
 const scenarios = {
   defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
   mergeRequest: {

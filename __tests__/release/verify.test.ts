@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../ci/release/main";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
+import { company, environments } from "../../environments";
+import { loadConfiguration } from "../../lib/config/load";
 import { ORIGINS } from "../../lib/config/schema";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
-const ENV = loadEnvironments(environments)[0].name;
+const ENV = loadConfiguration(environments, company).configs[0].name;
 const NEW = { id: "new-release", digest: `sha256:${"1".repeat(64)}` };
 const OLD = { id: "old-release", digest: `sha256:${"0".repeat(64)}` };
 const SECRET = "verify-test-secret";
@@ -29,7 +29,7 @@ function target(behaviour: Behaviour, checkSecret: boolean): Promise<{ url: stri
       return;
     }
     const release = behaviour === "old" ? OLD : NEW;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ service: SERVICE.name, release }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ service: "verify-test", release }));
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {

@@ -1,5 +1,4 @@
-import { SERVICE } from "../../lib/service";
-import { environmentConfig, synthEnvironment } from "../helpers/environments";
+import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
@@ -72,9 +71,10 @@ describe("EnvironmentStack", () => {
       expect(synthesized).not.toContain(process.cwd());
     });
 
-    it("http: GitLab-managed state with nothing in the JSON", () => {
-      const { json } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
-      expect(json.terraform.backend).toEqual({ http: {} });
+    it("http: GitLab-managed state at the company project's address; username and token stay in TF_HTTP_*", () => {
+      const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
+      expect(json.terraform.backend).toEqual({ http: gitlabHttpBackend("test") });
+      expect(synthesized).not.toMatch(/"(username|password)"/);
     });
 
     it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {
@@ -117,9 +117,16 @@ describe("EnvironmentStack", () => {
     });
   });
 
-  it("builds the service spec from the environment", () => {
-    expect(synthEnvironment(environmentConfig()).stack.spec).toEqual(
-      expect.objectContaining({ environment: "test", memoryMb: 512, maxInstances: 4, image: SERVICE.defaultImage }),
+  it("builds the service spec from the environment; a release deploys its own image by digest", () => {
+    const config = environmentConfig();
+    expect(synthEnvironment(config).stack.spec).toEqual(
+      expect.objectContaining({ environment: "test", memoryMb: 512, maxInstances: 4, image: config.containerImage }),
     );
+    const digest = `sha256:${"e".repeat(64)}`;
+    const { stack } = synthEnvironment(config, { id: "c0ffee", digest });
+    expect(stack.spec.image).toBe(`${config.company.service}@${digest}`);
+    // Each cloud pulls that digest from its own registry.
+    expect(Object.keys(stack.images).sort()).toEqual([...config.clouds].sort());
+    for (const image of Object.values(stack.images)) expect(image).toMatch(new RegExp(`^[a-z0-9.-]+/.+@${digest}$`));
   });
 });

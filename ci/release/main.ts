@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { ConfigError } from "../../lib/config/errors";
-import { loadEnvironments } from "../../lib/config/load";
+import { loadConfiguration } from "../../lib/config/load";
 import { ORIGINS } from "../../lib/config/schema";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
@@ -50,7 +50,7 @@ function seconds(value: string | undefined, fallback: number, flag: string): num
 
 function knownEnvironment(name: string | undefined): string {
   if (name === undefined) throw new UsageError("--env <name> is required");
-  const names = loadEnvironments(environments).map((env) => env.name);
+  const names = loadConfiguration(environments, company).configs.map((env) => env.name);
   if (!names.includes(name)) throw new UsageError(`unknown environment "${name}"; known: ${names.join(", ")}`);
   return name;
 }
@@ -117,7 +117,9 @@ async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
 async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: "string" }, env: { type: "string", multiple: true } } });
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
-  const names = values.env?.map((name) => knownEnvironment(name)) ?? loadEnvironments(environments).map((e) => e.name);
+  const names =
+    values.env?.map((name) => knownEnvironment(name)) ??
+    loadConfiguration(environments, company).configs.map((e) => e.name);
   const { CI_API_V4_URL: apiUrl, CI_PROJECT_ID: projectId, CI_JOB_TOKEN: jobToken } = env;
   if (apiUrl === undefined || projectId === undefined || jobToken === undefined) {
     throw new UsageError("stable reads GitLab-managed state: set CI_API_V4_URL, CI_PROJECT_ID and CI_JOB_TOKEN");

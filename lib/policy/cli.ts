@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/load";
+import { type EnvironmentFiles, loadConfiguration } from "../config/load";
+import type { EnvironmentConfig } from "../config/schema";
 import type { ReleaseFor } from "../stacks/release-input";
 import { synthEnvironments } from "../stacks/synth";
 import { PACKS } from "./packs";
@@ -46,7 +47,8 @@ export function formatRules(): string {
 /** @returns the exit code */
 export function runPolicy(
   args: readonly string[],
-  inputs: readonly unknown[],
+  files: EnvironmentFiles,
+  company: unknown,
   io: PolicyIo = console,
   options: PolicyCommandOptions = {},
 ): number {
@@ -64,9 +66,9 @@ export function runPolicy(
     return 2;
   }
 
-  let configs: ReturnType<typeof loadEnvironments>;
+  let configs: EnvironmentConfig[];
   try {
-    configs = loadEnvironments(inputs);
+    configs = loadConfiguration(files, company).configs;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.error(error.message);

@@ -3,7 +3,7 @@
  * as a table (see cli.ts, or `npm run policy -- --help`).
  */
 
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { ConfigError } from "../config/errors";
 import { releaseFromEnvironment } from "../stacks/release-input";
 import { runPolicy } from "./cli";
@@ -11,7 +11,7 @@ import { runPolicy } from "./cli";
 try {
   // The same release variables as synth, so the table describes what the pipeline deploys.
   const release = releaseFromEnvironment(process.env);
-  process.exitCode = runPolicy(process.argv.slice(2), environments, console, { release });
+  process.exitCode = runPolicy(process.argv.slice(2), environments, company, console, { release });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

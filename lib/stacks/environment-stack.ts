@@ -33,7 +33,7 @@ export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;
   /**
    * The release to deploy and its rollout step, from the pipeline (lib/release.ts).
-   * @default LOCAL_RELEASE - a fresh clone: the service's default image, no stable release
+   * @default LOCAL_RELEASE - a fresh clone: the environment's `containerImage`, no stable release
    */
   readonly release?: Release;
   /**
@@ -76,7 +76,7 @@ export class EnvironmentStack extends TerraformStack {
       if (id !== undefined) after[key] = id;
     };
     this.bundles = props.bundles ?? functionBundles();
-    const tags = standardTags(this.config.name, this.spec.name);
+    const tags = standardTags(this.config.name, this.config.company);
 
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
