@@ -41,12 +41,12 @@ export interface ReleaseId {
 
 /** What the last apply left at 100%: the `release` output of the environment's state. */
 export interface StableRelease extends ReleaseId {
-  /** Lambda version the `live` alias points at. */
-  readonly awsFunctionVersion?: string;
-  /** Container Apps revision suffix (after `<app>--`). */
-  readonly azureContainerRevision?: string;
-  /** Cloud Run revision name. */
-  readonly gcpContainerRevision?: string;
+  /**
+   * Per origin that splits traffic between releases, the revision or version
+   * serving it (Lambda version, Container Apps revision suffix, Cloud Run revision).
+   * @default - none: those targets send everything to the new release
+   */
+  readonly revisions?: Readonly<Partial<Record<OriginId, string>>>;
 }
 
 /** Everything a stack needs to know about the release it deploys. */

@@ -10,6 +10,7 @@ import type { Cloud } from "../../lib/config/schema";
 import { isSecretReference, workloadEnvironment } from "../../lib/contract/workload-environment";
 import { RELEASE_ENV } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { cloudRegion } from "../../lib/stacks/clouds";
 import { environmentConfig } from "../helpers/environments";
 import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS, type Target } from "./targets";
 
@@ -17,11 +18,7 @@ const SECRET = "contract-origin-secret-7f3a9c";
 const CONFIG = environmentConfig();
 const RELEASE = { id: "0123abcd-contract", digest: `sha256:${"ab".repeat(32)}` };
 const SPEC = { ...serviceSpecFor(CONFIG, RELEASE), version: "2.0.0-contract" };
-const REGIONS: Record<Cloud, string | undefined> = {
-  aws: CONFIG.aws?.region,
-  azure: CONFIG.azure?.location,
-  gcp: CONFIG.gcp?.region,
-};
+const region = (cloud: Cloud) => cloudRegion(CONFIG, cloud);
 
 /**
  * What the deployment gives the runtime: for the stack's targets, exactly
@@ -39,7 +36,7 @@ function deployedEnv(target: Target): Record<string, string> {
   }
   const env = workloadEnvironment(SPEC, {
     cloud: target.deployedAs.cloud,
-    region: String(REGIONS[target.deployedAs.cloud]),
+    region: String(region(target.deployedAs.cloud)),
     target: target.deployedAs.kind,
     originSecret: SECRET,
   });
@@ -93,7 +90,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
       version: SPEC.version,
       release: RELEASE,
       cloud: target.expected.cloud,
-      region: target.deployedAs === undefined ? target.expected.region : REGIONS[target.deployedAs.cloud],
+      region: target.deployedAs === undefined ? target.expected.region : region(target.deployedAs.cloud),
       target: target.expected.target,
     });
   });

@@ -43,7 +43,7 @@ describe("EnvironmentStack with Azure", () => {
   it("passes the pipeline's stable revision to the container canary, and refuses a hand-typed one", () => {
     const split = synthEnvironment(environmentConfig({ canaryPercent: 10 }), {
       id: "new",
-      stable: { id: "old", azureContainerRevision: "abc1234" },
+      stable: { id: "old", revisions: { "azure.container": "abc1234" } },
     });
     const app = Object.values(resourcesOf(split.json, "azurerm_container_app"))[0];
     expect(app.revision_mode).toBe("Multiple");

@@ -32,9 +32,11 @@ const CANARY_RELEASE: Release = {
   step: "canary",
   stable: {
     id: "old",
-    awsFunctionVersion: "7",
-    azureContainerRevision: "stable01",
-    gcpContainerRevision: `${shapes["warm instances, 10% canary"].company.service}-test-run-0123456789`,
+    revisions: {
+      "aws.function": "7",
+      "azure.container": "stable01",
+      "gcp.container": `${shapes["warm instances, 10% canary"].company.service}-test-run-0123456789`,
+    },
   },
 };
 const releaseOf = (shape: keyof typeof shapes) => (shape === "warm instances, 10% canary" ? CANARY_RELEASE : undefined);

@@ -10,12 +10,8 @@ import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } 
 const CANARY = 10;
 const config = environmentConfig({ canaryPercent: CANARY });
 const NEW = { id: "new-commit", digest: `sha256:${"b".repeat(64)}` };
-const STABLE = {
-  id: "old-commit",
-  digest: `sha256:${"a".repeat(64)}`,
-  awsFunctionVersion: "41",
-  azureContainerRevision: "oldrev1",
-};
+const STABLE = { id: "old-commit", digest: `sha256:${"a".repeat(64)}` };
+const STABLE_REVISIONS = { "aws.function": "41", "azure.container": "oldrev1" };
 
 type Json = Record<string, unknown>;
 const one = (json: TerraformJson, type: string): Json => {
@@ -28,7 +24,8 @@ function synthStep(step: ReleaseStep) {
   // The Cloud Run revision name is the service's: read it from a first synth, as state would hold it.
   const first = synthEnvironment(config, NEW).json;
   const service = String(one(first, "google_cloud_run_v2_service").name);
-  const release: Release = { ...NEW, step, stable: { ...STABLE, gcpContainerRevision: `${service}-0123456789` } };
+  const revisions = { ...STABLE_REVISIONS, "gcp.container": `${service}-0123456789` };
+  const release: Release = { ...NEW, step, stable: { ...STABLE, revisions } };
   return { ...synthEnvironment(config, release), release };
 }
 
@@ -42,7 +39,7 @@ describe("canary, promote, rollback on every target", () => {
   const canary = synthStep("canary");
   const promote = synthStep("promote");
   const rollback = synthStep("rollback");
-  const stableGcp = canary.release.stable?.gcpContainerRevision;
+  const stableGcp = canary.release.stable?.revisions?.["gcp.container"];
   const newGcp = (cloudRun(canary.json).template as Json).revision;
 
   it("Lambda: stable version with the new one at canary%, then the new alone, then the stable alone", () => {
@@ -97,13 +94,15 @@ describe("canary, promote, rollback on every target", () => {
     const envOf = (json: TerraformJson) => (one(json, "aws_lambda_function").environment as Json).variables as Json;
     expect(envOf(canary.json)).toMatchObject({ RELEASE_ID: NEW.id, IMAGE_DIGEST: NEW.digest });
     const settled = (json: TerraformJson) => json.output?.release?.value as Json;
-    expect(settled(canary.json)).toMatchObject({
-      id: STABLE.id,
-      awsFunctionVersion: "41",
-      azureContainerRevision: "oldrev1",
+    expect(settled(canary.json)).toEqual({
+      ...STABLE,
+      revisions: { ...STABLE_REVISIONS, "gcp.container": stableGcp },
     });
-    expect(settled(promote.json)).toMatchObject({ id: NEW.id, gcpContainerRevision: newGcp });
-    expect(settled(rollback.json)).toMatchObject({ id: STABLE.id, gcpContainerRevision: stableGcp });
+    expect(settled(promote.json)).toMatchObject({ id: NEW.id, revisions: { "gcp.container": newGcp } });
+    expect(String((settled(promote.json).revisions as Json)["aws.function"])).toMatch(
+      /aws_lambda_function\..*\.version/,
+    );
+    expect(settled(rollback.json)).toMatchObject({ id: STABLE.id, revisions: { "gcp.container": stableGcp } });
   });
 
   it("a first deploy (no stable release) sends everything to the new release at every step", () => {

@@ -73,6 +73,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   readonly workloadEnvironment: WorkloadEnvironment;
   readonly function: LambdaFunction;
   readonly alias: LambdaAlias;
+  /** The version this apply publishes (a token): what the `live` alias moves to on promote. */
+  readonly revision: string;
   readonly api: Apigatewayv2Api;
   readonly role: ServiceRole;
 
@@ -183,6 +185,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       dependsOn: this.role.policy === undefined ? [] : [this.role.policy],
     });
 
+    this.revision = this.function.version;
     this.alias = new LambdaAlias(this, "alias", {
       name: LIVE_ALIAS,
       description: "Traffic from the HTTP API",

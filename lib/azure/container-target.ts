@@ -73,7 +73,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly environment: ContainerAppEnvironment;
   readonly app: ContainerApp;
   /** Suffix of the revision this apply made latest (a token): the stable revision once promoted. */
-  readonly latestRevisionSuffix: string;
+  readonly revision: string;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id);
@@ -207,7 +207,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
 
     this.endpoint = `https://${this.app.ingress.fqdn}`;
     // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
-    this.latestRevisionSuffix = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
+    this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
     this.origin = { id: "azure.container", endpoint: this.endpoint };
     this.healthPath = spec.healthPath;
     this.identifiers = { name: this.app.name, region: location, scope: { resourceGroup: resourceGroupName } };

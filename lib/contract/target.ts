@@ -74,6 +74,14 @@ export interface WorkloadTarget {
    * @default - undefined for function targets
    */
   readonly image?: string;
+  /**
+   * Where the target splits traffic between releases: the revision or version
+   * this apply deploys (Lambda version, Container Apps revision suffix, Cloud
+   * Run revision; a token until apply where the cloud assigns it). The stack
+   * records it in the `release` output once it serves 100%.
+   * @default - undefined: the target replaces its code in place
+   */
+  readonly revision?: string;
 }
 
 /** The origin id of a target: `<cloud>.<kind>`. */

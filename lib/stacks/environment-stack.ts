@@ -1,16 +1,15 @@
 /**
- * EnvironmentStack: everything one environment deploys. The only module that
- * knows every cloud; each cloud folder stays independent of the others.
+ * EnvironmentStack: everything one environment deploys. It knows the clouds
+ * only through the cloud registry (clouds.ts, the one module that imports
+ * every cloud folder); each cloud folder stays independent of the others.
  */
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
-import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
-import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
-import type { Cloud, EnvironmentConfig } from "../config/schema";
+import { type Cloud, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../config/schema";
+import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
-import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { applyPolicy } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import {
@@ -22,10 +21,10 @@ import {
   type Rollout,
   releaseProblems,
   rolloutFor,
-  type StableRelease,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
+import { enabledClouds } from "./clouds";
 import { addProviders, type Providers } from "./providers";
 
 export interface EnvironmentStackProps {
@@ -50,6 +49,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly release: Release;
   readonly providers: Providers;
   readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
+  /** Every enabled cloud's function and container target, in `CLOUDS` order. */
+  readonly targets: WorkloadTarget[] = [];
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
   /** The image each cloud's container target pulls from its own registry (where `publish:<env>` copies it). */
@@ -68,13 +69,6 @@ export class EnvironmentStack extends TerraformStack {
     if (problems.length > 0) throw new Error(`environment ${props.config.name}: ${problems.join("; ")}`);
     this.spec = serviceSpecFor(props.config, this.release);
     const { stable } = this.release;
-    const rollout = (stableId: string | undefined) => rolloutFor(this.release, this.config.canaryPercent, stableId);
-    // What each target leaves at 100% after this apply: the `release` output the next pipeline reads.
-    const after: Record<string, string> = {};
-    const settle = (key: keyof StableRelease, target: Rollout, newId: string) => {
-      const id = target.newPercent === 100 ? newId : target.stable;
-      if (id !== undefined) after[key] = id;
-    };
     this.bundles = props.bundles ?? functionBundles();
     const tags = standardTags(this.config.name, this.config.company);
 
@@ -85,57 +79,36 @@ export class EnvironmentStack extends TerraformStack {
     // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
 
-    // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
-    if (this.providers.aws && this.config.aws) {
-      const aws = {
-        spec: this.spec,
-        settings: this.config.aws,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fnRollout = rollout(stable?.awsFunctionVersion);
-      const fn = new AwsFunctionTarget(this, "aws-function", { ...aws, bundle: this.bundles.aws, rollout: fnRollout });
-      settle("awsFunctionVersion", fnRollout, fn.function.version);
-      // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
-      const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
-      // ECS shifts a canary to 100% itself (its CANARY strategy); a rollback deploys the stable image again.
-      const ecsSpec =
-        this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : this.spec;
-      const ct = new AwsContainerTarget(this, "aws-container", { ...aws, spec: ecsSpec, zone });
-      this.origins.push(fn.origin, ct.origin);
-      this.images.aws = ct.image;
-    }
+    // The stable release's revision or version on each target that splits traffic (lib/release.ts).
+    const rollouts = (cloud: Cloud): Partial<Record<TargetKind, Rollout>> =>
+      Object.fromEntries(
+        TARGET_KINDS.map((kind) => [
+          kind,
+          rolloutFor(this.release, this.config.canaryPercent, stable?.revisions?.[originId(cloud, kind)]),
+        ]),
+      );
+    // Targets that cannot shift traffic between releases (ECS) redeploy the stable release's spec on rollback.
+    const rollbackSpec =
+      this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : undefined;
 
-    // --- Azure: Flex Consumption function + Container App (lib/azure) ---
-    if (this.providers.azure && this.config.azure) {
-      const azure = {
-        spec: this.spec,
-        settings: this.config.azure,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
-      const ctRollout = rollout(stable?.azureContainerRevision);
-      const ct = new AzureContainerTarget(this, "azure-container", { ...azure, rollout: ctRollout });
-      settle("azureContainerRevision", ctRollout, ct.latestRevisionSuffix);
-      this.origins.push(fn.origin, ct.origin);
-      this.images.azure = ct.image;
+    // Every enabled cloud's function and container target, from the cloud registry (lib/stacks/clouds.ts).
+    for (const { cloud, module, settings } of enabledClouds(this.config)) {
+      this.targets.push(
+        ...module.addTargets(this, {
+          spec: this.spec,
+          settings,
+          protect: this.config.protect,
+          originSecret: this.originSecret.value,
+          bundle: this.bundles[cloud],
+          config: this.config,
+          rollouts: rollouts(cloud),
+          rollbackSpec,
+        }),
+      );
     }
-
-    // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
-    if (this.providers.gcp && this.config.gcp) {
-      const gcp = {
-        spec: this.spec,
-        settings: this.config.gcp,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
-      const ctRollout = rollout(stable?.gcpContainerRevision);
-      const ct = new GcpContainerTarget(this, "gcp-container", { ...gcp, rollout: ctRollout });
-      settle("gcpContainerRevision", ctRollout, ct.revision);
-      this.origins.push(fn.origin, ct.origin);
-      this.images.gcp = ct.image;
+    this.origins.push(...this.targets.map((target) => target.origin));
+    for (const target of this.targets) {
+      if (target.kind === "container" && target.image !== undefined) this.images[target.cloud] = target.image;
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
@@ -146,7 +119,7 @@ export class EnvironmentStack extends TerraformStack {
       serviceName: this.spec.name,
       weights: edgeWeights(this.config, this.release),
     });
-    this.addReleaseOutputs(after);
+    this.addReleaseOutputs(rollouts);
   }
 
   /**
@@ -155,13 +128,21 @@ export class EnvironmentStack extends TerraformStack {
    * (what this apply deployed, which verify expects), every origin's endpoint
    * and the origin secret verify sends to reach one origin directly.
    */
-  private addReleaseOutputs(after: Readonly<Record<string, string>>): void {
+  private addReleaseOutputs(rollouts: (cloud: Cloud) => Partial<Record<TargetKind, Rollout>>): void {
     const { stable } = this.release;
+    // Per splitting target: the new revision once it takes 100%, else the stable one it kept.
+    const revisions: Record<string, string> = {};
+    for (const target of this.targets) {
+      if (target.revision === undefined) continue;
+      const rollout = rollouts(target.cloud)[target.kind] ?? { newPercent: 100 };
+      const revision = rollout.newPercent === 100 ? target.revision : rollout.stable;
+      if (revision !== undefined) revisions[target.origin.id] = revision;
+    }
     const percent = newReleasePercent(this.release.step ?? "canary", this.config.canaryPercent, stable !== undefined);
     const settled: ReleaseId = percent === 100 || stable === undefined ? this.release : stable;
     const id = (r: ReleaseId) => ({ id: r.id, ...(r.digest === undefined ? {} : { digest: r.digest }) });
     new TerraformOutput(this, "release", {
-      value: { ...id(settled), ...after },
+      value: { ...id(settled), revisions },
       description: "The release serving 100% after this apply, with its revision or version per target",
     });
     new TerraformOutput(this, "release_deployed", {

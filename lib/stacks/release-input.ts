@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors";
+import { ORIGINS, type OriginId } from "../config/schema";
 import {
   LOCAL_RELEASE,
   RELEASE_STEPS,
@@ -73,11 +74,18 @@ function stableFor(dir: string | undefined, environment: string): StableRelease 
   if (typeof value !== "object" || value === null || typeof (value as { id?: unknown }).id !== "string") {
     throw new ConfigError([`${file} has no "id" (expected the \`release\` output of the last apply)`], "release");
   }
-  const fields = ["id", "digest", "awsFunctionVersion", "azureContainerRevision", "gcpContainerRevision"] as const;
-  const stable: Record<string, string> = {};
-  for (const key of fields) {
-    const field = (value as Record<string, unknown>)[key];
-    if (typeof field === "string" && field !== "") stable[key] = field;
+  const record = value as Record<string, unknown>;
+  const revisions: Partial<Record<OriginId, string>> = {};
+  const given = typeof record.revisions === "object" && record.revisions !== null ? record.revisions : {};
+  for (const [origin, revision] of Object.entries(given)) {
+    if (!(ORIGINS as readonly string[]).includes(origin) || typeof revision !== "string" || revision === "") {
+      throw new ConfigError(
+        [`${file}: revisions.${origin} is not a revision of a known origin (${ORIGINS.join(", ")})`],
+        "release",
+      );
+    }
+    revisions[origin as OriginId] = revision;
   }
-  return stable as unknown as StableRelease;
+  const digest = typeof record.digest === "string" && record.digest !== "" ? record.digest : undefined;
+  return { id: record.id as string, digest, revisions };
 }
