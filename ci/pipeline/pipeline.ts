@@ -354,7 +354,7 @@ function forkNoticeJob(): Job {
     needs: [],
     rules: [{ if: IF.fork }],
     script: [
-      'echo "This merge request comes from a fork: its pipeline runs in the fork, without this project\'s cloud credentials."',
+      'echo "This merge request comes from a fork: its pipeline runs in the fork, without the cloud credentials of this project."',
       'echo "verify, synth and validate:<env> ran; the credentialed plan:<env> jobs are skipped, not failed."',
       'echo "A maintainer can run the plans by starting the merge request pipeline in the parent project (docs/gitlab-ci.md)."',
     ],
