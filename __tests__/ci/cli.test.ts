@@ -6,9 +6,7 @@ import { type CliContext, DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
 import { MOCK_TEST_FILE } from "../../ci/validate/mocks";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
-import { synthEnvironment } from "../helpers/environments";
+import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
 import { fixturePath, generatedPlan } from "./helpers/plans";
 
@@ -370,7 +368,7 @@ describe("ci drift", () => {
 });
 
 describe("ci mocks and validate", () => {
-  const config = loadEnvironments(environments)[0];
+  const config = shippedEnvironments()[0];
   const { json } = synthEnvironment(config);
 
   function stacks(): string {

@@ -10,15 +10,13 @@ import { DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { identityVariables } from "../../ci/identity";
 import { NOTE_TOKEN_VARIABLE, stackDir } from "../../ci/pipeline/pipeline";
 import { mockTestFile } from "../../ci/validate/mocks";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
-import { synthEnvironment } from "../helpers/environments";
+import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
 import { fixturePath } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
-const env = loadEnvironments(environments)[0];
+const env = shippedEnvironments()[0];
 const dir = stackDir(env.name);
 const JOB_URL = "https://gitlab.example.com/group/blueprint/-/jobs/99";
 

@@ -10,10 +10,8 @@ import {
   renderPipeline,
   stackDir,
 } from "../../ci/pipeline/pipeline";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config";
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { environmentConfig } from "../helpers/environments";
+import { environmentConfig, shippedEnvironments } from "../helpers/environments";
 import {
   gitlabCiLocal,
   inPool,
@@ -26,7 +24,7 @@ import {
 
 const ROOT = join(__dirname, "..", "..");
 const committed = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
-const configs = loadEnvironments(environments);
+const configs = shippedEnvironments();
 
 type Job = {
   stage?: string;
