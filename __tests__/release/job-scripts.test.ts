@@ -11,7 +11,7 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { ID_TOKENS, identityVariables } from "../../ci/identity";
-import { buildPipeline, stackDir } from "../../ci/pipeline/pipeline";
+import { buildPipeline, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/pipeline";
 import { stepStackDir } from "../../ci/pipeline/release";
 import { PUBLISH_LIST, publishList } from "../../lib/stacks/synth";
 import { sandbox } from "../ci/helpers/gitlab-ci-local";
@@ -208,8 +208,8 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(tofu).toEqual([
       "tofu version",
       "tofu init -input=false",
-      "tofu plan -input=false -out=rollback.tfplan",
-      "tofu apply -input=false rollback.tfplan",
+      `tofu plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=rollback.tfplan`,
+      `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} rollback.tfplan`,
     ]);
     expect(run.calls.filter((c) => c.startsWith("cwd ")).at(-1)).toMatch(
       new RegExp(`${stepStackDir("rollback", env.name).replace(/\./g, "\\.")}$`),

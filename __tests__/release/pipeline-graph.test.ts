@@ -15,7 +15,13 @@ const configs = shippedEnvironments();
 const scenarios = {
   defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
   mergeRequest: {
-    variables: { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_IID: "7", CI_DEFAULT_BRANCH: "main" },
+    variables: {
+      CI_PIPELINE_SOURCE: "merge_request_event",
+      CI_MERGE_REQUEST_IID: "7",
+      CI_DEFAULT_BRANCH: "main",
+      CI_PROJECT_ID: "42",
+      CI_MERGE_REQUEST_PROJECT_ID: "42",
+    },
     unset: ["CI_COMMIT_BRANCH"],
   },
   schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },

@@ -10,7 +10,7 @@
  * ci/release/ so an operator runs the same steps from a laptop.
  */
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { IF, idTokens, type Job, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
+import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
 
 /**
  * BuildKit rootless: builds the Dockerfile with no Docker daemon and no
@@ -35,7 +35,8 @@ export function buildJob(): Job {
     interruptible: true,
     // Rootless BuildKit in an unprivileged container: no nested process sandbox.
     variables: { BUILDKITD_FLAGS: "--oci-worker-no-process-sandbox" },
-    rules: [{ if: IF.mergeRequest }, { if: IF.defaultBranch }],
+    // Not in fork merge requests: the fork's project may have no registry; synth then uses the default image.
+    rules: [{ if: IF.fork, when: "never" }, { if: IF.mergeRequest }, { if: IF.defaultBranch }],
     script: ["sh ci/release/build.sh"],
     artifacts: { expire_in: "1 week", paths: ["release.env"], reports: { dotenv: "release.env" } },
   };
@@ -98,8 +99,8 @@ function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
     rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
     script: [
       ...tfPrelude(env, "deploy"),
-      `"$TF" plan -input=false -out=${step}.tfplan`,
-      `"$TF" apply -input=false ${step}.tfplan`,
+      `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
+      `"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} ${step}.tfplan`,
     ],
   };
 }
