@@ -1,6 +1,6 @@
 /** The workload itself (createApp) and how adapters read their environment, without any adapter. */
 import { createApp, type WorkloadOptions } from "../../app/app";
-import { WORKLOAD_ENV } from "../../app/contract";
+import { WORKLOAD_ENV, WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { containerPlatform, containerPort, maxBodyBytes, workloadOptions } from "../../app/runtime";
 import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
@@ -124,7 +124,7 @@ describe("workloadOptions", () => {
       [WORKLOAD_ENV.serviceVersion]: "9.9.9",
       [WORKLOAD_ENV.region]: "us-east-1",
       [WORKLOAD_ENV.originSecret]: "s",
-      [WORKLOAD_ENV.maxBodyBytes]: "2048",
+      [WORKLOAD_EXTRA_ENV.maxBodyBytes]: "2048",
     };
     expect(workloadOptions(env, platform)).toEqual({
       service: "other",
@@ -147,7 +147,7 @@ describe("workloadOptions", () => {
 });
 
 describe("local opt-out and body limit variables", () => {
-  const optOut = { [WORKLOAD_ENV.allowMissingOriginSecret]: "true" };
+  const optOut = { [WORKLOAD_EXTRA_ENV.allowMissingOriginSecret]: "true" };
 
   it("honours ALLOW_MISSING_ORIGIN_SECRET only where no cloud platform is recognised", () => {
     expect(workloadOptions(optOut, containerPlatform(optOut)).allowMissingOriginSecret).toBe(true);
@@ -163,13 +163,14 @@ describe("local opt-out and body limit variables", () => {
       expect(workloadOptions(optOut, { cloud, target: "function" }).allowMissingOriginSecret).toBe(false);
     }
     expect(
-      workloadOptions({ [WORKLOAD_ENV.allowMissingOriginSecret]: "1" }, containerPlatform({})).allowMissingOriginSecret,
+      workloadOptions({ [WORKLOAD_EXTRA_ENV.allowMissingOriginSecret]: "1" }, containerPlatform({}))
+        .allowMissingOriginSecret,
     ).toBe(false);
   });
 
   it.each(["1MB", "-5", "0", "1.5"])("refuses MAX_BODY_BYTES=%s with a message naming the variable", (value) => {
-    expect(() => maxBodyBytes({ [WORKLOAD_ENV.maxBodyBytes]: value })).toThrow(
-      `${WORKLOAD_ENV.maxBodyBytes}="${value}" is not a positive whole number of bytes`,
+    expect(() => maxBodyBytes({ [WORKLOAD_EXTRA_ENV.maxBodyBytes]: value })).toThrow(
+      `${WORKLOAD_EXTRA_ENV.maxBodyBytes}="${value}" is not a positive whole number of bytes`,
     );
   });
 });

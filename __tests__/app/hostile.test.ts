@@ -11,7 +11,7 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildFunctionBundle } from "../../app/build/bundles";
-import { WORKLOAD_ENV } from "../../app/contract";
+import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type ContractResponse, extractBundle, type RunningTarget, TARGETS, unpackAzureBundle } from "./targets";
 
@@ -29,7 +29,10 @@ describe.each(TARGETS)("hostile traffic: $name", (target) => {
   describe("with a secret and a small body limit", () => {
     let running: RunningTarget;
     beforeAll(async () => {
-      running = await target.start({ [ORIGIN_SECRET.envVar]: SECRET, [WORKLOAD_ENV.maxBodyBytes]: String(LIMIT) });
+      running = await target.start({
+        [ORIGIN_SECRET.envVar]: SECRET,
+        [WORKLOAD_EXTRA_ENV.maxBodyBytes]: String(LIMIT),
+      });
     }, 30_000);
     afterAll(() => running?.stop());
 
@@ -85,7 +88,7 @@ describe.each(TARGETS)("hostile traffic: $name", (target) => {
     let running: RunningTarget;
     beforeAll(async () => {
       // The local opt-out is set too: a cloud platform must ignore it.
-      running = await target.start({ [WORKLOAD_ENV.allowMissingOriginSecret]: "true" });
+      running = await target.start({ [WORKLOAD_EXTRA_ENV.allowMissingOriginSecret]: "true" });
     }, 30_000);
     afterAll(() => running?.stop());
 
@@ -244,7 +247,7 @@ describe("aws-lambda: the origin secret from SSM Parameter Store", () => {
       body: { Parameter: { Name: name, Type: "SecureString", Value: SECRET, Version: 1 } },
     }));
     const restore = lambdaEnvironment(ssm.url);
-    const running = await lambda.start({ [WORKLOAD_ENV.originSecretParameter]: PARAMETER });
+    const running = await lambda.start({ [WORKLOAD_EXTRA_ENV.originSecretParameter]: PARAMETER });
     try {
       const statuses = await Promise.all(
         [SECRET, SECRET, "wrong", SECRET].map(
@@ -270,7 +273,7 @@ describe("aws-lambda: the origin secret from SSM Parameter Store", () => {
         : { status: 400, body: { __type: "ParameterNotFound", message: `parameter ${name} not found` } },
     );
     const restore = lambdaEnvironment(ssm.url);
-    const running = await lambda.start({ [WORKLOAD_ENV.originSecretParameter]: PARAMETER });
+    const running = await lambda.start({ [WORKLOAD_EXTRA_ENV.originSecretParameter]: PARAMETER });
     try {
       const send = () => running.send({ method: "GET", path: "/", headers: { [ORIGIN_SECRET.header]: SECRET } });
       expect((await send()).status).toBe(503);

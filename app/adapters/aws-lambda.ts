@@ -11,12 +11,12 @@
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createApp, payloadTooLarge } from "../app";
-import { WORKLOAD_ENV } from "../contract";
+import { WORKLOAD_EXTRA_ENV } from "../contract";
 import { envString, maxBodyBytes, workloadOptions } from "../runtime";
 
 const options = workloadOptions(process.env, { cloud: "aws", target: "function", region: process.env.AWS_REGION });
 const limit = maxBodyBytes(process.env);
-const parameter = envString(process.env, WORKLOAD_ENV.originSecretParameter);
+const parameter = envString(process.env, WORKLOAD_EXTRA_ENV.originSecretParameter);
 
 /** The SDK takes region, credentials and (in tests) `AWS_ENDPOINT_URL_SSM` from the environment Lambda sets. */
 async function readParameter(name: string): Promise<string | undefined> {

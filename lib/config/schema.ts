@@ -92,6 +92,8 @@ const cloudflareSettings = z.strictObject({
   domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as example.com"),
   /** The zone is shared with other teams: do not manage its TLS/HTTPS settings. */
   zoneShared: z.boolean().default(false),
+  /** Raise by one to rotate the key that signs the edge's sticky cookie (the old key still verifies). */
+  stickyKeyGeneration: z.number().int().min(0, "must be 0 or more").default(0),
 });
 
 /** Lambda refuses invocation payloads above 6 MiB, so no environment may promise more. */
