@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildFunctionBundle } from "../../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
+import { company } from "../../environments/company";
 import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type ContractResponse, extractBundle, type RunningTarget, TARGETS, unpackAzureBundle } from "./targets";
 
@@ -192,7 +193,7 @@ describe(`a ${HUGE / 1024 / 1024} MB POST with the default ${BODY_LIMIT.defaultB
 
 describe("aws-lambda: the origin secret from SSM Parameter Store", () => {
   const lambda = TARGETS.find((t) => t.name === "aws-lambda") as (typeof TARGETS)[number];
-  const PARAMETER = `/${SERVICE.name}/hostile/${ORIGIN_SECRET.envVar}`;
+  const PARAMETER = `/${company.service}/hostile/${ORIGIN_SECRET.envVar}`;
 
   /** Stand-in for the SSM API on 127.0.0.1 (AWS JSON 1.1): counts GetParameter calls, answers `answer`. */
   async function startSsm(answer: (name: string) => { status: number; body: unknown }) {

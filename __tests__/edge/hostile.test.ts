@@ -11,7 +11,6 @@ import { ORIGIN_SECRET } from "../../lib/service";
 import {
   cookieRanking,
   type EdgeUnderTest,
-  headerText,
   type OriginServer,
   PUBLIC_HOST,
   pool,
