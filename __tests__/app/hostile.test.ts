@@ -14,7 +14,14 @@ import { buildFunctionBundle } from "../../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { company } from "../../environments/company";
 import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
-import { type ContractResponse, extractBundle, type RunningTarget, TARGETS, unpackAzureBundle } from "./targets";
+import {
+  type ContractResponse,
+  extractBundle,
+  type RunningTarget,
+  TARGETS,
+  unpackAzureBundle,
+  withProcessEnv,
+} from "./targets";
 
 jest.setTimeout(60_000);
 
@@ -225,22 +232,13 @@ describe("aws-lambda: the origin secret from SSM Parameter Store", () => {
   }
 
   /** Lambda's own variables, present for the whole run (the SDK reads them when it first calls SSM). */
-  function lambdaEnvironment(endpoint: string): () => void {
-    const env: Record<string, string> = {
+  const lambdaEnvironment = (endpoint: string): (() => void) =>
+    withProcessEnv({
       AWS_ENDPOINT_URL_SSM: endpoint,
       AWS_ACCESS_KEY_ID: "AKIDSTANDIN",
       AWS_SECRET_ACCESS_KEY: "stand-in",
       AWS_REGION: "eu-west-1",
-    };
-    const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-    Object.assign(process.env, env);
-    return () => {
-      for (const [key, value] of Object.entries(previous)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    };
-  }
+    });
 
   it("reads the SecureString once per cold start and checks requests against it", async () => {
     const ssm = await startSsm((name) => ({

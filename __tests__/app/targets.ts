@@ -94,7 +94,7 @@ export function extractBundle(zipPath: string): string {
 }
 
 /** Sets variables for an in-process runtime and returns a function restoring the previous values. */
-function withProcessEnv(env: Readonly<Record<string, string>>): () => void {
+export function withProcessEnv(env: Readonly<Record<string, string>>): () => void {
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   return () => {

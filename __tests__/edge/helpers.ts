@@ -293,3 +293,26 @@ export function cookieRanking(
 export async function signedCookieHeader(id: string, key = TEST_STICKY_KEY): Promise<{ cookie: string }> {
   return { cookie: `${STICKY_COOKIE}=${await signCookie(id, key)}` };
 }
+
+/**
+ * `origin` and `edge` starters whose servers are closed after each test, even
+ * when it fails. Call once at the top of a test file.
+ */
+export function closedAfterEach(): { origin: typeof startOrigin; edge: typeof startEdge } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanups.splice(0).map((close) => close()));
+  });
+  return {
+    origin: async (...args) => {
+      const server = await startOrigin(...args);
+      cleanups.push(server.close);
+      return server;
+    },
+    edge: async (...args) => {
+      const worker = await startEdge(...args);
+      cleanups.push(worker.close);
+      return worker;
+    },
+  };
+}

@@ -9,14 +9,12 @@ import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER, STICKY_COOKIE } from ".
 import { cookieKey, signCookie } from "../../lib/edge/worker/sticky";
 import { ORIGIN_SECRET } from "../../lib/service";
 import {
+  closedAfterEach,
   cookieRanking,
   type EdgeUnderTest,
-  type OriginServer,
   PUBLIC_HOST,
   pool,
   signedCookieHeader,
-  startEdge,
-  startOrigin,
   TEST_SECRET,
   TEST_STICKY_KEY,
   TEST_STICKY_KEY_PREVIOUS,
@@ -24,20 +22,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((close) => close()));
-});
-async function origin(...args: Parameters<typeof startOrigin>): Promise<OriginServer> {
-  const server = await startOrigin(...args);
-  cleanups.push(server.close);
-  return server;
-}
-async function edge(...args: Parameters<typeof startEdge>): Promise<EdgeUnderTest> {
-  const worker = await startEdge(...args);
-  cleanups.push(worker.close);
-  return worker;
-}
+const { origin, edge } = closedAfterEach();
 
 /** Nothing secret in what the client got or in what the Worker logged. */
 function expectNoSecrets(worker: EdgeUnderTest, ...texts: string[]): void {

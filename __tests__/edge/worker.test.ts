@@ -5,15 +5,12 @@
 import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER, STICKY_COOKIE } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
 import {
+  closedAfterEach,
   cookieRanking,
-  type EdgeUnderTest,
   headerText,
-  type OriginServer,
   pool,
   refusedUrl,
   signedCookieHeader,
-  startEdge,
-  startOrigin,
   TEST_SECRET,
 } from "./helpers";
 
@@ -21,21 +18,7 @@ jest.setTimeout(30_000);
 
 const cookie = (id: string) => signedCookieHeader(id);
 
-/** Closes everything a test started, even when it fails. */
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((close) => close()));
-});
-async function origin(...args: Parameters<typeof startOrigin>): Promise<OriginServer> {
-  const server = await startOrigin(...args);
-  cleanups.push(server.close);
-  return server;
-}
-async function edge(...args: Parameters<typeof startEdge>): Promise<EdgeUnderTest> {
-  const worker = await startEdge(...args);
-  cleanups.push(worker.close);
-  return worker;
-}
+const { origin, edge } = closedAfterEach();
 
 describe("router Worker in workerd", () => {
   it("answers GET /_edge/healthz itself, without calling an origin", async () => {
