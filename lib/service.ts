@@ -63,8 +63,10 @@ export function serviceSpecFor(env: EnvironmentConfig, release: ReleaseId = LOCA
     timeoutSeconds: env.service.timeoutSeconds,
     minInstances: env.service.minInstances,
     maxInstances: env.service.maxInstances,
+    // Through the plain variables, so every target on every cloud passes it on unchanged (the release too).
     environmentVariables: {
       ...SERVICE.environmentVariables,
+      [BODY_LIMIT.envVar]: String(env.service.maxBodyBytes),
       [RELEASE_ENV.id]: release.id,
       ...(release.digest === undefined ? {} : { [RELEASE_ENV.digest]: release.digest }),
     },
@@ -83,6 +85,14 @@ export function serviceSpecFor(env: EnvironmentConfig, release: ReleaseId = LOCA
  * set. Terraform generates the value; it never appears in config or cdktf.out.
  */
 export const ORIGIN_SECRET = { envVar: "ORIGIN_SECRET", header: "x-origin-secret" } as const;
+
+/**
+ * Largest request body the workload and the edge accept, per environment
+ * (`maxBodyBytes` in environments/<name>.ts): sized for a JSON API. Larger
+ * requests get 413 before anything is buffered. Targets pass it to the
+ * workload as `MAX_BODY_BYTES`.
+ */
+export const BODY_LIMIT = { envVar: "MAX_BODY_BYTES", defaultBytes: 1024 * 1024 } as const;
 
 /** A zipped function bundle of the workload for one cloud, built deterministically. */
 export interface FunctionBundle {
