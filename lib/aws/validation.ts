@@ -16,23 +16,12 @@ const RETENTION: NumberLimit = {
 /** Lambda refuses these names; a container would silently shadow its own. */
 const RESERVED = { by: "AWS", pattern: /^(AWS_|_HANDLER$|_X_AMZN_TRACE_ID$|LAMBDA_|TZ$)/ };
 
+function awsLimits(memoryMb: NumberLimit, timeoutSeconds: NumberLimit): SpecLimits {
+  return { numbers: { memoryMb, timeoutSeconds, logRetentionDays: RETENTION }, reservedVariables: RESERVED };
+}
+
 export const AWS_LIMITS: Readonly<Record<TargetKind, SpecLimits>> = {
-  function: {
-    numbers: {
-      memoryMb: { by: "Lambda", max: 10240 },
-      timeoutSeconds: { by: "Lambda", max: 900 },
-      logRetentionDays: RETENTION,
-    },
-    reservedVariables: RESERVED,
-  },
-  container: {
-    numbers: {
-      // The largest Fargate task (16 vCPU, 120 GB).
-      memoryMb: { by: "Fargate", max: 122880 },
-      // The request timeout is the ALB's idle timeout.
-      timeoutSeconds: { by: "the load balancer's idle timeout", max: 4000 },
-      logRetentionDays: RETENTION,
-    },
-    reservedVariables: RESERVED,
-  },
+  function: awsLimits({ by: "Lambda", max: 10240 }, { by: "Lambda", max: 900 }),
+  // The largest Fargate task (16 vCPU, 120 GB); the request timeout is the ALB's idle timeout.
+  container: awsLimits({ by: "Fargate", max: 122880 }, { by: "the load balancer's idle timeout", max: 4000 }),
 };
