@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { ID_TOKENS, identityVariables } from "../../ci/identity";
 import { buildPipeline, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/pipeline";
 import { stepStackDir } from "../../ci/pipeline/release";
-import { PUBLISH_LIST, publishList } from "../../lib/stacks/synth";
+import { PUBLISH_LIST, publishList, REGISTRY_TARGETS } from "../../lib/stacks/synth";
 import { sandbox } from "../ci/helpers/gitlab-ci-local";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 
@@ -41,6 +41,7 @@ case "$name" in
   curl) echo '{"access_token":"aad-token","refresh_token":"acr-refresh","accessToken":"gcp-access"}' ;;
   tofu)
     printf 'cwd %s\\n' "$(pwd)" >> "$STUB_LOG"
+    [ "$1 $2" = "state list" ] && cat "\${STUB_STATE:-/dev/null}"
     [ "$1" = "\${STUB_FAIL_TOFU:-none}" ] && { echo "tofu: $1 failed" >&2; exit 1; } ;;
 esac
 exit 0
@@ -48,6 +49,7 @@ exit 0
 
 let dir: string;
 let stubs: string;
+let registries: string[];
 
 function hasRsync(): boolean {
   try {
@@ -70,12 +72,15 @@ beforeAll(() => {
     build: job("build"),
     [`publish:${env.name}`]: { ...job(`publish:${env.name}`), needs: [{ job: "build", artifacts: true }] },
     [`rollback:${env.name}`]: { ...job(`rollback:${env.name}`), needs: [] },
+    [`registries:${env.name}`]: { ...job(`registries:${env.name}`), needs: [] },
   };
   const { stack } = synthEnvironment(env, { id: "release-under-test", digest: DIGEST });
   dir = sandbox({ ".gitlab-ci.yml": stringify(file) });
   cpSync(join(ROOT, "ci", "release"), join(dir, "ci", "release"), { recursive: true });
   mkdirSync(join(dir, stackDir(env.name)), { recursive: true });
   writeFileSync(join(dir, stackDir(env.name), PUBLISH_LIST), publishList(stack));
+  registries = stack.registryAddresses;
+  writeFileSync(join(dir, stackDir(env.name), REGISTRY_TARGETS), registries.map((a) => `${a}\n`).join(""));
   mkdirSync(join(dir, stepStackDir("rollback", env.name)), { recursive: true });
   writeFileSync(join(dir, stepStackDir("rollback", env.name), "cdk.tf.json"), "{}\n");
   execFileSync("git", ["add", "-A"], { cwd: dir });
@@ -214,6 +219,26 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.calls.filter((c) => c.startsWith("cwd ")).at(-1)).toMatch(
       new RegExp(`${stepStackDir("rollback", env.name).replace(/\./g, "\\.")}$`),
     );
+  }, 120_000);
+
+  it("first deploy: registries:<env> creates every missing registry with one targeted apply", async () => {
+    const run = await runJob(`registries:${env.name}`);
+    expect(run.output).toContain("Creating missing registries");
+    expect(run.code).toBe(0);
+    expect(registries).toHaveLength(env.clouds.length);
+    const applies = run.calls.filter((c) => c.startsWith("tofu apply"));
+    expect(applies).toEqual([
+      `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} -auto-approve ${registries.map((a) => `-target=${a}`).join(" ")}`,
+    ]);
+  }, 120_000);
+
+  it("later deploys: registries:<env> applies nothing once the registries are in state", async () => {
+    const state = join(dir, ".state-list");
+    writeFileSync(state, `${["random_password.other", ...registries].join("\n")}\n`);
+    const run = await runJob(`registries:${env.name}`, { env: { STUB_STATE: state } });
+    expect(run.code).toBe(0);
+    expect(run.calls.filter((c) => c.startsWith("tofu apply"))).toEqual([]);
+    expect(run.output).toContain("Registries already exist; nothing to do.");
   }, 120_000);
 
   it("a failing plan stops the rollback before apply", async () => {

@@ -51,7 +51,8 @@ describe("release pipeline graph", () => {
     expect(needs(run.get("synth"))).toContain("build");
     for (const env of configs) {
       const name = (job: string) => `${job}:${env.name}`;
-      expect(needs(run.get(name("publish")))).toEqual(expect.arrayContaining(["build", "synth"]));
+      expect(needs(run.get(name("registries")))).toEqual(["synth"]);
+      expect(needs(run.get(name("publish")))).toEqual(expect.arrayContaining(["build", "synth", name("registries")]));
       expect(needs(run.get(name("plan")))).toContain(name("publish"));
       expect(needs(run.get(name("deploy")))).toContain(name("plan"));
       expect(needs(run.get(name("verify")))).toEqual(expect.arrayContaining(["build", name("deploy")]));
@@ -81,13 +82,15 @@ describe("release pipeline graph", () => {
   it("merge requests build but publish, verify, promote and roll back nothing", () => {
     const run = jobs.mergeRequest;
     expect(run.get("build")?.when).toBe("on_success");
-    const release = [...run.keys()].filter((name) => /^(publish|verify|promote|rollback|deploy):/.test(name));
+    const release = [...run.keys()].filter((name) =>
+      /^(registries|publish|verify|promote|rollback|deploy):/.test(name),
+    );
     expect(release).toEqual([]);
   });
 
   it("schedules build nothing", () => {
     const run = jobs.schedule;
     expect(run.has("build")).toBe(false);
-    expect([...run.keys()].filter((name) => /^(publish|verify|promote|rollback):/.test(name))).toEqual([]);
+    expect([...run.keys()].filter((name) => /^(registries|publish|verify|promote|rollback):/.test(name))).toEqual([]);
   });
 });

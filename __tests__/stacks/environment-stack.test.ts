@@ -1,3 +1,4 @@
+import { Testing } from "cdktf";
 import { CLOUDS, TARGET_KINDS } from "../../lib/config/schema";
 import { CLOUD_MODULES, cloudRegion } from "../../lib/stacks/clouds";
 import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
@@ -153,5 +154,12 @@ describe("EnvironmentStack", () => {
     // Each cloud pulls that digest from its own registry.
     expect(Object.keys(stack.images).sort()).toEqual([...config.clouds].sort());
     for (const image of Object.values(stack.images)) expect(image).toMatch(new RegExp(`^[a-z0-9.-]+/.+@${digest}$`));
+    // Their registries, by Terraform address, for the first deploy's registries:<env> job.
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, unknown>> };
+    expect(stack.registryAddresses).toHaveLength(config.clouds.length);
+    for (const address of stack.registryAddresses) {
+      const [type, name] = address.split(".");
+      expect(json.resource[type]?.[name]).toBeDefined();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The release jobs of `.gitlab-ci.yml` (docs/releasing.md):
  *
- *   build -> synth -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
+ *   build -> synth -> registries:<env> -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
  *                                                        \-> rollback:<env> (manual, any time after deploy)
  *
  * `build` runs on merge requests and the default branch (pushing only to the
@@ -42,6 +42,34 @@ export function buildJob(): Job {
   };
 }
 
+/**
+ * First deploy: creates the environment's registries when they are not in
+ * state yet (ci/release/registries.sh), so publish has somewhere to copy to
+ * before the first plan. Does nothing once they exist.
+ */
+/** `../..` back from a folder relative to the repository root. */
+function upToRoot(dir: string): string {
+  return dir
+    .split("/")
+    .map(() => "..")
+    .join("/");
+}
+
+export function registriesJob(env: EnvironmentConfig): Job {
+  return {
+    extends: ".tf",
+    stage: RELEASE_STAGES.publish,
+    needs: [{ job: "synth", artifacts: true }],
+    resource_group: env.name,
+    interruptible: false,
+    variables: { ...tfVariables(env), TF_LOCK_TIMEOUT: LOCK_TIMEOUT },
+    id_tokens: idTokens(env),
+    rules: [{ if: IF.defaultBranch }],
+    // The prelude enters the stack folder: the script is found relative to it.
+    script: [...tfPrelude(env, "deploy"), `sh ${upToRoot(stackDir(env.name))}/ci/release/registries.sh`],
+  };
+}
+
 export function publishJob(env: EnvironmentConfig): Job {
   return {
     stage: RELEASE_STAGES.publish,
@@ -49,6 +77,7 @@ export function publishJob(env: EnvironmentConfig): Job {
     needs: [
       { job: "build", artifacts: true },
       { job: "synth", artifacts: true },
+      { job: `registries:${env.name}`, artifacts: false },
     ],
     rules: [{ if: IF.defaultBranch }],
     // The deploy identity of this environment: it can push to the environment's registries.
@@ -108,6 +137,7 @@ function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
 /** Every release job of one environment, by name; promote only where a canary splits traffic. */
 export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, Job> {
   const jobs: Record<string, Job> = {
+    [`registries:${env.name}`]: registriesJob(env),
     [`publish:${env.name}`]: publishJob(env),
     [`verify:${env.name}`]: verifyJob(env),
   };

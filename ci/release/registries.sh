@@ -9,10 +9,11 @@
 # Usage: ci/release/registries.sh [--targets <file>] [--help]
 #   Run in the stack folder after `init`; --targets defaults to registries.targets
 #   there (one Terraform address per line, written by synth).
-# Environment: TF (tofu or terraform; default: whichever is on PATH).
+# Environment: TF (tofu or terraform; default: whichever is on PATH),
+#   TF_LOCK_TIMEOUT (how long apply waits for the state lock; default 10m).
 set -eu
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 targets="registries.targets"
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -38,4 +39,4 @@ if [ -z "$missing" ]; then
 fi
 echo "Creating missing registries:$missing"
 # shellcheck disable=SC2086 # one -target=<address> word each
-"$TF" apply -input=false -auto-approve $missing
+"$TF" apply -input=false -lock-timeout="${TF_LOCK_TIMEOUT:-10m}" -auto-approve $missing

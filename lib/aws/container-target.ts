@@ -20,7 +20,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { Token } from "cdktf";
+import { type TerraformResource, Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
@@ -106,6 +106,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly identifiers: TargetIdentifiers;
   readonly workloadEnvironment: WorkloadEnvironment;
   readonly registry: Registry;
+  readonly imageRegistry: TerraformResource;
   /** The image reference the task runs: ServiceSpec.image's tag or digest in this target's ECR repository. */
   readonly image: string;
   readonly network: Network;
@@ -152,6 +153,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       keepImages: props.keepImages,
       protect,
     });
+    this.imageRegistry = this.registry.repository;
     this.network = new Network(this, "network", {
       name,
       region: settings.region,

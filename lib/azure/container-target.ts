@@ -12,7 +12,7 @@ import {
   type ContainerAppTemplateContainerEnv,
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
-import { Annotations, Fn, TerraformOutput } from "cdktf";
+import { Annotations, Fn, TerraformOutput, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
@@ -66,6 +66,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly foundation: AzureFoundation;
   readonly identity: WorkloadIdentity;
   readonly registry: WorkloadRegistry;
+  readonly imageRegistry: TerraformResource;
   readonly environment: ContainerAppEnvironment;
   readonly app: ContainerApp;
   /** Suffix of the revision this apply made latest (a token): the stable revision once promoted. */
@@ -111,6 +112,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       location,
       protect,
     });
+    this.imageRegistry = this.registry.registry;
     const pullRole = this.identity.grant("registry-pull", "AcrPull", this.registry.registry.id);
     this.image = registryImage(spec.image, this.registry.loginServer);
 

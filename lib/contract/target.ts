@@ -3,6 +3,7 @@
  * what each of the six targets takes (`TargetProps`) and what it gives back
  * (`WorkloadTarget`). docs/adding-a-cloud.md walks through it.
  */
+import type { TerraformResource } from "cdktf";
 import type { Cloud, OriginId, TargetKind } from "../config/schema";
 import type { Rollout } from "../release";
 import type { Origin, ServiceSpec } from "../service";
@@ -74,6 +75,12 @@ export interface WorkloadTarget {
    * @default - undefined for function targets
    */
   readonly image?: string;
+  /**
+   * The registry resource `image` is pulled from: the release pipeline creates it
+   * before the first publish of a new environment (ci/release/registries.sh).
+   * @default - undefined for function targets
+   */
+  readonly imageRegistry?: TerraformResource;
   /**
    * Where the target splits traffic between releases: the revision or version
    * this apply deploys (Lambda version, Container Apps revision suffix, Cloud

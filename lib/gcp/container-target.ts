@@ -12,7 +12,7 @@ import {
   type CloudRunV2ServiceTemplateContainersEnv,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { assertSpec } from "../contract/spec-validation";
@@ -59,6 +59,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly workloadEnvironment: WorkloadEnvironment;
   readonly service: CloudRunV2Service;
   readonly registry: ContainerRegistry;
+  readonly imageRegistry: TerraformResource;
   readonly identity: ServiceIdentity;
   /** The image reference deployed (in `registry`, see registry.ts). */
   readonly image: string;
@@ -103,6 +104,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       protect,
       dependsOn: apis,
     });
+    this.imageRegistry = this.registry.repository;
     this.image = this.registry.imageFor(spec.image);
 
     this.identity = new ServiceIdentity(this, "runtime", {
