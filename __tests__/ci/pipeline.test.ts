@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { ID_TOKENS, identityVariables } from "../../ci/identity";
+import { audience, ID_TOKENS, identityVariables } from "../../ci/identity";
 import { buildPipeline, IF, renderPipeline, stackDir } from "../../ci/pipeline/pipeline";
 import { environments } from "../../environments";
 import { loadEnvironments } from "../../lib/config";
@@ -44,9 +44,11 @@ function environmentJobProblems(pipeline: Pipeline, envs: readonly EnvironmentCo
   const problems: string[] = [];
   for (const env of envs) {
     const job = (name: string) => pipeline[`${name}:${env.name}`] as Job | undefined;
-    for (const name of ["plan", "plan-comment", "deploy", "drift"]) {
+    // A protected environment is not planned in merge requests, so it has no note to post.
+    for (const name of env.protect ? ["plan", "deploy", "drift"] : ["plan", "plan-comment", "deploy", "drift"]) {
       if (job(name) === undefined) problems.push(`${env.name}: no ${name}:${env.name} job`);
     }
+    if (env.protect && job("plan-comment") !== undefined) problems.push(`${env.name}: plan-comment of a protected env`);
     const deploy = job("deploy");
     if (deploy !== undefined) {
       const rule = deploy.rules?.find((r) => r.if === IF.defaultBranch);
@@ -101,19 +103,28 @@ describe("generated jobs", () => {
   const pipeline = buildPipeline(configs);
   const job = (name: string) => pipeline[name] as Job;
 
-  it.each(configs.map((env) => [env.name, env] as const))("%s: plans without a lock only in merge requests", (name) => {
-    const plan = job(`plan:${name}`);
-    expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
-    expect(plan.rules).toEqual([
-      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
-      { if: IF.defaultBranch },
-    ]);
-    expect(plan.script).toContain('"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan');
-    expect(plan.script).toContain('"$TF" show -json plan.tfplan > plan.json');
-    expect(plan.artifacts?.access).toBe("developer");
-    expect(plan.artifacts?.paths).toEqual(
-      expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
-    );
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: plans without a lock only in merge requests, and a protected environment only on the default branch",
+    (name, env) => {
+      const plan = job(`plan:${name}`);
+      expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
+      expect(plan.rules).toEqual([
+        ...(env.protect ? [] : [{ if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } }]),
+        { if: IF.defaultBranch },
+      ]);
+      expect(plan.script).toContain('"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan');
+      expect(plan.script).toContain('"$TF" show -json plan.tfplan > plan.json');
+      // Plan files hold secrets in clear: a protected environment's are for its deploy job only.
+      expect(plan.artifacts?.access).toBe(env.protect ? "none" : "developer");
+      expect(job(`drift:${name}`).artifacts?.access).toBe(env.protect ? "none" : "developer");
+      expect(plan.artifacts?.paths).toEqual(
+        expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
+      );
+    },
+  );
+
+  it("has a protected and an unprotected environment to check both ways", () => {
+    expect(configs.map((env) => env.protect).sort()).toEqual(expect.arrayContaining([false, true]));
   });
 
   it.each(configs.map((env) => [env.name, env] as const))(
@@ -148,8 +159,9 @@ describe("generated jobs", () => {
       ] as const) {
         const j = job(`${jobName}:${name}`);
         expect(Object.keys(j.id_tokens ?? {}).sort()).toEqual(env.clouds.map((c) => ID_TOKENS[c].variable).sort());
+        // Each token carries the audience of this environment and purpose only.
         for (const cloud of env.clouds)
-          expect(j.id_tokens?.[ID_TOKENS[cloud].variable]).toEqual({ aud: ID_TOKENS[cloud].audience });
+          expect(j.id_tokens?.[ID_TOKENS[cloud].variable]).toEqual({ aud: audience(cloud, name, purpose) });
         const script = j.script?.join("\n") ?? "";
         const vars = identityVariables(name, purpose);
         expect(script).toContain(`\${${vars.aws.roleArn}:?`);
@@ -180,7 +192,7 @@ describe("generated jobs", () => {
   });
 
   it("posts each environment's note and terraform report from its own comment job", () => {
-    for (const env of configs) {
+    for (const env of configs.filter((e) => !e.protect)) {
       const comment = job(`plan-comment:${env.name}`);
       expect(comment.rules).toEqual([{ if: IF.mergeRequest }]);
       expect(comment.needs).toEqual([{ job: `plan:${env.name}`, artifacts: true }]);
@@ -265,10 +277,11 @@ describe("gitlab-ci-local", () => {
     expect(output).toMatch(/'when' property must be one of .* \(found sometimes\) at broken-job\.when/);
   });
 
-  it("merge request: verify, synth, a plan and a plan note per environment, no deploy, no drift", () => {
+  it("merge request: verify, synth, a plan and a plan note per unprotected environment, no deploy, no drift", () => {
     const jobs = running("mergeRequest");
     const expected: Record<string, string> = { verify: "on_success", synth: "on_success" };
-    for (const env of configs) {
+    // Protected environments are planned on the default branch only (their plan identity trusts nothing else).
+    for (const env of configs.filter((e) => !e.protect)) {
       expected[`plan:${env.name}`] = "on_success";
       expected[`plan-comment:${env.name}`] = "on_success";
     }

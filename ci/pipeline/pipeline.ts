@@ -14,7 +14,7 @@
  */
 import { Document, isMap, isScalar } from "yaml";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
-import { ID_TOKENS, type IdentityPurpose, identityVariables } from "../identity";
+import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../identity";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = "node:20-bookworm";
@@ -77,11 +77,20 @@ export function loginLines(env: EnvironmentConfig, purpose: IdentityPurpose): st
   return lines;
 }
 
-/** The id_tokens block of a job: one token per enabled cloud. */
-export function idTokens(env: EnvironmentConfig): Record<string, { aud: string }> {
-  const tokens: Record<string, { aud: string }> = {};
-  for (const cloud of env.clouds) tokens[ID_TOKENS[cloud].variable] = { aud: ID_TOKENS[cloud].audience };
-  return tokens;
+/** The id_tokens block of job `job` (`plan`, `deploy`, ...) of `env`: its own audiences, one per enabled cloud. */
+export function idTokens(job: string, env: EnvironmentConfig): Record<string, { readonly aud: string }> {
+  return jobIdTokens(job, env.name, env.clouds);
+}
+
+/**
+ * Who may download a job's plan or drift artifacts. Plan files and plan JSON
+ * hold secret values in clear text: Developers of an unprotected
+ * environment already read them through its plan identity, but a protected
+ * environment's are for the jobs that need them (`needs:` still passes them
+ * on) and nobody else (docs/bootstrap.md, threat model).
+ */
+export function artifactAccess(env: EnvironmentConfig): "developer" | "none" {
+  return env.protect ? "none" : "developer";
 }
 
 /**
@@ -109,7 +118,8 @@ export function stateLines(env: EnvironmentConfig): string[] {
 }
 
 /** Common first lines of every OpenTofu/Terraform job: pick the binary, enter the stack, state, credentials, init. */
-function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
+function tfPrelude(env: EnvironmentConfig, job: string): string[] {
+  const purpose: IdentityPurpose = jobPurpose(job);
   return [
     'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
     'cd "$TF_ROOT"',
@@ -131,10 +141,11 @@ function planJob(env: EnvironmentConfig): Job {
     needs: ["synth"],
     resource_group: env.name,
     variables: { ...tfVariables(env), TF_PLAN_LOCK: "true" },
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("plan", env),
     rules: [
+      // A protected environment's plan identity trusts only the default branch: no merge-request plan.
       // A Developer's CI_JOB_TOKEN cannot lock GitLab-managed state: merge-request plans read it unlocked.
-      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+      ...(env.protect ? [] : [{ if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } }]),
       { if: IF.defaultBranch },
     ],
     script: [
@@ -146,7 +157,7 @@ function planJob(env: EnvironmentConfig): Job {
     artifacts: {
       name: `plan:${env.name}`,
       // The plan file and its JSON hold sensitive values in clear text.
-      access: "developer",
+      access: artifactAccess(env),
       expire_in: "1 week",
       paths: [`${dir}/plan.tfplan`, `${dir}/plan.json`, `${dir}/plan-job-url.txt`, `${dir}/.terraform.lock.hcl`],
     },
@@ -183,7 +194,7 @@ function deployJob(env: EnvironmentConfig): Job {
     resource_group: env.name,
     interruptible: false,
     variables: tfVariables(env),
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("deploy", env),
     environment: {
       name: env.name,
       deployment_tier: env.deploy.tier,
@@ -202,10 +213,10 @@ function driftJob(env: EnvironmentConfig): Job {
     needs: ["synth"],
     resource_group: env.name,
     variables: tfVariables(env),
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("drift", env),
     rules: [{ if: IF.schedule }],
     script: [
-      ...tfPrelude(env, "plan"),
+      ...tfPrelude(env, "drift"),
       // -detailed-exitcode: 0 no changes, 1 error, 2 changes (the live infrastructure drifted from the code).
       'set +e; "$TF" plan -input=false -lock=false -detailed-exitcode -out=drift.tfplan; code=$?; set -e',
       'if [ "$code" -eq 1 ]; then echo "drift check failed: plan error above"; exit 1; fi',
@@ -215,7 +226,7 @@ function driftJob(env: EnvironmentConfig): Job {
     ],
     artifacts: {
       when: "always",
-      access: "developer",
+      access: artifactAccess(env),
       expire_in: "1 week",
       paths: [`${dir}/drift.json`],
     },
@@ -285,7 +296,8 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
     },
   };
   for (const env of environments) pipeline[`plan:${env.name}`] = planJob(env);
-  for (const env of environments) pipeline[`plan-comment:${env.name}`] = commentJob(env);
+  // Protected environments are not planned in merge requests: nothing to comment.
+  for (const env of environments.filter((e) => !e.protect)) pipeline[`plan-comment:${env.name}`] = commentJob(env);
   for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
   for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);
   return pipeline;

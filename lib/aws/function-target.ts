@@ -23,7 +23,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { type FunctionBundle, ORIGIN_SECRET, type ServiceSpec } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole } from "./identity";
+import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
@@ -144,6 +144,7 @@ export class FunctionTarget extends Construct {
       name: awsName([name, "function"], NAME_LIMITS.iamRole),
       description: `${name} Lambda: its own log group, X-Ray, its KMS key`,
       service: "lambda.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       statements,
     });
 

@@ -3,6 +3,7 @@
  * and the one project (and branch) whose id_tokens it accepts. Cloud-neutral;
  * each cloud file turns it into its own conditions.
  */
+import type { IdentityPurpose, TrustScope } from "../../ci/identity";
 
 /** The GitLab project whose pipelines may assume the identities. */
 export interface GitlabOidc {
@@ -14,6 +15,29 @@ export interface GitlabOidc {
   readonly projectId: number;
   /** The protected default branch deploy jobs run on. */
   readonly defaultBranch: string;
+  /** GitLab protects the environments (bootstrap manages protected environments). */
+  readonly protectedEnvironments: boolean;
+}
+
+/** One environment as the clouds' trust needs to know it. */
+export interface EnvironmentTrust {
+  readonly name: string;
+  /** `protect: true`: plans too only from the protected default branch. */
+  readonly protect: boolean;
+  /** GitLab deployment tier of its deploy jobs. */
+  readonly tier: string;
+}
+
+/** What the identity of `environment` and `purpose` trusts (see `requiredClaims` in ci/identity.ts). */
+export function trustScope(gitlab: GitlabOidc, environment: EnvironmentTrust, purpose: IdentityPurpose): TrustScope {
+  return {
+    environment: environment.name,
+    purpose,
+    defaultBranch: gitlab.defaultBranch,
+    protectedEnvironment: environment.protect,
+    tier: environment.tier,
+    gitlabProtectsEnvironment: gitlab.protectedEnvironments,
+  };
 }
 
 /** The `iss` claim of GitLab's id_tokens, and the URL every cloud registers. */

@@ -19,7 +19,7 @@ import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
-import type { GitlabOidc } from "./gitlab-oidc";
+import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
 import { type IdentityField, pipelineVariables } from "./variables";
 
 export interface BootstrapStackProps {
@@ -56,6 +56,7 @@ export class BootstrapStack extends TerraformStack {
       projectPath: config.gitlab.projectPath,
       projectId: config.gitlab.projectId,
       defaultBranch: config.gitlab.defaultBranch,
+      protectedEnvironments: config.gitlab.protectedEnvironments,
     };
     addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend });
     const on = (cloud: Cloud) => config.environments.filter((env) => env.clouds.includes(cloud));
@@ -68,7 +69,7 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           accountId,
           region: awsOf(envs[0]).region,
-          environments: envs.map((env) => env.config.name),
+          environments: envs.map(trustOf),
           service,
           adminRoleName: config.aws.adminRoleName,
         }),
@@ -83,7 +84,7 @@ export class BootstrapStack extends TerraformStack {
         tenantId: config.azure.tenantId,
         flexibleCredentials: config.azure.flexibleCredentials,
         service,
-        environments: azureEnvs.map((env) => ({ name: env.config.name, protect: env.config.protect, ...azureOf(env) })),
+        environments: azureEnvs.map((env) => ({ ...trustOf(env), ...azureOf(env) })),
       });
     }
 
@@ -95,7 +96,8 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           project,
           region: gcpOf(envs[0]).region,
-          environments: envs.map((env) => env.config.name),
+          environments: envs.map(trustOf),
+          service,
           poolId: config.gcp.poolId,
           providerId: config.gcp.providerId,
         }),
@@ -119,6 +121,7 @@ export class BootstrapStack extends TerraformStack {
         url: `https://${env.config.cloudflare.domain}`,
         requiredApprovals: env.requiredApprovals,
         deployAccess: env.deployAccess,
+        protect: env.config.protect,
       })),
     });
   }
@@ -153,6 +156,11 @@ export class BootstrapStack extends TerraformStack {
       }
     }
   }
+}
+
+/** What every cloud's trust needs to know about an environment. */
+function trustOf(env: BootstrapEnvironment): EnvironmentTrust {
+  return { name: env.config.name, protect: env.config.protect, tier: env.config.deploy.tier };
 }
 
 // The schema guarantees a settings block for every cloud an environment enables.
