@@ -33,7 +33,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../../ci/identity";
 import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
-import { BOOTSTRAP_TAGS, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
+import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
 
 /** Managed policies per purpose (see the module comment). */
 export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -247,7 +247,7 @@ export class AwsAccountTrust extends Construct {
         props.adminRoleName === undefined
           ? undefined
           : [{ roleArn: `arn:aws:iam::${accountId}:role/${props.adminRoleName}`, sessionName: "gitlab-bootstrap" }],
-      defaultTags: [{ tags: { ...BOOTSTRAP_TAGS } }],
+      defaultTags: [{ tags: bootstrapTags(props.service) }],
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, "gitlab", {
       provider: this.provider,

@@ -43,7 +43,8 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
 import { azureNames } from "../azure/names";
-import { BOOTSTRAP_TAGS, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
+import { suppress } from "../policy";
+import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -198,7 +199,7 @@ export class AzureTenantTrust extends Construct {
         provider,
         name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
-        tags: { ...BOOTSTRAP_TAGS, environment: env.name },
+        tags: bootstrapTags(props.service, env.name),
         lifecycle: { preventDestroy: env.protect },
       });
       groups.set(env.name, group);
@@ -260,7 +261,16 @@ export class AzureTenantTrust extends Construct {
             principalType: "ServicePrincipal",
             ...(extra.condition === undefined ? {} : { condition: extra.condition, conditionVersion: "2.0" }),
           });
-        for (const role of AZURE_ROLES[purpose]) assign(role.toLowerCase().replace(/ /g, "-"), role);
+        for (const role of AZURE_ROLES[purpose]) {
+          const assignment = assign(role.toLowerCase().replace(/ /g, "-"), role);
+          if (role === "Contributor") {
+            suppress(
+              assignment,
+              "BP_AZ_5",
+              "the deploy identity manages its environment's resource group, this group only; it cannot assign roles beyond the workload's, and a protected group is locked against deletion",
+            );
+          }
+        }
         if (purpose === "deploy") {
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
             condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),

@@ -4,6 +4,8 @@
  * each cloud file turns it into its own conditions.
  */
 import type { IdentityPurpose, TrustScope } from "../../ci/identity";
+import { BOOTSTRAP_STACK } from "../config/bootstrap";
+import { standardTags } from "../policy/tags";
 
 /** The GitLab project whose pipelines may assume the identities. */
 export interface GitlabOidc {
@@ -45,8 +47,11 @@ export function issuerUrl(gitlab: Pick<GitlabOidc, "host">): string {
   return `https://${gitlab.host}`;
 }
 
-/** Tags/labels on bootstrap resources that accept them. */
-export const BOOTSTRAP_TAGS: Readonly<Record<string, string>> = {
-  "managed-by": "cdktf",
-  stack: "bootstrap",
-};
+/**
+ * Tags on bootstrap resources that accept them: the standard tags the policy
+ * requires (environment `bootstrap` where a resource serves several), plus
+ * `stack: bootstrap`.
+ */
+export function bootstrapTags(service: string, environment: string = BOOTSTRAP_STACK): Record<string, string> {
+  return { ...standardTags(environment, service), stack: BOOTSTRAP_STACK };
+}

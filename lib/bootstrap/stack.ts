@@ -8,11 +8,12 @@
  * pool per GCP project, one set of Entra ID applications per tenant, so
  * environments that share an account or project share its trust.
  */
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityPurpose } from "../../ci/identity";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
+import { PolicyAspect } from "../policy";
 import { SERVICE } from "../service";
 import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";
@@ -124,6 +125,8 @@ export class BootstrapStack extends TerraformStack {
         protect: env.config.protect,
       })),
     });
+    // The policy pack, trust and identity rules included: a widened trust or an admin grant fails synth.
+    Aspects.of(this).add(new PolicyAspect());
   }
 
   /** The value of one identity field of `env` (a reference to the resource that holds it). */
