@@ -71,7 +71,7 @@ export class EnvironmentStack extends TerraformStack {
       // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
       const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
       const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
-      this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
+      this.origins.push(fn.origin, ct.origin);
     }
 
     // --- Azure: Flex Consumption function + Container App (lib/azure) ---
@@ -84,10 +84,7 @@ export class EnvironmentStack extends TerraformStack {
       };
       const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
       const ct = new AzureContainerTarget(this, "azure-container", azure);
-      this.origins.push(
-        { id: "azure.function", endpoint: fn.endpoint },
-        { id: "azure.container", endpoint: ct.endpoint },
-      );
+      this.origins.push(fn.origin, ct.origin);
     }
 
     // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
@@ -100,7 +97,7 @@ export class EnvironmentStack extends TerraformStack {
       };
       const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
       const ct = new GcpContainerTarget(this, "gcp-container", gcp);
-      this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
+      this.origins.push(fn.origin, ct.origin);
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
