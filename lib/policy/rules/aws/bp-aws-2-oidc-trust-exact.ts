@@ -24,9 +24,11 @@ function trustProblem(index: number, raw: unknown): string | undefined {
   if (aud === undefined || aud.length !== 1 || typeof aud[0] !== "string" || WILD.test(aud[0])) {
     return `Statement ${index} does not require one exact audience (StringEquals on <issuer>:aud)`;
   }
-  if (valuesOf(condition, "StringLike", ":aud") !== undefined) return `Statement ${index} matches the audience with StringLike`;
+  if (valuesOf(condition, "StringLike", ":aud") !== undefined)
+    return `Statement ${index} matches the audience with StringLike`;
   const identity = parseAudience(aud[0]);
-  if (identity === undefined) return `Statement ${index} trusts audience ${show(aud[0])}, which is not one identity's own`;
+  if (identity === undefined)
+    return `Statement ${index} trusts audience ${show(aud[0])}, which is not one identity's own`;
   const exact = valuesOf(condition, "StringEquals", ":sub");
   const like = valuesOf(condition, "StringLike", ":sub");
   if (exact === undefined && like === undefined) return `Statement ${index} does not check the subject (<issuer>:sub)`;

@@ -25,7 +25,8 @@ export function statementsOf(policy: unknown): Statement[] {
 }
 
 /** A value or a list of values, as a list. */
-export const listOf = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const listOf = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** The policy documents of an IAM resource: its `policy`, or a role's inline policies. */
 export function documentsOf(type: string, attributes: Readonly<Record<string, unknown>>): unknown[] {

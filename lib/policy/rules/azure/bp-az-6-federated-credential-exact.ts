@@ -11,7 +11,7 @@ export const federatedCredentialExact = defineRule({
   id: "BP_AZ_6",
   description:
     "Federated identity credentials accept one identity's own audience, and a subject pattern only for a plan identity",
-  fix: 'give the credential audiences [audience("azure", env, purpose)] and the exact subject; use a flexible credential (claims[\'sub\'] matches ...:ref:*) only for a plan identity',
+  fix: "give the credential audiences [audience(\"azure\", env, purpose)] and the exact subject; use a flexible credential (claims['sub'] matches ...:ref:*) only for a plan identity",
   level: "error",
   appliesTo: [
     "azuread_application_federated_identity_credential",
@@ -27,7 +27,9 @@ export const federatedCredentialExact = defineRule({
     if (identity === undefined) return `audience ${show(audiences[0])} is not one identity's own`;
     if (!flexible) {
       const subject = attributes.subject;
-      return typeof subject === "string" && /[*?]/.test(subject) ? `subject ${show(subject)} has a wildcard` : undefined;
+      return typeof subject === "string" && /[*?]/.test(subject)
+        ? `subject ${show(subject)} has a wildcard`
+        : undefined;
     }
     if (identity.purpose === "deploy") return "a deploy identity trusts a subject pattern (flexible credential)";
     const expression = String(attributes.claims_matching_expression ?? "");

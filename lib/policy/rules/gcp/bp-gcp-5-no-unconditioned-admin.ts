@@ -17,7 +17,8 @@ export const OWNER_LIKE_ROLES = new Set([
 
 export const noUnconditionedAdmin = defineRule({
   id: "BP_GCP_5",
-  description: "No owner-like role (project IAM, service account, secret or storage admin) project-wide without a condition",
+  description:
+    "No owner-like role (project IAM, service account, secret or storage admin) project-wide without a condition",
   fix: "grant the role on the resources themselves, or add a condition (modifiedGrantsByRole for project IAM, resource.name for the rest)",
   level: "error",
   appliesTo: ["google_project_iam_member", "google_project_iam_binding"],
