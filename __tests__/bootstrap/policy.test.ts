@@ -48,6 +48,29 @@ const gcpOf = (stack: BootstrapStack, env = prod) => {
 const deployIamPolicy = (stack: BootstrapStack) =>
   awsOf(stack).node.findChild(`${prod.config.name}-deploy-workload-roles`) as IamRolePolicy;
 
+/** A project-wide grant of `role` to the protected environment's GCP deploy account, as a mutation. */
+const grantDeployAccount =
+  (id: string, role: string) =>
+  (stack: BootstrapStack): void => {
+    new ProjectIamMember(gcpOf(stack), id, {
+      provider: gcpOf(stack).provider,
+      project: prod.config.gcp?.project as string,
+      role,
+      member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
+    });
+  };
+
+/** `role` on the protected environment's whole subscription for its Azure deploy identity, as a mutation. */
+const assignOnSubscription =
+  (id: string, role: string) =>
+  (stack: BootstrapStack): void => {
+    new RoleAssignment(stack, id, {
+      scope: `/subscriptions/${prod.config.azure?.subscriptionId}`,
+      roleDefinitionName: role,
+      principalId: stack.azure?.identities.get(prod.config.name)?.deploy.servicePrincipal.objectId as string,
+    });
+  };
+
 const deployRole = (stack: BootstrapStack) => awsOf(stack).roles.get(prod.config.name)?.deploy;
 
 /** The mutations of the review (findings 2 to 4), and the rule that must stop each. */
@@ -78,26 +101,18 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
       );
     },
   ],
-  [
-    "AWS deploy role: AdministratorAccess",
-    "CKV_AWS_274",
-    (stack) =>
-      new IamRolePolicyAttachment(awsOf(stack), "admin", {
-        provider: awsOf(stack).provider,
-        role: deployRole(stack)?.name as string,
-        policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-      }),
-  ],
-  [
-    "AWS deploy role: IAMFullAccess",
-    "CKV_AWS_274",
-    (stack) =>
-      new IamRolePolicyAttachment(awsOf(stack), "iam-full", {
-        provider: awsOf(stack).provider,
-        role: deployRole(stack)?.name as string,
-        policyArn: "arn:aws:iam::aws:policy/IAMFullAccess",
-      }),
-  ],
+  ...(["AdministratorAccess", "IAMFullAccess"] as const).map(
+    (policy): [string, string, (stack: BootstrapStack) => void] => [
+      `AWS deploy role: ${policy}`,
+      "CKV_AWS_274",
+      (stack) =>
+        new IamRolePolicyAttachment(awsOf(stack), policy, {
+          provider: awsOf(stack).provider,
+          role: deployRole(stack)?.name as string,
+          policyArn: `arn:aws:iam::aws:policy/${policy}`,
+        }),
+    ],
+  ),
   [
     "AWS deploy role: create and put role policies without a permissions boundary",
     "CKV_AWS_286",
@@ -114,29 +129,11 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
       });
     },
   ],
-  [
-    "Azure deploy identity: Owner on the subscription",
-    "BP_AZ_5",
-    (stack) => {
-      const identity = stack.azure?.identities.get(prod.config.name)?.deploy;
-      new RoleAssignment(stack, "owner", {
-        scope: `/subscriptions/${prod.config.azure?.subscriptionId}`,
-        roleDefinitionName: "Owner",
-        principalId: identity?.servicePrincipal.objectId as string,
-      });
-    },
-  ],
+  ["Azure deploy identity: Owner on the subscription", "BP_AZ_5", assignOnSubscription("owner", "Owner")],
   [
     "Azure deploy identity: User Access Administrator on the subscription",
     "BP_AZ_5",
-    (stack) => {
-      const identity = stack.azure?.identities.get(prod.config.name)?.deploy;
-      new RoleAssignment(stack, "uaa", {
-        scope: `/subscriptions/${prod.config.azure?.subscriptionId}`,
-        roleDefinitionName: "User Access Administrator",
-        principalId: identity?.servicePrincipal.objectId as string,
-      });
-    },
+    assignOnSubscription("uaa", "User Access Administrator"),
   ],
   [
     "Azure deploy identity: any branch (flexible credential)",
@@ -156,36 +153,18 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
     (role): [string, string, (stack: BootstrapStack) => void] => [
       `GCP deploy account: ${role}`,
       "CKV_GCP_117",
-      (stack) =>
-        new ProjectIamMember(gcpOf(stack), "basic", {
-          provider: gcpOf(stack).provider,
-          project: prod.config.gcp?.project as string,
-          role,
-          member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
-        }),
+      grantDeployAccount("basic", role),
     ],
   ),
   [
     "GCP deploy account: project IAM admin without a condition",
     "BP_GCP_5",
-    (stack) =>
-      new ProjectIamMember(gcpOf(stack), "iam-admin", {
-        provider: gcpOf(stack).provider,
-        project: prod.config.gcp?.project as string,
-        role: "roles/resourcemanager.projectIamAdmin",
-        member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
-      }),
+    grantDeployAccount("iam-admin", "roles/resourcemanager.projectIamAdmin"),
   ],
   [
     "GCP deploy account: service account user on the whole project",
     "CKV_GCP_49",
-    (stack) =>
-      new ProjectIamMember(gcpOf(stack), "sa-user", {
-        provider: gcpOf(stack).provider,
-        project: prod.config.gcp?.project as string,
-        role: "roles/iam.serviceAccountUser",
-        member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
-      }),
+    grantDeployAccount("sa-user", "roles/iam.serviceAccountUser"),
   ],
   [
     "GCP deploy account: impersonable by the whole pool",

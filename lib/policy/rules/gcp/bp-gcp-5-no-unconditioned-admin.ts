@@ -1,4 +1,5 @@
-import { defineRule, show } from "../../rule";
+import { defineRule } from "../../rule";
+import { unconditionedGrant } from "./members";
 
 /**
  * Project roles that change who can do what, or reach every secret or bucket:
@@ -22,9 +23,5 @@ export const noUnconditionedAdmin = defineRule({
   fix: "grant the role on the resources themselves, or add a condition (modifiedGrantsByRole for project IAM, resource.name for the rest)",
   level: "error",
   appliesTo: ["google_project_iam_member", "google_project_iam_binding"],
-  check: ({ attributes }) => {
-    const role = attributes.role;
-    if (typeof role !== "string" || !OWNER_LIKE_ROLES.has(role)) return undefined;
-    return attributes.condition === undefined ? `role is ${show(role)} without a condition` : undefined;
-  },
+  check: ({ attributes }) => unconditionedGrant(attributes, OWNER_LIKE_ROLES),
 });

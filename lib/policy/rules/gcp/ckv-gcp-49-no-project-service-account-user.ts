@@ -1,4 +1,5 @@
-import { defineRule, show } from "../../rule";
+import { defineRule } from "../../rule";
+import { unconditionedGrant } from "./members";
 
 /** Roles that let a member act as, or mint tokens for, every service account of the project. */
 const IMPERSONATION_ROLES = new Set(["roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator"]);
@@ -9,9 +10,5 @@ export const noProjectServiceAccountUser = defineRule({
   fix: "grant it on the service account (google_service_account_iam_member), or add a condition naming the accounts",
   level: "error",
   appliesTo: ["google_project_iam_member", "google_project_iam_binding"],
-  check: ({ attributes }) => {
-    const role = attributes.role;
-    if (typeof role !== "string" || !IMPERSONATION_ROLES.has(role)) return undefined;
-    return attributes.condition === undefined ? `role is ${show(role)} without a condition` : undefined;
-  },
+  check: ({ attributes }) => unconditionedGrant(attributes, IMPERSONATION_ROLES),
 });
