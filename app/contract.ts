@@ -17,7 +17,7 @@ import { ORIGIN_SECRET, SERVICE } from "../lib/service";
 export const WORKLOAD_ENV = {
   /** Shared secret with the edge; when set, requests without a matching `x-origin-secret` get 403 (health path stays open). */
   originSecret: ORIGIN_SECRET.envVar,
-  /** `service` in `GET /`. @default SERVICE.name */
+  /** `service` in `GET /`. @default - `service` of environments/company.ts */
   serviceName: "SERVICE_NAME",
   /** `version` in `GET /`. @default SERVICE.version */
   serviceVersion: "SERVICE_VERSION",

@@ -8,9 +8,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { environments } from "../environments";
+import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
-import { loadEnvironments } from "../lib/config/load";
+import { loadConfiguration } from "../lib/config/load";
 import { NoteApiError, type RetryOptions, upsertNote } from "./gitlab/notes";
 import { NOTE_TOKEN_VARIABLE, renderPipeline } from "./pipeline/pipeline";
 import { PlanError, readPlan } from "./plan/plan";
@@ -160,7 +160,7 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
       const values = parse(command, args, { check: { type: "boolean" }, out: { type: "string" } });
       if (values.help === true) return help(io, command);
       const out = optionalString(values, "out") ?? ".gitlab-ci.yml";
-      const text = renderPipeline(loadEnvironments(environments));
+      const text = renderPipeline(loadConfiguration(environments, company).configs);
       if (values.check === true) {
         let current: string | undefined;
         try {
@@ -176,7 +176,7 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
         return 0;
       }
       writeFileSync(out, text);
-      io.out(`Wrote ${out} (${environments.length} environments)\n`);
+      io.out(`Wrote ${out} (${Object.keys(environments).length} environments)\n`);
       return 0;
     }
     default:

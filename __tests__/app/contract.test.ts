@@ -198,7 +198,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
         path: "/echo",
         status: 200,
         requestId,
-        service: SERVICE.name,
+        service: SPEC.name,
         cloud: target.expected.cloud,
         target: target.expected.target,
       }),

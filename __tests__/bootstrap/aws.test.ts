@@ -1,11 +1,9 @@
 import { audience } from "../../ci/identity";
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { workloadBoundaryArn } from "../../lib/aws/identity";
 import { AWS_DEPLOY_BOUNDED_ACTIONS, AWS_DEPLOY_IAM_ACTIONS } from "../../lib/bootstrap/aws";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
-import { environmentInput, synthEnvironment } from "../helpers/environments";
+import { COMPANY, environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import {
   all,
   awsCanAssume,
@@ -18,6 +16,9 @@ import {
   synthBootstrap,
   token,
 } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
 const json = synthBootstrap();
 const roles = all(json, "aws_iam_role");
@@ -42,19 +43,19 @@ describe("bootstrap on AWS", () => {
 
   it("gives every environment a plan and a deploy role, in its own account", () => {
     expect(roles.map((r) => r.name).sort()).toEqual([
-      "ci-hello-dev-deploy",
-      "ci-hello-dev-plan",
-      "ci-hello-prod-deploy",
-      "ci-hello-prod-plan",
+      `ci-${SERVICE}-dev-deploy`,
+      `ci-${SERVICE}-dev-plan`,
+      `ci-${SERVICE}-prod-deploy`,
+      `ci-${SERVICE}-prod-plan`,
     ]);
-    expect(role("ci-hello-prod-deploy").provider).toBe("aws.account-333333333333");
-    expect(JSON.parse(role("ci-hello-prod-deploy").assume_role_policy).Statement[0].Principal.Federated).toBe(
+    expect(role(`ci-${SERVICE}-prod-deploy`).provider).toBe("aws.account-333333333333");
+    expect(JSON.parse(role(`ci-${SERVICE}-prod-deploy`).assume_role_policy).Statement[0].Principal.Federated).toBe(
       `arn:aws:iam::333333333333:oidc-provider/${HOST}`,
     );
   });
 
   it("lets only a job of the protected default branch with the deploy audience of that environment assume a deploy role", () => {
-    const policy = role("ci-hello-prod-deploy").assume_role_policy;
+    const policy = role(`ci-${SERVICE}-prod-deploy`).assume_role_policy;
     const prod = aud("prod", "deploy");
     expect(awsCanAssume(policy, HOST, token(prod))).toBe(true);
     // A merge-request pipeline runs on its source branch.
@@ -69,7 +70,7 @@ describe("bootstrap on AWS", () => {
 
   it("holds the deploy trust to exact values: StringEquals on aud and sub, no wildcard anywhere", () => {
     for (const env of ["dev", "prod"]) {
-      const name = `ci-hello-${env}-deploy`;
+      const name = `ci-${SERVICE}-${env}-deploy`;
       const statement = JSON.parse(role(name).assume_role_policy).Statement[0];
       expect(statement.Condition).toEqual({
         StringEquals: {
@@ -82,7 +83,7 @@ describe("bootstrap on AWS", () => {
   });
 
   it("lets any branch of the project assume an unprotected environment's plan role, and nothing else", () => {
-    const policy = role("ci-hello-dev-plan").assume_role_policy;
+    const policy = role(`ci-${SERVICE}-dev-plan`).assume_role_policy;
     const dev = aud("dev", "plan");
     expect(awsCanAssume(policy, HOST, token(dev))).toBe(true);
     expect(awsCanAssume(policy, HOST, token(dev, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
@@ -98,7 +99,7 @@ describe("bootstrap on AWS", () => {
   });
 
   it("lets only the default branch assume a protected environment's plan role", () => {
-    const policy = role("ci-hello-prod-plan").assume_role_policy;
+    const policy = role(`ci-${SERVICE}-prod-plan`).assume_role_policy;
     const prod = aud("prod", "plan");
     expect(awsCanAssume(policy, HOST, token(prod))).toBe(true);
     expect(awsCanAssume(policy, HOST, token(prod, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
@@ -132,10 +133,10 @@ describe("bootstrap on AWS", () => {
       .map((a) => `${referenced(json, a.role).resource.name}|${a.policy_arn}`)
       .sort();
     expect(attachments).toEqual([
-      "ci-hello-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-hello-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
-      "ci-hello-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-hello-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
+      `ci-${SERVICE}-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess`,
+      `ci-${SERVICE}-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess`,
+      `ci-${SERVICE}-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess`,
+      `ci-${SERVICE}-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess`,
     ]);
     const inline = all(json, "aws_iam_role_policy").map((p) => ({
       role: referenced(json, p.role).resource.name,
@@ -143,13 +144,13 @@ describe("bootstrap on AWS", () => {
       statement: JSON.parse(p.policy as string).Statement[0],
     }));
     expect(inline.map((p) => `${p.role}/${p.name}`).sort()).toEqual([
-      "ci-hello-dev-deploy/workload-roles",
-      "ci-hello-dev-plan/secure-parameters",
-      "ci-hello-prod-deploy/workload-roles",
-      "ci-hello-prod-plan/secure-parameters",
+      `ci-${SERVICE}-dev-deploy/workload-roles`,
+      `ci-${SERVICE}-dev-plan/secure-parameters`,
+      `ci-${SERVICE}-prod-deploy/workload-roles`,
+      `ci-${SERVICE}-prod-plan/secure-parameters`,
     ]);
     // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
-    const plan = inline.find((p) => p.role === "ci-hello-dev-plan")?.statement;
+    const plan = inline.find((p) => p.role === `ci-${SERVICE}-dev-plan`)?.statement;
     expect(plan).toMatchObject({
       Action: "kms:Decrypt",
       Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com" } },
@@ -162,17 +163,17 @@ describe("bootstrap on AWS", () => {
     ).toEqual([...AWS_DEPLOY_BOUNDED_ACTIONS, ...AWS_DEPLOY_IAM_ACTIONS]);
     for (const statement of statements.filter((s: { Effect: string }) => s.Effect === "Allow")) {
       expect(statement.Action).not.toContain("iam:*");
-      expect(statement.Resource).toBe("arn:aws:iam::111111111111:role/hello-dev-*");
+      expect(statement.Resource).toBe(`arn:aws:iam::111111111111:role/${SERVICE}-dev-*`);
       // The CI roles themselves are outside what deploy may manage.
-      for (const name of ["ci-hello-dev-deploy", "ci-hello-dev-plan"]) {
+      for (const name of [`ci-${SERVICE}-dev-deploy`, `ci-${SERVICE}-dev-plan`]) {
         expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${name}`)).toBe(false);
       }
-      expect(iamLike(statement.Resource, "arn:aws:iam::111111111111:role/hello-dev-ecs-task")).toBe(true);
+      expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${SERVICE}-dev-ecs-task`)).toBe(true);
     }
   });
 
   it("names the boundary every role of each shipped environment's stack carries", () => {
-    const envs = loadEnvironments(environments);
+    const envs = shippedEnvironments();
     const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
     const created = new Set(
       all(boot, "aws_iam_policy").map(
@@ -199,17 +200,17 @@ describe("bootstrap on AWS", () => {
     const policyOf = (name: string) => all(json, "aws_iam_role_policy").find((p) => p.name === name);
     const deploy = [policyOf("workload-roles")?.policy as string];
     const boundaries = all(json, "aws_iam_policy");
-    const boundary = boundaries.find((p) => p.name === "ci-hello-dev-workload-boundary");
-    const boundaryArn = `arn:aws:iam::${account}:policy/ci-hello-dev-workload-boundary`;
-    const workloadRole = `arn:aws:iam::${account}:role/hello-dev-escalate`;
+    const boundary = boundaries.find((p) => p.name === `ci-${SERVICE}-dev-workload-boundary`);
+    const boundaryArn = `arn:aws:iam::${account}:policy/ci-${SERVICE}-dev-workload-boundary`;
+    const workloadRole = `arn:aws:iam::${account}:role/${SERVICE}-dev-escalate`;
     const withBoundary = { "iam:PermissionsBoundary": boundaryArn };
 
     it("creates one boundary per environment, named as lib/aws names it on every workload role", () => {
       expect(boundaries.map((p) => `${p.name}@${p.provider}`).sort()).toEqual([
-        "ci-hello-dev-workload-boundary@aws.account-111111111111",
-        "ci-hello-prod-workload-boundary@aws.account-333333333333",
+        `ci-${SERVICE}-dev-workload-boundary@aws.account-111111111111`,
+        `ci-${SERVICE}-prod-workload-boundary@aws.account-333333333333`,
       ]);
-      expect(workloadBoundaryArn(account, { name: "hello", environment: "dev" })).toBe(boundaryArn);
+      expect(workloadBoundaryArn(account, { name: `${SERVICE}`, environment: "dev" })).toBe(boundaryArn);
       // The deploy role's IAM policy waits for the boundary it requires.
       expect(policyOf("workload-roles")?.depends_on).toEqual([expect.stringMatching(/^aws_iam_policy\./)]);
     });
@@ -224,7 +225,7 @@ describe("bootstrap on AWS", () => {
           action,
           allowed: false,
         });
-        const other = { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/hello-dev-permissive` };
+        const other = { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/${SERVICE}-dev-permissive` };
         expect(iamAllows(deploy, { action, resource: workloadRole, context: other })).toBe(false);
       }
     });
@@ -235,13 +236,13 @@ describe("bootstrap on AWS", () => {
         ["iam:CreatePolicyVersion", boundaryArn],
         ["iam:SetDefaultPolicyVersion", boundaryArn],
         ["iam:DeletePolicy", boundaryArn],
-        ["iam:UpdateAssumeRolePolicy", `arn:aws:iam::${account}:role/ci-hello-dev-deploy`],
-        ["iam:PutRolePolicy", `arn:aws:iam::${account}:role/ci-hello-dev-deploy`],
-        ["iam:AttachRolePolicy", `arn:aws:iam::${account}:role/ci-hello-prod-plan`],
+        ["iam:UpdateAssumeRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-dev-deploy`],
+        ["iam:PutRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-dev-deploy`],
+        ["iam:AttachRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-prod-plan`],
         ["iam:UpdateOpenIDConnectProviderThumbprint", `arn:aws:iam::${account}:oidc-provider/${HOST}`],
         ["iam:AddClientIDToOpenIDConnectProvider", `arn:aws:iam::${account}:oidc-provider/${HOST}`],
         ["iam:CreateUser", `arn:aws:iam::${account}:user/backdoor`],
-        ["iam:CreatePolicy", `arn:aws:iam::${account}:policy/hello-dev-admin`],
+        ["iam:CreatePolicy", `arn:aws:iam::${account}:policy/${SERVICE}-dev-admin`],
       ];
       for (const [action, resource] of denied) {
         expect({ action, resource, allowed: iamAllows(deploy, { action, resource, context: withBoundary }) }).toEqual({

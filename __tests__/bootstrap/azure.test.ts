@@ -1,12 +1,10 @@
 import { audience } from "../../ci/identity";
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/names";
 import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
 import { azureStack } from "../azure/helpers";
-import { synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { COMPANY, shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import {
   all,
   applicationName,
@@ -20,6 +18,9 @@ import {
   token,
   twoEnvironments,
 } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
 const aud = (env: string, purpose: "plan" | "deploy") => audience("azure", env, purpose);
 
@@ -112,7 +113,7 @@ describe("bootstrap on Azure", () => {
     const locks = all(json, "azurerm_management_lock");
     expect(locks).toHaveLength(1);
     expect(locks[0]).toMatchObject({ lock_level: "CanNotDelete" });
-    expect(referenced(json, locks[0].scope).resource.name).toBe("rg-hello-prod");
+    expect(referenced(json, locks[0].scope).resource.name).toBe(`rg-${SERVICE}-prod`);
     expect(locks[0].provider).toBe(referenced(json, locks[0].scope).resource.provider);
   });
 
@@ -134,13 +135,13 @@ describe("bootstrap on Azure", () => {
   it("creates each environment's resource group in its subscription and scopes every role assignment to it", () => {
     const groups = all(json, "azurerm_resource_group");
     expect(groups.map((g) => `${g.name}@${g.provider}`).sort()).toEqual([
-      "rg-hello-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
-      "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
+      `rg-${SERVICE}-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001`,
+      `rg-${SERVICE}-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003`,
     ]);
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
-      ["rg-hello-dev", { prevent_destroy: false }],
-      ["rg-hello-prod", { prevent_destroy: true }],
+      [`rg-${SERVICE}-dev`, { prevent_destroy: false }],
+      [`rg-${SERVICE}-prod`, { prevent_destroy: true }],
     ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
@@ -153,7 +154,7 @@ describe("bootstrap on Azure", () => {
       expect(a.principalType).toBe("ServicePrincipal");
       // An identity of dev holds roles on dev's group only, through dev's subscription.
       const env = (a.principal as string).includes("-dev-") ? "dev" : "prod";
-      expect(a.group).toBe(`rg-hello-${env}`);
+      expect(a.group).toBe(`rg-${SERVICE}-${env}`);
       expect(a.provider).toMatch(env === "dev" ? /0001$/ : /0003$/);
     }
     const rolesOf = (principal: string) =>
@@ -212,7 +213,7 @@ describe("bootstrap on Azure", () => {
 describe("the Azure resource group, between bootstrap and the environment stacks", () => {
   it("is named by lib/azure's azureNames for both", () => {
     for (const [service, environment, subscriptionId] of [
-      ["hello", "dev", "00000000-0000-0000-0000-000000000001"],
+      [SERVICE, "dev", "00000000-0000-0000-0000-000000000001"],
       ["a-very-long-service-name-for-tests", "an-environment-of-twenty", "00000000-0000-0000-0000-000000000003"],
     ]) {
       expect(azureResourceGroupName(service, environment, subscriptionId)).toBe(
@@ -222,7 +223,7 @@ describe("the Azure resource group, between bootstrap and the environment stacks
   });
 
   it("is created by bootstrap and only read by each shipped environment, in the same subscription and location", () => {
-    const envs = loadEnvironments(environments);
+    const envs = shippedEnvironments();
     const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
     const created = all(boot, "azurerm_resource_group").map((g) => ({
       name: g.name,

@@ -1,5 +1,6 @@
 import { audience } from "../../ci/identity";
 import { GCP_GRANTABLE_ROLES, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
+import { COMPANY } from "../helpers/environments";
 import {
   all,
   bootstrapConfig,
@@ -16,6 +17,9 @@ import {
   token,
   twoEnvironments,
 } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
 const aud = (env: string, purpose: "plan" | "deploy") => audience("gcp", env, purpose);
 const json = synthBootstrap();
@@ -168,7 +172,7 @@ describe("bootstrap on GCP", () => {
       if (scoped === undefined) continue;
       expect({ role, condition: condition?.expression }).toEqual({
         role,
-        condition: expect.stringContaining(`.startsWith("hello-dev-")`),
+        condition: expect.stringContaining(`.startsWith("${SERVICE}-dev-")`),
       });
     }
     expect(

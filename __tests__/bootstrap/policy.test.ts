@@ -15,7 +15,11 @@ import { workloadRolePattern } from "../../lib/bootstrap/aws";
 import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { policyFindings } from "../../lib/policy";
+import { COMPANY } from "../helpers/environments";
 import { bootstrapConfig } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
 const config = bootstrapConfig();
 const [dev, prod] = config.environments;
@@ -123,7 +127,7 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
           {
             Effect: "Allow",
             Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
-            Resource: workloadRolePattern(prod.config.aws?.accountId as string, "hello", prod.config.name),
+            Resource: workloadRolePattern(prod.config.aws?.accountId as string, `${SERVICE}`, prod.config.name),
           },
         ],
       });

@@ -9,14 +9,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ID_TOKENS, IDENTITY_PURPOSES, type IdentityPurpose } from "../../ci/identity";
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { awsRoleName } from "../../lib/bootstrap/aws";
 import { gcpServiceAccountId } from "../../lib/bootstrap/gcp";
 import { type BootstrapEnvironment, loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud } from "../../lib/config/schema";
-import { SERVICE } from "../../lib/service";
+import { shippedEnvironments } from "../helpers/environments";
 import { all, awsRoleAccepts, azureCanSignIn, type Claims, gcpCanImpersonate, synthBootstrap } from "./helpers";
 
 type Job = {
@@ -25,7 +23,7 @@ type Job = {
 };
 
 const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Record<string, Job>;
-const config = loadBootstrap(bootstrap, loadEnvironments(environments));
+const config = loadBootstrap(bootstrap, shippedEnvironments());
 const json = synthBootstrap(config);
 const { host, projectPath, projectId, defaultBranch } = config.gitlab;
 
@@ -74,7 +72,7 @@ function jobToken(name: string, cloud: Cloud, where: Pipeline): Claims {
 /** Whether `claims` get the identity of `env` and `purpose` on `cloud`. */
 function accepted(cloud: Cloud, env: BootstrapEnvironment, purpose: IdentityPurpose, claims: Claims): boolean {
   const name = env.config.name;
-  if (cloud === "aws") return awsRoleAccepts(json, host, awsRoleName(SERVICE.name, name, purpose), claims);
+  if (cloud === "aws") return awsRoleAccepts(json, host, awsRoleName(config.company.service, name, purpose), claims);
   if (cloud === "azure") {
     const application = all(json, "azuread_application").find(
       (a) =>

@@ -14,11 +14,10 @@ import {
   trustSubject,
   variableSuffix,
 } from "../../ci/identity";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
 import { CLOUDS } from "../../lib/config/schema";
+import { shippedEnvironments } from "../helpers/environments";
 
-const names = loadEnvironments(environments).map((env) => env.name);
+const names = shippedEnvironments().map((env) => env.name);
 const scope = (patch: Partial<TrustScope> = {}): TrustScope => ({
   environment: "env-a",
   purpose: "deploy",

@@ -3,10 +3,8 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { audience, ID_TOKENS, identityVariables } from "../../ci/identity";
 import { buildPipeline, IF, renderPipeline, stackDir } from "../../ci/pipeline/pipeline";
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config";
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { environmentConfig } from "../helpers/environments";
+import { environmentConfig, shippedEnvironments } from "../helpers/environments";
 import {
   gitlabCiLocal,
   inPool,
@@ -19,7 +17,7 @@ import {
 
 const ROOT = join(__dirname, "..", "..");
 const committed = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
-const configs = loadEnvironments(environments);
+const configs = shippedEnvironments();
 
 type Job = {
   stage?: string;

@@ -1,4 +1,4 @@
-import { environmentConfig, synthEnvironment } from "../helpers/environments";
+import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
@@ -71,9 +71,10 @@ describe("EnvironmentStack", () => {
       expect(synthesized).not.toContain(process.cwd());
     });
 
-    it("http: GitLab-managed state with nothing in the JSON", () => {
-      const { json } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
-      expect(json.terraform.backend).toEqual({ http: {} });
+    it("http: GitLab-managed state at the company project's address; username and token stay in TF_HTTP_*", () => {
+      const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
+      expect(json.terraform.backend).toEqual({ http: gitlabHttpBackend("test") });
+      expect(synthesized).not.toMatch(/"(username|password)"/);
     });
 
     it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {

@@ -33,6 +33,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../../ci/identity";
 import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
+import type { CompanyConfig } from "../config/company";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
 
 /** Managed policies per purpose (see the module comment). */
@@ -219,6 +220,8 @@ export interface AwsAccountTrustProps {
   readonly environments: readonly EnvironmentTrust[];
   /** ServiceSpec name: the workload roles the deploy role may manage are `<service>-<env>-*`. */
   readonly service: string;
+  /** Company settings: the standard tags of every resource. */
+  readonly company: CompanyConfig;
   /**
    * Role to assume in the account before creating anything.
    * @default - the ambient credentials (which must belong to this account)
@@ -247,7 +250,7 @@ export class AwsAccountTrust extends Construct {
         props.adminRoleName === undefined
           ? undefined
           : [{ roleArn: `arn:aws:iam::${accountId}:role/${props.adminRoleName}`, sessionName: "gitlab-bootstrap" }],
-      defaultTags: [{ tags: bootstrapTags(props.service) }],
+      defaultTags: [{ tags: bootstrapTags(props.company) }],
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, "gitlab", {
       provider: this.provider,

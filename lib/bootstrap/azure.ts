@@ -43,6 +43,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
 import { azureNames } from "../azure/names";
+import type { CompanyConfig } from "../config/company";
 import { suppress } from "../policy";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
@@ -149,6 +150,8 @@ export interface AzureTenantTrustProps {
   readonly environments: readonly AzureEnvironmentTarget[];
   /** ServiceSpec name, part of the resource group name. */
   readonly service: string;
+  /** Company settings: the standard tags of every resource. */
+  readonly company: CompanyConfig;
   /** Plan identities trust any branch through a flexible credential (preview). @default true */
   readonly flexibleCredentials?: boolean;
 }
@@ -199,7 +202,7 @@ export class AzureTenantTrust extends Construct {
         provider,
         name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
-        tags: bootstrapTags(props.service, env.name),
+        tags: bootstrapTags(props.company, env.name),
         lifecycle: { preventDestroy: env.protect },
       });
       groups.set(env.name, group);

@@ -5,6 +5,7 @@
  */
 import type { IdentityPurpose, TrustScope } from "../../ci/identity";
 import { BOOTSTRAP_STACK } from "../config/bootstrap";
+import type { CompanyConfig } from "../config/company";
 import { standardTags } from "../policy/tags";
 
 /** The GitLab project whose pipelines may assume the identities. */
@@ -52,6 +53,6 @@ export function issuerUrl(gitlab: Pick<GitlabOidc, "host">): string {
  * requires (environment `bootstrap` where a resource serves several), plus
  * `stack: bootstrap`.
  */
-export function bootstrapTags(service: string, environment: string = BOOTSTRAP_STACK): Record<string, string> {
-  return { ...standardTags(environment, service), stack: BOOTSTRAP_STACK };
+export function bootstrapTags(company: CompanyConfig, environment: string = BOOTSTRAP_STACK): Record<string, string> {
+  return { ...standardTags(environment, company), stack: BOOTSTRAP_STACK };
 }

@@ -14,7 +14,6 @@ import type { IdentityPurpose } from "../../ci/identity";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
 import { PolicyAspect } from "../policy";
-import { SERVICE } from "../service";
 import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
@@ -28,7 +27,7 @@ export interface BootstrapStackProps {
   readonly config: BootstrapConfig;
   /**
    * ServiceSpec name: names the workload's AWS roles and Azure resource group.
-   * @default SERVICE.name
+   * @default - `service` of environments/company.ts
    */
   readonly service?: string;
 }
@@ -51,7 +50,7 @@ export class BootstrapStack extends TerraformStack {
     super(scope, BOOTSTRAP_STACK);
     this.config = props.config;
     const config = props.config;
-    const service = props.service ?? SERVICE.name;
+    const service = props.service ?? config.company.service;
     const gitlab: GitlabOidc = {
       host: config.gitlab.host,
       projectPath: config.gitlab.projectPath,
@@ -59,7 +58,7 @@ export class BootstrapStack extends TerraformStack {
       defaultBranch: config.gitlab.defaultBranch,
       protectedEnvironments: config.gitlab.protectedEnvironments,
     };
-    addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend });
+    addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend, company: config.company });
     const on = (cloud: Cloud) => config.environments.filter((env) => env.clouds.includes(cloud));
 
     // --- AWS: one OIDC provider per account ---
@@ -72,6 +71,7 @@ export class BootstrapStack extends TerraformStack {
           region: awsOf(envs[0]).region,
           environments: envs.map(trustOf),
           service,
+          company: config.company,
           adminRoleName: config.aws.adminRoleName,
         }),
       );
@@ -85,6 +85,7 @@ export class BootstrapStack extends TerraformStack {
         tenantId: config.azure.tenantId,
         flexibleCredentials: config.azure.flexibleCredentials,
         service,
+        company: config.company,
         environments: azureEnvs.map((env) => ({ ...trustOf(env), ...azureOf(env) })),
       });
     }

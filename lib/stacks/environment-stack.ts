@@ -22,7 +22,7 @@ export interface EnvironmentStackProps {
   readonly config: EnvironmentConfig;
   /**
    * Container image to deploy, usually `CONTAINER_IMAGE` from CI.
-   * @default - `containerImage` from the config, else the service's default image
+   * @default - `containerImage` of the environment, else of environments/company.ts
    */
   readonly image?: string;
   /**
@@ -50,7 +50,7 @@ export class EnvironmentStack extends TerraformStack {
     this.config = props.config;
     this.spec = serviceSpecFor(props.config, props.image);
     this.bundles = props.bundles ?? functionBundles();
-    const tags = standardTags(this.config.name, this.spec.name);
+    const tags = standardTags(this.config.name, this.config.company);
 
     addBackend(this, this.config);
     this.providers = addProviders(this, this.config, tags);
