@@ -51,7 +51,7 @@ describe("ci/identity", () => {
 
   it("gives deploy audiences only to the jobs that change an environment", () => {
     expect(DEPLOY_JOBS).toEqual(expect.arrayContaining(["deploy", "publish"]));
-    for (const job of ["plan", "drift", "validate", "verify", "unlock", "plan-comment"]) {
+    for (const job of ["plan", "drift", "validate", "verify", "plan-comment", "drift-report"]) {
       expect(jobPurpose(job)).toBe("plan");
       for (const { aud } of Object.values(jobIdTokens(job, names[0], CLOUDS))) {
         expect(parseAudience(aud)?.purpose).toBe("plan");
