@@ -122,7 +122,7 @@ function runJob(job: string, options: { needs?: boolean; env?: Record<string, st
     [deploy.gcp.serviceAccount]: "deploy@project.iam.gserviceaccount.com",
     [deploy.cloudflare.apiToken]: "cf-token",
     // GitLab mints the id_tokens; gitlab-ci-local does not.
-    ...Object.fromEntries(Object.values(ID_TOKENS).map((token) => [token.variable, `jwt-for-${token.audience}`])),
+    ...Object.fromEntries(Object.entries(ID_TOKENS).map(([cloud, token]) => [token.variable, `jwt-for-${cloud}`])),
   };
   const args = [
     "--force-shell-executor",

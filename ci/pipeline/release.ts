@@ -63,10 +63,12 @@ export function registriesJob(env: EnvironmentConfig): Job {
     resource_group: env.name,
     interruptible: false,
     variables: { ...tfVariables(env), TF_LOCK_TIMEOUT: LOCK_TIMEOUT },
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("registries", env),
+    // The deploy trust requires the environment claim; `prepare`: not a deployment of its own.
+    environment: { name: env.name, action: "prepare" },
     rules: [{ if: IF.defaultBranch }],
     // The prelude enters the stack folder: the script is found relative to it.
-    script: [...tfPrelude(env, "deploy"), `sh ${upToRoot(stackDir(env.name))}/ci/release/registries.sh`],
+    script: [...tfPrelude(env, "registries"), `sh ${upToRoot(stackDir(env.name))}/ci/release/registries.sh`],
   };
 }
 
@@ -81,7 +83,8 @@ export function publishJob(env: EnvironmentConfig): Job {
     ],
     rules: [{ if: IF.defaultBranch }],
     // The deploy identity of this environment: it can push to the environment's registries.
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("publish", env),
+    environment: { name: env.name, action: "prepare" },
     before_script: ["apk add --no-cache crane aws-cli curl jq"],
     script: [
       // Cloud credentials only: publishing needs no Cloudflare token.
@@ -123,11 +126,11 @@ function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
     resource_group: env.name,
     interruptible: false,
     variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
-    id_tokens: idTokens(env),
+    id_tokens: idTokens(step, env),
     environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
     rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
     script: [
-      ...tfPrelude(env, "deploy"),
+      ...tfPrelude(env, step),
       `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
       `"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} ${step}.tfplan`,
     ],
