@@ -135,7 +135,7 @@ describe("bootstrap on Azure", () => {
     ]);
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
-      ["rg-hello-dev", { prevent_destroy: false }],
+      ["rg-hello-dev", undefined],
       ["rg-hello-prod", { prevent_destroy: true }],
     ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({

@@ -20,6 +20,7 @@ import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { FunctionBundle, Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
@@ -75,6 +76,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     }
 
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
@@ -95,7 +98,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       bundle: props.bundle,
       deployerPrincipalId: foundation.clientConfig.objectId,
       deployerPrincipalType: foundation.deployerPrincipalType,
-      protect,
     });
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
     const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);

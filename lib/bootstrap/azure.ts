@@ -41,6 +41,7 @@ import {
   planSubjectPattern,
 } from "../../ci/identity";
 import { azureNames } from "../azure/names";
+import { applyProtections } from "../policy/protections";
 import { BOOTSTRAP_TAGS, type GitlabOidc, issuerUrl } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
@@ -200,8 +201,8 @@ export class AzureTenantTrust extends Construct {
         name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
         tags: { ...BOOTSTRAP_TAGS, environment: env.name },
-        lifecycle: { preventDestroy: env.protect ?? false },
       });
+      applyProtections(group, env.protect ?? false);
       groups.set(env.name, group);
 
       const byPurpose = {} as Record<IdentityPurpose, AzureIdentity>;
