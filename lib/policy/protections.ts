@@ -114,6 +114,8 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "azurerm_container_app",
   "azurerm_container_app_environment",
   "azurerm_function_app_flex_consumption",
+  // The origin secret in Key Vault: generated, rewritten by the same apply that replaces it.
+  "azurerm_key_vault_secret",
   "azurerm_role_assignment",
   "azurerm_service_plan",
   "azurerm_storage_blob",
