@@ -37,6 +37,9 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   "azurerm_key_vault",
   // Holds everything else of the environment (bootstrap creates it).
   "azurerm_resource_group",
+  // GitLab: an environment's deployment history and its approval rules (bootstrap creates them).
+  "gitlab_project_environment",
+  "gitlab_project_protected_environment",
   // GCP
   "google_artifact_registry_repository",
   "google_storage_bucket",
@@ -76,6 +79,7 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "aws_ecs_task_definition",
   "aws_eip",
   "aws_iam_openid_connect_provider",
+  "aws_iam_policy",
   "aws_iam_role",
   "aws_iam_role_policy",
   "aws_iam_role_policy_attachment",
@@ -116,6 +120,8 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "azurerm_function_app_flex_consumption",
   // The origin secret in Key Vault: generated, rewritten by the same apply that replaces it.
   "azurerm_key_vault_secret",
+  // Bootstrap's CanNotDelete lock on a protected environment's group: itself a protection, no data.
+  "azurerm_management_lock",
   "azurerm_role_assignment",
   "azurerm_service_plan",
   "azurerm_storage_blob",
@@ -140,8 +146,6 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "cloudflare_workers_custom_domain",
   "cloudflare_workers_script",
   "cloudflare_zone_setting",
-  "gitlab_project_environment",
-  "gitlab_project_protected_environment",
   "gitlab_project_variable",
   "random_password",
 ]);
