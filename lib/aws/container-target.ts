@@ -30,6 +30,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { Origin } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
@@ -121,6 +122,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const cpuTarget = props.cpuTargetPercent ?? 60;
     const bakeMinutes = props.canaryBakeMinutes ?? 10;
     const propsProblems: string[] = [];
@@ -143,7 +146,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       description: `${name} container: registry, logs and secrets`,
       accountId: settings.accountId,
       region: settings.region,
-      protect,
     });
     const repositoryName = awsName([name], NAME_LIMITS.ecrRepository);
     this.image = ecrImage(spec.image, ecrRepositoryUrl(settings.accountId, settings.region, repositoryName));
@@ -151,7 +153,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       name: repositoryName,
       kmsKeyArn: key.arn,
       keepImages: props.keepImages,
-      protect,
     });
     this.imageRegistry = this.registry.repository;
     this.network = new Network(this, "network", {
@@ -173,13 +174,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       zoneId: props.zone.zoneId,
       certificateArn: settings.certificateArn,
       canary,
-      protect,
     });
     const logs = retainedLogGroup(this, "logs", {
       name: `/ecs/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
 
     this.workloadEnvironment = workloadEnvironment(spec, {
