@@ -43,7 +43,7 @@ import { Network } from "./network";
 import { Registry } from "./registry";
 import { generatedSecretParameter, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
-import { fargateTaskSize } from "./task-size";
+import { fargateTaskSize } from "./sizing";
 import { AWS_LIMITS } from "./validation";
 import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
 
