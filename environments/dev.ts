@@ -22,6 +22,7 @@ export const dev = {
     "gcp.function": 15,
     "gcp.container": 15,
   },
+  monitoring: { notify: { emails: ["oncall@example.com"] } },
   backend: { type: "local" },
   deploy: { gate: "auto", tier: "development" },
 } satisfies EnvironmentInput;

@@ -22,6 +22,11 @@ export const prod = {
     "gcp.container": 15,
   },
   canaryPercent: 5,
+  monitoring: {
+    availabilityPercent: 99.9,
+    latencyP99Ms: 2000,
+    notify: { emails: ["oncall@example.com"], webhookVariable: "alert_webhook_url" },
+  },
   backend: { type: "http" },
   deploy: { gate: "manual", tier: "production" },
   protect: true,

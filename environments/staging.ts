@@ -23,6 +23,7 @@ export const staging = {
     "gcp.container": 15,
   },
   canaryPercent: 10,
+  monitoring: { notify: { emails: ["oncall@example.com"] } },
   backend: { type: "http" },
   deploy: { gate: "auto", tier: "staging" },
 } satisfies EnvironmentInput;

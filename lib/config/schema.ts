@@ -7,6 +7,7 @@
  * reported at once.
  */
 import { z } from "zod";
+import { monitoringProblems, monitoringSchema } from "./monitoring";
 
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -153,6 +154,8 @@ export const environmentSchema = z
     }),
     /** Production protections: prevent_destroy on stateful resources, deletion protection where it exists. */
     protect: z.boolean().default(false),
+    /** Objectives, alert routing and silencing (lib/config/monitoring.ts, docs/operations.md). */
+    monitoring: monitoringSchema,
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>();
@@ -170,6 +173,8 @@ export const environmentSchema = z
         message: `is ${env.service.minInstances}, greater than maxInstances (${env.service.maxInstances})`,
       });
     }
+    const latency = monitoringProblems(env.monitoring, env.service.timeoutSeconds);
+    if (latency !== undefined) ctx.addIssue({ code: "custom", path: ["monitoring", "latencyP99Ms"], message: latency });
     const enabled = ORIGINS.filter((origin) => env.clouds.includes(origin.split(".")[0] as Cloud));
     for (const origin of Object.keys(env.weights) as OriginId[]) {
       if (!enabled.includes(origin)) {

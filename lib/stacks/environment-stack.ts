@@ -6,11 +6,14 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
+import { AwsMonitoring } from "../aws/monitoring";
 import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
 import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
+import { objectivesFor } from "../monitoring/objectives";
+import { alertRoute } from "../monitoring/route";
 import { applyPolicy } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
@@ -58,6 +61,9 @@ export class EnvironmentStack extends TerraformStack {
     applyPolicy(this, { protect: this.config.protect }); // after the tags aspect: rules check the tagged result
     // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
+    // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
+    const objectives = objectivesFor(this.config);
+    const route = alertRoute(this, this.config, this.spec.name);
 
     // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
     if (this.providers.aws && this.config.aws) {
@@ -72,6 +78,8 @@ export class EnvironmentStack extends TerraformStack {
       const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
       const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
       this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
+      const region = this.config.aws.region;
+      new AwsMonitoring(this, "aws-monitoring", { spec: this.spec, objectives, route, region, function: fn, container: ct });
     }
 
     // --- Azure: Flex Consumption function + Container App (lib/azure) ---
