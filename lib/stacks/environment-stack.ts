@@ -8,6 +8,7 @@ import { functionBundles } from "../../app/build/bundles";
 import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
 import { AwsMonitoring } from "../aws/monitoring";
 import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
+import { AzureMonitoring } from "../azure/monitoring";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
@@ -79,7 +80,14 @@ export class EnvironmentStack extends TerraformStack {
       const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
       this.origins.push({ id: "aws.function", endpoint: fn.endpoint }, { id: "aws.container", endpoint: ct.endpoint });
       const region = this.config.aws.region;
-      new AwsMonitoring(this, "aws-monitoring", { spec: this.spec, objectives, route, region, function: fn, container: ct });
+      new AwsMonitoring(this, "aws-monitoring", {
+        spec: this.spec,
+        objectives,
+        route,
+        region,
+        function: fn,
+        container: ct,
+      });
     }
 
     // --- Azure: Flex Consumption function + Container App (lib/azure) ---
@@ -96,6 +104,15 @@ export class EnvironmentStack extends TerraformStack {
         { id: "azure.function", endpoint: fn.endpoint },
         { id: "azure.container", endpoint: ct.endpoint },
       );
+      const foundation = fn.foundation;
+      new AzureMonitoring(this, "azure-monitoring", {
+        ...azure,
+        objectives,
+        route,
+        foundation,
+        function: fn,
+        container: ct,
+      });
     }
 
     // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
