@@ -13,6 +13,7 @@ import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
 import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
+import { GcpMonitoring } from "../gcp/monitoring";
 import { objectivesFor } from "../monitoring/objectives";
 import { alertRoute } from "../monitoring/route";
 import { applyPolicy } from "../policy";
@@ -126,6 +127,16 @@ export class EnvironmentStack extends TerraformStack {
       const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
       const ct = new GcpContainerTarget(this, "gcp-container", gcp);
       this.origins.push({ id: "gcp.function", endpoint: fn.endpoint }, { id: "gcp.container", endpoint: ct.endpoint });
+      new GcpMonitoring(this, "gcp-monitoring", {
+        spec: this.spec,
+        objectives,
+        route,
+        project: this.config.gcp.project,
+        targets: [
+          { id: "gcp.function", endpoint: fn.endpoint },
+          { id: "gcp.container", endpoint: ct.endpoint },
+        ],
+      });
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
