@@ -16,6 +16,7 @@ import { Construct } from "constructs";
 import { type EnvironmentConfig, ORIGINS } from "../config/schema";
 import { type Origin, SERVICE } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
+import { edgeDatasetName } from "./signal";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
 
 export interface EdgeProps {
@@ -53,6 +54,11 @@ export interface EdgeProps {
    * @default - none: clients are pinned by the Worker's `edge_client` cookie only
    */
   readonly stickyHeader?: string;
+  /**
+   * Share of successful origin attempts written to the Analytics Engine dataset (failures always are), 0 to 1.
+   * @default 1
+   */
+  readonly analyticsSampleRate?: number;
 }
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -72,6 +78,8 @@ export class Edge extends Construct {
   readonly bundle: WorkerBundle;
   /** The routing table as written into `EDGE_CONFIG` (endpoints may be tokens). */
   readonly routes: EdgeConfig;
+  /** The Analytics Engine dataset the router writes one data point per origin attempt to (lib/edge/signal.ts). */
+  readonly dataset: string;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -88,7 +96,9 @@ export class Edge extends Construct {
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
+      analyticsSampleRate: props.analyticsSampleRate ?? 1,
     };
+    this.dataset = edgeDatasetName(props.serviceName ?? SERVICE.name, config.name);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
     const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);
@@ -97,6 +107,7 @@ export class Edge extends Construct {
     const values: { [K in keyof typeof BINDINGS]: Partial<WorkersScriptBindings> } = {
       config: { json: routesJson },
       originSecret: { text: props.originSecret },
+      analytics: { dataset: this.dataset },
     };
     const bindings = (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => ({
       name: BINDINGS[key].name,
@@ -176,6 +187,10 @@ export class Edge extends Construct {
       (!Number.isInteger(p.maxAttempts) || p.maxAttempts < 1 || p.maxAttempts > 6)
     ) {
       problems.push(`maxAttempts must be an integer from 1 to 6, got ${p.maxAttempts}`);
+    }
+    const rate = p.analyticsSampleRate;
+    if (rate !== undefined && !Token.isUnresolved(rate) && !(rate >= 0 && rate <= 1)) {
+      problems.push(`analyticsSampleRate must be from 0 to 1, got ${rate}`);
     }
     if (p.stickyHeader !== undefined && !HEADER_NAME.test(p.stickyHeader)) {
       problems.push(`stickyHeader "${p.stickyHeader}" must be a lowercase header name`);

@@ -11,6 +11,7 @@ import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctio
 import { AzureMonitoring } from "../azure/monitoring";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
 import { Edge } from "../edge/edge";
+import { EdgeMonitoring } from "../edge/monitoring";
 import { OriginSecret } from "../edge/origin-secret";
 import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { GcpMonitoring } from "../gcp/monitoring";
@@ -145,6 +146,18 @@ export class EnvironmentStack extends TerraformStack {
       origins: this.origins,
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
+    });
+    // Azure and GCP probe their own origins (standard tests, uptime checks); AWS origins are probed from Cloudflare.
+    new EdgeMonitoring(this, "edge-monitoring", {
+      service: this.spec.name,
+      environment: this.config.name,
+      objectives,
+      route,
+      accountId: this.config.cloudflare.accountId,
+      zoneId: this.config.cloudflare.zoneId,
+      edgeUrl: this.edge.url,
+      healthPath: this.spec.healthPath,
+      origins: this.origins.filter((origin) => origin.id.startsWith("aws.")),
     });
   }
 }

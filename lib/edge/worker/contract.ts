@@ -13,6 +13,8 @@ export const BINDINGS = {
   config: { name: "EDGE_CONFIG", type: "json" },
   /** `secret_text`: the origin secret, sent to origins and never returned to clients. */
   originSecret: { name: "ORIGIN_SECRET", type: "secret_text" },
+  /** `analytics_engine`: one data point per origin attempt (worker/analytics.ts); optional at run time. */
+  analytics: { name: "EDGE_ANALYTICS", type: "analytics_engine" },
 } as const;
 
 /**
@@ -45,6 +47,8 @@ export interface EdgeConfig {
   readonly maxAttempts: number;
   /** Request header whose value pins a client to an origin (e.g. a user id); absent = cookie only. */
   readonly stickyHeader?: string;
+  /** Share of successful origin attempts written to Analytics Engine, 0 to 1 (failures are always written); absent = 1. */
+  readonly analyticsSampleRate?: number;
 }
 
 /** Answered by the edge itself, never forwarded. */

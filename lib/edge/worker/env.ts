@@ -3,12 +3,15 @@
  * here lets a test compare exactly what the code reads with what Terraform
  * binds (see __tests__/edge/bindings.test.ts).
  */
+import type { AnalyticsDataset } from "./analytics";
 import { BINDINGS, type EdgeConfig, type EdgeOrigin } from "./contract";
 
 /** What the Worker needs from its environment, validated. */
 export interface EdgeSettings {
   readonly config: EdgeConfig;
   readonly secret: string;
+  /** The Analytics Engine dataset, when bound (not in local tests without one). */
+  readonly analytics?: AnalyticsDataset;
 }
 
 export type EnvResult =
@@ -17,26 +20,34 @@ export type EnvResult =
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-let cache: { config: unknown; secret: unknown; result: EnvResult } | undefined;
+let cache: { config: unknown; secret: unknown; analytics: unknown; result: EnvResult } | undefined;
 
 /** Reads and validates the bindings; the result is cached while the binding values are the same objects. */
 export function readEnv(env: Readonly<Record<string, unknown>>): EnvResult {
   const config = env[BINDINGS.config.name];
   const secret = env[BINDINGS.originSecret.name];
-  if (cache !== undefined && cache.config === config && cache.secret === secret) return cache.result;
-  const result = validate(config, secret);
-  cache = { config, secret, result };
+  const analytics = env[BINDINGS.analytics.name];
+  if (cache !== undefined && cache.config === config && cache.secret === secret && cache.analytics === analytics) {
+    return cache.result;
+  }
+  const result = validate(config, secret, analytics);
+  cache = { config, secret, analytics, result };
   return result;
 }
 
-function validate(config: unknown, secret: unknown): EnvResult {
+function validate(config: unknown, secret: unknown, analytics: unknown): EnvResult {
   const problems: string[] = [];
   if (typeof secret !== "string" || secret.length === 0) {
     problems.push(`binding ${BINDINGS.originSecret.name} (${BINDINGS.originSecret.type}) is missing or empty`);
   }
   const parsed = parseConfig(config, problems);
   if (problems.length > 0 || parsed === undefined) return { ok: false, problems };
-  return { ok: true, settings: { config: parsed, secret: secret as string } };
+  const dataset = isDataset(analytics) ? { analytics } : {};
+  return { ok: true, settings: { config: parsed, secret: secret as string, ...dataset } };
+}
+
+function isDataset(value: unknown): value is AnalyticsDataset {
+  return typeof (value as { writeDataPoint?: unknown } | null)?.writeDataPoint === "function";
 }
 
 function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
@@ -71,12 +82,17 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
   if (stickyHeader !== undefined && (typeof stickyHeader !== "string" || !HEADER_NAME.test(stickyHeader))) {
     problems.push(`${name}.stickyHeader must be a header name`);
   }
+  const sampleRate = input.analyticsSampleRate;
+  if (sampleRate !== undefined && (typeof sampleRate !== "number" || !(sampleRate >= 0 && sampleRate <= 1))) {
+    problems.push(`${name}.analyticsSampleRate must be a number from 0 to 1`);
+  }
   if (problems.length > 0) return undefined;
   return {
     origins,
     timeoutMs: timeoutMs as number,
     maxAttempts: maxAttempts as number,
     ...(stickyHeader === undefined ? {} : { stickyHeader: (stickyHeader as string).toLowerCase() }),
+    ...(sampleRate === undefined ? {} : { analyticsSampleRate: sampleRate as number }),
   };
 }
 

@@ -3,6 +3,7 @@
  * idempotent methods only.
  */
 import { ORIGIN_SECRET } from "../../service";
+import { type AttemptRecord, outcomeOf } from "./analytics";
 import { ATTEMPTS_HEADER, type EdgeOrigin, SERVED_BY_HEADER } from "./contract";
 
 /** Methods retried on another origin: RFC 9110's idempotent methods, except TRACE (a diagnostic, never worth a retry). */
@@ -25,6 +26,8 @@ export interface ForwardOptions {
   readonly secret: string;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** Called after every attempt at an origin (the per-origin analytics). */
+  readonly onAttempt?: (record: AttemptRecord) => void;
 }
 
 /** Why an attempt failed; reported in the JSON error and in logs, never with URLs or secrets. */
@@ -60,7 +63,20 @@ export async function forward(
 
   for (let i = 0; i < limit; i++) {
     const origin = ranked[i];
+    const started = Date.now();
     const outcome = await attempt(origin, incoming, request.method, headers, body, options.timeoutMs);
+    if (options.onAttempt !== undefined) {
+      const status = "response" in outcome ? outcome.response.status : 0;
+      const failure = "failure" in outcome ? (outcome.failure.outcome as "timeout" | "network") : undefined;
+      options.onAttempt({
+        origin: origin.id,
+        outcome: outcomeOf(status, failure),
+        status,
+        latencyMs: Date.now() - started,
+        attempt: i + 1,
+        method: request.method,
+      });
+    }
     if ("response" in outcome) {
       const { response } = outcome;
       if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options.secret);
