@@ -64,7 +64,7 @@ describe("EnvironmentStack wiring", () => {
     ]);
   });
 
-  it("deploys the Worker with both bindings, its compatibility date and observability", () => {
+  it("deploys the Worker with its bindings, its compatibility date and observability", () => {
     const script = only(json, "cloudflare_workers_script");
     expect(script).toEqual(
       expect.objectContaining({
@@ -79,6 +79,7 @@ describe("EnvironmentStack wiring", () => {
     expect(bindingsOf(json)).toEqual([
       { name: "EDGE_CONFIG", type: "json", json: expect.any(String) },
       { name: "ORIGIN_SECRET", type: "secret_text", text: `\${random_password.${secretAddress}.result}` },
+      { name: "EDGE_ANALYTICS", type: "analytics_engine", dataset: stack.edge.dataset },
     ]);
   });
 

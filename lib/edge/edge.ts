@@ -96,7 +96,7 @@ export class Edge extends Construct {
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
-      analyticsSampleRate: props.analyticsSampleRate ?? 1,
+      ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
     };
     this.dataset = edgeDatasetName(props.serviceName ?? SERVICE.name, config.name);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
