@@ -18,9 +18,8 @@ import {
   type NotificationPolicyMechanisms,
 } from "@cdktf/provider-cloudflare/lib/notification-policy";
 import { NotificationPolicyWebhooks } from "@cdktf/provider-cloudflare/lib/notification-policy-webhooks";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { alertName, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, runbookText, type Signal } from "../monitoring/alerts";
 import type { Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
 import { HEALTH_PATH } from "./worker/contract";
@@ -76,10 +75,10 @@ export class EdgeMonitoring extends Construct {
     };
 
     const checked = [
-      { id: "edge", address: Fn.trimprefix(props.edgeUrl, "https://"), path: HEALTH_PATH },
+      { id: "edge", address: hostOf(props.edgeUrl), path: HEALTH_PATH },
       ...(props.origins ?? []).map((origin) => ({
         id: origin.id,
-        address: Fn.trimprefix(origin.endpoint, "https://"),
+        address: hostOf(origin.endpoint),
         path: props.healthPath,
       })),
     ];
@@ -113,7 +112,8 @@ export class EdgeMonitoring extends Construct {
         description: runbookText({
           means: `A Cloudflare health check (${checked.map((c) => c.id).join(", ")}) changed state: the edge or an origin fails its health path from outside.`,
           when: "a check fails twice in a row from a Cloudflare region",
-          check: "Traffic > Health Checks in the Cloudflare dashboard for the failing check, then that target's alerts.",
+          check:
+            "Traffic > Health Checks in the Cloudflare dashboard for the failing check, then that target's alerts.",
         }),
         alertType: "health_check_status_notification",
         filters: { healthCheckId: this.healthChecks.map((h) => h.id) },

@@ -20,9 +20,8 @@ import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
 import type { ServiceSpec } from "../service";
@@ -114,7 +113,7 @@ export class GcpMonitoring extends Construct {
         service: custom.serviceId,
         sloId: "availability",
         displayName: `${o.availabilityPercent}% of requests without a 5xx over ${o.windowDays} days`,
-        goal: o.availabilityPercent / 100,
+        goal: Number((o.availabilityPercent / 100).toFixed(6)),
         rollingPeriodDays: o.windowDays,
         requestBasedSli: {
           goodTotalRatio: {
@@ -285,7 +284,7 @@ export class GcpMonitoring extends Construct {
       },
       monitoredResource: {
         type: "uptime_url",
-        labels: { project_id: project, host: Fn.trimprefix(endpoint, "https://") },
+        labels: { project_id: project, host: hostOf(endpoint) },
       },
       userLabels: { ...labels, target: key },
     });

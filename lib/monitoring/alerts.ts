@@ -3,6 +3,7 @@
  * what it is, and a runbook-style description. The parity test and
  * `npm run policy` read the signal back from the name.
  */
+import { Fn, Token } from "cdktf";
 
 /** The golden signals an alert watches; `availability` is an outside health check. */
 export const SIGNALS = ["error", "latency", "saturation", "availability"] as const;
@@ -36,4 +37,9 @@ export interface Runbook {
 /** The description every alert carries: what it means, when it fires, where to look first. */
 export function runbookText(runbook: Runbook): string {
   return `${runbook.means} Fires when ${runbook.when}. First check: ${runbook.check} See docs/operations.md.`;
+}
+
+/** The host of an `https://` base URL; a Terraform token becomes a `trimprefix` expression. */
+export function hostOf(url: string): string {
+  return Token.isUnresolved(url) ? Fn.trimprefix(url, "https://") : url.replace(/^https:\/\//, "");
 }

@@ -17,7 +17,7 @@ import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTar
 import { GcpMonitoring } from "../gcp/monitoring";
 import { objectivesFor } from "../monitoring/objectives";
 import { alertRoute } from "../monitoring/route";
-import { applyPolicy } from "../policy";
+import { applyPolicy, suppress } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
@@ -67,6 +67,7 @@ export class EnvironmentStack extends TerraformStack {
     // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
     const objectives = objectivesFor(this.config);
     const route = alertRoute(this, this.config, this.spec.name);
+    if (objectives.silencedBecause !== undefined) suppress(this, "BP_OPS_1", objectives.silencedBecause);
 
     // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
     if (this.providers.aws && this.config.aws) {
