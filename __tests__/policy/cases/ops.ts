@@ -43,7 +43,10 @@ const gcpPolicy = (s: Construct, id: string, filter: string, channels: string[])
 const runFilter = (name: string) =>
   `metric.type="run.googleapis.com/request_latencies" AND resource.label."service_name"="${name}"`;
 const channel = "projects/p/notificationChannels/1";
-const cloudflarePolicy = (s: TerraformStack, mechanisms: ConstructorParameters<typeof NotificationPolicy>[2]["mechanisms"]) =>
+const cloudflarePolicy = (
+  s: TerraformStack,
+  mechanisms: ConstructorParameters<typeof NotificationPolicy>[2]["mechanisms"],
+) =>
   new NotificationPolicy(s, "subject", {
     accountId: "0123456789abcdef0123456789abcdef",
     name: "svc-test-edge",
