@@ -5,7 +5,7 @@
  * summary. User errors end in one message and exit 1.
  */
 
-import { environments } from "./environments";
+import { company, environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
 import { runSynth } from "./lib/stacks/synth";
 
@@ -14,6 +14,7 @@ process.exitCode = runSynth(environments, {
   // The cdktf CLI passes its output folder; `npm run synth` uses cdktf's default.
   outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
   image: image === undefined || image === "" ? undefined : image,
+  company,
   // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
   bootstrap,
 });

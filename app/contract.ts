@@ -10,27 +10,32 @@ import { ORIGIN_SECRET, SERVICE } from "../lib/service";
 
 /**
  * Environment variables the workload reads. Every one is optional; an empty
- * value counts as unset.
+ * value counts as unset. Every target sets all of them through
+ * `workloadEnvironment` (lib/contract/workload-environment.ts); the parity
+ * test checks each one on all six targets.
  */
 export const WORKLOAD_ENV = {
   /** Shared secret with the edge; when set, requests without a matching `x-origin-secret` get 403 (health path stays open). */
   originSecret: ORIGIN_SECRET.envVar,
-  /** `service` in `GET /`. @default SERVICE.name */
+  /** `service` in `GET /`. @default - `service` of environments/company.ts */
   serviceName: "SERVICE_NAME",
   /** `version` in `GET /`. @default SERVICE.version */
   serviceVersion: "SERVICE_VERSION",
+  /** The environment the target belongs to (dev, staging, ...), for the workload's own use. */
+  environment: "SERVICE_ENVIRONMENT",
   /**
    * `region` in `GET /`. Wins over what the platform sets (Lambda `AWS_REGION`,
    * Azure `REGION_NAME`); Cloud Functions gen2, Cloud Run and Container Apps set
-   * no region variable, so their targets should set this.
+   * no region variable, so without it they would report "unknown".
    */
   region: "REGION",
   /**
-   * Container only: `cloud` in `GET /` (aws, azure, gcp). Detected from
-   * Cloud Run / Container Apps / ECS variables when unset, else `local`.
+   * `cloud` in `GET /` for the container (aws, azure, gcp), which runs the same
+   * image everywhere; detected from Cloud Run / Container Apps / ECS variables
+   * when unset, else `local`. Function adapters know their cloud already.
    */
   cloud: "CLOUD",
-  /** Container only: the port to listen on. @default SERVICE.containerPort */
+  /** Container only: the port to listen on (Cloud Run sets it itself). @default SERVICE.containerPort */
   port: "PORT",
 } as const;
 

@@ -2,6 +2,7 @@
  * Turns a runtime's environment variables into WorkloadOptions, the same way
  * for every adapter (Node's `process.env` or a Worker's `env` bindings).
  */
+import { company } from "../environments/company";
 import { SERVICE } from "../lib/service";
 import type { Target, WorkloadOptions } from "./app";
 import { WORKLOAD_ENV } from "./contract";
@@ -24,7 +25,7 @@ export function envString(env: EnvVars, name: string): string | undefined {
 
 export function workloadOptions(env: EnvVars, platform: Platform): WorkloadOptions {
   return {
-    service: envString(env, WORKLOAD_ENV.serviceName) ?? SERVICE.name,
+    service: envString(env, WORKLOAD_ENV.serviceName) ?? company.service,
     version: envString(env, WORKLOAD_ENV.serviceVersion) ?? SERVICE.version,
     cloud: platform.cloud,
     region: envString(env, WORKLOAD_ENV.region) ?? platform.region ?? "unknown",

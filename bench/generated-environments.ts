@@ -3,6 +3,7 @@
  * environments (copies of dev with every cloud on, named env-01...) through
  * the same runSynth path as `npm run synth`, to see how synth cost grows.
  */
+import { company } from "../environments/company";
 import { dev } from "../environments/dev";
 import { runSynth } from "../lib/stacks/synth";
 
@@ -12,8 +13,6 @@ if (!Number.isInteger(count) || count < 1 || count > 500) {
   process.exit(1);
 }
 
-const environments = Array.from({ length: count }, (_, i) => ({
-  ...structuredClone(dev),
-  name: `env-${String(i + 1).padStart(2, "0")}`,
-}));
-process.exitCode = runSynth(environments, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+const names = Array.from({ length: count }, (_, i) => `env-${String(i + 1).padStart(2, "0")}`);
+const environments = Object.fromEntries(names.map((name) => [name, { ...structuredClone(dev), name }]));
+process.exitCode = runSynth(environments, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", company });

@@ -1,18 +1,13 @@
 import type { BootstrapInput } from "../lib/config/bootstrap";
 
 /**
- * The `bootstrap` stack (docs/bootstrap.md): the GitLab project whose
- * pipelines the clouds trust, and which environments get identities. Run once
+ * The `bootstrap` stack (docs/bootstrap.md): which environments get
+ * identities that the pipelines of the GitLab project in `company.ts` can use.
+ * Every environment of `index.ts` needs an entry (synth says when one is missing). Run once
  * by an administrator: `npx cdktf deploy bootstrap`. Data only; the schema in
  * `lib/config/bootstrap.ts` documents every field.
  */
 export const bootstrap = {
-  gitlab: {
-    host: "gitlab.com",
-    projectPath: "example/multicloud-blueprint",
-    projectId: 12345678,
-    defaultBranch: "main",
-  },
   environments: {
     dev: {},
     staging: {},

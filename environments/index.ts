@@ -1,10 +1,14 @@
 /**
- * The environments this repository deploys, in pipeline order. Adding one:
- * create `environments/<name>.ts` (copy staging.ts), add it here; the stack id,
- * `cdktf deploy <name>` and the CI jobs follow from `name`.
+ * The environments this repository deploys, by file, in pipeline order: key
+ * `qa` is `environments/qa.ts`, whose `name` must be `qa`. Add one with
+ * `npm run env:add -- <name> --from <env>` (it also registers the name in
+ * bootstrap.ts and regenerates .gitlab-ci.yml); the stack id, `cdktf deploy
+ * <name>` and the CI jobs follow from the name.
  */
 import { dev } from "./dev";
 import { prod } from "./prod";
 import { staging } from "./staging";
 
-export const environments: readonly unknown[] = [dev, staging, prod];
+export { company } from "./company";
+
+export const environments = { dev, staging, prod };

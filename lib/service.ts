@@ -1,8 +1,8 @@
 /**
  * ServiceSpec: the one cloud-neutral description of the workload. Every cloud
  * folder maps each field onto its own products; the parity test checks that
- * every field lands. A fork changes its service here and its sizes in
- * `environments/`.
+ * every field lands. The service's name and default image are company
+ * settings (`environments/company.ts`); its sizes are per environment.
  */
 import type { EnvironmentConfig, OriginId } from "./config/schema";
 
@@ -37,30 +37,22 @@ export interface ServiceSpec {
   readonly canaryPercent: number;
 }
 
-/** The service itself: what does not change between environments. */
+/** The workload itself: what does not change between environments or companies. */
 export const SERVICE = {
-  name: "hello",
   version: "1.0.0",
   healthPath: "/healthz",
   containerPort: 8080,
   environmentVariables: { LOG_LEVEL: "info" },
   secretNames: [] as string[],
-  /** Synthesizes on a fresh clone; CI sets CONTAINER_IMAGE to the image it pushed. */
-  defaultImage: "ghcr.io/example/hello:1.0.0",
 } as const;
-
-const SERVICE_NAME = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 
 /**
  * Builds the spec for one environment.
- * @param imageOverride - `CONTAINER_IMAGE` from CI; wins over config and default.
+ * @param imageOverride - `CONTAINER_IMAGE` from CI; wins over the environment's (or company's) image.
  */
 export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): ServiceSpec {
-  if (!SERVICE_NAME.test(SERVICE.name)) {
-    throw new Error(`SERVICE.name "${SERVICE.name}" must be 3-16 lowercase letters, digits or hyphens`);
-  }
   return {
-    name: SERVICE.name,
+    name: env.company.service,
     version: SERVICE.version,
     environment: env.name,
     memoryMb: env.service.memoryMb,
@@ -71,7 +63,7 @@ export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): 
     secretNames: [...SERVICE.secretNames],
     healthPath: SERVICE.healthPath,
     containerPort: SERVICE.containerPort,
-    image: imageOverride ?? env.containerImage ?? SERVICE.defaultImage,
+    image: imageOverride ?? env.containerImage,
     logRetentionDays: env.service.logRetentionDays,
     canaryPercent: env.canaryPercent,
   };

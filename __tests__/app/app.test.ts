@@ -2,6 +2,7 @@
 import { createApp, type WorkloadOptions } from "../../app/app";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { containerPlatform, containerPort, workloadOptions } from "../../app/runtime";
+import { company } from "../../environments/company";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
 function appWithLog(options: Partial<WorkloadOptions> = {}) {
@@ -95,7 +96,7 @@ describe("workloadOptions", () => {
 
   it("defaults service and version to lib/service.ts and region to the platform's", () => {
     expect(workloadOptions({}, platform)).toEqual({
-      service: SERVICE.name,
+      service: company.service,
       version: SERVICE.version,
       cloud: "aws",
       region: "eu-west-1",
@@ -124,7 +125,7 @@ describe("workloadOptions", () => {
   it("ignores empty and non-string values (Worker bindings can be objects)", () => {
     const env = { SERVICE_NAME: "", REGION: "", ORIGIN_SECRET: { binding: true } };
     expect(workloadOptions(env, { cloud: "gcp", target: "function" })).toEqual(
-      expect.objectContaining({ service: SERVICE.name, region: "unknown", originSecret: undefined }),
+      expect.objectContaining({ service: company.service, region: "unknown", originSecret: undefined }),
     );
   });
 });

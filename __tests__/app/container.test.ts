@@ -10,6 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { buildContainer, CONTAINER_DIR } from "../../app/build/bundles";
 import { CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_PORT, CONTAINER_SERVER_PATH } from "../../app/contract";
 import { SERVICE } from "../../lib/service";
+import { dockerStages } from "../helpers/dockerfile";
 import { freePort, startChild, startContainerServer } from "./targets";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -107,23 +108,6 @@ describe("container health check", () => {
     }
   });
 });
-
-/** Dockerfile instructions with continuations joined and comments dropped, grouped by stage. */
-function dockerStages(text: string): { from: string; instructions: { op: string; args: string }[] }[] {
-  const logical = text
-    .replace(/\\\r?\n/g, " ")
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
-  const stages: { from: string; instructions: { op: string; args: string }[] }[] = [];
-  for (const line of logical) {
-    const [op, ...rest] = line.split(/\s+/);
-    const args = rest.join(" ");
-    if (op.toUpperCase() === "FROM") stages.push({ from: args, instructions: [] });
-    else stages.at(-1)?.instructions.push({ op: op.toUpperCase(), args });
-  }
-  return stages;
-}
 
 describe("Dockerfile", () => {
   const stages = dockerStages(readFileSync(join(ROOT, "Dockerfile"), "utf8"));

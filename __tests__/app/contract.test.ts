@@ -5,12 +5,41 @@
  * handler with real HttpRequest objects, the Functions Framework's own
  * server, the container server as a process, the Worker under Miniflare.
  */
-import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
-import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS } from "./targets";
+import { WORKLOAD_ENV } from "../../app/contract";
+import type { Cloud } from "../../lib/config/schema";
+import { isSecretReference, workloadEnvironment } from "../../lib/contract/workload-environment";
+import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { cloudRegion } from "../../lib/stacks/clouds";
+import { environmentConfig } from "../helpers/environments";
+import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS, type Target } from "./targets";
 
 const SECRET = "contract-origin-secret-7f3a9c";
-/** What every target's environment holds besides its platform's own variables. */
-const COMMON_ENV = { [ORIGIN_SECRET.envVar]: SECRET, SERVICE_VERSION: "2.0.0-contract" };
+const CONFIG = environmentConfig();
+const SPEC = { ...serviceSpecFor(CONFIG), version: "2.0.0-contract" };
+const region = (cloud: Cloud) => cloudRegion(CONFIG, cloud);
+
+/**
+ * What the deployment gives the runtime: for the stack's targets, exactly
+ * what `workloadEnvironment` sets (secrets resolved as the cloud's store
+ * would); for the Worker, the origin secret and version as bindings.
+ */
+function deployedEnv(target: Target): Record<string, string> {
+  if (target.deployedAs === undefined) {
+    return { [ORIGIN_SECRET.envVar]: SECRET, [WORKLOAD_ENV.serviceVersion]: SPEC.version };
+  }
+  const env = workloadEnvironment(SPEC, {
+    cloud: target.deployedAs.cloud,
+    region: String(region(target.deployedAs.cloud)),
+    target: target.deployedAs.kind,
+    originSecret: SECRET,
+  });
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [
+      name,
+      isSecretReference(value) ? (value.value ?? `stored-${value.secret}`) : value,
+    ]),
+  );
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const json = (response: ContractResponse): unknown => JSON.parse(new TextDecoder().decode(response.body));
@@ -19,7 +48,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
   let running: RunningTarget | undefined;
 
   beforeAll(async () => {
-    running = await target.start(COMMON_ENV);
+    running = await target.start(deployedEnv(target));
   }, 30_000);
 
   afterAll(async () => {
@@ -50,10 +79,10 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(json(response)).toEqual({
-      service: SERVICE.name,
-      version: COMMON_ENV.SERVICE_VERSION,
+      service: SPEC.name,
+      version: SPEC.version,
       cloud: target.expected.cloud,
-      region: target.expected.region,
+      region: target.deployedAs === undefined ? target.expected.region : region(target.deployedAs.cloud),
       target: target.expected.target,
     });
   });
@@ -166,7 +195,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
         path: "/echo",
         status: 200,
         requestId,
-        service: SERVICE.name,
+        service: SPEC.name,
         cloud: target.expected.cloud,
         target: target.expected.target,
       }),

@@ -21,6 +21,7 @@ import {
   GCP_ENTRY_POINT,
   LAMBDA_HANDLER,
 } from "../../app/build/bundles";
+import type { Cloud, TargetKind } from "../../lib/config/schema";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -50,10 +51,21 @@ export interface RunningTarget {
 
 export interface Target {
   readonly name: string;
-  /** What `GET /` must report for the `env` given to `start`. */
-  readonly expected: { readonly cloud: string; readonly region: string; readonly target: string };
-  /** Environment of the runtime: process env for Node targets, bindings for the Worker. */
-  readonly env: Readonly<Record<string, string>>;
+  /**
+   * The stack's target this runtime stands for: the contract suite starts it
+   * with exactly the variables that target sets (`workloadEnvironment`), so a
+   * variable a target fails to set fails here too. The Worker is not one of
+   * the stack's targets.
+   * @default - not deployed by the stack: the suite passes the variables itself
+   */
+  readonly deployedAs?: { readonly cloud: Cloud; readonly kind: TargetKind };
+  /**
+   * What `GET /` must report. `region` only where the platform decides it
+   * (the Worker's colo); a deployed target reports the region it was given.
+   */
+  readonly expected: { readonly cloud: string; readonly target: string; readonly region?: string };
+  /** What the platform itself sets (never what a target sets): process env for Node targets, bindings for the Worker. */
+  readonly platformEnv: Readonly<Record<string, string>>;
   /** A separate process, which must exit 0 on SIGTERM. */
   readonly runsAsProcess: boolean;
   start(common: Readonly<Record<string, string>>): Promise<RunningTarget>;
@@ -216,12 +228,13 @@ function fromLambdaResult(result: LambdaResult): ContractResponse {
 const lambda: Target = {
   name: "aws-lambda",
   runsAsProcess: false,
-  env: { AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "hello-test-function" },
-  expected: { cloud: "aws", region: "eu-west-1", target: "function" },
+  deployedAs: { cloud: "aws", kind: "function" },
+  platformEnv: { AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "hello-test-function" },
+  expected: { cloud: "aws", target: "function" },
   async start(common) {
     const dir = extractBundle(buildFunctionBundle("aws").path);
     const [file, exported] = LAMBDA_HANDLER.split(".");
-    const { modules, logs, release } = loadInProcess([join(dir, `${file}.js`)], { ...common, ...lambda.env });
+    const { modules, logs, release } = loadInProcess([join(dir, `${file}.js`)], { ...lambda.platformEnv, ...common });
     const handler = (modules[0] as Record<string, (event: unknown, context: unknown) => Promise<LambdaResult>>)[
       exported
     ];
@@ -279,10 +292,11 @@ export function loadAzureBundle(
 const azure: Target = {
   name: "azure-functions",
   runsAsProcess: false,
-  env: { REGION_NAME: "West Europe", FUNCTIONS_WORKER_RUNTIME: "node" },
-  expected: { cloud: "azure", region: "West Europe", target: "function" },
+  deployedAs: { cloud: "azure", kind: "function" },
+  platformEnv: { REGION_NAME: "West Europe", FUNCTIONS_WORKER_RUNTIME: "node" },
+  expected: { cloud: "azure", target: "function" },
   async start(common) {
-    const { registrations, logs, release, dir } = loadAzureBundle({ ...common, ...azure.env });
+    const { registrations, logs, release, dir } = loadAzureBundle({ ...azure.platformEnv, ...common });
     const registration = registrations.find((r) => r.metadata.name === AZURE_FUNCTION_NAME);
     if (registration === undefined) throw new Error(`the Azure bundle registered no function "${AZURE_FUNCTION_NAME}"`);
     return {
@@ -441,8 +455,10 @@ const FUNCTIONS_FRAMEWORK_CLI = join(
 const gcp: Target = {
   name: "gcp-functions",
   runsAsProcess: true,
-  env: { REGION: "europe-west1", K_SERVICE: "hello-test-function" },
-  expected: { cloud: "gcp", region: "europe-west1", target: "function" },
+  deployedAs: { cloud: "gcp", kind: "function" },
+  // Cloud Functions gen2 sets no region variable: REGION must come from the target.
+  platformEnv: { K_SERVICE: "hello-test-function" },
+  expected: { cloud: "gcp", target: "function" },
   async start(common) {
     const dir = extractBundle(buildFunctionBundle("gcp").path);
     // Stands for the buildpack's `npm install` of the zip's package.json (the same framework version).
@@ -450,8 +466,8 @@ const gcp: Target = {
     const port = await freePort();
     // What Cloud Functions runs: the framework's own CLI and server, pointed at the source folder.
     const child = startChild(process.execPath, [FUNCTIONS_FRAMEWORK_CLI, `--source=${dir}`], {
+      ...gcp.platformEnv,
       ...common,
-      ...gcp.env,
       NODE_ENV: "production",
       PORT: String(port),
       FUNCTION_TARGET: GCP_ENTRY_POINT,
@@ -489,10 +505,13 @@ export async function startContainerServer(env: Readonly<Record<string, string>>
 const container: Target = {
   name: "container",
   runsAsProcess: true,
-  env: { CLOUD: "azure", REGION: "westeurope" },
-  expected: { cloud: "azure", region: "westeurope", target: "container" },
+  // Container Apps sets neither CLOUD nor REGION: both come from the target.
+  deployedAs: { cloud: "azure", kind: "container" },
+  platformEnv: { CONTAINER_APP_NAME: "hello-test-container" },
+  expected: { cloud: "azure", target: "container" },
   async start(common) {
-    const { child, base, dir } = await startContainerServer({ ...common, ...container.env });
+    // A free port instead of the deployed PORT, so runs side by side never collide.
+    const { child, base, dir } = await startContainerServer({ ...container.platformEnv, ...common, PORT: "0" });
     return {
       send: (request) => httpSend(base, request),
       logLines: () => child.lines,
@@ -510,7 +529,7 @@ const container: Target = {
 const worker: Target = {
   name: "cloudflare-worker",
   runsAsProcess: false,
-  env: {},
+  platformEnv: {},
   expected: { cloud: "cloudflare", region: "AMS", target: "edge" },
   async start(common) {
     const lines: string[] = [];
@@ -518,7 +537,7 @@ const worker: Target = {
       modules: true,
       script: buildWorkerScript(),
       compatibilityDate: "2025-09-01",
-      bindings: { ...common, ...worker.env },
+      bindings: { ...worker.platformEnv, ...common },
       // A fixed request.cf instead of Miniflare downloading one.
       cf: { colo: "AMS", country: "NL" },
       handleRuntimeStdio(stdout: Readable) {

@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPOSITORY_ROOT } from "../../lib/repository-root";
+import { dockerStages } from "../helpers/dockerfile";
 import type { TerraformJson } from "../helpers/environments";
 import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, statements } from "./helpers";
 
@@ -91,8 +95,14 @@ describe("aws ContainerTarget", () => {
       expect(only(big.json, "aws_ecs_task_definition")).toMatchObject({ cpu: "512", memory: "3072" });
     });
 
-    it("probes the spec's health path on the spec's port", () => {
-      expect(container.healthCheck.command.join(" ")).toContain("http://127.0.0.1:8080/healthz");
+    it("runs the image's own health command: the Dockerfile runtime stage's HEALTHCHECK, node by its full path", () => {
+      const runtime = dockerStages(readFileSync(join(REPOSITORY_ROOT, "Dockerfile"), "utf8")).at(-1);
+      const healthcheck = runtime?.instructions.find((i) => i.op === "HEALTHCHECK")?.args ?? "";
+      const exec = JSON.parse(healthcheck.slice(healthcheck.indexOf("CMD ") + "CMD ".length)) as string[];
+      expect(container.healthCheck.command).toEqual(["CMD", ...exec]);
+      // Distroless keeps node here, not on PATH: a bare `node` would fail every check and replace tasks forever.
+      expect(runtime?.from).toMatch(/distroless\/nodejs/);
+      expect(exec[0]).toBe("/nodejs/bin/node");
     });
 
     it("sends stdout to its own log group with the spec's retention", () => {

@@ -1,4 +1,4 @@
-import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SPEC, statements } from "./helpers";
+import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
 
 describe("aws FunctionTarget", () => {
   describe("the function", () => {
@@ -37,10 +37,12 @@ describe("aws FunctionTarget", () => {
     it("passes the spec's variables and who it is, and no origin secret when none is given", () => {
       const variables = (fn.environment as { variables: Record<string, string> }).variables;
       expect(variables).toEqual({
-        LOG_LEVEL: "info",
-        SERVICE_NAME: "hello",
-        SERVICE_VERSION: "1.2.3",
-        SERVICE_ENVIRONMENT: "test",
+        ...SPEC.environmentVariables,
+        SERVICE_NAME: SPEC.name,
+        SERVICE_VERSION: SPEC.version,
+        SERVICE_ENVIRONMENT: SPEC.environment,
+        REGION: SETTINGS.region,
+        CLOUD: "aws",
       });
     });
   });

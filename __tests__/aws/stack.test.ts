@@ -1,6 +1,4 @@
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
-import { environmentConfig, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { environmentConfig, shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import { all, only, type Statement, statements } from "./helpers";
 
 /** Every IAM-style policy document in the stack: role trust and inline policies, key and bucket policies. */
@@ -20,7 +18,7 @@ function policies(json: TerraformJson): [string, Statement[]][] {
 }
 
 describe("AWS in EnvironmentStack", () => {
-  const shipped = loadEnvironments(environments).map((config) => ({ config, ...synthEnvironment(config) }));
+  const shipped = shippedEnvironments().map((config) => ({ config, ...synthEnvironment(config) }));
 
   it("adds the function and container origins when AWS is enabled", () => {
     for (const { stack } of shipped) {

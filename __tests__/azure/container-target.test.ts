@@ -93,6 +93,7 @@ describe("Azure ContainerTarget", () => {
       { name: "LOG_LEVEL", value: "info" },
       { name: "SERVICE_NAME", value: "hello" },
       { name: "SERVICE_VERSION", value: "1.0.0" },
+      { name: "SERVICE_ENVIRONMENT", value: "test" },
       { name: "REGION", value: "westeurope" },
       { name: "CLOUD", value: "azure" },
       { name: "PORT", value: "8080" },

@@ -1,8 +1,6 @@
-import { environments } from "../../environments";
 import { DEPLOYER_PRINCIPAL_TYPE_VARIABLE } from "../../lib/azure/foundation";
-import { loadEnvironments } from "../../lib/config/load";
 import type { ServiceSpec } from "../../lib/service";
-import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
+import { environmentConfig, resourcesOf, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { parity } from "../parity/azure";
 import { azureStack } from "./helpers";
 
@@ -67,7 +65,7 @@ describe("EnvironmentStack with Azure", () => {
   });
 
   it("protects production's stateful Azure resources", () => {
-    const prod = loadEnvironments(environments).find((e) => e.name === "prod");
+    const prod = shippedEnvironments().find((e) => e.name === "prod");
     const prodJson = synthEnvironment(prod as NonNullable<typeof prod>).json;
     // The resource group is bootstrap's (protected there when the environment is); this stack only reads it.
     expect(resourcesOf(prodJson, "azurerm_resource_group")).toEqual({});

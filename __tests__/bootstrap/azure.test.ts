@@ -1,12 +1,10 @@
 import { ID_TOKENS } from "../../ci/identity";
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/names";
 import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
 import { azureStack } from "../azure/helpers";
-import { synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import {
   all,
   bootstrapConfig,
@@ -220,7 +218,7 @@ describe("the Azure resource group, between bootstrap and the environment stacks
   });
 
   it("is created by bootstrap and only read by each shipped environment, in the same subscription and location", () => {
-    const envs = loadEnvironments(environments);
+    const envs = shippedEnvironments();
     const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
     const created = all(boot, "azurerm_resource_group").map((g) => ({
       name: g.name,

@@ -1,31 +1,33 @@
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { checkBootstrap, loadBootstrap } from "../../lib/config/bootstrap";
 import { loadEnvironments } from "../../lib/config/load";
-import { environmentInput } from "../helpers/environments";
-import { bootstrapInput, twoEnvironments } from "./helpers";
+import { environmentInput, filesOf, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
+import { bootstrapInput, TEST_COMPANY, twoEnvironments } from "./helpers";
 
-const envs = loadEnvironments(twoEnvironments());
+const envs = loadEnvironments(filesOf(...twoEnvironments()), TEST_COMPANY);
 const problemsOf = (input: unknown, against = envs) => checkBootstrap(input, against).problems;
+const FILE = "environments/bootstrap.ts";
 
 describe("bootstrap config", () => {
   it("accepts the committed environments/bootstrap.ts against environments/index.ts", () => {
-    const config = loadBootstrap(bootstrap, loadEnvironments(environments));
-    expect(config.environments.map((e) => [e.config.name, e.clouds, e.requiredApprovals])).toEqual([
-      ["dev", ["aws", "azure", "gcp"], 0],
-      ["staging", ["aws", "azure", "gcp"], 0],
-      ["prod", ["aws", "azure", "gcp"], 1],
-    ]);
-    expect(config.backend).toEqual({ type: "local" });
-    expect(config.gitlab.defaultBranch).toBe("main");
+    const shipped = shippedEnvironments();
+    const config = loadBootstrap(bootstrap, shipped);
+    expect(config.environments.map((e) => [e.config.name, e.clouds])).toEqual(
+      shipped.map((env) => [env.name, env.clouds]),
+    );
+    expect(config.gitlab).toMatchObject(shipped[0].company.gitlab);
   });
 
-  it("fills defaults: every cloud the environments use, local state, pool names, protection on", () => {
-    const config = loadBootstrap(bootstrapInput(["dev"]), envs);
+  it("takes the GitLab project from the company settings and fills defaults", () => {
+    const config = loadBootstrap(bootstrapInput(["dev", "prod"]), envs);
     expect(config.clouds).toEqual(["aws", "azure", "gcp"]);
     expect(config.gcp).toEqual({ poolId: "gitlab-ci", providerId: "gitlab" });
-    expect(config.gitlab).toMatchObject({ protectedEnvironments: true, environmentScopedVariables: true });
-    expect(config.environments.map((e) => e.config.name)).toEqual(["dev"]);
+    expect(config.gitlab).toEqual({
+      ...TEST_COMPANY.gitlab,
+      protectedEnvironments: true,
+      environmentScopedVariables: true,
+    });
+    expect(config.company).toBe(TEST_COMPANY);
   });
 
   it("keeps the pipeline's order of environments and limits each to the clouds bootstrap enables", () => {
@@ -40,86 +42,83 @@ describe("bootstrap config", () => {
   });
 
   it("names an unknown environment and lists the known ones", () => {
-    expect(problemsOf(bootstrapInput(["dev", "qa"]))).toEqual([
-      "bootstrap.environments.qa: is not an environment in environments/index.ts; known: dev, prod",
+    expect(problemsOf(bootstrapInput(["dev", "prod", "qa"]))).toEqual([
+      `${FILE}: bootstrap.environments.qa: is not an environment in environments/index.ts; known: dev, prod`,
+    ]);
+  });
+
+  it("names an environment that has no entry, so synth stops before CI lacks its identities", () => {
+    expect(problemsOf(bootstrapInput(["dev"]))).toEqual([
+      `${FILE}: bootstrap.environments.prod: is missing; every environment needs an entry here (\`prod: {}\` at least) so CI can deploy it`,
     ]);
   });
 
   it("lists every schema problem at once, with allowed fields for a typo", () => {
     const input = {
-      ...bootstrapInput(["dev"]),
-      gitlab: { host: "https://gitlab.com", projectPath: "group/*", projectId: 0, defaultBranch: "release/*", hots: 1 },
+      ...bootstrapInput(["dev", "prod"]),
+      gitlab: { projectPath: "a/b", protectedEnvironments: "yes" },
       gcp: { poolId: "gcp-pool" },
       backend: { type: "s4" },
     };
     const problems = problemsOf(input);
     expect(problems).toEqual(
       expect.arrayContaining([
-        "bootstrap.gitlab.host: must be a lowercase host name such as gitlab.com (no scheme, port or path)",
-        "bootstrap.gitlab.projectPath: must be the project's full path, e.g. my-group/multicloud-blueprint (no wildcards)",
-        "bootstrap.gitlab.projectId: must be the project's numeric id",
-        "bootstrap.gitlab.defaultBranch: must be a plain branch name (no wildcards, no `:` or `$`)",
-        "bootstrap.gitlab.hots: is not a known field; allowed: host, projectPath, projectId, defaultBranch, protectedEnvironments, environmentScopedVariables",
-        "bootstrap.gcp.poolId: must be 4-32 lowercase letters, digits or hyphens",
+        `${FILE}: bootstrap.gitlab.projectPath: is not a known field; allowed: protectedEnvironments, environmentScopedVariables`,
+        `${FILE}: bootstrap.gitlab.protectedEnvironments: must be a boolean`,
+        `${FILE}: bootstrap.gcp.poolId: must be 4-32 lowercase letters, digits or hyphens`,
       ]),
     );
-    expect(problems.some((p) => p.startsWith("bootstrap.backend"))).toBe(true);
-    expect(problemsOf({ ...bootstrapInput(["dev"]), environments: { dev: { approvals: 1 } } })).toEqual([
-      "bootstrap.environments.dev.approvals: is not a known field; allowed: requiredApprovals, deployAccess",
+    expect(problems.some((p) => p.startsWith(`${FILE}: bootstrap.backend`))).toBe(true);
+    expect(problemsOf({ ...bootstrapInput(["dev", "prod"]), environments: { dev: { approvals: 1 } } })).toEqual([
+      `${FILE}: bootstrap.environments.dev.approvals: is not a known field; allowed: requiredApprovals, deployAccess`,
     ]);
   });
 
   it("requires the Azure tenant when Azure is among the clouds", () => {
-    expect(problemsOf(bootstrapInput(["dev"], { azure: undefined }))).toEqual([
-      "bootstrap.azure: is required because Azure is among the clouds (set at least tenantId)",
+    expect(problemsOf(bootstrapInput(["dev", "prod"], { azure: undefined }))).toEqual([
+      `${FILE}: bootstrap.azure: is required because Azure is among the clouds (set at least tenantId)`,
     ]);
-    expect(problemsOf(bootstrapInput(["dev"], { azure: undefined, clouds: ["aws", "gcp"] }))).toEqual([]);
+    expect(problemsOf(bootstrapInput(["dev", "prod"], { azure: undefined, clouds: ["aws", "gcp"] }))).toEqual([]);
   });
 
   it("refuses a cloud that none of the listed environments enables", () => {
-    const awsOnly = loadEnvironments([
-      environmentInput({
-        name: "dev",
-        clouds: ["aws"],
-        azure: undefined,
-        gcp: undefined,
-        weights: { "aws.function": 100 },
-      }),
-    ]);
+    const awsOnly = loadEnvironments(
+      filesOf(
+        environmentInput({
+          name: "dev",
+          clouds: ["aws"],
+          azure: undefined,
+          gcp: undefined,
+          weights: { "aws.function": 100 },
+        }),
+      ),
+      TEST_COMPANY,
+    );
     expect(problemsOf(bootstrapInput(["dev"], { clouds: ["aws", "gcp"], azure: undefined }), awsOnly)).toEqual([
-      'bootstrap.clouds.1: "gcp" is not enabled by any of the listed environments (dev)',
+      `${FILE}: bootstrap.clouds.1: "gcp" is not enabled by any of the listed environments (dev)`,
     ]);
   });
 
   it("refuses approvals without protected environments", () => {
-    const input = bootstrapInput(["prod"], {
-      gitlab: { host: "gitlab.com", projectPath: "a/b", projectId: 1, protectedEnvironments: false },
-    });
+    const input = bootstrapInput(["dev", "prod"], { gitlab: { protectedEnvironments: false } });
     expect(problemsOf(input)).toEqual([
-      "bootstrap.environments.prod.requiredApprovals: needs gitlab.protectedEnvironments (approvals belong to protected environments)",
-    ]);
-  });
-
-  it("refuses an environment named like the bootstrap stack", () => {
-    const clash = loadEnvironments([environmentInput({ name: "bootstrap" })]);
-    expect(problemsOf(bootstrapInput(["bootstrap"]), clash)).toEqual([
-      `bootstrap: the environment "bootstrap" would share the bootstrap stack's id; rename that environment`,
+      `${FILE}: bootstrap.environments.prod.requiredApprovals: needs gitlab.protectedEnvironments (approvals belong to protected environments)`,
     ]);
   });
 
   it("reports schema problems even when the environments themselves are invalid, and skips the cross-checks", () => {
     expect(checkBootstrap(bootstrapInput(["qa"]), undefined)).toEqual({ problems: [] });
-    expect(checkBootstrap({ gitlab: {} }, undefined).problems).toEqual(
-      expect.arrayContaining([
-        "bootstrap.gitlab.host: is required (expected string)",
-        "bootstrap.environments: is required (expected record)",
-      ]),
-    );
+    expect(checkBootstrap({ gitlab: {} }, undefined).problems).toEqual([
+      `${FILE}: bootstrap.environments: is required (expected record)`,
+    ]);
   });
 
   it("throws one ConfigError naming the bootstrap configuration", () => {
-    expect(() => loadBootstrap(bootstrapInput(["qa"]), envs)).toThrow(
-      /^Invalid bootstrap configuration \(1 problem\):\n {2}- bootstrap\.environments\.qa: /,
+    const unknown = SHIPPED_NAMES.includes("qa") ? "zz-qa" : "qa";
+    expect(() => loadBootstrap(bootstrapInput(["dev", "prod", unknown]), envs)).toThrow(
+      new RegExp(
+        `^Invalid bootstrap configuration \\(1 problem\\):\\n {2}- ${FILE}: bootstrap\\.environments\\.${unknown}: `,
+      ),
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   PROJECT_ID,
   referenced,
   synthBootstrap,
+  TEST_COMPANY,
   twoEnvironments,
 } from "./helpers";
 
@@ -25,8 +26,8 @@ describe("bootstrap on GitLab", () => {
 
   it("creates each environment with the tier and URL its deploy job uses", () => {
     expect(all(json, "gitlab_project_environment").map((e) => [e.name, e.tier, e.external_url, e.project])).toEqual([
-      ["dev", "development", "https://test.example.com", String(PROJECT_ID)],
-      ["prod", "production", "https://example.com", String(PROJECT_ID)],
+      ["dev", "development", `https://dev.${TEST_COMPANY.domain}`, String(PROJECT_ID)],
+      ["prod", "production", `https://${TEST_COMPANY.domain}`, String(PROJECT_ID)],
     ]);
   });
 
@@ -46,7 +47,7 @@ describe("bootstrap on GitLab", () => {
       bootstrapConfig(
         twoEnvironments(),
         bootstrapInput(["dev", "prod"], {
-          gitlab: { host: HOST, projectPath: "a/b", projectId: 1, protectedEnvironments: false },
+          gitlab: { protectedEnvironments: false },
           environments: { dev: {}, prod: {} },
         }),
       ),

@@ -6,13 +6,20 @@
 import { type App, Testing } from "cdktf";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../lib/config/bootstrap";
+import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentInput } from "../../lib/config/schema";
-import { environmentInput, type TerraformJson } from "../helpers/environments";
+import { COMPANY, environmentInput, filesOf, type TerraformJson } from "../helpers/environments";
 
 export const PROJECT_PATH = "acme/platform/blueprint";
 export const PROJECT_ID = 4242;
 export const HOST = "gitlab.example.com";
+
+/** The repository's company settings with the GitLab project above. */
+export const TEST_COMPANY: CompanyConfig = {
+  ...COMPANY,
+  gitlab: { host: HOST, projectPath: PROJECT_PATH, projectId: PROJECT_ID, defaultBranch: "main" },
+};
 
 /** A valid bootstrap input for `names`; `patch` replaces top-level fields. */
 export function bootstrapInput(
@@ -20,7 +27,6 @@ export function bootstrapInput(
   patch: Partial<Record<keyof BootstrapInput, unknown>> = {},
 ): BootstrapInput {
   return {
-    gitlab: { host: HOST, projectPath: PROJECT_PATH, projectId: PROJECT_ID, defaultBranch: "main" },
     environments: Object.fromEntries(names.map((name) => [name, name === "prod" ? { requiredApprovals: 1 } : {}])),
     azure: { tenantId: "00000000-0000-0000-0000-0000000000aa" },
     ...(patch as Partial<BootstrapInput>),
@@ -42,11 +48,6 @@ export function twoEnvironments(): EnvironmentInput[] {
       aws: { region: "eu-west-1", accountId: "333333333333" },
       azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-000000000003" },
       gcp: { project: "blueprint-prod-03", region: "europe-west1" },
-      cloudflare: {
-        accountId: "0123456789abcdef0123456789abcdef",
-        zoneId: "fedcba9876543210fedcba9876543210",
-        domain: "example.com",
-      },
       deploy: { gate: "manual", tier: "production" },
       protect: true,
     }),
@@ -57,7 +58,7 @@ export function bootstrapConfig(
   environments: readonly EnvironmentInput[] = twoEnvironments(),
   input: BootstrapInput = bootstrapInput(environments.map((env) => env.name as string)),
 ): BootstrapConfig {
-  return loadBootstrap(input, loadEnvironments(environments));
+  return loadBootstrap(input, loadEnvironments(filesOf(...environments), TEST_COMPANY));
 }
 
 /** Synthesizes the bootstrap stack in memory. */

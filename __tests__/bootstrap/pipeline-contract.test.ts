@@ -7,11 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ID_TOKENS } from "../../ci/identity";
-import { environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud } from "../../lib/config/schema";
+import { shippedEnvironments } from "../helpers/environments";
 import { all, synthBootstrap } from "./helpers";
 
 type Job = {
@@ -22,7 +21,7 @@ type Job = {
 };
 
 const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Record<string, Job>;
-const config = loadBootstrap(bootstrap, loadEnvironments(environments));
+const config = loadBootstrap(bootstrap, shippedEnvironments());
 const json = synthBootstrap(config);
 const stored = all(json, "gitlab_project_variable");
 

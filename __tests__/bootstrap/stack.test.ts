@@ -2,21 +2,28 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IDENTITY_PURPOSES } from "../../ci/identity";
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import type { BootstrapConfig } from "../../lib/config/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { loadEnvironments } from "../../lib/config/load";
-import { SERVICE } from "../../lib/service";
 import { runSynth } from "../../lib/stacks/synth";
-import { environmentInput, type TerraformJson } from "../helpers/environments";
-import { all, bootstrapConfig, bootstrapInput, referenced, synthBootstrap } from "./helpers";
+import {
+  COMPANY,
+  environmentInput,
+  filesOf,
+  gitlabHttpBackend,
+  SHIPPED_NAMES,
+  shippedEnvironments,
+  type TerraformJson,
+  UNKNOWN_NAME,
+} from "../helpers/environments";
+import { all, bootstrapConfig, bootstrapInput, referenced, synthBootstrap, TEST_COMPANY } from "./helpers";
 
 /** Per environment, cloud and purpose: the identity bootstrap created, or nothing. */
 function identities(json: TerraformJson): Set<string> {
   const found = new Set<string>();
   for (const role of all(json, "aws_iam_role")) {
-    const [, env, purpose] = new RegExp(`^ci-${SERVICE.name}-(.+)-(plan|deploy)$`).exec(role.name as string) ?? [];
+    const [, env, purpose] = new RegExp(`^ci-${COMPANY.service}-(.+)-(plan|deploy)$`).exec(role.name as string) ?? [];
     found.add(`${env}/aws/${purpose}`);
   }
   for (const application of all(json, "azuread_application")) {
@@ -50,9 +57,10 @@ function expected(config: BootstrapConfig): Set<string> {
 
 describe("BootstrapStack", () => {
   it("gives every environment both identities on every enabled cloud (the committed config)", () => {
-    const config = loadBootstrap(bootstrap, loadEnvironments(environments));
+    const shipped = shippedEnvironments();
+    const config = loadBootstrap(bootstrap, shipped);
     const json = synthBootstrap(config);
-    expect(expected(config).size).toBe(3 * 3 * 2);
+    expect(expected(config).size).toBe(shipped.reduce((n, env) => n + env.clouds.length * 2, 0));
     expect(identities(json)).toEqual(expected(config));
   });
 
@@ -92,7 +100,7 @@ describe("BootstrapStack", () => {
   it("keeps its state where the config says: local beside the environments' by default, or GitLab's", () => {
     expect(synthBootstrap().terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
     const http = bootstrapConfig(undefined, { ...bootstrapInput(["dev", "prod"]), backend: { type: "http" } });
-    expect(synthBootstrap(http).terraform.backend).toEqual({ http: {} });
+    expect(synthBootstrap(http).terraform.backend).toEqual({ http: gitlabHttpBackend("bootstrap", TEST_COMPANY) });
   });
 });
 
@@ -120,11 +128,11 @@ describe("runSynth with the bootstrap stack", () => {
     Object.assign(process.env, secrets);
     try {
       const { io, out, err } = capture();
-      expect(runSynth(environments, { outdir: join(work, "out"), bootstrap }, io)).toBe(0);
+      expect(runSynth(environments, { outdir: join(work, "out"), company, bootstrap }, io)).toBe(0);
       expect(err).toEqual([]);
-      expect(readdirSync(join(work, "out", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
+      expect(readdirSync(join(work, "out", "stacks")).sort()).toEqual([...SHIPPED_NAMES, "bootstrap"].sort());
       expect(out.join("\n")).toMatch(
-        /^Synthesized 4 stacks:\n[\s\S]*\n {2}bootstrap +\d+ resources \(aws \d+, azuread \d+, azurerm \d+, gitlab \d+, google \d+\) +-> .*stacks\/bootstrap\/cdk\.tf\.json\nPolicy: 0 errors/,
+        /^Synthesized \d+ stacks:\n[\s\S]*\n {2}bootstrap +\d+ resources \(aws \d+, azuread \d+, azurerm \d+, gitlab \d+, google \d+\) +-> .*stacks\/bootstrap\/cdk\.tf\.json\nPolicy: 0 errors/,
       );
       const text = readFileSync(join(work, "out", "stacks", "bootstrap", "cdk.tf.json"), "utf8");
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
@@ -136,15 +144,20 @@ describe("runSynth with the bootstrap stack", () => {
 
   it("lists environment and bootstrap problems in one report, and writes nothing", () => {
     const { io, out, err } = capture();
-    const bad = [environmentInput({ name: "dev", clouds: ["aws", "oracle"] })];
-    const code = runSynth(bad, { outdir: join(work, "out"), bootstrap: { ...bootstrap, gitlab: { host: "x" } } }, io);
+    const bad = filesOf(environmentInput({ name: "dev", clouds: ["aws", "oracle"] }));
+    const code = runSynth(
+      bad,
+      { outdir: join(work, "out"), company, bootstrap: { ...bootstrap, gitlab: { host: "x" } } },
+      io,
+    );
     expect(code).toBe(1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^Invalid configuration \(\d+ problems\):/);
-    expect(err[0]).toContain('dev.clouds.1: is not allowed; expected one of "aws", "azure", "gcp"');
-    expect(err[0]).toContain("bootstrap.gitlab.host: must be a lowercase host name");
-    expect(err[0]).toContain("bootstrap.gitlab.projectPath: is required");
+    expect(err[0]).toContain(
+      'environments/dev.ts: dev.clouds.1: is not allowed; expected one of "aws", "azure", "gcp"',
+    );
+    expect(err[0]).toContain("environments/bootstrap.ts: bootstrap.gitlab.host: is not a known field");
     expect(readdirSync(work)).toEqual([]);
   });
 
@@ -152,12 +165,13 @@ describe("runSynth with the bootstrap stack", () => {
     const { io, err } = capture();
     const code = runSynth(
       environments,
-      { outdir: join(work, "out"), bootstrap: { ...bootstrap, environments: { uat: {} } } },
+      { outdir: join(work, "out"), company, bootstrap: { ...bootstrap, environments: { [UNKNOWN_NAME]: {} } } },
       io,
     );
     expect(code).toBe(1);
     expect(err[0]).toContain(
-      "bootstrap.environments.uat: is not an environment in environments/index.ts; known: dev, staging, prod",
+      `environments/bootstrap.ts: bootstrap.environments.${UNKNOWN_NAME}: is not an environment in environments/index.ts; known: ${SHIPPED_NAMES.join(", ")}`,
     );
+    expect(err[0]).toContain(`bootstrap.environments.${SHIPPED_NAMES[0]}: is missing`);
   });
 });

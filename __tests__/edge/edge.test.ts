@@ -53,7 +53,9 @@ const WEIGHTS_AWS_GCP = {
 };
 
 describe("EnvironmentStack wiring", () => {
-  const { stack, json } = synthEnvironment(environmentConfig());
+  // The environment owns its zone here (as the production tier does), so the zone settings show.
+  const config = environmentConfig({ cloudflare: { zoneShared: false } });
+  const { stack, json } = synthEnvironment(config);
 
   it("exposes the origin secret for the targets, as a token resolved only by Terraform", () => {
     expect(stack.originSecret.value).toMatch(/\$\{TfToken\[/);
@@ -128,19 +130,12 @@ describe("EnvironmentStack wiring", () => {
       ["ssl", "strict"],
     ]);
     for (const setting of Object.values(resourcesOf(json, "cloudflare_zone_setting"))) {
-      expect(setting.zone_id).toBe("fedcba9876543210fedcba9876543210");
+      expect(setting.zone_id).toBe(config.cloudflare.zoneId);
     }
   });
 
   it("leaves a shared zone's settings alone", () => {
-    const shared = environmentConfig({
-      cloudflare: {
-        accountId: "0123456789abcdef0123456789abcdef",
-        zoneId: "fedcba9876543210fedcba9876543210",
-        domain: "test.example.com",
-        zoneShared: true,
-      },
-    });
+    const shared = environmentConfig({ cloudflare: { zoneShared: true } });
     const { json: sharedJson } = synthEnvironment(shared);
     expect(resourcesOf(sharedJson, "cloudflare_zone_setting")).toEqual({});
     expect(Object.keys(resourcesOf(sharedJson, "cloudflare_workers_custom_domain"))).toHaveLength(1);

@@ -1,10 +1,11 @@
 /** `npm run edge:signal`: the canary signal against a stand-in of Cloudflare's Analytics Engine SQL API on 127.0.0.1. */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { company } from "../../environments";
 import { edgeDatasetName } from "../../lib/edge/signal";
 import { runSignal, SIGNAL_USAGE } from "../../lib/edge/signal-cli";
 import { serviceSpecFor } from "../../lib/service";
-import { environmentConfig, environmentInput } from "../helpers/environments";
+import { environmentConfig, environmentInput, filesOf } from "../helpers/environments";
 
 const input = environmentInput();
 const config = environmentConfig();
@@ -44,7 +45,13 @@ beforeEach(() => {
 async function run(args: string[], env: Record<string, string> = { CLOUDFLARE_API_TOKEN: TOKEN }) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await runSignal(args, [input], { log: (m) => out.push(m), error: (m) => err.push(m) }, env);
+  const status = await runSignal(
+    args,
+    filesOf(input),
+    company,
+    { log: (m) => out.push(m), error: (m) => err.push(m) },
+    env,
+  );
   return { status, out: out.join("\n"), err: err.join("\n") };
 }
 

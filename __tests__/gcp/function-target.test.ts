@@ -70,7 +70,7 @@ describe("GCP FunctionTarget", () => {
   });
 
   it("sizes the function from the spec", () => {
-    const { json, spec } = synthGcp({
+    const { json, spec, settings } = synthGcp({
       env: { service: { memoryMb: 768, timeoutSeconds: 45, minInstances: 2, maxInstances: 9 } },
     });
     const fn = only(json, "google_cloudfunctions2_function") as unknown as Fn;
@@ -87,8 +87,13 @@ describe("GCP FunctionTarget", () => {
     );
     expect(fn.service_config.environment_variables).toEqual({
       LOG_EXECUTION_ID: "true",
-      SERVICE_VERSION: spec.version,
       ...spec.environmentVariables,
+      SERVICE_NAME: spec.name,
+      SERVICE_VERSION: spec.version,
+      SERVICE_ENVIRONMENT: spec.environment,
+      // Cloud Functions sets no region variable: without this the workload reported "unknown".
+      REGION: settings.region,
+      CLOUD: "gcp",
     });
     expect(fn.service_config).not.toHaveProperty("secret_environment_variables");
   });

@@ -33,6 +33,7 @@ export interface GcpStackOptions {
 export interface GcpStack {
   readonly json: TerraformJson;
   readonly spec: ServiceSpec;
+  readonly settings: GcpSettings;
   readonly fn: FunctionTarget;
   readonly ct: ContainerTarget;
   readonly stack: TerraformStack;
@@ -76,7 +77,7 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
   // Endpoints are tokens: outputs show what they resolve to.
   new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint });
   new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint });
-  return { json: JSON.parse(Testing.synth(stack)) as TerraformJson, spec, fn, ct, stack };
+  return { json: JSON.parse(Testing.synth(stack)) as TerraformJson, spec, settings, fn, ct, stack };
 }
 
 /** The one resource of `type` (fails the test if there are none or several). */

@@ -1,10 +1,37 @@
-/** Builders for environment configs and synthesized stacks, shared by every test. */
+/**
+ * Builders for environment configs and synthesized stacks, shared by every
+ * test. Company values (service name, domain, GitLab project...) come from
+ * environments/company.ts, never from a literal, so the tests pass in a fork.
+ */
 import { type App, Testing } from "cdktf";
-import { loadEnvironments } from "../../lib/config/load";
+import { company as companyInput, environments } from "../../environments";
+import { type CompanyConfig, loadCompany } from "../../lib/config/company";
+import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 
-/** A valid environment with all clouds on; `patch` replaces top-level fields. */
+/** The validated company settings of this repository (environments/company.ts). */
+export const COMPANY: CompanyConfig = loadCompany(companyInput);
+
+/** The validated environments of this repository, in pipeline order. */
+export function shippedEnvironments(): EnvironmentConfig[] {
+  return loadEnvironments(environments, COMPANY);
+}
+
+/** Names of the shipped environments, in pipeline order. */
+export const SHIPPED_NAMES: readonly string[] = Object.keys(environments);
+
+/** A valid environment name that no shipped environment uses (for "unknown environment" cases). */
+export const UNKNOWN_NAME: string = ["zz-unknown", "zz-unknown-2", "zz-unknown-3"].find(
+  (name) => !SHIPPED_NAMES.includes(name),
+) as string;
+
+/** Environment files keyed by each input's name, as environments/index.ts lists them. */
+export function filesOf(...inputs: readonly unknown[]): EnvironmentFiles {
+  return Object.fromEntries(inputs.map((input) => [String((input as { name?: unknown }).name), input]));
+}
+
+/** A valid environment with all clouds on (Cloudflare account, zone and domain from the company); `patch` replaces top-level fields. */
 export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, unknown>> = {}): EnvironmentInput {
   const base: EnvironmentInput = {
     name: "test",
@@ -12,11 +39,6 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
     aws: { region: "eu-west-1", accountId: "123456789012" },
     azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-00000000000a" },
     gcp: { project: "blueprint-test-01", region: "europe-west1" },
-    cloudflare: {
-      accountId: "0123456789abcdef0123456789abcdef",
-      zoneId: "fedcba9876543210fedcba9876543210",
-      domain: "test.example.com",
-    },
     service: { memoryMb: 512, timeoutSeconds: 15, minInstances: 1, maxInstances: 4 },
     weights: {
       "aws.function": 20,
@@ -34,7 +56,7 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
 }
 
 export function environmentConfig(patch: Partial<Record<keyof EnvironmentInput, unknown>> = {}): EnvironmentConfig {
-  return loadEnvironments([environmentInput(patch)])[0];
+  return loadEnvironments(filesOf(environmentInput(patch)), COMPANY)[0];
 }
 
 export interface SynthesizedStack {
@@ -60,6 +82,18 @@ export function synthEnvironment(config: EnvironmentConfig, image?: string): Syn
   const stack = new EnvironmentStack(app, { config, image });
   const synthesized = Testing.synth(stack, true);
   return { stack, synthesized, json: JSON.parse(synthesized) as TerraformJson };
+}
+
+/** The `http` backend block GitLab-managed state of `stack` in `company`'s project synthesizes to. */
+export function gitlabHttpBackend(stack: string, company: CompanyConfig = COMPANY): Record<string, unknown> {
+  const address = `https://${company.gitlab.host}/api/v4/projects/${company.gitlab.projectId}/terraform/state/${stack}`;
+  return {
+    address,
+    lock_address: `${address}/lock`,
+    unlock_address: `${address}/lock`,
+    lock_method: "POST",
+    unlock_method: "DELETE",
+  };
 }
 
 /** All resources of one Terraform type, by logical id. */

@@ -2,13 +2,13 @@
 import { ConfigError, loadEnvironments } from "../../lib/config";
 import type { MonitoringInput } from "../../lib/config/monitoring";
 import { FAST_BURN_RATE, objectivesFor } from "../../lib/monitoring/objectives";
-import { environmentConfig, environmentInput } from "../helpers/environments";
+import { COMPANY, environmentConfig, environmentInput, filesOf } from "../helpers/environments";
 
 const NAME = environmentInput().name;
 
 function problemsWith(monitoring: unknown, patch: Record<string, unknown> = {}): string[] {
   try {
-    loadEnvironments([environmentInput({ ...patch, monitoring })]);
+    loadEnvironments(filesOf(environmentInput({ ...patch, monitoring })), COMPANY);
   } catch (error) {
     if (error instanceof ConfigError) return [...error.problems];
     throw error;

@@ -5,7 +5,7 @@
  */
 import { ORIGIN_SECRET } from "../../lib/service";
 import type { TerraformJson } from "../helpers/environments";
-import type { CloudParity, Landed } from "./types";
+import type { CloudParity, Landed, LandedVariable } from "./types";
 
 type Resource = Record<string, unknown>;
 
@@ -49,8 +49,26 @@ function aliasCanaryPercent(json: TerraformJson): number {
   return Math.round(Number(weight[1]) * 100);
 }
 
+const plain = (entries: [string, string][]): Record<string, LandedVariable> =>
+  Object.fromEntries(entries.map(([name, v]) => [name, { value: v }]));
+
 export const parity: CloudParity = {
   cloud: "aws",
+  region: (config) => config.aws?.region,
+  variables: (json) => ({
+    // Lambda has no secret references: a stored secret is `<NAME>_PARAMETER` (the parameter the workload reads).
+    function: Object.fromEntries(
+      Object.entries(lambdaEnv(json)).map(([name, v]): [string, LandedVariable] =>
+        name.endsWith("_PARAMETER")
+          ? [name.slice(0, -"_PARAMETER".length), { secretReference: v }]
+          : [name, { value: v }],
+      ),
+    ),
+    container: {
+      ...plain(container(json).environment.map((e) => [e.name, e.value])),
+      ...Object.fromEntries(container(json).secrets.map((s) => [s.name, { secretReference: s.valueFrom }])),
+    },
+  }),
   fields: {
     name: (json) => ({
       function: value(lambdaEnv(json).SERVICE_NAME),

@@ -13,7 +13,7 @@ import { memoryToMb, timeoutSeconds } from "../../lib/azure/sizing";
 import { HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "../../lib/azure/workload";
 import { ORIGIN_SECRET, type ServiceSpec } from "../../lib/service";
 import type { TerraformJson } from "../helpers/environments";
-import type { CloudParity, Landed, TargetLanding } from "./types";
+import type { CloudParity, Landed, LandedVariable, TargetLanding } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +41,21 @@ const KEY_VAULT_REFERENCE = "@Microsoft.KeyVault(";
 
 export const parity: CloudParity = {
   cloud: "azure",
+  region: (config) => config.azure?.location,
+  variables: (json) => ({
+    function: Object.fromEntries(
+      Object.entries(appSettings(json)).map(([name, v]): [string, LandedVariable] => [
+        name,
+        v.startsWith(KEY_VAULT_REFERENCE) ? { secretReference: v } : { value: v },
+      ]),
+    ),
+    container: Object.fromEntries(
+      containerEnv(json).map((e): [string, LandedVariable] => [
+        e.name,
+        e.secret_name !== undefined ? { secretReference: e.secret_name } : { value: String(e.value) },
+      ]),
+    ),
+  }),
   fields: {
     name: (json) =>
       both(value(appSettings(json)[WORKLOAD_ENV.serviceName]), value(envValue(json, WORKLOAD_ENV.serviceName))),

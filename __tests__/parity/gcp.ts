@@ -6,9 +6,9 @@
 import { deployedImage, registryUrl } from "../../lib/gcp/registry";
 import { ORIGIN_SECRET } from "../../lib/service";
 import type { TerraformJson } from "../helpers/environments";
-import type { CloudParity, Landed, TargetLanding } from "./types";
+import type { CloudParity, Landed, LandedVariable, TargetLanding } from "./types";
 
-type Env = { name: string; value?: string; value_source?: unknown };
+type Env = { name: string; value?: string; value_source?: { secret_key_ref: { secret: string } } };
 interface Fn {
   labels: Record<string, string>;
   service_config: {
@@ -17,7 +17,7 @@ interface Fn {
     min_instance_count: number;
     max_instance_count: number;
     environment_variables?: Record<string, string>;
-    secret_environment_variables?: { key: string }[];
+    secret_environment_variables?: { key: string; secret: string }[];
   };
 }
 interface Probe {
@@ -70,8 +70,30 @@ const plainEnv = (json: TerraformJson): Record<string, string> =>
   );
 const notOrigin = (name: string) => name !== ORIGIN_SECRET.envVar;
 
+const plainVariables = (env: Record<string, string>): Record<string, LandedVariable> =>
+  Object.fromEntries(Object.entries(env).map(([name, v]) => [name, { value: v }]));
+
 export const parity: CloudParity = {
   cloud: "gcp",
+  region: (config) => config.gcp?.region,
+  variables: (json) => ({
+    function: {
+      ...plainVariables(fn(json).service_config.environment_variables ?? {}),
+      ...Object.fromEntries(
+        (fn(json).service_config.secret_environment_variables ?? []).map((s) => [s.key, { secretReference: s.secret }]),
+      ),
+    },
+    container: {
+      // Cloud Run sets PORT itself, from the container port (and refuses it as a variable).
+      PORT: { value: String(container(json).ports.container_port) },
+      ...plainVariables(plainEnv(json)),
+      ...Object.fromEntries(
+        (container(json).env ?? [])
+          .filter((e) => e.value_source !== undefined)
+          .map((e) => [e.name, { secretReference: String(e.value_source?.secret_key_ref.secret) }]),
+      ),
+    },
+  }),
   fields: {
     name: both(
       (json) => fn(json).labels.service,

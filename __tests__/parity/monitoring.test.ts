@@ -5,12 +5,16 @@
  * edge has its own. A silenced environment keeps dashboards and checks,
  * has no alerts, and its policy findings are suppressed with the reason.
  */
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
 import { type EnvironmentConfig, ORIGINS } from "../../lib/config/schema";
 import { parseAlertName, type Signal } from "../../lib/monitoring/alerts";
 import { policyFindings } from "../../lib/policy";
-import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import {
+  environmentConfig,
+  resourcesOf,
+  shippedEnvironments,
+  synthEnvironment,
+  type TerraformJson,
+} from "../helpers/environments";
 
 type Block = Record<string, unknown>;
 
@@ -61,7 +65,7 @@ function alertsOf(json: TerraformJson): Seen[] {
 const enabledOrigins = (config: EnvironmentConfig) =>
   ORIGINS.filter((origin) => config.clouds.includes(origin.split(".")[0] as EnvironmentConfig["clouds"][number]));
 
-describe.each(loadEnvironments(environments).map((config) => [config.name, config] as const))(
+describe.each(shippedEnvironments().map((config) => [config.name, config] as const))(
   "environment %s",
   (_name, config) => {
     const { json } = synthEnvironment(config);

@@ -5,13 +5,14 @@
  * (Azure Flex rounds memory up to 512/2048/4096 MB and Log Analytics keeps at
  * least 30 days; lib/azure's own tests cover that rounding).
  */
-import { CLOUDS } from "../../lib/config/schema";
+import { WORKLOAD_ENV } from "../../app/contract";
+import { CLOUDS, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../../lib/config/schema";
 import type { ServiceSpec } from "../../lib/service";
 import { environmentConfig, environmentInput, synthEnvironment } from "../helpers/environments";
 import { parity as aws } from "./aws";
 import { parity as azure } from "./azure";
 import { parity as gcp } from "./gcp";
-import type { CloudParity } from "./types";
+import type { CloudParity, LandedVariable } from "./types";
 
 const modules: readonly CloudParity[] = [aws, azure, gcp];
 
@@ -27,6 +28,50 @@ const shapes = {
     gcp: { ...environmentInput().gcp, stableRevision: "hello-test-run-0123456789" },
   }),
 };
+
+/**
+ * What each `WORKLOAD_ENV` variable must be on one target. A new variable in
+ * the contract fails to compile here until it has an expectation.
+ */
+function expectedVariables(
+  module: CloudParity,
+  config: EnvironmentConfig,
+  spec: ServiceSpec,
+  kind: TargetKind,
+): Record<keyof typeof WORKLOAD_ENV, (landed: LandedVariable | undefined) => boolean> {
+  const is = (expected: string | undefined) => (landed: LandedVariable | undefined) =>
+    landed !== undefined && "value" in landed && landed.value === expected;
+  return {
+    serviceName: is(spec.name),
+    serviceVersion: is(spec.version),
+    environment: is(spec.environment),
+    region: is(module.region(config)),
+    cloud: is(module.cloud),
+    // Containers listen on the spec's port; function runtimes own theirs, so a target must not set it.
+    port: kind === "container" ? is(String(spec.containerPort)) : (landed) => landed === undefined,
+    // Never a literal: a secret-store reference, or a Terraform expression the cloud keeps encrypted.
+    originSecret: (landed) =>
+      landed !== undefined && ("secretReference" in landed || /^\$\{[^}]+\}$/.test(landed.value)),
+  };
+}
+
+describe("parity: every WORKLOAD_ENV variable lands on all six targets", () => {
+  for (const [shape, config] of Object.entries(shapes)) {
+    const { json, stack } = synthEnvironment(config);
+    for (const module of modules) {
+      const landed = module.variables(json);
+      for (const kind of TARGET_KINDS) {
+        it(`${shape}: ${module.cloud}.${kind}`, () => {
+          const checks = expectedVariables(module, config, stack.spec, kind);
+          const failing = (Object.keys(WORKLOAD_ENV) as (keyof typeof WORKLOAD_ENV)[])
+            .filter((key) => !checks[key](landed[kind][WORKLOAD_ENV[key]]))
+            .map((key) => ({ variable: WORKLOAD_ENV[key], landed: landed[kind][WORKLOAD_ENV[key]] }));
+          expect(failing).toEqual([]);
+        });
+      }
+    }
+  }
+});
 
 describe("parity: every ServiceSpec field lands on every cloud", () => {
   it("has a parity module for every cloud, each covering every field", () => {

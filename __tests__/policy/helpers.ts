@@ -21,7 +21,7 @@ export function policyStack(options: PolicyStackOptions = {}): TerraformStack {
   const app = Testing.app() as App;
   const stack = new TerraformStack(app, "test");
   const config = environmentConfig({ protect: options.protect ?? false, ...options.config });
-  const tags = standardTags(config.name, "hello");
+  const tags = standardTags(config.name, config.company);
   addProviders(stack, config, tags);
   if (options.tags ?? true) Aspects.of(stack).add(new StandardTagsAspect(tags));
   applyPolicy(stack, { protect: config.protect });

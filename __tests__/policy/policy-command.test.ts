@@ -1,8 +1,7 @@
-import { environments } from "../../environments";
-import { loadEnvironments } from "../../lib/config/load";
+import { company, environments } from "../../environments";
 import { ALL_RULES } from "../../lib/policy";
 import { POLICY_USAGE, runPolicy } from "../../lib/policy/cli";
-import { environmentInput } from "../helpers/environments";
+import { environmentInput, filesOf, SHIPPED_NAMES, shippedEnvironments, UNKNOWN_NAME } from "../helpers/environments";
 
 function capture() {
   const out: string[] = [];
@@ -13,10 +12,10 @@ function capture() {
 describe("the shipped environments", () => {
   it("synthesize with zero unsuppressed policy errors: npm run policy exits 0 with a table per environment", () => {
     const { io, out, err } = capture();
-    expect(runPolicy([], environments, io)).toBe(0);
+    expect(runPolicy([], environments, company, io)).toBe(0);
     expect(err).toEqual([]);
     const report = out.join("\n");
-    for (const env of ["dev", "staging", "prod"]) expect(report).toMatch(new RegExp(`^${env}: 0 errors`, "m"));
+    for (const env of SHIPPED_NAMES) expect(report).toMatch(new RegExp(`^${env}: 0 errors`, "m"));
     expect(report).toMatch(/^Total: 0 errors, \d+ warnings?, \d+ suppressed$/m);
     // Annotations constructs add themselves (not policy findings) are listed too.
     for (const line of report.split("\n").filter((l) => l.startsWith("  (annotation)"))) {
@@ -25,25 +24,22 @@ describe("the shipped environments", () => {
   });
 
   it("protect production and only production", () => {
-    expect(loadEnvironments(environments).map((c) => [c.name, c.protect])).toEqual([
-      ["dev", false],
-      ["staging", false],
-      ["prod", true],
-    ]);
+    for (const env of shippedEnvironments())
+      expect([env.name, env.protect]).toEqual([env.name, env.deploy.tier === "production"]);
   });
 });
 
 describe("npm run policy", () => {
   it("explains itself with --help", () => {
     const { io, out } = capture();
-    expect(runPolicy(["--help"], environments, io)).toBe(0);
+    expect(runPolicy(["--help"], environments, company, io)).toBe(0);
     expect(out).toEqual([POLICY_USAGE]);
     expect(POLICY_USAGE).toMatch(/^Usage: npm run policy/);
   });
 
   it("lists every rule with --rules", () => {
     const { io, out } = capture();
-    expect(runPolicy(["--rules"], environments, io)).toBe(0);
+    expect(runPolicy(["--rules"], environments, company, io)).toBe(0);
     const lines = out.join("\n").split("\n");
     expect(lines).toHaveLength(ALL_RULES.length);
     expect(lines).toContainEqual(expect.stringMatching(/^CKV_AWS_51 +error +aws +ECR image tags are immutable$/));
@@ -51,16 +47,16 @@ describe("npm run policy", () => {
 
   it("exits 2 on an unknown option or environment", () => {
     const option = capture();
-    expect(runPolicy(["--fix"], environments, option.io)).toBe(2);
+    expect(runPolicy(["--fix"], environments, company, option.io)).toBe(2);
     expect(option.err[0]).toMatch(/^Unknown option --fix\./);
     const env = capture();
-    expect(runPolicy(["qa"], environments, env.io)).toBe(2);
-    expect(env.err).toEqual(["Unknown environment qa; known: dev, staging, prod."]);
+    expect(runPolicy([UNKNOWN_NAME], environments, company, env.io)).toBe(2);
+    expect(env.err).toEqual([`Unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}.`]);
   });
 
   it("exits 1 with the config report on an invalid environment", () => {
     const { io, err } = capture();
-    expect(runPolicy([], [environmentInput({ name: "dev", clouds: ["oracle"] })], io)).toBe(1);
-    expect(err[0]).toContain("dev.clouds.0: is not allowed");
+    expect(runPolicy([], filesOf(environmentInput({ name: "dev", clouds: ["oracle"] })), company, io)).toBe(1);
+    expect(err[0]).toContain("environments/dev.ts: dev.clouds.0: is not allowed");
   });
 });

@@ -7,11 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { suppress } from "../../lib/policy";
 import { runPolicy } from "../../lib/policy/cli";
 import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { runSynth } from "../../lib/stacks/synth";
+import { SHIPPED_NAMES } from "../helpers/environments";
 
 let mockExtend: (stack: EnvironmentStack) => void = () => {};
 jest.mock("../../lib/stacks/environment-stack", () => {
@@ -33,13 +34,14 @@ function capture() {
 
 const mutableRepository = (stack: EnvironmentStack) =>
   new EcrRepository(stack, "repository", {
-    name: "hello",
+    name: "policy-test",
     imageScanningConfiguration: { scanOnPush: true },
     encryptionConfiguration: [{ encryptionType: "KMS" }],
   });
 
 // One environment where all three are not the point: each synth of all three costs about a second.
-const DEV = environments.slice(0, 1);
+const FIRST = SHIPPED_NAMES[0];
+const DEV = { [FIRST]: environments[FIRST as keyof typeof environments] };
 
 /** Warnings dev has on its own (construct notices, say), counted before a case adds its own. */
 let baselineWarnings: number;
@@ -47,7 +49,7 @@ beforeAll(() => {
   const work = mkdtempSync(join(tmpdir(), "gate-baseline-"));
   try {
     const { io, out } = capture();
-    expect(runSynth(DEV, { outdir: join(work, "out") }, io)).toBe(0);
+    expect(runSynth(DEV, { outdir: join(work, "out"), company }, io)).toBe(0);
     baselineWarnings = Number(/Policy: 0 errors, (\d+) warnings?/.exec(out.join("\n"))?.[1]);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -64,24 +66,26 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 describe("npm run synth with policy findings", () => {
   it("fails on an unsuppressed error with rule, resource and fix for every environment, and writes nothing", () => {
     const outdir = join(work, "out");
-    expect(runSynth(DEV, { outdir }, capture().io)).toBe(0);
-    const before = readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8");
+    expect(runSynth(DEV, { outdir, company }, capture().io)).toBe(0);
+    const before = readFileSync(join(outdir, "stacks", FIRST, "cdk.tf.json"), "utf8");
 
     mockExtend = mutableRepository;
     const { io, out, err } = capture();
-    expect(runSynth(environments, { outdir }, io)).toBe(1);
+    expect(runSynth(environments, { outdir, company }, io)).toBe(1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
     const message = err[0];
-    expect(message).toMatch(/^Synth failed: policy check found 3 errors; nothing was written\.\n/);
-    for (const env of ["dev", "staging", "prod"]) {
+    expect(message).toMatch(
+      new RegExp(`^Synth failed: policy check found ${SHIPPED_NAMES.length} errors; nothing was written\\.\n`),
+    );
+    for (const env of SHIPPED_NAMES) {
       expect(message).toContain(`  CKV_AWS_51 ${env}/repository (aws_ecr_repository.repository)\n`);
     }
     expect(message).toContain("    ECR image tags are immutable: image_tag_mutability is unset (MUTABLE)\n");
     expect(message).toContain('    Fix: set imageTagMutability: "IMMUTABLE"');
     expect(message).toContain('suppress(resource, "<rule id>", "<why this is acceptable here>")');
     expect(message).not.toMatch(/\n\s+at /);
-    expect(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(readFileSync(join(outdir, "stacks", FIRST, "cdk.tf.json"), "utf8")).toBe(before);
     expect(readdirSync(work)).toEqual(["out"]);
   });
 
@@ -89,24 +93,25 @@ describe("npm run synth with policy findings", () => {
     mockExtend = mutableRepository;
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
     try {
-      expect(runSynth(DEV, { outdir: join(work, "out") }, capture().io)).toBe(1);
+      expect(runSynth(DEV, { outdir: join(work, "out"), company }, capture().io)).toBe(1);
     } finally {
       delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
     }
   });
 
   it("prints warnings without failing, and keeps this machine's paths out of manifest.json", () => {
-    mockExtend = (stack) => new EcrRepository(stack, "repository", { name: "hello", imageTagMutability: "IMMUTABLE" });
+    mockExtend = (stack) =>
+      new EcrRepository(stack, "repository", { name: "policy-test", imageTagMutability: "IMMUTABLE" });
     const outdir = join(work, "out");
     const { io, out, err } = capture();
-    expect(runSynth(DEV, { outdir }, io)).toBe(0);
+    expect(runSynth(DEV, { outdir, company }, io)).toBe(0);
     const warnings = baselineWarnings + 2; // CKV_AWS_163 and CKV_AWS_136
     // After the summary, on stdout: a successful synth writes nothing to stderr.
     expect(err).toEqual([]);
     expect(out).toHaveLength(2);
     expect(out[0]).toContain(`Policy: 0 errors, ${warnings} warnings, 0 suppressed`);
     expect(out[1]).toMatch(
-      new RegExp(`^Policy warnings \\(${warnings}, not blocking\\):\n {2}CKV_AWS_163 dev/repository`),
+      new RegExp(`^Policy warnings \\(${warnings}, not blocking\\):\n {2}CKV_AWS_163 ${FIRST}/repository`),
     );
     expect(out[1]).toContain("Fix: set imageScanningConfiguration: { scanOnPush: true }");
     const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
@@ -118,9 +123,9 @@ describe("npm run synth with policy findings", () => {
     mockExtend = (stack) => suppress(mutableRepository(stack), "CKV_AWS_51", "CI pushes by digest; tags are labels");
     const outdir = join(work, "out");
     const { io, out } = capture();
-    expect(runSynth(DEV, { outdir }, io)).toBe(0);
+    expect(runSynth(DEV, { outdir, company }, io)).toBe(0);
     expect(out.join("\n")).toMatch(new RegExp(`Policy: 0 errors, ${baselineWarnings} warnings?, 1 suppressed`));
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", FIRST, "cdk.tf.json"), "utf8"));
     expect(json.resource.aws_ecr_repository.repository["//"].policy_suppressions).toEqual({
       CKV_AWS_51: "CI pushes by digest; tags are labels",
     });
@@ -130,29 +135,33 @@ describe("npm run synth with policy findings", () => {
 describe("npm run policy with findings", () => {
   it("tables every environment's findings, suppressed ones with their reason, and exits 1 on errors", () => {
     mockExtend = (stack) => {
-      const repository = new EcrRepository(stack, "repository", { name: "hello" });
+      const repository = new EcrRepository(stack, "repository", { name: "policy-test" });
       suppress(repository, "CKV_AWS_136", "public images; AES-256 at rest is enough");
     };
     const { io, out, err } = capture();
-    expect(runPolicy([], environments, io)).toBe(1);
+    expect(runPolicy([], environments, company, io)).toBe(1);
     expect(err).toEqual([]);
     const report = out.join("\n");
-    expect(report).toMatch(/^dev: 1 error, \d+ warnings?, 1 suppressed$/m);
+    expect(report).toMatch(new RegExp(`^${FIRST}: 1 error, \\d+ warnings?, 1 suppressed$`, "m"));
     expect(report).toMatch(/ {2}RULE +LEVEL +RESOURCE +SUPPRESSED\n/);
     expect(report).toMatch(/ {2}CKV_AWS_51 +error +repository +-\n/);
     expect(report).toMatch(/ {2}CKV_AWS_163 +warning +repository +-\n/);
     expect(report).toMatch(
       / {2}CKV_AWS_136 +\(warning\) +repository +suppressed: public images; AES-256 at rest is enough\n/,
     );
-    expect(report).toContain("    CKV_AWS_51 prod/repository (aws_ecr_repository.repository)");
-    expect(report).toMatch(/Total: 3 errors, \d+ warnings, 3 suppressed \(errors fail `npm run synth`\)$/);
+    expect(report).toContain(`    CKV_AWS_51 ${SHIPPED_NAMES.at(-1)}/repository (aws_ecr_repository.repository)`);
+    const n = SHIPPED_NAMES.length;
+    expect(report).toMatch(
+      new RegExp(`Total: ${n} errors, \\d+ warnings, ${n} suppressed \\(errors fail \`npm run synth\`\\)$`),
+    );
   });
 
   it("reports only the environments named", () => {
     mockExtend = mutableRepository;
     const { io, out } = capture();
-    expect(runPolicy(["staging"], environments, io)).toBe(1);
-    expect(out.join("\n")).toMatch(/^staging: 1 error/);
-    expect(out.join("\n")).not.toContain("dev:");
+    const [other, named] = [SHIPPED_NAMES[0], SHIPPED_NAMES.at(-1) as string];
+    expect(runPolicy([named], environments, company, io)).toBe(1);
+    expect(out.join("\n")).toMatch(new RegExp(`^${named}: 1 error`));
+    expect(out.join("\n")).not.toContain(`${other}:`);
   });
 });

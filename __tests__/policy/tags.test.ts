@@ -3,7 +3,7 @@ import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { Testing } from "cdktf";
 import { cloudflareComment, gcpLabels, standardTags } from "../../lib/policy/tags";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
-import { environmentConfig, resourcesOf, type TerraformJson } from "../helpers/environments";
+import { COMPANY, environmentConfig, resourcesOf, type TerraformJson } from "../helpers/environments";
 
 function stackWith(build: (stack: EnvironmentStack) => void): TerraformJson {
   const stack = new EnvironmentStack(Testing.app(), { config: environmentConfig() });
@@ -23,10 +23,11 @@ describe("standard tags", () => {
     });
     const groups = resourcesOf(json, "azurerm_resource_group");
     expect(groups.plain.tags).toEqual({
+      ...COMPANY.tags,
       environment: "test",
-      service: "hello",
+      service: COMPANY.service,
       "managed-by": "cdktf",
-      repository: "gitlab.com/example/multicloud-blueprint",
+      repository: `${COMPANY.gitlab.host}/${COMPANY.gitlab.projectPath}`,
     });
     expect(groups.own.tags).toEqual(expect.objectContaining({ team: "edge", service: "other", environment: "test" }));
   });
@@ -34,21 +35,34 @@ describe("standard tags", () => {
   it("comments Cloudflare DNS records (tags need a paid plan) unless a comment is set", () => {
     const json = stackWith((stack) => {
       const common = { zoneId: "fedcba9876543210fedcba9876543210", type: "CNAME", content: "x.example.net", ttl: 1 };
-      new DnsRecord(stack, "plain", { ...common, name: "a.test.example.com" });
-      new DnsRecord(stack, "own", { ...common, name: "b.test.example.com", comment: "kept" });
+      new DnsRecord(stack, "plain", { ...common, name: `a.${COMPANY.domain}` });
+      new DnsRecord(stack, "own", { ...common, name: `b.${COMPANY.domain}`, comment: "kept" });
     });
     const records = resourcesOf(json, "cloudflare_dns_record");
-    expect(records.plain.comment).toBe("managed by cdktf: hello/test");
+    expect(records.plain.comment).toBe(`managed by cdktf: ${COMPANY.service}/test`);
     expect(records.own.comment).toBe("kept");
   });
 
   it("rewrites values GCP would reject and keeps them within 63 characters", () => {
-    const labels = gcpLabels({ ...standardTags("prod", "hello"), repository: `gitlab.com/Group/${"x".repeat(80)}` });
+    const labels = gcpLabels({ ...standardTags("prod", COMPANY), repository: `gitlab.com/Group/${"x".repeat(80)}` });
     expect(labels.repository).toHaveLength(63);
     expect(labels.repository.startsWith("gitlab_com-group-")).toBe(true);
   });
 
   it("keeps Cloudflare comments within the free plan's 100 characters", () => {
-    expect(cloudflareComment(standardTags("e".repeat(60), "s".repeat(60))).length).toBe(100);
+    expect(cloudflareComment(standardTags("e".repeat(60), { ...COMPANY, service: "s".repeat(60) })).length).toBe(100);
+  });
+
+  it("adds the company's own tags to every resource, beside the standard ones", () => {
+    const company = { ...COMPANY, tags: { team: "payments", "cost-center": "cc-42" } };
+    const tagged = new EnvironmentStack(Testing.app(), { config: { ...environmentConfig(), company } });
+    new ResourceGroup(tagged, "plain", { name: "rg-plain", location: "westeurope" });
+    const out = JSON.parse(Testing.synth(tagged, true)) as TerraformJson;
+    expect(resourcesOf(out, "azurerm_resource_group").plain.tags).toMatchObject({
+      team: "payments",
+      "cost-center": "cc-42",
+      service: COMPANY.service,
+    });
+    expect(out.provider?.aws?.[0].default_tags).toEqual([{ tags: expect.objectContaining({ team: "payments" }) }]);
   });
 });

@@ -1,6 +1,31 @@
-import { environmentConfig, synthEnvironment } from "../helpers/environments";
+import { CLOUDS, TARGET_KINDS } from "../../lib/config/schema";
+import { CLOUD_MODULES, cloudRegion } from "../../lib/stacks/clouds";
+import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
+  it("has a registry module for every cloud", () => {
+    expect(Object.keys(CLOUD_MODULES).sort()).toEqual([...CLOUDS].sort());
+  });
+
+  it("creates a function and a container target for each enabled cloud from the registry, and none for the others", () => {
+    for (const off of CLOUDS) {
+      const on = CLOUDS.filter((cloud) => cloud !== off);
+      const config = environmentConfig({
+        clouds: on,
+        [off]: undefined,
+        weights: { [`${on[0]}.function`]: 100 },
+      });
+      const { stack } = synthEnvironment(config);
+      const expected = on.flatMap((cloud) => TARGET_KINDS.map((kind) => `${cloud}.${kind}`));
+      expect(stack.targets.map((t) => t.origin.id)).toEqual(expected);
+      expect(stack.origins.map((o) => o.id)).toEqual(expected);
+      for (const target of stack.targets) {
+        expect(target.identifiers.region).toBe(cloudRegion(config, target.cloud));
+        expect(target.healthPath).toBe(stack.spec.healthPath);
+      }
+    }
+  });
+
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
     const { json } = synthEnvironment(
       environmentConfig({
@@ -71,9 +96,10 @@ describe("EnvironmentStack", () => {
       expect(synthesized).not.toContain(process.cwd());
     });
 
-    it("http: GitLab-managed state with nothing in the JSON", () => {
-      const { json } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
-      expect(json.terraform.backend).toEqual({ http: {} });
+    it("http: GitLab-managed state at the company project's address; username and token stay in TF_HTTP_*", () => {
+      const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "http" } }));
+      expect(json.terraform.backend).toEqual({ http: gitlabHttpBackend("test") });
+      expect(synthesized).not.toMatch(/"(username|password)"/);
     });
 
     it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {

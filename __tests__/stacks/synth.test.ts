@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
-import { environmentInput } from "../helpers/environments";
+import { environmentInput, SHIPPED_NAMES } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -36,14 +36,19 @@ describe("synth of the shipped environments", () => {
     work = mkdtempSync(join(tmpdir(), "synth-"));
     first = capture();
     // As main.ts does: the environments and the bootstrap stack.
-    expect(runSynth(environments, { outdir: join(work, "first"), bootstrap }, first.io)).toBe(0);
+    expect(runSynth(environments, { outdir: join(work, "first"), company, bootstrap }, first.io)).toBe(0);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("writes one stack per environment plus the bootstrap stack and prints a summary", () => {
     expect(first.err).toEqual([]);
-    expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod", "staging"]);
-    expect(first.out.join("\n")).toMatch(/^Synthesized 4 stacks:\n {2}dev .*-> .*stacks\/dev\/cdk\.tf\.json/);
+    expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual([...SHIPPED_NAMES, "bootstrap"].sort());
+    const [first_] = SHIPPED_NAMES;
+    expect(first.out.join("\n")).toMatch(
+      new RegExp(
+        `^Synthesized ${SHIPPED_NAMES.length + 1} stacks:\n {2}${first_} .*-> .*stacks/${first_}/cdk\\.tf\\.json`,
+      ),
+    );
   });
 
   it("npm run synth's command is deterministic and `cdktf synth` writes the same Terraform JSON", () => {
@@ -55,7 +60,7 @@ describe("synth of the shipped environments", () => {
     expect(npm).toEqual(tree(join(work, "first")));
     execFileSync("npx", ["cdktf", "synth", "--output", join(work, "cli")], { cwd: ROOT, env, stdio: "pipe" });
     // The bootstrap stack too: `cdktf deploy bootstrap` runs the same app.
-    for (const stack of ["dev", "staging", "prod", "bootstrap"]) {
+    for (const stack of [...SHIPPED_NAMES, "bootstrap"]) {
       const file = join("stacks", stack, "cdk.tf.json");
       expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "npm", file), "utf8"));
     }
@@ -65,12 +70,19 @@ describe("synth of the shipped environments", () => {
     const outdir = join(work, "first");
     const before = tree(outdir);
     const { io, out, err } = capture();
-    const bad = [environmentInput({ name: "dev", clouds: ["aws", "oracle"] }), environmentInput({ name: "dev" })];
-    expect(runSynth(bad, { outdir }, io)).toBe(1);
+    const bad = {
+      dev: environmentInput({ name: "dev", clouds: ["aws", "oracle"] }),
+      qa: environmentInput({ name: "dev" }),
+    };
+    expect(runSynth(bad, { outdir, company }, io)).toBe(1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
-    expect(err[0]).toContain('dev.clouds.1: is not allowed; expected one of "aws", "azure", "gcp"');
-    expect(err[0]).toContain("dev.name: is used by environments[0] too");
+    expect(err[0]).toContain(
+      'environments/dev.ts: dev.clouds.1: is not allowed; expected one of "aws", "azure", "gcp"',
+    );
+    expect(err[0]).toContain(
+      'environments/qa.ts: dev.name: "dev" is also the name in environments/dev.ts; environment names must be unique',
+    );
     expect(err[0]).not.toMatch(/\n\s+at /);
     expect(tree(outdir)).toEqual(before);
     expect(readdirSync(work).filter((name) => name.includes(".tmp-"))).toEqual([]);

@@ -23,9 +23,15 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { ORIGIN_SECRET, type ServiceSpec } from "../service";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import {
+  plainVariables,
+  secretVariables,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
+import type { Origin } from "../service";
 import { WorkloadKey } from "./encryption";
-import type { AwsSettings } from "./function-target";
 import { type PolicyStatement, ServiceRole } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
@@ -33,9 +39,10 @@ import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
 import { Registry } from "./registry";
 import { parameterArn, secretParameterName } from "./secrets";
+import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./task-size";
 import { assertAwsSpec } from "./validation";
-import { CONTAINER_ARCHITECTURE, CONTAINER_NAME, CONTAINER_USER } from "./workload";
+import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
 
 /** The Cloudflare zone the origin hostname and certificate validation records live in. */
 export interface OriginZone {
@@ -44,11 +51,13 @@ export interface OriginZone {
   readonly domain: string;
 }
 
-export interface ContainerTargetProps {
-  /** The workload: image, port, health path, sizes, variables, retention, canary. */
-  readonly spec: ServiceSpec;
-  /** The environment's AWS settings (`region`, `accountId`, `natGateways`, `vpcCidr`, `certificateArn`). */
-  readonly settings: AwsSettings;
+/**
+ * `originSecret`: stored as an SSM SecureString (this target's KMS key) and
+ * injected as ORIGIN_SECRET by ECS, never as plain text.
+ * `protect`: ALB deletion protection, registry, log groups and log bucket
+ * kept on destroy, 30-day KMS deletion window.
+ */
+export interface ContainerTargetProps extends TargetProps<AwsSettings> {
   /** Cloudflare zone for the origin hostname and the certificate validation. */
   readonly zone: OriginZone;
   /**
@@ -56,18 +65,6 @@ export interface ContainerTargetProps {
    * @default `aws-origin.<zone.domain>`
    */
   readonly hostname?: string;
-  /**
-   * The edge's shared secret (a Terraform token): stored as an SSM SecureString
-   * (this target's KMS key) and injected as ORIGIN_SECRET by ECS, never as plain text.
-   * @default - none: the workload accepts requests without the header
-   */
-  readonly originSecret?: string;
-  /**
-   * Production protections: ALB deletion protection, registry, log groups and
-   * log bucket kept on destroy, 30-day KMS deletion window.
-   * @default false
-   */
-  readonly protect?: boolean;
   /**
    * Images the registry keeps.
    * @default 20
@@ -90,16 +87,25 @@ export interface ContainerTargetProps {
    */
   readonly minCpuUnits?: number;
   /**
-   * The container health check command. The default needs `node` on PATH
-   * (node:22-slim has it; distroless images keep it at /nodejs/bin/node).
-   * @default - `node -e` fetching http://127.0.0.1:<containerPort><healthPath>
+   * The container health check command (exec form, without ECS's `CMD`). The
+   * default is the image's own HEALTHCHECK (the Dockerfile's runtime stage):
+   * distroless Node keeps `node` at /nodejs/bin/node, not on PATH.
+   * @default CONTAINER_HEALTHCHECK_COMMAND (app/contract.ts)
    */
   readonly healthCheckCommand?: readonly string[];
 }
 
-export class ContainerTarget extends Construct {
+export class ContainerTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "aws";
+  readonly kind = "container";
   /** `https://<hostname>` (a token until apply). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The ECS service name, its region and its `cluster`. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
+  readonly image: string;
   readonly registry: Registry;
   readonly network: Network;
   readonly loadBalancer: OriginLoadBalancer;
@@ -171,21 +177,29 @@ export class ContainerTarget extends Construct {
       protect,
     });
 
-    // Secrets ECS injects at start: the edge's origin secret and the spec's named secrets.
-    const secrets: { name: string; valueFrom: string }[] = spec.secretNames.map((secret) => ({
-      name: secret,
-      valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, secret)),
-    }));
-    if (props.originSecret !== undefined) {
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: settings.region,
+      target: this.kind,
+      originSecret: props.originSecret,
+    });
+    // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
+    const secrets = secretVariables(this.workloadEnvironment).map(([variable, ref]) => {
+      if (ref.value === undefined) {
+        return {
+          name: variable,
+          valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, ref.secret)),
+        };
+      }
       const parameter = new SsmParameter(this, "origin-secret", {
-        name: secretParameterName(spec, ORIGIN_SECRET.envVar),
+        name: secretParameterName(spec, ref.secret),
         description: "Shared secret the edge sends to this origin",
         type: "SecureString",
         keyId: key.arn,
-        value: props.originSecret,
+        value: ref.value,
       });
-      secrets.push({ name: ORIGIN_SECRET.envVar, valueFrom: parameter.arn });
-    }
+      return { name: variable, valueFrom: parameter.arn };
+    });
 
     const executionStatements: PolicyStatement[] = [
       {
@@ -236,13 +250,7 @@ export class ContainerTarget extends Construct {
     });
 
     const size = fargateTaskSize(spec.memoryMb, props.minCpuUnits ?? 256);
-    const healthUrl = `http://127.0.0.1:${spec.containerPort}${spec.healthPath}`;
-    const healthCommand = props.healthCheckCommand ?? [
-      "CMD",
-      "node",
-      "-e",
-      `fetch(${JSON.stringify(healthUrl)}).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))`,
-    ];
+    const healthCommand = ["CMD", ...(props.healthCheckCommand ?? CONTAINER_HEALTHCHECK_COMMAND)];
     this.taskDefinition = new EcsTaskDefinition(this, "task", {
       family: name,
       requiresCompatibilities: ["FARGATE"],
@@ -267,13 +275,7 @@ export class ContainerTarget extends Construct {
           linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           portMappings: [{ containerPort: spec.containerPort, protocol: "tcp" }],
-          environment: Object.entries({
-            ...spec.environmentVariables,
-            PORT: String(spec.containerPort),
-            SERVICE_NAME: spec.name,
-            SERVICE_VERSION: spec.version,
-            SERVICE_ENVIRONMENT: spec.environment,
-          })
+          environment: Object.entries(plainVariables(this.workloadEnvironment))
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([key, value]) => ({ name: key, value })),
           secrets,
@@ -414,5 +416,13 @@ export class ContainerTarget extends Construct {
     });
 
     this.endpoint = lb.endpoint;
+    this.origin = { id: "aws.container", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.image = spec.image;
+    this.identifiers = {
+      name: this.service.name,
+      region: settings.region,
+      scope: { cluster: this.cluster.name },
+    };
   }
 }

@@ -20,44 +20,33 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { Annotations, AssetType, Fn, Op, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
-import { type FunctionBundle, ORIGIN_SECRET, type ServiceSpec } from "../service";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
+import type { FunctionBundle, Origin } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
+import type { AwsSettings } from "./settings";
 import { assertAwsSpec } from "./validation";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
 
-/** The `aws` block of an environment (region, account, network settings). */
-export type AwsSettings = NonNullable<EnvironmentConfig["aws"]>;
+export type { AwsSettings } from "./settings";
 
 /** Name of the alias the HTTP API invokes. */
 export const LIVE_ALIAS = "live";
 /** API Gateway HTTP APIs end an integration after 30 s, whatever the function's timeout. */
 export const HTTP_API_MAX_TIMEOUT_SECONDS = 30;
 
-export interface FunctionTargetProps {
-  /** The workload: sizes, variables, retention, canary. */
-  readonly spec: ServiceSpec;
-  /** The environment's AWS settings (`region`, `accountId`). */
-  readonly settings: AwsSettings;
+/**
+ * `originSecret`: Lambda has no secret references, so it is set as the
+ * ORIGIN_SECRET variable, encrypted with this target's KMS key.
+ * `protect`: log groups kept on destroy, the longest KMS deletion window.
+ */
+export interface FunctionTargetProps extends TargetProps<AwsSettings> {
   /** The workload's Lambda zip (`index.handler`), built by app/build/bundles.ts. */
   readonly bundle: FunctionBundle;
-  /**
-   * The edge's shared secret (a Terraform token), set as the ORIGIN_SECRET
-   * variable; Lambda has no secret references, so it is an environment
-   * variable encrypted with this target's KMS key.
-   * @default - none: the workload accepts requests without the header
-   */
-  readonly originSecret?: string;
-  /**
-   * Production protections: log groups kept on destroy with deletion
-   * protection, the longest KMS deletion window.
-   * @default false
-   */
-  readonly protect?: boolean;
   /**
    * Steady-state requests per second the HTTP API lets through before 429.
    * @default 100
@@ -70,9 +59,16 @@ export interface FunctionTargetProps {
   readonly throttleBurstLimit?: number;
 }
 
-export class FunctionTarget extends Construct {
+export class FunctionTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "aws";
+  readonly kind = "function";
   /** HTTPS base URL of the HTTP API's `$default` stage (a token until apply). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The Lambda function name, its region and the `alias` the API invokes. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
   readonly function: LambdaFunction;
   readonly alias: LambdaAlias;
   readonly api: Apigatewayv2Api;
@@ -115,6 +111,12 @@ export class FunctionTarget extends Construct {
       protect,
     });
 
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: settings.region,
+      target: this.kind,
+      originSecret: props.originSecret,
+    });
     const secretParameters = spec.secretNames.map((secret) => secretParameterName(spec, secret));
     const statements: PolicyStatement[] = [
       {
@@ -167,16 +169,7 @@ export class FunctionTarget extends Construct {
       reservedConcurrentExecutions: spec.maxInstances,
       publish: true,
       kmsKeyArn: key.arn,
-      environment: {
-        variables: {
-          ...spec.environmentVariables,
-          SERVICE_NAME: spec.name,
-          SERVICE_VERSION: spec.version,
-          SERVICE_ENVIRONMENT: spec.environment,
-          ...Object.fromEntries(spec.secretNames.map((s, i) => [`${s}${LAMBDA_SECRET_SUFFIX}`, secretParameters[i]])),
-          ...(props.originSecret === undefined ? {} : { [ORIGIN_SECRET.envVar]: props.originSecret }),
-        },
-      },
+      environment: { variables: lambdaVariables(spec, this.workloadEnvironment) },
       tracingConfig: { mode: "Active" },
       loggingConfig: {
         logFormat: "JSON",
@@ -242,7 +235,30 @@ export class FunctionTarget extends Construct {
     });
 
     this.endpoint = this.api.apiEndpoint;
+    this.origin = { id: "aws.function", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.identifiers = {
+      name: this.function.functionName,
+      region: settings.region,
+      scope: { alias: this.alias.name },
+    };
   }
+}
+
+/**
+ * The workload's variables as Lambda variables. Lambda has no secret
+ * references: a stored secret arrives as `<NAME>_PARAMETER`, the SSM
+ * parameter the workload reads; a generated one (the origin secret) as the
+ * variable itself, encrypted with the function's KMS key.
+ */
+function lambdaVariables(spec: FunctionTargetProps["spec"], env: WorkloadEnvironment): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!isSecretReference(value)) variables[name] = value;
+    else if (value.value !== undefined) variables[name] = value.value;
+    else variables[`${name}${LAMBDA_SECRET_SUFFIX}`] = secretParameterName(spec, value.secret);
+  }
+  return variables;
 }
 
 /** One JSON object per request in the access log group. */

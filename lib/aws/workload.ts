@@ -4,7 +4,12 @@
  * (app/contract.ts), and the container image runs as an unprivileged user.
  */
 
-export { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "../../app/contract";
+export {
+  CONTAINER_HEALTHCHECK_COMMAND,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_HANDLER,
+  LAMBDA_RUNTIME,
+} from "../../app/contract";
 
 /** Name of the container in the task definition (the load balancer targets it). */
 export const CONTAINER_NAME = "app";

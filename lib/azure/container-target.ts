@@ -14,7 +14,14 @@ import {
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { Annotations, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { ORIGIN_SECRET, type ServiceSpec } from "../service";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import {
+  CONTRACT_VARIABLES,
+  isSecretReference,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
+import type { Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import { registryImage, WorkloadRegistry } from "./registry";
@@ -23,21 +30,15 @@ import type { AzureSettings } from "./settings";
 import { CONTAINER_REPLICAS, containerResources } from "./sizing";
 import { trafficPlan } from "./traffic";
 import { reservedProblems, specProblems, throwIfProblems } from "./validation";
-import { CONTAINER_NAME, WORKLOAD_ENV } from "./workload";
+import { CONTAINER_NAME } from "./workload";
 
-export interface ContainerTargetProps {
-  /** The workload, cloud-neutral. */
-  readonly spec: ServiceSpec;
-  /** The environment's `azure` block (location, subscription, stable revision). */
-  readonly settings: AzureSettings;
-  /**
-   * Terraform token of the edge's shared secret, stored as a Container Apps
-   * secret and exposed to the container as ORIGIN_SECRET.
-   * @default - no ORIGIN_SECRET: the workload accepts requests without the header
-   */
-  readonly originSecret?: string;
-  /** Production protections: prevent_destroy on the logs and registry (bootstrap protects the resource group). */
-  readonly protect: boolean;
+/**
+ * `originSecret`: stored as a Container Apps secret and exposed to the
+ * container as ORIGIN_SECRET.
+ * `protect`: prevent_destroy on the logs and registry (bootstrap protects the
+ * resource group).
+ */
+export interface ContainerTargetProps extends TargetProps<AzureSettings> {
   /**
    * Revision suffix that keeps 100 - canaryPercent of the traffic during a canary.
    * @default - settings.stableRevision; without one, the latest revision gets all traffic
@@ -59,9 +60,16 @@ export interface ContainerTargetProps {
 const INGRESS_REQUEST_LIMIT_SECONDS = 240;
 const ORIGIN_SECRET_NAME = "origin-secret";
 
-export class ContainerTarget extends Construct {
+export class ContainerTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "azure";
+  readonly kind = "container";
   /** `https://<app>.<environment domain>` (a token until apply). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The Container App name, its location and `resourceGroup`. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
   /** The image reference the app pulls (and CI pushes): ServiceSpec.image's repository and tag on the registry. */
   readonly image: string;
   readonly foundation: AzureFoundation;
@@ -74,10 +82,7 @@ export class ContainerTarget extends Construct {
     super(scope, id);
     const { spec, settings } = props;
     const concurrentRequests = props.concurrentRequests ?? 50;
-    const problems = [
-      ...specProblems(spec, settings),
-      ...reservedProblems(spec, [...Object.values(WORKLOAD_ENV), ORIGIN_SECRET.envVar]),
-    ];
+    const problems = [...specProblems(spec, settings), ...reservedProblems(spec, CONTRACT_VARIABLES)];
     if (spec.maxInstances > CONTAINER_REPLICAS.max) {
       problems.push(
         `spec.maxInstances ${spec.maxInstances} is above Container Apps' ${CONTAINER_REPLICAS.max} replicas`,
@@ -103,7 +108,8 @@ export class ContainerTarget extends Construct {
       );
     }
 
-    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect: props.protect });
+    const protect = props.protect ?? false;
+    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
     const location = foundation.location;
@@ -118,7 +124,7 @@ export class ContainerTarget extends Construct {
       name: names.containerRegistry,
       resourceGroupName,
       location,
-      protect: props.protect,
+      protect,
     });
     const pullRole = this.identity.grant("registry-pull", "AcrPull", this.registry.registry.id);
     this.image = registryImage(spec.image, this.registry.loginServer);
@@ -131,28 +137,31 @@ export class ContainerTarget extends Construct {
       logsDestination: "log-analytics",
     });
 
+    // Container Apps does not set PORT; workloadEnvironment does, as for every container.
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: location,
+      target: this.kind,
+      originSecret: props.originSecret,
+    });
     const secrets: ContainerAppSecret[] = [];
-    const env: ContainerAppTemplateContainerEnv[] = [
-      ...Object.entries(spec.environmentVariables).map(([name, value]) => ({ name, value })),
-      { name: WORKLOAD_ENV.serviceName, value: spec.name },
-      { name: WORKLOAD_ENV.serviceVersion, value: spec.version },
-      { name: WORKLOAD_ENV.region, value: location },
-      { name: WORKLOAD_ENV.cloud, value: "azure" },
-      // Container Apps does not set PORT; the workload's server reads it.
-      { name: WORKLOAD_ENV.port, value: String(spec.containerPort) },
-    ];
-    if (props.originSecret !== undefined) {
-      secrets.push({ name: ORIGIN_SECRET_NAME, value: props.originSecret });
-      env.push({ name: ORIGIN_SECRET.envVar, secretName: ORIGIN_SECRET_NAME });
-    }
-    for (const name of spec.secretNames) {
-      const secretName = containerAppSecretName(name);
-      secrets.push({
-        name: secretName,
-        keyVaultSecretId: foundation.secrets.secretUri(name),
-        identity: this.identity.id,
-      });
-      env.push({ name, secretName });
+    const env: ContainerAppTemplateContainerEnv[] = [];
+    for (const [name, value] of Object.entries(this.workloadEnvironment)) {
+      if (!isSecretReference(value)) {
+        env.push({ name, value });
+      } else if (value.value !== undefined) {
+        // A generated secret (the origin secret): a Container Apps secret holding the value.
+        secrets.push({ name: ORIGIN_SECRET_NAME, value: value.value });
+        env.push({ name, secretName: ORIGIN_SECRET_NAME });
+      } else {
+        const secretName = containerAppSecretName(value.secret);
+        secrets.push({
+          name: secretName,
+          keyVaultSecretId: foundation.secrets.secretUri(value.secret),
+          identity: this.identity.id,
+        });
+        env.push({ name, secretName });
+      }
     }
     if (spec.secretNames.length > 0) {
       foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId);
@@ -200,6 +209,9 @@ export class ContainerTarget extends Construct {
     });
 
     this.endpoint = `https://${this.app.ingress.fqdn}`;
+    this.origin = { id: "azure.container", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.identifiers = { name: this.app.name, region: location, scope: { resourceGroup: resourceGroupName } };
 
     // What CI and operators need: where to push, and the revision to name as stable for the next canary.
     new TerraformOutput(this, "registry-login-server", {

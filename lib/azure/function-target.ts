@@ -17,30 +17,31 @@ import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { type FunctionBundle, ORIGIN_SECRET, type ServiceSpec } from "../service";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import {
+  CONTRACT_VARIABLES,
+  isSecretReference,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
+import type { FunctionBundle, Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
 import { reservedProblems, specProblems, throwIfProblems } from "./validation";
-import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "./workload";
+import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
-export interface FunctionTargetProps {
-  /** The workload, cloud-neutral. */
-  readonly spec: ServiceSpec;
-  /** The environment's `azure` block (location, subscription). */
-  readonly settings: AzureSettings;
+/**
+ * `originSecret`: set as app setting ORIGIN_SECRET (app settings are encrypted
+ * at rest; the value is never in cdktf.out).
+ * `protect`: prevent_destroy on the logs and storage account (bootstrap
+ * protects the resource group).
+ */
+export interface FunctionTargetProps extends TargetProps<AzureSettings> {
   /** The workload's Azure Functions zip (index.js, package.json, host.json). */
   readonly bundle: FunctionBundle;
-  /**
-   * Terraform token of the edge's shared secret, set as app setting ORIGIN_SECRET
-   * (app settings are encrypted at rest; the value is never in cdktf.out).
-   * @default - no ORIGIN_SECRET: the workload accepts requests without the header
-   */
-  readonly originSecret?: string;
-  /** Production protections: prevent_destroy on the logs and storage account (bootstrap protects the resource group). */
-  readonly protect: boolean;
   /**
    * Resource group (read), names and logs shared with the ContainerTarget.
    * @default - the stack's AzureFoundation, created on first use
@@ -53,10 +54,7 @@ const HTTP_REQUEST_LIMIT_SECONDS = 230;
 
 /** App settings the target owns. */
 const RESERVED_SETTINGS = [
-  ORIGIN_SECRET.envVar,
-  WORKLOAD_ENV.serviceName,
-  WORKLOAD_ENV.serviceVersion,
-  WORKLOAD_ENV.region,
+  ...CONTRACT_VARIABLES,
   "AzureWebJobsStorage",
   "AzureWebJobsStorage__accountName",
   "AzureWebJobsStorage__credential",
@@ -68,9 +66,16 @@ const RESERVED_SETTINGS = [
   "FUNCTIONS_WORKER_RUNTIME",
 ];
 
-export class FunctionTarget extends Construct {
+export class FunctionTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "azure";
+  readonly kind = "function";
   /** `https://<app>.azurewebsites.net` (a token until apply). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The Function App name, its location and `resourceGroup`. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
   readonly foundation: AzureFoundation;
   readonly identity: WorkloadIdentity;
   readonly storage: DeploymentStorage;
@@ -87,7 +92,8 @@ export class FunctionTarget extends Construct {
       );
     }
 
-    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect: props.protect });
+    const protect = props.protect ?? false;
+    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
     const location = foundation.location;
@@ -107,7 +113,7 @@ export class FunctionTarget extends Construct {
       bundle: props.bundle,
       deployerPrincipalId: foundation.clientConfig.objectId,
       deployerPrincipalType: foundation.deployerPrincipalType,
-      protect: props.protect,
+      protect,
     });
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
     const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);
@@ -122,9 +128,21 @@ export class FunctionTarget extends Construct {
       skuName: "FC1",
     });
 
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: location,
+      target: this.kind,
+      originSecret: props.originSecret,
+    });
     // Key Vault references: the platform resolves them; the value never passes through Terraform.
-    const secretSettings = Object.fromEntries(
-      spec.secretNames.map((name) => [name, `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(name)})`]),
+    // A generated secret (the origin secret) is an app setting, encrypted at rest.
+    const workloadSettings = Object.fromEntries(
+      Object.entries(this.workloadEnvironment).map(([name, value]) => [
+        name,
+        !isSecretReference(value)
+          ? value
+          : (value.value ?? `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(value.secret)})`),
+      ]),
     );
 
     this.app = new FunctionAppFlexConsumption(this, "app", {
@@ -160,11 +178,7 @@ export class FunctionTarget extends Construct {
         remoteDebuggingEnabled: false,
       },
       appSettings: {
-        ...spec.environmentVariables,
-        ...secretSettings,
-        [WORKLOAD_ENV.serviceName]: spec.name,
-        [WORKLOAD_ENV.serviceVersion]: spec.version,
-        [WORKLOAD_ENV.region]: location,
+        ...workloadSettings,
         // Blank the key-based string the provider injects (see the file comment), then connect by identity.
         AzureWebJobsStorage: "",
         AzureWebJobsStorage__accountName: this.storage.account.name,
@@ -175,7 +189,6 @@ export class FunctionTarget extends Construct {
         AzureFunctionsJobHost__functionTimeout: functionTimeout(spec.timeoutSeconds),
         // A new package is picked up on restart; changing this setting restarts the app.
         WORKLOAD_PACKAGE_SHA256: props.bundle.sha256,
-        ...(props.originSecret === undefined ? {} : { [ORIGIN_SECRET.envVar]: props.originSecret }),
       },
       dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
     });
@@ -185,5 +198,8 @@ export class FunctionTarget extends Construct {
     }
 
     this.endpoint = `https://${this.app.defaultHostname}`;
+    this.origin = { id: "azure.function", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.identifiers = { name: this.app.name, region: location, scope: { resourceGroup: resourceGroupName } };
   }
 }

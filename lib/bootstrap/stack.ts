@@ -13,7 +13,6 @@ import type { Construct } from "constructs";
 import type { IdentityPurpose } from "../../ci/identity";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
-import { SERVICE } from "../service";
 import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
@@ -27,7 +26,7 @@ export interface BootstrapStackProps {
   readonly config: BootstrapConfig;
   /**
    * ServiceSpec name: names the workload's AWS roles and Azure resource group.
-   * @default SERVICE.name
+   * @default - `service` of environments/company.ts
    */
   readonly service?: string;
 }
@@ -50,14 +49,14 @@ export class BootstrapStack extends TerraformStack {
     super(scope, BOOTSTRAP_STACK);
     this.config = props.config;
     const config = props.config;
-    const service = props.service ?? SERVICE.name;
+    const service = props.service ?? config.company.service;
     const gitlab: GitlabOidc = {
       host: config.gitlab.host,
       projectPath: config.gitlab.projectPath,
       projectId: config.gitlab.projectId,
       defaultBranch: config.gitlab.defaultBranch,
     };
-    addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend });
+    addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend, company: config.company });
     const on = (cloud: Cloud) => config.environments.filter((env) => env.clouds.includes(cloud));
 
     // --- AWS: one OIDC provider per account ---

@@ -9,38 +9,20 @@
  * environments (an unknown environment name is an error).
  */
 import { z } from "zod";
-import { ConfigError, formatIssues } from "./errors";
-import { allowedKeysIn } from "./load";
+import type { CompanyConfig } from "./company";
+import { allowedKeysIn, ConfigError, formatIssues } from "./errors";
 import { backendSchema, CLOUDS, type Cloud, ENV_NAME, type EnvironmentConfig, UUID } from "./schema";
 
 /** Stack id of the bootstrap stack: `cdktf deploy bootstrap`. No environment may use it. */
 export const BOOTSTRAP_STACK = "bootstrap";
 
-// A DNS name without scheme, port or path: the id_token issuer is `https://<host>`.
-const HOST = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-// group[/subgroup...]/project: GitLab path segments, never `*`, `?`, `:` or `$` (they would widen or break a trust).
-const PROJECT_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/;
-// A plain branch name: no wildcard, no `:` (sub separator), no `$` (IAM policy variable), no `..`, no leading/trailing `/`.
-const BRANCH = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,100}$/;
 // Workload identity pool and provider ids: 4-32 lowercase letters, digits, hyphens; `gcp-` is reserved.
 const GCP_POOL_ID = /^(?!gcp-)[a-z0-9][a-z0-9-]{2,30}[a-z0-9]$/;
 // IAM role names: 1-64 of letters, digits and + = , . @ _ -
 const IAM_ROLE_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
 
+/** How bootstrap sets up the GitLab project named in `environments/company.ts`. */
 const gitlabSettings = z.strictObject({
-  /** GitLab host; the id_token issuer is `https://<host>`. */
-  host: z.string().regex(HOST, "must be a lowercase host name such as gitlab.com (no scheme, port or path)"),
-  /** Full path of the project whose pipelines may assume the identities: `group/subgroup/project`. */
-  projectPath: z
-    .string()
-    .regex(PROJECT_PATH, "must be the project's full path, e.g. my-group/multicloud-blueprint (no wildcards)"),
-  /**
-   * The project's numeric id (Settings > General). GCP also checks it: unlike the
-   * path, it cannot be taken over by a new project after a rename or transfer.
-   */
-  projectId: z.number().int().positive("must be the project's numeric id"),
-  /** The protected default branch deploy jobs run on. @default "main" */
-  defaultBranch: z.string().regex(BRANCH, "must be a plain branch name (no wildcards, no `:` or `$`)").default("main"),
   /**
    * Manage protected environments (GitLab Premium or Ultimate). Off: only the
    * environments and variables are created; protect them by hand. @default true
@@ -89,7 +71,8 @@ const gcpSettings = z.strictObject({
 });
 
 export const bootstrapSchema = z.strictObject({
-  gitlab: gitlabSettings,
+  /** The project itself (host, path, id, default branch) is in `environments/company.ts`. */
+  gitlab: gitlabSettings.default({ protectedEnvironments: true, environmentScopedVariables: true }),
   /** Environments that get identities, a GitLab environment and CI/CD variables, by name. */
   environments: z
     .record(z.string().regex(ENV_NAME, "must be an environment name"), environmentSettings)
@@ -119,7 +102,10 @@ export interface BootstrapEnvironment {
 
 /** A validated bootstrap config, resolved against the environments. */
 export interface BootstrapConfig {
-  readonly gitlab: BootstrapParsed["gitlab"];
+  /** The company's GitLab project and how bootstrap sets it up. */
+  readonly gitlab: CompanyConfig["gitlab"] & BootstrapParsed["gitlab"];
+  /** The company settings (service name, GitLab project) the stack derives names from. */
+  readonly company: CompanyConfig;
   /** In the order of `environments/index.ts`. */
   readonly environments: readonly BootstrapEnvironment[];
   readonly clouds: readonly Cloud[];
@@ -130,6 +116,8 @@ export interface BootstrapConfig {
 }
 
 const LABEL = BOOTSTRAP_STACK;
+/** Where the bootstrap settings live, for error messages. */
+export const BOOTSTRAP_FILE = "environments/bootstrap.ts";
 
 /**
  * Every problem with `input`, or the resolved config. `environments` are the
@@ -139,6 +127,16 @@ const LABEL = BOOTSTRAP_STACK;
 export function checkBootstrap(
   input: unknown,
   environments: readonly EnvironmentConfig[] | undefined,
+  company: CompanyConfig | undefined = environments?.[0]?.company,
+): { readonly config?: BootstrapConfig; readonly problems: string[] } {
+  const { config, problems } = checkParsed(input, environments, company);
+  return { config, problems: problems.map((line) => `${BOOTSTRAP_FILE}: ${line}`) };
+}
+
+function checkParsed(
+  input: unknown,
+  environments: readonly EnvironmentConfig[] | undefined,
+  company: CompanyConfig | undefined,
 ): { readonly config?: BootstrapConfig; readonly problems: string[] } {
   const result = bootstrapSchema.safeParse(input);
   if (!result.success) {
@@ -146,7 +144,7 @@ export function checkBootstrap(
       problems: formatIssues(LABEL, result.error.issues, (path) => allowedKeysIn(bootstrapSchema, path)),
     };
   }
-  if (environments === undefined) return { problems: [] };
+  if (environments === undefined || company === undefined) return { problems: [] };
   const parsed = result.data;
   const problems: string[] = [];
   const byName = new Map(environments.map((env) => [env.name, env]));
@@ -154,7 +152,7 @@ export function checkBootstrap(
 
   if (byName.has(BOOTSTRAP_STACK)) {
     problems.push(
-      `${LABEL}: the environment "${BOOTSTRAP_STACK}" would share the bootstrap stack's id; rename that environment`,
+      `${LABEL}: the environment "${BOOTSTRAP_STACK}" (environments/${BOOTSTRAP_STACK}.ts) would share the bootstrap stack's id; rename that environment`,
     );
   }
   const selected: EnvironmentConfig[] = [];
@@ -162,6 +160,13 @@ export function checkBootstrap(
     const env = byName.get(name);
     if (env === undefined) {
       problems.push(`${LABEL}.environments.${name}: is not an environment in environments/index.ts; known: ${known}`);
+    }
+  }
+  for (const env of environments) {
+    if (parsed.environments[env.name] === undefined) {
+      problems.push(
+        `${LABEL}.environments.${env.name}: is missing; every environment needs an entry here (\`${env.name}: {}\` at least) so CI can deploy it`,
+      );
     }
   }
   // Keep the pipeline's order, whatever order the record lists them in.
@@ -196,7 +201,8 @@ export function checkBootstrap(
   return {
     problems: [],
     config: {
-      gitlab: parsed.gitlab,
+      gitlab: { ...company.gitlab, ...parsed.gitlab },
+      company,
       environments: selected.map((config) => ({
         config,
         clouds: config.clouds.filter((cloud) => clouds.includes(cloud)),
@@ -213,8 +219,12 @@ export function checkBootstrap(
 }
 
 /** Validates `input` against `environments`; throws one ConfigError listing every problem. */
-export function loadBootstrap(input: unknown, environments: readonly EnvironmentConfig[]): BootstrapConfig {
-  const { config, problems } = checkBootstrap(input, environments);
+export function loadBootstrap(
+  input: unknown,
+  environments: readonly EnvironmentConfig[],
+  company?: CompanyConfig,
+): BootstrapConfig {
+  const { config, problems } = checkBootstrap(input, environments, company);
   if (config === undefined) throw new ConfigError(problems, "bootstrap configuration");
   return config;
 }

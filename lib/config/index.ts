@@ -1,3 +1,4 @@
+export * from "./company";
 export { ConfigError } from "./errors";
-export { loadEnvironments } from "./load";
+export { checkEnvironments, type EnvironmentFiles, environmentFile, loadConfiguration, loadEnvironments } from "./load";
 export * from "./schema";

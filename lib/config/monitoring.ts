@@ -58,20 +58,19 @@ const notifySchema = z
     });
   });
 
+/** Percent of requests that must be answered without a 5xx over `windowDays` (90 to 99.99). */
+const availabilityPercent = z
+  .number()
+  .min(90, "must be at least 90 (percent of requests without a 5xx)")
+  .max(99.99, "must be at most 99.99; a tighter objective leaves an error budget no alert can measure");
+/** Rolling window of the availability objective, in days (1 to 30, GCP's longest rolling SLO period). */
+const windowDays = z.number().int().min(1, "must be at least 1").max(30, "must be at most 30");
+
 export const monitoringSchema = z.strictObject({
-  /** Percent of requests that must be answered without a 5xx over `windowDays` (90 to 99.99). */
-  availabilityPercent: z
-    .number()
-    .min(90, "must be at least 90 (percent of requests without a 5xx)")
-    .max(99.99, "must be at most 99.99; a tighter objective leaves an error budget no alert can measure")
-    .default(OBJECTIVE_DEFAULTS.availabilityPercent),
-  /** Rolling window of the availability objective, in days (1 to 30, GCP's longest rolling SLO period). */
-  windowDays: z
-    .number()
-    .int()
-    .min(1, "must be at least 1")
-    .max(30, "must be at most 30")
-    .default(OBJECTIVE_DEFAULTS.windowDays),
+  /** Percent of requests that must be answered without a 5xx over `windowDays` (90 to 99.99). @default 99.9 */
+  availabilityPercent: availabilityPercent.default(OBJECTIVE_DEFAULTS.availabilityPercent),
+  /** Rolling window of the availability objective, in days (1 to 30). @default 30 */
+  windowDays: windowDays.default(OBJECTIVE_DEFAULTS.windowDays),
   /**
    * 99th percentile response time the service promises, in milliseconds.
    * @default half of service.timeoutSeconds: past it, requests come close to being cut off
@@ -84,6 +83,16 @@ export const monitoringSchema = z.strictObject({
    * written next to every suppressed policy finding; at least 10 characters.
    */
   silenced: z.strictObject({ reason: z.string().trim().min(10, "must say why, in at least 10 characters") }).optional(),
+});
+
+/**
+ * The company-wide defaults (`monitoring` in environments/company.ts): an environment's own
+ * `monitoring` block replaces each field it sets (`notify` as a whole).
+ */
+export const companyMonitoringSchema = z.strictObject({
+  availabilityPercent: availabilityPercent.optional(),
+  windowDays: windowDays.optional(),
+  notify: notifySchema.optional(),
 });
 
 export type MonitoringInput = z.input<typeof monitoringSchema>;

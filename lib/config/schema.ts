@@ -7,6 +7,7 @@
  * reported at once.
  */
 import { z } from "zod";
+import type { CompanyConfig } from "./company";
 import { monitoringProblems, monitoringSchema } from "./monitoring";
 
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
@@ -28,15 +29,31 @@ export type OriginId = (typeof ORIGINS)[number];
 
 export const ENV_NAME = /^[a-z][a-z0-9-]{1,19}$/;
 // RFC 1035 labels, at least two of them, lowercase; no trailing dot.
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const CF_ID = /^[0-9a-f]{32}$/;
+export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const CF_ID = /^[0-9a-f]{32}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const AWS_REGIONS =
-  /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
+/** A pattern and the message shown when a value does not match it. */
+interface Rule {
+  readonly pattern: RegExp;
+  readonly message: string;
+}
+export const AWS_REGION: Rule = {
+  pattern:
+    /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/,
+  message: "must be an AWS region such as eu-west-1",
+};
+export const AZURE_LOCATION: Rule = {
+  pattern: /^[a-z]+[a-z0-9]*$/,
+  message: "must be an Azure location name such as westeurope",
+};
+export const GCP_REGION: Rule = {
+  pattern: /^[a-z]+-[a-z]+[0-9]$/,
+  message: "must be a GCP region such as europe-west1",
+};
 
 const awsSettings = z.strictObject({
-  region: z.string().regex(AWS_REGIONS, "must be an AWS region such as eu-west-1"),
+  region: z.string().regex(AWS_REGION.pattern, AWS_REGION.message),
   accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
   /** NAT gateways for the container VPC: 0 (tasks get public IPs), 1 (shared), or one per AZ (HA). */
   natGateways: z.enum(["none", "single", "per-az"]).default("single"),
@@ -52,7 +69,7 @@ const awsSettings = z.strictObject({
 });
 
 const azureSettings = z.strictObject({
-  location: z.string().regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope"),
+  location: z.string().regex(AZURE_LOCATION.pattern, AZURE_LOCATION.message),
   subscriptionId: z.string().regex(UUID, "must be a subscription id (lowercase UUID)"),
   /**
    * Container App revision (the suffix after `<app>--`) that keeps 100 - canaryPercent of the traffic
@@ -72,7 +89,7 @@ const gcpSettings = z.strictObject({
   project: z
     .string()
     .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id: 6-30 lowercase letters, digits, hyphens"),
-  region: z.string().regex(/^[a-z]+-[a-z]+[0-9]$/, "must be a GCP region such as europe-west1"),
+  region: z.string().regex(GCP_REGION.pattern, GCP_REGION.message),
   /** Grant `roles/run.invoker` to `allUsers` so the edge can reach the targets without a Google identity. */
   publicInvoker: z.boolean().default(true),
   /**
@@ -82,14 +99,17 @@ const gcpSettings = z.strictObject({
    */
   stableRevision: z
     .string()
-    .regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Cloud Run revision name such as hello-prod-run-0123456789")
+    .regex(
+      /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+      "must be a Cloud Run revision name such as <service>-prod-run-0123456789",
+    )
     .optional(),
 });
 
 const cloudflareSettings = z.strictObject({
   accountId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare account id"),
   zoneId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare zone id"),
-  domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as example.com"),
+  domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as staging.my-company.io"),
   /** The zone is shared with other teams: do not manage its TLS/HTTPS settings. */
   zoneShared: z.boolean().default(false),
 });
@@ -116,7 +136,7 @@ export const backendSchema = z.discriminatedUnion("type", [
     type: z.literal("s3"),
     bucket: z.string().min(3),
     key: z.string().min(1),
-    region: z.string().regex(AWS_REGIONS, "must be an AWS region such as eu-west-1"),
+    region: z.string().regex(AWS_REGION.pattern, AWS_REGION.message),
     dynamodbTable: z.string().min(3).optional(),
   }),
   z.strictObject({
@@ -145,7 +165,7 @@ export const environmentSchema = z
     /** Percent of a target's traffic sent to the canary revision/version (0 = no canary). */
     canaryPercent: z.number().int().min(0).max(50, "must be at most 50").default(0),
     /** Container image reference (registry/repo:tag or @digest); CI may override with CONTAINER_IMAGE. */
-    containerImage: z.string().min(1).optional(),
+    containerImage: z.string().min(1),
     backend: backendSchema,
     deploy: z.strictObject({
       gate: z.enum(["auto", "manual"]),
@@ -197,7 +217,23 @@ export const environmentSchema = z
 
 export type BackendConfig = z.output<typeof backendSchema>;
 
-/** What an `environments/<name>.ts` file holds (defaults optional). */
-export type EnvironmentInput = z.input<typeof environmentSchema>;
-/** A validated environment with every default filled in. */
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+type Resolved = z.input<typeof environmentSchema>;
+type WithOptional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
+/**
+ * What an `environments/<name>.ts` file holds: only what differs from
+ * `environments/company.ts` (clouds, regions, Cloudflare account/zone/domain,
+ * weights and image default to the company's; see `withCompanyDefaults`).
+ */
+export type EnvironmentInput = WithOptional<
+  Omit<Resolved, "aws" | "azure" | "gcp" | "cloudflare">,
+  "clouds" | "weights" | "containerImage" | "monitoring"
+> & {
+  readonly aws?: WithOptional<NonNullable<Resolved["aws"]>, "region">;
+  readonly azure?: WithOptional<NonNullable<Resolved["azure"]>, "location">;
+  readonly gcp?: WithOptional<NonNullable<Resolved["gcp"]>, "region">;
+  readonly cloudflare?: Partial<NonNullable<Resolved["cloudflare"]>>;
+};
+
+/** A validated environment with every default filled in, and the company settings it derives names from. */
+export type EnvironmentConfig = z.output<typeof environmentSchema> & { readonly company: CompanyConfig };

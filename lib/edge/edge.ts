@@ -14,7 +14,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
 import { type EnvironmentConfig, ORIGINS } from "../config/schema";
-import { type Origin, SERVICE } from "../service";
+import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
 import { edgeDatasetName } from "./signal";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
@@ -31,7 +31,7 @@ export interface EdgeProps {
   readonly originSecret: string;
   /**
    * Service name, the first part of the Worker script name `<service>-<environment>-edge`.
-   * @default SERVICE.name
+   * @default - `service` of environments/company.ts
    */
   readonly serviceName?: string;
   /**
@@ -86,7 +86,7 @@ export class Edge extends Construct {
     const { config } = props;
     const cloudflare = config.cloudflare;
     const hostname = props.hostname ?? `api.${cloudflare.domain}`;
-    const scriptName = `${props.serviceName ?? SERVICE.name}-${config.name}-edge`;
+    const scriptName = `${props.serviceName ?? config.company.service}-${config.name}-edge`;
     const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
     const maxAttempts = props.maxAttempts ?? 3;
     this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts });
@@ -98,7 +98,7 @@ export class Edge extends Construct {
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
       ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
     };
-    this.dataset = edgeDatasetName(props.serviceName ?? SERVICE.name, config.name);
+    this.dataset = edgeDatasetName(props.serviceName ?? config.company.service, config.name);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
     const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);

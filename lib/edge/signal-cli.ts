@@ -5,7 +5,7 @@
  * and fails when an origin fails more than the environment's objective allows.
  */
 import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/load";
+import { type EnvironmentFiles, loadConfiguration } from "../config/load";
 import { FAST_BURN_RATE, objectivesFor } from "../monitoring/objectives";
 import { serviceSpecFor } from "../service";
 import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal, parseSignal } from "./signal";
@@ -80,7 +80,8 @@ function parseArgs(args: readonly string[]): Options | string {
 /** Runs the command; resolves to the exit status. */
 export async function runSignal(
   args: readonly string[],
-  environments: readonly unknown[],
+  environments: EnvironmentFiles,
+  company: unknown,
   io: SignalIo,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
@@ -94,7 +95,7 @@ export async function runSignal(
     return 2;
   }
   try {
-    const config = loadEnvironments(environments).find((c) => c.name === options.environment);
+    const config = loadConfiguration(environments, company).configs.find((c) => c.name === options.environment);
     if (config === undefined) {
       io.error(`edge:signal: no environment "${options.environment}" in environments/index.ts`);
       return 2;

@@ -14,7 +14,15 @@ import {
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ServiceSpec } from "../service";
+import { WORKLOAD_ENV } from "../../app/contract";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import {
+  plainVariables,
+  secretVariables,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
+import type { Origin } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
 import { repositoryId, revisionName, runServiceName, serviceAccountId } from "./naming";
@@ -26,19 +34,11 @@ import type { GcpSettings } from "./settings";
 import { trafficFor } from "./traffic";
 import { validateSpec } from "./validate";
 
-export interface ContainerTargetProps {
-  /** The workload: sizes, image, port, health path, canary, log retention. */
-  readonly spec: ServiceSpec;
-  /** Project, region, public invoker, stable revision for a canary. */
-  readonly settings: GcpSettings;
-  /**
-   * The edge's shared secret (a Terraform token), given to the workload as
-   * ORIGIN_SECRET through Secret Manager.
-   * @default - none: the workload accepts requests without it
-   */
-  readonly originSecret?: string;
-  /** Production protections: Cloud Run deletion protection, registry and stored secrets kept on destroy. */
-  readonly protect: boolean;
+/**
+ * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
+ * `protect`: Cloud Run deletion protection, registry and stored secrets kept on destroy.
+ */
+export interface ContainerTargetProps extends TargetProps<GcpSettings> {
   /**
    * Requests one instance serves at once.
    * @default 80
@@ -46,9 +46,16 @@ export interface ContainerTargetProps {
   readonly concurrency?: number;
 }
 
-export class ContainerTarget extends Construct {
+export class ContainerTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "gcp";
+  readonly kind = "container";
   /** HTTPS base URL of the service (its `run.app` address). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The Cloud Run service name, its region and `project`. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
   readonly service: CloudRunV2Service;
   readonly registry: ContainerRegistry;
   readonly identity: ServiceIdentity;
@@ -61,13 +68,23 @@ export class ContainerTarget extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id);
-    const { spec, settings, protect } = props;
+    const { spec, settings } = props;
+    const protect = props.protect ?? false;
     validateSpec(spec, "container");
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     if (concurrency < 1 || concurrency > 1000) throw new Error(`concurrency is ${concurrency}; use 1 to 1000`);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
-    const secretsNeeded = WorkloadSecrets.needed({ originSecret: props.originSecret, secretNames: spec.secretNames });
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: settings.region,
+      target: this.kind,
+      originSecret: props.originSecret,
+      // Cloud Run sets PORT from the container port and refuses it as a variable.
+      platformSets: [WORKLOAD_ENV.port],
+    });
+    const secretReferences = secretVariables(this.workloadEnvironment);
+    const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
 
     const apis = ProjectServices.of(this, project).require([
       ...BASE_APIS,
@@ -96,14 +113,13 @@ export class ContainerTarget extends Construct {
       names,
       kind: "run",
       identity: this.identity,
-      originSecret: props.originSecret,
-      secretNames: spec.secretNames,
+      references: secretReferences,
       protect,
       dependsOn: apis,
     });
 
     const serviceName = runServiceName(names, "run");
-    const plainEnv: Record<string, string> = { SERVICE_VERSION: spec.version, ...spec.environmentVariables };
+    const plainEnv = plainVariables(this.workloadEnvironment);
     const probe = { path: spec.healthPath, port: spec.containerPort };
     // Everything the template holds except tokens, which stand for values fixed by these same inputs.
     const shape = {
@@ -215,5 +231,8 @@ export class ContainerTarget extends Construct {
     }).overrideLogicalId("gcp_container_revision");
 
     this.endpoint = this.service.uri;
+    this.origin = { id: "gcp.container", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.identifiers = { name: this.service.name, region: settings.region, scope: { project } };
   }
 }

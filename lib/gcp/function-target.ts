@@ -14,7 +14,14 @@ import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucke
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import type { FunctionBundle, ServiceSpec } from "../service";
+import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
+import {
+  plainVariables,
+  secretVariables,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
+import type { FunctionBundle, Origin } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
 import { bucketName, runServiceName, serviceAccountId } from "./naming";
@@ -24,21 +31,13 @@ import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
 import { validateSpec } from "./validate";
 
-export interface FunctionTargetProps {
-  /** The workload: sizes, environment, secrets, log retention. */
-  readonly spec: ServiceSpec;
-  /** Project, region, public invoker. */
-  readonly settings: GcpSettings;
+/**
+ * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
+ * `protect`: the source bucket and stored secrets cannot be destroyed by Terraform.
+ */
+export interface FunctionTargetProps extends TargetProps<GcpSettings> {
   /** The GCP function zip (`stack.bundles.gcp`): entry point `workload`, with package.json. */
   readonly bundle: FunctionBundle;
-  /**
-   * The edge's shared secret (a Terraform token), given to the workload as
-   * ORIGIN_SECRET through Secret Manager.
-   * @default - none: the workload accepts requests without it
-   */
-  readonly originSecret?: string;
-  /** Production protections: the source bucket and stored secrets cannot be destroyed by Terraform. */
-  readonly protect: boolean;
   /**
    * Requests one instance serves at once.
    * @default 80
@@ -51,9 +50,16 @@ export interface FunctionTargetProps {
   readonly noncurrentSourceDays?: number;
 }
 
-export class FunctionTarget extends Construct {
+export class FunctionTarget extends Construct implements WorkloadTarget {
+  readonly cloud = "gcp";
+  readonly kind = "function";
   /** HTTPS base URL of the function (its `run.app` address, no path prefix). */
   readonly endpoint: string;
+  readonly origin: Origin;
+  readonly healthPath: string;
+  /** The Cloud Function name, its region and `project`. */
+  readonly identifiers: TargetIdentifiers;
+  readonly workloadEnvironment: WorkloadEnvironment;
   readonly function: Cloudfunctions2Function;
   readonly runtimeIdentity: ServiceIdentity;
   readonly buildIdentity: ServiceIdentity;
@@ -62,14 +68,22 @@ export class FunctionTarget extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id);
-    const { spec, settings, bundle, protect } = props;
+    const { spec, settings, bundle } = props;
+    const protect = props.protect ?? false;
     validateSpec(spec, "function");
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     if (concurrency < 1 || concurrency > 1000) throw new Error(`concurrency is ${concurrency}; use 1 to 1000`);
     if (!/^[0-9a-f]{64}$/.test(bundle.sha256)) throw new Error(`bundle sha256 "${bundle.sha256}" is not a SHA-256`);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
-    const secretsNeeded = WorkloadSecrets.needed({ originSecret: props.originSecret, secretNames: spec.secretNames });
+    this.workloadEnvironment = workloadEnvironment(spec, {
+      cloud: this.cloud,
+      region: settings.region,
+      target: this.kind,
+      originSecret: props.originSecret,
+    });
+    const secretReferences = secretVariables(this.workloadEnvironment);
+    const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
 
     const apis = ProjectServices.of(this, project).require([
       ...BASE_APIS,
@@ -135,8 +149,7 @@ export class FunctionTarget extends Construct {
       names,
       kind: "fn",
       identity: this.runtimeIdentity,
-      originSecret: props.originSecret,
-      secretNames: spec.secretNames,
+      references: secretReferences,
       protect,
       dependsOn: apis,
     });
@@ -164,11 +177,7 @@ export class FunctionTarget extends Construct {
         allTrafficOnLatestRevision: true,
         serviceAccountEmail: this.runtimeIdentity.email,
         // The API adds LOG_EXECUTION_ID=true itself; declaring it avoids a diff on every plan.
-        environmentVariables: {
-          LOG_EXECUTION_ID: "true",
-          SERVICE_VERSION: spec.version,
-          ...spec.environmentVariables,
-        },
+        environmentVariables: { LOG_EXECUTION_ID: "true", ...plainVariables(this.workloadEnvironment) },
         secretEnvironmentVariables:
           secrets.env.length > 0
             ? secrets.env.map((env) => ({
@@ -194,5 +203,8 @@ export class FunctionTarget extends Construct {
     }
 
     this.endpoint = this.function.serviceConfig.uri;
+    this.origin = { id: "gcp.function", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.identifiers = { name: this.function.name, region: settings.region, scope: { project } };
   }
 }

@@ -13,6 +13,7 @@ import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { SecretReference } from "../contract/workload-environment";
 import { ORIGIN_SECRET } from "../service";
 import type { ServiceIdentity } from "./identity";
 import { type NameSource, secretId } from "./naming";
@@ -39,12 +40,11 @@ export interface WorkloadSecretsProps {
   /** Identity that reads the secrets. */
   readonly identity: ServiceIdentity;
   /**
-   * The edge's shared secret (a Terraform token), stored as ORIGIN_SECRET.
-   * @default - no origin secret
+   * The workload's secret variables (`secretVariables(workloadEnvironment(...))`):
+   * a reference with a value (the edge's origin secret) is stored in a secret
+   * this construct owns; one without reads the existing secret of that id.
    */
-  readonly originSecret?: string;
-  /** Existing secrets the workload reads, one environment variable each (`ServiceSpec.secretNames`). */
-  readonly secretNames: readonly string[];
+  readonly references: readonly (readonly [string, SecretReference])[];
   /** Production protections: the stored origin secret cannot be deleted by Terraform. */
   readonly protect: boolean;
   /**
@@ -56,8 +56,8 @@ export interface WorkloadSecretsProps {
 
 export class WorkloadSecrets extends Construct {
   /** Whether any secret is read (then the Secret Manager API is needed). */
-  static needed(props: Pick<WorkloadSecretsProps, "originSecret" | "secretNames">): boolean {
-    return props.originSecret !== undefined || props.secretNames.length > 0;
+  static needed(props: Pick<WorkloadSecretsProps, "references">): boolean {
+    return props.references.length > 0;
   }
 
   readonly env: SecretEnv[] = [];
@@ -77,17 +77,21 @@ export class WorkloadSecrets extends Construct {
       this.ready.push(member);
     };
 
-    for (const name of props.secretNames) {
+    for (const [name, reference] of props.references) {
+      if (reference.value !== undefined) continue;
       if (!SECRET_NAME.test(name) || name === ORIGIN_SECRET.envVar) {
         throw new Error(
           `secret name "${name}" must be an environment variable name (letters, digits, _) other than ${ORIGIN_SECRET.envVar}`,
         );
       }
-      grant(`access-${name.toLowerCase().replace(/_/g, "-")}`, name);
-      this.env.push({ name, secret: name, plannedSecret: name, version: "latest" });
+      grant(`access-${name.toLowerCase().replace(/_/g, "-")}`, reference.secret);
+      this.env.push({ name, secret: reference.secret, plannedSecret: reference.secret, version: "latest" });
     }
 
-    if (props.originSecret !== undefined) {
+    // The one generated secret: the edge's origin secret.
+    const generated = props.references.find(([, reference]) => reference.value !== undefined);
+    if (generated !== undefined) {
+      const [name, { value }] = generated;
       const plannedSecret = secretId(props.names, `${props.kind}-origin-secret`);
       const secret = new SecretManagerSecret(this, "origin", {
         project: props.project,
@@ -98,11 +102,11 @@ export class WorkloadSecrets extends Construct {
       });
       const version = new SecretManagerSecretVersion(this, "origin-value", {
         secret: secret.id,
-        secretData: props.originSecret,
+        secretData: value,
       });
       this.ready.push(version);
       grant("access-origin", secret.secretId);
-      this.env.push({ name: ORIGIN_SECRET.envVar, secret: secret.secretId, plannedSecret, version: "latest" });
+      this.env.push({ name, secret: secret.secretId, plannedSecret, version: "latest" });
     }
   }
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/load";
+import { type EnvironmentFiles, loadConfiguration } from "../config/load";
+import type { EnvironmentConfig } from "../config/schema";
 import { synthEnvironments } from "../stacks/synth";
 import { PACKS } from "./packs";
 import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "./report";
@@ -45,7 +46,8 @@ export function formatRules(): string {
 /** @returns the exit code */
 export function runPolicy(
   args: readonly string[],
-  inputs: readonly unknown[],
+  files: EnvironmentFiles,
+  company: unknown,
   io: PolicyIo = console,
   options: PolicyCommandOptions = {},
 ): number {
@@ -63,9 +65,9 @@ export function runPolicy(
     return 2;
   }
 
-  let configs: ReturnType<typeof loadEnvironments>;
+  let configs: EnvironmentConfig[];
   try {
-    configs = loadEnvironments(inputs);
+    configs = loadConfiguration(files, company).configs;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.error(error.message);

@@ -3,10 +3,10 @@
  * as a table (see cli.ts, or `npm run policy -- --help`).
  */
 
-import { environments } from "../../environments";
+import { company, environments } from "../../environments";
 import { runPolicy } from "./cli";
 
 const image = process.env.CONTAINER_IMAGE;
-process.exitCode = runPolicy(process.argv.slice(2), environments, console, {
+process.exitCode = runPolicy(process.argv.slice(2), environments, company, console, {
   image: image === undefined || image === "" ? undefined : image,
 });

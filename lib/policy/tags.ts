@@ -6,17 +6,24 @@
  */
 import { type IAspect, TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
-
-/** Repository that owns these resources; forks change it. */
-export const REPOSITORY = "gitlab.com/example/multicloud-blueprint";
+import { type CompanyConfig, RESERVED_TAG_KEYS, repositoryOf } from "../config/company";
 
 /** Keys every taggable resource of every cloud carries; the policy's required-tags rules check them. */
-export const REQUIRED_TAG_KEYS = ["environment", "service", "managed-by", "repository"] as const;
+export const REQUIRED_TAG_KEYS = RESERVED_TAG_KEYS;
 
-export type StandardTags = Readonly<Record<(typeof REQUIRED_TAG_KEYS)[number], string>>;
+/** The required tags plus the company's own (`tags` in environments/company.ts). */
+export type StandardTags = Readonly<Record<(typeof REQUIRED_TAG_KEYS)[number], string>> &
+  Readonly<Record<string, string>>;
 
-export function standardTags(environment: string, service: string): StandardTags {
-  return { environment, service, "managed-by": "cdktf", repository: REPOSITORY };
+/** Tags of `environment`'s resources: the company's, then service and repository derived from its settings. */
+export function standardTags(environment: string, company: CompanyConfig): StandardTags {
+  return {
+    ...company.tags,
+    environment,
+    service: company.service,
+    "managed-by": "cdktf",
+    repository: repositoryOf(company),
+  };
 }
 
 /**

@@ -4,9 +4,12 @@
  * - `local`: a state file at the repository root, written as a path relative
  *   to the stack's working directory (`cdktf.out/stacks/<env>`); cdktf's own
  *   default would bake this machine's absolute path into the JSON.
- * - `http`: GitLab-managed state. The JSON holds only `"http": {}`; every
- *   `TF_HTTP_*` value (address, lock address, username, password) comes from
- *   the environment at `terraform init`, so no URL or token is synthesized.
+ * - `http`: GitLab-managed state. The JSON holds the non-secret addresses
+ *   derived from `environments/company.ts` (`https://<host>/api/v4/projects/
+ *   <id>/terraform/state/<env>`, its `/lock`), so `cdktf deploy <env>` needs
+ *   only `TF_HTTP_USERNAME` and `TF_HTTP_PASSWORD` (a token) from the
+ *   environment; no credential is ever synthesized. cdktf's `HttpBackend`
+ *   is not used: it would accept (and write) a password.
  * - `s3`, `azurerm`, `gcs`: the usual remote backends, for forks that keep
  *   state in their own cloud.
  */
@@ -21,16 +24,32 @@ import {
   type TerraformStack,
 } from "cdktf";
 import type { Construct } from "constructs";
+import type { CompanyConfig } from "../config/company";
 import type { EnvironmentConfig } from "../config/schema";
 
-/** `backend "http" {}` with nothing in it: configuration comes from TF_HTTP_* at init. */
+/** GitLab's state API address of `stack` in the company's project (not a secret). */
+export function gitlabStateAddress(gitlab: CompanyConfig["gitlab"], stack: string): string {
+  return `https://${gitlab.host}/api/v4/projects/${gitlab.projectId}/terraform/state/${encodeURIComponent(stack)}`;
+}
+
+/** `backend "http"` with GitLab's addresses and lock methods only: username and token come from TF_HTTP_* at init. */
 export class EnvironmentHttpBackend extends TerraformBackend {
-  constructor(scope: Construct) {
+  constructor(
+    scope: Construct,
+    private readonly address: string,
+  ) {
     super(scope, "backend", "http");
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return {};
+    const lock = `${this.address}/lock`;
+    return {
+      address: this.address,
+      lock_address: lock,
+      unlock_address: lock,
+      lock_method: "POST",
+      unlock_method: "DELETE",
+    };
   }
 
   getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string): TerraformRemoteState {
@@ -46,13 +65,16 @@ export function localStatePath(environment: string): string {
 }
 
 /** The backend of `env.name`'s stack; the bootstrap stack passes its own name and backend. */
-export function addBackend(stack: TerraformStack, env: Pick<EnvironmentConfig, "name" | "backend">): TerraformBackend {
+export function addBackend(
+  stack: TerraformStack,
+  env: Pick<EnvironmentConfig, "name" | "backend" | "company">,
+): TerraformBackend {
   const backend = env.backend;
   switch (backend.type) {
     case "local":
       return new LocalBackend(stack, { path: localStatePath(env.name) });
     case "http":
-      return new EnvironmentHttpBackend(stack);
+      return new EnvironmentHttpBackend(stack, gitlabStateAddress(env.company.gitlab, env.name));
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf";
 import { BootstrapStack } from "../bootstrap/stack";
-import { type BootstrapConfig, checkBootstrap } from "../config/bootstrap";
+import type { BootstrapConfig } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
-import { loadEnvironments } from "../config/load";
+import { type EnvironmentFiles, loadConfiguration } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
@@ -24,8 +24,10 @@ export interface SynthOptions {
   readonly bootstrap?: BootstrapConfig;
 }
 
-/** What `runSynth` takes: the bootstrap config unvalidated, like the environments. */
+/** What `runSynth` takes: the company and bootstrap settings unvalidated, like the environments. */
 export interface RunSynthOptions extends Omit<SynthOptions, "bootstrap"> {
+  /** `environments/company.ts`; every environment is validated with its defaults. */
+  readonly company: unknown;
   /** `environments/bootstrap.ts`, validated against the environments. @default - no bootstrap stack */
   readonly bootstrap?: unknown;
 }
@@ -78,34 +80,6 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   return stacks.map((stack, i) => summarize(options.outdir, stack.node.id, reports[i]));
 }
 
-/**
- * Validates the environments and the bootstrap config together, so one run
- * lists every problem of both; throws one ConfigError.
- */
-export function loadConfiguration(
-  inputs: readonly unknown[],
-  bootstrapInput?: unknown,
-): { configs: EnvironmentConfig[]; bootstrap?: BootstrapConfig } {
-  let configs: EnvironmentConfig[] | undefined;
-  let problems: string[] = [];
-  try {
-    configs = loadEnvironments(inputs);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems = [...error.problems];
-  }
-  if (bootstrapInput === undefined) {
-    if (configs === undefined) throw new ConfigError(problems);
-    return { configs };
-  }
-  const checked = checkBootstrap(bootstrapInput, configs);
-  if (configs === undefined || checked.config === undefined) {
-    const subject = checked.problems.length > 0 ? "configuration" : undefined;
-    throw new ConfigError([...problems, ...checked.problems], subject);
-  }
-  return { configs, bootstrap: checked.config };
-}
-
 function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
   const file = join(outdir, "stacks", stack, "cdk.tf.json");
   const json = JSON.parse(readFileSync(file, "utf8")) as { resource?: Record<string, Record<string, unknown>> };
@@ -143,9 +117,9 @@ export interface Output {
  * The whole `npm run synth` command: validate, synthesize, summarize.
  * @returns the process exit code: 0, or 1 after one readable message on `io.error`
  */
-export function runSynth(inputs: readonly unknown[], options: RunSynthOptions, io: Output = console): number {
+export function runSynth(files: EnvironmentFiles, options: RunSynthOptions, io: Output = console): number {
   try {
-    const { configs, bootstrap } = loadConfiguration(inputs, options.bootstrap);
+    const { configs, bootstrap } = loadConfiguration(files, options.company, options.bootstrap);
     const stacks = synthEnvironments(configs, { ...options, bootstrap });
     io.log(formatSummary(stacks));
     const warnings = formatWarnings(stacks.map((s) => s.policy));

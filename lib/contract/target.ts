@@ -1,0 +1,74 @@
+/**
+ * The contract between EnvironmentStack and every cloud folder, in types:
+ * what each of the six targets takes (`TargetProps`) and what it gives back
+ * (`WorkloadTarget`). docs/adding-a-cloud.md walks through it.
+ */
+import type { Cloud, OriginId, TargetKind } from "../config/schema";
+import type { Origin, ServiceSpec } from "../service";
+import type { WorkloadEnvironment } from "./workload-environment";
+
+/** What every FunctionTarget and ContainerTarget takes; each target's props extend it. */
+export interface TargetProps<Settings> {
+  /** The workload, cloud-neutral: sizes, variables, secrets, health path, image, retention, canary. */
+  readonly spec: ServiceSpec;
+  /** The environment's block for this cloud (region or location, account, subscription or project...). */
+  readonly settings: Settings;
+  /**
+   * The edge's shared secret (a Terraform token), given to the workload as the
+   * ORIGIN_SECRET secret through `workloadEnvironment`.
+   * @default - none: the workload accepts requests without the header
+   */
+  readonly originSecret?: string;
+  /**
+   * Production protections (deletion protection, prevent_destroy, no force
+   * destroy), from the environment's `protect`.
+   * @default false
+   */
+  readonly protect?: boolean;
+}
+
+/**
+ * Names alarms, dashboards and release tooling address a target by (tokens
+ * until apply where the cloud generates them).
+ */
+export interface TargetIdentifiers {
+  /**
+   * The product's own name for the workload: Lambda function, ECS service,
+   * Function App, Container App, Cloud Function, Cloud Run service.
+   */
+  readonly name: string;
+  /** Region or location it runs in. */
+  readonly region: string;
+  /**
+   * What else the cloud's metrics are keyed by, by name: ECS `cluster`, Lambda
+   * `alias`, Azure `resourceGroup`, GCP `project`.
+   * @default - none
+   */
+  readonly scope?: Readonly<Record<string, string>>;
+}
+
+/** What every target exposes to the stack, the edge, monitoring and the pipeline. */
+export interface WorkloadTarget {
+  readonly cloud: Cloud;
+  readonly kind: TargetKind;
+  /** `{ id: "<cloud>.<kind>", endpoint }`: what the edge routes to. */
+  readonly origin: Origin;
+  /** HTTPS base URL (a Terraform token until apply); the same as `origin.endpoint`. */
+  readonly endpoint: string;
+  /** Path that answers 200 when the workload is healthy (probes, post-deploy verification). */
+  readonly healthPath: string;
+  /** Names for alarms and release tooling. */
+  readonly identifiers: TargetIdentifiers;
+  /** The variables the workload receives (plain values and secret references). */
+  readonly workloadEnvironment: WorkloadEnvironment;
+  /**
+   * The image reference the target runs (container targets; functions run a zip).
+   * @default - undefined for function targets
+   */
+  readonly image?: string;
+}
+
+/** The origin id of a target: `<cloud>.<kind>`. */
+export function originId(cloud: Cloud, kind: TargetKind): OriginId {
+  return `${cloud}.${kind}` as OriginId;
+}
