@@ -1,4 +1,5 @@
 import { block, blocks, defineRule, isToken } from "../../rule";
+import { ALERT_TYPES } from "./alerts";
 
 /** Whether a list attribute names at least one destination (a token counts: its value comes at apply). */
 const some = (value: unknown): boolean => isToken(value) || (Array.isArray(value) && value.length > 0);
@@ -8,14 +9,7 @@ export const alertRouted = defineRule({
   description: "Every alert notifies the environment's route",
   fix: "pass the environment's route (SNS topic, action group, notification channels, notification mechanisms) to the alert",
   level: "error",
-  appliesTo: [
-    "aws_cloudwatch_metric_alarm",
-    "aws_cloudwatch_composite_alarm",
-    "azurerm_monitor_metric_alert",
-    "azurerm_monitor_scheduled_query_rules_alert_v2",
-    "google_monitoring_alert_policy",
-    "cloudflare_notification_policy",
-  ],
+  appliesTo: [...ALERT_TYPES],
   check: ({ type, attributes }) => {
     switch (type) {
       case "aws_cloudwatch_metric_alarm":
