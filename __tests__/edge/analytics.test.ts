@@ -9,11 +9,20 @@ import { Miniflare } from "miniflare";
 import { bundleWorker } from "../../lib/edge/bundle";
 import { edgeDatasetName, failingOrigins, failureRateSql, parseSignal } from "../../lib/edge/signal";
 import { DATA_POINT } from "../../lib/edge/worker/analytics";
-import { rankOrigins } from "../../lib/edge/worker/choose";
-import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, STICKY_COOKIE } from "../../lib/edge/worker/contract";
-import { cookieKey } from "../../lib/edge/worker/sticky";
+import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
-import { type OriginServer, refusedUrl, startOrigin, TEST_SECRET } from "./helpers";
+import {
+  cookieRanking,
+  EDGE_BASE,
+  type OriginServer,
+  PUBLIC_HOST,
+  refusedUrl,
+  signedCookieHeader,
+  startEdge,
+  startOrigin,
+  TEST_SECRET,
+  TEST_STICKY_KEY,
+} from "./helpers";
 
 jest.setTimeout(30_000);
 
@@ -28,7 +37,11 @@ const RECORDER = `export default function () {
 }`;
 
 /** The Worker with `config`, the origin secret and a recording Analytics Engine binding. */
-function startRecordedEdge(config: EdgeConfig) {
+/** What each test varies; the rest of the routing table is fixed here. */
+type Routing = Pick<EdgeConfig, "origins" | "timeoutMs" | "maxAttempts" | "analyticsSampleRate">;
+
+function startRecordedEdge(routing: Routing) {
+  const config: EdgeConfig = { ...routing, maxBodyBytes: 1024 * 1024, deadlineMs: 10_000, publicHost: PUBLIC_HOST };
   let logs = "";
   const mf = new Miniflare({
     handleStructuredLogs: ({ message }: { message: string }) => {
@@ -40,7 +53,11 @@ function startRecordedEdge(config: EdgeConfig) {
         modules: true,
         script: bundleWorker().code,
         compatibilityDate: COMPATIBILITY_DATE,
-        bindings: { [BINDINGS.config.name]: config as never, [BINDINGS.originSecret.name]: TEST_SECRET },
+        bindings: {
+          [BINDINGS.config.name]: config as never,
+          [BINDINGS.originSecret.name]: TEST_SECRET,
+          [BINDINGS.stickyKey.name]: TEST_STICKY_KEY,
+        },
         wrappedBindings: { [BINDINGS.analytics.name]: { scriptName: "recorder" } },
       },
       // Wrapped bindings run with the compatibility date of the Worker that binds them.
@@ -49,7 +66,7 @@ function startRecordedEdge(config: EdgeConfig) {
   });
   return {
     ready: mf.ready,
-    fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`https://api.test.invalid${path}`, init as never),
+    fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`${EDGE_BASE}${path}`, init as never),
     points: (): DataPoint[] =>
       logs
         .split("\n")
@@ -58,16 +75,6 @@ function startRecordedEdge(config: EdgeConfig) {
     logs: () => logs,
     close: () => mf.dispose(),
   };
-}
-
-/** A routing cookie whose ranking starts with the given origin ids. */
-function cookieFor(origins: readonly { id: string; url: string; weight: number }[], ...ids: string[]): string {
-  for (let i = 0; i < 100_000; i++) {
-    const id = `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-    const ranked = rankOrigins(origins, cookieKey(id)).map((o) => o.id);
-    if (ids.every((want, n) => ranked[n] === want)) return `${STICKY_COOKIE}=${id}`;
-  }
-  throw new Error("no cookie found");
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -79,13 +86,16 @@ async function origin(id: string, behaviour: Parameters<typeof startOrigin>[1]):
   cleanups.push(server.close);
   return server;
 }
-async function edge(config: EdgeConfig) {
+async function edge(config: Routing) {
   const started = startRecordedEdge(config);
   // Registered before waiting: a Miniflare that fails to start must still be disposed.
   cleanups.push(started.close);
   await started.ready;
   return started;
 }
+/** The signed routing cookie of a client whose ranking starts with `ids`. */
+const cookieFor = (origins: readonly { id: string; url: string; weight: number }[], ...ids: string[]) =>
+  signedCookieHeader(cookieRanking(origins, ...ids));
 const field = (point: DataPoint, kind: "blobs" | "doubles", name: string) =>
   point[kind][(DATA_POINT[kind] as readonly string[]).indexOf(name)];
 
@@ -99,7 +109,7 @@ describe("Analytics Engine writes in workerd", () => {
     ];
     const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 2 });
     const response = await worker.fetch("/orders/42?token=abc", {
-      headers: { cookie: cookieFor(origins, failing.id, healthy.id), authorization: "Bearer client-credential" },
+      headers: { ...(await cookieFor(origins, failing.id, healthy.id)), authorization: "Bearer client-credential" },
     });
     expect(response.status).toBe(200);
     await response.text();
@@ -140,7 +150,7 @@ describe("Analytics Engine writes in workerd", () => {
       { id: "aws.container", url: refused, weight: 1 },
     ];
     const worker = await edge({ origins, timeoutMs: 300, maxAttempts: 2 });
-    const response = await worker.fetch("/", { headers: { cookie: cookieFor(origins, hanging.id, "aws.container") } });
+    const response = await worker.fetch("/", { headers: await cookieFor(origins, hanging.id, "aws.container") });
     expect(response.status).toBe(502);
     await response.text();
     expect(worker.points().map((p) => [p.blobs[0], p.blobs[1], field(p, "doubles", "status")])).toEqual([
@@ -158,33 +168,22 @@ describe("Analytics Engine writes in workerd", () => {
     ];
     const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 1, analyticsSampleRate: 0 });
     for (let i = 0; i < 5; i++) {
-      await (await worker.fetch("/", { headers: { cookie: cookieFor(origins, healthy.id) } })).text();
+      await (await worker.fetch("/", { headers: await cookieFor(origins, healthy.id) })).text();
     }
-    await (await worker.fetch("/", { headers: { cookie: cookieFor(origins, failing.id) } })).text();
+    await (await worker.fetch("/", { headers: await cookieFor(origins, failing.id) })).text();
     expect(worker.points().map((p) => p.blobs[1])).toEqual(["5xx"]);
 
     const everything = await edge({ origins, timeoutMs: 2000, maxAttempts: 1, analyticsSampleRate: 1 });
-    await (await everything.fetch("/", { headers: { cookie: cookieFor(origins, healthy.id) } })).text();
+    await (await everything.fetch("/", { headers: await cookieFor(origins, healthy.id) })).text();
     expect(everything.points().map((p) => [p.blobs[1], field(p, "doubles", "weight")])).toEqual([["ok", 1]]);
   });
 
   it("serves normally without the binding (local runs, tests)", async () => {
     const healthy = await origin("gcp.function", "ok");
-    const mf = new Miniflare({
-      modules: true,
-      script: bundleWorker().code,
-      compatibilityDate: COMPATIBILITY_DATE,
-      bindings: {
-        [BINDINGS.config.name]: {
-          origins: [{ id: healthy.id, url: healthy.url, weight: 1 }],
-          timeoutMs: 2000,
-          maxAttempts: 1,
-        },
-        [BINDINGS.originSecret.name]: TEST_SECRET,
-      },
-    });
-    cleanups.push(() => mf.dispose());
-    const response = await mf.dispatchFetch("https://api.test.invalid/");
+    // The helpers' Worker has no Analytics Engine binding at all.
+    const worker = await startEdge([{ id: healthy.id, url: healthy.url }]);
+    cleanups.push(worker.close);
+    const response = await worker.fetch("/");
     expect(response.status).toBe(200);
     await response.text();
   });

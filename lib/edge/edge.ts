@@ -17,6 +17,7 @@ import { type EnvironmentConfig, ORIGINS } from "../config/schema";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
 import { edgeDatasetName } from "./signal";
+import { StickyKeys } from "./sticky-keys";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
 
 export interface EdgeProps {
@@ -51,9 +52,15 @@ export interface EdgeProps {
   readonly maxAttempts?: number;
   /**
    * Request header that pins a client to an origin by its value (e.g. `x-user-id`), before the cookie.
-   * @default - none: clients are pinned by the Worker's `edge_client` cookie only
+   * Set it only from a layer clients cannot write to: its value chooses the origin.
+   * @default - none: clients are pinned by the Worker's signed `edge_client` cookie only
    */
   readonly stickyHeader?: string;
+  /**
+   * Overall time for one request (reading the client's body and every attempt), in milliseconds.
+   * @default originTimeoutMs + 10000
+   */
+  readonly deadlineMs?: number;
   /**
    * Share of successful origin attempts written to the Analytics Engine dataset (failures always are), 0 to 1.
    * @default 1
@@ -78,6 +85,8 @@ export class Edge extends Construct {
   readonly bundle: WorkerBundle;
   /** The routing table as written into `EDGE_CONFIG` (endpoints may be tokens). */
   readonly routes: EdgeConfig;
+  /** The keys that sign the sticky cookie. */
+  readonly stickyKeys: StickyKeys;
   /** The Analytics Engine dataset the router writes one data point per origin attempt to (lib/edge/signal.ts). */
   readonly dataset: string;
 
@@ -89,15 +98,20 @@ export class Edge extends Construct {
     const scriptName = `${props.serviceName ?? config.company.service}-${config.name}-edge`;
     const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
     const maxAttempts = props.maxAttempts ?? 3;
-    this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts });
+    const deadlineMs = props.deadlineMs ?? timeoutMs + 10_000;
+    this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts, deadlineMs });
 
     this.routes = {
       origins: routedOrigins(props.origins, config),
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
+      maxBodyBytes: config.service.maxBodyBytes,
+      deadlineMs,
+      publicHost: hostname,
       ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
     };
+    this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
     this.dataset = edgeDatasetName(props.serviceName ?? config.company.service, config.name);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
@@ -107,6 +121,8 @@ export class Edge extends Construct {
     const values: { [K in keyof typeof BINDINGS]: Partial<WorkersScriptBindings> } = {
       config: { json: routesJson },
       originSecret: { text: props.originSecret },
+      stickyKey: { text: this.stickyKeys.current },
+      stickyKeyPrevious: { text: this.stickyKeys.previous },
       analytics: { dataset: this.dataset },
     };
     const bindings = (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => ({
@@ -157,7 +173,9 @@ export class Edge extends Construct {
     });
   }
 
-  private validate(p: EdgeProps & { hostname: string; scriptName: string; timeoutMs: number; maxAttempts: number }) {
+  private validate(
+    p: EdgeProps & { hostname: string; scriptName: string; timeoutMs: number; maxAttempts: number; deadlineMs: number },
+  ) {
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const origin of p.origins) {
@@ -187,6 +205,15 @@ export class Edge extends Construct {
       (!Number.isInteger(p.maxAttempts) || p.maxAttempts < 1 || p.maxAttempts > 6)
     ) {
       problems.push(`maxAttempts must be an integer from 1 to 6, got ${p.maxAttempts}`);
+    }
+    if (
+      !Token.isUnresolved(p.deadlineMs) &&
+      !Token.isUnresolved(p.timeoutMs) &&
+      (!Number.isInteger(p.deadlineMs) || p.deadlineMs < p.timeoutMs || p.deadlineMs > 900000)
+    ) {
+      problems.push(
+        `deadlineMs must be an integer from originTimeoutMs (${p.timeoutMs}) to 900000, got ${p.deadlineMs}`,
+      );
     }
     const rate = p.analyticsSampleRate;
     if (rate !== undefined && !Token.isUnresolved(rate) && !(rate >= 0 && rate <= 1)) {
