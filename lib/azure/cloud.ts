@@ -6,8 +6,10 @@ import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
 import { AzureMonitoring } from "./monitoring";
 import type { AzureSettings } from "./settings";
+import { AZURE_LIMITS } from "./validation";
 
 export const azureCloud: CloudModule<AzureSettings> = {
+  limits: AZURE_LIMITS,
   region: (settings) => settings.location,
   addProvider: (scope, settings) =>
     new AzurermProvider(scope, "azurerm", {

@@ -7,11 +7,12 @@
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import type { Cloud, EnvironmentConfig } from "../config/schema";
+import type { Cloud, EnvironmentConfig, TargetKind } from "../config/schema";
 import type { Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
 import type { StandardTags } from "../policy/tags";
 import type { FunctionBundle, ServiceSpec } from "../service";
+import type { SpecLimits } from "./spec-validation";
 import type { TargetProps, WorkloadTarget } from "./target";
 
 /** The environment's settings block of one cloud (`config.aws`, `config.azure`, ...). */
@@ -38,6 +39,8 @@ export interface CloudMonitoringProps<Settings> {
 }
 
 export interface CloudModule<Settings> {
+  /** What each target accepts beyond the generic ServiceSpec rules (`lib/<cloud>/validation.ts`). */
+  readonly limits: Readonly<Record<TargetKind, SpecLimits>>;
   /** Region or location named by the settings: what the targets run in and report as `REGION`. */
   readonly region: (settings: Settings) => string;
   /** The cloud's Terraform provider, from the settings and never with credentials (each reads its own env vars). */
