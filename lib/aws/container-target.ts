@@ -30,9 +30,10 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { Origin } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole } from "./identity";
+import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
@@ -119,6 +120,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const cpuTarget = props.cpuTargetPercent ?? 60;
     const bakeMinutes = props.canaryBakeMinutes ?? 10;
     const propsProblems: string[] = [];
@@ -141,13 +144,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       description: `${name} container: registry, logs and secrets`,
       accountId: settings.accountId,
       region: settings.region,
-      protect,
     });
     this.registry = new Registry(this, "registry", {
       name: awsName([name], NAME_LIMITS.ecrRepository),
       kmsKeyArn: key.arn,
       keepImages: props.keepImages,
-      protect,
     });
     this.network = new Network(this, "network", {
       name,
@@ -168,13 +169,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       zoneId: props.zone.zoneId,
       certificateArn: settings.certificateArn,
       canary,
-      protect,
     });
     const logs = retainedLogGroup(this, "logs", {
       name: `/ecs/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
 
     this.workloadEnvironment = workloadEnvironment(spec, {
@@ -233,12 +232,14 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
       description: `${name} ECS agent: pull the image, write logs, read secrets`,
       service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       statements: executionStatements,
     });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
       description: `${name} workload: calls no AWS API`,
       service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       // Only ECS tasks of this account may assume it (confused deputy).
       trustCondition: {
         StringEquals: { "aws:SourceAccount": settings.accountId },
@@ -305,6 +306,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
             name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
             description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
             service: "ecs.amazonaws.com",
+            permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
             statements: [
               {
                 // Describe calls have no resource-level permissions.

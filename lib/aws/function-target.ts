@@ -28,9 +28,10 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { FunctionBundle, Origin } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole } from "./identity";
+import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { generatedSecretParameter, LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
@@ -85,6 +86,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
     assertSpec(this, spec, AWS_LIMITS.function, [
@@ -107,19 +110,16 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       description: `${name} function: logs and environment`,
       accountId: settings.accountId,
       region: settings.region,
-      protect,
     });
     const logs = retainedLogGroup(this, "logs", {
       name: `/aws/lambda/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
     const accessLogs = retainedLogGroup(this, "access-logs", {
       name: `/aws/apigateway/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
 
     this.workloadEnvironment = workloadEnvironment(spec, {
@@ -157,6 +157,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       name: awsName([name, "function"], NAME_LIMITS.iamRole),
       description: `${name} Lambda: its own log group, X-Ray, its KMS key`,
       service: "lambda.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       statements,
     });
 

@@ -13,6 +13,7 @@ import { ProjectProtectedEnvironment } from "@cdktf/provider-gitlab/lib/project-
 import { ProjectVariable } from "@cdktf/provider-gitlab/lib/project-variable";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { Construct } from "constructs";
+import { applyProtections } from "../policy/protections";
 import type { GitlabOidc } from "./gitlab-oidc";
 import type { VariableSpec } from "./variables";
 
@@ -27,6 +28,11 @@ export interface GitlabEnvironmentSpec {
   readonly requiredApprovals: number;
   /** Who may deploy to it. */
   readonly deployAccess: "developer" | "maintainer";
+  /**
+   * A protected environment (`protect: true`): prevent_destroy on it and its
+   * protection, so no bootstrap change can silently drop the approval gate.
+   */
+  readonly protect: boolean;
 }
 
 /** A variable spec with the value to store (usually a token of another resource). */
@@ -60,8 +66,10 @@ export class GitlabProjectSetup extends Construct {
         // Lets `cdktf destroy bootstrap` delete an environment that is still available.
         stopBeforeDestroy: true,
       });
+      // A protected environment's deployment history and approval rules survive a destroy of bootstrap.
+      applyProtections(environment, env.protect);
       if (props.protectedEnvironments ?? true) {
-        new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
+        const protection = new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
           provider: this.provider,
           project,
           environment: environment.name,
@@ -71,6 +79,7 @@ export class GitlabProjectSetup extends Construct {
               ? [{ accessLevel: "maintainer", requiredApprovals: env.requiredApprovals }]
               : undefined,
         });
+        applyProtections(protection, env.protect);
       }
     }
 
