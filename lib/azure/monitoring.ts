@@ -25,7 +25,7 @@ import type { ServiceSpec } from "../service";
 import type { ContainerTarget } from "./container-target";
 import type { AzureFoundation } from "./foundation";
 import type { FunctionTarget } from "./function-target";
-import { nameHash } from "./names";
+import { nameHash } from "./naming";
 import { flexInstanceMemoryMb } from "./sizing";
 
 export interface AzureMonitoringProps {
