@@ -37,6 +37,8 @@ export const company = {
     "gcp.function": 15,
     "gcp.container": 15,
   },
+  /** Objectives and who is told when they are missed (docs/operations.md); an environment may override. */
+  monitoring: { availabilityPercent: 99.9, notify: { emails: ["oncall@example.com"] } },
   /** Extra tags (GCP: labels) on every resource, beside environment, service, managed-by and repository. */
   tags: {},
 } satisfies CompanyInput;

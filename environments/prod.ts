@@ -8,6 +8,11 @@ export const prod = {
   gcp: { project: "blueprint-prod-000003" },
   service: { memoryMb: 1024, timeoutSeconds: 30, minInstances: 2, maxInstances: 20, logRetentionDays: 90 },
   canaryPercent: 5,
+  monitoring: {
+    availabilityPercent: 99.9,
+    latencyP99Ms: 2000,
+    notify: { emails: ["oncall@example.com"], webhookVariable: "alert_webhook_url" },
+  },
   backend: { type: "http" },
   deploy: { gate: "manual", tier: "production" },
   protect: true,

@@ -18,6 +18,7 @@ interface Binding {
   type: string;
   json?: string;
   text?: string;
+  dataset?: string;
 }
 
 const { stack, json } = synthEnvironment(environmentConfig());
@@ -46,6 +47,10 @@ function runtimeBindings(originUrl: string): Record<string, unknown> {
       case "secret_text":
         expect(binding.text).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
         values[binding.name] = TEST_SECRET;
+        break;
+      case "analytics_engine":
+        // The dataset is Cloudflare's; the Worker runs without it (analytics.test.ts runs it with a recorder).
+        expect(binding.dataset).toBe(stack.edge.dataset);
         break;
       default:
         throw new Error(`binding type ${binding.type} has no runtime value in this test; add one`);

@@ -116,6 +116,7 @@ describe("EnvironmentStack wiring", () => {
         type: "secret_text",
         text: expect.stringMatching(/^\$\{random_password\.edge_sticky-keys/),
       },
+      { name: "EDGE_ANALYTICS", type: "analytics_engine", dataset: stack.edge.dataset },
     ]);
   });
 

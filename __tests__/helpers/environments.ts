@@ -51,6 +51,7 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
     },
     backend: { type: "local" },
     deploy: { gate: "auto", tier: "testing" },
+    monitoring: { notify: { emails: ["oncall@test.example.com"] } },
   };
   return { ...structuredClone(base), ...(patch as Partial<EnvironmentInput>) };
 }

@@ -18,6 +18,7 @@ const ROLES = [
   "registry.ts",
   "secrets.ts",
   "logs.ts",
+  "monitoring.ts", // the environment's route, alerts, outside checks and dashboard
   "index.ts",
 ];
 

@@ -4,6 +4,7 @@ import { azureCases } from "./cases/azure";
 import { cloudflareCases } from "./cases/cloudflare";
 import { commonCases } from "./cases/common";
 import { gcpCases } from "./cases/gcp";
+import { opsCases } from "./cases/ops";
 import type { Build, RuleCase } from "./cases/types";
 import { checkStack, policyStack } from "./helpers";
 
@@ -13,6 +14,7 @@ const CASES: Record<string, RuleCase[]> = {
   gcp: gcpCases,
   cloudflare: cloudflareCases,
   common: commonCases,
+  ops: opsCases,
 };
 
 const list = (builds: Build | readonly Build[]): readonly Build[] =>
@@ -51,7 +53,7 @@ describe("rule catalogue", () => {
     const ids = ALL_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of ALL_RULES) {
-      expect(rule.id).toMatch(/^(CKV2?_(AWS|AZURE|GCP)_\d+|BP_(AWS|AZ|GCP|CF|COMMON)_\d+)$/);
+      expect(rule.id).toMatch(/^(CKV2?_(AWS|AZURE|GCP)_\d+|BP_(AWS|AZ|GCP|CF|COMMON|OPS)_\d+)$/);
       expect(rule.description.length).toBeGreaterThan(10);
       expect(rule.fix.length).toBeGreaterThan(10);
       expect(["error", "warning"]).toContain(rule.level);

@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { CloudModule } from "../contract/cloud";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
+import { AwsMonitoring } from "./monitoring";
 import type { AwsSettings } from "./settings";
 import { AWS_LIMITS } from "./validation";
 
@@ -26,4 +27,14 @@ export const awsCloud: CloudModule<AwsSettings> = {
       zone: { zoneId: props.config.cloudflare.zoneId, domain: props.config.cloudflare.domain },
     }),
   ],
+  addMonitoring: (scope, { spec, settings, targets, objectives, route }) => {
+    new AwsMonitoring(scope, "aws-monitoring", {
+      spec,
+      objectives,
+      route,
+      region: settings.region,
+      function: targets.find((t): t is FunctionTarget => t instanceof FunctionTarget),
+      container: targets.find((t): t is ContainerTarget => t instanceof ContainerTarget),
+    });
+  },
 };

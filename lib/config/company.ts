@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { allowedKeysIn, ConfigError, formatIssues } from "./errors";
+import { companyMonitoringSchema } from "./monitoring";
 import {
   AWS_REGION,
   AZURE_LOCATION,
@@ -81,6 +82,12 @@ export const companySchema = z.strictObject({
   weights: z
     .partialRecord(z.enum(ORIGINS), z.number().int().min(0, "must be 0 or more").max(100, "must be at most 100"))
     .optional(),
+  /**
+   * Objectives and who is told, for every environment that does not set its own
+   * (lib/config/monitoring.ts, docs/operations.md).
+   * @default - none: each environment sets `monitoring`
+   */
+  monitoring: companyMonitoringSchema.optional(),
   /** Extra tags (GCP: labels) every resource carries, e.g. `{ team: "payments" }`. @default {} */
   tags: z
     .record(z.string().regex(TAG_KEY, "must be a lowercase tag key (letters, digits, _ or -)"), z.string().max(63))
@@ -154,7 +161,7 @@ const REGION_FIELD: Record<Cloud, "region" | "location"> = { aws: "region", azur
 /**
  * One environment file's input with the company-wide values filled in where
  * the file leaves them out: clouds, each enabled cloud's region, Cloudflare
- * account/zone/domain, traffic weights, container image. Values of the wrong
+ * account/zone/domain, traffic weights, container image, monitoring. Values of the wrong
  * type are left for the schema to report.
  */
 export function withCompanyDefaults(input: unknown, company: CompanyConfig): unknown {
@@ -184,5 +191,10 @@ export function withCompanyDefaults(input: unknown, company: CompanyConfig): unk
     env.weights = scaleWeights(company.weights, enabled);
   }
   env.containerImage ??= company.containerImage;
+  if (company.monitoring !== undefined) {
+    env.monitoring = isObject(env.monitoring)
+      ? { ...company.monitoring, ...env.monitoring }
+      : (env.monitoring ?? { ...company.monitoring });
+  }
   return env;
 }

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { BODY_LIMIT } from "../service";
 import type { CompanyConfig } from "./company";
+import { monitoringProblems, monitoringSchema } from "./monitoring";
 
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -168,6 +169,8 @@ export const environmentSchema = z
     }),
     /** Production protections: prevent_destroy on stateful resources, deletion protection where it exists. */
     protect: z.boolean().default(false),
+    /** Objectives, alert routing and silencing (lib/config/monitoring.ts, docs/operations.md). */
+    monitoring: monitoringSchema,
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>();
@@ -185,6 +188,8 @@ export const environmentSchema = z
         message: `is ${env.service.minInstances}, greater than maxInstances (${env.service.maxInstances})`,
       });
     }
+    const latency = monitoringProblems(env.monitoring, env.service.timeoutSeconds);
+    if (latency !== undefined) ctx.addIssue({ code: "custom", path: ["monitoring", "latencyP99Ms"], message: latency });
     const enabled = ORIGINS.filter((origin) => env.clouds.includes(origin.split(".")[0] as Cloud));
     for (const origin of Object.keys(env.weights) as OriginId[]) {
       if (!enabled.includes(origin)) {
@@ -217,7 +222,7 @@ type WithOptional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
  */
 export type EnvironmentInput = WithOptional<
   Omit<Resolved, "aws" | "azure" | "gcp" | "cloudflare">,
-  "clouds" | "weights" | "containerImage"
+  "clouds" | "weights" | "containerImage" | "monitoring"
 > & {
   readonly aws?: WithOptional<NonNullable<Resolved["aws"]>, "region">;
   readonly azure?: WithOptional<NonNullable<Resolved["azure"]>, "location">;

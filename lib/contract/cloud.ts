@@ -8,6 +8,8 @@
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import type { Cloud, EnvironmentConfig, TargetKind } from "../config/schema";
+import type { Objectives } from "../monitoring/objectives";
+import type { AlertRoute } from "../monitoring/route";
 import type { StandardTags } from "../policy/tags";
 import type { Rollout } from "../release";
 import type { FunctionBundle, ServiceSpec } from "../service";
@@ -37,6 +39,18 @@ export interface CloudTargetsProps<Settings> extends TargetProps<Settings> {
   readonly rollbackSpec?: ServiceSpec;
 }
 
+/** What a cloud's `addMonitoring` receives: its own targets, the environment's objectives and route. */
+export interface CloudMonitoringProps<Settings> {
+  readonly spec: ServiceSpec;
+  readonly settings: Settings;
+  /** This cloud's targets, as `addTargets` returned them. */
+  readonly targets: readonly WorkloadTarget[];
+  readonly objectives: Objectives;
+  readonly route: AlertRoute;
+  /** Production protections, as the targets got them. */
+  readonly protect: boolean;
+}
+
 export interface CloudModule<Settings> {
   /** What each target accepts beyond the generic ServiceSpec rules (`lib/<cloud>/validation.ts`). */
   readonly limits: Readonly<Record<TargetKind, SpecLimits>>;
@@ -46,6 +60,11 @@ export interface CloudModule<Settings> {
   readonly addProvider: (scope: Construct, settings: Settings, tags: StandardTags) => TerraformProvider;
   /** Creates the function and container targets (ids `<cloud>-function`, `<cloud>-container`) and returns them. */
   readonly addTargets: (scope: Construct, props: CloudTargetsProps<Settings>) => readonly WorkloadTarget[];
+  /**
+   * Alerts on every target to the environment's route, outside health checks where the
+   * cloud has them, and one dashboard (id `<cloud>-monitoring`, docs/operations.md).
+   */
+  readonly addMonitoring: (scope: Construct, props: CloudMonitoringProps<Settings>) => void;
 }
 
 /** One module per cloud: a cloud added to `CLOUDS` without one fails the type-check. */

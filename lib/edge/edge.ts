@@ -16,6 +16,7 @@ import { Construct } from "constructs";
 import { type EnvironmentConfig, ORIGINS, type OriginId } from "../config/schema";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
+import { edgeDatasetName } from "./signal";
 import { StickyKeys } from "./sticky-keys";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
 
@@ -65,6 +66,11 @@ export interface EdgeProps {
    * @default originTimeoutMs + 10000
    */
   readonly deadlineMs?: number;
+  /**
+   * Share of successful origin attempts written to the Analytics Engine dataset (failures always are), 0 to 1.
+   * @default 1
+   */
+  readonly analyticsSampleRate?: number;
 }
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -86,6 +92,8 @@ export class Edge extends Construct {
   readonly routes: EdgeConfig;
   /** The keys that sign the sticky cookie. */
   readonly stickyKeys: StickyKeys;
+  /** The Analytics Engine dataset the router writes one data point per origin attempt to (lib/edge/signal.ts). */
+  readonly dataset: string;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -106,8 +114,10 @@ export class Edge extends Construct {
       maxBodyBytes: config.service.maxBodyBytes,
       deadlineMs,
       publicHost: hostname,
+      ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
     };
     this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
+    this.dataset = edgeDatasetName(props.serviceName ?? config.company.service, config.name);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
     const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);
@@ -118,6 +128,7 @@ export class Edge extends Construct {
       originSecret: { text: props.originSecret },
       stickyKey: { text: this.stickyKeys.current },
       stickyKeyPrevious: { text: this.stickyKeys.previous },
+      analytics: { dataset: this.dataset },
     };
     const bindings = (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => ({
       name: BINDINGS[key].name,
@@ -208,6 +219,10 @@ export class Edge extends Construct {
       problems.push(
         `deadlineMs must be an integer from originTimeoutMs (${p.timeoutMs}) to 900000, got ${p.deadlineMs}`,
       );
+    }
+    const rate = p.analyticsSampleRate;
+    if (rate !== undefined && !Token.isUnresolved(rate) && !(rate >= 0 && rate <= 1)) {
+      problems.push(`analyticsSampleRate must be from 0 to 1, got ${rate}`);
     }
     if (p.stickyHeader !== undefined && !HEADER_NAME.test(p.stickyHeader)) {
       problems.push(`stickyHeader "${p.stickyHeader}" must be a lowercase header name`);

@@ -4,6 +4,7 @@ import type { CloudModule } from "../contract/cloud";
 import { gcpLabels } from "../policy/tags";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
+import { GcpMonitoring } from "./monitoring";
 import type { GcpSettings } from "./settings";
 import { GCP_LIMITS } from "./validation";
 
@@ -21,4 +22,13 @@ export const gcpCloud: CloudModule<GcpSettings> = {
     new FunctionTarget(scope, "gcp-function", props),
     new ContainerTarget(scope, "gcp-container", { ...props, rollout: props.rollouts?.container }),
   ],
+  addMonitoring: (scope, { spec, settings, targets, objectives, route }) => {
+    new GcpMonitoring(scope, "gcp-monitoring", {
+      spec,
+      objectives,
+      route,
+      project: settings.project,
+      targets: targets.map((t) => ({ id: t.origin.id as "gcp.function" | "gcp.container", endpoint: t.endpoint })),
+    });
+  },
 };

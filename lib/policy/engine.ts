@@ -28,7 +28,7 @@ import {
 } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ALL_RULES } from "./packs";
-import type { Level, Rule, RuleInput } from "./rule";
+import type { Level, Rule, RuleInput, StackResource } from "./rule";
 import { suppressionFor, suppressionProblem, suppressionsOn } from "./suppressions";
 
 /** Metadata type of a recorded finding. */
@@ -73,6 +73,7 @@ export class PolicyAspect implements IAspect {
   // cdktf re-runs aspects on every synth of the same tree (Testing.synth, then app.synth); report once.
   private readonly visited = new WeakSet<IConstruct>();
   private readonly providerConfigs = new WeakMap<TerraformStack, Map<string, Record<string, unknown>>>();
+  private readonly stackResources = new WeakMap<TerraformStack, StackResource[]>();
 
   constructor(props: PolicyAspectProps = {}) {
     for (const rule of props.rules ?? ALL_RULES) {
@@ -170,9 +171,19 @@ export class PolicyAspect implements IAspect {
       const synthesized = node.toTerraform() as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
       const attributes = withoutMetadata(synthesized[kind]?.[type]?.[node.friendlyUniqueId]);
       const provider = this.providerConfig(node);
+      const resources = (types: readonly string[]) =>
+        this.resourcesOf(TerraformStack.of(node), expression).filter((r) => types.includes(r.type));
       return {
         address,
-        input: { type: kind === "data" ? `data.${type}` : type, attributes, accepts, provider, expression },
+        input: {
+          type: kind === "data" ? `data.${type}` : type,
+          attributes,
+          accepts,
+          provider,
+          expression,
+          address,
+          resources,
+        },
       };
     }
     if (node instanceof TerraformOutput) {
@@ -197,6 +208,26 @@ export class PolicyAspect implements IAspect {
       return { address, input: { type: `backend.${type}`, attributes: attributes ?? {}, accepts, expression } };
     }
     return undefined;
+  }
+
+  /** Every resource of `stack` as synthesized, built once per stack on first use. */
+  private resourcesOf(stack: TerraformStack, expression: (value: unknown) => string): StackResource[] {
+    let found = this.stackResources.get(stack);
+    if (found === undefined) {
+      found = stack.node
+        .findAll()
+        .filter((child): child is TerraformResource => child instanceof TerraformResource)
+        .map((resource) => {
+          const type = resource.terraformResourceType;
+          const synthesized = resource.toTerraform() as Record<string, Record<string, Record<string, unknown>>>;
+          const attributes = withoutMetadata(
+            synthesized.resource?.[type]?.[resource.friendlyUniqueId] as Record<string, unknown> | undefined,
+          );
+          return { address: `${type}.${resource.friendlyUniqueId}`, type, text: expression(attributes), attributes };
+        });
+      this.stackResources.set(stack, found);
+    }
+    return found;
   }
 
   /** The attributes of the provider block a resource uses: its own `provider`, else the stack's default one. */

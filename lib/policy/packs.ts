@@ -8,6 +8,7 @@ import { azureRules } from "./rules/azure";
 import { cloudflareRules } from "./rules/cloudflare";
 import { commonRules } from "./rules/common";
 import { gcpRules } from "./rules/gcp";
+import { opsRules } from "./rules/ops";
 
 export const PACKS = {
   aws: awsRules,
@@ -15,12 +16,20 @@ export const PACKS = {
   gcp: gcpRules,
   cloudflare: cloudflareRules,
   common: commonRules,
+  ops: opsRules,
 } as const;
 
 export type PackName = keyof typeof PACKS;
 
 /** Every rule, pack by pack. */
-export const ALL_RULES = [...awsRules, ...azureRules, ...gcpRules, ...cloudflareRules, ...commonRules] as const;
+export const ALL_RULES = [
+  ...awsRules,
+  ...azureRules,
+  ...gcpRules,
+  ...cloudflareRules,
+  ...commonRules,
+  ...opsRules,
+] as const;
 
 /** Id of a rule in one of the packs: what `suppress` accepts. */
 export type RuleId = (typeof ALL_RULES)[number]["id"];

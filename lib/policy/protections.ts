@@ -148,6 +148,26 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "cloudflare_zone_setting",
   "gitlab_project_variable",
   "random_password",
+  // Operations (lib/<cloud>/monitoring.ts): alerts, routes, checks, dashboards, SLOs; rebuilt from code,
+  // their history stays in each cloud's metrics.
+  "aws_cloudwatch_dashboard",
+  "aws_cloudwatch_metric_alarm",
+  "aws_sns_topic",
+  "aws_sns_topic_subscription",
+  "azurerm_application_insights_standard_web_test",
+  "azurerm_application_insights_workbook",
+  "azurerm_monitor_action_group",
+  "azurerm_monitor_metric_alert",
+  "azurerm_monitor_scheduled_query_rules_alert_v2",
+  "cloudflare_healthcheck",
+  "cloudflare_notification_policy",
+  "cloudflare_notification_policy_webhooks",
+  "google_monitoring_alert_policy",
+  "google_monitoring_custom_service",
+  "google_monitoring_dashboard",
+  "google_monitoring_notification_channel",
+  "google_monitoring_slo",
+  "google_monitoring_uptime_check_config",
 ]);
 
 /** One argument's value with and without production protections. */

@@ -31,6 +31,22 @@ export interface RuleInput {
    * (`${random_password.origin.result}`), for rules that judge what a value references.
    */
   readonly expression: (value: unknown) => string;
+  /** The block's Terraform address (`aws_lambda_function.x`), for rules that look for references to it. */
+  readonly address?: string;
+  /**
+   * The other resources of the same stack with one of `types`, as synthesized (attributes as
+   * Terraform expressions, via `expression`), for rules about relations (a workload and its alerts).
+   */
+  readonly resources?: (types: readonly string[]) => readonly StackResource[];
+}
+
+/** A resource of the stack under check, for relation rules. */
+export interface StackResource {
+  readonly address: string;
+  readonly type: string;
+  /** The whole block as Terraform reads it: references resolved to `${type.name.attribute}`. */
+  readonly text: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 export interface Rule<Id extends string = string> {

@@ -9,8 +9,11 @@ import { functionBundles } from "../../app/build/bundles";
 import { type Cloud, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../config/schema";
 import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
+import { EdgeMonitoring } from "../edge/monitoring";
 import { OriginSecret } from "../edge/origin-secret";
-import { applyPolicy } from "../policy";
+import { objectivesFor } from "../monitoring/objectives";
+import { alertRoute } from "../monitoring/route";
+import { applyPolicy, suppress } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import {
   edgeWeights,
@@ -162,6 +165,34 @@ export class EnvironmentStack extends TerraformStack {
       value: this.originSecret.value,
       sensitive: true,
       description: "Header value that reaches an origin directly (x-origin-secret); verify:<env> reads it from state",
+    });
+
+    // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
+    const objectives = objectivesFor(this.config);
+    const route = alertRoute(this, this.config, this.spec.name);
+    if (objectives.silencedBecause !== undefined) suppress(this, "BP_OPS_1", objectives.silencedBecause);
+    for (const { cloud, module, settings } of enabledClouds(this.config)) {
+      const targets = this.targets.filter((target) => target.cloud === cloud);
+      module.addMonitoring(this, {
+        spec: this.spec,
+        settings,
+        targets,
+        objectives,
+        route,
+        protect: this.config.protect,
+      });
+    }
+    // Azure and GCP probe their own origins (standard tests, uptime checks); AWS origins are probed from Cloudflare.
+    new EdgeMonitoring(this, "edge-monitoring", {
+      service: this.spec.name,
+      environment: this.config.name,
+      objectives,
+      route,
+      accountId: this.config.cloudflare.accountId,
+      zoneId: this.config.cloudflare.zoneId,
+      edgeUrl: this.edge.url,
+      healthPath: this.spec.healthPath,
+      origins: this.origins.filter((origin) => origin.id.startsWith("aws.")),
     });
   }
 }

@@ -17,6 +17,8 @@ export const BINDINGS = {
   stickyKey: { name: "STICKY_KEY", type: "secret_text" },
   /** `secret_text`: the key before the last rotation; cookies it signed are still honoured, and re-signed. */
   stickyKeyPrevious: { name: "STICKY_KEY_PREVIOUS", type: "secret_text" },
+  /** `analytics_engine`: one data point per origin attempt (worker/analytics.ts); optional at run time. */
+  analytics: { name: "EDGE_ANALYTICS", type: "analytics_engine" },
 } as const;
 
 /**
@@ -58,6 +60,8 @@ export interface EdgeConfig {
   readonly deadlineMs: number;
   /** The edge's public hostname, the only value origins ever see in `X-Forwarded-Host`. */
   readonly publicHost: string;
+  /** Share of successful origin attempts written to Analytics Engine, 0 to 1 (failures are always written); absent = 1. */
+  readonly analyticsSampleRate?: number;
 }
 
 /** Answered by the edge itself, never forwarded. */

@@ -3,6 +3,7 @@
  * here lets a test compare exactly what the code reads with what Terraform
  * binds (see __tests__/edge/bindings.test.ts).
  */
+import type { AnalyticsDataset } from "./analytics";
 import { BINDINGS, type EdgeConfig, type EdgeOrigin } from "./contract";
 
 /** What the Worker needs from its environment, validated. */
@@ -11,6 +12,8 @@ export interface EdgeSettings {
   readonly secret: string;
   /** Sticky cookie keys, current first, then the previous one when bound. */
   readonly stickyKeys: readonly string[];
+  /** The Analytics Engine dataset, when bound (not in local tests without one). */
+  readonly analytics?: AnalyticsDataset;
 }
 
 export type EnvResult =
@@ -52,7 +55,13 @@ function validate(bound: Bound): EnvResult {
   const parsed = parseConfig(bound.config, problems);
   if (problems.length > 0 || parsed === undefined) return { ok: false, problems };
   const stickyKeys = [stickyKey as string, ...(typeof previous === "string" && previous !== "" ? [previous] : [])];
-  return { ok: true, settings: { config: parsed, secret: secret as string, stickyKeys } };
+  const analytics = isDataset(bound.analytics) ? { analytics: bound.analytics } : {};
+  return { ok: true, settings: { config: parsed, secret: secret as string, stickyKeys, ...analytics } };
+}
+
+/** The Analytics Engine binding is optional: without it (local runs) nothing is recorded. */
+function isDataset(value: unknown): value is AnalyticsDataset {
+  return typeof (value as { writeDataPoint?: unknown } | null)?.writeDataPoint === "function";
 }
 
 /** Sticky keys shorter than this are refused: the signature is only as strong as the key. */
@@ -111,6 +120,10 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
   if (typeof publicHost !== "string" || !HOST.test(publicHost)) {
     problems.push(`${name}.publicHost must be a hostname`);
   }
+  const sampleRate = input.analyticsSampleRate;
+  if (sampleRate !== undefined && (typeof sampleRate !== "number" || !(sampleRate >= 0 && sampleRate <= 1))) {
+    problems.push(`${name}.analyticsSampleRate must be a number from 0 to 1`);
+  }
   if (problems.length > 0) return undefined;
   return {
     origins,
@@ -120,6 +133,7 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
     deadlineMs: deadlineMs as number,
     publicHost: publicHost as string,
     ...(stickyHeader === undefined ? {} : { stickyHeader: (stickyHeader as string).toLowerCase() }),
+    ...(sampleRate === undefined ? {} : { analyticsSampleRate: sampleRate as number }),
   };
 }
 

@@ -3,6 +3,7 @@
  * idempotent methods only.
  */
 import { ORIGIN_SECRET } from "../../service";
+import { type AttemptRecord, outcomeOf } from "./analytics";
 import type { RequestBody } from "./body";
 import { ATTEMPTS_HEADER, type EdgeOrigin, SERVED_BY_HEADER } from "./contract";
 import { originHeaders } from "./headers";
@@ -18,6 +19,8 @@ export interface ForwardOptions {
   readonly publicHost: string;
   /** Aborts when the request's overall deadline passes. */
   readonly deadline: AbortSignal;
+  /** Called after every attempt at an origin (the per-origin analytics). */
+  readonly onAttempt?: (record: AttemptRecord) => void;
 }
 
 /** Why an attempt failed; reported in the JSON error and in logs, never with URLs or secrets. */
@@ -53,8 +56,21 @@ export async function forward(
 
   for (let i = 0; i < limit && !options.deadline.aborted; i++) {
     const origin = ranked[i];
+    const started = Date.now();
     const cut = body.kind === "streamed" ? body.cut : undefined;
     const outcome = await attempt(origin, incoming, request.method, headers, payload, options, cut);
+    if (options.onAttempt !== undefined) {
+      const status = "response" in outcome ? outcome.response.status : 0;
+      const failure = "failure" in outcome ? outcome.failure.outcome : undefined;
+      options.onAttempt({
+        origin: origin.id,
+        outcome: outcomeOf(status, failure === undefined ? undefined : failure === "network" ? "network" : "timeout"),
+        status,
+        latencyMs: Date.now() - started,
+        attempt: i + 1,
+        method: request.method,
+      });
+    }
     if ("response" in outcome) {
       const { response } = outcome;
       if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options.secret);

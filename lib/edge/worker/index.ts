@@ -7,6 +7,7 @@
  * (metrics, a verified route to one origin...) plugs in as one more step:
  * edge paths -> settings -> deadline -> body -> client key -> forward -> cookie.
  */
+import { type AttemptRecord, recordAttempt } from "./analytics";
 import { DeadlineExceeded, requestBody } from "./body";
 import { rankOrigins } from "./choose";
 import { EDGE_PATH_PREFIX, HEALTH_PATH } from "./contract";
@@ -35,7 +36,10 @@ function health(request: Request, ok: boolean): Response {
 }
 
 async function route(request: Request, settings: EdgeSettings): Promise<Response> {
-  const { config, secret, stickyKeys } = settings;
+  const { config, secret, stickyKeys, analytics } = settings;
+  const sampleRate = config.analyticsSampleRate ?? 1;
+  const onAttempt =
+    analytics === undefined ? undefined : (record: AttemptRecord) => recordAttempt(analytics, record, sampleRate);
   // One clock for the whole request: reading a slow body and every attempt.
   const deadline = AbortSignal.timeout(config.deadlineMs);
   const retryable = isIdempotent(request.method);
@@ -59,6 +63,7 @@ async function route(request: Request, settings: EdgeSettings): Promise<Response
           maxAttempts: config.maxAttempts,
           publicHost: config.publicHost,
           deadline,
+          onAttempt,
         });
   // Every response here was built by the Worker, so its headers are mutable.
   if (client.setCookie !== undefined) response.headers.append("set-cookie", client.setCookie);

@@ -1,0 +1,365 @@
+/**
+ * The synthesized alerts of every target on every cloud and of the edge:
+ * metric, statistic, threshold derived from the objectives, evaluation
+ * windows and route. Objectives are set to unusual values so every
+ * threshold is visibly derived from them.
+ */
+
+import { flexInstanceMemoryMb } from "../../lib/azure/sizing";
+import { HEALTH_PATH } from "../../lib/edge/worker/contract";
+import {
+  ALERT_WINDOW,
+  BURN_RATE_WINDOWS,
+  MEMORY_SATURATION_PERCENT,
+  objectivesFor,
+} from "../../lib/monitoring/objectives";
+import { SERVICE } from "../../lib/service";
+import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
+
+const WEBHOOK = "ops_webhook";
+const EMAILS = ["first@test.invalid", "second@test.invalid"];
+const config = environmentConfig({
+  monitoring: { availabilityPercent: 99.5, latencyP99Ms: 1234, notify: { emails: EMAILS, webhookVariable: WEBHOOK } },
+});
+const objectives = objectivesFor(config);
+const { stack, json } = synthEnvironment(config);
+const prefix = `${stack.spec.name}-${config.name}`;
+const period = ALERT_WINDOW.periodSeconds;
+const periods = ALERT_WINDOW.evaluationPeriods;
+
+type Block = Record<string, unknown>;
+
+/** The only resource of `type`, with its logical id. */
+function only(type: string): [string, Block] {
+  const entries = Object.entries(resourcesOf(json, type));
+  expect(entries).toHaveLength(1);
+  return entries[0];
+}
+/** `${type.<id>.<attribute>}` of the only resource of `type`. */
+const ref = (type: string, attribute: string) => `\${${type}.${only(type)[0]}.${attribute}}`;
+/** Resources of `type` by the value of `nameKey`. */
+function byName(data: TerraformJson, type: string, nameKey: string): Record<string, Block> {
+  return Object.fromEntries(Object.values(resourcesOf(data, type)).map((r) => [String(r[nameKey]), r]));
+}
+const webhookVar = `\${var.${WEBHOOK}}`;
+
+it("derives the thresholds from the objectives", () => {
+  expect(objectives.errorRatePercent).toBeCloseTo(0.5 * 14.4, 9);
+  expect(objectives.latencyP99Ms).toBe(1234);
+});
+
+describe("AWS", () => {
+  const alarms = byName(json, "aws_cloudwatch_metric_alarm", "alarm_name");
+  const topic = ref("aws_sns_topic", "arn");
+  const query = (name: string) => alarms[name].metric_query as Block[];
+  const metric = (name: string, i = 0) => (query(name)[i].metric ?? {}) as Block;
+
+  it("routes to one SNS topic named for the environment: every address and the webhook from its variable", () => {
+    expect(only("aws_sns_topic")[1].name).toBe(`${prefix}-alerts`);
+    const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
+    expect(subscriptions.map((s) => [s.protocol, s.endpoint, s.topic_arn])).toEqual([
+      ...EMAILS.map((email) => ["email", email, topic]),
+      ["https", webhookVar, topic],
+    ]);
+    expect(json.variable?.[WEBHOOK]).toEqual(expect.objectContaining({ sensitive: true, type: "string" }));
+  });
+
+  it("alarms on every target, each to the topic, over three 5-minute periods", () => {
+    expect(Object.keys(alarms).sort()).toEqual(
+      [
+        "aws-container-error-target-5xx-rate",
+        "aws-container-latency-p99",
+        "aws-container-saturation-running-tasks",
+        "aws-container-saturation-unhealthy-hosts",
+        "aws-function-error-http-5xx",
+        "aws-function-error-rate",
+        "aws-function-latency-p99",
+        "aws-function-saturation-throttles",
+      ].map((name) => `${prefix}-${name}`),
+    );
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          alarm_actions: [topic],
+          ok_actions: [topic],
+          evaluation_periods: periods,
+          datapoints_to_alarm: periods,
+          alarm_description: expect.stringMatching(/Fires when .+ First check: .+docs\/operations\.md/),
+        }),
+      );
+      for (const q of alarm.metric_query as Block[]) if (q.metric) expect((q.metric as Block).period).toBe(period);
+    }
+  });
+
+  it("Lambda: error ratio, p99 duration, throttles; HTTP API 5xx ratio", () => {
+    const fnName = `\${aws_lambda_function.${Object.keys(resourcesOf(json, "aws_lambda_function"))[0]}.function_name}`;
+    const rate = `${prefix}-aws-function-error-rate`;
+    expect(alarms[rate].threshold).toBe(objectives.errorRatePercent);
+    expect(alarms[rate].comparison_operator).toBe("GreaterThanThreshold");
+    expect([metric(rate, 0).metric_name, metric(rate, 0).stat, metric(rate, 1).metric_name]).toEqual([
+      "Errors",
+      "Sum",
+      "Invocations",
+    ]);
+    expect(metric(rate).dimensions).toEqual({ FunctionName: fnName });
+    expect(query(rate)[2]).toEqual(
+      expect.objectContaining({ expression: "IF(m1 > 0, 100 * m0 / m1, 0)", return_data: true }),
+    );
+
+    const p99 = `${prefix}-aws-function-latency-p99`;
+    expect([metric(p99).namespace, metric(p99).metric_name, metric(p99).stat, alarms[p99].threshold]).toEqual([
+      "AWS/Lambda",
+      "Duration",
+      "p99",
+      1234,
+    ]);
+    const throttles = `${prefix}-aws-function-saturation-throttles`;
+    expect([metric(throttles).metric_name, metric(throttles).stat, alarms[throttles].threshold]).toEqual([
+      "Throttles",
+      "Sum",
+      0,
+    ]);
+    const api = `${prefix}-aws-function-error-http-5xx`;
+    expect([metric(api, 0).metric_name, metric(api, 1).metric_name]).toEqual(["5xx", "Count"]);
+    expect(metric(api).dimensions).toEqual({ ApiId: ref("aws_apigatewayv2_api", "id"), Stage: "$default" });
+    expect(alarms[api].threshold).toBe(objectives.errorRatePercent);
+  });
+
+  it("ECS + ALB: target 5xx ratio, p99 response time in seconds, unhealthy hosts, running tasks below minimum", () => {
+    const lb = ref("aws_lb", "arn_suffix");
+    const ratio = `${prefix}-aws-container-error-target-5xx-rate`;
+    expect([metric(ratio, 0).metric_name, metric(ratio, 1).metric_name]).toEqual([
+      "HTTPCode_Target_5XX_Count",
+      "RequestCount",
+    ]);
+    expect(metric(ratio).dimensions).toEqual({ LoadBalancer: lb });
+    expect(alarms[ratio].threshold).toBe(objectives.errorRatePercent);
+    const p99 = `${prefix}-aws-container-latency-p99`;
+    expect([metric(p99).metric_name, metric(p99).stat, alarms[p99].threshold]).toEqual([
+      "TargetResponseTime",
+      "p99",
+      1.234,
+    ]);
+    const unhealthy = `${prefix}-aws-container-saturation-unhealthy-hosts`;
+    expect(metric(unhealthy)).toEqual(expect.objectContaining({ metric_name: "UnHealthyHostCount", stat: "Maximum" }));
+    const tasks = `${prefix}-aws-container-saturation-running-tasks`;
+    expect(alarms[tasks]).toEqual(
+      expect.objectContaining({
+        comparison_operator: "LessThanThreshold",
+        threshold: Math.max(config.service.minInstances, 1),
+        treat_missing_data: "breaching",
+      }),
+    );
+    expect(metric(tasks)).toEqual(
+      expect.objectContaining({ namespace: "ECS/ContainerInsights", metric_name: "RunningTaskCount" }),
+    );
+  });
+
+  it("has one dashboard for the environment with the four panels per target", () => {
+    const [, dashboard] = only("aws_cloudwatch_dashboard");
+    expect(dashboard.dashboard_name).toBe(prefix);
+    for (const target of ["aws.function", "aws.container"]) {
+      for (const panel of ["requests", "5xx rate", "latency p50/p99", "instances"]) {
+        expect(dashboard.dashboard_body).toContain(`${target} ${panel}`);
+      }
+    }
+  });
+});
+
+describe("Azure", () => {
+  const group = ref("azurerm_monitor_action_group", "id");
+  const logAlerts = byName(json, "azurerm_monitor_scheduled_query_rules_alert_v2", "name");
+  const metricAlerts = byName(json, "azurerm_monitor_metric_alert", "name");
+
+  it("routes to one action group named for the environment", () => {
+    const [, ag] = only("azurerm_monitor_action_group");
+    expect(ag.name).toBe(`${prefix}-alerts`);
+    expect((ag.email_receiver as Block[]).map((r) => r.email_address)).toEqual(EMAILS);
+    expect(ag.webhook_receiver).toEqual([expect.objectContaining({ service_uri: webhookVar })]);
+  });
+
+  it("alerts on the 5xx ratio and p99 from logs, every 5 minutes, three failing periods, to the action group", () => {
+    expect(Object.keys(logAlerts).sort()).toEqual(
+      [
+        "azure-container-error-http-5xx-rate",
+        "azure-container-latency-p99",
+        "azure-function-error-http-5xx-rate",
+        "azure-function-latency-p99",
+      ].map((n) => `${prefix}-${n}`),
+    );
+    for (const [name, alert] of Object.entries(logAlerts)) {
+      const [criteria] = alert.criteria as Block[];
+      expect(alert).toEqual(
+        expect.objectContaining({
+          evaluation_frequency: "PT5M",
+          window_duration: "PT5M",
+          action: { action_groups: [group] },
+        }),
+      );
+      expect(criteria.failing_periods).toEqual({
+        number_of_evaluation_periods: periods,
+        minimum_failing_periods_to_trigger_alert: periods,
+      });
+      expect(criteria.threshold).toBe(name.includes("-error-") ? objectives.errorRatePercent : 1234);
+      expect(criteria.metric_measure_column).toBe("value");
+    }
+    const fnError = logAlerts[`${prefix}-azure-function-error-http-5xx-rate`];
+    expect(fnError.scopes).toEqual([ref("azurerm_application_insights", "id")]);
+    expect((fnError.criteria as Block[])[0].query).toMatch(/^requests .*countif\(toint\(resultCode\) >= 500\)/);
+    const ctLatency = logAlerts[`${prefix}-azure-container-latency-p99`];
+    expect(ctLatency.scopes).toEqual([ref("azurerm_log_analytics_workspace", "id")]);
+    expect((ctLatency.criteria as Block[])[0].query).toContain("percentile(todouble(line.durationMs), 99)");
+  });
+
+  it("alerts on function memory and container restarts from metrics, and on failing health tests", () => {
+    const memory = metricAlerts[`${prefix}-azure-function-saturation-memory`];
+    expect(memory.criteria).toEqual([
+      expect.objectContaining({
+        metric_namespace: "Microsoft.Web/sites",
+        metric_name: "MemoryWorkingSet",
+        aggregation: "Average",
+        threshold: Math.round(
+          (flexInstanceMemoryMb(config.service.memoryMb) * 1024 * 1024 * MEMORY_SATURATION_PERCENT) / 100,
+        ),
+      }),
+    ]);
+    const restarts = metricAlerts[`${prefix}-azure-container-saturation-restarts`];
+    expect(restarts.criteria).toEqual([
+      expect.objectContaining({
+        metric_namespace: "Microsoft.App/containerApps",
+        metric_name: "RestartCount",
+        aggregation: "Total",
+        threshold: 0,
+      }),
+    ]);
+    for (const alert of Object.values(metricAlerts)) expect(alert.action).toEqual([{ action_group_id: group }]);
+    const tests = Object.values(resourcesOf(json, "azurerm_application_insights_standard_web_test"));
+    expect(tests).toHaveLength(2);
+    for (const test of tests) expect((test.request as Block).url).toMatch(new RegExp(`${SERVICE.healthPath}$`));
+    expect(
+      metricAlerts[`${prefix}-azure-function-availability-health`]
+        .application_insights_web_test_location_availability_criteria,
+    ).toEqual(expect.objectContaining({ failed_location_count: 2 }));
+  });
+
+  it("has one workbook for the environment with the four panels per target", () => {
+    const [, workbook] = only("azurerm_application_insights_workbook");
+    expect(workbook.display_name).toBe(`${stack.spec.name} ${config.name}`);
+    expect(workbook.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    for (const target of ["azure.function", "azure.container"]) {
+      for (const panel of ["requests", "5xx rate", "latency p50/p99", "instances"]) {
+        expect(workbook.data_json).toContain(`${target} ${panel}`);
+      }
+    }
+  });
+});
+
+describe("GCP", () => {
+  const policies = byName(json, "google_monitoring_alert_policy", "display_name");
+  const channels = Object.keys(resourcesOf(json, "google_monitoring_notification_channel")).map(
+    (id) => `\${google_monitoring_notification_channel.${id}.id}`,
+  );
+
+  it("routes to notification channels for every address and the webhook", () => {
+    const list = Object.values(resourcesOf(json, "google_monitoring_notification_channel"));
+    expect(list.map((c) => [c.type, c.labels])).toEqual([
+      ...EMAILS.map((email) => ["email", { email_address: email }]),
+      ["webhook_tokenauth", { url: webhookVar }],
+    ]);
+    for (const policy of Object.values(policies)) expect(policy.notification_channels).toEqual(channels);
+  });
+
+  it("has an availability SLO per target and multi-window burn-rate alerts against it", () => {
+    const slos = Object.entries(resourcesOf(json, "google_monitoring_slo"));
+    expect(slos).toHaveLength(2);
+    for (const [id, slo] of slos) {
+      expect(slo).toEqual(expect.objectContaining({ goal: 0.995, rolling_period_days: objectives.windowDays }));
+      const sli = (slo.request_based_sli as Block).good_total_ratio as Block;
+      expect(sli.bad_service_filter).toContain('metric.label."response_code_class"="5xx"');
+      const target = id.includes("gcp-function") ? "gcp-function" : "gcp-container";
+      for (const burn of BURN_RATE_WINDOWS) {
+        const policy = policies[`${prefix}-${target}-error-burn-${burn.name}`];
+        expect(policy.combiner).toBe("AND");
+        expect((policy.conditions as Block[]).map((c) => c.condition_threshold)).toEqual(
+          [burn.longWindowSeconds, burn.shortWindowSeconds].map((seconds) =>
+            expect.objectContaining({
+              filter: `select_slo_burn_rate("\${google_monitoring_slo.${id}.id}", "${seconds}s")`,
+              threshold_value: burn.burnRate,
+              comparison: "COMPARISON_GT",
+            }),
+          ),
+        );
+      }
+    }
+  });
+
+  it("alerts on p99 latency and memory per target over three 5-minute periods, and on terminated containers", () => {
+    for (const target of ["gcp-function", "gcp-container"]) {
+      const latency = (policies[`${prefix}-${target}-latency-p99`].conditions as Block[])[0]
+        .condition_threshold as Block;
+      expect(latency).toEqual(
+        expect.objectContaining({
+          filter: expect.stringContaining('metric.type="run.googleapis.com/request_latencies"'),
+          threshold_value: 1234,
+          duration: `${period * periods}s`,
+          aggregations: [
+            expect.objectContaining({ alignment_period: `${period}s`, per_series_aligner: "ALIGN_PERCENTILE_99" }),
+          ],
+        }),
+      );
+      const memory = (policies[`${prefix}-${target}-saturation-memory`].conditions as Block[])[0]
+        .condition_threshold as Block;
+      expect(memory.threshold_value).toBe(MEMORY_SATURATION_PERCENT / 100);
+      const restarts = (policies[`${prefix}-${target}-saturation-restarts`].conditions as Block[])[0];
+      expect((restarts.condition_matched_log as Block).filter).toContain("Container terminated");
+    }
+  });
+
+  it("checks each origin's health path from three regions, and one dashboard has the four panels per target", () => {
+    const checks = Object.values(resourcesOf(json, "google_monitoring_uptime_check_config"));
+    expect(checks.map((c) => (c.http_check as Block).path)).toEqual([SERVICE.healthPath, SERVICE.healthPath]);
+    const [, dashboard] = only("google_monitoring_dashboard");
+    for (const target of ["gcp.function", "gcp.container"]) {
+      for (const panel of ["requests", "5xx rate", "latency p50/p99", "instances"]) {
+        expect(dashboard.dashboard_json).toContain(`${target} ${panel}`);
+      }
+    }
+  });
+});
+
+describe("edge (Cloudflare)", () => {
+  const policies = byName(json, "cloudflare_notification_policy", "name");
+  const webhook = ref("cloudflare_notification_policy_webhooks", "id");
+
+  it("has a webhook destination from the variable and alerts on 5xx and health checks", () => {
+    expect(only("cloudflare_notification_policy_webhooks")[1]).toEqual(
+      expect.objectContaining({ name: `${prefix}-alerts`, url: webhookVar }),
+    );
+    const mechanisms = { email: EMAILS.map((id) => ({ id })), webhooks: [{ id: webhook }] };
+    expect(policies[`${prefix}-edge-error-rate`]).toEqual(
+      expect.objectContaining({
+        alert_type: "http_alert_edge_error",
+        filters: { zones: [config.cloudflare.zoneId], slo: ["99.5"] },
+        mechanisms,
+      }),
+    );
+    const health = policies[`${prefix}-edge-availability-health-checks`];
+    expect(health).toEqual(expect.objectContaining({ alert_type: "health_check_status_notification", mechanisms }));
+    const checkIds = Object.keys(resourcesOf(json, "cloudflare_healthcheck")).map(
+      (id) => `\${cloudflare_healthcheck.${id}.id}`,
+    );
+    expect([...((health.filters as Block).health_check_id as string[])].sort()).toEqual(checkIds.sort());
+  });
+
+  it("health-checks the edge URL and the AWS origins from Cloudflare", () => {
+    const checks = byName(json, "cloudflare_healthcheck", "name");
+    expect(Object.keys(checks).sort()).toEqual(
+      [`${prefix}-aws-container-health`, `${prefix}-aws-function-health`, `${prefix}-edge-health`].sort(),
+    );
+    expect(checks[`${prefix}-edge-health`]).toEqual(
+      expect.objectContaining({ address: `api.${config.cloudflare.domain}`, type: "HTTPS" }),
+    );
+    expect((checks[`${prefix}-edge-health`].http_config as Block).path).toBe(HEALTH_PATH);
+    expect((checks[`${prefix}-aws-function-health`].http_config as Block).path).toBe(SERVICE.healthPath);
+  });
+});

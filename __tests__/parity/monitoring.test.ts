@@ -1,0 +1,153 @@
+/**
+ * Operations parity: in every shipped environment, every target on every
+ * enabled cloud has error, latency and saturation alerts and an outside
+ * health check, all pointing at that environment's route on its cloud; the
+ * edge has its own. A silenced environment keeps dashboards and checks,
+ * has no alerts, and its policy findings are suppressed with the reason.
+ */
+import { type EnvironmentConfig, ORIGINS } from "../../lib/config/schema";
+import { parseAlertName, type Signal } from "../../lib/monitoring/alerts";
+import { policyFindings } from "../../lib/policy";
+import {
+  environmentConfig,
+  resourcesOf,
+  shippedEnvironments,
+  synthEnvironment,
+  type TerraformJson,
+} from "../helpers/environments";
+
+type Block = Record<string, unknown>;
+
+/** Each cloud's alert resources: the name attribute and the route(s) an alert notifies. */
+const ALERTS: Record<string, { readonly name: string; readonly routes: (alert: Block) => unknown[] }> = {
+  aws_cloudwatch_metric_alarm: { name: "alarm_name", routes: (a) => a.alarm_actions as unknown[] },
+  azurerm_monitor_metric_alert: {
+    name: "name",
+    routes: (a) => (a.action as Block[]).map((action) => action.action_group_id),
+  },
+  azurerm_monitor_scheduled_query_rules_alert_v2: {
+    name: "name",
+    routes: (a) => (a.action as Block).action_groups as unknown[],
+  },
+  google_monitoring_alert_policy: { name: "display_name", routes: (a) => a.notification_channels as unknown[] },
+  cloudflare_notification_policy: { name: "name", routes: (a) => [a.mechanisms] },
+};
+
+/** The environment's route on each cloud, as the references alerts must carry. */
+function routesOf(json: TerraformJson): Record<string, unknown[]> {
+  const refs = (type: string, attribute: string) =>
+    Object.keys(resourcesOf(json, type)).map((id) => `\${${type}.${id}.${attribute}}`);
+  return {
+    aws_cloudwatch_metric_alarm: refs("aws_sns_topic", "arn"),
+    azurerm_monitor_metric_alert: refs("azurerm_monitor_action_group", "id"),
+    azurerm_monitor_scheduled_query_rules_alert_v2: refs("azurerm_monitor_action_group", "id"),
+    google_monitoring_alert_policy: refs("google_monitoring_notification_channel", "id"),
+  };
+}
+
+interface Seen {
+  readonly target: string;
+  readonly signal: Signal;
+  readonly type: string;
+  readonly routes: unknown[];
+}
+
+function alertsOf(json: TerraformJson): Seen[] {
+  return Object.entries(ALERTS).flatMap(([type, spec]) =>
+    Object.values(resourcesOf(json, type)).map((alert) => {
+      const parsed = parseAlertName(String(alert[spec.name]));
+      if (parsed === undefined) throw new Error(`${type} "${alert[spec.name]}" does not name a target and signal`);
+      return { ...parsed, type, routes: spec.routes(alert) };
+    }),
+  );
+}
+
+const enabledOrigins = (config: EnvironmentConfig) =>
+  ORIGINS.filter((origin) => config.clouds.includes(origin.split(".")[0] as EnvironmentConfig["clouds"][number]));
+
+describe.each(shippedEnvironments().map((config) => [config.name, config] as const))(
+  "environment %s",
+  (_name, config) => {
+    const { json } = synthEnvironment(config);
+    const alerts = alertsOf(json);
+    const routes = routesOf(json);
+
+    it.each(enabledOrigins(config))(
+      "%s has error, latency, saturation and availability alerts on its route",
+      (origin) => {
+        const key = origin.replace(".", "-");
+        const own = alerts.filter((a) => a.target === key);
+        for (const signal of ["error", "latency", "saturation"] as const) {
+          expect(own.filter((a) => a.signal === signal).length).toBeGreaterThanOrEqual(1);
+        }
+        for (const alert of own) expect(alert.routes).toEqual(routes[alert.type]);
+        // Outside health check: native to Azure and GCP, from Cloudflare for AWS.
+        const checks = origin.startsWith("aws.")
+          ? Object.values(resourcesOf(json, "cloudflare_healthcheck")).filter(
+              (c) => c.name === `${nameStem(json)}-${key}-health`,
+            )
+          : own.filter((a) => a.signal === "availability");
+        expect(checks).toHaveLength(1);
+      },
+    );
+
+    it("alerts on the edge's errors and health checks, to the environment's e-mails", () => {
+      const edge = alerts.filter((a) => a.target === "edge");
+      expect(edge.map((a) => a.signal).sort()).toEqual(["availability", "error"]);
+      for (const alert of edge) {
+        expect(alert.routes[0]).toEqual(
+          expect.objectContaining({
+            email: config.monitoring.notify.emails.map((id) => ({ id })),
+          }),
+        );
+      }
+    });
+
+    it("has one dashboard per enabled cloud and one route per cloud, named for the environment", () => {
+      const dashboards = {
+        aws: "aws_cloudwatch_dashboard",
+        azure: "azurerm_application_insights_workbook",
+        gcp: "google_monitoring_dashboard",
+      } as const;
+      for (const cloud of config.clouds) expect(Object.keys(resourcesOf(json, dashboards[cloud]))).toHaveLength(1);
+      const named = (type: string, attribute: string) =>
+        Object.values(resourcesOf(json, type)).map((r) => String(r[attribute]));
+      if (config.clouds.includes("aws")) expect(named("aws_sns_topic", "name")).toEqual([`${nameStem(json)}-alerts`]);
+      if (config.clouds.includes("azure")) {
+        expect(named("azurerm_monitor_action_group", "name")).toEqual([`${nameStem(json)}-alerts`]);
+      }
+      if (config.clouds.includes("gcp")) {
+        for (const name of named("google_monitoring_notification_channel", "display_name")) {
+          expect(name.startsWith(`${nameStem(json)}-alerts `)).toBe(true);
+        }
+      }
+    });
+  },
+);
+
+/** `<service>-<environment>`, read from the Worker's script name so the test follows the config. */
+function nameStem(json: TerraformJson): string {
+  const script = Object.values(resourcesOf(json, "cloudflare_workers_script"))[0];
+  return String(script.script_name).replace(/-edge$/, "");
+}
+
+describe("a silenced environment", () => {
+  const reason = "a scratch environment nobody is on call for";
+  const config = environmentConfig({
+    monitoring: { notify: { emails: ["oncall@test.invalid"] }, silenced: { reason } },
+  });
+  const { stack, json } = synthEnvironment(config);
+
+  it("has no alerts but keeps dashboards and outside checks", () => {
+    expect(alertsOf(json)).toEqual([]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_dashboard"))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(json, "google_monitoring_uptime_check_config")).length).toBeGreaterThan(0);
+    expect(Object.keys(resourcesOf(json, "cloudflare_healthcheck")).length).toBeGreaterThan(0);
+  });
+
+  it("suppresses the missing-alert finding on every workload with the reason, instead of failing synth", () => {
+    const findings = policyFindings(stack).filter((f) => f.ruleId === "BP_OPS_1");
+    expect(findings).toHaveLength(enabledOrigins(config).length);
+    for (const finding of findings) expect(finding.suppressedBecause).toBe(reason);
+  });
+});

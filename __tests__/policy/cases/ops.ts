@@ -1,0 +1,107 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
+import { NotificationPolicy } from "@cdktf/provider-cloudflare/lib/notification-policy";
+import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
+import type { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { RuleCase } from "./types";
+
+const lambda = (s: Construct, id = "subject") =>
+  new LambdaFunction(s, id, { functionName: "svc-test", role: "arn:aws:iam::123456789012:role/r" });
+const alarm = (s: Construct, id: string, patch: Partial<ConstructorParameters<typeof CloudwatchMetricAlarm>[2]>) =>
+  new CloudwatchMetricAlarm(s, id, {
+    alarmName: "svc-test-errors",
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: 1,
+    threshold: 0,
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    statistic: "Sum",
+    period: 300,
+    ...patch,
+  });
+const run = (s: Construct, id = "subject") =>
+  new CloudRunV2Service(s, id, {
+    name: "svc-test-run",
+    location: "europe-west1",
+    template: { containers: [{ image: "europe-docker.pkg.dev/p/r/i:1" }] },
+  });
+const gcpPolicy = (s: Construct, id: string, filter: string, channels: string[]) =>
+  new MonitoringAlertPolicy(s, id, {
+    displayName: "svc-test-latency",
+    combiner: "OR",
+    notificationChannels: channels,
+    conditions: [
+      {
+        displayName: "latency",
+        conditionThreshold: { filter, comparison: "COMPARISON_GT", thresholdValue: 1, duration: "0s" },
+      },
+    ],
+  });
+const runFilter = (name: string) =>
+  `metric.type="run.googleapis.com/request_latencies" AND resource.label."service_name"="${name}"`;
+const channel = "projects/p/notificationChannels/1";
+const cloudflarePolicy = (
+  s: TerraformStack,
+  mechanisms: ConstructorParameters<typeof NotificationPolicy>[2]["mechanisms"],
+) =>
+  new NotificationPolicy(s, "subject", {
+    accountId: "0123456789abcdef0123456789abcdef",
+    name: "svc-test-edge",
+    alertType: "health_check_status_notification",
+    mechanisms,
+  });
+const logAlert = (s: TerraformStack, actionGroups?: string[]) =>
+  new MonitorScheduledQueryRulesAlertV2(s, "subject", {
+    name: "svc-test-errors",
+    resourceGroupName: "rg",
+    location: "westeurope",
+    scopes: ["/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/components/appi"],
+    severity: 1,
+    evaluationFrequency: "PT5M",
+    windowDuration: "PT5M",
+    criteria: [{ query: "requests", timeAggregationMethod: "Count", operator: "GreaterThan", threshold: 1 }],
+    action: actionGroups === undefined ? undefined : { actionGroups },
+  });
+
+export const opsCases: RuleCase[] = [
+  {
+    rule: "BP_OPS_1",
+    fail: [
+      (s) => lambda(s),
+      // An alarm on another function does not watch this one.
+      (s) => {
+        lambda(s);
+        alarm(s, "other-alarm", { dimensions: { FunctionName: lambda(s, "other").functionName } });
+      },
+      (s) => {
+        run(s);
+        gcpPolicy(s, "policy", runFilter("svc-test-run-canary"), [channel]);
+      },
+    ],
+    pass: [
+      (s) => alarm(s, "alarm", { dimensions: { FunctionName: lambda(s).functionName }, alarmActions: ["arn:x"] }),
+      (s) => {
+        run(s);
+        gcpPolicy(s, "policy", runFilter("svc-test-run"), [channel]);
+      },
+    ],
+  },
+  {
+    rule: "BP_OPS_2",
+    fail: [
+      (s) => alarm(s, "subject", {}),
+      (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), []),
+      (s) => cloudflarePolicy(s, {}),
+      (s) => logAlert(s),
+    ],
+    pass: [
+      (s) => alarm(s, "subject", { alarmActions: ["arn:aws:sns:eu-west-1:123456789012:svc-test-alerts"] }),
+      (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), [channel]),
+      (s) => cloudflarePolicy(s, { email: [{ id: "oncall@test.invalid" }] }),
+      (s) => logAlert(s, ["/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag"]),
+    ],
+  },
+];

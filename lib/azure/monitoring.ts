@@ -1,0 +1,437 @@
+/**
+ * Operations for the Azure targets of one environment: one action group (the
+ * environment's route), alerts on each target, Application Insights standard
+ * tests on each origin's health path, and one workbook (the dashboard).
+ *
+ * Azure metric alerts cannot divide one metric by another, so the 5xx ratio
+ * and the p99 are log alerts (scheduled queries, every 5 minutes): the
+ * function's from Application Insights `requests`, the Container App's from
+ * the workload's own access log lines in Log Analytics (one JSON line per
+ * request with `status` and `durationMs`, see app/app.ts). Restarts and memory
+ * are metric alerts. The standard tests probe each origin from several Azure
+ * regions, so an origin that is down while the edge fails over still pages.
+ */
+import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
+import { ApplicationInsightsWorkbook } from "@cdktf/provider-azurerm/lib/application-insights-workbook";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
+import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
+import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import type { AlertRoute } from "../monitoring/route";
+import type { ServiceSpec } from "../service";
+import type { ContainerTarget } from "./container-target";
+import type { AzureFoundation } from "./foundation";
+import type { FunctionTarget } from "./function-target";
+import { nameHash } from "./naming";
+import { flexInstanceMemoryMb } from "./sizing";
+
+export interface AzureMonitoringProps {
+  readonly spec: ServiceSpec;
+  readonly objectives: Objectives;
+  readonly route: AlertRoute;
+  /** Resource group, location, workspace and Application Insights of the environment. */
+  readonly foundation: AzureFoundation;
+  /** @default - no function alerts */
+  readonly function?: FunctionTarget;
+  /** @default - no container alerts */
+  readonly container?: ContainerTarget;
+}
+
+/** Azure regions the standard tests probe from (availability test location ids, five for a reliable verdict). */
+export const WEB_TEST_LOCATIONS = [
+  "emea-nl-ams-azr",
+  "emea-gb-db3-azr",
+  "us-va-ash-azr",
+  "us-ca-sjc-azr",
+  "apac-sg-sin-azr",
+] as const;
+/** Locations that must fail at once before the availability alert fires. */
+const FAILED_LOCATIONS = 2;
+
+/** ISO 8601 duration of one evaluation period (PT5M). */
+const PERIOD = `PT${ALERT_WINDOW.periodSeconds / 60}M`;
+const window = `${ALERT_WINDOW.evaluationPeriods} consecutive ${ALERT_WINDOW.periodSeconds / 60}-minute periods`;
+
+/** An alert created here and what it watches (read by the parity test). */
+export interface AzureAlert {
+  readonly target: string;
+  readonly signal: Signal;
+  readonly alert: MonitorScheduledQueryRulesAlertV2 | MonitorMetricAlert;
+}
+
+interface Common {
+  readonly target: "azure.function" | "azure.container";
+  readonly signal: Signal;
+  readonly what: string;
+  readonly runbook: Runbook;
+}
+
+interface LogAlert extends Common {
+  /** The Log Analytics or Application Insights resource the query runs against. */
+  readonly scope: string;
+  /** KQL returning one row with the column `value`. */
+  readonly query: string;
+  readonly threshold: number;
+}
+
+interface MetricAlert extends Common {
+  readonly scopes: string[];
+  readonly criteria: MonitorMetricAlertCriteria;
+  readonly windowSize: string;
+}
+
+export class AzureMonitoring extends Construct {
+  /** The environment's route on Azure. */
+  readonly actionGroup: MonitorActionGroup;
+  readonly alerts: AzureAlert[] = [];
+  readonly webTests: ApplicationInsightsStandardWebTest[] = [];
+  readonly workbook: ApplicationInsightsWorkbook;
+  private readonly props: AzureMonitoringProps;
+
+  constructor(scope: Construct, id: string, props: AzureMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    const { spec, objectives: o, route, foundation } = props;
+    const insights = foundation.logs.applicationInsights;
+    const workspace = foundation.logs.workspace;
+    this.actionGroup = new MonitorActionGroup(this, "route", {
+      name: route.name,
+      resourceGroupName: foundation.resourceGroupName,
+      location: "global",
+      // Shown as the sender of e-mails and SMS; Azure allows 12 characters.
+      shortName: route.environment.slice(0, 12),
+      emailReceiver: route.emails.map((email, i) => ({
+        name: `email-${i}`,
+        emailAddress: email,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceiver:
+        route.webhookUrl === undefined
+          ? undefined
+          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }],
+    });
+    const alertsOn = o.silencedBecause === undefined;
+    const panels: unknown[] = [];
+
+    if (props.function !== undefined) {
+      const app = props.function.app;
+      const requests = "requests | where timestamp > ago(5m)";
+      const logAlerts: LogAlert[] = [
+        {
+          target: "azure.function",
+          signal: "error",
+          what: "http-5xx-rate",
+          runbook: {
+            means: "The Function App answers 5xx faster than the availability objective allows.",
+            when: `5xx exceed ${o.errorRatePercent}% of requests for ${window}`,
+            check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
+          },
+          scope: insights.id,
+          query: `${requests} | summarize total = count(), failed = countif(toint(resultCode) >= 500) | extend value = iif(total == 0, 0.0, 100.0 * failed / total)`,
+          threshold: o.errorRatePercent,
+        },
+        {
+          target: "azure.function",
+          signal: "latency",
+          what: "p99",
+          runbook: {
+            means: "The Function App answers slower than the latency objective.",
+            when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
+            check: "Application Insights > Performance (slowest operations, dependencies, cold starts).",
+          },
+          scope: insights.id,
+          query: `${requests} | summarize value = percentile(duration, 99)`,
+          threshold: o.latencyP99Ms,
+        },
+      ];
+      const memoryBytes = flexInstanceMemoryMb(spec.memoryMb) * 1024 * 1024;
+      const metricAlerts: MetricAlert[] = [
+        {
+          target: "azure.function",
+          signal: "saturation",
+          what: "memory",
+          runbook: {
+            means: "Function instances use nearly all their memory; the host restarts instances that run out.",
+            when: `average working set exceeds ${MEMORY_SATURATION_PERCENT}% of the instance memory for 15 minutes`,
+            check: "the Function App's Memory working set and restarts in the portal; raise service.memoryMb.",
+          },
+          scopes: [app.id],
+          windowSize: "PT15M",
+          criteria: {
+            metricNamespace: "Microsoft.Web/sites",
+            metricName: "MemoryWorkingSet",
+            aggregation: "Average",
+            operator: "GreaterThan",
+            threshold: Math.round((memoryBytes * MEMORY_SATURATION_PERCENT) / 100),
+          },
+        },
+      ];
+      if (alertsOn) {
+        for (const a of logAlerts) this.logAlert(a);
+        for (const a of metricAlerts) this.metricAlert(a);
+      }
+      this.webTest("azure.function", props.function.endpoint, alertsOn);
+      panels.push(...functionPanels(insights.id));
+    }
+
+    if (props.container !== undefined) {
+      const app = props.container.app;
+      const appName = foundation.names.containerApp;
+      // The workload's access log: one JSON line per request (msg "request", status, durationMs).
+      const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
+      const logAlerts: LogAlert[] = [
+        {
+          target: "azure.container",
+          signal: "error",
+          what: "http-5xx-rate",
+          runbook: {
+            means: "The Container App answers 5xx faster than the availability objective allows.",
+            when: `5xx exceed ${o.errorRatePercent}% of requests for ${window}`,
+            check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
+          },
+          scope: workspace.id,
+          query: `${lines} | summarize total = count(), failed = countif(toint(line.status) >= 500) | extend value = iif(total == 0, 0.0, 100.0 * failed / total)`,
+          threshold: o.errorRatePercent,
+        },
+        {
+          target: "azure.container",
+          signal: "latency",
+          what: "p99",
+          runbook: {
+            means: "The Container App answers slower than the latency objective.",
+            when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
+            check: "replica CPU and memory in the portal, and whether replicas are at maxInstances.",
+          },
+          scope: workspace.id,
+          query: `${lines} | summarize value = percentile(todouble(line.durationMs), 99)`,
+          threshold: o.latencyP99Ms,
+        },
+      ];
+      const metricAlerts: MetricAlert[] = [
+        {
+          target: "azure.container",
+          signal: "saturation",
+          what: "restarts",
+          runbook: {
+            means: "Replicas restart: the container crashes, runs out of memory or fails its probes.",
+            when: "any replica restarts within 15 minutes",
+            check: "ContainerAppSystemLogs_CL for probe failures and OOM kills, and the failed revision's events.",
+          },
+          scopes: [app.id],
+          windowSize: "PT15M",
+          criteria: {
+            metricNamespace: "Microsoft.App/containerApps",
+            metricName: "RestartCount",
+            aggregation: "Total",
+            operator: "GreaterThan",
+            threshold: 0,
+          },
+        },
+      ];
+      if (alertsOn) {
+        for (const a of logAlerts) this.logAlert(a);
+        for (const a of metricAlerts) this.metricAlert(a);
+      }
+      this.webTest("azure.container", props.container.endpoint, alertsOn);
+      panels.push(...containerPanels(appName, workspace.id));
+    }
+
+    this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
+      // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
+      name: stableGuid(`${spec.name}/${spec.environment}/workbook`),
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      displayName: `${spec.name} ${spec.environment}`,
+      sourceId: Fn.lower(workspace.id),
+      dataJson: Fn.jsonencode({
+        version: "Notebook/1.0",
+        items: panels,
+        fallbackResourceIds: [workspace.id],
+      }),
+    });
+  }
+
+  private name(target: string, signal: Signal, what: string): string {
+    const { spec } = this.props;
+    return alertName({ service: spec.name, environment: spec.environment }, target, signal, what);
+  }
+
+  private logAlert(a: LogAlert): void {
+    const { foundation } = this.props;
+    const alert = new MonitorScheduledQueryRulesAlertV2(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
+      name: this.name(a.target, a.signal, a.what),
+      description: runbookText(a.runbook),
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      scopes: [a.scope],
+      severity: a.signal === "error" ? 1 : 2,
+      evaluationFrequency: PERIOD,
+      windowDuration: PERIOD,
+      criteria: [
+        {
+          query: a.query,
+          timeAggregationMethod: "Maximum",
+          metricMeasureColumn: "value",
+          operator: "GreaterThan",
+          threshold: a.threshold,
+          failingPeriods: {
+            numberOfEvaluationPeriods: ALERT_WINDOW.evaluationPeriods,
+            minimumFailingPeriodsToTriggerAlert: ALERT_WINDOW.evaluationPeriods,
+          },
+        },
+      ],
+      // The tables appear with the first log line: do not fail the first apply on an empty workspace.
+      skipQueryValidation: true,
+      autoMitigationEnabled: true,
+      action: { actionGroups: [this.actionGroup.id] },
+    });
+    this.alerts.push({ target: a.target, signal: a.signal, alert });
+  }
+
+  private metricAlert(a: MetricAlert): void {
+    const alert = new MonitorMetricAlert(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
+      name: this.name(a.target, a.signal, a.what),
+      description: runbookText(a.runbook),
+      resourceGroupName: this.props.foundation.resourceGroupName,
+      scopes: a.scopes,
+      severity: 2,
+      frequency: PERIOD,
+      windowSize: a.windowSize,
+      criteria: [a.criteria],
+      action: [{ actionGroupId: this.actionGroup.id }],
+    });
+    this.alerts.push({ target: a.target, signal: a.signal, alert });
+  }
+
+  /** A standard test on the origin's health path, and the alert when several locations fail at once. */
+  private webTest(target: "azure.function" | "azure.container", endpoint: string, alertsOn: boolean): void {
+    const { spec, foundation } = this.props;
+    const insights = foundation.logs.applicationInsights;
+    const key = target.replace(".", "-");
+    const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
+      name: `${spec.name}-${spec.environment}-${key}-health`,
+      description: `GET ${spec.healthPath} on the ${target} origin, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      applicationInsightsId: insights.id,
+      geoLocations: [...WEB_TEST_LOCATIONS],
+      frequency: 300,
+      timeout: 30,
+      retryEnabled: true,
+      enabled: true,
+      request: { url: `${endpoint}${spec.healthPath}`, httpVerb: "GET", followRedirectsEnabled: false },
+      validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
+    });
+    this.webTests.push(test);
+    if (!alertsOn) return;
+    const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
+      name: this.name(target, "availability", "health"),
+      description: runbookText({
+        means: `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
+        when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${spec.healthPath}`,
+        check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
+      }),
+      resourceGroupName: foundation.resourceGroupName,
+      scopes: [test.id, insights.id],
+      severity: 1,
+      applicationInsightsWebTestLocationAvailabilityCriteria: {
+        webTestId: test.id,
+        componentId: insights.id,
+        failedLocationCount: FAILED_LOCATIONS,
+      },
+      action: [{ actionGroupId: this.actionGroup.id }],
+    });
+    this.alerts.push({ target, signal: "availability", alert });
+  }
+}
+
+/** A GUID from a text: the same text always gives the same GUID. */
+function stableGuid(text: string): string {
+  const hex = nameHash({ service: text, environment: "workbook", subscriptionId: "guid" }, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A workbook log query panel (type 3) charting `query` over the workbook's time range. */
+function panel(title: string, query: string, resourceType: string, resourceId: string): unknown {
+  return {
+    type: 3,
+    name: title,
+    content: {
+      version: "KqlItem/1.0",
+      title,
+      query,
+      size: 1,
+      timeContext: { durationMs: 86400000 },
+      queryType: 0,
+      resourceType,
+      crossComponentResources: [resourceId],
+      visualization: "timechart",
+    },
+  };
+}
+
+const INSIGHTS = "microsoft.insights/components";
+const WORKSPACE = "microsoft.operationalinsights/workspaces";
+
+/** Requests, 5xx rate, p50/p99 latency, instances: the same four panels on every cloud. */
+function functionPanels(insightsId: string): unknown[] {
+  return [
+    panel(
+      "azure.function requests",
+      "requests | summarize requests = count() by bin(timestamp, 5m)",
+      INSIGHTS,
+      insightsId,
+    ),
+    panel(
+      "azure.function 5xx rate (%)",
+      "requests | summarize rate = 100.0 * countif(toint(resultCode) >= 500) / count() by bin(timestamp, 5m)",
+      INSIGHTS,
+      insightsId,
+    ),
+    panel(
+      "azure.function latency p50/p99 (ms)",
+      "requests | summarize p50 = percentile(duration, 50), p99 = percentile(duration, 99) by bin(timestamp, 5m)",
+      INSIGHTS,
+      insightsId,
+    ),
+    panel(
+      "azure.function instances",
+      "requests | summarize instances = dcount(cloud_RoleInstance) by bin(timestamp, 5m)",
+      INSIGHTS,
+      insightsId,
+    ),
+  ];
+}
+
+function containerPanels(appName: string, workspaceId: string): unknown[] {
+  const lines = `ContainerAppConsoleLogs_CL | where ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
+  return [
+    panel(
+      "azure.container requests",
+      `${lines} | summarize requests = count() by bin(TimeGenerated, 5m)`,
+      WORKSPACE,
+      workspaceId,
+    ),
+    panel(
+      "azure.container 5xx rate (%)",
+      `${lines} | summarize rate = 100.0 * countif(toint(line.status) >= 500) / count() by bin(TimeGenerated, 5m)`,
+      WORKSPACE,
+      workspaceId,
+    ),
+    panel(
+      "azure.container latency p50/p99 (ms)",
+      `${lines} | summarize p50 = percentile(todouble(line.durationMs), 50), p99 = percentile(todouble(line.durationMs), 99) by bin(TimeGenerated, 5m)`,
+      WORKSPACE,
+      workspaceId,
+    ),
+    panel(
+      "azure.container instances (replicas)",
+      `ContainerAppConsoleLogs_CL | where ContainerAppName_s == "${appName}" | summarize replicas = dcount(ContainerGroupName_s) by bin(TimeGenerated, 5m)`,
+      WORKSPACE,
+      workspaceId,
+    ),
+  ];
+}

@@ -1,0 +1,107 @@
+/**
+ * The `monitoring` block of an environment: service level objectives and
+ * where alerts go. Validated with the rest of the environment (see schema.ts);
+ * `objectivesFor` fills the derived defaults (latency from the timeout).
+ *
+ * A webhook URL is a secret (anyone holding it can post into the channel), so
+ * the config names the Terraform variable that carries it, never the URL:
+ * CI supplies it as the masked variable `TF_VAR_<name>`.
+ */
+import { z } from "zod";
+
+/** A Terraform variable name: what `webhookVariable` holds. */
+export const TF_VARIABLE = /^[a-z][a-z0-9_]{0,63}$/;
+// Practical address check (local@domain.tld): catches typos, not every RFC 5322 form.
+const EMAIL = /^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+/** Defaults a company may override (environments/company.ts) and an environment may override again. */
+export const OBJECTIVE_DEFAULTS = {
+  /** Percent of requests answered without a 5xx. */
+  availabilityPercent: 99.9,
+  /** Rolling window the availability objective is measured over, in days. */
+  windowDays: 30,
+} as const;
+
+const notifySchema = z
+  .strictObject({
+    /** Addresses that receive every alert of the environment (each cloud asks them to confirm once). */
+    emails: z.array(z.string().regex(EMAIL, "must be an e-mail address such as oncall@my-company.io")).default([]),
+    /**
+     * Name of the Terraform variable holding the webhook URL (Slack, Teams, PagerDuty...),
+     * supplied by CI as the masked variable `TF_VAR_<name>`. Never the URL itself.
+     */
+    webhookVariable: z
+      .string()
+      .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value), {
+        message:
+          "is a literal URL; a webhook URL is a secret: store it in a masked CI variable TF_VAR_<name> and put <name> here",
+      })
+      .refine((value) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || TF_VARIABLE.test(value), {
+        message: "must be a Terraform variable name: lowercase letters, digits and underscores, e.g. alert_webhook_url",
+      })
+      .optional(),
+  })
+  .superRefine((notify, ctx) => {
+    if (notify.emails.length === 0 && notify.webhookVariable === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "names nobody: add at least one address to emails or set webhookVariable",
+      });
+    }
+    const seen = new Set<string>();
+    notify.emails.forEach((email, i) => {
+      if (seen.has(email.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["emails", i], message: `"${email}" is listed twice` });
+      }
+      seen.add(email.toLowerCase());
+    });
+  });
+
+/** Percent of requests that must be answered without a 5xx over `windowDays` (90 to 99.99). */
+const availabilityPercent = z
+  .number()
+  .min(90, "must be at least 90 (percent of requests without a 5xx)")
+  .max(99.99, "must be at most 99.99; a tighter objective leaves an error budget no alert can measure");
+/** Rolling window of the availability objective, in days (1 to 30, GCP's longest rolling SLO period). */
+const windowDays = z.number().int().min(1, "must be at least 1").max(30, "must be at most 30");
+
+export const monitoringSchema = z.strictObject({
+  /** Percent of requests that must be answered without a 5xx over `windowDays` (90 to 99.99). @default 99.9 */
+  availabilityPercent: availabilityPercent.default(OBJECTIVE_DEFAULTS.availabilityPercent),
+  /** Rolling window of the availability objective, in days (1 to 30). @default 30 */
+  windowDays: windowDays.default(OBJECTIVE_DEFAULTS.windowDays),
+  /**
+   * 99th percentile response time the service promises, in milliseconds.
+   * @default half of service.timeoutSeconds: past it, requests come close to being cut off
+   */
+  latencyP99Ms: z.number().int().min(10, "must be at least 10 ms").optional(),
+  /** Who is told when an alert fires. */
+  notify: notifySchema,
+  /**
+   * Turns the environment's alerts off (dashboards and health checks stay). The reason is
+   * written next to every suppressed policy finding; at least 10 characters.
+   */
+  silenced: z.strictObject({ reason: z.string().trim().min(10, "must say why, in at least 10 characters") }).optional(),
+});
+
+/**
+ * The company-wide defaults (`monitoring` in environments/company.ts): an environment's own
+ * `monitoring` block replaces each field it sets (`notify` as a whole).
+ */
+export const companyMonitoringSchema = z.strictObject({
+  availabilityPercent: availabilityPercent.optional(),
+  windowDays: windowDays.optional(),
+  notify: notifySchema.optional(),
+});
+
+export type MonitoringInput = z.input<typeof monitoringSchema>;
+export type MonitoringConfig = z.output<typeof monitoringSchema>;
+
+/** Cross-field checks against the service sizes; called from the environment schema's superRefine. */
+export function monitoringProblems(monitoring: MonitoringConfig, timeoutSeconds: number): string | undefined {
+  if (monitoring.latencyP99Ms !== undefined && monitoring.latencyP99Ms >= timeoutSeconds * 1000) {
+    return `is ${monitoring.latencyP99Ms} ms, not below service.timeoutSeconds (${timeoutSeconds * 1000} ms); a request that slow is cut off, so the objective can never be met`;
+  }
+  return undefined;
+}

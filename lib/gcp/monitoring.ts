@@ -1,0 +1,365 @@
+/**
+ * Operations for the GCP targets of one environment: notification channels
+ * (the environment's route), an SLO per target with multi-window burn-rate
+ * alerts, p99 latency and saturation alerts, uptime checks on each origin's
+ * health path, and one Cloud Monitoring dashboard.
+ *
+ * A 2nd gen function is served by a Cloud Run service of the same name, so
+ * both targets are watched through the same `cloud_run_revision` metrics and
+ * logs. The SLO (request-based: 5xx over all requests) lives on a custom
+ * service per target; Cloud Monitoring computes its burn rate, so the
+ * availability objective is alerted the way the SRE workbook describes (a
+ * long and a short window must both burn, see BURN_RATE_WINDOWS).
+ */
+import {
+  MonitoringAlertPolicy,
+  type MonitoringAlertPolicyConditions,
+} from "@cdktf/provider-google/lib/monitoring-alert-policy";
+import { MonitoringCustomService } from "@cdktf/provider-google/lib/monitoring-custom-service";
+import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashboard";
+import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
+import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
+import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
+import { Construct } from "constructs";
+import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import type { AlertRoute } from "../monitoring/route";
+import type { ServiceSpec } from "../service";
+import { runServiceName } from "./naming";
+import { ProjectServices } from "./project-services";
+
+export interface GcpMonitoringProps {
+  readonly spec: ServiceSpec;
+  readonly objectives: Objectives;
+  readonly route: AlertRoute;
+  readonly project: string;
+  /**
+   * The targets to watch, by origin id, with their public endpoint (`https://...run.app`).
+   * @default - none
+   */
+  readonly targets: readonly { readonly id: "gcp.function" | "gcp.container"; readonly endpoint: string }[];
+}
+
+/** Regions the uptime checks probe from (Cloud Monitoring needs at least three). */
+export const UPTIME_REGIONS = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"] as const;
+
+/** An alert policy created here and what it watches (read by the parity test). */
+export interface GcpAlert {
+  readonly target: string;
+  readonly signal: Signal;
+  readonly policy: MonitoringAlertPolicy;
+}
+
+const window = `${ALERT_WINDOW.evaluationPeriods} consecutive ${ALERT_WINDOW.periodSeconds / 60}-minute periods`;
+const seconds = (n: number): string => `${n}s`;
+
+export class GcpMonitoring extends Construct {
+  /** The environment's route on GCP: one channel per address, one for the webhook. */
+  readonly channels: MonitoringNotificationChannel[];
+  readonly alerts: GcpAlert[] = [];
+  readonly slos: MonitoringSlo[] = [];
+  readonly uptimeChecks: MonitoringUptimeCheckConfig[] = [];
+  readonly dashboard: MonitoringDashboard;
+  private readonly props: GcpMonitoringProps;
+
+  constructor(scope: Construct, id: string, props: GcpMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    const { spec, objectives: o, route, project } = props;
+    const apis = ProjectServices.of(this, project).require(["monitoring.googleapis.com"]);
+    const labels = { service: spec.name, environment: spec.environment };
+
+    this.channels = route.emails.map(
+      (email, i) =>
+        new MonitoringNotificationChannel(this, `email-${i}`, {
+          project,
+          displayName: `${route.name} (${email})`,
+          type: "email",
+          labels: { email_address: email },
+          userLabels: labels,
+          dependsOn: apis,
+        }),
+    );
+    if (route.webhookUrl !== undefined) {
+      this.channels.push(
+        new MonitoringNotificationChannel(this, "webhook", {
+          project,
+          displayName: `${route.name} (webhook)`,
+          type: "webhook_tokenauth",
+          labels: { url: route.webhookUrl },
+          userLabels: labels,
+          dependsOn: apis,
+        }),
+      );
+    }
+
+    const tiles: unknown[] = [];
+    for (const target of props.targets) {
+      const kind = target.id === "gcp.function" ? "fn" : "run";
+      const service = runServiceName({ service: spec.name, environment: spec.environment }, kind);
+      const key = target.id.replace(".", "-");
+      const revisions = `resource.type="cloud_run_revision" AND resource.label."service_name"="${service}"`;
+      const requests = `metric.type="run.googleapis.com/request_count" AND ${revisions}`;
+
+      const custom = new MonitoringCustomService(this, `${key}-service`, {
+        project,
+        serviceId: `${spec.name}-${spec.environment}-${key}`,
+        displayName: `${spec.name} ${spec.environment} ${target.id}`,
+        userLabels: { ...labels, target: key },
+        dependsOn: apis,
+      });
+      const slo = new MonitoringSlo(this, `${key}-availability`, {
+        project,
+        service: custom.serviceId,
+        sloId: "availability",
+        displayName: `${o.availabilityPercent}% of requests without a 5xx over ${o.windowDays} days`,
+        goal: Number((o.availabilityPercent / 100).toFixed(6)),
+        rollingPeriodDays: o.windowDays,
+        requestBasedSli: {
+          goodTotalRatio: {
+            totalServiceFilter: requests,
+            badServiceFilter: `${requests} AND metric.label."response_code_class"="5xx"`,
+          },
+        },
+        userLabels: { ...labels, target: key },
+      });
+      this.slos.push(slo);
+
+      if (o.silencedBecause === undefined) {
+        for (const burn of BURN_RATE_WINDOWS) {
+          const condition = (windowSeconds: number): MonitoringAlertPolicyConditions => ({
+            displayName: `burn rate over ${windowSeconds / 60} min above ${burn.burnRate}`,
+            conditionThreshold: {
+              filter: `select_slo_burn_rate("${slo.id}", "${seconds(windowSeconds)}")`,
+              comparison: "COMPARISON_GT",
+              thresholdValue: burn.burnRate,
+              duration: "0s",
+            },
+          });
+          this.policy(target.id, "error", `burn-${burn.name}`, {
+            runbook: {
+              means: `${target.id} spends its error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
+              when: `the 5xx burn rate exceeds ${burn.burnRate} over both ${burn.longWindowSeconds / 60} and ${burn.shortWindowSeconds / 60} minutes`,
+              check: `the service's logs in Cloud Logging (${revisions}, severity>=ERROR) and its latest revision.`,
+            },
+            conditions: [condition(burn.longWindowSeconds), condition(burn.shortWindowSeconds)],
+            combiner: "AND",
+          });
+        }
+        this.policy(target.id, "latency", "p99", {
+          runbook: {
+            means: `${target.id} answers slower than the latency objective.`,
+            when: `p99 request latency exceeds ${o.latencyP99Ms} ms for ${window}`,
+            check: "the service's request latencies and instance count in Cloud Run; cold starts and CPU.",
+          },
+          conditions: [
+            {
+              displayName: `p99 latency above ${o.latencyP99Ms} ms`,
+              conditionThreshold: {
+                filter: `metric.type="run.googleapis.com/request_latencies" AND ${revisions}`,
+                aggregations: [
+                  {
+                    alignmentPeriod: seconds(ALERT_WINDOW.periodSeconds),
+                    perSeriesAligner: "ALIGN_PERCENTILE_99",
+                    crossSeriesReducer: "REDUCE_MAX",
+                  },
+                ],
+                comparison: "COMPARISON_GT",
+                thresholdValue: o.latencyP99Ms,
+                duration: seconds(ALERT_WINDOW.periodSeconds * ALERT_WINDOW.evaluationPeriods),
+              },
+            },
+          ],
+        });
+        this.policy(target.id, "saturation", "memory", {
+          runbook: {
+            means: `${target.id} instances run close to their memory limit; past it Cloud Run kills and restarts them.`,
+            when: `p99 container memory use exceeds ${MEMORY_SATURATION_PERCENT}% of the limit for ${window}`,
+            check: "memory utilization per revision in Cloud Run; raise service.memoryMb or find the leak.",
+          },
+          conditions: [
+            {
+              displayName: `memory above ${MEMORY_SATURATION_PERCENT}%`,
+              conditionThreshold: {
+                filter: `metric.type="run.googleapis.com/container/memory/utilizations" AND ${revisions}`,
+                aggregations: [
+                  {
+                    alignmentPeriod: seconds(ALERT_WINDOW.periodSeconds),
+                    perSeriesAligner: "ALIGN_PERCENTILE_99",
+                    crossSeriesReducer: "REDUCE_MAX",
+                  },
+                ],
+                comparison: "COMPARISON_GT",
+                thresholdValue: MEMORY_SATURATION_PERCENT / 100,
+                duration: seconds(ALERT_WINDOW.periodSeconds * ALERT_WINDOW.evaluationPeriods),
+              },
+            },
+          ],
+        });
+        this.policy(target.id, "saturation", "restarts", {
+          runbook: {
+            means: `${target.id} container instances were terminated (out of memory, crash, failed probe) and restarted.`,
+            when: "Cloud Run logs a terminated container or an exceeded memory limit",
+            check: "the revision's system logs (run.googleapis.com/varlog/system) around the termination.",
+          },
+          conditions: [
+            {
+              displayName: "container terminated",
+              conditionMatchedLog: {
+                filter: `${revisions.replace(/resource\.label\./g, "resource.labels.")} AND (textPayload:"Container terminated" OR textPayload:"Memory limit of")`,
+              },
+            },
+          ],
+          // Log-match policies need a notification rate limit.
+          alertStrategy: { notificationRateLimit: { period: "300s" }, autoClose: "1800s" },
+        });
+      }
+      this.uptime(target.id, target.endpoint, labels);
+      tiles.push(...runTiles(target.id, revisions));
+    }
+
+    this.dashboard = new MonitoringDashboard(this, "dashboard", {
+      project,
+      dashboardJson: JSON.stringify({
+        displayName: `${spec.name} ${spec.environment}`,
+        mosaicLayout: {
+          columns: 12,
+          tiles: tiles.map((widget, i) => ({
+            xPos: (i % 4) * 3,
+            yPos: Math.floor(i / 4) * 4,
+            width: 3,
+            height: 4,
+            widget,
+          })),
+        },
+      }),
+      dependsOn: apis,
+    });
+  }
+
+  private policy(
+    target: string,
+    signal: Signal,
+    what: string,
+    p: {
+      readonly runbook: Runbook;
+      readonly conditions: MonitoringAlertPolicyConditions[];
+      readonly combiner?: "AND" | "OR";
+      readonly alertStrategy?: ConstructorParameters<typeof MonitoringAlertPolicy>[2]["alertStrategy"];
+    },
+  ): void {
+    const { spec, project } = this.props;
+    const name = alertName({ service: spec.name, environment: spec.environment }, target, signal, what);
+    const policy = new MonitoringAlertPolicy(this, `${target.replace(".", "-")}-${signal}-${what}`, {
+      project,
+      displayName: name,
+      combiner: p.combiner ?? "OR",
+      conditions: p.conditions,
+      severity: signal === "error" || signal === "availability" ? "CRITICAL" : "WARNING",
+      notificationChannels: this.channels.map((channel) => channel.id),
+      documentation: { mimeType: "text/markdown", subject: name, content: runbookText(p.runbook) },
+      userLabels: { service: spec.name, environment: spec.environment, signal },
+      alertStrategy: p.alertStrategy ?? { autoClose: "1800s" },
+    });
+    this.alerts.push({ target, signal, policy });
+  }
+
+  /** An uptime check on the origin's health path, and the alert when it fails from more than one region. */
+  private uptime(target: string, endpoint: string, labels: Record<string, string>): void {
+    const { spec, project, objectives } = this.props;
+    const key = target.replace(".", "-");
+    const check = new MonitoringUptimeCheckConfig(this, `${key}-uptime`, {
+      project,
+      displayName: `${spec.name}-${spec.environment}-${key}-health`,
+      timeout: "10s",
+      period: "60s",
+      selectedRegions: [...UPTIME_REGIONS],
+      httpCheck: {
+        path: spec.healthPath,
+        port: 443,
+        useSsl: true,
+        validateSsl: true,
+        requestMethod: "GET",
+        acceptedResponseStatusCodes: [{ statusValue: 200 }],
+      },
+      monitoredResource: {
+        type: "uptime_url",
+        labels: { project_id: project, host: hostOf(endpoint) },
+      },
+      userLabels: { ...labels, target: key },
+    });
+    this.uptimeChecks.push(check);
+    if (objectives.silencedBecause !== undefined) return;
+    this.policy(target, "availability", "health", {
+      runbook: {
+        means: `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        when: `GET ${spec.healthPath} fails from more than one of ${UPTIME_REGIONS.length} regions for 5 minutes`,
+        check: "the uptime check's results (Monitoring > Uptime checks), then the service's logs and revisions.",
+      },
+      conditions: [
+        {
+          displayName: "health check failing",
+          conditionThreshold: {
+            filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="${check.uptimeCheckId}"`,
+            aggregations: [
+              {
+                alignmentPeriod: "300s",
+                perSeriesAligner: "ALIGN_NEXT_OLDER",
+                crossSeriesReducer: "REDUCE_COUNT_FALSE",
+                groupByFields: ["resource.label.host"],
+              },
+            ],
+            comparison: "COMPARISON_GT",
+            thresholdValue: 1,
+            duration: "300s",
+          },
+        },
+      ],
+    });
+  }
+}
+
+/** A line chart of one time series query. */
+function chart(title: string, dataSets: unknown[]): unknown {
+  return { title, xyChart: { dataSets, chartOptions: { mode: "COLOR" } } };
+}
+
+function series(filter: string, aligner: string, reducer: string): unknown {
+  return {
+    timeSeriesQuery: {
+      timeSeriesFilter: {
+        filter,
+        aggregation: { alignmentPeriod: "60s", perSeriesAligner: aligner, crossSeriesReducer: reducer },
+      },
+    },
+    plotType: "LINE",
+  };
+}
+
+/** Requests, 5xx rate, p50/p99 latency, instances: the same four panels on every cloud. */
+function runTiles(target: string, revisions: string): unknown[] {
+  const requests = `metric.type="run.googleapis.com/request_count" AND ${revisions}`;
+  const latency = `metric.type="run.googleapis.com/request_latencies" AND ${revisions}`;
+  const aggregation = { alignmentPeriod: "60s", perSeriesAligner: "ALIGN_RATE", crossSeriesReducer: "REDUCE_SUM" };
+  return [
+    chart(`${target} requests`, [series(requests, "ALIGN_RATE", "REDUCE_SUM")]),
+    chart(`${target} 5xx rate`, [
+      {
+        timeSeriesQuery: {
+          timeSeriesFilterRatio: {
+            numerator: { filter: `${requests} AND metric.label."response_code_class"="5xx"`, aggregation },
+            denominator: { filter: requests, aggregation },
+          },
+        },
+        plotType: "LINE",
+      },
+    ]),
+    chart(`${target} latency p50/p99 (ms)`, [
+      series(latency, "ALIGN_PERCENTILE_50", "REDUCE_MAX"),
+      series(latency, "ALIGN_PERCENTILE_99", "REDUCE_MAX"),
+    ]),
+    chart(`${target} instances`, [
+      series(`metric.type="run.googleapis.com/container/instance_count" AND ${revisions}`, "ALIGN_MAX", "REDUCE_SUM"),
+    ]),
+  ];
+}

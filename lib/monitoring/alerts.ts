@@ -1,0 +1,45 @@
+/**
+ * What every alert on every cloud has in common: a name that says whose and
+ * what it is, and a runbook-style description. The parity test and
+ * `npm run policy` read the signal back from the name.
+ */
+import { Fn, Token } from "cdktf";
+
+/** The golden signals an alert watches; `availability` is an outside health check. */
+export const SIGNALS = ["error", "latency", "saturation", "availability"] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** `<service>-<environment>-<target>-<signal>-<what>`, e.g. `shop-prod-aws-function-error-rate`. */
+export function alertName(
+  base: { readonly service: string; readonly environment: string },
+  target: string,
+  signal: Signal,
+  what: string,
+): string {
+  return [base.service, base.environment, target.replace(/\./g, "-"), signal, what].join("-");
+}
+
+/** Reads `<target>-<signal>-` back from an alert name (`aws-function`, `error`), for tests and reports. */
+export function parseAlertName(name: string): { readonly target: string; readonly signal: Signal } | undefined {
+  const match = /-((?:aws|azure|gcp)-(?:function|container)|edge)-(error|latency|saturation|availability)-/.exec(name);
+  return match === null ? undefined : { target: match[1], signal: match[2] as Signal };
+}
+
+export interface Runbook {
+  /** What firing means, in one sentence. */
+  readonly means: string;
+  /** The first thing to look at. */
+  readonly check: string;
+  /** Threshold and window as a sentence, so the description explains the number. */
+  readonly when: string;
+}
+
+/** The description every alert carries: what it means, when it fires, where to look first. */
+export function runbookText(runbook: Runbook): string {
+  return `${runbook.means} Fires when ${runbook.when}. First check: ${runbook.check} See docs/operations.md.`;
+}
+
+/** The host of an `https://` base URL; a Terraform token becomes a `trimprefix` expression. */
+export function hostOf(url: string): string {
+  return Token.isUnresolved(url) ? Fn.trimprefix(url, "https://") : url.replace(/^https:\/\//, "");
+}
