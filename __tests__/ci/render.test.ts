@@ -198,7 +198,8 @@ describe("renderNote on other plans", () => {
     expect(note).toContain("**2000 resources will be destroyed**");
     expect(note.match(/<details/g)?.length).toBe(note.match(/<\/details>/g)?.length);
     expect(note).not.toMatch(/SECRET-/);
-    expect(elapsed).toBeLessThan(5000);
+    // Catches quadratic work; generous because test machines are shared (about 1 s when idle).
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it("honours a smaller maxLength", () => {
@@ -254,7 +255,7 @@ describe("the note budget on large plans", () => {
     plan.output_changes = fixturePlan("plan-review.json").output_changes;
     const started = performance.now();
     const notes = renderNotes(plan, { environment: "prod", commitSha: "f".repeat(40), artifactUrl: "https://x/a" });
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(notes.length).toBeGreaterThan(1);
     expect(notes.length).toBeLessThanOrEqual(10);
     for (const [i, note] of notes.entries()) {
