@@ -1,3 +1,4 @@
+import { ConstructError } from "../../lib/contract/errors";
 import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
 
 describe("aws FunctionTarget", () => {
@@ -225,7 +226,12 @@ describe("aws FunctionTarget", () => {
           spec: { logRetentionDays: 45, environmentVariables: { AWS_REGION: "x" }, healthPath: "healthz" },
         }),
       ).toThrow(
-        /logRetentionDays 45 is not a CloudWatch retention.*\n.*healthPath "healthz".*\n.*"AWS_REGION" is not allowed/s,
+        // One error, under the construct's path, every problem named by environment and field.
+        new ConstructError("test/fn", [
+          `${SPEC.environment}.SERVICE.healthPath: "healthz" must be a path starting with "/"`,
+          `${SPEC.environment}.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)`,
+          `${SPEC.environment}.SERVICE.environmentVariables: "AWS_REGION" is reserved by AWS; rename it`,
+        ]),
       );
     });
 

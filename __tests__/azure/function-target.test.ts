@@ -157,7 +157,10 @@ describe("Azure FunctionTarget", () => {
         spec: { minInstances: 5, maxInstances: 2, healthPath: "healthz", environmentVariables: { SERVICE_NAME: "x" } },
       }),
     ).toThrow(
-      /invalid props:\n {2}- spec\.minInstances 5 is greater than spec\.maxInstances 2\n {2}- spec\.healthPath "healthz" must start with "\/"\n {2}- spec\.environmentVariables\.SERVICE_NAME is set by the target/,
+      /: 3 problems:\n {2}- \w+\.service\.minInstances: 5 is greater than maxInstances \(2\)\n {2}- \w+\.SERVICE\.healthPath: "healthz" must be a path starting with "\/"\n {2}- \w+\.SERVICE\.environmentVariables: "SERVICE_NAME" is set by every target/,
+    );
+    expect(() => azureStack({ spec: { environmentVariables: { FUNCTIONS_WORKER_RUNTIME: "x" } } })).toThrow(
+      /SERVICE\.environmentVariables: "FUNCTIONS_WORKER_RUNTIME" is reserved by the Function App/,
     );
   });
 

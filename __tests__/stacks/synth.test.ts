@@ -88,6 +88,24 @@ describe("synth of the shipped environments", () => {
     expect(readdirSync(work).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
 
+  it("stops on a value only a cloud refuses with exit 1, naming the environment and field", () => {
+    const input = environmentInput({
+      name: "qa",
+      clouds: ["aws"],
+      azure: undefined,
+      gcp: undefined,
+      weights: { "aws.function": 100 },
+      service: { ...environmentInput().service, logRetentionDays: 45 },
+    });
+    const { io, out, err } = capture();
+    // 45 days passes the config schema (1-3653) but not CloudWatch: the AWS target names the field.
+    expect(runSynth({ qa: input }, { outdir: join(work, "refused"), company }, io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain("qa.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)");
+    expect(err[0]).not.toMatch(/\n\s+at /);
+  });
+
   it("exits 1 without a stack trace when synth fails", () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");

@@ -20,6 +20,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { Annotations, AssetType, Fn, Op, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
 import type { FunctionBundle, Origin } from "../service";
@@ -29,7 +30,7 @@ import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
-import { assertAwsSpec } from "./validation";
+import { AWS_LIMITS } from "./validation";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
 
 export type { AwsSettings } from "./settings";
@@ -77,13 +78,17 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id);
     const { spec, settings } = props;
-    assertAwsSpec(spec, "aws FunctionTarget");
     const protect = props.protect ?? false;
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
-    if (!Token.isUnresolved(rateLimit) && !(rateLimit > 0)) throw new Error("throttleRateLimit must be greater than 0");
-    if (!Token.isUnresolved(burstLimit) && !(burstLimit > 0))
-      throw new Error("throttleBurstLimit must be greater than 0");
+    assertSpec(this, spec, AWS_LIMITS.function, [
+      ...(Token.isUnresolved(rateLimit) || rateLimit > 0
+        ? []
+        : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
+      ...(Token.isUnresolved(burstLimit) || burstLimit > 0
+        ? []
+        : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
+    ]);
     if (!Token.isUnresolved(spec.timeoutSeconds) && spec.timeoutSeconds > HTTP_API_MAX_TIMEOUT_SECONDS) {
       Annotations.of(this).addWarning(
         `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,

@@ -17,20 +17,16 @@ import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  CONTRACT_VARIABLES,
-  isSecretReference,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
+import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
 import type { FunctionBundle, Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
-import { reservedProblems, specProblems, throwIfProblems } from "./validation";
+import { AZURE_LIMITS } from "./validation";
 import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
 /**
@@ -52,20 +48,6 @@ export interface FunctionTargetProps extends TargetProps<AzureSettings> {
 /** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
 const HTTP_REQUEST_LIMIT_SECONDS = 230;
 
-/** App settings the target owns. */
-const RESERVED_SETTINGS = [
-  ...CONTRACT_VARIABLES,
-  "AzureWebJobsStorage",
-  "AzureWebJobsStorage__accountName",
-  "AzureWebJobsStorage__credential",
-  "AzureWebJobsStorage__clientId",
-  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
-  "AzureFunctionsJobHost__functionTimeout",
-  "WORKLOAD_PACKAGE_SHA256",
-  "FUNCTIONS_WORKER_RUNTIME",
-];
-
 export class FunctionTarget extends Construct implements WorkloadTarget {
   readonly cloud = "azure";
   readonly kind = "function";
@@ -85,7 +67,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id);
     const { spec, settings } = props;
-    throwIfProblems(this, [...specProblems(spec, settings), ...reservedProblems(spec, RESERVED_SETTINGS)]);
+    assertSpec(this, spec, AZURE_LIMITS.function);
     if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(
         `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,

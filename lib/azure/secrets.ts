@@ -8,6 +8,7 @@
  */
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { Construct } from "constructs";
+import { VARIABLE_NAME } from "../contract/spec-validation";
 import { grantRole } from "./identity";
 
 export interface SecretStoreProps {
@@ -24,12 +25,9 @@ export interface SecretStoreProps {
   readonly protect?: boolean;
 }
 
-/** Environment variable names that can carry a secret. */
-const SECRET_ENV_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 /** Throws unless every name can become an env var, a Key Vault secret and a Container Apps secret. */
 export function assertSecretNames(names: readonly string[]): void {
-  const bad = names.filter((name) => !SECRET_ENV_NAME.test(name) || name.length > 120);
+  const bad = names.filter((name) => !VARIABLE_NAME.test(name) || name.length > 120);
   if (bad.length > 0) {
     throw new Error(
       `secret names ${bad.map((n) => JSON.stringify(n)).join(", ")} must be environment variable names (a letter, then letters, digits, underscores)`,
