@@ -195,11 +195,26 @@ describe("aws FunctionTarget", () => {
     });
   });
 
-  it("sets ORIGIN_SECRET when the edge passes its secret", () => {
+  it("stores the edge's secret as an SSM SecureString and passes only its name", () => {
     const { json } = buildAws({ only: "function", function: { originSecret: ORIGIN_SECRET_TOKEN } });
     const variables = (only(json, "aws_lambda_function").environment as { variables: Record<string, string> })
       .variables;
-    expect(variables.ORIGIN_SECRET).toBe(ORIGIN_SECRET_TOKEN);
+    expect(variables).not.toHaveProperty("ORIGIN_SECRET");
+    expect(JSON.stringify(variables)).not.toContain(ORIGIN_SECRET_TOKEN);
+    const parameter = only(json, "aws_ssm_parameter");
+    expect(parameter).toMatchObject({
+      type: "SecureString",
+      value: ORIGIN_SECRET_TOKEN,
+      key_id: ref(json, "aws_kms_key", "arn"),
+    });
+    expect(variables.ORIGIN_SECRET_PARAMETER).toBe(parameter.name);
+    expect(parameter.name).toBe(`/${SPEC.name}/${SPEC.environment}/function/ORIGIN_SECRET`);
+    expect(statements(only(json, "aws_iam_role_policy").policy)).toContainEqual({
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: [ref(json, "aws_ssm_parameter", "arn")],
+    });
   });
 
   it("protects logs and the key in production", () => {

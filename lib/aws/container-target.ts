@@ -20,7 +20,6 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
@@ -39,7 +38,7 @@ import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
 import { Registry } from "./registry";
-import { parameterArn, secretParameterName } from "./secrets";
+import { generatedSecretParameter, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./task-size";
 import { AWS_LIMITS } from "./validation";
@@ -192,12 +191,10 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
           valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, ref.secret)),
         };
       }
-      const parameter = new SsmParameter(this, "origin-secret", {
+      const parameter = generatedSecretParameter(this, "origin-secret", {
         name: secretParameterName(spec, ref.secret),
-        description: "Shared secret the edge sends to this origin",
-        type: "SecureString",
-        keyId: key.arn,
         value: ref.value,
+        keyArn: key.arn,
       });
       return { name: variable, valueFrom: parameter.arn };
     });

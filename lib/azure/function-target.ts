@@ -19,7 +19,13 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
+import {
+  isSecretReference,
+  type SecretReference,
+  secretVariables,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
 import type { FunctionBundle, Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
@@ -30,8 +36,9 @@ import { AZURE_LIMITS } from "./validation";
 import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
 /**
- * `originSecret`: set as app setting ORIGIN_SECRET (app settings are encrypted
- * at rest; the value is never in cdktf.out).
+ * `originSecret`: stored in the environment's Key Vault; app setting
+ * ORIGIN_SECRET is a Key Vault reference the platform resolves with the
+ * app's identity, so the function's configuration never shows the value.
  * `protect`: prevent_destroy on the logs and storage account (bootstrap
  * protects the resource group).
  */
@@ -116,16 +123,24 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       target: this.kind,
       originSecret: props.originSecret,
     });
-    // Key Vault references: the platform resolves them; the value never passes through Terraform.
-    // A generated secret (the origin secret) is an app setting, encrypted at rest.
+    // Every secret is a Key Vault reference the platform resolves: an operator's secret by its name,
+    // a generated one (the origin secret) stored in the vault first.
+    const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
+    const secretUri = (ref: SecretReference): string =>
+      ref.value === undefined
+        ? foundation.secrets.secretUri(ref.secret)
+        : foundation.secrets.storeGenerated(`function-${ref.secret}`, {
+            name: ref.secret,
+            value: ref.value,
+            deployer,
+          });
     const workloadSettings = Object.fromEntries(
       Object.entries(this.workloadEnvironment).map(([name, value]) => [
         name,
-        !isSecretReference(value)
-          ? value
-          : (value.value ?? `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(value.secret)})`),
+        isSecretReference(value) ? `@Microsoft.KeyVault(SecretUri=${secretUri(value)})` : value,
       ]),
     );
+    const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
 
     this.app = new FunctionAppFlexConsumption(this, "app", {
       name: names.functionApp,
@@ -149,7 +164,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       webdeployPublishBasicAuthenticationEnabled: false,
       identity: {
         // Key Vault references resolve with the system identity: Flex in azurerm 4.55 has no key_vault_reference_identity_id.
-        type: spec.secretNames.length > 0 ? "SystemAssigned, UserAssigned" : "UserAssigned",
+        type: readsSecrets ? "SystemAssigned, UserAssigned" : "UserAssigned",
         identityIds: [this.identity.id],
       },
       siteConfig: {
@@ -175,7 +190,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
     });
 
-    if (spec.secretNames.length > 0) {
+    if (readsSecrets) {
       foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
     }
 
