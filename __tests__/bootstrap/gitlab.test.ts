@@ -42,6 +42,24 @@ describe("bootstrap on GitLab", () => {
     expect(byName.dev.approval_rules).toBeUndefined();
   });
 
+  it("keeps a protected environment and its protection from being destroyed, and only those", () => {
+    const protectedEnvs = twoEnvironments()
+      .filter((env) => env.protect === true)
+      .map((env) => env.name);
+    expect(protectedEnvs.length).toBeGreaterThan(0);
+    for (const type of ["gitlab_project_environment", "gitlab_project_protected_environment"]) {
+      for (const resource of all(json, type)) {
+        const name =
+          type === "gitlab_project_environment" ? resource.name : referenced(json, resource.environment).resource.name;
+        expect({ type, name, lifecycle: resource.lifecycle }).toEqual({
+          type,
+          name,
+          lifecycle: { prevent_destroy: protectedEnvs.includes(name as string) },
+        });
+      }
+    }
+  });
+
   it("leaves protection to the administrator when protected environments are off (GitLab Free)", () => {
     const free = synthBootstrap(
       bootstrapConfig(
