@@ -370,7 +370,7 @@ describe("gitlab-ci-local", () => {
     validated = valid as RunResult;
     refused = invalidRun as RunResult;
     results = Object.fromEntries(names.map((name, i) => [name, lists[i]])) as Record<Name, ListedJob[]>;
-  }, 30_000);
+  }, 90_000); // generous: 9 gitlab-ci-local runs on a shared machine
 
   /** Jobs that would run, name -> when; empty when workflow:rules create no pipeline. */
   function running(name: Name): Record<string, string> {
