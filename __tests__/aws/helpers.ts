@@ -8,7 +8,9 @@ import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ContainerTarget, type ContainerTargetProps } from "../../lib/aws/container-target";
 import { type AwsSettings, FunctionTarget, type FunctionTargetProps } from "../../lib/aws/function-target";
 import type { FunctionBundle, ServiceSpec } from "../../lib/service";
-import type { TerraformJson } from "../helpers/environments";
+import type { TerraformJson } from "../helpers/terraform";
+
+export { all, only, ref } from "../helpers/terraform";
 
 export const SPEC: ServiceSpec = {
   name: "hello",
@@ -86,25 +88,6 @@ export function buildAws(options: BuildOptions = {}): Built {
   if (container) new TerraformOutput(stack, "container_endpoint", { value: container.endpoint });
   const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
   return { json, stack, fn, container };
-}
-
-/** Every resource of `type`, as a list. */
-export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
-}
-
-/** The only resource of `type` (fails the test when there are none or several). */
-export function only(json: TerraformJson, type: string): Record<string, unknown> {
-  const found = all(json, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-
-/** Logical id of the only resource of `type`, for `${type.id.attr}` references. */
-export function ref(json: TerraformJson, type: string, attribute: string): string {
-  const ids = Object.keys(json.resource?.[type] ?? {});
-  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
-  return `\${${type}.${ids[0]}.${attribute}}`;
 }
 
 export interface Statement {

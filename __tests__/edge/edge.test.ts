@@ -9,6 +9,7 @@ import { OriginSecret } from "../../lib/edge/origin-secret";
 import { BINDINGS, COMPATIBILITY_DATE, MAIN_MODULE } from "../../lib/edge/worker/contract";
 import type { Origin } from "../../lib/service";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { only } from "../helpers/terraform";
 
 type Patch = Partial<Record<keyof EnvironmentInput, unknown>>;
 
@@ -26,12 +27,6 @@ function synthEdge(origins: Origin[], patch: Patch = {}, props: Partial<EdgeProp
     ...props,
   });
   return { stack, edge, json: () => JSON.parse(Testing.synth(stack, true)) as TerraformJson };
-}
-
-function only(json: TerraformJson, type: string): Record<string, unknown> {
-  const resources = Object.values(resourcesOf(json, type));
-  expect(resources).toHaveLength(1);
-  return resources[0];
 }
 
 interface Binding {
