@@ -39,7 +39,7 @@ async function main(): Promise<number> {
 
   const origin = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end('{"hello":"world"}');
+    res.end('{"greeting":"world"}');
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   const originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
@@ -109,7 +109,7 @@ async function main(): Promise<number> {
 
 /** Headers that make Miniflare's entry hand the Worker the public URL, as dispatchFetch does. */
 function edge(headers: Record<string, string>): Record<string, string> {
-  return { ...headers, "mf-original-url": "https://api.bench.example.com/items?id=1" };
+  return { ...headers, "mf-original-url": "https://api.bench.example.net/items?id=1" };
 }
 
 function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<void> {

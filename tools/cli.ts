@@ -2,8 +2,24 @@
  * The repository's own commands: argument parsing, `--help`, exit codes.
  * Each command's logic is in its module (env-add.ts, ...).
  */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
+import { ConfigError } from "../lib/config/errors";
+import { loadConfiguration } from "../lib/config/load";
+import {
+  binaryCheck,
+  bootstrapCheck,
+  type Check,
+  DOCTOR_USAGE,
+  environmentChecks,
+  formatChecks,
+  nodeCheck,
+  type Probe,
+} from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
 
 export interface ToolIo {
@@ -11,7 +27,7 @@ export interface ToolIo {
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add"] as const;
+const COMMANDS = ["env:add", "doctor"] as const;
 
 /** `--from <env>` or `--from=<env>`; the rest are positional. */
 function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
@@ -50,12 +66,91 @@ function runEnvAdd(args: readonly string[], io: ToolIo, root: string): number {
   }
 }
 
+/** The machine as it is: PATH lookups, `<binary> version`, files. */
+export function realProbe(root: string): Probe {
+  const env = process.env;
+  return {
+    env,
+    nodeVersion: process.version,
+    home: homedir(),
+    root,
+    which(command) {
+      for (const dir of (env.PATH ?? "").split(delimiter)) {
+        const path = join(dir, command);
+        if (dir !== "" && existsSync(path) && statSync(path).isFile()) return path;
+      }
+      return undefined;
+    },
+    version(binary) {
+      try {
+        const out = execFileSync(binary, ["version"], {
+          encoding: "utf8",
+          timeout: 20_000,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...env, CHECKPOINT_DISABLE: "1" },
+        });
+        return out.split("\n")[0].trim();
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (path) => existsSync(path) && statSync(path).size > 0,
+  };
+}
+
+/** @returns 0 when every named environment can be deployed from here. */
+export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): number {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.log(DOCTOR_USAGE);
+    return 0;
+  }
+  const flag = args.find((arg) => arg.startsWith("-"));
+  if (flag !== undefined) {
+    io.error(`doctor: unknown option ${flag}\n\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  let loaded: ReturnType<typeof loadConfiguration>;
+  try {
+    loaded = loadConfiguration(environments, company, bootstrap);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.error(error.message);
+    return 2;
+  }
+  const unknown = args.filter((name) => !loaded.configs.some((env) => env.name === name));
+  if (unknown.length > 0) {
+    io.error(
+      `doctor: unknown environment ${unknown.join(", ")}; known: ${loaded.configs.map((e) => e.name).join(", ")}`,
+    );
+    return 2;
+  }
+  const selected = args.length === 0 ? loaded.configs : loaded.configs.filter((env) => args.includes(env.name));
+  const engines = JSON.parse(readFileSync(join(probe.root, "package.json"), "utf8")).engines?.node ?? ">=20";
+  const machine: Check[] = [
+    nodeCheck(probe, String(engines).replace(/^>=\s*/, "")),
+    binaryCheck(probe),
+    bootstrapCheck(probe, loaded.bootstrap?.backend.type ?? "local"),
+  ];
+  const sections = [formatChecks("This machine:", machine)];
+  let ok = machine.every((check) => check.ok);
+  for (const env of selected) {
+    const checks = environmentChecks(probe, env);
+    ok &&= checks.every((check) => check.ok);
+    sections.push(formatChecks(`npx cdktf deploy ${env.name} (${env.clouds.join(", ")} + cloudflare):`, checks));
+  }
+  io.log(sections.join("\n\n"));
+  io.log(ok ? "\nReady: deploy can start." : "\nNot ready: fix each FAIL above, then run npm run doctor again.");
+  return ok ? 0 : 1;
+}
+
 /** @returns the process exit code */
 export async function runTool(args: readonly string[], io: ToolIo = console, root = process.cwd()): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case "env:add":
       return runEnvAdd(rest, io, root);
+    case "doctor":
+      return runDoctor(rest, io, realProbe(root));
     default:
       io.error(`unknown command "${command ?? ""}"; commands: ${COMMANDS.join(", ")}`);
       return 2;

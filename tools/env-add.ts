@@ -61,7 +61,10 @@ export function envAddEdits(texts: EnvAddTexts, name: string, from: string): Rec
   const file = texts.from
     .replace(exportLine, `export const ${id} = {`)
     .replace(nameLine, `$1"${name}",`)
-    .replace(/\/\*\*[\s\S]*?\*\/\n(?=export const)/, `/** ${name}: copied from environments/${from}.ts by env:add; edit what differs. */\n`);
+    .replace(
+      /\/\*\*[\s\S]*?\*\/\n(?=export const)/,
+      `/** ${name}: copied from environments/${from}.ts by env:add; edit what differs. */\n`,
+    );
 
   // index.ts: an import (kept sorted, as Biome wants) and an entry right after <from>.
   const importLine = `import { ${id} } from "./${name}";`;
@@ -83,7 +86,10 @@ export function envAddEdits(texts: EnvAddTexts, name: string, from: string): Rec
   const record = /(\n(\s*)environments: \{\n)([\s\S]*?)(\n\2\},)/.exec(texts.bootstrap);
   if (record === null) throw new EnvAddError("environments/bootstrap.ts: no `environments: { ... },` block found");
   const indent = `${record[2]}  `;
-  const bootstrap = texts.bootstrap.replace(record[0], `${record[1]}${record[3]}\n${indent}${keyOf(name)}: {},${record[4]}`);
+  const bootstrap = texts.bootstrap.replace(
+    record[0],
+    `${record[1]}${record[3]}\n${indent}${keyOf(name)}: {},${record[4]}`,
+  );
 
   return { [`environments/${name}.ts`]: file, "environments/index.ts": index, "environments/bootstrap.ts": bootstrap };
 }
@@ -96,14 +102,18 @@ function sourceOf(importLine: string): string {
 export function nameProblems(name: string, from: string, files: EnvironmentFiles, root: string): string[] {
   const problems: string[] = [];
   if (!ENV_NAME.test(name)) {
-    problems.push(`"${name}" is not a valid environment name: 2-20 lowercase letters, digits or hyphens, starting with a letter`);
+    problems.push(
+      `"${name}" is not a valid environment name: 2-20 lowercase letters, digits or hyphens, starting with a letter`,
+    );
   } else if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
     problems.push(`"${name}" is reserved for environments/${name}.ts itself; choose another name`);
   } else if (name in files || existsSync(join(root, "environments", `${name}.ts`))) {
     problems.push(`environment "${name}" exists already (environments/${name}.ts); choose another name`);
   }
   if (!(from in files)) {
-    problems.push(`--from "${from}" is not an environment of environments/index.ts; known: ${Object.keys(files).join(", ")}`);
+    problems.push(
+      `--from "${from}" is not an environment of environments/index.ts; known: ${Object.keys(files).join(", ")}`,
+    );
   }
   return problems;
 }
@@ -123,7 +133,11 @@ export function envAdd(root: string, name: string, from: string, inputs: EnvAddI
   if (problems.length > 0) throw new EnvAddError(problems.join("\n"));
   const read = (path: string) => readFileSync(join(root, path), "utf8");
   const edits = envAddEdits(
-    { index: read("environments/index.ts"), bootstrap: read("environments/bootstrap.ts"), from: read(`environments/${from}.ts`) },
+    {
+      index: read("environments/index.ts"),
+      bootstrap: read("environments/bootstrap.ts"),
+      from: read(`environments/${from}.ts`),
+    },
     name,
     from,
   );
@@ -139,7 +153,9 @@ export function envAdd(root: string, name: string, from: string, inputs: EnvAddI
     pipeline = renderPipeline(loadConfiguration(files, inputs.company, bootstrap).configs);
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new EnvAddError(`environment "${name}" copied from "${from}" would not be valid; nothing was written.\n${error.message}`);
+      throw new EnvAddError(
+        `environment "${name}" copied from "${from}" would not be valid; nothing was written.\n${error.message}`,
+      );
     }
     throw error;
   }

@@ -8,12 +8,13 @@ import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ContainerTarget, type ContainerTargetProps } from "../../lib/aws/container-target";
 import { type AwsSettings, FunctionTarget, type FunctionTargetProps } from "../../lib/aws/function-target";
 import type { FunctionBundle, ServiceSpec } from "../../lib/service";
+import { FIXTURE_SERVICE } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, only, ref } from "../helpers/terraform";
 
 export const SPEC: ServiceSpec = {
-  name: "hello",
+  name: FIXTURE_SERVICE.name,
   version: "1.2.3",
   environment: "test",
   memoryMb: 512,
@@ -24,7 +25,7 @@ export const SPEC: ServiceSpec = {
   secretNames: [],
   healthPath: "/healthz",
   containerPort: 8080,
-  image: "ghcr.io/example/hello:1.0.0",
+  image: FIXTURE_SERVICE.image,
   logRetentionDays: 30,
   canaryPercent: 0,
 };
@@ -36,7 +37,7 @@ export const SETTINGS: AwsSettings = {
   vpcCidr: "10.40.0.0/16",
 };
 
-export const ZONE = { zoneId: "fedcba9876543210fedcba9876543210", domain: "test.example.com" };
+export const ZONE = { zoneId: "fedcba9876543210fedcba9876543210", domain: "test.example.net" };
 
 const BUNDLE_SHA = "ab".repeat(32);
 let bundle: FunctionBundle | undefined;

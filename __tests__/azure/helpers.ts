@@ -8,7 +8,7 @@ import { ContainerTarget, type ContainerTargetProps } from "../../lib/azure/cont
 import { FunctionTarget, type FunctionTargetProps } from "../../lib/azure/function-target";
 import type { AzureSettings } from "../../lib/azure/settings";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, only as one, refOf } from "../helpers/terraform";
@@ -31,7 +31,7 @@ export const SETTINGS: AzureSettings = {
 
 /** The test environment's spec with `patch` applied. */
 export function testSpec(patch: Partial<ServiceSpec> = {}): ServiceSpec {
-  return { ...serviceSpecFor(environmentConfig()), ...patch };
+  return { ...serviceSpecFor(environmentConfig()), ...FIXTURE_SERVICE, ...patch };
 }
 
 export interface AzureStackOptions {

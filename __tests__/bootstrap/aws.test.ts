@@ -35,29 +35,29 @@ describe("bootstrap on AWS", () => {
 
   it("gives every environment a plan and a deploy role, in its own account", () => {
     expect(roles.map((r) => r.name).sort()).toEqual([
-      "ci-hello-dev-deploy",
-      "ci-hello-dev-plan",
-      "ci-hello-prod-deploy",
-      "ci-hello-prod-plan",
+      "ci-shop-dev-deploy",
+      "ci-shop-dev-plan",
+      "ci-shop-prod-deploy",
+      "ci-shop-prod-plan",
     ]);
-    expect(role("ci-hello-prod-deploy").provider).toBe("aws.account-333333333333");
-    expect(JSON.parse(role("ci-hello-prod-deploy").assume_role_policy).Statement[0].Principal.Federated).toBe(
+    expect(role("ci-shop-prod-deploy").provider).toBe("aws.account-333333333333");
+    expect(JSON.parse(role("ci-shop-prod-deploy").assume_role_policy).Statement[0].Principal.Federated).toBe(
       `arn:aws:iam::333333333333:oidc-provider/${HOST}`,
     );
   });
 
   it("lets only a job of the protected default branch assume a deploy role", () => {
-    const policy = role("ci-hello-prod-deploy").assume_role_policy;
+    const policy = role("ci-shop-prod-deploy").assume_role_policy;
     expect(awsCanAssume(policy, HOST, token(aud))).toBe(true);
     // A merge-request pipeline runs on its source branch.
     expect(awsCanAssume(policy, HOST, token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
     expect(awsCanAssume(policy, HOST, token(aud, { ref_type: "tag", ref: "main" }))).toBe(false);
     expect(awsCanAssume(policy, HOST, token(aud, { ref: "main-evil" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token("sts.example.com"))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token("sts.example.net"))).toBe(false);
   });
 
   it("holds the deploy trust to exact values: StringEquals on aud and sub, no wildcard anywhere", () => {
-    for (const name of ["ci-hello-dev-deploy", "ci-hello-prod-deploy"]) {
+    for (const name of ["ci-shop-dev-deploy", "ci-shop-prod-deploy"]) {
       const statement = JSON.parse(role(name).assume_role_policy).Statement[0];
       expect(statement.Condition).toEqual({
         StringEquals: {
@@ -70,11 +70,11 @@ describe("bootstrap on AWS", () => {
   });
 
   it("lets any branch of the project assume a plan role, and nothing else", () => {
-    const policy = role("ci-hello-dev-plan").assume_role_policy;
+    const policy = role("ci-shop-dev-plan").assume_role_policy;
     expect(awsCanAssume(policy, HOST, token(aud))).toBe(true);
     expect(awsCanAssume(policy, HOST, token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
     expect(awsCanAssume(policy, HOST, token(aud, { ref_type: "tag", ref: "v1.0.0" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token("sts.example.com", { ref: "feature/x" }))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token("sts.example.net", { ref: "feature/x" }))).toBe(false);
     const condition = JSON.parse(policy).Statement[0].Condition;
     expect(condition.StringEquals).toEqual({ [`${HOST}:aud`]: aud });
     // The only wildcard is the branch name, at the very end; the project path is literal.
@@ -107,10 +107,10 @@ describe("bootstrap on AWS", () => {
       .map((a) => `${referenced(json, a.role).resource.name}|${a.policy_arn}`)
       .sort();
     expect(attachments).toEqual([
-      "ci-hello-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-hello-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
-      "ci-hello-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-hello-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "ci-shop-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
+      "ci-shop-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "ci-shop-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
+      "ci-shop-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
     ]);
     const inline = all(json, "aws_iam_role_policy").map((p) => ({
       role: referenced(json, p.role).resource.name,
@@ -118,26 +118,26 @@ describe("bootstrap on AWS", () => {
       statement: JSON.parse(p.policy as string).Statement[0],
     }));
     expect(inline.map((p) => `${p.role}/${p.name}`).sort()).toEqual([
-      "ci-hello-dev-deploy/workload-roles",
-      "ci-hello-dev-plan/secure-parameters",
-      "ci-hello-prod-deploy/workload-roles",
-      "ci-hello-prod-plan/secure-parameters",
+      "ci-shop-dev-deploy/workload-roles",
+      "ci-shop-dev-plan/secure-parameters",
+      "ci-shop-prod-deploy/workload-roles",
+      "ci-shop-prod-plan/secure-parameters",
     ]);
     // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
-    const plan = inline.find((p) => p.role === "ci-hello-dev-plan")?.statement;
+    const plan = inline.find((p) => p.role === "ci-shop-dev-plan")?.statement;
     expect(plan).toMatchObject({
       Action: "kms:Decrypt",
       Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com" } },
     });
-    const statement = inline.find((p) => p.role === "ci-hello-dev-deploy")?.statement;
+    const statement = inline.find((p) => p.role === "ci-shop-dev-deploy")?.statement;
     expect(statement.Action).toEqual([...AWS_DEPLOY_IAM_ACTIONS]);
     expect(statement.Action).not.toContain("iam:*");
-    expect(statement.Resource).toBe("arn:aws:iam::111111111111:role/hello-dev-*");
+    expect(statement.Resource).toBe("arn:aws:iam::111111111111:role/shop-dev-*");
     // The CI roles themselves are outside what deploy may manage.
-    for (const name of ["ci-hello-dev-deploy", "ci-hello-dev-plan"]) {
+    for (const name of ["ci-shop-dev-deploy", "ci-shop-dev-plan"]) {
       expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${name}`)).toBe(false);
     }
-    expect(iamLike(statement.Resource, "arn:aws:iam::111111111111:role/hello-dev-ecs-task")).toBe(true);
+    expect(iamLike(statement.Resource, "arn:aws:iam::111111111111:role/shop-dev-ecs-task")).toBe(true);
   });
 
   it("shares one OIDC provider between environments in the same account, and assumes the admin role there", () => {

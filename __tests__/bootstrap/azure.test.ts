@@ -130,13 +130,13 @@ describe("bootstrap on Azure", () => {
   it("creates each environment's resource group in its subscription and scopes every role assignment to it", () => {
     const groups = all(json, "azurerm_resource_group");
     expect(groups.map((g) => `${g.name}@${g.provider}`).sort()).toEqual([
-      "rg-hello-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
-      "rg-hello-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
+      "rg-shop-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
+      "rg-shop-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
     ]);
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
-      ["rg-hello-dev", { prevent_destroy: false }],
-      ["rg-hello-prod", { prevent_destroy: true }],
+      ["rg-shop-dev", { prevent_destroy: false }],
+      ["rg-shop-prod", { prevent_destroy: true }],
     ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
@@ -149,7 +149,7 @@ describe("bootstrap on Azure", () => {
       expect(a.principalType).toBe("ServicePrincipal");
       // An identity of dev holds roles on dev's group only, through dev's subscription.
       const env = (a.principal as string).includes("-dev-") ? "dev" : "prod";
-      expect(a.group).toBe(`rg-hello-${env}`);
+      expect(a.group).toBe(`rg-shop-${env}`);
       expect(a.provider).toMatch(env === "dev" ? /0001$/ : /0003$/);
     }
     const rolesOf = (principal: string) =>
@@ -208,7 +208,7 @@ describe("bootstrap on Azure", () => {
 describe("the Azure resource group, between bootstrap and the environment stacks", () => {
   it("is named by lib/azure's azureNames for both", () => {
     for (const [service, environment, subscriptionId] of [
-      ["hello", "dev", "00000000-0000-0000-0000-000000000001"],
+      ["shop", "dev", "00000000-0000-0000-0000-000000000001"],
       ["a-very-long-service-name-for-tests", "an-environment-of-twenty", "00000000-0000-0000-0000-000000000003"],
     ]) {
       expect(azureResourceGroupName(service, environment, subscriptionId)).toBe(

@@ -9,18 +9,19 @@ import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentInput } from "../../lib/config/schema";
-import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
+import { COMPANY, environmentInput, FIXTURE_SERVICE, filesOf } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, referenced } from "../helpers/terraform";
 
 export const PROJECT_PATH = "acme/platform/blueprint";
 export const PROJECT_ID = 4242;
-export const HOST = "gitlab.example.com";
+export const HOST = "gitlab.example.net";
 
-/** The repository's company settings with the GitLab project above. */
+/** The repository's company settings with the fixture service and the GitLab project above. */
 export const TEST_COMPANY: CompanyConfig = {
   ...COMPANY,
+  service: FIXTURE_SERVICE.name,
   gitlab: { host: HOST, projectPath: PROJECT_PATH, projectId: PROJECT_ID, defaultBranch: "main" },
 };
 

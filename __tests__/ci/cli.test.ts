@@ -128,11 +128,11 @@ describe("ci command line", () => {
 
   it("renders a note and writes the terraform report", async () => {
     const rendered = await run(["render", "--plan", fixturePath("plan-all-actions.json"), "--env", "staging"], {
-      env: { CI_JOB_URL: "https://gitlab.example.com/g/p/-/jobs/1" },
+      env: { CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/1" },
     });
     expect(rendered.code).toBe(0);
     expect(rendered.out.startsWith(noteMarker("staging"))).toBe(true);
-    expect(rendered.out).toContain("[this job](https://gitlab.example.com/g/p/-/jobs/1)");
+    expect(rendered.out).toContain("[this job](https://gitlab.example.net/g/p/-/jobs/1)");
     const out = join(tmp, "report.json");
     const report = await run(["report", "--plan", fixturePath("plan-all-actions.json"), "--out", out]);
     expect(report.code).toBe(0);
@@ -157,7 +157,7 @@ describe("ci note", () => {
     CI_SERVER_URL: gitlab.url,
     CI_PROJECT_ID: "42",
     CI_MERGE_REQUEST_IID: "7",
-    CI_JOB_URL: "https://gitlab.example.com/g/p/-/jobs/9",
+    CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/9",
     ...(token === undefined ? {} : { [NOTE_TOKEN_VARIABLE]: token }),
   });
 

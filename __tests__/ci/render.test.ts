@@ -4,7 +4,7 @@ import { terraformReport } from "../../ci/plan/report";
 import { displayValue, markUnknown, redact } from "../../ci/plan/values";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
 
-const JOB_URL = "https://gitlab.example.com/group/blueprint/-/jobs/4242";
+const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/4242";
 
 /** The text of one provider's `<details>` section. */
 function providerSection(note: string, provider: string): string {
@@ -94,7 +94,7 @@ describe("renderNote on the committed all-actions plan", () => {
 
   it("lists output changes with sensitive outputs hidden", () => {
     const outputs = note.slice(note.indexOf("#### Output changes"), note.indexOf("#### Drift"));
-    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.com"`');
+    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.net"`');
     expect(outputs).toContain("- **update** `origin_secret`: `(sensitive)` → `(sensitive)`");
     expect(outputs).toContain(
       '- **update** `connection`: `{"host":"db.internal","password":(sensitive)}` → `{"host":"db2.internal","password":(sensitive)}`',
@@ -216,7 +216,7 @@ describe("renderNote edge cases", () => {
   it("names output-only changes in the title", () => {
     const plan: Plan = {
       ...base,
-      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.com" } },
+      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.net" } },
     };
     expect(renderNote(plan, { environment: "dev" })).toContain(
       "### Plan for `dev`: no resource changes, 1 output change",

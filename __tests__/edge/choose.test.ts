@@ -6,7 +6,7 @@ import { clientKey, cookieKey, headerKey } from "../../lib/edge/worker/sticky";
 
 const origin = (id: string, weight: number): EdgeOrigin => ({
   id,
-  url: `https://${id.replace(".", "-")}.example.com`,
+  url: `https://${id.replace(".", "-")}.example.net`,
   weight,
 });
 
@@ -87,7 +87,7 @@ describe("rankOrigins", () => {
 });
 
 describe("clientKey", () => {
-  const request = (headers: Record<string, string>) => new Request("https://api.example.com/", { headers });
+  const request = (headers: Record<string, string>) => new Request("https://api.example.net/", { headers });
 
   it("uses the sticky header first, and sets no cookie then", () => {
     const id = randomUUID();

@@ -87,7 +87,7 @@ export async function refusedUrl(): Promise<string> {
 }
 
 export const TEST_SECRET = "test-origin-secret-0123456789abcdefghijklmnopqrstuv";
-export const EDGE_BASE = "https://api.test.example.com";
+export const EDGE_BASE = "https://api.test.example.net";
 
 export interface EdgeUnderTest {
   fetch(path: string, init?: RequestInit): Promise<Response>;

@@ -8,7 +8,7 @@ import { type App, TerraformOutput, TerraformStack, TerraformVariable, Testing }
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, idOf, only } from "../helpers/terraform";
@@ -67,7 +67,7 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
     ...options.env,
   });
   const settings = { ...(config.gcp as GcpSettings), ...options.settings };
-  const spec: ServiceSpec = { ...serviceSpecFor(config), ...options.spec };
+  const spec: ServiceSpec = { ...serviceSpecFor(config), ...FIXTURE_SERVICE, ...options.spec };
   const app = Testing.app() as App;
   const stack = new TerraformStack(app, "gcp-test");
   new GoogleProvider(stack, "google", { project: settings.project, region: settings.region });

@@ -13,6 +13,13 @@ import type { TerraformJson } from "./terraform";
 
 export { resourcesOf, type TerraformJson } from "./terraform";
 
+/**
+ * The service name and image of specs that tests of one cloud's targets build
+ * themselves: fixed, so their expected names read literally and do not change
+ * with a fork's company settings (stack tests use COMPANY's).
+ */
+export const FIXTURE_SERVICE = { name: "shop", image: "ghcr.io/example/shop:1.0.0" } as const;
+
 /** The validated company settings of this repository (environments/company.ts). */
 export const COMPANY: CompanyConfig = loadCompany(companyInput);
 

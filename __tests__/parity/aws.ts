@@ -7,7 +7,6 @@ import { ORIGIN_SECRET } from "../../lib/service";
 import { all, only, type TerraformJson } from "../helpers/terraform";
 import type { CloudParity, Landed, LandedVariable } from "./types";
 
-
 // The stack has one function and one service: `one` finds the resource of a type (that passes a filter).
 const one = only;
 const maybe = all;

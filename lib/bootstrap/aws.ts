@@ -63,7 +63,7 @@ export const AWS_DEPLOY_IAM_ACTIONS = [
   "iam:PassRole",
 ] as const;
 
-/** Name of the CI role of `environment` and `purpose`, e.g. `ci-hello-prod-deploy` (64 characters at most). */
+/** Name of the CI role of `environment` and `purpose`, e.g. `ci-<service>-prod-deploy` (64 characters at most). */
 export function awsRoleName(service: string, environment: string, purpose: IdentityPurpose): string {
   // Starts with `ci-`, so it never falls under the workload's `<service>-<env>-*` the deploy role manages.
   return `ci-${service}-${environment}-${purpose}`;

@@ -57,7 +57,8 @@ export function checkEnvironments(
       problems.push(...lines.map((line) => `${file}: ${line}`));
     }
   }
-  problems.push(...duplicateDomains(configs));
+  // Only among valid, uniquely named environments: otherwise a name problem shows twice.
+  if (problems.length === 0) problems.push(...duplicateDomains(configs));
   return problems.length > 0 ? { problems } : { configs, problems };
 }
 

@@ -11,13 +11,13 @@ const setting = (s: TerraformStack, settingId: string, value: string) =>
   new ZoneSetting(s, "subject", { zoneId, settingId, value: value as unknown as Record<string, string> });
 const worker = (patch: Partial<WorkersScriptConfig> = {}): WorkersScriptConfig => ({
   accountId: "0123456789abcdef0123456789abcdef",
-  scriptName: "hello-edge",
+  scriptName: "shop-edge",
   content: "export default { fetch() { return new Response('ok') } }",
   mainModule: "worker.js",
   observability: { enabled: true },
   ...patch,
 });
-const record = { zoneId, name: "api.test.example.com", type: "CNAME", content: "x.example.net", ttl: 1 };
+const record = { zoneId, name: "api.test.example.net", type: "CNAME", content: "x.example.net", ttl: 1 };
 
 export const cloudflareCases: RuleCase[] = [
   {
