@@ -9,17 +9,14 @@ import { WORKLOAD_ENV } from "../../app/contract";
 import type { Cloud } from "../../lib/config/schema";
 import { isSecretReference, workloadEnvironment } from "../../lib/contract/workload-environment";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { cloudRegion } from "../../lib/stacks/clouds";
 import { environmentConfig } from "../helpers/environments";
 import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS, type Target } from "./targets";
 
 const SECRET = "contract-origin-secret-7f3a9c";
 const CONFIG = environmentConfig();
 const SPEC = { ...serviceSpecFor(CONFIG), version: "2.0.0-contract" };
-const REGIONS: Record<Cloud, string | undefined> = {
-  aws: CONFIG.aws?.region,
-  azure: CONFIG.azure?.location,
-  gcp: CONFIG.gcp?.region,
-};
+const region = (cloud: Cloud) => cloudRegion(CONFIG, cloud);
 
 /**
  * What the deployment gives the runtime: for the stack's targets, exactly
@@ -32,7 +29,7 @@ function deployedEnv(target: Target): Record<string, string> {
   }
   const env = workloadEnvironment(SPEC, {
     cloud: target.deployedAs.cloud,
-    region: String(REGIONS[target.deployedAs.cloud]),
+    region: String(region(target.deployedAs.cloud)),
     target: target.deployedAs.kind,
     originSecret: SECRET,
   });
@@ -85,7 +82,7 @@ describe.each(TARGETS)("workload contract: $name", (target) => {
       service: SPEC.name,
       version: SPEC.version,
       cloud: target.expected.cloud,
-      region: target.deployedAs === undefined ? target.expected.region : REGIONS[target.deployedAs.cloud],
+      region: target.deployedAs === undefined ? target.expected.region : region(target.deployedAs.cloud),
       target: target.expected.target,
     });
   });

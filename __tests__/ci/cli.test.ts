@@ -1,14 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CliContext, main } from "../../ci/cli";
+import { type CliContext, DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
-import { noteMarker } from "../../ci/plan/render";
-import { type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
-import { fixturePath } from "./helpers/plans";
+import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
+import { MOCK_TEST_FILE } from "../../ci/validate/mocks";
+import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
+import { fixturePath, generatedPlan } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
+const COMMANDS = ["render", "report", "note", "drift", "mocks", "validate", "pipeline"];
 
 interface Run {
   code: number;
@@ -51,34 +54,31 @@ describe("ci command line", () => {
   it("prints usage and exits 0 on --help, 1 without a command", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["render", "report", "note", "pipeline"]) expect(help.out).toContain(`  ${command} `);
+    for (const command of COMMANDS) expect(help.out).toContain(`  ${command} `);
     expect((await run([])).code).toBe(1);
   });
 
   // "--help texts must be true": every option a command's help names is accepted by that command.
-  it.each(["render", "report", "note", "pipeline"])(
-    "%s --help lists only options the command accepts",
-    async (command) => {
-      const help = await run([command, "--help"]);
-      expect(help.code).toBe(0);
-      const options = [...help.out.matchAll(/^ {2}(--[a-z-]+)( <[^>]+>)?/gm)].map((m) => ({
-        flag: m[1],
-        takesValue: m[2] !== undefined,
-      }));
-      expect(options.length).toBeGreaterThan(0);
-      for (const { flag, takesValue } of options) {
-        const args = takesValue ? [command, flag, "x"] : [command, flag];
-        const result = await run([...args, "--help"]);
-        expect({ flag, err: result.err }).toEqual({ flag, err: "" });
-        expect(result.code).toBe(0);
-      }
-    },
-  );
+  it.each(COMMANDS)("%s --help lists only options the command accepts", async (command) => {
+    const help = await run([command, "--help"]);
+    expect(help.code).toBe(0);
+    const options = [...help.out.matchAll(/^ {2}(--[a-z-]+)( <[^>]+>)?/gm)].map((m) => ({
+      flag: m[1],
+      takesValue: m[2] !== undefined,
+    }));
+    expect(options.length).toBeGreaterThan(0);
+    for (const { flag, takesValue } of options) {
+      const args = takesValue ? [command, flag, "x"] : [command, flag];
+      const result = await run([...args, "--help"]);
+      expect({ flag, err: result.err }).toEqual({ flag, err: "" });
+      expect(result.code).toBe(0);
+    }
+  });
 
   it("rejects unknown commands, unknown options and missing values in one line", async () => {
     expectOneLineError(
       await run(["deploy"]),
-      /^ci unknown command "deploy"; commands: render, report, note, pipeline; see --help$/,
+      /^ci unknown command "deploy"; commands: render, report, note, drift, mocks, validate, pipeline; see --help$/,
     );
     expectOneLineError(await run(["render", "--nope"]), /^ci render: Unknown option '--nope'; see --help$/);
     expectOneLineError(await run(["render", "--env", "dev"]), /^ci render: --plan <value> is required; see --help$/);
@@ -88,7 +88,7 @@ describe("ci command line", () => {
     );
     expectOneLineError(
       await run(["render", "--plan", fixturePath("plan-all-actions.json"), "--env", "dev", "--max-length", "12"]),
-      /--max-length must be an integer of at least 1000/,
+      /--max-length must be an integer of at least 5000/,
     );
   });
 
@@ -208,12 +208,240 @@ describe("ci note", () => {
     expect(result.out).toContain(noteMarker("dev"));
   });
 
-  it("outside a merge request, prints the note with a warning", async () => {
+  it("outside a merge request, prints the note with a warning, or only writes --out", async () => {
     gitlab = await startFakeGitLab();
     const env = { ...ciEnv("glpat-test-token"), CI_MERGE_REQUEST_IID: undefined };
     const result = await run(["note", "--env", "dev", "--plan", plan], { env });
     expect(result.code).toBe(0);
     expect(result.err).toMatch(/not in a merge-request pipeline/);
+    const out = join(tmp, "default-branch-note.md");
+    const rendered = await run(["note", "--env", "dev", "--plan", plan, "--out", out], { env });
+    expect(rendered).toMatchObject({ code: 0, err: "" });
+    expect(rendered.out).toBe(`Not a merge-request pipeline: the plan of dev is rendered in ${out}, no note posted\n`);
+    expect(readFileSync(out, "utf8")).toContain("#### Details");
+    expect(gitlab.requests).toHaveLength(0);
+  });
+
+  it("names commit, pipeline and validate result, and writes the full plan as an artifact it links", async () => {
+    gitlab = await startFakeGitLab();
+    const validate = tmpFile("validate-result.txt", "failed\nhttps://gitlab.example.net/g/p/-/jobs/8\n");
+    const out = join(tmp, "plan-note.md");
+    const env = {
+      ...ciEnv("glpat-test-token"),
+      CI_COMMIT_SHA: "a".repeat(40),
+      CI_PIPELINE_ID: "31",
+      CI_PIPELINE_URL: "https://gitlab.example.net/g/p/-/pipelines/31",
+    };
+    const result = await run(["note", "--env", "dev", "--plan", plan, "--validate", validate, "--out", out], { env });
+    expect(result).toMatchObject({ code: 0, err: "" });
+    const body = gitlab.notes[0].body;
+    expect(body).toContain(`commit \`${"a".repeat(40)}\``);
+    expect(body).toContain("pipeline [#31](https://gitlab.example.net/g/p/-/pipelines/31)");
+    expect(body).toContain(":x: **failed** ([job](https://gitlab.example.net/g/p/-/jobs/8))");
+    expect(readFileSync(out, "utf8")).toContain("- **update** `aws_db_instance.state`");
+    // A missing result file (the validate job did not run) reads as "not run".
+    await run(["note", "--env", "dev", "--plan", plan, "--validate", join(tmp, "none.txt")], { env });
+    expect(gitlab.notes[0].body).toContain("mock providers): not run.");
+  });
+
+  it("splits a long list over numbered notes, then shrinks back and deletes the continuations", async () => {
+    gitlab = await startFakeGitLab({ notes: [{ body: "LGTM", system: false }] });
+    const big = tmpFile("big.json", JSON.stringify(generatedPlan(400, 1, 10)));
+    const first = await run(["note", "--env", "dev", "--plan", big, "--max-length", "10000"], {
+      env: ciEnv("glpat-test-token"),
+    });
+    expect(first.code).toBe(0);
+    const parts = gitlab.notes.filter((n) => n.body.startsWith(noteMarkerPrefix("dev")));
+    expect(parts.length).toBeGreaterThan(2);
+    expect(first.out).toContain(`Plan note for dev (part ${parts.length} of ${parts.length}) created on !7`);
+    for (const [i, note] of parts.entries()) {
+      expect(note.body.split("\n")[0]).toBe(noteMarker("dev", i + 1));
+      expect(note.body.length).toBeLessThanOrEqual(10_000);
+    }
+    const ids = parts.map((n) => n.id);
+    const again = await run(["note", "--env", "dev", "--plan", big, "--max-length", "10000"], {
+      env: ciEnv("glpat-test-token"),
+    });
+    expect(again.out).toContain(`Plan note for dev (part 2 of ${parts.length}) unchanged`);
+    const small = await run(["note", "--env", "dev", "--plan", plan], { env: ciEnv("glpat-test-token") });
+    expect(small.out).toContain(`Deleted ${parts.length - 1} continuation notes no longer needed`);
+    expect(gitlab.notes.map((n) => n.id)).toEqual([1000, ids[0]]);
+  });
+
+  it("turns the note into 'plan failed at <sha>' when the plan job failed", async () => {
+    gitlab = await startFakeGitLab();
+    const env = { ...ciEnv("glpat-test-token"), CI_COMMIT_SHA: "b".repeat(40) };
+    await run(["note", "--env", "dev", "--plan", plan], { env });
+    const failed = await run(
+      ["note", "--env", "dev", "--failed", "--job-url", "https://gitlab.example.net/g/p/-/jobs/10"],
+      { env },
+    );
+    expect(failed).toMatchObject({ code: 0, err: "" });
+    expect(failed.out).toMatch(/^Plan note for dev updated on !7/);
+    expect(gitlab.notes).toHaveLength(1);
+    expect(gitlab.notes[0].body).toContain(`plan failed at \`${"b".repeat(40)}\``);
+    expect(gitlab.notes[0].body).toContain("[plan job](https://gitlab.example.net/g/p/-/jobs/10)");
+    expect(gitlab.notes[0].body).not.toContain("aws_db_instance");
+  });
+
+  it("leaves a note with the marker by another author alone and posts its own", async () => {
+    gitlab = await startFakeGitLab({
+      notes: [{ body: `${noteMarker("dev")}\nstale plan`, system: false, authorId: FAKE_USER_ID + 5 }],
+    });
+    const result = await run(["note", "--env", "dev", "--plan", plan], { env: ciEnv("glpat-test-token") });
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect(result.out).toContain("created on !7");
+    expect(result.out).toContain("Left 1 note(s) with this environment's marker by another author alone");
+    expect(gitlab.notes[0].body).toBe(`${noteMarker("dev")}\nstale plan`);
+    expect(gitlab.notes).toHaveLength(2);
+  });
+});
+
+describe("ci drift", () => {
+  let gitlab: FakeGitLab;
+  afterEach(async () => gitlab?.close());
+  const env = () => ({
+    CI_SERVER_URL: gitlab.url,
+    CI_PROJECT_ID: "42",
+    CI_COMMIT_SHA: "c".repeat(40),
+    CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/20",
+    [NOTE_TOKEN_VARIABLE]: "glpat-test-token",
+  });
+  const drifted = fixturePath("plan-review.json");
+
+  it("opens one issue per environment, updates it, and closes it when the drift is gone", async () => {
+    gitlab = await startFakeGitLab({
+      issues: [
+        {
+          title: "someone's own note",
+          description: "<!-- multicloud-blueprint drift environment=dev -->\nby hand",
+          labels: ["drift"],
+          state: "opened",
+          authorId: FAKE_USER_ID + 1,
+          comments: [],
+        },
+      ],
+    });
+    const first = await run(["drift", "--env", "dev", "--plan", drifted], { env: env() });
+    expect(first.code).toBe(DRIFT_EXIT_CODE);
+    expect(first.out).toContain("Drift issue of dev #2: created");
+    const issue = gitlab.issues[1];
+    expect(issue).toMatchObject({
+      title: "Drift in dev: 1 resource changed outside Terraform",
+      labels: ["drift"],
+      state: "opened",
+    });
+    expect(issue.description).toContain("`aws_security_group.web`: changed outside Terraform");
+    const second = await run(["drift", "--env", "dev", "--plan", drifted], { env: env() });
+    expect(second.out).toContain("Drift issue of dev #2: unchanged");
+    await run(["drift", "--env", "staging", "--plan", drifted], { env: env() });
+    expect(gitlab.issues).toHaveLength(3);
+    const clean = tmpFile(
+      "clean.json",
+      JSON.stringify({ ...JSON.parse(readFileSync(drifted, "utf8")), resource_drift: [] }),
+    );
+    const third = await run(["drift", "--env", "dev", "--plan", clean], { env: env() });
+    expect(third.code).toBe(0);
+    expect(third.out).toContain("Drift issue of dev #2: closed");
+    expect(gitlab.issues[1].state).toBe("closed");
+    expect(gitlab.issues[1].comments[0]).toContain(`No drift in \`dev\` at commit \`${"c".repeat(40)}\``);
+    // The other author's issue and the other environment's are untouched.
+    expect(gitlab.issues[0]).toMatchObject({
+      state: "opened",
+      description: "<!-- multicloud-blueprint drift environment=dev -->\nby hand",
+    });
+    expect(gitlab.issues[2].state).toBe("opened");
+    const none = await run(["drift", "--env", "dev", "--plan", clean], { env: env() });
+    expect(none.out).toContain("Drift issue of dev: none");
+  });
+
+  it("without a token, prints the drift with a warning and still exits 2", async () => {
+    gitlab = await startFakeGitLab();
+    const result = await run(["drift", "--env", "dev", "--plan", drifted], {
+      env: { ...env(), [NOTE_TOKEN_VARIABLE]: undefined },
+    });
+    expect(result.code).toBe(DRIFT_EXIT_CODE);
+    expect(result.err).toMatch(/^WARNING: the drift issue of dev was not updated/);
+    expect(result.out).toContain("changed outside Terraform");
+    expect(gitlab.requests).toHaveLength(0);
+  });
+});
+
+describe("ci mocks and validate", () => {
+  const config = shippedEnvironments()[0];
+  const { json } = synthEnvironment(config);
+
+  function stacks(): string {
+    const dir = mkdtempSync(join(tmp, "stacks-"));
+    mkdirSync(join(dir, config.name));
+    writeFileSync(join(dir, config.name, "cdk.tf.json"), JSON.stringify(json));
+    mkdirSync(join(dir, "aliased"));
+    writeFileSync(
+      join(dir, "aliased", "cdk.tf.json"),
+      JSON.stringify({
+        terraform: { required_providers: { aws: {}, gitlab: {} } },
+        provider: { aws: [{ alias: "b" }, { alias: "a" }] },
+      }),
+    );
+    return dir;
+  }
+
+  it("writes a mock_provider block for every provider and alias of each stack, and a plan run", async () => {
+    const dir = stacks();
+    const result = await run(["mocks", "--stacks", dir]);
+    expect(result).toMatchObject({ code: 0, err: "" });
+    const test = readFileSync(join(dir, config.name, MOCK_TEST_FILE), "utf8");
+    const providers = new Set([
+      ...Object.keys(json.terraform.required_providers ?? {}),
+      ...Object.keys(json.provider ?? {}),
+    ]);
+    expect(providers.size).toBeGreaterThan(0);
+    const mocked = [...test.matchAll(/^mock_provider "([^"]+)" \{\}$/gm)].map((m) => m[1]);
+    expect(mocked).toEqual([...providers].sort());
+    expect(test).toContain('run "plan_with_mock_providers" {\n  command = plan\n}\n');
+    expect(readFileSync(join(dir, "aliased", MOCK_TEST_FILE), "utf8")).toContain(
+      'mock_provider "aws" {}\nmock_provider "aws" {\n  alias = "a"\n}\nmock_provider "aws" {\n  alias = "b"\n}\nmock_provider "gitlab" {}\n',
+    );
+  });
+
+  it("says clearly that it skipped when neither tofu nor terraform is on PATH", async () => {
+    const dir = stacks();
+    const empty = mkdtempSync(join(tmp, "empty-path-"));
+    const result = await run(["validate", "--stacks", dir], { env: { PATH: empty } });
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^validate: SKIPPED: neither tofu nor terraform is on PATH, so nothing was checked/);
+    expect(readFileSync(join(dir, config.name, MOCK_TEST_FILE), "utf8")).toContain("mock_provider");
+  });
+
+  it("runs init -backend=false, validate and test per stack with the tofu it finds, and fails when one fails", async () => {
+    const dir = stacks();
+    const bin = mkdtempSync(join(tmp, "bin-"));
+    const log = join(bin, "calls.log");
+    writeFileSync(
+      join(bin, "tofu"),
+      `#!/bin/sh\necho "$(basename "$PWD") $*" >> "${log}"\nif [ "$1" = test ] && [ "$(basename "$PWD")" = aliased ]; then echo "mock plan failed" >&2; exit 1; fi\n`,
+      { mode: 0o755 },
+    );
+    const result = await run(["validate", "--stacks", dir], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`validate: 1 of 2 stacks failed: ${join(dir, "aliased")}`);
+    expect(readFileSync(log, "utf8").split("\n").filter(Boolean)).toEqual([
+      "aliased init -backend=false -input=false -no-color",
+      "aliased validate -no-color",
+      "aliased test -no-color",
+      `${config.name} init -backend=false -input=false -no-color`,
+      `${config.name} validate -no-color`,
+      `${config.name} test -no-color`,
+    ]);
+    expect(readFileSync(join(dir, config.name, "validate-result.txt"), "utf8").split("\n")[0]).toBe("passed");
+    expect(readFileSync(join(dir, "aliased", "validate-result.txt"), "utf8").split("\n")[0]).toBe("failed");
+  });
+
+  it("stops with one line when nothing was synthesized", async () => {
+    expectOneLineError(
+      await run(["mocks", "--stacks", join(tmp, "nowhere")]),
+      /^ci mocks: .*nowhere: not found; run `npm run synth` first$/,
+    );
   });
 });
 

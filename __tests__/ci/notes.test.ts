@@ -1,8 +1,19 @@
-import { NoteApiError, upsertNote } from "../../ci/gitlab/notes";
-import { type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
+import { NoteApiError, type NoteTarget, publishNotes, type UpsertOptions } from "../../ci/gitlab/notes";
+import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
 
 const MARKER = "<!-- multicloud-blueprint plan-note environment=dev -->";
 const TOKEN = "glpat-test-token";
+
+/** One note, as the plan note of an environment that fits in one note. */
+async function upsertNote(target: NoteTarget, marker: string, body: string, options: UpsertOptions) {
+  return (await publishNotes(target, [{ marker, body }], marker, options)).notes[0];
+}
+
+/** The requests made, as "METHOD user|notes". */
+function calls(gitlab: FakeGitLab): string[] {
+  return gitlab.requests.map((r) => `${r.method} ${r.path.endsWith("/user") ? "user" : "notes"}`);
+}
 
 /** Retry timing for tests: real retries, no real waiting; the delays asked for are recorded. */
 function fastRetry(delays: number[] = []) {
@@ -13,7 +24,7 @@ function fastRetry(delays: number[] = []) {
   };
 }
 
-describe("upsertNote against a local GitLab notes API", () => {
+describe("publishNotes against a local GitLab API", () => {
   let gitlab: FakeGitLab;
   afterEach(async () => gitlab.close());
 
@@ -43,7 +54,9 @@ describe("upsertNote against a local GitLab notes API", () => {
     expect(result).toEqual({ action: "updated", noteId: 1005 });
     expect(gitlab.notes).toHaveLength(6);
     expect(gitlab.notes[5].body).toBe(`${MARKER}\nplan v2`);
-    const pages = gitlab.requests.filter((r) => r.method === "GET").map((r) => r.query.get("page"));
+    const pages = gitlab.requests
+      .filter((r) => r.method === "GET" && r.path.endsWith("/notes"))
+      .map((r) => r.query.get("page"));
     expect(pages).toEqual(["1", "2", "3"]);
     expect(gitlab.requests.filter((r) => r.method === "PUT")).toHaveLength(1);
   });
@@ -52,7 +65,7 @@ describe("upsertNote against a local GitLab notes API", () => {
     gitlab = await startFakeGitLab({ notes: [{ body: `${MARKER}\nsame`, system: false }] });
     const result = await upsertNote(target(), MARKER, `${MARKER}\nsame`, fastRetry());
     expect(result).toEqual({ action: "unchanged", noteId: 1000 });
-    expect(gitlab.requests.map((r) => r.method)).toEqual(["GET"]);
+    expect(calls(gitlab)).toEqual(["GET user", "GET notes"]);
   });
 
   it("ignores system notes and notes that only quote the marker", async () => {
@@ -77,7 +90,7 @@ describe("upsertNote against a local GitLab notes API", () => {
     expect(gitlab.notes[0].body).toBe(`${MARKER}\nnew`);
     expect(delays[0]).toBe(2000); // Retry-After of the 429
     expect(delays).toHaveLength(3); // after the 429, the 500 and the 503
-    expect(gitlab.requests.map((r) => r.method)).toEqual(["GET", "GET", "GET", "GET", "PUT"]);
+    expect(calls(gitlab)).toEqual(["GET user", "GET user", "GET user", "GET user", "GET notes", "PUT notes"]);
   });
 
   it("does not post twice when GitLab stored a note but answered 500", async () => {
@@ -87,7 +100,7 @@ describe("upsertNote against a local GitLab notes API", () => {
     const result = await upsertNote(target(), MARKER, `${MARKER}\nplan`, fastRetry());
     expect(result.action).toBe("unchanged");
     expect(gitlab.notes).toHaveLength(1);
-    expect(gitlab.requests.map((r) => r.method)).toEqual(["GET", "POST", "GET"]);
+    expect(calls(gitlab)).toEqual(["GET user", "GET notes", "POST notes", "GET user", "GET notes"]);
   });
 
   it("gives up after the configured attempts with a readable error", async () => {
@@ -137,5 +150,54 @@ describe("upsertNote against a local GitLab notes API", () => {
       upsertNote({ ...target(), host }, MARKER, `${MARKER}\nplan`, { ...fastRetry(delays), attempts: 2 }),
     ).rejects.toThrow(/kept failing after 2 attempts: network error/);
     expect(delays).toHaveLength(1);
+  });
+
+  it("never edits a note with the marker written by someone else: it creates its own", async () => {
+    gitlab = await startFakeGitLab({
+      notes: [{ body: `${MARKER}\nan old plan, posted by another token`, system: false, authorId: FAKE_USER_ID + 1 }],
+    });
+    const result = await publishNotes(
+      target(),
+      [{ marker: MARKER, body: `${MARKER}\nplan` }],
+      noteMarkerPrefix("dev"),
+      fastRetry(),
+    );
+    expect(result.notes[0].action).toBe("created");
+    expect(result.foreign).toBe(1);
+    expect(gitlab.notes.map((n) => n.body)).toEqual([
+      `${MARKER}\nan old plan, posted by another token`,
+      `${MARKER}\nplan`,
+    ]);
+    // Nothing was even tried on the foreign note (GitLab would answer 403).
+    expect(gitlab.requests.filter((r) => r.method === "PUT" || r.method === "DELETE")).toEqual([]);
+    // The next push updates its own note, still leaving the foreign one alone.
+    const again = await publishNotes(
+      target(),
+      [{ marker: MARKER, body: `${MARKER}\nplan 2` }],
+      noteMarkerPrefix("dev"),
+      fastRetry(),
+    );
+    expect(again.notes[0]).toEqual({ action: "updated", noteId: result.notes[0].noteId });
+    expect(gitlab.notes).toHaveLength(2);
+  });
+
+  it("keeps numbered notes in place and deletes continuations no longer needed", async () => {
+    gitlab = await startFakeGitLab({ notes: [{ body: "LGTM", system: false }] });
+    const parts = (n: number, text: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        marker: noteMarker("dev", i + 1),
+        body: `${noteMarker("dev", i + 1)}\n${text} ${i + 1}`,
+      }));
+    const first = await publishNotes(target(), parts(3, "v1"), noteMarkerPrefix("dev"), fastRetry());
+    expect(first.notes.map((n) => n.action)).toEqual(["created", "created", "created"]);
+    const ids = first.notes.map((n) => n.noteId);
+    const second = await publishNotes(target(), parts(3, "v2"), noteMarkerPrefix("dev"), fastRetry());
+    expect(second.notes).toEqual(ids.map((noteId) => ({ action: "updated", noteId })));
+    const third = await publishNotes(target(), parts(1, "v3"), noteMarkerPrefix("dev"), fastRetry());
+    expect(third).toMatchObject({ notes: [{ action: "updated", noteId: ids[0] }], removed: 2 });
+    expect(gitlab.notes.map((n) => n.body)).toEqual(["LGTM", `${noteMarker("dev", 1)}\nv3 1`]);
+    // Another environment's notes are not of the family.
+    expect(noteMarker("dev-eu").startsWith(noteMarkerPrefix("dev"))).toBe(false);
+    expect(noteMarker("dev", 2).startsWith(noteMarkerPrefix("dev"))).toBe(true);
   });
 });

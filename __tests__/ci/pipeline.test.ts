@@ -2,7 +2,14 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { ID_TOKENS, identityVariables } from "../../ci/identity";
-import { buildPipeline, IF, renderPipeline, stackDir } from "../../ci/pipeline/pipeline";
+import {
+  buildPipeline,
+  GATED_PLAN_RETENTION,
+  IF,
+  LOCK_TIMEOUT,
+  renderPipeline,
+  stackDir,
+} from "../../ci/pipeline/pipeline";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { environmentConfig, shippedEnvironments } from "../helpers/environments";
 import {
@@ -29,7 +36,15 @@ type Job = {
   id_tokens?: Record<string, { aud: string }>;
   variables?: Record<string, string>;
   interruptible?: boolean;
-  artifacts?: { name?: string; access?: string; paths?: string[]; reports?: Record<string, unknown> };
+  artifacts?: {
+    name?: string;
+    access?: string;
+    paths?: string[];
+    reports?: Record<string, unknown>;
+    expire_in?: string;
+    when?: string;
+  };
+  allow_failure?: unknown;
 };
 type Pipeline = Record<string, unknown>;
 
@@ -42,7 +57,7 @@ function environmentJobProblems(pipeline: Pipeline, envs: readonly EnvironmentCo
   const problems: string[] = [];
   for (const env of envs) {
     const job = (name: string) => pipeline[`${name}:${env.name}`] as Job | undefined;
-    for (const name of ["plan", "plan-comment", "deploy", "drift"]) {
+    for (const name of ["validate", "plan", "plan-comment", "deploy", "unlock", "drift", "drift-report"]) {
       if (job(name) === undefined) problems.push(`${env.name}: no ${name}:${env.name} job`);
     }
     const deploy = job("deploy");
@@ -80,10 +95,13 @@ describe(".gitlab-ci.yml", () => {
     const pipeline = parse(committed) as Pipeline;
     const extra = environmentConfig({ name: "qa", deploy: { gate: "manual", tier: "testing" } });
     expect(environmentJobProblems(pipeline, [...configs, extra])).toEqual([
+      "qa: no validate:qa job",
       "qa: no plan:qa job",
       "qa: no plan-comment:qa job",
       "qa: no deploy:qa job",
+      "qa: no unlock:qa job",
       "qa: no drift:qa job",
+      "qa: no drift-report:qa job",
     ]);
     const flipped = configs.map((env) => ({
       ...env,
@@ -99,27 +117,41 @@ describe("generated jobs", () => {
   const pipeline = buildPipeline(configs);
   const job = (name: string) => pipeline[name] as Job;
 
-  it.each(configs.map((env) => [env.name, env] as const))("%s: plans without a lock only in merge requests", (name) => {
-    const plan = job(`plan:${name}`);
-    expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
-    expect(plan.rules).toEqual([
-      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
-      { if: IF.defaultBranch },
-    ]);
-    expect(plan.script).toContain('"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan');
-    expect(plan.script).toContain('"$TF" show -json plan.tfplan > plan.json');
-    expect(plan.artifacts?.access).toBe("developer");
-    expect(plan.artifacts?.paths).toEqual(
-      expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
-    );
-  });
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: plans without a lock only in merge requests, never in forks, with a lock timeout",
+    (name, env) => {
+      const plan = job(`plan:${name}`);
+      expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
+      expect(plan.rules).toEqual([
+        { if: IF.fork, when: "never" },
+        { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+        { if: IF.defaultBranch },
+      ]);
+      expect(plan.script).toContain(
+        `"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -lock-timeout=${LOCK_TIMEOUT} -out=plan.tfplan`,
+      );
+      expect(plan.script).toContain('"$TF" show -json plan.tfplan > plan.json');
+      // Written before anything can fail, and uploaded when the plan fails, for the failed-plan note.
+      expect(plan.script?.[0]).toContain(`> ${stackDir(name)}/plan-job-url.txt`);
+      expect(plan.artifacts?.when).toBe("always");
+      // A default-branch plan may hold the state lock: it is never interrupted.
+      expect(plan.interruptible).toBe(false);
+      expect(plan.artifacts?.access).toBe("developer");
+      expect(plan.artifacts?.paths).toEqual(
+        expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
+      );
+      // Gated environments keep their plan for the approval window.
+      if (env.deploy.gate === "manual") expect(plan.artifacts?.expire_in).toBe(GATED_PLAN_RETENTION);
+      else expect(plan.artifacts?.expire_in).not.toBe(GATED_PLAN_RETENTION);
+    },
+  );
 
   it.each(configs.map((env) => [env.name, env] as const))(
-    "%s: deploy applies this pipeline's plan file, locked",
+    "%s: deploy applies this pipeline's plan file, locked with a timeout",
     (name, env) => {
       const deploy = job(`deploy:${name}`);
       expect(deploy.needs).toContainEqual({ job: `plan:${name}`, artifacts: true });
-      expect(deploy.script?.at(-1)).toBe('"$TF" apply -input=false plan.tfplan');
+      expect(deploy.script?.at(-1)).toBe(`"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} plan.tfplan`);
       expect(deploy.script?.some((line) => /"\$TF" plan\b/.test(line))).toBe(false);
       expect(deploy.script?.join("\n")).not.toContain("-lock=false");
       expect(deploy.interruptible).toBe(false);
@@ -127,14 +159,72 @@ describe("generated jobs", () => {
     },
   );
 
+  it("gated deploys link the rendered note of the plan they apply (artifact and job page)", () => {
+    const gated = configs.filter((env) => env.deploy.gate === "manual");
+    expect(gated.length).toBeGreaterThan(0);
+    for (const env of configs) {
+      const deploy = job(`deploy:${env.name}`);
+      const comment = job(`plan-comment:${env.name}`);
+      const note = `${stackDir(env.name)}/plan-note.md`;
+      if (env.deploy.gate !== "manual") {
+        expect(deploy.needs).not.toContainEqual({ job: `plan-comment:${env.name}`, artifacts: true });
+        expect(comment.rules?.some((rule) => rule.if === IF.defaultBranch)).toBe(false);
+        continue;
+      }
+      // The default-branch pipeline renders the note of its own plan before the gate.
+      expect(comment.rules).toContainEqual({ if: IF.defaultBranch });
+      expect(comment.artifacts?.paths).toContain(note);
+      expect(comment.artifacts?.expire_in).toBe(GATED_PLAN_RETENTION);
+      expect(deploy.needs).toContainEqual({ job: `plan-comment:${env.name}`, artifacts: true });
+      const script = deploy.script?.join("\n") ?? "";
+      expect(script).toContain(`cat ${stackDir(env.name)}/plan-note-url.txt`);
+      expect(script).toContain("> plan-note-annotations.json");
+      expect(deploy.artifacts?.paths).toContain(note);
+      expect(deploy.artifacts?.reports).toEqual({ annotations: "plan-note-annotations.json" });
+      expect(deploy.artifacts?.expire_in).toBe(GATED_PLAN_RETENTION);
+    }
+  });
+
   it.each(configs.map((env) => [env.name, env] as const))(
-    "%s: drift fails on exit code 2 of plan -detailed-exitcode",
+    "%s: drift is a refresh-only plan, reported as an issue by drift-report",
     (name) => {
       const script = job(`drift:${name}`).script?.join("\n") ?? "";
-      expect(script).toContain("-detailed-exitcode");
-      expect(script).toMatch(/if \[ "\$code" -eq 2 \]; then echo "DRIFT in .*; exit 2; fi/);
+      expect(script).toMatch(/"\$TF" plan .*-refresh-only .*-detailed-exitcode/);
+      expect(script).toContain('"$TF" show -json drift.tfplan > drift.json');
+      const report = job(`drift-report:${name}`);
+      expect(report.needs).toEqual([{ job: `drift:${name}`, artifacts: true }]);
+      expect(report.rules).toEqual([{ if: IF.schedule }]);
+      expect(report.script?.join("\n")).toContain(`ci:drift -- --env ${name} --plan ${stackDir(name)}/drift.json`);
+      expect(report.allow_failure).toEqual({ exit_codes: [2] });
     },
   );
+
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: validate runs without credentials on every merge request; unlock is manual",
+    (name) => {
+      const validate = job(`validate:${name}`);
+      expect(validate.rules).toEqual([{ if: IF.mergeRequest }]);
+      expect(validate.id_tokens).toBeUndefined();
+      expect(validate.script).toEqual([`sh ci/scripts/validate.sh ${stackDir(name)}`]);
+      expect(validate.artifacts?.paths).toEqual([`${stackDir(name)}/validate-result.txt`]);
+      const unlock = job(`unlock:${name}`);
+      expect(unlock.rules).toEqual([{ if: IF.defaultBranch, when: "manual" }]);
+      expect(unlock.script?.at(-1)).toMatch(/^"\$TF" force-unlock -force "\$\{LOCK_ID:\?/);
+    },
+  );
+
+  it("writes the mock-provider tests next to each stack in synth, for validate's image without Node", () => {
+    expect(job("synth").script).toEqual(["npm run synth", "npm run --silent ci:mocks"]);
+  });
+
+  it("every command that locks the state waits for the lock with -lock-timeout", () => {
+    const lines = Object.values(pipeline).flatMap((j) => (j as Job).script ?? []);
+    const locking = lines.filter(
+      (line) => /"\$TF" (plan|apply|refresh|import)\b/.test(line) && !line.includes("-lock=false"),
+    );
+    expect(locking.length).toBeGreaterThan(0);
+    for (const line of locking) expect(line).toContain(`-lock-timeout=${LOCK_TIMEOUT}`);
+  });
 
   it.each(configs.map((env) => [env.name, env] as const))(
     "%s: OIDC id_tokens and identity variables from ci/identity.ts",
@@ -177,14 +267,22 @@ describe("generated jobs", () => {
     expect(job("plan:staging").script?.join("\n")).not.toContain("backend_override");
   });
 
-  it("posts each environment's note and terraform report from its own comment job", () => {
+  it("posts each environment's note and terraform report from its own comment job, also when the plan failed", () => {
     for (const env of configs) {
       const comment = job(`plan-comment:${env.name}`);
-      expect(comment.rules).toEqual([{ if: IF.mergeRequest }]);
-      expect(comment.needs).toEqual([{ job: `plan:${env.name}`, artifacts: true }]);
+      expect(comment.rules?.slice(0, 2)).toEqual([
+        { if: IF.fork, when: "never" },
+        { if: IF.mergeRequest, when: "always" },
+      ]);
+      expect(comment.needs).toEqual([
+        { job: `plan:${env.name}`, artifacts: true, optional: true },
+        { job: `validate:${env.name}`, artifacts: true, optional: true },
+      ]);
       expect(comment.artifacts?.name).toBe(`plan:${env.name}`);
       expect(comment.artifacts?.reports).toEqual({ terraform: `${stackDir(env.name)}/terraform-report.json` });
-      expect(comment.script?.join("\n")).toContain(`npm run --silent ci:note -- --env ${env.name}`);
+      const script = comment.script?.join("\n") ?? "";
+      expect(script).toContain(`npm run --silent ci:note -- --env ${env.name} --plan`);
+      expect(script).toContain(`npm run --silent ci:note -- --env ${env.name} --failed`);
     }
   });
 });
@@ -205,7 +303,23 @@ describe("gitlab-ci-local", () => {
 
   const scenarios = {
     mergeRequest: {
-      variables: { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_IID: "7", CI_DEFAULT_BRANCH: "main" },
+      variables: {
+        CI_PIPELINE_SOURCE: "merge_request_event",
+        CI_MERGE_REQUEST_IID: "7",
+        CI_DEFAULT_BRANCH: "main",
+        CI_PROJECT_ID: "42",
+        CI_MERGE_REQUEST_PROJECT_ID: "42",
+      },
+      unset: ["CI_COMMIT_BRANCH"],
+    },
+    forkMergeRequest: {
+      variables: {
+        CI_PIPELINE_SOURCE: "merge_request_event",
+        CI_MERGE_REQUEST_IID: "7",
+        CI_DEFAULT_BRANCH: "main",
+        CI_PROJECT_ID: "4242",
+        CI_MERGE_REQUEST_PROJECT_ID: "42",
+      },
       unset: ["CI_COMMIT_BRANCH"],
     },
     defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
@@ -263,31 +377,42 @@ describe("gitlab-ci-local", () => {
     expect(output).toMatch(/'when' property must be one of .* \(found sometimes\) at broken-job\.when/);
   });
 
-  it("merge request: verify, synth, a plan and a plan note per environment, no deploy, no drift", () => {
+  it("merge request: verify, synth, validate, a plan and a plan note (even after a failed plan) per environment", () => {
     const jobs = running("mergeRequest");
     const expected: Record<string, string> = { verify: "on_success", synth: "on_success" };
     for (const env of configs) {
+      expected[`validate:${env.name}`] = "on_success";
       expected[`plan:${env.name}`] = "on_success";
-      expected[`plan-comment:${env.name}`] = "on_success";
+      expected[`plan-comment:${env.name}`] = "always";
     }
     expect(jobs).toEqual(expected);
   });
 
-  it("default branch: plans, deploy:dev and deploy:staging automatic, deploy:prod manual", () => {
-    const jobs = running("defaultBranch");
-    expect(jobs["deploy:dev"]).toBe("on_success");
-    expect(jobs["deploy:staging"]).toBe("on_success");
-    expect(jobs["deploy:prod"]).toBe("manual");
-    for (const env of configs) {
-      expect(jobs[`plan:${env.name}`]).toBe("on_success");
-      expect(jobs[`deploy:${env.name}`]).toBe(env.deploy.gate === "manual" ? "manual" : "on_success");
-    }
-    expect(Object.keys(jobs).filter((n) => n.startsWith("plan-comment") || n.startsWith("drift"))).toEqual([]);
+  it("fork merge request: verify, synth, validate and a notice; no credentialed plan", () => {
+    const expected: Record<string, string> = { verify: "on_success", synth: "on_success", "fork-notice": "on_success" };
+    for (const env of configs) expected[`validate:${env.name}`] = "on_success";
+    expect(running("forkMergeRequest")).toEqual(expected);
   });
 
-  it("schedule: drift for every environment (after the synth it needs) and nothing else", () => {
+  it("default branch: plans, deploys gated as configured, gated notes rendered, manual unlock", () => {
+    const jobs = running("defaultBranch");
+    for (const env of configs) {
+      const gated = env.deploy.gate === "manual";
+      expect(jobs[`plan:${env.name}`]).toBe("on_success");
+      expect(jobs[`deploy:${env.name}`]).toBe(gated ? "manual" : "on_success");
+      expect(jobs[`plan-comment:${env.name}`]).toBe(gated ? "on_success" : undefined);
+      expect(jobs[`unlock:${env.name}`]).toBe("manual");
+      expect(jobs[`validate:${env.name}`]).toBeUndefined();
+    }
+    expect(Object.keys(jobs).filter((n) => n.startsWith("drift"))).toEqual([]);
+  });
+
+  it("schedule: drift and its issue report for every environment (after the synth it needs) and nothing else", () => {
     const expected: Record<string, string> = { synth: "on_success" };
-    for (const env of configs) expected[`drift:${env.name}`] = "on_success";
+    for (const env of configs) {
+      expected[`drift:${env.name}`] = "on_success";
+      expected[`drift-report:${env.name}`] = "on_success";
+    }
     expect(running("schedule")).toEqual(expected);
   });
 

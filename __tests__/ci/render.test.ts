@@ -1,8 +1,22 @@
 import { type Plan, parsePlan } from "../../ci/plan/plan";
-import { GITLAB_NOTE_LIMIT, noteMarker, renderNote } from "../../ci/plan/render";
+import { GITLAB_NOTE_LIMIT, type NoteOptions, noteMarker, renderNotes } from "../../ci/plan/render";
 import { terraformReport } from "../../ci/plan/report";
 import { displayValue, markUnknown, redact } from "../../ci/plan/values";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
+
+/** Addresses named by list entries (`- **action** \`address\``) in the notes. */
+function listedAddresses(...notes: string[]): Set<string> {
+  const found = new Set<string>();
+  for (const note of notes) for (const match of note.matchAll(/^- \*\*[\w-]+\*\* `([^`]+)`/gm)) found.add(match[1]);
+  return found;
+}
+
+/** The plan as one note; fails the test when it would be split. */
+function renderNote(plan: Plan, options: NoteOptions): string {
+  const notes = renderNotes(plan, options);
+  expect(notes).toHaveLength(1);
+  return notes[0];
+}
 
 const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/4242";
 
@@ -24,9 +38,11 @@ describe("renderNote on the committed all-actions plan", () => {
   });
 
   it("counts every action, and ignores no-ops", () => {
-    expect(note).toContain("### Plan for `dev`: 1 to create, 2 to update, 2 to replace, 1 to delete, 1 to read\n");
     expect(note).toContain(
-      "| create | update | replace | delete | read |\n| ---: | ---: | ---: | ---: | ---: |\n| 1 | 2 | 2 | 1 | 1 |",
+      "### Plan for `dev`: 1 to create, 2 to update, 2 to replace, 1 to delete, 1 to read, 1 moved\n",
+    );
+    expect(note).toContain(
+      "| create | update | replace | delete | read | move |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n| 1 | 2 | 2 | 1 | 1 | 1 |",
     );
     expect(note).not.toContain("cloudflare_workers_script.router");
   });
@@ -35,20 +51,26 @@ describe("renderNote on the committed all-actions plan", () => {
     expect(note).toContain(`[this job](${JOB_URL})`);
   });
 
-  it("puts destroy and replace warnings before the details, naming both replace orders", () => {
+  it("puts destroy, replace and drift warnings before the list, and the list before any detail", () => {
     const destroy = note.indexOf("**1 resource will be destroyed**");
     const replace = note.indexOf("**2 resources will be replaced**");
-    const details = note.indexOf("#### Changes by provider");
+    const list = note.indexOf("#### Changes by provider");
+    const details = note.indexOf("#### Details");
     expect(destroy).toBeGreaterThan(-1);
     expect(replace).toBeGreaterThan(destroy);
-    expect(details).toBeGreaterThan(replace);
-    const warnings = note.slice(destroy, details);
-    expect(warnings).toContain('> - ``azurerm_resource_group.old["west`eu"]`` (no longer in the configuration)');
-    expect(warnings).toContain("> - `aws_ecs_service.container`: create before destroy, forced by `launch_type`");
-    expect(warnings).toContain(
-      "> - `google_cloud_run_v2_service.container`: destroy before create (downtime), forced by `location`",
+    expect(list).toBeGreaterThan(replace);
+    expect(details).toBeGreaterThan(list);
+    expect(note.slice(0, list)).toContain("**2 resources changed outside Terraform** (drift");
+    const summary = note.slice(list, details);
+    expect(summary).toContain(
+      '- **delete** ``azurerm_resource_group.old["west`eu"]`` (no longer in the configuration)',
     );
-    expect(warnings).toContain("**2 resources changed outside of this configuration** (drift");
+    expect(summary).toContain(
+      "- **replace** `aws_ecs_service.container`: create before destroy, forced by `launch_type`",
+    );
+    expect(summary).toContain(
+      "- **replace** `google_cloud_run_v2_service.container`: destroy before create (downtime), forced by `location`",
+    );
   });
 
   it("groups changed resources by provider, most destructive first", () => {
@@ -68,11 +90,11 @@ describe("renderNote on the committed all-actions plan", () => {
   });
 
   it("shows what changes on updates and replacements, and what forces a replacement", () => {
-    const aws = providerSection(note, "aws");
-    expect(aws).toContain('  - `instance_class`: `"db.t4g.micro"` → `"db.t4g.small"`');
-    expect(aws).toContain('  - `launch_type`: `"EC2"` → `"FARGATE"` **(forces replacement)**');
-    expect(aws).toContain('  - `id`: `"svc-1"` → `(known after apply)`');
-    expect(aws).not.toContain("`tags`"); // unchanged attributes are not listed
+    const details = note.slice(note.indexOf("#### Details"));
+    expect(details).toContain('  - `instance_class`: `"db.t4g.micro"` → `"db.t4g.small"`');
+    expect(details).toContain('  - `launch_type`: `"EC2"` → `"FARGATE"` **(forces replacement)**');
+    expect(details).toContain('  - `id`: `"svc-1"` → `(known after apply)`');
+    expect(details).not.toContain("`tags`"); // unchanged attributes are not listed
     expect(providerSection(note, "cloudflare")).toContain(
       "`cloudflare_dns_record.edge` (moved from `cloudflare_dns_record.www`)",
     );
@@ -80,20 +102,17 @@ describe("renderNote on the committed all-actions plan", () => {
 
   it("never shows a value marked by a *_sensitive tree, at any depth", () => {
     expect(note).not.toMatch(/SECRET-/);
-    const aws = providerSection(note, "aws");
-    expect(aws).toContain("  - `password`: `(sensitive)` → `(sensitive)`");
-    // Nested: only the marked field is hidden, its siblings still show the change.
-    expect(aws).toContain(
-      '  - `settings`: `[{"name":"log_level","secret_value":(sensitive),"visible":"a"}]` → `[{"name":"log_level","secret_value":(sensitive),"visible":"b"}]`',
-    );
+    const details = note.slice(note.indexOf("#### Details"));
+    expect(details).toContain("  - `password`: `(sensitive)` → `(sensitive)`");
+    // Nested: only the marked field is hidden, its siblings show the change at their own path.
+    expect(details).toContain("  - `settings[0].secret_value`: `(sensitive)` → `(sensitive)`");
+    expect(details).toContain('  - `settings[0].visible`: `"a"` → `"b"`');
     // A resource whose whole value is sensitive shows nothing but "(sensitive)".
-    expect(providerSection(note, "google")).toContain(
-      "  - `location`: `(sensitive)` → `(sensitive)` **(forces replacement)**",
-    );
+    expect(details).toContain("  - `(whole value)`: `(sensitive)` → `(sensitive)` **(forces replacement)**");
   });
 
   it("lists output changes with sensitive outputs hidden", () => {
-    const outputs = note.slice(note.indexOf("#### Output changes"), note.indexOf("#### Drift"));
+    const outputs = note.slice(note.indexOf("#### Output changes"), note.indexOf("#### Changes outside Terraform"));
     expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.net"`');
     expect(outputs).toContain("- **update** `origin_secret`: `(sensitive)` → `(sensitive)`");
     expect(outputs).toContain(
@@ -103,12 +122,13 @@ describe("renderNote on the committed all-actions plan", () => {
     expect(outputs).not.toContain("unchanged");
   });
 
-  it("reports drift from resource_drift with its changes", () => {
-    const drift = note.slice(note.indexOf("#### Drift"));
-    expect(drift).toContain("`aws_iam_role.removed_by_hand`: deleted outside of the configuration");
-    expect(drift).toContain("`google_storage_bucket.assets`: changed outside of the configuration");
-    expect(drift).toContain('  - `labels`: `{"env":"dev"}` → `{"env":"dev","edited":"console"}`');
-    expect(drift).toContain("  - `hmac_secret`: `(sensitive)` → `(sensitive)`");
+  it("reports drift (changes outside Terraform) in its own section, with its changes in the details", () => {
+    const drift = note.slice(note.indexOf("#### Changes outside Terraform"), note.indexOf("#### Details"));
+    expect(drift).toContain("`aws_iam_role.removed_by_hand`: deleted outside Terraform");
+    expect(drift).toContain("`google_storage_bucket.assets`: changed outside Terraform");
+    const details = note.slice(note.indexOf("- outside Terraform: `google_storage_bucket.assets`"));
+    expect(details).toContain('  - `labels.edited`: `(none)` → `"console"`');
+    expect(details).toContain("  - `hmac_secret`: `(sensitive)` → `(sensitive)`");
   });
 
   it("keeps short sections open and every <details> closed", () => {
@@ -136,27 +156,38 @@ describe("renderNote on other plans", () => {
     expect(renderNote(plan, { environment: "dev" })).toContain("**The plan errored**");
   });
 
-  it("renders thousands of resources in full when they fit", () => {
+  it("renders thousands of resources with every detail when they fit", () => {
     const plan = generatedPlan(3000, 2, 20);
     const note = renderNote(plan, { environment: "staging" });
     expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
-    expect(note).not.toContain("Truncated");
+    expect(note).not.toContain(":scissors:");
     expect(note).toContain("- **update** `cloudflare_thing.r02999`");
+    expect(note).toContain('  - `attr_1`: `"bbbbbbbbbbbb-2999-1"` → `"aaaaaaaaaaaa-2999-1"`');
     expect(note).not.toMatch(/SECRET-/);
   });
 
-  it("keeps a huge plan under GitLab's 1,000,000-character limit with a truncation notice", () => {
+  it("keeps a huge plan under the limit by dropping details, never a change, and counts what it dropped", () => {
     const plan = generatedPlan(12_000, 30, 120);
     const started = performance.now();
     const note = renderNote(plan, { environment: "prod", jobUrl: JOB_URL });
     const elapsed = performance.now() - started;
     expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
     expect(note.length).toBeGreaterThan(GITLAB_NOTE_LIMIT * 0.9);
-    expect(note).toMatch(
-      /:scissors: \*\*Truncated\*\* to stay under GitLab's 1,000,000-character note limit: \d+ of \d+ entries are not shown/,
-    );
+    const listed = listedAddresses(note);
+    expect((plan.resource_changes ?? []).filter((rc) => !listed.has(rc.address))).toEqual([]);
+    // The notice counts exactly: shown detail blocks + dropped ones = every change with detail.
+    const notice =
+      /:scissors: \*\*Details of (\d+) of (\d+) changes are not shown\*\* to stay under GitLab's 1,000,000-character note limit; every change is still listed above/.exec(
+        note,
+      );
+    expect(notice).not.toBeNull();
+    const details = note.slice(note.indexOf("#### Details"));
+    const shown =
+      (details.match(/^- \*\*(update|replace|delete)\*\* /gm) ?? []).length +
+      (details.match(/^<summary>create /gm) ?? []).length;
+    expect(Number(notice?.[1]) + shown).toBe(Number(notice?.[2]));
+    expect(Number(notice?.[2])).toBe(12_000);
     expect(note).toContain(`the [plan job](${JOB_URL})'s log`);
-    // What matters most survives: marker, counts, and the destroy warning come first.
     expect(note.startsWith(noteMarker("prod"))).toBe(true);
     expect(note).toContain("| 2000 | 4000 | 4000 | 2000 | 0 |");
     expect(note).toContain("**2000 resources will be destroyed**");
@@ -166,9 +197,87 @@ describe("renderNote on other plans", () => {
   });
 
   it("honours a smaller maxLength", () => {
-    const note = renderNote(generatedPlan(200), { environment: "dev", maxLength: 5000 });
-    expect(note.length).toBeLessThanOrEqual(5000);
-    expect(note).toContain("Truncated");
+    const plan = generatedPlan(200);
+    const notes = renderNotes(plan, { environment: "dev", maxLength: 10_000 });
+    expect(notes.length).toBeGreaterThan(1);
+    for (const note of notes) expect(note.length).toBeLessThanOrEqual(10_000);
+    const listed = listedAddresses(...notes);
+    expect((plan.resource_changes ?? []).filter((rc) => !listed.has(rc.address))).toEqual([]);
+  });
+});
+
+describe("the note budget on large plans", () => {
+  /** `count` AWS tag updates plus one Google role change and one Cloudflare DNS change. */
+  function tagStorm(count: number): Plan {
+    const aws = Array.from({ length: count }, (_, i) => ({
+      address: `aws_s3_bucket.b${String(i).padStart(5, "0")}`,
+      mode: "managed",
+      type: "aws_s3_bucket",
+      provider_name: "registry.opentofu.org/hashicorp/aws",
+      change: {
+        actions: ["update"],
+        before: { tags: { team: "a", note: "x".repeat(200) } },
+        after: { tags: { team: "b", note: "y".repeat(200) } },
+      },
+    }));
+    const review = fixturePlan("plan-review.json");
+    const others = (review.resource_changes ?? []).filter((rc) =>
+      ["google_project_iam_member.ci", "cloudflare_dns_record.edge"].includes(rc.address),
+    );
+    return { ...review, resource_changes: [...aws, ...others] };
+  }
+
+  it("4,500 AWS tag updates never push another provider's change out of the note", () => {
+    const note = renderNote(tagStorm(4500), { environment: "prod" });
+    expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
+    expect(note).toContain(
+      "- **replace** `google_project_iam_member.ci`: destroy before create (downtime), forced by `role`",
+    );
+    expect(note).toContain("- **update** `cloudflare_dns_record.edge`");
+    expect(note).toContain("<summary><b>aws</b>: 4500 to update</summary>");
+    // Changed values stay visible: those details are kept first, before the bulk of tag updates.
+    expect(note).toContain('`role`: `"roles/viewer"` → `"roles/owner"` **(forces replacement)**');
+    expect(note).toContain('`content`: `"origin-a.blueprint.test"` → `"attacker.invalid"`');
+    // Drift and outputs keep their sections.
+    expect(note).toContain("#### Changes outside Terraform (1)");
+    expect(note).toContain("#### Output changes (3)");
+  });
+
+  it("splits a 50,000-resource plan over numbered notes that together list every change", () => {
+    const plan = generatedPlan(50_000, 1, 10);
+    plan.resource_drift = fixturePlan("plan-review.json").resource_drift;
+    plan.output_changes = fixturePlan("plan-review.json").output_changes;
+    const started = performance.now();
+    const notes = renderNotes(plan, { environment: "prod", commitSha: "f".repeat(40), artifactUrl: "https://x/a" });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(notes.length).toBeGreaterThan(1);
+    expect(notes.length).toBeLessThanOrEqual(10);
+    for (const [i, note] of notes.entries()) {
+      expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
+      expect(note.split("\n")[0]).toBe(noteMarker("prod", i + 1));
+      expect(note.match(/<details/g)?.length ?? 0).toBe(note.match(/<\/details>/g)?.length ?? 0);
+    }
+    const all = notes.join("\n");
+    const listed = listedAddresses(...notes);
+    expect((plan.resource_changes ?? []).filter((rc) => !listed.has(rc.address))).toEqual([]);
+    expect(all).toContain("#### Changes outside Terraform (1)");
+    expect(all).toContain("#### Output changes (3)");
+    expect(notes[0]).toContain(`**The list of 50004 changes is split over ${notes.length} notes** (this is part 1)`);
+    expect(notes[1]).toContain(`### Plan for \`prod\` at \`ffffffff\`, part 2 of ${notes.length}`);
+    expect(all).not.toContain(":scissors:");
+    expect(all).not.toMatch(/SECRET-/);
+  });
+
+  it("past the most notes, counts exactly what is not listed and links the rendered plan", () => {
+    const plan = generatedPlan(2000, 1, 10);
+    const notes = renderNotes(plan, { environment: "dev", maxLength: 20_000, maxParts: 3, artifactUrl: "https://x/a" });
+    expect(notes).toHaveLength(3);
+    const all = notes.join("\n");
+    const listed = (all.match(/^- \*\*\w+\*\* `/gm) ?? []).length;
+    expect(listed).toBeLessThan(2000);
+    expect(notes[2]).toContain(`**${2000 - listed} of 2000 changes are not listed in these 3 notes**`);
+    expect(notes[2]).toContain("[rendered plan](https://x/a)");
+    for (const note of notes) expect(note.length).toBeLessThanOrEqual(20_000);
   });
 });
 
@@ -195,11 +304,9 @@ describe("value display", () => {
     expect(displayValue({ a: 1 }, {}, { b: true })).toBe('{"a":1,"b":(known after apply)}');
   });
 
-  it("cuts long values after redacting them", () => {
-    const text = displayValue({ secret: "S".repeat(500), open: "o".repeat(500) }, { secret: true }, false, 40);
-    expect(text).toHaveLength(40);
-    expect(text.endsWith("…")).toBe(true);
-    expect(text).not.toContain("SS");
+  it("never cuts a value: a long one is shown whole", () => {
+    const text = displayValue({ secret: "S".repeat(500), open: "o".repeat(500) }, { secret: true });
+    expect(text).toBe(`{"secret":(sensitive),"open":"${"o".repeat(500)}"}`);
   });
 });
 

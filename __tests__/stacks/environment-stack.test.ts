@@ -1,7 +1,32 @@
+import { CLOUDS, TARGET_KINDS } from "../../lib/config/schema";
 import { gcpLabels, standardTags } from "../../lib/policy/tags";
+import { CLOUD_MODULES, cloudRegion } from "../../lib/stacks/clouds";
 import { COMPANY, environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
+  it("has a registry module for every cloud", () => {
+    expect(Object.keys(CLOUD_MODULES).sort()).toEqual([...CLOUDS].sort());
+  });
+
+  it("creates a function and a container target for each enabled cloud from the registry, and none for the others", () => {
+    for (const off of CLOUDS) {
+      const on = CLOUDS.filter((cloud) => cloud !== off);
+      const config = environmentConfig({
+        clouds: on,
+        [off]: undefined,
+        weights: { [`${on[0]}.function`]: 100 },
+      });
+      const { stack } = synthEnvironment(config);
+      const expected = on.flatMap((cloud) => TARGET_KINDS.map((kind) => `${cloud}.${kind}`));
+      expect(stack.targets.map((t) => t.origin.id)).toEqual(expected);
+      expect(stack.origins.map((o) => o.id)).toEqual(expected);
+      for (const target of stack.targets) {
+        expect(target.identifiers.region).toBe(cloudRegion(config, target.cloud));
+        expect(target.healthPath).toBe(stack.spec.healthPath);
+      }
+    }
+  });
+
   it("configures one provider per enabled cloud plus Cloudflare and random, without credentials", () => {
     const { json } = synthEnvironment(
       environmentConfig({

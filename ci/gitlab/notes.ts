@@ -1,8 +1,8 @@
 /**
- * Creates or updates ("upserts") one merge-request note through the GitLab
- * API with @gitbeaker/rest. The note is found by its hidden marker on its
- * first line, so each environment keeps one note, edited in place on every
- * push.
+ * Creates or updates ("upserts") merge-request notes through the GitLab API
+ * with @gitbeaker/rest. A note is found by its hidden marker on its first
+ * line among the notes of the token's own user, so each environment keeps
+ * its note (and numbered continuations), edited in place on every push.
  *
  * Retries: the whole upsert (list, then create or edit) is retried on 429,
  * any 5xx, timeouts and network errors, with exponential backoff and jitter,
@@ -12,7 +12,7 @@
  * twice.
  */
 import { createRequesterFn, type FormattedResponse } from "@gitbeaker/requester-utils";
-import { type MergeRequestNoteSchema, MergeRequestNotes, type OffsetPagination } from "@gitbeaker/rest";
+import { type MergeRequestNoteSchema, MergeRequestNotes, type OffsetPagination, Users } from "@gitbeaker/rest";
 
 /** The GitLab API refused or kept failing; the caller degrades to printing the note. */
 export class NoteApiError extends Error {
@@ -172,60 +172,103 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
   }
 }
 
-/** The first note written by a person or a bot (not a system note) whose body starts with `marker`. */
-async function findNote(
-  api: MergeRequestNotes<false>,
-  target: NoteTarget,
-  marker: string,
-  perPage: number,
-): Promise<{ id: number; body: string } | undefined> {
-  // Page by page (x-next-page), oldest first, stopping at the first match.
+/** Options every gitbeaker resource of these helpers gets: the single-attempt request handler. */
+export function apiOptions(target: Pick<NoteTarget, "host" | "token">, timeoutMs = 30_000) {
+  return { host: target.host.replace(/\/+$/, ""), token: target.token, queryTimeout: timeoutMs, requesterFn };
+}
+
+/** The id of the user the token belongs to: only what that user wrote is ever edited. */
+export async function currentUserId(target: Pick<NoteTarget, "host" | "token">, timeoutMs?: number): Promise<number> {
+  const user = await new Users<false>(apiOptions(target, timeoutMs)).showCurrentUser();
+  return user.id;
+}
+
+/** Every page of an offset-paginated GitLab list. */
+export async function allPages<T>(
+  list: (page: number) => Promise<{ data: T[]; paginationInfo: OffsetPagination }>,
+): Promise<T[]> {
+  const items: T[] = [];
   for (let page: number | null = 1; page !== null; ) {
-    const response: { data: MergeRequestNoteSchema[]; paginationInfo: OffsetPagination } = await api.all(
-      target.projectId,
-      target.mergeRequestIid,
-      {
+    const response = await list(page);
+    items.push(...response.data);
+    page = response.paginationInfo.next;
+  }
+  return items;
+}
+
+/** One note to publish: its hidden marker (its first line) and its whole text. */
+export interface NoteBody {
+  readonly marker: string;
+  readonly body: string;
+}
+
+export interface PublishResult {
+  /** What happened to each note, in the order given. */
+  readonly notes: readonly UpsertResult[];
+  /** Earlier notes of the same family no longer needed (a shorter split), deleted. */
+  readonly removed: number;
+  /** Notes carrying one of the markers but written by someone else, left alone. */
+  readonly foreign: number;
+}
+
+/**
+ * Makes the merge request carry exactly `notes`, each found by its marker
+ * among the notes the token's own user wrote, edited in place or created.
+ * A note with the same marker by another author is never edited (GitLab
+ * would refuse, and it may be someone quoting the marker): a new note is
+ * created. Notes of the same family (starting with `familyPrefix`) by the
+ * same user that are no longer needed are deleted.
+ */
+export async function publishNotes(
+  target: NoteTarget,
+  notes: readonly NoteBody[],
+  familyPrefix: string,
+  options: UpsertOptions = {},
+): Promise<PublishResult> {
+  for (const note of notes) {
+    if (!note.body.startsWith(note.marker)) throw new Error("publishNotes: each body must start with its marker");
+    if (!note.marker.startsWith(familyPrefix)) throw new Error("publishNotes: each marker must start with the prefix");
+  }
+  const api = new MergeRequestNotes<false>(apiOptions(target, options.timeoutMs));
+  const perPage = options.perPage ?? 100;
+  return withRetry(async () => {
+    const me = await currentUserId(target, options.timeoutMs);
+    const existing = await allPages((page) =>
+      api.all(target.projectId, target.mergeRequestIid, {
         sort: "asc",
         orderBy: "created_at",
         page,
         perPage,
         showExpanded: true,
-      },
+      }),
     );
-    const found = response.data.find(
-      (note) => !note.system && typeof note.body === "string" && note.body.startsWith(marker),
+    const family = existing.filter(
+      (note: MergeRequestNoteSchema) =>
+        !note.system && typeof note.body === "string" && note.body.startsWith(familyPrefix),
     );
-    if (found !== undefined) return { id: found.id, body: found.body };
-    page = response.paginationInfo.next;
-  }
-  return undefined;
-}
-
-/**
- * Makes the merge request carry exactly one note starting with `marker`,
- * with `body` (which must start with the marker) as its text.
- */
-export async function upsertNote(
-  target: NoteTarget,
-  marker: string,
-  body: string,
-  options: UpsertOptions = {},
-): Promise<UpsertResult> {
-  if (!body.startsWith(marker)) throw new Error("upsertNote: the body must start with its marker");
-  const api = new MergeRequestNotes<false>({
-    host: target.host.replace(/\/+$/, ""),
-    token: target.token,
-    queryTimeout: options.timeoutMs ?? 30_000,
-    requesterFn,
-  });
-  return withRetry(async () => {
-    const existing = await findNote(api, target, marker, options.perPage ?? 100);
-    if (existing === undefined) {
-      const created = await api.create(target.projectId, target.mergeRequestIid, body);
-      return { action: "created", noteId: created.id };
+    const firstLine = (body: string) => body.split("\n", 1)[0];
+    const mine = family.filter((note) => note.author?.id === me);
+    const results: UpsertResult[] = [];
+    const used = new Set<number>();
+    for (const note of notes) {
+      const found = mine.find((candidate) => firstLine(candidate.body) === note.marker && !used.has(candidate.id));
+      if (found === undefined) {
+        const created = await api.create(target.projectId, target.mergeRequestIid, note.body);
+        results.push({ action: "created", noteId: created.id });
+        continue;
+      }
+      used.add(found.id);
+      if (found.body === note.body) results.push({ action: "unchanged", noteId: found.id });
+      else {
+        await api.edit(target.projectId, target.mergeRequestIid, found.id, { body: note.body });
+        results.push({ action: "updated", noteId: found.id });
+      }
     }
-    if (existing.body === body) return { action: "unchanged", noteId: existing.id };
-    await api.edit(target.projectId, target.mergeRequestIid, existing.id, { body });
-    return { action: "updated", noteId: existing.id };
+    let removed = 0;
+    for (const stale of mine.filter((note) => !used.has(note.id))) {
+      await api.remove(target.projectId, target.mergeRequestIid, stale.id);
+      removed += 1;
+    }
+    return { notes: results, removed, foreign: family.length - mine.length };
   }, options);
 }

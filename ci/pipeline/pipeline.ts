@@ -8,9 +8,11 @@
  * file differs from what this module builds.
  *
  * Shape (see docs/gitlab-ci.md):
- *   verify -> synth -> plan:<env> -> plan-comment:<env>   merge requests
- *   verify -> synth -> plan:<env> -> deploy:<env>         default branch
- *             synth -> drift:<env>                        schedules
+ *   verify -> synth -> validate:<env>                      merge requests, forks too (no credentials)
+ *   verify -> synth -> plan:<env> -> plan-comment:<env>   merge requests (not forks: fork-notice)
+ *   verify -> synth -> plan:<env> -> deploy:<env>         default branch (gated: plan-comment renders the note)
+ *                                    unlock:<env>          default branch, manual
+ *             synth -> drift:<env> -> drift-report:<env>  schedules
  */
 import { Document, isMap, isScalar } from "yaml";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
@@ -33,7 +35,22 @@ export const IF = {
   mergeRequest: '$CI_PIPELINE_SOURCE == "merge_request_event"',
   schedule: '$CI_PIPELINE_SOURCE == "schedule"',
   defaultBranch: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"',
+  /** A merge-request pipeline running in a fork: none of this project's CI/CD variables (credentials) exist there. */
+  fork: '$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_PROJECT_ID != $CI_MERGE_REQUEST_PROJECT_ID',
 } as const;
+
+/** How long a locking command waits for a lock held by another run before failing. */
+export const LOCK_TIMEOUT = "10m";
+
+/** How long the plan (and its rendered note) of a gated environment is kept: its approval window. */
+export const GATED_PLAN_RETENTION = "30 days";
+
+/** How long other plan, validate and drift artifacts are kept. */
+const PLAN_RETENTION = "1 week";
+
+function planRetention(env: EnvironmentConfig): string {
+  return env.deploy.gate === "manual" ? GATED_PLAN_RETENTION : PLAN_RETENTION;
+}
 
 /** Where a stack's Terraform JSON (and its plan files) live in the job workspace. */
 export function stackDir(environment: string): string {
@@ -130,24 +147,31 @@ function planJob(env: EnvironmentConfig): Job {
     stage: "plan",
     needs: ["synth"],
     resource_group: env.name,
+    // A default-branch plan may hold the state lock: never killed half-way by a newer pipeline.
+    interruptible: false,
     variables: { ...tfVariables(env), TF_PLAN_LOCK: "true" },
     id_tokens: idTokens(env),
     rules: [
+      // A fork's pipeline has none of this project's credentials: fork-notice says so instead of failing.
+      { if: IF.fork, when: "never" },
       // A Developer's CI_JOB_TOKEN cannot lock GitLab-managed state: merge-request plans read it unlocked.
       { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
       { if: IF.defaultBranch },
     ],
     script: [
+      // First, so the note links this job even when the plan fails.
+      `printf '%s\\n' "$CI_JOB_URL" > ${dir}/plan-job-url.txt`,
       ...tfPrelude(env, "plan"),
-      '"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -out=plan.tfplan',
+      `"$TF" plan -input=false -lock="$TF_PLAN_LOCK" -lock-timeout=${LOCK_TIMEOUT} -out=plan.tfplan`,
       '"$TF" show -json plan.tfplan > plan.json',
-      "printf '%s\\n' \"$CI_JOB_URL\" > plan-job-url.txt",
     ],
     artifacts: {
       name: `plan:${env.name}`,
+      // plan-job-url.txt is needed by the note of a failed plan too.
+      when: "always",
       // The plan file and its JSON hold sensitive values in clear text.
       access: "developer",
-      expire_in: "1 week",
+      expire_in: planRetention(env),
       paths: [`${dir}/plan.tfplan`, `${dir}/plan.json`, `${dir}/plan-job-url.txt`, `${dir}/.terraform.lock.hcl`],
     },
   };
@@ -155,31 +179,66 @@ function planJob(env: EnvironmentConfig): Job {
 
 function commentJob(env: EnvironmentConfig): Job {
   const dir = stackDir(env.name);
+  const gated = env.deploy.gate === "manual";
+  const context = `--job-url "$(cat ${dir}/plan-job-url.txt 2>/dev/null)" --validate ${dir}/validate-result.txt`;
   return {
     extends: ".node",
     stage: "comment",
-    needs: [{ job: `plan:${env.name}`, artifacts: true }],
-    rules: [{ if: IF.mergeRequest }],
+    needs: [
+      { job: `plan:${env.name}`, artifacts: true, optional: true },
+      { job: `validate:${env.name}`, artifacts: true, optional: true },
+    ],
+    rules: [
+      { if: IF.fork, when: "never" },
+      // always: a failed plan turns the note into "plan failed at <sha>" instead of leaving the old plan up.
+      { if: IF.mergeRequest, when: "always" },
+      // Gated environments: the note of the plan deploy:<env> applies, for the approver.
+      ...(gated ? [{ if: IF.defaultBranch }] : []),
+    ],
     script: [
-      `npm run --silent ci:report -- --plan ${dir}/plan.json --out ${dir}/terraform-report.json`,
-      `npm run --silent ci:note -- --env ${env.name} --plan ${dir}/plan.json --job-url "$(cat ${dir}/plan-job-url.txt)"`,
+      `if [ -f ${dir}/plan.json ]; then npm run --silent ci:report -- --plan ${dir}/plan.json --out ${dir}/terraform-report.json; fi`,
+      `if [ -f ${dir}/plan.json ]; then npm run --silent ci:note -- --env ${env.name} --plan ${dir}/plan.json ${context} --out ${dir}/plan-note.md; else npm run --silent ci:note -- --env ${env.name} --failed ${context} --out ${dir}/plan-note.md; fi`,
+      `printf '%s\\n' "$CI_JOB_URL/artifacts/file/${dir}/plan-note.md" > ${dir}/plan-note-url.txt`,
     ],
     artifacts: {
       // The merge-request widget labels each terraform report with this name.
       name: `plan:${env.name}`,
+      when: "always",
       access: "developer",
-      expire_in: "1 week",
+      expire_in: planRetention(env),
+      expose_as: `plan note ${env.name}`,
+      paths: [`${dir}/plan-note.md`, `${dir}/plan-note-url.txt`],
       reports: { terraform: `${dir}/terraform-report.json` },
     },
   };
 }
 
+/**
+ * Lines that show an approver what a gated deploy applies: the rendered note
+ * of its plan in the log, and linked from the job page (annotations report).
+ */
+function planNoteLines(env: EnvironmentConfig): string[] {
+  const dir = stackDir(env.name);
+  return [
+    `NOTE_URL="$(cat ${dir}/plan-note-url.txt)"`,
+    `echo "Applying the plan of commit $CI_COMMIT_SHA; its rendered note: $NOTE_URL"`,
+    `printf '{"plan":[{"external_link":{"label":"Plan note of ${env.name} at %s","url":"%s"}}]}' "$CI_COMMIT_SHORT_SHA" "$NOTE_URL" > plan-note-annotations.json`,
+    `sed -n '1,60p' ${dir}/plan-note.md`,
+  ];
+}
+
 function deployJob(env: EnvironmentConfig): Job {
+  const gated = env.deploy.gate === "manual";
+  const dir = stackDir(env.name);
   return {
     extends: ".tf",
     stage: "deploy",
     // Applies the plan file from this pipeline's plan job: what was planned is what is applied.
-    needs: ["synth", { job: `plan:${env.name}`, artifacts: true }],
+    needs: [
+      "synth",
+      { job: `plan:${env.name}`, artifacts: true },
+      ...(gated ? [{ job: `plan-comment:${env.name}`, artifacts: true }] : []),
+    ],
     resource_group: env.name,
     interruptible: false,
     variables: tfVariables(env),
@@ -189,8 +248,23 @@ function deployJob(env: EnvironmentConfig): Job {
       deployment_tier: env.deploy.tier,
       url: `https://${env.cloudflare.domain}`,
     },
-    rules: [env.deploy.gate === "manual" ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
-    script: [...tfPrelude(env, "deploy"), '"$TF" apply -input=false plan.tfplan'],
+    rules: [gated ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
+    script: [
+      ...(gated ? planNoteLines(env) : []),
+      ...tfPrelude(env, "deploy"),
+      `"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} plan.tfplan`,
+    ],
+    ...(gated
+      ? {
+          artifacts: {
+            when: "always",
+            access: "developer",
+            expire_in: GATED_PLAN_RETENTION,
+            paths: [`${dir}/plan-note.md`],
+            reports: { annotations: "plan-note-annotations.json" },
+          },
+        }
+      : {}),
   };
 }
 
@@ -205,20 +279,85 @@ function driftJob(env: EnvironmentConfig): Job {
     id_tokens: idTokens(env),
     rules: [{ if: IF.schedule }],
     script: [
+      `printf '%s\\n' "$CI_JOB_URL" > ${dir}/drift-job-url.txt`,
       ...tfPrelude(env, "plan"),
-      // -detailed-exitcode: 0 no changes, 1 error, 2 changes (the live infrastructure drifted from the code).
-      'set +e; "$TF" plan -input=false -lock=false -detailed-exitcode -out=drift.tfplan; code=$?; set -e',
+      // -refresh-only compares the live infrastructure with the state only: changes waiting in the code are not drift.
+      // -detailed-exitcode: 0 no drift, 1 error, 2 drift.
+      'set +e; "$TF" plan -input=false -refresh-only -lock=false -detailed-exitcode -out=drift.tfplan; code=$?; set -e',
       'if [ "$code" -eq 1 ]; then echo "drift check failed: plan error above"; exit 1; fi',
       '"$TF" show -json drift.tfplan > drift.json',
-      `if [ "$code" -eq 2 ]; then echo "DRIFT in ${env.name}: $("$TF" show -no-color drift.tfplan | grep -E '^(Plan:|Changes to Outputs)' | tr '\\n' ' ')(plan above; drift.json in the artifacts)"; exit 2; fi`,
-      `echo "No drift in ${env.name}."`,
+      `if [ "$code" -eq 2 ]; then echo "DRIFT in ${env.name}: resources changed outside Terraform; drift-report:${env.name} files the issue"; else echo "No drift in ${env.name}."; fi`,
     ],
     artifacts: {
       when: "always",
       access: "developer",
-      expire_in: "1 week",
-      paths: [`${dir}/drift.json`],
+      expire_in: PLAN_RETENTION,
+      paths: [`${dir}/drift.json`, `${dir}/drift-job-url.txt`],
     },
+  };
+}
+
+/** Files, updates or closes the environment's drift issue from the drift job's refresh-only plan. */
+function driftReportJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".node",
+    stage: "drift",
+    needs: [{ job: `drift:${env.name}`, artifacts: true }],
+    rules: [{ if: IF.schedule }],
+    script: [
+      `npm run --silent ci:drift -- --env ${env.name} --plan ${dir}/drift.json --job-url "$(cat ${dir}/drift-job-url.txt)"`,
+    ],
+    // Exit 2 = drift: the issue is filed; the job shows a warning rather than failing the schedule.
+    allow_failure: { exit_codes: [2] },
+  };
+}
+
+/** `init -backend=false`, `validate` and `test` with mock providers: no credentials, so forks run it too. */
+function validateJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".tf",
+    stage: "plan",
+    needs: ["synth"],
+    variables: { TF_ROOT: dir },
+    rules: [{ if: IF.mergeRequest }],
+    script: [`sh ci/scripts/validate.sh ${dir}`],
+    artifacts: { when: "always", expire_in: PLAN_RETENTION, paths: [`${dir}/validate-result.txt`] },
+  };
+}
+
+/** Frees a lock left by a killed job: run by hand with LOCK_ID (shown in the failing job's error). */
+function unlockJob(env: EnvironmentConfig): Job {
+  return {
+    extends: ".tf",
+    stage: "deploy",
+    needs: ["synth"],
+    interruptible: false,
+    variables: tfVariables(env),
+    id_tokens: idTokens(env),
+    rules: [{ if: IF.defaultBranch, when: "manual" }],
+    allow_failure: true,
+    script: [
+      ...tfPrelude(env, "deploy"),
+      // LOCK_ID: the ID in the lock error, given as a variable when starting this manual job.
+      `"$TF" force-unlock -force ${required("LOCK_ID")}`,
+    ],
+  };
+}
+
+/** Says why a fork's merge request has no plans, instead of plan jobs failing on missing credentials. */
+function forkNoticeJob(): Job {
+  return {
+    image: { name: "$TF_IMAGE", entrypoint: [""] },
+    stage: "plan",
+    needs: [],
+    rules: [{ if: IF.fork }],
+    script: [
+      'echo "This merge request comes from a fork: its pipeline runs in the fork, without the cloud credentials of this project."',
+      'echo "verify, synth and validate:<env> ran; the credentialed plan:<env> jobs are skipped, not failed."',
+      'echo "A maintainer can run the plans by starting the merge request pipeline in the parent project (docs/gitlab-ci.md)."',
+    ],
   };
 }
 
@@ -280,14 +419,19 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
       extends: ".node",
       stage: "synth",
       needs: [{ job: "verify", optional: true }],
-      script: ["npm run synth"],
+      // The mock-provider test files go next to each stack, for validate:<env> (its image has no Node).
+      script: ["npm run synth", "npm run --silent ci:mocks"],
       artifacts: { expire_in: "1 week", paths: ["cdktf.out/"] },
     },
   };
+  for (const env of environments) pipeline[`validate:${env.name}`] = validateJob(env);
+  pipeline["fork-notice"] = forkNoticeJob();
   for (const env of environments) pipeline[`plan:${env.name}`] = planJob(env);
   for (const env of environments) pipeline[`plan-comment:${env.name}`] = commentJob(env);
   for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
+  for (const env of environments) pipeline[`unlock:${env.name}`] = unlockJob(env);
   for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);
+  for (const env of environments) pipeline[`drift-report:${env.name}`] = driftReportJob(env);
   return pipeline;
 }
 

@@ -67,30 +67,46 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Longest value text shown for one attribute; longer ones are cut with an ellipsis. */
-export const MAX_VALUE_CHARS = 160;
+/**
+ * A prepared value (already through `redact` and `markUnknown`) as text:
+ * compact JSON on one line, or pretty-printed over lines when `indent` is
+ * given, placeholders swapped for `(sensitive)` / `(known after apply)`.
+ */
+export function valueText(prepared: unknown, indent?: number): string {
+  if (prepared === SENSITIVE) return SENSITIVE_TEXT;
+  if (prepared === UNKNOWN) return UNKNOWN_TEXT;
+  if (prepared === undefined) return "(none)";
+  let text = JSON.stringify(prepared, null, indent) ?? "null";
+  // Only text holding a placeholder (JSON escapes its NULs as \u0000) needs the swap.
+  if (text.includes("\\u0000")) {
+    text = text.replaceAll(JSON.stringify(SENSITIVE), SENSITIVE_TEXT).replaceAll(JSON.stringify(UNKNOWN), UNKNOWN_TEXT);
+  }
+  return text;
+}
+
+/** Whether a prepared value is one of the two placeholders. */
+export function isPlaceholder(prepared: unknown): boolean {
+  return prepared === SENSITIVE || prepared === UNKNOWN;
+}
+
+/** Whether a prepared value is (or holds) the sensitive placeholder. */
+export function isSensitivePlaceholder(prepared: unknown): boolean {
+  return prepared === SENSITIVE;
+}
 
 /**
- * One value as text for the note: sensitive parts as `(sensitive)`, unknown
- * parts as `(known after apply)`, cut to `max` characters. The cut happens
- * after redaction, so it can never expose a sensitive value.
+ * One value as compact text for the note: sensitive parts as `(sensitive)`,
+ * unknown parts as `(known after apply)`. Never cut: a long value is shown
+ * as a line diff by the caller instead, so a change can never hide behind an
+ * ellipsis.
  */
-export function displayValue(value: unknown, sensitive: Tree, unknown: Tree = false, max = MAX_VALUE_CHARS): string {
-  const prepared = redact(markUnknown(value, unknown), sensitive);
-  let text: string;
-  if (prepared === SENSITIVE) text = SENSITIVE_TEXT;
-  else if (prepared === UNKNOWN) text = UNKNOWN_TEXT;
-  else if (prepared === undefined) text = "(none)";
-  else {
-    text = JSON.stringify(prepared) ?? "null";
-    // Only text holding a placeholder (JSON escapes its NULs as \u0000) needs the swap.
-    if (text.includes("\\u0000")) {
-      text = text
-        .replaceAll(JSON.stringify(SENSITIVE), SENSITIVE_TEXT)
-        .replaceAll(JSON.stringify(UNKNOWN), UNKNOWN_TEXT);
-    }
-  }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+export function displayValue(value: unknown, sensitive: Tree, unknown: Tree = false): string {
+  return valueText(prepare(value, sensitive, unknown));
+}
+
+/** Redacts, then marks unknowns: the one way a raw plan value becomes displayable. */
+export function prepare(value: unknown, sensitive: Tree, unknown: Tree = false): unknown {
+  return redact(markUnknown(value, unknown), sensitive);
 }
 
 /** The mask of attribute `key` inside a sensitive/unknown mask: a mask of `true` covers every child. */

@@ -1,20 +1,20 @@
 /**
- * EnvironmentStack: everything one environment deploys. The only module that
- * knows every cloud; each cloud folder stays independent of the others.
+ * EnvironmentStack: everything one environment deploys. It knows the clouds
+ * only through the cloud registry (clouds.ts, the one module that imports
+ * every cloud folder); each cloud folder stays independent of the others.
  */
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
-import { ContainerTarget as AwsContainerTarget, FunctionTarget as AwsFunctionTarget } from "../aws";
-import { ContainerTarget as AzureContainerTarget, FunctionTarget as AzureFunctionTarget } from "../azure";
 import type { Cloud, EnvironmentConfig } from "../config/schema";
+import type { WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
 import { OriginSecret } from "../edge/origin-secret";
-import { ContainerTarget as GcpContainerTarget, FunctionTarget as GcpFunctionTarget } from "../gcp";
 import { applyPolicy } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { addBackend } from "./backend";
+import { enabledClouds } from "./clouds";
 import { addProviders, type Providers } from "./providers";
 
 export interface EnvironmentStackProps {
@@ -37,6 +37,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly spec: ServiceSpec;
   readonly providers: Providers;
   readonly bundles: Readonly<Record<Cloud, FunctionBundle>>;
+  /** Every enabled cloud's function and container target, in `CLOUDS` order. */
+  readonly targets: WorkloadTarget[] = [];
   /** Every target's public endpoint, in `ORIGINS` order; the edge routes between them. */
   readonly origins: Origin[] = [];
   /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
@@ -59,46 +61,20 @@ export class EnvironmentStack extends TerraformStack {
     // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
 
-    // --- AWS: Lambda behind an HTTP API, ECS Fargate behind an ALB ---
-    if (this.providers.aws && this.config.aws) {
-      const aws = {
-        spec: this.spec,
-        settings: this.config.aws,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fn = new AwsFunctionTarget(this, "aws-function", { ...aws, bundle: this.bundles.aws });
-      // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
-      const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
-      const ct = new AwsContainerTarget(this, "aws-container", { ...aws, zone });
-      this.origins.push(fn.origin, ct.origin);
+    // Every enabled cloud's function and container target, from the cloud registry (lib/stacks/clouds.ts).
+    for (const { cloud, module, settings } of enabledClouds(this.config)) {
+      this.targets.push(
+        ...module.addTargets(this, {
+          spec: this.spec,
+          settings,
+          protect: this.config.protect,
+          originSecret: this.originSecret.value,
+          bundle: this.bundles[cloud],
+          config: this.config,
+        }),
+      );
     }
-
-    // --- Azure: Flex Consumption function + Container App (lib/azure) ---
-    if (this.providers.azure && this.config.azure) {
-      const azure = {
-        spec: this.spec,
-        settings: this.config.azure,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fn = new AzureFunctionTarget(this, "azure-function", { ...azure, bundle: this.bundles.azure });
-      const ct = new AzureContainerTarget(this, "azure-container", azure);
-      this.origins.push(fn.origin, ct.origin);
-    }
-
-    // --- GCP: Cloud Functions (2nd gen) + Cloud Run (lib/gcp) ---
-    if (this.providers.gcp && this.config.gcp) {
-      const gcp = {
-        spec: this.spec,
-        settings: this.config.gcp,
-        protect: this.config.protect,
-        originSecret: this.originSecret.value,
-      };
-      const fn = new GcpFunctionTarget(this, "gcp-function", { ...gcp, bundle: this.bundles.gcp });
-      const ct = new GcpContainerTarget(this, "gcp-container", gcp);
-      this.origins.push(fn.origin, ct.origin);
-    }
+    this.origins.push(...this.targets.map((target) => target.origin));
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
     this.edge = new Edge(this, "edge", {

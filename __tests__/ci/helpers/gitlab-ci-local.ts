@@ -9,9 +9,9 @@
  * evaluates every job's rules, is used).
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 const BIN = resolve(__dirname, "..", "..", "..", "node_modules", ".bin", "gitlab-ci-local");
 
@@ -23,6 +23,8 @@ const OVERRIDDEN = [
   "CI_DEFAULT_BRANCH",
   "CI_MERGE_REQUEST_IID",
   "CI_OPEN_MERGE_REQUESTS",
+  "CI_PROJECT_ID",
+  "CI_MERGE_REQUEST_PROJECT_ID",
 ];
 
 export interface ListedJob {
@@ -43,7 +45,10 @@ export interface Scenario {
 /** A temporary git repository holding `files`, with a remote and a default branch `main`. */
 export function sandbox(files: Readonly<Record<string, string>>): string {
   const dir = mkdtempSync(join(tmpdir(), "gitlab-ci-local-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
   git("remote", "add", "origin", "https://gitlab.example.net/group/blueprint.git");
@@ -60,9 +65,28 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs gitlab-ci-local with a clean environment (no CI_* of the machine running the tests). */
-export function gitlabCiLocal(dir: string, args: readonly string[]): Promise<RunResult> {
-  const env = { PATH: process.env.PATH ?? "", HOME: dir, LANG: "C.UTF-8", FORCE_COLOR: "0" };
+/**
+ * A folder of stub executables (name -> shell script body) to put first on
+ * PATH. It always holds an `rsync` that does nothing: gitlab-ci-local copies
+ * the project with rsync before every run, which only its Docker executor
+ * uses, and rsync is not on every machine.
+ */
+export function stubBin(stubs: Readonly<Record<string, string>> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "stub-bin-"));
+  for (const [name, body] of Object.entries({ rsync: "exit 0\n", ...stubs })) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+/**
+ * Runs gitlab-ci-local with a clean environment (no CI_* of the machine
+ * running the tests); `binDir` (see stubBin) goes first on PATH.
+ */
+export function gitlabCiLocal(dir: string, args: readonly string[], binDir?: string): Promise<RunResult> {
+  const path = [binDir, process.env.PATH ?? ""].filter((part) => part !== undefined).join(":");
+  const env = { PATH: path, HOME: dir, LANG: "C.UTF-8", FORCE_COLOR: "0" };
   return new Promise((resolvePromise) => {
     execFile(BIN, [...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;

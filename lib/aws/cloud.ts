@@ -1,0 +1,25 @@
+/** The AWS entry of the stack's cloud registry: provider, Lambda + HTTP API, ECS Fargate + ALB. */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { CloudModule } from "../contract/cloud";
+import { ContainerTarget } from "./container-target";
+import { FunctionTarget } from "./function-target";
+import type { AwsSettings } from "./settings";
+
+export const awsCloud: CloudModule<AwsSettings> = {
+  region: (settings) => settings.region,
+  addProvider: (scope, settings, tags) =>
+    new AwsProvider(scope, "aws", {
+      region: settings.region,
+      // Refuse to touch any other account, whatever credentials are loaded.
+      allowedAccountIds: [settings.accountId],
+      defaultTags: [{ tags: { ...tags } }],
+    }),
+  addTargets: (scope, props) => [
+    new FunctionTarget(scope, "aws-function", props),
+    // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
+    new ContainerTarget(scope, "aws-container", {
+      ...props,
+      zone: { zoneId: props.config.cloudflare.zoneId, domain: props.config.cloudflare.domain },
+    }),
+  ],
+};

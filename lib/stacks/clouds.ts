@@ -1,0 +1,35 @@
+/**
+ * The cloud registry: one module per cloud. EnvironmentStack and the provider
+ * setup loop over it; adding a cloud is one folder, one entry here and its
+ * schema section (docs/adding-a-cloud.md).
+ */
+import { awsCloud } from "../aws/cloud";
+import { azureCloud } from "../azure/cloud";
+import { CLOUDS, type Cloud, type EnvironmentConfig } from "../config/schema";
+import type { CloudModule, CloudRegistry, CloudSettings } from "../contract/cloud";
+import { gcpCloud } from "../gcp/cloud";
+
+export const CLOUD_MODULES: CloudRegistry = { aws: awsCloud, azure: azureCloud, gcp: gcpCloud };
+
+/** An enabled cloud with its module and settings, typed for any cloud. */
+export interface EnabledCloud {
+  readonly cloud: Cloud;
+  readonly module: CloudModule<CloudSettings<Cloud>>;
+  readonly settings: CloudSettings<Cloud>;
+}
+
+/** The environment's enabled clouds that have settings, in `CLOUDS` order (stable output). */
+export function enabledClouds(config: EnvironmentConfig): EnabledCloud[] {
+  return CLOUDS.filter((cloud) => config.clouds.includes(cloud) && config[cloud] !== undefined).map((cloud) => ({
+    cloud,
+    // Each module takes its own cloud's settings: the registry's type pairs them, the loop cannot.
+    module: CLOUD_MODULES[cloud] as CloudModule<CloudSettings<Cloud>>,
+    settings: config[cloud] as CloudSettings<Cloud>,
+  }));
+}
+
+/** The region or location the environment names for `cloud`, when that cloud has settings. */
+export function cloudRegion(config: EnvironmentConfig, cloud: Cloud): string | undefined {
+  const settings = config[cloud];
+  return settings === undefined ? undefined : (CLOUD_MODULES[cloud] as CloudModule<typeof settings>).region(settings);
+}
