@@ -60,7 +60,7 @@ async function main(): Promise<number> {
         timeoutMs: 5000,
         maxAttempts: 3,
       },
-      [BINDINGS.originSecret.name]: "bench-secret-0123456789abcdef0123456789abcdef",
+      [BINDINGS.originSecret.name]: "bench-secret-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
     },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

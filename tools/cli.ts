@@ -21,13 +21,14 @@ import {
   type Probe,
 } from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
+import { FORK_CHECK_USAGE, forkCheck } from "./fork-check";
 
 export interface ToolIo {
   log(message: string): void;
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "doctor"] as const;
+const COMMANDS = ["env:add", "doctor", "fork:check"] as const;
 
 /** `--from <env>` or `--from=<env>`; the rest are positional. */
 function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
@@ -143,6 +144,22 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
   return ok ? 0 : 1;
 }
 
+function runForkCheck(args: readonly string[], io: ToolIo, root: string): number {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.log(FORK_CHECK_USAGE);
+    return 0;
+  }
+  const unknown = args.find((arg) => arg !== "--keep");
+  if (unknown !== undefined) {
+    io.error(`fork:check: unknown argument ${unknown}\n\n${FORK_CHECK_USAGE}`);
+    return 2;
+  }
+  const { configs } = loadConfiguration(environments, company, bootstrap);
+  const from = (configs.find((env) => env.cloudflare.domain !== env.company.domain) ?? configs[0]).name;
+  const name = ["qa", "qa-fork", "fork-check"].find((n) => !configs.some((env) => env.name === n)) as string;
+  return forkCheck({ root, company: configs[0].company, from, name, keep: args.includes("--keep"), log: io.log });
+}
+
 /** @returns the process exit code */
 export async function runTool(args: readonly string[], io: ToolIo = console, root = process.cwd()): Promise<number> {
   const [command, ...rest] = args;
@@ -151,6 +168,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
       return runEnvAdd(rest, io, root);
     case "doctor":
       return runDoctor(rest, io, realProbe(root));
+    case "fork:check":
+      return runForkCheck(rest, io, root);
     default:
       io.error(`unknown command "${command ?? ""}"; commands: ${COMMANDS.join(", ")}`);
       return 2;

@@ -292,7 +292,7 @@ describe("aws ContainerTarget", () => {
       });
       const [validationId, validation] = byId(json, "cloudflare_dns_record", "validation");
       expect(validation).toMatchObject({
-        zone_id: "fedcba9876543210fedcba9876543210",
+        zone_id: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
         proxied: false,
         name: expect.stringMatching(
           /^\$\{trimsuffix\(tolist\(aws_acm_certificate\..*\.domain_validation_options\)\.0\.resource_record_name, "\."\)\}$/,

@@ -37,7 +37,7 @@ export const SETTINGS: AwsSettings = {
   vpcCidr: "10.40.0.0/16",
 };
 
-export const ZONE = { zoneId: "fedcba9876543210fedcba9876543210", domain: "test.example.net" };
+export const ZONE = { zoneId: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", domain: "test.example.net" };
 
 const BUNDLE_SHA = "ab".repeat(32);
 let bundle: FunctionBundle | undefined;

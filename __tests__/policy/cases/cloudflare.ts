@@ -5,12 +5,12 @@ import type { TerraformStack } from "cdktf";
 import { passwordResult } from "../helpers";
 import type { RuleCase } from "./types";
 
-const zoneId = "fedcba9876543210fedcba9876543210";
+const zoneId = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
 // The provider types `value` as a map, but most settings take a plain string.
 const setting = (s: TerraformStack, settingId: string, value: string) =>
   new ZoneSetting(s, "subject", { zoneId, settingId, value: value as unknown as Record<string, string> });
 const worker = (patch: Partial<WorkersScriptConfig> = {}): WorkersScriptConfig => ({
-  accountId: "0123456789abcdef0123456789abcdef",
+  accountId: "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
   scriptName: "shop-edge",
   content: "export default { fetch() { return new Response('ok') } }",
   mainModule: "worker.js",
