@@ -61,7 +61,8 @@ Run "<command> --help" for its options.`;
 
 const CONTEXT_HELP = `  --job-url <url>      job that made the plan, linked from the note (default: $CI_JOB_URL)
   --validate <file>    validate-result.txt of the validate job ("passed"/"failed", then its URL); missing: "not run"
-  Reads CI_COMMIT_SHA, CI_PIPELINE_ID and CI_PIPELINE_URL to name the commit and pipeline.`;
+  Reads CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (else CI_COMMIT_SHA), CI_PIPELINE_ID and CI_PIPELINE_URL
+  to name the commit and pipeline.`;
 
 const HELP: Record<string, string> = {
   render: `Usage: render --plan <file> --env <name> [options]
@@ -190,7 +191,8 @@ function noteOptions(values: Values, environment: string, env: Environment, arti
   return {
     environment,
     jobUrl,
-    commitSha: nonEmpty(env.CI_COMMIT_SHA),
+    // Merged-results pipelines run on a temporary merge commit: name the branch head the reviewer knows.
+    commitSha: nonEmpty(env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA) ?? nonEmpty(env.CI_COMMIT_SHA),
     pipelineUrl: nonEmpty(env.CI_PIPELINE_URL),
     pipelineId: nonEmpty(env.CI_PIPELINE_ID),
     validate: readValidateResult(optionalString(values, "validate")),

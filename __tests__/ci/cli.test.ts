@@ -272,6 +272,12 @@ describe("ci note", () => {
     gitlab = await startFakeGitLab();
     const env = { ...ciEnv("glpat-test-token"), CI_COMMIT_SHA: "b".repeat(40) };
     await run(["note", "--env", "dev", "--plan", plan], { env });
+    expect(gitlab.notes[0].body).toContain(`commit \`${"b".repeat(40)}\``);
+    // A merged-results pipeline names the head of the merge request's branch, not its temporary merge commit.
+    await run(["note", "--env", "dev", "--plan", plan], {
+      env: { ...env, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: "d".repeat(40) },
+    });
+    expect(gitlab.notes[0].body).toContain(`commit \`${"d".repeat(40)}\``);
     const failed = await run(
       ["note", "--env", "dev", "--failed", "--job-url", "https://gitlab.example.net/g/p/-/jobs/10"],
       { env },

@@ -18,7 +18,7 @@ import { fixturePath } from "./helpers/plans";
 const ROOT = join(__dirname, "..", "..");
 const env = shippedEnvironments()[0];
 const dir = stackDir(env.name);
-const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/99";
+const JOB_URL = "https://gitlab.test/group/blueprint/-/jobs/99";
 
 /** A stub tofu that logs "<cwd name> <args>" and fails (exit `code`) when its first argument is `failOn`. */
 function tofuStub(log: string, failOn = "", code = 1, showJson = ""): string {

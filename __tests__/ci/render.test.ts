@@ -1,8 +1,13 @@
 import { type Plan, parsePlan } from "../../ci/plan/plan";
 import { GITLAB_NOTE_LIMIT, type NoteOptions, noteMarker, renderNotes } from "../../ci/plan/render";
 import { terraformReport } from "../../ci/plan/report";
-import { displayValue, markUnknown, redact } from "../../ci/plan/values";
+import { markUnknown, prepare, redact, valueText } from "../../ci/plan/values";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
+
+/** One raw value as the note shows it. */
+function show(value: unknown, sensitive: unknown, unknown: unknown = false): string {
+  return valueText(prepare(value, sensitive, unknown));
+}
 
 /** Addresses named by list entries (`- **action** \`address\``) in the notes. */
 function listedAddresses(...notes: string[]): Set<string> {
@@ -294,18 +299,18 @@ describe("value display", () => {
       a: 1,
       b: { c: "x", d: "\u0000sensitive\u0000" },
     });
-    expect(displayValue(["p", "q"], [false, true])).toBe('["p",(sensitive)]');
-    expect(displayValue({ k: "SECRET" }, true)).toBe("(sensitive)");
-    expect(displayValue("SECRET", false)).toBe('"SECRET"');
+    expect(show(["p", "q"], [false, true])).toBe('["p",(sensitive)]');
+    expect(show({ k: "SECRET" }, true)).toBe("(sensitive)");
+    expect(show("SECRET", false)).toBe('"SECRET"');
   });
 
   it("marks unknown values, adding keys not yet in the value", () => {
     expect(markUnknown({ a: 1 }, { b: true })).toEqual({ a: 1, b: "\u0000unknown\u0000" });
-    expect(displayValue({ a: 1 }, {}, { b: true })).toBe('{"a":1,"b":(known after apply)}');
+    expect(show({ a: 1 }, {}, { b: true })).toBe('{"a":1,"b":(known after apply)}');
   });
 
   it("never cuts a value: a long one is shown whole", () => {
-    const text = displayValue({ secret: "S".repeat(500), open: "o".repeat(500) }, { secret: true });
+    const text = show({ secret: "S".repeat(500), open: "o".repeat(500) }, { secret: true });
     expect(text).toBe(`{"secret":(sensitive),"open":"${"o".repeat(500)}"}`);
   });
 });

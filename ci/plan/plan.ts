@@ -125,8 +125,3 @@ export function providerOf(resource: Pick<ResourceChange, "provider_name">): str
   const last = resource.provider_name.split("/").at(-1);
   return last === undefined || last === "" ? resource.provider_name : last;
 }
-
-/** Resource changes that do something (no-ops dropped). */
-export function effectiveChanges(plan: Plan): ResourceChange[] {
-  return (plan.resource_changes ?? []).filter((rc) => classify(rc.change.actions).action !== "no-op");
-}

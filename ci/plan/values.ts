@@ -1,7 +1,7 @@
 /**
  * Attribute values as the note shows them. `show -json` prints sensitive
  * values in clear text; only the parallel `*_sensitive` trees say which ones
- * they are. Every value goes through `displayValue`, which replaces each
+ * they are. Every value goes through `prepare`, which replaces each
  * subtree marked `true` in the sensitive tree by `(sensitive)` before anything
  * is turned into text, and each subtree marked in `after_unknown` by
  * `(known after apply)`.
@@ -48,14 +48,6 @@ export function markUnknown(value: unknown, mask: Tree): unknown {
   return value;
 }
 
-/** True when a sensitive or unknown mask marks anything at all (empty objects and lists mark nothing). */
-export function marksAny(mask: Tree): boolean {
-  if (mask === true) return true;
-  if (Array.isArray(mask)) return mask.some(marksAny);
-  if (isObject(mask)) return Object.values(mask).some(marksAny);
-  return false;
-}
-
 /** Structural equality of two JSON values. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -89,38 +81,7 @@ export function isPlaceholder(prepared: unknown): boolean {
   return prepared === SENSITIVE || prepared === UNKNOWN;
 }
 
-/** Whether a prepared value is (or holds) the sensitive placeholder. */
-export function isSensitivePlaceholder(prepared: unknown): boolean {
-  return prepared === SENSITIVE;
-}
-
-/**
- * One value as compact text for the note: sensitive parts as `(sensitive)`,
- * unknown parts as `(known after apply)`. Never cut: a long value is shown
- * as a line diff by the caller instead, so a change can never hide behind an
- * ellipsis.
- */
-export function displayValue(value: unknown, sensitive: Tree, unknown: Tree = false): string {
-  return valueText(prepare(value, sensitive, unknown));
-}
-
 /** Redacts, then marks unknowns: the one way a raw plan value becomes displayable. */
 export function prepare(value: unknown, sensitive: Tree, unknown: Tree = false): unknown {
   return redact(markUnknown(value, unknown), sensitive);
-}
-
-/** The mask of attribute `key` inside a sensitive/unknown mask: a mask of `true` covers every child. */
-export function childMask(mask: Tree, key: string): Tree {
-  if (mask === true) return true;
-  return isObject(mask) ? mask[key] : undefined;
-}
-
-/** Attribute `key` of an object value, or undefined. */
-export function childValue(value: unknown, key: string): unknown {
-  return isObject(value) ? value[key] : undefined;
-}
-
-/** Top-level attribute names of a value (empty for non-objects). */
-export function keysOf(value: unknown): string[] {
-  return isObject(value) ? Object.keys(value) : [];
 }
