@@ -10,6 +10,7 @@ import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
+import { DIAGRAM_USAGE, mermaidOf, readStack, writeReadme } from "./diagram";
 import {
   binaryCheck,
   bootstrapCheck,
@@ -28,7 +29,7 @@ export interface ToolIo {
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "doctor", "fork:check"] as const;
+const COMMANDS = ["env:add", "doctor", "diagram", "fork:check"] as const;
 
 /** `--from <env>` or `--from=<env>`; the rest are positional. */
 function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
@@ -144,6 +145,39 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
   return ok ? 0 : 1;
 }
 
+function runDiagram(args: readonly string[], io: ToolIo, root: string): number {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.log(DIAGRAM_USAGE);
+    return 0;
+  }
+  const flag = args.find((arg) => arg.startsWith("-") && arg !== "--write");
+  const names = args.filter((arg) => !arg.startsWith("-"));
+  if (flag !== undefined || names.length > 1) {
+    io.error(
+      `diagram: ${flag === undefined ? "name one environment at most" : `unknown option ${flag}`}\n\n${DIAGRAM_USAGE}`,
+    );
+    return 2;
+  }
+  const candidates = names.length === 1 ? names : Object.keys(environments);
+  const environment = candidates.find((name) => readStack(root, name) !== undefined);
+  const json = environment === undefined ? undefined : readStack(root, environment);
+  if (environment === undefined || json === undefined) {
+    io.error(`diagram: no cdktf.out/stacks/${candidates[0]}/cdk.tf.json; run \`npm run synth\` first`);
+    return 1;
+  }
+  const diagram = mermaidOf(environment, json);
+  if (!args.includes("--write")) {
+    io.log(`\`\`\`mermaid\n${diagram}\n\`\`\``);
+    return 0;
+  }
+  if (!writeReadme(root, environment, diagram)) {
+    io.error("diagram: README.md has no <!-- diagram:start --> ... <!-- diagram:end --> markers");
+    return 1;
+  }
+  io.log(`Wrote the diagram of ${environment} into README.md`);
+  return 0;
+}
+
 function runForkCheck(args: readonly string[], io: ToolIo, root: string): number {
   if (args.includes("--help") || args.includes("-h")) {
     io.log(FORK_CHECK_USAGE);
@@ -168,6 +202,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
       return runEnvAdd(rest, io, root);
     case "doctor":
       return runDoctor(rest, io, realProbe(root));
+    case "diagram":
+      return runDiagram(rest, io, root);
     case "fork:check":
       return runForkCheck(rest, io, root);
     default:

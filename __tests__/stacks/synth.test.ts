@@ -88,6 +88,21 @@ describe("synth of the shipped environments", () => {
     expect(readdirSync(work).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
 
+  it("synthesizes only the stacks named, still validating them all, and refuses an unknown one", () => {
+    const [name] = SHIPPED_NAMES;
+    const outdir = join(work, "only");
+    const { io, out, err } = capture();
+    expect(runSynth(environments, { outdir, company, bootstrap, only: [name], printWarnings: false }, io)).toBe(0);
+    expect(err).toEqual([]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([name]);
+    expect(out).toHaveLength(1); // the summary; cdktf's CLI prints the warnings itself
+    expect(out[0]).toMatch(/^Synthesized 1 stack:/);
+    const unknown = capture();
+    expect(runSynth(environments, { outdir, company, bootstrap, only: ["zz-nope"] }, unknown.io)).toBe(1);
+    expect(unknown.err).toEqual([`Unknown stack zz-nope; known: ${[...SHIPPED_NAMES, "bootstrap"].join(", ")}`]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([name]);
+  });
+
   it("exits 1 without a stack trace when synth fails", () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");
