@@ -121,6 +121,8 @@ export function forkCheck(options: ForkCheckOptions): number {
     // The copy's own tools, as a fork's maintainer would run them; CHECKPOINT_DISABLE keeps cdktf offline.
     const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: undefined, CONTAINER_IMAGE: undefined };
     const steps: [string, string[]][] = [
+      // The file as its author would save it: formatted like the rest of the repository.
+      ["npx", ["biome", "format", "--write", "environments/company.ts"]],
       ["npm", ["run", "--silent", "env:add", "--", options.name, "--from", options.from]],
       ["npm", ["run", "--silent", "synth"]],
       ["npm", ["test"]],
