@@ -352,7 +352,7 @@ describe("gitlab-ci-local", () => {
     validated = valid as RunResult;
     refused = invalidRun as RunResult;
     results = Object.fromEntries(names.map((name, i) => [name, lists[i]])) as Record<Name, ListedJob[]>;
-  }, 30_000);
+  }, 90_000); // nine gitlab-ci-local runs: about 10 s on a quiet machine, far more on a loaded one
 
   /** Jobs that would run, name -> when; empty when workflow:rules create no pipeline. */
   function running(name: Name): Record<string, string> {

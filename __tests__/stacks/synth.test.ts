@@ -103,6 +103,18 @@ describe("synth of the shipped environments", () => {
     expect(readdirSync(join(outdir, "stacks"))).toEqual([name]);
   });
 
+  it("names the environment's file when a construct refuses one of its values", () => {
+    const service = { memoryMb: 256, timeoutSeconds: 10, minInstances: 0, maxInstances: 2, logRetentionDays: 45 };
+    const aws = { clouds: ["aws"], azure: undefined, gcp: undefined, weights: { "aws.function": 100 } };
+    const bad = { qa: environmentInput({ name: "qa", ...aws, service }) };
+    const { io, err } = capture();
+    expect(runSynth(bad, { outdir: join(work, "refused"), company }, io)).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/environments\/qa\.ts: .*logRetentionDays.*45/);
+    expect(err[0]).not.toMatch(/\n\s+at /);
+    expect(readdirSync(work)).not.toContain("refused");
+  });
+
   it("exits 1 without a stack trace when synth fails", () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");

@@ -10,7 +10,7 @@ import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf
 import { BootstrapStack } from "../bootstrap/stack";
 import { BOOTSTRAP_STACK, type BootstrapConfig } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
-import { type EnvironmentFiles, loadConfiguration } from "../config/load";
+import { type EnvironmentFiles, environmentFile, loadConfiguration } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
@@ -59,6 +59,23 @@ export interface StackSummary {
 const CONTINUE_ON_ERRORS = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS";
 
 /**
+ * A construct's refusal of a value, with the file to edit in front: problems
+ * listed line by line (`<env>.<field.path>: ...`, as constructs report them)
+ * become a ConfigError in the config format, `<file>: <env>.<field.path>: ...`;
+ * any other error keeps its message behind the file name.
+ */
+function inFile(file: string, error: unknown): Error {
+  const problems = (error as { problems?: unknown } | null)?.problems;
+  if (Array.isArray(problems) && problems.every((p) => typeof p === "string")) {
+    return new ConfigError(
+      problems.map((problem) => `${file}: ${problem}`),
+      "configuration",
+    );
+  }
+  return new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/**
  * @throws PolicyError when any stack has an unsuppressed policy error or another error annotation;
  *   `outdir` is then left as it was.
  */
@@ -74,7 +91,13 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
     const previous = process.env[CONTINUE_ON_ERRORS];
     process.env[CONTINUE_ON_ERRORS] = "true";
     try {
-      stacks = configs.map((config) => new EnvironmentStack(app, { config, image: options.image }));
+      stacks = configs.map((config) => {
+        try {
+          return new EnvironmentStack(app, { config, image: options.image });
+        } catch (error) {
+          throw inFile(environmentFile(config.name), error);
+        }
+      });
       if (options.bootstrap !== undefined) stacks.push(new BootstrapStack(app, { config: options.bootstrap }));
     } finally {
       if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];
