@@ -1,11 +1,12 @@
 /**
  * The workload: one Web-standard fetch application, served unchanged by every
  * adapter in app/adapters/. A fork replaces its routes here (and keeps the
- * middleware: request id, origin secret, access log).
+ * middleware: request id, origin secret, body limit, access log).
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { type RequestIdVariables, requestId } from "hono/request-id";
-import { ORIGIN_SECRET, SERVICE } from "../lib/service";
+import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../lib/service";
 
 export type Target = "function" | "container" | "edge";
 
@@ -21,11 +22,25 @@ export interface WorkloadOptions {
   /** Which product serves it. */
   readonly target: Target;
   /**
-   * When set, every request except the health path must carry it in the
-   * `x-origin-secret` header, so only the edge reaches the origin.
-   * @default - no check
+   * Every request except the health path must carry it in the
+   * `x-origin-secret` header, so only the edge reaches the origin. A function
+   * is called once, on the first request (Lambda reads SSM), and its result
+   * kept; a rejection is retried on the next request. Without a secret the
+   * workload fails closed (503) unless `allowMissingOriginSecret`.
+   * @default - none: 503 on every path but the health path
    */
-  readonly originSecret?: string;
+  readonly originSecret?: string | OriginSecretSource;
+  /**
+   * Serve without an origin secret (local development only; see
+   * `ALLOW_MISSING_ORIGIN_SECRET` in app/contract.ts).
+   * @default false
+   */
+  readonly allowMissingOriginSecret?: boolean;
+  /**
+   * Largest request body in bytes; larger ones get 413 before they are buffered.
+   * @default BODY_LIMIT.defaultBytes (1 MiB)
+   */
+  readonly maxBodyBytes?: number;
   /**
    * Receives one JSON line per request.
    * @default console.log (stdout, which every platform ships to its log store)
@@ -54,11 +69,20 @@ export interface AccessLogLine {
   readonly error?: string;
 }
 
+/** The 413 body, also answered by adapters that see the size before the app does (Lambda, Azure). */
+export function payloadTooLarge(maxBytes: number, requestId: string) {
+  return { error: "payload too large", maxBytes, requestId };
+}
+
+/** Looks the origin secret up in a secret store; resolves undefined when it is not there. */
+export type OriginSecretSource = () => Promise<string | undefined>;
+
 type Env = { Variables: RequestIdVariables & { errorName?: string } };
 
 export function createApp(options: WorkloadOptions): Hono<Env> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const secret = options.originSecret === "" ? undefined : options.originSecret;
+  const originSecret = originSecretGate(options, log);
+  const maxBodyBytes = options.maxBodyBytes ?? BODY_LIMIT.defaultBytes;
   const app = new Hono<Env>();
 
   // Access log first, so 403s, 404s and 500s are logged with their final status.
@@ -87,13 +111,24 @@ export function createApp(options: WorkloadOptions): Hono<Env> {
   app.use(async (c, next) => {
     c.header("cache-control", "no-store");
     c.header("x-content-type-options", "nosniff");
-    if (secret !== undefined && c.req.path !== SERVICE.healthPath) {
-      if (!safeEqual(c.req.header(ORIGIN_SECRET.header) ?? "", secret)) {
+    if (c.req.path !== SERVICE.healthPath) {
+      const secret = await originSecret();
+      if (secret.kind === "closed") {
+        return c.json({ error: "origin secret not configured", requestId: c.get("requestId") }, 503);
+      }
+      if (secret.kind === "value" && !safeEqual(c.req.header(ORIGIN_SECRET.header) ?? "", secret.value)) {
         return c.json({ error: "forbidden", requestId: c.get("requestId") }, 403);
       }
     }
     await next();
   });
+  // After the secret check, so strangers cannot make the workload read anything; streams are counted, never held whole.
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => c.json(payloadTooLarge(maxBodyBytes, c.get("requestId")), 413),
+    }),
+  );
 
   app.get("/", (c) =>
     c.json({
@@ -106,6 +141,7 @@ export function createApp(options: WorkloadOptions): Hono<Env> {
   );
   app.get(SERVICE.healthPath, (c) => c.json({ status: "ok" }));
   // Shows what reached the workload through each adapter: query, cookie names (never values), body bytes.
+  // Bounded like every route by the body limit above.
   app.post("/echo", async (c) => {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -131,6 +167,55 @@ export function createApp(options: WorkloadOptions): Hono<Env> {
     return c.json({ error: "internal error", requestId: c.get("requestId") }, 500);
   });
   return app;
+}
+
+type SecretState =
+  | { readonly kind: "value"; readonly value: string }
+  /** Explicit local opt-out: no check. */
+  | { readonly kind: "open" }
+  /** Fail closed: 503. */
+  | { readonly kind: "closed" };
+
+/** The origin secret as the request check needs it. Why it is missing is logged once, never the value. */
+function originSecretGate(options: WorkloadOptions, log: (line: string) => void): () => Promise<SecretState> {
+  let warned = false;
+  const unavailable = (reason: string): SecretState => {
+    if (!warned) {
+      warned = true;
+      const line = { time: new Date().toISOString(), severity: "ERROR", msg: "failing closed", reason };
+      log(JSON.stringify({ ...line, cloud: options.cloud, target: options.target }));
+    }
+    return { kind: "closed" };
+  };
+  const found = (value: string | undefined): SecretState =>
+    value === undefined || value === "" ? missing() : { kind: "value", value };
+  const missing = (): SecretState =>
+    options.allowMissingOriginSecret === true
+      ? { kind: "open" }
+      : unavailable(`no ${ORIGIN_SECRET.envVar}: every path but ${SERVICE.healthPath} answers 503`);
+  const given = options.originSecret;
+  if (typeof given !== "function") {
+    const state = found(given);
+    return async () => state;
+  }
+  let resolved: SecretState | undefined;
+  let pending: Promise<SecretState> | undefined;
+  return async () => {
+    if (resolved !== undefined) return resolved;
+    pending ??= given().then(
+      (value) => {
+        resolved = found(value);
+        return resolved;
+      },
+      (error: unknown) => {
+        pending = undefined; // try the store again on the next request
+        // The error's name only: messages can carry request or store details.
+        const name = error instanceof Error ? error.name : "unknown error";
+        return unavailable(`reading ${ORIGIN_SECRET.envVar} from the secret store failed (${name})`);
+      },
+    );
+    return pending;
+  };
 }
 
 function cookieNames(header: string | undefined): string[] {

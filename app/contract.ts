@@ -6,7 +6,7 @@
  *
  * Pure constants, no runtime dependencies: safe to import from synth code.
  */
-import { ORIGIN_SECRET, SERVICE } from "../lib/service";
+import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../lib/service";
 
 /**
  * Environment variables the workload reads. Every one is optional; an empty
@@ -15,7 +15,10 @@ import { ORIGIN_SECRET, SERVICE } from "../lib/service";
  * test checks each one on all six targets.
  */
 export const WORKLOAD_ENV = {
-  /** Shared secret with the edge; when set, requests without a matching `x-origin-secret` get 403 (health path stays open). */
+  /**
+   * Shared secret with the edge: requests without a matching `x-origin-secret` get 403 (health path stays open).
+   * Unset, the workload fails closed: 503 on every path but the health path, and one log line saying why.
+   */
   originSecret: ORIGIN_SECRET.envVar,
   /** `service` in `GET /`. @default - `service` of environments/company.ts */
   serviceName: "SERVICE_NAME",
@@ -37,6 +40,30 @@ export const WORKLOAD_ENV = {
   cloud: "CLOUD",
   /** Container only: the port to listen on (Cloud Run sets it itself). @default SERVICE.containerPort */
   port: "PORT",
+} as const;
+
+/**
+ * Variables the workload reads besides WORKLOAD_ENV, which are not set by
+ * every target's contract: the body limit travels in
+ * `ServiceSpec.environmentVariables` (from the environment's
+ * `service.maxBodyBytes`), the SSM parameter only on Lambda, the opt-out only
+ * in local development.
+ */
+export const WORKLOAD_EXTRA_ENV = {
+  /**
+   * Lambda only: name of the SSM SecureString parameter holding the origin secret, read once per
+   * cold start (Lambda has no secret references, and a plain variable is readable by anyone who
+   * can read the function's configuration).
+   */
+  originSecretParameter: `${ORIGIN_SECRET.envVar}_PARAMETER`,
+  /**
+   * Local development only: `true` serves without an origin secret. Ignored on every cloud
+   * platform (an adapter that knows its cloud, or a container that detects one), so a copied
+   * setting can never open a deployed origin.
+   */
+  allowMissingOriginSecret: "ALLOW_MISSING_ORIGIN_SECRET",
+  /** Largest request body in bytes; larger ones get 413 before they are read. @default BODY_LIMIT.defaultBytes */
+  maxBodyBytes: BODY_LIMIT.envVar,
 } as const;
 
 /** Lambda: file `index.js` exporting `handler`. Runtime Node 22; pure JS, so `arm64` and `x86_64` both work. */

@@ -3,9 +3,9 @@
  * for every adapter (Node's `process.env` or a Worker's `env` bindings).
  */
 import { company } from "../environments/company";
-import { SERVICE } from "../lib/service";
+import { BODY_LIMIT, SERVICE } from "../lib/service";
 import type { Target, WorkloadOptions } from "./app";
-import { WORKLOAD_ENV } from "./contract";
+import { WORKLOAD_ENV, WORKLOAD_EXTRA_ENV } from "./contract";
 
 export type EnvVars = Readonly<Record<string, unknown>>;
 
@@ -31,7 +31,22 @@ export function workloadOptions(env: EnvVars, platform: Platform): WorkloadOptio
     region: envString(env, WORKLOAD_ENV.region) ?? platform.region ?? "unknown",
     target: platform.target,
     originSecret: envString(env, WORKLOAD_ENV.originSecret),
+    // Honoured only where no cloud platform was recognised.
+    allowMissingOriginSecret:
+      platform.cloud === "local" && envString(env, WORKLOAD_EXTRA_ENV.allowMissingOriginSecret) === "true",
+    maxBodyBytes: maxBodyBytes(env),
   };
+}
+
+/** `MAX_BODY_BYTES` when set, else BODY_LIMIT.defaultBytes. Throws on a value that is not a positive integer. */
+export function maxBodyBytes(env: EnvVars): number {
+  const raw = envString(env, WORKLOAD_EXTRA_ENV.maxBodyBytes);
+  if (raw === undefined) return BODY_LIMIT.defaultBytes;
+  const bytes = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new Error(`${WORKLOAD_EXTRA_ENV.maxBodyBytes}="${raw}" is not a positive whole number of bytes`);
+  }
+  return bytes;
 }
 
 /**

@@ -59,7 +59,8 @@ export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): 
     timeoutSeconds: env.service.timeoutSeconds,
     minInstances: env.service.minInstances,
     maxInstances: env.service.maxInstances,
-    environmentVariables: { ...SERVICE.environmentVariables },
+    // Through the plain variables, so every target on every cloud passes it on unchanged.
+    environmentVariables: { ...SERVICE.environmentVariables, [BODY_LIMIT.envVar]: String(env.service.maxBodyBytes) },
     secretNames: [...SERVICE.secretNames],
     healthPath: SERVICE.healthPath,
     containerPort: SERVICE.containerPort,
@@ -75,6 +76,14 @@ export function serviceSpecFor(env: EnvironmentConfig, imageOverride?: string): 
  * set. Terraform generates the value; it never appears in config or cdktf.out.
  */
 export const ORIGIN_SECRET = { envVar: "ORIGIN_SECRET", header: "x-origin-secret" } as const;
+
+/**
+ * Largest request body the workload and the edge accept, per environment
+ * (`maxBodyBytes` in environments/<name>.ts): sized for a JSON API. Larger
+ * requests get 413 before anything is buffered. Targets pass it to the
+ * workload as `MAX_BODY_BYTES`.
+ */
+export const BODY_LIMIT = { envVar: "MAX_BODY_BYTES", defaultBytes: 1024 * 1024 } as const;
 
 /** A zipped function bundle of the workload for one cloud, built deterministically. */
 export interface FunctionBundle {

@@ -1,9 +1,9 @@
 /** The workload itself (createApp) and how adapters read their environment, without any adapter. */
 import { createApp, type WorkloadOptions } from "../../app/app";
-import { WORKLOAD_ENV } from "../../app/contract";
-import { containerPlatform, containerPort, workloadOptions } from "../../app/runtime";
+import { WORKLOAD_ENV, WORKLOAD_EXTRA_ENV } from "../../app/contract";
+import { containerPlatform, containerPort, maxBodyBytes, workloadOptions } from "../../app/runtime";
 import { company } from "../../environments/company";
-import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
 
 function appWithLog(options: Partial<WorkloadOptions> = {}) {
   const lines: string[] = [];
@@ -13,6 +13,7 @@ function appWithLog(options: Partial<WorkloadOptions> = {}) {
     cloud: "aws",
     region: "eu-west-1",
     target: "function",
+    allowMissingOriginSecret: true,
     log: (line) => lines.push(line),
     ...options,
   });
@@ -21,16 +22,20 @@ function appWithLog(options: Partial<WorkloadOptions> = {}) {
 }
 
 describe("createApp", () => {
-  it("serves every route without an origin secret configured", async () => {
+  it("serves every route without an origin secret only when told to explicitly", async () => {
     const { app } = appWithLog();
     expect((await app.request("/")).status).toBe(200);
     expect((await app.request(SERVICE.healthPath)).status).toBe(200);
     expect((await app.request("/echo", { method: "POST", body: "x" })).status).toBe(200);
   });
 
-  it("treats an empty origin secret as none (platforms pass '' for unset)", async () => {
-    const { app } = appWithLog({ originSecret: "" });
-    expect((await app.request("/")).status).toBe(200);
+  it.each([undefined, ""])("fails closed without an origin secret (%j), saying why once", async (originSecret) => {
+    const { app, logs } = appWithLog({ originSecret, allowMissingOriginSecret: undefined });
+    expect((await app.request("/")).status).toBe(503);
+    expect((await app.request("/echo", { method: "POST", body: "x" })).status).toBe(503);
+    expect((await app.request(SERVICE.healthPath)).status).toBe(200);
+    const reasons = logs().filter((line) => line.msg === "failing closed");
+    expect(reasons).toEqual([expect.objectContaining({ severity: "ERROR", reason: expect.stringContaining("503") })]);
   });
 
   it("checks the origin secret on every path but the health path", async () => {
@@ -80,7 +85,14 @@ describe("createApp", () => {
   it("logs through console.log when no logger is given", async () => {
     const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
-      await createApp({ service: "s", version: "v", cloud: "local", region: "r", target: "container" }).request("/");
+      await createApp({
+        service: "s",
+        version: "v",
+        cloud: "local",
+        region: "r",
+        target: "container",
+        allowMissingOriginSecret: true,
+      }).request("/");
       expect(spy).toHaveBeenCalledTimes(1);
       expect(JSON.parse(String(spy.mock.calls[0][0]))).toEqual(
         expect.objectContaining({ msg: "request", status: 200 }),
@@ -102,6 +114,8 @@ describe("workloadOptions", () => {
       region: "eu-west-1",
       target: "function",
       originSecret: undefined,
+      allowMissingOriginSecret: false,
+      maxBodyBytes: BODY_LIMIT.defaultBytes,
     });
   });
 
@@ -111,6 +125,7 @@ describe("workloadOptions", () => {
       [WORKLOAD_ENV.serviceVersion]: "9.9.9",
       [WORKLOAD_ENV.region]: "us-east-1",
       [WORKLOAD_ENV.originSecret]: "s",
+      [WORKLOAD_EXTRA_ENV.maxBodyBytes]: "2048",
     };
     expect(workloadOptions(env, platform)).toEqual({
       service: "other",
@@ -119,6 +134,8 @@ describe("workloadOptions", () => {
       region: "us-east-1",
       target: "function",
       originSecret: "s",
+      allowMissingOriginSecret: false,
+      maxBodyBytes: 2048,
     });
   });
 
@@ -126,6 +143,35 @@ describe("workloadOptions", () => {
     const env = { SERVICE_NAME: "", REGION: "", ORIGIN_SECRET: { binding: true } };
     expect(workloadOptions(env, { cloud: "gcp", target: "function" })).toEqual(
       expect.objectContaining({ service: company.service, region: "unknown", originSecret: undefined }),
+    );
+  });
+});
+
+describe("local opt-out and body limit variables", () => {
+  const optOut = { [WORKLOAD_EXTRA_ENV.allowMissingOriginSecret]: "true" };
+
+  it("honours ALLOW_MISSING_ORIGIN_SECRET only where no cloud platform is recognised", () => {
+    expect(workloadOptions(optOut, containerPlatform(optOut)).allowMissingOriginSecret).toBe(true);
+    for (const platformEnv of [
+      { K_SERVICE: "x" },
+      { CONTAINER_APP_NAME: "x" },
+      { ECS_CONTAINER_METADATA_URI_V4: "x" },
+    ]) {
+      const env = { ...optOut, ...platformEnv };
+      expect(workloadOptions(env, containerPlatform(env)).allowMissingOriginSecret).toBe(false);
+    }
+    for (const cloud of ["aws", "azure", "gcp", "cloudflare"]) {
+      expect(workloadOptions(optOut, { cloud, target: "function" }).allowMissingOriginSecret).toBe(false);
+    }
+    expect(
+      workloadOptions({ [WORKLOAD_EXTRA_ENV.allowMissingOriginSecret]: "1" }, containerPlatform({}))
+        .allowMissingOriginSecret,
+    ).toBe(false);
+  });
+
+  it.each(["1MB", "-5", "0", "1.5"])("refuses MAX_BODY_BYTES=%s with a message naming the variable", (value) => {
+    expect(() => maxBodyBytes({ [WORKLOAD_EXTRA_ENV.maxBodyBytes]: value })).toThrow(
+      `${WORKLOAD_EXTRA_ENV.maxBodyBytes}="${value}" is not a positive whole number of bytes`,
     );
   });
 });

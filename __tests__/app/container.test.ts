@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, "..", "..");
 
 describe("container server process", () => {
   it("on SIGTERM finishes the request in flight, refuses new connections, and exits 0", async () => {
-    const { child, base, dir } = await startContainerServer({});
+    const { child, base, dir } = await startContainerServer({ ALLOW_MISSING_ORIGIN_SECRET: "true" });
     try {
       const { port } = new URL(base);
       // A POST whose body is still arriving when SIGTERM comes.

@@ -47,6 +47,9 @@ export interface RunningTarget {
   logLines(): readonly string[];
   /** Stops the target; resolves with the process exit code for targets that run as a process. */
   stop(): Promise<number | null | undefined>;
+  /** The server's process id and base URL, for targets that run as a process. */
+  readonly pid?: number;
+  readonly base?: string;
 }
 
 export interface Target {
@@ -91,7 +94,7 @@ export function extractBundle(zipPath: string): string {
 }
 
 /** Sets variables for an in-process runtime and returns a function restoring the previous values. */
-function withProcessEnv(env: Readonly<Record<string, string>>): () => void {
+export function withProcessEnv(env: Readonly<Record<string, string>>): () => void {
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   return () => {
@@ -275,17 +278,23 @@ module.exports = {
 };
 `;
 
-export function loadAzureBundle(
-  env: Readonly<Record<string, string>>,
-): Loaded & { registrations: Registration[]; dir: string } {
+/** The Azure zip unpacked with the host's bridge module beside it; `main` is the file the host loads. */
+export function unpackAzureBundle(): { dir: string; main: string; core: string } {
   const dir = extractBundle(buildFunctionBundle("azure").path);
   const core = join(dir, "node_modules", "@azure", "functions-core");
   mkdirSync(core, { recursive: true });
   writeFileSync(join(core, "index.js"), FAKE_FUNCTIONS_CORE);
   writeFileSync(join(core, "package.json"), JSON.stringify({ name: "@azure/functions-core", main: "index.js" }));
-  const main = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string }).main;
+  const main = join(dir, (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string }).main);
+  return { dir, main, core };
+}
+
+export function loadAzureBundle(
+  env: Readonly<Record<string, string>>,
+): Loaded & { registrations: Registration[]; dir: string } {
+  const { dir, main, core } = unpackAzureBundle();
   // The core module from the same registry as the bundle, so it holds the bundle's registrations.
-  const loaded = loadInProcess([join(dir, main), join(core, "index.js")], env);
+  const loaded = loadInProcess([main, join(core, "index.js")], env);
   return { ...loaded, registrations: (loaded.modules[1] as { registrations: Registration[] }).registrations, dir };
 }
 
@@ -476,6 +485,8 @@ const gcp: Target = {
     const base = `http://127.0.0.1:${port}`;
     await waitUntilServing(base, child);
     return {
+      pid: child.process.pid,
+      base,
       send: (request) => httpSend(base, request),
       logLines: () => child.lines,
       stop: async () => {
@@ -513,6 +524,8 @@ const container: Target = {
     // A free port instead of the deployed PORT, so runs side by side never collide.
     const { child, base, dir } = await startContainerServer({ ...container.platformEnv, ...common, PORT: "0" });
     return {
+      pid: child.process.pid,
+      base,
       send: (request) => httpSend(base, request),
       logLines: () => child.lines,
       stop: async () => {

@@ -1,3 +1,4 @@
+import { BODY_LIMIT } from "../../lib/service";
 import { all, azureStack, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
 
 type Json = Record<string, unknown>;
@@ -91,6 +92,7 @@ describe("Azure ContainerTarget", () => {
   it("passes the workload's variables, PORT, and the origin secret as a Container Apps secret", () => {
     expect(container.env).toEqual([
       { name: "LOG_LEVEL", value: "info" },
+      { name: BODY_LIMIT.envVar, value: String(BODY_LIMIT.defaultBytes) },
       { name: "SERVICE_NAME", value: "shop" },
       { name: "SERVICE_VERSION", value: "1.0.0" },
       { name: "SERVICE_ENVIRONMENT", value: "test" },

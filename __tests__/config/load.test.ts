@@ -43,6 +43,7 @@ describe("loadEnvironments", () => {
       zoneId: COMPANY.cloudflare.zoneId,
       domain: `qa.${COMPANY.domain}`,
       zoneShared: true,
+      stickyKeyGeneration: 0,
     });
     expect(config.containerImage).toBe(COMPANY.containerImage);
     const enabled = Object.entries(config.weights).filter(([, w]) => w !== undefined);

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { rankOrigins } from "../../lib/edge/worker/choose";
 import type { EdgeOrigin } from "../../lib/edge/worker/contract";
-import { clientKey, cookieKey, headerKey } from "../../lib/edge/worker/sticky";
+import { clientKey, cookieKey, headerKey, signCookie, stickyCookie } from "../../lib/edge/worker/sticky";
 
 const origin = (id: string, weight: number): EdgeOrigin => ({
   id,
@@ -87,28 +87,63 @@ describe("rankOrigins", () => {
 });
 
 describe("clientKey", () => {
+  const KEY = "k".repeat(40);
+  const OLD_KEY = "o".repeat(40);
   const request = (headers: Record<string, string>) => new Request("https://api.example.net/", { headers });
+  const idOf = (setCookie: string | undefined) =>
+    /^edge_client=([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}; /.exec(setCookie ?? "")?.[1];
 
-  it("uses the sticky header first, and sets no cookie then", () => {
-    const id = randomUUID();
-    const key = clientKey(request({ "x-user-id": "alice", cookie: `edge_client=${id}` }), "x-user-id");
-    expect(key).toEqual({ key: headerKey("alice") });
+  it("uses the sticky header first, keyed by the HMAC so the mapping cannot be computed without the key", async () => {
+    const signed = await signCookie(randomUUID(), KEY);
+    const key = await clientKey(request({ "x-user-id": "alice", cookie: `edge_client=${signed}` }), "x-user-id", [KEY]);
+    expect(key.setCookie).toBeUndefined();
+    expect(key.key).toMatch(/^h:/);
+    expect(key.key).not.toContain("alice");
+    const again = await clientKey(request({ "x-user-id": "alice" }), "x-user-id", [KEY]);
+    expect(again.key).toBe(key.key);
+    expect((await clientKey(request({ "x-user-id": "alice" }), "x-user-id", [OLD_KEY])).key).not.toBe(key.key);
   });
 
-  it("uses the routing cookie among other cookies, and does not set it again", () => {
+  it("uses a cookie it signed, among other cookies, and does not set it again", async () => {
     const id = randomUUID();
-    expect(clientKey(request({ cookie: `a=1; edge_client=${id}; b=2` }), undefined)).toEqual({ key: cookieKey(id) });
-    expect(clientKey(request({ cookie: `edge_client=${id}` }), "x-user-id")).toEqual({ key: cookieKey(id) });
+    const signed = await signCookie(id, KEY);
+    expect(await clientKey(request({ cookie: `a=1; edge_client=${signed}; b=2` }), undefined, [KEY])).toEqual({
+      key: cookieKey(id),
+    });
   });
 
-  it("gives a new random key and its cookie otherwise, also for a forged cookie value", () => {
-    const cases: Record<string, string>[] = [{}, { cookie: "edge_client=../../etc" }, { "x-user-id": "" }];
-    for (const headers of cases) {
-      const key = clientKey(request(headers), "x-user-id");
-      const id = /^edge_client=([0-9a-f-]{36}); /.exec(key.setCookie ?? "")?.[1];
-      expect(id).toBeDefined();
-      expect(key.key).toBe(cookieKey(id as string));
+  it("honours a cookie signed by the previous key and re-signs it with the current one", async () => {
+    const id = randomUUID();
+    const old = await signCookie(id, OLD_KEY);
+    const key = await clientKey(request({ cookie: `edge_client=${old}` }), undefined, [KEY, OLD_KEY]);
+    expect(key.key).toBe(cookieKey(id));
+    expect(key.setCookie).toBe(await stickyCookie(id, KEY));
+    // Once the old key is gone, the old cookie is worth nothing.
+    expect((await clientKey(request({ cookie: `edge_client=${old}` }), undefined, [KEY])).key).not.toBe(cookieKey(id));
+  });
+
+  it("ignores unsigned, tampered and foreign-key cookies, giving a new random id and its signed cookie", async () => {
+    const id = randomUUID();
+    const signed = await signCookie(id, KEY);
+    const other = randomUUID();
+    const forged = [
+      id,
+      `${id}.`,
+      "../../etc",
+      `${other}${signed.slice(id.length)}`,
+      `${id}.${"A".repeat(43)}`,
+      `${signed.slice(0, -1)}${signed.endsWith("A") ? "B" : "A"}`,
+      await signCookie(id, "another-key-of-sufficient-length-0123456789"),
+    ];
+    for (const value of forged) {
+      const key = await clientKey(request({ cookie: `edge_client=${value}` }), "x-user-id", [KEY]);
+      const fresh = idOf(key.setCookie);
+      expect(fresh).toBeDefined();
+      expect(fresh).not.toBe(id);
+      expect(fresh).not.toBe(other);
+      expect(key.key).toBe(cookieKey(fresh as string));
     }
-    expect(clientKey(request({}), undefined).key).not.toBe(clientKey(request({}), undefined).key);
+    const empty = await clientKey(request({ "x-user-id": "" }), "x-user-id", [KEY]);
+    expect(idOf(empty.setCookie)).toBeDefined();
   });
 });

@@ -7,7 +7,7 @@ import { buildWorker, bundleWorker } from "../../lib/edge/bundle";
 import { Edge, type EdgeProps, escapeTemplate } from "../../lib/edge/edge";
 import { OriginSecret } from "../../lib/edge/origin-secret";
 import { BINDINGS, COMPATIBILITY_DATE, MAIN_MODULE } from "../../lib/edge/worker/contract";
-import type { Origin } from "../../lib/service";
+import { BODY_LIMIT, type Origin } from "../../lib/service";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import { only } from "../helpers/terraform";
 
@@ -56,12 +56,37 @@ describe("EnvironmentStack wiring", () => {
     expect(stack.originSecret.value).toMatch(/\$\{TfToken\[/);
     expect(stack.originSecret.envVar).toBe("ORIGIN_SECRET");
     expect(stack.originSecret.header).toBe("x-origin-secret");
-    expect(Object.values(resourcesOf(json, "random_password"))).toEqual([
+    const address = Object.keys(resourcesOf(json, "random_password")).find((a) => a.startsWith("origin-secret"));
+    expect(resourcesOf(json, "random_password")[address as string]).toEqual(
       expect.objectContaining({ length: 48, special: false }),
-    ]);
+    );
   });
 
-  it("deploys the Worker with both bindings, its compatibility date and observability", () => {
+  it("signs the sticky cookie with two generated key slots, rotated by cloudflare.stickyKeyGeneration", () => {
+    const slots = (j: typeof json) =>
+      Object.entries(resourcesOf(j, "random_password")).filter(([address]) => address.startsWith("edge_sticky-keys"));
+    const keyBindings = (j: typeof json) =>
+      Object.fromEntries(
+        bindingsOf(j)
+          .filter((b) => b.name.startsWith("STICKY_KEY"))
+          .map((b) => [b.name, b.text]),
+      );
+    expect(slots(json).map(([, slot]) => slot)).toEqual([
+      expect.objectContaining({ length: 64, special: false, keepers: { rotation: "0" } }),
+      expect.objectContaining({ length: 64, special: false, keepers: { rotation: "0" } }),
+    ]);
+    const [a, b] = slots(json).map(([address]) => `\${random_password.${address}.result}`);
+    expect(keyBindings(json)).toEqual({ STICKY_KEY: b, STICKY_KEY_PREVIOUS: a });
+    // One rotation: slot a gets a new key and signs; b, the key that signed until now, still verifies.
+    const rotated = synthEnvironment({
+      ...stack.config,
+      cloudflare: { ...stack.config.cloudflare, stickyKeyGeneration: 1 },
+    }).json;
+    expect(slots(rotated).map(([, slot]) => slot.keepers)).toEqual([{ rotation: "1" }, { rotation: "0" }]);
+    expect(keyBindings(rotated)).toEqual({ STICKY_KEY: a, STICKY_KEY_PREVIOUS: b });
+  });
+
+  it("deploys the Worker with its bindings, its compatibility date and observability", () => {
     const script = only(json, "cloudflare_workers_script");
     expect(script).toEqual(
       expect.objectContaining({
@@ -72,10 +97,20 @@ describe("EnvironmentStack wiring", () => {
         observability: { enabled: true, head_sampling_rate: 1, logs: { enabled: true, invocation_logs: true } },
       }),
     );
-    const secretAddress = Object.keys(resourcesOf(json, "random_password"))[0];
+    const secretAddress = Object.keys(resourcesOf(json, "random_password")).find((a) => a.startsWith("origin-secret"));
     expect(bindingsOf(json)).toEqual([
       { name: "EDGE_CONFIG", type: "json", json: expect.any(String) },
       { name: "ORIGIN_SECRET", type: "secret_text", text: `\${random_password.${secretAddress}.result}` },
+      {
+        name: "STICKY_KEY",
+        type: "secret_text",
+        text: expect.stringMatching(/^\$\{random_password\.edge_sticky-keys/),
+      },
+      {
+        name: "STICKY_KEY_PREVIOUS",
+        type: "secret_text",
+        text: expect.stringMatching(/^\$\{random_password\.edge_sticky-keys/),
+      },
     ]);
   });
 
@@ -165,6 +200,9 @@ describe("Edge routing table", () => {
       ],
       timeoutMs: 17000,
       maxAttempts: 3,
+      maxBodyBytes: BODY_LIMIT.defaultBytes,
+      deadlineMs: 27000,
+      publicHost: `api.${environmentConfig(WEIGHTS_AWS_GCP).cloudflare.domain}`,
     });
   });
 
@@ -185,14 +223,16 @@ describe("Edge routing table", () => {
     const encoded = (synthesized.bindings as Binding[])[0].json;
     expect(encoded).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform expression, on purpose
-      '${jsonencode({"origins" = [{"id" = "aws.function", "url" = "https://${var.function_host}/", "weight" = 70}], "timeoutMs" = 5000, "maxAttempts" = 2, "stickyHeader" = "x-user-id"})}',
+      '${jsonencode({"origins" = [{"id" = "aws.function", "url" = "https://${var.function_host}/", "weight" = 70}], "timeoutMs" = 5000, "maxAttempts" = 2, "stickyHeader" = "x-user-id", "maxBodyBytes" = 1048576, "deadlineMs" = 15000, "publicHost" = "api2.test.example.net"})}',
     );
     expect(withToken.routes.stickyHeader).toBe("x-user-id");
   });
 
   it("is an empty table with no origins, written as plain JSON", () => {
     const { json } = synthEdge([]);
-    expect(bindingsOf(json())[0].json).toBe(JSON.stringify({ origins: [], timeoutMs: 17000, maxAttempts: 3 }));
+    expect(JSON.parse(bindingsOf(json())[0].json as string)).toEqual(
+      expect.objectContaining({ origins: [], timeoutMs: 17000, maxAttempts: 3 }),
+    );
   });
 
   it("uses the given props over the defaults", () => {

@@ -17,7 +17,15 @@ import {
 import type { AddressInfo } from "node:net";
 import { type Json, Miniflare } from "miniflare";
 import { bundleWorker } from "../../lib/edge/bundle";
-import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin } from "../../lib/edge/worker/contract";
+import { rankOrigins } from "../../lib/edge/worker/choose";
+import {
+  BINDINGS,
+  COMPATIBILITY_DATE,
+  type EdgeConfig,
+  type EdgeOrigin,
+  STICKY_COOKIE,
+} from "../../lib/edge/worker/contract";
+import { cookieKey, signCookie } from "../../lib/edge/worker/sticky";
 import { ORIGIN_SECRET } from "../../lib/service";
 
 /** What an origin saw of one request. */
@@ -87,10 +95,25 @@ export async function refusedUrl(): Promise<string> {
 }
 
 export const TEST_SECRET = "test-origin-secret-0123456789abcdefghijklmnopqrstuv";
+export const TEST_STICKY_KEY = "test-sticky-key-current-0123456789abcdefghijklmnopqrstuv";
+export const TEST_STICKY_KEY_PREVIOUS = "test-sticky-key-previous-0123456789abcdefghijklmnopqrstu";
 export const EDGE_BASE = "https://api.test.example.net";
+/** The edge's configured public host: the only `X-Forwarded-Host` origins may see. */
+export const PUBLIC_HOST = new URL(EDGE_BASE).host;
+
+/** A request whose body is sent piece by piece: `chunks` written `delayMs` apart, chunked unless a length is given. */
+export interface StreamedRequest {
+  readonly method: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly chunks: number;
+  readonly chunkBytes: number;
+  readonly delayMs?: number;
+}
 
 export interface EdgeUnderTest {
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Sends a streamed body; resolves with the status once the response arrives (the upload may be cut short). */
+  stream(path: string, request: StreamedRequest): Promise<{ status: number; body: string }>;
   /** Everything the Worker wrote to stdout and stderr so far. */
   logs(): string;
   close(): Promise<void>;
@@ -113,6 +136,7 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return {
     fetch: (path, init) => request(agent, runtime, path, init),
+    stream: (path, streamed) => streamRequest(runtime, path, streamed),
     logs: () => logs,
     close: async () => {
       agent.destroy();
@@ -152,12 +176,60 @@ function request(agent: Agent, runtime: URL, path: string, init: RequestInit = {
   });
 }
 
+function streamRequest(
+  runtime: URL,
+  path: string,
+  streamed: StreamedRequest,
+): Promise<{ status: number; body: string }> {
+  const headers = { ...streamed.headers, "mf-original-url": `${EDGE_BASE}${path}`, "mf-disable-pretty-error": "true" };
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    // A fresh connection: an upload cut short must not poison a shared keep-alive socket.
+    const outgoing = httpRequest(
+      new URL(path, runtime),
+      { method: streamed.method, headers, agent: false },
+      (incoming) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          outgoing.destroy();
+          resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        });
+      },
+    );
+    // The server may answer and close before the whole body is sent: that is the point of some tests.
+    outgoing.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    const chunk = Buffer.alloc(streamed.chunkBytes, 120);
+    let sent = 0;
+    const next = () => {
+      if (answered || outgoing.destroyed) return;
+      if (sent === streamed.chunks) return void outgoing.end();
+      sent++;
+      const flushed = outgoing.write(chunk);
+      if (streamed.delayMs !== undefined) setTimeout(next, streamed.delayMs);
+      else if (flushed) setImmediate(next);
+      else outgoing.once("drain", next);
+    };
+    next();
+  });
+}
+
 export interface EdgeOptions {
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
   readonly stickyHeader?: string;
   /** null: no secret binding at all. */
   readonly secret?: string | null;
+  /** @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** @default 10000 */
+  readonly deadlineMs?: number;
+  /** STICKY_KEY and STICKY_KEY_PREVIOUS. @default [TEST_STICKY_KEY] */
+  readonly stickyKeys?: readonly string[];
 }
 
 /** Starts the Worker routing to `origins` with `weights` (by origin id, default 1 each). */
@@ -170,11 +242,17 @@ export function startEdge(
     timeoutMs: options.timeoutMs ?? 2000,
     maxAttempts: options.maxAttempts ?? 6,
     ...(options.stickyHeader === undefined ? {} : { stickyHeader: options.stickyHeader }),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    deadlineMs: options.deadlineMs ?? 10_000,
+    publicHost: PUBLIC_HOST,
   };
   const secret = options.secret === undefined ? TEST_SECRET : options.secret;
+  const [stickyKey, previous] = options.stickyKeys ?? [TEST_STICKY_KEY];
   return startEdgeWithBindings({
     [BINDINGS.config.name]: config,
     ...(secret === null ? {} : { [BINDINGS.originSecret.name]: secret }),
+    [BINDINGS.stickyKey.name]: stickyKey,
+    ...(previous === undefined ? {} : { [BINDINGS.stickyKeyPrevious.name]: previous }),
   });
 }
 
@@ -195,4 +273,46 @@ export async function pool<T>(count: number, concurrency: number, task: (i: numb
 /** Every response header, for "the secret appears nowhere" checks. */
 export function headerText(response: Response): string {
   return [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n");
+}
+
+/** A routing cookie id whose ranking starts with `ids` (in order), found with the Worker's own code. */
+export function cookieRanking(
+  origins: readonly { id: string; url: string; weight?: number }[],
+  ...ids: string[]
+): string {
+  const weighted = origins.map((o) => ({ ...o, weight: o.weight ?? 1 }));
+  for (let i = 0; i < 100_000; i++) {
+    const id = `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+    const ranked = rankOrigins(weighted, cookieKey(id)).map((o) => o.id);
+    if (ids.every((want, n) => ranked[n] === want)) return id;
+  }
+  throw new Error(`no cookie ranks ${ids.join(", ")} first`);
+}
+
+/** The `cookie` header of a client holding the routing cookie the Worker issued for `id` (signed with `key`). */
+export async function signedCookieHeader(id: string, key = TEST_STICKY_KEY): Promise<{ cookie: string }> {
+  return { cookie: `${STICKY_COOKIE}=${await signCookie(id, key)}` };
+}
+
+/**
+ * `origin` and `edge` starters whose servers are closed after each test, even
+ * when it fails. Call once at the top of a test file.
+ */
+export function closedAfterEach(): { origin: typeof startOrigin; edge: typeof startEdge } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanups.splice(0).map((close) => close()));
+  });
+  return {
+    origin: async (...args) => {
+      const server = await startOrigin(...args);
+      cleanups.push(server.close);
+      return server;
+    },
+    edge: async (...args) => {
+      const worker = await startEdge(...args);
+      cleanups.push(worker.close);
+      return worker;
+    },
+  };
 }

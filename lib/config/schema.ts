@@ -7,6 +7,7 @@
  * reported at once.
  */
 import { z } from "zod";
+import { BODY_LIMIT } from "../service";
 import type { CompanyConfig } from "./company";
 import { AWS_REGIONS, AZURE_LOCATIONS, GCP_REGIONS, unknownRegion } from "./regions";
 
@@ -103,7 +104,12 @@ const cloudflareSettings = z.strictObject({
   domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as staging.my-company.io"),
   /** The zone is shared with other teams: do not manage its TLS/HTTPS settings. */
   zoneShared: z.boolean().default(false),
+  /** Raise by one to rotate the key that signs the edge's sticky cookie (the old key still verifies). */
+  stickyKeyGeneration: z.number().int().min(0, "must be 0 or more").default(0),
 });
+
+/** Lambda refuses invocation payloads above 6 MiB, so no environment may promise more. */
+export const MAX_BODY_BYTES_CEILING = 6 * 1024 * 1024;
 
 const serviceSizes = z.strictObject({
   memoryMb: z.number().int().min(128, "must be at least 128").max(4096, "must be at most 4096"),
@@ -111,6 +117,16 @@ const serviceSizes = z.strictObject({
   minInstances: z.number().int().min(0, "must be 0 or more").max(100, "must be at most 100"),
   maxInstances: z.number().int().min(1, "must be at least 1").max(1000, "must be at most 1000"),
   logRetentionDays: z.number().int().min(1).max(3653).default(30),
+  /**
+   * Largest request body, in bytes, the edge and the workload accept (413 above it, before buffering).
+   * At most 6 MiB: Lambda's request payload limit.
+   */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024, "must be at least 1024")
+    .max(MAX_BODY_BYTES_CEILING, `must be at most ${MAX_BODY_BYTES_CEILING} (Lambda's 6 MiB payload limit)`)
+    .default(BODY_LIMIT.defaultBytes),
 });
 
 const weights = z.partialRecord(

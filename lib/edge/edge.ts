@@ -16,6 +16,7 @@ import { Construct } from "constructs";
 import { type EnvironmentConfig, ORIGINS } from "../config/schema";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
+import { StickyKeys } from "./sticky-keys";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
 
 export interface EdgeProps {
@@ -50,9 +51,15 @@ export interface EdgeProps {
   readonly maxAttempts?: number;
   /**
    * Request header that pins a client to an origin by its value (e.g. `x-user-id`), before the cookie.
-   * @default - none: clients are pinned by the Worker's `edge_client` cookie only
+   * Set it only from a layer clients cannot write to: its value chooses the origin.
+   * @default - none: clients are pinned by the Worker's signed `edge_client` cookie only
    */
   readonly stickyHeader?: string;
+  /**
+   * Overall time for one request (reading the client's body and every attempt), in milliseconds.
+   * @default originTimeoutMs + 10000
+   */
+  readonly deadlineMs?: number;
 }
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -72,6 +79,8 @@ export class Edge extends Construct {
   readonly bundle: WorkerBundle;
   /** The routing table as written into `EDGE_CONFIG` (endpoints may be tokens). */
   readonly routes: EdgeConfig;
+  /** The keys that sign the sticky cookie. */
+  readonly stickyKeys: StickyKeys;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -81,14 +90,19 @@ export class Edge extends Construct {
     const scriptName = `${props.serviceName ?? config.company.service}-${config.name}-edge`;
     const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
     const maxAttempts = props.maxAttempts ?? 3;
-    this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts });
+    const deadlineMs = props.deadlineMs ?? timeoutMs + 10_000;
+    this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts, deadlineMs });
 
     this.routes = {
       origins: routedOrigins(props.origins, config),
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
+      maxBodyBytes: config.service.maxBodyBytes,
+      deadlineMs,
+      publicHost: hostname,
     };
+    this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
     const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);
@@ -97,6 +111,8 @@ export class Edge extends Construct {
     const values: { [K in keyof typeof BINDINGS]: Partial<WorkersScriptBindings> } = {
       config: { json: routesJson },
       originSecret: { text: props.originSecret },
+      stickyKey: { text: this.stickyKeys.current },
+      stickyKeyPrevious: { text: this.stickyKeys.previous },
     };
     const bindings = (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => ({
       name: BINDINGS[key].name,
@@ -146,7 +162,9 @@ export class Edge extends Construct {
     });
   }
 
-  private validate(p: EdgeProps & { hostname: string; scriptName: string; timeoutMs: number; maxAttempts: number }) {
+  private validate(
+    p: EdgeProps & { hostname: string; scriptName: string; timeoutMs: number; maxAttempts: number; deadlineMs: number },
+  ) {
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const origin of p.origins) {
@@ -176,6 +194,15 @@ export class Edge extends Construct {
       (!Number.isInteger(p.maxAttempts) || p.maxAttempts < 1 || p.maxAttempts > 6)
     ) {
       problems.push(`maxAttempts must be an integer from 1 to 6, got ${p.maxAttempts}`);
+    }
+    if (
+      !Token.isUnresolved(p.deadlineMs) &&
+      !Token.isUnresolved(p.timeoutMs) &&
+      (!Number.isInteger(p.deadlineMs) || p.deadlineMs < p.timeoutMs || p.deadlineMs > 900000)
+    ) {
+      problems.push(
+        `deadlineMs must be an integer from originTimeoutMs (${p.timeoutMs}) to 900000, got ${p.deadlineMs}`,
+      );
     }
     if (p.stickyHeader !== undefined && !HEADER_NAME.test(p.stickyHeader)) {
       problems.push(`stickyHeader "${p.stickyHeader}" must be a lowercase header name`);

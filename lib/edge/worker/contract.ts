@@ -13,6 +13,10 @@ export const BINDINGS = {
   config: { name: "EDGE_CONFIG", type: "json" },
   /** `secret_text`: the origin secret, sent to origins and never returned to clients. */
   originSecret: { name: "ORIGIN_SECRET", type: "secret_text" },
+  /** `secret_text`: HMAC key that signs the sticky cookie (and keys sticky header values). */
+  stickyKey: { name: "STICKY_KEY", type: "secret_text" },
+  /** `secret_text`: the key before the last rotation; cookies it signed are still honoured, and re-signed. */
+  stickyKeyPrevious: { name: "STICKY_KEY_PREVIOUS", type: "secret_text" },
 } as const;
 
 /**
@@ -45,6 +49,15 @@ export interface EdgeConfig {
   readonly maxAttempts: number;
   /** Request header whose value pins a client to an origin (e.g. a user id); absent = cookie only. */
   readonly stickyHeader?: string;
+  /** Largest request body in bytes; larger ones get 413 before anything is read or forwarded. */
+  readonly maxBodyBytes: number;
+  /**
+   * Overall time limit for one request, in milliseconds: reading the client's
+   * body and every attempt up to the response headers. Past it: 504.
+   */
+  readonly deadlineMs: number;
+  /** The edge's public hostname, the only value origins ever see in `X-Forwarded-Host`. */
+  readonly publicHost: string;
 }
 
 /** Answered by the edge itself, never forwarded. */
@@ -55,5 +68,5 @@ export const EDGE_PATH_PREFIX = "/_edge/";
 export const SERVED_BY_HEADER = "x-edge-origin";
 /** Response header with the number of origins tried. */
 export const ATTEMPTS_HEADER = "x-edge-attempts";
-/** Cookie holding the client's random routing key. */
+/** Cookie holding the client's random routing key, signed by the Worker (`<id>.<signature>`). */
 export const STICKY_COOKIE = "edge_client";

@@ -9,6 +9,8 @@ import { BINDINGS, type EdgeConfig, type EdgeOrigin } from "./contract";
 export interface EdgeSettings {
   readonly config: EdgeConfig;
   readonly secret: string;
+  /** Sticky cookie keys, current first, then the previous one when bound. */
+  readonly stickyKeys: readonly string[];
 }
 
 export type EnvResult =
@@ -16,27 +18,59 @@ export type EnvResult =
   | { readonly ok: false; readonly problems: string[] };
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const HOST = /^[a-z0-9.-]+(:[0-9]{1,5})?$/;
 
-let cache: { config: unknown; secret: unknown; result: EnvResult } | undefined;
+type Bound = { readonly [K in keyof typeof BINDINGS]: unknown };
 
-/** Reads and validates the bindings; the result is cached while the binding values are the same objects. */
+let cache: { bound: Bound; result: EnvResult } | undefined;
+
+/**
+ * Reads and validates the bindings; the result is cached while the binding
+ * values are the same objects. A new invalid result is logged once, with the
+ * problems (never values): the public health check only says "unavailable".
+ */
 export function readEnv(env: Readonly<Record<string, unknown>>): EnvResult {
-  const config = env[BINDINGS.config.name];
-  const secret = env[BINDINGS.originSecret.name];
-  if (cache !== undefined && cache.config === config && cache.secret === secret) return cache.result;
-  const result = validate(config, secret);
-  cache = { config, secret, result };
+  const bound = Object.fromEntries(
+    (Object.keys(BINDINGS) as (keyof typeof BINDINGS)[]).map((key) => [key, env[BINDINGS[key].name]]),
+  ) as Bound;
+  const keys = Object.keys(bound) as (keyof Bound)[];
+  if (cache !== undefined && keys.every((key) => cache?.bound[key] === bound[key])) return cache.result;
+  const result = validate(bound);
+  if (!result.ok) console.error(JSON.stringify({ message: "edge misconfigured", problems: result.problems }));
+  cache = { bound, result };
   return result;
 }
 
-function validate(config: unknown, secret: unknown): EnvResult {
+function validate(bound: Bound): EnvResult {
   const problems: string[] = [];
-  if (typeof secret !== "string" || secret.length === 0) {
-    problems.push(`binding ${BINDINGS.originSecret.name} (${BINDINGS.originSecret.type}) is missing or empty`);
+  const secret = requiredSecret(bound.originSecret, BINDINGS.originSecret, problems);
+  const stickyKey = requiredSecret(bound.stickyKey, BINDINGS.stickyKey, problems);
+  const previous = bound.stickyKeyPrevious;
+  if (previous !== undefined && typeof previous !== "string") {
+    problems.push(`binding ${BINDINGS.stickyKeyPrevious.name} (${BINDINGS.stickyKeyPrevious.type}) must be a string`);
   }
-  const parsed = parseConfig(config, problems);
+  const parsed = parseConfig(bound.config, problems);
   if (problems.length > 0 || parsed === undefined) return { ok: false, problems };
-  return { ok: true, settings: { config: parsed, secret: secret as string } };
+  const stickyKeys = [stickyKey as string, ...(typeof previous === "string" && previous !== "" ? [previous] : [])];
+  return { ok: true, settings: { config: parsed, secret: secret as string, stickyKeys } };
+}
+
+/** Sticky keys shorter than this are refused: the signature is only as strong as the key. */
+const MIN_KEY_LENGTH = 32;
+
+function requiredSecret(
+  value: unknown,
+  binding: { readonly name: string; readonly type: string },
+  problems: string[],
+): string | undefined {
+  if (typeof value !== "string" || value.length === 0) {
+    problems.push(`binding ${binding.name} (${binding.type}) is missing or empty`);
+    return undefined;
+  }
+  if (binding.name === BINDINGS.stickyKey.name && value.length < MIN_KEY_LENGTH) {
+    problems.push(`binding ${binding.name} must be at least ${MIN_KEY_LENGTH} characters`);
+  }
+  return value;
 }
 
 function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
@@ -71,13 +105,30 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
   if (stickyHeader !== undefined && (typeof stickyHeader !== "string" || !HEADER_NAME.test(stickyHeader))) {
     problems.push(`${name}.stickyHeader must be a header name`);
   }
+  const maxBodyBytes = positiveInteger(input.maxBodyBytes, `${name}.maxBodyBytes`, problems);
+  const deadlineMs = positiveInteger(input.deadlineMs, `${name}.deadlineMs`, problems);
+  const publicHost = input.publicHost;
+  if (typeof publicHost !== "string" || !HOST.test(publicHost)) {
+    problems.push(`${name}.publicHost must be a hostname`);
+  }
   if (problems.length > 0) return undefined;
   return {
     origins,
     timeoutMs: timeoutMs as number,
     maxAttempts: maxAttempts as number,
+    maxBodyBytes: maxBodyBytes as number,
+    deadlineMs: deadlineMs as number,
+    publicHost: publicHost as string,
     ...(stickyHeader === undefined ? {} : { stickyHeader: (stickyHeader as string).toLowerCase() }),
   };
+}
+
+function positiveInteger(value: unknown, path: string, problems: string[]): number | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    problems.push(`${path} must be a positive integer`);
+    return undefined;
+  }
+  return value;
 }
 
 function parseOrigin(raw: unknown, path: string, problems: string[]): EdgeOrigin | undefined {

@@ -3,34 +3,27 @@
  * idempotent methods only.
  */
 import { ORIGIN_SECRET } from "../../service";
+import type { RequestBody } from "./body";
 import { ATTEMPTS_HEADER, type EdgeOrigin, SERVED_BY_HEADER } from "./contract";
+import { originHeaders } from "./headers";
 
 /** Methods retried on another origin: RFC 9110's idempotent methods, except TRACE (a diagnostic, never worth a retry). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
-
-/** Connection-level headers that must not be forwarded (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = [
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-];
 
 export interface ForwardOptions {
   readonly secret: string;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** The edge's public hostname, sent as `X-Forwarded-Host`. */
+  readonly publicHost: string;
+  /** Aborts when the request's overall deadline passes. */
+  readonly deadline: AbortSignal;
 }
 
 /** Why an attempt failed; reported in the JSON error and in logs, never with URLs or secrets. */
 export interface Attempt {
   readonly origin: string;
-  readonly outcome: "timeout" | "network" | `status ${number}`;
+  readonly outcome: "timeout" | "network" | "deadline" | `status ${number}`;
 }
 
 type Outcome = { readonly response: Response } | { readonly failure: Attempt };
@@ -40,27 +33,28 @@ export function isIdempotent(method: string): boolean {
 }
 
 /**
- * Sends `request` to `ranked[0]`; for an idempotent method, moves on to the
- * next origin after a network error, a timeout or a 5xx. A non-idempotent
- * request is sent once: its 5xx is the origin's answer and is returned as is.
+ * Sends `request` to `ranked[0]`; when its body was buffered (an idempotent
+ * method), moves on to the next origin after a network error, a timeout or a
+ * 5xx. A streamed body is sent once: its 5xx is the origin's answer and is
+ * returned as is. Nothing is tried after the overall deadline.
  */
 export async function forward(
   request: Request,
+  body: RequestBody,
   ranked: readonly EdgeOrigin[],
   options: ForwardOptions,
 ): Promise<Response> {
-  const retry = isIdempotent(request.method);
+  const retry = body.kind !== "streamed" && isIdempotent(request.method);
   const limit = retry ? Math.min(options.maxAttempts, ranked.length) : 1;
-  // A stream can be read once: buffer the body of a retryable request so each attempt can resend it.
-  const body =
-    request.method === "GET" || request.method === "HEAD" ? null : retry ? await request.arrayBuffer() : request.body;
+  const payload = body.kind === "buffered" ? body.bytes : body.kind === "streamed" ? body.stream : null;
   const incoming = new URL(request.url);
-  const headers = originHeaders(request.headers, incoming, options.secret);
+  const headers = originHeaders(request.headers, incoming, options.publicHost, options.secret);
   const attempts: Attempt[] = [];
 
-  for (let i = 0; i < limit; i++) {
+  for (let i = 0; i < limit && !options.deadline.aborted; i++) {
     const origin = ranked[i];
-    const outcome = await attempt(origin, incoming, request.method, headers, body, options.timeoutMs);
+    const cut = body.kind === "streamed" ? body.cut : undefined;
+    const outcome = await attempt(origin, incoming, request.method, headers, payload, options, cut);
     if ("response" in outcome) {
       const { response } = outcome;
       if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options.secret);
@@ -68,10 +62,11 @@ export async function forward(
       await response.body?.cancel();
       attempts.push({ origin: origin.id, outcome: `status ${response.status}` });
     } else {
+      if (body.kind === "streamed" && body.exceeded()) return payloadTooLarge();
       attempts.push(outcome.failure);
     }
   }
-  return failureResponse(attempts);
+  return failureResponse(attempts, options.deadline.aborted);
 }
 
 async function attempt(
@@ -80,39 +75,33 @@ async function attempt(
   method: string,
   headers: Headers,
   body: RequestInit["body"],
-  timeoutMs: number,
+  options: ForwardOptions,
+  cut: AbortSignal | undefined,
 ): Promise<Outcome> {
   const target = `${origin.url}${incoming.pathname}${incoming.search}`;
   const controller = new AbortController();
   // The limit covers the wait for response headers; a slow body then streams to the client.
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const signal = AbortSignal.any([controller.signal, options.deadline, ...(cut === undefined ? [] : [cut])]);
   try {
-    const response = await fetch(target, { method, headers, body, redirect: "manual", signal: controller.signal });
+    const response = await fetch(target, { method, headers, body, redirect: "manual", signal });
     return { response };
   } catch {
-    return { failure: { origin: origin.id, outcome: controller.signal.aborted ? "timeout" : "network" } };
+    const outcome = options.deadline.aborted ? "deadline" : controller.signal.aborted ? "timeout" : "network";
+    return { failure: { origin: origin.id, outcome } };
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The client's headers as the origin should see them: no Host (fetch sets it from the origin URL), the secret added. */
-function originHeaders(from: Headers, incoming: URL, secret: string): Headers {
-  const headers = new Headers(from);
-  for (const name of HOP_BY_HOP) headers.delete(name);
-  headers.delete("host");
-  // cf-* are Cloudflare's own request headers; the runtime adds the real ones to subrequests.
-  for (const name of [...headers.keys()]) if (name.startsWith("cf-")) headers.delete(name);
-  const client = from.get("cf-connecting-ip");
-  if (client !== null) headers.set("x-forwarded-for", client);
-  headers.set("x-forwarded-host", incoming.host);
-  headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
-  // Replaces anything a client sent under the same name.
-  headers.set(ORIGIN_SECRET.header, secret);
-  return headers;
-}
-
-/** The origin's response for the client: the secret removed wherever an origin may echo it, the origin named. */
+/**
+ * The origin's response for the client: the secret removed from every header
+ * (where frameworks echo request headers), the origin named. Bodies are
+ * streamed, not scanned: the workload never has a reason to put the secret in
+ * a body, scanning would mean buffering every response (memory, latency,
+ * streaming lost), and a match split across chunks or encoded (gzip, base64)
+ * would slip through anyway. The workload's own tests check it never does.
+ */
 function clientResponse(response: Response, origin: EdgeOrigin, attempts: number, secret: string): Response {
   const headers = new Headers(response.headers);
   headers.delete(ORIGIN_SECRET.header);
@@ -128,8 +117,12 @@ function clientResponse(response: Response, origin: EdgeOrigin, attempts: number
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** Every attempt failed: 504 when they all timed out, else 502. */
-function failureResponse(attempts: readonly Attempt[]): Response {
+/** Every attempt failed: 504 when they all timed out or the deadline passed, else 502. */
+function failureResponse(attempts: readonly Attempt[], pastDeadline: boolean): Response {
+  if (pastDeadline) {
+    console.warn(JSON.stringify({ message: "request deadline passed", status: 504, attempts }));
+    return deadlineResponse(attempts);
+  }
   const allTimedOut = attempts.length > 0 && attempts.every((a) => a.outcome === "timeout");
   const status = allTimedOut ? 504 : 502;
   console.warn(JSON.stringify({ message: "origins failed", status, attempts }));
@@ -138,6 +131,20 @@ function failureResponse(attempts: readonly Attempt[]): Response {
     message: allTimedOut ? "no origin answered in time" : "no origin could serve the request",
     attempts,
   });
+}
+
+/** 504: the request's overall deadline passed (slow body, or origins too slow in turn). */
+export function deadlineResponse(attempts: readonly Attempt[] = []): Response {
+  return jsonResponse(504, {
+    error: "deadline_exceeded",
+    message: "the request took longer than the edge allows",
+    attempts,
+  });
+}
+
+/** 413: the body is larger than the edge accepts. */
+export function payloadTooLarge(): Response {
+  return jsonResponse(413, { error: "payload_too_large", message: "the request body is larger than the edge accepts" });
 }
 
 export function jsonResponse(status: number, body: unknown, extra: Record<string, string> = {}): Response {
