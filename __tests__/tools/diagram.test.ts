@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OriginId } from "../../lib/config/schema";
 import { runTool } from "../../tools/cli";
-import { edgeOrigins, MARKERS, mermaidOf, withDiagram } from "../../tools/diagram";
+import { DIAGRAM_USAGE, edgeOrigins, MARKERS, mermaidOf, withDiagram } from "../../tools/diagram";
+import { FORK_CHECK_USAGE } from "../../tools/fork-check";
 import { environmentConfig, synthEnvironment } from "../helpers/environments";
 
 describe("npm run diagram", () => {
@@ -51,6 +52,11 @@ describe("npm run diagram", () => {
       expect(await runTool(["diagram"], io, root)).toBe(1);
       expect(err[0]).toMatch(/^diagram: no cdktf\.out\/stacks\/.*; run `npm run synth` first$/);
       expect(await runTool(["diagram", "--fancy"], io, root)).toBe(2);
+      const out: string[] = [];
+      const help = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
+      expect(await runTool(["diagram", "--help"], help, root)).toBe(0);
+      expect(await runTool(["fork:check", "--help"], help, root)).toBe(0);
+      expect(out).toEqual([DIAGRAM_USAGE, FORK_CHECK_USAGE]);
       writeFileSync(join(root, "README.md"), "# no markers\n");
     } finally {
       rmSync(root, { recursive: true, force: true });
