@@ -1,10 +1,14 @@
 /**
  * Edge benchmark: `npm run bench:edge`. Not part of `npm test`.
  *
- * Measures the two targets of the router Worker:
+ * Measures the targets of the router Worker:
  * - bundle size (target: at most 50 KB);
  * - added latency in workerd against a loopback origin (target: median at
- *   most 5 ms over 1,000 requests).
+ *   most 5 ms over 1,000 requests);
+ * - a bounded load run: 2,000 requests at concurrency 50, every method, new
+ *   clients, against three loopback origins one of which answers 503
+ *   (targets: no non-idempotent request retried, no 5xx from a healthy
+ *   origin); its p50/p99 are recorded in BENCHMARKS.md with `--write`.
  *
  * Three paths are timed round-robin, so load from other processes hits them
  * alike: the client straight to the origin, through a one-line pass-through
@@ -14,14 +18,36 @@
  * Prints a table and exits 1 when a target is missed.
  */
 
+import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { Miniflare } from "miniflare";
+import { type Json, Miniflare } from "miniflare";
 import { buildWorker } from "../lib/edge/bundle";
-import { BINDINGS, COMPATIBILITY_DATE, STICKY_COOKIE } from "../lib/edge/worker/contract";
+import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, SERVED_BY_HEADER } from "../lib/edge/worker/contract";
+import { isIdempotent } from "../lib/edge/worker/forward";
+import { stickyCookie } from "../lib/edge/worker/sticky";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
+import { BODY_LIMIT } from "../lib/service";
+
+const HELP = `Usage: npm run bench:edge [-- --write] [-- --help]
+
+Measures the edge router Worker in workerd (Miniflare) against loopback origins:
+bundle size, added latency (1,000 requests, BENCH_REQUESTS to change), and a
+bounded load run (2,000 requests at concurrency 50, one origin failing).
+Exits 1 when a target is missed.
+
+  --write      record the load run's figures in BENCHMARKS.md (edge block)
+  -h, --help   print this help`;
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const LOAD_REQUESTS = 2000;
+const LOAD_CONCURRENCY = 50;
+const STICKY_KEY = "bench-sticky-key-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
+const SECRET = "bench-secret-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
 const WARMUP = 200;
 const BUNDLE_LIMIT = 50 * 1024;
 const LATENCY_LIMIT_MS = 5;
@@ -33,7 +59,36 @@ const PASS_THROUGH = `export default {
   },
 };`;
 
+/** The router's bindings for `origins`, as Terraform writes them. */
+function routerBindings(origins: EdgeConfig["origins"]): Record<string, unknown> {
+  const config: EdgeConfig = {
+    origins,
+    timeoutMs: 5000,
+    maxAttempts: 3,
+    maxBodyBytes: BODY_LIMIT.defaultBytes,
+    deadlineMs: 15000,
+    publicHost: "api.bench.example.net",
+  };
+  return {
+    [BINDINGS.config.name]: config,
+    [BINDINGS.originSecret.name]: SECRET,
+    [BINDINGS.stickyKey.name]: STICKY_KEY,
+  };
+}
+
 async function main(): Promise<number> {
+  let write = false;
+  try {
+    const { values } = parseArgs({ options: { write: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    write = values.write === true;
+  } catch (error) {
+    console.error(`bench:edge: ${(error as Error).message}\n\n${HELP}`);
+    return 1;
+  }
   const bundle = buildWorker();
   const gzipped = gzipSync(bundle.code).byteLength;
 
@@ -54,18 +109,13 @@ async function main(): Promise<number> {
     modules: true,
     script: bundle.code,
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: {
-      [BINDINGS.config.name]: {
-        origins: [{ id: "aws.function", url: originUrl, weight: 1 }],
-        timeoutMs: 5000,
-        maxAttempts: 3,
-      },
-      [BINDINGS.originSecret.name]: "bench-secret-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
-    },
+    bindings: routerBindings([{ id: "aws.function", url: originUrl, weight: 1 }]) as Record<string, Json>,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  // A returning client: it already has its routing cookie.
-  const headers = { cookie: `${STICKY_COOKIE}=00000000-0000-4000-8000-000000000001` };
+  // A returning client: it already has its (signed) routing cookie.
+  const headers = {
+    cookie: (await stickyCookie("00000000-0000-4000-8000-000000000001", STICKY_KEY)).split(";")[0],
+  };
   const paths: Record<string, () => Promise<void>> = {
     direct: () => get(agent, new URL("/items?id=1", originUrl), headers),
     "pass-through Worker": async () => get(agent, new URL("/items?id=1", await passThrough.ready), edge(headers)),
@@ -104,7 +154,143 @@ async function main(): Promise<number> {
     `Added by the edge (router - direct): ${fmt(added)}, target <= ${LATENCY_LIMIT_MS} ms: ${verdict(latencyOk)}`,
   );
   console.log(`Router's own cost (router - pass-through Worker): ${fmt(own)}`);
-  return bundleOk && latencyOk ? 0 : 1;
+
+  const load = await loadRun(bundle.code);
+  const loadOk = load.nonIdempotentRetries === 0 && load.healthy5xx === 0 && load.idempotentFailures === 0;
+  const table = loadTable(load);
+  console.log(`\n${table}`);
+  console.log(`Load targets (no non-idempotent retry, no 5xx from a healthy origin): ${verdict(loadOk)}`);
+  if (write) writeBenchmarks(table);
+  return bundleOk && latencyOk && loadOk ? 0 : 1;
+}
+
+interface LoadResult {
+  readonly seconds: number;
+  readonly latencies: number[];
+  readonly byStatus: Record<string, number>;
+  readonly nonIdempotentSent: number;
+  readonly nonIdempotentRetries: number;
+  readonly healthy5xx: number;
+  readonly idempotentFailures: number;
+}
+
+/** 2,000 requests at concurrency 50 through the router to two healthy origins and one answering 503. */
+async function loadRun(code: string): Promise<LoadResult> {
+  const received = new Map<string, number>();
+  const servers = ["aws.function", "gcp.container", "azure.function"].map((id) => {
+    const failing = id === "azure.function";
+    return {
+      id,
+      server: createServer((req, res) => {
+        received.set(req.method ?? "", (received.get(req.method ?? "") ?? 0) + 1);
+        req.resume();
+        req.on("end", () => {
+          res.writeHead(failing ? 503 : 200, { "content-type": "application/json" });
+          res.end(`{"origin":"${id}"}`);
+        });
+      }),
+    };
+  });
+  const origins = await Promise.all(
+    servers.map(async ({ id, server }) => {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return { id, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, weight: 1 };
+    }),
+  );
+  const router = new Miniflare({
+    modules: true,
+    script: code,
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings: routerBindings(origins) as Record<string, Json>,
+  });
+  const url = await router.ready;
+  const agent = new Agent({ keepAlive: true, maxSockets: LOAD_CONCURRENCY });
+  const methods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+  const results: { method: string; status: number; servedBy: string | null; ms: number }[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: LOAD_CONCURRENCY }, async () => {
+      while (next < LOAD_REQUESTS) {
+        const i = next++;
+        const method = methods[i % methods.length];
+        const body = method === "GET" || method === "DELETE" ? undefined : `{"n":${i}}`;
+        const t = performance.now();
+        const { status, servedBy } = await send(agent, url, method, `/load/${i}`, body);
+        results.push({ method, status, servedBy, ms: performance.now() - t });
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  await router.dispose();
+  await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+
+  const nonIdempotent = results.filter((r) => !isIdempotent(r.method));
+  const nonIdempotentReceived = [...received].filter(([m]) => !isIdempotent(m)).reduce((n, [, c]) => n + c, 0);
+  const byStatus: Record<string, number> = {};
+  for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return {
+    seconds,
+    latencies: results.map((r) => r.ms),
+    byStatus,
+    nonIdempotentSent: nonIdempotent.length,
+    nonIdempotentRetries: nonIdempotentReceived - nonIdempotent.length,
+    healthy5xx: results.filter((r) => r.status >= 500 && r.servedBy !== "azure.function").length,
+    idempotentFailures: results.filter((r) => isIdempotent(r.method) && r.status !== 200).length,
+  };
+}
+
+function send(
+  agent: Agent,
+  base: URL,
+  method: string,
+  path: string,
+  body: string | undefined,
+): Promise<{ status: number; servedBy: string | null }> {
+  return new Promise((resolve, reject) => {
+    const headers = { "mf-original-url": `https://api.bench.example.net${path}` };
+    const req = httpRequest(new URL(path, base), { agent, method, headers }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, servedBy: String(res.headers[SERVED_BY_HEADER] ?? "") }),
+      );
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function loadTable(load: LoadResult): string {
+  const statuses = Object.entries(load.byStatus)
+    .map(([status, n]) => `${status}: ${n}`)
+    .join(", ");
+  return [
+    `Machine: ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:edge -- --write\`.`,
+    "",
+    "| load run | value |",
+    "| --- | --- |",
+    `| requests, concurrency | ${LOAD_REQUESTS}, ${LOAD_CONCURRENCY} (GET, POST, PUT, DELETE, PATCH in turn; new clients) |`,
+    "| origins | 3 on 127.0.0.1, one answering 503 |",
+    `| wall time | ${load.seconds.toFixed(1)} s (${Math.round(LOAD_REQUESTS / load.seconds)} requests/s) |`,
+    `| latency p50 / p99 | ${fmt(quantile(load.latencies, 0.5))} / ${fmt(quantile(load.latencies, 0.99))} |`,
+    `| statuses | ${statuses} |`,
+    `| non-idempotent requests retried | ${load.nonIdempotentRetries} of ${load.nonIdempotentSent} |`,
+    `| 5xx from a healthy origin | ${load.healthy5xx} |`,
+    `| idempotent requests not answered 200 | ${load.idempotentFailures} |`,
+  ].join("\n");
+}
+
+function writeBenchmarks(table: string): void {
+  const file = join(REPOSITORY_ROOT, "BENCHMARKS.md");
+  const [start, end] = ["<!-- bench:edge:start -->", "<!-- bench:edge:end -->"];
+  const text = readFileSync(file, "utf8");
+  const [before, rest] = text.split(start);
+  if (rest === undefined || !rest.includes(end)) {
+    throw new Error(`BENCHMARKS.md has no ${start} ... ${end} block to replace`);
+  }
+  writeFileSync(file, `${before}${start}\n${table}\n${end}${rest.split(end)[1]}`);
+  console.log("BENCHMARKS.md updated.");
 }
 
 /** Headers that make Miniflare's entry hand the Worker the public URL, as dispatchFetch does. */

@@ -1,3 +1,4 @@
+import { ConstructError } from "../../lib/contract/errors";
 import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
 
 describe("aws FunctionTarget", () => {
@@ -194,11 +195,26 @@ describe("aws FunctionTarget", () => {
     });
   });
 
-  it("sets ORIGIN_SECRET when the edge passes its secret", () => {
+  it("stores the edge's secret as an SSM SecureString and passes only its name", () => {
     const { json } = buildAws({ only: "function", function: { originSecret: ORIGIN_SECRET_TOKEN } });
     const variables = (only(json, "aws_lambda_function").environment as { variables: Record<string, string> })
       .variables;
-    expect(variables.ORIGIN_SECRET).toBe(ORIGIN_SECRET_TOKEN);
+    expect(variables).not.toHaveProperty("ORIGIN_SECRET");
+    expect(JSON.stringify(variables)).not.toContain(ORIGIN_SECRET_TOKEN);
+    const parameter = only(json, "aws_ssm_parameter");
+    expect(parameter).toMatchObject({
+      type: "SecureString",
+      value: ORIGIN_SECRET_TOKEN,
+      key_id: ref(json, "aws_kms_key", "arn"),
+    });
+    expect(variables.ORIGIN_SECRET_PARAMETER).toBe(parameter.name);
+    expect(parameter.name).toBe(`/${SPEC.name}/${SPEC.environment}/function/ORIGIN_SECRET`);
+    expect(statements(only(json, "aws_iam_role_policy").policy)).toContainEqual({
+      Sid: "ReadSecrets",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: [ref(json, "aws_ssm_parameter", "arn")],
+    });
   });
 
   it("protects logs and the key in production", () => {
@@ -225,7 +241,12 @@ describe("aws FunctionTarget", () => {
           spec: { logRetentionDays: 45, environmentVariables: { AWS_REGION: "x" }, healthPath: "healthz" },
         }),
       ).toThrow(
-        /logRetentionDays 45 is not a CloudWatch retention.*\n.*healthPath "healthz".*\n.*"AWS_REGION" is not allowed/s,
+        // One error, under the construct's path, every problem named by environment and field.
+        new ConstructError("test/fn", [
+          `${SPEC.environment}.SERVICE.healthPath: "healthz" must be a path starting with "/"`,
+          `${SPEC.environment}.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)`,
+          `${SPEC.environment}.SERVICE.environmentVariables: "AWS_REGION" is reserved by AWS; rename it`,
+        ]),
       );
     });
 

@@ -55,7 +55,7 @@ describe("Azure ContainerTarget", () => {
       http_scale_rule: [{ concurrent_requests: "20" }],
     });
     expect(() => azureStack({ spec: { maxInstances: 301 } })).toThrow(
-      /spec\.maxInstances 301 is above Container Apps' 300 replicas/,
+      /\.service\.maxInstances: 301 is above the maximum of 300 on Container Apps/,
     );
   });
 

@@ -139,9 +139,28 @@ describe("Azure FunctionTarget", () => {
       REGION: "westeurope",
     });
     expect(settings).not.toHaveProperty("ORIGIN_SECRET");
-    const withSecret = azureStack({ function: { originSecret: ORIGIN_SECRET_REF } });
-    const secretSettings = one(withSecret.json, "azurerm_function_app_flex_consumption").app_settings as Json;
-    expect(secretSettings.ORIGIN_SECRET).toBe(ORIGIN_SECRET_REF);
+  });
+
+  it("stores the edge's secret in Key Vault and passes a reference the app's own identity resolves", () => {
+    const withSecret = azureStack({ function: { originSecret: ORIGIN_SECRET_REF } }).json;
+    const app = one(withSecret, "azurerm_function_app_flex_consumption");
+    const secret = refOf(withSecret, "azurerm_key_vault_secret", () => true);
+    expect((app.app_settings as Json).ORIGIN_SECRET).toBe(
+      `@Microsoft.KeyVault(SecretUri=\${${secret}.versionless_id})`,
+    );
+    expect(JSON.stringify(app)).not.toContain(ORIGIN_SECRET_REF);
+    expect(one(withSecret, "azurerm_key_vault_secret")).toMatchObject({
+      name: "ORIGIN-SECRET",
+      value: ORIGIN_SECRET_REF,
+      key_vault_id: `\${${refOf(withSecret, "azurerm_key_vault", () => true)}.id}`,
+    });
+    expect((app.identity as Json).type).toBe("SystemAssigned, UserAssigned");
+    const grants = all(withSecret, "azurerm_role_assignment").map((r) => [r.role_definition_name, r.principal_id]);
+    expect(grants).toContainEqual([
+      "Key Vault Secrets User",
+      expect.stringMatching(/^\$\{azurerm_function_app_flex_consumption\..+\.identity\[0\]\.principal_id\}$/),
+    ]);
+    expect(grants).toContainEqual(["Key Vault Secrets Officer", expect.stringMatching(/client_config.+object_id\}$/)]);
   });
 
   it("exposes the default hostname as an https:// endpoint", () => {
@@ -157,7 +176,10 @@ describe("Azure FunctionTarget", () => {
         spec: { minInstances: 5, maxInstances: 2, healthPath: "healthz", environmentVariables: { SERVICE_NAME: "x" } },
       }),
     ).toThrow(
-      /invalid props:\n {2}- spec\.minInstances 5 is greater than spec\.maxInstances 2\n {2}- spec\.healthPath "healthz" must start with "\/"\n {2}- spec\.environmentVariables\.SERVICE_NAME is set by the target/,
+      /: 3 problems:\n {2}- \w+\.service\.minInstances: 5 is greater than maxInstances \(2\)\n {2}- \w+\.SERVICE\.healthPath: "healthz" must be a path starting with "\/"\n {2}- \w+\.SERVICE\.environmentVariables: "SERVICE_NAME" is set by every target/,
+    );
+    expect(() => azureStack({ spec: { environmentVariables: { FUNCTIONS_WORKER_RUNTIME: "x" } } })).toThrow(
+      /SERVICE\.environmentVariables: "FUNCTIONS_WORKER_RUNTIME" is reserved by the Function App/,
     );
   });
 

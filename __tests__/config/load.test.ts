@@ -8,6 +8,8 @@ import {
   scaleWeights,
   withCompanyDefaults,
 } from "../../lib/config";
+import { MAX_BODY_BYTES_CEILING } from "../../lib/config/schema";
+import { BODY_LIMIT, serviceSpecFor } from "../../lib/service";
 import { COMPANY, environmentInput, filesOf, SHIPPED_NAMES } from "../helpers/environments";
 
 function problemsOf(files: Record<string, unknown>): string[] {
@@ -141,6 +143,17 @@ describe("loadEnvironments", () => {
     const service = { memoryMb: 256, timeoutSeconds: 10, minInstances: 5, maxInstances: 2 };
     expect(problemsOf(filesOf(environmentInput({ service })))).toEqual([
       "environments/test.ts: test.service.minInstances: is 5, greater than maxInstances (2)",
+    ]);
+  });
+
+  it("defaults the body limit to 1 MiB and refuses one above Lambda's 6 MiB payload limit", () => {
+    const service = { memoryMb: 256, timeoutSeconds: 10, minInstances: 0, maxInstances: 2 };
+    const [config] = loadEnvironments(filesOf(environmentInput({ service })), COMPANY);
+    expect(config.service.maxBodyBytes).toBe(BODY_LIMIT.defaultBytes);
+    expect(serviceSpecFor(config).environmentVariables[BODY_LIMIT.envVar]).toBe(String(BODY_LIMIT.defaultBytes));
+    const tooLarge = { ...service, maxBodyBytes: MAX_BODY_BYTES_CEILING + 1 };
+    expect(problemsOf(filesOf(environmentInput({ service: tooLarge })))).toEqual([
+      `environments/test.ts: test.service.maxBodyBytes: must be at most ${MAX_BODY_BYTES_CEILING} (Lambda's 6 MiB payload limit)`,
     ]);
   });
 

@@ -206,8 +206,13 @@ describe("GCP FunctionTarget", () => {
 
   it("rejects a spec GCP cannot run, naming every problem", () => {
     expect(() => synthGcp({ spec: { memoryMb: 64, minInstances: 5, maxInstances: 2, healthPath: "healthz" } })).toThrow(
-      /memoryMb is 64.*minInstances \(5\) is greater than maxInstances \(2\).*healthPath "healthz"/,
+      /service\.memoryMb: 64 must be a whole number of MB, at least 128\n.*service\.minInstances: 5 is greater than maxInstances \(2\)\n.*SERVICE\.healthPath: "healthz"/,
     );
-    expect(() => synthGcp({ spec: { secretNames: ["not-an-env-name"] } })).toThrow(/secret name "not-an-env-name"/);
+    expect(() => synthGcp({ spec: { secretNames: ["not-an-env-name"] } })).toThrow(
+      /SERVICE\.secretNames: "not-an-env-name" is not a variable name/,
+    );
+    expect(() => synthGcp({ spec: { timeoutSeconds: 4000 } })).toThrow(
+      /service\.timeoutSeconds: 4000 is above the maximum of 3600 on Cloud Functions/,
+    );
   });
 });

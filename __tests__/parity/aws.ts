@@ -109,7 +109,8 @@ export const parity: CloudParity = {
       function: value(
         Object.keys(lambdaEnv(json))
           .filter((key) => key.endsWith("_PARAMETER"))
-          .map((key) => key.slice(0, -"_PARAMETER".length)),
+          .map((key) => key.slice(0, -"_PARAMETER".length))
+          .filter((name) => name !== ORIGIN_SECRET.envVar),
       ),
       container: value(
         container(json)

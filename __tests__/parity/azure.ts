@@ -84,7 +84,7 @@ export const parity: CloudParity = {
       both(
         value(
           Object.entries(appSettings(json))
-            .filter(([, v]) => v.startsWith(KEY_VAULT_REFERENCE))
+            .filter(([k, v]) => v.startsWith(KEY_VAULT_REFERENCE) && k !== ORIGIN_SECRET.envVar)
             .map(([k]) => k),
         ),
         value(

@@ -49,9 +49,8 @@ function expectedVariables(
     cloud: is(module.cloud),
     // Containers listen on the spec's port; function runtimes own theirs, so a target must not set it.
     port: kind === "container" ? is(String(spec.containerPort)) : (landed) => landed === undefined,
-    // Never a literal: a secret-store reference, or a Terraform expression the cloud keeps encrypted.
-    originSecret: (landed) =>
-      landed !== undefined && ("secretReference" in landed || /^\$\{[^}]+\}$/.test(landed.value)),
+    // Never a value, not even a Terraform expression: a reference to the cloud's secret store.
+    originSecret: (landed) => landed !== undefined && "secretReference" in landed,
   };
 }
 

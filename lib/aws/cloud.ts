@@ -4,8 +4,10 @@ import type { CloudModule } from "../contract/cloud";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
 import type { AwsSettings } from "./settings";
+import { AWS_LIMITS } from "./validation";
 
 export const awsCloud: CloudModule<AwsSettings> = {
+  limits: AWS_LIMITS,
   region: (settings) => settings.region,
   addProvider: (scope, settings, tags) =>
     new AwsProvider(scope, "aws", {

@@ -20,9 +20,9 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import {
   plainVariables,
@@ -38,10 +38,10 @@ import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
 import { Registry } from "./registry";
-import { parameterArn, secretParameterName } from "./secrets";
+import { generatedSecretParameter, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./task-size";
-import { assertAwsSpec } from "./validation";
+import { AWS_LIMITS } from "./validation";
 import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
 
 /** The Cloudflare zone the origin hostname and certificate validation records live in. */
@@ -118,20 +118,20 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id);
     const { spec, settings } = props;
-    assertAwsSpec(spec, "aws ContainerTarget");
     const protect = props.protect ?? false;
     const cpuTarget = props.cpuTargetPercent ?? 60;
     const bakeMinutes = props.canaryBakeMinutes ?? 10;
+    const propsProblems: string[] = [];
     if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
-      throw new Error(`cpuTargetPercent must be 1-100, not ${cpuTarget}`);
+      propsProblems.push(`props.cpuTargetPercent: ${cpuTarget} must be 1-100`);
     }
     if (
       !Token.isUnresolved(bakeMinutes) &&
       !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)
     ) {
-      throw new Error(`canaryBakeMinutes must be a whole number 0-1440, not ${bakeMinutes}`);
+      propsProblems.push(`props.canaryBakeMinutes: ${bakeMinutes} must be a whole number 0-1440`);
     }
-    if (spec.image.trim() === "") throw new Error("spec.image is empty; set containerImage or CONTAINER_IMAGE");
+    assertSpec(this, spec, AWS_LIMITS.container, propsProblems);
     const canary = spec.canaryPercent > 0;
     const name = baseName(spec);
     const hostname = props.hostname ?? `aws-origin.${props.zone.domain}`;
@@ -191,12 +191,10 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
           valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, ref.secret)),
         };
       }
-      const parameter = new SsmParameter(this, "origin-secret", {
+      const parameter = generatedSecretParameter(this, "origin-secret", {
         name: secretParameterName(spec, ref.secret),
-        description: "Shared secret the edge sends to this origin",
-        type: "SecureString",
-        keyId: key.arn,
         value: ref.value,
+        keyArn: key.arn,
       });
       return { name: variable, valueFrom: parameter.arn };
     });

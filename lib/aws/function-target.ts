@@ -20,16 +20,22 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { Annotations, AssetType, Fn, Op, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
+import {
+  plainVariables,
+  secretVariables,
+  type WorkloadEnvironment,
+  workloadEnvironment,
+} from "../contract/workload-environment";
 import type { FunctionBundle, Origin } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
-import { LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
+import { generatedSecretParameter, LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
-import { assertAwsSpec } from "./validation";
+import { AWS_LIMITS } from "./validation";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
 
 export type { AwsSettings } from "./settings";
@@ -40,8 +46,9 @@ export const LIVE_ALIAS = "live";
 export const HTTP_API_MAX_TIMEOUT_SECONDS = 30;
 
 /**
- * `originSecret`: Lambda has no secret references, so it is set as the
- * ORIGIN_SECRET variable, encrypted with this target's KMS key.
+ * `originSecret`: Lambda has no secret references, so it is stored as an SSM
+ * SecureString (this target's KMS key) and the function gets its name in
+ * ORIGIN_SECRET_PARAMETER, read once per cold start.
  * `protect`: log groups kept on destroy, the longest KMS deletion window.
  */
 export interface FunctionTargetProps extends TargetProps<AwsSettings> {
@@ -77,13 +84,17 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id);
     const { spec, settings } = props;
-    assertAwsSpec(spec, "aws FunctionTarget");
     const protect = props.protect ?? false;
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
-    if (!Token.isUnresolved(rateLimit) && !(rateLimit > 0)) throw new Error("throttleRateLimit must be greater than 0");
-    if (!Token.isUnresolved(burstLimit) && !(burstLimit > 0))
-      throw new Error("throttleBurstLimit must be greater than 0");
+    assertSpec(this, spec, AWS_LIMITS.function, [
+      ...(Token.isUnresolved(rateLimit) || rateLimit > 0
+        ? []
+        : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
+      ...(Token.isUnresolved(burstLimit) || burstLimit > 0
+        ? []
+        : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
+    ]);
     if (!Token.isUnresolved(spec.timeoutSeconds) && spec.timeoutSeconds > HTTP_API_MAX_TIMEOUT_SECONDS) {
       Annotations.of(this).addWarning(
         `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,
@@ -117,7 +128,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       target: this.kind,
       originSecret: props.originSecret,
     });
-    const secretParameters = spec.secretNames.map((secret) => secretParameterName(spec, secret));
+    const secretParameters = this.storeSecrets(spec, settings, key.arn);
     const statements: PolicyStatement[] = [
       {
         Sid: "OwnLogGroup",
@@ -139,7 +150,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
         Sid: "ReadSecrets",
         Effect: "Allow",
         Action: ["ssm:GetParameter"],
-        Resource: secretParameters.map((p) => parameterArn(settings.region, settings.accountId, p)),
+        Resource: secretParameters.map((p) => p.arn),
       });
     }
     this.role = new ServiceRole(this, "role", {
@@ -169,7 +180,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       reservedConcurrentExecutions: spec.maxInstances,
       publish: true,
       kmsKeyArn: key.arn,
-      environment: { variables: lambdaVariables(spec, this.workloadEnvironment) },
+      environment: { variables: lambdaVariables(this.workloadEnvironment, secretParameters) },
       tracingConfig: { mode: "Active" },
       loggingConfig: {
         logFormat: "JSON",
@@ -243,22 +254,43 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       scope: { alias: this.alias.name },
     };
   }
+
+  /**
+   * The SSM parameter of every secret variable: the spec's secrets where an
+   * operator keeps them, and the generated origin secret stored here first
+   * (under `function/`, beside the container target's own copy).
+   */
+  private storeSecrets(spec: FunctionTargetProps["spec"], settings: AwsSettings, keyArn: string): SecretParameter[] {
+    return secretVariables(this.workloadEnvironment).map(([variable, ref]) => {
+      if (ref.value === undefined) {
+        const name = secretParameterName(spec, ref.secret);
+        return { variable, name, arn: parameterArn(settings.region, settings.accountId, name) };
+      }
+      const name = secretParameterName(spec, `function/${ref.secret}`);
+      const parameter = generatedSecretParameter(this, "origin-secret", { name, value: ref.value, keyArn });
+      return { variable, name, arn: parameter.arn };
+    });
+  }
+}
+
+/** Where a secret variable's value is read from: an SSM parameter. */
+interface SecretParameter {
+  readonly variable: string;
+  /** Parameter name, a literal (readable in plans). */
+  readonly name: string;
+  readonly arn: string;
 }
 
 /**
  * The workload's variables as Lambda variables. Lambda has no secret
- * references: a stored secret arrives as `<NAME>_PARAMETER`, the SSM
- * parameter the workload reads; a generated one (the origin secret) as the
- * variable itself, encrypted with the function's KMS key.
+ * references: every secret arrives as `<NAME>_PARAMETER`, the SSM parameter
+ * the workload reads; no secret value is ever a variable.
  */
-function lambdaVariables(spec: FunctionTargetProps["spec"], env: WorkloadEnvironment): Record<string, string> {
-  const variables: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!isSecretReference(value)) variables[name] = value;
-    else if (value.value !== undefined) variables[name] = value.value;
-    else variables[`${name}${LAMBDA_SECRET_SUFFIX}`] = secretParameterName(spec, value.secret);
-  }
-  return variables;
+function lambdaVariables(env: WorkloadEnvironment, secrets: readonly SecretParameter[]): Record<string, string> {
+  return {
+    ...plainVariables(env),
+    ...Object.fromEntries(secrets.map((s) => [`${s.variable}${LAMBDA_SECRET_SUFFIX}`, s.name])),
+  };
 }
 
 /** One JSON object per request in the access log group. */

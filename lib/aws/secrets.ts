@@ -4,6 +4,8 @@
  * of band (console, CLI, CI) and never pass through this code or cdktf.out;
  * only ORIGIN_SECRET, a Terraform-generated value, is written by the stack.
  */
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import type { Construct } from "constructs";
 import type { ServiceSpec } from "../service";
 
 /** Parameter name of one secret, e.g. `/<service>/prod/API_KEY`. */
@@ -22,3 +24,22 @@ export function parameterArn(region: string, accountId: string, name: string): s
  * function reads the parameter itself.
  */
 export const LAMBDA_SECRET_SUFFIX = "_PARAMETER";
+
+/**
+ * Stores a secret the stack generates (the edge's origin secret, a sensitive
+ * token) as a SecureString encrypted with the target's own key, so the
+ * function or task configuration holds only the parameter's name or ARN.
+ */
+export function generatedSecretParameter(
+  scope: Construct,
+  id: string,
+  props: { readonly name: string; readonly value: string; readonly keyArn: string },
+): SsmParameter {
+  return new SsmParameter(scope, id, {
+    name: props.name,
+    description: "Shared secret the edge sends to this origin",
+    type: "SecureString",
+    keyId: props.keyArn,
+    value: props.value,
+  });
+}

@@ -4,8 +4,10 @@ import type { CloudModule } from "../contract/cloud";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
 import type { AzureSettings } from "./settings";
+import { AZURE_LIMITS } from "./validation";
 
 export const azureCloud: CloudModule<AzureSettings> = {
+  limits: AZURE_LIMITS,
   region: (settings) => settings.location,
   addProvider: (scope, settings) =>
     new AzurermProvider(scope, "azurerm", {

@@ -14,22 +14,18 @@ import {
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { Annotations, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  CONTRACT_VARIABLES,
-  isSecretReference,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
+import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
 import type { Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import { registryImage, WorkloadRegistry } from "./registry";
 import { containerAppSecretName } from "./secrets";
 import type { AzureSettings } from "./settings";
-import { CONTAINER_REPLICAS, containerResources } from "./sizing";
+import { containerResources } from "./sizing";
 import { trafficPlan } from "./traffic";
-import { reservedProblems, specProblems, throwIfProblems } from "./validation";
+import { AZURE_LIMITS } from "./validation";
 import { CONTAINER_NAME } from "./workload";
 
 /**
@@ -82,25 +78,17 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const concurrentRequests = props.concurrentRequests ?? 50;
-    const problems = [...specProblems(spec, settings), ...reservedProblems(spec, CONTRACT_VARIABLES)];
-    if (spec.maxInstances > CONTAINER_REPLICAS.max) {
-      problems.push(
-        `spec.maxInstances ${spec.maxInstances} is above Container Apps' ${CONTAINER_REPLICAS.max} replicas`,
-      );
-    }
-    if (!Number.isInteger(spec.containerPort) || spec.containerPort < 1 || spec.containerPort > 65535) {
-      problems.push(`spec.containerPort ${spec.containerPort} must be a port number`);
-    }
+    const problems: string[] = [];
     if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
-      problems.push(`concurrentRequests ${concurrentRequests} must be a whole number, at least 1`);
+      problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
     }
     let traffic: ReturnType<typeof trafficPlan> | undefined;
     try {
       traffic = trafficPlan(spec.canaryPercent, props.stableRevision ?? settings.stableRevision);
     } catch (error) {
-      problems.push((error as Error).message);
+      problems.push(`props.stableRevision: ${(error as Error).message}`);
     }
-    throwIfProblems(this, problems);
+    assertSpec(this, spec, AZURE_LIMITS.container, problems);
     const plan = traffic as NonNullable<typeof traffic>;
     if (spec.timeoutSeconds > INGRESS_REQUEST_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(

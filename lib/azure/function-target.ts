@@ -17,10 +17,12 @@ import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import {
-  CONTRACT_VARIABLES,
   isSecretReference,
+  type SecretReference,
+  secretVariables,
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
@@ -30,12 +32,13 @@ import { WorkloadIdentity } from "./identity";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
-import { reservedProblems, specProblems, throwIfProblems } from "./validation";
+import { AZURE_LIMITS } from "./validation";
 import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
 /**
- * `originSecret`: set as app setting ORIGIN_SECRET (app settings are encrypted
- * at rest; the value is never in cdktf.out).
+ * `originSecret`: stored in the environment's Key Vault; app setting
+ * ORIGIN_SECRET is a Key Vault reference the platform resolves with the
+ * app's identity, so the function's configuration never shows the value.
  * `protect`: prevent_destroy on the logs and storage account (bootstrap
  * protects the resource group).
  */
@@ -51,20 +54,6 @@ export interface FunctionTargetProps extends TargetProps<AzureSettings> {
 
 /** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
 const HTTP_REQUEST_LIMIT_SECONDS = 230;
-
-/** App settings the target owns. */
-const RESERVED_SETTINGS = [
-  ...CONTRACT_VARIABLES,
-  "AzureWebJobsStorage",
-  "AzureWebJobsStorage__accountName",
-  "AzureWebJobsStorage__credential",
-  "AzureWebJobsStorage__clientId",
-  "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
-  "AzureFunctionsJobHost__functionTimeout",
-  "WORKLOAD_PACKAGE_SHA256",
-  "FUNCTIONS_WORKER_RUNTIME",
-];
 
 export class FunctionTarget extends Construct implements WorkloadTarget {
   readonly cloud = "azure";
@@ -85,7 +74,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id);
     const { spec, settings } = props;
-    throwIfProblems(this, [...specProblems(spec, settings), ...reservedProblems(spec, RESERVED_SETTINGS)]);
+    assertSpec(this, spec, AZURE_LIMITS.function);
     if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(
         `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,
@@ -134,16 +123,24 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       target: this.kind,
       originSecret: props.originSecret,
     });
-    // Key Vault references: the platform resolves them; the value never passes through Terraform.
-    // A generated secret (the origin secret) is an app setting, encrypted at rest.
+    // Every secret is a Key Vault reference the platform resolves: an operator's secret by its name,
+    // a generated one (the origin secret) stored in the vault first.
+    const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
+    const secretUri = (ref: SecretReference): string =>
+      ref.value === undefined
+        ? foundation.secrets.secretUri(ref.secret)
+        : foundation.secrets.storeGenerated(`function-${ref.secret}`, {
+            name: ref.secret,
+            value: ref.value,
+            deployer,
+          });
     const workloadSettings = Object.fromEntries(
       Object.entries(this.workloadEnvironment).map(([name, value]) => [
         name,
-        !isSecretReference(value)
-          ? value
-          : (value.value ?? `@Microsoft.KeyVault(SecretUri=${foundation.secrets.secretUri(value.secret)})`),
+        isSecretReference(value) ? `@Microsoft.KeyVault(SecretUri=${secretUri(value)})` : value,
       ]),
     );
+    const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
 
     this.app = new FunctionAppFlexConsumption(this, "app", {
       name: names.functionApp,
@@ -167,7 +164,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       webdeployPublishBasicAuthenticationEnabled: false,
       identity: {
         // Key Vault references resolve with the system identity: Flex in azurerm 4.55 has no key_vault_reference_identity_id.
-        type: spec.secretNames.length > 0 ? "SystemAssigned, UserAssigned" : "UserAssigned",
+        type: readsSecrets ? "SystemAssigned, UserAssigned" : "UserAssigned",
         identityIds: [this.identity.id],
       },
       siteConfig: {
@@ -193,7 +190,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
     });
 
-    if (spec.secretNames.length > 0) {
+    if (readsSecrets) {
       foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
     }
 

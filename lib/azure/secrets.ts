@@ -7,8 +7,10 @@
  * needs no deploy.
  */
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
+import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { Construct } from "constructs";
-import { grantRole } from "./identity";
+import { VARIABLE_NAME } from "../contract/spec-validation";
+import { grantRole, type RoleGrant } from "./identity";
 
 export interface SecretStoreProps {
   /** Vault name (3-24, globally unique). */
@@ -24,12 +26,9 @@ export interface SecretStoreProps {
   readonly protect?: boolean;
 }
 
-/** Environment variable names that can carry a secret. */
-const SECRET_ENV_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 /** Throws unless every name can become an env var, a Key Vault secret and a Container Apps secret. */
 export function assertSecretNames(names: readonly string[]): void {
-  const bad = names.filter((name) => !SECRET_ENV_NAME.test(name) || name.length > 120);
+  const bad = names.filter((name) => !VARIABLE_NAME.test(name) || name.length > 120);
   if (bad.length > 0) {
     throw new Error(
       `secret names ${bad.map((n) => JSON.stringify(n)).join(", ")} must be environment variable names (a letter, then letters, digits, underscores)`,
@@ -79,6 +78,31 @@ export class SecretStore extends Construct {
   /** Versionless URI of secret `name` (the latest version is read). */
   secretUri(name: string): string {
     return `${this.vaultUri}secrets/${keyVaultSecretName(name)}`;
+  }
+
+  /**
+   * Stores a secret the stack generates (the edge's origin secret, a
+   * sensitive token) in the vault, written by the identity running apply
+   * (Key Vault Secrets Officer on this vault, for that alone). Returns the
+   * versionless URI for a `@Microsoft.KeyVault(SecretUri=...)` reference.
+   */
+  storeGenerated(
+    id: string,
+    props: { readonly name: string; readonly value: string; readonly deployer: Omit<RoleGrant, "role" | "scope"> },
+  ): string {
+    const writer = grantRole(this, `${id}-writer`, {
+      ...props.deployer,
+      role: "Key Vault Secrets Officer",
+      scope: this.vault.id,
+    });
+    const secret = new KeyVaultSecret(this, id, {
+      name: keyVaultSecretName(props.name),
+      value: props.value,
+      keyVaultId: this.vault.id,
+      contentType: "text/plain",
+      dependsOn: [writer],
+    });
+    return secret.versionlessId;
   }
 
   /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */

@@ -52,11 +52,12 @@ export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> =
 /**
  * Built-in roles the workload stack assigns (lib/azure: registry pull, the
  * function's storage and telemetry, Key Vault secrets, the deployer's blob
- * upload), by role definition id. The deploy identity may assign these and
+ * upload and origin-secret write), by role definition id. The deploy identity may assign these and
  * nothing else.
  */
 export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
   "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",

@@ -7,9 +7,10 @@
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import type { Cloud, EnvironmentConfig } from "../config/schema";
+import type { Cloud, EnvironmentConfig, TargetKind } from "../config/schema";
 import type { StandardTags } from "../policy/tags";
 import type { FunctionBundle } from "../service";
+import type { SpecLimits } from "./spec-validation";
 import type { TargetProps, WorkloadTarget } from "./target";
 
 /** The environment's settings block of one cloud (`config.aws`, `config.azure`, ...). */
@@ -24,6 +25,8 @@ export interface CloudTargetsProps<Settings> extends TargetProps<Settings> {
 }
 
 export interface CloudModule<Settings> {
+  /** What each target accepts beyond the generic ServiceSpec rules (`lib/<cloud>/validation.ts`). */
+  readonly limits: Readonly<Record<TargetKind, SpecLimits>>;
   /** Region or location named by the settings: what the targets run in and report as `REGION`. */
   readonly region: (settings: Settings) => string;
   /** The cloud's Terraform provider, from the settings and never with credentials (each reads its own env vars). */

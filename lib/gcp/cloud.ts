@@ -5,8 +5,10 @@ import { gcpLabels } from "../policy/tags";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
 import type { GcpSettings } from "./settings";
+import { GCP_LIMITS } from "./validation";
 
 export const gcpCloud: CloudModule<GcpSettings> = {
+  limits: GCP_LIMITS,
   region: (settings) => settings.region,
   addProvider: (scope, settings, tags) => {
     const provider = new GoogleProvider(scope, "google", { project: settings.project, region: settings.region });

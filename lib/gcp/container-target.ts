@@ -15,6 +15,7 @@ import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run
 import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import {
   plainVariables,
@@ -32,7 +33,7 @@ import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./runtime";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
 import { trafficFor } from "./traffic";
-import { validateSpec } from "./validate";
+import { GCP_LIMITS } from "./validation";
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
@@ -70,9 +71,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
-    validateSpec(spec, "container");
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    if (concurrency < 1 || concurrency > 1000) throw new Error(`concurrency is ${concurrency}; use 1 to 1000`);
+    const propsProblems: string[] = [];
+    if (concurrency < 1 || concurrency > 1000)
+      propsProblems.push(`props.concurrency: ${concurrency} must be 1 to 1000`);
+    assertSpec(this, spec, GCP_LIMITS.container, propsProblems);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     this.workloadEnvironment = workloadEnvironment(spec, {

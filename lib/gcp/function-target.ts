@@ -14,6 +14,7 @@ import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucke
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import {
   plainVariables,
@@ -29,7 +30,7 @@ import { BASE_APIS, FUNCTION_APIS, ProjectServices, SECRET_APIS } from "./projec
 import { cpuFor, DEFAULT_CONCURRENCY, FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME, memoryLimit } from "./runtime";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
-import { validateSpec } from "./validate";
+import { GCP_LIMITS } from "./validation";
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
@@ -70,10 +71,13 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings, bundle } = props;
     const protect = props.protect ?? false;
-    validateSpec(spec, "function");
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    if (concurrency < 1 || concurrency > 1000) throw new Error(`concurrency is ${concurrency}; use 1 to 1000`);
-    if (!/^[0-9a-f]{64}$/.test(bundle.sha256)) throw new Error(`bundle sha256 "${bundle.sha256}" is not a SHA-256`);
+    const propsProblems: string[] = [];
+    if (concurrency < 1 || concurrency > 1000)
+      propsProblems.push(`props.concurrency: ${concurrency} must be 1 to 1000`);
+    if (!/^[0-9a-f]{64}$/.test(bundle.sha256))
+      propsProblems.push(`props.bundle: sha256 "${bundle.sha256}" is not a SHA-256`);
+    assertSpec(this, spec, GCP_LIMITS.function, propsProblems);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     this.workloadEnvironment = workloadEnvironment(spec, {

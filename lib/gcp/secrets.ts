@@ -14,12 +14,8 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { SecretReference } from "../contract/workload-environment";
-import { ORIGIN_SECRET } from "../service";
 import type { ServiceIdentity } from "./identity";
 import { type NameSource, secretId } from "./naming";
-
-/** A valid environment variable name that is also a valid secret id. */
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 
 /** One environment variable filled from Secret Manager. */
 export interface SecretEnv {
@@ -79,11 +75,6 @@ export class WorkloadSecrets extends Construct {
 
     for (const [name, reference] of props.references) {
       if (reference.value !== undefined) continue;
-      if (!SECRET_NAME.test(name) || name === ORIGIN_SECRET.envVar) {
-        throw new Error(
-          `secret name "${name}" must be an environment variable name (letters, digits, _) other than ${ORIGIN_SECRET.envVar}`,
-        );
-      }
       grant(`access-${name.toLowerCase().replace(/_/g, "-")}`, reference.secret);
       this.env.push({ name, secret: reference.secret, plannedSecret: reference.secret, version: "latest" });
     }

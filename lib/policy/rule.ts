@@ -108,7 +108,7 @@ export function strings(value: unknown, path = ""): [string, string][] {
 // Names that say "this is a secret": ORIGIN_SECRET, DB_PASSWORD, API_KEY, GITLAB_TOKEN...
 const SECRET_NAME = /secret|passw(or)?d|token|private_?key|api_?key|access_?key|credential/i;
 // ...unless they name or locate one: ORIGIN_SECRET_HEADER, DB_PASSWORD_SECRET_ARN, TOKEN_URL.
-const NAMES_A_SECRET = /_(header|name|names|id|arn|url|uri|path|file|version)$/i;
+const NAMES_A_SECRET = /_(header|name|names|id|arn|url|uri|path|file|version|parameter)$/i;
 
 /** Whether a variable or binding name says it holds a secret value. */
 export function isSecretName(name: string): boolean {

@@ -1,0 +1,25 @@
+/**
+ * GCP's limits table for ServiceSpec, on top of the generic rules in
+ * lib/contract/spec-validation.ts: what Cloud Functions (2nd gen, served by
+ * Cloud Run) and Cloud Run accept.
+ */
+import type { TargetKind } from "../config/schema";
+import type { SpecLimits } from "../contract/spec-validation";
+
+function cloudRunLimits(by: string): SpecLimits {
+  return {
+    numbers: {
+      memoryMb: { by, max: 32768 },
+      timeoutSeconds: { by, max: 3600 },
+      minInstances: { by, max: 1000 },
+      maxInstances: { by, max: 1000 },
+    },
+    // Cloud Run sets these itself and refuses them as variables.
+    reservedVariables: { by, names: ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] },
+  };
+}
+
+export const GCP_LIMITS: Readonly<Record<TargetKind, SpecLimits>> = {
+  function: cloudRunLimits("Cloud Functions"),
+  container: cloudRunLimits("Cloud Run"),
+};
