@@ -9,12 +9,14 @@
  * bootstrap creates the identities from it, so the two can never disagree.
  * Data and pure functions only: importing it has no side effect.
  *
- * Two identities per environment and cloud, on purpose:
- * - `plan`: read-only. Used by `plan:<env>` in merge-request pipelines (any
- *   branch, so it must not be able to change anything) and by `drift:<env>`.
- * - `deploy`: can change the environment. Used only by `deploy:<env>` on the
- *   default branch; its cloud trust must require the token claims in
- *   `deployClaims` and its CI/CD variables should be marked protected.
+ * Two identities per environment and cloud, on purpose, and a token that
+ * fits only one of them (its own `audience`):
+ * - `plan`: read-only. Used by `plan:<env>` (merge requests from any branch,
+ *   except for protected environments: default branch only), `drift:<env>`
+ *   and every other job that is not in `DEPLOY_JOBS`.
+ * - `deploy`: can change the environment. Used only by the `DEPLOY_JOBS` of
+ *   that environment on the default branch; its cloud trust requires the
+ *   claims of `requiredClaims` and its CI/CD variables are protected.
  */
 import type { Cloud } from "../lib/config/schema";
 
@@ -24,31 +26,85 @@ export type IdentityPurpose = "plan" | "deploy";
 /** Both purposes, in the order jobs use them. */
 export const IDENTITY_PURPOSES: readonly IdentityPurpose[] = ["plan", "deploy"];
 
-/** One `id_tokens` entry of a job. */
+/** The job variable GitLab fills with the signed JWT of one cloud. */
 export interface IdTokenSpec {
   /** Job variable GitLab fills with the signed JWT. */
   readonly variable: string;
-  /** The token's `aud` claim; the cloud-side trust must accept exactly this value. */
-  readonly audience: string;
 }
 
 /**
- * The id_token each cloud exchanges for short-lived credentials.
+ * The id_token variable of each cloud, one per job and cloud. The token's
+ * `aud` claim is not fixed per cloud: every environment and purpose has its
+ * own (`audience`), so a token is good for exactly one identity.
  *
  * - AWS: `AssumeRoleWithWebIdentity`; the IAM OIDC provider for the GitLab
- *   issuer lists this audience as a client id.
- * - Azure: workload identity federation; `api://AzureADTokenExchange` is the
- *   audience Entra ID federated credentials expect. The azurerm provider and
- *   backend read the token from `ARM_OIDC_TOKEN` directly.
- * - GCP: workload identity federation; the pool provider must list this
- *   audience in `allowed_audiences` (its default, the provider's own resource
- *   name, would tie this file to one project number).
+ *   issuer lists the account's audiences as client ids, each role's trust
+ *   requires its own.
+ * - Azure: workload identity federation; each federated credential lists its
+ *   identity's audience. The azurerm provider and backend read the token from
+ *   `ARM_OIDC_TOKEN` directly.
+ * - GCP: workload identity federation; the pool provider lists the project's
+ *   audiences in `allowed_audiences`, and its attribute condition ties each
+ *   one to the claims of the job that may use it.
  */
 export const ID_TOKENS: Readonly<Record<Cloud, IdTokenSpec>> = {
-  aws: { variable: "AWS_ID_TOKEN", audience: "sts.amazonaws.com" },
-  azure: { variable: "ARM_OIDC_TOKEN", audience: "api://AzureADTokenExchange" },
-  gcp: { variable: "GCP_ID_TOKEN", audience: "gitlab-ci-workload-identity" },
+  aws: { variable: "AWS_ID_TOKEN" },
+  azure: { variable: "ARM_OIDC_TOKEN" },
+  gcp: { variable: "GCP_ID_TOKEN" },
 };
+
+/** First part of every audience: names what the token is for in any cloud's log. */
+export const AUDIENCE_PREFIX = "gitlab-ci";
+
+/**
+ * The `aud` claim of the one token `cloud`'s identity of `environment` and
+ * `purpose` accepts, e.g. `gitlab-ci:aws:prod:deploy`. Bootstrap writes it into
+ * that identity's trust and nowhere else; the pipeline requests it only in
+ * jobs of that environment and purpose (`jobIdTokens`). Distinct per cloud
+ * too, so a token leaked to one cloud's log is worth nothing on another.
+ */
+export function audience(cloud: Cloud, environment: string, purpose: IdentityPurpose): string {
+  return `${AUDIENCE_PREFIX}:${cloud}:${environment}:${purpose}`;
+}
+
+/** What an audience of `audience()` stands for; undefined for any other value. */
+export function parseAudience(
+  value: string,
+): { readonly cloud: Cloud; readonly environment: string; readonly purpose: IdentityPurpose } | undefined {
+  const match = /^([a-z0-9-]+):(aws|azure|gcp):([a-z][a-z0-9-]*):(plan|deploy)$/.exec(value);
+  if (match === null || match[1] !== AUDIENCE_PREFIX) return undefined;
+  return { cloud: match[2] as Cloud, environment: match[3], purpose: match[4] as IdentityPurpose };
+}
+
+/**
+ * Pipeline jobs that change an environment, by the job name before
+ * `:<env>`: they get the environment's deploy identity and must run as a
+ * deployment of that GitLab environment (`environment: <env>`) on the default
+ * branch, which is what the deploy trust requires. Every other job that needs
+ * a cloud (plan, drift, validate, verify, ...) gets the plan identity.
+ */
+export const DEPLOY_JOBS: readonly string[] = ["deploy", "publish", "promote", "rollback", "unlock"];
+
+/** The identity job `job` (`plan`, `drift`, `deploy`, `publish`, ...) of an environment uses. */
+export function jobPurpose(job: string): IdentityPurpose {
+  return DEPLOY_JOBS.includes(job) ? "deploy" : "plan";
+}
+
+/**
+ * The `id_tokens` block of job `job` of `environment`: one token per cloud,
+ * each with the audience of that environment and the job's purpose. The one
+ * function every generated job uses, so no job can ask for another job's token.
+ */
+export function jobIdTokens(
+  job: string,
+  environment: string,
+  clouds: readonly Cloud[],
+): Record<string, { readonly aud: string }> {
+  const purpose = jobPurpose(job);
+  const tokens: Record<string, { aud: string }> = {};
+  for (const cloud of clouds) tokens[ID_TOKENS[cloud].variable] = { aud: audience(cloud, environment, purpose) };
+  return tokens;
+}
 
 /** CI/CD variable names one job reads, per cloud. */
 export interface IdentityVariables {
@@ -112,14 +168,43 @@ export function allIdentityVariables(environment: string, cloud: Cloud | "cloudf
   return [...names].sort();
 }
 
+/** Where an environment's identity of one purpose may be used: what its cloud trust requires. */
+export interface TrustScope {
+  readonly environment: string;
+  readonly purpose: IdentityPurpose;
+  /** The protected default branch deploy jobs (and protected environments' plans) run on. */
+  readonly defaultBranch: string;
+  /**
+   * A protected environment (`protect: true`): its plan identity, too, only
+   * trusts the protected default branch, so a merge request from any branch
+   * never gets a token for it (docs/bootstrap.md, threat model).
+   */
+  readonly protectedEnvironment: boolean;
+  /** GitLab deployment tier of the environment (`deployment_tier` claim of its deploy jobs). */
+  readonly tier: string;
+  /** GitLab protects the environment (`environment_protected` claim of its deploy jobs). */
+  readonly gitlabProtectsEnvironment: boolean;
+}
+
 /**
- * GitLab id_token claims the `deploy` identity's cloud trust must require on
- * top of the project path: only a job of the protected default branch,
- * deploying to that GitLab environment, can assume it. (`plan` identities
- * trust any ref of the project: merge requests from any branch plan.)
+ * The GitLab id_token claims (besides `aud`, project and issuer) a token
+ * must carry to assume the identity of `scope`, as strings:
+ * - plan: a branch pipeline (merge requests plan from their source branch);
+ *   for a protected environment, only the protected default branch;
+ * - deploy: the protected default branch, deploying to that GitLab
+ *   environment with its tier (and, when GitLab protects it, protected).
+ * GCP checks every claim; AWS and Entra ID only `sub` (`trustSubject`).
  */
-export function deployClaims(environment: string): Readonly<Record<string, string>> {
-  return { ref_type: "branch", ref_protected: "true", environment };
+export function requiredClaims(scope: TrustScope): Readonly<Record<string, string>> {
+  const branchOnly = { ref_type: "branch" };
+  const defaultBranch = { ref_type: "branch", ref: scope.defaultBranch, ref_protected: "true" };
+  if (scope.purpose === "plan") return scope.protectedEnvironment ? defaultBranch : branchOnly;
+  return {
+    ...defaultBranch,
+    environment: scope.environment,
+    deployment_tier: scope.tier,
+    ...(scope.gitlabProtectsEnvironment ? { environment_protected: "true" } : {}),
+  };
 }
 
 /**
@@ -133,18 +218,17 @@ export function subjectClaim(projectPath: string, refType: "branch" | "tag", ref
 }
 
 /**
- * The subject a `deploy` identity trusts, exactly: a job of the default
- * branch (`deployClaims` adds what the cloud can check beyond `sub`).
+ * The subject the identity of `scope` trusts, for clouds that can only check
+ * `sub`: exact (the default branch) for deploy and for protected
+ * environments' plans; otherwise any branch, where the one wildcard, `*`,
+ * stands for the branch name only and the project path is always exact.
  */
-export function deploySubject(projectPath: string, defaultBranch: string): string {
-  return subjectClaim(projectPath, "branch", defaultBranch);
-}
-
-/**
- * The subjects a `plan` identity trusts: a job of any branch of the project
- * (merge requests plan from their source branch). The one wildcard, `*`,
- * stands for the branch name only; the project path is always exact.
- */
-export function planSubjectPattern(projectPath: string): string {
-  return subjectClaim(projectPath, "branch", "*");
+export function trustSubject(
+  projectPath: string,
+  scope: TrustScope,
+): { readonly value: string; readonly exact: boolean } {
+  const claims = requiredClaims(scope);
+  return claims.ref === undefined
+    ? { value: subjectClaim(projectPath, "branch", "*"), exact: false }
+    : { value: subjectClaim(projectPath, "branch", claims.ref), exact: true };
 }

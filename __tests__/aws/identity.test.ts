@@ -1,4 +1,5 @@
-import { policyDocument, trustPolicy } from "../../lib/aws/identity";
+import { Testing } from "cdktf";
+import { policyDocument, ServiceRole, trustPolicy, workloadBoundaryArn } from "../../lib/aws/identity";
 import { assertCloudWatchRetention } from "../../lib/aws/logs";
 
 describe("aws identity helpers", () => {
@@ -15,6 +16,28 @@ describe("aws identity helpers", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
     });
+  });
+
+  it("name one permissions boundary per service and environment, outside the workload's own names", () => {
+    const arn = workloadBoundaryArn("123456789012", { name: "svc", environment: "qa" });
+    expect(arn).toBe("arn:aws:iam::123456789012:policy/ci-svc-qa-workload-boundary");
+    expect(arn).not.toContain(":policy/svc-qa-");
+    expect(workloadBoundaryArn("123456789012", { name: "svc", environment: "qa2" })).not.toBe(arn);
+  });
+
+  it("put the boundary on every role they create", () => {
+    const stack = Testing.synthScope((scope) => {
+      new ServiceRole(scope, "r", {
+        name: "svc-qa-x",
+        description: "d",
+        service: "lambda.amazonaws.com",
+        statements: [],
+        permissionsBoundary: "arn:aws:iam::123456789012:policy/b",
+      });
+    });
+    expect(Object.values(JSON.parse(stack).resource.aws_iam_role)).toEqual([
+      expect.objectContaining({ permissions_boundary: "arn:aws:iam::123456789012:policy/b" }),
+    ]);
   });
 
   it("accept only CloudWatch retention values", () => {

@@ -1,17 +1,24 @@
-import { ID_TOKENS } from "../../ci/identity";
-import { AWS_DEPLOY_IAM_ACTIONS } from "../../lib/bootstrap/aws";
-import { environmentInput } from "../helpers/environments";
+import { audience } from "../../ci/identity";
+import { bootstrap } from "../../environments/bootstrap";
+import { workloadBoundaryArn } from "../../lib/aws/identity";
+import { AWS_DEPLOY_BOUNDED_ACTIONS, AWS_DEPLOY_IAM_ACTIONS } from "../../lib/bootstrap/aws";
+import { loadBootstrap } from "../../lib/config/bootstrap";
+import { COMPANY, environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import {
   all,
   awsCanAssume,
   bootstrapConfig,
   bootstrapInput,
   HOST,
+  iamAllows,
   iamLike,
   referenced,
   synthBootstrap,
   token,
 } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
 const json = synthBootstrap();
 const roles = all(json, "aws_iam_role");
@@ -20,48 +27,54 @@ const role = (name: string) => {
   if (found === undefined) throw new Error(`no role ${name}`);
   return found as { name: string; assume_role_policy: string; provider: string };
 };
-const aud = ID_TOKENS.aws.audience;
+const aud = (env: string, purpose: "plan" | "deploy") => audience("aws", env, purpose);
 
 describe("bootstrap on AWS", () => {
-  it("registers the GitLab issuer once per account, with the pipeline's AWS audience as client id", () => {
+  it("registers the GitLab issuer once per account, with the audiences of that account's roles as client ids", () => {
     const providers = all(json, "aws_iam_openid_connect_provider");
     expect(providers).toHaveLength(2);
-    for (const provider of providers) {
-      expect(provider.url).toBe(`https://${HOST}`);
-      expect(provider.client_id_list).toEqual([aud]);
-    }
+    for (const provider of providers) expect(provider.url).toBe(`https://${HOST}`);
+    expect(providers.map((p) => [p.provider, p.client_id_list])).toEqual([
+      ["aws.account-111111111111", [aud("dev", "plan"), aud("dev", "deploy")]],
+      ["aws.account-333333333333", [aud("prod", "plan"), aud("prod", "deploy")]],
+    ]);
     expect(providers.map((p) => p.provider).sort()).toEqual(["aws.account-111111111111", "aws.account-333333333333"]);
   });
 
   it("gives every environment a plan and a deploy role, in its own account", () => {
     expect(roles.map((r) => r.name).sort()).toEqual([
-      "ci-shop-dev-deploy",
-      "ci-shop-dev-plan",
-      "ci-shop-prod-deploy",
-      "ci-shop-prod-plan",
+      `ci-${SERVICE}-dev-deploy`,
+      `ci-${SERVICE}-dev-plan`,
+      `ci-${SERVICE}-prod-deploy`,
+      `ci-${SERVICE}-prod-plan`,
     ]);
-    expect(role("ci-shop-prod-deploy").provider).toBe("aws.account-333333333333");
-    expect(JSON.parse(role("ci-shop-prod-deploy").assume_role_policy).Statement[0].Principal.Federated).toBe(
+    expect(role(`ci-${SERVICE}-prod-deploy`).provider).toBe("aws.account-333333333333");
+    expect(JSON.parse(role(`ci-${SERVICE}-prod-deploy`).assume_role_policy).Statement[0].Principal.Federated).toBe(
       `arn:aws:iam::333333333333:oidc-provider/${HOST}`,
     );
   });
 
-  it("lets only a job of the protected default branch assume a deploy role", () => {
-    const policy = role("ci-shop-prod-deploy").assume_role_policy;
-    expect(awsCanAssume(policy, HOST, token(aud))).toBe(true);
+  it("lets only a job of the protected default branch with the deploy audience of that environment assume a deploy role", () => {
+    const policy = role(`ci-${SERVICE}-prod-deploy`).assume_role_policy;
+    const prod = aud("prod", "deploy");
+    expect(awsCanAssume(policy, HOST, token(prod))).toBe(true);
     // A merge-request pipeline runs on its source branch.
-    expect(awsCanAssume(policy, HOST, token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token(aud, { ref_type: "tag", ref: "main" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token(aud, { ref: "main-evil" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token("sts.example.net"))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(prod, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(prod, { ref_type: "tag", ref: "main" }))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(prod, { ref: "main-evil" }))).toBe(false);
+    // Another environment's deploy token, this environment's plan token, the old shared audience.
+    expect(awsCanAssume(policy, HOST, token(aud("dev", "deploy")))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(aud("prod", "plan")))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token("sts.amazonaws.com"))).toBe(false);
   });
 
   it("holds the deploy trust to exact values: StringEquals on aud and sub, no wildcard anywhere", () => {
-    for (const name of ["ci-shop-dev-deploy", "ci-shop-prod-deploy"]) {
+    for (const env of ["dev", "prod"]) {
+      const name = `ci-${SERVICE}-${env}-deploy`;
       const statement = JSON.parse(role(name).assume_role_policy).Statement[0];
       expect(statement.Condition).toEqual({
         StringEquals: {
-          [`${HOST}:aud`]: aud,
+          [`${HOST}:aud`]: aud(env, "deploy"),
           [`${HOST}:sub`]: "project_path:acme/platform/blueprint:ref_type:branch:ref:main",
         },
       });
@@ -69,18 +82,28 @@ describe("bootstrap on AWS", () => {
     }
   });
 
-  it("lets any branch of the project assume a plan role, and nothing else", () => {
-    const policy = role("ci-shop-dev-plan").assume_role_policy;
-    expect(awsCanAssume(policy, HOST, token(aud))).toBe(true);
-    expect(awsCanAssume(policy, HOST, token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
-    expect(awsCanAssume(policy, HOST, token(aud, { ref_type: "tag", ref: "v1.0.0" }))).toBe(false);
-    expect(awsCanAssume(policy, HOST, token("sts.example.net", { ref: "feature/x" }))).toBe(false);
+  it("lets any branch of the project assume an unprotected environment's plan role, and nothing else", () => {
+    const policy = role(`ci-${SERVICE}-dev-plan`).assume_role_policy;
+    const dev = aud("dev", "plan");
+    expect(awsCanAssume(policy, HOST, token(dev))).toBe(true);
+    expect(awsCanAssume(policy, HOST, token(dev, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
+    expect(awsCanAssume(policy, HOST, token(dev, { ref_type: "tag", ref: "v1.0.0" }))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(aud("prod", "plan"), { ref: "feature/x" }))).toBe(false);
+    expect(awsCanAssume(policy, HOST, token(aud("dev", "deploy"), { ref: "feature/x" }))).toBe(false);
     const condition = JSON.parse(policy).Statement[0].Condition;
-    expect(condition.StringEquals).toEqual({ [`${HOST}:aud`]: aud });
+    expect(condition.StringEquals).toEqual({ [`${HOST}:aud`]: dev });
     // The only wildcard is the branch name, at the very end; the project path is literal.
     expect(condition.StringLike).toEqual({
       [`${HOST}:sub`]: "project_path:acme/platform/blueprint:ref_type:branch:ref:*",
     });
+  });
+
+  it("lets only the default branch assume a protected environment's plan role", () => {
+    const policy = role(`ci-${SERVICE}-prod-plan`).assume_role_policy;
+    const prod = aud("prod", "plan");
+    expect(awsCanAssume(policy, HOST, token(prod))).toBe(true);
+    expect(awsCanAssume(policy, HOST, token(prod, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
+    expect(JSON.parse(policy).Statement[0].Condition.StringLike).toBeUndefined();
   });
 
   it("lets no other project assume anything, whatever its path looks like", () => {
@@ -91,14 +114,17 @@ describe("bootstrap on AWS", () => {
       { project_path: "acme/platform/blueprint/sub" },
     ];
     for (const r of roles) {
+      const [, , env, purpose] = String(r.name).split("-");
+      const own = aud(env, purpose as "plan" | "deploy");
+      expect(awsCanAssume(r.assume_role_policy as string, HOST, token(own))).toBe(true);
       for (const other of others) {
-        expect(awsCanAssume(r.assume_role_policy as string, HOST, token(aud, other))).toBe(false);
-        expect(awsCanAssume(r.assume_role_policy as string, HOST, token(aud, { ...other, ref: "feature" }))).toBe(
+        expect(awsCanAssume(r.assume_role_policy as string, HOST, token(own, other))).toBe(false);
+        expect(awsCanAssume(r.assume_role_policy as string, HOST, token(own, { ...other, ref: "feature" }))).toBe(
           false,
         );
       }
       // The same path on another GitLab host is another issuer: its provider is not trusted.
-      expect(awsCanAssume(r.assume_role_policy as string, "gitlab.com", token(aud))).toBe(false);
+      expect(awsCanAssume(r.assume_role_policy as string, "gitlab.com", token(own))).toBe(false);
     }
   });
 
@@ -107,10 +133,10 @@ describe("bootstrap on AWS", () => {
       .map((a) => `${referenced(json, a.role).resource.name}|${a.policy_arn}`)
       .sort();
     expect(attachments).toEqual([
-      "ci-shop-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-shop-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
-      "ci-shop-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess",
-      "ci-shop-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess",
+      `ci-${SERVICE}-dev-deploy|arn:aws:iam::aws:policy/PowerUserAccess`,
+      `ci-${SERVICE}-dev-plan|arn:aws:iam::aws:policy/ReadOnlyAccess`,
+      `ci-${SERVICE}-prod-deploy|arn:aws:iam::aws:policy/PowerUserAccess`,
+      `ci-${SERVICE}-prod-plan|arn:aws:iam::aws:policy/ReadOnlyAccess`,
     ]);
     const inline = all(json, "aws_iam_role_policy").map((p) => ({
       role: referenced(json, p.role).resource.name,
@@ -118,26 +144,127 @@ describe("bootstrap on AWS", () => {
       statement: JSON.parse(p.policy as string).Statement[0],
     }));
     expect(inline.map((p) => `${p.role}/${p.name}`).sort()).toEqual([
-      "ci-shop-dev-deploy/workload-roles",
-      "ci-shop-dev-plan/secure-parameters",
-      "ci-shop-prod-deploy/workload-roles",
-      "ci-shop-prod-plan/secure-parameters",
+      `ci-${SERVICE}-dev-deploy/workload-roles`,
+      `ci-${SERVICE}-dev-plan/secure-parameters`,
+      `ci-${SERVICE}-prod-deploy/workload-roles`,
+      `ci-${SERVICE}-prod-plan/secure-parameters`,
     ]);
     // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
-    const plan = inline.find((p) => p.role === "ci-shop-dev-plan")?.statement;
+    const plan = inline.find((p) => p.role === `ci-${SERVICE}-dev-plan`)?.statement;
     expect(plan).toMatchObject({
       Action: "kms:Decrypt",
       Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com" } },
     });
-    const statement = inline.find((p) => p.role === "ci-shop-dev-deploy")?.statement;
-    expect(statement.Action).toEqual([...AWS_DEPLOY_IAM_ACTIONS]);
-    expect(statement.Action).not.toContain("iam:*");
-    expect(statement.Resource).toBe("arn:aws:iam::111111111111:role/shop-dev-*");
-    // The CI roles themselves are outside what deploy may manage.
-    for (const name of ["ci-shop-dev-deploy", "ci-shop-dev-plan"]) {
-      expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${name}`)).toBe(false);
+    const statements = JSON.parse(
+      all(json, "aws_iam_role_policy").find((p) => p.name === "workload-roles")?.policy as string,
+    ).Statement;
+    expect(
+      statements.flatMap((s: { Effect: string; Action: string[] }) => (s.Effect === "Allow" ? s.Action : [])),
+    ).toEqual([...AWS_DEPLOY_BOUNDED_ACTIONS, ...AWS_DEPLOY_IAM_ACTIONS]);
+    for (const statement of statements.filter((s: { Effect: string }) => s.Effect === "Allow")) {
+      expect(statement.Action).not.toContain("iam:*");
+      expect(statement.Resource).toBe(`arn:aws:iam::111111111111:role/${SERVICE}-dev-*`);
+      // The CI roles themselves are outside what deploy may manage.
+      for (const name of [`ci-${SERVICE}-dev-deploy`, `ci-${SERVICE}-dev-plan`]) {
+        expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${name}`)).toBe(false);
+      }
+      expect(iamLike(statement.Resource, `arn:aws:iam::111111111111:role/${SERVICE}-dev-ecs-task`)).toBe(true);
     }
-    expect(iamLike(statement.Resource, "arn:aws:iam::111111111111:role/shop-dev-ecs-task")).toBe(true);
+  });
+
+  it("names the boundary every role of each shipped environment's stack carries", () => {
+    const envs = shippedEnvironments();
+    const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
+    const created = new Set(
+      all(boot, "aws_iam_policy").map(
+        (p) => `arn:aws:iam::${String(p.provider).replace("aws.account-", "")}:policy/${p.name}`,
+      ),
+    );
+    const awsEnvs = envs.filter((env) => env.clouds.includes("aws"));
+    expect(awsEnvs.length).toBeGreaterThan(0);
+    for (const env of awsEnvs) {
+      const roles = all(synthEnvironment(env).json, "aws_iam_role");
+      expect(roles.length).toBeGreaterThan(0);
+      for (const r of roles) {
+        expect({ env: env.name, role: r.name, boundary: created.has(r.permissions_boundary as string) }).toEqual({
+          env: env.name,
+          role: r.name,
+          boundary: true,
+        });
+      }
+    }
+  });
+
+  describe("the deploy role cannot raise its own privileges", () => {
+    const account = "111111111111";
+    const policyOf = (name: string) => all(json, "aws_iam_role_policy").find((p) => p.name === name);
+    const deploy = [policyOf("workload-roles")?.policy as string];
+    const boundaries = all(json, "aws_iam_policy");
+    const boundary = boundaries.find((p) => p.name === `ci-${SERVICE}-dev-workload-boundary`);
+    const boundaryArn = `arn:aws:iam::${account}:policy/ci-${SERVICE}-dev-workload-boundary`;
+    const workloadRole = `arn:aws:iam::${account}:role/${SERVICE}-dev-escalate`;
+    const withBoundary = { "iam:PermissionsBoundary": boundaryArn };
+
+    it("creates one boundary per environment, named as lib/aws names it on every workload role", () => {
+      expect(boundaries.map((p) => `${p.name}@${p.provider}`).sort()).toEqual([
+        `ci-${SERVICE}-dev-workload-boundary@aws.account-111111111111`,
+        `ci-${SERVICE}-prod-workload-boundary@aws.account-333333333333`,
+      ]);
+      expect(workloadBoundaryArn(account, { name: `${SERVICE}`, environment: "dev" })).toBe(boundaryArn);
+      // The deploy role's IAM policy waits for the boundary it requires.
+      expect(policyOf("workload-roles")?.depends_on).toEqual([expect.stringMatching(/^aws_iam_policy\./)]);
+    });
+
+    it("creates and gives permissions to a workload role only with the boundary attached", () => {
+      for (const action of AWS_DEPLOY_BOUNDED_ACTIONS) {
+        expect({
+          action,
+          allowed: iamAllows(deploy, { action, resource: workloadRole, context: withBoundary }),
+        }).toEqual({ action, allowed: true });
+        expect({ action, allowed: iamAllows(deploy, { action, resource: workloadRole }) }).toEqual({
+          action,
+          allowed: false,
+        });
+        const other = { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/${SERVICE}-dev-permissive` };
+        expect(iamAllows(deploy, { action, resource: workloadRole, context: other })).toBe(false);
+      }
+    });
+
+    it("can neither remove nor edit the boundary, nor touch the CI roles or the OIDC provider", () => {
+      const denied: [string, string][] = [
+        ["iam:DeleteRolePermissionsBoundary", workloadRole],
+        ["iam:CreatePolicyVersion", boundaryArn],
+        ["iam:SetDefaultPolicyVersion", boundaryArn],
+        ["iam:DeletePolicy", boundaryArn],
+        ["iam:UpdateAssumeRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-dev-deploy`],
+        ["iam:PutRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-dev-deploy`],
+        ["iam:AttachRolePolicy", `arn:aws:iam::${account}:role/ci-${SERVICE}-prod-plan`],
+        ["iam:UpdateOpenIDConnectProviderThumbprint", `arn:aws:iam::${account}:oidc-provider/${HOST}`],
+        ["iam:AddClientIDToOpenIDConnectProvider", `arn:aws:iam::${account}:oidc-provider/${HOST}`],
+        ["iam:CreateUser", `arn:aws:iam::${account}:user/backdoor`],
+        ["iam:CreatePolicy", `arn:aws:iam::${account}:policy/${SERVICE}-dev-admin`],
+      ];
+      for (const [action, resource] of denied) {
+        expect({ action, resource, allowed: iamAllows(deploy, { action, resource, context: withBoundary }) }).toEqual({
+          action,
+          resource,
+          allowed: false,
+        });
+      }
+    });
+
+    it("caps every role it creates below itself: no IAM, no Organizations, the same denials", () => {
+      const cap = [boundary?.policy as string];
+      expect(iamAllows(cap, { action: "s3:GetObject", resource: "arn:aws:s3:::b/k" })).toBe(true);
+      expect(iamAllows(cap, { action: "logs:PutLogEvents", resource: "*" })).toBe(true);
+      for (const action of ["iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy", "organizations:LeaveOrganization"]) {
+        expect({ action, allowed: iamAllows(cap, { action, resource: workloadRole, context: withBoundary }) }).toEqual({
+          action,
+          allowed: false,
+        });
+      }
+      expect(iamAllows(cap, { action: "iam:DeleteRolePermissionsBoundary", resource: workloadRole })).toBe(false);
+    });
   });
 
   it("shares one OIDC provider between environments in the same account, and assumes the admin role there", () => {

@@ -1,55 +1,32 @@
-import { ID_TOKENS } from "../../ci/identity";
+import { audience } from "../../ci/identity";
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/names";
 import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { azureStack } from "../azure/helpers";
-import { shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { COMPANY, shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import {
   all,
+  applicationName,
+  azureCanSignIn,
   bootstrapConfig,
   bootstrapInput,
   type Claims,
   HOST,
   referenced,
-  sub,
   synthBootstrap,
   token,
   twoEnvironments,
 } from "./helpers";
 
-const aud = ID_TOKENS.azure.audience;
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
 
-/** `claims['sub'] matches '<pattern>'`, Entra ID's flexible credential language, for the one form used here. */
-function flexibleMatches(expression: string, claims: Claims): boolean {
-  const match = /^claims\['sub'\] matches '([^']*)'$/.exec(expression);
-  if (match === null) throw new Error(`unexpected expression ${expression}`);
-  const regex = match[1].replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${regex}$`).test(sub(claims));
-}
-
-/** Display name of the application behind a credential or variable reference. */
-function applicationName(json: TerraformJson, reference: unknown): string {
-  return referenced(json, reference).resource.display_name as string;
-}
+const aud = (env: string, purpose: "plan" | "deploy") => audience("azure", env, purpose);
 
 /** Whether `claims` can sign in as the application named `name` (any of its credentials). */
 function canSignIn(json: TerraformJson, name: string, claims: Claims): boolean {
-  const exact = all(json, "azuread_application_federated_identity_credential")
-    .filter((c) => applicationName(json, c.application_id) === name)
-    .some(
-      (c) =>
-        c.issuer === `https://${HOST}` && (c.audiences as string[]).includes(claims.aud) && c.subject === sub(claims),
-    );
-  const flexible = all(json, "azuread_application_flexible_federated_identity_credential")
-    .filter((c) => applicationName(json, c.application_id) === name)
-    .some(
-      (c) =>
-        c.issuer === `https://${HOST}` &&
-        c.audience === claims.aud &&
-        flexibleMatches(c.claims_matching_expression as string, claims),
-    );
-  return exact || flexible;
+  return azureCanSignIn(json, HOST, name, claims);
 }
 
 const app = (env: string, purpose: string) => `gitlab-ci-acme-platform-blueprint-${env}-${purpose}`;
@@ -71,45 +48,73 @@ describe("bootstrap on Azure", () => {
     );
   });
 
-  it("trusts the deploy application from the default branch only, by exact subject", () => {
+  it("trusts the deploy application from the default branch only, with its own audience, by exact subject", () => {
     for (const env of ["dev", "prod"]) {
-      expect(canSignIn(json, app(env, "deploy"), token(aud))).toBe(true);
-      expect(canSignIn(json, app(env, "deploy"), token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
-      expect(canSignIn(json, app(env, "deploy"), token(aud, { ref_type: "tag" }))).toBe(false);
+      const own = aud(env, "deploy");
+      expect(canSignIn(json, app(env, "deploy"), token(own))).toBe(true);
+      expect(canSignIn(json, app(env, "deploy"), token(own, { ref: "feature/x", ref_protected: "false" }))).toBe(false);
+      expect(canSignIn(json, app(env, "deploy"), token(own, { ref_type: "tag" }))).toBe(false);
+      expect(canSignIn(json, app(env, "deploy"), token(aud(env, "plan")))).toBe(false);
+      expect(canSignIn(json, app(env, "deploy"), token("api://AzureADTokenExchange"))).toBe(false);
     }
-    const deploy = all(json, "azuread_application_federated_identity_credential");
-    expect(deploy).toHaveLength(2);
-    for (const credential of deploy) {
+    expect(canSignIn(json, app("prod", "deploy"), token(aud("dev", "deploy")))).toBe(false);
+    const exact = all(json, "azuread_application_federated_identity_credential");
+    // Both deploy identities, and the protected environment's plan identity.
+    expect(exact.map((c) => applicationName(json, c.application_id)).sort()).toEqual([
+      app("dev", "deploy"),
+      app("prod", "deploy"),
+      app("prod", "plan"),
+    ]);
+    for (const credential of exact) {
+      const [env, purpose] = applicationName(json, credential.application_id).split("-").slice(-2);
       expect(credential).toMatchObject({
         issuer: `https://${HOST}`,
-        audiences: [aud],
+        audiences: [aud(env, purpose as "plan" | "deploy")],
         subject: "project_path:acme/platform/blueprint:ref_type:branch:ref:main",
       });
       expect(credential.subject).not.toMatch(/[*?]/);
     }
   });
 
-  it("trusts the plan application from any branch of the project, through a flexible credential", () => {
-    expect(canSignIn(json, app("dev", "plan"), token(aud, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
-    expect(canSignIn(json, app("dev", "plan"), token(aud))).toBe(true);
-    expect(canSignIn(json, app("dev", "plan"), token(aud, { ref_type: "tag", ref: "v1" }))).toBe(false);
+  it("trusts an unprotected environment's plan application from any branch of the project, through a flexible credential", () => {
+    const dev = aud("dev", "plan");
+    expect(canSignIn(json, app("dev", "plan"), token(dev, { ref: "feature/x", ref_protected: "false" }))).toBe(true);
+    expect(canSignIn(json, app("dev", "plan"), token(dev))).toBe(true);
+    expect(canSignIn(json, app("dev", "plan"), token(dev, { ref_type: "tag", ref: "v1" }))).toBe(false);
+    expect(canSignIn(json, app("dev", "plan"), token(aud("prod", "plan"), { ref: "feature/x" }))).toBe(false);
     expect(
-      all(json, "azuread_application_flexible_federated_identity_credential").map((c) => c.claims_matching_expression),
-    ).toEqual([
-      "claims['sub'] matches 'project_path:acme/platform/blueprint:ref_type:branch:ref:*'",
-      "claims['sub'] matches 'project_path:acme/platform/blueprint:ref_type:branch:ref:*'",
-    ]);
+      all(json, "azuread_application_flexible_federated_identity_credential").map((c) => [
+        c.audience,
+        c.claims_matching_expression,
+      ]),
+    ).toEqual([[dev, "claims['sub'] matches 'project_path:acme/platform/blueprint:ref_type:branch:ref:*'"]]);
+    // The protected environment's plan identity: the default branch only.
+    expect(canSignIn(json, app("prod", "plan"), token(aud("prod", "plan")))).toBe(true);
+    expect(
+      canSignIn(json, app("prod", "plan"), token(aud("prod", "plan"), { ref: "feature/x", ref_protected: "false" })),
+    ).toBe(false);
   });
 
   it("lets no other project or audience sign in to anything", () => {
     for (const application of all(json, "azuread_application")) {
       const name = application.display_name as string;
+      const [env, purpose] = name.split("-").slice(-2);
+      const own = aud(env, purpose as "plan" | "deploy");
+      expect(canSignIn(json, name, token(own))).toBe(true);
       for (const project_path of ["acme/platform/blueprint-fork", "acme/platform", "evil/blueprint"]) {
-        expect(canSignIn(json, name, token(aud, { project_path }))).toBe(false);
-        expect(canSignIn(json, name, token(aud, { project_path, ref: "feature" }))).toBe(false);
+        expect(canSignIn(json, name, token(own, { project_path }))).toBe(false);
+        expect(canSignIn(json, name, token(own, { project_path, ref: "feature" }))).toBe(false);
       }
       expect(canSignIn(json, name, token("sts.amazonaws.com"))).toBe(false);
     }
+  });
+
+  it("locks the protected environment's resource group against deletion", () => {
+    const locks = all(json, "azurerm_management_lock");
+    expect(locks).toHaveLength(1);
+    expect(locks[0]).toMatchObject({ lock_level: "CanNotDelete" });
+    expect(referenced(json, locks[0].scope).resource.name).toBe(`rg-${SERVICE}-prod`);
+    expect(locks[0].provider).toBe(referenced(json, locks[0].scope).resource.provider);
   });
 
   it("falls back to an exact default-branch credential for plan when flexible credentials are off", () => {
@@ -123,20 +128,20 @@ describe("bootstrap on Azure", () => {
       ),
     );
     expect(exact.resource?.azuread_application_flexible_federated_identity_credential).toBeUndefined();
-    expect(canSignIn(exact, app("dev", "plan"), token(aud))).toBe(true);
-    expect(canSignIn(exact, app("dev", "plan"), token(aud, { ref: "feature/x" }))).toBe(false);
+    expect(canSignIn(exact, app("dev", "plan"), token(aud("dev", "plan")))).toBe(true);
+    expect(canSignIn(exact, app("dev", "plan"), token(aud("dev", "plan"), { ref: "feature/x" }))).toBe(false);
   });
 
   it("creates each environment's resource group in its subscription and scopes every role assignment to it", () => {
     const groups = all(json, "azurerm_resource_group");
     expect(groups.map((g) => `${g.name}@${g.provider}`).sort()).toEqual([
-      "rg-shop-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001",
-      "rg-shop-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003",
+      `rg-${SERVICE}-dev@azurerm.subscription-00000000-0000-0000-0000-000000000001`,
+      `rg-${SERVICE}-prod@azurerm.subscription-00000000-0000-0000-0000-000000000003`,
     ]);
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
-      ["rg-shop-dev", { prevent_destroy: false }],
-      ["rg-shop-prod", { prevent_destroy: true }],
+      [`rg-${SERVICE}-dev`, { prevent_destroy: false }],
+      [`rg-${SERVICE}-prod`, { prevent_destroy: true }],
     ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
@@ -149,7 +154,7 @@ describe("bootstrap on Azure", () => {
       expect(a.principalType).toBe("ServicePrincipal");
       // An identity of dev holds roles on dev's group only, through dev's subscription.
       const env = (a.principal as string).includes("-dev-") ? "dev" : "prod";
-      expect(a.group).toBe(`rg-shop-${env}`);
+      expect(a.group).toBe(`rg-${SERVICE}-${env}`);
       expect(a.provider).toMatch(env === "dev" ? /0001$/ : /0003$/);
     }
     const rolesOf = (principal: string) =>
@@ -208,7 +213,7 @@ describe("bootstrap on Azure", () => {
 describe("the Azure resource group, between bootstrap and the environment stacks", () => {
   it("is named by lib/azure's azureNames for both", () => {
     for (const [service, environment, subscriptionId] of [
-      ["shop", "dev", "00000000-0000-0000-0000-000000000001"],
+      [SERVICE, "dev", "00000000-0000-0000-0000-000000000001"],
       ["a-very-long-service-name-for-tests", "an-environment-of-twenty", "00000000-0000-0000-0000-000000000003"],
     ]) {
       expect(azureResourceGroupName(service, environment, subscriptionId)).toBe(

@@ -1,56 +1,51 @@
-import { ID_TOKENS } from "../../ci/identity";
-import { GCP_GRANTABLE_ROLES } from "../../lib/bootstrap/gcp";
-import { all, type Claims, celEval, HOST, PROJECT_ID, referenced, synthBootstrap, token } from "./helpers";
+import { audience } from "../../ci/identity";
+import { GCP_GRANTABLE_ROLES, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
+import { COMPANY } from "../helpers/environments";
+import {
+  all,
+  bootstrapConfig,
+  bootstrapInput,
+  type Claims,
+  celEval,
+  gcpCanImpersonate,
+  gcpPoolProvider,
+  gcpPrincipalsOf,
+  HOST,
+  PROJECT_ID,
+  referenced,
+  synthBootstrap,
+  token,
+  twoEnvironments,
+} from "./helpers";
 
-const aud = ID_TOKENS.gcp.audience;
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
+
+const aud = (env: string, purpose: "plan" | "deploy") => audience("gcp", env, purpose);
 const json = synthBootstrap();
+const poolProvider = (project: string) => gcpPoolProvider(json, project);
+const principalsOf = (project: string, claims: Claims) => gcpPrincipalsOf(json, HOST, project, claims);
+const canImpersonate = (accountId: string, project: string, claims: Claims) =>
+  gcpCanImpersonate(json, HOST, accountId, project, claims);
 
-/** The pool provider of GCP project `project`. */
-function poolProvider(project: string): Record<string, unknown> {
-  const found = all(json, "google_iam_workload_identity_pool_provider").find((p) => p.project === project);
-  if (found === undefined) throw new Error(`no pool provider in ${project}`);
-  return found;
-}
-
-/**
- * The principalSet identifiers a token belongs to after the provider of
- * `project` accepted it, or undefined when the provider rejects it.
- */
-function principalsOf(project: string, claims: Claims): string[] | undefined {
-  const provider = poolProvider(project);
-  const oidc = provider.oidc as { issuer_uri: string; allowed_audiences: string[] };
-  if (oidc.issuer_uri !== `https://${HOST}` || !oidc.allowed_audiences.includes(claims.aud)) return undefined;
-  if (celEval(provider.attribute_condition as string, claims) !== true) return undefined;
-  const mapping = provider.attribute_mapping as Record<string, string>;
-  return Object.entries(mapping)
-    .filter(([key]) => key.startsWith("attribute."))
-    .map(([key, expression]) => `${key}/${String(celEval(expression, claims))}`);
-}
-
-/** Whether `claims` may impersonate service account `accountId` of `project` (workloadIdentityUser bindings). */
-function canImpersonate(accountId: string, project: string, claims: Claims): boolean {
-  const principals = principalsOf(project, claims);
-  if (principals === undefined) return false;
-  return all(json, "google_service_account_iam_member")
-    .filter((b) => referenced(json, b.service_account_id).resource.account_id === accountId)
-    .filter((b) => b.role === "roles/iam.workloadIdentityUser")
-    .some((binding) => {
-      const match = /^principalSet:\/\/iam\.googleapis\.com\/(\$\{[^}]+\})\/(.+)$/.exec(binding.member as string);
-      if (match === null) return false;
-      // The binding names this project's pool.
-      if (referenced(json, match[1]).resource.project !== project) return false;
-      return principals.includes(match[2]);
-    });
-}
-
-const deployToken = (environment: string, patch: Partial<Claims> = {}) => token(aud, { environment, ...patch });
+/** The token of a deploy job of `environment` (its deploy audience, environment, tier, protection). */
+const deployToken = (environment: string, patch: Partial<Claims> = {}) =>
+  token(aud(environment, "deploy"), {
+    environment,
+    deployment_tier: environment === "prod" ? "production" : "development",
+    environment_protected: "true",
+    ...patch,
+  });
 
 describe("bootstrap on GCP", () => {
-  it("creates one pool and provider per project, for the GitLab issuer and the pipeline's GCP audience", () => {
+  it("creates one pool and provider per project, for the GitLab issuer and that project's audiences", () => {
     const providers = all(json, "google_iam_workload_identity_pool_provider");
     expect(providers.map((p) => p.project).sort()).toEqual(["blueprint-dev-01", "blueprint-prod-03"]);
+    expect(poolProvider("blueprint-prod-03").oidc).toEqual({
+      issuer_uri: `https://${HOST}`,
+      allowed_audiences: [aud("prod", "plan"), aud("prod", "deploy")],
+    });
     for (const provider of providers) {
-      expect(provider.oidc).toEqual({ issuer_uri: `https://${HOST}`, allowed_audiences: [aud] });
       expect(referenced(json, provider.workload_identity_pool_id).resource.project).toBe(provider.project);
     }
     expect(all(json, "google_project_service").map((s) => s.service)).toEqual(
@@ -59,83 +54,133 @@ describe("bootstrap on GCP", () => {
     expect(all(json, "google_project_service").every((s) => s.disable_on_destroy === false)).toBe(true);
   });
 
-  it("accepts only this project's tokens, by id and path", () => {
-    expect(poolProvider("blueprint-dev-01").attribute_condition).toBe(
-      `assertion.project_id == "${PROJECT_ID}" && assertion.project_path == "acme/platform/blueprint"`,
+  it("accepts only this project's tokens, by id and path, with one of the project's audiences", () => {
+    expect(poolProvider("blueprint-dev-01").attribute_condition).toMatch(
+      new RegExp(
+        `^assertion.project_id == "${PROJECT_ID}" && assertion.project_path == "acme/platform/blueprint" && \\(`,
+      ),
     );
-    expect(principalsOf("blueprint-dev-01", token(aud))).toBeDefined();
-    expect(principalsOf("blueprint-dev-01", token(aud, { project_path: "evil/blueprint" }))).toBeUndefined();
+    const plan = token(aud("dev", "plan"));
+    expect(principalsOf("blueprint-dev-01", plan)).toBeDefined();
+    expect(principalsOf("blueprint-dev-01", { ...plan, project_path: "evil/blueprint" })).toBeUndefined();
     // A new project at the old path after a rename has another id.
-    expect(principalsOf("blueprint-dev-01", token(aud, { project_id: "999" }))).toBeUndefined();
+    expect(principalsOf("blueprint-dev-01", { ...plan, project_id: "999" })).toBeUndefined();
     expect(principalsOf("blueprint-dev-01", token("sts.amazonaws.com"))).toBeUndefined();
+    // The other project's audiences are not allowed here.
+    expect(principalsOf("blueprint-dev-01", token(aud("prod", "plan")))).toBeUndefined();
   });
 
   it("lets only a deploy job of the protected default branch, in that environment, impersonate the deploy account", () => {
     expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod"))).toBe(true);
-    // The same job for another environment, or no environment at all (plan, drift).
+    // Another environment's deploy token, or one that claims this environment with another audience.
     expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("dev"))).toBe(false);
-    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", token(aud))).toBe(false);
-    // A merge request's branch, an unprotected default branch, a tag.
-    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", { ref: "feature/x" }))).toBe(
+    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", { environment: "dev" }))).toBe(
       false,
     );
-    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", { ref_protected: "false" }))).toBe(
-      false,
-    );
-    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", { ref_type: "tag" }))).toBe(false);
+    // A plan or drift job: the plan audience, no environment; or the deploy audience without the environment.
+    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", token(aud("prod", "plan")))).toBe(false);
+    expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", token(aud("prod", "deploy")))).toBe(false);
+    // A merge request's branch, an unprotected default branch, a tag, another tier, an unprotected environment.
+    for (const patch of [
+      { ref: "feature/x" },
+      { ref_protected: "false" as const },
+      { ref_type: "tag" as const },
+      { deployment_tier: "development" },
+      { environment_protected: "false" as const },
+    ]) {
+      expect({ patch, ok: canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", patch)) }).toEqual({
+        patch,
+        ok: false,
+      });
+    }
     // Another project, even claiming the right branch and environment.
     const other = { project_path: "evil/blueprint", project_id: "1" };
     expect(canImpersonate("ci-prod-deploy", "blueprint-prod-03", deployToken("prod", other))).toBe(false);
   });
 
-  it("lets any job of the project impersonate the plan account, and no other project", () => {
+  it("lets any branch of the project impersonate an unprotected environment's plan account, and no other project", () => {
+    const plan = aud("dev", "plan");
     expect(
-      canImpersonate("ci-dev-plan", "blueprint-dev-01", token(aud, { ref: "feature/x", ref_protected: "false" })),
+      canImpersonate("ci-dev-plan", "blueprint-dev-01", token(plan, { ref: "feature/x", ref_protected: "false" })),
     ).toBe(true);
-    expect(canImpersonate("ci-dev-plan", "blueprint-dev-01", token(aud))).toBe(true);
+    expect(canImpersonate("ci-dev-plan", "blueprint-dev-01", token(plan))).toBe(true);
+    expect(canImpersonate("ci-dev-plan", "blueprint-dev-01", token(plan, { ref_type: "tag", ref: "v1" }))).toBe(false);
     expect(
-      canImpersonate("ci-dev-plan", "blueprint-dev-01", token(aud, { project_path: "evil/x", project_id: "1" })),
+      canImpersonate("ci-dev-plan", "blueprint-dev-01", token(plan, { project_path: "evil/x", project_id: "1" })),
     ).toBe(false);
+    // The deploy token of the same environment is not a plan token.
+    expect(canImpersonate("ci-dev-plan", "blueprint-dev-01", deployToken("dev"))).toBe(false);
     // Each environment's accounts are bound to their own project's pool.
-    expect(canImpersonate("ci-dev-plan", "blueprint-prod-03", token(aud))).toBe(false);
+    expect(canImpersonate("ci-dev-plan", "blueprint-prod-03", token(plan))).toBe(false);
   });
 
-  it("names no wildcard principal and no whole pool in any binding", () => {
+  it("lets only the default branch impersonate a protected environment's plan account", () => {
+    const plan = aud("prod", "plan");
+    expect(canImpersonate("ci-prod-plan", "blueprint-prod-03", token(plan))).toBe(true);
+    expect(
+      canImpersonate("ci-prod-plan", "blueprint-prod-03", token(plan, { ref: "feature/x", ref_protected: "false" })),
+    ).toBe(false);
+  });
+
+  it("binds each account to its own audience only: no wildcard principal, no whole pool", () => {
     for (const binding of all(json, "google_service_account_iam_member")) {
-      expect(binding.member).toMatch(/\/attribute\.(project_id|deploy_scope)\/[^*]+$/);
-      expect(binding.member).not.toMatch(/\/\*$/);
+      const account = referenced(json, binding.service_account_id).resource.account_id as string;
+      const [, env, purpose] = account.split("-");
+      expect(binding.member).toMatch(new RegExp(`/attribute\\.aud/${aud(env, purpose as "plan" | "deploy")}$`));
+      expect(binding.member).not.toMatch(/\*/);
     }
+  });
+
+  it("refuses a project with more environments than the attribute condition can hold", () => {
+    const envs = twoEnvironments().map((env) => ({
+      ...env,
+      gcp: { project: "shared-project-01", region: "europe-west1" },
+    }));
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...envs[0], name: `env-number-${i}` }));
+    expect(() => synthBootstrap(bootstrapConfig(many, bootstrapInput(many.map((env) => env.name as string))))).toThrow(
+      /attribute condition .* is \d+ characters \(GCP allows 4096\); put fewer environments in one GCP project/,
+    );
   });
 
   it("maps a subject that fits GCP's 127-byte limit whatever the branch name", () => {
     const mapping = poolProvider("blueprint-dev-01").attribute_mapping as Record<string, string>;
-    const subject = celEval(mapping["google.subject"], token(aud, { ref: "x".repeat(255) })) as string;
+    const subject = celEval(mapping["google.subject"], token(aud("dev", "plan"), { ref: "x".repeat(255) })) as string;
     expect(subject).toBe(`project_id:${PROJECT_ID}:job_id:987654`);
   });
 
-  it("gives plan read-only roles and deploy the workload's roles, never a basic role but viewer", () => {
-    const rolesOf = (accountId: string) =>
+  it("gives plan per-service viewer roles and deploy the workload's products, never a basic or owner-like role", () => {
+    const grantsOf = (accountId: string) =>
       all(json, "google_project_iam_member")
         .filter((m) => referenced(json, String(m.member)).resource.account_id === accountId)
-        .map((m) => m.role)
-        .sort();
-    expect(rolesOf("ci-dev-plan")).toEqual([
-      "roles/secretmanager.secretAccessor",
-      "roles/storage.objectViewer",
-      "roles/viewer",
-    ]);
-    // Nothing that writes.
-    for (const role of rolesOf("ci-dev-plan")) expect(role).not.toMatch(/admin|editor|owner|writer|user$/i);
-    const deploy = rolesOf("ci-dev-deploy");
-    expect(deploy).toEqual(
+        .map((m) => ({ role: m.role as string, condition: m.condition as { expression: string } | undefined }));
+    const plan = grantsOf("ci-dev-plan");
+    expect(plan.map((g) => g.role).sort()).toEqual([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)].sort());
+    for (const { role } of plan)
+      expect(role).not.toMatch(/^roles\/(viewer|editor|owner)$|admin|editor|owner|writer|user$/i);
+    const deploy = grantsOf("ci-dev-deploy");
+    expect(deploy.map((g) => g.role)).toEqual(
       expect.arrayContaining([
         "roles/run.admin",
         "roles/cloudfunctions.admin",
         "roles/resourcemanager.projectIamAdmin",
       ]),
     );
-    expect(deploy).not.toContain("roles/owner");
-    expect(deploy).not.toContain("roles/editor");
+    for (const { role } of [...plan, ...deploy]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+    // Roles that reach accounts, secrets or buckets apply only to the environment's own, by name.
+    for (const { role, condition } of [...plan, ...deploy]) {
+      const scoped = { ...GCP_SCOPED_ROLES.plan, ...GCP_SCOPED_ROLES.deploy }[role];
+      if (scoped === undefined) continue;
+      expect({ role, condition: condition?.expression }).toEqual({
+        role,
+        condition: expect.stringContaining(`.startsWith("${SERVICE}-dev-")`),
+      });
+    }
+    expect(
+      deploy
+        .filter((g) => g.condition === undefined)
+        .map((g) => g.role)
+        .sort(),
+    ).toEqual([...GCP_ROLES.deploy].sort());
   });
 
   it("lets the deploy account grant only the roles the workload grants", () => {

@@ -42,6 +42,24 @@ describe("bootstrap on GitLab", () => {
     expect(byName.dev.approval_rules).toBeUndefined();
   });
 
+  it("keeps a protected environment and its protection from being destroyed, and only those", () => {
+    const protectedEnvs = twoEnvironments()
+      .filter((env) => env.protect === true)
+      .map((env) => env.name);
+    expect(protectedEnvs.length).toBeGreaterThan(0);
+    for (const type of ["gitlab_project_environment", "gitlab_project_protected_environment"]) {
+      for (const resource of all(json, type)) {
+        const name =
+          type === "gitlab_project_environment" ? resource.name : referenced(json, resource.environment).resource.name;
+        expect({ type, name, lifecycle: resource.lifecycle }).toEqual({
+          type,
+          name,
+          lifecycle: { prevent_destroy: protectedEnvs.includes(name as string) },
+        });
+      }
+    }
+  });
+
   it("leaves protection to the administrator when protected environments are off (GitLab Free)", () => {
     const free = synthBootstrap(
       bootstrapConfig(
@@ -72,8 +90,8 @@ describe("bootstrap on GitLab", () => {
 
   it("stores references to the identities it creates, never a secret, and no Cloudflare token", () => {
     const expected: Record<string, string> = {
-      AWS_ROLE_ARN_PROD_DEPLOY: "aws_iam_role.arn:ci-shop-prod-deploy",
-      AWS_ROLE_ARN_DEV_PLAN: "aws_iam_role.arn:ci-shop-dev-plan",
+      AWS_ROLE_ARN_PROD_DEPLOY: `aws_iam_role.arn:ci-${TEST_COMPANY.service}-prod-deploy`,
+      AWS_ROLE_ARN_DEV_PLAN: `aws_iam_role.arn:ci-${TEST_COMPANY.service}-dev-plan`,
       ARM_CLIENT_ID_PROD_PLAN: "azuread_application.client_id:gitlab-ci-acme-platform-blueprint-prod-plan",
       GCP_SERVICE_ACCOUNT_PROD_DEPLOY: "google_service_account.email:ci-prod-deploy",
       GCP_WORKLOAD_IDENTITY_PROVIDER_DEV: "google_iam_workload_identity_pool_provider.name:gitlab",

@@ -9,19 +9,20 @@ import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentInput } from "../../lib/config/schema";
-import { COMPANY, environmentInput, FIXTURE_SERVICE, filesOf } from "../helpers/environments";
+import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
-export { all, referenced } from "../helpers/terraform";
+import { all, referenced } from "../helpers/terraform";
+
+export { all, referenced };
 
 export const PROJECT_PATH = "acme/platform/blueprint";
 export const PROJECT_ID = 4242;
 export const HOST = "gitlab.example.net";
 
-/** The repository's company settings with the fixture service and the GitLab project above. */
+/** The repository's company settings with the GitLab project above. */
 export const TEST_COMPANY: CompanyConfig = {
   ...COMPANY,
-  service: FIXTURE_SERVICE.name,
   gitlab: { host: HOST, projectPath: PROJECT_PATH, projectId: PROJECT_ID, defaultBranch: "main" },
 };
 
@@ -81,6 +82,8 @@ export interface Claims {
   readonly ref: string;
   readonly ref_protected: "true" | "false";
   readonly environment?: string;
+  readonly deployment_tier?: string;
+  readonly environment_protected?: "true" | "false";
   readonly job_id?: string;
 }
 
@@ -110,6 +113,112 @@ export function iamLike(pattern: string, value: string): boolean {
     .replace(/\*/g, ".*")
     .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`, "s").test(value);
+}
+
+/** The OIDC providers of `host` in the stack, by the account id of their `provider` alias. */
+function awsProviderAccepts(json: TerraformJson, host: string, accountId: string, aud: string): boolean {
+  return all(json, "aws_iam_openid_connect_provider").some(
+    (p) =>
+      p.url === `https://${host}` &&
+      p.provider === `aws.account-${accountId}` &&
+      (p.client_id_list as string[]).includes(aud),
+  );
+}
+
+/**
+ * Whether `claims` can assume the AWS role named `name`: the account's OIDC
+ * provider lists the token's audience, and the role's trust accepts it.
+ */
+export function awsRoleAccepts(json: TerraformJson, host: string, name: string, claims: Claims): boolean {
+  const role = all(json, "aws_iam_role").find((r) => r.name === name);
+  if (role === undefined) throw new Error(`no role ${name}`);
+  const accountId = String(role.provider).replace("aws.account-", "");
+  return (
+    awsProviderAccepts(json, host, accountId, claims.aud) &&
+    awsCanAssume(role.assume_role_policy as string, host, claims)
+  );
+}
+
+/** `claims['sub'] matches '<pattern>'`, Entra ID's flexible credential language, for the one form used here. */
+export function flexibleMatches(expression: string, claims: Claims): boolean {
+  const match = /^claims\['sub'\] matches '([^']*)'$/.exec(expression);
+  if (match === null) throw new Error(`unexpected expression ${expression}`);
+  const regex = match[1].replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${regex}$`).test(sub(claims));
+}
+
+/** Display name of the application behind a credential or variable reference. */
+export function applicationName(json: TerraformJson, reference: unknown): string {
+  return referenced(json, reference).resource.display_name as string;
+}
+
+/** Whether `claims` of a token from `host` can sign in as the Entra ID application named `name` (any of its credentials). */
+export function azureCanSignIn(json: TerraformJson, host: string, name: string, claims: Claims): boolean {
+  const exact = all(json, "azuread_application_federated_identity_credential")
+    .filter((c) => applicationName(json, c.application_id) === name)
+    .some(
+      (c) =>
+        c.issuer === `https://${host}` && (c.audiences as string[]).includes(claims.aud) && c.subject === sub(claims),
+    );
+  const flexible = all(json, "azuread_application_flexible_federated_identity_credential")
+    .filter((c) => applicationName(json, c.application_id) === name)
+    .some(
+      (c) =>
+        c.issuer === `https://${host}` &&
+        c.audience === claims.aud &&
+        flexibleMatches(c.claims_matching_expression as string, claims),
+    );
+  return exact || flexible;
+}
+
+/** The pool provider of GCP project `project`. */
+export function gcpPoolProvider(json: TerraformJson, project: string): Record<string, unknown> {
+  const found = all(json, "google_iam_workload_identity_pool_provider").find((p) => p.project === project);
+  if (found === undefined) throw new Error(`no pool provider in ${project}`);
+  return found;
+}
+
+/**
+ * The principalSet identifiers a token from `host` belongs to after the pool
+ * provider of `project` accepted it, or undefined when the provider rejects it.
+ */
+export function gcpPrincipalsOf(
+  json: TerraformJson,
+  host: string,
+  project: string,
+  claims: Claims,
+): string[] | undefined {
+  const provider = gcpPoolProvider(json, project);
+  const oidc = provider.oidc as { issuer_uri: string; allowed_audiences: string[] };
+  if (oidc.issuer_uri !== `https://${host}` || !oidc.allowed_audiences.includes(claims.aud)) return undefined;
+  if (celEval(provider.attribute_condition as string, claims) !== true) return undefined;
+  const mapping = provider.attribute_mapping as Record<string, string>;
+  return Object.entries(mapping)
+    .filter(([key]) => key.startsWith("attribute."))
+    .map(([key, expression]) => `${key}/${String(celEval(expression, claims))}`);
+}
+
+/** Whether `claims` may impersonate service account `accountId` of `project` (workloadIdentityUser bindings). */
+export function gcpCanImpersonate(
+  json: TerraformJson,
+  host: string,
+  accountId: string,
+  project: string,
+  claims: Claims,
+): boolean {
+  const principals = gcpPrincipalsOf(json, host, project, claims);
+  if (principals === undefined) return false;
+  return all(json, "google_service_account_iam_member")
+    .filter((b) => referenced(json, b.service_account_id).resource.account_id === accountId)
+    .filter((b) => referenced(json, b.service_account_id).resource.project === project)
+    .filter((b) => b.role === "roles/iam.workloadIdentityUser")
+    .some((binding) => {
+      const match = /^principalSet:\/\/iam\.googleapis\.com\/(\$\{[^}]+\})\/(.+)$/.exec(binding.member as string);
+      if (match === null) return false;
+      // The binding names this project's pool.
+      if (referenced(json, match[1]).resource.project !== project) return false;
+      return principals.includes(match[2]);
+    });
 }
 
 /**
@@ -144,11 +253,64 @@ export function awsCanAssume(policyJson: string, host: string, claims: Claims): 
 
 /**
  * Evaluates a GCP attribute mapping or condition expression against a token.
- * The expressions used here (`+` on strings, `==`, `&&`, `?:`, `has()`) read
- * the same in JavaScript once `has(x)` becomes `(x !== undefined)`.
+ * The expressions used here (`+` on strings, `==`, `&&`, `||`, `?:`, `has()`,
+ * `string()`) read the same in JavaScript once `has(x)` becomes
+ * `(x !== undefined)` and `string(x)` `String(x)`.
  */
 export function celEval(expression: string, claims: Claims): unknown {
-  const js = expression.replace(/has\((assertion\.[a-z_]+)\)/g, "($1 !== undefined)");
+  const js = expression
+    .replace(/has\((assertion\.[a-z_]+)\)/g, "($1 !== undefined)")
+    .replace(/\bstring\((assertion\.[a-z_]+)\)/g, "String($1)");
   if (/[^\w\s."'+:=&|!?()<>/-]/.test(js)) throw new Error(`expression outside the evaluated subset: ${expression}`);
   return new Function("assertion", `return (${js});`)(claims);
+}
+
+/** One IAM request: an action on a resource, with the condition keys IAM would set. */
+export interface IamRequest {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+interface IamStatement {
+  Effect: "Allow" | "Deny";
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const listOf = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+function statementMatches(statement: IamStatement, request: IamRequest): boolean {
+  const action = (pattern: string) => iamLike(pattern.toLowerCase(), request.action.toLowerCase());
+  const actions =
+    statement.NotAction !== undefined
+      ? !listOf(statement.NotAction).some(action)
+      : listOf(statement.Action).some(action);
+  if (!actions || !listOf(statement.Resource).some((pattern) => iamLike(pattern, request.resource))) return false;
+  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, expected]) => {
+      const actual = request.context?.[key];
+      if (actual === undefined) return false;
+      if (operator === "StringEquals") return listOf(expected).includes(actual);
+      if (operator === "StringLike") return listOf(expected).some((pattern) => iamLike(pattern, actual));
+      throw new Error(`unexpected operator ${operator}`);
+    }),
+  );
+}
+
+/**
+ * IAM's evaluation of identity policies (JSON strings) for one request: an
+ * explicit Deny wins, else some Allow must match. Enough for the documents
+ * bootstrap writes (Action/NotAction, Resource, StringEquals/StringLike).
+ */
+export function iamAllows(documents: readonly string[], request: IamRequest): boolean {
+  const statements = documents.flatMap((document) => {
+    const parsed = JSON.parse(document).Statement as IamStatement | IamStatement[];
+    return Array.isArray(parsed) ? parsed : [parsed];
+  });
+  if (statements.some((s) => s.Effect === "Deny" && statementMatches(s, request))) return false;
+  return statements.some((s) => s.Effect === "Allow" && statementMatches(s, request));
 }

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { ID_TOKENS } from "../../ci/identity";
+import { DEPLOY_JOBS, ID_TOKENS, parseAudience } from "../../ci/identity";
+import { IF } from "../../ci/pipeline/pipeline";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
@@ -17,7 +18,7 @@ type Job = {
   id_tokens?: Record<string, { aud: string }>;
   environment?: { name: string; deployment_tier: string };
   script?: string[];
-  rules?: { if?: string }[];
+  rules?: { if?: string; when?: string }[];
 };
 
 const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Record<string, Job>;
@@ -25,26 +26,57 @@ const config = loadBootstrap(bootstrap, shippedEnvironments());
 const json = synthBootstrap(config);
 const stored = all(json, "gitlab_project_variable");
 
-/** Every audience the bootstrap stack makes a cloud accept. */
-function acceptedAudiences(cloud: Cloud): string[] {
-  const audiences: string[] = [];
+/** Every audience the bootstrap stack makes a cloud accept, with the identities (resource addresses) that accept it. */
+function acceptedAudiences(cloud: Cloud): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const add = (aud: string, identity: string) => found.set(aud, [...(found.get(aud) ?? []), identity]);
+  const resources = (type: string) => Object.entries(json.resource?.[type] ?? {});
   if (cloud === "aws") {
-    for (const p of all(json, "aws_iam_openid_connect_provider")) audiences.push(...(p.client_id_list as string[]));
+    for (const [id, role] of resources("aws_iam_role")) {
+      for (const statement of JSON.parse(role.assume_role_policy as string).Statement) {
+        for (const [key, value] of Object.entries(statement.Condition?.StringEquals ?? {})) {
+          if (key.endsWith(":aud")) add(value as string, `aws_iam_role.${id}`);
+        }
+      }
+    }
   }
   if (cloud === "azure") {
-    for (const c of all(json, "azuread_application_federated_identity_credential")) {
-      audiences.push(...(c.audiences as string[]));
+    for (const [, c] of resources("azuread_application_federated_identity_credential")) {
+      for (const aud of c.audiences as string[]) add(aud, String(c.application_id));
     }
-    for (const c of all(json, "azuread_application_flexible_federated_identity_credential")) {
-      audiences.push(c.audience as string);
+    for (const [, c] of resources("azuread_application_flexible_federated_identity_credential")) {
+      add(c.audience as string, String(c.application_id));
     }
   }
   if (cloud === "gcp") {
-    for (const p of all(json, "google_iam_workload_identity_pool_provider")) {
-      audiences.push(...(p.oidc as { allowed_audiences: string[] }).allowed_audiences);
+    for (const [, binding] of resources("google_service_account_iam_member")) {
+      const aud = /\/attribute\.aud\/(.+)$/.exec(binding.member as string)?.[1];
+      if (aud !== undefined) add(aud, String(binding.service_account_id));
     }
   }
-  return [...new Set(audiences)];
+  return found;
+}
+
+/** The audiences the pool providers (GCP) and OIDC providers (AWS) let in at all. */
+function admittedAudiences(cloud: Cloud): string[] {
+  if (cloud === "aws") return all(json, "aws_iam_openid_connect_provider").flatMap((p) => p.client_id_list as string[]);
+  if (cloud === "gcp") {
+    return all(json, "google_iam_workload_identity_pool_provider").flatMap(
+      (p) => (p.oidc as { allowed_audiences: string[] }).allowed_audiences,
+    );
+  }
+  return [...acceptedAudiences(cloud).keys()];
+}
+
+/** Every job of the pipeline that requests an id_token, with each token's cloud and audience. */
+function tokenRequests(): { job: string; cloud: Cloud; aud: string }[] {
+  return Object.entries(pipeline).flatMap(([job, definition]) =>
+    Object.entries(definition?.id_tokens ?? {}).map(([variable, { aud }]) => ({
+      job,
+      cloud: cloudOfToken[variable],
+      aud,
+    })),
+  );
 }
 
 /** `${NAME:?...}` references in a job's script: the CI/CD variables it requires. */
@@ -66,21 +98,61 @@ describe("pipeline and bootstrap agree", () => {
     expect(config.environments.map((env) => env.config.name)).toEqual(deployed);
   });
 
-  it("sends, in every job, exactly the audience each cloud's trust accepts", () => {
+  it("sends, in every job, one token per cloud of its environment, each accepted by exactly one identity", () => {
     for (const env of config.environments) {
-      for (const [name, job] of jobsOf(env.config.name)) {
+      for (const [, job] of jobsOf(env.config.name)) {
         expect(job?.id_tokens).toBeDefined();
         const tokens = Object.entries(job?.id_tokens ?? {});
         expect(tokens.map(([variable]) => cloudOfToken[variable]).sort()).toEqual([...env.clouds].sort());
-        for (const [variable, { aud }] of tokens) {
-          const cloud = cloudOfToken[variable];
-          expect({ job: name, cloud, accepted: acceptedAudiences(cloud) }).toEqual({
-            job: name,
-            cloud,
-            accepted: [aud],
-          });
-        }
       }
+    }
+    for (const { job, cloud, aud } of tokenRequests()) {
+      expect({ job, cloud, identities: acceptedAudiences(cloud).get(aud)?.length }).toEqual({
+        job,
+        cloud,
+        identities: 1,
+      });
+      expect({ job, cloud, admitted: admittedAudiences(cloud).includes(aud) }).toEqual({ job, cloud, admitted: true });
+    }
+  });
+
+  it("requests a deploy audience only in a deploy job of that environment, on the default branch only", () => {
+    const requests = tokenRequests();
+    expect(requests.length).toBeGreaterThan(0);
+    for (const { job, cloud, aud } of requests) {
+      const parsed = parseAudience(aud);
+      expect({ job, aud, parsed: parsed !== undefined }).toEqual({ job, aud, parsed: true });
+      const [kind, environment] = job.split(":");
+      expect({ job, audienceOf: `${parsed?.cloud}/${parsed?.environment}` }).toEqual({
+        job,
+        audienceOf: `${cloud}/${environment}`,
+      });
+      if (parsed?.purpose !== "deploy") continue;
+      const definition = pipeline[job];
+      expect({
+        job,
+        deployJob: DEPLOY_JOBS.includes(kind),
+        environment: definition.environment?.name,
+        rules: (definition.rules ?? []).map((rule) => rule.if),
+      }).toEqual({ job, deployJob: true, environment, rules: [IF.defaultBranch] });
+    }
+  });
+
+  it("gives no two environments or purposes the same audience, on either side", () => {
+    for (const cloud of config.clouds) {
+      const requested = new Map<string, Set<string>>();
+      for (const { job, aud } of tokenRequests().filter((r) => r.cloud === cloud)) {
+        const [kind, environment] = job.split(":");
+        const who = `${environment}/${DEPLOY_JOBS.includes(kind) ? "deploy" : "plan"}`;
+        requested.set(aud, new Set([...(requested.get(aud) ?? []), who]));
+      }
+      for (const [aud, users] of requested) expect({ cloud, aud, users: users.size }).toEqual({ cloud, aud, users: 1 });
+      for (const [aud, identities] of acceptedAudiences(cloud)) {
+        expect({ cloud, aud, identities: identities.length }).toEqual({ cloud, aud, identities: 1 });
+      }
+      // Every identity accepts exactly one audience: as many audiences as environments times purposes.
+      const envs = config.environments.filter((env) => env.clouds.includes(cloud));
+      expect(acceptedAudiences(cloud).size).toBe(envs.length * 2);
     }
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { ID_TOKENS, identityVariables } from "../../ci/identity";
+import { audience, ID_TOKENS, identityVariables } from "../../ci/identity";
 import {
   buildPipeline,
   GATED_PLAN_RETENTION,
@@ -57,8 +57,16 @@ function environmentJobProblems(pipeline: Pipeline, envs: readonly EnvironmentCo
   const problems: string[] = [];
   for (const env of envs) {
     const job = (name: string) => pipeline[`${name}:${env.name}`] as Job | undefined;
-    for (const name of ["validate", "plan", "plan-comment", "deploy", "unlock", "drift", "drift-report"]) {
+    // A protected environment is not planned in merge requests: its comment job exists only for a gated deploy.
+    const jobs = ["validate", "plan", "plan-comment", "deploy", "unlock", "drift", "drift-report"].filter(
+      (name) => name !== "plan-comment" || !env.protect || env.deploy.gate === "manual",
+    );
+    for (const name of jobs) {
       if (job(name) === undefined) problems.push(`${env.name}: no ${name}:${env.name} job`);
+    }
+    const comment = job("plan-comment");
+    if (env.protect && comment?.rules?.some((r) => r.if === IF.mergeRequest)) {
+      problems.push(`${env.name}: plan-comment of a protected environment runs in merge requests`);
     }
     const deploy = job("deploy");
     if (deploy !== undefined) {
@@ -114,13 +122,13 @@ describe("generated jobs", () => {
   const job = (name: string) => pipeline[name] as Job;
 
   it.each(configs.map((env) => [env.name, env] as const))(
-    "%s: plans without a lock only in merge requests, never in forks, with a lock timeout",
+    "%s: plans without a lock only in merge requests (a protected environment only on the default branch), never in forks, with a lock timeout",
     (name, env) => {
       const plan = job(`plan:${name}`);
       expect(plan.variables?.TF_PLAN_LOCK).toBe("true");
       expect(plan.rules).toEqual([
         { if: IF.fork, when: "never" },
-        { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+        ...(env.protect ? [] : [{ if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } }]),
         { if: IF.defaultBranch },
       ]);
       expect(plan.script).toContain(
@@ -132,7 +140,9 @@ describe("generated jobs", () => {
       expect(plan.artifacts?.when).toBe("always");
       // A default-branch plan may hold the state lock: it is never interrupted.
       expect(plan.interruptible).toBe(false);
-      expect(plan.artifacts?.access).toBe("developer");
+      // Plan files hold secrets in clear: a protected environment's are for its deploy job only.
+      expect(plan.artifacts?.access).toBe(env.protect ? "none" : "developer");
+      expect(job(`drift:${name}`).artifacts?.access).toBe(env.protect ? "none" : "developer");
       expect(plan.artifacts?.paths).toEqual(
         expect.arrayContaining([`${stackDir(name)}/plan.tfplan`, `${stackDir(name)}/plan.json`]),
       );
@@ -141,6 +151,10 @@ describe("generated jobs", () => {
       else expect(plan.artifacts?.expire_in).not.toBe(GATED_PLAN_RETENTION);
     },
   );
+
+  it("has a protected and an unprotected environment to check both ways", () => {
+    expect(configs.map((env) => env.protect).sort()).toEqual(expect.arrayContaining([false, true]));
+  });
 
   it.each(configs.map((env) => [env.name, env] as const))(
     "%s: deploy applies this pipeline's plan file, locked with a timeout",
@@ -232,8 +246,9 @@ describe("generated jobs", () => {
       ] as const) {
         const j = job(`${jobName}:${name}`);
         expect(Object.keys(j.id_tokens ?? {}).sort()).toEqual(env.clouds.map((c) => ID_TOKENS[c].variable).sort());
+        // Each token carries the audience of this environment and purpose only.
         for (const cloud of env.clouds)
-          expect(j.id_tokens?.[ID_TOKENS[cloud].variable]).toEqual({ aud: ID_TOKENS[cloud].audience });
+          expect(j.id_tokens?.[ID_TOKENS[cloud].variable]).toEqual({ aud: audience(cloud, name, purpose) });
         const script = j.script?.join("\n") ?? "";
         const vars = identityVariables(name, purpose);
         const wanted = { aws: vars.aws.roleArn, azure: vars.azure.clientId, gcp: vars.gcp.serviceAccount };
@@ -266,11 +281,12 @@ describe("generated jobs", () => {
   });
 
   it("posts each environment's note and terraform report from its own comment job, also when the plan failed", () => {
-    for (const env of configs) {
+    for (const env of configs.filter((e) => pipeline[`plan-comment:${e.name}`] !== undefined)) {
       const comment = job(`plan-comment:${env.name}`);
+      // A protected environment's note is only the approver's, on the default branch.
       expect(comment.rules?.slice(0, 2)).toEqual([
         { if: IF.fork, when: "never" },
-        { if: IF.mergeRequest, when: "always" },
+        env.protect ? { if: IF.defaultBranch } : { if: IF.mergeRequest, when: "always" },
       ]);
       expect(comment.needs).toEqual([
         { job: `plan:${env.name}`, artifacts: true, optional: true },
@@ -375,11 +391,13 @@ describe("gitlab-ci-local", () => {
     expect(output).toMatch(/'when' property must be one of .* \(found sometimes\) at broken-job\.when/);
   });
 
-  it("merge request: verify, synth, validate, a plan and a plan note (even after a failed plan) per environment", () => {
+  it("merge request: verify, synth, validate, a plan and a plan note (even after a failed plan) per unprotected environment", () => {
     const jobs = running("mergeRequest");
     const expected: Record<string, string> = { verify: "on_success", synth: "on_success" };
     for (const env of configs) {
       expected[`validate:${env.name}`] = "on_success";
+      // Protected environments are planned on the default branch only (their plan identity trusts nothing else).
+      if (env.protect) continue;
       expected[`plan:${env.name}`] = "on_success";
       expected[`plan-comment:${env.name}`] = "always";
     }

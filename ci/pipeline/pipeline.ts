@@ -16,7 +16,7 @@
  */
 import { Document, isMap, isScalar } from "yaml";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
-import { ID_TOKENS, type IdentityPurpose, identityVariables } from "../identity";
+import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../identity";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = "node:20-bookworm";
@@ -94,11 +94,20 @@ export function loginLines(env: EnvironmentConfig, purpose: IdentityPurpose): st
   return lines;
 }
 
-/** The id_tokens block of a job: one token per enabled cloud. */
-export function idTokens(env: EnvironmentConfig): Record<string, { aud: string }> {
-  const tokens: Record<string, { aud: string }> = {};
-  for (const cloud of env.clouds) tokens[ID_TOKENS[cloud].variable] = { aud: ID_TOKENS[cloud].audience };
-  return tokens;
+/** The id_tokens block of job `job` (`plan`, `deploy`, ...) of `env`: its own audiences, one per enabled cloud. */
+export function idTokens(job: string, env: EnvironmentConfig): Record<string, { readonly aud: string }> {
+  return jobIdTokens(job, env.name, env.clouds);
+}
+
+/**
+ * Who may download a job's plan or drift artifacts. Plan files and plan JSON
+ * hold secret values in clear text: Developers of an unprotected
+ * environment already read them through its plan identity, but a protected
+ * environment's are for the jobs that need them (`needs:` still passes them
+ * on) and nobody else (docs/bootstrap.md, threat model).
+ */
+export function artifactAccess(env: EnvironmentConfig): "developer" | "none" {
+  return env.protect ? "none" : "developer";
 }
 
 /**
@@ -126,7 +135,8 @@ export function stateLines(env: EnvironmentConfig): string[] {
 }
 
 /** Common first lines of every OpenTofu/Terraform job: pick the binary, enter the stack, state, credentials, init. */
-function tfPrelude(env: EnvironmentConfig, purpose: IdentityPurpose): string[] {
+function tfPrelude(env: EnvironmentConfig, job: string): string[] {
+  const purpose: IdentityPurpose = jobPurpose(job);
   return [
     'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
     'cd "$TF_ROOT"',
@@ -150,12 +160,13 @@ function planJob(env: EnvironmentConfig): Job {
     // A default-branch plan may hold the state lock: never killed half-way by a newer pipeline.
     interruptible: false,
     variables: { ...tfVariables(env), TF_PLAN_LOCK: "true" },
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("plan", env),
     rules: [
       // A fork's pipeline has none of this project's credentials: fork-notice says so instead of failing.
       { if: IF.fork, when: "never" },
+      // A protected environment's plan identity trusts only the default branch: no merge-request plan.
       // A Developer's CI_JOB_TOKEN cannot lock GitLab-managed state: merge-request plans read it unlocked.
-      { if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } },
+      ...(env.protect ? [] : [{ if: IF.mergeRequest, variables: { TF_PLAN_LOCK: "false" } }]),
       { if: IF.defaultBranch },
     ],
     script: [
@@ -170,7 +181,7 @@ function planJob(env: EnvironmentConfig): Job {
       // plan-job-url.txt is needed by the note of a failed plan too.
       when: "always",
       // The plan file and its JSON hold sensitive values in clear text.
-      access: "developer",
+      access: artifactAccess(env),
       expire_in: planRetention(env),
       paths: [`${dir}/plan.tfplan`, `${dir}/plan.json`, `${dir}/plan-job-url.txt`, `${dir}/.terraform.lock.hcl`],
     },
@@ -191,7 +202,8 @@ function commentJob(env: EnvironmentConfig): Job {
     rules: [
       { if: IF.fork, when: "never" },
       // always: a failed plan turns the note into "plan failed at <sha>" instead of leaving the old plan up.
-      { if: IF.mergeRequest, when: "always" },
+      // A protected environment has no merge-request plan (its plan identity trusts only the default branch).
+      ...(env.protect ? [] : [{ if: IF.mergeRequest, when: "always" }]),
       // Gated environments: the note of the plan deploy:<env> applies, for the approver.
       ...(gated ? [{ if: IF.defaultBranch }] : []),
     ],
@@ -242,7 +254,7 @@ function deployJob(env: EnvironmentConfig): Job {
     resource_group: env.name,
     interruptible: false,
     variables: tfVariables(env),
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("deploy", env),
     environment: {
       name: env.name,
       deployment_tier: env.deploy.tier,
@@ -276,11 +288,11 @@ function driftJob(env: EnvironmentConfig): Job {
     needs: ["synth"],
     resource_group: env.name,
     variables: tfVariables(env),
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("drift", env),
     rules: [{ if: IF.schedule }],
     script: [
       `printf '%s\\n' "$CI_JOB_URL" > ${dir}/drift-job-url.txt`,
-      ...tfPrelude(env, "plan"),
+      ...tfPrelude(env, "drift"),
       // -refresh-only compares the live infrastructure with the state only: changes waiting in the code are not drift.
       // -detailed-exitcode: 0 no drift, 1 error, 2 drift.
       'set +e; "$TF" plan -input=false -refresh-only -lock=false -detailed-exitcode -out=drift.tfplan; code=$?; set -e',
@@ -290,7 +302,7 @@ function driftJob(env: EnvironmentConfig): Job {
     ],
     artifacts: {
       when: "always",
-      access: "developer",
+      access: artifactAccess(env),
       expire_in: PLAN_RETENTION,
       paths: [`${dir}/drift.json`, `${dir}/drift-job-url.txt`],
     },
@@ -335,11 +347,13 @@ function unlockJob(env: EnvironmentConfig): Job {
     needs: ["synth"],
     interruptible: false,
     variables: tfVariables(env),
-    id_tokens: idTokens(env),
+    id_tokens: idTokens("unlock", env),
+    // The deploy identity (it may write the lock): only as an access to the environment, by those who may deploy it.
+    environment: { name: env.name, deployment_tier: env.deploy.tier, action: "access" },
     rules: [{ if: IF.defaultBranch, when: "manual" }],
     allow_failure: true,
     script: [
-      ...tfPrelude(env, "deploy"),
+      ...tfPrelude(env, "unlock"),
       // LOCK_ID: the ID in the lock error, given as a variable when starting this manual job.
       `"$TF" force-unlock -force ${required("LOCK_ID")}`,
     ],
@@ -427,7 +441,10 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
   for (const env of environments) pipeline[`validate:${env.name}`] = validateJob(env);
   pipeline["fork-notice"] = forkNoticeJob();
   for (const env of environments) pipeline[`plan:${env.name}`] = planJob(env);
-  for (const env of environments) pipeline[`plan-comment:${env.name}`] = commentJob(env);
+  // A protected environment has no merge-request plan: its note is only the approver's, where the deploy is gated.
+  for (const env of environments.filter((e) => !e.protect || e.deploy.gate === "manual")) {
+    pipeline[`plan-comment:${env.name}`] = commentJob(env);
+  }
   for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
   for (const env of environments) pipeline[`unlock:${env.name}`] = unlockJob(env);
   for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);

@@ -32,7 +32,7 @@ import {
 } from "../contract/workload-environment";
 import type { Origin } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole } from "./identity";
+import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
@@ -233,12 +233,14 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
       description: `${name} ECS agent: pull the image, write logs, read secrets`,
       service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       statements: executionStatements,
     });
     this.taskRole = new ServiceRole(this, "task-role", {
       name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
       description: `${name} workload: calls no AWS API`,
       service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       // Only ECS tasks of this account may assume it (confused deputy).
       trustCondition: {
         StringEquals: { "aws:SourceAccount": settings.accountId },
@@ -305,6 +307,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
             name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
             description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
             service: "ecs.amazonaws.com",
+            permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
             statements: [
               {
                 // Describe calls have no resource-level permissions.

@@ -30,7 +30,7 @@ import {
 } from "../contract/workload-environment";
 import type { FunctionBundle, Origin } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole } from "./identity";
+import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { generatedSecretParameter, LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
@@ -157,6 +157,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       name: awsName([name, "function"], NAME_LIMITS.iamRole),
       description: `${name} Lambda: its own log group, X-Ray, its KMS key`,
       service: "lambda.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
       statements,
     });
 

@@ -1,7 +1,10 @@
 /**
  * IAM: roles with inline, resource-scoped policies written here, never an
  * AWS-managed policy and never a `*` action, so what each role may do is
- * visible in the synthesized JSON and reviewable in the plan.
+ * visible in the synthesized JSON and reviewable in the plan. Every role
+ * carries the environment's permissions boundary, which the bootstrap stack
+ * creates and the CI deploy role can create roles only with
+ * (docs/bootstrap.md, "Privilege escalation").
  */
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -44,6 +47,22 @@ export function trustPolicy(service: string, condition?: PolicyStatement["Condit
   ]);
 }
 
+/**
+ * Name of the permissions boundary of `<service>-<env>`'s roles. Outside the
+ * `<service>-<env>-*` namespace the deploy role manages, like its own role.
+ */
+export function workloadBoundaryName(spec: { readonly name: string; readonly environment: string }): string {
+  return `ci-${spec.name}-${spec.environment}-workload-boundary`;
+}
+
+/** ARN of that boundary in `accountId`: what every workload role must carry. */
+export function workloadBoundaryArn(
+  accountId: string,
+  spec: { readonly name: string; readonly environment: string },
+): string {
+  return `arn:aws:iam::${accountId}:policy/${workloadBoundaryName(spec)}`;
+}
+
 export interface ServiceRoleProps {
   /** Role name (unique per account, 64 characters at most). */
   readonly name: string;
@@ -55,6 +74,11 @@ export interface ServiceRoleProps {
   readonly trustCondition?: PolicyStatement["Condition"];
   /** The role's whole permission set; empty for a role that needs none. */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * ARN of the permissions boundary (`workloadBoundaryArn`): the CI deploy
+   * role may create a role only with it.
+   */
+  readonly permissionsBoundary: string;
 }
 
 /** An IAM role for one AWS service with exactly `statements` as its permissions. */
@@ -69,6 +93,7 @@ export class ServiceRole extends Construct {
       name: props.name,
       description: props.description,
       assumeRolePolicy: trustPolicy(props.service, props.trustCondition),
+      permissionsBoundary: props.permissionsBoundary,
     });
     if (props.statements.length > 0) {
       this.policy = new IamRolePolicy(this, "policy", {

@@ -1,41 +1,40 @@
 /**
  * AWS side of the GitLab trust, one construct per AWS account: the IAM OIDC
  * identity provider for `https://<host>` and, per environment in that
- * account, a plan role and a deploy role that only this project's id_tokens
- * can assume (`AssumeRoleWithWebIdentity`).
+ * account, a plan role and a deploy role, each assumable only with its own
+ * audience (`audience()` in ci/identity.ts) by this project's id_tokens
+ * (`AssumeRoleWithWebIdentity`), plus the permissions boundary of the
+ * environment's workload roles.
  *
  * What IAM can check: for a generic OIDC provider, the trust policy's
- * condition keys are `<host>:aud` and `<host>:sub` (and `amr`, which GitLab
- * does not send). GitLab's custom claims (`ref_protected`, `environment`) are
- * not condition keys, so the deploy role is held to the exact `sub` of the
- * protected default branch; the environment is enforced on the GitLab side
- * (deploy variables protected and scoped to the environment, protected
- * environments) and on GCP, which can read every claim.
+ * condition keys are `<host>:aud` and `<host>:sub`. GitLab's other claims
+ * (`ref_protected`, `environment`) are not condition keys, so the audience
+ * picks the environment and purpose (only that environment's deploy job
+ * requests its deploy audience) and `sub` is held to the exact default
+ * branch for deploy roles and protected environments' plan roles.
  *
  * Permissions:
  * - plan: the AWS-managed `ReadOnlyAccess` (read everything the stack
  *   refreshes; no write), plus `kms:Decrypt` through SSM only: refreshing
- *   the origin secret's SecureString parameter decrypts it. No new exposure:
- *   the state plan jobs read holds the same value.
+ *   the origin secret's SecureString parameter decrypts it.
  * - deploy: the AWS-managed `PowerUserAccess` (every service but IAM and
  *   Organizations) plus an inline policy managing only the workload's own
- *   roles, `<service>-<env>-*`, and passing only those. It cannot touch its
- *   own role, the plan role or the OIDC provider.
+ *   roles, `<service>-<env>-*`, and only with the workload boundary attached
+ *   (`iam:PermissionsBoundary`). The boundary grants nothing IAM, and the
+ *   deploy role may neither remove nor change it, nor touch the CI roles or
+ *   the OIDC provider: a role it creates can never hold more than it holds.
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import {
-  deploySubject,
-  ID_TOKENS,
-  IDENTITY_PURPOSES,
-  type IdentityPurpose,
-  planSubjectPattern,
-} from "../../ci/identity";
-import { BOOTSTRAP_TAGS, type GitlabOidc } from "./gitlab-oidc";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../../ci/identity";
+import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
+import type { CompanyConfig } from "../config/company";
+import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
 
 /** Managed policies per purpose (see the module comment). */
 export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -43,9 +42,22 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly str
   deploy: ["arn:aws:iam::aws:policy/PowerUserAccess"],
 };
 
-/** IAM actions the deploy role may use on the workload's roles (lib/aws writes inline policies only). */
-export const AWS_DEPLOY_IAM_ACTIONS = [
+/**
+ * IAM actions that give a role permissions: the deploy role may call them on
+ * the workload's roles only when the request carries the workload boundary
+ * (`iam:PermissionsBoundary`, which IAM checks for each of them).
+ */
+export const AWS_DEPLOY_BOUNDED_ACTIONS = [
   "iam:CreateRole",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+] as const;
+
+/** The other IAM actions the deploy role may use on the workload's roles (lib/aws writes inline policies only). */
+export const AWS_DEPLOY_IAM_ACTIONS = [
   "iam:DeleteRole",
   "iam:GetRole",
   "iam:UpdateRole",
@@ -54,13 +66,26 @@ export const AWS_DEPLOY_IAM_ACTIONS = [
   "iam:TagRole",
   "iam:UntagRole",
   "iam:ListRoleTags",
-  "iam:PutRolePolicy",
   "iam:GetRolePolicy",
-  "iam:DeleteRolePolicy",
   "iam:ListRolePolicies",
   "iam:ListAttachedRolePolicies",
   "iam:ListInstanceProfilesForRole",
   "iam:PassRole",
+] as const;
+
+/** IAM writes denied on the boundary, the CI roles and the OIDC provider, whatever else allows them. */
+export const AWS_PROTECTED_IAM_WRITES = [
+  "iam:Add*",
+  "iam:Attach*",
+  "iam:Create*",
+  "iam:Delete*",
+  "iam:Detach*",
+  "iam:Put*",
+  "iam:Remove*",
+  "iam:Set*",
+  "iam:Tag*",
+  "iam:Untag*",
+  "iam:Update*",
 ] as const;
 
 /** Name of the CI role of `environment` and `purpose`, e.g. `ci-<service>-prod-deploy` (64 characters at most). */
@@ -90,37 +115,97 @@ export function planKmsPolicy(): Record<string, unknown> {
   };
 }
 
-/** The trust policy of one CI role: this project's id_tokens, with the audience and subject of `purpose`. */
-export function awsTrustPolicy(
-  gitlab: GitlabOidc,
-  accountId: string,
-  purpose: IdentityPurpose,
-): Record<string, unknown> {
+/** The trust policy of one CI role: this project's id_tokens with the audience and subject of `scope`. */
+export function awsTrustPolicy(gitlab: GitlabOidc, accountId: string, scope: TrustScope): Record<string, unknown> {
   const aud = `${gitlab.host}:aud`;
   const sub = `${gitlab.host}:sub`;
-  const condition =
-    purpose === "deploy"
-      ? // Exact: a job of the protected default branch of this project, nothing else.
-        {
-          StringEquals: {
-            [aud]: ID_TOKENS.aws.audience,
-            [sub]: deploySubject(gitlab.projectPath, gitlab.defaultBranch),
-          },
-        }
-      : // Any branch of this project (merge requests plan from theirs); the path itself is exact.
-        {
-          StringEquals: { [aud]: ID_TOKENS.aws.audience },
-          StringLike: { [sub]: planSubjectPattern(gitlab.projectPath) },
-        };
+  const subject = trustSubject(gitlab.projectPath, scope);
+  const expected = audience("aws", scope.environment, scope.purpose);
+  const condition = subject.exact
+    ? // Exact: a job of the protected default branch of this project, with this identity's audience.
+      { StringEquals: { [aud]: expected, [sub]: subject.value } }
+    : // Any branch of this project (merge requests plan from theirs); the path and audience are exact.
+      { StringEquals: { [aud]: expected }, StringLike: { [sub]: subject.value } };
   return {
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: purpose === "deploy" ? "GitlabDefaultBranch" : "GitlabAnyBranch",
+        Sid: subject.exact ? "GitlabDefaultBranch" : "GitlabAnyBranch",
         Effect: "Allow",
         Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${gitlab.host}` },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: condition,
+      },
+    ],
+  };
+}
+
+/** What the deploy role, and every role it creates, may never change: the trust and the boundary. */
+function protectedResources(accountId: string, service: string, host: string): string[] {
+  return [
+    // Every environment's boundary and CI roles (`awsRoleName`, `workloadBoundaryName`): all start `ci-<service>-`.
+    `arn:aws:iam::${accountId}:policy/ci-${service}-*`,
+    `arn:aws:iam::${accountId}:role/ci-${service}-*`,
+    `arn:aws:iam::${accountId}:oidc-provider/${host}`,
+  ];
+}
+
+/**
+ * The deploy role's IAM: the workload's roles only, created and given
+ * permissions only with the boundary; the boundary, the CI roles and the OIDC
+ * provider never.
+ */
+export function awsDeployIamPolicy(
+  gitlab: GitlabOidc,
+  accountId: string,
+  service: string,
+  environment: string,
+): Record<string, unknown> {
+  const roles = workloadRolePattern(accountId, service, environment);
+  const boundary = workloadBoundaryArn(accountId, { name: service, environment });
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "WorkloadRolesWithBoundary",
+        Effect: "Allow",
+        Action: [...AWS_DEPLOY_BOUNDED_ACTIONS],
+        Resource: roles,
+        Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+      },
+      { Sid: "WorkloadRoles", Effect: "Allow", Action: [...AWS_DEPLOY_IAM_ACTIONS], Resource: roles },
+      { Sid: "KeepTheBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+      {
+        Sid: "KeepTheTrust",
+        Effect: "Deny",
+        Action: [...AWS_PROTECTED_IAM_WRITES],
+        Resource: protectedResources(accountId, service, gitlab.host),
+      },
+    ],
+  };
+}
+
+/**
+ * The permissions boundary of `<service>-<env>`'s workload roles: at most
+ * every non-IAM action (the workload's own policies narrow it further), and
+ * never a change to the boundary, the CI roles or the OIDC provider.
+ */
+export function awsWorkloadBoundary(gitlab: GitlabOidc, accountId: string, service: string): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "NothingIam",
+        Effect: "Allow",
+        NotAction: ["iam:*", "organizations:*", "account:*"],
+        Resource: "*",
+      },
+      { Sid: "KeepTheBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+      {
+        Sid: "KeepTheTrust",
+        Effect: "Deny",
+        Action: [...AWS_PROTECTED_IAM_WRITES],
+        Resource: protectedResources(accountId, service, gitlab.host),
       },
     ],
   };
@@ -132,9 +217,11 @@ export interface AwsAccountTrustProps {
   /** Region of the provider (IAM is global; this is where STS calls go). */
   readonly region: string;
   /** Environments whose roles live in this account. */
-  readonly environments: readonly string[];
+  readonly environments: readonly EnvironmentTrust[];
   /** ServiceSpec name: the workload roles the deploy role may manage are `<service>-<env>-*`. */
   readonly service: string;
+  /** Company settings: the standard tags of every resource. */
+  readonly company: CompanyConfig;
   /**
    * Role to assume in the account before creating anything.
    * @default - the ambient credentials (which must belong to this account)
@@ -148,6 +235,8 @@ export class AwsAccountTrust extends Construct {
   readonly oidcProvider: IamOpenidConnectProvider;
   /** CI roles by environment, then purpose. */
   readonly roles: ReadonlyMap<string, Readonly<Record<IdentityPurpose, IamRole>>>;
+  /** Permissions boundary of each environment's workload roles. */
+  readonly boundaries: ReadonlyMap<string, IamPolicy>;
 
   constructor(scope: Construct, id: string, props: AwsAccountTrustProps) {
     super(scope, id);
@@ -161,24 +250,39 @@ export class AwsAccountTrust extends Construct {
         props.adminRoleName === undefined
           ? undefined
           : [{ roleArn: `arn:aws:iam::${accountId}:role/${props.adminRoleName}`, sessionName: "gitlab-bootstrap" }],
-      defaultTags: [{ tags: { ...BOOTSTRAP_TAGS } }],
+      defaultTags: [{ tags: bootstrapTags(props.company) }],
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, "gitlab", {
       provider: this.provider,
       url: `https://${gitlab.host}`,
-      clientIdList: [ID_TOKENS.aws.audience],
+      // Every audience of the account's identities; each role's trust then requires its own.
+      clientIdList: props.environments.flatMap((env) =>
+        IDENTITY_PURPOSES.map((purpose) => audience("aws", env.name, purpose)),
+      ),
     });
 
     const roles = new Map<string, Record<IdentityPurpose, IamRole>>();
-    for (const environment of props.environments) {
+    const boundaries = new Map<string, IamPolicy>();
+    for (const env of props.environments) {
+      const environment = env.name;
+      const boundary = new IamPolicy(this, `${environment}-workload-boundary`, {
+        provider: this.provider,
+        name: workloadBoundaryName({ name: props.service, environment }),
+        description: `Permissions boundary of ${props.service}-${environment}'s workload roles (bootstrap stack)`,
+        policy: JSON.stringify(awsWorkloadBoundary(gitlab, accountId, props.service)),
+      });
+      boundaries.set(environment, boundary);
       const byPurpose = {} as Record<IdentityPurpose, IamRole>;
       for (const purpose of IDENTITY_PURPOSES) {
+        const scope = trustScope(gitlab, env, purpose);
+        const subject = trustSubject(gitlab.projectPath, scope);
         const role = new IamRole(this, `${environment}-${purpose}`, {
           provider: this.provider,
           name: awsRoleName(props.service, environment, purpose),
-          description: `GitLab CI ${purpose} role of ${environment}, assumable only by ${gitlab.projectPath} (${purpose === "deploy" ? `branch ${gitlab.defaultBranch}` : "any branch"})`,
-          assumeRolePolicy: JSON.stringify(awsTrustPolicy(gitlab, accountId, purpose)),
+          description: `GitLab CI ${purpose} role of ${environment}, assumable only by ${gitlab.projectPath} (${subject.exact ? `branch ${gitlab.defaultBranch}` : "any branch"}, audience ${audience("aws", environment, purpose)})`,
+          assumeRolePolicy: JSON.stringify(awsTrustPolicy(gitlab, accountId, scope)),
           maxSessionDuration: 3600,
+          tags: { purpose },
           dependsOn: [this.oidcProvider],
         });
         for (const arn of AWS_MANAGED_POLICIES[purpose]) {
@@ -201,17 +305,9 @@ export class AwsAccountTrust extends Construct {
             provider: this.provider,
             role: role.name,
             name: "workload-roles",
-            policy: JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "WorkloadRolesOnly",
-                  Effect: "Allow",
-                  Action: [...AWS_DEPLOY_IAM_ACTIONS],
-                  Resource: workloadRolePattern(accountId, props.service, environment),
-                },
-              ],
-            }),
+            policy: JSON.stringify(awsDeployIamPolicy(gitlab, accountId, props.service, environment)),
+            // The boundary must exist before a deploy creates a role with it.
+            dependsOn: [boundary],
           });
         }
         byPurpose[purpose] = role;
@@ -219,5 +315,6 @@ export class AwsAccountTrust extends Construct {
       roles.set(environment, byPurpose);
     }
     this.roles = roles;
+    this.boundaries = boundaries;
   }
 }

@@ -4,16 +4,23 @@
  * for this project's id_tokens, and role assignments on that environment's
  * resource group, which bootstrap creates (see `azureResourceGroupName`).
  *
- * Subjects: Entra ID compares `iss`, `aud` and `sub` exactly.
- * - deploy: a federated credential with the exact subject of the protected
- *   default branch. `ref_protected` and `environment` cannot be checked (the
- *   `sub` format is fixed); GitLab enforces them (protected, scoped
- *   variables; protected environments).
- * - plan: any branch of the project, through a flexible federated identity
- *   credential, `claims['sub'] matches 'project_path:<path>:ref_type:branch:ref:*'`
+ * Audiences and subjects: Entra ID compares `iss`, `aud` and `sub` exactly.
+ * Every identity lists only its own audience (`audience()` in
+ * ci/identity.ts), which only that environment's jobs of that purpose
+ * request; `ref_protected` and `environment` cannot be checked (the `sub`
+ * format is fixed).
+ * - deploy, and plan of a protected environment: a federated credential
+ *   with the exact subject of the protected default branch.
+ * - plan of other environments: any branch of the project, through a
+ *   flexible federated identity credential,
+ *   `claims['sub'] matches 'project_path:<path>:ref_type:branch:ref:*'`
  *   (preview; Graph beta). With `flexibleCredentials: false`, an exact
  *   credential for the default branch instead: merge-request plans then
  *   cannot sign in to Azure.
+ *
+ * Protected environments' resource groups carry a `CanNotDelete` management
+ * lock: neither role below may remove a lock, so the deploy identity cannot
+ * delete the group (nor, with it, the environment).
  *
  * Roles, scoped to the resource group only:
  * - plan: Reader, and Storage Blob Data Reader (the stack's storage uses
@@ -29,19 +36,16 @@ import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/
 import { ApplicationFlexibleFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-flexible-federated-identity-credential";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
-import {
-  deploySubject,
-  ID_TOKENS,
-  IDENTITY_PURPOSES,
-  type IdentityPurpose,
-  planSubjectPattern,
-} from "../../ci/identity";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
 import { azureNames } from "../azure/names";
-import { BOOTSTRAP_TAGS, type GitlabOidc, issuerUrl } from "./gitlab-oidc";
+import type { CompanyConfig } from "../config/company";
+import { suppress } from "../policy";
+import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -126,22 +130,19 @@ export function rbacAdminCondition(roleIds: readonly string[]): string {
   ].join("\n");
 }
 
-/** `claims['sub'] matches '<pattern>'`: the flexible credential expression of a plan identity. */
-export function planClaimsExpression(projectPath: string): string {
-  return `claims['sub'] matches '${planSubjectPattern(projectPath)}'`;
+/** `claims['sub'] matches '<pattern>'`: the flexible credential expression of an any-branch plan identity. */
+export function planClaimsExpression(subjectPattern: string): string {
+  return `claims['sub'] matches '${subjectPattern}'`;
 }
 
-/** One environment's Azure settings, as bootstrap needs them. */
-export interface AzureEnvironmentTarget {
-  readonly name: string;
+/**
+ * One environment's Azure settings, as bootstrap needs them. `protect`:
+ * prevent_destroy and a `CanNotDelete` lock on the resource group, and plans
+ * from the default branch only.
+ */
+export interface AzureEnvironmentTarget extends EnvironmentTrust {
   readonly subscriptionId: string;
   readonly location: string;
-  /**
-   * prevent_destroy on the resource group: destroying bootstrap must not take
-   * the environment's workload with it.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export interface AzureTenantTrustProps {
@@ -150,6 +151,8 @@ export interface AzureTenantTrustProps {
   readonly environments: readonly AzureEnvironmentTarget[];
   /** ServiceSpec name, part of the resource group name. */
   readonly service: string;
+  /** Company settings: the standard tags of every resource. */
+  readonly company: CompanyConfig;
   /** Plan identities trust any branch through a flexible credential (preview). @default true */
   readonly flexibleCredentials?: boolean;
 }
@@ -200,14 +203,25 @@ export class AzureTenantTrust extends Construct {
         provider,
         name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
-        tags: { ...BOOTSTRAP_TAGS, environment: env.name },
-        lifecycle: { preventDestroy: env.protect ?? false },
+        tags: bootstrapTags(props.company, env.name),
+        lifecycle: { preventDestroy: env.protect },
       });
       groups.set(env.name, group);
+      if (env.protect) {
+        new ManagementLock(this, `${env.name}-resource-group-lock`, {
+          provider,
+          name: "bootstrap-can-not-delete",
+          scope: group.id,
+          lockLevel: "CanNotDelete",
+          notes: `Protected environment ${env.name}: only an Owner or User Access Administrator may lift this lock (bootstrap stack)`,
+        });
+      }
 
       const byPurpose = {} as Record<IdentityPurpose, AzureIdentity>;
       for (const purpose of IDENTITY_PURPOSES) {
         const prefix = `${env.name}-${purpose}`;
+        const expected = audience("azure", env.name, purpose);
+        const subject = trustSubject(gitlab.projectPath, trustScope(gitlab, env, purpose));
         const application = new Application(this, `${prefix}-application`, {
           provider: this.azuread,
           displayName: `gitlab-ci-${slug}-${env.name}-${purpose}`,
@@ -220,15 +234,15 @@ export class AzureTenantTrust extends Construct {
           clientId: application.clientId,
           tags: ["gitlab-ci"],
         });
-        if (purpose === "plan" && flexible) {
+        if (!subject.exact && flexible) {
           new ApplicationFlexibleFederatedIdentityCredential(this, `${prefix}-credential`, {
             provider: this.azuread,
             applicationId: application.id,
             displayName: "gitlab-any-branch",
             description: `Any branch of ${gitlab.projectPath}`,
             issuer: issuerUrl(gitlab),
-            audience: ID_TOKENS.azure.audience,
-            claimsMatchingExpression: planClaimsExpression(gitlab.projectPath),
+            audience: expected,
+            claimsMatchingExpression: planClaimsExpression(subject.value),
           });
         } else {
           new ApplicationFederatedIdentityCredential(this, `${prefix}-credential`, {
@@ -237,8 +251,8 @@ export class AzureTenantTrust extends Construct {
             displayName: "gitlab-default-branch",
             description: `Branch ${gitlab.defaultBranch} of ${gitlab.projectPath}`,
             issuer: issuerUrl(gitlab),
-            audiences: [ID_TOKENS.azure.audience],
-            subject: deploySubject(gitlab.projectPath, gitlab.defaultBranch),
+            audiences: [expected],
+            subject: subjectClaim(gitlab.projectPath, "branch", gitlab.defaultBranch),
           });
         }
         const assign = (roleId: string, role: string, extra: Partial<{ condition: string }> = {}) =>
@@ -251,7 +265,16 @@ export class AzureTenantTrust extends Construct {
             principalType: "ServicePrincipal",
             ...(extra.condition === undefined ? {} : { condition: extra.condition, conditionVersion: "2.0" }),
           });
-        for (const role of AZURE_ROLES[purpose]) assign(role.toLowerCase().replace(/ /g, "-"), role);
+        for (const role of AZURE_ROLES[purpose]) {
+          const assignment = assign(role.toLowerCase().replace(/ /g, "-"), role);
+          if (role === "Contributor") {
+            suppress(
+              assignment,
+              "BP_AZ_5",
+              "the deploy identity manages its environment's resource group, this group only; it cannot assign roles beyond the workload's, and a protected group is locked against deletion",
+            );
+          }
+        }
         if (purpose === "deploy") {
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
             condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),

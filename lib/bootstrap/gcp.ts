@@ -5,24 +5,28 @@
  * deploy service account that only the pool's identities can impersonate.
  *
  * GCP can check every claim, so it checks the most:
+ * - provider `allowed_audiences`: the audiences of the project's identities
+ *   (`audience()` in ci/identity.ts), one per environment and purpose;
  * - provider `attribute_condition`: `project_id` and `project_path` both equal
- *   this project (the id cannot be reused after a rename or transfer);
- * - plan account: `roles/iam.workloadIdentityUser` for
- *   `principalSet://.../attribute.project_id/<id>` (any job of the project);
- * - deploy account: the same role for
- *   `principalSet://.../attribute.deploy_scope/branch:<default>:true:<env>`,
- *   where `deploy_scope` is mapped from `ref_type`, `ref`, `ref_protected` and
- *   `environment` (`deployClaims` in ci/identity.ts): only a job of the
- *   protected default branch deploying to that GitLab environment.
+ *   this project (the id cannot be reused after a rename or transfer), and
+ *   the token's audience comes with the claims its identity requires
+ *   (`requiredClaims`: for deploy, the protected default branch, that GitLab
+ *   environment, its `deployment_tier`, and `environment_protected` when
+ *   GitLab protects environments);
+ * - each account: `roles/iam.workloadIdentityUser` for
+ *   `principalSet://.../attribute.aud/<its audience>` only.
  *
- * Roles:
- * - plan: `roles/viewer`, `roles/storage.objectViewer` (the function's
- *   source object is refreshed on every plan) and
- *   `roles/secretmanager.secretAccessor` (so is the origin secret's version;
- *   the state plan jobs read holds the same value).
- * - deploy: `GCP_DEPLOY_ROLES` (the products lib/gcp manages), plus
+ * Roles: nothing owner-like project-wide. Roles that could reach other
+ * environments or the CI accounts (service accounts, secrets, buckets) are
+ * granted under an IAM condition on the resource name, `<service>-<env>-...`
+ * (`gcpNameCondition`); project IAM only for the roles the workload grants.
+ * - plan: per-service viewer roles (never `roles/viewer`), and object,
+ *   bucket and secret reads of the environment's own buckets and secrets
+ *   (a plan refreshes the function's source object and the origin secret).
+ * - deploy: `GCP_DEPLOY_ROLES` (the products lib/gcp manages) and the
+ *   conditioned `GCP_DEPLOY_SCOPED_ROLES`, plus
  *   `roles/resourcemanager.projectIamAdmin` under a condition that lets it
- *   grant only `GCP_GRANTABLE_ROLES`. Never owner or editor.
+ *   grant only `GCP_GRANTABLE_ROLES`.
  */
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
@@ -32,24 +36,51 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
-import { deployClaims, ID_TOKENS, IDENTITY_PURPOSES, type IdentityPurpose } from "../../ci/identity";
-import type { GitlabOidc } from "./gitlab-oidc";
-import { issuerUrl } from "./gitlab-oidc";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../../ci/identity";
+import { type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
-/** Project roles per purpose. */
+/** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
-  plan: ["roles/viewer", "roles/storage.objectViewer", "roles/secretmanager.secretAccessor"],
+  plan: [
+    "roles/artifactregistry.reader",
+    "roles/browser",
+    "roles/cloudfunctions.viewer",
+    "roles/iam.serviceAccountViewer",
+    "roles/logging.viewer",
+    "roles/run.viewer",
+    "roles/secretmanager.viewer",
+    "roles/serviceusage.serviceUsageViewer",
+  ],
   deploy: [
     "roles/artifactregistry.admin",
     "roles/cloudfunctions.admin",
-    "roles/iam.serviceAccountAdmin",
-    "roles/iam.serviceAccountUser",
     "roles/logging.configWriter",
     "roles/run.admin",
-    "roles/secretmanager.admin",
     "roles/serviceusage.serviceUsageAdmin",
-    "roles/storage.admin",
   ],
+};
+
+/** Resource collections a name condition can restrict, and the segment before the id in a resource name. */
+export const GCP_NAMED_COLLECTIONS = {
+  serviceAccounts: "serviceAccounts",
+  secrets: "secrets",
+  buckets: "buckets",
+} as const;
+export type GcpCollection = keyof typeof GCP_NAMED_COLLECTIONS;
+
+/** Roles granted only on the environment's own resources of one collection, per purpose. */
+export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<string, GcpCollection>>>> = {
+  plan: {
+    "roles/secretmanager.secretAccessor": "secrets",
+    "roles/storage.bucketViewer": "buckets",
+    "roles/storage.objectViewer": "buckets",
+  },
+  deploy: {
+    "roles/iam.serviceAccountAdmin": "serviceAccounts",
+    "roles/iam.serviceAccountUser": "serviceAccounts",
+    "roles/secretmanager.admin": "secrets",
+    "roles/storage.admin": "buckets",
+  },
 };
 
 /** Project-level roles the workload stack grants to its own service accounts (lib/gcp: the function's build account). */
@@ -63,38 +94,55 @@ export const GCP_TRUST_APIS = [
   "sts.googleapis.com",
 ] as const;
 
-/** Attribute that joins the claims a deploy identity requires into one value a principalSet can name. */
-export const DEPLOY_SCOPE_ATTRIBUTE = "deploy_scope";
+/** GCP's limit on an attribute condition. */
+export const MAX_ATTRIBUTE_CONDITION = 4096;
 
-/**
- * The provider's attribute mapping. `environment` is only present in jobs
- * with an `environment:`; a missing claim maps to `-`, which no environment
- * name can be.
- */
+/** The provider's attribute mapping. A claim a job does not carry (`environment` outside deployments) maps to `-`. */
 export function gcpAttributeMapping(): Record<string, string> {
   const environment = 'has(assertion.environment) ? assertion.environment : "-"';
   return {
     // google.subject is limited to 127 bytes; a `sub` with a long branch name would not fit, ids always do.
     "google.subject": '"project_id:" + assertion.project_id + ":job_id:" + assertion.job_id',
+    "attribute.aud": "assertion.aud",
     "attribute.project_id": "assertion.project_id",
     "attribute.project_path": "assertion.project_path",
     "attribute.ref": "assertion.ref",
     "attribute.ref_type": "assertion.ref_type",
-    "attribute.ref_protected": "assertion.ref_protected",
+    "attribute.ref_protected": "string(assertion.ref_protected)",
     "attribute.environment": environment,
-    [`attribute.${DEPLOY_SCOPE_ATTRIBUTE}`]: `assertion.ref_type + ":" + assertion.ref + ":" + assertion.ref_protected + ":" + (${environment})`,
   };
 }
 
-/** The provider's attribute condition: this GitLab project, by id and by path. */
-export function gcpAttributeCondition(gitlab: GitlabOidc): string {
-  return `assertion.project_id == "${gitlab.projectId}" && assertion.project_path == "${gitlab.projectPath}"`;
+/** `assertion.aud` is the audience of `scope`, and every claim `scope` requires has its value. */
+export function gcpScopeCondition(scope: TrustScope): string {
+  const claims = Object.entries(requiredClaims(scope)).map(
+    // string(): GitLab documents ref_protected and environment_protected as "true"/"false"; a boolean reads the same.
+    ([claim, value]) => `has(assertion.${claim}) && string(assertion.${claim}) == "${value}"`,
+  );
+  return [`assertion.aud == "${audience("gcp", scope.environment, scope.purpose)}"`, ...claims].join(" && ");
 }
 
-/** The `deploy_scope` value of a job allowed to deploy `environment`: protected default branch, that environment. */
-export function deployScope(defaultBranch: string, environment: string): string {
-  const claims = deployClaims(environment);
-  return [claims.ref_type, defaultBranch, claims.ref_protected, claims.environment].join(":");
+/** The provider's attribute condition: this GitLab project, by id and by path, and one of `scopes`. */
+export function gcpAttributeCondition(gitlab: GitlabOidc, scopes: readonly TrustScope[]): string {
+  const project = `assertion.project_id == "${gitlab.projectId}" && assertion.project_path == "${gitlab.projectPath}"`;
+  const condition = `${project} && (${scopes.map((scope) => `(${gcpScopeCondition(scope)})`).join(" || ")})`;
+  if (condition.length > MAX_ATTRIBUTE_CONDITION) {
+    throw new Error(
+      `bootstrap: the GCP attribute condition of ${scopes.map((s) => `${s.environment}/${s.purpose}`).join(", ")} is ${condition.length} characters (GCP allows ${MAX_ATTRIBUTE_CONDITION}); put fewer environments in one GCP project`,
+    );
+  }
+  return condition;
+}
+
+/**
+ * IAM condition: the role applies to the project itself (create, list) and,
+ * of `collection`, only to resources named `<prefix>...` (what lib/gcp names
+ * `<service>-<env>-...`). Other environments' resources and the CI accounts
+ * (`ci-...`) are out of reach.
+ */
+export function gcpNameCondition(collection: GcpCollection, prefix: string): string {
+  const segment = GCP_NAMED_COLLECTIONS[collection];
+  return `resource.type == "cloudresourcemanager.googleapis.com/Project" || resource.name.extract("/${segment}/{name}").startsWith("${prefix}")`;
 }
 
 /** Service account id of a CI identity, e.g. `ci-prod-deploy` (6-30 characters). */
@@ -107,7 +155,9 @@ export interface GcpProjectTrustProps {
   readonly project: string;
   readonly region: string;
   /** Environments whose service accounts live in this project. */
-  readonly environments: readonly string[];
+  readonly environments: readonly EnvironmentTrust[];
+  /** ServiceSpec name: the environment's resources are named `<service>-<env>-...`. */
+  readonly service: string;
   /** @default "gitlab-ci" */
   readonly poolId?: string;
   /** @default "gitlab" */
@@ -155,16 +205,26 @@ export class GcpProjectTrust extends Construct {
       workloadIdentityPoolProviderId: props.providerId ?? "gitlab",
       displayName: gitlab.host.slice(0, 32),
       attributeMapping: gcpAttributeMapping(),
-      attributeCondition: gcpAttributeCondition(gitlab),
-      oidc: { issuerUri: issuerUrl(gitlab), allowedAudiences: [ID_TOKENS.gcp.audience] },
+      attributeCondition: gcpAttributeCondition(
+        gitlab,
+        props.environments.flatMap((env) => IDENTITY_PURPOSES.map((purpose) => trustScope(gitlab, env, purpose))),
+      ),
+      oidc: {
+        issuerUri: issuerUrl(gitlab),
+        allowedAudiences: props.environments.flatMap((env) =>
+          IDENTITY_PURPOSES.map((purpose) => audience("gcp", env.name, purpose)),
+        ),
+      },
     });
 
     const accounts = new Map<string, Record<IdentityPurpose, ServiceAccount>>();
-    for (const environment of props.environments) {
+    for (const env of props.environments) {
+      const environment = env.name;
+      const prefix = `${props.service}-${environment}-`;
       const byPurpose = {} as Record<IdentityPurpose, ServiceAccount>;
       for (const purpose of IDENTITY_PURPOSES) {
-        const prefix = `${environment}-${purpose}`;
-        const account = new ServiceAccount(this, `${prefix}-account`, {
+        const id = `${environment}-${purpose}`;
+        const account = new ServiceAccount(this, `${id}-account`, {
           provider: this.provider,
           project,
           accountId: gcpServiceAccountId(environment, purpose),
@@ -172,27 +232,37 @@ export class GcpProjectTrust extends Construct {
           description: `Impersonated by ${gitlab.projectPath} through the ${this.pool.workloadIdentityPoolId} pool`,
           dependsOn: apis,
         });
-        const principals =
-          purpose === "deploy"
-            ? `attribute.${DEPLOY_SCOPE_ATTRIBUTE}/${deployScope(gitlab.defaultBranch, environment)}`
-            : `attribute.project_id/${gitlab.projectId}`;
-        new ServiceAccountIamMember(this, `${prefix}-federation`, {
+        new ServiceAccountIamMember(this, `${id}-federation`, {
           provider: this.provider,
           serviceAccountId: account.name,
           role: "roles/iam.workloadIdentityUser",
-          member: `principalSet://iam.googleapis.com/${this.pool.name}/${principals}`,
+          member: `principalSet://iam.googleapis.com/${this.pool.name}/attribute.aud/${audience("gcp", environment, purpose)}`,
         });
+        const logicalId = (role: string) => `${id}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`;
         for (const role of GCP_ROLES[purpose]) {
-          new ProjectIamMember(this, `${prefix}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, {
+          new ProjectIamMember(this, logicalId(role), {
             provider: this.provider,
             project,
             role,
             member: account.member,
           });
         }
+        for (const [role, collection] of Object.entries(GCP_SCOPED_ROLES[purpose])) {
+          new ProjectIamMember(this, logicalId(role), {
+            provider: this.provider,
+            project,
+            role,
+            member: account.member,
+            condition: {
+              title: `${environment}-${collection}-only`,
+              description: `Only ${collection} named ${prefix}... (and the project itself)`,
+              expression: gcpNameCondition(collection, prefix),
+            },
+          });
+        }
         if (purpose === "deploy") {
           const grantable = GCP_GRANTABLE_ROLES.map((role) => `'${role}'`).join(", ");
-          new ProjectIamMember(this, `${prefix}-project-iam-admin`, {
+          new ProjectIamMember(this, `${id}-project-iam-admin`, {
             provider: this.provider,
             project,
             role: "roles/resourcemanager.projectIamAdmin",

@@ -27,6 +27,11 @@ export interface GitlabEnvironmentSpec {
   readonly requiredApprovals: number;
   /** Who may deploy to it. */
   readonly deployAccess: "developer" | "maintainer";
+  /**
+   * A protected environment (`protect: true`): prevent_destroy on it and its
+   * protection, so no bootstrap change can silently drop the approval gate.
+   */
+  readonly protect: boolean;
 }
 
 /** A variable spec with the value to store (usually a token of another resource). */
@@ -59,6 +64,7 @@ export class GitlabProjectSetup extends Construct {
         externalUrl: env.url,
         // Lets `cdktf destroy bootstrap` delete an environment that is still available.
         stopBeforeDestroy: true,
+        lifecycle: { preventDestroy: env.protect },
       });
       if (props.protectedEnvironments ?? true) {
         new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
@@ -70,6 +76,7 @@ export class GitlabProjectSetup extends Construct {
             env.requiredApprovals > 0
               ? [{ accessLevel: "maintainer", requiredApprovals: env.requiredApprovals }]
               : undefined,
+          lifecycle: { preventDestroy: env.protect },
         });
       }
     }

@@ -8,17 +8,18 @@
  * pool per GCP project, one set of Entra ID applications per tenant, so
  * environments that share an account or project share its trust.
  */
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { IdentityPurpose } from "../../ci/identity";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
+import { PolicyAspect } from "../policy";
 import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
-import type { GitlabOidc } from "./gitlab-oidc";
+import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
 import { type IdentityField, pipelineVariables } from "./variables";
 
 export interface BootstrapStackProps {
@@ -55,6 +56,7 @@ export class BootstrapStack extends TerraformStack {
       projectPath: config.gitlab.projectPath,
       projectId: config.gitlab.projectId,
       defaultBranch: config.gitlab.defaultBranch,
+      protectedEnvironments: config.gitlab.protectedEnvironments,
     };
     addBackend(this, { name: BOOTSTRAP_STACK, backend: config.backend, company: config.company });
     const on = (cloud: Cloud) => config.environments.filter((env) => env.clouds.includes(cloud));
@@ -67,8 +69,9 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           accountId,
           region: awsOf(envs[0]).region,
-          environments: envs.map((env) => env.config.name),
+          environments: envs.map(trustOf),
           service,
+          company: config.company,
           adminRoleName: config.aws.adminRoleName,
         }),
       );
@@ -82,7 +85,8 @@ export class BootstrapStack extends TerraformStack {
         tenantId: config.azure.tenantId,
         flexibleCredentials: config.azure.flexibleCredentials,
         service,
-        environments: azureEnvs.map((env) => ({ name: env.config.name, protect: env.config.protect, ...azureOf(env) })),
+        company: config.company,
+        environments: azureEnvs.map((env) => ({ ...trustOf(env), ...azureOf(env) })),
       });
     }
 
@@ -94,7 +98,8 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           project,
           region: gcpOf(envs[0]).region,
-          environments: envs.map((env) => env.config.name),
+          environments: envs.map(trustOf),
+          service,
           poolId: config.gcp.poolId,
           providerId: config.gcp.providerId,
         }),
@@ -118,8 +123,11 @@ export class BootstrapStack extends TerraformStack {
         url: `https://${env.config.cloudflare.domain}`,
         requiredApprovals: env.requiredApprovals,
         deployAccess: env.deployAccess,
+        protect: env.config.protect,
       })),
     });
+    // The policy pack, trust and identity rules included: a widened trust or an admin grant fails synth.
+    Aspects.of(this).add(new PolicyAspect());
   }
 
   /** The value of one identity field of `env` (a reference to the resource that holds it). */
@@ -152,6 +160,11 @@ export class BootstrapStack extends TerraformStack {
       }
     }
   }
+}
+
+/** What every cloud's trust needs to know about an environment. */
+function trustOf(env: BootstrapEnvironment): EnvironmentTrust {
+  return { name: env.config.name, protect: env.config.protect, tier: env.config.deploy.tier };
 }
 
 // The schema guarantees a settings block for every cloud an environment enables.

@@ -5,6 +5,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -12,6 +13,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { TerraformVariable } from "cdktf";
+import { audience } from "../../../ci/identity";
 import type { Build, RuleCase } from "./types";
 
 const policy = (actions: unknown) =>
@@ -29,7 +31,91 @@ const publicAccessBlock = (rule: "CKV_AWS_53" | "CKV_AWS_54" | "CKV_AWS_55" | "C
   };
 };
 
+const statement = (patch: Record<string, unknown>) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*", ...patch }] });
+const boundary = { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/ci-boundary" } };
+const sub = (ref: string) => `project_path:group/project:ref_type:branch:ref:${ref}`;
+/** A role trust for GitLab id_tokens with `condition`. */
+const oidcTrust = (condition: unknown) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/gitlab.com" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: condition,
+      },
+    ],
+  });
+const oidcRole = (condition: unknown) => (s: Parameters<Build>[0]) =>
+  new IamRole(s, "subject", { name: "ci", assumeRolePolicy: oidcTrust(condition) });
+
 export const awsCases: RuleCase[] = [
+  {
+    rule: "BP_AWS_2",
+    fail: [
+      // No audience, a shared audience, a wildcard audience, no subject.
+      oidcRole({ StringEquals: { "gitlab.com:sub": sub("main") } }),
+      oidcRole({ StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": sub("main") } }),
+      oidcRole({ StringLike: { "gitlab.com:aud": "gitlab-ci:aws:*", "gitlab.com:sub": sub("main") } }),
+      oidcRole({ StringEquals: { "gitlab.com:aud": audience("aws", "test", "plan") } }),
+      // A deploy identity trusting any branch; a plan identity wild beyond the branch name.
+      oidcRole({
+        StringEquals: { "gitlab.com:aud": audience("aws", "test", "deploy") },
+        StringLike: { "gitlab.com:sub": sub("*") },
+      }),
+      oidcRole({
+        StringEquals: { "gitlab.com:aud": audience("aws", "test", "plan") },
+        StringLike: { "gitlab.com:sub": "project_path:group/*" },
+      }),
+    ],
+    pass: [
+      oidcRole({
+        StringEquals: { "gitlab.com:aud": audience("aws", "test", "deploy"), "gitlab.com:sub": sub("main") },
+      }),
+      oidcRole({
+        StringEquals: { "gitlab.com:aud": audience("aws", "test", "plan") },
+        StringLike: { "gitlab.com:sub": sub("*") },
+      }),
+      // Not a web-identity trust.
+      (s) => role(s, "subject"),
+    ],
+  },
+  {
+    rule: "CKV_AWS_274",
+    fail: [
+      (s) =>
+        new IamRolePolicyAttachment(s, "subject", {
+          role: "r",
+          policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        }),
+      (s) =>
+        new IamRolePolicyAttachment(s, "subject", { role: "r", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" }),
+    ],
+    pass: (s) =>
+      new IamRolePolicyAttachment(s, "subject", { role: "r", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
+  },
+  {
+    rule: "CKV_AWS_286",
+    fail: [
+      (s) => new IamPolicy(s, "subject", { policy: statement({ Action: ["iam:CreateRole", "iam:PutRolePolicy"] }) }),
+      (s) => new IamRolePolicy(s, "subject", { role: "r", policy: statement({ Action: "iam:Put*" }) }),
+      (s) =>
+        new IamPolicy(s, "subject", {
+          policy: statement({ Action: "iam:CreatePolicyVersion", Condition: boundary }),
+        }),
+      (s) => new IamPolicy(s, "subject", { policy: statement({ NotAction: ["s3:*"] }) }),
+    ],
+    pass: [
+      (s) =>
+        new IamPolicy(s, "subject", {
+          policy: statement({ Action: ["iam:CreateRole", "iam:PutRolePolicy"], Condition: boundary }),
+        }),
+      (s) => new IamPolicy(s, "subject", { policy: statement({ NotAction: ["iam:*", "organizations:*"] }) }),
+      (s) => new IamPolicy(s, "subject", { policy: statement({ Effect: "Deny", Action: "iam:*" }) }),
+    ],
+  },
   {
     rule: "BP_AWS_1",
     // A provider without default_tags: the tags must then be on the resource.

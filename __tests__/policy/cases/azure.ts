@@ -1,3 +1,6 @@
+import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
+import { ApplicationFlexibleFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-flexible-federated-identity-credential";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ContainerApp, type ContainerAppConfig } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registry";
 import {
@@ -10,7 +13,26 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azurerm/lib/storage-account";
+import type { TerraformStack } from "cdktf";
+import { audience } from "../../../ci/identity";
 import type { RuleCase } from "./types";
+
+const credential = { applicationId: "/applications/1", displayName: "ci", issuer: "https://gitlab.com" };
+/** The policy stack has no azuread provider (environment stacks never use one): add it for these cases. */
+const azuread = (s: TerraformStack) => new AzureadProvider(s, "azuread", {});
+const exactCredential = (audiences: string[], subject: string) => (s: TerraformStack) => {
+  azuread(s);
+  new ApplicationFederatedIdentityCredential(s, "subject", { ...credential, audiences, subject });
+};
+const flexibleCredential = (aud: string, claimsMatchingExpression: string) => (s: TerraformStack) => {
+  azuread(s);
+  new ApplicationFlexibleFederatedIdentityCredential(s, "subject", {
+    ...credential,
+    audience: aud,
+    claimsMatchingExpression,
+  });
+};
+const anyBranch = "claims['sub'] matches 'project_path:group/project:ref_type:branch:ref:*'";
 
 const where = { resourceGroupName: "rg", location: "westeurope" };
 const registry = { ...where, name: "acr", sku: "Standard" };
@@ -47,6 +69,18 @@ const containerApp = (patch: Partial<ContainerAppConfig> = {}): ContainerAppConf
 const assignment = { scope: "/subscriptions/x", principalId: "00000000-0000-0000-0000-000000000001" };
 
 export const azureCases: RuleCase[] = [
+  {
+    rule: "BP_AZ_6",
+    fail: [
+      exactCredential(["api://AzureADTokenExchange"], "project_path:group/project:ref_type:branch:ref:main"),
+      flexibleCredential(audience("azure", "test", "deploy"), anyBranch),
+      flexibleCredential(audience("azure", "test", "plan"), "claims['sub'] matches 'project_path:group/*'"),
+    ],
+    pass: [
+      exactCredential([audience("azure", "test", "deploy")], "project_path:group/project:ref_type:branch:ref:main"),
+      flexibleCredential(audience("azure", "test", "plan"), anyBranch),
+    ],
+  },
   {
     rule: "BP_AZ_1",
     // Without the tags aspect a resource has only the tags it sets itself.

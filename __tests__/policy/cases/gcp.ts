@@ -2,15 +2,18 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
 import { ProjectIamBinding } from "@cdktf/provider-google/lib/project-iam-binding";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucket, type StorageBucketConfig } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamBinding } from "@cdktf/provider-google/lib/storage-bucket-iam-binding";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import type { TerraformStack } from "cdktf";
+import { audience } from "../../../ci/identity";
 import type { RuleCase } from "./types";
 
 const bucket = (patch: Partial<StorageBucketConfig> = {}): StorageBucketConfig => ({
@@ -25,7 +28,62 @@ const defaultCompute = "serviceAccount:123456789012-compute@developer.gserviceac
 const serviceAccount = (s: TerraformStack) => new ServiceAccount(s, "runtime", { accountId: "shop-runtime" }).email;
 const repository = { repository: "images", location: "europe-west1", role: "roles/artifactregistry.reader" };
 
+const condition = { title: "c", expression: 'resource.name.startsWith("x")' };
+const projectGrant =
+  (role: string, withCondition = false) =>
+  (s: TerraformStack) =>
+    new ProjectIamMember(s, "subject", {
+      project: "p",
+      role,
+      member: runtimeAccount,
+      ...(withCondition ? { condition } : {}),
+    });
+const poolProvider = (patch: Record<string, unknown>) => (s: TerraformStack) =>
+  new IamWorkloadIdentityPoolProvider(s, "subject", {
+    workloadIdentityPoolId: "gitlab-ci",
+    workloadIdentityPoolProviderId: "gitlab",
+    attributeMapping: { "google.subject": "assertion.sub" },
+    attributeCondition: 'assertion.project_id == "1"',
+    oidc: { issuerUri: "https://gitlab.com", allowedAudiences: [audience("gcp", "test", "plan")] },
+    ...patch,
+  });
+const federation = (member: string) => (s: TerraformStack) =>
+  new ServiceAccountIamMember(s, "subject", {
+    serviceAccountId: "projects/p/serviceAccounts/ci@p.iam.gserviceaccount.com",
+    role: "roles/iam.workloadIdentityUser",
+    member,
+  });
+const pool = "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gitlab-ci";
+
 export const gcpCases: RuleCase[] = [
+  {
+    rule: "CKV_GCP_49",
+    fail: [projectGrant("roles/iam.serviceAccountUser"), projectGrant("roles/iam.serviceAccountTokenCreator")],
+    pass: [projectGrant("roles/iam.serviceAccountUser", true), projectGrant("roles/run.developer")],
+  },
+  {
+    rule: "BP_GCP_5",
+    fail: [
+      projectGrant("roles/resourcemanager.projectIamAdmin"),
+      projectGrant("roles/iam.serviceAccountAdmin"),
+      projectGrant("roles/storage.admin"),
+    ],
+    pass: [projectGrant("roles/resourcemanager.projectIamAdmin", true), projectGrant("roles/run.admin")],
+  },
+  {
+    rule: "BP_GCP_6",
+    fail: [
+      poolProvider({ attributeCondition: undefined }),
+      poolProvider({ oidc: { issuerUri: "https://gitlab.com" } }),
+      poolProvider({ oidc: { issuerUri: "https://gitlab.com", allowedAudiences: ["gitlab-ci-workload-identity"] } }),
+    ],
+    pass: poolProvider({}),
+  },
+  {
+    rule: "BP_GCP_7",
+    fail: [federation(`${pool}/*`), federation(`${pool}/attribute.ref/*`)],
+    pass: [federation(`${pool}/attribute.aud/${audience("gcp", "test", "deploy")}`), federation(runtimeAccount)],
+  },
   {
     rule: "BP_GCP_1",
     fail: (s) => {

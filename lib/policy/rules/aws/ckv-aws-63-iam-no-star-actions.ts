@@ -1,21 +1,5 @@
 import { blocks, defineRule, isKnown } from "../../rule";
-
-interface Statement {
-  readonly Effect?: unknown;
-  readonly Action?: unknown;
-}
-
-/** Statements of a policy JSON string; none when the text is a token or not JSON. */
-function statementsOf(policy: unknown): Statement[] {
-  if (typeof policy !== "string") return [];
-  try {
-    const document = JSON.parse(policy) as { Statement?: unknown };
-    const list = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-    return list.filter((s): s is Statement => typeof s === "object" && s !== null);
-  } catch {
-    return []; // a token (jsonencode, a data source) or a template: judged where the document is built
-  }
-}
+import { documentsOf, statementsOf } from "./iam-documents";
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 const allowsEverything = (effect: unknown, actions: unknown): boolean =>
@@ -40,9 +24,7 @@ export const iamNoStarActions = defineRule({
       const index = statements.findIndex((s) => allowsEverything(s.effect, s.actions));
       return index < 0 ? undefined : `statement ${index} allows actions ["*"]`;
     }
-    const documents =
-      type === "aws_iam_role" ? blocks(attributes.inline_policy).map((p) => p.policy) : [attributes.policy];
-    for (const document of documents) {
+    for (const document of documentsOf(type, attributes)) {
       const statements = statementsOf(document);
       const index = statements.findIndex((s) => allowsEverything(s.Effect, s.Action));
       if (index >= 0) return `Statement ${index} allows Action "*"`;

@@ -1,5 +1,6 @@
 /** AWS pack. */
 import { awsRequiredTags } from "./bp-aws-1-required-tags";
+import { oidcTrustExact } from "./bp-aws-2-oidc-trust-exact";
 import { lbListenerHttps } from "./ckv-aws-2-lb-listener-https";
 import { lambdaEnvNoSecrets } from "./ckv-aws-45-lambda-env-no-secrets";
 import { ecrImmutableTags } from "./ckv-aws-51-ecr-immutable-tags";
@@ -14,6 +15,8 @@ import { lbDropInvalidHeaders } from "./ckv-aws-131-lb-drop-invalid-headers";
 import { ecrKmsEncryption } from "./ckv-aws-136-ecr-kms-encryption";
 import { ecrScanOnPush } from "./ckv-aws-163-ecr-scan-on-push";
 import { ecsSeparateTaskRole } from "./ckv-aws-249-ecs-separate-task-role";
+import { noAdminPolicy } from "./ckv-aws-274-no-admin-policy";
+import { iamWriteNeedsBoundary } from "./ckv-aws-286-iam-write-needs-boundary";
 
 export const awsRules = [
   awsRequiredTags,
@@ -25,6 +28,9 @@ export const awsRules = [
   lbListenerTls12,
   lbDropInvalidHeaders,
   iamNoStarActions,
+  noAdminPolicy,
+  iamWriteNeedsBoundary,
+  oidcTrustExact,
   lambdaEnvNoSecrets,
   ecsSeparateTaskRole,
   s3BlockPublicAcls,

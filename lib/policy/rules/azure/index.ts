@@ -4,6 +4,7 @@ import { containerAppHttpsOnly } from "./bp-az-2-container-app-https-only";
 import { containerAppRegistryIdentity } from "./bp-az-3-container-app-registry-identity";
 import { logAnalyticsRetention } from "./bp-az-4-log-analytics-retention";
 import { noBroadRoleAssignment } from "./bp-az-5-no-broad-role-assignment";
+import { federatedCredentialExact } from "./bp-az-6-federated-credential-exact";
 import { storageHttpsOnly } from "./ckv-azure-3-storage-https-only";
 import { noStarRoleDefinition } from "./ckv-azure-39-no-star-role-definition";
 import { storageMinTls } from "./ckv-azure-44-storage-min-tls";
@@ -27,4 +28,5 @@ export const azureRules = [
   logAnalyticsRetention,
   noBroadRoleAssignment,
   noStarRoleDefinition,
+  federatedCredentialExact,
 ] as const;

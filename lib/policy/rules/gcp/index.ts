@@ -3,9 +3,13 @@ import { gcpRequiredLabels } from "./bp-gcp-1-required-labels";
 import { artifactRegistryImmutableTags } from "./bp-gcp-2-artifact-registry-immutable-tags";
 import { workloadServiceAccount } from "./bp-gcp-3-workload-service-account";
 import { logBucketRetention } from "./bp-gcp-4-log-bucket-retention";
+import { noUnconditionedAdmin } from "./bp-gcp-5-no-unconditioned-admin";
+import { workloadIdentityProvider } from "./bp-gcp-6-workload-identity-provider";
+import { principalSetExact } from "./bp-gcp-7-principal-set-exact";
 import { bucketNotPublic } from "./ckv-gcp-28-bucket-not-public";
 import { bucketUniformAccess } from "./ckv-gcp-29-bucket-uniform-access";
 import { noDefaultServiceAccountRole } from "./ckv-gcp-46-no-default-sa-project-role";
+import { noProjectServiceAccountUser } from "./ckv-gcp-49-no-project-service-account-user";
 import { artifactRegistryNotPublic } from "./ckv-gcp-101-artifact-registry-not-public";
 import { bucketPublicAccessPrevention } from "./ckv-gcp-114-bucket-public-access-prevention";
 import { noBasicRoles } from "./ckv-gcp-117-no-basic-roles";
@@ -21,4 +25,8 @@ export const gcpRules = [
   noDefaultServiceAccountRole,
   workloadServiceAccount,
   logBucketRetention,
+  noProjectServiceAccountUser,
+  noUnconditionedAdmin,
+  workloadIdentityProvider,
+  principalSetExact,
 ] as const;

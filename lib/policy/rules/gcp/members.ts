@@ -12,3 +12,13 @@ export function membersOf(attributes: Readonly<Record<string, unknown>>): string
   const raw = attributes.members ?? [attributes.member];
   return (Array.isArray(raw) ? raw : []).filter((m): m is string => typeof m === "string");
 }
+
+/** What is wrong with a project grant of one of `roles` that has no IAM condition, or undefined. */
+export function unconditionedGrant(
+  attributes: Readonly<Record<string, unknown>>,
+  roles: ReadonlySet<string>,
+): string | undefined {
+  const role = attributes.role;
+  if (typeof role !== "string" || !roles.has(role) || attributes.condition !== undefined) return undefined;
+  return `role is ${JSON.stringify(role)} without a condition`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The policy pack on the bootstrap stack: the stack as built passes, and each
+ * way of widening a trust or raising a CI identity to administrator that the
+ * security review found is an error that stops synth.
+ */
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ApplicationFlexibleFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-flexible-federated-identity-credential";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { type App, Testing } from "cdktf";
+import { audience } from "../../ci/identity";
+import { workloadRolePattern } from "../../lib/bootstrap/aws";
+import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
+import { BootstrapStack } from "../../lib/bootstrap/stack";
+import { policyFindings } from "../../lib/policy";
+import { COMPANY } from "../helpers/environments";
+import { bootstrapConfig } from "./helpers";
+
+/** The service name of environments/company.ts, in every resource name. */
+const SERVICE = COMPANY.service;
+
+const config = bootstrapConfig();
+const [dev, prod] = config.environments;
+
+function build(): { app: App; stack: BootstrapStack } {
+  const app = Testing.app() as App;
+  return { app, stack: new BootstrapStack(app, { config }) };
+}
+
+/** Unsuppressed error findings of the stack after `mutate`, by rule id. */
+function errorsAfter(mutate: (stack: BootstrapStack) => void): string[] {
+  const { stack } = build();
+  mutate(stack);
+  Testing.synth(stack, true);
+  return policyFindings(stack)
+    .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
+    .map((f) => f.ruleId);
+}
+
+const awsOf = (stack: BootstrapStack, env = prod) => {
+  const trust = stack.aws.get(env.config.aws?.accountId as string);
+  if (trust === undefined) throw new Error("no AWS trust");
+  return trust;
+};
+const gcpOf = (stack: BootstrapStack, env = prod) => {
+  const trust = stack.gcp.get(env.config.gcp?.project as string);
+  if (trust === undefined) throw new Error("no GCP trust");
+  return trust;
+};
+const deployIamPolicy = (stack: BootstrapStack) =>
+  awsOf(stack).node.findChild(`${prod.config.name}-deploy-workload-roles`) as IamRolePolicy;
+
+/** A project-wide grant of `role` to the protected environment's GCP deploy account, as a mutation. */
+const grantDeployAccount =
+  (id: string, role: string) =>
+  (stack: BootstrapStack): void => {
+    new ProjectIamMember(gcpOf(stack), id, {
+      provider: gcpOf(stack).provider,
+      project: prod.config.gcp?.project as string,
+      role,
+      member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
+    });
+  };
+
+/** `role` on the protected environment's whole subscription for its Azure deploy identity, as a mutation. */
+const assignOnSubscription =
+  (id: string, role: string) =>
+  (stack: BootstrapStack): void => {
+    new RoleAssignment(stack, id, {
+      scope: `/subscriptions/${prod.config.azure?.subscriptionId}`,
+      roleDefinitionName: role,
+      principalId: stack.azure?.identities.get(prod.config.name)?.deploy.servicePrincipal.objectId as string,
+    });
+  };
+
+const deployRole = (stack: BootstrapStack) => awsOf(stack).roles.get(prod.config.name)?.deploy;
+
+/** The mutations of the review (findings 2 to 4), and the rule that must stop each. */
+const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
+  [
+    "AWS deploy role: sub widened to ref:*",
+    "BP_AWS_2",
+    (stack) => {
+      const role = deployRole(stack);
+      if (role === undefined) throw new Error("no deploy role");
+      const policy = JSON.parse(role.assumeRolePolicyInput as string);
+      const condition = policy.Statement[0].Condition;
+      const [subKey] = Object.keys(condition.StringEquals).filter((k) => k.endsWith(":sub"));
+      condition.StringLike = { [subKey]: String(condition.StringEquals[subKey]).replace(/:ref:.*$/, ":ref:*") };
+      delete condition.StringEquals[subKey];
+      role.assumeRolePolicy = JSON.stringify(policy);
+    },
+  ],
+  [
+    "AWS deploy role: the old shared audience",
+    "BP_AWS_2",
+    (stack) => {
+      const role = deployRole(stack);
+      if (role === undefined) throw new Error("no deploy role");
+      role.assumeRolePolicy = (role.assumeRolePolicyInput as string).replace(
+        audience("aws", prod.config.name, "deploy"),
+        "sts.amazonaws.com",
+      );
+    },
+  ],
+  ...(["AdministratorAccess", "IAMFullAccess"] as const).map(
+    (policy): [string, string, (stack: BootstrapStack) => void] => [
+      `AWS deploy role: ${policy}`,
+      "CKV_AWS_274",
+      (stack) =>
+        new IamRolePolicyAttachment(awsOf(stack), policy, {
+          provider: awsOf(stack).provider,
+          role: deployRole(stack)?.name as string,
+          policyArn: `arn:aws:iam::aws:policy/${policy}`,
+        }),
+    ],
+  ),
+  [
+    "AWS deploy role: create and put role policies without a permissions boundary",
+    "CKV_AWS_286",
+    (stack) => {
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
+            Resource: workloadRolePattern(prod.config.aws?.accountId as string, `${SERVICE}`, prod.config.name),
+          },
+        ],
+      });
+    },
+  ],
+  ["Azure deploy identity: Owner on the subscription", "BP_AZ_5", assignOnSubscription("owner", "Owner")],
+  [
+    "Azure deploy identity: User Access Administrator on the subscription",
+    "BP_AZ_5",
+    assignOnSubscription("uaa", "User Access Administrator"),
+  ],
+  [
+    "Azure deploy identity: any branch (flexible credential)",
+    "BP_AZ_6",
+    (stack) => {
+      const identity = stack.azure?.identities.get(prod.config.name)?.deploy;
+      new ApplicationFlexibleFederatedIdentityCredential(stack, "any-branch", {
+        applicationId: identity?.application.id as string,
+        displayName: "any",
+        issuer: issuerUrl(config.gitlab),
+        audience: audience("azure", prod.config.name, "deploy"),
+        claimsMatchingExpression: `claims['sub'] matches 'project_path:${config.gitlab.projectPath}:ref_type:branch:ref:*'`,
+      });
+    },
+  ],
+  ...(["roles/owner", "roles/editor", "roles/viewer"] as const).map(
+    (role): [string, string, (stack: BootstrapStack) => void] => [
+      `GCP deploy account: ${role}`,
+      "CKV_GCP_117",
+      grantDeployAccount("basic", role),
+    ],
+  ),
+  [
+    "GCP deploy account: project IAM admin without a condition",
+    "BP_GCP_5",
+    grantDeployAccount("iam-admin", "roles/resourcemanager.projectIamAdmin"),
+  ],
+  [
+    "GCP deploy account: service account user on the whole project",
+    "CKV_GCP_49",
+    grantDeployAccount("sa-user", "roles/iam.serviceAccountUser"),
+  ],
+  [
+    "GCP deploy account: impersonable by the whole pool",
+    "BP_GCP_7",
+    (stack) =>
+      new ServiceAccountIamMember(gcpOf(stack), "whole-pool", {
+        provider: gcpOf(stack).provider,
+        serviceAccountId: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.name as string,
+        role: "roles/iam.workloadIdentityUser",
+        member: `principalSet://iam.googleapis.com/${gcpOf(stack).pool.name}/*`,
+      }),
+  ],
+  [
+    "GCP pool provider: no attribute condition",
+    "BP_GCP_6",
+    (stack) => gcpOf(stack).poolProvider.resetAttributeCondition(),
+  ],
+];
+
+describe("the policy pack on the bootstrap stack", () => {
+  it("passes the stack as built (the deploy identity's Contributor on its own group is accepted with a reason)", () => {
+    const { stack } = build();
+    Testing.synth(stack, true);
+    const findings = policyFindings(stack);
+    expect(findings.filter((f) => f.level === "error" && f.suppressedBecause === undefined)).toEqual([]);
+    expect(findings.filter((f) => f.suppressedBecause !== undefined).map((f) => [f.ruleId, f.path])).toEqual(
+      config.environments.map((env) => ["BP_AZ_5", `bootstrap/azure/${env.config.name}-deploy-contributor`]),
+    );
+    expect(dev).toBeDefined();
+  });
+
+  it.each(MUTATIONS)("fails %s with %s", (_name, rule, mutate) => {
+    expect(errorsAfter(mutate)).toContain(rule);
+  });
+
+  it("stops app.synth() on such a finding, as `npm run synth` does", () => {
+    const { app, stack } = build();
+    MUTATIONS[0][2](stack);
+    expect(() => app.synth()).toThrow(/BP_AWS_2/);
+  });
+});

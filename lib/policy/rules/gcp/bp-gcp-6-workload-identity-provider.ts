@@ -1,0 +1,24 @@
+import { parseAudience } from "../../../../ci/identity";
+import { block, defineRule, show } from "../../rule";
+
+export const workloadIdentityProvider = defineRule({
+  id: "BP_GCP_6",
+  description:
+    "Workload identity pool providers check an attribute condition and allow only the identities' own audiences",
+  fix: 'set attributeCondition (at least the project id and path) and oidc.allowedAudiences to audience("gcp", env, purpose) values',
+  level: "error",
+  appliesTo: ["google_iam_workload_identity_pool_provider"],
+  check: ({ attributes }) => {
+    const condition = attributes.attribute_condition;
+    if (typeof condition !== "string" || condition.trim() === "")
+      return "attribute_condition is unset: any token of the issuer is accepted";
+    const oidc = block(attributes, "oidc");
+    if (Object.keys(oidc).length === 0) return undefined; // not an OIDC provider (AWS, SAML)
+    const audiences = oidc.allowed_audiences;
+    if (!Array.isArray(audiences) || audiences.length === 0) {
+      return "oidc.allowed_audiences is unset: the provider's own name, shared by every job, is accepted";
+    }
+    const foreign = audiences.find((aud) => typeof aud !== "string" || parseAudience(aud) === undefined);
+    return foreign === undefined ? undefined : `allowed audience ${show(foreign)} is not one identity's own`;
+  },
+});
