@@ -189,6 +189,6 @@ describe("Azure FunctionTarget", () => {
     for (const type of ["azurerm_log_analytics_workspace", "azurerm_storage_account"]) {
       expect(one(prod.json, type).lifecycle).toEqual({ prevent_destroy: true });
     }
-    expect(one(json, "azurerm_storage_account").lifecycle).toEqual({ prevent_destroy: false });
+    expect(one(json, "azurerm_storage_account")).not.toHaveProperty("lifecycle");
   });
 });

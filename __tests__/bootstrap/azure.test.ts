@@ -140,7 +140,7 @@ describe("bootstrap on Azure", () => {
     ]);
     // Destroying bootstrap must not delete a protected environment's workload.
     expect(groups.map((g) => [g.name, g.lifecycle])).toEqual([
-      [`rg-${SERVICE}-dev`, { prevent_destroy: false }],
+      [`rg-${SERVICE}-dev`, undefined],
       [`rg-${SERVICE}-prod`, { prevent_destroy: true }],
     ]);
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({

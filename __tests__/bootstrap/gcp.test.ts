@@ -1,5 +1,5 @@
 import { audience } from "../../ci/identity";
-import { GCP_GRANTABLE_ROLES, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
+import { GCP_GRANTABLE_ROLES, GCP_MAX_NAME_PREFIX, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
 import { COMPANY } from "../helpers/environments";
 import {
   all,
@@ -129,6 +129,16 @@ describe("bootstrap on GCP", () => {
       expect(binding.member).toMatch(new RegExp(`/attribute\\.aud/${aud(env, purpose as "plan" | "deploy")}$`));
       expect(binding.member).not.toMatch(/\*/);
     }
+  });
+
+  it("keeps the service account condition to the part of a long name that lib/gcp keeps", () => {
+    const long = twoEnvironments().map((env) => ({ ...env, name: env.name === "prod" ? "prod" : "d".repeat(20) }));
+    const json = synthBootstrap(bootstrapConfig(long, bootstrapInput(long.map((env) => env.name as string))));
+    const admin = all(json, "google_project_iam_member").find(
+      (m) => m.role === "roles/iam.serviceAccountAdmin" && String(m.project).includes("dev"),
+    );
+    const kept = `${SERVICE}-${"d".repeat(20)}-`.slice(0, GCP_MAX_NAME_PREFIX);
+    expect((admin?.condition as { expression: string } | undefined)?.expression).toContain(`.startsWith("${kept}")`);
   });
 
   it("refuses a project with more environments than the attribute condition can hold", () => {

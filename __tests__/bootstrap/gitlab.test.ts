@@ -54,7 +54,7 @@ describe("bootstrap on GitLab", () => {
         expect({ type, name, lifecycle: resource.lifecycle }).toEqual({
           type,
           name,
-          lifecycle: { prevent_destroy: protectedEnvs.includes(name as string) },
+          lifecycle: protectedEnvs.includes(name as string) ? { prevent_destroy: true } : undefined,
         });
       }
     }

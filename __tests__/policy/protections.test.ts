@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -9,8 +11,17 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { type App, type TerraformStack, Testing } from "cdktf";
+import { DELETION_PROTECTION, STATEFUL_TYPES, STATELESS_TYPES } from "../../lib/policy/protections";
+import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
-import { environmentConfig, resourcesOf, type TerraformJson } from "../helpers/environments";
+import { synthBootstrap } from "../bootstrap/helpers";
+import {
+  environmentConfig,
+  resourcesOf,
+  shippedEnvironments,
+  synthEnvironment,
+  type TerraformJson,
+} from "../helpers/environments";
 import { checkStack, policyStack } from "./helpers";
 
 const where = { resourceGroupName: "rg", location: "westeurope" };
@@ -97,5 +108,56 @@ describe("production protections", () => {
     };
     expect(resource(build(true), "aws_ecr_repository", "ecr").lifecycle).toEqual({ prevent_destroy: true });
     expect(resource(build(false), "aws_ecr_repository", "ecr")).not.toHaveProperty("lifecycle");
+  });
+});
+
+describe("one source of truth for protections", () => {
+  const environments = shippedEnvironments();
+  const stacks = [
+    ...environments.flatMap((config) => [
+      { name: `${config.name} (protect)`, protect: true, json: synthEnvironment({ ...config, protect: true }).json },
+      {
+        name: `${config.name} (no protect)`,
+        protect: false,
+        json: synthEnvironment({ ...config, protect: false }).json,
+      },
+    ]),
+  ];
+  const bootstrap = synthBootstrap();
+  const typesOf = (json: TerraformJson) => Object.keys(json.resource ?? {});
+
+  it("classifies every resource type the stacks synthesize as stateful or stateless, never both", () => {
+    const types = new Set([...stacks.flatMap((s) => typesOf(s.json)), ...typesOf(bootstrap)]);
+    const unclassified = [...types].filter((type) => !STATEFUL_TYPES.has(type) && !STATELESS_TYPES.has(type));
+    // A new type: add it to STATEFUL_TYPES (destroying it loses data) or STATELESS_TYPES in lib/policy/protections.ts.
+    expect(unclassified).toEqual([]);
+    expect([...STATEFUL_TYPES].filter((type) => STATELESS_TYPES.has(type))).toEqual([]);
+  });
+
+  it("protects every stateful resource and sets every protection argument with protect, and none without", () => {
+    for (const { name, protect, json } of stacks) {
+      const wrong: string[] = [];
+      for (const [type, resources] of Object.entries(json.resource ?? {})) {
+        for (const [id, attributes] of Object.entries(resources)) {
+          const preventDestroy = (attributes.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy;
+          if ((preventDestroy === true) !== (protect && STATEFUL_TYPES.has(type)))
+            wrong.push(`${type}.${id} prevent_destroy`);
+          for (const [argument, values] of Object.entries(DELETION_PROTECTION[type] ?? {})) {
+            const expected = protect ? values.protected : values.unprotected;
+            if (attributes[argument] !== expected) wrong.push(`${type}.${id}.${argument} = ${attributes[argument]}`);
+          }
+        }
+      }
+      expect({ name, wrong }).toEqual({ name, wrong: [] });
+    }
+  });
+
+  it("is decided in lib/policy/protections.ts only: no construct sets a protection argument itself", () => {
+    const arguments_ =
+      /\b(preventDestroy|forceDestroy|forceDelete|deletionProtection\w*|enableDeletionProtection|skipDestroy|purgeProtectionEnabled|softDeleteRetentionDays|deletionWindowInDays)\s*:/;
+    const offenders = readdirSync(join(REPOSITORY_ROOT, "lib"), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts") && !file.startsWith("policy"))
+      .filter((file) => arguments_.test(readFileSync(join(REPOSITORY_ROOT, "lib", file), "utf8")));
+    expect(offenders).toEqual([]);
   });
 });

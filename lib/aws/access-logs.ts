@@ -54,11 +54,6 @@ export interface AccessLogBucketProps {
   readonly prefix: string;
   /** Days before a log object expires. */
   readonly retentionDays: number;
-  /**
-   * Production protection: Terraform refuses to delete the bucket while it holds logs.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class AccessLogBucket extends Construct {
@@ -68,7 +63,7 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: !(props.protect ?? false) });
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.name });
     const bucketId = this.bucket.id;
     const publicBlock = new S3BucketPublicAccessBlock(this, "public-access", {
       bucket: bucketId,

@@ -30,6 +30,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { Origin } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
@@ -119,6 +120,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const cpuTarget = props.cpuTargetPercent ?? 60;
     const bakeMinutes = props.canaryBakeMinutes ?? 10;
     const propsProblems: string[] = [];
@@ -141,13 +144,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       description: `${name} container: registry, logs and secrets`,
       accountId: settings.accountId,
       region: settings.region,
-      protect,
     });
     this.registry = new Registry(this, "registry", {
       name: awsName([name], NAME_LIMITS.ecrRepository),
       kmsKeyArn: key.arn,
       keepImages: props.keepImages,
-      protect,
     });
     this.network = new Network(this, "network", {
       name,
@@ -168,13 +169,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       zoneId: props.zone.zoneId,
       certificateArn: settings.certificateArn,
       canary,
-      protect,
     });
     const logs = retainedLogGroup(this, "logs", {
       name: `/ecs/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
 
     this.workloadEnvironment = workloadEnvironment(spec, {

@@ -62,11 +62,6 @@ export interface WorkloadKeyProps {
   readonly description: string;
   readonly accountId: string;
   readonly region: string;
-  /**
-   * Production protection: the longest deletion window (30 days instead of 7).
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class WorkloadKey extends Construct {
@@ -78,7 +73,6 @@ export class WorkloadKey extends Construct {
     this.key = new KmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,
-      deletionWindowInDays: (props.protect ?? false) ? 30 : 7,
       policy: policyDocument([
         {
           Sid: "Account",

@@ -28,6 +28,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { FunctionBundle, Origin } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
@@ -85,6 +86,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
     assertSpec(this, spec, AWS_LIMITS.function, [
@@ -107,19 +110,16 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       description: `${name} function: logs and environment`,
       accountId: settings.accountId,
       region: settings.region,
-      protect,
     });
     const logs = retainedLogGroup(this, "logs", {
       name: `/aws/lambda/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
     const accessLogs = retainedLogGroup(this, "access-logs", {
       name: `/aws/apigateway/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
-      protect,
     });
 
     this.workloadEnvironment = workloadEnvironment(spec, {

@@ -55,8 +55,6 @@ export interface OriginLoadBalancerProps {
    * @default false
    */
   readonly canary?: boolean;
-  /** Production protection: ALB deletion protection, log bucket kept. @default false */
-  readonly protect?: boolean;
 }
 
 export class OriginLoadBalancer extends Construct {
@@ -76,7 +74,6 @@ export class OriginLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: OriginLoadBalancerProps) {
     super(scope, id);
     const { network, name } = props;
-    const protect = props.protect ?? false;
 
     this.albSecurityGroup = new SecurityGroup(this, "alb-sg", {
       name: awsName([name, "alb"], NAME_LIMITS.securityGroup),
@@ -132,7 +129,6 @@ export class OriginLoadBalancer extends Construct {
       accountId: props.accountId,
       prefix: ACCESS_LOG_PREFIX,
       retentionDays: props.logRetentionDays,
-      protect,
     });
     this.loadBalancer = new Lb(this, "alb", {
       name: awsName([name], NAME_LIMITS.loadBalancer),
@@ -142,7 +138,6 @@ export class OriginLoadBalancer extends Construct {
       subnets: network.publicSubnets.map((s) => s.id),
       dropInvalidHeaderFields: true,
       idleTimeout: props.idleTimeoutSeconds,
-      enableDeletionProtection: protect,
       accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
       dependsOn: [logs.policy],
     });

@@ -29,22 +29,13 @@ export interface RetainedLogGroupProps {
   readonly retentionDays: number;
   /** KMS key that encrypts the events (its policy must allow CloudWatch Logs). */
   readonly kmsKeyArn: string;
-  /**
-   * Production protection: deletion protection on, and the group is kept in the
-   * account when the stack is destroyed.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export function retainedLogGroup(scope: Construct, id: string, props: RetainedLogGroupProps): CloudwatchLogGroup {
   assertCloudWatchRetention(props.retentionDays);
-  const protect = props.protect ?? false;
   return new CloudwatchLogGroup(scope, id, {
     name: props.name,
     retentionInDays: props.retentionDays,
     kmsKeyId: props.kmsKeyArn,
-    deletionProtectionEnabled: protect,
-    skipDestroy: protect,
   });
 }

@@ -24,12 +24,6 @@ export interface RegistryProps {
    * @default 20
    */
   readonly keepImages?: number;
-  /**
-   * Production protection: a repository that still holds images cannot be
-   * deleted by Terraform.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class Registry extends Construct {
@@ -45,7 +39,6 @@ export class Registry extends Construct {
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
-      forceDelete: !(props.protect ?? false),
     });
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,

@@ -17,6 +17,7 @@ import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
 import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
@@ -97,6 +98,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     }
 
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
@@ -112,7 +115,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       name: names.containerRegistry,
       resourceGroupName,
       location,
-      protect,
     });
     const pullRole = this.identity.grant("registry-pull", "AcrPull", this.registry.registry.id);
     this.image = registryImage(spec.image, this.registry.loginServer);

@@ -16,6 +16,7 @@ import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurer
 import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { applyProtections } from "../policy/protections";
 import type { ServiceSpec } from "../service";
 import { AzureLogs } from "./logs";
 import { type AzureNames, azureNames } from "./names";
@@ -72,6 +73,8 @@ export class AzureFoundation extends Construct {
     this.spec = props.spec;
     this.settings = props.settings;
     this.protect = props.protect;
+    // The workspace, insights and vault live here, outside the targets: protect them here too.
+    applyProtections(this, props.protect);
     this.names = azureNames({
       service: props.spec.name,
       environment: props.spec.environment,
@@ -85,7 +88,6 @@ export class AzureFoundation extends Construct {
       workspaceName: this.names.logAnalytics,
       applicationInsightsName: this.names.applicationInsights,
       retentionDays: props.spec.logRetentionDays,
-      protect: props.protect,
     });
   }
 
@@ -132,7 +134,6 @@ export class AzureFoundation extends Construct {
       resourceGroupName: this.resourceGroupName,
       location: this.location,
       tenantId: this.clientConfig.tenantId,
-      protect: this.protect,
     });
     return this.secretStore;
   }

@@ -26,6 +26,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { FunctionBundle, Origin } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
@@ -82,6 +83,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     }
 
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
@@ -102,7 +105,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       bundle: props.bundle,
       deployerPrincipalId: foundation.clientConfig.objectId,
       deployerPrincipalType: foundation.deployerPrincipalType,
-      protect,
     });
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
     const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);

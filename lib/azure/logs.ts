@@ -17,11 +17,6 @@ export interface AzureLogsProps {
   readonly applicationInsightsName: string;
   /** Days logs are kept (ServiceSpec.logRetentionDays). */
   readonly retentionDays: number;
-  /**
-   * prevent_destroy on the workspace.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class AzureLogs extends Construct {
@@ -40,7 +35,6 @@ export class AzureLogs extends Construct {
       sku: "PerGB2018",
       retentionInDays: workspaceRetentionDays(props.retentionDays),
       // Local (shared key) auth stays on: the Container Apps environment links to the workspace with its shared key.
-      lifecycle: { preventDestroy: props.protect ?? false },
     });
     this.applicationInsights = new ApplicationInsights(this, "insights", {
       name: props.applicationInsightsName,

@@ -17,11 +17,6 @@ export interface WorkloadRegistryProps {
   readonly name: string;
   readonly resourceGroupName: string;
   readonly location: string;
-  /**
-   * prevent_destroy on the registry (it holds every image ever pushed).
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class WorkloadRegistry extends Construct {
@@ -41,7 +36,6 @@ export class WorkloadRegistry extends Construct {
       anonymousPullEnabled: false,
       // Container Apps without a VNet pull over the public endpoint, authenticated by identity.
       publicNetworkAccessEnabled: true,
-      lifecycle: { preventDestroy: props.protect ?? false },
     });
     this.loginServer = `${props.name}.azurecr.io`;
   }

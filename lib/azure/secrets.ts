@@ -19,11 +19,6 @@ export interface SecretStoreProps {
   readonly location: string;
   /** Entra tenant of the subscription (a token is fine). */
   readonly tenantId: string;
-  /**
-   * Purge protection and 90-day soft delete, plus prevent_destroy.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 /** Throws unless every name can become an env var, a Key Vault secret and a Container Apps secret. */
@@ -58,7 +53,6 @@ export class SecretStore extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
-    const protect = props.protect ?? false;
     this.vault = new KeyVault(this, "vault", {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -66,11 +60,8 @@ export class SecretStore extends Construct {
       tenantId: props.tenantId,
       skuName: "standard",
       rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: protect,
-      softDeleteRetentionDays: protect ? 90 : 7,
       // Targets without a VNet read it over the public endpoint, by identity.
       publicNetworkAccessEnabled: true,
-      lifecycle: { preventDestroy: protect },
     });
     this.vaultUri = this.vault.vaultUri;
   }

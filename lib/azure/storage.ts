@@ -34,11 +34,6 @@ export interface DeploymentStorageProps {
   readonly deployerPrincipalId: string;
   /** That identity's principal type, "ServicePrincipal" or "User" (a token: `AzureFoundation.deployerPrincipalType`). */
   readonly deployerPrincipalType: string;
-  /**
-   * prevent_destroy on the account.
-   * @default false
-   */
-  readonly protect?: boolean;
 }
 
 export class DeploymentStorage extends Construct {
@@ -69,7 +64,6 @@ export class DeploymentStorage extends Construct {
         deleteRetentionPolicy: { days: 7 },
         containerDeleteRetentionPolicy: { days: 7 },
       },
-      lifecycle: { preventDestroy: props.protect ?? false },
     });
     this.container = new StorageContainer(this, "deployments", {
       name: props.containerName,

@@ -45,6 +45,7 @@ import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustS
 import { azureNames } from "../azure/names";
 import type { CompanyConfig } from "../config/company";
 import { suppress } from "../policy";
+import { applyProtections } from "../policy/protections";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
@@ -204,8 +205,8 @@ export class AzureTenantTrust extends Construct {
         name: azureResourceGroupName(props.service, env.name, env.subscriptionId),
         location: env.location,
         tags: bootstrapTags(props.company, env.name),
-        lifecycle: { preventDestroy: env.protect },
       });
+      applyProtections(group, env.protect);
       groups.set(env.name, group);
       if (env.protect) {
         new ManagementLock(this, `${env.name}-resource-group-lock`, {

@@ -94,6 +94,9 @@ export const GCP_TRUST_APIS = [
   "sts.googleapis.com",
 ] as const;
 
+/** Longest start of a name lib/gcp always keeps whole (service account ids: 30 characters, the last 7 a hash). */
+export const GCP_MAX_NAME_PREFIX = 23;
+
 /** GCP's limit on an attribute condition. */
 export const MAX_ATTRIBUTE_CONDITION = 4096;
 
@@ -221,6 +224,9 @@ export class GcpProjectTrust extends Construct {
     for (const env of props.environments) {
       const environment = env.name;
       const prefix = `${props.service}-${environment}-`;
+      // lib/gcp cuts service account ids to 30 characters (the last 7 a hash): only the start of the prefix survives.
+      const prefixOf = (collection: GcpCollection) =>
+        collection === "serviceAccounts" ? prefix.slice(0, GCP_MAX_NAME_PREFIX) : prefix;
       const byPurpose = {} as Record<IdentityPurpose, ServiceAccount>;
       for (const purpose of IDENTITY_PURPOSES) {
         const id = `${environment}-${purpose}`;
@@ -255,8 +261,8 @@ export class GcpProjectTrust extends Construct {
             member: account.member,
             condition: {
               title: `${environment}-${collection}-only`,
-              description: `Only ${collection} named ${prefix}... (and the project itself)`,
-              expression: gcpNameCondition(collection, prefix),
+              description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
+              expression: gcpNameCondition(collection, prefixOf(collection)),
             },
           });
         }

@@ -13,6 +13,7 @@ import { ProjectProtectedEnvironment } from "@cdktf/provider-gitlab/lib/project-
 import { ProjectVariable } from "@cdktf/provider-gitlab/lib/project-variable";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { Construct } from "constructs";
+import { applyProtections } from "../policy/protections";
 import type { GitlabOidc } from "./gitlab-oidc";
 import type { VariableSpec } from "./variables";
 
@@ -64,10 +65,11 @@ export class GitlabProjectSetup extends Construct {
         externalUrl: env.url,
         // Lets `cdktf destroy bootstrap` delete an environment that is still available.
         stopBeforeDestroy: true,
-        lifecycle: { preventDestroy: env.protect },
       });
+      // A protected environment's deployment history and approval rules survive a destroy of bootstrap.
+      applyProtections(environment, env.protect);
       if (props.protectedEnvironments ?? true) {
-        new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
+        const protection = new ProjectProtectedEnvironment(this, `${env.name}-protection`, {
           provider: this.provider,
           project,
           environment: environment.name,
@@ -76,8 +78,8 @@ export class GitlabProjectSetup extends Construct {
             env.requiredApprovals > 0
               ? [{ accessLevel: "maintainer", requiredApprovals: env.requiredApprovals }]
               : undefined,
-          lifecycle: { preventDestroy: env.protect },
         });
+        applyProtections(protection, env.protect);
       }
     }
 

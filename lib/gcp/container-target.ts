@@ -23,6 +23,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { Origin } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
@@ -71,6 +72,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     const propsProblems: string[] = [];
     if (concurrency < 1 || concurrency > 1000)
@@ -100,7 +103,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       project,
       region: settings.region,
       repositoryId: repositoryId(names),
-      protect,
       dependsOn: apis,
     });
     this.image = this.registry.imageFor(spec.image);
@@ -117,7 +119,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       kind: "run",
       identity: this.identity,
       references: secretReferences,
-      protect,
       dependsOn: apis,
     });
 
@@ -206,7 +207,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       description: `${spec.name} ${spec.version} (${spec.environment})`,
       labels: { service: spec.name, environment: spec.environment, target: "container" },
       ingress: "INGRESS_TRAFFIC_ALL",
-      deletionProtection: protect,
       template,
       traffic: plan.traffic,
       // The image lives in the repository: create it (and let CI push) before the first revision.

@@ -22,6 +22,7 @@ import {
   type WorkloadEnvironment,
   workloadEnvironment,
 } from "../contract/workload-environment";
+import { applyProtections } from "../policy/protections";
 import type { FunctionBundle, Origin } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
@@ -71,6 +72,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     super(scope, id);
     const { spec, settings, bundle } = props;
     const protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, protect);
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     const propsProblems: string[] = [];
     if (concurrency < 1 || concurrency > 1000)
@@ -126,8 +129,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
           condition: { daysSinceNoncurrentTime: props.noncurrentSourceDays ?? 30, withState: "ARCHIVED" },
         },
       ],
-      forceDestroy: !protect,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
       dependsOn: apis,
     });
     const readSource = new StorageBucketIamMember(this, "build-reads-source", {
@@ -154,7 +155,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       kind: "fn",
       identity: this.runtimeIdentity,
       references: secretReferences,
-      protect,
       dependsOn: apis,
     });
 

@@ -20,8 +20,6 @@ export interface ContainerRegistryProps {
   readonly region: string;
   /** Repository id, from `repositoryId()`. */
   readonly repositoryId: string;
-  /** Production protections: Terraform refuses to destroy the repository. */
-  readonly protect: boolean;
   /**
    * Image versions always kept, newest first (keeps the stable and canary images).
    * @default 10
@@ -77,7 +75,6 @@ export class ContainerRegistry extends Construct {
           condition: { tagState: "ANY", olderThan: `${deleteAfterDays * 86400}s` },
         },
       ],
-      lifecycle: props.protect ? { preventDestroy: true } : undefined,
       dependsOn: props.dependsOn,
     });
     this.url = registryUrl(props.region, props.project, props.repositoryId);

@@ -41,8 +41,6 @@ export interface WorkloadSecretsProps {
    * this construct owns; one without reads the existing secret of that id.
    */
   readonly references: readonly (readonly [string, SecretReference])[];
-  /** Production protections: the stored origin secret cannot be deleted by Terraform. */
-  readonly protect: boolean;
   /**
    * Resources to create first (the Secret Manager API).
    * @default - none
@@ -88,7 +86,6 @@ export class WorkloadSecrets extends Construct {
         project: props.project,
         secretId: plannedSecret,
         replication: { auto: {} },
-        deletionProtection: props.protect,
         dependsOn: props.dependsOn,
       });
       const version = new SecretManagerSecretVersion(this, "origin-value", {
