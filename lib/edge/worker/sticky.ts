@@ -9,8 +9,9 @@
  * (and so pick its origin), and an unsigned or tampered cookie is ignored
  * and replaced. A cookie signed by the previous key (STICKY_KEY_PREVIOUS,
  * after a rotation) is still honoured and re-signed with the current one, so
- * rotating the key moves no client. Sticky header values are keyed with the
- * same HMAC, so which origin a value lands on cannot be computed offline.
+ * rotating the key moves no cookie client. Sticky header values are keyed
+ * with the current key's HMAC, so which origin a value lands on cannot be
+ * computed offline (and a rotation moves header-pinned clients once).
  */
 import { STICKY_COOKIE } from "./contract";
 
