@@ -1,5 +1,5 @@
 import { awsName, globallyUniqueName, NAME_LIMITS } from "../../lib/aws/naming";
-import { fargateTaskSize } from "../../lib/aws/task-size";
+import { fargateTaskSize } from "../../lib/aws/sizing";
 import type { TerraformJson } from "../helpers/environments";
 import { all, buildAws } from "./helpers";
 

@@ -1,4 +1,4 @@
-import { azureNames } from "../../lib/azure/names";
+import { azureNames } from "../../lib/azure/naming";
 import { azureStack, one, refOf, SETTINGS } from "./helpers";
 
 describe("Azure logs and foundation", () => {

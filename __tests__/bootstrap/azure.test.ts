@@ -1,6 +1,6 @@
 import { audience } from "../../ci/identity";
 import { bootstrap } from "../../environments/bootstrap";
-import { azureNames } from "../../lib/azure/names";
+import { azureNames } from "../../lib/azure/naming";
 import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { azureStack } from "../azure/helpers";

@@ -1,4 +1,4 @@
-import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "../../lib/gcp/runtime";
+import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "../../lib/gcp/workload";
 import { all, fakeBundle, idOf, only, synthGcp } from "./helpers";
 
 type Fn = {

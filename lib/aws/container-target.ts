@@ -20,6 +20,8 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
@@ -41,7 +43,7 @@ import { Network } from "./network";
 import { Registry } from "./registry";
 import { generatedSecretParameter, parameterArn, secretParameterName } from "./secrets";
 import type { AwsSettings } from "./settings";
-import { fargateTaskSize } from "./task-size";
+import { fargateTaskSize } from "./sizing";
 import { AWS_LIMITS } from "./validation";
 import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
 
@@ -248,9 +250,39 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       statements: [],
     });
 
+    this.taskDefinition = this.createTaskDefinition(name, props, secrets, logs.name);
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: awsName([name], NAME_LIMITS.ecsCluster),
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+
+    const ecsCanary = this.canaryDeployment(name, spec, settings, bakeMinutes);
+    this.service = this.createService(name, spec, ecsCanary);
+    this.addAutoscaling(name, spec, cpuTarget);
+
+    this.endpoint = this.loadBalancer.endpoint;
+    this.origin = { id: "aws.container", endpoint: this.endpoint };
+    this.healthPath = spec.healthPath;
+    this.image = spec.image;
+    this.identifiers = {
+      name: this.service.name,
+      region: settings.region,
+      scope: { cluster: this.cluster.name },
+    };
+  }
+
+  /** The task: one read-only, non-root container with the workload's variables and secrets, and the image's health check. */
+  private createTaskDefinition(
+    name: string,
+    props: ContainerTargetProps,
+    secrets: readonly { name: string; valueFrom: string }[],
+    logGroupName: string,
+  ): EcsTaskDefinition {
+    const { spec, settings } = props;
     const size = fargateTaskSize(spec.memoryMb, props.minCpuUnits ?? 256);
     const healthCommand = ["CMD", ...(props.healthCheckCommand ?? CONTAINER_HEALTHCHECK_COMMAND)];
-    this.taskDefinition = new EcsTaskDefinition(this, "task", {
+    return new EcsTaskDefinition(this, "task", {
       family: name,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
@@ -284,7 +316,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
           logConfiguration: {
             logDriver: "awslogs",
             options: {
-              "awslogs-group": logs.name,
+              "awslogs-group": logGroupName,
               "awslogs-region": settings.region,
               "awslogs-stream-prefix": CONTAINER_NAME,
               mode: "non-blocking",
@@ -293,70 +325,86 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
         },
       ]),
     });
+  }
 
-    this.cluster = new EcsCluster(this, "cluster", {
-      name: awsName([name], NAME_LIMITS.ecsCluster),
-      setting: [{ name: "containerInsights", value: "enabled" }],
-    });
-
+  /**
+   * ECS's built-in canary, as one object: the alternate target group and the
+   * production listener rule the load balancer made for it, and the role ECS
+   * shifts the rule's weights with. Undefined without a canary.
+   */
+  private canaryDeployment(
+    name: string,
+    spec: ContainerTargetProps["spec"],
+    settings: AwsSettings,
+    bakeMinutes: number,
+  ): EcsCanary | undefined {
     const lb = this.loadBalancer;
-    const infrastructureRole =
-      lb.alternateTargetGroup !== undefined && lb.productionRule !== undefined
-        ? new ServiceRole(this, "deployment-role", {
-            name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
-            description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
-            service: "ecs.amazonaws.com",
-            permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-            statements: [
-              {
-                // Describe calls have no resource-level permissions.
-                Sid: "ReadLoadBalancing",
-                Effect: "Allow",
-                Action: [
-                  "elasticloadbalancing:DescribeListeners",
-                  "elasticloadbalancing:DescribeRules",
-                  "elasticloadbalancing:DescribeTargetGroups",
-                  "elasticloadbalancing:DescribeTargetHealth",
-                ],
-                Resource: "*",
-              },
-              {
-                Sid: "OwnTargetGroups",
-                Effect: "Allow",
-                Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
-                Resource: [lb.primaryTargetGroup.arn, lb.alternateTargetGroup.arn],
-              },
-              {
-                Sid: "OwnListener",
-                Effect: "Allow",
-                Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
-                Resource: [lb.httpsListener.arn, lb.productionRule.arn],
-              },
-            ],
-          })
-        : undefined;
+    if (lb.alternateTargetGroup === undefined || lb.productionRule === undefined) return undefined;
+    const role = new ServiceRole(this, "deployment-role", {
+      name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
+      description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
+      service: "ecs.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
+      statements: [
+        {
+          // Describe calls have no resource-level permissions.
+          Sid: "ReadLoadBalancing",
+          Effect: "Allow",
+          Action: [
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTargetHealth",
+          ],
+          Resource: "*",
+        },
+        {
+          Sid: "OwnTargetGroups",
+          Effect: "Allow",
+          Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+          Resource: [lb.primaryTargetGroup.arn, lb.alternateTargetGroup.arn],
+        },
+        {
+          Sid: "OwnListener",
+          Effect: "Allow",
+          Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+          Resource: [lb.httpsListener.arn, lb.productionRule.arn],
+        },
+      ],
+    });
+    return {
+      alternateTargetGroup: lb.alternateTargetGroup,
+      productionRule: lb.productionRule,
+      role,
+      percent: spec.canaryPercent,
+      bakeMinutes,
+    };
+  }
 
-    // ECS cannot start from zero on traffic (no request-driven scale-from-zero): keep at least one task.
-    const minTasks = Math.max(spec.minInstances, 1);
-    const maxTasks = Math.max(spec.maxInstances, minTasks);
-    this.service = new EcsService(this, "service", {
+  /** The Fargate service: rolling, or ECS's canary when `canary` is given; autoscaling owns the count. */
+  private createService(name: string, spec: ContainerTargetProps["spec"], canary: EcsCanary | undefined): EcsService {
+    const lb = this.loadBalancer;
+    return new EcsService(this, "service", {
       name: awsName([name], 255),
       cluster: this.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       launchType: "FARGATE",
       platformVersion: "LATEST",
-      desiredCount: minTasks,
+      desiredCount: minimumTasks(spec),
       deploymentController: { type: "ECS" },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentConfiguration:
-        canary && infrastructureRole !== undefined
+        canary !== undefined
           ? {
               strategy: "CANARY",
               // Old tasks stay this long after the full shift, for a fast rollback.
               bakeTimeInMinutes: "5",
-              canaryConfiguration: { canaryPercent: spec.canaryPercent, canaryBakeTimeInMinutes: String(bakeMinutes) },
+              canaryConfiguration: {
+                canaryPercent: canary.percent,
+                canaryBakeTimeInMinutes: String(canary.bakeMinutes),
+              },
             }
           : { strategy: "ROLLING" },
       healthCheckGracePeriodSeconds: 30,
@@ -370,14 +418,12 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
           targetGroupArn: lb.primaryTargetGroup.arn,
           containerName: CONTAINER_NAME,
           containerPort: spec.containerPort,
-          ...(infrastructureRole !== undefined &&
-          lb.alternateTargetGroup !== undefined &&
-          lb.productionRule !== undefined
+          ...(canary !== undefined
             ? {
                 advancedConfiguration: {
-                  alternateTargetGroupArn: lb.alternateTargetGroup.arn,
-                  productionListenerRule: lb.productionRule.arn,
-                  roleArn: infrastructureRole.arn,
+                  alternateTargetGroupArn: canary.alternateTargetGroup.arn,
+                  productionListenerRule: canary.productionRule.arn,
+                  roleArn: canary.role.arn,
                 },
               }
             : {}),
@@ -388,18 +434,22 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       enableExecuteCommand: false,
       lifecycle: {
         // Autoscaling owns the task count; with a canary, ECS alternates the service's target group.
-        ignoreChanges: canary ? ["desired_count", "load_balancer"] : ["desired_count"],
+        ignoreChanges: canary !== undefined ? ["desired_count", "load_balancer"] : ["desired_count"],
       },
       // The target group must be attached to a listener before ECS registers tasks in it.
-      dependsOn: [lb.httpsListener, ...(lb.productionRule === undefined ? [] : [lb.productionRule])],
+      dependsOn: [lb.httpsListener, ...(canary === undefined ? [] : [canary.productionRule])],
     });
+  }
 
+  /** CPU target tracking between the spec's bounds (at least one task). */
+  private addAutoscaling(name: string, spec: ContainerTargetProps["spec"], cpuTarget: number): void {
+    const minTasks = minimumTasks(spec);
     const scaling = new AppautoscalingTarget(this, "scaling", {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
       minCapacity: minTasks,
-      maxCapacity: maxTasks,
+      maxCapacity: Math.max(spec.maxInstances, minTasks),
     });
     new AppautoscalingPolicy(this, "cpu-tracking", {
       name: awsName([name, "cpu"], 255),
@@ -414,15 +464,20 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
         scaleInCooldown: 300,
       },
     });
-
-    this.endpoint = lb.endpoint;
-    this.origin = { id: "aws.container", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.image = spec.image;
-    this.identifiers = {
-      name: this.service.name,
-      region: settings.region,
-      scope: { cluster: this.cluster.name },
-    };
   }
+}
+
+/** ECS's built-in canary deployment: where the canary's traffic goes and who shifts it. */
+interface EcsCanary {
+  readonly alternateTargetGroup: LbTargetGroup;
+  readonly productionRule: LbListenerRule;
+  /** The role ECS assumes to shift the listener rule's weights. */
+  readonly role: ServiceRole;
+  readonly percent: number;
+  readonly bakeMinutes: number;
+}
+
+/** ECS cannot start from zero on traffic (no request-driven scale-from-zero): keep at least one task. */
+function minimumTasks(spec: ContainerTargetProps["spec"]): number {
+  return Math.max(spec.minInstances, 1);
 }

@@ -19,7 +19,7 @@ import { Construct } from "constructs";
 import { applyProtections } from "../policy/protections";
 import type { ServiceSpec } from "../service";
 import { AzureLogs } from "./logs";
-import { type AzureNames, azureNames } from "./names";
+import { type AzureNames, azureNames } from "./naming";
 import { SecretStore } from "./secrets";
 import type { AzureSettings } from "./settings";
 

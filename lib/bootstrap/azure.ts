@@ -42,7 +42,7 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
-import { azureNames } from "../azure/names";
+import { azureNames } from "../azure/naming";
 import type { CompanyConfig } from "../config/company";
 import { suppress } from "../policy";
 import { applyProtections } from "../policy/protections";

@@ -30,9 +30,9 @@ import { ProjectLogRetention } from "./logs";
 import { repositoryId, revisionName, runServiceName, serviceAccountId } from "./naming";
 import { BASE_APIS, CONTAINER_APIS, ProjectServices, SECRET_APIS } from "./project-services";
 import { ContainerRegistry } from "./registry";
-import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./runtime";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
+import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
 import { trafficFor } from "./traffic";
 import { GCP_LIMITS } from "./validation";
 

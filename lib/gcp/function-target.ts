@@ -28,10 +28,11 @@ import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
 import { bucketName, runServiceName, serviceAccountId } from "./naming";
 import { BASE_APIS, FUNCTION_APIS, ProjectServices, SECRET_APIS } from "./project-services";
-import { cpuFor, DEFAULT_CONCURRENCY, FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME, memoryLimit } from "./runtime";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
+import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
 import { GCP_LIMITS } from "./validation";
+import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "./workload";
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.

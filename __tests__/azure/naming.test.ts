@@ -6,7 +6,7 @@ import {
   nameHash,
   nameProblems,
   RULE_OF,
-} from "../../lib/azure/names";
+} from "../../lib/azure/naming";
 import { all, azureStack, one } from "./helpers";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-00000000000a";
