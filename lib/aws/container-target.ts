@@ -23,17 +23,10 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  plainVariables,
-  secretVariables,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { plainVariables, secretVariables } from "../contract/workload-environment";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
@@ -98,16 +91,7 @@ export interface ContainerTargetProps extends TargetProps<AwsSettings> {
   readonly healthCheckCommand?: readonly string[];
 }
 
-export class ContainerTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "aws";
-  readonly kind = "container";
-  /** `https://<hostname>` (a token until apply). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The ECS service name, its region and its `cluster`. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class ContainerTarget extends TargetConstruct {
   readonly image: string;
   readonly registry: Registry;
   readonly network: Network;
@@ -119,11 +103,8 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly taskRole: ServiceRole;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id);
+    super(scope, id, props, { cloud: "aws", kind: "container", region: props.settings.region });
     const { spec, settings } = props;
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
     const cpuTarget = props.cpuTargetPercent ?? 60;
     const bakeMinutes = props.canaryBakeMinutes ?? 10;
     const propsProblems: string[] = [];
@@ -178,12 +159,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       kmsKeyArn: key.arn,
     });
 
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: settings.region,
-      target: this.kind,
-      originSecret: props.originSecret,
-    });
     // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
     const secrets = secretVariables(this.workloadEnvironment).map(([variable, ref]) => {
       if (ref.value === undefined) {
@@ -261,15 +236,12 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     this.service = this.createService(name, spec, ecsCanary);
     this.addAutoscaling(name, spec, cpuTarget);
 
-    this.endpoint = this.loadBalancer.endpoint;
-    this.origin = { id: "aws.container", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
     this.image = spec.image;
-    this.identifiers = {
+    this.expose(this.loadBalancer.endpoint, {
       name: this.service.name,
       region: settings.region,
       scope: { cluster: this.cluster.name },
-    };
+    });
   }
 
   /** The task: one read-only, non-root container with the workload's variables and secrets, and the image's health check. */

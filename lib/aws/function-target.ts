@@ -19,17 +19,11 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { Annotations, AssetType, Fn, Op, TerraformAsset, Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  plainVariables,
-  secretVariables,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { FunctionBundle, Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { plainVariables, secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
+import type { FunctionBundle } from "../service";
 import { WorkloadKey } from "./encryption";
 import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
 import { retainedLogGroup } from "./logs";
@@ -67,27 +61,15 @@ export interface FunctionTargetProps extends TargetProps<AwsSettings> {
   readonly throttleBurstLimit?: number;
 }
 
-export class FunctionTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "aws";
-  readonly kind = "function";
-  /** HTTPS base URL of the HTTP API's `$default` stage (a token until apply). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The Lambda function name, its region and the `alias` the API invokes. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class FunctionTarget extends TargetConstruct {
   readonly function: LambdaFunction;
   readonly alias: LambdaAlias;
   readonly api: Apigatewayv2Api;
   readonly role: ServiceRole;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id);
+    super(scope, id, props, { cloud: "aws", kind: "function", region: props.settings.region });
     const { spec, settings } = props;
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
     assertSpec(this, spec, AWS_LIMITS.function, [
@@ -122,12 +104,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       kmsKeyArn: key.arn,
     });
 
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: settings.region,
-      target: this.kind,
-      originSecret: props.originSecret,
-    });
     const secretParameters = this.storeSecrets(spec, settings, key.arn);
     const statements: PolicyStatement[] = [
       {
@@ -246,14 +222,11 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       sourceArn: `${this.api.executionArn}/*`,
     });
 
-    this.endpoint = this.api.apiEndpoint;
-    this.origin = { id: "aws.function", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.identifiers = {
+    this.expose(this.api.apiEndpoint, {
       name: this.function.functionName,
       region: settings.region,
       scope: { alias: this.alias.name },
-    };
+    });
   }
 
   /**

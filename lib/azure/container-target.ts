@@ -13,12 +13,10 @@ import {
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { Annotations, TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import { isSecretReference, type WorkloadEnvironment, workloadEnvironment } from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { isSecretReference } from "../contract/workload-environment";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import { registryImage, WorkloadRegistry } from "./registry";
@@ -57,16 +55,7 @@ export interface ContainerTargetProps extends TargetProps<AzureSettings> {
 const INGRESS_REQUEST_LIMIT_SECONDS = 240;
 const ORIGIN_SECRET_NAME = "origin-secret";
 
-export class ContainerTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "azure";
-  readonly kind = "container";
-  /** `https://<app>.<environment domain>` (a token until apply). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The Container App name, its location and `resourceGroup`. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class ContainerTarget extends TargetConstruct {
   /** The image reference the app pulls (and CI pushes): ServiceSpec.image's repository and tag on the registry. */
   readonly image: string;
   readonly foundation: AzureFoundation;
@@ -76,7 +65,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly app: ContainerApp;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id);
+    super(scope, id, props, { cloud: "azure", kind: "container", region: props.settings.location });
     const { spec, settings } = props;
     const concurrentRequests = props.concurrentRequests ?? 50;
     const problems: string[] = [];
@@ -97,9 +86,7 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       );
     }
 
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
+    const { protect } = this;
     const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
@@ -128,12 +115,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     });
 
     // Container Apps does not set PORT; workloadEnvironment does, as for every container.
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: location,
-      target: this.kind,
-      originSecret: props.originSecret,
-    });
     const secrets: ContainerAppSecret[] = [];
     const env: ContainerAppTemplateContainerEnv[] = [];
     for (const [name, value] of Object.entries(this.workloadEnvironment)) {
@@ -198,10 +179,11 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       dependsOn: [pullRole],
     });
 
-    this.endpoint = `https://${this.app.ingress.fqdn}`;
-    this.origin = { id: "azure.container", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.identifiers = { name: this.app.name, region: location, scope: { resourceGroup: resourceGroupName } };
+    this.expose(`https://${this.app.ingress.fqdn}`, {
+      name: this.app.name,
+      region: location,
+      scope: { resourceGroup: resourceGroupName },
+    });
 
     // What CI and operators need: where to push, and the revision to name as stable for the next canary.
     new TerraformOutput(this, "registry-login-server", {

@@ -16,18 +16,11 @@
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { Annotations } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  isSecretReference,
-  type SecretReference,
-  secretVariables,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { FunctionBundle, Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { isSecretReference, type SecretReference, secretVariables } from "../contract/workload-environment";
+import type { FunctionBundle } from "../service";
 import { AzureFoundation } from "./foundation";
 import { WorkloadIdentity } from "./identity";
 import type { AzureSettings } from "./settings";
@@ -56,16 +49,7 @@ export interface FunctionTargetProps extends TargetProps<AzureSettings> {
 /** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
 const HTTP_REQUEST_LIMIT_SECONDS = 230;
 
-export class FunctionTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "azure";
-  readonly kind = "function";
-  /** `https://<app>.azurewebsites.net` (a token until apply). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The Function App name, its location and `resourceGroup`. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class FunctionTarget extends TargetConstruct {
   readonly foundation: AzureFoundation;
   readonly identity: WorkloadIdentity;
   readonly storage: DeploymentStorage;
@@ -73,7 +57,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   readonly app: FunctionAppFlexConsumption;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id);
+    super(scope, id, props, { cloud: "azure", kind: "function", region: props.settings.location });
     const { spec, settings } = props;
     assertSpec(this, spec, AZURE_LIMITS.function);
     if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
@@ -82,9 +66,7 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       );
     }
 
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
+    const { protect } = this;
     const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
     const { names } = foundation;
@@ -119,12 +101,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       skuName: "FC1",
     });
 
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: location,
-      target: this.kind,
-      originSecret: props.originSecret,
-    });
     // Every secret is a Key Vault reference the platform resolves: an operator's secret by its name,
     // a generated one (the origin secret) stored in the vault first.
     const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
@@ -196,9 +172,10 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
     }
 
-    this.endpoint = `https://${this.app.defaultHostname}`;
-    this.origin = { id: "azure.function", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.identifiers = { name: this.app.name, region: location, scope: { resourceGroup: resourceGroupName } };
+    this.expose(`https://${this.app.defaultHostname}`, {
+      name: this.app.name,
+      region: location,
+      scope: { resourceGroup: resourceGroupName },
+    });
   }
 }

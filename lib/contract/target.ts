@@ -3,9 +3,11 @@
  * what each of the six targets takes (`TargetProps`) and what it gives back
  * (`WorkloadTarget`). docs/adding-a-cloud.md walks through it.
  */
+import { Construct } from "constructs";
 import type { Cloud, OriginId, TargetKind } from "../config/schema";
+import { applyProtections } from "../policy/protections";
 import type { Origin, ServiceSpec } from "../service";
-import type { WorkloadEnvironment } from "./workload-environment";
+import { type WorkloadEnvironment, type WorkloadEnvironmentOptions, workloadEnvironment } from "./workload-environment";
 
 /** What every FunctionTarget and ContainerTarget takes; each target's props extend it. */
 export interface TargetProps<Settings> {
@@ -71,4 +73,72 @@ export interface WorkloadTarget {
 /** The origin id of a target: `<cloud>.<kind>`. */
 export function originId(cloud: Cloud, kind: TargetKind): OriginId {
   return `${cloud}.${kind}` as OriginId;
+}
+
+/** Where a target runs: what its base class needs before the target builds anything. */
+export interface TargetPlacement {
+  readonly cloud: Cloud;
+  readonly kind: TargetKind;
+  /** Region or location (what the workload reports as `REGION`). */
+  readonly region: string;
+  /**
+   * Contract variables the platform sets itself (Cloud Run's `PORT`).
+   * @default - none
+   */
+  readonly platformSets?: WorkloadEnvironmentOptions["platformSets"];
+}
+
+/**
+ * What every target does the same way, once: its production protections
+ * (`applyProtections`), its workload variables (`workloadEnvironment`), and
+ * the `WorkloadTarget` surface, which the target completes with `expose`.
+ */
+export abstract class TargetConstruct extends Construct implements WorkloadTarget {
+  readonly cloud: Cloud;
+  readonly kind: TargetKind;
+  readonly healthPath: string;
+  readonly workloadEnvironment: WorkloadEnvironment;
+  /** The target's `protect`, already applied to every resource below it. */
+  protected readonly protect: boolean;
+  private exposed?: { readonly endpoint: string; readonly identifiers: TargetIdentifiers };
+
+  protected constructor(scope: Construct, id: string, props: TargetProps<unknown>, placement: TargetPlacement) {
+    super(scope, id);
+    this.cloud = placement.cloud;
+    this.kind = placement.kind;
+    this.protect = props.protect ?? false;
+    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
+    applyProtections(this, this.protect);
+    this.healthPath = props.spec.healthPath;
+    this.workloadEnvironment = workloadEnvironment(props.spec, {
+      cloud: placement.cloud,
+      region: placement.region,
+      target: placement.kind,
+      originSecret: props.originSecret,
+      platformSets: placement.platformSets,
+    });
+  }
+
+  /** Completes the target: its public endpoint and the names monitoring addresses it by. */
+  protected expose(endpoint: string, identifiers: TargetIdentifiers): void {
+    this.exposed = { endpoint, identifiers };
+  }
+
+  /** HTTPS base URL (a Terraform token until apply). */
+  get endpoint(): string {
+    return this.completed().endpoint;
+  }
+
+  get origin(): Origin {
+    return { id: originId(this.cloud, this.kind), endpoint: this.endpoint };
+  }
+
+  get identifiers(): TargetIdentifiers {
+    return this.completed().identifiers;
+  }
+
+  private completed(): { readonly endpoint: string; readonly identifiers: TargetIdentifiers } {
+    if (this.exposed === undefined) throw new Error(`${this.node.path}: read before the target called expose()`);
+    return this.exposed;
+  }
 }

@@ -16,15 +16,8 @@ import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformOutput } from "c
 import { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  plainVariables,
-  secretVariables,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { plainVariables, secretVariables } from "../contract/workload-environment";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
 import { repositoryId, revisionName, runServiceName, serviceAccountId } from "./naming";
@@ -48,16 +41,7 @@ export interface ContainerTargetProps extends TargetProps<GcpSettings> {
   readonly concurrency?: number;
 }
 
-export class ContainerTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "gcp";
-  readonly kind = "container";
-  /** HTTPS base URL of the service (its `run.app` address). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The Cloud Run service name, its region and `project`. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class ContainerTarget extends TargetConstruct {
   readonly service: CloudRunV2Service;
   readonly registry: ContainerRegistry;
   readonly identity: ServiceIdentity;
@@ -69,11 +53,13 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
   readonly canary: boolean;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id);
+    super(scope, id, props, {
+      cloud: "gcp",
+      kind: "container",
+      region: props.settings.region,
+      platformSets: [WORKLOAD_ENV.port],
+    });
     const { spec, settings } = props;
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     const propsProblems: string[] = [];
     if (concurrency < 1 || concurrency > 1000)
@@ -81,14 +67,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
     assertSpec(this, spec, GCP_LIMITS.container, propsProblems);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: settings.region,
-      target: this.kind,
-      originSecret: props.originSecret,
-      // Cloud Run sets PORT from the container port and refuses it as a variable.
-      platformSets: [WORKLOAD_ENV.port],
-    });
     const secretReferences = secretVariables(this.workloadEnvironment);
     const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
 
@@ -233,9 +211,6 @@ export class ContainerTarget extends Construct implements WorkloadTarget {
       description: "Cloud Run revision deployed by this apply (the next canary's gcp.stableRevision)",
     }).overrideLogicalId("gcp_container_revision");
 
-    this.endpoint = this.service.uri;
-    this.origin = { id: "gcp.container", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.identifiers = { name: this.service.name, region: settings.region, scope: { project } };
+    this.expose(this.service.uri, { name: this.service.name, region: settings.region, scope: { project } });
   }
 }

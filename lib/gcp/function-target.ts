@@ -13,17 +13,11 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import { AssetType, TerraformAsset } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
-import type { TargetIdentifiers, TargetProps, WorkloadTarget } from "../contract/target";
-import {
-  plainVariables,
-  secretVariables,
-  type WorkloadEnvironment,
-  workloadEnvironment,
-} from "../contract/workload-environment";
-import { applyProtections } from "../policy/protections";
-import type { FunctionBundle, Origin } from "../service";
+import { TargetConstruct, type TargetProps } from "../contract/target";
+import { plainVariables, secretVariables } from "../contract/workload-environment";
+import type { FunctionBundle } from "../service";
 import { ServiceIdentity } from "./identity";
 import { ProjectLogRetention } from "./logs";
 import { bucketName, runServiceName, serviceAccountId } from "./naming";
@@ -53,16 +47,7 @@ export interface FunctionTargetProps extends TargetProps<GcpSettings> {
   readonly noncurrentSourceDays?: number;
 }
 
-export class FunctionTarget extends Construct implements WorkloadTarget {
-  readonly cloud = "gcp";
-  readonly kind = "function";
-  /** HTTPS base URL of the function (its `run.app` address, no path prefix). */
-  readonly endpoint: string;
-  readonly origin: Origin;
-  readonly healthPath: string;
-  /** The Cloud Function name, its region and `project`. */
-  readonly identifiers: TargetIdentifiers;
-  readonly workloadEnvironment: WorkloadEnvironment;
+export class FunctionTarget extends TargetConstruct {
   readonly function: Cloudfunctions2Function;
   readonly runtimeIdentity: ServiceIdentity;
   readonly buildIdentity: ServiceIdentity;
@@ -70,11 +55,8 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
   readonly sourceObject: StorageBucketObject;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id);
+    super(scope, id, props, { cloud: "gcp", kind: "function", region: props.settings.region });
     const { spec, settings, bundle } = props;
-    const protect = props.protect ?? false;
-    // Production protections for every resource below, from the one table in lib/policy/protections.ts.
-    applyProtections(this, protect);
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
     const propsProblems: string[] = [];
     if (concurrency < 1 || concurrency > 1000)
@@ -84,12 +66,6 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
     assertSpec(this, spec, GCP_LIMITS.function, propsProblems);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
-    this.workloadEnvironment = workloadEnvironment(spec, {
-      cloud: this.cloud,
-      region: settings.region,
-      target: this.kind,
-      originSecret: props.originSecret,
-    });
     const secretReferences = secretVariables(this.workloadEnvironment);
     const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
 
@@ -207,9 +183,10 @@ export class FunctionTarget extends Construct implements WorkloadTarget {
       });
     }
 
-    this.endpoint = this.function.serviceConfig.uri;
-    this.origin = { id: "gcp.function", endpoint: this.endpoint };
-    this.healthPath = spec.healthPath;
-    this.identifiers = { name: this.function.name, region: settings.region, scope: { project } };
+    this.expose(this.function.serviceConfig.uri, {
+      name: this.function.name,
+      region: settings.region,
+      scope: { project },
+    });
   }
 }
