@@ -29,7 +29,7 @@ function renderNote(plan: Plan, options: NoteOptions): string {
   return notes[0];
 }
 
-const JOB_URL = "https://gitlab.example.com/group/blueprint/-/jobs/4242";
+const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/4242";
 
 /** The text of one provider's `<details>` section. */
 function providerSection(note: string, provider: string): string {
@@ -124,7 +124,7 @@ describe("renderNote on the committed all-actions plan", () => {
 
   it("lists output changes with sensitive outputs hidden", () => {
     const outputs = note.slice(note.indexOf("#### Output changes"), note.indexOf("#### Changes outside Terraform"));
-    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.com"`');
+    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.net"`');
     expect(outputs).toContain("- **update** `origin_secret`: `(sensitive)` → `(sensitive)`");
     expect(outputs).toContain(
       '- **update** `connection`: `{"host":"db.internal","password":(sensitive)}` → `{"host":"db2.internal","password":(sensitive)}`',
@@ -335,7 +335,7 @@ describe("renderNote edge cases", () => {
   it("names output-only changes in the title", () => {
     const plan: Plan = {
       ...base,
-      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.com" } },
+      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.net" } },
     };
     expect(renderNote(plan, { environment: "dev" })).toContain(
       "### Plan for `dev`: no resource changes, 1 output change",

@@ -97,7 +97,7 @@ export async function refusedUrl(): Promise<string> {
 export const TEST_SECRET = "test-origin-secret-0123456789abcdefghijklmnopqrstuv";
 export const TEST_STICKY_KEY = "test-sticky-key-current-0123456789abcdefghijklmnopqrstuv";
 export const TEST_STICKY_KEY_PREVIOUS = "test-sticky-key-previous-0123456789abcdefghijklmnopqrstu";
-export const EDGE_BASE = "https://api.test.example.com";
+export const EDGE_BASE = "https://api.test.example.net";
 /** The edge's configured public host: the only `X-Forwarded-Host` origins may see. */
 export const PUBLIC_HOST = new URL(EDGE_BASE).host;
 

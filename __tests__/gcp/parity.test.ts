@@ -36,7 +36,7 @@ describe("GCP parity", () => {
         canaryPercent: 20,
         service: { memoryMb: 768, timeoutSeconds: 45, minInstances: 1, maxInstances: 3, logRetentionDays: 14 },
       },
-      settings: { stableRevision: "hello-test-run-0123456789" },
+      settings: { stableRevision: "shop-test-run-0123456789" },
       spec: { secretNames: ["API_KEY"], environmentVariables: { LOG_LEVEL: "debug", FEATURE: "on" } },
       originSecret: true,
     });

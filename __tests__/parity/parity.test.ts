@@ -8,7 +8,7 @@
 import { WORKLOAD_ENV } from "../../app/contract";
 import { CLOUDS, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../../lib/config/schema";
 import type { ServiceSpec } from "../../lib/service";
-import { environmentConfig, environmentInput, synthEnvironment } from "../helpers/environments";
+import { COMPANY, environmentConfig, environmentInput, synthEnvironment } from "../helpers/environments";
 import { parity as aws } from "./aws";
 import { parity as azure } from "./azure";
 import { parity as gcp } from "./gcp";
@@ -25,7 +25,7 @@ const shapes = {
     canaryPercent: 10,
     // Azure and GCP split only against a revision that exists (see their README sections).
     azure: { ...environmentInput().azure, stableRevision: "stable01" },
-    gcp: { ...environmentInput().gcp, stableRevision: "hello-test-run-0123456789" },
+    gcp: { ...environmentInput().gcp, stableRevision: `${COMPANY.service}-test-run-0123456789` },
   }),
 };
 
