@@ -60,7 +60,7 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
     },
     backend: { type: "local" },
     deploy: { gate: "auto", tier: "testing" },
-    monitoring: { notify: { emails: ["oncall@test.example.com"] } },
+    monitoring: { notify: { emails: ["oncall@fixture.test"] } },
   };
   return { ...structuredClone(base), ...(patch as Partial<EnvironmentInput>) };
 }
