@@ -52,6 +52,8 @@ export function forkedCompany(original: CompanyConfig): CompanyInput {
     clouds: ["aws"],
     regions: { aws: "eu-central-1", azure: "germanywestcentral", gcp: "europe-west3" },
     tags: { team: "platform", "cost-center": "cc-4711" },
+    // Its own on-call route; the objectives stay the original's (tests derive thresholds from them).
+    monitoring: { ...original.monitoring, notify: { emails: [`oncall@${service}.forked-co.io`] } },
   };
 }
 

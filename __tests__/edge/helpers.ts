@@ -210,9 +210,10 @@ function streamRequest(
       if (sent === streamed.chunks) return void outgoing.end();
       sent++;
       const flushed = outgoing.write(chunk);
-      if (streamed.delayMs !== undefined) setTimeout(next, streamed.delayMs);
-      else if (flushed) setImmediate(next);
-      else outgoing.once("drain", next);
+      // Always paced a little: a client writing flat out can meet the server's reset (it answers
+      // and closes with the rest unread) before it reads the answer, which is what the tests check.
+      if (flushed) setTimeout(next, streamed.delayMs ?? 2);
+      else outgoing.once("drain", () => setTimeout(next, streamed.delayMs ?? 2));
     };
     next();
   });
