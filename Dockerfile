@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The workload as a container: `docker build -t hello .` from the repository root.
+# The workload as a container: `docker build -t <service> .` from the repository root.
 # The build stage bundles the server with the repository's own script
 # (`npm run build:app` writes dist/container/); the runtime stage holds only
 # those two self-contained files on distroless Node 22: no shell, no npm, no

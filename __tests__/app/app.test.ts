@@ -184,11 +184,11 @@ describe("local opt-out and body limit variables", () => {
 
 describe("containerPlatform", () => {
   it.each([
-    [{ K_SERVICE: "hello" }, "gcp"],
-    [{ CONTAINER_APP_NAME: "hello" }, "azure"],
+    [{ K_SERVICE: "shop" }, "gcp"],
+    [{ CONTAINER_APP_NAME: "shop" }, "azure"],
     [{ ECS_CONTAINER_METADATA_URI_V4: "http://169.254.170.2/v4/x" }, "aws"],
     [{}, "local"],
-    [{ K_SERVICE: "hello", CLOUD: "aws" }, "aws"],
+    [{ K_SERVICE: "shop", CLOUD: "aws" }, "aws"],
   ])("recognises %j as %s", (env, cloud) => {
     expect(containerPlatform(env)).toEqual(expect.objectContaining({ cloud, target: "container" }));
   });

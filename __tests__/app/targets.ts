@@ -202,12 +202,12 @@ export function httpApiEvent(request: ContractRequest): Record<string, unknown> 
 
 const lambdaContext = {
   callbackWaitsForEmptyEventLoop: true,
-  functionName: "hello-test-function",
+  functionName: "shop-test-function",
   functionVersion: "1",
-  invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:hello-test-function:live",
+  invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:shop-test-function:live",
   memoryLimitInMB: "512",
   awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
-  logGroupName: "/aws/lambda/hello-test-function",
+  logGroupName: "/aws/lambda/shop-test-function",
   logStreamName: "2026/11/26/[1]abcdef",
   getRemainingTimeInMillis: () => 15_000,
   done: () => undefined,
@@ -232,7 +232,7 @@ const lambda: Target = {
   name: "aws-lambda",
   runsAsProcess: false,
   deployedAs: { cloud: "aws", kind: "function" },
-  platformEnv: { AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "hello-test-function" },
+  platformEnv: { AWS_REGION: "eu-west-1", AWS_LAMBDA_FUNCTION_NAME: "shop-test-function" },
   expected: { cloud: "aws", target: "function" },
   async start(common) {
     const dir = extractBundle(buildFunctionBundle("aws").path);
@@ -310,7 +310,7 @@ const azure: Target = {
     if (registration === undefined) throw new Error(`the Azure bundle registered no function "${AZURE_FUNCTION_NAME}"`);
     return {
       async send(request) {
-        const url = new URL(request.path, "https://hello-test.azurewebsites.net");
+        const url = new URL(request.path, "https://shop-test.azurewebsites.net");
         const body = toBytes(request.body);
         const httpRequest = new HttpRequest({
           method: request.method,
@@ -466,7 +466,7 @@ const gcp: Target = {
   runsAsProcess: true,
   deployedAs: { cloud: "gcp", kind: "function" },
   // Cloud Functions gen2 sets no region variable: REGION must come from the target.
-  platformEnv: { K_SERVICE: "hello-test-function" },
+  platformEnv: { K_SERVICE: "shop-test-function" },
   expected: { cloud: "gcp", target: "function" },
   async start(common) {
     const dir = extractBundle(buildFunctionBundle("gcp").path);
@@ -518,7 +518,7 @@ const container: Target = {
   runsAsProcess: true,
   // Container Apps sets neither CLOUD nor REGION: both come from the target.
   deployedAs: { cloud: "azure", kind: "container" },
-  platformEnv: { CONTAINER_APP_NAME: "hello-test-container" },
+  platformEnv: { CONTAINER_APP_NAME: "shop-test-container" },
   expected: { cloud: "azure", target: "container" },
   async start(common) {
     // A free port instead of the deployed PORT, so runs side by side never collide.
@@ -566,7 +566,7 @@ const worker: Target = {
     await mf.ready;
     return {
       async send(request) {
-        const response = await mf.dispatchFetch(new URL(request.path, "https://hello.example.com").href, {
+        const response = await mf.dispatchFetch(new URL(request.path, "https://shop.example.net").href, {
           method: request.method,
           headers: headersWithCookies(request),
           body: toBytes(request.body),

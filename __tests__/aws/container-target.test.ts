@@ -36,7 +36,7 @@ describe("aws ContainerTarget", () => {
   describe("registry", () => {
     it("has immutable tags, scan on push and the target's KMS key", () => {
       expect(only(json, "aws_ecr_repository")).toMatchObject({
-        name: "hello-test",
+        name: "shop-test",
         image_tag_mutability: "IMMUTABLE",
         image_scanning_configuration: { scan_on_push: true },
         encryption_configuration: [{ encryption_type: "KMS", kms_key: ref(json, "aws_kms_key", "arn") }],
@@ -58,7 +58,7 @@ describe("aws ContainerTarget", () => {
 
   it("turns Container Insights on", () => {
     expect(only(json, "aws_ecs_cluster")).toMatchObject({
-      name: "hello-test",
+      name: "shop-test",
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
   });
@@ -108,7 +108,7 @@ describe("aws ContainerTarget", () => {
 
     it("sends stdout to its own log group with the spec's retention", () => {
       const [groupId, group] = byId(json, "aws_cloudwatch_log_group", "logs");
-      expect(group).toMatchObject({ name: "/ecs/hello-test", retention_in_days: 30 });
+      expect(group).toMatchObject({ name: "/ecs/shop-test", retention_in_days: 30 });
       expect(container.logConfiguration).toEqual({
         logDriver: "awslogs",
         options: {
@@ -185,7 +185,7 @@ describe("aws ContainerTarget", () => {
   describe("load balancer", () => {
     it("is public, drops invalid headers and logs to the encrypted, private bucket", () => {
       expect(only(json, "aws_lb")).toMatchObject({
-        name: "hello-test",
+        name: "shop-test",
         load_balancer_type: "application",
         internal: false,
         drop_invalid_header_fields: true,
@@ -287,13 +287,13 @@ describe("aws ContainerTarget", () => {
   describe("certificate and hostname", () => {
     it("requests an ACM certificate validated by a DNS-only record in the Cloudflare zone", () => {
       expect(only(json, "aws_acm_certificate")).toMatchObject({
-        domain_name: "aws-origin.test.example.com",
+        domain_name: "aws-origin.test.example.net",
         validation_method: "DNS",
         lifecycle: { create_before_destroy: true },
       });
       const [validationId, validation] = byId(json, "cloudflare_dns_record", "validation");
       expect(validation).toMatchObject({
-        zone_id: "fedcba9876543210fedcba9876543210",
+        zone_id: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
         proxied: false,
         name: expect.stringMatching(
           /^\$\{trimsuffix\(tolist\(aws_acm_certificate\..*\.domain_validation_options\)\.0\.resource_record_name, "\."\)\}$/,
@@ -308,7 +308,7 @@ describe("aws ContainerTarget", () => {
     it("points a DNS-only CNAME at the ALB and exposes https://<hostname>", () => {
       const [originId, origin] = byId(json, "cloudflare_dns_record", "origin-dns");
       expect(origin).toMatchObject({
-        name: "aws-origin.test.example.com",
+        name: "aws-origin.test.example.net",
         type: "CNAME",
         content: ref(json, "aws_lb", "dns_name"),
         proxied: false,
@@ -368,13 +368,13 @@ describe("aws ContainerTarget", () => {
     it("stores the origin secret as a SecureString under the target's key and injects it", () => {
       const parameter = only(withSecrets.json, "aws_ssm_parameter");
       expect(parameter).toMatchObject({
-        name: "/hello/test/ORIGIN_SECRET",
+        name: "/shop/test/ORIGIN_SECRET",
         type: "SecureString",
         key_id: ref(withSecrets.json, "aws_kms_key", "arn"),
         value: ORIGIN_SECRET_TOKEN,
       });
       expect(containerOf(withSecrets.json).secrets).toEqual([
-        { name: "API_KEY", valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/hello/test/API_KEY" },
+        { name: "API_KEY", valueFrom: "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY" },
         { name: "ORIGIN_SECRET", valueFrom: ref(withSecrets.json, "aws_ssm_parameter", "arn") },
       ]);
       expect(JSON.stringify(containerOf(withSecrets.json).environment)).not.toContain("ORIGIN_SECRET");
@@ -387,7 +387,7 @@ describe("aws ContainerTarget", () => {
         Effect: "Allow",
         Action: ["ssm:GetParameters"],
         Resource: [
-          "arn:aws:ssm:eu-west-1:123456789012:parameter/hello/test/API_KEY",
+          "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY",
           ref(withSecrets.json, "aws_ssm_parameter", "arn"),
         ],
       });

@@ -8,7 +8,7 @@ describe("aws FunctionTarget", () => {
 
     it("runs the bundle on Node 22, arm64, with the spec's memory, timeout and concurrency", () => {
       expect(fn).toMatchObject({
-        function_name: "hello-test",
+        function_name: "shop-test",
         runtime: "nodejs22.x",
         architectures: ["arm64"],
         handler: "index.handler",
@@ -51,13 +51,13 @@ describe("aws FunctionTarget", () => {
   it("logs into /aws/lambda/<name> and the API's access log group, created with the spec's retention, encrypted", () => {
     const { json } = buildAws({ only: "function", spec: { logRetentionDays: 90 } });
     const groups = Object.values(json.resource?.aws_cloudwatch_log_group ?? {});
-    expect(groups.map((g) => g.name).sort()).toEqual(["/aws/apigateway/hello-test", "/aws/lambda/hello-test"]);
+    expect(groups.map((g) => g.name).sort()).toEqual(["/aws/apigateway/shop-test", "/aws/lambda/shop-test"]);
     for (const group of groups) {
       expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: expect.stringContaining("aws_kms_key") });
     }
     const fn = only(json, "aws_lambda_function");
     const lambdaGroup = Object.entries(json.resource?.aws_cloudwatch_log_group ?? {}).find(
-      ([, g]) => g.name === "/aws/lambda/hello-test",
+      ([, g]) => g.name === "/aws/lambda/shop-test",
     );
     expect((fn.logging_config as { log_group: string }).log_group).toBe(
       `\${aws_cloudwatch_log_group.${lambdaGroup?.[0]}.name}`,
@@ -107,7 +107,7 @@ describe("aws FunctionTarget", () => {
     const { json } = buildAws({ only: "function" });
 
     it("integrates with the alias, payload 2.0, on the $default route", () => {
-      expect(only(json, "aws_apigatewayv2_api")).toMatchObject({ name: "hello-test", protocol_type: "HTTP" });
+      expect(only(json, "aws_apigatewayv2_api")).toMatchObject({ name: "shop-test", protocol_type: "HTTP" });
       expect(only(json, "aws_apigatewayv2_integration")).toMatchObject({
         integration_type: "AWS_PROXY",
         integration_method: "POST",
@@ -162,7 +162,7 @@ describe("aws FunctionTarget", () => {
       ]);
       const policy = statements(only(json, "aws_iam_role_policy").policy);
       const logGroupArn = Object.entries(json.resource?.aws_cloudwatch_log_group ?? {})
-        .filter(([, g]) => g.name === "/aws/lambda/hello-test")
+        .filter(([, g]) => g.name === "/aws/lambda/shop-test")
         .map(([id]) => `\${aws_cloudwatch_log_group.${id}.arn}`)[0];
       expect(policy).toEqual([
         {
@@ -191,13 +191,13 @@ describe("aws FunctionTarget", () => {
       const built = buildAws({ only: "function", spec: { secretNames: ["API_KEY"] } });
       const fn = only(built.json, "aws_lambda_function");
       expect((fn.environment as { variables: Record<string, string> }).variables.API_KEY_PARAMETER).toBe(
-        "/hello/test/API_KEY",
+        "/shop/test/API_KEY",
       );
       expect(statements(only(built.json, "aws_iam_role_policy").policy)).toContainEqual({
         Sid: "ReadSecrets",
         Effect: "Allow",
         Action: ["ssm:GetParameter"],
-        Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/hello/test/API_KEY"],
+        Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY"],
       });
     });
   });

@@ -8,10 +8,13 @@ import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ContainerTarget, type ContainerTargetProps } from "../../lib/aws/container-target";
 import { type AwsSettings, FunctionTarget, type FunctionTargetProps } from "../../lib/aws/function-target";
 import type { FunctionBundle, ServiceSpec } from "../../lib/service";
-import type { TerraformJson } from "../helpers/environments";
+import { FIXTURE_SERVICE } from "../helpers/environments";
+import type { TerraformJson } from "../helpers/terraform";
+
+export { all, only, ref } from "../helpers/terraform";
 
 export const SPEC: ServiceSpec = {
-  name: "hello",
+  name: FIXTURE_SERVICE.name,
   version: "1.2.3",
   environment: "test",
   memoryMb: 512,
@@ -22,7 +25,7 @@ export const SPEC: ServiceSpec = {
   secretNames: [],
   healthPath: "/healthz",
   containerPort: 8080,
-  image: "ghcr.io/example/hello:1.0.0",
+  image: FIXTURE_SERVICE.image,
   logRetentionDays: 30,
   canaryPercent: 0,
 };
@@ -34,7 +37,7 @@ export const SETTINGS: AwsSettings = {
   vpcCidr: "10.40.0.0/16",
 };
 
-export const ZONE = { zoneId: "fedcba9876543210fedcba9876543210", domain: "test.example.com" };
+export const ZONE = { zoneId: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f", domain: "test.example.net" };
 
 const BUNDLE_SHA = "ab".repeat(32);
 let bundle: FunctionBundle | undefined;
@@ -86,25 +89,6 @@ export function buildAws(options: BuildOptions = {}): Built {
   if (container) new TerraformOutput(stack, "container_endpoint", { value: container.endpoint });
   const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
   return { json, stack, fn, container };
-}
-
-/** Every resource of `type`, as a list. */
-export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
-}
-
-/** The only resource of `type` (fails the test when there are none or several). */
-export function only(json: TerraformJson, type: string): Record<string, unknown> {
-  const found = all(json, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-
-/** Logical id of the only resource of `type`, for `${type.id.attr}` references. */
-export function ref(json: TerraformJson, type: string, attribute: string): string {
-  const ids = Object.keys(json.resource?.[type] ?? {});
-  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
-  return `\${${type}.${ids[0]}.${attribute}}`;
 }
 
 export interface Statement {

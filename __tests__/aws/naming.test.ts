@@ -33,7 +33,7 @@ function names(json: TerraformJson): [string, string, RegExp][] {
 
 describe("aws names", () => {
   it("are service-environment, cut with a stable hash when over a limit", () => {
-    expect(awsName(["hello", "test"], 32)).toBe("hello-test");
+    expect(awsName(["shop", "test"], 32)).toBe("shop-test");
     const long = awsName(["abcdefghij-klmno", "production-eu-west-9"], 32);
     expect(long).toHaveLength(32);
     expect(long).toMatch(/^abcdefghij-klmno-producti-[0-9a-f]{6}$/);
@@ -43,9 +43,9 @@ describe("aws names", () => {
   });
 
   it("give S3 buckets a hash of account and region, so they are globally unique", () => {
-    const a = globallyUniqueName(["hello-prod", "alb-logs"], { accountId: "111111111111", region: "eu-west-1" }, 63);
-    const b = globallyUniqueName(["hello-prod", "alb-logs"], { accountId: "222222222222", region: "eu-west-1" }, 63);
-    expect(a).toMatch(/^hello-prod-alb-logs-[0-9a-f]{8}$/);
+    const a = globallyUniqueName(["shop-prod", "alb-logs"], { accountId: "111111111111", region: "eu-west-1" }, 63);
+    const b = globallyUniqueName(["shop-prod", "alb-logs"], { accountId: "222222222222", region: "eu-west-1" }, 63);
+    expect(a).toMatch(/^shop-prod-alb-logs-[0-9a-f]{8}$/);
     expect(b).not.toBe(a);
   });
 

@@ -19,10 +19,10 @@ describe("aws network", () => {
       .map((s) => [s.availability_zone, s.cidr_block, (s.tags as { Name: string }).Name])
       .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
     expect(subnets).toEqual([
-      ["us-east-2a", "10.40.0.0/20", "hello-test-public-us-east-2a"],
-      ["us-east-2b", "10.40.16.0/20", "hello-test-public-us-east-2b"],
-      ["us-east-2a", "10.40.32.0/20", "hello-test-private-us-east-2a"],
-      ["us-east-2b", "10.40.48.0/20", "hello-test-private-us-east-2b"],
+      ["us-east-2a", "10.40.0.0/20", "shop-test-public-us-east-2a"],
+      ["us-east-2b", "10.40.16.0/20", "shop-test-public-us-east-2b"],
+      ["us-east-2a", "10.40.32.0/20", "shop-test-private-us-east-2a"],
+      ["us-east-2b", "10.40.48.0/20", "shop-test-private-us-east-2b"],
     ]);
     expect(all(json, "aws_subnet").every((s) => s.map_public_ip_on_launch === false)).toBe(true);
     expect(json.data).toBeUndefined();
@@ -56,8 +56,8 @@ describe("aws network", () => {
     expect(json.resource?.aws_nat_gateway).toBeUndefined();
     expect(json.resource?.aws_eip).toBeUndefined();
     expect(all(json, "aws_subnet").map((s) => (s.tags as { Name: string }).Name)).toEqual([
-      "hello-test-public-eu-west-1a",
-      "hello-test-public-eu-west-1b",
+      "shop-test-public-eu-west-1a",
+      "shop-test-public-eu-west-1b",
     ]);
     const network = only(json, "aws_ecs_service").network_configuration as {
       assign_public_ip: boolean;

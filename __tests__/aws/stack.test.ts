@@ -58,28 +58,37 @@ describe("AWS in EnvironmentStack", () => {
   });
 
   it("maps each environment's settings: NAT, canary, protections", () => {
-    const byName = Object.fromEntries(shipped.map((s) => [s.config.name, s.json]));
-    expect(byName.dev.resource?.aws_nat_gateway).toBeUndefined();
-    expect(all(byName.staging, "aws_nat_gateway")).toHaveLength(1);
-    expect(all(byName.prod, "aws_nat_gateway")).toHaveLength(2);
-
-    expect(only(byName.dev, "aws_ecs_service").deployment_configuration).toEqual({ strategy: "ROLLING" });
-    expect(only(byName.prod, "aws_ecs_service").deployment_configuration).toMatchObject({
-      strategy: "CANARY",
-      canary_configuration: { canary_percent: 5 },
-    });
-    // The Lambda split needs the stable version from the last apply: a fresh clone has none.
-    expect(only(byName.prod, "aws_lambda_alias")).not.toHaveProperty("routing_config");
-
-    expect(only(byName.prod, "aws_lb").enable_deletion_protection).toBe(true);
-    expect(only(byName.dev, "aws_lb").enable_deletion_protection).toBe(false);
+    const withAws = shipped.filter(({ config }) => config.aws !== undefined && config.clouds.includes("aws"));
+    const natCount = { none: 0, single: 1, "per-az": 2 } as const;
+    for (const { config, json } of withAws) {
+      const aws = config.aws as NonNullable<typeof config.aws>;
+      expect([config.name, all(json, "aws_nat_gateway").length]).toEqual([config.name, natCount[aws.natGateways]]);
+      const deployment = only(json, "aws_ecs_service").deployment_configuration;
+      const weights = (only(json, "aws_lambda_alias").routing_config as Record<string, string> | undefined)
+        ?.additional_version_weights;
+      if (config.canaryPercent > 0) {
+        expect(deployment).toMatchObject({
+          strategy: "CANARY",
+          canary_configuration: { canary_percent: config.canaryPercent },
+        });
+        // The Lambda split needs the stable version from the last apply: a fresh clone has none.
+        expect(weights).toBeUndefined();
+      } else {
+        expect(deployment).toEqual({ strategy: "ROLLING" });
+      }
+      expect([config.name, only(json, "aws_lb").enable_deletion_protection]).toEqual([config.name, config.protect]);
+    }
+    // The shipped set exercises every branch above.
+    expect(new Set(withAws.map(({ config }) => config.protect))).toEqual(new Set([true, false]));
+    expect(withAws.some(({ config }) => config.canaryPercent > 0)).toBe(true);
   });
 
   it("uses the environment's Cloudflare zone and domain for the container origin", () => {
-    const prod = shipped.find((s) => s.config.name === "prod");
-    const records = all(prod?.json as TerraformJson, "cloudflare_dns_record").filter(
-      (r) => r.type === "CNAME" && r.name === "aws-origin.example.com",
-    );
-    expect(records).toEqual([expect.objectContaining({ zone_id: "fedcba9876543210fedcba9876543210", proxied: false })]);
+    for (const { config, json } of shipped.filter((s) => s.config.clouds.includes("aws"))) {
+      const records = all(json, "cloudflare_dns_record").filter(
+        (r) => r.type === "CNAME" && r.name === `aws-origin.${config.cloudflare.domain}`,
+      );
+      expect(records).toEqual([expect.objectContaining({ zone_id: config.cloudflare.zoneId, proxied: false })]);
+    }
   });
 });

@@ -66,7 +66,7 @@ describe("Azure ContainerTarget", () => {
   });
 
   it("pulls the spec's repository and tag from its own registry with its managed identity", () => {
-    expect(container.image).toBe(`${registry.name}.azurecr.io/example/hello:1.0.0`);
+    expect(container.image).toBe(`${registry.name}.azurecr.io/example/shop:1.0.0`);
     expect(app.identity).toEqual({ type: "UserAssigned", identity_ids: [`\${${identityRef}.id}`] });
     expect(app.registry).toEqual([{ server: `${registry.name}.azurecr.io`, identity: `\${${identityRef}.id}` }]);
     expect(JSON.stringify(app.registry)).not.toMatch(/password|username/);
@@ -94,7 +94,7 @@ describe("Azure ContainerTarget", () => {
       { name: "LOG_LEVEL", value: "info" },
       { name: BODY_LIMIT.envVar, value: String(BODY_LIMIT.defaultBytes) },
       { name: "RELEASE_ID", value: "local" },
-      { name: "SERVICE_NAME", value: "hello" },
+      { name: "SERVICE_NAME", value: "shop" },
       { name: "SERVICE_VERSION", value: "1.0.0" },
       { name: "SERVICE_ENVIRONMENT", value: "test" },
       { name: "REGION", value: "westeurope" },

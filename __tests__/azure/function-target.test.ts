@@ -134,7 +134,7 @@ describe("Azure FunctionTarget", () => {
   it("passes the workload's variables and identity, and the origin secret only when given", () => {
     expect(settings).toMatchObject({
       LOG_LEVEL: "info",
-      SERVICE_NAME: "hello",
+      SERVICE_NAME: "shop",
       SERVICE_VERSION: "1.0.0",
       REGION: "westeurope",
     });

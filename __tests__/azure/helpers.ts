@@ -8,7 +8,10 @@ import { ContainerTarget, type ContainerTargetProps } from "../../lib/azure/cont
 import { FunctionTarget, type FunctionTargetProps } from "../../lib/azure/function-target";
 import type { AzureSettings } from "../../lib/azure/settings";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig, type TerraformJson } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
+import type { TerraformJson } from "../helpers/terraform";
+
+export { all, only as one, refOf } from "../helpers/terraform";
 
 /** A small fake zip: the targets only need a file and its hash. */
 export function fakeBundle(): FunctionBundle {
@@ -28,7 +31,7 @@ export const SETTINGS: AzureSettings = {
 
 /** The test environment's spec with `patch` applied. */
 export function testSpec(patch: Partial<ServiceSpec> = {}): ServiceSpec {
-  return { ...serviceSpecFor(environmentConfig()), ...patch };
+  return { ...serviceSpecFor(environmentConfig()), ...FIXTURE_SERVICE, ...patch };
 }
 
 export interface AzureStackOptions {
@@ -59,23 +62,4 @@ export function azureStack(options: AzureStackOptions = {}): AzureStack {
   new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint }).overrideLogicalId("function_endpoint");
   new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint }).overrideLogicalId("container_endpoint");
   return { stack, fn, ct, json: JSON.parse(Testing.synth(stack)) as TerraformJson };
-}
-
-/** The one resource of `type` (throws when there are none or several). */
-export function one(json: TerraformJson, type: string): Record<string, unknown> {
-  const all = Object.values(json.resource?.[type] ?? {});
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0];
-}
-
-/** Every resource of `type`. */
-export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
-}
-
-/** The logical id of the resource of `type` whose `field` equals `value`. */
-export function refOf(json: TerraformJson, type: string, predicate: (r: Record<string, unknown>) => boolean): string {
-  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, r]) => predicate(r));
-  if (!entry) throw new Error(`no ${type} matches`);
-  return `${type}.${entry[0]}`;
 }

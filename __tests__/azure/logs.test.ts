@@ -6,9 +6,9 @@ describe("Azure logs and foundation", () => {
     const { json } = azureStack();
     expect(json.resource?.azurerm_resource_group).toBeUndefined();
     // The same function names it for bootstrap (lib/bootstrap/azure.ts).
-    const group = azureNames({ service: "hello", environment: "test", subscriptionId: SETTINGS.subscriptionId });
+    const group = azureNames({ service: "shop", environment: "test", subscriptionId: SETTINGS.subscriptionId });
     expect(Object.values(json.data?.azurerm_resource_group ?? {})).toEqual([{ name: group.resourceGroup }]);
-    expect(group.resourceGroup).toBe("rg-hello-test");
+    expect(group.resourceGroup).toBe("rg-shop-test");
     const placed = Object.entries(json.resource ?? {}).flatMap(([type, resources]) =>
       Object.values(resources)
         .filter((r) => "resource_group_name" in r)
@@ -16,7 +16,7 @@ describe("Azure logs and foundation", () => {
     );
     // Identities, storage, plan, function, registry, environment, container app, workspace, insights.
     expect(new Set(placed.map((p) => p.type)).size).toBeGreaterThanOrEqual(9);
-    for (const p of placed) expect(p).toEqual({ type: p.type, group: "rg-hello-test", location: "westeurope" });
+    for (const p of placed) expect(p).toEqual({ type: p.type, group: "rg-shop-test", location: "westeurope" });
   });
 
   it("creates one workspace-based Log Analytics + Application Insights for both targets", () => {

@@ -12,7 +12,7 @@ import { all, azureStack, one } from "./helpers";
 const SUBSCRIPTION = "00000000-0000-0000-0000-00000000000a";
 
 const CASES: Record<string, NameInputs> = {
-  shipped: { service: "hello", environment: "prod", subscriptionId: SUBSCRIPTION },
+  shipped: { service: "shop", environment: "prod", subscriptionId: SUBSCRIPTION },
   "longest config allows (16-char service, 20-char environment)": {
     service: "abcdefghijklmnop",
     environment: "a-very-long-env-name",
@@ -39,11 +39,11 @@ describe("Azure names", () => {
 
   it("read as service and environment for the shipped names", () => {
     expect(azureNames(CASES.shipped)).toMatchObject({
-      resourceGroup: "rg-hello-prod",
-      containerApp: "ca-hello-prod",
-      functionApp: `func-hello-prod-${nameHash(CASES.shipped)}`,
-      storageAccount: `sthelloprod${nameHash(CASES.shipped)}`,
-      containerRegistry: `crhelloprod${nameHash(CASES.shipped)}`,
+      resourceGroup: "rg-shop-prod",
+      containerApp: "ca-shop-prod",
+      functionApp: `func-shop-prod-${nameHash(CASES.shipped)}`,
+      storageAccount: `stshopprod${nameHash(CASES.shipped)}`,
+      containerRegistry: `crshopprod${nameHash(CASES.shipped)}`,
     });
   });
 
@@ -78,10 +78,10 @@ describe("Azure names", () => {
   it("reject what Azure rejects (the rules themselves are tested)", () => {
     expect(nameProblems("UPPERCASE1234", NAME_RULES.storageAccount)).toHaveLength(1);
     expect(nameProblems("a".repeat(25), NAME_RULES.storageAccount)).toHaveLength(1);
-    expect(nameProblems("ca--hello", NAME_RULES.containerApp)).toHaveLength(1);
+    expect(nameProblems("ca--shop", NAME_RULES.containerApp)).toHaveLength(1);
     expect(nameProblems("a".repeat(33), NAME_RULES.containerApp)).toHaveLength(1);
     expect(nameProblems("1app", NAME_RULES.containerApp)).toHaveLength(1);
-    expect(nameProblems("cr-hello", NAME_RULES.containerRegistry)).toHaveLength(1);
+    expect(nameProblems("cr-shop", NAME_RULES.containerRegistry)).toHaveLength(1);
   });
 
   it("reach the synthesized resources, valid for a long service and environment, stable across synths", () => {

@@ -90,8 +90,8 @@ describe("bootstrap on GitLab", () => {
 
   it("stores references to the identities it creates, never a secret, and no Cloudflare token", () => {
     const expected: Record<string, string> = {
-      AWS_ROLE_ARN_PROD_DEPLOY: "aws_iam_role.arn:ci-hello-prod-deploy",
-      AWS_ROLE_ARN_DEV_PLAN: "aws_iam_role.arn:ci-hello-dev-plan",
+      AWS_ROLE_ARN_PROD_DEPLOY: `aws_iam_role.arn:ci-${TEST_COMPANY.service}-prod-deploy`,
+      AWS_ROLE_ARN_DEV_PLAN: `aws_iam_role.arn:ci-${TEST_COMPANY.service}-dev-plan`,
       ARM_CLIENT_ID_PROD_PLAN: "azuread_application.client_id:gitlab-ci-acme-platform-blueprint-prod-plan",
       GCP_SERVICE_ACCOUNT_PROD_DEPLOY: "google_service_account.email:ci-prod-deploy",
       GCP_WORKLOAD_IDENTITY_PROVIDER_DEV: "google_iam_workload_identity_pool_provider.name:gitlab",

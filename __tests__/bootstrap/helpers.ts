@@ -9,11 +9,16 @@ import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentInput } from "../../lib/config/schema";
-import { COMPANY, environmentInput, filesOf, type TerraformJson } from "../helpers/environments";
+import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
+import type { TerraformJson } from "../helpers/terraform";
+
+import { all, referenced } from "../helpers/terraform";
+
+export { all, referenced };
 
 export const PROJECT_PATH = "acme/platform/blueprint";
 export const PROJECT_ID = 4242;
-export const HOST = "gitlab.example.com";
+export const HOST = "gitlab.example.net";
 
 /** The repository's company settings with the GitLab project above. */
 export const TEST_COMPANY: CompanyConfig = {
@@ -66,11 +71,6 @@ export function synthBootstrap(config: BootstrapConfig = bootstrapConfig()): Ter
   const app = Testing.app() as App;
   const stack = new BootstrapStack(app, { config });
   return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
-}
-
-/** Resources of `type` as a list (logical ids dropped). */
-export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
 }
 
 /** The claims of a GitLab id_token as they matter here. */
@@ -263,18 +263,6 @@ export function celEval(expression: string, claims: Claims): unknown {
     .replace(/\bstring\((assertion\.[a-z_]+)\)/g, "String($1)");
   if (/[^\w\s."'+:=&|!?()<>/-]/.test(js)) throw new Error(`expression outside the evaluated subset: ${expression}`);
   return new Function("assertion", `return (${js});`)(claims);
-}
-
-/** The resource a `${type.id.attribute}` reference points to, with the attribute named. */
-export function referenced(
-  json: TerraformJson,
-  reference: unknown,
-): { type: string; resource: Record<string, unknown>; attribute: string } {
-  const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/.exec(String(reference));
-  if (match === null) throw new Error(`not a single reference: ${String(reference)}`);
-  const resource = json.resource?.[match[1]]?.[match[2]];
-  if (resource === undefined) throw new Error(`dangling reference ${String(reference)}`);
-  return { type: match[1], resource, attribute: match[3] };
 }
 
 /** One IAM request: an action on a resource, with the condition keys IAM would set. */

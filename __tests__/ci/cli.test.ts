@@ -128,11 +128,11 @@ describe("ci command line", () => {
 
   it("renders a note and writes the terraform report", async () => {
     const rendered = await run(["render", "--plan", fixturePath("plan-all-actions.json"), "--env", "staging"], {
-      env: { CI_JOB_URL: "https://gitlab.example.com/g/p/-/jobs/1" },
+      env: { CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/1" },
     });
     expect(rendered.code).toBe(0);
     expect(rendered.out.startsWith(noteMarker("staging"))).toBe(true);
-    expect(rendered.out).toContain("[this job](https://gitlab.example.com/g/p/-/jobs/1)");
+    expect(rendered.out).toContain("[this job](https://gitlab.example.net/g/p/-/jobs/1)");
     const out = join(tmp, "report.json");
     const report = await run(["report", "--plan", fixturePath("plan-all-actions.json"), "--out", out]);
     expect(report.code).toBe(0);
@@ -157,7 +157,7 @@ describe("ci note", () => {
     CI_SERVER_URL: gitlab.url,
     CI_PROJECT_ID: "42",
     CI_MERGE_REQUEST_IID: "7",
-    CI_JOB_URL: "https://gitlab.example.com/g/p/-/jobs/9",
+    CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/9",
     ...(token === undefined ? {} : { [NOTE_TOKEN_VARIABLE]: token }),
   });
 
@@ -224,20 +224,20 @@ describe("ci note", () => {
 
   it("names commit, pipeline and validate result, and writes the full plan as an artifact it links", async () => {
     gitlab = await startFakeGitLab();
-    const validate = tmpFile("validate-result.txt", "failed\nhttps://gitlab.example.com/g/p/-/jobs/8\n");
+    const validate = tmpFile("validate-result.txt", "failed\nhttps://gitlab.example.net/g/p/-/jobs/8\n");
     const out = join(tmp, "plan-note.md");
     const env = {
       ...ciEnv("glpat-test-token"),
       CI_COMMIT_SHA: "a".repeat(40),
       CI_PIPELINE_ID: "31",
-      CI_PIPELINE_URL: "https://gitlab.example.com/g/p/-/pipelines/31",
+      CI_PIPELINE_URL: "https://gitlab.example.net/g/p/-/pipelines/31",
     };
     const result = await run(["note", "--env", "dev", "--plan", plan, "--validate", validate, "--out", out], { env });
     expect(result).toMatchObject({ code: 0, err: "" });
     const body = gitlab.notes[0].body;
     expect(body).toContain(`commit \`${"a".repeat(40)}\``);
-    expect(body).toContain("pipeline [#31](https://gitlab.example.com/g/p/-/pipelines/31)");
-    expect(body).toContain(":x: **failed** ([job](https://gitlab.example.com/g/p/-/jobs/8))");
+    expect(body).toContain("pipeline [#31](https://gitlab.example.net/g/p/-/pipelines/31)");
+    expect(body).toContain(":x: **failed** ([job](https://gitlab.example.net/g/p/-/jobs/8))");
     expect(readFileSync(out, "utf8")).toContain("- **update** `aws_db_instance.state`");
     // A missing result file (the validate job did not run) reads as "not run".
     await run(["note", "--env", "dev", "--plan", plan, "--validate", join(tmp, "none.txt")], { env });
@@ -279,14 +279,14 @@ describe("ci note", () => {
     });
     expect(gitlab.notes[0].body).toContain(`commit \`${"d".repeat(40)}\``);
     const failed = await run(
-      ["note", "--env", "dev", "--failed", "--job-url", "https://gitlab.example.com/g/p/-/jobs/10"],
+      ["note", "--env", "dev", "--failed", "--job-url", "https://gitlab.example.net/g/p/-/jobs/10"],
       { env },
     );
     expect(failed).toMatchObject({ code: 0, err: "" });
     expect(failed.out).toMatch(/^Plan note for dev updated on !7/);
     expect(gitlab.notes).toHaveLength(1);
     expect(gitlab.notes[0].body).toContain(`plan failed at \`${"b".repeat(40)}\``);
-    expect(gitlab.notes[0].body).toContain("[plan job](https://gitlab.example.com/g/p/-/jobs/10)");
+    expect(gitlab.notes[0].body).toContain("[plan job](https://gitlab.example.net/g/p/-/jobs/10)");
     expect(gitlab.notes[0].body).not.toContain("aws_db_instance");
   });
 
@@ -310,7 +310,7 @@ describe("ci drift", () => {
     CI_SERVER_URL: gitlab.url,
     CI_PROJECT_ID: "42",
     CI_COMMIT_SHA: "c".repeat(40),
-    CI_JOB_URL: "https://gitlab.example.com/g/p/-/jobs/20",
+    CI_JOB_URL: "https://gitlab.example.net/g/p/-/jobs/20",
     [NOTE_TOKEN_VARIABLE]: "glpat-test-token",
   });
   const drifted = fixturePath("plan-review.json");

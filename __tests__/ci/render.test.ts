@@ -4,6 +4,12 @@ import { terraformReport } from "../../ci/plan/report";
 import { markUnknown, prepare, redact, valueText } from "../../ci/plan/values";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
 
+/** CPU milliseconds this process spent since `start` (unlike wall time, not inflated by other processes). */
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /** One raw value as the note shows it. */
 function show(value: unknown, sensitive: unknown, unknown: unknown = false): string {
   return valueText(prepare(value, sensitive, unknown));
@@ -23,7 +29,7 @@ function renderNote(plan: Plan, options: NoteOptions): string {
   return notes[0];
 }
 
-const JOB_URL = "https://gitlab.example.com/group/blueprint/-/jobs/4242";
+const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/4242";
 
 /** The text of one provider's `<details>` section. */
 function providerSection(note: string, provider: string): string {
@@ -118,7 +124,7 @@ describe("renderNote on the committed all-actions plan", () => {
 
   it("lists output changes with sensitive outputs hidden", () => {
     const outputs = note.slice(note.indexOf("#### Output changes"), note.indexOf("#### Changes outside Terraform"));
-    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.com"`');
+    expect(outputs).toContain('- **create** `endpoint`: `"https://dev.example.net"`');
     expect(outputs).toContain("- **update** `origin_secret`: `(sensitive)` → `(sensitive)`");
     expect(outputs).toContain(
       '- **update** `connection`: `{"host":"db.internal","password":(sensitive)}` → `{"host":"db2.internal","password":(sensitive)}`',
@@ -173,9 +179,9 @@ describe("renderNote on other plans", () => {
 
   it("keeps a huge plan under the limit by dropping details, never a change, and counts what it dropped", () => {
     const plan = generatedPlan(12_000, 30, 120);
-    const started = performance.now();
+    const started = process.cpuUsage();
     const note = renderNote(plan, { environment: "prod", jobUrl: JOB_URL });
-    const elapsed = performance.now() - started;
+    const elapsed = cpuMs(started);
     expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
     expect(note.length).toBeGreaterThan(GITLAB_NOTE_LIMIT * 0.9);
     const listed = listedAddresses(note);
@@ -198,7 +204,8 @@ describe("renderNote on other plans", () => {
     expect(note).toContain("**2000 resources will be destroyed**");
     expect(note.match(/<details/g)?.length).toBe(note.match(/<\/details>/g)?.length);
     expect(note).not.toMatch(/SECRET-/);
-    expect(elapsed).toBeLessThan(5000);
+    // Catches quadratic work (about 1 s); CPU time, so a busy shared machine does not fail it.
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it("honours a smaller maxLength", () => {
@@ -252,9 +259,9 @@ describe("the note budget on large plans", () => {
     const plan = generatedPlan(50_000, 1, 10);
     plan.resource_drift = fixturePlan("plan-review.json").resource_drift;
     plan.output_changes = fixturePlan("plan-review.json").output_changes;
-    const started = performance.now();
+    const started = process.cpuUsage();
     const notes = renderNotes(plan, { environment: "prod", commitSha: "f".repeat(40), artifactUrl: "https://x/a" });
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(cpuMs(started)).toBeLessThan(10_000);
     expect(notes.length).toBeGreaterThan(1);
     expect(notes.length).toBeLessThanOrEqual(10);
     for (const [i, note] of notes.entries()) {
@@ -328,7 +335,7 @@ describe("renderNote edge cases", () => {
   it("names output-only changes in the title", () => {
     const plan: Plan = {
       ...base,
-      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.com" } },
+      output_changes: { url: { actions: ["create"], before: null, after: "https://x.example.net" } },
     };
     expect(renderNote(plan, { environment: "dev" })).toContain(
       "### Plan for `dev`: no resource changes, 1 output change",

@@ -7,6 +7,7 @@
 import { changedAttributes, pathText } from "../../ci/plan/attributes";
 import type { Plan } from "../../ci/plan/plan";
 import { noteMarker, renderDriftIssue, renderFailedNote, renderFullNote, renderNotes } from "../../ci/plan/render";
+import { markKnownSecrets } from "../../ci/plan/secrets";
 import { fixturePlan } from "./helpers/plans";
 
 const SHA = "3f2a9c1d4b5e6f708192a3b4c5d6e7f809112233";
@@ -120,6 +121,75 @@ describe("the note of a real `terraform show -json` plan (plan-sample.json)", ()
     expect(text).not.toContain("example-old-not-a-secret");
     expect(text).not.toContain("example-new-not-a-secret");
     expect(text).toContain("- `result`: `(sensitive)`");
+  });
+});
+
+describe("the note of a plan made by Terraform 1.11 itself (plan-terraform-data.json, builtin terraform_data)", () => {
+  const plan = fixturePlan("plan-terraform-data.json");
+  const text = note(plan);
+
+  it("names the move and the forget, lists every changed address, counts like the plan's own summary", () => {
+    expect(text).toContain("#### Moves (1)\n\n- `terraform_data.renamed_from` → `terraform_data.renamed_to`\n");
+    expect(text).toContain(
+      "#### Forgets (1): removed from the state, the objects are kept\n\n- `terraform_data.kept`\n",
+    );
+    for (const rc of plan.resource_changes ?? []) expect(text).toContain(`\`${rc.address}\``);
+    // `terraform plan` said "Plan: 2 to add, 2 to change, 2 to destroy.", as the MR widget counts.
+    expect(text).toContain("2 to add, 2 to change, 2 to destroy.");
+  });
+
+  it("shows the changed policy line on both sides and what forces the replacement", () => {
+    expect(text).toMatch(/^ {4}- {12}"10\.0\.0\.0\/8"$/m);
+    expect(text).toMatch(/^ {4}\+ {12}"0\.0\.0\.0\/0"$/m);
+    expect(text).toContain("  - `triggers_replace[0]`: `8080` → `9090` **(forces replacement)**");
+    expect(text).toContain('- `input`: `{"cidr":"0.0.0.0/0","port":22}`');
+  });
+
+  it("hides a secret even where Terraform's own markers lose it (terraform_data output)", () => {
+    // show -json holds the sensitive input in clear in the unmarked output too.
+    expect(JSON.stringify(plan)).toContain("SECRET-key-v1");
+    expect(text).not.toMatch(/SECRET-/);
+    expect(text).toContain('  - `output`: `{"api_key":(sensitive),"level":"info"}` → `(known after apply)`');
+    expect(renderFullNote(plan, CONTEXT)).not.toMatch(/SECRET-/);
+  });
+});
+
+describe("secrets the sensitive trees miss", () => {
+  it("marks any string equal to, or holding, a value marked sensitive elsewhere in the plan", () => {
+    const plan: Plan = {
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "a.secret",
+          mode: "managed",
+          type: "a",
+          provider_name: "p",
+          change: {
+            actions: ["create"],
+            before: null,
+            after: { value: "hunter2-long-secret" },
+            after_sensitive: { value: true },
+          },
+        },
+        {
+          address: "a.copy",
+          mode: "managed",
+          type: "a",
+          provider_name: "p",
+          change: {
+            actions: ["update"],
+            before: { plain: "x", doc: "{}" },
+            after: { plain: "hunter2-long-secret", doc: '{"k":"Bearer hunter2-long-secret"}', other: "fine" },
+          },
+        },
+      ],
+    };
+    const marked = markKnownSecrets(plan).resource_changes?.[1].change;
+    expect(marked?.after_sensitive).toEqual({ plain: true, doc: true });
+    const text = note(plan);
+    expect(text).not.toContain("hunter2");
+    expect(text).toContain('  - `plain`: `"x"` → `(sensitive)`');
+    expect(text).toContain('  - `other`: `(none)` → `"fine"`');
   });
 });
 

@@ -81,6 +81,25 @@ describe("loadEnvironments", () => {
     ]);
   });
 
+  it("checks regions against each cloud's list and suggests the closest", () => {
+    const input = environmentInput({
+      aws: { region: "eu-west-9", accountId: "123456789012" },
+      azure: { location: "westeurop", subscriptionId: "00000000-0000-0000-0000-00000000000a" },
+      gcp: { project: "blueprint-test-01", region: "europe-wast1" },
+    });
+    const hint = "(lib/config/regions.ts lists them)";
+    expect(problemsOf(filesOf(input))).toEqual([
+      `environments/test.ts: test.aws.region: is not a known AWS region; did you mean eu-west-1? ${hint}`,
+      `environments/test.ts: test.azure.location: is not a known Azure region; did you mean westeurope? ${hint}`,
+      `environments/test.ts: test.gcp.region: is not a known GCP region; did you mean europe-west1? ${hint}`,
+    ]);
+    expect(
+      checkCompany({ ...companyInput, regions: { ...companyInput.regions, gcp: "europe-wast1" } }).problems,
+    ).toEqual([
+      `environments/company.ts: company.regions.gcp: is not a known GCP region; did you mean europe-west1? ${hint}`,
+    ]);
+  });
+
   it("rejects weights that do not sum to 100", () => {
     const weights = { ...environmentInput().weights, "aws.function": 50 };
     expect(problemsOf(filesOf(environmentInput({ weights })))).toEqual([

@@ -45,7 +45,7 @@ describe("one ServiceSpec validation path", () => {
     ).toEqual([
       `${env}.service.minInstances: 5 is greater than maxInstances (2)`,
       `${env}.canaryPercent: 100 must be a whole number from 0 to 99`,
-      `${env}.containerImage: is empty; set containerImage or CONTAINER_IMAGE`,
+      `${env}.containerImage: is empty; set containerImage in environments/company.ts`,
       `${env}.SERVICE.environmentVariables: "${WORKLOAD_ENV.region}" is set by every target (or is a secret name); rename it`,
       `${env}.SERVICE.environmentVariables: "bad-name" is not a variable name (a letter, then letters, digits, _)`,
       `${env}.SERVICE.secretNames: "API_KEY" is listed twice`,

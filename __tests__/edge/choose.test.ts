@@ -6,7 +6,7 @@ import { clientKey, cookieKey, headerKey, signCookie, stickyCookie } from "../..
 
 const origin = (id: string, weight: number): EdgeOrigin => ({
   id,
-  url: `https://${id.replace(".", "-")}.example.com`,
+  url: `https://${id.replace(".", "-")}.example.net`,
   weight,
 });
 
@@ -89,7 +89,7 @@ describe("rankOrigins", () => {
 describe("clientKey", () => {
   const KEY = "k".repeat(40);
   const OLD_KEY = "o".repeat(40);
-  const request = (headers: Record<string, string>) => new Request("https://api.example.com/", { headers });
+  const request = (headers: Record<string, string>) => new Request("https://api.example.net/", { headers });
   const idOf = (setCookie: string | undefined) =>
     /^edge_client=([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}; /.exec(setCookie ?? "")?.[1];
 

@@ -9,6 +9,7 @@ import { OriginSecret } from "../../lib/edge/origin-secret";
 import { BINDINGS, COMPATIBILITY_DATE, MAIN_MODULE } from "../../lib/edge/worker/contract";
 import { BODY_LIMIT, type Origin } from "../../lib/service";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { only } from "../helpers/terraform";
 
 type Patch = Partial<Record<keyof EnvironmentInput, unknown>>;
 
@@ -26,12 +27,6 @@ function synthEdge(origins: Origin[], patch: Patch = {}, props: Partial<EdgeProp
     ...props,
   });
   return { stack, edge, json: () => JSON.parse(Testing.synth(stack, true)) as TerraformJson };
-}
-
-function only(json: TerraformJson, type: string): Record<string, unknown> {
-  const resources = Object.values(resourcesOf(json, type));
-  expect(resources).toHaveLength(1);
-  return resources[0];
 }
 
 interface Binding {
@@ -95,8 +90,8 @@ describe("EnvironmentStack wiring", () => {
     const script = only(json, "cloudflare_workers_script");
     expect(script).toEqual(
       expect.objectContaining({
-        account_id: "0123456789abcdef0123456789abcdef",
-        script_name: "hello-test-edge",
+        account_id: config.cloudflare.accountId,
+        script_name: `${config.company.service}-test-edge`,
         main_module: MAIN_MODULE,
         compatibility_date: COMPATIBILITY_DATE,
         observability: { enabled: true, head_sampling_rate: 1, logs: { enabled: true, invocation_logs: true } },
@@ -148,13 +143,15 @@ describe("EnvironmentStack wiring", () => {
     const scriptId = Object.keys(resourcesOf(json, "cloudflare_workers_script"))[0];
     expect(only(json, "cloudflare_workers_custom_domain")).toEqual(
       expect.objectContaining({
-        account_id: "0123456789abcdef0123456789abcdef",
-        zone_id: "fedcba9876543210fedcba9876543210",
-        hostname: "api.test.example.com",
+        account_id: config.cloudflare.accountId,
+        zone_id: config.cloudflare.zoneId,
+        hostname: `api.${config.cloudflare.domain}`,
         service: `\${cloudflare_workers_script.${scriptId}.script_name}`,
       }),
     );
-    expect(json.output?.edge_url).toEqual(expect.objectContaining({ value: "https://api.test.example.com" }));
+    expect(json.output?.edge_url).toEqual(
+      expect.objectContaining({ value: `https://api.${config.cloudflare.domain}` }),
+    );
   });
 
   it("sets the zone to TLS 1.2+, strict SSL and always HTTPS", () => {
@@ -192,14 +189,14 @@ describe("Edge routing table", () => {
   it("holds the deployed origins in ORIGINS order, each with its environment weight (0 when it has none)", () => {
     const origins: Origin[] = [
       { id: "gcp.container", endpoint: "https://run-abc.a.run.app" },
-      { id: "aws.container", endpoint: "https://alb.example.com/" },
+      { id: "aws.container", endpoint: "https://alb.example.net/" },
       { id: "aws.function", endpoint: "https://abc.execute-api.eu-west-1.amazonaws.com/live" },
     ];
     const { json } = synthEdge(origins, WEIGHTS_AWS_GCP);
     expect(routesOf(json())).toEqual({
       origins: [
         { id: "aws.function", url: "https://abc.execute-api.eu-west-1.amazonaws.com/live", weight: 70 },
-        { id: "aws.container", url: "https://alb.example.com/", weight: 0 },
+        { id: "aws.container", url: "https://alb.example.net/", weight: 0 },
         { id: "gcp.container", url: "https://run-abc.a.run.app", weight: 30 },
       ],
       timeoutMs: 17000,
@@ -217,7 +214,7 @@ describe("Edge routing table", () => {
       config: environmentConfig(WEIGHTS_AWS_GCP),
       origins: [{ id: "aws.function", endpoint: `https://${host.stringValue}/` }],
       originSecret: "unused",
-      hostname: "api2.test.example.com",
+      hostname: "api2.test.example.net",
       stickyHeader: "x-user-id",
       originTimeoutMs: 5000,
       maxAttempts: 2,
@@ -227,7 +224,7 @@ describe("Edge routing table", () => {
     const encoded = (synthesized.bindings as Binding[])[0].json;
     expect(encoded).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform expression, on purpose
-      '${jsonencode({"origins" = [{"id" = "aws.function", "url" = "https://${var.function_host}/", "weight" = 70}], "timeoutMs" = 5000, "maxAttempts" = 2, "stickyHeader" = "x-user-id", "maxBodyBytes" = 1048576, "deadlineMs" = 15000, "publicHost" = "api2.test.example.com"})}',
+      '${jsonencode({"origins" = [{"id" = "aws.function", "url" = "https://${var.function_host}/", "weight" = 70}], "timeoutMs" = 5000, "maxAttempts" = 2, "stickyHeader" = "x-user-id", "maxBodyBytes" = 1048576, "deadlineMs" = 15000, "publicHost" = "api2.test.example.net"})}',
     );
     expect(withToken.routes.stickyHeader).toBe("x-user-id");
   });
@@ -240,35 +237,35 @@ describe("Edge routing table", () => {
   });
 
   it("uses the given props over the defaults", () => {
-    const { edge, json } = synthEdge([], {}, { serviceName: "shop", hostname: "edge.test.example.com" });
+    const { edge, json } = synthEdge([], {}, { serviceName: "shop", hostname: "edge.test.example.net" });
     expect(only(json(), "cloudflare_workers_script").script_name).toBe("shop-test-edge");
-    expect(only(json(), "cloudflare_workers_custom_domain").hostname).toBe("edge.test.example.com");
-    expect(edge.url).toBe("https://edge.test.example.com");
+    expect(only(json(), "cloudflare_workers_custom_domain").hostname).toBe("edge.test.example.net");
+    expect(edge.url).toBe("https://edge.test.example.net");
   });
 
   it.each([
     [
-      [{ id: "oci.function", endpoint: "https://a.example.com" }],
+      [{ id: "oci.function", endpoint: "https://a.example.net" }],
       {},
       /origin id "oci.function" is not one of aws.function/,
     ],
     [
       [
-        { id: "aws.function", endpoint: "https://a.example.com" },
-        { id: "aws.function", endpoint: "https://b.example.com" },
+        { id: "aws.function", endpoint: "https://a.example.net" },
+        { id: "aws.function", endpoint: "https://b.example.net" },
       ],
       {},
       /origin "aws.function" is listed twice/,
     ],
     [
-      [{ id: "aws.function", endpoint: "http://a.example.com" }],
+      [{ id: "aws.function", endpoint: "http://a.example.net" }],
       {},
-      /endpoint "http:\/\/a.example.com" must be an https:\/\/ URL/,
+      /endpoint "http:\/\/a.example.net" must be an https:\/\/ URL/,
     ],
     [[], { maxAttempts: 0 }, /maxAttempts must be an integer from 1 to 6, got 0/],
     [[], { originTimeoutMs: 50 }, /originTimeoutMs must be an integer from 100 to 600000, got 50/],
     [[], { stickyHeader: "X User" }, /stickyHeader "X User" must be a lowercase header name/],
-    [[], { hostname: "API.example.com" }, /hostname "API.example.com" must be a lowercase DNS name/],
+    [[], { hostname: "API.example.net" }, /hostname "API.example.net" must be a lowercase DNS name/],
   ] as [Origin[], Partial<EdgeProps>, RegExp][])("refuses bad input: %j %j", (origins, props, message) => {
     expect(() => synthEdge(origins, {}, props)).toThrow(message);
   });
@@ -276,7 +273,7 @@ describe("Edge routing table", () => {
   it("fails synth when an origin is added after the Edge was created", () => {
     const origins: Origin[] = [];
     const { json } = synthEdge(origins);
-    origins.push({ id: "aws.function", endpoint: "https://late.example.com" });
+    origins.push({ id: "aws.function", endpoint: "https://late.example.net" });
     expect(() => json()).toThrow(/1 origin\(s\) were added after the Edge was created; create it last/);
   });
 });

@@ -97,7 +97,7 @@ export async function refusedUrl(): Promise<string> {
 export const TEST_SECRET = "test-origin-secret-0123456789abcdefghijklmnopqrstuv";
 export const TEST_STICKY_KEY = "test-sticky-key-current-0123456789abcdefghijklmnopqrstuv";
 export const TEST_STICKY_KEY_PREVIOUS = "test-sticky-key-previous-0123456789abcdefghijklmnopqrstu";
-export const EDGE_BASE = "https://api.test.example.com";
+export const EDGE_BASE = "https://api.test.example.net";
 /** The edge's configured public host: the only `X-Forwarded-Host` origins may see. */
 export const PUBLIC_HOST = new URL(EDGE_BASE).host;
 
@@ -210,9 +210,10 @@ function streamRequest(
       if (sent === streamed.chunks) return void outgoing.end();
       sent++;
       const flushed = outgoing.write(chunk);
-      if (streamed.delayMs !== undefined) setTimeout(next, streamed.delayMs);
-      else if (flushed) setImmediate(next);
-      else outgoing.once("drain", next);
+      // Always paced a little: a client writing flat out can meet the server's reset (it answers
+      // and closes with the rest unread) before it reads the answer, which is what the tests check.
+      if (flushed) setTimeout(next, streamed.delayMs ?? 2);
+      else outgoing.once("drain", () => setTimeout(next, streamed.delayMs ?? 2));
     };
     next();
   });

@@ -48,7 +48,7 @@ describe("router Worker in workerd", () => {
     expect(seen.body).toBe("payload");
     expect(seen.headers.host).toBe(new URL(a.url).host);
     expect(seen.headers["x-client"]).toBe("kept");
-    expect(seen.headers["x-forwarded-host"]).toBe("api.test.example.com");
+    expect(seen.headers["x-forwarded-host"]).toBe("api.test.example.net");
     expect(seen.headers["x-forwarded-proto"]).toBe("https");
     // Miniflare sets CF-Connecting-IP as Cloudflare does; the origin gets it as X-Forwarded-For. The only cf-*
     // header left is the one the runtime itself adds to every subrequest.

@@ -1,7 +1,5 @@
-import { dev } from "../../environments/dev";
-import { prod } from "../../environments/prod";
 import { RULES } from "../../lib/gcp/naming";
-import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
+import { resourcesOf, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { all, idOf, only, synthGcp, synthGcpFresh } from "./helpers";
 
 type Probe = { http_get: { path: string; port: number }; period_seconds: number; timeout_seconds: number };
@@ -30,32 +28,32 @@ type Run = {
 };
 
 const run = (json: ReturnType<typeof synthGcp>["json"]) => only(json, "google_cloud_run_v2_service") as unknown as Run;
-const REGISTRY = "europe-west1-docker.pkg.dev/blueprint-test-01/hello-test";
+const REGISTRY = "europe-west1-docker.pkg.dev/blueprint-test-01/shop-test";
 
 describe("GCP ContainerTarget", () => {
   describe("image and registry", () => {
     it("deploys the spec's image from the environment's Artifact Registry repository", () => {
-      const { json } = synthGcp({ spec: { image: "ghcr.io/example/hello:1.2.3" } });
-      expect(run(json).template.containers[0].image).toBe(`${REGISTRY}/hello:1.2.3`);
+      const { json } = synthGcp({ spec: { image: "ghcr.io/example/shop:1.2.3" } });
+      expect(run(json).template.containers[0].image).toBe(`${REGISTRY}/shop:1.2.3`);
       const digest = `sha256:${"a".repeat(64)}`;
       expect(
-        run(synthGcp({ spec: { image: `ghcr.io/example/hello@${digest}` } }).json).template.containers[0].image,
-      ).toBe(`${REGISTRY}/hello@${digest}`);
-      const inRegistry = "europe-west1-docker.pkg.dev/shared-images-01/team/hello:7";
+        run(synthGcp({ spec: { image: `ghcr.io/example/shop@${digest}` } }).json).template.containers[0].image,
+      ).toBe(`${REGISTRY}/shop@${digest}`);
+      const inRegistry = "europe-west1-docker.pkg.dev/shared-images-01/team/shop:7";
       expect(run(synthGcp({ spec: { image: inRegistry } }).json).template.containers[0].image).toBe(inRegistry);
       expect(json.output?.gcp_registry_url.value).toBe(REGISTRY);
     });
 
     it("refuses an image without a version, since tags are immutable", () => {
-      expect(() => synthGcp({ spec: { image: "ghcr.io/example/hello" } })).toThrow(/needs a tag or digest/);
-      expect(() => synthGcp({ spec: { image: "ghcr.io/example/hello:latest" } })).toThrow(/uses "latest"/);
+      expect(() => synthGcp({ spec: { image: "ghcr.io/example/shop" } })).toThrow(/needs a tag or digest/);
+      expect(() => synthGcp({ spec: { image: "ghcr.io/example/shop:latest" } })).toThrow(/uses "latest"/);
     });
 
     it("creates a Docker repository with immutable tags and a cleanup policy", () => {
       const repo = only(synthGcp().json, "google_artifact_registry_repository");
       expect(repo).toEqual(
         expect.objectContaining({
-          repository_id: "hello-test",
+          repository_id: "shop-test",
           location: "europe-west1",
           format: "DOCKER",
           mode: "STANDARD_REPOSITORY",
@@ -84,8 +82,8 @@ describe("GCP ContainerTarget", () => {
     it("names the revision after the service plus a hash of the template", () => {
       const { json, ct } = synthGcp();
       const { name, template } = run(json);
-      expect(name).toBe("hello-test-run");
-      expect(template.revision).toMatch(/^hello-test-run-[0-9a-f]{10}$/);
+      expect(name).toBe("shop-test-run");
+      expect(template.revision).toMatch(/^shop-test-run-[0-9a-f]{10}$/);
       expect(template.revision).toMatch(RULES.revision);
       expect(ct.revision).toBe(template.revision);
       expect(json.output?.gcp_container_revision.value).toBe(template.revision);
@@ -95,7 +93,7 @@ describe("GCP ContainerTarget", () => {
       const revision = (options: Parameters<typeof synthGcp>[0] = {}) => run(synthGcp(options).json).template.revision;
       const base = revision();
       expect(run(synthGcpFresh().json).template.revision).toBe(base);
-      expect(revision({ spec: { image: "ghcr.io/example/hello:1.0.1" } })).not.toBe(base);
+      expect(revision({ spec: { image: "ghcr.io/example/shop:1.0.1" } })).not.toBe(base);
       expect(revision({ spec: { memoryMb: 1024 } })).not.toBe(base);
       expect(revision({ spec: { environmentVariables: { LOG_LEVEL: "debug" } } })).not.toBe(base);
       expect(revision({ spec: { healthPath: "/ready" } })).not.toBe(base);
@@ -140,7 +138,7 @@ describe("GCP ContainerTarget", () => {
 
   it("runs as its own service account with no project roles", () => {
     const { json } = synthGcp();
-    const accountId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-run");
+    const accountId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-run");
     expect(run(json).template.service_account).toBe(`\${google_service_account.${accountId}.email}`);
     expect(all(json, "google_project_iam_member").filter((m) => String(m.member).includes(accountId))).toEqual([]);
   });
@@ -156,7 +154,7 @@ describe("GCP ContainerTarget", () => {
     });
 
     it("splits between the stable revision and the new one during a canary, summing to 100", () => {
-      const stable = "hello-test-run-0123456789";
+      const stable = "shop-test-run-0123456789";
       const { json, ct } = synthGcp({ rollout: { newPercent: 10, stable } });
       const { traffic, template } = run(json);
       expect(traffic).toEqual([
@@ -187,7 +185,7 @@ describe("GCP ContainerTarget", () => {
 
     it("refuses a stable revision of another service", () => {
       expect(() => synthGcp({ rollout: { newPercent: 10, stable: "other-service-0123456789" } })).toThrow(
-        /is not a revision of Cloud Run service "hello-test-run"/,
+        /is not a revision of Cloud Run service "shop-test-run"/,
       );
     });
   });
@@ -198,13 +196,16 @@ describe("GCP ContainerTarget", () => {
       expect(run(synthGcp({ env: { protect: true } }).json).deletion_protection).toBe(true);
     });
 
-    it("is off in dev and on in prod", () => {
-      const protection = (input: object) => {
-        const { json } = synthEnvironment(environmentConfig(input as never));
-        return Object.values(resourcesOf(json, "google_cloud_run_v2_service")).map((s) => s.deletion_protection);
-      };
-      expect(protection(dev)).toEqual([false]);
-      expect(protection(prod)).toEqual([true]);
+    it("is on exactly in the protected shipped environments", () => {
+      const onGcp = shippedEnvironments().filter((env) => env.clouds.includes("gcp"));
+      // One protected and one unprotected environment cover both answers.
+      for (const protect of [false, true]) {
+        const env = onGcp.find((e) => e.protect === protect);
+        if (env === undefined) continue;
+        const { json } = synthEnvironment(env);
+        const services = Object.values(resourcesOf(json, "google_cloud_run_v2_service"));
+        expect([env.name, services.map((s) => s.deletion_protection)]).toEqual([env.name, [protect]]);
+      }
     });
   });
 
@@ -231,7 +232,7 @@ describe("GCP ContainerTarget", () => {
 
   it("passes the origin secret as a Secret Manager reference, not a value", () => {
     const { json } = synthGcp({ originSecret: true });
-    const secretId = idOf(json, "google_secret_manager_secret", (s) => s.secret_id === "hello-test-run-origin-secret");
+    const secretId = idOf(json, "google_secret_manager_secret", (s) => s.secret_id === "shop-test-run-origin-secret");
     const env = run(json).template.containers[0].env;
     expect(env).toContainEqual({
       name: "ORIGIN_SECRET",

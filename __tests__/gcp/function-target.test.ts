@@ -101,8 +101,8 @@ describe("GCP FunctionTarget", () => {
   it("runs and builds as dedicated service accounts, never the default compute account", () => {
     const { json } = synthGcp();
     const fn = only(json, "google_cloudfunctions2_function") as unknown as Fn;
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-fn");
-    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-fn-build");
+    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
+    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn-build");
     expect(fn.service_config.service_account_email).toBe(`\${google_service_account.${runtimeId}.email}`);
     expect(fn.build_config.service_account).toBe(`\${google_service_account.${buildId}.id}`);
     expect(JSON.stringify(json)).not.toMatch(
@@ -112,8 +112,8 @@ describe("GCP FunctionTarget", () => {
 
   it("grants the build account the function builder role and read access to the source bucket only", () => {
     const { json } = synthGcp();
-    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-fn-build");
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-fn");
+    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn-build");
+    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
     const projectRoles = all(json, "google_project_iam_member").map((m) => [m.member, m.role]);
     expect(projectRoles).toEqual(
       expect.arrayContaining([[`\${google_service_account.${buildId}.member}`, "roles/run.builder"]]),
@@ -163,7 +163,7 @@ describe("GCP FunctionTarget", () => {
   it("passes the origin secret through Secret Manager, readable only by the runtime account", () => {
     const { json } = synthGcp({ originSecret: true });
     const fn = only(json, "google_cloudfunctions2_function") as unknown as Fn;
-    const secretId = idOf(json, "google_secret_manager_secret", (s) => s.secret_id === "hello-test-fn-origin-secret");
+    const secretId = idOf(json, "google_secret_manager_secret", (s) => s.secret_id === "shop-test-fn-origin-secret");
     expect(fn.service_config.secret_environment_variables).toEqual([
       {
         key: "ORIGIN_SECRET",
@@ -180,7 +180,7 @@ describe("GCP FunctionTarget", () => {
         secret_data: expect.stringMatching(/^\$\{var\.origin-secret\}$/),
       }),
     );
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "hello-test-fn");
+    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
     expect(all(json, "google_secret_manager_secret_iam_member")).toContainEqual(
       expect.objectContaining({
         secret_id: `\${google_secret_manager_secret.${secretId}.secret_id}`,

@@ -10,7 +10,10 @@ import type { EnvironmentInput } from "../../lib/config/schema";
 import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
 import type { Rollout } from "../../lib/release";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig, type TerraformJson } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
+import type { TerraformJson } from "../helpers/terraform";
+
+export { all, idOf, only } from "../helpers/terraform";
 
 /** A small fake zip: its content decides the hash, like the real bundle. */
 export function fakeBundle(content = "bundle v1"): FunctionBundle {
@@ -68,7 +71,7 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
     ...options.env,
   });
   const settings = { ...(config.gcp as GcpSettings), ...options.settings };
-  const spec: ServiceSpec = { ...serviceSpecFor(config), ...options.spec };
+  const spec: ServiceSpec = { ...serviceSpecFor(config), ...FIXTURE_SERVICE, ...options.spec };
   const app = Testing.app() as App;
   const stack = new TerraformStack(app, "gcp-test");
   new GoogleProvider(stack, "google", { project: settings.project, region: settings.region });
@@ -82,23 +85,4 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
   new TerraformOutput(stack, "function-endpoint", { value: fn.endpoint });
   new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint });
   return { json: JSON.parse(Testing.synth(stack)) as TerraformJson, spec, settings, fn, ct, stack };
-}
-
-/** The one resource of `type` (fails the test if there are none or several). */
-export function only(json: TerraformJson, type: string): Record<string, unknown> {
-  const all = Object.values(json.resource?.[type] ?? {});
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0];
-}
-
-/** Every resource of `type`, as a list. */
-export function all(json: TerraformJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {});
-}
-
-/** Logical id of the resource of `type` whose attributes match `where`. */
-export function idOf(json: TerraformJson, type: string, where: (r: Record<string, unknown>) => boolean): string {
-  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, r]) => where(r));
-  if (entry === undefined) throw new Error(`no ${type} matches`);
-  return entry[0];
 }

@@ -13,15 +13,15 @@ import { all, only, synthGcp, synthGcpFresh } from "./helpers";
 
 // The longest names the config allows: a 16-character service, a 20-character environment.
 const LONG = { service: "abcdefghijklmnop", environment: "qrstuvwxyzabcdefghij" };
-const SHORT = { service: "hello", environment: "dev" };
+const SHORT = { service: "shop", environment: "dev" };
 
 describe("GCP names", () => {
   it("derives readable names from service and environment", () => {
-    expect(serviceAccountId(SHORT, "fn")).toBe("hello-dev-fn");
-    expect(runServiceName(SHORT, "run")).toBe("hello-dev-run");
-    expect(repositoryId(SHORT)).toBe("hello-dev");
-    expect(secretId(SHORT, "run-origin-secret")).toBe("hello-dev-run-origin-secret");
-    expect(bucketName(SHORT, "blueprint-dev-000001", "fn-src")).toMatch(/^hello-dev-fn-src-[0-9a-f]{8}$/);
+    expect(serviceAccountId(SHORT, "fn")).toBe("shop-dev-fn");
+    expect(runServiceName(SHORT, "run")).toBe("shop-dev-run");
+    expect(repositoryId(SHORT)).toBe("shop-dev");
+    expect(secretId(SHORT, "run-origin-secret")).toBe("shop-dev-run-origin-secret");
+    expect(bucketName(SHORT, "blueprint-dev-000001", "fn-src")).toMatch(/^shop-dev-fn-src-[0-9a-f]{8}$/);
   });
 
   it("keeps every name valid with the longest service and environment names", () => {

@@ -36,7 +36,7 @@ describe("GCP parity", () => {
         canaryPercent: 20,
         service: { memoryMb: 768, timeoutSeconds: 45, minInstances: 1, maxInstances: 3, logRetentionDays: 14 },
       },
-      rollout: { newPercent: 20, stable: "hello-test-run-0123456789" },
+      rollout: { newPercent: 20, stable: "shop-test-run-0123456789" },
       spec: { secretNames: ["API_KEY"], environmentVariables: { LOG_LEVEL: "debug", FEATURE: "on" } },
       originSecret: true,
     });

@@ -63,7 +63,7 @@ describe("GCP project setup", () => {
     const stack = new TerraformStack(Testing.app(), "identity");
     const identity = new ServiceIdentity(stack, "id", {
       project: "p-one-0001",
-      accountId: "hello-dev-fn",
+      accountId: "shop-dev-fn",
       displayName: "x",
     });
     for (const role of ["roles/owner", "roles/editor", "roles/viewer", "*"]) {

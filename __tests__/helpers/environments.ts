@@ -10,6 +10,16 @@ import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import type { TerraformJson } from "./terraform";
+
+export { resourcesOf, type TerraformJson } from "./terraform";
+
+/**
+ * The service name and image of specs that tests of one cloud's targets build
+ * themselves: fixed, so their expected names read literally and do not change
+ * with a fork's company settings (stack tests use COMPANY's).
+ */
+export const FIXTURE_SERVICE = { name: "shop", image: "ghcr.io/example/shop:1.0.0" } as const;
 
 /** The validated company settings of this repository (environments/company.ts). */
 export const COMPANY: CompanyConfig = loadCompany(companyInput);
@@ -51,7 +61,7 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
     },
     backend: { type: "local" },
     deploy: { gate: "auto", tier: "testing" },
-    monitoring: { notify: { emails: ["oncall@test.example.com"] } },
+    monitoring: { notify: { emails: ["oncall@fixture.test"] } },
   };
   return { ...structuredClone(base), ...(patch as Partial<EnvironmentInput>) };
 }
@@ -66,15 +76,6 @@ export interface SynthesizedStack {
   readonly synthesized: string;
   /** The same, parsed. */
   readonly json: TerraformJson;
-}
-
-export interface TerraformJson {
-  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, unknown> };
-  provider?: Record<string, Record<string, unknown>[]>;
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-  output?: Record<string, Record<string, unknown>>;
-  variable?: Record<string, Record<string, unknown>>;
 }
 
 /** Synthesizes one environment stack in memory, with aspects applied. */
@@ -95,9 +96,4 @@ export function gitlabHttpBackend(stack: string, company: CompanyConfig = COMPAN
     lock_method: "POST",
     unlock_method: "DELETE",
   };
-}
-
-/** All resources of one Terraform type, by logical id. */
-export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
-  return json.resource?.[type] ?? {};
 }

@@ -5,19 +5,12 @@
  */
 import { parseImage } from "../../lib/image";
 import { ORIGIN_SECRET, type ServiceSpec } from "../../lib/service";
-import type { TerraformJson } from "../helpers/environments";
+import { all, only, type TerraformJson } from "../helpers/terraform";
 import type { CloudParity, Landed, LandedVariable } from "./types";
 
-type Resource = Record<string, unknown>;
-
-/** The one resource of `type` whose attributes pass `where` (the stack has one function and one service). */
-function one(json: TerraformJson, type: string, where: (r: Resource) => boolean = () => true): Resource {
-  const found = Object.values(json.resource?.[type] ?? {}).filter(where);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-
-const maybe = (json: TerraformJson, type: string): Resource[] => Object.values(json.resource?.[type] ?? {});
+// The stack has one function and one service: `one` finds the resource of a type (that passes a filter).
+const one = only;
+const maybe = all;
 
 const lambda = (json: TerraformJson) => one(json, "aws_lambda_function");
 const lambdaEnv = (json: TerraformJson) =>

@@ -13,16 +13,10 @@ import { memoryToMb, timeoutSeconds } from "../../lib/azure/sizing";
 import { HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "../../lib/azure/workload";
 import { parseImage } from "../../lib/image";
 import { ORIGIN_SECRET, type ServiceSpec } from "../../lib/service";
-import type { TerraformJson } from "../helpers/environments";
+import { only, type TerraformJson } from "../helpers/terraform";
 import type { CloudParity, Landed, LandedVariable, TargetLanding } from "./types";
 
 type Json = Record<string, unknown>;
-
-function only(json: TerraformJson, type: string): Json {
-  const resources = Object.values(json.resource?.[type] ?? {});
-  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
-  return resources[0] as Json;
-}
 
 const functionApp = (json: TerraformJson) => only(json, "azurerm_function_app_flex_consumption");
 const containerApp = (json: TerraformJson) => only(json, "azurerm_container_app");

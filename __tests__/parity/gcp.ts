@@ -5,7 +5,7 @@
  */
 import { deployedImage, registryUrl } from "../../lib/gcp/registry";
 import { ORIGIN_SECRET } from "../../lib/service";
-import type { TerraformJson } from "../helpers/environments";
+import { only, type TerraformJson } from "../helpers/terraform";
 import type { CloudParity, Landed, LandedVariable, TargetLanding } from "./types";
 
 type Env = { name: string; value?: string; value_source?: { secret_key_ref: { secret: string } } };
@@ -41,11 +41,7 @@ interface Run {
   traffic: { revision: string; percent: number }[];
 }
 
-function one<T>(json: TerraformJson, type: string): T {
-  const found = Object.values(json.resource?.[type] ?? {});
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0] as T;
-}
+const one = <T>(json: TerraformJson, type: string): T => only(json, type) as T;
 const fn = (json: TerraformJson) => one<Fn>(json, "google_cloudfunctions2_function");
 const run = (json: TerraformJson) => one<Run>(json, "google_cloud_run_v2_service");
 const container = (json: TerraformJson) => run(json).template.containers[0];

@@ -25,11 +25,11 @@ import {
 import { checkStack, policyStack } from "./helpers";
 
 const where = { resourceGroupName: "rg", location: "westeurope" };
-const image = { containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }] };
+const image = { containers: [{ image: "europe-docker.pkg.dev/p/images/shop:1" }] };
 
 function statefulResources(stack: TerraformStack): void {
-  new EcrRepository(stack, "ecr", { name: "hello", forceDelete: true });
-  new CloudwatchLogGroup(stack, "logs", { name: "/aws/lambda/hello", retentionInDays: 7 });
+  new EcrRepository(stack, "ecr", { name: "shop", forceDelete: true });
+  new CloudwatchLogGroup(stack, "logs", { name: "/aws/lambda/shop", retentionInDays: 7 });
   new ContainerRegistry(stack, "acr", { ...where, name: "acr", sku: "Basic" });
   new StorageAccount(stack, "storage", {
     ...where,
@@ -51,7 +51,7 @@ describe("production protections", () => {
     const stack = policyStack({ protect: true });
     statefulResources(stack);
     new Lb(stack, "alb", { name: "alb" });
-    new CloudRunV2Service(stack, "run", { name: "hello", location: "eu", template: image, deletionProtection: false });
+    new CloudRunV2Service(stack, "run", { name: "shop", location: "eu", template: image, deletionProtection: false });
     new IamRole(stack, "role", { assumeRolePolicy: "{}" });
     const { json } = checkStack(stack);
 
@@ -84,7 +84,7 @@ describe("production protections", () => {
   describe("with protect: false", () => {
     const stack = policyStack({ protect: false });
     statefulResources(stack);
-    new CloudRunV2Service(stack, "run", { name: "hello", location: "eu", template: image });
+    new CloudRunV2Service(stack, "run", { name: "shop", location: "eu", template: image });
     new CloudRunV2Service(stack, "kept", { name: "kept", location: "eu", template: image, deletionProtection: true });
     const { json } = checkStack(stack);
 
@@ -103,7 +103,7 @@ describe("production protections", () => {
   it("follows the environment's protect flag in EnvironmentStack", () => {
     const build = (protect: boolean) => {
       const stack = new EnvironmentStack(Testing.app() as App, { config: environmentConfig({ protect }) });
-      new EcrRepository(stack, "ecr", { name: "hello", imageTagMutability: "IMMUTABLE" });
+      new EcrRepository(stack, "ecr", { name: "shop", imageTagMutability: "IMMUTABLE" });
       return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
     };
     expect(resource(build(true), "aws_ecr_repository", "ecr").lifecycle).toEqual({ prevent_destroy: true });

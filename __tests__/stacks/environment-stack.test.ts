@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { CLOUDS, TARGET_KINDS } from "../../lib/config/schema";
+import { gcpLabels, standardTags } from "../../lib/policy/tags";
 import { CLOUD_MODULES, cloudRegion } from "../../lib/stacks/clouds";
-import { environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
+import { COMPANY, environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("has a registry module for every cloud", () => {
@@ -76,17 +77,21 @@ describe("EnvironmentStack", () => {
       {
         tags: {
           environment: "test",
-          service: "hello",
+          ...COMPANY.tags,
+          service: COMPANY.service,
           "managed-by": "cdktf",
-          repository: "gitlab.com/example/multicloud-blueprint",
+          repository: `${COMPANY.gitlab.host}/${COMPANY.gitlab.projectPath}`,
         },
       },
     ]);
     const labels = json.provider?.google[0].default_labels as Record<string, string>;
     // The same keys as every other cloud's tags (cdktf would snake-case managed-by in a provider block).
-    expect(Object.keys(labels).sort()).toEqual(["environment", "managed-by", "repository", "service"]);
+    expect(Object.keys(labels).sort()).toEqual(
+      [...Object.keys(COMPANY.tags), "environment", "managed-by", "repository", "service"].sort(),
+    );
     expect(labels.environment).toBe("test");
-    expect(labels.repository).toBe("gitlab_com-example-multicloud-blueprint");
+    // GCP's rewrite of the repository tag (dots to `_`, slashes to `-`; tested in tags.test.ts).
+    expect(labels.repository).toBe(gcpLabels(standardTags("test", COMPANY)).repository);
     for (const value of Object.values(labels)) expect(value).toMatch(/^[a-z0-9_-]{0,63}$/);
   });
 

@@ -88,6 +88,21 @@ describe("synth of the shipped environments", () => {
     expect(readdirSync(work).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
 
+  it("synthesizes only the stacks named, still validating them all, and refuses an unknown one", () => {
+    const [name] = SHIPPED_NAMES;
+    const outdir = join(work, "only");
+    const { io, out, err } = capture();
+    expect(runSynth(environments, { outdir, company, bootstrap, only: [name], printWarnings: false }, io)).toBe(0);
+    expect(err).toEqual([]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([name]);
+    expect(out).toHaveLength(1); // the summary; cdktf's CLI prints the warnings itself
+    expect(out[0]).toMatch(/^Synthesized 1 stack:/);
+    const unknown = capture();
+    expect(runSynth(environments, { outdir, company, bootstrap, only: ["zz-nope"] }, unknown.io)).toBe(1);
+    expect(unknown.err).toEqual([`Unknown stack zz-nope; known: ${[...SHIPPED_NAMES, "bootstrap"].join(", ")}`]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([name]);
+  });
+
   it("stops on a value only a cloud refuses with exit 1, naming the environment and field", () => {
     const input = environmentInput({
       name: "qa",
@@ -102,7 +117,9 @@ describe("synth of the shipped environments", () => {
     expect(runSynth({ qa: input }, { outdir: join(work, "refused"), company }, io)).toBe(1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
-    expect(err[0]).toContain("qa.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)");
+    expect(err[0]).toContain(
+      "environments/qa.ts: qa.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)",
+    );
     expect(err[0]).not.toMatch(/\n\s+at /);
   });
 

@@ -20,6 +20,7 @@ import { changeLines, createdLines, INLINE_VALUE_CHARS, identifyingText, lineDif
 import { code, escapeHtml, plural } from "./markdown";
 import { ACTION_ORDER, type Action, type Change, classify, type Plan, providerOf, type ResourceChange } from "./plan";
 import { terraformReport } from "./report";
+import { markKnownSecrets } from "./secrets";
 import { prepare, valueText } from "./values";
 
 /** GitLab refuses notes longer than this many characters. */
@@ -557,7 +558,8 @@ function splitList(
  * numbered notes; each at most `maxLength` characters and starting with its
  * own marker.
  */
-export function renderNotes(plan: Plan, options: NoteOptions): string[] {
+export function renderNotes(rawPlan: Plan, options: NoteOptions): string[] {
+  const plan = markKnownSecrets(rawPlan);
   const maxLength = options.maxLength ?? GITLAB_NOTE_LIMIT;
   const maxParts = options.maxParts ?? MAX_NOTE_PARTS;
   const entries = reviewedEntries(plan);
@@ -634,7 +636,8 @@ export interface DriftIssueText {
 }
 
 /** Renders the drift issue of one environment (GitLab's description limit is the note limit here too). */
-export function renderDriftIssue(plan: Plan, options: NoteOptions): DriftIssueText {
+export function renderDriftIssue(rawPlan: Plan, options: NoteOptions): DriftIssueText {
+  const plan = markKnownSecrets(rawPlan);
   const env = code(options.environment);
   const drift = driftChanges(plan);
   const marker = `<!-- multicloud-blueprint drift environment=${options.environment} -->`;

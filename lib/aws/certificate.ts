@@ -11,7 +11,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 export interface OriginCertificateProps {
-  /** Hostname the certificate covers, e.g. `aws-origin.example.com`. */
+  /** Hostname the certificate covers, e.g. `aws-origin.staging.<root domain>`. */
   readonly hostname: string;
   /** Cloudflare zone holding `hostname`. */
   readonly zoneId: string;

@@ -43,7 +43,7 @@ import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, 
 /** The Cloudflare zone the origin hostname and certificate validation records live in. */
 export interface OriginZone {
   readonly zoneId: string;
-  /** The environment's domain, e.g. `staging.example.com`. */
+  /** The environment's domain, e.g. `staging.<root domain>`. */
   readonly domain: string;
 }
 

@@ -8,7 +8,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Construct } from "constructs";
 import type { ServiceSpec } from "../service";
 
-/** Parameter name of one secret, e.g. `/hello/prod/API_KEY`. */
+/** Parameter name of one secret, e.g. `/<service>/prod/API_KEY`. */
 export function secretParameterName(spec: Pick<ServiceSpec, "name" | "environment">, secret: string): string {
   return `/${spec.name}/${spec.environment}/${secret}`;
 }

@@ -88,7 +88,7 @@ export const AWS_PROTECTED_IAM_WRITES = [
   "iam:Update*",
 ] as const;
 
-/** Name of the CI role of `environment` and `purpose`, e.g. `ci-hello-prod-deploy` (64 characters at most). */
+/** Name of the CI role of `environment` and `purpose`, e.g. `ci-<service>-prod-deploy` (64 characters at most). */
 export function awsRoleName(service: string, environment: string, purpose: IdentityPurpose): string {
   // Starts with `ci-`, so it never falls under the workload's `<service>-<env>-*` the deploy role manages.
   return `ci-${service}-${environment}-${purpose}`;

@@ -9,13 +9,13 @@ import { z } from "zod";
 import { allowedKeysIn, ConfigError, formatIssues } from "./errors";
 import { companyMonitoringSchema } from "./monitoring";
 import {
-  AWS_REGION,
-  AZURE_LOCATION,
+  awsRegion,
+  azureLocation,
   CF_ID,
   CLOUDS,
   type Cloud,
   DOMAIN,
-  GCP_REGION,
+  gcpRegion,
   ORIGINS,
   type OriginId,
 } from "./schema";
@@ -70,9 +70,9 @@ export const companySchema = z.strictObject({
   clouds: z.array(z.enum(CLOUDS)).min(1, "must enable at least one cloud"),
   /** Region (Azure: location) per cloud, unless an environment names its own. */
   regions: z.strictObject({
-    aws: z.string().regex(AWS_REGION.pattern, AWS_REGION.message),
-    azure: z.string().regex(AZURE_LOCATION.pattern, AZURE_LOCATION.message),
-    gcp: z.string().regex(GCP_REGION.pattern, GCP_REGION.message),
+    aws: awsRegion,
+    azure: azureLocation,
+    gcp: gcpRegion,
   }),
   /**
    * Relative share of edge traffic per origin. Each environment gets the

@@ -57,7 +57,26 @@ export function checkEnvironments(
       problems.push(...lines.map((line) => `${file}: ${line}`));
     }
   }
+  // Only among valid, uniquely named environments: otherwise a name problem shows twice.
+  if (problems.length === 0) problems.push(...duplicateDomains(configs));
   return problems.length > 0 ? { problems } : { configs, problems };
+}
+
+/** Two environments on one hostname would take each other's Worker route and DNS records. */
+function duplicateDomains(configs: readonly EnvironmentConfig[]): string[] {
+  const fileByDomain = new Map<string, string>();
+  const problems: string[] = [];
+  for (const config of configs) {
+    const domain = config.cloudflare.domain;
+    const other = fileByDomain.get(domain);
+    if (other === undefined) fileByDomain.set(domain, environmentFile(config.name));
+    else {
+      problems.push(
+        `${environmentFile(config.name)}: ${config.name}.cloudflare.domain: "${domain}" is also the domain of ${other}; set a domain of its own`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** Validates every environment file against the company settings; throws one ConfigError. */

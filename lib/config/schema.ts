@@ -10,6 +10,7 @@ import { z } from "zod";
 import { BODY_LIMIT } from "../service";
 import type { CompanyConfig } from "./company";
 import { monitoringProblems, monitoringSchema } from "./monitoring";
+import { AWS_REGIONS, AZURE_LOCATIONS, GCP_REGIONS, unknownRegion } from "./regions";
 
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -34,27 +35,18 @@ export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 export const CF_ID = /^[0-9a-f]{32}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A pattern and the message shown when a value does not match it. */
-interface Rule {
-  readonly pattern: RegExp;
-  readonly message: string;
+/** A region of `cloud`: one of `known`, else an error that suggests the closest. */
+function regionSchema(cloud: string, known: readonly string[]) {
+  return z.string().superRefine((value, ctx) => {
+    if (!known.includes(value)) ctx.addIssue({ code: "custom", message: unknownRegion(cloud, value, known) });
+  });
 }
-export const AWS_REGION: Rule = {
-  pattern:
-    /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/,
-  message: "must be an AWS region such as eu-west-1",
-};
-export const AZURE_LOCATION: Rule = {
-  pattern: /^[a-z]+[a-z0-9]*$/,
-  message: "must be an Azure location name such as westeurope",
-};
-export const GCP_REGION: Rule = {
-  pattern: /^[a-z]+-[a-z]+[0-9]$/,
-  message: "must be a GCP region such as europe-west1",
-};
+export const awsRegion = regionSchema("AWS", AWS_REGIONS);
+export const azureLocation = regionSchema("Azure", AZURE_LOCATIONS);
+export const gcpRegion = regionSchema("GCP", GCP_REGIONS);
 
 const awsSettings = z.strictObject({
-  region: z.string().regex(AWS_REGION.pattern, AWS_REGION.message),
+  region: awsRegion,
   accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
   /** NAT gateways for the container VPC: 0 (tasks get public IPs), 1 (shared), or one per AZ (HA). */
   natGateways: z.enum(["none", "single", "per-az"]).default("single"),
@@ -70,7 +62,7 @@ const awsSettings = z.strictObject({
 });
 
 const azureSettings = z.strictObject({
-  location: z.string().regex(AZURE_LOCATION.pattern, AZURE_LOCATION.message),
+  location: azureLocation,
   subscriptionId: z.string().regex(UUID, "must be a subscription id (lowercase UUID)"),
 });
 
@@ -78,7 +70,7 @@ const gcpSettings = z.strictObject({
   project: z
     .string()
     .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a GCP project id: 6-30 lowercase letters, digits, hyphens"),
-  region: z.string().regex(GCP_REGION.pattern, GCP_REGION.message),
+  region: gcpRegion,
   /** Grant `roles/run.invoker` to `allUsers` so the edge can reach the targets without a Google identity. */
   publicInvoker: z.boolean().default(true),
 });
@@ -128,7 +120,7 @@ export const backendSchema = z.discriminatedUnion("type", [
     type: z.literal("s3"),
     bucket: z.string().min(3),
     key: z.string().min(1),
-    region: z.string().regex(AWS_REGION.pattern, AWS_REGION.message),
+    region: awsRegion,
     dynamodbTable: z.string().min(3).optional(),
   }),
   z.strictObject({

@@ -118,7 +118,7 @@ function genericProblems(spec: ServiceSpec): [keyof ServiceSpec, string][] {
     `${spec.containerPort} must be a port number (1-65535)`,
   );
   add("healthPath", HEALTH_PATH.test(spec.healthPath), `"${spec.healthPath}" must be a path starting with "/"`);
-  add("image", spec.image.trim() !== "", "is empty; set containerImage or CONTAINER_IMAGE");
+  add("image", spec.image.trim() !== "", "is empty; set containerImage in environments/company.ts");
   for (const name of Object.keys(spec.environmentVariables)) {
     if (!VARIABLE_NAME.test(name)) {
       problems.push(["environmentVariables", `"${name}" is not a variable name (a letter, then letters, digits, _)`]);

@@ -72,12 +72,12 @@ export interface NameSource {
 
 const base = (src: NameSource, suffix: string): string => `${src.service}-${src.environment}-${suffix}`;
 
-/** Service account id, e.g. `hello-prod-run` (6-30 characters). */
+/** Service account id, e.g. `<service>-prod-run` (6-30 characters). */
 export function serviceAccountId(src: NameSource, role: string): string {
   return checked("serviceAccountId", fitName(base(src, role), 30));
 }
 
-/** Cloud Run service or 2nd gen function name, e.g. `hello-prod-fn` (at most 49 characters). */
+/** Cloud Run service or 2nd gen function name, e.g. `<service>-prod-fn` (at most 49 characters). */
 export function runServiceName(src: NameSource, kind: "fn" | "run"): string {
   return checked("runService", fitName(base(src, kind), 49));
 }
@@ -91,12 +91,12 @@ export function bucketName(src: NameSource, project: string, purpose: string): s
   return checked("bucket", `${fitName(base(src, purpose), 63 - 9)}-${suffix}`);
 }
 
-/** Artifact Registry repository id, e.g. `hello-prod`. */
+/** Artifact Registry repository id, e.g. `<service>-prod`. */
 export function repositoryId(src: NameSource): string {
   return checked("repository", fitName(`${src.service}-${src.environment}`, 63));
 }
 
-/** Secret Manager secret id, e.g. `hello-prod-fn-origin-secret`. */
+/** Secret Manager secret id, e.g. `<service>-prod-fn-origin-secret`. */
 export function secretId(src: NameSource, purpose: string): string {
   return checked("secretId", fitName(base(src, purpose), 255));
 }

@@ -7,9 +7,9 @@
  *
  * How `ServiceSpec.image` relates to it: an Artifact Registry reference
  * (`<region>-docker.pkg.dev/...`) is deployed as is. Any other reference
- * (`ghcr.io/example/hello:1.0.0`, the default) names the image CI pushes here:
+ * (`containerImage` of environments/company.ts, the default) names the image CI pushes here:
  * its last path segment and tag/digest are kept and the registry part is
- * replaced, e.g. `europe-west1-docker.pkg.dev/<project>/hello-prod/hello:1.0.0`.
+ * replaced, e.g. `europe-west1-docker.pkg.dev/<project>/<service>-prod/<image>:1.0.0`.
  */
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { type ITerraformDependable, Token } from "cdktf";

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { join, relative } from "node:path";
 import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf";
 import { BootstrapStack } from "../bootstrap/stack";
-import type { BootstrapConfig } from "../config/bootstrap";
+import { BOOTSTRAP_STACK, type BootstrapConfig } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
-import { type EnvironmentFiles, loadConfiguration } from "../config/load";
+import { type EnvironmentFiles, environmentFile, loadConfiguration } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
@@ -34,6 +34,17 @@ export interface RunSynthOptions extends Omit<SynthOptions, "bootstrap"> {
   readonly company: unknown;
   /** `environments/bootstrap.ts`, validated against the environments. @default - no bootstrap stack */
   readonly bootstrap?: unknown;
+  /**
+   * Stacks to synthesize (environment names, or `bootstrap`); every one is
+   * still validated. @default - all of them
+   */
+  readonly only?: readonly string[];
+  /**
+   * Print the policy warnings after the summary. The cdktf CLI prints every
+   * warning annotation itself, so main.ts turns this off under it.
+   * @default true
+   */
+  readonly printWarnings?: boolean;
 }
 
 export interface StackSummary {
@@ -52,6 +63,23 @@ export interface StackSummary {
 const CONTINUE_ON_ERRORS = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS";
 
 /**
+ * A construct's refusal of a value, with the file to edit in front: problems
+ * listed line by line (`<env>.<field.path>: ...`, as constructs report them)
+ * become a ConfigError in the config format, `<file>: <env>.<field.path>: ...`;
+ * any other error keeps its message behind the file name.
+ */
+function inFile(file: string, error: unknown): Error {
+  const problems = (error as { problems?: unknown } | null)?.problems;
+  if (Array.isArray(problems) && problems.every((p) => typeof p === "string")) {
+    return new ConfigError(
+      problems.map((problem) => `${file}: ${problem}`),
+      "configuration",
+    );
+  }
+  return new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/**
  * @throws PolicyError when any stack has an unsuppressed policy error or another error annotation;
  *   `outdir` is then left as it was.
  */
@@ -67,7 +95,13 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
     const previous = process.env[CONTINUE_ON_ERRORS];
     process.env[CONTINUE_ON_ERRORS] = "true";
     try {
-      stacks = configs.map((config) => new EnvironmentStack(app, { config, release: options.release?.(config.name) }));
+      stacks = configs.map((config) => {
+        try {
+          return new EnvironmentStack(app, { config, release: options.release?.(config.name) });
+        } catch (error) {
+          throw inFile(environmentFile(config.name), error);
+        }
+      });
       if (options.bootstrap !== undefined) stacks.push(new BootstrapStack(app, { config: options.bootstrap }));
     } finally {
       if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];
@@ -147,10 +181,20 @@ export interface Output {
 export function runSynth(files: EnvironmentFiles, options: RunSynthOptions, io: Output = console): number {
   try {
     const { configs, bootstrap } = loadConfiguration(files, options.company, options.bootstrap);
-    const stacks = synthEnvironments(configs, { ...options, bootstrap });
+    const only = options.only ?? [];
+    const known = [...configs.map((c) => c.name), ...(bootstrap === undefined ? [] : [BOOTSTRAP_STACK])];
+    const unknown = only.filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      io.error(`Unknown stack ${unknown.join(", ")}; known: ${known.join(", ")}`);
+      return 1;
+    }
+    const selected = only.length === 0 ? configs : configs.filter((c) => only.includes(c.name));
+    const withBootstrap = only.length === 0 || only.includes(BOOTSTRAP_STACK) ? bootstrap : undefined;
+    const stacks = synthEnvironments(selected, { ...options, bootstrap: withBootstrap });
     io.log(formatSummary(stacks));
     const warnings = formatWarnings(stacks.map((s) => s.policy));
-    if (warnings !== "") io.log(warnings); // stdout: a successful synth writes nothing to stderr
+    // stdout: a successful synth writes nothing to stderr
+    if (warnings !== "" && (options.printWarnings ?? true)) io.log(warnings);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -51,9 +51,9 @@ export function sandbox(files: Readonly<Record<string, string>>): string {
   }
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
-  git("remote", "add", "origin", "https://gitlab.example.com/group/blueprint.git");
+  git("remote", "add", "origin", "https://gitlab.example.net/group/blueprint.git");
   git("add", "-A");
-  git("-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-qm", "pipeline under test");
+  git("-c", "user.email=ci@example.net", "-c", "user.name=ci", "commit", "-qm", "pipeline under test");
   git("update-ref", "refs/remotes/origin/main", "HEAD");
   git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main");
   return dir;

@@ -48,5 +48,6 @@ export function generatedPlan(count: number, attributes = 20, valueLength = 60):
       },
     });
   }
-  return { format_version: "1.2", terraform_version: "1.10.8", resource_changes: changes };
+  // Through JSON, like a plan read from a file: flat strings, not the concatenations built above.
+  return JSON.parse(JSON.stringify({ format_version: "1.2", terraform_version: "1.10.8", resource_changes: changes }));
 }

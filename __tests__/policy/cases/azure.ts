@@ -62,7 +62,7 @@ const containerApp = (patch: Partial<ContainerAppConfig> = {}): ContainerAppConf
   resourceGroupName: "rg",
   containerAppEnvironmentId: "env",
   revisionMode: "Single",
-  template: { container: [{ name: "app", image: "acr.azurecr.io/hello:1", cpu: 0.25, memory: "0.5Gi" }] },
+  template: { container: [{ name: "app", image: "acr.azurecr.io/shop:1", cpu: 0.25, memory: "0.5Gi" }] },
   ingress: { targetPort: 8080, externalEnabled: true, trafficWeight: [{ percentage: 100, latestRevision: true }] },
   ...patch,
 });

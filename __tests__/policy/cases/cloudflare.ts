@@ -5,19 +5,19 @@ import type { TerraformStack } from "cdktf";
 import { passwordResult } from "../helpers";
 import type { RuleCase } from "./types";
 
-const zoneId = "fedcba9876543210fedcba9876543210";
+const zoneId = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
 // The provider types `value` as a map, but most settings take a plain string.
 const setting = (s: TerraformStack, settingId: string, value: string) =>
   new ZoneSetting(s, "subject", { zoneId, settingId, value: value as unknown as Record<string, string> });
 const worker = (patch: Partial<WorkersScriptConfig> = {}): WorkersScriptConfig => ({
-  accountId: "0123456789abcdef0123456789abcdef",
-  scriptName: "hello-edge",
+  accountId: "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
+  scriptName: "shop-edge",
   content: "export default { fetch() { return new Response('ok') } }",
   mainModule: "worker.js",
   observability: { enabled: true },
   ...patch,
 });
-const record = { zoneId, name: "api.test.example.com", type: "CNAME", content: "x.example.net", ttl: 1 };
+const record = { zoneId, name: "api.test.example.net", type: "CNAME", content: "x.example.net", ttl: 1 };
 
 export const cloudflareCases: RuleCase[] = [
   {

@@ -31,7 +31,7 @@ export const commonCases: RuleCase[] = [
       (s) => new TerraformOutput(s, "subject", { value: `${"AKIA"}IOSFODNN7EXAMPLE` }),
       (s) => new TerraformOutput(s, "subject", { value: { token: `${"glpat"}-abcdefghijklmnopqrstuvwxyz` } }),
     ],
-    pass: (s) => new TerraformOutput(s, "subject", { value: "https://hello.example.com" }),
+    pass: (s) => new TerraformOutput(s, "subject", { value: "https://shop.example.net" }),
   },
   {
     rule: "BP_COMMON_3",

@@ -23,9 +23,9 @@ const bucket = (patch: Partial<StorageBucketConfig> = {}): StorageBucketConfig =
   publicAccessPrevention: "enforced",
   ...patch,
 });
-const runtimeAccount = "serviceAccount:hello@blueprint-test-01.iam.gserviceaccount.com";
+const runtimeAccount = "serviceAccount:shop@blueprint-test-01.iam.gserviceaccount.com";
 const defaultCompute = "serviceAccount:123456789012-compute@developer.gserviceaccount.com";
-const serviceAccount = (s: TerraformStack) => new ServiceAccount(s, "runtime", { accountId: "hello-runtime" }).email;
+const serviceAccount = (s: TerraformStack) => new ServiceAccount(s, "runtime", { accountId: "shop-runtime" }).email;
 const repository = { repository: "images", location: "europe-west1", role: "roles/artifactregistry.reader" };
 
 const condition = { title: "c", expression: 'resource.name.startsWith("x")' };
@@ -93,7 +93,7 @@ export const gcpCases: RuleCase[] = [
     pass: [
       (s) => new StorageBucket(s, "subject", bucket()),
       // No effective_labels: `labels` is not a label map here and default_labels do not apply.
-      (s) => new ServiceAccount(s, "subject", { accountId: "hello-runtime" }),
+      (s) => new ServiceAccount(s, "subject", { accountId: "shop-runtime" }),
     ],
   },
   {
@@ -162,7 +162,7 @@ export const gcpCases: RuleCase[] = [
     fail: [
       (s) => new ProjectIamMember(s, "subject", { project: "p", role: "roles/editor", member: runtimeAccount }),
       (s) =>
-        new ProjectIamBinding(s, "subject", { project: "p", role: "roles/owner", members: ["user:a@example.com"] }),
+        new ProjectIamBinding(s, "subject", { project: "p", role: "roles/owner", members: ["user:a@example.net"] }),
     ],
     pass: (s) =>
       new ProjectIamMember(s, "subject", { project: "p", role: "roles/logging.logWriter", member: runtimeAccount }),
@@ -179,13 +179,13 @@ export const gcpCases: RuleCase[] = [
     fail: [
       (s) =>
         new CloudRunV2Service(s, "subject", {
-          name: "hello",
+          name: "shop",
           location: "europe-west1",
-          template: { containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }] },
+          template: { containers: [{ image: "europe-docker.pkg.dev/p/images/shop:1" }] },
         }),
       (s) =>
         new Cloudfunctions2Function(s, "subject", {
-          name: "hello",
+          name: "shop",
           location: "europe-west1",
           serviceConfig: { serviceAccountEmail: "123456789012-compute@developer.gserviceaccount.com" },
         }),
@@ -193,16 +193,16 @@ export const gcpCases: RuleCase[] = [
     pass: [
       (s) =>
         new CloudRunV2Service(s, "subject", {
-          name: "hello",
+          name: "shop",
           location: "europe-west1",
           template: {
             serviceAccount: serviceAccount(s),
-            containers: [{ image: "europe-docker.pkg.dev/p/images/hello:1" }],
+            containers: [{ image: "europe-docker.pkg.dev/p/images/shop:1" }],
           },
         }),
       (s) =>
         new Cloudfunctions2Function(s, "subject", {
-          name: "hello",
+          name: "shop",
           location: "europe-west1",
           serviceConfig: { serviceAccountEmail: serviceAccount(s) },
         }),

@@ -48,7 +48,7 @@ const cloudflarePolicy = (
   mechanisms: ConstructorParameters<typeof NotificationPolicy>[2]["mechanisms"],
 ) =>
   new NotificationPolicy(s, "subject", {
-    accountId: "0123456789abcdef0123456789abcdef",
+    accountId: "a1a1a1a1b2b2b2b2c3c3c3c3d4d4d4d4",
     name: "svc-test-edge",
     alertType: "health_check_status_notification",
     mechanisms,

@@ -1,0 +1,143 @@
+import { join } from "node:path";
+import { runDoctor } from "../../tools/cli";
+import {
+  binaryCheck,
+  bootstrapCheck,
+  credentialCheck,
+  DOCTOR_USAGE,
+  environmentChecks,
+  nodeCheck,
+  type Probe,
+  stateCheck,
+  versionAtLeast,
+} from "../../tools/doctor";
+import { environmentConfig, SHIPPED_NAMES, UNKNOWN_NAME } from "../helpers/environments";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** A machine with exactly `env`, these binaries and these files. */
+function probe(env: Record<string, string> = {}, binaries: Record<string, string> = {}, files: string[] = []): Probe {
+  return {
+    env,
+    nodeVersion: "v20.19.1",
+    home: "/home/dev",
+    root: ROOT,
+    which: (command) => (command in binaries ? `/usr/bin/${command}` : undefined),
+    version: (binary) => binaries[binary],
+    exists: (path) => files.includes(path),
+  };
+}
+
+const ALL_CLOUDS = {
+  AWS_PROFILE: "deploy",
+  ARM_CLIENT_ID: "id",
+  ARM_CLIENT_SECRET: "secret",
+  GOOGLE_CREDENTIALS: "{}",
+  CLOUDFLARE_API_TOKEN: "token",
+  TF_HTTP_USERNAME: "me",
+  TF_HTTP_PASSWORD: "glpat",
+};
+
+describe("npm run doctor", () => {
+  it("compares Node versions numerically", () => {
+    expect(versionAtLeast("v20.19.0", "20.19")).toBe(true);
+    expect(versionAtLeast("v20.9.0", "20.19")).toBe(false);
+    expect(versionAtLeast("v22.1.0", "20.19")).toBe(true);
+    expect(nodeCheck({ ...probe(), nodeVersion: "v18.20.0" }, "20.19")).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("20.19"),
+    });
+  });
+
+  it("finds terraform, or tofu only when cdktf is told to use it", () => {
+    expect(binaryCheck(probe({}, { terraform: "Terraform v1.13.0" }))).toMatchObject({
+      ok: true,
+      what: expect.stringContaining("Terraform v1.13.0"),
+    });
+    expect(binaryCheck(probe({}, { tofu: "OpenTofu v1.10.8" }))).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("TERRAFORM_BINARY_NAME=tofu"),
+    });
+    expect(binaryCheck(probe({ TERRAFORM_BINARY_NAME: "tofu" }, { tofu: "OpenTofu v1.10.8" }))).toMatchObject({
+      ok: true,
+    });
+    expect(binaryCheck(probe())).toMatchObject({ ok: false, fix: expect.stringContaining("install OpenTofu") });
+  });
+
+  it("accepts each cloud's variables or CLI login, and says what to set when there is neither", () => {
+    expect(credentialCheck(probe(), "aws")).toMatchObject({ ok: false, fix: expect.stringContaining("AWS_PROFILE") });
+    expect(credentialCheck(probe({}, {}, ["/home/dev/.aws/config"]), "aws").ok).toBe(true);
+    expect(credentialCheck(probe({ ARM_CLIENT_ID: "x" }), "azure")).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("az login"),
+    });
+    expect(credentialCheck(probe({ ARM_CLIENT_ID: "x", ARM_USE_OIDC: "true" }), "azure").ok).toBe(true);
+    expect(credentialCheck(probe({ GOOGLE_APPLICATION_CREDENTIALS: "/missing.json" }), "gcp").ok).toBe(false);
+    expect(credentialCheck(probe({ GOOGLE_APPLICATION_CREDENTIALS: "/key.json" }, {}, ["/key.json"]), "gcp").ok).toBe(
+      true,
+    );
+    expect(credentialCheck(probe(), "cloudflare")).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("CLOUDFLARE_API_TOKEN"),
+    });
+  });
+
+  it("needs only the GitLab username and token for GitLab-managed state, never printing a value", () => {
+    const env = environmentConfig({ backend: { type: "http" } });
+    const missing = stateCheck(probe({ TF_HTTP_USERNAME: "me" }), env);
+    expect(missing).toMatchObject({ ok: false, what: expect.stringContaining("TF_HTTP_PASSWORD not set") });
+    const ready = stateCheck(probe({ TF_HTTP_USERNAME: "me", TF_HTTP_PASSWORD: "glpat-secret-value" }), env);
+    expect(ready.ok).toBe(true);
+    expect(JSON.stringify(ready)).not.toContain("glpat-secret-value");
+    expect(stateCheck(probe(), environmentConfig()).ok).toBe(true); // local state needs nothing
+  });
+
+  it("checks only the clouds the environment enables", () => {
+    const awsOnly = environmentConfig({
+      clouds: ["aws"],
+      azure: undefined,
+      gcp: undefined,
+      weights: { "aws.function": 100 },
+    });
+    const checks = environmentChecks(probe({ AWS_PROFILE: "x", CLOUDFLARE_API_TOKEN: "t" }), awsOnly);
+    expect(checks.map((c) => c.what.split(":")[0])).toEqual(["AWS credentials", "Cloudflare credentials", "state"]);
+    expect(checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it("wants bootstrap's local state, and cannot judge a remote one", () => {
+    expect(bootstrapCheck(probe(), "local")).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("npx cdktf deploy bootstrap"),
+    });
+    expect(bootstrapCheck(probe({}, {}, [join(ROOT, "terraform.bootstrap.tfstate")]), "local").ok).toBe(true);
+    expect(bootstrapCheck(probe(), "http")).toMatchObject({ ok: true, unknown: true });
+  });
+
+  it("exits 0 only when every check passes, 1 with each missing piece, 2 on bad usage", () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
+    const ready = probe(ALL_CLOUDS, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]);
+    expect(runDoctor([], io, ready)).toBe(0);
+    expect(out.at(-1)).toContain("Ready: deploy can start.");
+    for (const name of SHIPPED_NAMES) expect(out.join("\n")).toContain(`npx cdktf deploy ${name} (`);
+
+    const { CLOUDFLARE_API_TOKEN: _, ...noCloudflare } = ALL_CLOUDS;
+    out.length = 0;
+    expect(
+      runDoctor(
+        [SHIPPED_NAMES[0]],
+        io,
+        probe(noCloudflare, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]),
+      ),
+    ).toBe(1);
+    expect(out.join("\n")).toMatch(
+      /FAIL {2}Cloudflare credentials: none found[^\n]*\n {8}-> export CLOUDFLARE_API_TOKEN/,
+    );
+
+    expect(runDoctor([UNKNOWN_NAME], io, ready)).toBe(2);
+    expect(err.at(-1)).toContain(`unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}`);
+    expect(runDoctor(["--help"], io, ready)).toBe(0);
+    expect(out.at(-1)).toBe(DOCTOR_USAGE);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * `npm run doctor [-- <env>...]`: what `cdktf deploy <env>` needs on this
+ * machine, each missing piece with what to do about it. Reads only names and
+ * files: it never prints a value, and never calls a cloud.
+ */
+import { join } from "node:path";
+import type { EnvironmentConfig } from "../lib/config/schema";
+
+export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
+
+Checks what \`npx cdktf deploy <env>\` needs here, for every environment (or
+those named): Node version; tofu or terraform on PATH and its version;
+credentials for each cloud the environment enables and for Cloudflare (the
+variables each provider reads, or a CLI login); TF_HTTP_USERNAME and
+TF_HTTP_PASSWORD for GitLab-managed state; the bootstrap stack's state.
+Prints one line per check and what to do for each that fails.
+
+  --help, -h   show this help
+
+Exit status: 0 deploy can start; 1 something is missing; 2 bad usage or configuration.`;
+
+/** What doctor may look at; the CLI passes the real machine, tests a stand-in. */
+export interface Probe {
+  /** The process environment (names are checked, values never printed). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `process.version`, e.g. `v20.19.0`. */
+  readonly nodeVersion: string;
+  /** Absolute path of `command` on PATH, or undefined. */
+  which(command: string): string | undefined;
+  /** First line of `<binary> version`, or undefined when it fails. */
+  version(binary: string): string | undefined;
+  /** Whether a file exists (and is not empty). */
+  exists(path: string): boolean;
+  /** The user's home folder. */
+  readonly home: string;
+  /** The repository root. */
+  readonly root: string;
+}
+
+export interface Check {
+  readonly ok: boolean;
+  /** What was checked and what was found. */
+  readonly what: string;
+  /** What to do when it failed. */
+  readonly fix?: string;
+  /** Not verifiable from here: shown, not failing. */
+  readonly unknown?: boolean;
+}
+
+const set = (probe: Probe, name: string) => (probe.env[name] ?? "") !== "";
+const allSet = (probe: Probe, names: readonly string[]) => names.every((name) => set(probe, name));
+
+/** `v20.19.0` >= `20.19`? */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const have = version.replace(/^v/, "").split(".").map(Number);
+  const need = minimum.split(".").map(Number);
+  for (let i = 0; i < need.length; i++) {
+    if ((have[i] ?? 0) !== need[i]) return (have[i] ?? 0) > need[i];
+  }
+  return true;
+}
+
+export function nodeCheck(probe: Probe, minimum: string): Check {
+  const ok = versionAtLeast(probe.nodeVersion, minimum);
+  return {
+    ok,
+    what: `Node ${probe.nodeVersion} (package.json needs >= ${minimum})`,
+    fix: ok ? undefined : `install Node ${minimum} or newer (e.g. \`nvm install 20\`)`,
+  };
+}
+
+/** tofu or terraform, as cdktf picks it: TERRAFORM_BINARY_NAME, else terraform. */
+export function binaryCheck(probe: Probe): Check {
+  const chosen = probe.env.TERRAFORM_BINARY_NAME;
+  const candidates = chosen !== undefined && chosen !== "" ? [chosen] : ["terraform", "tofu"];
+  for (const binary of candidates) {
+    const path = probe.which(binary);
+    if (path === undefined) continue;
+    const version = probe.version(binary);
+    const hint =
+      binary === "tofu" && chosen !== "tofu" ? "; cdktf runs terraform unless TERRAFORM_BINARY_NAME=tofu is set" : "";
+    if (binary === "tofu" && chosen !== "tofu") {
+      return {
+        ok: false,
+        what: `tofu at ${path} (${version ?? "version unknown"})`,
+        fix: `export TERRAFORM_BINARY_NAME=tofu${hint}`,
+      };
+    }
+    return {
+      ok: version !== undefined,
+      what: `${binary} at ${path}: ${version ?? "`version` failed"}`,
+      fix: version === undefined ? `check that \`${binary} version\` runs` : undefined,
+    };
+  }
+  return {
+    ok: false,
+    what: `${candidates.join(" or ")}: not on PATH`,
+    fix: "install OpenTofu (https://opentofu.org/docs/intro/install/) and export TERRAFORM_BINARY_NAME=tofu, or install Terraform",
+  };
+}
+
+/** Credentials each cloud's provider reads: variables, or the CLI's login files. */
+export function credentialCheck(probe: Probe, cloud: "aws" | "azure" | "gcp" | "cloudflare"): Check {
+  const home = (...parts: string[]) => join(probe.home, ...parts);
+  switch (cloud) {
+    case "aws": {
+      const sources: [string, boolean][] = [
+        ["AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", allSet(probe, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])],
+        ["AWS_PROFILE", set(probe, "AWS_PROFILE")],
+        [
+          "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE",
+          allSet(probe, ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]),
+        ],
+        ["~/.aws/credentials", probe.exists(home(".aws", "credentials"))],
+        ["~/.aws/config (aws sso login)", probe.exists(home(".aws", "config"))],
+      ];
+      return found(
+        "AWS",
+        sources,
+        "set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+      );
+    }
+    case "azure": {
+      const client = set(probe, "ARM_CLIENT_ID");
+      const sources: [string, boolean][] = [
+        ["ARM_CLIENT_ID and ARM_CLIENT_SECRET", client && set(probe, "ARM_CLIENT_SECRET")],
+        ["ARM_CLIENT_ID and ARM_USE_OIDC", client && set(probe, "ARM_USE_OIDC")],
+        ["ARM_USE_MSI", set(probe, "ARM_USE_MSI")],
+        ["az login (~/.azure/azureProfile.json)", probe.exists(home(".azure", "azureProfile.json"))],
+      ];
+      return found("Azure", sources, "run `az login`, or set ARM_CLIENT_ID and ARM_CLIENT_SECRET (and ARM_TENANT_ID)");
+    }
+    case "gcp": {
+      const file = probe.env.GOOGLE_APPLICATION_CREDENTIALS;
+      const sources: [string, boolean][] = [
+        ["GOOGLE_APPLICATION_CREDENTIALS", file !== undefined && file !== "" && probe.exists(file)],
+        ["GOOGLE_CREDENTIALS", set(probe, "GOOGLE_CREDENTIALS")],
+        [
+          "gcloud auth application-default login",
+          probe.exists(home(".config", "gcloud", "application_default_credentials.json")),
+        ],
+      ];
+      return found(
+        "GCP",
+        sources,
+        "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a key file",
+      );
+    }
+    case "cloudflare": {
+      const sources: [string, boolean][] = [
+        ["CLOUDFLARE_API_TOKEN", set(probe, "CLOUDFLARE_API_TOKEN")],
+        ["CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL", allSet(probe, ["CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL"])],
+      ];
+      return found(
+        "Cloudflare",
+        sources,
+        "export CLOUDFLARE_API_TOKEN (a token with Workers, DNS and zone settings edit rights)",
+      );
+    }
+  }
+}
+
+function found(cloud: string, sources: readonly [string, boolean][], fix: string): Check {
+  const hit = sources.find(([, ok]) => ok);
+  return hit === undefined
+    ? { ok: false, what: `${cloud} credentials: none found (${sources.map(([name]) => name).join("; ")})`, fix }
+    : { ok: true, what: `${cloud} credentials: ${hit[0]}` };
+}
+
+/** What the environment's state backend needs beyond the cloud credentials. */
+export function stateCheck(probe: Probe, env: EnvironmentConfig): Check {
+  switch (env.backend.type) {
+    case "local":
+      return { ok: true, what: `state: local file terraform.${env.name}.tfstate` };
+    case "http": {
+      const missing = ["TF_HTTP_USERNAME", "TF_HTTP_PASSWORD"].filter((name) => !set(probe, name));
+      const { host, projectId } = env.company.gitlab;
+      return missing.length === 0
+        ? {
+            ok: true,
+            what: `state: GitLab-managed on ${host} (project ${projectId}), TF_HTTP_USERNAME and TF_HTTP_PASSWORD set`,
+          }
+        : {
+            ok: false,
+            what: `state: GitLab-managed on ${host} (project ${projectId}); ${missing.join(" and ")} not set`,
+            fix: `export TF_HTTP_USERNAME=<your GitLab user> TF_HTTP_PASSWORD=<personal access token with api scope> (the address is synthesized from environments/company.ts)`,
+          };
+    }
+    default:
+      return { ok: true, what: `state: ${env.backend.type} backend, through the cloud credentials above` };
+  }
+}
+
+/**
+ * The bootstrap stack creates what environments read (Azure resource groups,
+ * CI identities); with its default local state, its state file shows it ran.
+ */
+export function bootstrapCheck(probe: Probe, bootstrapBackend: string): Check {
+  if (bootstrapBackend !== "local") {
+    return {
+      ok: true,
+      unknown: true,
+      what: `bootstrap: state in the ${bootstrapBackend} backend, not checked from here`,
+      fix: "`npx cdktf output bootstrap` shows its outputs once it is deployed",
+    };
+  }
+  const file = join(probe.root, "terraform.bootstrap.tfstate");
+  return probe.exists(file)
+    ? { ok: true, what: "bootstrap: deployed (terraform.bootstrap.tfstate present)" }
+    : {
+        ok: false,
+        what: "bootstrap: no terraform.bootstrap.tfstate, so its outputs are unknown",
+        fix: "deploy it first, as an administrator: `npx cdktf deploy bootstrap` (docs/bootstrap.md)",
+      };
+}
+
+/** Every check for deploying `env`. */
+export function environmentChecks(probe: Probe, env: EnvironmentConfig): Check[] {
+  return [
+    ...env.clouds.map((cloud) => credentialCheck(probe, cloud)),
+    credentialCheck(probe, "cloudflare"),
+    stateCheck(probe, env),
+  ];
+}
+
+export function formatChecks(title: string, checks: readonly Check[]): string {
+  const lines = checks.map((check) => {
+    const mark = check.unknown ? "?   " : check.ok ? "ok  " : "FAIL";
+    const fix = !check.ok || check.unknown ? (check.fix === undefined ? "" : `\n        -> ${check.fix}`) : "";
+    return `  ${mark}  ${check.what}${fix}`;
+  });
+  return [title, ...lines].join("\n");
+}
