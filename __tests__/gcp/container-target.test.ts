@@ -166,7 +166,7 @@ describe("GCP ContainerTarget", () => {
     });
 
     it("promote: everything to the new revision; rollback: everything back to the stable one", () => {
-      const stable = "hello-test-run-0123456789";
+      const stable = "shop-test-run-0123456789";
       const promoted = run(synthGcp({ rollout: { newPercent: 100, stable } }).json);
       expect(promoted.traffic).toEqual([
         expect.objectContaining({ revision: promoted.template.revision, percent: 100 }),

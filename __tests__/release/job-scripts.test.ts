@@ -84,7 +84,7 @@ beforeAll(() => {
   mkdirSync(join(dir, stepStackDir("rollback", env.name)), { recursive: true });
   writeFileSync(join(dir, stepStackDir("rollback", env.name), "cdk.tf.json"), "{}\n");
   execFileSync("git", ["add", "-A"], { cwd: dir });
-  execFileSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", "commit", "-qm", "scripts"], {
+  execFileSync("git", ["-c", "user.email=ci@fixture.test", "-c", "user.name=ci", "commit", "-qm", "scripts"], {
     cwd: dir,
   });
   stubs = join(dir, ".stubs");
