@@ -121,7 +121,15 @@ export function forkCheck(options: ForkCheckOptions): number {
     );
 
     // The copy's own tools, as a fork's maintainer would run them; CHECKPOINT_DISABLE keeps cdktf offline.
-    const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: undefined, RELEASE_ID: undefined, IMAGE_DIGEST: undefined, RELEASE_STEP: undefined, RELEASE_STABLE_DIR: undefined };
+    const env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_OUTDIR: undefined,
+      RELEASE_ID: undefined,
+      IMAGE_DIGEST: undefined,
+      RELEASE_STEP: undefined,
+      RELEASE_STABLE_DIR: undefined,
+    };
     const steps: [string, string[]][] = [
       // The file as its author would save it: formatted like the rest of the repository.
       ["npx", ["biome", "format", "--write", "environments/company.ts"]],
