@@ -106,7 +106,8 @@ describe("monitoring config", () => {
   });
 
   it("rejects a route that names nobody, and an address listed twice", () => {
-    expect(problemsWith({ notify: {} })).toEqual([
+    // notify merges over the company's: an explicit empty list drops its e-mails.
+    expect(problemsWith({ notify: { emails: [] } })).toEqual([
       `${LABEL}.monitoring.notify: names nobody: add at least one address to emails or set webhookVariable`,
     ]);
     expect(problemsWith({ notify: { emails: ["a@test.invalid", "A@test.invalid"] } })).toEqual([
