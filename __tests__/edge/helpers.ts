@@ -136,7 +136,7 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   return {
     fetch: (path, init) => request(agent, runtime, path, init),
-    stream: (path, streamed) => streamRequest(runtime, path, streamed),
+    stream: (path, streamed) => streamWithRetry(runtime, path, streamed),
     logs: () => logs,
     close: async () => {
       agent.destroy();
@@ -174,6 +174,27 @@ function request(agent: Agent, runtime: URL, path: string, init: RequestInit = {
     outgoing.on("error", reject);
     outgoing.end(typeof init.body === "string" ? init.body : undefined);
   });
+}
+
+/**
+ * A server that answers early (413) and closes with the upload unread resets the
+ * connection; when that reset reaches the client before it has read the answer,
+ * the kernel drops the answer (a TCP race, not the Worker's behaviour). Such an
+ * attempt is repeated, a bounded number of times.
+ */
+async function streamWithRetry(
+  runtime: URL,
+  path: string,
+  streamed: StreamedRequest,
+): Promise<{ status: number; body: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await streamRequest(runtime, path, streamed);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 5 || (code !== "ECONNRESET" && code !== "EPIPE")) throw error;
+    }
+  }
 }
 
 function streamRequest(
