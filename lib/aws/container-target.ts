@@ -26,15 +26,15 @@ import { type TerraformResource, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
-import { plainVariables, secretVariables } from "../contract/workload-environment";
+import { plainVariables } from "../contract/workload-environment";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
+import { readSecretsStatements, ServiceRole, workloadBoundaryArn, writeLogsStatement } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
 import { ecrImage, ecrRepositoryUrl, Registry } from "./registry";
-import { generatedSecretParameter, parameterArn, secretParameterName } from "./secrets";
+import { type SecretParameter, secretParameters } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./sizing";
 import { AWS_LIMITS } from "./validation";
@@ -107,22 +107,8 @@ export class ContainerTarget extends TargetConstruct {
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id, props, { cloud: "aws", kind: "container", region: props.settings.region });
     const { spec, settings } = props;
-    const cpuTarget = props.cpuTargetPercent ?? 60;
-    const bakeMinutes = props.canaryBakeMinutes ?? 10;
-    const propsProblems: string[] = [];
-    if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
-      propsProblems.push(`props.cpuTargetPercent: ${cpuTarget} must be 1-100`);
-    }
-    if (
-      !Token.isUnresolved(bakeMinutes) &&
-      !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)
-    ) {
-      propsProblems.push(`props.canaryBakeMinutes: ${bakeMinutes} must be a whole number 0-1440`);
-    }
-    assertSpec(this, spec, AWS_LIMITS.container, propsProblems);
-    const canary = spec.canaryPercent > 0;
+    const { cpuTarget, bakeMinutes } = this.validate(props);
     const name = baseName(spec);
-    const hostname = props.hostname ?? `aws-origin.${props.zone.domain}`;
 
     const key = new WorkloadKey(this, "key", {
       alias: awsName([name, "container"], 250),
@@ -144,99 +130,27 @@ export class ContainerTarget extends TargetConstruct {
       cidr: settings.vpcCidr,
       natGateways: settings.natGateways,
     });
-    this.loadBalancer = new OriginLoadBalancer(this, "ingress", {
-      name,
-      network: this.network,
-      region: settings.region,
-      accountId: settings.accountId,
-      containerPort: spec.containerPort,
-      healthPath: spec.healthPath,
-      idleTimeoutSeconds: spec.timeoutSeconds,
-      logRetentionDays: spec.logRetentionDays,
-      hostname,
-      zoneId: props.zone.zoneId,
-      certificateArn: settings.certificateArn,
-      canary,
-    });
+    this.loadBalancer = this.createLoadBalancer(name, props);
     const logs = retainedLogGroup(this, "logs", {
       name: `/ecs/${name}`,
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
     });
-
     // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
-    const secrets = secretVariables(this.workloadEnvironment).map(([variable, ref]) => {
-      if (ref.value === undefined) {
-        return {
-          name: variable,
-          valueFrom: parameterArn(settings.region, settings.accountId, secretParameterName(spec, ref.secret)),
-        };
-      }
-      const parameter = generatedSecretParameter(this, "origin-secret", {
-        name: secretParameterName(spec, ref.secret),
-        value: ref.value,
-        keyArn: key.arn,
-      });
-      return { name: variable, valueFrom: parameter.arn };
+    const secrets = secretParameters(this, this.workloadEnvironment, {
+      spec,
+      region: settings.region,
+      accountId: settings.accountId,
+      keyArn: key.arn,
     });
-
-    const executionStatements: PolicyStatement[] = [
-      {
-        // ECR issues registry tokens per account: this action has no resource-level form.
-        Sid: "RegistryToken",
-        Effect: "Allow",
-        Action: ["ecr:GetAuthorizationToken"],
-        Resource: "*",
-      },
-      {
-        Sid: "PullOwnRepository",
-        Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-        Resource: this.registry.arn,
-      },
-      {
-        Sid: "OwnLogGroup",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logs.arn}:log-stream:*`,
-      },
-      { Sid: "TargetKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
-    ];
-    if (secrets.length > 0) {
-      executionStatements.push({
-        Sid: "ReadSecrets",
-        Effect: "Allow",
-        Action: ["ssm:GetParameters"],
-        Resource: secrets.map((s) => s.valueFrom),
-      });
-    }
-    this.executionRole = new ServiceRole(this, "execution-role", {
-      name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
-      description: `${name} ECS agent: pull the image, write logs, read secrets`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-      statements: executionStatements,
-    });
-    this.taskRole = new ServiceRole(this, "task-role", {
-      name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
-      description: `${name} workload: calls no AWS API`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-      // Only ECS tasks of this account may assume it (confused deputy).
-      trustCondition: {
-        StringEquals: { "aws:SourceAccount": settings.accountId },
-        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${settings.region}:${settings.accountId}:*` },
-      },
-      statements: [],
-    });
-
+    this.executionRole = this.createExecutionRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
+    this.taskRole = this.createTaskRole(name, props);
     this.taskDefinition = this.createTaskDefinition(name, props, secrets, logs.name);
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: awsName([name], NAME_LIMITS.ecsCluster),
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-
     const ecsCanary = this.canaryDeployment(name, spec, settings, bakeMinutes);
     this.service = this.createService(name, spec, ecsCanary);
     this.addAutoscaling(name, spec, cpuTarget);
@@ -248,11 +162,100 @@ export class ContainerTarget extends TargetConstruct {
     });
   }
 
+  /** The spec against Fargate's limits and the scaling props; returns the scaling settings to apply. */
+  private validate(props: ContainerTargetProps): { readonly cpuTarget: number; readonly bakeMinutes: number } {
+    const cpuTarget = props.cpuTargetPercent ?? 60;
+    const bakeMinutes = props.canaryBakeMinutes ?? 10;
+    const propsProblems: string[] = [];
+    if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
+      propsProblems.push(`props.cpuTargetPercent: ${cpuTarget} must be 1-100`);
+    }
+    if (
+      !Token.isUnresolved(bakeMinutes) &&
+      !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)
+    ) {
+      propsProblems.push(`props.canaryBakeMinutes: ${bakeMinutes} must be a whole number 0-1440`);
+    }
+    assertSpec(this, props.spec, AWS_LIMITS.container, propsProblems);
+    return { cpuTarget, bakeMinutes };
+  }
+
+  /** The ALB on `aws-origin.<domain>` (or the hostname given), with a second target group when the spec has a canary. */
+  private createLoadBalancer(name: string, props: ContainerTargetProps): OriginLoadBalancer {
+    const { spec, settings } = props;
+    return new OriginLoadBalancer(this, "ingress", {
+      name,
+      network: this.network,
+      region: settings.region,
+      accountId: settings.accountId,
+      containerPort: spec.containerPort,
+      healthPath: spec.healthPath,
+      idleTimeoutSeconds: spec.timeoutSeconds,
+      logRetentionDays: spec.logRetentionDays,
+      hostname: props.hostname ?? `aws-origin.${props.zone.domain}`,
+      zoneId: props.zone.zoneId,
+      certificateArn: settings.certificateArn,
+      canary: spec.canaryPercent > 0,
+    });
+  }
+
+  /** The ECS agent's role: pull from the target's own repository, write its log group, read its secrets. */
+  private createExecutionRole(
+    name: string,
+    props: ContainerTargetProps,
+    uses: { readonly keyArn: string; readonly logGroupArn: string; readonly secrets: readonly SecretParameter[] },
+  ): ServiceRole {
+    return new ServiceRole(this, "execution-role", {
+      name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
+      description: `${name} ECS agent: pull the image, write logs, read secrets`,
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(props.settings.accountId, props.spec),
+      statements: [
+        {
+          // ECR issues registry tokens per account: this action has no resource-level form.
+          Sid: "RegistryToken",
+          Effect: "Allow",
+          Action: ["ecr:GetAuthorizationToken"],
+          Resource: "*",
+        },
+        {
+          Sid: "PullOwnRepository",
+          Effect: "Allow",
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          Resource: this.registry.arn,
+        },
+        writeLogsStatement(uses.logGroupArn),
+        { Sid: "TargetKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: uses.keyArn },
+        ...readSecretsStatements(
+          "ssm:GetParameters",
+          uses.secrets.map((s) => s.arn),
+        ),
+      ],
+    });
+  }
+
+  /** The workload's own role: it calls no AWS API, and only this account's ECS tasks may assume it. */
+  private createTaskRole(name: string, props: ContainerTargetProps): ServiceRole {
+    const { spec, settings } = props;
+    return new ServiceRole(this, "task-role", {
+      name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
+      description: `${name} workload: calls no AWS API`,
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
+      // Only ECS tasks of this account may assume it (confused deputy).
+      trustCondition: {
+        StringEquals: { "aws:SourceAccount": settings.accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${settings.region}:${settings.accountId}:*` },
+      },
+      statements: [],
+    });
+  }
+
   /** The task: one read-only, non-root container with the workload's variables and secrets, and the image's health check. */
   private createTaskDefinition(
     name: string,
     props: ContainerTargetProps,
-    secrets: readonly { name: string; valueFrom: string }[],
+    secrets: readonly SecretParameter[],
     logGroupName: string,
   ): EcsTaskDefinition {
     const { spec, settings } = props;
@@ -285,7 +288,7 @@ export class ContainerTarget extends TargetConstruct {
           environment: Object.entries(plainVariables(this.workloadEnvironment))
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([key, value]) => ({ name: key, value })),
-          secrets,
+          secrets: secrets.map((s) => ({ name: s.variable, valueFrom: s.arn })),
           healthCheck: { command: healthCommand, interval: 30, timeout: 5, retries: 3, startPeriod: 15 },
           // The HTTP server drains on SIGTERM; give it the request timeout to finish.
           stopTimeout: Math.min(120, Math.max(spec.timeoutSeconds + 5, 10)),

@@ -22,14 +22,14 @@ import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
-import { plainVariables, secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
+import { plainVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import type { Rollout } from "../release";
 import type { FunctionBundle } from "../service";
 import { WorkloadKey } from "./encryption";
-import { type PolicyStatement, ServiceRole, workloadBoundaryArn } from "./identity";
+import { readSecretsStatements, ServiceRole, workloadBoundaryArn, writeLogsStatement } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
-import { generatedSecretParameter, LAMBDA_SECRET_SUFFIX, parameterArn, secretParameterName } from "./secrets";
+import { LAMBDA_SECRET_SUFFIX, type SecretParameter, secretParameters } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { AWS_LIMITS } from "./validation";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
@@ -74,21 +74,7 @@ export class FunctionTarget extends TargetConstruct {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "aws", kind: "function", region: props.settings.region });
     const { spec, settings } = props;
-    const rateLimit = props.throttleRateLimit ?? 100;
-    const burstLimit = props.throttleBurstLimit ?? 200;
-    assertSpec(this, spec, AWS_LIMITS.function, [
-      ...(Token.isUnresolved(rateLimit) || rateLimit > 0
-        ? []
-        : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
-      ...(Token.isUnresolved(burstLimit) || burstLimit > 0
-        ? []
-        : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
-    ]);
-    if (!Token.isUnresolved(spec.timeoutSeconds) && spec.timeoutSeconds > HTTP_API_MAX_TIMEOUT_SECONDS) {
-      Annotations.of(this).addWarning(
-        `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,
-      );
-    }
+    const throttle = this.validate(props);
 
     const name = awsName([baseName(spec)], NAME_LIMITS.lambdaFunction);
     const key = new WorkloadKey(this, "key", {
@@ -107,46 +93,90 @@ export class FunctionTarget extends TargetConstruct {
       retentionDays: spec.logRetentionDays,
       kmsKeyArn: key.arn,
     });
+    // The origin secret is stored under `function/`, beside the container target's own copy.
+    const secrets = secretParameters(this, this.workloadEnvironment, {
+      spec,
+      region: settings.region,
+      accountId: settings.accountId,
+      keyArn: key.arn,
+      generatedPrefix: "function/",
+    });
+    this.role = this.createRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
+    this.function = this.createFunction(name, props, { keyArn: key.arn, logGroupName: logs.name, secrets });
+    this.revision = this.function.version;
+    this.alias = this.createLiveAlias(spec, props.rollout ?? { newPercent: 100 });
+    this.api = this.createHttpApi(name, spec, accessLogs.arn, throttle);
 
-    const secretParameters = this.storeSecrets(spec, settings, key.arn);
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "OwnLogGroup",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logs.arn}:log-stream:*`,
-      },
-      {
-        // X-Ray has no resource-level permissions: these two actions need "*".
-        Sid: "Tracing",
-        Effect: "Allow",
-        Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-        Resource: "*",
-      },
-      { Sid: "DecryptEnvironment", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.arn },
-    ];
-    if (secretParameters.length > 0) {
-      statements.push({
-        Sid: "ReadSecrets",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter"],
-        Resource: secretParameters.map((p) => p.arn),
-      });
+    this.expose(this.api.apiEndpoint, {
+      name: this.function.functionName,
+      region: settings.region,
+      scope: { alias: this.alias.name },
+    });
+  }
+
+  /** The spec against Lambda's limits and the throttle props; returns the throttle to apply. */
+  private validate(props: FunctionTargetProps): { readonly rateLimit: number; readonly burstLimit: number } {
+    const { spec } = props;
+    const rateLimit = props.throttleRateLimit ?? 100;
+    const burstLimit = props.throttleBurstLimit ?? 200;
+    assertSpec(this, spec, AWS_LIMITS.function, [
+      ...(Token.isUnresolved(rateLimit) || rateLimit > 0
+        ? []
+        : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
+      ...(Token.isUnresolved(burstLimit) || burstLimit > 0
+        ? []
+        : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
+    ]);
+    if (!Token.isUnresolved(spec.timeoutSeconds) && spec.timeoutSeconds > HTTP_API_MAX_TIMEOUT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,
+      );
     }
-    this.role = new ServiceRole(this, "role", {
+    return { rateLimit, burstLimit };
+  }
+
+  /** The function's role: its own log group, X-Ray, its key, and its secret parameters. */
+  private createRole(
+    name: string,
+    props: FunctionTargetProps,
+    uses: { readonly keyArn: string; readonly logGroupArn: string; readonly secrets: readonly SecretParameter[] },
+  ): ServiceRole {
+    return new ServiceRole(this, "role", {
       name: awsName([name, "function"], NAME_LIMITS.iamRole),
       description: `${name} Lambda: its own log group, X-Ray, its KMS key`,
       service: "lambda.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-      statements,
+      permissionsBoundary: workloadBoundaryArn(props.settings.accountId, props.spec),
+      statements: [
+        writeLogsStatement(uses.logGroupArn),
+        {
+          // X-Ray has no resource-level permissions: these two actions need "*".
+          Sid: "Tracing",
+          Effect: "Allow",
+          Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+          Resource: "*",
+        },
+        { Sid: "DecryptEnvironment", Effect: "Allow", Action: ["kms:Decrypt"], Resource: uses.keyArn },
+        ...readSecretsStatements(
+          "ssm:GetParameter",
+          uses.secrets.map((p) => p.arn),
+        ),
+      ],
     });
+  }
 
+  /** The function from the bundle, publishing a version on every code change; secrets arrive as parameter names. */
+  private createFunction(
+    name: string,
+    props: FunctionTargetProps,
+    uses: { readonly keyArn: string; readonly logGroupName: string; readonly secrets: readonly SecretParameter[] },
+  ): LambdaFunction {
+    const { spec, bundle } = props;
     const asset = new TerraformAsset(this, "bundle", {
-      path: props.bundle.path,
+      path: bundle.path,
       type: AssetType.FILE,
-      assetHash: props.bundle.sha256,
+      assetHash: bundle.sha256,
     });
-    this.function = new LambdaFunction(this, "function", {
+    return new LambdaFunction(this, "function", {
       functionName: name,
       description: `${spec.name} ${spec.version} (${spec.environment})`,
       role: this.role.arn,
@@ -155,46 +185,57 @@ export class FunctionTarget extends TargetConstruct {
       architectures: [LAMBDA_ARCHITECTURE],
       filename: asset.path,
       // Lambda compares base64 SHA-256 with the code it holds: only a code change updates it.
-      sourceCodeHash: Buffer.from(props.bundle.sha256, "hex").toString("base64"),
+      sourceCodeHash: Buffer.from(bundle.sha256, "hex").toString("base64"),
       memorySize: spec.memoryMb,
       timeout: spec.timeoutSeconds,
       reservedConcurrentExecutions: spec.maxInstances,
       publish: true,
-      kmsKeyArn: key.arn,
-      environment: { variables: lambdaVariables(this.workloadEnvironment, secretParameters) },
+      kmsKeyArn: uses.keyArn,
+      environment: { variables: lambdaVariables(this.workloadEnvironment, uses.secrets) },
       tracingConfig: { mode: "Active" },
       loggingConfig: {
         logFormat: "JSON",
-        logGroup: logs.name,
+        logGroup: uses.logGroupName,
         applicationLogLevel: "INFO",
         systemLogLevel: "WARN",
       },
       // The role's policy must exist before the first invocation writes logs.
       dependsOn: this.role.policy === undefined ? [] : [this.role.policy],
     });
+  }
 
-    this.revision = this.function.version;
-    this.alias = new LambdaAlias(this, "alias", {
+  /** The `live` alias the API invokes (split between releases during a canary), kept warm when minInstances > 0. */
+  private createLiveAlias(spec: FunctionTargetProps["spec"], rollout: Rollout): LambdaAlias {
+    const alias = new LambdaAlias(this, "alias", {
       name: LIVE_ALIAS,
       description: "Traffic from the HTTP API",
       functionName: this.function.functionName,
-      ...liveAliasVersions(this.function.version, props.rollout ?? { newPercent: 100 }),
+      ...liveAliasVersions(this.function.version, rollout),
     });
     if (spec.minInstances > 0) {
       new LambdaProvisionedConcurrencyConfig(this, "warm", {
         functionName: this.function.functionName,
-        qualifier: this.alias.name,
+        qualifier: alias.name,
         provisionedConcurrentExecutions: spec.minInstances,
       });
     }
+    return alias;
+  }
 
-    this.api = new Apigatewayv2Api(this, "api", {
+  /** The HTTP API in front of the alias: one proxy route, throttled, with JSON access logs. */
+  private createHttpApi(
+    name: string,
+    spec: FunctionTargetProps["spec"],
+    accessLogGroupArn: string,
+    throttle: { readonly rateLimit: number; readonly burstLimit: number },
+  ): Apigatewayv2Api {
+    const api = new Apigatewayv2Api(this, "api", {
       name: awsName([name], NAME_LIMITS.httpApi),
       description: `${spec.name} (${spec.environment}) function target`,
       protocolType: "HTTP",
     });
     const integration = new Apigatewayv2Integration(this, "integration", {
-      apiId: this.api.id,
+      apiId: api.id,
       integrationType: "AWS_PROXY",
       integrationMethod: "POST",
       integrationUri: this.alias.invokeArn,
@@ -202,18 +243,18 @@ export class FunctionTarget extends TargetConstruct {
       timeoutMilliseconds: Math.min(spec.timeoutSeconds, HTTP_API_MAX_TIMEOUT_SECONDS) * 1000,
     });
     new Apigatewayv2Route(this, "route", {
-      apiId: this.api.id,
+      apiId: api.id,
       routeKey: "$default",
       target: `integrations/${integration.id}`,
     });
     new Apigatewayv2Stage(this, "stage", {
-      apiId: this.api.id,
+      apiId: api.id,
       name: "$default",
       autoDeploy: true,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      accessLogSettings: { destinationArn: accessLogGroupArn, format: ACCESS_LOG_FORMAT },
       defaultRouteSettings: {
-        throttlingRateLimit: rateLimit,
-        throttlingBurstLimit: burstLimit,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
         detailedMetricsEnabled: true,
       },
     });
@@ -224,40 +265,10 @@ export class FunctionTarget extends TargetConstruct {
       qualifier: this.alias.name,
       principal: "apigateway.amazonaws.com",
       // Any stage and route of this API only.
-      sourceArn: `${this.api.executionArn}/*`,
+      sourceArn: `${api.executionArn}/*`,
     });
-
-    this.expose(this.api.apiEndpoint, {
-      name: this.function.functionName,
-      region: settings.region,
-      scope: { alias: this.alias.name },
-    });
+    return api;
   }
-
-  /**
-   * The SSM parameter of every secret variable: the spec's secrets where an
-   * operator keeps them, and the generated origin secret stored here first
-   * (under `function/`, beside the container target's own copy).
-   */
-  private storeSecrets(spec: FunctionTargetProps["spec"], settings: AwsSettings, keyArn: string): SecretParameter[] {
-    return secretVariables(this.workloadEnvironment).map(([variable, ref]) => {
-      if (ref.value === undefined) {
-        const name = secretParameterName(spec, ref.secret);
-        return { variable, name, arn: parameterArn(settings.region, settings.accountId, name) };
-      }
-      const name = secretParameterName(spec, `function/${ref.secret}`);
-      const parameter = generatedSecretParameter(this, "origin-secret", { name, value: ref.value, keyArn });
-      return { variable, name, arn: parameter.arn };
-    });
-  }
-}
-
-/** Where a secret variable's value is read from: an SSM parameter. */
-interface SecretParameter {
-  readonly variable: string;
-  /** Parameter name, a literal (readable in plans). */
-  readonly name: string;
-  readonly arn: string;
 }
 
 /**

@@ -63,6 +63,25 @@ export function workloadBoundaryArn(
   return `arn:aws:iam::${accountId}:policy/${workloadBoundaryName(spec)}`;
 }
 
+/** Lets a workload write its own log group's streams (and no other group's). */
+export function writeLogsStatement(logGroupArn: string): PolicyStatement {
+  return {
+    Sid: "OwnLogGroup",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${logGroupArn}:log-stream:*`,
+  };
+}
+
+/** Lets a workload (or the ECS agent) read its secret parameters; none when it has no secrets. */
+export function readSecretsStatements(
+  action: "ssm:GetParameter" | "ssm:GetParameters",
+  parameterArns: readonly string[],
+): PolicyStatement[] {
+  if (parameterArns.length === 0) return [];
+  return [{ Sid: "ReadSecrets", Effect: "Allow", Action: [action], Resource: parameterArns }];
+}
+
 export interface ServiceRoleProps {
   /** Role name (unique per account, 64 characters at most). */
   readonly name: string;

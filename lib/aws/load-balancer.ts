@@ -85,6 +85,28 @@ export class OriginLoadBalancer extends Construct {
       description: `${name} tasks: only from the load balancer`,
       vpcId: network.vpc.id,
     });
+    this.addSecurityGroupRules(props.containerPort);
+    this.loadBalancer = this.createLoadBalancer(props);
+
+    this.primaryTargetGroup = this.createTargetGroup("a", props);
+    this.alternateTargetGroup = (props.canary ?? false) ? this.createTargetGroup("b", props) : undefined;
+    this.httpsListener = this.createListeners(props);
+    this.productionRule = this.createProductionRule();
+
+    const origin = new DnsRecord(this, "origin-dns", {
+      zoneId: props.zoneId,
+      name: props.hostname,
+      type: "CNAME",
+      content: this.loadBalancer.dnsName,
+      ttl: 300,
+      // DNS-only: the edge Worker fetches this name directly and the ALB's certificate covers it.
+      proxied: false,
+    });
+    this.endpoint = `https://${origin.name}`;
+  }
+
+  /** The ALB admits 443 and 80 from anywhere and talks only to the tasks; the tasks admit only the ALB and leave on 443. */
+  private addSecurityGroupRules(containerPort: number): void {
     for (const [port, why] of [
       [443, "HTTPS from the edge"],
       [80, "HTTP, redirected to HTTPS"],
@@ -102,16 +124,16 @@ export class OriginLoadBalancer extends Construct {
       securityGroupId: this.albSecurityGroup.id,
       description: "Requests and health checks to the tasks",
       ipProtocol: "tcp",
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
+      fromPort: containerPort,
+      toPort: containerPort,
       referencedSecurityGroupId: this.taskSecurityGroup.id,
     });
     new VpcSecurityGroupIngressRule(this, "tasks-in-alb", {
       securityGroupId: this.taskSecurityGroup.id,
       description: "Only the load balancer",
       ipProtocol: "tcp",
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
+      fromPort: containerPort,
+      toPort: containerPort,
       referencedSecurityGroupId: this.albSecurityGroup.id,
     });
     new VpcSecurityGroupEgressRule(this, "tasks-out-https", {
@@ -122,7 +144,11 @@ export class OriginLoadBalancer extends Construct {
       toPort: 443,
       cidrIpv4: ANYWHERE,
     });
+  }
 
+  /** The internet-facing ALB in the public subnets, dropping invalid headers, logging to its own bucket. */
+  private createLoadBalancer(props: OriginLoadBalancerProps): Lb {
+    const { name } = props;
     const logs = new AccessLogBucket(this, "access-logs", {
       name: globallyUniqueName([name, "alb-logs"], props, NAME_LIMITS.s3Bucket),
       region: props.region,
@@ -130,42 +156,45 @@ export class OriginLoadBalancer extends Construct {
       prefix: ACCESS_LOG_PREFIX,
       retentionDays: props.logRetentionDays,
     });
-    this.loadBalancer = new Lb(this, "alb", {
+    return new Lb(this, "alb", {
       name: awsName([name], NAME_LIMITS.loadBalancer),
       loadBalancerType: "application",
       internal: false,
       securityGroups: [this.albSecurityGroup.id],
-      subnets: network.publicSubnets.map((s) => s.id),
+      subnets: props.network.publicSubnets.map((s) => s.id),
       dropInvalidHeaderFields: true,
       idleTimeout: props.idleTimeoutSeconds,
       accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
       dependsOn: [logs.policy],
     });
+  }
 
-    const targetGroup = (suffix: string) =>
-      new LbTargetGroup(this, `targets-${suffix}`, {
-        name: awsName([name, suffix], NAME_LIMITS.targetGroup),
-        vpcId: network.vpc.id,
-        targetType: "ip",
+  /** A target group of task IPs (`a`, and `b` for the canary), probing the health path. */
+  private createTargetGroup(suffix: string, props: OriginLoadBalancerProps): LbTargetGroup {
+    return new LbTargetGroup(this, `targets-${suffix}`, {
+      name: awsName([props.name, suffix], NAME_LIMITS.targetGroup),
+      vpcId: props.network.vpc.id,
+      targetType: "ip",
+      protocol: "HTTP",
+      port: props.containerPort,
+      // Draining shorter than the 300 s default: requests are short, deployments faster.
+      deregistrationDelay: "30",
+      healthCheck: {
+        enabled: true,
         protocol: "HTTP",
-        port: props.containerPort,
-        // Draining shorter than the 300 s default: requests are short, deployments faster.
-        deregistrationDelay: "30",
-        healthCheck: {
-          enabled: true,
-          protocol: "HTTP",
-          path: props.healthPath,
-          port: "traffic-port",
-          matcher: "200",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
-        },
-      });
-    this.primaryTargetGroup = targetGroup("a");
-    this.alternateTargetGroup = (props.canary ?? false) ? targetGroup("b") : undefined;
+        path: props.healthPath,
+        port: "traffic-port",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+  }
 
+  /** HTTP redirects to HTTPS; HTTPS (with the origin certificate) forwards, or leaves routing to the production rule. */
+  private createListeners(props: OriginLoadBalancerProps): LbListener {
     const certificate = new OriginCertificate(this, "tls", {
       hostname: props.hostname,
       zoneId: props.zoneId,
@@ -177,7 +206,7 @@ export class OriginLoadBalancer extends Construct {
       protocol: "HTTP",
       defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
     });
-    this.httpsListener = new LbListener(this, "https", {
+    return new LbListener(this, "https", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
       protocol: "HTTPS",
@@ -186,7 +215,7 @@ export class OriginLoadBalancer extends Construct {
       defaultAction:
         this.alternateTargetGroup === undefined
           ? [{ type: "forward", targetGroupArn: this.primaryTargetGroup.arn }]
-          : // With a canary, the production rule below takes every request.
+          : // With a canary, the production rule takes every request.
             [
               {
                 type: "fixed-response",
@@ -198,36 +227,28 @@ export class OriginLoadBalancer extends Construct {
               },
             ],
     });
-    if (this.alternateTargetGroup !== undefined) {
-      this.productionRule = new LbListenerRule(this, "production", {
-        listenerArn: this.httpsListener.arn,
-        priority: 1,
-        condition: [{ pathPattern: { values: ["/*"] } }],
-        action: [
-          {
-            type: "forward",
-            forward: {
-              targetGroup: [
-                { arn: this.primaryTargetGroup.arn, weight: 100 },
-                { arn: this.alternateTargetGroup.arn, weight: 0 },
-              ],
-            },
-          },
-        ],
-        // ECS shifts these weights during each deployment; Terraform must not shift them back.
-        lifecycle: { ignoreChanges: ["action"] },
-      });
-    }
+  }
 
-    const origin = new DnsRecord(this, "origin-dns", {
-      zoneId: props.zoneId,
-      name: props.hostname,
-      type: "CNAME",
-      content: this.loadBalancer.dnsName,
-      ttl: 300,
-      // DNS-only: the edge Worker fetches this name directly and the ALB's certificate covers it.
-      proxied: false,
+  /** With a canary: the rule whose weights ECS shifts between the two target groups. */
+  private createProductionRule(): LbListenerRule | undefined {
+    if (this.alternateTargetGroup === undefined) return undefined;
+    return new LbListenerRule(this, "production", {
+      listenerArn: this.httpsListener.arn,
+      priority: 1,
+      condition: [{ pathPattern: { values: ["/*"] } }],
+      action: [
+        {
+          type: "forward",
+          forward: {
+            targetGroup: [
+              { arn: this.primaryTargetGroup.arn, weight: 100 },
+              { arn: this.alternateTargetGroup.arn, weight: 0 },
+            ],
+          },
+        },
+      ],
+      // ECS shifts these weights during each deployment; Terraform must not shift them back.
+      lifecycle: { ignoreChanges: ["action"] },
     });
-    this.endpoint = `https://${origin.name}`;
   }
 }

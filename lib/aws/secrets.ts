@@ -6,6 +6,7 @@
  */
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Construct } from "constructs";
+import { secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import type { ServiceSpec } from "../service";
 
 /** Parameter name of one secret, e.g. `/<service>/prod/API_KEY`. */
@@ -41,5 +42,49 @@ export function generatedSecretParameter(
     type: "SecureString",
     keyId: props.keyArn,
     value: props.value,
+  });
+}
+
+/** Where one secret variable's value is read from: an SSM parameter. */
+export interface SecretParameter {
+  /** The workload variable (`ORIGIN_SECRET`, `API_KEY`). */
+  readonly variable: string;
+  /** Parameter name, a literal (readable in plans). */
+  readonly name: string;
+  readonly arn: string;
+}
+
+export interface SecretParametersProps {
+  readonly spec: Pick<ServiceSpec, "name" | "environment">;
+  readonly region: string;
+  readonly accountId: string;
+  /** The target's key: it encrypts the generated secrets. */
+  readonly keyArn: string;
+  /**
+   * Folder of the generated secrets' parameters, so each target stores its own copy.
+   * @default - directly under `/<service>/<environment>/`
+   */
+  readonly generatedPrefix?: string;
+}
+
+/**
+ * The SSM parameter of every secret variable of a target: the spec's secrets
+ * where an operator keeps them, and the secrets the stack generates (the
+ * origin secret), stored first as parameters of this target.
+ */
+export function secretParameters(
+  scope: Construct,
+  env: WorkloadEnvironment,
+  props: SecretParametersProps,
+): SecretParameter[] {
+  const { spec, region, accountId, keyArn } = props;
+  return secretVariables(env).map(([variable, ref]) => {
+    if (ref.value === undefined) {
+      const name = secretParameterName(spec, ref.secret);
+      return { variable, name, arn: parameterArn(region, accountId, name) };
+    }
+    const name = secretParameterName(spec, `${props.generatedPrefix ?? ""}${ref.secret}`);
+    const parameter = generatedSecretParameter(scope, "origin-secret", { name, value: ref.value, keyArn });
+    return { variable, name, arn: parameter.arn };
   });
 }
