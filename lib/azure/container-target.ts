@@ -18,12 +18,12 @@ import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference } from "../contract/workload-environment";
 import { AzureFoundation } from "./foundation";
-import { WorkloadIdentity } from "./identity";
+import type { WorkloadIdentity } from "./identity";
 import { registryImage, WorkloadRegistry } from "./registry";
 import { containerAppSecretName } from "./secrets";
 import type { AzureSettings } from "./settings";
 import { containerResources } from "./sizing";
-import { trafficPlan } from "./traffic";
+import { type TrafficPlan, trafficPlan } from "./traffic";
 import { AZURE_LIMITS } from "./validation";
 import { CONTAINER_NAME } from "./workload";
 
@@ -64,38 +64,13 @@ export class ContainerTarget extends TargetConstruct {
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id, props, { cloud: "azure", kind: "container", region: props.settings.location });
-    const { spec, settings } = props;
-    const concurrentRequests = props.concurrentRequests ?? 50;
-    const problems: string[] = [];
-    if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
-      problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
-    }
-    let traffic: ReturnType<typeof trafficPlan> | undefined;
-    try {
-      traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
-    } catch (error) {
-      problems.push(`props.stableRevision: ${(error as Error).message}`);
-    }
-    assertSpec(this, spec, AZURE_LIMITS.container, problems);
-    const plan = traffic as NonNullable<typeof traffic>;
-    if (spec.timeoutSeconds > INGRESS_REQUEST_LIMIT_SECONDS) {
-      Annotations.of(this).addWarning(
-        `timeoutSeconds ${spec.timeoutSeconds}: Container Apps ingress ends requests after ${INGRESS_REQUEST_LIMIT_SECONDS} s`,
-      );
-    }
+    const { spec } = props;
+    const { concurrentRequests, traffic } = this.validate(props);
 
-    const { protect } = this;
-    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
+    const foundation = AzureFoundation.forTarget(this, props, this.protect);
     this.foundation = foundation;
-    const { names } = foundation;
-    const location = foundation.location;
-    const resourceGroupName = foundation.resourceGroupName;
-
-    this.identity = new WorkloadIdentity(this, "identity", {
-      name: names.containerIdentity,
-      resourceGroupName,
-      location,
-    });
+    const { names, resourceGroupName, location } = foundation;
+    this.identity = foundation.addIdentity(this, names.containerIdentity);
     this.registry = new WorkloadRegistry(this, "registry", {
       name: names.containerRegistry,
       resourceGroupName,
@@ -112,15 +87,62 @@ export class ContainerTarget extends TargetConstruct {
       logAnalyticsWorkspaceId: foundation.logs.workspace.id,
       logsDestination: "log-analytics",
     });
+    this.app = this.createApp(spec, { traffic, concurrentRequests, pullRole });
 
-    // Container Apps does not set PORT; workloadEnvironment does, as for every container.
+    // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
+    this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
+    this.expose(`https://${this.app.ingress.fqdn}`, {
+      name: this.app.name,
+      region: location,
+      scope: { resourceGroup: resourceGroupName },
+    });
+    this.addOutputs();
+  }
+
+  /** The spec against Container Apps' limits, the scale rule and the rollout; returns the traffic plan. */
+  private validate(props: ContainerTargetProps): {
+    readonly concurrentRequests: number;
+    readonly traffic: TrafficPlan;
+  } {
+    const { spec } = props;
+    const concurrentRequests = props.concurrentRequests ?? 50;
+    const problems: string[] = [];
+    if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
+      problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
+    }
+    let traffic: TrafficPlan | undefined;
+    try {
+      traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
+    } catch (error) {
+      problems.push(`props.stableRevision: ${(error as Error).message}`);
+    }
+    assertSpec(this, spec, AZURE_LIMITS.container, problems);
+    if (spec.timeoutSeconds > INGRESS_REQUEST_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `timeoutSeconds ${spec.timeoutSeconds}: Container Apps ingress ends requests after ${INGRESS_REQUEST_LIMIT_SECONDS} s`,
+      );
+    }
+    // assertSpec threw if trafficPlan did.
+    return { concurrentRequests, traffic: traffic as TrafficPlan };
+  }
+
+  /**
+   * The workload's variables as container env entries. Container Apps does not set
+   * PORT; workloadEnvironment does, as for every container. Secrets are Container
+   * Apps secrets: the origin secret holds its value, the spec's secrets reference
+   * Key Vault through the target's identity (granted read here).
+   */
+  private containerVariables(spec: ContainerTargetProps["spec"]): {
+    secrets: ContainerAppSecret[];
+    env: ContainerAppTemplateContainerEnv[];
+  } {
+    const { foundation } = this;
     const secrets: ContainerAppSecret[] = [];
     const env: ContainerAppTemplateContainerEnv[] = [];
     for (const [name, value] of Object.entries(this.workloadEnvironment)) {
       if (!isSecretReference(value)) {
         env.push({ name, value });
       } else if (value.value !== undefined) {
-        // A generated secret (the origin secret): a Container Apps secret holding the value.
         secrets.push({ name: ORIGIN_SECRET_NAME, value: value.value });
         env.push({ name, secretName: ORIGIN_SECRET_NAME });
       } else {
@@ -136,14 +158,22 @@ export class ContainerTarget extends TargetConstruct {
     if (spec.secretNames.length > 0) {
       foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId);
     }
+    return { secrets, env };
+  }
 
+  /** The app: HTTPS ingress split by the traffic plan, HTTP scaling, probes on the health path. */
+  private createApp(
+    spec: ContainerTargetProps["spec"],
+    uses: { readonly traffic: TrafficPlan; readonly concurrentRequests: number; readonly pullRole: TerraformResource },
+  ): ContainerApp {
+    const { secrets, env } = this.containerVariables(spec);
     const resources = containerResources(spec.memoryMb);
     const probe = { transport: "HTTP", port: spec.containerPort, path: spec.healthPath };
-    this.app = new ContainerApp(this, "app", {
-      name: names.containerApp,
-      resourceGroupName,
+    return new ContainerApp(this, "app", {
+      name: this.foundation.names.containerApp,
+      resourceGroupName: this.foundation.resourceGroupName,
       containerAppEnvironmentId: this.environment.id,
-      revisionMode: plan.revisionMode,
+      revisionMode: uses.traffic.revisionMode,
       identity: { type: "UserAssigned", identityIds: [this.identity.id] },
       registry: [{ server: this.registry.loginServer, identity: this.identity.id }],
       secret: secrets.length > 0 ? secrets : undefined,
@@ -152,12 +182,12 @@ export class ContainerTarget extends TargetConstruct {
         allowInsecureConnections: false,
         targetPort: spec.containerPort,
         transport: "auto",
-        trafficWeight: plan.weights.map((w) => ({ ...w })),
+        trafficWeight: uses.traffic.weights.map((w) => ({ ...w })),
       },
       template: {
         minReplicas: spec.minInstances,
         maxReplicas: spec.maxInstances,
-        httpScaleRule: [{ name: "http-concurrency", concurrentRequests: String(concurrentRequests) }],
+        httpScaleRule: [{ name: "http-concurrency", concurrentRequests: String(uses.concurrentRequests) }],
         container: [
           {
             name: CONTAINER_NAME,
@@ -175,18 +205,12 @@ export class ContainerTarget extends TargetConstruct {
         ],
       },
       // The first revision pulls with the identity: AcrPull must exist before it.
-      dependsOn: [pullRole],
+      dependsOn: [uses.pullRole],
     });
+  }
 
-    // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
-    this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
-    this.expose(`https://${this.app.ingress.fqdn}`, {
-      name: this.app.name,
-      region: location,
-      scope: { resourceGroup: resourceGroupName },
-    });
-
-    // What CI and operators need: where to push, and the revision to name as stable for the next canary.
+  /** What CI and operators need: where to push, and the revision to name as stable for the next canary. */
+  private addOutputs(): void {
     new TerraformOutput(this, "registry-login-server", {
       value: this.registry.loginServer,
       description:

@@ -18,6 +18,7 @@ import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { applyProtections } from "../policy/protections";
 import type { ServiceSpec } from "../service";
+import { WorkloadIdentity } from "./identity";
 import { AzureLogs } from "./logs";
 import { type AzureNames, azureNames } from "./naming";
 import { SecretStore } from "./secrets";
@@ -53,6 +54,15 @@ export class AzureFoundation extends Construct {
     }
     existing.assertCompatible(props);
     return existing;
+  }
+
+  /** The foundation a target builds in: the one its props name, else the stack's (created on first use). */
+  static forTarget(
+    target: Construct,
+    props: { readonly foundation?: AzureFoundation; readonly spec: ServiceSpec; readonly settings: AzureSettings },
+    protect: boolean,
+  ): AzureFoundation {
+    return props.foundation ?? AzureFoundation.of(target, { spec: props.spec, settings: props.settings, protect });
   }
 
   readonly spec: ServiceSpec;
@@ -93,6 +103,15 @@ export class AzureFoundation extends Construct {
 
   get location(): string {
     return this.settings.location;
+  }
+
+  /** A target's own managed identity (id `identity` under the target), in the environment's group. */
+  addIdentity(target: Construct, name: string): WorkloadIdentity {
+    return new WorkloadIdentity(target, "identity", {
+      name,
+      resourceGroupName: this.resourceGroupName,
+      location: this.location,
+    });
   }
 
   /** The identity running `terraform apply` (tenant id, object id); read at plan time. */

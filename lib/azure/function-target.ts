@@ -15,14 +15,14 @@
  */
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
-import { Annotations } from "cdktf";
+import { Annotations, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference, type SecretReference, secretVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
 import { AzureFoundation } from "./foundation";
-import { WorkloadIdentity } from "./identity";
+import type { WorkloadIdentity } from "./identity";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
@@ -58,27 +58,13 @@ export class FunctionTarget extends TargetConstruct {
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "azure", kind: "function", region: props.settings.location });
-    const { spec, settings } = props;
-    assertSpec(this, spec, AZURE_LIMITS.function);
-    if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
-      Annotations.of(this).addWarning(
-        `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,
-      );
-    }
+    const { spec } = props;
+    this.validate(spec);
 
-    const { protect } = this;
-    const foundation = props.foundation ?? AzureFoundation.of(this, { spec, settings, protect });
+    const foundation = AzureFoundation.forTarget(this, props, this.protect);
     this.foundation = foundation;
-    const { names } = foundation;
-    const location = foundation.location;
-    const resourceGroupName = foundation.resourceGroupName;
-    const insights = foundation.logs.applicationInsights;
-
-    this.identity = new WorkloadIdentity(this, "identity", {
-      name: names.functionIdentity,
-      resourceGroupName,
-      location,
-    });
+    const { names, resourceGroupName, location } = foundation;
+    this.identity = foundation.addIdentity(this, names.functionIdentity);
     this.storage = new DeploymentStorage(this, "storage", {
       accountName: names.storageAccount,
       containerName: names.storageContainer,
@@ -91,8 +77,11 @@ export class FunctionTarget extends TargetConstruct {
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
     const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);
     // Application Insights takes telemetry only with an Entra ID token (local auth is off).
-    const telemetryRole = this.identity.grant("telemetry-publisher", "Monitoring Metrics Publisher", insights.id);
-
+    const telemetryRole = this.identity.grant(
+      "telemetry-publisher",
+      "Monitoring Metrics Publisher",
+      foundation.logs.applicationInsights.id,
+    );
     this.plan = new ServicePlan(this, "plan", {
       name: names.servicePlan,
       resourceGroupName,
@@ -101,8 +90,39 @@ export class FunctionTarget extends TargetConstruct {
       skuName: "FC1",
     });
 
-    // Every secret is a Key Vault reference the platform resolves: an operator's secret by its name,
-    // a generated one (the origin secret) stored in the vault first.
+    const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
+    this.app = this.createApp(props, {
+      readsSecrets,
+      dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
+    });
+    if (readsSecrets) {
+      foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
+    }
+
+    this.expose(`https://${this.app.defaultHostname}`, {
+      name: this.app.name,
+      region: location,
+      scope: { resourceGroup: resourceGroupName },
+    });
+  }
+
+  /** The spec against Flex Consumption's limits; warns when the HTTP front end ends requests first. */
+  private validate(spec: FunctionTargetProps["spec"]): void {
+    assertSpec(this, spec, AZURE_LIMITS.function);
+    if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,
+      );
+    }
+  }
+
+  /**
+   * The workload's variables as app settings. Every secret is a Key Vault
+   * reference the platform resolves: an operator's secret by its name, a
+   * generated one (the origin secret) stored in the vault first.
+   */
+  private workloadSettings(): Record<string, string> {
+    const { foundation } = this;
     const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
     const secretUri = (ref: SecretReference): string =>
       ref.value === undefined
@@ -112,18 +132,25 @@ export class FunctionTarget extends TargetConstruct {
             value: ref.value,
             deployer,
           });
-    const workloadSettings = Object.fromEntries(
+    return Object.fromEntries(
       Object.entries(this.workloadEnvironment).map(([name, value]) => [
         name,
         isSecretReference(value) ? `@Microsoft.KeyVault(SecretUri=${secretUri(value)})` : value,
       ]),
     );
-    const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
+  }
 
-    this.app = new FunctionAppFlexConsumption(this, "app", {
-      name: names.functionApp,
-      resourceGroupName,
-      location,
+  /** The Flex Consumption app: the package from storage, host storage and telemetry by identity, HTTPS only. */
+  private createApp(
+    props: FunctionTargetProps,
+    uses: { readonly readsSecrets: boolean; readonly dependsOn: readonly TerraformResource[] },
+  ): FunctionAppFlexConsumption {
+    const { spec } = props;
+    const { foundation } = this;
+    return new FunctionAppFlexConsumption(this, "app", {
+      name: foundation.names.functionApp,
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
       servicePlanId: this.plan.id,
       runtimeName: FUNCTION_RUNTIME.name,
       runtimeVersion: FUNCTION_RUNTIME.version,
@@ -142,18 +169,18 @@ export class FunctionTarget extends TargetConstruct {
       webdeployPublishBasicAuthenticationEnabled: false,
       identity: {
         // Key Vault references resolve with the system identity: Flex in azurerm 4.55 has no key_vault_reference_identity_id.
-        type: readsSecrets ? "SystemAssigned, UserAssigned" : "UserAssigned",
+        type: uses.readsSecrets ? "SystemAssigned, UserAssigned" : "UserAssigned",
         identityIds: [this.identity.id],
       },
       siteConfig: {
         minimumTlsVersion: "1.2",
         scmMinimumTlsVersion: "1.2",
         healthCheckPath: spec.healthPath,
-        applicationInsightsConnectionString: insights.connectionString,
+        applicationInsightsConnectionString: foundation.logs.applicationInsights.connectionString,
         remoteDebuggingEnabled: false,
       },
       appSettings: {
-        ...workloadSettings,
+        ...this.workloadSettings(),
         // Blank the key-based string the provider injects (see the file comment), then connect by identity.
         AzureWebJobsStorage: "",
         AzureWebJobsStorage__accountName: this.storage.account.name,
@@ -165,17 +192,7 @@ export class FunctionTarget extends TargetConstruct {
         // A new package is picked up on restart; changing this setting restarts the app.
         WORKLOAD_PACKAGE_SHA256: props.bundle.sha256,
       },
-      dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
-    });
-
-    if (readsSecrets) {
-      foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
-    }
-
-    this.expose(`https://${this.app.defaultHostname}`, {
-      name: this.app.name,
-      region: location,
-      scope: { resourceGroup: resourceGroupName },
+      dependsOn: [...uses.dependsOn],
     });
   }
 }
