@@ -137,12 +137,7 @@ export class ContainerTarget extends TargetConstruct {
       kmsKeyArn: key.arn,
     });
     // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
-    const secrets = secretParameters(this, this.workloadEnvironment, {
-      spec,
-      region: settings.region,
-      accountId: settings.accountId,
-      keyArn: key.arn,
-    });
+    const secrets = secretParameters(this, this.workloadEnvironment, { spec, settings, keyArn: key.arn });
     this.executionRole = this.createExecutionRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
     this.taskRole = this.createTaskRole(name, props);
     this.taskDefinition = this.createTaskDefinition(name, props, secrets, logs.name);

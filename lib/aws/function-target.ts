@@ -96,8 +96,7 @@ export class FunctionTarget extends TargetConstruct {
     // The origin secret is stored under `function/`, beside the container target's own copy.
     const secrets = secretParameters(this, this.workloadEnvironment, {
       spec,
-      region: settings.region,
-      accountId: settings.accountId,
+      settings,
       keyArn: key.arn,
       generatedPrefix: "function/",
     });

@@ -8,6 +8,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Construct } from "constructs";
 import { secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import type { ServiceSpec } from "../service";
+import type { AwsSettings } from "./settings";
 
 /** Parameter name of one secret, e.g. `/<service>/prod/API_KEY`. */
 export function secretParameterName(spec: Pick<ServiceSpec, "name" | "environment">, secret: string): string {
@@ -56,8 +57,8 @@ export interface SecretParameter {
 
 export interface SecretParametersProps {
   readonly spec: Pick<ServiceSpec, "name" | "environment">;
-  readonly region: string;
-  readonly accountId: string;
+  /** Where the parameters live: the environment's account and region. */
+  readonly settings: Pick<AwsSettings, "region" | "accountId">;
   /** The target's key: it encrypts the generated secrets. */
   readonly keyArn: string;
   /**
@@ -77,7 +78,8 @@ export function secretParameters(
   env: WorkloadEnvironment,
   props: SecretParametersProps,
 ): SecretParameter[] {
-  const { spec, region, accountId, keyArn } = props;
+  const { spec, keyArn } = props;
+  const { region, accountId } = props.settings;
   return secretVariables(env).map(([variable, ref]) => {
     if (ref.value === undefined) {
       const name = secretParameterName(spec, ref.secret);

@@ -11,23 +11,21 @@ import {
   type CloudRunV2ServiceTemplate,
   type CloudRunV2ServiceTemplateContainersEnv,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { TerraformOutput, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables, secretVariables } from "../contract/workload-environment";
-import { ServiceIdentity } from "./identity";
-import { ProjectLogRetention } from "./logs";
+import { allowPublicInvocation, ServiceIdentity } from "./identity";
 import { repositoryId, revisionName, runServiceName, serviceAccountId } from "./naming";
-import { BASE_APIS, CONTAINER_APIS, ProjectServices, SECRET_APIS } from "./project-services";
+import { CONTAINER_APIS, targetGroundwork } from "./project-services";
 import { ContainerRegistry } from "./registry";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
 import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
 import { trafficFor } from "./traffic";
-import { GCP_LIMITS } from "./validation";
+import { concurrencyProblems, GCP_LIMITS } from "./validation";
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
@@ -62,21 +60,16 @@ export class ContainerTarget extends TargetConstruct {
     });
     const { spec, settings } = props;
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    const propsProblems: string[] = [];
-    if (concurrency < 1 || concurrency > 1000)
-      propsProblems.push(`props.concurrency: ${concurrency} must be 1 to 1000`);
-    assertSpec(this, spec, GCP_LIMITS.container, propsProblems);
+    assertSpec(this, spec, GCP_LIMITS.container, concurrencyProblems(concurrency));
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     const secretReferences = secretVariables(this.workloadEnvironment);
-    const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
-
-    const apis = ProjectServices.of(this, project).require([
-      ...BASE_APIS,
-      ...CONTAINER_APIS,
-      ...(secretsNeeded ? SECRET_APIS : []),
-    ]);
-    ProjectLogRetention.of(this, project, spec.logRetentionDays, apis);
+    const apis = targetGroundwork(this, {
+      project,
+      apis: CONTAINER_APIS,
+      readsSecrets: WorkloadSecrets.needed({ references: secretReferences }),
+      logRetentionDays: spec.logRetentionDays,
+    });
 
     this.registry = new ContainerRegistry(this, "registry", {
       project,
@@ -86,7 +79,6 @@ export class ContainerTarget extends TargetConstruct {
     });
     this.imageRegistry = this.registry.repository;
     this.image = this.registry.imageFor(spec.image);
-
     this.identity = new ServiceIdentity(this, "runtime", {
       project,
       accountId: serviceAccountId(names, "run"),
@@ -103,13 +95,40 @@ export class ContainerTarget extends TargetConstruct {
     });
 
     const serviceName = runServiceName(names, "run");
-    const plainEnv = plainVariables(this.workloadEnvironment);
+    const shape = this.templateShape(spec, concurrency, secrets);
+    this.revision = revisionName(serviceName, shape);
+    const plan = trafficFor(serviceName, this.revision, props.rollout ?? { newPercent: 100 });
+    this.canary = plan.canary;
+    this.service = new CloudRunV2Service(this, "service", {
+      project,
+      location: settings.region,
+      name: serviceName,
+      description: `${spec.name} ${spec.version} (${spec.environment})`,
+      labels: { service: spec.name, environment: spec.environment, target: "container" },
+      ingress: "INGRESS_TRAFFIC_ALL",
+      template: this.template(shape, secrets),
+      traffic: plan.traffic,
+      // The image lives in the repository: create it (and let CI push) before the first revision.
+      dependsOn: [...apis, this.registry.repository, ...secrets.ready],
+    });
+    if (settings.publicInvoker) {
+      allowPublicInvocation(this, { project, region: settings.region, service: this.service.name });
+    }
+
+    this.addOutputs();
+    this.expose(this.service.uri, { name: this.service.name, region: settings.region, scope: { project } });
+  }
+
+  /**
+   * Everything the revision template holds except tokens, which stand for
+   * values fixed by these same inputs: what the revision name is a hash of.
+   */
+  private templateShape(spec: ContainerTargetProps["spec"], concurrency: number, secrets: WorkloadSecrets) {
     const probe = { path: spec.healthPath, port: spec.containerPort };
-    // Everything the template holds except tokens, which stand for values fixed by these same inputs.
-    const shape = {
+    return {
       image: this.image,
       port: spec.containerPort,
-      env: plainEnv,
+      env: plainVariables(this.workloadEnvironment),
       secrets: secrets.env.map((env) => ({ name: env.name, secret: env.plannedSecret, version: env.version })),
       memory: memoryLimit(spec.memoryMb),
       cpu: cpuFor(spec.memoryMb),
@@ -126,8 +145,10 @@ export class ContainerTarget extends TargetConstruct {
       livenessProbe: { ...probe, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 3 },
       labels: { target: "container" },
     };
-    this.revision = revisionName(serviceName, shape);
+  }
 
+  /** The revision template written from its shape, with the secret references Secret Manager resolves. */
+  private template(shape: TemplateShape, secrets: WorkloadSecrets): CloudRunV2ServiceTemplate {
     const env: CloudRunV2ServiceTemplateContainersEnv[] = [
       ...Object.entries(shape.env).map(([name, value]) => ({ name, value })),
       ...secrets.env.map((s) => ({
@@ -135,14 +156,14 @@ export class ContainerTarget extends TargetConstruct {
         valueSource: { secretKeyRef: { secret: s.secret, version: s.version } },
       })),
     ];
-    const httpProbe = (p: typeof shape.startupProbe | typeof shape.livenessProbe) => ({
+    const httpProbe = (p: TemplateShape["startupProbe"] | TemplateShape["livenessProbe"]) => ({
       httpGet: { path: p.path, port: p.port },
       initialDelaySeconds: "initialDelaySeconds" in p ? p.initialDelaySeconds : undefined,
       periodSeconds: p.periodSeconds,
       timeoutSeconds: p.timeoutSeconds,
       failureThreshold: p.failureThreshold,
     });
-    const template: CloudRunV2ServiceTemplate = {
+    return {
       revision: this.revision,
       labels: shape.labels,
       serviceAccount: this.identity.email,
@@ -167,34 +188,10 @@ export class ContainerTarget extends TargetConstruct {
         },
       ],
     };
+  }
 
-    const plan = trafficFor(serviceName, this.revision, props.rollout ?? { newPercent: 100 });
-    this.canary = plan.canary;
-
-    this.service = new CloudRunV2Service(this, "service", {
-      project,
-      location: settings.region,
-      name: serviceName,
-      description: `${spec.name} ${spec.version} (${spec.environment})`,
-      labels: { service: spec.name, environment: spec.environment, target: "container" },
-      ingress: "INGRESS_TRAFFIC_ALL",
-      template,
-      traffic: plan.traffic,
-      // The image lives in the repository: create it (and let CI push) before the first revision.
-      dependsOn: [...apis, this.registry.repository, ...secrets.ready],
-    });
-
-    if (settings.publicInvoker) {
-      new CloudRunV2ServiceIamMember(this, "public-invoker", {
-        project,
-        location: settings.region,
-        name: this.service.name,
-        role: "roles/run.invoker",
-        member: "allUsers",
-      });
-    }
-
-    // For CI: where to push the image, and the revision this apply deployed.
+  /** For CI: where to push the image, and the revision this apply deployed. */
+  private addOutputs(): void {
     new TerraformOutput(this, "registry-url", {
       value: this.registry.url,
       description: "Artifact Registry repository CI pushes the container image to",
@@ -203,7 +200,7 @@ export class ContainerTarget extends TargetConstruct {
       value: this.revision,
       description: "Cloud Run revision deployed by this apply",
     }).overrideLogicalId("gcp_container_revision");
-
-    this.expose(this.service.uri, { name: this.service.name, region: settings.region, scope: { project } });
   }
 }
+
+type TemplateShape = ReturnType<ContainerTarget["templateShape"]>;

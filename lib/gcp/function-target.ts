@@ -7,25 +7,23 @@
  * through the platform).
  */
 
-import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables, secretVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
-import { ServiceIdentity } from "./identity";
-import { ProjectLogRetention } from "./logs";
+import { allowPublicInvocation, ServiceIdentity } from "./identity";
 import { bucketName, runServiceName, serviceAccountId } from "./naming";
-import { BASE_APIS, FUNCTION_APIS, ProjectServices, SECRET_APIS } from "./project-services";
+import { FUNCTION_APIS, targetGroundwork } from "./project-services";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
 import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
-import { GCP_LIMITS } from "./validation";
+import { concurrencyProblems, GCP_LIMITS } from "./validation";
 import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "./workload";
 
 /**
@@ -56,25 +54,21 @@ export class FunctionTarget extends TargetConstruct {
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "gcp", kind: "function", region: props.settings.region });
-    const { spec, settings, bundle } = props;
+    const { spec, settings } = props;
     const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    const propsProblems: string[] = [];
-    if (concurrency < 1 || concurrency > 1000)
-      propsProblems.push(`props.concurrency: ${concurrency} must be 1 to 1000`);
-    if (!/^[0-9a-f]{64}$/.test(bundle.sha256))
-      propsProblems.push(`props.bundle: sha256 "${bundle.sha256}" is not a SHA-256`);
-    assertSpec(this, spec, GCP_LIMITS.function, propsProblems);
+    const bundleProblems = /^[0-9a-f]{64}$/.test(props.bundle.sha256)
+      ? []
+      : [`props.bundle: sha256 "${props.bundle.sha256}" is not a SHA-256`];
+    assertSpec(this, spec, GCP_LIMITS.function, [...concurrencyProblems(concurrency), ...bundleProblems]);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     const secretReferences = secretVariables(this.workloadEnvironment);
-    const secretsNeeded = WorkloadSecrets.needed({ references: secretReferences });
-
-    const apis = ProjectServices.of(this, project).require([
-      ...BASE_APIS,
-      ...FUNCTION_APIS,
-      ...(secretsNeeded ? SECRET_APIS : []),
-    ]);
-    ProjectLogRetention.of(this, project, spec.logRetentionDays, apis);
+    const apis = targetGroundwork(this, {
+      project,
+      apis: FUNCTION_APIS,
+      readsSecrets: WorkloadSecrets.needed({ references: secretReferences }),
+      logRetentionDays: spec.logRetentionDays,
+    });
 
     this.runtimeIdentity = new ServiceIdentity(this, "runtime", {
       project,
@@ -90,11 +84,46 @@ export class FunctionTarget extends TargetConstruct {
     });
     // Google's role for a custom function build account: build logs, built images, source reads.
     this.buildIdentity.grantProjectRole("roles/run.builder");
+    this.sourceBucket = this.createSourceBucket(props, apis);
+    const readSource = new StorageBucketIamMember(this, "build-reads-source", {
+      bucket: this.sourceBucket.name,
+      role: "roles/storage.objectViewer",
+      member: this.buildIdentity.member,
+    });
+    this.sourceObject = this.uploadSource(props.bundle);
 
-    this.sourceBucket = new StorageBucket(this, "source", {
+    const secrets = new WorkloadSecrets(this, "secrets", {
       project,
-      name: bucketName(names, project, "fn-src"),
-      location: settings.region,
+      names,
+      kind: "fn",
+      identity: this.runtimeIdentity,
+      references: secretReferences,
+      dependsOn: apis,
+    });
+    this.function = this.createFunction(props, {
+      concurrency,
+      secrets,
+      dependsOn: [...apis, ...this.buildIdentity.grants, readSource, ...secrets.ready],
+    });
+    if (settings.publicInvoker) {
+      // A 2nd gen function is served by a Cloud Run service: invocation is Cloud Run's run.invoker.
+      allowPublicInvocation(this, { project, region: settings.region, service: this.function.serviceConfig.service });
+    }
+
+    this.expose(this.function.serviceConfig.uri, {
+      name: this.function.name,
+      region: settings.region,
+      scope: { project },
+    });
+  }
+
+  /** The private, versioned bucket of source zips; a replaced zip is kept `noncurrentSourceDays`. */
+  private createSourceBucket(props: FunctionTargetProps, apis: readonly ITerraformDependable[]): StorageBucket {
+    const { project, region } = props.settings;
+    return new StorageBucket(this, "source", {
+      project,
+      name: bucketName({ service: props.spec.name, environment: props.spec.environment }, project, "fn-src"),
+      location: region,
       storageClass: "STANDARD",
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
@@ -106,36 +135,39 @@ export class FunctionTarget extends TargetConstruct {
           condition: { daysSinceNoncurrentTime: props.noncurrentSourceDays ?? 30, withState: "ARCHIVED" },
         },
       ],
-      dependsOn: apis,
+      dependsOn: [...apis],
     });
-    const readSource = new StorageBucketIamMember(this, "build-reads-source", {
-      bucket: this.sourceBucket.name,
-      role: "roles/storage.objectViewer",
-      member: this.buildIdentity.member,
-    });
+  }
+
+  /** The bundle as `<sha256>.zip`: only a code change changes the object, and so the plan. */
+  private uploadSource(bundle: FunctionBundle): StorageBucketObject {
     const asset = new TerraformAsset(this, "bundle", {
       path: bundle.path,
       type: AssetType.FILE,
       // The bundle's own hash: no second read of the zip, and the same folder name in cdktf.out.
       assetHash: bundle.sha256,
     });
-    this.sourceObject = new StorageBucketObject(this, "source-zip", {
+    return new StorageBucketObject(this, "source-zip", {
       bucket: this.sourceBucket.name,
       name: `${bundle.sha256}.zip`,
       source: asset.path,
       contentType: "application/zip",
     });
+  }
 
-    const secrets = new WorkloadSecrets(this, "secrets", {
-      project,
-      names,
-      kind: "fn",
-      identity: this.runtimeIdentity,
-      references: secretReferences,
-      dependsOn: apis,
-    });
-
-    this.function = new Cloudfunctions2Function(this, "function", {
+  /** The function, built by the build identity and run by the runtime identity, secrets from Secret Manager. */
+  private createFunction(
+    props: FunctionTargetProps,
+    uses: {
+      readonly concurrency: number;
+      readonly secrets: WorkloadSecrets;
+      readonly dependsOn: readonly ITerraformDependable[];
+    },
+  ): Cloudfunctions2Function {
+    const { spec, settings } = props;
+    const { project } = settings;
+    const names = { service: spec.name, environment: spec.environment };
+    return new Cloudfunctions2Function(this, "function", {
       project,
       location: settings.region,
       name: runServiceName(names, "fn"),
@@ -153,15 +185,15 @@ export class FunctionTarget extends TargetConstruct {
         timeoutSeconds: spec.timeoutSeconds,
         minInstanceCount: spec.minInstances,
         maxInstanceCount: spec.maxInstances,
-        maxInstanceRequestConcurrency: concurrency,
+        maxInstanceRequestConcurrency: uses.concurrency,
         ingressSettings: "ALLOW_ALL",
         allTrafficOnLatestRevision: true,
         serviceAccountEmail: this.runtimeIdentity.email,
         // The API adds LOG_EXECUTION_ID=true itself; declaring it avoids a diff on every plan.
         environmentVariables: { LOG_EXECUTION_ID: "true", ...plainVariables(this.workloadEnvironment) },
         secretEnvironmentVariables:
-          secrets.env.length > 0
-            ? secrets.env.map((env) => ({
+          uses.secrets.env.length > 0
+            ? uses.secrets.env.map((env) => ({
                 key: env.name,
                 projectId: project,
                 secret: env.secret,
@@ -169,24 +201,7 @@ export class FunctionTarget extends TargetConstruct {
               }))
             : undefined,
       },
-      dependsOn: [...apis, ...this.buildIdentity.grants, readSource, ...secrets.ready],
-    });
-
-    if (settings.publicInvoker) {
-      // A 2nd gen function is served by a Cloud Run service: invocation is Cloud Run's run.invoker.
-      new CloudRunV2ServiceIamMember(this, "public-invoker", {
-        project,
-        location: settings.region,
-        name: this.function.serviceConfig.service,
-        role: "roles/run.invoker",
-        member: "allUsers",
-      });
-    }
-
-    this.expose(this.function.serviceConfig.uri, {
-      name: this.function.name,
-      region: settings.region,
-      scope: { project },
+      dependsOn: [...uses.dependsOn],
     });
   }
 }

@@ -3,6 +3,7 @@
  * (or builds) as the project's default compute account, and grants that name
  * one predefined role each: never a basic role, never a wildcard.
  */
+import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import type { ITerraformDependable } from "cdktf";
@@ -67,4 +68,22 @@ export class ServiceIdentity extends Construct {
     this.grants.push(grant);
     return grant;
   }
+}
+
+/**
+ * Lets anyone invoke a Cloud Run service (a 2nd gen function is one too), for
+ * `settings.publicInvoker`: the edge reaches the origin without a Google identity
+ * and the workload checks the origin secret instead.
+ */
+export function allowPublicInvocation(
+  scope: Construct,
+  props: { readonly project: string; readonly region: string; readonly service: string },
+): CloudRunV2ServiceIamMember {
+  return new CloudRunV2ServiceIamMember(scope, "public-invoker", {
+    project: props.project,
+    location: props.region,
+    name: props.service,
+    role: "roles/run.invoker",
+    member: "allUsers",
+  });
 }

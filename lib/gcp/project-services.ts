@@ -6,6 +6,7 @@
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { ProjectLogRetention } from "./logs";
 
 /** APIs every target needs: service accounts, their project-level grants, logs. */
 export const BASE_APIS = [
@@ -66,4 +67,27 @@ export class ProjectServices extends Construct {
       return service;
     });
   }
+}
+
+export interface TargetGroundworkProps {
+  readonly project: string;
+  /** The target's own APIs (FUNCTION_APIS, CONTAINER_APIS), beside BASE_APIS. */
+  readonly apis: readonly string[];
+  /** Whether the workload reads secrets (then Secret Manager is enabled too). */
+  readonly readsSecrets: boolean;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * What a GCP target needs before it builds anything: its APIs enabled, and
+ * the project's log retention once they are. Returns the APIs, for `dependsOn`.
+ */
+export function targetGroundwork(target: IConstruct, props: TargetGroundworkProps): ProjectService[] {
+  const apis = ProjectServices.of(target, props.project).require([
+    ...BASE_APIS,
+    ...props.apis,
+    ...(props.readsSecrets ? SECRET_APIS : []),
+  ]);
+  ProjectLogRetention.of(target, props.project, props.logRetentionDays, apis);
+  return apis;
 }

@@ -23,3 +23,13 @@ export const GCP_LIMITS: Readonly<Record<TargetKind, SpecLimits>> = {
   function: cloudRunLimits("Cloud Functions"),
   container: cloudRunLimits("Cloud Run"),
 };
+
+/** Requests one Cloud Run or Cloud Functions instance may serve at once. */
+export const MAX_CONCURRENCY = 1000;
+
+/** What is wrong with a target's `props.concurrency`, if anything. */
+export function concurrencyProblems(concurrency: number): string[] {
+  return concurrency < 1 || concurrency > MAX_CONCURRENCY
+    ? [`props.concurrency: ${concurrency} must be 1 to ${MAX_CONCURRENCY}`]
+    : [];
+}
