@@ -9,6 +9,16 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { policyDocument } from "./identity";
 
+/** Encrypting and decrypting with the key. */
+const KEY_DATA_ACTIONS = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+] as const;
+
 /** What the account (through IAM policies of its principals) may do with the key. */
 export const KEY_ACCOUNT_ACTIONS = [
   // Administration, including everything Terraform reads and changes.
@@ -37,24 +47,11 @@ export const KEY_ACCOUNT_ACTIONS = [
   "kms:RetireGrant",
   "kms:RevokeGrant",
   // Data: CI pushes images, SSM writes parameters, roles decrypt.
-  "kms:Decrypt",
-  "kms:Encrypt",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
+  ...KEY_DATA_ACTIONS,
 ] as const;
 
 /** What CloudWatch Logs needs to encrypt a log group with the key. */
-export const KEY_LOGS_ACTIONS = [
-  "kms:Decrypt",
-  "kms:DescribeKey",
-  "kms:Encrypt",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
-] as const;
+export const KEY_LOGS_ACTIONS: readonly string[] = [...KEY_DATA_ACTIONS, "kms:DescribeKey"].sort();
 
 export interface WorkloadKeyProps {
   /** Alias without the `alias/` prefix. */
