@@ -114,6 +114,15 @@ interface Loaded {
   readonly release: () => void;
 }
 
+/** Stops an in-process target: gives console.log back and removes its unpacked bundle. */
+function stopInProcess(release: () => void, dir: string): () => Promise<undefined> {
+  return async () => {
+    release();
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  };
+}
+
 /** Loads a bundle's files in a fresh module registry, as on a cold start, capturing what it logs. */
 function loadInProcess(files: readonly string[], env: Readonly<Record<string, string>>): Loaded {
   const logs: string[] = [];
@@ -244,11 +253,7 @@ const lambda: Target = {
     return {
       send: async (request) => fromLambdaResult(await handler(httpApiEvent(request), lambdaContext)),
       logLines: () => logs,
-      stop: async () => {
-        release();
-        rmSync(dir, { recursive: true, force: true });
-        return undefined;
-      },
+      stop: stopInProcess(release, dir),
     };
   },
 };
@@ -330,11 +335,7 @@ const azure: Target = {
         };
       },
       logLines: () => logs,
-      stop: async () => {
-        release();
-        rmSync(dir, { recursive: true, force: true });
-        return undefined;
-      },
+      stop: stopInProcess(release, dir),
     };
   },
 };
@@ -363,6 +364,21 @@ export interface Child {
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
+/**
+ * Appends each complete, non-empty line of `stream` to `lines` as it arrives
+ * (a chunk may end mid-line: the rest waits for the next), then calls `onLines`.
+ */
+function collectLines(stream: Readable | null, lines: string[], onLines: () => void = () => {}): void {
+  let buffer = "";
+  stream?.setEncoding("utf8").on("data", (chunk: string) => {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop() ?? "";
+    lines.push(...parts.filter((line) => line !== ""));
+    onLines();
+  });
+}
+
 export function startChild(
   command: string,
   args: readonly string[],
@@ -377,12 +393,7 @@ export function startChild(
   });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
-  let buffer = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split("\n");
-    buffer = parts.pop() ?? "";
-    lines.push(...parts.filter((line) => line !== ""));
+  collectLines(child.stdout, lines, () => {
     for (const wake of waiters) wake();
   });
   let stderr = "";
@@ -449,6 +460,21 @@ async function stopChild(child: Child): Promise<number | null> {
   return child.exited;
 }
 
+/** A target served over HTTP by `child` at `base`; stopping it also removes `dir`, the files it ran from. */
+function runningProcess(child: Child, base: string, dir: string): RunningTarget {
+  return {
+    pid: child.process.pid,
+    base,
+    send: (request) => httpSend(base, request),
+    logLines: () => child.lines,
+    stop: async () => {
+      const code = await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
 // ------------------------------------------------ Google Cloud Functions
 
 const FUNCTIONS_FRAMEWORK_CLI = join(
@@ -484,17 +510,7 @@ const gcp: Target = {
     });
     const base = `http://127.0.0.1:${port}`;
     await waitUntilServing(base, child);
-    return {
-      pid: child.process.pid,
-      base,
-      send: (request) => httpSend(base, request),
-      logLines: () => child.lines,
-      stop: async () => {
-        const code = await stopChild(child);
-        rmSync(dir, { recursive: true, force: true });
-        return code;
-      },
-    };
+    return runningProcess(child, base, dir);
   },
 };
 
@@ -523,17 +539,7 @@ const container: Target = {
   async start(common) {
     // A free port instead of the deployed PORT, so runs side by side never collide.
     const { child, base, dir } = await startContainerServer({ ...container.platformEnv, ...common, PORT: "0" });
-    return {
-      pid: child.process.pid,
-      base,
-      send: (request) => httpSend(base, request),
-      logLines: () => child.lines,
-      stop: async () => {
-        const code = await stopChild(child);
-        rmSync(dir, { recursive: true, force: true });
-        return code;
-      },
-    };
+    return runningProcess(child, base, dir);
   },
 };
 
@@ -554,13 +560,7 @@ const worker: Target = {
       // A fixed request.cf instead of Miniflare downloading one.
       cf: { colo: "AMS", country: "NL" },
       handleRuntimeStdio(stdout: Readable) {
-        let buffer = "";
-        stdout.setEncoding("utf8").on("data", (chunk: string) => {
-          buffer += chunk;
-          const parts = buffer.split("\n");
-          buffer = parts.pop() ?? "";
-          lines.push(...parts.filter((line) => line !== ""));
-        });
+        collectLines(stdout, lines);
       },
     });
     await mf.ready;

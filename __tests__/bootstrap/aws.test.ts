@@ -1,11 +1,12 @@
-import { audience } from "../../ci/identity";
 import { bootstrap } from "../../environments/bootstrap";
 import { workloadBoundaryArn } from "../../lib/aws/identity";
 import { AWS_DEPLOY_BOUNDED_ACTIONS, AWS_DEPLOY_IAM_ACTIONS } from "../../lib/bootstrap/aws";
 import { loadBootstrap } from "../../lib/config/bootstrap";
-import { COMPANY, environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { only } from "../helpers/terraform";
 import {
   all,
+  audiencesOf,
   awsCanAssume,
   bootstrapConfig,
   bootstrapInput,
@@ -13,21 +14,16 @@ import {
   iamAllows,
   iamLike,
   referenced,
+  SERVICE,
   synthBootstrap,
   token,
 } from "./helpers";
 
-/** The service name of environments/company.ts, in every resource name. */
-const SERVICE = COMPANY.service;
-
 const json = synthBootstrap();
+const role = (name: string) =>
+  only(json, "aws_iam_role", (r) => r.name === name) as { name: string; assume_role_policy: string; provider: string };
 const roles = all(json, "aws_iam_role");
-const role = (name: string) => {
-  const found = roles.find((r) => r.name === name);
-  if (found === undefined) throw new Error(`no role ${name}`);
-  return found as { name: string; assume_role_policy: string; provider: string };
-};
-const aud = (env: string, purpose: "plan" | "deploy") => audience("aws", env, purpose);
+const aud = audiencesOf("aws");
 
 describe("bootstrap on AWS", () => {
   it("registers the GitLab issuer once per account, with the audiences of that account's roles as client ids", () => {

@@ -1,28 +1,25 @@
-import { audience } from "../../ci/identity";
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/naming";
 import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { azureStack } from "../azure/helpers";
-import { COMPANY, shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { all, referenced, type TerraformJson } from "../helpers/terraform";
 import {
-  all,
   applicationName,
+  audiencesOf,
   azureCanSignIn,
   bootstrapConfig,
   bootstrapInput,
   type Claims,
   HOST,
-  referenced,
+  SERVICE,
   synthBootstrap,
   token,
   twoEnvironments,
 } from "./helpers";
 
-/** The service name of environments/company.ts, in every resource name. */
-const SERVICE = COMPANY.service;
-
-const aud = (env: string, purpose: "plan" | "deploy") => audience("azure", env, purpose);
+const aud = audiencesOf("azure");
 
 /** Whether `claims` can sign in as the application named `name` (any of its credentials). */
 function canSignIn(json: TerraformJson, name: string, claims: Claims): boolean {

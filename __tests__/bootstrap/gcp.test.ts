@@ -1,8 +1,7 @@
-import { audience } from "../../ci/identity";
 import { GCP_GRANTABLE_ROLES, GCP_MAX_NAME_PREFIX, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
-import { COMPANY } from "../helpers/environments";
+import { all, referenced } from "../helpers/terraform";
 import {
-  all,
+  audiencesOf,
   bootstrapConfig,
   bootstrapInput,
   type Claims,
@@ -12,16 +11,13 @@ import {
   gcpPrincipalsOf,
   HOST,
   PROJECT_ID,
-  referenced,
+  SERVICE,
   synthBootstrap,
   token,
   twoEnvironments,
 } from "./helpers";
 
-/** The service name of environments/company.ts, in every resource name. */
-const SERVICE = COMPANY.service;
-
-const aud = (env: string, purpose: "plan" | "deploy") => audience("gcp", env, purpose);
+const aud = audiencesOf("gcp");
 const json = synthBootstrap();
 const poolProvider = (project: string) => gcpPoolProvider(json, project);
 const principalsOf = (project: string, claims: Claims) => gcpPrincipalsOf(json, HOST, project, claims);

@@ -4,17 +4,26 @@
  * "can this token assume that identity?" rather than compare strings.
  */
 import { type App, Testing } from "cdktf";
+import { audience } from "../../ci/identity";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../lib/config/bootstrap";
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
-import type { EnvironmentInput } from "../../lib/config/schema";
+import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
 import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 import { all, referenced } from "../helpers/terraform";
 
 export { all, referenced };
+
+/** The service name of environments/company.ts, in every resource name. */
+export const SERVICE = COMPANY.service;
+
+/** The id_token audience of `cloud`'s plan or deploy identity of an environment (ci/identity). */
+export function audiencesOf(cloud: Cloud): (env: string, purpose: "plan" | "deploy") => string {
+  return (env, purpose) => audience(cloud, env, purpose);
+}
 
 export const PROJECT_PATH = "acme/platform/blueprint";
 export const PROJECT_ID = 4242;
@@ -38,24 +47,30 @@ export function bootstrapInput(
   };
 }
 
+/**
+ * An environment with an AWS account, Azure subscription and GCP project of
+ * its own, all numbered `n` (1 to 9): account 111111111111, subscription
+ * ...000000000001, project blueprint-<name>-01 for 1.
+ */
+function separateEnvironment(
+  name: string,
+  n: number,
+  patch: Partial<Record<keyof EnvironmentInput, unknown>>,
+): EnvironmentInput {
+  return environmentInput({
+    name,
+    aws: { region: "eu-west-1", accountId: String(n).repeat(12) },
+    azure: { location: "westeurope", subscriptionId: `00000000-0000-0000-0000-${String(n).padStart(12, "0")}` },
+    gcp: { project: `blueprint-${name}-${String(n).padStart(2, "0")}`, region: "europe-west1" },
+    ...patch,
+  });
+}
+
 /** Two environments in separate accounts, subscriptions and projects, all clouds on. */
 export function twoEnvironments(): EnvironmentInput[] {
   return [
-    environmentInput({
-      name: "dev",
-      aws: { region: "eu-west-1", accountId: "111111111111" },
-      azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-000000000001" },
-      gcp: { project: "blueprint-dev-01", region: "europe-west1" },
-      deploy: { gate: "auto", tier: "development" },
-    }),
-    environmentInput({
-      name: "prod",
-      aws: { region: "eu-west-1", accountId: "333333333333" },
-      azure: { location: "westeurope", subscriptionId: "00000000-0000-0000-0000-000000000003" },
-      gcp: { project: "blueprint-prod-03", region: "europe-west1" },
-      deploy: { gate: "manual", tier: "production" },
-      protect: true,
-    }),
+    separateEnvironment("dev", 1, { deploy: { gate: "auto", tier: "development" } }),
+    separateEnvironment("prod", 3, { deploy: { gate: "manual", tier: "production" }, protect: true }),
   ];
 }
 

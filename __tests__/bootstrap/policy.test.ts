@@ -15,11 +15,7 @@ import { workloadRolePattern } from "../../lib/bootstrap/aws";
 import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { policyFindings } from "../../lib/policy";
-import { COMPANY } from "../helpers/environments";
-import { bootstrapConfig } from "./helpers";
-
-/** The service name of environments/company.ts, in every resource name. */
-const SERVICE = COMPANY.service;
+import { bootstrapConfig, SERVICE } from "./helpers";
 
 const config = bootstrapConfig();
 const [dev, prod] = config.environments;

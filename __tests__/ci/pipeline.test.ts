@@ -17,6 +17,7 @@ import {
   inPool,
   type ListedJob,
   listJobs,
+  PIPELINES,
   type RunResult,
   type Scenario,
   sandbox,
@@ -316,28 +317,14 @@ describe("gitlab-ci-local", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const scenarios = {
-    mergeRequest: {
-      variables: {
-        CI_PIPELINE_SOURCE: "merge_request_event",
-        CI_MERGE_REQUEST_IID: "7",
-        CI_DEFAULT_BRANCH: "main",
-        CI_PROJECT_ID: "42",
-        CI_MERGE_REQUEST_PROJECT_ID: "42",
-      },
-      unset: ["CI_COMMIT_BRANCH"],
-    },
+    mergeRequest: PIPELINES.mergeRequest,
+    // The same merge request from a fork: the pipeline runs in the fork's project.
     forkMergeRequest: {
-      variables: {
-        CI_PIPELINE_SOURCE: "merge_request_event",
-        CI_MERGE_REQUEST_IID: "7",
-        CI_DEFAULT_BRANCH: "main",
-        CI_PROJECT_ID: "4242",
-        CI_MERGE_REQUEST_PROJECT_ID: "42",
-      },
-      unset: ["CI_COMMIT_BRANCH"],
+      ...PIPELINES.mergeRequest,
+      variables: { ...PIPELINES.mergeRequest.variables, CI_PROJECT_ID: "4242" },
     },
-    defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
-    schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+    defaultBranch: PIPELINES.defaultBranch,
+    schedule: PIPELINES.schedule,
     branchWithMergeRequest: {
       variables: {
         CI_PIPELINE_SOURCE: "push",

@@ -6,9 +6,10 @@
  */
 import { changedAttributes, pathText } from "../../ci/plan/attributes";
 import type { Plan } from "../../ci/plan/plan";
-import { noteMarker, renderDriftIssue, renderFailedNote, renderFullNote, renderNotes } from "../../ci/plan/render";
+import { noteMarker, renderDriftIssue, renderFailedNote, renderFullNote } from "../../ci/plan/render";
 import { markKnownSecrets } from "../../ci/plan/secrets";
 import { fixturePlan } from "./helpers/plans";
+import { expectToContainAll, REVIEW_PLAN_SHOWS, singleNote } from "./helpers/render";
 
 const SHA = "3f2a9c1d4b5e6f708192a3b4c5d6e7f809112233";
 const CONTEXT = {
@@ -19,11 +20,7 @@ const CONTEXT = {
   pipelineId: "555",
 };
 
-function note(plan: Plan): string {
-  const notes = renderNotes(plan, CONTEXT);
-  expect(notes).toHaveLength(1);
-  return notes[0];
-}
+const note = (plan: Plan): string => singleNote(plan, CONTEXT);
 
 describe("the note of a plan with every kind of change (plan-review.json)", () => {
   const plan = fixturePlan("plan-review.json");
@@ -46,19 +43,23 @@ describe("the note of a plan with every kind of change (plan-review.json)", () =
 
   it("shows every known attribute of a created rule (port 22 open to the world)", () => {
     const created = details.slice(details.indexOf("<summary>create <code>aws_vpc_security_group_ingress_rule.ssh"));
-    expect(created).toContain('- `cidr_ipv4`: `"0.0.0.0/0"`');
-    expect(created).toContain("- `from_port`: `22`");
-    expect(created).toContain("- `to_port`: `22`");
-    expect(created).toContain("- known after apply: `arn`, `id`, `security_group_rule_id`, `tags_all`");
+    expectToContainAll(created, [
+      '- `cidr_ipv4`: `"0.0.0.0/0"`',
+      "- `from_port`: `22`",
+      "- `to_port`: `22`",
+      "- known after apply: `arn`, `id`, `security_group_rule_id`, `tags_all`",
+    ]);
   });
 
   it("shows role, DNS and script changes, nested paths included", () => {
-    expect(details).toContain('  - `role`: `"roles/viewer"` → `"roles/owner"` **(forces replacement)**');
-    expect(details).toContain('  - `content`: `"origin-a.blueprint.test"` → `"attacker.invalid"`');
-    expect(details).toContain("    -    return fetch(pick(env.ORIGINS, 0.9));");
-    expect(details).toContain("    +    return fetch(pick(env.ORIGINS, 0.5));");
-    expect(details).toContain('  - `environment[0].variables.LOG_LEVEL`: `"info"` → `"debug"`');
-    expect(details).toContain("  - `memory_size`: `256` → `512`");
+    expectToContainAll(details, [
+      `  - ${REVIEW_PLAN_SHOWS.roleChange}`,
+      `  - ${REVIEW_PLAN_SHOWS.dnsChange}`,
+      "    -    return fetch(pick(env.ORIGINS, 0.9));",
+      "    +    return fetch(pick(env.ORIGINS, 0.5));",
+      '  - `environment[0].variables.LOG_LEVEL`: `"info"` → `"debug"`',
+      "  - `memory_size`: `256` → `512`",
+    ]);
   });
 
   it("names what a deletion removes", () => {
@@ -68,17 +69,16 @@ describe("the note of a plan with every kind of change (plan-review.json)", () =
   });
 
   it("has sections for imports, moves, forgets, outputs and drift; none is 'no changes'", () => {
-    expect(text).toContain("#### Imports (1)\n\n- `aws_s3_bucket.legacy` from id `acme-legacy`\n");
-    expect(text).toContain("#### Moves (1)\n\n- `azurerm_resource_group.this` → `azurerm_resource_group.main`\n");
-    expect(text).toContain(
+    expectToContainAll(text, [
+      "#### Imports (1)\n\n- `aws_s3_bucket.legacy` from id `acme-legacy`\n",
+      "#### Moves (1)\n\n- `azurerm_resource_group.this` → `azurerm_resource_group.main`\n",
       "#### Forgets (1): removed from the state, the objects are kept\n\n- `aws_cloudwatch_log_group.old`\n",
-    );
-    expect(text).toContain("- **import** `aws_s3_bucket.legacy` (import id `acme-legacy`)");
-    expect(text).toContain("- **move** `azurerm_resource_group.main` (moved from `azurerm_resource_group.this`)");
-    expect(text).toContain("#### Output changes (3)");
-    expect(text).toContain("#### Changes outside Terraform (1)");
-    expect(text).toContain('  - `ingress[0].cidr_blocks[0]`: `"10.20.0.0/16"` → `"0.0.0.0/0"`');
-    expect(text).toContain("1 to forget, 1 to import, 1 moved");
+      "- **import** `aws_s3_bucket.legacy` (import id `acme-legacy`)",
+      "- **move** `azurerm_resource_group.main` (moved from `azurerm_resource_group.this`)",
+      ...REVIEW_PLAN_SHOWS.sections,
+      `  - ${REVIEW_PLAN_SHOWS.driftChange}`,
+      "1 to forget, 1 to import, 1 moved",
+    ]);
     expect(text).not.toContain("no changes");
   });
 
@@ -222,7 +222,7 @@ describe("the drift issue", () => {
     expect(drifted.title).toBe("Drift in review-env: 1 resource changed outside Terraform");
     expect(drifted.description.startsWith(drifted.marker)).toBe(true);
     expect(drifted.description).toContain("- `aws_security_group.web`: changed outside Terraform");
-    expect(drifted.description).toContain('`ingress[0].cidr_blocks[0]`: `"10.20.0.0/16"` → `"0.0.0.0/0"`');
+    expect(drifted.description).toContain(REVIEW_PLAN_SHOWS.driftChange);
     // Pending changes of the code are not drift.
     expect(drifted.description).not.toContain("aws_iam_policy.invoke");
     const clean = renderDriftIssue({ ...fixturePlan("plan-review.json"), resource_drift: [] }, CONTEXT);

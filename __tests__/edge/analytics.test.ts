@@ -93,6 +93,9 @@ async function edge(config: Routing) {
   await started.ready;
   return started;
 }
+/** Routing origins for `servers`, in that order, each with weight 1. */
+const equallyWeighted = (...servers: readonly { id: string; url: string }[]) =>
+  servers.map(({ id, url }) => ({ id, url, weight: 1 }));
 /** The signed routing cookie of a client whose ranking starts with `ids`. */
 const cookieFor = (origins: readonly { id: string; url: string; weight: number }[], ...ids: string[]) =>
   signedCookieHeader(cookieRanking(origins, ...ids));
@@ -103,10 +106,7 @@ describe("Analytics Engine writes in workerd", () => {
   it("writes one point per attempt: origin, outcome, method, status, latency, attempt, weight, failed", async () => {
     const failing = await origin("aws.function", "fail");
     const healthy = await origin("gcp.container", "ok");
-    const origins = [
-      { id: failing.id, url: failing.url, weight: 1 },
-      { id: healthy.id, url: healthy.url, weight: 1 },
-    ];
+    const origins = equallyWeighted(failing, healthy);
     const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 2 });
     const response = await worker.fetch("/orders/42?token=abc", {
       headers: { ...(await cookieFor(origins, failing.id, healthy.id)), authorization: "Bearer client-credential" },
@@ -145,10 +145,7 @@ describe("Analytics Engine writes in workerd", () => {
   it("records timeouts and refused connections as failures without a status", async () => {
     const hanging = await origin("azure.container", "hang");
     const refused = await refusedUrl();
-    const origins = [
-      { id: hanging.id, url: hanging.url, weight: 1 },
-      { id: "aws.container", url: refused, weight: 1 },
-    ];
+    const origins = equallyWeighted(hanging, { id: "aws.container", url: refused });
     const worker = await edge({ origins, timeoutMs: 300, maxAttempts: 2 });
     const response = await worker.fetch("/", { headers: await cookieFor(origins, hanging.id, "aws.container") });
     expect(response.status).toBe(502);
@@ -162,10 +159,7 @@ describe("Analytics Engine writes in workerd", () => {
   it("samples successes at analyticsSampleRate but always writes failures", async () => {
     const healthy = await origin("gcp.function", "ok");
     const failing = await origin("azure.function", "fail");
-    const origins = [
-      { id: healthy.id, url: healthy.url, weight: 1 },
-      { id: failing.id, url: failing.url, weight: 1 },
-    ];
+    const origins = equallyWeighted(healthy, failing);
     const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 1, analyticsSampleRate: 0 });
     for (let i = 0; i < 5; i++) {
       await (await worker.fetch("/", { headers: await cookieFor(origins, healthy.id) })).text();

@@ -32,6 +32,12 @@ const logGroup = (json: TerraformJson, prefix: string) =>
   one(json, "aws_cloudwatch_log_group", (r) => String(r.name).startsWith(prefix));
 
 const value = (v: unknown): Landed => ({ value: v });
+
+/** The plain value of workload variable `name` on the function and on the container. */
+const variableOnBoth = (name: string) => (json: TerraformJson) => ({
+  function: value(lambdaEnv(json)[name]),
+  container: value(containerEnv(json)[name]),
+});
 const na = (why: string): Landed => ({ notApplicable: why });
 
 /** The alias's canary weight (a Terraform expression: `zipmap([<latest>], [0.1])`) in percent; 0 without routing. */
@@ -64,18 +70,9 @@ export const parity: CloudParity = {
     },
   }),
   fields: {
-    name: (json) => ({
-      function: value(lambdaEnv(json).SERVICE_NAME),
-      container: value(containerEnv(json).SERVICE_NAME),
-    }),
-    version: (json) => ({
-      function: value(lambdaEnv(json).SERVICE_VERSION),
-      container: value(containerEnv(json).SERVICE_VERSION),
-    }),
-    environment: (json) => ({
-      function: value(lambdaEnv(json).SERVICE_ENVIRONMENT),
-      container: value(containerEnv(json).SERVICE_ENVIRONMENT),
-    }),
+    name: variableOnBoth("SERVICE_NAME"),
+    version: variableOnBoth("SERVICE_VERSION"),
+    environment: variableOnBoth("SERVICE_ENVIRONMENT"),
     memoryMb: (json) => ({
       function: value(lambda(json).memory_size),
       // The container's hard limit; the task gets the smallest Fargate size that holds it.

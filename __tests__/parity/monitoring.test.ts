@@ -8,13 +8,8 @@
 import { type EnvironmentConfig, ORIGINS } from "../../lib/config/schema";
 import { parseAlertName, type Signal } from "../../lib/monitoring/alerts";
 import { policyFindings } from "../../lib/policy";
-import {
-  environmentConfig,
-  resourcesOf,
-  shippedEnvironments,
-  synthEnvironment,
-  type TerraformJson,
-} from "../helpers/environments";
+import { environmentConfig, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { resourcesOf, type TerraformJson } from "../helpers/terraform";
 
 type Block = Record<string, unknown>;
 

@@ -15,13 +15,8 @@ import { DELETION_PROTECTION, STATEFUL_TYPES, STATELESS_TYPES } from "../../lib/
 import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { synthBootstrap } from "../bootstrap/helpers";
-import {
-  environmentConfig,
-  resourcesOf,
-  shippedEnvironments,
-  synthEnvironment,
-  type TerraformJson,
-} from "../helpers/environments";
+import { environmentConfig, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { resourcesOf, type TerraformJson } from "../helpers/terraform";
 import { checkStack, policyStack } from "./helpers";
 
 const where = { resourceGroupName: "rg", location: "westeurope" };

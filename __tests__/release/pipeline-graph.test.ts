@@ -7,25 +7,12 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { inPool, type ListedJob, listJobs, sandbox } from "../ci/helpers/gitlab-ci-local";
+import { inPool, type ListedJob, listJobs, PIPELINES, sandbox } from "../ci/helpers/gitlab-ci-local";
 import { shippedEnvironments } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
 const configs = shippedEnvironments();
-const scenarios = {
-  defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
-  mergeRequest: {
-    variables: {
-      CI_PIPELINE_SOURCE: "merge_request_event",
-      CI_MERGE_REQUEST_IID: "7",
-      CI_DEFAULT_BRANCH: "main",
-      CI_PROJECT_ID: "42",
-      CI_MERGE_REQUEST_PROJECT_ID: "42",
-    },
-    unset: ["CI_COMMIT_BRANCH"],
-  },
-  schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
-};
+const scenarios = PIPELINES;
 type Name = keyof typeof scenarios;
 
 let dir: string;

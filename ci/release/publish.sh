@@ -38,6 +38,17 @@ field() { # json, jq filter, what
   printf '%s' "$1" | jq -er "$2" 2>/dev/null || { echo "publish.sh: $3 gave no $2" >&2; exit 1; }
 }
 
+# POSTs a form to a token endpoint: each name=value argument becomes one URL-encoded field.
+post_form() { # url, name=value...
+  url="$1"
+  shift
+  for pair in "$@"; do
+    set -- "$@" --data-urlencode "$pair"
+    shift
+  done
+  curl -fsS -X POST "$url" "$@"
+}
+
 login_aws() { # host
   region="$(printf '%s' "$1" | sed -n 's/^[0-9]*\.dkr\.ecr\.\([a-z0-9-]*\)\.amazonaws\.com$/\1/p')"
   [ -n "$region" ] || { echo "publish.sh: $1 is not an ECR registry host" >&2; exit 1; }
@@ -47,16 +58,15 @@ login_aws() { # host
 
 login_azure() { # host
   assertion="${ARM_OIDC_TOKEN:?set ARM_OIDC_TOKEN (the job id_token)}"
-  answer="$(curl -fsS -X POST "https://login.microsoftonline.com/${ARM_TENANT_ID:?set ARM_TENANT_ID}/oauth2/v2.0/token" \
-    --data-urlencode "client_id=${ARM_CLIENT_ID:?set ARM_CLIENT_ID}" \
-    --data-urlencode "grant_type=client_credentials" \
-    --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \
-    --data-urlencode "client_assertion=$assertion" \
-    --data-urlencode "scope=https://management.azure.com/.default")"
+  answer="$(post_form "https://login.microsoftonline.com/${ARM_TENANT_ID:?set ARM_TENANT_ID}/oauth2/v2.0/token" \
+    "client_id=${ARM_CLIENT_ID:?set ARM_CLIENT_ID}" \
+    "grant_type=client_credentials" \
+    "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \
+    "client_assertion=$assertion" \
+    "scope=https://management.azure.com/.default")"
   aad="$(field "$answer" .access_token "Entra ID token exchange")"
-  answer="$(curl -fsS -X POST "https://$1/oauth2/exchange" \
-    --data-urlencode "grant_type=access_token" --data-urlencode "service=$1" \
-    --data-urlencode "tenant=$ARM_TENANT_ID" --data-urlencode "access_token=$aad")"
+  answer="$(post_form "https://$1/oauth2/exchange" \
+    "grant_type=access_token" "service=$1" "tenant=$ARM_TENANT_ID" "access_token=$aad")"
   refresh="$(field "$answer" .refresh_token "ACR token exchange")"
   # ACR's documented user name for a token obtained through `oauth2/exchange`.
   printf '%s' "$refresh" | crane auth login "$1" -u 00000000-0000-0000-0000-000000000000 --password-stdin
@@ -69,13 +79,13 @@ login_gcp() { # host
   token_file="$(field "$(cat "$credentials")" .credential_source.file "$credentials")"
   subject="$(cat "$token_file")"
   [ -n "$subject" ] || { echo "publish.sh: the GCP id_token file $token_file is empty" >&2; exit 1; }
-  answer="$(curl -fsS -X POST https://sts.googleapis.com/v1/token \
-    --data-urlencode "audience=$audience" \
-    --data-urlencode "grant_type=urn:ietf:params:oauth:grant-type:token-exchange" \
-    --data-urlencode "requested_token_type=urn:ietf:params:oauth:token-type:access_token" \
-    --data-urlencode "scope=https://www.googleapis.com/auth/cloud-platform" \
-    --data-urlencode "subject_token_type=urn:ietf:params:oauth:token-type:jwt" \
-    --data-urlencode "subject_token=$subject")"
+  answer="$(post_form https://sts.googleapis.com/v1/token \
+    "audience=$audience" \
+    "grant_type=urn:ietf:params:oauth:grant-type:token-exchange" \
+    "requested_token_type=urn:ietf:params:oauth:token-type:access_token" \
+    "scope=https://www.googleapis.com/auth/cloud-platform" \
+    "subject_token_type=urn:ietf:params:oauth:token-type:jwt" \
+    "subject_token=$subject")"
   federated="$(field "$answer" .access_token "Google STS token exchange")"
   answer="$(curl -fsS -X POST "$impersonate" -H "Authorization: Bearer $federated" \
     -H "Content-Type: application/json" -d '{"scope":["https://www.googleapis.com/auth/cloud-platform"]}')"

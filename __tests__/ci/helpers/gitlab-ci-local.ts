@@ -42,6 +42,26 @@ export interface Scenario {
   readonly unset?: readonly string[];
 }
 
+/**
+ * The pipelines GitLab starts on the default branch, for a merge request and
+ * on a schedule, with the variables it sets for each: shared by the tests of
+ * the CI jobs and of the release graph, so both evaluate the same pipelines.
+ */
+export const PIPELINES = {
+  mergeRequest: {
+    variables: {
+      CI_PIPELINE_SOURCE: "merge_request_event",
+      CI_MERGE_REQUEST_IID: "7",
+      CI_DEFAULT_BRANCH: "main",
+      CI_PROJECT_ID: "42",
+      CI_MERGE_REQUEST_PROJECT_ID: "42",
+    },
+    unset: ["CI_COMMIT_BRANCH"],
+  },
+  defaultBranch: { variables: { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+  schedule: { variables: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" } },
+} as const satisfies Record<string, Scenario>;
+
 /** A temporary git repository holding `files`, with a remote and a default branch `main`. */
 export function sandbox(files: Readonly<Record<string, string>>): string {
   const dir = mkdtempSync(join(tmpdir(), "gitlab-ci-local-"));
