@@ -91,12 +91,12 @@ export class ContainerTarget extends TargetConstruct {
 
     // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
     this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
+    this.addOutputs();
     this.expose(`https://${this.app.ingress.fqdn}`, {
       name: this.app.name,
       region: location,
       scope: { resourceGroup: resourceGroupName },
     });
-    this.addOutputs();
   }
 
   /** The spec against Container Apps' limits, the scale rule and the rollout; returns the traffic plan. */

@@ -59,8 +59,7 @@ export class ContainerTarget extends TargetConstruct {
       platformSets: [WORKLOAD_ENV.port],
     });
     const { spec, settings } = props;
-    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    assertSpec(this, spec, GCP_LIMITS.container, concurrencyProblems(concurrency));
+    const concurrency = this.validate(props);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     const secretReferences = secretVariables(this.workloadEnvironment);
@@ -117,6 +116,13 @@ export class ContainerTarget extends TargetConstruct {
 
     this.addOutputs();
     this.expose(this.service.uri, { name: this.service.name, region: settings.region, scope: { project } });
+  }
+
+  /** The spec against Cloud Run's limits and the concurrency; returns the concurrency. */
+  private validate(props: ContainerTargetProps): number {
+    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
+    assertSpec(this, props.spec, GCP_LIMITS.container, concurrencyProblems(concurrency));
+    return concurrency;
   }
 
   /**

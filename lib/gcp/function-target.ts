@@ -55,11 +55,7 @@ export class FunctionTarget extends TargetConstruct {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "gcp", kind: "function", region: props.settings.region });
     const { spec, settings } = props;
-    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    const bundleProblems = /^[0-9a-f]{64}$/.test(props.bundle.sha256)
-      ? []
-      : [`props.bundle: sha256 "${props.bundle.sha256}" is not a SHA-256`];
-    assertSpec(this, spec, GCP_LIMITS.function, [...concurrencyProblems(concurrency), ...bundleProblems]);
+    const concurrency = this.validate(props);
     const project = settings.project;
     const names = { service: spec.name, environment: spec.environment };
     const secretReferences = secretVariables(this.workloadEnvironment);
@@ -115,6 +111,16 @@ export class FunctionTarget extends TargetConstruct {
       region: settings.region,
       scope: { project },
     });
+  }
+
+  /** The spec against Cloud Functions' limits, the concurrency and the bundle; returns the concurrency. */
+  private validate(props: FunctionTargetProps): number {
+    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
+    const bundleProblems = /^[0-9a-f]{64}$/.test(props.bundle.sha256)
+      ? []
+      : [`props.bundle: sha256 "${props.bundle.sha256}" is not a SHA-256`];
+    assertSpec(this, props.spec, GCP_LIMITS.function, [...concurrencyProblems(concurrency), ...bundleProblems]);
+    return concurrency;
   }
 
   /** The private, versioned bucket of source zips; a replaced zip is kept `noncurrentSourceDays`. */
