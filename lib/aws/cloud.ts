@@ -27,14 +27,7 @@ export const awsCloud: CloudModule<AwsSettings> = {
       zone: { zoneId: props.config.cloudflare.zoneId, domain: props.config.cloudflare.domain },
     }),
   ],
-  addMonitoring: (scope, { spec, settings, targets, objectives, route }) => {
-    new AwsMonitoring(scope, "aws-monitoring", {
-      spec,
-      objectives,
-      route,
-      region: settings.region,
-      function: targets.find((t): t is FunctionTarget => t instanceof FunctionTarget),
-      container: targets.find((t): t is ContainerTarget => t instanceof ContainerTarget),
-    });
+  addMonitoring: (scope, props) => {
+    new AwsMonitoring(scope, "aws-monitoring", props);
   },
 };

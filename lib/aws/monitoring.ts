@@ -19,25 +19,17 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { ALERT_WINDOW, type Objectives } from "../monitoring/objectives";
-import type { AlertRoute } from "../monitoring/route";
 import type { ServiceSpec } from "../service";
-import type { ContainerTarget } from "./container-target";
-import type { FunctionTarget } from "./function-target";
+import { ContainerTarget } from "./container-target";
+import { FunctionTarget } from "./function-target";
 import { awsName } from "./naming";
+import type { AwsSettings } from "./settings";
 
-export interface AwsMonitoringProps {
-  readonly spec: ServiceSpec;
-  readonly objectives: Objectives;
-  readonly route: AlertRoute;
-  /** The environment's AWS region (dashboard widgets name it). */
-  readonly region: string;
-  /** @default - no function alarms */
-  readonly function?: FunctionTarget;
-  /** @default - no container alarms */
-  readonly container?: ContainerTarget;
-}
+/** What the cloud registry gives (lib/contract/cloud.ts): the environment's AWS targets, objectives and route. */
+export type AwsMonitoringProps = CloudMonitoringProps<AwsSettings>;
 
 /** One CloudWatch metric, as alarms and dashboard widgets name it. */
 interface Metric {
@@ -78,6 +70,9 @@ export class AwsMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: AwsMonitoringProps) {
     super(scope, id);
     const { spec, objectives, route } = props;
+    const { region } = props.settings;
+    const fn = props.targets.find((t): t is FunctionTarget => t instanceof FunctionTarget);
+    const container = props.targets.find((t): t is ContainerTarget => t instanceof ContainerTarget);
     this.topic = new SnsTopic(this, "route", {
       name: awsName([route.name], 256),
       displayName: `${spec.name} ${route.environment} alerts`,
@@ -94,15 +89,15 @@ export class AwsMonitoring extends Construct {
     }
 
     const widgets: unknown[] = [];
-    if (props.function !== undefined) {
-      const specs = functionAlarms(props.function, objectives);
+    if (fn !== undefined) {
+      const specs = functionAlarms(fn, objectives);
       if (objectives.silencedBecause === undefined) for (const s of specs) this.alarm(spec, s);
-      widgets.push(...functionWidgets(props.function, props.region));
+      widgets.push(...functionWidgets(fn, region));
     }
-    if (props.container !== undefined) {
-      const specs = containerAlarms(props.container, objectives, spec);
+    if (container !== undefined) {
+      const specs = containerAlarms(container, objectives, spec);
       if (objectives.silencedBecause === undefined) for (const s of specs) this.alarm(spec, s);
-      widgets.push(...containerWidgets(props.container, props.region));
+      widgets.push(...containerWidgets(container, region));
     }
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: awsName([spec.name, spec.environment], 255),

@@ -2,7 +2,6 @@
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import type { CloudModule } from "../contract/cloud";
 import { ContainerTarget } from "./container-target";
-import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
 import { AzureMonitoring } from "./monitoring";
 import type { AzureSettings } from "./settings";
@@ -25,14 +24,7 @@ export const azureCloud: CloudModule<AzureSettings> = {
     new FunctionTarget(scope, "azure-function", props),
     new ContainerTarget(scope, "azure-container", { ...props, rollout: props.rollouts?.container }),
   ],
-  addMonitoring: (scope, { spec, settings, targets, objectives, route, protect }) => {
-    new AzureMonitoring(scope, "azure-monitoring", {
-      spec,
-      objectives,
-      route,
-      foundation: AzureFoundation.of(scope, { spec, settings, protect }),
-      function: targets.find((t): t is FunctionTarget => t instanceof FunctionTarget),
-      container: targets.find((t): t is ContainerTarget => t instanceof ContainerTarget),
-    });
+  addMonitoring: (scope, props) => {
+    new AzureMonitoring(scope, "azure-monitoring", props);
   },
 };

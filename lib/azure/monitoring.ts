@@ -18,27 +18,18 @@ import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from "@cdktf/prov
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
-import type { AlertRoute } from "../monitoring/route";
-import type { ServiceSpec } from "../service";
-import type { ContainerTarget } from "./container-target";
-import type { AzureFoundation } from "./foundation";
-import type { FunctionTarget } from "./function-target";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
+import { ContainerTarget } from "./container-target";
+import { AzureFoundation } from "./foundation";
+import { FunctionTarget } from "./function-target";
 import { nameHash } from "./naming";
+import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb } from "./sizing";
 
-export interface AzureMonitoringProps {
-  readonly spec: ServiceSpec;
-  readonly objectives: Objectives;
-  readonly route: AlertRoute;
-  /** Resource group, location, workspace and Application Insights of the environment. */
-  readonly foundation: AzureFoundation;
-  /** @default - no function alerts */
-  readonly function?: FunctionTarget;
-  /** @default - no container alerts */
-  readonly container?: ContainerTarget;
-}
+/** What the cloud registry gives (lib/contract/cloud.ts): the environment's Azure targets, objectives and route. */
+export type AzureMonitoringProps = CloudMonitoringProps<AzureSettings>;
 
 /** Azure regions the standard tests probe from (availability test location ids, five for a reliable verdict). */
 export const WEB_TEST_LOCATIONS = [
@@ -90,11 +81,17 @@ export class AzureMonitoring extends Construct {
   readonly webTests: ApplicationInsightsStandardWebTest[] = [];
   readonly workbook: ApplicationInsightsWorkbook;
   private readonly props: AzureMonitoringProps;
+  /** Resource group, location, workspace and Application Insights the targets share. */
+  private readonly foundation: AzureFoundation;
 
   constructor(scope: Construct, id: string, props: AzureMonitoringProps) {
     super(scope, id);
     this.props = props;
-    const { spec, objectives: o, route, foundation } = props;
+    const { spec, settings, objectives: o, route, protect } = props;
+    const foundation = AzureFoundation.of(this, { spec, settings, protect });
+    this.foundation = foundation;
+    const fn = props.targets.find((t): t is FunctionTarget => t instanceof FunctionTarget);
+    const container = props.targets.find((t): t is ContainerTarget => t instanceof ContainerTarget);
     const insights = foundation.logs.applicationInsights;
     const workspace = foundation.logs.workspace;
     this.actionGroup = new MonitorActionGroup(this, "route", {
@@ -116,8 +113,8 @@ export class AzureMonitoring extends Construct {
     const alertsOn = o.silencedBecause === undefined;
     const panels: unknown[] = [];
 
-    if (props.function !== undefined) {
-      const app = props.function.app;
+    if (fn !== undefined) {
+      const app = fn.app;
       const requests = "requests | where timestamp > ago(5m)";
       const logAlerts: LogAlert[] = [
         {
@@ -173,12 +170,12 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.function", props.function.endpoint, alertsOn);
+      this.webTest("azure.function", fn.endpoint, alertsOn);
       panels.push(...functionPanels(insights.id));
     }
 
-    if (props.container !== undefined) {
-      const app = props.container.app;
+    if (container !== undefined) {
+      const app = container.app;
       const appName = foundation.names.containerApp;
       // The workload's access log: one JSON line per request (msg "request", status, durationMs).
       const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
@@ -235,7 +232,7 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.container", props.container.endpoint, alertsOn);
+      this.webTest("azure.container", container.endpoint, alertsOn);
       panels.push(...containerPanels(appName, workspace.id));
     }
 
@@ -260,7 +257,7 @@ export class AzureMonitoring extends Construct {
   }
 
   private logAlert(a: LogAlert): void {
-    const { foundation } = this.props;
+    const { foundation } = this;
     const alert = new MonitorScheduledQueryRulesAlertV2(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
       name: this.name(a.target, a.signal, a.what),
       description: runbookText(a.runbook),
@@ -295,7 +292,7 @@ export class AzureMonitoring extends Construct {
     const alert = new MonitorMetricAlert(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
       name: this.name(a.target, a.signal, a.what),
       description: runbookText(a.runbook),
-      resourceGroupName: this.props.foundation.resourceGroupName,
+      resourceGroupName: this.foundation.resourceGroupName,
       scopes: a.scopes,
       severity: 2,
       frequency: PERIOD,
@@ -308,14 +305,14 @@ export class AzureMonitoring extends Construct {
 
   /** A standard test on the origin's health path, and the alert when several locations fail at once. */
   private webTest(target: "azure.function" | "azure.container", endpoint: string, alertsOn: boolean): void {
-    const { spec, foundation } = this.props;
-    const insights = foundation.logs.applicationInsights;
+    const { spec } = this.props;
+    const insights = this.foundation.logs.applicationInsights;
     const key = target.replace(".", "-");
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
       description: `GET ${spec.healthPath} on the ${target} origin, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
-      resourceGroupName: foundation.resourceGroupName,
-      location: foundation.location,
+      resourceGroupName: this.foundation.resourceGroupName,
+      location: this.foundation.location,
       applicationInsightsId: insights.id,
       geoLocations: [...WEB_TEST_LOCATIONS],
       frequency: 300,
@@ -334,7 +331,7 @@ export class AzureMonitoring extends Construct {
         when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${spec.healthPath}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
       }),
-      resourceGroupName: foundation.resourceGroupName,
+      resourceGroupName: this.foundation.resourceGroupName,
       scopes: [test.id, insights.id],
       severity: 1,
       applicationInsightsWebTestLocationAvailabilityCriteria: {

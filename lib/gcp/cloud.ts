@@ -22,13 +22,7 @@ export const gcpCloud: CloudModule<GcpSettings> = {
     new FunctionTarget(scope, "gcp-function", props),
     new ContainerTarget(scope, "gcp-container", { ...props, rollout: props.rollouts?.container }),
   ],
-  addMonitoring: (scope, { spec, settings, targets, objectives, route }) => {
-    new GcpMonitoring(scope, "gcp-monitoring", {
-      spec,
-      objectives,
-      route,
-      project: settings.project,
-      targets: targets.map((t) => ({ id: t.origin.id as "gcp.function" | "gcp.container", endpoint: t.endpoint })),
-    });
+  addMonitoring: (scope, props) => {
+    new GcpMonitoring(scope, "gcp-monitoring", props);
   },
 };

@@ -21,24 +21,15 @@ import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monito
 import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import { Construct } from "constructs";
+import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
-import type { AlertRoute } from "../monitoring/route";
-import type { ServiceSpec } from "../service";
+import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
 import { runServiceName } from "./naming";
 import { ProjectServices } from "./project-services";
+import type { GcpSettings } from "./settings";
 
-export interface GcpMonitoringProps {
-  readonly spec: ServiceSpec;
-  readonly objectives: Objectives;
-  readonly route: AlertRoute;
-  readonly project: string;
-  /**
-   * The targets to watch, by origin id, with their public endpoint (`https://...run.app`).
-   * @default - none
-   */
-  readonly targets: readonly { readonly id: "gcp.function" | "gcp.container"; readonly endpoint: string }[];
-}
+/** What the cloud registry gives (lib/contract/cloud.ts): the environment's GCP targets, objectives and route. */
+export type GcpMonitoringProps = CloudMonitoringProps<GcpSettings>;
 
 /** Regions the uptime checks probe from (Cloud Monitoring needs at least three). */
 export const UPTIME_REGIONS = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"] as const;
@@ -65,7 +56,8 @@ export class GcpMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: GcpMonitoringProps) {
     super(scope, id);
     this.props = props;
-    const { spec, objectives: o, route, project } = props;
+    const { spec, objectives: o, route } = props;
+    const { project } = props.settings;
     const apis = ProjectServices.of(this, project).require(["monitoring.googleapis.com"]);
     const labels = { service: spec.name, environment: spec.environment };
 
@@ -94,7 +86,8 @@ export class GcpMonitoring extends Construct {
     }
 
     const tiles: unknown[] = [];
-    for (const target of props.targets) {
+    // Each target by its origin: the id alerts are named by and the public endpoint (`https://...run.app`).
+    for (const { origin: target } of props.targets) {
       const kind = target.id === "gcp.function" ? "fn" : "run";
       const service = runServiceName({ service: spec.name, environment: spec.environment }, kind);
       const key = target.id.replace(".", "-");
@@ -248,7 +241,8 @@ export class GcpMonitoring extends Construct {
       readonly alertStrategy?: ConstructorParameters<typeof MonitoringAlertPolicy>[2]["alertStrategy"];
     },
   ): void {
-    const { spec, project } = this.props;
+    const { spec } = this.props;
+    const { project } = this.props.settings;
     const name = alertName({ service: spec.name, environment: spec.environment }, target, signal, what);
     const policy = new MonitoringAlertPolicy(this, `${target.replace(".", "-")}-${signal}-${what}`, {
       project,
@@ -266,7 +260,8 @@ export class GcpMonitoring extends Construct {
 
   /** An uptime check on the origin's health path, and the alert when it fails from more than one region. */
   private uptime(target: string, endpoint: string, labels: Record<string, string>): void {
-    const { spec, project, objectives } = this.props;
+    const { spec, objectives } = this.props;
+    const { project } = this.props.settings;
     const key = target.replace(".", "-");
     const check = new MonitoringUptimeCheckConfig(this, `${key}-uptime`, {
       project,
