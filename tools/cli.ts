@@ -10,6 +10,7 @@ import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
+import { runAddresses } from "./addresses";
 import { DIAGRAM_USAGE, mermaidOf, readStack, writeReadme } from "./diagram";
 import {
   binaryCheck,
@@ -29,7 +30,7 @@ export interface ToolIo {
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "doctor", "diagram", "fork:check"] as const;
+const COMMANDS = ["env:add", "doctor", "diagram", "fork:check", "addresses"] as const;
 
 /** `--from <env>` or `--from=<env>`; the rest are positional. */
 function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
@@ -206,6 +207,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
       return runDiagram(rest, io, root);
     case "fork:check":
       return runForkCheck(rest, io, root);
+    case "addresses":
+      return runAddresses(rest, io, root);
     default:
       io.error(`unknown command "${command ?? ""}"; commands: ${COMMANDS.join(", ")}`);
       return 2;
