@@ -149,14 +149,7 @@ export class ContainerTarget extends TargetConstruct {
         continue;
       }
       // A generated value (the origin secret) goes to the vault first, never into the app's own secrets.
-      const keyVaultSecretId =
-        value.value === undefined
-          ? foundation.secrets.secretUri(value.secret)
-          : foundation.secrets.storeGenerated(`container-${value.secret}`, {
-              name: value.secret,
-              value: value.value,
-              deployer,
-            });
+      const keyVaultSecretId = foundation.secrets.referenceUri("container", value, deployer);
       const secretName = value.value === undefined ? containerAppSecretName(value.secret) : ORIGIN_SECRET_NAME;
       secrets.push({ name: secretName, keyVaultSecretId, identity: this.identity.id });
       env.push({ name, secretName });

@@ -12,6 +12,7 @@ import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { VARIABLE_NAME } from "../contract/spec-validation";
+import type { SecretReference } from "../contract/workload-environment";
 import { grantRole, type RoleGrant } from "./identity";
 
 export interface SecretStoreProps {
@@ -102,6 +103,17 @@ export class SecretStore extends Construct {
     });
     this.generated.set(props.name, secret.versionlessId);
     return secret.versionlessId;
+  }
+
+  /**
+   * The versionless URI a target references for `ref`: an operator's secret
+   * by its name; a generated one (the origin secret) stored first, once for
+   * all targets (the first caller's `owner` names its resource).
+   */
+  referenceUri(owner: string, ref: SecretReference, deployer: Omit<RoleGrant, "role" | "scope">): string {
+    return ref.value === undefined
+      ? this.secretUri(ref.secret)
+      : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value, deployer });
   }
 
   /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */
