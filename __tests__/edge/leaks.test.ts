@@ -60,14 +60,14 @@ describe("which origin served", () => {
     [false, null],
     [true, "gcp.function"],
   ] as const)("debugHeaders %s: %s header", async (debugHeaders, expected) => {
-    const origin = await chunkedOrigin(() => ["hello"]);
+    const origin = await chunkedOrigin(() => ["origin body"]);
     const edge = await startEdge([{ id: "gcp.function", url: origin.url }], { debugHeaders });
     try {
       const response = await edge.fetch("/");
       expect(response.status).toBe(200);
       expect(response.headers.get(SERVED_BY_HEADER)).toBe(expected);
       expect(response.headers.get(ATTEMPTS_HEADER)).toBe("1");
-      expect(await response.text()).toBe("hello");
+      expect(await response.text()).toBe("origin body");
     } finally {
       await edge.close();
       await origin.close();

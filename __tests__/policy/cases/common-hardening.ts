@@ -59,7 +59,7 @@ export const commonHardeningCases: RuleCase[] = [
     fail: [lambda({ UPSTREAM: RANDOM }), lambda({ X: `${RANDOM}Zz09+/==` })],
     pass: [
       lambda({
-        RELEASE_ID: "0123456789abcdef0123456789abcdef01234567",
+        RELEASE_ID: "fedcba9876543210".repeat(2).concat("fedcba98"),
         IMAGE_DIGEST: `sha256:${"ab".repeat(32)}`,
         ORIGIN_SECRET_PARAMETER: "/svc/test/function/ORIGIN_SECRET",
         SERVICE_NAME: "svc",
