@@ -7,7 +7,8 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ATTEMPTS_HEADER, SERVED_BY_HEADER } from "../../lib/edge/worker/contract";
+import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
+import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
 import { type EdgeUnderTest, headerText, startEdge, TEST_SECRET } from "./helpers";
 
@@ -122,6 +123,32 @@ describe("an origin that echoes the secret", () => {
       expect(text.length).toBe(body.join("").length);
       expect(text === body.join("")).toBe(true);
     } finally {
+      await origin.close();
+    }
+  });
+});
+
+describe("an origin secret binding that is not a generated value", () => {
+  it.each([
+    [
+      "an unresolved Key Vault reference",
+      "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/origin-secret/)",
+    ],
+    ["a template never rendered", ["$", "{random_password.origin.result}"].join("")],
+    ["shorter than the generated length", "x".repeat(ORIGIN_SECRET_LENGTH - 1)],
+  ])("%s: the edge fails closed (503) and never sends it, saying why in its logs only", async (_, secret) => {
+    const origin = await chunkedOrigin(() => ["origin body"]);
+    const edge = await startEdge([{ id: "aws.function", url: origin.url }], { secret });
+    try {
+      const response = await edge.fetch("/");
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: "edge_unavailable" });
+      expect((await edge.fetch(HEALTH_PATH)).status).toBe(503);
+      await new Promise((wake) => setTimeout(wake, 100));
+      expect(edge.logs()).toContain("binding ORIGIN_SECRET: ORIGIN_SECRET is");
+      expect(edge.logs()).not.toContain(secret);
+    } finally {
+      await edge.close();
       await origin.close();
     }
   });
