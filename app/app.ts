@@ -6,7 +6,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type RequestIdVariables, requestId } from "hono/request-id";
-import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../lib/service";
+import { BODY_LIMIT, SERVICE } from "../lib/service";
+import { ORIGIN_SECRET, originSecretProblem } from "./origin-secret";
 
 export type Target = "function" | "container" | "edge";
 
@@ -32,7 +33,9 @@ export interface WorkloadOptions {
    * `x-origin-secret` header, so only the edge reaches the origin. A function
    * is called once, on the first request (Lambda reads SSM), and its result
    * kept; a rejection is retried on the next request. Without a secret the
-   * workload fails closed (503) unless `allowMissingOriginSecret`.
+   * workload fails closed (503) unless `allowMissingOriginSecret`; a value that
+   * is shorter than ORIGIN_SECRET_LENGTH or an unresolved platform reference
+   * always fails closed (app/origin-secret.ts).
    * @default - none: 503 on every path but the health path
    */
   readonly originSecret?: string | OriginSecretSource;
@@ -194,8 +197,15 @@ function originSecretGate(options: WorkloadOptions, log: (line: string) => void)
     }
     return { kind: "closed" };
   };
-  const found = (value: string | undefined): SecretState =>
-    value === undefined || value === "" ? missing() : { kind: "value", value };
+  // Every adapter's secret passes here: empty, short or an unresolved reference (the literal
+  // `@Microsoft.KeyVault(...)` Azure passes on when it cannot resolve one) fails closed.
+  const found = (value: string | undefined): SecretState => {
+    if (value === undefined || value === "") return missing();
+    const problem = originSecretProblem(value);
+    return problem === undefined
+      ? { kind: "value", value }
+      : unavailable(`${problem}: every path but ${SERVICE.healthPath} answers 503`);
+  };
   const missing = (): SecretState =>
     options.allowMissingOriginSecret === true
       ? { kind: "open" }

@@ -6,7 +6,8 @@
  *
  * Pure constants, no runtime dependencies: safe to import from synth code.
  */
-import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../lib/service";
+import { BODY_LIMIT, SERVICE } from "../lib/service";
+import { ORIGIN_SECRET } from "./origin-secret";
 
 /**
  * Environment variables the workload reads. Every one is optional; an empty

@@ -47,7 +47,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const LOAD_REQUESTS = 2000;
 const LOAD_CONCURRENCY = 50;
 const STICKY_KEY = "bench-sticky-key-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
-const SECRET = "bench-secret-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
+const SECRET = "bench-secret-a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"; // ORIGIN_SECRET_LENGTH or longer, or the Worker refuses it
 const WARMUP = 200;
 const BUNDLE_LIMIT = 50 * 1024;
 const LATENCY_LIMIT_MS = 5;
@@ -68,6 +68,8 @@ function routerBindings(origins: EdgeConfig["origins"]): Record<string, unknown>
     maxBodyBytes: BODY_LIMIT.defaultBytes,
     deadlineMs: 15000,
     publicHost: "api.bench.example.net",
+    // The bench counts which origin served each request.
+    debugHeaders: true,
   };
   return {
     [BINDINGS.config.name]: config,

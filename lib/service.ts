@@ -81,10 +81,12 @@ export function serviceSpecFor(env: EnvironmentConfig, release: ReleaseId = LOCA
 
 /**
  * Shared secret between the edge Worker and every origin: the Worker adds it
- * as a header, the workload rejects requests without it when the variable is
- * set. Terraform generates the value; it never appears in config or cdktf.out.
+ * as a header, the workload rejects requests without it and fails closed
+ * (503) when it is missing or not a generated value. Terraform generates the
+ * value; it never appears in config or cdktf.out. Defined in app/origin-secret.ts,
+ * the neutral module the workload reads it from.
  */
-export const ORIGIN_SECRET = { envVar: "ORIGIN_SECRET", header: "x-origin-secret" } as const;
+export { ORIGIN_SECRET } from "../app/origin-secret";
 
 /**
  * Largest request body the workload and the edge accept, per environment

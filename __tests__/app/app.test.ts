@@ -2,6 +2,7 @@
 
 import { createApp, type WorkloadOptions } from "../../app/app";
 import { WORKLOAD_ENV, WORKLOAD_EXTRA_ENV } from "../../app/contract";
+import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import { containerPlatform, containerPort, maxBodyBytes, workloadOptions } from "../../app/runtime";
 import { company } from "../../environments/company";
 import { RELEASE_ENV } from "../../lib/release";
@@ -41,15 +42,16 @@ describe("createApp", () => {
   });
 
   it("checks the origin secret on every path but the health path", async () => {
-    const { app } = appWithLog({ originSecret: "s3cret" });
+    const secret = "s3cret".padEnd(ORIGIN_SECRET_LENGTH, "x");
+    const { app } = appWithLog({ originSecret: secret });
     expect((await app.request("/")).status).toBe(403);
     expect((await app.request("/nope")).status).toBe(403);
     expect((await app.request("/echo", { method: "POST", body: "x" })).status).toBe(403);
     expect((await app.request(SERVICE.healthPath)).status).toBe(200);
-    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cret" } })).status).toBe(200);
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: secret } })).status).toBe(200);
     // Prefixes and longer values of the secret do not pass.
-    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cre" } })).status).toBe(403);
-    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: "s3cretX" } })).status).toBe(403);
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: secret.slice(0, -1) } })).status).toBe(403);
+    expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: `${secret}X` } })).status).toBe(403);
   });
 
   it("turns a thrown error into a JSON 500 and logs the error name on the request's one line", async () => {

@@ -115,9 +115,9 @@ describe("Dockerfile", () => {
   const runtime = stages[stages.length - 1];
   const all = (op: string) => runtime.instructions.filter((i) => i.op === op).map((i) => i.args);
 
-  it("is multi-stage, every base image with an explicit tag other than latest", () => {
+  it("is multi-stage, every base image with an explicit tag other than latest, pinned by digest", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toMatch(/^[^\s:]+:(?!latest\b)[\w.-]+(\s|$)/);
+    for (const stage of stages) expect(stage.from).toMatch(/^[^\s:]+:(?!latest\b)[\w.-]+@sha256:[0-9a-f]{64}(\s|$)/);
   });
 
   it("builds with the repository's own lockfile install and build:app script", () => {

@@ -6,6 +6,7 @@
  * server, the container server as a process, the Worker under Miniflare.
  */
 import { WORKLOAD_ENV } from "../../app/contract";
+import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import type { Cloud } from "../../lib/config/schema";
 import { isSecretReference, workloadEnvironment } from "../../lib/contract/workload-environment";
 import { RELEASE_ENV } from "../../lib/release";
@@ -14,7 +15,8 @@ import { cloudRegion } from "../../lib/stacks/clouds";
 import { environmentConfig } from "../helpers/environments";
 import { type ContractRequest, type ContractResponse, type RunningTarget, TARGETS, type Target } from "./targets";
 
-const SECRET = "contract-origin-secret-7f3a9c";
+// As generated: letters and digits, ORIGIN_SECRET_LENGTH long.
+const SECRET = "contractOriginSecret7f3a9c".padEnd(ORIGIN_SECRET_LENGTH, "0");
 const CONFIG = environmentConfig();
 const RELEASE = { id: "0123abcd-contract", digest: `sha256:${"ab".repeat(32)}` };
 const SPEC = { ...serviceSpecFor(CONFIG, RELEASE), version: "2.0.0-contract" };

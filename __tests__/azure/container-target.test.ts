@@ -102,12 +102,38 @@ describe("Azure ContainerTarget", () => {
       { name: "PORT", value: "8080" },
     ]);
     expect(app).not.toHaveProperty("secret");
-    const withSecret = one(
-      azureStack({ container: { originSecret: ORIGIN_SECRET_REF } }).json,
-      "azurerm_container_app",
-    );
-    expect(withSecret.secret).toEqual([{ name: "origin-secret", value: ORIGIN_SECRET_REF }]);
+  });
+
+  it("reads the edge's secret from Key Vault by reference with its identity, never as a plain app secret", () => {
+    const stack = azureStack({ container: { originSecret: ORIGIN_SECRET_REF } }).json;
+    const withSecret = one(stack, "azurerm_container_app");
+    const stored = refOf(stack, "azurerm_key_vault_secret", () => true);
+    expect(withSecret.secret).toEqual([
+      { name: "origin-secret", key_vault_secret_id: `\${${stored}.versionless_id}`, identity: `\${${identityRef}.id}` },
+    ]);
+    expect(JSON.stringify(withSecret)).not.toContain(ORIGIN_SECRET_REF);
+    expect(one(stack, "azurerm_key_vault_secret")).toMatchObject({ name: "ORIGIN-SECRET", value: ORIGIN_SECRET_REF });
     expect(containerOf(withSecret).env).toContainEqual({ name: "ORIGIN_SECRET", secret_name: "origin-secret" });
+    // The identity may read the vault before the first revision starts.
+    const reader = refOf(
+      stack,
+      "azurerm_role_assignment",
+      (r) =>
+        r.role_definition_name === "Key Vault Secrets User" && r.principal_id === `\${${identityRef}.principal_id}`,
+    );
+    expect(withSecret.depends_on).toContain(reader);
+  });
+
+  it("stores a secret the function and the container both read once", () => {
+    const both = azureStack({
+      function: { originSecret: ORIGIN_SECRET_REF },
+      container: { originSecret: ORIGIN_SECRET_REF },
+    }).json;
+    expect(all(both, "azurerm_key_vault_secret")).toHaveLength(1);
+    const uri = (one(both, "azurerm_container_app").secret as { key_vault_secret_id: string }[])[0].key_vault_secret_id;
+    const setting = (one(both, "azurerm_function_app_flex_consumption").app_settings as Record<string, string>)
+      .ORIGIN_SECRET;
+    expect(setting).toBe(`@Microsoft.KeyVault(SecretUri=${uri})`);
   });
 
   describe("traffic", () => {

@@ -252,6 +252,8 @@ export interface EdgeOptions {
   readonly deadlineMs?: number;
   /** STICKY_KEY and STICKY_KEY_PREVIOUS. @default [TEST_STICKY_KEY] */
   readonly stickyKeys?: readonly string[];
+  /** EdgeConfig.debugHeaders; on by default here, so tests can see which origin served. @default true */
+  readonly debugHeaders?: boolean;
 }
 
 /** Starts the Worker routing to `origins` with `weights` (by origin id, default 1 each). */
@@ -267,6 +269,7 @@ export function startEdge(
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     deadlineMs: options.deadlineMs ?? 10_000,
     publicHost: PUBLIC_HOST,
+    ...(options.debugHeaders === false ? {} : { debugHeaders: true }),
   };
   const secret = options.secret === undefined ? TEST_SECRET : options.secret;
   const [stickyKey, previous] = options.stickyKeys ?? [TEST_STICKY_KEY];

@@ -17,17 +17,18 @@
 import { Document, isMap, isScalar } from "yaml";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../identity";
+import { IMAGES, imageReference } from "../images";
 import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
-export const NODE_IMAGE = "node:20-bookworm";
+export const NODE_IMAGE = imageReference(IMAGES.node);
 /**
  * Image of the jobs that run OpenTofu: GitLab's OpenTofu component image
  * (`tofu`, a shell, git, jq). Terraform: set TF_IMAGE to e.g.
  * `hashicorp/terraform:1.13`; the jobs use whichever of `tofu` or `terraform`
  * the image has.
  */
-export const TF_IMAGE = "registry.gitlab.com/components/opentofu/gitlab-opentofu:3.14.0-opentofu1.10.8-alpine";
+export const TF_IMAGE = imageReference(IMAGES.opentofu);
 /** Masked CI/CD variable holding the project access token (api scope) that writes the plan notes. */
 export const NOTE_TOKEN_VARIABLE = "GITLAB_PLAN_NOTE_TOKEN";
 
@@ -422,7 +423,8 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
       image: "$NODE_IMAGE",
       interruptible: true,
       cache: { key: { files: ["package-lock.json"], prefix: "npm" }, paths: [".npm/"], policy: "pull" },
-      before_script: ["npm ci --cache .npm --prefer-offline --no-audit --no-fund"],
+      // No dependency needs its install script (docs/gitlab-ci.md, "Supply chain").
+      before_script: ["npm ci --ignore-scripts --cache .npm --prefer-offline --no-audit --no-fund"],
     },
     ".tf": {
       image: { name: "$TF_IMAGE", entrypoint: [""] },

@@ -10,6 +10,7 @@
  * ci/release/ so an operator runs the same steps from a laptop.
  */
 import type { EnvironmentConfig } from "../../lib/config/schema";
+import { IMAGES, imageReference } from "../images";
 import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
 
 /**
@@ -17,9 +18,9 @@ import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, 
  * privileged container (kaniko's upstream is archived; Docker-in-Docker needs
  * a privileged service). `buildctl-daemonless.sh` starts buildkitd for the job.
  */
-export const BUILD_IMAGE = "moby/buildkit:v0.23.2-rootless";
+export const BUILD_IMAGE = imageReference(IMAGES.buildkit);
 /** A maintained distribution image; the job adds crane, the AWS CLI, curl and jq from its packages. */
-export const PUBLISH_IMAGE = "alpine:3.22";
+export const PUBLISH_IMAGE = imageReference(IMAGES.publish);
 
 /** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
 export function stepStackDir(step: "promote" | "rollback", environment: string): string {

@@ -28,8 +28,8 @@ import { AZURE_LIMITS } from "./validation";
 import { CONTAINER_NAME } from "./workload";
 
 /**
- * `originSecret`: stored as a Container Apps secret and exposed to the
- * container as ORIGIN_SECRET.
+ * `originSecret`: stored in the environment's Key Vault and read by the app
+ * through a Key Vault secret reference, exposed to the container as ORIGIN_SECRET.
  * `protect`: prevent_destroy on the logs and registry (bootstrap protects the
  * resource group).
  */
@@ -128,37 +128,37 @@ export class ContainerTarget extends TargetConstruct {
 
   /**
    * The workload's variables as container env entries. Container Apps does not set
-   * PORT; workloadEnvironment does, as for every container. Secrets are Container
-   * Apps secrets: the origin secret holds its value, the spec's secrets reference
-   * Key Vault through the target's identity (granted read here).
+   * PORT; workloadEnvironment does, as for every container. Every secret is a
+   * Container Apps secret referencing Key Vault through the target's identity
+   * (granted read here): the origin secret is stored in the vault first (once,
+   * shared with the function), so its value is never part of the app.
    */
-  private containerVariables(spec: ContainerTargetProps["spec"]): {
+  private containerVariables(): {
     secrets: ContainerAppSecret[];
     env: ContainerAppTemplateContainerEnv[];
+    /** Key Vault Secrets User for the app's identity, which a revision needs before it starts. */
+    reader?: TerraformResource;
   } {
     const { foundation } = this;
     const secrets: ContainerAppSecret[] = [];
     const env: ContainerAppTemplateContainerEnv[] = [];
+    const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
     for (const [name, value] of Object.entries(this.workloadEnvironment)) {
       if (!isSecretReference(value)) {
         env.push({ name, value });
-      } else if (value.value !== undefined) {
-        secrets.push({ name: ORIGIN_SECRET_NAME, value: value.value });
-        env.push({ name, secretName: ORIGIN_SECRET_NAME });
-      } else {
-        const secretName = containerAppSecretName(value.secret);
-        secrets.push({
-          name: secretName,
-          keyVaultSecretId: foundation.secrets.secretUri(value.secret),
-          identity: this.identity.id,
-        });
-        env.push({ name, secretName });
+        continue;
       }
+      // A generated value (the origin secret) goes to the vault first, never into the app's own secrets.
+      const keyVaultSecretId = foundation.secrets.referenceUri("container", value, deployer);
+      const secretName = value.value === undefined ? containerAppSecretName(value.secret) : ORIGIN_SECRET_NAME;
+      secrets.push({ name: secretName, keyVaultSecretId, identity: this.identity.id });
+      env.push({ name, secretName });
     }
-    if (spec.secretNames.length > 0) {
-      foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId);
-    }
-    return { secrets, env };
+    const reader =
+      secrets.length > 0
+        ? foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId)
+        : undefined;
+    return { secrets, env, reader };
   }
 
   /** The app: HTTPS ingress split by the traffic plan, HTTP scaling, probes on the health path. */
@@ -166,7 +166,7 @@ export class ContainerTarget extends TargetConstruct {
     spec: ContainerTargetProps["spec"],
     uses: { readonly traffic: TrafficPlan; readonly concurrentRequests: number; readonly pullRole: TerraformResource },
   ): ContainerApp {
-    const { secrets, env } = this.containerVariables(spec);
+    const { secrets, env, reader } = this.containerVariables();
     const resources = containerResources(spec.memoryMb);
     const probe = { transport: "HTTP", port: spec.containerPort, path: spec.healthPath };
     return new ContainerApp(this, "app", {
@@ -204,8 +204,8 @@ export class ContainerTarget extends TargetConstruct {
           },
         ],
       },
-      // The first revision pulls with the identity: AcrPull must exist before it.
-      dependsOn: [uses.pullRole],
+      // The first revision pulls and reads its secrets with the identity: both grants exist before it.
+      dependsOn: [uses.pullRole, ...(reader === undefined ? [] : [reader])],
     });
   }
 

@@ -124,14 +124,7 @@ export class FunctionTarget extends TargetConstruct {
   private workloadSettings(): Record<string, string> {
     const { foundation } = this;
     const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
-    const secretUri = (ref: SecretReference): string =>
-      ref.value === undefined
-        ? foundation.secrets.secretUri(ref.secret)
-        : foundation.secrets.storeGenerated(`function-${ref.secret}`, {
-            name: ref.secret,
-            value: ref.value,
-            deployer,
-          });
+    const secretUri = (ref: SecretReference): string => foundation.secrets.referenceUri("function", ref, deployer);
     return Object.fromEntries(
       Object.entries(this.workloadEnvironment).map(([name, value]) => [
         name,

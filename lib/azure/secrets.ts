@@ -6,10 +6,13 @@
  * and the targets reference the versionless secret URI, so rotating a value
  * needs no deploy.
  */
+
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { VARIABLE_NAME } from "../contract/spec-validation";
+import type { SecretReference } from "../contract/workload-environment";
 import { grantRole, type RoleGrant } from "./identity";
 
 export interface SecretStoreProps {
@@ -50,6 +53,8 @@ export function containerAppSecretName(name: string): string {
 export class SecretStore extends Construct {
   readonly vault: KeyVault;
   private readonly vaultUri: string;
+  /** Versionless ids of the generated secrets stored so far, by name. */
+  private readonly generated = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
@@ -81,6 +86,9 @@ export class SecretStore extends Construct {
     id: string,
     props: { readonly name: string; readonly value: string; readonly deployer: Omit<RoleGrant, "role" | "scope"> },
   ): string {
+    // The function and the container share the vault: a secret both read is stored once.
+    const stored = this.generated.get(props.name);
+    if (stored !== undefined) return stored;
     const writer = grantRole(this, `${id}-writer`, {
       ...props.deployer,
       role: "Key Vault Secrets Officer",
@@ -93,12 +101,24 @@ export class SecretStore extends Construct {
       contentType: "text/plain",
       dependsOn: [writer],
     });
+    this.generated.set(props.name, secret.versionlessId);
     return secret.versionlessId;
   }
 
+  /**
+   * The versionless URI a target references for `ref`: an operator's secret
+   * by its name; a generated one (the origin secret) stored first, once for
+   * all targets (the first caller's `owner` names its resource).
+   */
+  referenceUri(owner: string, ref: SecretReference, deployer: Omit<RoleGrant, "role" | "scope">): string {
+    return ref.value === undefined
+      ? this.secretUri(ref.secret)
+      : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value, deployer });
+  }
+
   /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */
-  grantRead(id: string, principalId: string): void {
-    grantRole(this, id, {
+  grantRead(id: string, principalId: string): RoleAssignment {
+    return grantRole(this, id, {
       role: "Key Vault Secrets User",
       scope: this.vault.id,
       principalId,

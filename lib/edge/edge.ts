@@ -71,6 +71,12 @@ export interface EdgeProps {
    * @default 1
    */
   readonly analyticsSampleRate?: number;
+  /**
+   * Name the origin that served in the `x-edge-origin` response header, for
+   * debugging a deployment. Off, clients never learn which origin answered.
+   * @default false
+   */
+  readonly debugHeaders?: boolean;
 }
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -115,6 +121,7 @@ export class Edge extends Construct {
       deadlineMs,
       publicHost: hostname,
       ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
+      ...(props.debugHeaders === true ? { debugHeaders: true } : {}),
     };
     this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
     this.dataset = edgeDatasetName(props.serviceName ?? config.company.service, config.name);

@@ -12,12 +12,13 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { ORIGIN_SECRET } from "../service";
+import { ORIGIN_SECRET, ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 
 export interface OriginSecretProps {
   /**
    * Length of the generated secret, in characters (letters and digits only, so it is header-safe).
-   * @default 48
+   * The workload refuses a shorter value (503), so it cannot be below ORIGIN_SECRET_LENGTH.
+   * @default ORIGIN_SECRET_LENGTH (48)
    */
   readonly length?: number;
 }
@@ -34,9 +35,11 @@ export class OriginSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: OriginSecretProps = {}) {
     super(scope, id);
-    const length = props.length ?? 48;
-    if (!Token.isUnresolved(length) && (!Number.isInteger(length) || length < 32 || length > 128)) {
-      throw new Error(`${this.node.path}: length must be an integer from 32 to 128, got ${length}`);
+    const length = props.length ?? ORIGIN_SECRET_LENGTH;
+    if (!Token.isUnresolved(length) && (!Number.isInteger(length) || length < ORIGIN_SECRET_LENGTH || length > 128)) {
+      throw new Error(
+        `${this.node.path}: length must be an integer from ${ORIGIN_SECRET_LENGTH} to 128, got ${length}`,
+      );
     }
     this.resource = new Password(this, "value", { length, special: false });
     this.value = this.resource.result;

@@ -62,13 +62,18 @@ export interface EdgeConfig {
   readonly publicHost: string;
   /** Share of successful origin attempts written to Analytics Engine, 0 to 1 (failures are always written); absent = 1. */
   readonly analyticsSampleRate?: number;
+  /**
+   * Debugging only: name the origin that served in {@link SERVED_BY_HEADER}. Absent or false, clients are
+   * never told, so they cannot re-roll their routing cookie until they land on an origin they prefer.
+   */
+  readonly debugHeaders?: boolean;
 }
 
 /** Answered by the edge itself, never forwarded. */
 export const HEALTH_PATH = "/_edge/healthz";
 /** Paths under this prefix belong to the edge and are never forwarded. */
 export const EDGE_PATH_PREFIX = "/_edge/";
-/** Response header naming the origin that served (`aws.container`...). */
+/** Response header naming the origin that served (`aws.container`...), only with `debugHeaders`. */
 export const SERVED_BY_HEADER = "x-edge-origin";
 /** Response header with the number of origins tried. */
 export const ATTEMPTS_HEADER = "x-edge-attempts";

@@ -3,6 +3,7 @@
  * here lets a test compare exactly what the code reads with what Terraform
  * binds (see __tests__/edge/bindings.test.ts).
  */
+import { originSecretProblem } from "../../../app/origin-secret";
 import type { AnalyticsDataset } from "./analytics";
 import { BINDINGS, type EdgeConfig, type EdgeOrigin } from "./contract";
 
@@ -76,6 +77,11 @@ function requiredSecret(
     problems.push(`binding ${binding.name} (${binding.type}) is missing or empty`);
     return undefined;
   }
+  if (binding.name === BINDINGS.originSecret.name) {
+    // The origins refuse a short or unresolved secret (503): fail here too rather than send it.
+    const problem = originSecretProblem(value);
+    if (problem !== undefined) problems.push(`binding ${binding.name}: ${problem}`);
+  }
   if (binding.name === BINDINGS.stickyKey.name && value.length < MIN_KEY_LENGTH) {
     problems.push(`binding ${binding.name} must be at least ${MIN_KEY_LENGTH} characters`);
   }
@@ -124,6 +130,10 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
   if (sampleRate !== undefined && (typeof sampleRate !== "number" || !(sampleRate >= 0 && sampleRate <= 1))) {
     problems.push(`${name}.analyticsSampleRate must be a number from 0 to 1`);
   }
+  const debugHeaders = input.debugHeaders;
+  if (debugHeaders !== undefined && typeof debugHeaders !== "boolean") {
+    problems.push(`${name}.debugHeaders must be true or false`);
+  }
   if (problems.length > 0) return undefined;
   return {
     origins,
@@ -134,6 +144,7 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
     publicHost: publicHost as string,
     ...(stickyHeader === undefined ? {} : { stickyHeader: (stickyHeader as string).toLowerCase() }),
     ...(sampleRate === undefined ? {} : { analyticsSampleRate: sampleRate as number }),
+    ...(debugHeaders === true ? { debugHeaders: true } : {}),
   };
 }
 

@@ -21,6 +21,11 @@ export interface ForwardOptions {
   readonly deadline: AbortSignal;
   /** Called after every attempt at an origin (the per-origin analytics). */
   readonly onAttempt?: (record: AttemptRecord) => void;
+  /**
+   * Name the origin that served in SERVED_BY_HEADER (EdgeConfig.debugHeaders).
+   * @default false
+   */
+  readonly nameOrigin?: boolean;
 }
 
 /** Why an attempt failed; reported in the JSON error and in logs, never with URLs or secrets. */
@@ -73,7 +78,7 @@ export async function forward(
     }
     if ("response" in outcome) {
       const { response } = outcome;
-      if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options.secret);
+      if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options);
       // Free the connection before trying the next origin.
       await response.body?.cancel();
       attempts.push({ origin: origin.id, outcome: `status ${response.status}` });
@@ -112,17 +117,15 @@ async function attempt(
 
 /**
  * The origin's response for the client: the secret removed from every header
- * (where frameworks echo request headers), the origin named. Bodies are
- * streamed, not scanned: the workload never has a reason to put the secret in
- * a body, scanning would mean buffering every response (memory, latency,
- * streaming lost), and a match split across chunks or encoded (gzip, base64)
- * would slip through anyway. The workload's own tests check it never does.
+ * (where frameworks echo request headers) and cut from the body (see
+ * withoutSecret), the origin named only when debugging.
  */
-function clientResponse(response: Response, origin: EdgeOrigin, attempts: number, secret: string): Response {
+function clientResponse(response: Response, origin: EdgeOrigin, attempts: number, options: ForwardOptions): Response {
+  const { secret } = options;
   const headers = new Headers(response.headers);
   headers.delete(ORIGIN_SECRET.header);
   for (const [name, value] of [...headers]) if (value.includes(secret)) headers.delete(name);
-  headers.set(SERVED_BY_HEADER, origin.id);
+  if (options.nameOrigin === true) headers.set(SERVED_BY_HEADER, origin.id);
   headers.set(ATTEMPTS_HEADER, String(attempts));
   const location = headers.get("location");
   if (location !== null && (location === origin.url || location.startsWith(`${origin.url}/`))) {
@@ -130,7 +133,62 @@ function clientResponse(response: Response, origin: EdgeOrigin, attempts: number
     const path = location.slice(origin.url.length);
     headers.set("location", path === "" ? "/" : path);
   }
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const body = response.body === null ? null : withoutSecret(response.body, secret, origin.id);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * The body streamed on, never buffered whole, holding back the last
+ * `secret.length - 1` bytes so a secret split across chunks is still seen.
+ * When the secret appears, the stream fails there: the client gets a cut
+ * response (headers already went out) and never the secret,
+ * and the Worker logs which origin sent it. The runtime hands over decoded
+ * bodies (gzip is undone by fetch), so only a secret the workload re-encodes
+ * itself (base64, escaped JSON) would pass: the workload never puts it in a body.
+ */
+export function withoutSecret(
+  body: ReadableStream<Uint8Array>,
+  secret: string,
+  originId: string,
+): ReadableStream<Uint8Array> {
+  const needle = new TextEncoder().encode(secret);
+  const keep = needle.length - 1;
+  let tail = new Uint8Array(0);
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const window = new Uint8Array(tail.length + chunk.length);
+        window.set(tail);
+        window.set(chunk, tail.length);
+        const at = indexOf(window, needle);
+        if (at !== -1) {
+          console.error(
+            JSON.stringify({ message: "origin response carried the origin secret; cut", origin: originId }),
+          );
+          controller.error(new Error("origin response carried the origin secret"));
+          return;
+        }
+        const cut = Math.max(0, window.length - keep);
+        if (cut > 0) controller.enqueue(window.slice(0, cut));
+        tail = window.slice(cut);
+      },
+      flush(controller) {
+        if (tail.length > 0) controller.enqueue(tail);
+      },
+    }),
+  );
+}
+
+/** First index of `needle` in `haystack`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  const last = haystack.length - needle.length;
+  for (let i = haystack.indexOf(first); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }
 
 /** Every attempt failed: 504 when they all timed out or the deadline passed, else 502. */

@@ -1,7 +1,7 @@
 /**
  * The router Worker (module syntax): answers its health path itself, picks an
  * origin per client by weight, forwards with failover, and names the origin
- * that served. Built by lib/edge/bundle.ts; only Web-standard APIs, no Node.
+ * that served only when the routing table asks for debug headers. Built by lib/edge/bundle.ts; only Web-standard APIs, no Node.
  *
  * One request goes through small steps, each its own function so a concern
  * (metrics, a verified route to one origin...) plugs in as one more step:
@@ -64,6 +64,7 @@ async function route(request: Request, settings: EdgeSettings): Promise<Response
           publicHost: config.publicHost,
           deadline,
           onAttempt,
+          nameOrigin: config.debugHeaders === true,
         });
   // Every response here was built by the Worker, so its headers are mutable.
   if (client.setCookie !== undefined) response.headers.append("set-cookie", client.setCookie);

@@ -8,6 +8,7 @@ export interface Statement {
   readonly Action?: unknown;
   readonly NotAction?: unknown;
   readonly Resource?: unknown;
+  readonly NotResource?: unknown;
   readonly Principal?: unknown;
   readonly Condition?: unknown;
 }

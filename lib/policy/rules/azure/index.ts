@@ -5,7 +5,12 @@ import { containerAppRegistryIdentity } from "./bp-az-3-container-app-registry-i
 import { logAnalyticsRetention } from "./bp-az-4-log-analytics-retention";
 import { noBroadRoleAssignment } from "./bp-az-5-no-broad-role-assignment";
 import { federatedCredentialExact } from "./bp-az-6-federated-credential-exact";
+import { storageEncryption } from "./bp-az-7-storage-encryption";
+import { adminConditionNarrow } from "./bp-az-8-admin-condition-narrow";
+import { planNoSecretReadAzure } from "./bp-az-9-plan-no-secret-read";
+import { workloadResourceScope } from "./bp-az-10-workload-resource-scope";
 import { storageHttpsOnly } from "./ckv-azure-3-storage-https-only";
+import { storageContainerPrivate } from "./ckv-azure-34-container-private";
 import { noStarRoleDefinition } from "./ckv-azure-39-no-star-role-definition";
 import { storageMinTls } from "./ckv-azure-44-storage-min-tls";
 import { functionAppHttpsOnly } from "./ckv-azure-70-function-app-https-only";
@@ -29,4 +34,9 @@ export const azureRules = [
   noBroadRoleAssignment,
   noStarRoleDefinition,
   federatedCredentialExact,
+  storageContainerPrivate,
+  storageEncryption,
+  adminConditionNarrow,
+  planNoSecretReadAzure,
+  workloadResourceScope,
 ] as const;

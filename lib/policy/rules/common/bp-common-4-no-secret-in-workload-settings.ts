@@ -8,7 +8,7 @@ import { credentialIn, secretReferences } from "./secrets";
  * Container Apps `secret` blocks, Secret Manager `secret_key_ref`s) are
  * elsewhere or only name a secret, so they pass.
  */
-const SETTINGS: Readonly<Record<string, readonly string[]>> = {
+export const WORKLOAD_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   aws_lambda_function: ["environment"],
   aws_ecs_task_definition: ["container_definitions"],
   azurerm_function_app_flex_consumption: ["app_settings"],
@@ -25,9 +25,9 @@ export const noSecretInWorkloadSettings = defineRule({
   description: "Function and container settings carry no secret value, only references to a secret store",
   fix: "store the value in the cloud's secret store (SSM SecureString, Key Vault secret, Container Apps secret, Secret Manager) and pass its name or reference",
   level: "error",
-  appliesTo: Object.keys(SETTINGS),
+  appliesTo: Object.keys(WORKLOAD_SETTINGS),
   check: ({ type, attributes, expression }) => {
-    for (const attribute of SETTINGS[type] ?? []) {
+    for (const attribute of WORKLOAD_SETTINGS[type] ?? []) {
       const text = expression(attributes[attribute]);
       const references = secretReferences(text);
       if (references.length > 0) return `${attribute} holds the value of ${references.join(", ")}`;

@@ -19,6 +19,14 @@ export const workloadIdentityProvider = defineRule({
       return "oidc.allowed_audiences is unset: the provider's own name, shared by every job, is accepted";
     }
     const foreign = audiences.find((aud) => typeof aud !== "string" || parseAudience(aud) === undefined);
-    return foreign === undefined ? undefined : `allowed audience ${show(foreign)} is not one identity's own`;
+    if (foreign !== undefined) return `allowed audience ${show(foreign)} is not one identity's own`;
+    // Loosened conditions: no longer bound to the project, or deploy tokens from unprotected refs.
+    if (!/assertion\.project_(id|path)\s*==/.test(condition)) {
+      return "attribute_condition does not check assertion.project_id or project_path: any project's tokens pass";
+    }
+    const deploys = audiences.some((aud) => parseAudience(String(aud))?.purpose === "deploy");
+    return deploys && !/ref_protected/.test(condition)
+      ? "attribute_condition lets a deploy audience in without checking ref_protected"
+      : undefined;
   },
 });

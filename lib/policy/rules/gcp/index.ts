@@ -6,6 +6,9 @@ import { logBucketRetention } from "./bp-gcp-4-log-bucket-retention";
 import { noUnconditionedAdmin } from "./bp-gcp-5-no-unconditioned-admin";
 import { workloadIdentityProvider } from "./bp-gcp-6-workload-identity-provider";
 import { principalSetExact } from "./bp-gcp-7-principal-set-exact";
+import { bucketAclNotPublic } from "./bp-gcp-8-bucket-acl-not-public";
+import { adminConditionNarrowGcp } from "./bp-gcp-9-admin-condition-narrow";
+import { planNoSecretReadGcp } from "./bp-gcp-10-plan-no-secret-read";
 import { bucketNotPublic } from "./ckv-gcp-28-bucket-not-public";
 import { bucketUniformAccess } from "./ckv-gcp-29-bucket-uniform-access";
 import { noDefaultServiceAccountRole } from "./ckv-gcp-46-no-default-sa-project-role";
@@ -29,4 +32,7 @@ export const gcpRules = [
   noUnconditionedAdmin,
   workloadIdentityProvider,
   principalSetExact,
+  bucketAclNotPublic,
+  adminConditionNarrowGcp,
+  planNoSecretReadGcp,
 ] as const;

@@ -1,0 +1,124 @@
+/**
+ * Cases for the GCP rules added against insecure mutations (issue #26):
+ * bucket ACLs for the public, admin conditions widened to owner-like roles
+ * or made always true, trust conditions loosened, plan accounts reading secrets.
+ */
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { StorageBucketAccessControl } from "@cdktf/provider-google/lib/storage-bucket-access-control";
+import { StorageBucketAcl } from "@cdktf/provider-google/lib/storage-bucket-acl";
+import { StorageDefaultObjectAccessControl } from "@cdktf/provider-google/lib/storage-default-object-access-control";
+import type { TerraformStack } from "cdktf";
+import { audience } from "../../../ci/identity";
+import type { RuleCase } from "./types";
+
+const grant = (role: string, expression?: string) => (s: TerraformStack) =>
+  new ProjectIamMember(s, "subject", {
+    project: "p",
+    role,
+    member: "serviceAccount:ci-test-deploy@p.iam.gserviceaccount.com",
+    ...(expression === undefined ? {} : { condition: { title: "c", expression } }),
+  });
+const grantable = (...roles: string[]) =>
+  `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${roles.map((r) => `'${r}'`).join(", ")}])`;
+
+/** A CI service account impersonated for `purpose` (its federation names the audience). */
+function ciAccount(s: TerraformStack, purpose: "plan" | "deploy"): string {
+  const account = new ServiceAccount(s, "account", { accountId: "ci-account" });
+  new ServiceAccountIamMember(s, "federation", {
+    serviceAccountId: account.name,
+    role: "roles/iam.workloadIdentityUser",
+    member: `principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gitlab/attribute.aud/${audience("gcp", "test", purpose)}`,
+  });
+  return account.member;
+}
+const ownSecrets = 'resource.name.extract("/secrets/{name}").startsWith("svc-test-")';
+const ciGrant = (purpose: "plan" | "deploy", role: string, expression?: string) => (s: TerraformStack) =>
+  new ProjectIamMember(s, "subject", {
+    project: "p",
+    role,
+    member: ciAccount(s, purpose),
+    ...(expression === undefined ? {} : { condition: { title: "c", expression } }),
+  });
+
+const CONDITION =
+  'assertion.project_id == "1" && ((assertion.aud == "AUD_PLAN") || (assertion.aud == "AUD_DEPLOY" && string(assertion.ref_protected) == "true"))'
+    .replace("AUD_PLAN", audience("gcp", "test", "plan"))
+    .replace("AUD_DEPLOY", audience("gcp", "test", "deploy"));
+const poolProvider = (attributeCondition: string) => (s: TerraformStack) =>
+  new IamWorkloadIdentityPoolProvider(s, "subject", {
+    workloadIdentityPoolId: "gitlab-ci",
+    workloadIdentityPoolProviderId: "gitlab",
+    attributeMapping: { "google.subject": "assertion.sub" },
+    attributeCondition,
+    oidc: {
+      issuerUri: "https://gitlab.com",
+      allowedAudiences: [audience("gcp", "test", "plan"), audience("gcp", "test", "deploy")],
+    },
+  });
+
+export const gcpHardeningCases: RuleCase[] = [
+  {
+    rule: "BP_GCP_8",
+    fail: [
+      (s) => new StorageBucketAcl(s, "subject", { bucket: "b", roleEntity: ["READER:allUsers"] }),
+      (s) =>
+        new StorageBucketAccessControl(s, "subject", { bucket: "b", entity: "allAuthenticatedUsers", role: "READER" }),
+      (s) => new StorageDefaultObjectAccessControl(s, "subject", { bucket: "b", entity: "allUsers", role: "READER" }),
+    ],
+    pass: [
+      (s) => new StorageBucketAcl(s, "subject", { bucket: "b", roleEntity: ["OWNER:project-owners-1"] }),
+      (s) =>
+        new StorageBucketAccessControl(s, "subject", {
+          bucket: "b",
+          entity: "user-ci@p.iam.gserviceaccount.com",
+          role: "READER",
+        }),
+    ],
+  },
+  {
+    rule: "BP_GCP_9",
+    fail: [
+      grant("roles/resourcemanager.projectIamAdmin", grantable("roles/run.builder", "roles/owner")),
+      grant("roles/resourcemanager.projectIamAdmin", grantable("roles/iam.serviceAccountTokenCreator")),
+      grant("roles/resourcemanager.projectIamAdmin", 'resource.type == "cloudresourcemanager.googleapis.com/Project"'),
+      grant("roles/storage.admin", "true"),
+      grant("roles/secretmanager.admin", 'request.time < timestamp("2099-01-01T00:00:00Z")'),
+    ],
+    pass: [
+      grant("roles/resourcemanager.projectIamAdmin", grantable("roles/run.builder")),
+      grant("roles/storage.admin", 'resource.name.extract("/buckets/{name}").startsWith("svc-test-")'),
+    ],
+  },
+  {
+    rule: "BP_GCP_6",
+    fail: [
+      // Loosened: any project's tokens; deploy tokens from unprotected refs.
+      poolProvider(CONDITION.replace('assertion.project_id == "1" && ', "")),
+      poolProvider(CONDITION.replace(' && string(assertion.ref_protected) == "true"', "")),
+    ],
+    pass: poolProvider(CONDITION),
+  },
+  {
+    rule: "BP_GCP_10",
+    fail: [
+      ciGrant("plan", "roles/secretmanager.secretAccessor"),
+      ciGrant("plan", "roles/secretmanager.admin", ownSecrets),
+      ciGrant("plan", "roles/iam.serviceAccountTokenCreator"),
+      (s) =>
+        new SecretManagerSecretIamMember(s, "subject", {
+          secretId: "svc-prod-origin",
+          role: "roles/secretmanager.secretAccessor",
+          member: ciAccount(s, "plan"),
+        }),
+    ],
+    pass: [
+      ciGrant("plan", "roles/secretmanager.secretAccessor", ownSecrets),
+      ciGrant("plan", "roles/secretmanager.viewer"),
+      ciGrant("deploy", "roles/secretmanager.secretAccessor"),
+    ],
+  },
+];

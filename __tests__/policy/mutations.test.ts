@@ -1,0 +1,280 @@
+/**
+ * The policy pack against the shipped stacks: the production environment and
+ * the bootstrap stack, built from environments/, pass; each insecure mutation
+ * of a kind the security review (issue #26) got through is an error of the
+ * rule named beside it. Mutations find their target by type and attributes
+ * (never by construct id) and change it with an override, as a careless
+ * commit would.
+ */
+import { type App, TerraformResource, type TerraformStack, Testing } from "cdktf";
+import { bootstrap } from "../../environments/bootstrap";
+import { BootstrapStack } from "../../lib/bootstrap/stack";
+import { loadBootstrap } from "../../lib/config/bootstrap";
+import { policyFindings } from "../../lib/policy";
+import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { shippedEnvironments } from "../helpers/environments";
+
+const configs = shippedEnvironments();
+/** The protected environment: prod in the shipped files, whatever a fork calls it. */
+const protectedEnv = configs.find((c) => c.protect) ?? configs[configs.length - 1];
+
+type Kind = "environment" | "bootstrap";
+
+function build(kind: Kind): TerraformStack {
+  const app = Testing.app() as App;
+  return kind === "environment"
+    ? new EnvironmentStack(app, { config: protectedEnv })
+    : new BootstrapStack(app, { config: loadBootstrap(bootstrap, configs) });
+}
+
+/** Unsuppressed errors of the stack after `mutate`, as rule ids. */
+function errorsAfter(kind: Kind, mutate: (stack: TerraformStack) => void): string[] {
+  const stack = build(kind);
+  mutate(stack);
+  Testing.synth(stack, true);
+  return policyFindings(stack)
+    .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
+    .map((f) => f.ruleId);
+}
+
+/** Synthesized attributes of a resource, tokens resolved to their expressions. */
+function attributesOf(resource: TerraformResource): Record<string, unknown> {
+  const synthesized = resource.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  return synthesized.resource[resource.terraformResourceType][resource.friendlyUniqueId];
+}
+
+/** The first resource of `type` whose attributes (as JSON) satisfy `match`; throws when there is none. */
+function find(stack: TerraformStack, type: string, match: (json: string) => boolean = () => true): TerraformResource {
+  const found = stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === type)
+    .find((r) => match(JSON.stringify(attributesOf(r))));
+  if (found === undefined) throw new Error(`the shipped ${stack.node.id} stack has no matching ${type}`);
+  return found;
+}
+
+const override =
+  (type: string, path: string, value: unknown, match?: (json: string) => boolean) =>
+  (stack: TerraformStack): void =>
+    find(stack, type, match).addOverride(path, value);
+
+/** Values a person would paste in, split so this file holds no scannable credential. */
+const STRIPE = ["sk", "live", "51HfQ2eLkd8Yx0aB3cD4eF5gH6"].join("_");
+const RANDOM = ["q8ZrT2xV", "w9LmN4pK", "7sB1yF6h", "J3dG5cXe"].join("");
+const OWNER_GUID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const everyone = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::x/*" }],
+});
+const anyParameter = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: ["ssm:GetParameter", "kms:Decrypt"], Resource: "*" }],
+});
+
+const lambdaVariable = (name: string, value: string) =>
+  override("aws_lambda_function", `environment.variables.${name}`, value);
+
+const MUTATIONS: [string, Kind, string, (stack: TerraformStack) => void][] = [
+  // Plain secrets in settings, under innocent names or by shape.
+  ["a Lambda setting CONFIG holding an sk_live key", "environment", "BP_COMMON_4", lambdaVariable("CONFIG", STRIPE)],
+  [
+    "a Lambda setting UPSTREAM_AUTH holding a Bearer token",
+    "environment",
+    "BP_COMMON_4",
+    lambdaVariable("UPSTREAM_AUTH", `Bearer ${RANDOM}`),
+  ],
+  [
+    "a Lambda setting DATABASE with a password in its URL",
+    "environment",
+    "BP_COMMON_4",
+    lambdaVariable("DATABASE", "postgres://app:pa55word-x@db.internal:5432/app"),
+  ],
+  [
+    "a Lambda setting UPSTREAM holding 32 random characters",
+    "environment",
+    "BP_COMMON_5",
+    lambdaVariable("UPSTREAM", RANDOM),
+  ],
+  // Encryption turned off.
+  [
+    "the origin-secret parameter as a plain String",
+    "environment",
+    "BP_AWS_3",
+    override("aws_ssm_parameter", "type", "String"),
+  ],
+  [
+    "the origin-secret parameter on the AWS-managed key",
+    "environment",
+    "BP_AWS_3",
+    override("aws_ssm_parameter", "key_id", "alias/aws/ssm"),
+  ],
+  [
+    "a log group without its KMS key",
+    "environment",
+    "CKV_AWS_158",
+    (stack) => (find(stack, "aws_cloudwatch_log_group") as unknown as { resetKmsKeyId(): void }).resetKmsKeyId(),
+  ],
+  ["a KMS key without rotation", "environment", "CKV_AWS_7", override("aws_kms_key", "enable_key_rotation", false)],
+  [
+    "the access-log bucket's default encryption emptied",
+    "environment",
+    "BP_AWS_4",
+    // An override of `undefined` removes the attribute.
+    override(
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "rule.0.apply_server_side_encryption_by_default",
+      undefined,
+    ),
+  ],
+  [
+    "Azure storage without infrastructure encryption",
+    "environment",
+    "BP_AZ_7",
+    override("azurerm_storage_account", "infrastructure_encryption_enabled", false),
+  ],
+  // Readable by all users.
+  [
+    "the access-log bucket policy open to Principal *",
+    "environment",
+    "BP_AWS_5",
+    override("aws_s3_bucket_policy", "policy", everyone),
+  ],
+  [
+    "the function release container readable anonymously",
+    "environment",
+    "CKV_AZURE_34",
+    override("azurerm_storage_container", "container_access_type", "blob"),
+  ],
+  [
+    "the function source bucket granted to allUsers",
+    "environment",
+    "CKV_GCP_28",
+    override("google_storage_bucket_iam_member", "member", "allUsers"),
+  ],
+  // A privileged container; workload IAM on "*".
+  [
+    "the ECS container privileged",
+    "environment",
+    "BP_AWS_6",
+    (stack) => {
+      const task = find(stack, "aws_ecs_task_definition");
+      const definitions = (task as unknown as { containerDefinitionsInput: string }).containerDefinitionsInput;
+      task.addOverride("container_definitions", definitions.replace('"privileged":false', '"privileged":true'));
+    },
+  ],
+  [
+    "the function role allowed ssm:GetParameter and kms:Decrypt on *",
+    "environment",
+    "CKV_AWS_355",
+    override("aws_iam_role_policy", "policy", anyParameter, (json) => json.includes("ssm:GetParameter")),
+  ],
+  [
+    "a workload identity's vault role moved to the resource group",
+    "environment",
+    "BP_AZ_10",
+    override(
+      "azurerm_role_assignment",
+      "scope",
+      `/subscriptions/${protectedEnv.azure?.subscriptionId}/resourceGroups/rg`,
+      (json) => json.includes('"role_definition_name":"AcrPull"'),
+    ),
+  ],
+  // Production protections switched off (GitLab side).
+  [
+    "production deployments without an approval",
+    "bootstrap",
+    "BP_COMMON_6",
+    override("gitlab_project_protected_environment", "approval_rules", undefined, (json) =>
+      json.includes("approval_rules"),
+    ),
+  ],
+  [
+    "production deployable by developers",
+    "bootstrap",
+    "BP_COMMON_6",
+    override(
+      "gitlab_project_protected_environment",
+      "deploy_access_levels_attribute",
+      [{ access_level: "developer" }],
+      (json) => json.includes("approval_rules"),
+    ),
+  ],
+  // Bootstrap trust loosened, admin conditions widened to owner-like roles.
+  [
+    "the GCP pool accepting deploy tokens from unprotected refs",
+    "bootstrap",
+    "BP_GCP_6",
+    (stack) => {
+      const provider = find(stack, "google_iam_workload_identity_pool_provider");
+      const condition = (provider as unknown as { attributeConditionInput: string }).attributeConditionInput;
+      provider.addOverride(
+        "attribute_condition",
+        condition.replaceAll(' && has(assertion.ref_protected) && string(assertion.ref_protected) == "true"', ""),
+      );
+    },
+  ],
+  [
+    "the Azure role administrator allowed to assign Owner",
+    "bootstrap",
+    "BP_AZ_8",
+    (stack) => {
+      const admin = find(stack, "azurerm_role_assignment", (json) => json.includes("GuidEquals"));
+      const condition = (admin as unknown as { conditionInput: string }).conditionInput;
+      admin.addOverride("condition", condition.replace("GuidEquals {", `GuidEquals {${OWNER_GUID}, `));
+    },
+  ],
+  [
+    "the GCP project IAM admin allowed to grant roles/owner",
+    "bootstrap",
+    "BP_GCP_9",
+    override(
+      "google_project_iam_member",
+      "condition.expression",
+      "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/run.builder', 'roles/owner'])",
+      (json) => json.includes("modifiedGrantsByRole"),
+    ),
+  ],
+  // Plan identities given secret read.
+  [
+    "the AWS plan role decrypting with any key directly",
+    "bootstrap",
+    "BP_AWS_7",
+    override(
+      "aws_iam_role_policy",
+      "policy",
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }] }),
+      (json) => json.includes("kms:ViaService"),
+    ),
+  ],
+  [
+    "the GCP plan account reading every secret of the project",
+    "bootstrap",
+    "BP_GCP_10",
+    (stack) =>
+      (
+        find(stack, "google_project_iam_member", (json) =>
+          json.includes("secretmanager.secretAccessor"),
+        ) as unknown as {
+          resetCondition(): void;
+        }
+      ).resetCondition(),
+  ],
+  [
+    "the Azure plan identity made Key Vault Secrets User",
+    "bootstrap",
+    "BP_AZ_9",
+    override("azurerm_role_assignment", "role_definition_name", "Key Vault Secrets User", (json) =>
+      json.includes('"role_definition_name":"Reader"'),
+    ),
+  ],
+];
+
+describe("the policy pack on the shipped stacks", () => {
+  it.each(["environment", "bootstrap"] as const)("passes the shipped %s stack", (kind) => {
+    expect(errorsAfter(kind, () => {})).toEqual([]);
+  });
+
+  it.each(MUTATIONS)("fails %s (%s stack) with %s", (_name, kind, rule, mutate) => {
+    expect(errorsAfter(kind, mutate)).toContain(rule);
+  });
+});
