@@ -55,7 +55,7 @@ Commands:
   drift      Create, update or close the drift issue of one environment from a refresh-only plan
   mocks      Write the mock-provider test file next to every synthesized stack
   validate   Check every synthesized stack with tofu/terraform and mock providers (skips without them)
-  pipeline   Write .gitlab-ci.yml from environments/ and ci/identity.ts, or check it is up to date
+  pipeline   Write .gitlab-ci.yml from environments/ and lib/identity.ts, or check it is up to date
 
 Run "<command> --help" for its options.`;
 

@@ -4,12 +4,12 @@
  * "can this token assume that identity?" rather than compare strings.
  */
 import { type App, Testing } from "cdktf";
-import { audience } from "../../ci/identity";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../lib/config/bootstrap";
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
+import { audience } from "../../lib/identity";
 import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
@@ -20,7 +20,7 @@ export { all, referenced };
 /** The service name of environments/company.ts, in every resource name. */
 export const SERVICE = COMPANY.service;
 
-/** The id_token audience of `cloud`'s plan or deploy identity of an environment (ci/identity). */
+/** The id_token audience of `cloud`'s plan or deploy identity of an environment (lib/identity). */
 export function audiencesOf(cloud: Cloud): (env: string, purpose: "plan" | "deploy") => string {
   return (env, purpose) => audience(cloud, env, purpose);
 }

@@ -1,16 +1,16 @@
 /**
- * The two sides of the GitLab OIDC contract, both derived from ci/identity.ts:
+ * The two sides of the GitLab OIDC contract, both derived from lib/identity.ts:
  * the committed `.gitlab-ci.yml` (what jobs send and read) and the bootstrap
  * stack of the real `environments/` (what the clouds accept and GitLab stores).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DEPLOY_JOBS, ID_TOKENS, parseAudience } from "../../ci/identity";
 import { IF } from "../../ci/pipeline/pipeline";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
+import { DEPLOY_JOBS, ID_TOKENS, parseAudience } from "../../lib/identity";
 import { shippedEnvironments } from "../helpers/environments";
 import { all, synthBootstrap } from "./helpers";
 

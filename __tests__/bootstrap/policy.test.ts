@@ -10,10 +10,10 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { type App, Testing } from "cdktf";
-import { audience } from "../../ci/identity";
 import { workloadRolePattern } from "../../lib/bootstrap/aws";
 import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
+import { audience } from "../../lib/identity";
 import { policyFindings } from "../../lib/policy";
 import { bootstrapConfig, SERVICE } from "./helpers";
 

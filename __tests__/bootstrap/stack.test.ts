@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IDENTITY_PURPOSES } from "../../ci/identity";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import type { BootstrapConfig } from "../../lib/config/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
+import { IDENTITY_PURPOSES } from "../../lib/identity";
 import { runSynth } from "../../lib/stacks/synth";
 import {
   COMPANY,

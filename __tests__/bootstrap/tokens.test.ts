@@ -8,12 +8,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { ID_TOKENS, IDENTITY_PURPOSES, type IdentityPurpose } from "../../ci/identity";
 import { bootstrap } from "../../environments/bootstrap";
 import { awsRoleName } from "../../lib/bootstrap/aws";
 import { gcpServiceAccountId } from "../../lib/bootstrap/gcp";
 import { type BootstrapEnvironment, loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
+import { ID_TOKENS, IDENTITY_PURPOSES, type IdentityPurpose } from "../../lib/identity";
 import { shippedEnvironments } from "../helpers/environments";
 import { all, awsRoleAccepts, azureCanSignIn, type Claims, gcpCanImpersonate, synthBootstrap } from "./helpers";
 

@@ -1,7 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { audience, ID_TOKENS, identityVariables } from "../../ci/identity";
 import {
   buildPipeline,
   GATED_PLAN_RETENTION,
@@ -11,6 +10,7 @@ import {
   stackDir,
 } from "../../ci/pipeline/pipeline";
 import type { EnvironmentConfig } from "../../lib/config/schema";
+import { audience, ID_TOKENS, identityVariables } from "../../lib/identity";
 import { environmentConfig, shippedEnvironments, UNKNOWN_NAME } from "../helpers/environments";
 import {
   gitlabCiLocal,
@@ -238,7 +238,7 @@ describe("generated jobs", () => {
   });
 
   it.each(configs.map((env) => [env.name, env] as const))(
-    "%s: OIDC id_tokens and identity variables from ci/identity.ts",
+    "%s: OIDC id_tokens and identity variables from lib/identity.ts",
     (name, env) => {
       for (const [jobName, purpose] of [
         ["plan", "plan"],

@@ -2,7 +2,7 @@
  * AWS side of the GitLab trust, one construct per AWS account: the IAM OIDC
  * identity provider for `https://<host>` and, per environment in that
  * account, a plan role and a deploy role, each assumable only with its own
- * audience (`audience()` in ci/identity.ts) by this project's id_tokens
+ * audience (`audience()` in lib/identity.ts) by this project's id_tokens
  * (`AssumeRoleWithWebIdentity`), plus the permissions boundary of the
  * environment's workload roles.
  *
@@ -31,9 +31,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../../ci/identity";
 import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
 import type { CompanyConfig } from "../config/company";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../identity";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
 
 /** Managed policies per purpose (see the module comment). */

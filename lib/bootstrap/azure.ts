@@ -6,7 +6,7 @@
  *
  * Audiences and subjects: Entra ID compares `iss`, `aud` and `sub` exactly.
  * Every identity lists only its own audience (`audience()` in
- * ci/identity.ts), which only that environment's jobs of that purpose
+ * lib/identity.ts), which only that environment's jobs of that purpose
  * request; `ref_protected` and `environment` cannot be checked (the `sub`
  * format is fixed).
  * - deploy, and plan of a protected environment: a federated credential
@@ -41,9 +41,9 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
-import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
 import { azureNames } from "../azure/naming";
 import type { CompanyConfig } from "../config/company";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../identity";
 import { suppress } from "../policy";
 import { applyProtections } from "../policy/protections";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";

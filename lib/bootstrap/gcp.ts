@@ -6,7 +6,7 @@
  *
  * GCP can check every claim, so it checks the most:
  * - provider `allowed_audiences`: the audiences of the project's identities
- *   (`audience()` in ci/identity.ts), one per environment and purpose;
+ *   (`audience()` in lib/identity.ts), one per environment and purpose;
  * - provider `attribute_condition`: `project_id` and `project_path` both equal
  *   this project (the id cannot be reused after a rename or transfer), and
  *   the token's audience comes with the claims its identity requires
@@ -36,7 +36,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
-import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../../ci/identity";
+import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
 import { type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */

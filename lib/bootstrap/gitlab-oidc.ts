@@ -3,9 +3,10 @@
  * and the one project (and branch) whose id_tokens it accepts. Cloud-neutral;
  * each cloud file turns it into its own conditions.
  */
-import type { IdentityPurpose, TrustScope } from "../../ci/identity";
+
 import { BOOTSTRAP_STACK } from "../config/bootstrap";
 import type { CompanyConfig } from "../config/company";
+import type { IdentityPurpose, TrustScope } from "../identity";
 import { standardTags } from "../policy/tags";
 
 /** The GitLab project whose pipelines may assume the identities. */
@@ -31,7 +32,7 @@ export interface EnvironmentTrust {
   readonly tier: string;
 }
 
-/** What the identity of `environment` and `purpose` trusts (see `requiredClaims` in ci/identity.ts). */
+/** What the identity of `environment` and `purpose` trusts (see `requiredClaims` in lib/identity.ts). */
 export function trustScope(gitlab: GitlabOidc, environment: EnvironmentTrust, purpose: IdentityPurpose): TrustScope {
   return {
     environment: environment.name,

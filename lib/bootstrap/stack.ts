@@ -10,9 +10,9 @@
  */
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { IdentityPurpose } from "../../ci/identity";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
+import type { IdentityPurpose } from "../identity";
 import { PolicyAspect } from "../policy";
 import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";

@@ -1,6 +1,6 @@
 /**
  * The CI/CD variables bootstrap writes into the GitLab project, derived from
- * `ci/identity.ts` (names) and from who reads them:
+ * `lib/identity.ts` (names) and from who reads them:
  *
  * - read by `plan:<env>` / `drift:<env>` (merge requests from any branch, no
  *   `environment:` keyword): not protected, scope `*`, else those jobs would
@@ -12,8 +12,9 @@
  * service account emails), never secrets; Cloudflare's API tokens, the one
  * secret the jobs read, stay for an administrator to set by hand.
  */
-import { IDENTITY_PURPOSES, type IdentityPurpose, identityVariables } from "../../ci/identity";
+
 import type { Cloud } from "../config/schema";
+import { IDENTITY_PURPOSES, type IdentityPurpose, identityVariables } from "../identity";
 
 /** Which identity attribute a variable holds (the keys of `IdentityVariables[cloud]`). */
 export type IdentityField = "roleArn" | "clientId" | "tenantId" | "workloadIdentityProvider" | "serviceAccount";

@@ -16,7 +16,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { TerraformStack } from "cdktf";
-import { audience } from "../../../ci/identity";
+import { audience } from "../../../lib/identity";
 import { passwordResult } from "../helpers";
 import type { Build, RuleCase } from "./types";
 

@@ -13,7 +13,7 @@ import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azure
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import type { TerraformStack } from "cdktf";
-import { audience } from "../../../ci/identity";
+import { audience } from "../../../lib/identity";
 import type { RuleCase } from "./types";
 
 const where = { resourceGroupName: "rg", location: "westeurope" };

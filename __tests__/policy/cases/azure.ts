@@ -14,7 +14,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azurerm/lib/storage-account";
 import type { TerraformStack } from "cdktf";
-import { audience } from "../../../ci/identity";
+import { audience } from "../../../lib/identity";
 import type { RuleCase } from "./types";
 
 const credential = { applicationId: "/applications/1", displayName: "ci", issuer: "https://gitlab.com" };

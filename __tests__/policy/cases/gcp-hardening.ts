@@ -12,7 +12,7 @@ import { StorageBucketAccessControl } from "@cdktf/provider-google/lib/storage-b
 import { StorageBucketAcl } from "@cdktf/provider-google/lib/storage-bucket-acl";
 import { StorageDefaultObjectAccessControl } from "@cdktf/provider-google/lib/storage-default-object-access-control";
 import type { TerraformStack } from "cdktf";
-import { audience } from "../../../ci/identity";
+import { audience } from "../../../lib/identity";
 import type { RuleCase } from "./types";
 
 const grant = (role: string, expression?: string) => (s: TerraformStack) =>

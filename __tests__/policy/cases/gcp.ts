@@ -13,7 +13,7 @@ import { StorageBucket, type StorageBucketConfig } from "@cdktf/provider-google/
 import { StorageBucketIamBinding } from "@cdktf/provider-google/lib/storage-bucket-iam-binding";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import type { TerraformStack } from "cdktf";
-import { audience } from "../../../ci/identity";
+import { audience } from "../../../lib/identity";
 import type { RuleCase } from "./types";
 
 const bucket = (patch: Partial<StorageBucketConfig> = {}): StorageBucketConfig => ({

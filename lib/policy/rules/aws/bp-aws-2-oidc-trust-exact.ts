@@ -1,4 +1,4 @@
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import { defineRule, show } from "../../rule";
 import { listOf, statementsOf } from "./iam-documents";
 
@@ -14,7 +14,7 @@ const WILD = /[*?]/;
 
 /**
  * What is wrong with one web-identity trust statement: the audience must be
- * one exact value that names one identity (`audience()` of ci/identity.ts);
+ * one exact value that names one identity (`audience()` of lib/identity.ts);
  * the subject must be there, exact for a deploy identity, and for a plan
  * identity wild only in the branch name.
  */

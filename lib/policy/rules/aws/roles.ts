@@ -1,5 +1,5 @@
 /** Which IAM role a policy belongs to, and what that role is for: a workload's, or a CI identity's. */
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import type { RuleInput, StackResource } from "../../rule";
 import { listOf, statementsOf } from "./iam-documents";
 

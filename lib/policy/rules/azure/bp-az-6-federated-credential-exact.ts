@@ -1,9 +1,9 @@
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import { defineRule, show } from "../../rule";
 
 /**
  * Entra ID federated credentials of the CI identities: each lists one
- * audience that names one identity (`audience()` of ci/identity.ts), exact
+ * audience that names one identity (`audience()` of lib/identity.ts), exact
  * credentials have an exact subject, and a flexible credential (a subject
  * pattern) is only for a plan identity, wild in the branch name only.
  */

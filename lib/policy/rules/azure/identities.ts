@@ -1,5 +1,5 @@
 /** Who a role assignment is for, found through the references of the stack. */
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import type { RuleInput } from "../../rule";
 
 /** `plan` or `deploy` when the assignment's principal is a CI identity's service principal, else undefined. */

@@ -1,5 +1,5 @@
 /** Which service account a grant is for, and whether CI impersonates it to plan or to deploy. */
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import type { RuleInput } from "../../rule";
 
 /** `plan` or `deploy` when the grant's member is a CI identity's service account, else undefined. */

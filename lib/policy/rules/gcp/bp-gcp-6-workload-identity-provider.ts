@@ -1,4 +1,4 @@
-import { parseAudience } from "../../../../ci/identity";
+import { parseAudience } from "../../../identity";
 import { block, defineRule, show } from "../../rule";
 
 export const workloadIdentityProvider = defineRule({

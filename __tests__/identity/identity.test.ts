@@ -1,3 +1,4 @@
+import { CLOUDS } from "../../lib/config/schema";
 import {
   allIdentityVariables,
   audience,
@@ -13,8 +14,7 @@ import {
   type TrustScope,
   trustSubject,
   variableSuffix,
-} from "../../ci/identity";
-import { CLOUDS } from "../../lib/config/schema";
+} from "../../lib/identity";
 import { shippedEnvironments } from "../helpers/environments";
 
 const names = shippedEnvironments().map((env) => env.name);
@@ -28,7 +28,7 @@ const scope = (patch: Partial<TrustScope> = {}): TrustScope => ({
   ...patch,
 });
 
-describe("ci/identity", () => {
+describe("lib/identity", () => {
   it("names one id_token variable per cloud", () => {
     expect(Object.keys(ID_TOKENS).sort()).toEqual([...CLOUDS].sort());
     const variables = Object.values(ID_TOKENS).map((t) => t.variable);
