@@ -159,8 +159,13 @@ describe("bootstrap on Azure", () => {
         .filter((a) => a.principal === principal)
         .map((a) => a.role)
         .sort();
-    expect(rolesOf(app("prod", "plan"))).toEqual(["Reader", "Storage Blob Data Reader"]);
-    expect(rolesOf(app("prod", "deploy"))).toEqual(["Contributor", "Role Based Access Control Administrator"]);
+    expect(rolesOf(app("prod", "plan"))).toEqual(["Key Vault Secrets User", "Reader", "Storage Blob Data Reader"]);
+    expect(rolesOf(app("prod", "deploy"))).toEqual([
+      "Contributor",
+      "Key Vault Secrets Officer",
+      "Role Based Access Control Administrator",
+      "Storage Blob Data Contributor",
+    ]);
     expect(assignments.some((a) => /Owner|User Access Administrator/.test(a.role as string))).toBe(false);
   });
 

@@ -189,6 +189,27 @@ describe("bootstrap on GCP", () => {
     ).toEqual([...GCP_ROLES.deploy].sort());
   });
 
+  it("lets deploy manage, and plan read, the Cloud Monitoring resources the environment stacks create", () => {
+    const rolesOf = (accountId: string) =>
+      all(json, "google_project_iam_member")
+        .filter((m) => referenced(json, String(m.member)).resource.account_id === accountId)
+        .map((m) => m.role as string);
+    // One narrow role per resource kind lib/gcp/monitoring.ts creates, never monitoring.admin or editor.
+    expect(rolesOf("ci-dev-deploy")).toEqual(
+      expect.arrayContaining([
+        "roles/monitoring.alertPolicyEditor",
+        "roles/monitoring.dashboardEditor",
+        "roles/monitoring.notificationChannelEditor",
+        "roles/monitoring.servicesEditor",
+        "roles/monitoring.uptimeCheckConfigEditor",
+      ]),
+    );
+    expect(rolesOf("ci-dev-plan")).toContain("roles/monitoring.viewer");
+    for (const role of [...rolesOf("ci-dev-deploy"), ...rolesOf("ci-dev-plan")]) {
+      expect(role).not.toMatch(/^roles\/monitoring\.(admin|editor)$/);
+    }
+  });
+
   it("lets the deploy account grant only the roles the workload grants", () => {
     const admin = all(json, "google_project_iam_member").filter(
       (m) => m.role === "roles/resourcemanager.projectIamAdmin",

@@ -8,6 +8,7 @@
  */
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { VARIABLE_NAME } from "../contract/spec-validation";
 import { grantRole, type RoleGrant } from "./identity";
@@ -96,9 +97,9 @@ export class SecretStore extends Construct {
     return secret.versionlessId;
   }
 
-  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */
-  grantRead(id: string, principalId: string): void {
-    grantRole(this, id, {
+  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault); what reads them depends on it. */
+  grantRead(id: string, principalId: string): RoleAssignment {
+    return grantRole(this, id, {
       role: "Key Vault Secrets User",
       scope: this.vault.id,
       principalId,

@@ -23,12 +23,21 @@
  * delete the group (nor, with it, the environment).
  *
  * Roles, scoped to the resource group only:
- * - plan: Reader, and Storage Blob Data Reader (the stack's storage uses
- *   Entra ID auth, so refreshing a blob is a data-plane read).
- * - deploy: Contributor, and Role Based Access Control Administrator with a
- *   condition: it may create or delete only assignments of the roles the
- *   workload grants (`AZURE_WORKLOAD_ROLES`), and only to service principals.
- *   It cannot grant Owner, Contributor or any other role, nor to users.
+ * - plan: Reader, and the data-plane reads a refresh makes: Storage Blob
+ *   Data Reader (the stack's storage uses Entra ID auth, so refreshing a blob
+ *   is a data-plane read) and Key Vault Secrets User (refreshing
+ *   `azurerm_key_vault_secret` reads the secret; Reader does not grant it).
+ *   The secret read is the same exposure the state already has (the origin
+ *   secret's `random_password` is in it), and a protected environment's plan
+ *   identity trusts the default branch only (docs/choices.md).
+ * - deploy: Contributor; the data-plane writes of an apply (Storage Blob Data
+ *   Contributor for the function package, Key Vault Secrets Officer for the
+ *   origin secret), granted here so they have propagated before the first
+ *   apply rather than minutes after the stack's own grants; and Role Based
+ *   Access Control Administrator with a condition: it may create or delete
+ *   only assignments of the roles the workload grants
+ *   (`AZURE_WORKLOAD_ROLES`), and only to service principals. It cannot grant
+ *   Owner, Contributor or any other role, nor to users.
  */
 
 import { Application } from "@cdktf/provider-azuread/lib/application";
@@ -50,8 +59,8 @@ import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trust
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
-  plan: ["Reader", "Storage Blob Data Reader"],
-  deploy: ["Contributor"],
+  plan: ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User"],
+  deploy: ["Contributor", "Storage Blob Data Contributor", "Key Vault Secrets Officer"],
 };
 
 /**

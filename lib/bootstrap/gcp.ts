@@ -47,6 +47,8 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
     "roles/cloudfunctions.viewer",
     "roles/iam.serviceAccountViewer",
     "roles/logging.viewer",
+    // Alert policies, channels, uptime checks, services, SLOs and dashboards: refresh reads them.
+    "roles/monitoring.viewer",
     "roles/run.viewer",
     "roles/secretmanager.viewer",
     "roles/serviceusage.serviceUsageViewer",
@@ -55,6 +57,13 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
     "roles/artifactregistry.admin",
     "roles/cloudfunctions.admin",
     "roles/logging.configWriter",
+    // One narrow role per Cloud Monitoring resource the stack creates (lib/gcp/monitoring.ts), not monitoring.editor:
+    // alert policies, dashboards, notification channels, services and their SLOs, uptime checks.
+    "roles/monitoring.alertPolicyEditor",
+    "roles/monitoring.dashboardEditor",
+    "roles/monitoring.notificationChannelEditor",
+    "roles/monitoring.servicesEditor",
+    "roles/monitoring.uptimeCheckConfigEditor",
     "roles/run.admin",
     "roles/serviceusage.serviceUsageAdmin",
   ],
