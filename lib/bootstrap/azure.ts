@@ -23,7 +23,10 @@
  * delete the group (nor, with it, the environment).
  *
  * Roles, scoped to the resource group only:
- * - plan: Reader, and the data-plane reads a refresh makes: Storage Blob
+ * - plan: Reader; the refresh calls Reader's `*\/read` misses, in a custom
+ *   role of exactly those (`AZURE_PLAN_REFRESH_ACTIONS`: a Container App's
+ *   secrets and a Function App's settings are POST "list" operations); and
+ *   the data-plane reads a refresh makes: Storage Blob
  *   Data Reader (the stack's storage uses Entra ID auth, so refreshing a blob
  *   is a data-plane read) and Key Vault Secrets User (refreshing
  *   `azurerm_key_vault_secret` reads the secret; Reader does not grant it).
@@ -49,10 +52,13 @@ import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { Construct } from "constructs";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../../ci/identity";
 import { azureNames } from "../azure/naming";
+import { azureRoleGrant } from "../azure/permissions";
 import type { CompanyConfig } from "../config/company";
+import type { Grant } from "../permissions/coverage";
 import { suppress } from "../policy";
 import { applyProtections } from "../policy/protections";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
@@ -80,6 +86,38 @@ export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
 
 /** The built-in role that lets the deploy identity manage role assignments, under a condition. */
 export const AZURE_RBAC_ADMIN_ROLE = "Role Based Access Control Administrator";
+
+/**
+ * Control-plane calls an azurerm refresh makes that Reader (`*\/read`) does
+ * not grant, held by plan identities through a custom role of exactly these
+ * (lib/azure/permissions.ts names the resource types that call them). What
+ * they return is already in the state the plan reads: Key Vault references,
+ * the origin secret, and publishing credentials that basic auth being off
+ * makes useless.
+ */
+export const AZURE_PLAN_REFRESH_ACTIONS = [
+  "Microsoft.App/containerApps/listSecrets/action",
+  "Microsoft.Web/sites/config/list/action",
+] as const;
+
+/** The custom role of `AZURE_PLAN_REFRESH_ACTIONS` (tenant-unique name: one per service and subscription). */
+export function azurePlanRefreshRoleName(service: string, subscriptionId: string): string {
+  return `CI plan refresh (${service}, ${subscriptionId})`;
+}
+
+/**
+ * Every role an environment's identity of `purpose` is assigned on its
+ * resource group, as the permissions Microsoft documents for it
+ * (lib/azure/permissions.ts): what the permission coverage check reads.
+ */
+export function azureIdentityGrants(purpose: IdentityPurpose): Grant[] {
+  const roles = [...AZURE_ROLES[purpose], ...(purpose === "deploy" ? [AZURE_RBAC_ADMIN_ROLE] : [])];
+  const custom: Grant[] =
+    purpose === "plan"
+      ? [{ name: "CI plan refresh (custom)", statements: [{ allow: AZURE_PLAN_REFRESH_ACTIONS }] }]
+      : [];
+  return [...roles.map(azureRoleGrant), ...custom];
+}
 
 /**
  * Resource providers the environment stacks use, registered once per
@@ -204,6 +242,22 @@ export class AzureTenantTrust extends Construct {
       );
     }
 
+    // The plan identities' refresh role: one definition per subscription, assignable there only.
+    const planRefreshRoles = new Map<string, RoleDefinition>();
+    for (const [subscriptionId, provider] of subscriptions) {
+      planRefreshRoles.set(
+        subscriptionId,
+        new RoleDefinition(this, `plan-refresh-role-${subscriptionId}`, {
+          provider,
+          name: azurePlanRefreshRoleName(props.service, subscriptionId),
+          description: "Refresh calls of GitLab CI plan identities that Reader does not grant (bootstrap stack)",
+          scope: `/subscriptions/${subscriptionId}`,
+          assignableScopes: [`/subscriptions/${subscriptionId}`],
+          permissions: [{ actions: [...AZURE_PLAN_REFRESH_ACTIONS] }],
+        }),
+      );
+    }
+
     const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
     const groups = new Map<string, ResourceGroup>();
     const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
@@ -265,11 +319,17 @@ export class AzureTenantTrust extends Construct {
             subject: subjectClaim(gitlab.projectPath, "branch", gitlab.defaultBranch),
           });
         }
-        const assign = (roleId: string, role: string, extra: Partial<{ condition: string }> = {}) =>
+        const assign = (
+          roleId: string,
+          role: string,
+          extra: Partial<{ condition: string; definitionId: string }> = {},
+        ) =>
           new RoleAssignment(this, `${prefix}-${roleId}`, {
             provider,
             scope: group.id,
-            roleDefinitionName: role,
+            ...(extra.definitionId === undefined
+              ? { roleDefinitionName: role }
+              : { roleDefinitionId: extra.definitionId }),
             principalId: servicePrincipal.objectId,
             // Skips the directory lookup that fails while a new principal replicates.
             principalType: "ServicePrincipal",
@@ -284,6 +344,10 @@ export class AzureTenantTrust extends Construct {
               "the deploy identity manages its environment's resource group, this group only; it cannot assign roles beyond the workload's, and a protected group is locked against deletion",
             );
           }
+        }
+        if (purpose === "plan") {
+          const refresh = planRefreshRoles.get(env.subscriptionId) as RoleDefinition;
+          assign("plan-refresh", refresh.name, { definitionId: refresh.roleDefinitionResourceId });
         }
         if (purpose === "deploy") {
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
