@@ -319,9 +319,17 @@ export const AWS_POLICY_SOURCES: Readonly<Record<string, GrantSource>> = {
     doc: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html",
     date: "2023-07-06",
   },
+  "arn:aws:iam::aws:policy/IAMFullAccess": {
+    doc: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/IAMFullAccess.html",
+    date: "2019-06-21 (v2)",
+  },
 };
 
-/** The managed policies bootstrap attaches, as documented (ReadOnlyAccess: the stacks' services only). */
+/**
+ * The managed policies bootstrap attaches, and the one docs/bootstrap.md asks
+ * of the administrator (IAMFullAccess), as documented (ReadOnlyAccess: the
+ * stacks' services only).
+ */
 export const AWS_MANAGED_POLICY_TABLE: Readonly<Record<string, Grant>> = {
   "arn:aws:iam::aws:policy/PowerUserAccess": {
     name: "arn:aws:iam::aws:policy/PowerUserAccess",
@@ -335,6 +343,26 @@ export const AWS_MANAGED_POLICY_TABLE: Readonly<Record<string, Grant>> = {
           "organizations:DescribeOrganization",
           "account:ListRegions",
           "account:GetAccountInformation",
+        ],
+      },
+    ],
+  },
+  "arn:aws:iam::aws:policy/IAMFullAccess": {
+    name: "arn:aws:iam::aws:policy/IAMFullAccess",
+    statements: [
+      {
+        allow: [
+          "iam:*",
+          "organizations:DescribeAccount",
+          "organizations:DescribeOrganization",
+          "organizations:DescribeOrganizationalUnit",
+          "organizations:DescribePolicy",
+          "organizations:ListChildren",
+          "organizations:ListParents",
+          "organizations:ListPoliciesForTarget",
+          "organizations:ListRoots",
+          "organizations:ListPolicies",
+          "organizations:ListTargetsForPolicy",
         ],
       },
     ],

@@ -110,18 +110,57 @@ export const AZURE_PERMISSIONS: PermissionMap = {
   azurerm_role_definition: crud("Microsoft.Authorization/roleDefinitions"),
 };
 
-/** Microsoft Graph permissions the administrator's bootstrap run needs per azuread type. */
+/**
+ * Entra ID directory actions the administrator's bootstrap run needs per
+ * azuread type (https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference):
+ * Application Developer creates applications and service principals as their
+ * owner, and an owner may then add the federated credentials.
+ */
 export const AZUREAD_PERMISSIONS: PermissionMap = {
-  azuread_application: { plan: ["Application.Read.All"], deploy: ["Application.ReadWrite.OwnedBy"] },
+  azuread_application: {
+    plan: ["microsoft.directory/applications/standard/read"],
+    deploy: ["microsoft.directory/applications/createAsOwner"],
+  },
   azuread_application_federated_identity_credential: {
-    plan: ["Application.Read.All"],
-    deploy: ["Application.ReadWrite.OwnedBy"],
+    plan: ["microsoft.directory/applications/standard/read"],
+    deploy: ["microsoft.directory/applications/credentials/update"],
   },
   azuread_application_flexible_federated_identity_credential: {
-    plan: ["Application.Read.All"],
-    deploy: ["Application.ReadWrite.OwnedBy"],
+    plan: ["microsoft.directory/applications/standard/read"],
+    deploy: ["microsoft.directory/applications/credentials/update"],
   },
-  azuread_service_principal: { plan: ["Application.Read.All"], deploy: ["Application.ReadWrite.OwnedBy"] },
+  azuread_service_principal: {
+    plan: ["microsoft.directory/servicePrincipals/standard/read"],
+    deploy: ["microsoft.directory/servicePrincipals/createAsOwner"],
+  },
+};
+
+/** Entra ID roles as grants: Application Developer, and what owning an application allows on it. */
+export const AZUREAD_ROLE_TABLE: Readonly<Record<string, Grant>> = {
+  "Application Developer": {
+    name: "Application Developer",
+    statements: [
+      {
+        allow: [
+          "microsoft.directory/applications/createAsOwner",
+          "microsoft.directory/servicePrincipals/createAsOwner",
+          "microsoft.directory/oAuth2PermissionGrants/createAsOwner",
+        ],
+      },
+    ],
+  },
+  "application owner": {
+    name: "application owner",
+    statements: [
+      {
+        allow: [
+          "microsoft.directory/applications/standard/read",
+          "microsoft.directory/applications/credentials/update",
+          "microsoft.directory/servicePrincipals/standard/read",
+        ],
+      },
+    ],
+  },
 };
 
 /** Where the role table comes from. */
@@ -269,6 +308,14 @@ export const AZURE_ROLE_TABLE: Readonly<Record<string, AzureRole>> = {
       },
       { allow: ["data:Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"] },
     ],
+  },
+  Owner: {
+    id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    statements: [{ allow: ["*"] }],
+  },
+  "User Access Administrator": {
+    id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    statements: [{ allow: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"] }],
   },
 };
 

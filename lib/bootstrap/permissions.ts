@@ -5,10 +5,10 @@
  * needs where no cloud folder holds it (the GitLab project). The check is
  * lib/permissions/coverage.ts; the data is lib/<cloud>/permissions.ts.
  */
-import { AWS_PERMISSIONS } from "../aws/permissions";
-import { AZURE_PERMISSIONS, AZUREAD_PERMISSIONS } from "../azure/permissions";
+import { AWS_MANAGED_POLICY_TABLE, AWS_PERMISSIONS } from "../aws/permissions";
+import { AZURE_PERMISSIONS, AZUREAD_PERMISSIONS, AZUREAD_ROLE_TABLE, azureRoleGrant } from "../azure/permissions";
 import { CLOUDFLARE_PERMISSIONS, cloudflareTokenGrants } from "../edge/permissions";
-import { GCP_PERMISSIONS } from "../gcp/permissions";
+import { GCP_PERMISSIONS, gcpRoleGrant } from "../gcp/permissions";
 import {
   coverageGaps,
   describeGaps,
@@ -66,19 +66,53 @@ export const ENVIRONMENT_PERMISSIONS: Readonly<Record<string, ProviderPermission
   random: { map: LOCAL_PERMISSIONS, grants: () => [], grantedBy: "nothing: no API" },
 };
 
-/** The maps of the bootstrap stack's own resource types (applied by an administrator). */
-export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, PermissionMap>> = {
-  aws: AWS_PERMISSIONS,
-  azurerm: AZURE_PERMISSIONS,
-  azuread: AZUREAD_PERMISSIONS,
-  google: GCP_PERMISSIONS,
-  gitlab: GITLAB_PERMISSIONS,
+/** GitLab: a Maintainer's token with the `api` scope (Maintainer holds Reporter's reads). */
+const GITLAB_MAINTAINER: Grant = {
+  name: "Maintainer with an api-scope token",
+  statements: [{ allow: ["api", "Maintainer", "Reporter"] }],
+};
+
+/**
+ * The bootstrap stack's own resource types (applied once by an
+ * administrator), with the least of the roles docs/bootstrap.md asks the
+ * administrator to hold on each cloud: the check proves those roles suffice.
+ */
+export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>> = {
+  aws: {
+    map: AWS_PERMISSIONS,
+    grants: () => [AWS_MANAGED_POLICY_TABLE["arn:aws:iam::aws:policy/IAMFullAccess"]],
+    grantedBy: "docs/bootstrap.md: IAMFullAccess",
+  },
+  azurerm: {
+    map: AZURE_PERMISSIONS,
+    grants: () => ["Contributor", "User Access Administrator"].map(azureRoleGrant),
+    grantedBy: "docs/bootstrap.md: Contributor and User Access Administrator",
+  },
+  azuread: {
+    map: AZUREAD_PERMISSIONS,
+    grants: () => Object.values(AZUREAD_ROLE_TABLE),
+    grantedBy: "docs/bootstrap.md: Application Developer",
+  },
+  google: {
+    map: GCP_PERMISSIONS,
+    grants: () =>
+      [
+        "roles/iam.workloadIdentityPoolAdmin",
+        "roles/iam.serviceAccountAdmin",
+        "roles/iam.roleAdmin",
+        "roles/resourcemanager.projectIamAdmin",
+        "roles/serviceusage.serviceUsageAdmin",
+      ].map(gcpRoleGrant),
+    grantedBy: "docs/bootstrap.md: the GCP administrator roles",
+  },
+  gitlab: { map: GITLAB_PERMISSIONS, grants: () => [GITLAB_MAINTAINER], grantedBy: "docs/bootstrap.md: GITLAB_TOKEN" },
 };
 
 /**
  * Every gap of an environment's `purpose` identities over a synthesized
  * stack, one line each naming the resource type: unmapped types, providers
- * with no entry, permissions no grant allows.
+ * with no entry, permissions no grant allows. For the bootstrap stack, pass
+ * `BOOTSTRAP_PERMISSIONS` and `deploy` (the administrator).
  */
 export function environmentPermissionGaps(
   json: Parameters<typeof stackResourceTypes>[0],

@@ -114,19 +114,19 @@ export const GCP_PERMISSIONS: PermissionMap = {
   },
   // Bootstrap only (applied by an administrator, docs/bootstrap.md).
   google_iam_workload_identity_pool: {
-    plan: ["iam.workloadIdentityPools.get"],
+    plan: ["iam.googleapis.com/workloadIdentityPools.get"],
     deploy: [
-      "iam.workloadIdentityPools.create",
-      "iam.workloadIdentityPools.update",
-      "iam.workloadIdentityPools.delete",
+      "iam.googleapis.com/workloadIdentityPools.create",
+      "iam.googleapis.com/workloadIdentityPools.update",
+      "iam.googleapis.com/workloadIdentityPools.delete",
     ],
   },
   google_iam_workload_identity_pool_provider: {
-    plan: ["iam.workloadIdentityPoolProviders.get"],
+    plan: ["iam.googleapis.com/workloadIdentityPoolProviders.get"],
     deploy: [
-      "iam.workloadIdentityPoolProviders.create",
-      "iam.workloadIdentityPoolProviders.update",
-      "iam.workloadIdentityPoolProviders.delete",
+      "iam.googleapis.com/workloadIdentityPoolProviders.create",
+      "iam.googleapis.com/workloadIdentityPoolProviders.update",
+      "iam.googleapis.com/workloadIdentityPoolProviders.delete",
     ],
   },
   google_service_account_iam_member: iamMember("iam.serviceAccounts"),
@@ -541,6 +541,44 @@ export const GCP_ROLE_TABLE: Readonly<Record<string, readonly string[]>> = {
   "roles/run.builder": words(`
     artifactregistry.repositories.deleteArtifacts artifactregistry.repositories.downloadArtifacts
     artifactregistry.repositories.uploadArtifacts logging.logEntries.create source.repos.get storage.objects.get
+  `),
+  "roles/iam.roleAdmin": words(`
+    iam.roles.create iam.roles.createTagBinding iam.roles.delete iam.roles.deleteTagBinding iam.roles.get
+    iam.roles.list iam.roles.listEffectiveTags iam.roles.listTagBindings iam.roles.undelete iam.roles.update
+    resourcemanager.projects.get resourcemanager.projects.getIamPolicy
+  `),
+  "roles/iam.workloadIdentityPoolAdmin": words(`
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.create
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.delete
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.get
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.getAttestationRules
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.list
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.setAttestationRules
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.undelete
+    iam.googleapis.com/workloadIdentityPoolManagedIdentities.update
+    iam.googleapis.com/workloadIdentityPoolNamespaces.create
+    iam.googleapis.com/workloadIdentityPoolNamespaces.delete
+    iam.googleapis.com/workloadIdentityPoolNamespaces.get iam.googleapis.com/workloadIdentityPoolNamespaces.list
+    iam.googleapis.com/workloadIdentityPoolNamespaces.undelete
+    iam.googleapis.com/workloadIdentityPoolNamespaces.update
+    iam.googleapis.com/workloadIdentityPoolProviderKeys.create
+    iam.googleapis.com/workloadIdentityPoolProviderKeys.delete
+    iam.googleapis.com/workloadIdentityPoolProviderKeys.get
+    iam.googleapis.com/workloadIdentityPoolProviderKeys.list
+    iam.googleapis.com/workloadIdentityPoolProviderKeys.undelete
+    iam.googleapis.com/workloadIdentityPoolProviders.create
+    iam.googleapis.com/workloadIdentityPoolProviders.delete iam.googleapis.com/workloadIdentityPoolProviders.get
+    iam.googleapis.com/workloadIdentityPoolProviders.list
+    iam.googleapis.com/workloadIdentityPoolProviders.undelete
+    iam.googleapis.com/workloadIdentityPoolProviders.update iam.googleapis.com/workloadIdentityPools.create
+    iam.googleapis.com/workloadIdentityPools.delete iam.googleapis.com/workloadIdentityPools.get
+    iam.googleapis.com/workloadIdentityPools.getAttestationRules
+    iam.googleapis.com/workloadIdentityPools.getIamPolicy iam.googleapis.com/workloadIdentityPools.list
+    iam.googleapis.com/workloadIdentityPools.setAttestationRules
+    iam.googleapis.com/workloadIdentityPools.setIamPolicy iam.googleapis.com/workloadIdentityPools.undelete
+    iam.googleapis.com/workloadIdentityPools.update iam.workloadIdentityPools.createPolicyBinding
+    iam.workloadIdentityPools.deletePolicyBinding iam.workloadIdentityPools.searchPolicyBindings
+    iam.workloadIdentityPools.updatePolicyBinding resourcemanager.projects.get resourcemanager.projects.list
   `),
 };
 
