@@ -17,6 +17,8 @@ import {
   providerOf,
   stackResourceTypes,
 } from "../../lib/permissions/coverage";
+import type { PolicyReport } from "../../lib/policy/report";
+import { formatSummary } from "../../lib/stacks/synth";
 import { synthBootstrap } from "../bootstrap/helpers";
 import { shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
 
@@ -172,5 +174,25 @@ describe("permission matching", () => {
     expect(coverageGaps(["t"], map, grant([{ allow: ["x:Write"] }]), "deploy")).toEqual([
       { resourceType: "t", kind: "missing", permissions: ["x:Read"] },
     ]);
+  });
+});
+
+describe("the synth summary", () => {
+  const summary = (permissionGaps: string[]) => ({
+    name: "qa",
+    file: "cdktf.out/stacks/qa/cdk.tf.json",
+    resourcesByProvider: { aws: 1 },
+    policy: { stack: "qa", findings: [], annotations: [] } satisfies PolicyReport,
+    permissionGaps,
+  });
+
+  it("says when the identities cover every resource type, and lists each gap by stack when not", () => {
+    expect(formatSummary([summary([])])).toMatch(
+      /\nPermissions: the CI identities hold what every resource type needs/,
+    );
+    const gap = "aws plan (lib/bootstrap/aws.ts): aws_sqs_queue has no entry in the cloud's permission map";
+    expect(formatSummary([summary([gap])])).toMatch(
+      new RegExp(`\\nPermissions: 1 gap .*:\\n {2}qa: ${gap.replace(/[()]/g, "\\$&")}$`),
+    );
   });
 });
