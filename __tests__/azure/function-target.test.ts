@@ -16,7 +16,7 @@ describe("Azure FunctionTarget", () => {
     expect(app.service_plan_id).toBe(`\${${refOf(json, "azurerm_service_plan", () => true)}.id}`);
   });
 
-  it("serves HTTPS only with TLS 1.2 minimum, health check, and no basic-auth publishing", () => {
+  it("serves HTTPS only with TLS 1.2 minimum and no basic-auth publishing", () => {
     expect(app).toMatchObject({
       https_only: true,
       public_network_access_enabled: true,
@@ -26,9 +26,10 @@ describe("Azure FunctionTarget", () => {
     expect(app.site_config).toMatchObject({
       minimum_tls_version: "1.2",
       scm_minimum_tls_version: "1.2",
-      health_check_path: "/healthz",
       remote_debugging_enabled: false,
     });
+    // Flex Consumption ignores a health check path; setting one would only pretend to probe.
+    expect(app.site_config).not.toHaveProperty("health_check_path");
   });
 
   it("sizes instances from the spec: memory, maximum count and always-ready count", () => {
@@ -84,9 +85,9 @@ describe("Azure FunctionTarget", () => {
   });
 
   it("connects the Functions host to storage and Application Insights by identity, never by key", () => {
+    // A blank AzureWebJobsStorage is read as a connection string and breaks start-up (azurerm#29693): never set it.
+    expect(settings).not.toHaveProperty("AzureWebJobsStorage");
     expect(settings).toMatchObject({
-      // The provider's key-based string is blanked (azurerm#29149); the host uses the identity settings.
-      AzureWebJobsStorage: "",
       AzureWebJobsStorage__accountName: `\${${accountRef}.name}`,
       AzureWebJobsStorage__credential: "managedidentity",
       AzureWebJobsStorage__clientId: `\${${identityRef}.client_id}`,

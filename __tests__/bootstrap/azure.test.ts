@@ -1,6 +1,12 @@
 import { bootstrap } from "../../environments/bootstrap";
 import { azureNames } from "../../lib/azure/naming";
-import { AZURE_RESOURCE_PROVIDERS, AZURE_WORKLOAD_ROLES, azureResourceGroupName } from "../../lib/bootstrap/azure";
+import {
+  AZURE_PLAN_REFRESH_ACTIONS,
+  AZURE_RESOURCE_PROVIDERS,
+  AZURE_WORKLOAD_ROLES,
+  azurePlanRefreshRoleName,
+  azureResourceGroupName,
+} from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { azureStack } from "../azure/helpers";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
@@ -143,7 +149,7 @@ describe("bootstrap on Azure", () => {
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
       principal: referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name,
-      role: a.role_definition_name,
+      role: a.role_definition_name ?? referenced(json, a.role_definition_id).resource.name,
       provider: a.provider,
       principalType: a.principal_type,
     }));
@@ -159,9 +165,37 @@ describe("bootstrap on Azure", () => {
         .filter((a) => a.principal === principal)
         .map((a) => a.role)
         .sort();
-    expect(rolesOf(app("prod", "plan"))).toEqual(["Reader", "Storage Blob Data Reader"]);
-    expect(rolesOf(app("prod", "deploy"))).toEqual(["Contributor", "Role Based Access Control Administrator"]);
+    expect(rolesOf(app("prod", "plan"))).toEqual([
+      azurePlanRefreshRoleName(SERVICE, "00000000-0000-0000-0000-000000000003"),
+      "Key Vault Secrets User",
+      "Reader",
+      "Storage Blob Data Reader",
+    ]);
+    expect(rolesOf(app("prod", "deploy"))).toEqual([
+      "Contributor",
+      "Key Vault Secrets Officer",
+      "Role Based Access Control Administrator",
+      "Storage Blob Data Contributor",
+    ]);
     expect(assignments.some((a) => /Owner|User Access Administrator/.test(a.role as string))).toBe(false);
+  });
+
+  it("gives plan identities a custom role of exactly the refresh calls Reader misses, per subscription", () => {
+    const definitions = all(json, "azurerm_role_definition");
+    expect(definitions.map((d) => d.scope).sort()).toEqual([
+      "/subscriptions/00000000-0000-0000-0000-000000000001",
+      "/subscriptions/00000000-0000-0000-0000-000000000003",
+    ]);
+    for (const definition of definitions) {
+      expect(definition.permissions).toEqual([{ actions: [...AZURE_PLAN_REFRESH_ACTIONS] }]);
+      expect(definition.assignable_scopes).toEqual([definition.scope]);
+      expect(JSON.stringify(definition.permissions)).not.toContain("*");
+    }
+    // Held by plan identities only.
+    const holders = all(json, "azurerm_role_assignment")
+      .filter((a) => a.role_definition_id !== undefined)
+      .map((a) => referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name);
+    expect(holders.sort()).toEqual([app("dev", "plan"), app("prod", "plan")].sort());
   });
 
   it("lets the deploy identity assign only the workload's roles, only to service principals", () => {

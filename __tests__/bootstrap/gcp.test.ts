@@ -1,4 +1,11 @@
-import { GCP_GRANTABLE_ROLES, GCP_MAX_NAME_PREFIX, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
+import {
+  GCP_GRANTABLE_ROLES,
+  GCP_MAX_NAME_PREFIX,
+  GCP_PLAN_REFRESH_PERMISSIONS,
+  GCP_ROLES,
+  GCP_SCOPED_ROLES,
+  gcpPlanRefreshRoleId,
+} from "../../lib/bootstrap/gcp";
 import { all, referenced } from "../helpers/terraform";
 import {
   audiencesOf,
@@ -159,17 +166,27 @@ describe("bootstrap on GCP", () => {
       all(json, "google_project_iam_member")
         .filter((m) => referenced(json, String(m.member)).resource.account_id === accountId)
         .map((m) => ({ role: m.role as string, condition: m.condition as { expression: string } | undefined }));
+    const custom = (g: { role: string }) => g.role.startsWith("${google_project_iam_custom_role.");
     const plan = grantsOf("ci-dev-plan");
-    expect(plan.map((g) => g.role).sort()).toEqual([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)].sort());
+    expect(
+      plan
+        .filter((g) => !custom(g))
+        .map((g) => g.role)
+        .sort(),
+    ).toEqual([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)].sort());
+    // The one custom role: exactly the refresh calls no viewer role grants, on the environment's buckets only.
+    const refresh = plan.filter(custom);
+    expect(refresh).toHaveLength(1);
+    expect(referenced(json, refresh[0].role).resource).toMatchObject({
+      permissions: [...GCP_PLAN_REFRESH_PERMISSIONS],
+      role_id: gcpPlanRefreshRoleId(SERVICE),
+    });
+    expect(refresh[0].condition?.expression).toContain(`.startsWith("${SERVICE}-dev-")`);
     for (const { role } of plan)
       expect(role).not.toMatch(/^roles\/(viewer|editor|owner)$|admin|editor|owner|writer|user$/i);
     const deploy = grantsOf("ci-dev-deploy");
     expect(deploy.map((g) => g.role)).toEqual(
-      expect.arrayContaining([
-        "roles/run.admin",
-        "roles/cloudfunctions.admin",
-        "roles/resourcemanager.projectIamAdmin",
-      ]),
+      expect.arrayContaining(["roles/cloudfunctions.admin", "roles/resourcemanager.projectIamAdmin"]),
     );
     for (const { role } of [...plan, ...deploy]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
     // Roles that reach accounts, secrets or buckets apply only to the environment's own, by name.
@@ -187,6 +204,27 @@ describe("bootstrap on GCP", () => {
         .map((g) => g.role)
         .sort(),
     ).toEqual([...GCP_ROLES.deploy].sort());
+  });
+
+  it("lets deploy manage, and plan read, the Cloud Monitoring resources the environment stacks create", () => {
+    const rolesOf = (accountId: string) =>
+      all(json, "google_project_iam_member")
+        .filter((m) => referenced(json, String(m.member)).resource.account_id === accountId)
+        .map((m) => m.role as string);
+    // One narrow role per resource kind lib/gcp/monitoring.ts creates, never monitoring.admin or editor.
+    expect(rolesOf("ci-dev-deploy")).toEqual(
+      expect.arrayContaining([
+        "roles/monitoring.alertPolicyEditor",
+        "roles/monitoring.dashboardEditor",
+        "roles/monitoring.notificationChannelEditor",
+        "roles/monitoring.servicesEditor",
+        "roles/monitoring.uptimeCheckConfigEditor",
+      ]),
+    );
+    expect(rolesOf("ci-dev-plan")).toContain("roles/monitoring.viewer");
+    for (const role of [...rolesOf("ci-dev-deploy"), ...rolesOf("ci-dev-plan")]) {
+      expect(role).not.toMatch(/^roles\/monitoring\.(admin|editor)$/);
+    }
   });
 
   it("lets the deploy account grant only the roles the workload grants", () => {

@@ -98,9 +98,11 @@ export const parity: CloudParity = {
       const probes = ["startup_probe", "readiness_probe", "liveness_probe"].map(
         (kind) => ((container(json)[kind] ?? []) as { path?: string }[])[0]?.path,
       );
-      const site = functionApp(json).site_config as Json;
       // Every probe must use the path; report it only when they agree.
-      return both(value(site.health_check_path), value(new Set(probes).size === 1 ? probes[0] : probes));
+      return both(
+        { notApplicable: "Flex Consumption has no health check: it ignores health_check_path" },
+        value(new Set(probes).size === 1 ? probes[0] : probes),
+      );
     },
     containerPort: (json) =>
       both(

@@ -14,11 +14,13 @@ import {
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
 import { Annotations, Fn, TerraformOutput, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { limitProblem } from "../contract/limits";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference } from "../contract/workload-environment";
 import { AzureFoundation } from "./foundation";
 import type { WorkloadIdentity } from "./identity";
+import { AZURE_PLATFORM_LIMITS, CONTAINER_APP_PROBE_LIMITS } from "./limits";
 import { registryImage, WorkloadRegistry } from "./registry";
 import { containerAppSecretName } from "./secrets";
 import type { AzureSettings } from "./settings";
@@ -26,6 +28,29 @@ import { containerResources } from "./sizing";
 import { type TrafficPlan, trafficPlan } from "./traffic";
 import { AZURE_LIMITS } from "./validation";
 import { CONTAINER_NAME } from "./workload";
+
+/** The health probes a Container App runs, by kind. */
+export type ProbeKind = "startup" | "readiness" | "liveness";
+
+/** One probe's timing, as Container Apps takes it (ranges: limits.ts `CONTAINER_APP_PROBE_LIMITS`). */
+export interface ProbeTiming {
+  /** Seconds between probes. */
+  readonly intervalSeconds: number;
+  /** Seconds before one probe times out. */
+  readonly timeout: number;
+  /** Consecutive failures before the replica counts as failed (the API allows at most 10). */
+  readonly failureCountThreshold: number;
+}
+
+/**
+ * Up to 2 minutes to start (12 s x 10 failures, the most the API takes),
+ * then readiness gates traffic and liveness restarts a hung replica.
+ */
+export const DEFAULT_PROBES: Readonly<Record<ProbeKind, ProbeTiming>> = {
+  startup: { intervalSeconds: 12, timeout: 3, failureCountThreshold: 10 },
+  readiness: { intervalSeconds: 10, timeout: 3, failureCountThreshold: 3 },
+  liveness: { intervalSeconds: 30, timeout: 5, failureCountThreshold: 3 },
+};
 
 /**
  * `originSecret`: stored in the environment's Key Vault and read by the app
@@ -40,6 +65,12 @@ export interface ContainerTargetProps extends TargetProps<AzureSettings> {
    */
   readonly concurrentRequests?: number;
   /**
+   * Probe timings, per kind and field, over the defaults. Checked at synth
+   * against the Container Apps API's ranges.
+   * @default DEFAULT_PROBES
+   */
+  readonly probes?: Readonly<Partial<Record<ProbeKind, Partial<ProbeTiming>>>>;
+  /**
    * Resource group (read), names and logs shared with the FunctionTarget.
    * @default - the stack's AzureFoundation, created on first use
    */
@@ -47,7 +78,7 @@ export interface ContainerTargetProps extends TargetProps<AzureSettings> {
 }
 
 /** Container Apps' ingress ends requests after 240 s; it has no setting for it. */
-const INGRESS_REQUEST_LIMIT_SECONDS = 240;
+const INGRESS_REQUEST_LIMIT_SECONDS = AZURE_PLATFORM_LIMITS.containerIngressRequestSeconds.max;
 const ORIGIN_SECRET_NAME = "origin-secret";
 
 export class ContainerTarget extends TargetConstruct {
@@ -65,7 +96,7 @@ export class ContainerTarget extends TargetConstruct {
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id, props, { cloud: "azure", kind: "container", region: props.settings.location });
     const { spec } = props;
-    const { concurrentRequests, traffic } = this.validate(props);
+    const { concurrentRequests, traffic, probes } = this.validate(props);
 
     const foundation = AzureFoundation.forTarget(this, props, this.protect);
     this.foundation = foundation;
@@ -87,7 +118,7 @@ export class ContainerTarget extends TargetConstruct {
       logAnalyticsWorkspaceId: foundation.logs.workspace.id,
       logsDestination: "log-analytics",
     });
-    this.app = this.createApp(spec, { traffic, concurrentRequests, pullRole });
+    this.app = this.createApp(spec, { traffic, concurrentRequests, pullRole, probes });
 
     // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
     this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
@@ -99,10 +130,11 @@ export class ContainerTarget extends TargetConstruct {
     });
   }
 
-  /** The spec against Container Apps' limits, the scale rule and the rollout; returns the traffic plan. */
+  /** The spec against Container Apps' limits, the scale rule, the probes and the rollout. */
   private validate(props: ContainerTargetProps): {
     readonly concurrentRequests: number;
     readonly traffic: TrafficPlan;
+    readonly probes: Readonly<Record<ProbeKind, ProbeTiming>>;
   } {
     const { spec } = props;
     const concurrentRequests = props.concurrentRequests ?? 50;
@@ -110,6 +142,8 @@ export class ContainerTarget extends TargetConstruct {
     if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
       problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
     }
+    const probes = probeTimings(props.probes);
+    problems.push(...probeProblems(probes));
     let traffic: TrafficPlan | undefined;
     try {
       traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
@@ -123,7 +157,7 @@ export class ContainerTarget extends TargetConstruct {
       );
     }
     // assertSpec threw if trafficPlan did.
-    return { concurrentRequests, traffic: traffic as TrafficPlan };
+    return { concurrentRequests, traffic: traffic as TrafficPlan, probes };
   }
 
   /**
@@ -164,7 +198,12 @@ export class ContainerTarget extends TargetConstruct {
   /** The app: HTTPS ingress split by the traffic plan, HTTP scaling, probes on the health path. */
   private createApp(
     spec: ContainerTargetProps["spec"],
-    uses: { readonly traffic: TrafficPlan; readonly concurrentRequests: number; readonly pullRole: TerraformResource },
+    uses: {
+      readonly traffic: TrafficPlan;
+      readonly concurrentRequests: number;
+      readonly pullRole: TerraformResource;
+      readonly probes: Readonly<Record<ProbeKind, ProbeTiming>>;
+    },
   ): ContainerApp {
     const { secrets, env, reader } = this.containerVariables();
     const resources = containerResources(spec.memoryMb);
@@ -195,12 +234,9 @@ export class ContainerTarget extends TargetConstruct {
             cpu: resources.cpu,
             memory: resources.memory,
             env,
-            // Up to 2 minutes to start, then readiness gates traffic and liveness restarts a hung replica.
-            startupProbe: [{ ...probe, intervalSeconds: 5, timeout: 3, failureCountThreshold: 24 }],
-            readinessProbe: [
-              { ...probe, intervalSeconds: 10, timeout: 3, failureCountThreshold: 3, successCountThreshold: 1 },
-            ],
-            livenessProbe: [{ ...probe, intervalSeconds: 30, timeout: 5, failureCountThreshold: 3 }],
+            startupProbe: [{ ...probe, ...uses.probes.startup }],
+            readinessProbe: [{ ...probe, ...uses.probes.readiness, successCountThreshold: 1 }],
+            livenessProbe: [{ ...probe, ...uses.probes.liveness }],
           },
         ],
       },
@@ -225,4 +261,23 @@ export class ContainerTarget extends TargetConstruct {
       description: "Latest Azure container app revision (<app>--<suffix>)",
     }).overrideLogicalId("azure_container_latest_revision");
   }
+}
+
+/** The probe timings: each kind's defaults, overridden field by field. */
+function probeTimings(overrides: ContainerTargetProps["probes"] = {}): Readonly<Record<ProbeKind, ProbeTiming>> {
+  const kinds = Object.keys(DEFAULT_PROBES) as ProbeKind[];
+  return Object.fromEntries(kinds.map((kind) => [kind, { ...DEFAULT_PROBES[kind], ...overrides[kind] }])) as Record<
+    ProbeKind,
+    ProbeTiming
+  >;
+}
+
+/** Every probe field outside the Container Apps API's range, as `props.probes.<kind>.<field>: ...`. */
+export function probeProblems(probes: Readonly<Record<ProbeKind, ProbeTiming>>): string[] {
+  return Object.entries(probes).flatMap(([kind, timing]) =>
+    (Object.entries(timing) as [keyof ProbeTiming, number][]).flatMap(([field, value]) => {
+      const problem = limitProblem(`props.probes.${kind}.${field}`, value, CONTAINER_APP_PROBE_LIMITS[field]);
+      return problem === undefined ? [] : [problem];
+    }),
+  );
 }

@@ -4,14 +4,18 @@
  * blob container, with its own user-assigned identity, Application Insights
  * logs and a public HTTPS endpoint.
  *
- * Storage is reached by identity only (shared keys are off, see storage.ts).
- * Known azurerm 4.55 limitation (hashicorp/terraform-provider-azurerm#29149,
- * #30732, #33211): with identity-based storage the provider still writes an
- * `AzureWebJobsStorage` connection string with an empty key. It is blanked
- * here in app_settings, as the issue thread recommends, and the
- * `AzureWebJobsStorage__*` settings point the host at the account through the
- * identity; the provider re-adds it on each update, so plans show an
- * app_settings change until the fix (PR #29099) ships.
+ * Storage is reached by identity only (shared keys are off, see storage.ts):
+ * the `AzureWebJobsStorage__*` settings point the host at the account through
+ * the identity, and `AzureWebJobsStorage` itself is never set. A blank value
+ * is not "unset": Flex uses it as a connection string and start-up or
+ * deployment fails (hashicorp/terraform-provider-azurerm#29693, #30732; the
+ * fix is to remove the setting). azurerm 4.55 may still re-inject it on
+ * update (#29149, #33211) until PR #29099 ships; plans then show an
+ * app_settings change.
+ *
+ * Flex Consumption has no health check setting (the platform ignores
+ * `health_check_path`), so none is set; the edge and the pipeline's verify
+ * step probe ServiceSpec.healthPath instead.
  */
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
@@ -23,6 +27,7 @@ import { isSecretReference, type SecretReference, secretVariables } from "../con
 import type { FunctionBundle } from "../service";
 import { AzureFoundation } from "./foundation";
 import type { WorkloadIdentity } from "./identity";
+import { AZURE_PLATFORM_LIMITS } from "./limits";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
@@ -47,7 +52,7 @@ export interface FunctionTargetProps extends TargetProps<AzureSettings> {
 }
 
 /** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
-const HTTP_REQUEST_LIMIT_SECONDS = 230;
+const HTTP_REQUEST_LIMIT_SECONDS = AZURE_PLATFORM_LIMITS.functionHttpRequestSeconds.max;
 
 export class FunctionTarget extends TargetConstruct {
   readonly foundation: AzureFoundation;
@@ -168,14 +173,12 @@ export class FunctionTarget extends TargetConstruct {
       siteConfig: {
         minimumTlsVersion: "1.2",
         scmMinimumTlsVersion: "1.2",
-        healthCheckPath: spec.healthPath,
         applicationInsightsConnectionString: foundation.logs.applicationInsights.connectionString,
         remoteDebuggingEnabled: false,
       },
       appSettings: {
         ...this.workloadSettings(),
-        // Blank the key-based string the provider injects (see the file comment), then connect by identity.
-        AzureWebJobsStorage: "",
+        // Host storage by identity; `AzureWebJobsStorage` stays unset (see the file comment).
         AzureWebJobsStorage__accountName: this.storage.account.name,
         AzureWebJobsStorage__credential: "managedidentity",
         AzureWebJobsStorage__clientId: this.identity.clientId,

@@ -116,7 +116,7 @@ export class SecretStore extends Construct {
       : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value, deployer });
   }
 
-  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault). */
+  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault); what reads them depends on it. */
   grantRead(id: string, principalId: string): RoleAssignment {
     return grantRole(this, id, {
       role: "Key Vault Secrets User",

@@ -4,11 +4,10 @@
  * requested value is used (never less memory or retention than asked for).
  */
 
-/** Flex Consumption instance sizes, in MB. */
-export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
+import { AZURE_PLATFORM_LIMITS } from "./limits";
 
-/** Container Apps (consumption profile) replica bounds accepted by azurerm 4.55. */
-export const CONTAINER_REPLICAS = { min: 0, max: 300 } as const;
+/** Flex Consumption instance sizes, in MB (limits.ts). */
+export const FLEX_INSTANCE_MEMORY_MB = AZURE_PLATFORM_LIMITS.flexInstanceMemoryMb.oneOf;
 
 /** Log Analytics workspace retention: 30-730 days (7 is only for the legacy Free tier). */
 export const WORKSPACE_RETENTION_DAYS = { min: 30, max: 730 } as const;

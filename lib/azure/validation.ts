@@ -1,13 +1,14 @@
 /**
- * Azure's limits table for ServiceSpec, on top of the generic rules in
+ * Azure's limits for ServiceSpec, on top of the generic rules in
  * lib/contract/spec-validation.ts: what Flex Consumption and Container Apps
- * accept, and the app settings the Function App owns.
+ * accept (from the documented table in limits.ts), and the app settings the
+ * Function App owns.
  */
 import type { TargetKind } from "../config/schema";
 import type { SpecLimits } from "../contract/spec-validation";
 import type { ServiceSpec } from "../service";
+import { AZURE_PLATFORM_LIMITS as LIMITS } from "./limits";
 import { assertSecretNames } from "./secrets";
-import { CONTAINER_REPLICAS } from "./sizing";
 
 /** App settings the Function App target sets itself, besides the workload contract's variables. */
 export const FUNCTION_APP_SETTINGS = [
@@ -34,14 +35,17 @@ function secretNameProblems(spec: ServiceSpec): [keyof ServiceSpec, string][] {
 
 export const AZURE_LIMITS: Readonly<Record<TargetKind, SpecLimits>> = {
   function: {
-    numbers: { memoryMb: { by: "Flex Consumption", max: 4096 } },
+    numbers: {
+      memoryMb: { by: "Flex Consumption", max: Math.max(...LIMITS.flexInstanceMemoryMb.oneOf) },
+      maxInstances: LIMITS.flexMaximumInstanceCount,
+    },
     reservedVariables: { by: "the Function App", names: FUNCTION_APP_SETTINGS },
     extra: secretNameProblems,
   },
   container: {
     numbers: {
-      memoryMb: { by: "Container Apps consumption", max: 4096 },
-      maxInstances: { by: "Container Apps", max: CONTAINER_REPLICAS.max },
+      memoryMb: { by: LIMITS.containerMemoryMb.by, max: LIMITS.containerMemoryMb.max },
+      maxInstances: LIMITS.containerReplicas,
     },
     extra: secretNameProblems,
   },

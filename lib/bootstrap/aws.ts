@@ -32,8 +32,10 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
+import { awsManagedPolicyGrant } from "../aws/permissions";
 import type { CompanyConfig } from "../config/company";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../identity";
+import type { Grant, GrantStatement } from "../permissions/coverage";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
 
 /** Managed policies per purpose (see the module comment). */
@@ -209,6 +211,37 @@ export function awsWorkloadBoundary(gitlab: GitlabOidc, accountId: string, servi
       },
     ],
   };
+}
+
+/** The Allow statements of a policy document as grant statements (Action or NotAction; resources and conditions aside). */
+export function policyStatements(policy: Record<string, unknown>): GrantStatement[] {
+  const list = (value: unknown): string[] => (value === undefined ? [] : ([] as string[]).concat(value as string));
+  return (policy.Statement as Record<string, unknown>[])
+    .filter((statement) => statement.Effect === "Allow")
+    .map((statement) =>
+      statement.NotAction === undefined
+        ? { allow: list(statement.Action) }
+        : { allow: ["*"], except: list(statement.NotAction) },
+    );
+}
+
+/**
+ * Every policy an environment's role of `purpose` holds: the managed ones as
+ * AWS documents them (lib/aws/permissions.ts) and the inline ones from their
+ * documents here. What the permission coverage check reads; the inline
+ * policies' resource scoping and the boundary condition are the other tests'.
+ */
+export function awsIdentityGrants(purpose: IdentityPurpose): Grant[] {
+  const managed = AWS_MANAGED_POLICIES[purpose].map(awsManagedPolicyGrant);
+  const inline: Grant =
+    purpose === "plan"
+      ? { name: "secure-parameters (inline)", statements: policyStatements(planKmsPolicy()) }
+      : // The Allow statements of `awsDeployIamPolicy`: these actions, on the workload's roles only.
+        {
+          name: "workload-roles (inline)",
+          statements: [{ allow: [...AWS_DEPLOY_BOUNDED_ACTIONS, ...AWS_DEPLOY_IAM_ACTIONS] }],
+        };
+  return [...managed, inline];
 }
 
 export interface AwsAccountTrustProps {

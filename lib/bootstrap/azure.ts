@@ -23,12 +23,24 @@
  * delete the group (nor, with it, the environment).
  *
  * Roles, scoped to the resource group only:
- * - plan: Reader, and Storage Blob Data Reader (the stack's storage uses
- *   Entra ID auth, so refreshing a blob is a data-plane read).
- * - deploy: Contributor, and Role Based Access Control Administrator with a
- *   condition: it may create or delete only assignments of the roles the
- *   workload grants (`AZURE_WORKLOAD_ROLES`), and only to service principals.
- *   It cannot grant Owner, Contributor or any other role, nor to users.
+ * - plan: Reader; the refresh calls Reader's `*\/read` misses, in a custom
+ *   role of exactly those (`AZURE_PLAN_REFRESH_ACTIONS`: a Container App's
+ *   secrets and a Function App's settings are POST "list" operations); and
+ *   the data-plane reads a refresh makes: Storage Blob
+ *   Data Reader (the stack's storage uses Entra ID auth, so refreshing a blob
+ *   is a data-plane read) and Key Vault Secrets User (refreshing
+ *   `azurerm_key_vault_secret` reads the secret; Reader does not grant it).
+ *   The secret read is the same exposure the state already has (the origin
+ *   secret's `random_password` is in it), and a protected environment's plan
+ *   identity trusts the default branch only (docs/choices.md).
+ * - deploy: Contributor; the data-plane writes of an apply (Storage Blob Data
+ *   Contributor for the function package, Key Vault Secrets Officer for the
+ *   origin secret), granted here so they have propagated before the first
+ *   apply rather than minutes after the stack's own grants; and Role Based
+ *   Access Control Administrator with a condition: it may create or delete
+ *   only assignments of the roles the workload grants
+ *   (`AZURE_WORKLOAD_ROLES`), and only to service principals. It cannot grant
+ *   Owner, Contributor or any other role, nor to users.
  */
 
 import { Application } from "@cdktf/provider-azuread/lib/application";
@@ -40,18 +52,21 @@ import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { Construct } from "constructs";
 import { azureNames } from "../azure/naming";
+import { azureRoleGrant } from "../azure/permissions";
 import type { CompanyConfig } from "../config/company";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, subjectClaim, trustSubject } from "../identity";
+import type { Grant } from "../permissions/coverage";
 import { suppress } from "../policy";
 import { applyProtections } from "../policy/protections";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
-  plan: ["Reader", "Storage Blob Data Reader"],
-  deploy: ["Contributor"],
+  plan: ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User"],
+  deploy: ["Contributor", "Storage Blob Data Contributor", "Key Vault Secrets Officer"],
 };
 
 /**
@@ -71,6 +86,38 @@ export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
 
 /** The built-in role that lets the deploy identity manage role assignments, under a condition. */
 export const AZURE_RBAC_ADMIN_ROLE = "Role Based Access Control Administrator";
+
+/**
+ * Control-plane calls an azurerm refresh makes that Reader (`*\/read`) does
+ * not grant, held by plan identities through a custom role of exactly these
+ * (lib/azure/permissions.ts names the resource types that call them). What
+ * they return is already in the state the plan reads: Key Vault references,
+ * the origin secret, and publishing credentials that basic auth being off
+ * makes useless.
+ */
+export const AZURE_PLAN_REFRESH_ACTIONS = [
+  "Microsoft.App/containerApps/listSecrets/action",
+  "Microsoft.Web/sites/config/list/action",
+] as const;
+
+/** The custom role of `AZURE_PLAN_REFRESH_ACTIONS` (tenant-unique name: one per service and subscription). */
+export function azurePlanRefreshRoleName(service: string, subscriptionId: string): string {
+  return `CI plan refresh (${service}, ${subscriptionId})`;
+}
+
+/**
+ * Every role an environment's identity of `purpose` is assigned on its
+ * resource group, as the permissions Microsoft documents for it
+ * (lib/azure/permissions.ts): what the permission coverage check reads.
+ */
+export function azureIdentityGrants(purpose: IdentityPurpose): Grant[] {
+  const roles = [...AZURE_ROLES[purpose], ...(purpose === "deploy" ? [AZURE_RBAC_ADMIN_ROLE] : [])];
+  const custom: Grant[] =
+    purpose === "plan"
+      ? [{ name: "CI plan refresh (custom)", statements: [{ allow: AZURE_PLAN_REFRESH_ACTIONS }] }]
+      : [];
+  return [...roles.map(azureRoleGrant), ...custom];
+}
 
 /**
  * Resource providers the environment stacks use, registered once per
@@ -195,6 +242,22 @@ export class AzureTenantTrust extends Construct {
       );
     }
 
+    // The plan identities' refresh role: one definition per subscription, assignable there only.
+    const planRefreshRoles = new Map<string, RoleDefinition>();
+    for (const [subscriptionId, provider] of subscriptions) {
+      planRefreshRoles.set(
+        subscriptionId,
+        new RoleDefinition(this, `plan-refresh-role-${subscriptionId}`, {
+          provider,
+          name: azurePlanRefreshRoleName(props.service, subscriptionId),
+          description: "Refresh calls of GitLab CI plan identities that Reader does not grant (bootstrap stack)",
+          scope: `/subscriptions/${subscriptionId}`,
+          assignableScopes: [`/subscriptions/${subscriptionId}`],
+          permissions: [{ actions: [...AZURE_PLAN_REFRESH_ACTIONS] }],
+        }),
+      );
+    }
+
     const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
     const groups = new Map<string, ResourceGroup>();
     const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
@@ -256,11 +319,17 @@ export class AzureTenantTrust extends Construct {
             subject: subjectClaim(gitlab.projectPath, "branch", gitlab.defaultBranch),
           });
         }
-        const assign = (roleId: string, role: string, extra: Partial<{ condition: string }> = {}) =>
+        const assign = (
+          roleId: string,
+          role: string,
+          extra: Partial<{ condition: string; definitionId: string }> = {},
+        ) =>
           new RoleAssignment(this, `${prefix}-${roleId}`, {
             provider,
             scope: group.id,
-            roleDefinitionName: role,
+            ...(extra.definitionId === undefined
+              ? { roleDefinitionName: role }
+              : { roleDefinitionId: extra.definitionId }),
             principalId: servicePrincipal.objectId,
             // Skips the directory lookup that fails while a new principal replicates.
             principalType: "ServicePrincipal",
@@ -268,6 +337,14 @@ export class AzureTenantTrust extends Construct {
           });
         for (const role of AZURE_ROLES[purpose]) {
           const assignment = assign(role.toLowerCase().replace(/ /g, "-"), role);
+          if (role === "Key Vault Secrets User") {
+            // docs/choices.md, "Azure plans after the first apply": the refresh of the origin secret reads it.
+            suppress(
+              assignment,
+              "BP_AZ_9",
+              "refreshing azurerm_key_vault_secret is a data-plane read; the value is already in the state this plan reads (random_password), and a protected environment's plan identity trusts the default branch only",
+            );
+          }
           if (role === "Contributor") {
             suppress(
               assignment,
@@ -275,6 +352,10 @@ export class AzureTenantTrust extends Construct {
               "the deploy identity manages its environment's resource group, this group only; it cannot assign roles beyond the workload's, and a protected group is locked against deletion",
             );
           }
+        }
+        if (purpose === "plan") {
+          const refresh = planRefreshRoles.get(env.subscriptionId) as RoleDefinition;
+          assign("plan-refresh", refresh.name, { definitionId: refresh.roleDefinitionResourceId });
         }
         if (purpose === "deploy") {
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {

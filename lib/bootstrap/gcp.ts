@@ -22,7 +22,9 @@
  * (`gcpNameCondition`); project IAM only for the roles the workload grants.
  * - plan: per-service viewer roles (never `roles/viewer`), and object,
  *   bucket and secret reads of the environment's own buckets and secrets
- *   (a plan refreshes the function's source object and the origin secret).
+ *   (a plan refreshes the function's source object and the origin secret),
+ *   plus a custom role of the refresh calls no viewer role grants
+ *   (`GCP_PLAN_REFRESH_PERMISSIONS`), on the environment's buckets only.
  * - deploy: `GCP_DEPLOY_ROLES` (the products lib/gcp manages) and the
  *   conditioned `GCP_DEPLOY_SCOPED_ROLES`, plus
  *   `roles/resourcemanager.projectIamAdmin` under a condition that lets it
@@ -30,13 +32,16 @@
  */
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
+import { gcpRoleGrant } from "../gcp/permissions";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
+import type { Grant } from "../permissions/coverage";
 import { type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
@@ -44,18 +49,27 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: [
     "roles/artifactregistry.reader",
     "roles/browser",
+    // Also holds run.services.get and serviceusage.services.get/list: no run.viewer or serviceUsageViewer besides.
     "roles/cloudfunctions.viewer",
     "roles/iam.serviceAccountViewer",
     "roles/logging.viewer",
-    "roles/run.viewer",
+    // Alert policies, channels, uptime checks, services, SLOs and dashboards: refresh reads them.
+    "roles/monitoring.viewer",
     "roles/secretmanager.viewer",
-    "roles/serviceusage.serviceUsageViewer",
   ],
   deploy: [
     "roles/artifactregistry.admin",
     "roles/cloudfunctions.admin",
     "roles/logging.configWriter",
-    "roles/run.admin",
+    // No roles/run.admin: roles/cloudfunctions.admin already holds run.services.* (2nd gen functions are Cloud Run
+    // services), so run.admin would only add jobs and worker pools (lib/gcp/permissions.ts, the coverage test).
+    // One narrow role per Cloud Monitoring resource the stack creates (lib/gcp/monitoring.ts), not monitoring.editor:
+    // alert policies, dashboards, notification channels, services and their SLOs, uptime checks.
+    "roles/monitoring.alertPolicyEditor",
+    "roles/monitoring.dashboardEditor",
+    "roles/monitoring.notificationChannelEditor",
+    "roles/monitoring.servicesEditor",
+    "roles/monitoring.uptimeCheckConfigEditor",
     "roles/serviceusage.serviceUsageAdmin",
   ],
 };
@@ -85,6 +99,41 @@ export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<
 
 /** Project-level roles the workload stack grants to its own service accounts (lib/gcp: the function's build account). */
 export const GCP_GRANTABLE_ROLES = ["roles/run.builder"] as const;
+
+/**
+ * Refresh calls no predefined viewer role grants without far more (a bucket's
+ * IAM policy: only storage.admin-like roles or iam.securityReviewer hold it),
+ * held by plan accounts through a custom role of exactly these, on the
+ * environment's own buckets (`GCP_PLAN_REFRESH_COLLECTION`).
+ */
+export const GCP_PLAN_REFRESH_PERMISSIONS = ["storage.buckets.getIamPolicy"] as const;
+export const GCP_PLAN_REFRESH_COLLECTION: GcpCollection = "buckets";
+
+/** Id of the custom role of `GCP_PLAN_REFRESH_PERMISSIONS` in a project (3-64 of letters, digits, `_`, `.`). */
+export function gcpPlanRefreshRoleId(service: string): string {
+  return `ciPlanRefresh_${service.replace(/[^A-Za-z0-9]/g, "_")}`.slice(0, 64);
+}
+
+/** The role that lets the deploy account grant `GCP_GRANTABLE_ROLES`, under a condition. */
+export const GCP_PROJECT_IAM_ADMIN_ROLE = "roles/resourcemanager.projectIamAdmin";
+
+/**
+ * Every role an environment's identity of `purpose` holds, project-wide or
+ * under a name condition, as the permissions Google documents for it
+ * (lib/gcp/permissions.ts): what the permission coverage check reads.
+ */
+export function gcpIdentityGrants(purpose: IdentityPurpose): Grant[] {
+  const roles = [
+    ...GCP_ROLES[purpose],
+    ...Object.keys(GCP_SCOPED_ROLES[purpose]),
+    ...(purpose === "deploy" ? [GCP_PROJECT_IAM_ADMIN_ROLE] : []),
+  ];
+  const custom: Grant[] =
+    purpose === "plan"
+      ? [{ name: "ciPlanRefresh (custom)", statements: [{ allow: GCP_PLAN_REFRESH_PERMISSIONS }] }]
+      : [];
+  return [...roles.map(gcpRoleGrant), ...custom];
+}
 
 /** APIs the token exchange and impersonation need in every project with a pool. */
 export const GCP_TRUST_APIS = [
@@ -220,6 +269,16 @@ export class GcpProjectTrust extends Construct {
       },
     });
 
+    const planRefreshRole = new ProjectIamCustomRole(this, "plan-refresh-role", {
+      provider: this.provider,
+      project,
+      roleId: gcpPlanRefreshRoleId(props.service),
+      title: "GitLab CI plan refresh",
+      description: "Refresh calls of GitLab CI plan accounts that no predefined viewer role grants (bootstrap stack)",
+      permissions: [...GCP_PLAN_REFRESH_PERMISSIONS],
+      stage: "GA",
+    });
+
     const accounts = new Map<string, Record<IdentityPurpose, ServiceAccount>>();
     for (const env of props.environments) {
       const environment = env.name;
@@ -266,12 +325,26 @@ export class GcpProjectTrust extends Construct {
             },
           });
         }
+        if (purpose === "plan") {
+          const collection = GCP_PLAN_REFRESH_COLLECTION;
+          new ProjectIamMember(this, `${id}-plan-refresh`, {
+            provider: this.provider,
+            project,
+            role: planRefreshRole.name,
+            member: account.member,
+            condition: {
+              title: `${environment}-${collection}-only`,
+              description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
+              expression: gcpNameCondition(collection, prefixOf(collection)),
+            },
+          });
+        }
         if (purpose === "deploy") {
           const grantable = GCP_GRANTABLE_ROLES.map((role) => `'${role}'`).join(", ");
           new ProjectIamMember(this, `${id}-project-iam-admin`, {
             provider: this.provider,
             project,
-            role: "roles/resourcemanager.projectIamAdmin",
+            role: GCP_PROJECT_IAM_ADMIN_ROLE,
             member: account.member,
             condition: {
               title: "workload-roles-only",

@@ -1,21 +1,24 @@
 /**
- * GCP's limits table for ServiceSpec, on top of the generic rules in
+ * GCP's limits for ServiceSpec, on top of the generic rules in
  * lib/contract/spec-validation.ts: what Cloud Functions (2nd gen, served by
- * Cloud Run) and Cloud Run accept.
+ * Cloud Run) and Cloud Run accept, from the documented table in limits.ts.
  */
 import type { TargetKind } from "../config/schema";
+import { limitProblem } from "../contract/limits";
 import type { SpecLimits } from "../contract/spec-validation";
+import { CLOUD_RUN_RESERVED_VARIABLES, GCP_PLATFORM_LIMITS as LIMITS } from "./limits";
 
 function cloudRunLimits(by: string): SpecLimits {
+  const as = <T extends { readonly max?: number }>(limit: T) => ({ ...limit, by });
   return {
     numbers: {
-      memoryMb: { by, max: 32768 },
-      timeoutSeconds: { by, max: 3600 },
-      minInstances: { by, max: 1000 },
-      maxInstances: { by, max: 1000 },
+      memoryMb: as(LIMITS.memoryMb),
+      timeoutSeconds: as(LIMITS.timeoutSeconds),
+      minInstances: as(LIMITS.minInstances),
+      maxInstances: as(LIMITS.maxInstances),
     },
     // Cloud Run sets these itself and refuses them as variables.
-    reservedVariables: { by, names: ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"] },
+    reservedVariables: { by, names: CLOUD_RUN_RESERVED_VARIABLES.names },
   };
 }
 
@@ -25,11 +28,10 @@ export const GCP_LIMITS: Readonly<Record<TargetKind, SpecLimits>> = {
 };
 
 /** Requests one Cloud Run or Cloud Functions instance may serve at once. */
-export const MAX_CONCURRENCY = 1000;
+export const MAX_CONCURRENCY = LIMITS.concurrency.max;
 
 /** What is wrong with a target's `props.concurrency`, if anything. */
 export function concurrencyProblems(concurrency: number): string[] {
-  return concurrency < 1 || concurrency > MAX_CONCURRENCY
-    ? [`props.concurrency: ${concurrency} must be 1 to ${MAX_CONCURRENCY}`]
-    : [];
+  const problem = limitProblem("props.concurrency", concurrency, LIMITS.concurrency);
+  return problem === undefined ? [] : [problem];
 }

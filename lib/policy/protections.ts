@@ -123,6 +123,7 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   // Bootstrap's CanNotDelete lock on a protected environment's group: itself a protection, no data.
   "azurerm_management_lock",
   "azurerm_role_assignment",
+  "azurerm_role_definition",
   "azurerm_service_plan",
   "azurerm_storage_blob",
   "azurerm_storage_container",
@@ -133,6 +134,7 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "google_cloudfunctions2_function",
   "google_iam_workload_identity_pool",
   "google_iam_workload_identity_pool_provider",
+  "google_project_iam_custom_role",
   "google_project_iam_member",
   "google_project_service",
   "google_secret_manager_secret_iam_member",

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, DISABLE_STACK_TRACE_IN_METADATA, type TerraformStack } from "cdktf";
+import { BOOTSTRAP_PERMISSIONS, environmentPermissionGaps } from "../bootstrap/permissions";
 import { BootstrapStack } from "../bootstrap/stack";
 import { BOOTSTRAP_STACK, type BootstrapConfig } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
@@ -55,6 +56,8 @@ export interface StackSummary {
   readonly resourcesByProvider: Readonly<Record<string, number>>;
   /** Policy findings (suppressed ones included) and other annotations of the stack. */
   readonly policy: PolicyReport;
+  /** What the CI identities (bootstrap: the administrator) lack for this stack's resource types, one line each. */
+  readonly permissionGaps: readonly string[];
 }
 
 // cdktf reads this when a stack is constructed. Set, app.synth() writes every stack despite error
@@ -143,14 +146,22 @@ function writePublishList(outdir: string, stack: EnvironmentStack): void {
 
 function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
   const file = join(outdir, "stacks", stack, "cdk.tf.json");
-  const json = JSON.parse(readFileSync(file, "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+  const json = JSON.parse(readFileSync(file, "utf8")) as {
+    resource?: Record<string, Record<string, unknown>>;
+    data?: Record<string, unknown>;
+  };
   const counts: Record<string, number> = {};
   for (const [type, instances] of Object.entries(json.resource ?? {})) {
     const provider = type.split("_")[0];
     counts[provider] = (counts[provider] ?? 0) + Object.keys(instances).length;
   }
   const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-  return { name: stack, file: relative(process.cwd(), file), resourcesByProvider: sorted, policy };
+  // The same check as __tests__/permissions/coverage.test.ts, reported here so a fork sees a gap at synth.
+  const permissionGaps =
+    stack === BOOTSTRAP_STACK
+      ? environmentPermissionGaps(json, "deploy", BOOTSTRAP_PERMISSIONS)
+      : [...new Set([...environmentPermissionGaps(json, "plan"), ...environmentPermissionGaps(json, "deploy")])];
+  return { name: stack, file: relative(process.cwd(), file), resourcesByProvider: sorted, policy, permissionGaps };
 }
 
 export function formatSummary(stacks: readonly StackSummary[]): string {
@@ -162,10 +173,15 @@ export function formatSummary(stacks: readonly StackSummary[]): string {
     return `  ${s.name.padEnd(width)}  ${String(total).padStart(4)} resources (${detail})  -> ${s.file}`;
   });
   const policy = formatCounts(countsOf(stacks.map((s) => s.policy)));
+  const gaps = stacks.flatMap((s) => s.permissionGaps.map((gap) => `  ${s.name}: ${gap}`));
   return [
     `Synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"}:`,
     ...lines,
     `Policy: ${policy} (\`npm run policy\` for the table)`,
+    gaps.length === 0
+      ? "Permissions: the CI identities hold what every resource type needs (lib/<cloud>/permissions.ts)"
+      : `Permissions: ${gaps.length} gap${gaps.length === 1 ? "" : "s"} (lib/<cloud>/permissions.ts, docs/bootstrap.md):`,
+    ...gaps,
   ].join("\n");
 }
 
