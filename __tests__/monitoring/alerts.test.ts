@@ -7,12 +7,8 @@
 
 import { flexInstanceMemoryMb } from "../../lib/azure/sizing";
 import { HEALTH_PATH } from "../../lib/edge/worker/contract";
-import {
-  ALERT_WINDOW,
-  BURN_RATE_WINDOWS,
-  MEMORY_SATURATION_PERCENT,
-  objectivesFor,
-} from "../../lib/monitoring/objectives";
+import { burnAlerts, windowLabel } from "../../lib/monitoring/burn-rate";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, objectivesFor } from "../../lib/monitoring/objectives";
 import { SERVICE } from "../../lib/service";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
 
@@ -22,6 +18,7 @@ const config = environmentConfig({
   monitoring: { availabilityPercent: 99.5, latencyP99Ms: 1234, notify: { emails: EMAILS, webhookVariable: WEBHOOK } },
 });
 const objectives = objectivesFor(config);
+const burns = burnAlerts(objectives);
 const { stack, json } = synthEnvironment(config);
 const prefix = `${stack.spec.name}-${config.name}`;
 const period = ALERT_WINDOW.periodSeconds;
@@ -44,7 +41,11 @@ function byName(data: TerraformJson, type: string, nameKey: string): Record<stri
 const webhookVar = `\${var.${WEBHOOK}}`;
 
 it("derives the thresholds from the objectives", () => {
-  expect(objectives.errorRatePercent).toBeCloseTo(0.5 * 14.4, 9);
+  expect(burns.map((b) => [b.name, b.burnRate, b.errorRatio])).toEqual([
+    ["fast", 14.4, 0.072],
+    ["slow", 6, 0.03],
+    ["ticket", 1, 0.005],
+  ]);
   expect(objectives.latencyP99Ms).toBe(1234);
 });
 
@@ -64,20 +65,25 @@ describe("AWS", () => {
     expect(json.variable?.[WEBHOOK]).toEqual(expect.objectContaining({ sensitive: true, type: "string" }));
   });
 
+  const windowAlarms = Object.entries(alarms).filter(([name]) => name.includes("-burn-"));
+  const thresholdAlarms = Object.fromEntries(Object.entries(alarms).filter(([name]) => !name.includes("-burn-")));
+  const composites = byName(json, "aws_cloudwatch_composite_alarm", "alarm_name");
+
   it("alarms on every target, each to the topic, over three 5-minute periods", () => {
-    expect(Object.keys(alarms).sort()).toEqual(
+    expect(Object.keys(thresholdAlarms).sort()).toEqual(
       [
-        "aws-container-error-target-5xx-rate",
+        "aws-container-error-no-healthy-hosts",
         "aws-container-latency-p99",
+        "aws-container-saturation-cpu",
+        "aws-container-saturation-memory",
         "aws-container-saturation-running-tasks",
         "aws-container-saturation-unhealthy-hosts",
-        "aws-function-error-http-5xx",
-        "aws-function-error-rate",
+        "aws-function-latency-api-p99",
         "aws-function-latency-p99",
         "aws-function-saturation-throttles",
       ].map((name) => `${prefix}-${name}`),
     );
-    for (const alarm of Object.values(alarms)) {
+    for (const alarm of Object.values(thresholdAlarms)) {
       expect(alarm).toEqual(
         expect.objectContaining({
           alarm_actions: [topic],
@@ -91,20 +97,64 @@ describe("AWS", () => {
     }
   });
 
-  it("Lambda: error ratio, p99 duration, throttles; HTTP API 5xx ratio", () => {
-    const fnName = `\${aws_lambda_function.${Object.keys(resourcesOf(json, "aws_lambda_function"))[0]}.function_name}`;
-    const rate = `${prefix}-aws-function-error-rate`;
-    expect(alarms[rate].threshold).toBe(objectives.errorRatePercent);
-    expect(alarms[rate].comparison_operator).toBe("GreaterThanThreshold");
-    expect([metric(rate, 0).metric_name, metric(rate, 0).stat, metric(rate, 1).metric_name]).toEqual([
-      "Errors",
-      "Sum",
-      "Invocations",
+  it("pages per burn tier with a composite of a long and a short window alarm, only the composite notifying", () => {
+    for (const target of ["aws-function", "aws-container"]) {
+      for (const burn of burns) {
+        const composite = composites[`${prefix}-${target}-error-http-5xx-burn-${burn.name}`];
+        expect(composite).toEqual(
+          expect.objectContaining({
+            alarm_actions: [topic],
+            ok_actions: [topic],
+            alarm_description: expect.stringContaining(`burn rate ${burn.burnRate}`),
+          }),
+        );
+        const windows = [burn.longWindowSeconds, burn.shortWindowSeconds].map(
+          (seconds) => `${prefix}-${target}-error-http-5xx-burn-${burn.name}-${windowLabel(seconds)}`,
+        );
+        const ids = windows.map((name) =>
+          Object.keys(resourcesOf(json, "aws_cloudwatch_metric_alarm")).find(
+            (id) => resourcesOf(json, "aws_cloudwatch_metric_alarm")[id].alarm_name === name,
+          ),
+        );
+        expect(composite.alarm_rule).toBe(
+          ids.map((id) => `ALARM("\${aws_cloudwatch_metric_alarm.${id}.alarm_name}")`).join(" AND "),
+        );
+        windows.forEach((name, i) => {
+          const seconds = i === 0 ? burn.longWindowSeconds : burn.shortWindowSeconds;
+          expect(alarms[name]).toEqual(
+            expect.objectContaining({
+              threshold: burn.errorRatio,
+              comparison_operator: "GreaterThanOrEqualToThreshold",
+              evaluation_periods: 1,
+              treat_missing_data: "notBreaching",
+            }),
+          );
+          expect(alarms[name].alarm_actions).toBeUndefined();
+          for (const q of query(name)) if (q.metric) expect((q.metric as Block).period).toBe(seconds);
+          // CloudWatch: period x evaluation periods at most 7 days (1 day below an hour's period).
+          expect(seconds).toBeLessThanOrEqual(seconds < 3600 ? 86400 : 604800);
+          expect(query(name).at(-1)).toEqual(
+            expect.objectContaining({
+              expression: expect.stringContaining(`IF(FILL(total, 0) >= ${burn.minRequests},`),
+              return_data: true,
+            }),
+          );
+        });
+      }
+    }
+    expect(windowAlarms).toHaveLength(2 * burns.length * 2);
+  });
+
+  it("Lambda: p99 duration, throttles; HTTP API p99 latency; the burn SLI is the HTTP API's 5xx over its requests", () => {
+    const burn = `${prefix}-aws-function-error-http-5xx-burn-fast-1h`;
+    expect([metric(burn, 0).metric_name, metric(burn, 1).metric_name]).toEqual(["5xx", "Count"]);
+    expect(metric(burn).dimensions).toEqual({ ApiId: ref("aws_apigatewayv2_api", "id"), Stage: "$default" });
+    const apiP99 = `${prefix}-aws-function-latency-api-p99`;
+    expect([metric(apiP99).metric_name, metric(apiP99).stat, alarms[apiP99].threshold]).toEqual([
+      "Latency",
+      "p99",
+      1234,
     ]);
-    expect(metric(rate).dimensions).toEqual({ FunctionName: fnName });
-    expect(query(rate)[2]).toEqual(
-      expect.objectContaining({ expression: "IF(m1 > 0, 100 * m0 / m1, 0)", return_data: true }),
-    );
 
     const p99 = `${prefix}-aws-function-latency-p99`;
     expect([metric(p99).namespace, metric(p99).metric_name, metric(p99).stat, alarms[p99].threshold]).toEqual([
@@ -119,21 +169,31 @@ describe("AWS", () => {
       "Sum",
       0,
     ]);
-    const api = `${prefix}-aws-function-error-http-5xx`;
-    expect([metric(api, 0).metric_name, metric(api, 1).metric_name]).toEqual(["5xx", "Count"]);
-    expect(metric(api).dimensions).toEqual({ ApiId: ref("aws_apigatewayv2_api", "id"), Stage: "$default" });
-    expect(alarms[api].threshold).toBe(objectives.errorRatePercent);
   });
 
-  it("ECS + ALB: target 5xx ratio, p99 response time in seconds, unhealthy hosts, running tasks below minimum", () => {
+  it("ECS + ALB: target and ELB 5xx in the SLI, p99 in seconds, healthy and unhealthy hosts, tasks, CPU, memory", () => {
     const lb = ref("aws_lb", "arn_suffix");
-    const ratio = `${prefix}-aws-container-error-target-5xx-rate`;
-    expect([metric(ratio, 0).metric_name, metric(ratio, 1).metric_name]).toEqual([
+    const ratio = `${prefix}-aws-container-error-http-5xx-burn-slow-6h`;
+    expect([0, 1, 2].map((i) => metric(ratio, i).metric_name)).toEqual([
       "HTTPCode_Target_5XX_Count",
+      "HTTPCode_ELB_5XX_Count",
       "RequestCount",
     ]);
     expect(metric(ratio).dimensions).toEqual({ LoadBalancer: lb });
-    expect(alarms[ratio].threshold).toBe(objectives.errorRatePercent);
+    expect((query(ratio).at(-1) as Block).expression).toContain("(FILL(bad0, 0) + FILL(bad1, 0)) / total");
+    const healthy = `${prefix}-aws-container-error-no-healthy-hosts`;
+    expect(alarms[healthy]).toEqual(
+      expect.objectContaining({
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+      }),
+    );
+    expect(metric(healthy).metric_name).toBe("HealthyHostCount");
+    for (const what of ["cpu", "memory"]) {
+      const alarm = `${prefix}-aws-container-saturation-${what}`;
+      expect([metric(alarm).namespace, alarms[alarm].threshold]).toEqual(["AWS/ECS", MEMORY_SATURATION_PERCENT]);
+    }
     const p99 = `${prefix}-aws-container-latency-p99`;
     expect([metric(p99).metric_name, metric(p99).stat, alarms[p99].threshold]).toEqual([
       "TargetResponseTime",
@@ -178,16 +238,12 @@ describe("Azure", () => {
     expect(ag.webhook_receiver).toEqual([expect.objectContaining({ service_uri: webhookVar })]);
   });
 
-  it("alerts on the 5xx ratio and p99 from logs, every 5 minutes, three failing periods, to the action group", () => {
-    expect(Object.keys(logAlerts).sort()).toEqual(
-      [
-        "azure-container-error-http-5xx-rate",
-        "azure-container-latency-p99",
-        "azure-function-error-http-5xx-rate",
-        "azure-function-latency-p99",
-      ].map((n) => `${prefix}-${n}`),
+  it("alerts on p99 from logs, every 5 minutes, three failing periods, to the action group", () => {
+    const latency = Object.entries(logAlerts).filter(([name]) => name.includes("-latency-"));
+    expect(latency.map(([name]) => name).sort()).toEqual(
+      ["azure-container-latency-p99", "azure-function-latency-p99"].map((n) => `${prefix}-${n}`),
     );
-    for (const [name, alert] of Object.entries(logAlerts)) {
+    for (const [, alert] of latency) {
       const [criteria] = alert.criteria as Block[];
       expect(alert).toEqual(
         expect.objectContaining({
@@ -200,15 +256,52 @@ describe("Azure", () => {
         number_of_evaluation_periods: periods,
         minimum_failing_periods_to_trigger_alert: periods,
       });
-      expect(criteria.threshold).toBe(name.includes("-error-") ? objectives.errorRatePercent : 1234);
-      expect(criteria.metric_measure_column).toBe("value");
+      expect(criteria.threshold).toBe(1234);
     }
-    const fnError = logAlerts[`${prefix}-azure-function-error-http-5xx-rate`];
-    expect(fnError.scopes).toEqual([ref("azurerm_application_insights", "id")]);
-    expect((fnError.criteria as Block[])[0].query).toMatch(/^requests .*countif\(toint\(resultCode\) >= 500\)/);
     const ctLatency = logAlerts[`${prefix}-azure-container-latency-p99`];
     expect(ctLatency.scopes).toEqual([ref("azurerm_log_analytics_workspace", "id")]);
     expect((ctLatency.criteria as Block[])[0].query).toContain("percentile(todouble(line.durationMs), 99)");
+  });
+
+  it("pages per burn tier with one query over both windows, probes left out, the ticket window shortened to 2 days", () => {
+    const expected = { fast: ["PT1H", "PT1M", "1h"], slow: ["PT6H", "PT5M", "6h"], ticket: ["P2D", "PT1H", "2d"] };
+    for (const target of ["azure-function", "azure-container"]) {
+      for (const burn of burns) {
+        const alert = logAlerts[`${prefix}-${target}-error-http-5xx-burn-${burn.name}`];
+        const [criteria] = alert.criteria as Block[];
+        const [window, frequency, long] = expected[burn.name];
+        expect(alert).toEqual(
+          expect.objectContaining({
+            window_duration: window,
+            evaluation_frequency: frequency,
+            severity: burn.severity === "page" ? 1 : 3,
+            action: { action_groups: [group] },
+          }),
+        );
+        expect(criteria).toEqual(
+          expect.objectContaining({
+            threshold: burn.errorRatio,
+            operator: "GreaterThanOrEqual",
+            metric_measure_column: "value",
+          }),
+        );
+        expect(criteria.failing_periods).toEqual({
+          number_of_evaluation_periods: 1,
+          minimum_failing_periods_to_trigger_alert: 1,
+        });
+        const query = String(criteria.query);
+        expect(query).toContain(`let longWindow = ${long};`);
+        expect(query).toContain(`let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`);
+        expect(query).toContain(`let minRequests = ${burn.minRequests};`);
+        expect(query).toContain(`!= "${SERVICE.healthPath}"`);
+      }
+    }
+    const fn = String((logAlerts[`${prefix}-azure-function-error-http-5xx-burn-fast`].criteria as Block[])[0].query);
+    expect(fn).toMatch(/^let longWindow[\s\S]*requests \| where isempty\(operation_SyntheticSource\)/);
+    expect(fn).toContain("countif(toint(resultCode) >= 500)");
+    expect(logAlerts[`${prefix}-azure-function-error-http-5xx-burn-fast`].scopes).toEqual([
+      ref("azurerm_application_insights", "id"),
+    ]);
   });
 
   it("alerts on function memory and container restarts from metrics, and on failing health tests", () => {
@@ -277,17 +370,31 @@ describe("GCP", () => {
       const sli = (slo.request_based_sli as Block).good_total_ratio as Block;
       expect(sli.bad_service_filter).toContain('metric.label."response_code_class"="5xx"');
       const target = id.includes("gcp-function") ? "gcp-function" : "gcp-container";
-      for (const burn of BURN_RATE_WINDOWS) {
+      for (const burn of burns) {
         const policy = policies[`${prefix}-${target}-error-burn-${burn.name}`];
-        expect(policy.combiner).toBe("AND");
-        expect((policy.conditions as Block[]).map((c) => c.condition_threshold)).toEqual(
+        expect([policy.combiner, policy.severity]).toEqual(["AND", burn.severity === "page" ? "CRITICAL" : "WARNING"]);
+        const conditions = (policy.conditions as Block[]).map((c) => c.condition_threshold as Block);
+        expect(conditions.slice(0, 2)).toEqual(
           [burn.longWindowSeconds, burn.shortWindowSeconds].map((seconds) =>
             expect.objectContaining({
               filter: `select_slo_burn_rate("\${google_monitoring_slo.${id}.id}", "${seconds}s")`,
               threshold_value: burn.burnRate,
-              comparison: "COMPARISON_GT",
+              comparison: "COMPARISON_GE",
             }),
           ),
+        );
+        expect(conditions[2]).toEqual(
+          expect.objectContaining({
+            filter: expect.stringContaining('metric.type="run.googleapis.com/request_count"'),
+            threshold_value: burn.minRequests - 1,
+            comparison: "COMPARISON_GT",
+            aggregations: [
+              expect.objectContaining({
+                alignment_period: `${burn.shortWindowSeconds}s`,
+                per_series_aligner: "ALIGN_DELTA",
+              }),
+            ],
+          }),
         );
       }
     }

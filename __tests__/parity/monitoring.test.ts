@@ -16,6 +16,7 @@ type Block = Record<string, unknown>;
 /** Each cloud's alert resources: the name attribute and the route(s) an alert notifies. */
 const ALERTS: Record<string, { readonly name: string; readonly routes: (alert: Block) => unknown[] }> = {
   aws_cloudwatch_metric_alarm: { name: "alarm_name", routes: (a) => a.alarm_actions as unknown[] },
+  aws_cloudwatch_composite_alarm: { name: "alarm_name", routes: (a) => a.alarm_actions as unknown[] },
   azurerm_monitor_metric_alert: {
     name: "name",
     routes: (a) => (a.action as Block[]).map((action) => action.action_group_id),
@@ -34,6 +35,7 @@ function routesOf(json: TerraformJson): Record<string, unknown[]> {
     Object.keys(resourcesOf(json, type)).map((id) => `\${${type}.${id}.${attribute}}`);
   return {
     aws_cloudwatch_metric_alarm: refs("aws_sns_topic", "arn"),
+    aws_cloudwatch_composite_alarm: refs("aws_sns_topic", "arn"),
     azurerm_monitor_metric_alert: refs("azurerm_monitor_action_group", "id"),
     azurerm_monitor_scheduled_query_rules_alert_v2: refs("azurerm_monitor_action_group", "id"),
     google_monitoring_alert_policy: refs("google_monitoring_notification_channel", "id"),
@@ -44,16 +46,30 @@ interface Seen {
   readonly target: string;
   readonly signal: Signal;
   readonly type: string;
+  readonly name: string;
   readonly routes: unknown[];
 }
 
+/** The alerts that notify: a window of a burn-rate alarm (no actions, named by a composite's rule) is part of its composite. */
 function alertsOf(json: TerraformJson): Seen[] {
+  const rules = Object.values(resourcesOf(json, "aws_cloudwatch_composite_alarm"))
+    .map((c) => String(c.alarm_rule))
+    .join(" ");
   return Object.entries(ALERTS).flatMap(([type, spec]) =>
-    Object.values(resourcesOf(json, type)).map((alert) => {
-      const parsed = parseAlertName(String(alert[spec.name]));
-      if (parsed === undefined) throw new Error(`${type} "${alert[spec.name]}" does not name a target and signal`);
-      return { ...parsed, type, routes: spec.routes(alert) };
-    }),
+    Object.entries(resourcesOf(json, type))
+      .filter(
+        ([id, alert]) =>
+          !(
+            type === "aws_cloudwatch_metric_alarm" &&
+            alert.alarm_actions === undefined &&
+            rules.includes(`${type}.${id}.`)
+          ),
+      )
+      .map(([, alert]) => {
+        const parsed = parseAlertName(String(alert[spec.name]));
+        if (parsed === undefined) throw new Error(`${type} "${alert[spec.name]}" does not name a target and signal`);
+        return { ...parsed, type, name: String(alert[spec.name]), routes: spec.routes(alert) };
+      }),
   );
 }
 
@@ -74,6 +90,13 @@ describe.each(shippedEnvironments().map((config) => [config.name, config] as con
         const own = alerts.filter((a) => a.target === key);
         for (const signal of ["error", "latency", "saturation"] as const) {
           expect(own.filter((a) => a.signal === signal).length).toBeGreaterThanOrEqual(1);
+        }
+        // Every burn tier of the availability objective: two pages and a ticket.
+        for (const tier of ["fast", "slow", "ticket"]) {
+          expect([tier, own.filter((a) => a.signal === "error" && a.name.endsWith(`-burn-${tier}`)).length]).toEqual([
+            tier,
+            1,
+          ]);
         }
         for (const alert of own) expect(alert.routes).toEqual(routes[alert.type]);
         // Outside health check: native to Azure and GCP, from Cloudflare for AWS.

@@ -9,7 +9,10 @@
  * logs. The SLO (request-based: 5xx over all requests) lives on a custom
  * service per target; Cloud Monitoring computes its burn rate, so the
  * availability objective is alerted the way the SRE workbook describes (a
- * long and a short window must both burn, see BURN_RATE_WINDOWS).
+ * long and a short window must both burn, lib/monitoring/burn-rate.ts), with
+ * a third condition that the short window saw the minimum request count.
+ * Cloud Run's request metrics carry no path or user agent, so the uptime
+ * checks' requests count as good events here (3 per minute per origin).
  */
 import {
   MonitoringAlertPolicy,
@@ -23,7 +26,8 @@ import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitori
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
+import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
 import { runServiceName } from "./naming";
 import { ProjectServices } from "./project-services";
 import type { GcpSettings } from "./settings";
@@ -119,24 +123,45 @@ export class GcpMonitoring extends Construct {
       this.slos.push(slo);
 
       if (o.silencedBecause === undefined) {
-        for (const burn of BURN_RATE_WINDOWS) {
+        for (const burn of burnAlerts(o)) {
           const condition = (windowSeconds: number): MonitoringAlertPolicyConditions => ({
-            displayName: `burn rate over ${windowSeconds / 60} min above ${burn.burnRate}`,
+            displayName: `burn rate over ${windowLabel(windowSeconds)} above ${burn.burnRate}`,
             conditionThreshold: {
               filter: `select_slo_burn_rate("${slo.id}", "${seconds(windowSeconds)}")`,
-              comparison: "COMPARISON_GT",
-              thresholdValue: burn.burnRate,
+              comparison: "COMPARISON_GE",
+              // The SLO's burn rate is the error ratio over the budget: the capped ratio, in burn terms.
+              thresholdValue: Number((burn.errorRatio / o.errorBudget).toFixed(6)),
               duration: "0s",
             },
           });
           this.policy(target.id, "error", `burn-${burn.name}`, {
             runbook: {
-              means: `${target.id} spends its error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
-              when: `the 5xx burn rate exceeds ${burn.burnRate} over both ${burn.longWindowSeconds / 60} and ${burn.shortWindowSeconds / 60} minutes`,
+              means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${target.id} spends its error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
+              when: burnWhen(burn),
               check: `the service's logs in Cloud Logging (${revisions}, severity>=ERROR) and its latest revision.`,
             },
-            conditions: [condition(burn.longWindowSeconds), condition(burn.shortWindowSeconds)],
+            conditions: [
+              condition(burn.longWindowSeconds),
+              condition(burn.shortWindowSeconds),
+              {
+                displayName: `at least ${burn.minRequests} requests over ${windowLabel(burn.shortWindowSeconds)}`,
+                conditionThreshold: {
+                  filter: requests,
+                  aggregations: [
+                    {
+                      alignmentPeriod: seconds(burn.shortWindowSeconds),
+                      perSeriesAligner: "ALIGN_DELTA",
+                      crossSeriesReducer: "REDUCE_SUM",
+                    },
+                  ],
+                  comparison: "COMPARISON_GT",
+                  thresholdValue: burn.minRequests - 1,
+                  duration: "0s",
+                },
+              },
+            ],
             combiner: "AND",
+            severity: burn.severity === "page" ? "CRITICAL" : "WARNING",
           });
         }
         this.policy(target.id, "latency", "p99", {
@@ -238,6 +263,8 @@ export class GcpMonitoring extends Construct {
       readonly runbook: Runbook;
       readonly conditions: MonitoringAlertPolicyConditions[];
       readonly combiner?: "AND" | "OR";
+      /** @default CRITICAL for errors and availability, WARNING otherwise */
+      readonly severity?: "CRITICAL" | "WARNING";
       readonly alertStrategy?: ConstructorParameters<typeof MonitoringAlertPolicy>[2]["alertStrategy"];
     },
   ): void {
@@ -249,7 +276,7 @@ export class GcpMonitoring extends Construct {
       displayName: name,
       combiner: p.combiner ?? "OR",
       conditions: p.conditions,
-      severity: signal === "error" || signal === "availability" ? "CRITICAL" : "WARNING",
+      severity: p.severity ?? (signal === "error" || signal === "availability" ? "CRITICAL" : "WARNING"),
       notificationChannels: this.channels.map((channel) => channel.id),
       documentation: { mimeType: "text/markdown", subject: name, content: runbookText(p.runbook) },
       userLabels: { service: spec.name, environment: spec.environment, signal },

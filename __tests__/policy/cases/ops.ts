@@ -1,3 +1,4 @@
+import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
@@ -22,6 +23,16 @@ const alarm = (s: Construct, id: string, patch: Partial<ConstructorParameters<ty
     period: 300,
     ...patch,
   });
+/** A burn-rate window alarm (no actions) and a routed composite alarm whose rule names it, or another alarm. */
+const windowOfComposite = (s: Construct, named: boolean) => {
+  const window = alarm(s, "subject", {});
+  const other = alarm(s, "other", { alarmName: "svc-test-other", alarmActions: ["arn:x"] });
+  new CloudwatchCompositeAlarm(s, "composite", {
+    alarmName: "svc-test-burn",
+    alarmRule: `ALARM("${(named ? window : other).alarmName}")`,
+    alarmActions: ["arn:aws:sns:eu-west-1:123456789012:svc-test-alerts"],
+  });
+};
 const run = (s: Construct, id = "subject") =>
   new CloudRunV2Service(s, id, {
     name: "svc-test-run",
@@ -93,12 +104,14 @@ export const opsCases: RuleCase[] = [
     rule: "BP_OPS_2",
     fail: [
       (s) => alarm(s, "subject", {}),
+      (s) => windowOfComposite(s, false),
       (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), []),
       (s) => cloudflarePolicy(s, {}),
       (s) => logAlert(s),
     ],
     pass: [
       (s) => alarm(s, "subject", { alarmActions: ["arn:aws:sns:eu-west-1:123456789012:svc-test-alerts"] }),
+      (s) => windowOfComposite(s, true),
       (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), [channel]),
       (s) => cloudflarePolicy(s, { email: [{ id: "oncall@test.invalid" }] }),
       (s) => logAlert(s, ["/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag"]),
