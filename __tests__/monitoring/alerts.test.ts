@@ -51,13 +51,18 @@ it("derives the thresholds from the objectives", () => {
 
 describe("AWS", () => {
   const alarms = byName(json, "aws_cloudwatch_metric_alarm", "alarm_name");
-  const topic = ref("aws_sns_topic", "arn");
+  /** The route in the environment's region (its twin in us-east-1 serves Route 53 alarms). */
+  const [topicId, topicBlock] =
+    Object.entries(resourcesOf(json, "aws_sns_topic")).find(([, t]) => t.region === undefined) ?? [];
+  const topic = `\${aws_sns_topic.${topicId}.arn}`;
   const query = (name: string) => alarms[name].metric_query as Block[];
   const metric = (name: string, i = 0) => (query(name)[i].metric ?? {}) as Block;
 
   it("routes to one SNS topic named for the environment: every address and the webhook from its variable", () => {
-    expect(only("aws_sns_topic")[1].name).toBe(`${prefix}-alerts`);
-    const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
+    expect(topicBlock?.name).toBe(`${prefix}-alerts`);
+    const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter(
+      (sub) => sub.topic_arn === topic,
+    );
     expect(subscriptions.map((s) => [s.protocol, s.endpoint, s.topic_arn])).toEqual([
       ...EMAILS.map((email) => ["email", email, topic]),
       ["https", webhookVar, topic],
@@ -66,7 +71,9 @@ describe("AWS", () => {
   });
 
   const windowAlarms = Object.entries(alarms).filter(([name]) => name.includes("-burn-"));
-  const thresholdAlarms = Object.fromEntries(Object.entries(alarms).filter(([name]) => !name.includes("-burn-")));
+  const thresholdAlarms = Object.fromEntries(
+    Object.entries(alarms).filter(([name]) => !name.includes("-burn-") && !name.includes("-availability-")),
+  );
   const composites = byName(json, "aws_cloudwatch_composite_alarm", "alarm_name");
 
   it("alarms on every target, each to the topic, over three 5-minute periods", () => {
@@ -424,7 +431,10 @@ describe("GCP", () => {
 
   it("checks each origin's health path from three regions, and one dashboard has the four panels per target", () => {
     const checks = Object.values(resourcesOf(json, "google_monitoring_uptime_check_config"));
-    expect(checks.map((c) => (c.http_check as Block).path)).toEqual([SERVICE.healthPath, SERVICE.healthPath]);
+    // Two origins; the third check is the edge's (see the outside-checks cases below).
+    expect(checks.map((c) => (c.http_check as Block).path).sort()).toEqual(
+      [HEALTH_PATH, SERVICE.healthPath, SERVICE.healthPath].sort(),
+    );
     const [, dashboard] = only("google_monitoring_dashboard");
     for (const target of ["gcp.function", "gcp.container"]) {
       for (const panel of ["requests", "5xx rate", "latency p50/p99", "instances"]) {
@@ -434,39 +444,115 @@ describe("GCP", () => {
   });
 });
 
-describe("edge (Cloudflare)", () => {
-  const policies = byName(json, "cloudflare_notification_policy", "name");
-  const webhook = ref("cloudflare_notification_policy_webhooks", "id");
+describe("outside checks on a zone whose plan has no health checks (free, the default)", () => {
+  it("creates no Cloudflare health check, health alert or zone error alert", () => {
+    expect(config.cloudflare.plan).toBe("free");
+    expect(resourcesOf(json, "cloudflare_healthcheck")).toEqual({});
+    expect(resourcesOf(json, "cloudflare_notification_policy")).toEqual({});
+  });
+
+  it("probes the AWS origins with Route 53, alarmed in us-east-1 to the route's twin topic there", () => {
+    const checks = Object.values(resourcesOf(json, "aws_route53_health_check"));
+    expect(checks.map((c) => [(c.tags as Block).Name, c.resource_path, c.type]).sort()).toEqual(
+      ["aws-container", "aws-function"].map((key) => [`${prefix}-${key}-health`, SERVICE.healthPath, "HTTPS"]),
+    );
+    const topics = Object.entries(resourcesOf(json, "aws_sns_topic"));
+    const [twinId] = topics.find(([, t]) => t.region === "us-east-1") ?? [];
+    expect(twinId).toBeDefined();
+    const twinSubscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter(
+      (sub) => sub.topic_arn === `\${aws_sns_topic.${twinId}.arn}`,
+    );
+    expect(twinSubscriptions.map((sub) => [sub.protocol, sub.endpoint, sub.region])).toEqual([
+      ...EMAILS.map((email) => ["email", email, "us-east-1"]),
+      ["https", webhookVar, "us-east-1"],
+    ]);
+    for (const key of ["aws-function", "aws-container"]) {
+      const alarm = byName(json, "aws_cloudwatch_metric_alarm", "alarm_name")[`${prefix}-${key}-availability-health`];
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          region: "us-east-1",
+          namespace: "AWS/Route53",
+          metric_name: "HealthCheckStatus",
+          comparison_operator: "LessThanThreshold",
+          threshold: 1,
+          alarm_actions: [`\${aws_sns_topic.${twinId}.arn}`],
+        }),
+      );
+    }
+  });
+
+  it("probes the edge from GCP, the first cloud that probes it, on the edge's own health path", () => {
+    const uptime = byName(json, "google_monitoring_uptime_check_config", "display_name")[`${prefix}-edge-health`];
+    expect((uptime.http_check as Block).path).toBe(HEALTH_PATH);
+    expect((uptime.monitored_resource as Block).labels).toEqual(
+      expect.objectContaining({ host: `api.${config.cloudflare.domain}` }),
+    );
+    expect(
+      byName(json, "google_monitoring_alert_policy", "display_name")[`${prefix}-edge-availability-health`],
+    ).toBeDefined();
+  });
+});
+
+describe("edge (Cloudflare) on a paid zone this environment owns", () => {
+  const owned = (plan: string) =>
+    environmentConfig({
+      cloudflare: { plan, zoneShared: false },
+      monitoring: { availabilityPercent: 99.5, notify: { emails: EMAILS, webhookVariable: WEBHOOK } },
+    });
+  const business = owned("business");
+  const { json: paid } = synthEnvironment(business);
+  const policies = byName(paid, "cloudflare_notification_policy", "name");
+  const webhook = `\${cloudflare_notification_policy_webhooks.${Object.keys(resourcesOf(paid, "cloudflare_notification_policy_webhooks"))[0]}.id}`;
 
   it("has a webhook destination from the variable and alerts on 5xx and health checks", () => {
-    expect(only("cloudflare_notification_policy_webhooks")[1]).toEqual(
+    expect(Object.values(resourcesOf(paid, "cloudflare_notification_policy_webhooks"))).toEqual([
       expect.objectContaining({ name: `${prefix}-alerts`, url: webhookVar }),
-    );
+    ]);
     const mechanisms = { email: EMAILS.map((id) => ({ id })), webhooks: [{ id: webhook }] };
     expect(policies[`${prefix}-edge-error-rate`]).toEqual(
       expect.objectContaining({
         alert_type: "http_alert_edge_error",
-        filters: { zones: [config.cloudflare.zoneId], slo: ["99.5"] },
+        filters: { zones: [business.cloudflare.zoneId], slo: ["99.5"] },
         mechanisms,
       }),
     );
     const health = policies[`${prefix}-edge-availability-health-checks`];
     expect(health).toEqual(expect.objectContaining({ alert_type: "health_check_status_notification", mechanisms }));
-    const checkIds = Object.keys(resourcesOf(json, "cloudflare_healthcheck")).map(
+    const checkIds = Object.keys(resourcesOf(paid, "cloudflare_healthcheck")).map(
       (id) => `\${cloudflare_healthcheck.${id}.id}`,
     );
     expect([...((health.filters as Block).health_check_id as string[])].sort()).toEqual(checkIds.sort());
   });
 
-  it("health-checks the edge URL and the AWS origins from Cloudflare", () => {
-    const checks = byName(json, "cloudflare_healthcheck", "name");
+  it("health-checks the edge URL and the AWS origins from Cloudflare, and Route 53 checks nothing", () => {
+    const checks = byName(paid, "cloudflare_healthcheck", "name");
     expect(Object.keys(checks).sort()).toEqual(
       [`${prefix}-aws-container-health`, `${prefix}-aws-function-health`, `${prefix}-edge-health`].sort(),
     );
     expect(checks[`${prefix}-edge-health`]).toEqual(
-      expect.objectContaining({ address: `api.${config.cloudflare.domain}`, type: "HTTPS" }),
+      expect.objectContaining({ address: `api.${business.cloudflare.domain}`, type: "HTTPS" }),
     );
     expect((checks[`${prefix}-edge-health`].http_config as Block).path).toBe(HEALTH_PATH);
     expect((checks[`${prefix}-aws-function-health`].http_config as Block).path).toBe(SERVICE.healthPath);
+    expect(resourcesOf(paid, "aws_route53_health_check")).toEqual({});
+    expect(
+      byName(paid, "google_monitoring_uptime_check_config", "display_name")[`${prefix}-edge-health`],
+    ).toBeUndefined();
+  });
+
+  it("on Pro: health checks, but no zone error alert (Business only)", () => {
+    const { json: pro } = synthEnvironment(owned("pro"));
+    expect(Object.keys(resourcesOf(pro, "cloudflare_healthcheck"))).toHaveLength(3);
+    const types = Object.values(resourcesOf(pro, "cloudflare_notification_policy")).map((p) => p.alert_type);
+    expect(types).toEqual(["health_check_status_notification"]);
+  });
+
+  it("an environment sharing the zone creates no zone-wide check or alert, whatever the plan", () => {
+    const { json: shared } = synthEnvironment(
+      environmentConfig({ cloudflare: { plan: "enterprise", zoneShared: true } }),
+    );
+    expect(resourcesOf(shared, "cloudflare_healthcheck")).toEqual({});
+    expect(resourcesOf(shared, "cloudflare_notification_policy")).toEqual({});
+    expect(Object.keys(resourcesOf(shared, "aws_route53_health_check"))).toHaveLength(2);
   });
 });

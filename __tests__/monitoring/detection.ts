@@ -8,6 +8,7 @@
  *   it holds from W x T / r on (never when r < T); a tier fires when both its
  *   windows hold; add one evaluation interval (worst case alignment);
  * - an outside check fails after `consecutive fails x interval` (Cloudflare),
+ *   `failure threshold x interval + alarm period + 1 min` (Route 53),
  *   `period + condition duration + 1 min` (GCP uptime), `frequency + 1 min`
  *   (Azure standard test with its metric alert).
  *
@@ -63,26 +64,48 @@ function kqlSeconds(span: string): number {
 
 function awsResponders(json: TerraformJson): Responder[] {
   const alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm");
-  return Object.values(resourcesOf(json, "aws_cloudwatch_composite_alarm")).map((composite) => {
-    const name = String(composite.alarm_name);
-    const ids = [...String(composite.alarm_rule).matchAll(/aws_cloudwatch_metric_alarm\.([\w-]+)\.alarm_name/g)].map(
-      (m) => m[1],
-    );
-    if (ids.length !== 2) throw new Error(`${name}: expected a long and a short window alarm, found ${ids.length}`);
-    const windows = ids.map((id) => {
-      const alarm = alarms[id];
-      const metric = (alarm.metric_query as Block[]).find((q) => q.metric !== undefined)?.metric as Block;
-      return { seconds: Number(metric.period), threshold: Number(alarm.threshold) };
+  const checks = resourcesOf(json, "aws_route53_health_check");
+  // Route 53: unhealthy after failure_threshold x request_interval, then the alarm's period and one evaluation.
+  const route53 = Object.values(alarms)
+    .filter((alarm) => alarm.namespace === "AWS/Route53" && alarm.alarm_actions !== undefined)
+    .map((alarm): Responder => {
+      const id = /aws_route53_health_check\.([\w-]+)\.id/.exec(String((alarm.dimensions as Block).HealthCheckId));
+      const check = id === null ? undefined : checks[id[1]];
+      if (check === undefined) throw new Error(`${alarm.alarm_name}: names no health check of the stack`);
+      const seconds =
+        Number(check.failure_threshold) * Number(check.request_interval) +
+        Number(alarm.period) * Number(alarm.evaluation_periods) +
+        60;
+      return {
+        target: targetOf(String(alarm.alarm_name)),
+        by: "Route 53 health check",
+        severity: "page",
+        after: (r) => (r >= 1 ? seconds : Infinity),
+      };
     });
-    const target = targetOf(name);
-    return {
-      target,
-      by: after(name, target),
-      severity: tierOf(name),
-      // CloudWatch evaluates every minute over a sliding window.
-      after: (ratio: number) => Math.max(...windows.map((w) => windowHolds(w.seconds, w.threshold, ratio))) + 60,
-    };
-  });
+  return [
+    ...route53,
+    ...Object.values(resourcesOf(json, "aws_cloudwatch_composite_alarm")).map((composite) => {
+      const name = String(composite.alarm_name);
+      const ids = [...String(composite.alarm_rule).matchAll(/aws_cloudwatch_metric_alarm\.([\w-]+)\.alarm_name/g)].map(
+        (m) => m[1],
+      );
+      if (ids.length !== 2) throw new Error(`${name}: expected a long and a short window alarm, found ${ids.length}`);
+      const windows = ids.map((id) => {
+        const alarm = alarms[id];
+        const metric = (alarm.metric_query as Block[]).find((q) => q.metric !== undefined)?.metric as Block;
+        return { seconds: Number(metric.period), threshold: Number(alarm.threshold) };
+      });
+      const target = targetOf(name);
+      return {
+        target,
+        by: after(name, target),
+        severity: tierOf(name),
+        // CloudWatch evaluates every minute over a sliding window.
+        after: (ratio: number) => Math.max(...windows.map((w) => windowHolds(w.seconds, w.threshold, ratio))) + 60,
+      };
+    }),
+  ];
 }
 
 function azureResponders(json: TerraformJson): Responder[] {

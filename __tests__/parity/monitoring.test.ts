@@ -6,6 +6,7 @@
  * has no alerts, and its policy findings are suppressed with the reason.
  */
 import { type EnvironmentConfig, ORIGINS } from "../../lib/config/schema";
+import { PLAN_ALLOWS } from "../../lib/edge/plan";
 import { parseAlertName, type Signal } from "../../lib/monitoring/alerts";
 import { policyFindings } from "../../lib/policy";
 import { environmentConfig, shippedEnvironments, synthEnvironment } from "../helpers/environments";
@@ -34,6 +35,7 @@ function routesOf(json: TerraformJson): Record<string, unknown[]> {
   const refs = (type: string, attribute: string) =>
     Object.keys(resourcesOf(json, type)).map((id) => `\${${type}.${id}.${attribute}}`);
   return {
+    // Route 53 health-check alarms notify the route's twin topic in us-east-1.
     aws_cloudwatch_metric_alarm: refs("aws_sns_topic", "arn"),
     aws_cloudwatch_composite_alarm: refs("aws_sns_topic", "arn"),
     azurerm_monitor_metric_alert: refs("azurerm_monitor_action_group", "id"),
@@ -98,21 +100,26 @@ describe.each(shippedEnvironments().map((config) => [config.name, config] as con
             1,
           ]);
         }
-        for (const alert of own) expect(alert.routes).toEqual(routes[alert.type]);
-        // Outside health check: native to Azure and GCP, from Cloudflare for AWS.
-        const checks = origin.startsWith("aws.")
-          ? Object.values(resourcesOf(json, "cloudflare_healthcheck")).filter(
-              (c) => c.name === `${nameStem(json)}-${key}-health`,
-            )
-          : own.filter((a) => a.signal === "availability");
+        for (const alert of own) {
+          expect(alert.routes.length).toBeGreaterThan(0);
+          expect(routes[alert.type]).toEqual(expect.arrayContaining(alert.routes));
+        }
+        // One outside health check: the cloud's own, or Cloudflare's where the zone's plan has them.
+        const checks = [
+          ...own.filter((a) => a.signal === "availability"),
+          ...Object.values(resourcesOf(json, "cloudflare_healthcheck")).filter(
+            (c) => c.name === `${nameStem(json)}-${key}-health`,
+          ),
+        ];
         expect(checks).toHaveLength(1);
       },
     );
 
-    it("alerts on the edge's errors and health checks, to the environment's e-mails", () => {
+    it("alerts on the edge's health from outside, and on its zone's error rate where the plan has it", () => {
       const edge = alerts.filter((a) => a.target === "edge");
-      expect(edge.map((a) => a.signal).sort()).toEqual(["availability", "error"]);
-      for (const alert of edge) {
+      const zoneAlert = PLAN_ALLOWS[config.cloudflare.plan].edgeErrorAlert && !config.cloudflare.zoneShared;
+      expect(edge.map((a) => a.signal).sort()).toEqual(zoneAlert ? ["availability", "error"] : ["availability"]);
+      for (const alert of edge.filter((a) => a.type === "cloudflare_notification_policy")) {
         expect(alert.routes[0]).toEqual(
           expect.objectContaining({
             email: config.monitoring.notify.emails.map((id) => ({ id })),
@@ -130,7 +137,10 @@ describe.each(shippedEnvironments().map((config) => [config.name, config] as con
       for (const cloud of config.clouds) expect(Object.keys(resourcesOf(json, dashboards[cloud]))).toHaveLength(1);
       const named = (type: string, attribute: string) =>
         Object.values(resourcesOf(json, type)).map((r) => String(r[attribute]));
-      if (config.clouds.includes("aws")) expect(named("aws_sns_topic", "name")).toEqual([`${nameStem(json)}-alerts`]);
+      // AWS: the route, and its twin in us-east-1 where Route 53 health-check alarms live.
+      if (config.clouds.includes("aws")) {
+        expect(new Set(named("aws_sns_topic", "name"))).toEqual(new Set([`${nameStem(json)}-alerts`]));
+      }
       if (config.clouds.includes("azure")) {
         expect(named("azurerm_monitor_action_group", "name")).toEqual([`${nameStem(json)}-alerts`]);
       }
@@ -160,7 +170,10 @@ describe("a silenced environment", () => {
     expect(alertsOf(json)).toEqual([]);
     expect(Object.keys(resourcesOf(json, "aws_cloudwatch_dashboard"))).toHaveLength(1);
     expect(Object.keys(resourcesOf(json, "google_monitoring_uptime_check_config")).length).toBeGreaterThan(0);
-    expect(Object.keys(resourcesOf(json, "cloudflare_healthcheck")).length).toBeGreaterThan(0);
+    expect(
+      Object.keys({ ...resourcesOf(json, "cloudflare_healthcheck"), ...resourcesOf(json, "aws_route53_health_check") })
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it("suppresses the missing-alert finding on every workload with the reason, instead of failing synth", () => {

@@ -21,14 +21,16 @@ import {
   CloudwatchMetricAlarm,
   type CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import type { AlertRoute } from "../monitoring/route";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
@@ -78,9 +80,15 @@ export interface AwsAlert {
   readonly alarm: CloudwatchMetricAlarm | CloudwatchCompositeAlarm;
 }
 
+/** Route 53 publishes health-check metrics only here; their alarms and the topic they notify live here too. */
+export const ROUTE53_METRICS_REGION = "us-east-1";
+
 export class AwsMonitoring extends Construct {
   /** The environment's route on AWS. */
   readonly topic: SnsTopic;
+  /** The route's twin in us-east-1, for the Route 53 health-check alarms (only when there are any). */
+  topicUsEast1?: SnsTopic;
+  readonly healthChecks: Route53HealthCheck[] = [];
   readonly alerts: AwsAlert[] = [];
   readonly dashboard: CloudwatchDashboard;
 
@@ -94,16 +102,7 @@ export class AwsMonitoring extends Construct {
       name: awsName([route.name], 256),
       displayName: `${spec.name} ${route.environment} alerts`,
     });
-    route.emails.forEach((email, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
-    });
-    if (route.webhookUrl !== undefined) {
-      new SnsTopicSubscription(this, "webhook", {
-        topicArn: this.topic.arn,
-        protocol: "https",
-        endpoint: route.webhookUrl,
-      });
-    }
+    subscribe(this, "", this.topic, route);
 
     const widgets: unknown[] = [];
     if (fn !== undefined) {
@@ -122,10 +121,74 @@ export class AwsMonitoring extends Construct {
       }
       widgets.push(...containerWidgets(container, region));
     }
+    // Outside checks: Route 53 where Cloudflare does not probe (the zone's plan, lib/edge/plan.ts).
+    const probes = [
+      ...(props.originsProbedByEdge === true
+        ? []
+        : props.targets.map(({ origin }) => ({ id: origin.id, url: origin.endpoint, path: spec.healthPath }))),
+      ...(props.probeEdge === undefined ? [] : [{ id: "edge", ...props.probeEdge }]),
+    ];
+    for (const probe of probes) this.route53Check(spec, route, probe, objectives.silencedBecause === undefined);
+
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: awsName([spec.name, spec.environment], 255),
       dashboardBody: Fn.jsonencode({ widgets }),
     });
+  }
+
+  /** A Route 53 health check on `probe`'s health path, and its alarm in us-east-1 to the route's twin there. */
+  private route53Check(
+    spec: ServiceSpec,
+    route: AlertRoute,
+    probe: { readonly id: string; readonly url: string; readonly path: string },
+    alertsOn: boolean,
+  ): void {
+    const key = probe.id.replace(".", "-");
+    const check = new Route53HealthCheck(this, `${key}-health`, {
+      type: "HTTPS",
+      fqdn: hostOf(probe.url),
+      port: 443,
+      resourcePath: probe.path,
+      enableSni: true,
+      requestInterval: 30,
+      failureThreshold: 3,
+      tags: { Name: `${spec.name}-${spec.environment}-${key}-health` },
+    });
+    this.healthChecks.push(check);
+    if (!alertsOn) return;
+    if (this.topicUsEast1 === undefined) {
+      this.topicUsEast1 = new SnsTopic(this, "route-us-east-1", {
+        region: ROUTE53_METRICS_REGION,
+        name: awsName([route.name], 256),
+        displayName: `${spec.name} ${route.environment} alerts`,
+      });
+      subscribe(this, "us-east-1-", this.topicUsEast1, route, ROUTE53_METRICS_REGION);
+    }
+    const target = probe.id === "edge" ? "edge" : probe.id;
+    const alarm = new CloudwatchMetricAlarm(this, `${key}-availability-health`, {
+      region: ROUTE53_METRICS_REGION,
+      alarmName: alertName({ service: spec.name, environment: spec.environment }, target, "availability", "health"),
+      alarmDescription: runbookText({
+        means:
+          probe.id === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${probe.id} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        when: `Route 53's checkers report GET ${probe.path} unhealthy (3 failures 30 s apart) for a minute`,
+        check: "Route 53 > Health checks for the failing checkers' responses, then that target's alerts.",
+      }),
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: check.id },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 1,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      alarmActions: [this.topicUsEast1.arn],
+      okActions: [this.topicUsEast1.arn],
+    });
+    this.alerts.push({ target, signal: "availability", alarm });
   }
 
   /** Per burn tier: a window alarm for the long and the short window, and the composite that notifies. */
@@ -224,6 +287,26 @@ export class AwsMonitoring extends Construct {
       okActions: [this.topic.arn],
     });
     this.alerts.push({ target: s.target, signal: s.signal, alarm });
+  }
+}
+
+/** The route's e-mail subscriptions (each address confirms once per topic) and its webhook, on `topic`. */
+function subscribe(scope: Construct, prefix: string, topic: SnsTopic, route: AlertRoute, region?: string): void {
+  route.emails.forEach((email, i) => {
+    new SnsTopicSubscription(scope, `${prefix}email-${i}`, {
+      region,
+      topicArn: topic.arn,
+      protocol: "email",
+      endpoint: email,
+    });
+  });
+  if (route.webhookUrl !== undefined) {
+    new SnsTopicSubscription(scope, `${prefix}webhook`, {
+      region,
+      topicArn: topic.arn,
+      protocol: "https",
+      endpoint: route.webhookUrl,
+    });
   }
 }
 

@@ -228,7 +228,7 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.function", fn.endpoint, alertsOn);
+      this.webTest("azure.function", fn.endpoint, spec.healthPath, alertsOn);
       panels.push(...functionPanels(insights.id));
     }
 
@@ -285,9 +285,12 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.container", container.endpoint, alertsOn);
+      this.webTest("azure.container", container.endpoint, spec.healthPath, alertsOn);
       panels.push(...containerPanels(appName, workspace.id));
     }
+
+    // Cloudflare cannot probe the edge on this zone's plan: a standard test here does.
+    if (props.probeEdge !== undefined) this.webTest("edge", props.probeEdge.url, props.probeEdge.path, alertsOn);
 
     this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
       // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
@@ -395,13 +398,18 @@ export class AzureMonitoring extends Construct {
   }
 
   /** A standard test on the origin's health path, and the alert when several locations fail at once. */
-  private webTest(target: "azure.function" | "azure.container", endpoint: string, alertsOn: boolean): void {
+  private webTest(
+    target: "azure.function" | "azure.container" | "edge",
+    endpoint: string,
+    path: string,
+    alertsOn: boolean,
+  ): void {
     const { spec } = this.props;
     const insights = this.foundation.logs.applicationInsights;
     const key = target.replace(".", "-");
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
-      description: `GET ${spec.healthPath} on the ${target} origin, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
+      description: `GET ${path} on ${target}, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
       resourceGroupName: this.foundation.resourceGroupName,
       location: this.foundation.location,
       applicationInsightsId: insights.id,
@@ -410,7 +418,7 @@ export class AzureMonitoring extends Construct {
       timeout: 30,
       retryEnabled: true,
       enabled: true,
-      request: { url: `${endpoint}${spec.healthPath}`, httpVerb: "GET", followRedirectsEnabled: false },
+      request: { url: `${endpoint}${path}`, httpVerb: "GET", followRedirectsEnabled: false },
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
     });
     this.webTests.push(test);
@@ -418,8 +426,11 @@ export class AzureMonitoring extends Construct {
     const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
       name: this.name(target, "availability", "health"),
       description: runbookText({
-        means: `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
-        when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${spec.healthPath}`,
+        means:
+          target === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
+        when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${path}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
       }),
       resourceGroupName: this.foundation.resourceGroupName,

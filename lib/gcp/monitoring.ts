@@ -232,9 +232,12 @@ export class GcpMonitoring extends Construct {
           alertStrategy: { notificationRateLimit: { period: "300s" }, autoClose: "1800s" },
         });
       }
-      this.uptime(target.id, target.endpoint, labels);
+      this.uptime(target.id, target.endpoint, labels, spec.healthPath);
       tiles.push(...runTiles(target.id, revisions));
     }
+
+    // Cloudflare cannot probe the edge on this zone's plan: this project's uptime checks do.
+    if (props.probeEdge !== undefined) this.uptime("edge", props.probeEdge.url, labels, props.probeEdge.path);
 
     this.dashboard = new MonitoringDashboard(this, "dashboard", {
       project,
@@ -286,7 +289,7 @@ export class GcpMonitoring extends Construct {
   }
 
   /** An uptime check on the origin's health path, and the alert when it fails from more than one region. */
-  private uptime(target: string, endpoint: string, labels: Record<string, string>): void {
+  private uptime(target: string, endpoint: string, labels: Record<string, string>, path: string): void {
     const { spec, objectives } = this.props;
     const { project } = this.props.settings;
     const key = target.replace(".", "-");
@@ -297,7 +300,7 @@ export class GcpMonitoring extends Construct {
       period: "60s",
       selectedRegions: [...UPTIME_REGIONS],
       httpCheck: {
-        path: spec.healthPath,
+        path,
         port: 443,
         useSsl: true,
         validateSsl: true,
@@ -314,8 +317,11 @@ export class GcpMonitoring extends Construct {
     if (objectives.silencedBecause !== undefined) return;
     this.policy(target, "availability", "health", {
       runbook: {
-        means: `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
-        when: `GET ${spec.healthPath} fails from more than one of ${UPTIME_REGIONS.length} regions for 5 minutes`,
+        means:
+          target === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        when: `GET ${path} fails from more than one of ${UPTIME_REGIONS.length} regions for 2 minutes`,
         check: "the uptime check's results (Monitoring > Uptime checks), then the service's logs and revisions.",
       },
       conditions: [
@@ -323,9 +329,10 @@ export class GcpMonitoring extends Construct {
           displayName: "health check failing",
           conditionThreshold: {
             filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="${check.uptimeCheckId}"`,
+            // One check per region a minute: failing from two regions for two minutes pages within 5.
             aggregations: [
               {
-                alignmentPeriod: "300s",
+                alignmentPeriod: "60s",
                 perSeriesAligner: "ALIGN_NEXT_OLDER",
                 crossSeriesReducer: "REDUCE_COUNT_FALSE",
                 groupByFields: ["resource.label.host"],
@@ -333,7 +340,7 @@ export class GcpMonitoring extends Construct {
             ],
             comparison: "COMPARISON_GT",
             thresholdValue: 1,
-            duration: "300s",
+            duration: "120s",
           },
         },
       ],

@@ -153,6 +153,7 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "aws_cloudwatch_dashboard",
   "aws_cloudwatch_composite_alarm",
   "aws_cloudwatch_metric_alarm",
+  "aws_route53_health_check",
   "aws_sns_topic",
   "aws_sns_topic_subscription",
   "azurerm_application_insights_standard_web_test",
