@@ -72,7 +72,9 @@ describe("AWS", () => {
 
   const windowAlarms = Object.entries(alarms).filter(([name]) => name.includes("-burn-"));
   const thresholdAlarms = Object.fromEntries(
-    Object.entries(alarms).filter(([name]) => !name.includes("-burn-") && !name.includes("-availability-")),
+    Object.entries(alarms).filter(
+      ([name]) => !name.includes("-burn-") && !name.includes("-availability-") && !name.includes("-alerts-delivery"),
+    ),
   );
   const composites = byName(json, "aws_cloudwatch_composite_alarm", "alarm_name");
 
@@ -150,6 +152,22 @@ describe("AWS", () => {
       }
     }
     expect(windowAlarms).toHaveLength(2 * burns.length * 2);
+  });
+
+  it("alarms on the route's own delivery failures, for the topic and its us-east-1 twin, to that topic", () => {
+    const delivery = Object.entries(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter(
+      ([, a]) => a.metric_name === "NumberOfNotificationsFailed",
+    );
+    expect(delivery).toHaveLength(2);
+    for (const [, alarm] of delivery) {
+      const topicRef = String((alarm.alarm_actions as string[])[0]);
+      const topicId = /aws_sns_topic\.([\w-]+)\.arn/.exec(topicRef)?.[1] ?? "";
+      expect(alarm).toEqual(
+        expect.objectContaining({ namespace: "AWS/SNS", threshold: 0, comparison_operator: "GreaterThanThreshold" }),
+      );
+      expect(alarm.dimensions).toEqual({ TopicName: `\${aws_sns_topic.${topicId}.name}` });
+      expect(alarm.region).toBe(resourcesOf(json, "aws_sns_topic")[topicId].region);
+    }
   });
 
   it("Lambda: p99 duration, throttles; HTTP API p99 latency; the burn SLI is the HTTP API's 5xx over its requests", () => {

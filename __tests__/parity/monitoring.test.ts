@@ -67,6 +67,8 @@ function alertsOf(json: TerraformJson): Seen[] {
             rules.includes(`${type}.${id}.`)
           ),
       )
+      // The route's own delivery alarm watches no target (meta-monitoring).
+      .filter(([, alert]) => !/-alerts-delivery(-[a-z0-9-]+)?$/.test(String(alert[spec.name])))
       .map(([, alert]) => {
         const parsed = parseAlertName(String(alert[spec.name]));
         if (parsed === undefined) throw new Error(`${type} "${alert[spec.name]}" does not name a target and signal`);

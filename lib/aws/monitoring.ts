@@ -89,6 +89,8 @@ export class AwsMonitoring extends Construct {
   /** The route's twin in us-east-1, for the Route 53 health-check alarms (only when there are any). */
   topicUsEast1?: SnsTopic;
   readonly healthChecks: Route53HealthCheck[] = [];
+  /** Alarms on the route's own delivery failures (meta-monitoring). */
+  readonly deliveryAlarms: CloudwatchMetricAlarm[] = [];
   readonly alerts: AwsAlert[] = [];
   readonly dashboard: CloudwatchDashboard;
 
@@ -129,11 +131,44 @@ export class AwsMonitoring extends Construct {
       ...(props.probeEdge === undefined ? [] : [{ id: "edge", ...props.probeEdge }]),
     ];
     for (const probe of probes) this.route53Check(spec, route, probe, objectives.silencedBecause === undefined);
+    // Watch the alerting path itself: a webhook or address SNS cannot deliver to.
+    if (objectives.silencedBecause === undefined) {
+      for (const topic of [this.topic, ...(this.topicUsEast1 === undefined ? [] : [this.topicUsEast1])]) {
+        this.deliveryAlarm(spec, topic);
+      }
+    }
 
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: awsName([spec.name, spec.environment], 255),
       dashboardBody: Fn.jsonencode({ widgets }),
     });
+  }
+
+  /** SNS failed to deliver a notification of `topic` (a webhook refusing, a deleted subscription). */
+  private deliveryAlarm(spec: ServiceSpec, topic: SnsTopic): void {
+    const twin = topic === this.topicUsEast1;
+    const alarm = new CloudwatchMetricAlarm(this, `route-delivery${twin ? "-us-east-1" : ""}`, {
+      region: twin ? ROUTE53_METRICS_REGION : undefined,
+      alarmName: `${spec.name}-${spec.environment}-alerts-delivery${twin ? "-us-east-1" : ""}`,
+      alarmDescription: runbookText({
+        means: "SNS could not deliver an alert notification: someone on the route did not get it.",
+        when: "any notification of the topic fails delivery within 5 minutes",
+        check:
+          "SNS > Topics > the route > Subscriptions (pending confirmation, endpoint errors) and the delivery status logs.",
+      }),
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: topic.name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      // The e-mails still arrive when the webhook is what fails.
+      alarmActions: [topic.arn],
+    });
+    this.deliveryAlarms.push(alarm);
   }
 
   /** A Route 53 health check on `probe`'s health path, and its alarm in us-east-1 to the route's twin there. */
