@@ -179,8 +179,8 @@ describe("a silenced environment", () => {
   });
 
   it("suppresses the missing-alert finding on every workload with the reason, instead of failing synth", () => {
-    const findings = policyFindings(stack).filter((f) => f.ruleId === "BP_OPS_1");
-    expect(findings).toHaveLength(enabledOrigins(config).length);
+    const findings = policyFindings(stack).filter((f) => f.ruleId === "BP_OPS_1" || f.ruleId === "BP_OPS_3");
+    expect(findings).toHaveLength(2 * enabledOrigins(config).length);
     for (const finding of findings) expect(finding.suppressedBecause).toBe(reason);
   });
 });

@@ -66,6 +66,8 @@ interface AlarmSpec {
 /** A 5xx-per-request SLI: the burn-rate alarms divide `bad` (summed) by `total`. */
 interface RatioSli {
   readonly target: "aws.function" | "aws.container";
+  /** The workload's name (a reference), tagged on the burn alarms so policy ties them to it (BP_OPS_3). */
+  readonly workload: string;
   readonly what: string;
   readonly bad: readonly Metric[];
   readonly total: Metric;
@@ -243,6 +245,7 @@ export class AwsMonitoring extends Construct {
           check: sli.check,
         }),
         alarmRule: windows.map((w) => `ALARM("${w.alarmName}")`).join(" AND "),
+        tags: { workload: sli.workload },
         alarmActions: [this.topic.arn],
         okActions: [this.topic.arn],
       });
@@ -527,6 +530,7 @@ function functionSli(fn: FunctionTarget): RatioSli {
   });
   return {
     target: "aws.function",
+    workload: fn.function.functionName,
     what: "http-5xx",
     bad: [api("5xx")],
     total: api("Count"),
@@ -546,6 +550,7 @@ function containerSli(ct: ContainerTarget): RatioSli {
   });
   return {
     target: "aws.container",
+    workload: ct.service.name,
     what: "http-5xx",
     bad: [alb("HTTPCode_Target_5XX_Count"), alb("HTTPCode_ELB_5XX_Count")],
     total: alb("RequestCount"),

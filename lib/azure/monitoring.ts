@@ -128,6 +128,8 @@ interface LogAlert extends Common {
   readonly severity?: number;
   /** @default GreaterThan */
   readonly operator?: "GreaterThan" | "GreaterThanOrEqual";
+  /** The workload's name (a reference), tagged so policy ties a burn alert to it (BP_OPS_3). @default - none */
+  readonly workload?: string;
 }
 
 interface MetricAlert extends Common {
@@ -186,6 +188,7 @@ export class AzureMonitoring extends Construct {
           means: "The Function App answers 5xx",
           check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
           scope: insights.id,
+          workload: app.name,
           query: (burn, seconds) => burnQuery(real, "timestamp", "toint(resultCode) >= 500", burn, seconds),
         }),
         {
@@ -244,6 +247,7 @@ export class AzureMonitoring extends Construct {
           means: "The Container App answers 5xx",
           check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
           scope: workspace.id,
+          workload: app.name,
           query: (burn, seconds) => burnQuery(real, "TimeGenerated", "toint(line.status) >= 500", burn, seconds),
         }),
         {
@@ -320,6 +324,7 @@ export class AzureMonitoring extends Construct {
       readonly means: string;
       readonly check: string;
       readonly scope: string;
+      readonly workload: string;
       readonly query: (burn: BurnAlert, longSeconds: number) => string;
     },
   ): LogAlert[] {
@@ -345,6 +350,7 @@ export class AzureMonitoring extends Construct {
         frequency: BURN_FREQUENCY[burn.name],
         severity: burn.severity === "page" ? 1 : 3,
         operator: "GreaterThanOrEqual",
+        workload: sli.workload,
       };
     });
   }
@@ -378,6 +384,7 @@ export class AzureMonitoring extends Construct {
       skipQueryValidation: true,
       autoMitigationEnabled: true,
       action: { actionGroups: [this.actionGroup.id] },
+      tags: a.workload === undefined ? undefined : { workload: a.workload },
     });
     this.alerts.push({ target: a.target, signal: a.signal, alert });
   }

@@ -178,7 +178,9 @@ export class EnvironmentStack extends TerraformStack {
     // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
     const objectives = objectivesFor(this.config);
     const route = alertRoute(this, this.config, this.spec.name);
-    if (objectives.silencedBecause !== undefined) suppress(this, "BP_OPS_1", objectives.silencedBecause);
+    if (objectives.silencedBecause !== undefined) {
+      for (const rule of ["BP_OPS_1", "BP_OPS_3"] as const) suppress(this, rule, objectives.silencedBecause);
+    }
     // The zone's plan decides who probes from outside (lib/edge/plan.ts): Cloudflare, or each cloud and one for the edge.
     const edgeProbed = this.origins.filter((origin) => origin.id.startsWith("aws."));
     const checks = edgeChecks(this.config.cloudflare, 1 + edgeProbed.length);

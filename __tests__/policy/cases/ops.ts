@@ -117,4 +117,28 @@ export const opsCases: RuleCase[] = [
       (s) => logAlert(s, ["/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag"]),
     ],
   },
+  {
+    rule: "BP_OPS_3",
+    fail: [
+      // No alert at all, then the fast pair without the slow one.
+      (s) => lambda(s),
+      (s) => {
+        const fn = lambda(s);
+        alarm(s, "fast", {
+          alarmName: "svc-test-aws-function-error-http-5xx-burn-fast",
+          dimensions: { FunctionName: fn.functionName },
+        });
+      },
+    ],
+    pass: (s) => {
+      const fn = lambda(s);
+      for (const tier of ["fast", "slow"]) {
+        alarm(s, tier, {
+          alarmName: `svc-test-aws-function-error-http-5xx-burn-${tier}`,
+          dimensions: { FunctionName: fn.functionName },
+          alarmActions: ["arn:x"],
+        });
+      }
+    },
+  },
 ];

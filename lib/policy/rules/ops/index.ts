@@ -1,5 +1,6 @@
 /** Operations pack: workloads have alerts, alerts reach someone. */
 import { workloadAlerted } from "./bp-ops-1-workload-alerted";
 import { alertRouted } from "./bp-ops-2-alert-routed";
+import { burnPairs } from "./bp-ops-3-burn-pairs";
 
-export const opsRules = [workloadAlerted, alertRouted] as const;
+export const opsRules = [workloadAlerted, alertRouted, burnPairs] as const;
