@@ -435,7 +435,11 @@ describe("GCP", () => {
           threshold_value: 1234,
           duration: `${period * periods}s`,
           aggregations: [
-            expect.objectContaining({ alignment_period: `${period}s`, per_series_aligner: "ALIGN_PERCENTILE_99" }),
+            expect.objectContaining({
+              alignment_period: `${period}s`,
+              per_series_aligner: "ALIGN_DELTA",
+              cross_series_reducer: "REDUCE_PERCENTILE_99",
+            }),
           ],
         }),
       );

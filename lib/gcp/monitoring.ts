@@ -175,11 +175,13 @@ export class GcpMonitoring extends Construct {
               displayName: `p99 latency above ${o.latencyP99Ms} ms`,
               conditionThreshold: {
                 filter: `metric.type="run.googleapis.com/request_latencies" AND ${revisions}`,
+                // Merge every revision's latency distribution, then take its p99: a max of per-series
+                // p99s overstates a quiet revision and is no percentile of the service's requests.
                 aggregations: [
                   {
                     alignmentPeriod: seconds(ALERT_WINDOW.periodSeconds),
-                    perSeriesAligner: "ALIGN_PERCENTILE_99",
-                    crossSeriesReducer: "REDUCE_MAX",
+                    perSeriesAligner: "ALIGN_DELTA",
+                    crossSeriesReducer: "REDUCE_PERCENTILE_99",
                   },
                 ],
                 comparison: "COMPARISON_GT",
