@@ -1,5 +1,5 @@
 import { defineRule } from "../../rule";
-import { ALERT_TYPES, WORKLOAD_TYPES } from "./alerts";
+import { alertsOf, WORKLOAD_TYPES } from "./alerts";
 
 /** The attribute each alert type is named by. */
 const NAME_OF: Readonly<Record<string, string>> = {
@@ -23,13 +23,7 @@ export const burnPairs = defineRule({
   appliesTo: [...WORKLOAD_TYPES],
   check: ({ address, attributes, resources }) => {
     if (address === undefined || resources === undefined) return undefined;
-    // As BP_OPS_1: an alert names the workload by reference or, in metric filters, by its literal name.
-    const name = typeof attributes.name === "string" ? attributes.name : undefined;
-    const named =
-      name === undefined ? undefined : new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`);
-    const own = resources(ALERT_TYPES).filter(
-      (alert) => alert.text.includes(`${address}.`) || named?.test(alert.text) === true,
-    );
+    const own = alertsOf(address, attributes, resources);
     const missing = PAGE_TIERS.filter(
       (tier) => !own.some((alert) => String(alert.attributes[NAME_OF[alert.type]] ?? "").endsWith(`-${tier}`)),
     );
