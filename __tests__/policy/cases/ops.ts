@@ -1,6 +1,9 @@
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { NotificationPolicy } from "@cdktf/provider-cloudflare/lib/notification-policy";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
@@ -141,4 +144,30 @@ export const opsCases: RuleCase[] = [
       }
     },
   },
+  {
+    rule: "BP_OPS_4",
+    fail: [(s) => topicWith(s, "https"), (s) => actionGroup(s, false)],
+    pass: [(s) => topicWith(s, "email"), (s) => actionGroup(s, true)],
+  },
 ];
+
+/** An SNS topic (the subject) with one subscription of `protocol`. */
+function topicWith(s: Construct, protocol: "email" | "https"): void {
+  const topic = new SnsTopic(s, "subject", { name: "svc-test-alerts" });
+  new SnsTopicSubscription(s, "subscription", {
+    topicArn: topic.arn,
+    protocol,
+    endpoint: protocol === "email" ? "oncall@test.invalid" : "https://hooks.test.invalid/x",
+  });
+}
+
+/** An action group (the subject) with a webhook receiver and, when `email`, an e-mail receiver. */
+function actionGroup(s: Construct, email: boolean): void {
+  new MonitorActionGroup(s, "subject", {
+    name: "svc-test-alerts",
+    resourceGroupName: "rg",
+    shortName: "test",
+    emailReceiver: email ? [{ name: "email-0", emailAddress: "oncall@test.invalid" }] : undefined,
+    webhookReceiver: [{ name: "webhook", serviceUri: "https://hooks.test.invalid/x" }],
+  });
+}
