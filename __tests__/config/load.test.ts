@@ -43,6 +43,7 @@ describe("loadEnvironments", () => {
     expect(config.cloudflare).toEqual({
       accountId: COMPANY.cloudflare.accountId,
       zoneId: COMPANY.cloudflare.zoneId,
+      plan: COMPANY.cloudflare.plan,
       domain: `qa.${COMPANY.domain}`,
       zoneShared: true,
       stickyKeyGeneration: 0,

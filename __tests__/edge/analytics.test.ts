@@ -156,6 +156,23 @@ describe("Analytics Engine writes in workerd", () => {
     ]);
   });
 
+  it("counts an origin's 403 (it refused the edge's secret) as a failure and tries the next origin", async () => {
+    const refusing = await origin("azure.function", (_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end('{"error":"forbidden"}');
+    });
+    const healthy = await origin("gcp.container", "ok");
+    const origins = equallyWeighted(refusing, healthy);
+    const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 2 });
+    const response = await worker.fetch("/", { headers: await cookieFor(origins, refusing.id, healthy.id) });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(worker.points().map((p) => [p.blobs[0], p.blobs[1], field(p, "doubles", "failed")])).toEqual([
+      [refusing.id, "forbidden", 1],
+      [healthy.id, "ok", 0],
+    ]);
+  });
+
   it("samples successes at analyticsSampleRate but always writes failures", async () => {
     const healthy = await origin("gcp.function", "ok");
     const failing = await origin("azure.function", "fail");

@@ -3,25 +3,34 @@
  * environment's route: e-mail subscriptions and the webhook), CloudWatch
  * alarms on each target, and one CloudWatch dashboard.
  *
- * Ratios (5xx per request) are metric-math alarms: CloudWatch has no SLO
- * resource, so they page at the fast-burn rate of the availability objective
- * (see lib/monitoring/objectives.ts). Latency alarms compare the p99 with the
- * latency objective. Outside health checks of the AWS origins run from
+ * The availability objective is alerted with the SRE workbook's multiwindow
+ * burn rates (lib/monitoring/burn-rate.ts): per tier, one metric-math alarm
+ * per window (5xx / requests over a period as long as the window, with a
+ * minimum request count) and a composite alarm `ALARM(long) AND
+ * ALARM(short)` that notifies. Window alarms have no actions of their own.
+ * CloudWatch evaluates alarms every minute over a sliding window, and allows
+ * period x evaluation periods up to 7 days for periods of an hour or more, so
+ * the 3-day ticket window is one 259200 s period. Latency alarms compare the
+ * p99 with the latency objective. Outside health checks of the AWS origins run from
  * Cloudflare (lib/edge/monitoring.ts): Route 53 health-check metrics exist
  * only in us-east-1, which would need a second provider and topic here.
  */
+import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import {
   CloudwatchMetricAlarm,
   type CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, type Objectives } from "../monitoring/objectives";
+import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import type { AlertRoute } from "../monitoring/route";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
@@ -54,16 +63,36 @@ interface AlarmSpec {
   readonly missing?: "notBreaching" | "breaching";
 }
 
+/** A 5xx-per-request SLI: the burn-rate alarms divide `bad` (summed) by `total`. */
+interface RatioSli {
+  readonly target: "aws.function" | "aws.container";
+  /** The workload's name (a reference), tagged on the burn alarms so policy ties them to it (BP_OPS_3). */
+  readonly workload: string;
+  readonly what: string;
+  readonly bad: readonly Metric[];
+  readonly total: Metric;
+  readonly means: string;
+  readonly check: string;
+}
+
 /** An alarm created here and what it watches (read by the parity test and the docs). */
 export interface AwsAlert {
   readonly target: string;
   readonly signal: Signal;
-  readonly alarm: CloudwatchMetricAlarm;
+  readonly alarm: CloudwatchMetricAlarm | CloudwatchCompositeAlarm;
 }
+
+/** Route 53 publishes health-check metrics only here; their alarms and the topic they notify live here too. */
+export const ROUTE53_METRICS_REGION = "us-east-1";
 
 export class AwsMonitoring extends Construct {
   /** The environment's route on AWS. */
   readonly topic: SnsTopic;
+  /** The route's twin in us-east-1, for the Route 53 health-check alarms (only when there are any). */
+  topicUsEast1?: SnsTopic;
+  readonly healthChecks: Route53HealthCheck[] = [];
+  /** Alarms on the route's own delivery failures (meta-monitoring). */
+  readonly deliveryAlarms: CloudwatchMetricAlarm[] = [];
   readonly alerts: AwsAlert[] = [];
   readonly dashboard: CloudwatchDashboard;
 
@@ -77,31 +106,193 @@ export class AwsMonitoring extends Construct {
       name: awsName([route.name], 256),
       displayName: `${spec.name} ${route.environment} alerts`,
     });
-    route.emails.forEach((email, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
-    });
-    if (route.webhookUrl !== undefined) {
-      new SnsTopicSubscription(this, "webhook", {
-        topicArn: this.topic.arn,
-        protocol: "https",
-        endpoint: route.webhookUrl,
-      });
-    }
+    subscribe(this, "", this.topic, route);
 
     const widgets: unknown[] = [];
     if (fn !== undefined) {
       const specs = functionAlarms(fn, objectives);
-      if (objectives.silencedBecause === undefined) for (const s of specs) this.alarm(spec, s);
+      if (objectives.silencedBecause === undefined) {
+        for (const s of specs) this.alarm(spec, s);
+        this.burnAlarms(spec, functionSli(fn), objectives);
+      }
       widgets.push(...functionWidgets(fn, region));
     }
     if (container !== undefined) {
       const specs = containerAlarms(container, objectives, spec);
-      if (objectives.silencedBecause === undefined) for (const s of specs) this.alarm(spec, s);
+      if (objectives.silencedBecause === undefined) {
+        for (const s of specs) this.alarm(spec, s);
+        this.burnAlarms(spec, containerSli(container), objectives);
+      }
       widgets.push(...containerWidgets(container, region));
     }
+    // Outside checks: Route 53 where Cloudflare does not probe (the zone's plan, lib/edge/plan.ts).
+    const probes = [
+      ...(props.originsProbedByEdge === true
+        ? []
+        : props.targets.map(({ origin }) => ({ id: origin.id, url: origin.endpoint, path: spec.healthPath }))),
+      ...(props.probeEdge === undefined ? [] : [{ id: "edge", ...props.probeEdge }]),
+    ];
+    for (const probe of probes) this.route53Check(spec, route, probe, objectives.silencedBecause === undefined);
+    // Watch the alerting path itself: a webhook or address SNS cannot deliver to.
+    if (objectives.silencedBecause === undefined) {
+      for (const topic of [this.topic, ...(this.topicUsEast1 === undefined ? [] : [this.topicUsEast1])]) {
+        this.deliveryAlarm(spec, topic);
+      }
+    }
+
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: awsName([spec.name, spec.environment], 255),
       dashboardBody: Fn.jsonencode({ widgets }),
+    });
+  }
+
+  /** SNS failed to deliver a notification of `topic` (a webhook refusing, a deleted subscription). */
+  private deliveryAlarm(spec: ServiceSpec, topic: SnsTopic): void {
+    const twin = topic === this.topicUsEast1;
+    const alarm = new CloudwatchMetricAlarm(this, `route-delivery${twin ? "-us-east-1" : ""}`, {
+      region: twin ? ROUTE53_METRICS_REGION : undefined,
+      alarmName: `${spec.name}-${spec.environment}-alerts-delivery${twin ? "-us-east-1" : ""}`,
+      alarmDescription: runbookText({
+        means: "SNS could not deliver an alert notification: someone on the route did not get it.",
+        when: "any notification of the topic fails delivery within 5 minutes",
+        check:
+          "SNS > Topics > the route > Subscriptions (pending confirmation, endpoint errors) and the delivery status logs.",
+      }),
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      dimensions: { TopicName: topic.name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      // The e-mails still arrive when the webhook is what fails.
+      alarmActions: [topic.arn],
+    });
+    this.deliveryAlarms.push(alarm);
+  }
+
+  /** A Route 53 health check on `probe`'s health path, and its alarm in us-east-1 to the route's twin there. */
+  private route53Check(
+    spec: ServiceSpec,
+    route: AlertRoute,
+    probe: { readonly id: string; readonly url: string; readonly path: string },
+    alertsOn: boolean,
+  ): void {
+    const key = probe.id.replace(".", "-");
+    const check = new Route53HealthCheck(this, `${key}-health`, {
+      type: "HTTPS",
+      fqdn: hostOf(probe.url),
+      port: 443,
+      resourcePath: probe.path,
+      enableSni: true,
+      requestInterval: 30,
+      failureThreshold: 3,
+      tags: { Name: `${spec.name}-${spec.environment}-${key}-health` },
+    });
+    this.healthChecks.push(check);
+    if (!alertsOn) return;
+    if (this.topicUsEast1 === undefined) {
+      this.topicUsEast1 = new SnsTopic(this, "route-us-east-1", {
+        region: ROUTE53_METRICS_REGION,
+        name: awsName([route.name], 256),
+        displayName: `${spec.name} ${route.environment} alerts`,
+      });
+      subscribe(this, "us-east-1-", this.topicUsEast1, route, ROUTE53_METRICS_REGION);
+    }
+    const target = probe.id === "edge" ? "edge" : probe.id;
+    const alarm = new CloudwatchMetricAlarm(this, `${key}-availability-health`, {
+      region: ROUTE53_METRICS_REGION,
+      alarmName: alertName({ service: spec.name, environment: spec.environment }, target, "availability", "health"),
+      alarmDescription: runbookText({
+        means:
+          probe.id === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${probe.id} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        when: `Route 53's checkers report GET ${probe.path} unhealthy (3 failures 30 s apart) for a minute`,
+        check: "Route 53 > Health checks for the failing checkers' responses, then that target's alerts.",
+      }),
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: check.id },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: 1,
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      alarmActions: [this.topicUsEast1.arn],
+      okActions: [this.topicUsEast1.arn],
+    });
+    this.alerts.push({ target, signal: "availability", alarm });
+  }
+
+  /** Per burn tier: a window alarm for the long and the short window, and the composite that notifies. */
+  private burnAlarms(spec: ServiceSpec, sli: RatioSli, objectives: Objectives): void {
+    const base = { service: spec.name, environment: spec.environment };
+    const key = sli.target.replace(".", "-");
+    for (const burn of burnAlerts(objectives)) {
+      const what = `${sli.what}-burn-${burn.name}`;
+      const windows = [burn.longWindowSeconds, burn.shortWindowSeconds].map((seconds) =>
+        this.windowAlarm(`${key}-error-${what}-${windowLabel(seconds)}`, base, sli, burn, seconds),
+      );
+      const alarm = new CloudwatchCompositeAlarm(this, `${key}-error-${what}`, {
+        alarmName: alertName(base, sli.target, "error", what),
+        alarmDescription: runbookText({
+          means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${sli.means} The error budget burns ${burn.burnRate}x faster than the ${objectives.availabilityPercent}% objective allows.`,
+          when: burnWhen(burn),
+          check: sli.check,
+        }),
+        alarmRule: windows.map((w) => `ALARM("${w.alarmName}")`).join(" AND "),
+        tags: { workload: sli.workload },
+        alarmActions: [this.topic.arn],
+        okActions: [this.topic.arn],
+      });
+      this.alerts.push({ target: sli.target, signal: "error", alarm });
+    }
+  }
+
+  /** 5xx / requests over one window (one period as long as the window), 0 below the minimum request count. */
+  private windowAlarm(
+    id: string,
+    base: { readonly service: string; readonly environment: string },
+    sli: RatioSli,
+    burn: BurnAlert,
+    seconds: number,
+  ): CloudwatchMetricAlarm {
+    const query = (m: Metric, id: string): CloudwatchMetricAlarmMetricQuery => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: m.namespace,
+        metricName: m.name,
+        dimensions: { ...m.dimensions },
+        stat: m.stat,
+        period: seconds,
+      },
+    });
+    const bad = sli.bad.map((m, i) => query(m, `bad${i}`));
+    // A 5xx count has no data point in a window without errors: FILL makes it 0.
+    const badSum = bad.map((q) => `FILL(${q.id}, 0)`).join(" + ");
+    return new CloudwatchMetricAlarm(this, id, {
+      alarmName: alertName(base, sli.target, "error", `${sli.what}-burn-${burn.name}-${windowLabel(seconds)}`),
+      alarmDescription: `Window of a burn-rate alarm (no action of its own): 5xx share of requests over ${windowLabel(seconds)} at or above ${burn.errorRatio}, at least ${burn.minRequests} requests.`,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: burn.errorRatio,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        ...bad,
+        query(sli.total, "total"),
+        {
+          id: "ratio",
+          expression: `IF(FILL(total, 0) >= ${burn.minRequests}, (${badSum}) / total, 0)`,
+          label: `5xx ratio over ${windowLabel(seconds)}`,
+          returnData: true,
+        },
+      ],
     });
   }
 
@@ -137,6 +328,26 @@ export class AwsMonitoring extends Construct {
   }
 }
 
+/** The route's e-mail subscriptions (each address confirms once per topic) and its webhook, on `topic`. */
+function subscribe(scope: Construct, prefix: string, topic: SnsTopic, route: AlertRoute, region?: string): void {
+  route.emails.forEach((email, i) => {
+    new SnsTopicSubscription(scope, `${prefix}email-${i}`, {
+      region,
+      topicArn: topic.arn,
+      protocol: "email",
+      endpoint: email,
+    });
+  });
+  if (route.webhookUrl !== undefined) {
+    new SnsTopicSubscription(scope, `${prefix}webhook`, {
+      region,
+      topicArn: topic.arn,
+      protocol: "https",
+      endpoint: route.webhookUrl,
+    });
+  }
+}
+
 const window = `${ALERT_WINDOW.evaluationPeriods} consecutive ${ALERT_WINDOW.periodSeconds / 60}-minute periods`;
 
 function functionAlarms(fn: FunctionTarget, o: Objectives): AlarmSpec[] {
@@ -155,34 +366,6 @@ function functionAlarms(fn: FunctionTarget, o: Objectives): AlarmSpec[] {
   return [
     {
       target: "aws.function",
-      signal: "error",
-      what: "rate",
-      runbook: {
-        means: "The Lambda function fails invocations faster than the availability objective allows.",
-        when: `errors exceed ${o.errorRatePercent}% of invocations for ${window}`,
-        check: "the function's log group (/aws/lambda/...) for the error, and whether a new version went live.",
-      },
-      comparison: "GreaterThanThreshold",
-      threshold: o.errorRatePercent,
-      metrics: [lambda("Errors", "Sum"), lambda("Invocations", "Sum")],
-      expression: "IF(m1 > 0, 100 * m0 / m1, 0)",
-    },
-    {
-      target: "aws.function",
-      signal: "error",
-      what: "http-5xx",
-      runbook: {
-        means: "The HTTP API in front of the function answers 5xx (function errors, timeouts, throttles).",
-        when: `5xx exceed ${o.errorRatePercent}% of requests for ${window}`,
-        check: "the API's access log group (/aws/apigateway/...) for integrationError and status.",
-      },
-      comparison: "GreaterThanThreshold",
-      threshold: o.errorRatePercent,
-      metrics: [api("5xx"), api("Count")],
-      expression: "IF(m1 > 0, 100 * m0 / m1, 0)",
-    },
-    {
-      target: "aws.function",
       signal: "latency",
       what: "p99",
       runbook: {
@@ -193,6 +376,19 @@ function functionAlarms(fn: FunctionTarget, o: Objectives): AlarmSpec[] {
       comparison: "GreaterThanThreshold",
       threshold: o.latencyP99Ms,
       metrics: [lambda("Duration", "p99")],
+    },
+    {
+      target: "aws.function",
+      signal: "latency",
+      what: "api-p99",
+      runbook: {
+        means: "The HTTP API answers slower than the latency objective (function time plus API Gateway's own).",
+        when: `p99 API latency exceeds ${o.latencyP99Ms} ms for ${window}`,
+        check: "IntegrationLatency against Latency on the dashboard: the gap is API Gateway, the rest the function.",
+      },
+      comparison: "GreaterThanThreshold",
+      threshold: o.latencyP99Ms,
+      metrics: [{ ...api("Latency"), stat: "p99" }],
     },
     {
       target: "aws.function",
@@ -224,16 +420,24 @@ function containerAlarms(ct: ContainerTarget, o: Objectives, spec: ServiceSpec):
     {
       target: "aws.container",
       signal: "error",
-      what: "target-5xx-rate",
+      what: "no-healthy-hosts",
       runbook: {
-        means: "The ECS tasks answer 5xx faster than the availability objective allows.",
-        when: `target 5xx exceed ${o.errorRatePercent}% of load balancer requests for ${window}`,
-        check: "the service's log group (/ecs/...) and the ECS service events for failing deployments.",
+        means: "No task behind the load balancer passes its health check: every request gets a 502/503 from the ALB.",
+        when: `the healthy target count stays below 1 for ${window}`,
+        check: "the ECS service events (stopped tasks, reasons) and the task logs around the health path.",
       },
-      comparison: "GreaterThanThreshold",
-      threshold: o.errorRatePercent,
-      metrics: [alb("HTTPCode_Target_5XX_Count", "Sum"), alb("RequestCount", "Sum")],
-      expression: "IF(m1 > 0, 100 * m0 / m1, 0)",
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      metrics: [
+        {
+          namespace: "AWS/ApplicationELB",
+          name: "HealthyHostCount",
+          dimensions: { LoadBalancer: lb.loadBalancer.arnSuffix, TargetGroup: lb.primaryTargetGroup.arnSuffix },
+          stat: "Minimum",
+        },
+      ],
+      // No data: the target group reports nothing, as bad as no healthy host.
+      missing: "breaching",
     },
     {
       target: "aws.container",
@@ -290,7 +494,69 @@ function containerAlarms(ct: ContainerTarget, o: Objectives, spec: ServiceSpec):
       // No data means no task reports: as bad as none running.
       missing: "breaching",
     },
+    ...(["CPUUtilization", "MemoryUtilization"] as const).map(
+      (name): AlarmSpec => ({
+        target: "aws.container",
+        signal: "saturation",
+        what: name === "CPUUtilization" ? "cpu" : "memory",
+        runbook: {
+          means: `The tasks use nearly all their ${name === "CPUUtilization" ? "CPU (requests slow down)" : "memory (ECS kills a task past its limit)"}.`,
+          when: `average ${name} exceeds ${MEMORY_SATURATION_PERCENT}% of the task size for ${window}`,
+          check:
+            "the service's CPU and memory on the dashboard; whether autoscaling is at maxInstances; raise service.memoryMb.",
+        },
+        comparison: "GreaterThanThreshold",
+        threshold: MEMORY_SATURATION_PERCENT,
+        metrics: [
+          {
+            namespace: "AWS/ECS",
+            name,
+            dimensions: { ClusterName: ct.cluster.name, ServiceName: ct.service.name },
+            stat: "Average",
+          },
+        ],
+      }),
+    ),
   ];
+}
+
+/** The HTTP API's 5xx over its requests: what a user of the function target sees (Lambda errors end as 5xx). */
+function functionSli(fn: FunctionTarget): RatioSli {
+  const api = (name: string): Metric => ({
+    namespace: "AWS/ApiGateway",
+    name,
+    dimensions: { ApiId: fn.api.id, Stage: "$default" },
+    stat: "Sum",
+  });
+  return {
+    target: "aws.function",
+    workload: fn.function.functionName,
+    what: "http-5xx",
+    bad: [api("5xx")],
+    total: api("Count"),
+    means: "The HTTP API in front of the function answers 5xx (function errors, timeouts, throttles).",
+    check:
+      "the API's access log group (/aws/apigateway/...) for integrationError and status, then the function's log group.",
+  };
+}
+
+/** 5xx from the tasks and from the load balancer itself (no healthy target, timeouts) over its requests. */
+function containerSli(ct: ContainerTarget): RatioSli {
+  const alb = (name: string): Metric => ({
+    namespace: "AWS/ApplicationELB",
+    name,
+    dimensions: { LoadBalancer: ct.loadBalancer.loadBalancer.arnSuffix },
+    stat: "Sum",
+  });
+  return {
+    target: "aws.container",
+    workload: ct.service.name,
+    what: "http-5xx",
+    bad: [alb("HTTPCode_Target_5XX_Count"), alb("HTTPCode_ELB_5XX_Count")],
+    total: alb("RequestCount"),
+    means: "The load balancer answers 5xx, from the tasks or its own (no healthy target, timeouts).",
+    check: "the service's log group (/ecs/...), the ECS service events for failing deployments, and HealthyHostCount.",
+  };
 }
 
 /** A CloudWatch metric widget: `[namespace, name, dim, value..., {stat}]` rows. */

@@ -80,6 +80,10 @@ export const AWS_PERMISSIONS: PermissionMap = {
       "logs:UntagResource",
     ],
   },
+  aws_cloudwatch_composite_alarm: {
+    plan: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+    deploy: ["cloudwatch:PutCompositeAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
+  },
   aws_cloudwatch_metric_alarm: {
     plan: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
     deploy: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
@@ -222,6 +226,15 @@ export const AWS_PERMISSIONS: PermissionMap = {
   aws_nat_gateway: ec2("DescribeNatGateways", "CreateNatGateway", "DeleteNatGateway"),
   aws_route: { plan: ["ec2:DescribeRouteTables"], deploy: ["ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"] },
   aws_route_table: ec2("DescribeRouteTables", "CreateRouteTable", "DeleteRouteTable"),
+  aws_route53_health_check: {
+    plan: ["route53:GetHealthCheck", "route53:ListTagsForResource"],
+    deploy: [
+      "route53:CreateHealthCheck",
+      "route53:UpdateHealthCheck",
+      "route53:DeleteHealthCheck",
+      "route53:ChangeTagsForResource",
+    ],
+  },
   aws_route_table_association: {
     plan: ["ec2:DescribeRouteTables"],
     deploy: ["ec2:AssociateRouteTable", "ec2:DisassociateRouteTable"],
@@ -387,7 +400,7 @@ export const AWS_MANAGED_POLICY_TABLE: Readonly<Record<string, Grant>> = {
         logs:ListLogAnomalyDetectors logs:ListLogDeliveries logs:ListLogGroupsForEntity logs:ListLogGroupsForQuery
         logs:ListScheduledQueries logs:ListSourcesForS3TableIntegration logs:ListTagsForResource
         logs:ListTagsLogGroup logs:StartLiveTail logs:StartQuery logs:StopLiveTail logs:StopQuery
-        logs:TestMetricFilter s3:DescribeJob s3:Get* s3:List* sns:Check* sns:Get* sns:List* ssm:Describe* ssm:Get*
+        logs:TestMetricFilter route53:Get* route53:List* route53:TestDNSAnswer s3:DescribeJob s3:Get* s3:List* sns:Check* sns:Get* sns:List* ssm:Describe* ssm:Get*
         ssm:List*        `),
       },
     ],

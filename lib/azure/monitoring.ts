@@ -4,10 +4,14 @@
  * tests on each origin's health path, and one workbook (the dashboard).
  *
  * Azure metric alerts cannot divide one metric by another, so the 5xx ratio
- * and the p99 are log alerts (scheduled queries, every 5 minutes): the
- * function's from Application Insights `requests`, the Container App's from
- * the workload's own access log lines in Log Analytics (one JSON line per
- * request with `status` and `durationMs`, see app/app.ts). Restarts and memory
+ * and the p99 are log alerts (scheduled queries): the function's from
+ * Application Insights `requests`, the Container App's from the workload's
+ * own access log lines in Log Analytics (one JSON line per request with
+ * `status` and `durationMs`, see app/app.ts). The availability objective is
+ * alerted per burn tier (lib/monitoring/burn-rate.ts) by one query that
+ * computes the 5xx ratio over both windows and returns the smaller; probe
+ * requests (availability tests, the health path) are left out. A log alert
+ * looks back at most 2 days, so the 3-day ticket window becomes 2 days here. Restarts and memory
  * are metric alerts. The standard tests probe each origin from several Azure
  * regions, so an origin that is down while the edge fails over still pages.
  */
@@ -20,7 +24,8 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
+import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { ContainerTarget } from "./container-target";
 import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
@@ -46,6 +51,55 @@ const FAILED_LOCATIONS = 2;
 const PERIOD = `PT${ALERT_WINDOW.periodSeconds / 60}M`;
 const window = `${ALERT_WINDOW.evaluationPeriods} consecutive ${ALERT_WINDOW.periodSeconds / 60}-minute periods`;
 
+/**
+ * Window durations a log alert accepts (azurerm 4.55 monitor_scheduled_query_rules_alert_v2:
+ * look-back at most 48 hours; up to PT6H when evaluated every minute), in seconds.
+ */
+export const LOG_ALERT_WINDOWS: Readonly<Record<string, number>> = {
+  PT5M: 300,
+  PT10M: 600,
+  PT15M: 900,
+  PT30M: 1800,
+  PT45M: 2700,
+  PT1H: 3600,
+  PT2H: 7200,
+  PT3H: 10800,
+  PT4H: 14400,
+  PT5H: 18000,
+  PT6H: 21600,
+  P1D: 86400,
+  P2D: 172800,
+};
+
+/** The longest window a log alert accepts that does not exceed `seconds`. */
+export function logAlertWindow(seconds: number): { readonly iso: string; readonly seconds: number } {
+  const [iso, fits] = Object.entries(LOG_ALERT_WINDOWS)
+    .filter(([, s]) => s <= seconds)
+    .sort((a, b) => b[1] - a[1])[0];
+  return { iso, seconds: fits };
+}
+
+/** How often each tier's query runs: a page within minutes, a ticket hourly. */
+const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = { fast: "PT1M", slow: "PT5M", ticket: "PT1H" };
+
+/**
+ * KQL for one burn tier: `rows` (already filtered to real requests, time column `time`) over the
+ * long window, `bad` the 5xx test. Returns one row whose `value` is the smaller of the two
+ * windows' 5xx ratios, 0 where a window has fewer than `minRequests` requests. The `let` lines
+ * carry the windows, so a reader (and the detection-time test) sees them.
+ */
+export function burnQuery(rows: string, time: string, bad: string, burn: BurnAlert, longSeconds: number): string {
+  return [
+    `let longWindow = ${windowLabel(longSeconds)};`,
+    `let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`,
+    `let minRequests = ${burn.minRequests};`,
+    `${rows} | where ${time} > ago(longWindow)`,
+    `| summarize longTotal = count(), longBad = countif(${bad}), shortTotal = countif(${time} > ago(shortWindow)), shortBad = countif(${time} > ago(shortWindow) and ${bad})`,
+    "| extend longRatio = iif(longTotal >= minRequests, 1.0 * longBad / longTotal, 0.0), shortRatio = iif(shortTotal >= minRequests, 1.0 * shortBad / shortTotal, 0.0)",
+    "| extend value = min_of(longRatio, shortRatio)",
+  ].join("\n");
+}
+
 /** An alert created here and what it watches (read by the parity test). */
 export interface AzureAlert {
   readonly target: string;
@@ -66,6 +120,16 @@ interface LogAlert extends Common {
   /** KQL returning one row with the column `value`. */
   readonly query: string;
   readonly threshold: number;
+  /** Time range of the query. @default PT5M, three periods in a row must fail */
+  readonly window?: string;
+  /** @default PT5M */
+  readonly frequency?: string;
+  /** @default 1 for errors, 2 otherwise */
+  readonly severity?: number;
+  /** @default GreaterThan */
+  readonly operator?: "GreaterThan" | "GreaterThanOrEqual";
+  /** The workload's name (a reference), tagged so policy ties a burn alert to it (BP_OPS_3). @default - none */
+  readonly workload?: string;
 }
 
 interface MetricAlert extends Common {
@@ -116,20 +180,17 @@ export class AzureMonitoring extends Construct {
     if (fn !== undefined) {
       const app = fn.app;
       const requests = "requests | where timestamp > ago(5m)";
+      // Availability tests mark their requests; the Cloudflare and uptime probes call the health path.
+      const real = `requests | where isempty(operation_SyntheticSource) and tostring(parse_url(url).Path) != "${spec.healthPath}"`;
       const logAlerts: LogAlert[] = [
-        {
+        ...this.burnAlerts(o, {
           target: "azure.function",
-          signal: "error",
-          what: "http-5xx-rate",
-          runbook: {
-            means: "The Function App answers 5xx faster than the availability objective allows.",
-            when: `5xx exceed ${o.errorRatePercent}% of requests for ${window}`,
-            check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
-          },
+          means: "The Function App answers 5xx",
+          check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
           scope: insights.id,
-          query: `${requests} | summarize total = count(), failed = countif(toint(resultCode) >= 500) | extend value = iif(total == 0, 0.0, 100.0 * failed / total)`,
-          threshold: o.errorRatePercent,
-        },
+          workload: app.name,
+          query: (burn, seconds) => burnQuery(real, "timestamp", "toint(resultCode) >= 500", burn, seconds),
+        }),
         {
           target: "azure.function",
           signal: "latency",
@@ -170,7 +231,7 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.function", fn.endpoint, alertsOn);
+      this.webTest("azure.function", fn.endpoint, spec.healthPath, alertsOn);
       panels.push(...functionPanels(insights.id));
     }
 
@@ -179,20 +240,16 @@ export class AzureMonitoring extends Construct {
       const appName = foundation.names.containerApp;
       // The workload's access log: one JSON line per request (msg "request", status, durationMs).
       const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
+      const real = `ContainerAppConsoleLogs_CL | where ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request" and tostring(line.path) != "${spec.healthPath}"`;
       const logAlerts: LogAlert[] = [
-        {
+        ...this.burnAlerts(o, {
           target: "azure.container",
-          signal: "error",
-          what: "http-5xx-rate",
-          runbook: {
-            means: "The Container App answers 5xx faster than the availability objective allows.",
-            when: `5xx exceed ${o.errorRatePercent}% of requests for ${window}`,
-            check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
-          },
+          means: "The Container App answers 5xx",
+          check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
           scope: workspace.id,
-          query: `${lines} | summarize total = count(), failed = countif(toint(line.status) >= 500) | extend value = iif(total == 0, 0.0, 100.0 * failed / total)`,
-          threshold: o.errorRatePercent,
-        },
+          workload: app.name,
+          query: (burn, seconds) => burnQuery(real, "TimeGenerated", "toint(line.status) >= 500", burn, seconds),
+        }),
         {
           target: "azure.container",
           signal: "latency",
@@ -232,9 +289,12 @@ export class AzureMonitoring extends Construct {
         for (const a of logAlerts) this.logAlert(a);
         for (const a of metricAlerts) this.metricAlert(a);
       }
-      this.webTest("azure.container", container.endpoint, alertsOn);
+      this.webTest("azure.container", container.endpoint, spec.healthPath, alertsOn);
       panels.push(...containerPanels(appName, workspace.id));
     }
+
+    // Cloudflare cannot probe the edge on this zone's plan: a standard test here does.
+    if (props.probeEdge !== undefined) this.webTest("edge", props.probeEdge.url, props.probeEdge.path, alertsOn);
 
     this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
       // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
@@ -256,6 +316,45 @@ export class AzureMonitoring extends Construct {
     return alertName({ service: spec.name, environment: spec.environment }, target, signal, what);
   }
 
+  /** One log alert per burn tier on a target's 5xx ratio; the long window is the nearest a log alert accepts. */
+  private burnAlerts(
+    o: Objectives,
+    sli: {
+      readonly target: "azure.function" | "azure.container";
+      readonly means: string;
+      readonly check: string;
+      readonly scope: string;
+      readonly workload: string;
+      readonly query: (burn: BurnAlert, longSeconds: number) => string;
+    },
+  ): LogAlert[] {
+    return burnAlerts(o).map((burn) => {
+      const window = logAlertWindow(burn.longWindowSeconds);
+      const shortened =
+        window.seconds < burn.longWindowSeconds
+          ? ` (the long window is ${windowLabel(window.seconds)}: a log alert looks back at most 2 days)`
+          : "";
+      return {
+        target: sli.target,
+        signal: "error",
+        what: `http-5xx-burn-${burn.name}`,
+        runbook: {
+          means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${sli.means} and burns the error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
+          when: `${burnWhen({ ...burn, longWindowSeconds: window.seconds })}${shortened}`,
+          check: sli.check,
+        },
+        scope: sli.scope,
+        query: sli.query(burn, window.seconds),
+        threshold: burn.errorRatio,
+        window: window.iso,
+        frequency: BURN_FREQUENCY[burn.name],
+        severity: burn.severity === "page" ? 1 : 3,
+        operator: "GreaterThanOrEqual",
+        workload: sli.workload,
+      };
+    });
+  }
+
   private logAlert(a: LogAlert): void {
     const { foundation } = this;
     const alert = new MonitorScheduledQueryRulesAlertV2(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
@@ -264,19 +363,20 @@ export class AzureMonitoring extends Construct {
       resourceGroupName: foundation.resourceGroupName,
       location: foundation.location,
       scopes: [a.scope],
-      severity: a.signal === "error" ? 1 : 2,
-      evaluationFrequency: PERIOD,
-      windowDuration: PERIOD,
+      severity: a.severity ?? (a.signal === "error" ? 1 : 2),
+      evaluationFrequency: a.frequency ?? PERIOD,
+      windowDuration: a.window ?? PERIOD,
       criteria: [
         {
           query: a.query,
           timeAggregationMethod: "Maximum",
           metricMeasureColumn: "value",
-          operator: "GreaterThan",
+          operator: a.operator ?? "GreaterThan",
           threshold: a.threshold,
+          // A burn query spans its whole window in one period; the others need three periods in a row.
           failingPeriods: {
-            numberOfEvaluationPeriods: ALERT_WINDOW.evaluationPeriods,
-            minimumFailingPeriodsToTriggerAlert: ALERT_WINDOW.evaluationPeriods,
+            numberOfEvaluationPeriods: a.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
+            minimumFailingPeriodsToTriggerAlert: a.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
           },
         },
       ],
@@ -284,6 +384,7 @@ export class AzureMonitoring extends Construct {
       skipQueryValidation: true,
       autoMitigationEnabled: true,
       action: { actionGroups: [this.actionGroup.id] },
+      tags: a.workload === undefined ? undefined : { workload: a.workload },
     });
     this.alerts.push({ target: a.target, signal: a.signal, alert });
   }
@@ -304,13 +405,18 @@ export class AzureMonitoring extends Construct {
   }
 
   /** A standard test on the origin's health path, and the alert when several locations fail at once. */
-  private webTest(target: "azure.function" | "azure.container", endpoint: string, alertsOn: boolean): void {
+  private webTest(
+    target: "azure.function" | "azure.container" | "edge",
+    endpoint: string,
+    path: string,
+    alertsOn: boolean,
+  ): void {
     const { spec } = this.props;
     const insights = this.foundation.logs.applicationInsights;
     const key = target.replace(".", "-");
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
-      description: `GET ${spec.healthPath} on the ${target} origin, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
+      description: `GET ${path} on ${target}, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
       resourceGroupName: this.foundation.resourceGroupName,
       location: this.foundation.location,
       applicationInsightsId: insights.id,
@@ -319,7 +425,7 @@ export class AzureMonitoring extends Construct {
       timeout: 30,
       retryEnabled: true,
       enabled: true,
-      request: { url: `${endpoint}${spec.healthPath}`, httpVerb: "GET", followRedirectsEnabled: false },
+      request: { url: `${endpoint}${path}`, httpVerb: "GET", followRedirectsEnabled: false },
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
     });
     this.webTests.push(test);
@@ -327,8 +433,11 @@ export class AzureMonitoring extends Construct {
     const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
       name: this.name(target, "availability", "health"),
       description: runbookText({
-        means: `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
-        when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${spec.healthPath}`,
+        means:
+          target === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
+        when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${path}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
       }),
       resourceGroupName: this.foundation.resourceGroupName,

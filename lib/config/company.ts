@@ -12,6 +12,7 @@ import {
   awsRegion,
   azureLocation,
   CF_ID,
+  CLOUDFLARE_PLANS,
   CLOUDS,
   type Cloud,
   DOMAIN,
@@ -63,6 +64,11 @@ export const companySchema = z.strictObject({
   cloudflare: z.strictObject({
     accountId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare account id"),
     zoneId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare zone id"),
+    /**
+     * The zone's plan: decides which Cloudflare health checks and alerts are created (docs/operations.md).
+     * @default "free" - every plan can apply it; each cloud probes its own origins
+     */
+    plan: z.enum(CLOUDFLARE_PLANS).default("free"),
   }),
   /** Image deployed when no pipeline release names one (a fresh clone; a release deploys its own digest). */
   containerImage: z.string().min(1, "must name an image such as ghcr.io/my-group/my-service:1.0.0"),
@@ -179,6 +185,7 @@ export function withCompanyDefaults(input: unknown, company: CompanyConfig): unk
     env.cloudflare = {
       accountId: company.cloudflare.accountId,
       zoneId: company.cloudflare.zoneId,
+      plan: company.cloudflare.plan,
       // Only the root's own environment manages the zone's TLS settings; the others share the zone.
       zoneShared: domain !== company.domain,
       ...cloudflare,

@@ -33,6 +33,8 @@ export const ENV_NAME = /^[a-z][a-z0-9-]{1,19}$/;
 // RFC 1035 labels, at least two of them, lowercase; no trailing dot.
 export const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const CF_ID = /^[0-9a-f]{32}$/;
+/** Cloudflare zone plans: what a zone may have decides the edge's checks and alerts (lib/edge/plan.ts). */
+export const CLOUDFLARE_PLANS = ["free", "pro", "business", "enterprise"] as const;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A region of `cloud`: one of `known`, else an error that suggests the closest. */
@@ -78,6 +80,8 @@ const gcpSettings = z.strictObject({
 const cloudflareSettings = z.strictObject({
   accountId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare account id"),
   zoneId: z.string().regex(CF_ID, "must be a 32-character hex Cloudflare zone id"),
+  /** The zone's plan (from the company unless the environment names its own zone). @default "free" */
+  plan: z.enum(CLOUDFLARE_PLANS).default("free"),
   domain: z.string().regex(DOMAIN, "must be a lowercase DNS name such as staging.my-company.io"),
   /** The zone is shared with other teams: do not manage its TLS/HTTPS settings. */
   zoneShared: z.boolean().default(false),

@@ -49,6 +49,17 @@ export interface CloudMonitoringProps<Settings> {
   readonly route: AlertRoute;
   /** Production protections, as the targets got them. */
   readonly protect: boolean;
+  /**
+   * Cloudflare health checks probe this cloud's origins (the zone's plan allows them,
+   * lib/edge/plan.ts): a cloud without its own outside check (AWS) then adds none.
+   * @default false - the cloud probes its origins itself
+   */
+  readonly originsProbedByEdge?: boolean;
+  /**
+   * The edge's public health URL, when Cloudflare cannot probe it and this cloud does.
+   * @default - this cloud does not probe the edge
+   */
+  readonly probeEdge?: { readonly url: string; readonly path: string };
 }
 
 export interface CloudModule<Settings> {

@@ -1,12 +1,13 @@
 /**
- * Operations for the Cloudflare edge of one environment: the environment's
- * route on Cloudflare (e-mails and a notification webhook), an alert on the
- * edge's 5xx rate against the availability objective, and Cloudflare health
- * checks on the public edge URL and on the origins that have no health check
- * native to their cloud (the AWS ones: Route 53 health-check metrics exist
- * only in us-east-1). Health checks run from Cloudflare's network, outside
- * every cloud they watch, so an origin that is down while the edge fails
- * over still pages.
+ * Operations for the Cloudflare edge of one environment, as far as the zone's
+ * plan allows (lib/edge/plan.ts): the environment's route on Cloudflare
+ * (e-mails and a notification webhook), the zone's 5xx-rate alert against
+ * the availability objective (Business and up, zone owner only), and
+ * Cloudflare health checks on the public edge URL and the AWS origins (paid
+ * zones, zone owner only; otherwise Route 53 and one cloud's check probe
+ * them). Health checks run from Cloudflare's network, outside every cloud
+ * they watch, so an origin that is down while the edge fails over still
+ * pages.
  *
  * Worker exceptions and exceeded CPU end as 5xx answers at the edge, which
  * the edge error alert counts; the per-origin failure rate the router writes
@@ -22,6 +23,7 @@ import { Construct } from "constructs";
 import { alertName, hostOf, runbookText, type Signal } from "../monitoring/alerts";
 import type { Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
+import type { EdgeChecks } from "./plan";
 import { HEALTH_PATH } from "./worker/contract";
 
 export interface EdgeMonitoringProps {
@@ -41,6 +43,11 @@ export interface EdgeMonitoringProps {
    * @default - none: only the edge URL
    */
   readonly origins?: readonly { readonly id: string; readonly endpoint: string }[];
+  /**
+   * What the zone's plan allows this environment (lib/edge/plan.ts).
+   * @default - health checks and the edge error alert (a paid zone owned by this environment)
+   */
+  readonly checks?: EdgeChecks;
 }
 
 /** Cloudflare regions the health checks run from. */
@@ -61,8 +68,10 @@ export class EdgeMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
     super(scope, id);
     const { objectives: o, route } = props;
+    const checks = props.checks ?? { cloudflareHealthChecks: true, edgeErrorAlert: true };
     const base = { service: props.service, environment: props.environment };
-    if (route.webhookUrl !== undefined) {
+    const alerting = o.silencedBecause === undefined && (checks.cloudflareHealthChecks || checks.edgeErrorAlert);
+    if (route.webhookUrl !== undefined && alerting) {
       this.webhook = new NotificationPolicyWebhooks(this, "webhook", {
         accountId: props.accountId,
         name: route.name,
@@ -74,14 +83,16 @@ export class EdgeMonitoring extends Construct {
       webhooks: this.webhook === undefined ? undefined : [{ id: this.webhook.id }],
     };
 
-    const checked = [
-      { id: "edge", address: hostOf(props.edgeUrl), path: HEALTH_PATH },
-      ...(props.origins ?? []).map((origin) => ({
-        id: origin.id,
-        address: hostOf(origin.endpoint),
-        path: props.healthPath,
-      })),
-    ];
+    const checked = !checks.cloudflareHealthChecks
+      ? []
+      : [
+          { id: "edge", address: hostOf(props.edgeUrl), path: HEALTH_PATH },
+          ...(props.origins ?? []).map((origin) => ({
+            id: origin.id,
+            address: hostOf(origin.endpoint),
+            path: props.healthPath,
+          })),
+        ];
     for (const check of checked) {
       const key = check.id.replace(".", "-");
       this.healthChecks.push(
@@ -103,40 +114,43 @@ export class EdgeMonitoring extends Construct {
     }
     if (o.silencedBecause !== undefined) return;
 
-    this.alerts.push({
-      target: "edge",
-      signal: "availability",
-      policy: new NotificationPolicy(this, "health", {
-        accountId: props.accountId,
-        name: alertName(base, "edge", "availability", "health-checks"),
-        description: runbookText({
-          means: `A Cloudflare health check (${checked.map((c) => c.id).join(", ")}) changed state: the edge or an origin fails its health path from outside.`,
-          when: "a check fails twice in a row from a Cloudflare region",
-          check:
-            "Traffic > Health Checks in the Cloudflare dashboard for the failing check, then that target's alerts.",
+    if (this.healthChecks.length > 0)
+      this.alerts.push({
+        target: "edge",
+        signal: "availability",
+        policy: new NotificationPolicy(this, "health", {
+          accountId: props.accountId,
+          name: alertName(base, "edge", "availability", "health-checks"),
+          description: runbookText({
+            means: `A Cloudflare health check (${checked.map((c) => c.id).join(", ")}) changed state: the edge or an origin fails its health path from outside.`,
+            when: "a check fails twice in a row from a Cloudflare region",
+            check:
+              "Traffic > Health Checks in the Cloudflare dashboard for the failing check, then that target's alerts.",
+          }),
+          alertType: "health_check_status_notification",
+          filters: { healthCheckId: this.healthChecks.map((h) => h.id) },
+          mechanisms,
         }),
-        alertType: "health_check_status_notification",
-        filters: { healthCheckId: this.healthChecks.map((h) => h.id) },
-        mechanisms,
-      }),
-    });
-    this.alerts.push({
-      target: "edge",
-      signal: "error",
-      policy: new NotificationPolicy(this, "errors", {
-        accountId: props.accountId,
-        name: alertName(base, "edge", "error", "rate"),
-        description: runbookText({
-          means:
-            "The edge answers 5xx faster than the availability objective allows: Worker exceptions, exceeded CPU, or every origin failing at once (502/504).",
-          when: `the zone's edge 5xx rate breaks the ${o.availabilityPercent}% objective`,
-          check:
-            "Workers > the edge script > Observability (exceptions, exceededCpu), then `npm run edge:signal` for per-origin failures.",
+      });
+    // The zone's error rate covers every environment on the zone: only its owner creates the alert.
+    if (checks.edgeErrorAlert)
+      this.alerts.push({
+        target: "edge",
+        signal: "error",
+        policy: new NotificationPolicy(this, "errors", {
+          accountId: props.accountId,
+          name: alertName(base, "edge", "error", "rate"),
+          description: runbookText({
+            means:
+              "The edge answers 5xx faster than the availability objective allows: Worker exceptions, exceeded CPU, or every origin failing at once (502/504).",
+            when: `the zone's edge 5xx rate breaks the ${o.availabilityPercent}% objective`,
+            check:
+              "Workers > the edge script > Observability (exceptions, exceededCpu), then `npm run edge:signal` for per-origin failures.",
+          }),
+          alertType: "http_alert_edge_error",
+          filters: { zones: [props.zoneId], slo: [String(o.availabilityPercent)] },
+          mechanisms,
         }),
-        alertType: "http_alert_edge_error",
-        filters: { zones: [props.zoneId], slo: [String(o.availabilityPercent)] },
-        mechanisms,
-      }),
-    });
+      });
   }
 }

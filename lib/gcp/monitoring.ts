@@ -9,7 +9,10 @@
  * logs. The SLO (request-based: 5xx over all requests) lives on a custom
  * service per target; Cloud Monitoring computes its burn rate, so the
  * availability objective is alerted the way the SRE workbook describes (a
- * long and a short window must both burn, see BURN_RATE_WINDOWS).
+ * long and a short window must both burn, lib/monitoring/burn-rate.ts), with
+ * a third condition that the short window saw the minimum request count.
+ * Cloud Run's request metrics carry no path or user agent, so the uptime
+ * checks' requests count as good events here (3 per minute per origin).
  */
 import {
   MonitoringAlertPolicy,
@@ -23,7 +26,8 @@ import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitori
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
-import { ALERT_WINDOW, BURN_RATE_WINDOWS, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
+import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
+import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
 import { runServiceName } from "./naming";
 import { ProjectServices } from "./project-services";
 import type { GcpSettings } from "./settings";
@@ -119,24 +123,45 @@ export class GcpMonitoring extends Construct {
       this.slos.push(slo);
 
       if (o.silencedBecause === undefined) {
-        for (const burn of BURN_RATE_WINDOWS) {
+        for (const burn of burnAlerts(o)) {
           const condition = (windowSeconds: number): MonitoringAlertPolicyConditions => ({
-            displayName: `burn rate over ${windowSeconds / 60} min above ${burn.burnRate}`,
+            displayName: `burn rate over ${windowLabel(windowSeconds)} above ${burn.burnRate}`,
             conditionThreshold: {
               filter: `select_slo_burn_rate("${slo.id}", "${seconds(windowSeconds)}")`,
-              comparison: "COMPARISON_GT",
-              thresholdValue: burn.burnRate,
+              comparison: "COMPARISON_GE",
+              // The SLO's burn rate is the error ratio over the budget: the capped ratio, in burn terms.
+              thresholdValue: Number((burn.errorRatio / o.errorBudget).toFixed(6)),
               duration: "0s",
             },
           });
           this.policy(target.id, "error", `burn-${burn.name}`, {
             runbook: {
-              means: `${target.id} spends its error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
-              when: `the 5xx burn rate exceeds ${burn.burnRate} over both ${burn.longWindowSeconds / 60} and ${burn.shortWindowSeconds / 60} minutes`,
+              means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${target.id} spends its error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
+              when: burnWhen(burn),
               check: `the service's logs in Cloud Logging (${revisions}, severity>=ERROR) and its latest revision.`,
             },
-            conditions: [condition(burn.longWindowSeconds), condition(burn.shortWindowSeconds)],
+            conditions: [
+              condition(burn.longWindowSeconds),
+              condition(burn.shortWindowSeconds),
+              {
+                displayName: `at least ${burn.minRequests} requests over ${windowLabel(burn.shortWindowSeconds)}`,
+                conditionThreshold: {
+                  filter: requests,
+                  aggregations: [
+                    {
+                      alignmentPeriod: seconds(burn.shortWindowSeconds),
+                      perSeriesAligner: "ALIGN_DELTA",
+                      crossSeriesReducer: "REDUCE_SUM",
+                    },
+                  ],
+                  comparison: "COMPARISON_GT",
+                  thresholdValue: burn.minRequests - 1,
+                  duration: "0s",
+                },
+              },
+            ],
             combiner: "AND",
+            severity: burn.severity === "page" ? "CRITICAL" : "WARNING",
           });
         }
         this.policy(target.id, "latency", "p99", {
@@ -150,11 +175,13 @@ export class GcpMonitoring extends Construct {
               displayName: `p99 latency above ${o.latencyP99Ms} ms`,
               conditionThreshold: {
                 filter: `metric.type="run.googleapis.com/request_latencies" AND ${revisions}`,
+                // Merge every revision's latency distribution, then take its p99: a max of per-series
+                // p99s overstates a quiet revision and is no percentile of the service's requests.
                 aggregations: [
                   {
                     alignmentPeriod: seconds(ALERT_WINDOW.periodSeconds),
-                    perSeriesAligner: "ALIGN_PERCENTILE_99",
-                    crossSeriesReducer: "REDUCE_MAX",
+                    perSeriesAligner: "ALIGN_DELTA",
+                    crossSeriesReducer: "REDUCE_PERCENTILE_99",
                   },
                 ],
                 comparison: "COMPARISON_GT",
@@ -207,9 +234,12 @@ export class GcpMonitoring extends Construct {
           alertStrategy: { notificationRateLimit: { period: "300s" }, autoClose: "1800s" },
         });
       }
-      this.uptime(target.id, target.endpoint, labels);
+      this.uptime(target.id, target.endpoint, labels, spec.healthPath);
       tiles.push(...runTiles(target.id, revisions));
     }
+
+    // Cloudflare cannot probe the edge on this zone's plan: this project's uptime checks do.
+    if (props.probeEdge !== undefined) this.uptime("edge", props.probeEdge.url, labels, props.probeEdge.path);
 
     this.dashboard = new MonitoringDashboard(this, "dashboard", {
       project,
@@ -238,6 +268,8 @@ export class GcpMonitoring extends Construct {
       readonly runbook: Runbook;
       readonly conditions: MonitoringAlertPolicyConditions[];
       readonly combiner?: "AND" | "OR";
+      /** @default CRITICAL for errors and availability, WARNING otherwise */
+      readonly severity?: "CRITICAL" | "WARNING";
       readonly alertStrategy?: ConstructorParameters<typeof MonitoringAlertPolicy>[2]["alertStrategy"];
     },
   ): void {
@@ -249,7 +281,7 @@ export class GcpMonitoring extends Construct {
       displayName: name,
       combiner: p.combiner ?? "OR",
       conditions: p.conditions,
-      severity: signal === "error" || signal === "availability" ? "CRITICAL" : "WARNING",
+      severity: p.severity ?? (signal === "error" || signal === "availability" ? "CRITICAL" : "WARNING"),
       notificationChannels: this.channels.map((channel) => channel.id),
       documentation: { mimeType: "text/markdown", subject: name, content: runbookText(p.runbook) },
       userLabels: { service: spec.name, environment: spec.environment, signal },
@@ -259,7 +291,7 @@ export class GcpMonitoring extends Construct {
   }
 
   /** An uptime check on the origin's health path, and the alert when it fails from more than one region. */
-  private uptime(target: string, endpoint: string, labels: Record<string, string>): void {
+  private uptime(target: string, endpoint: string, labels: Record<string, string>, path: string): void {
     const { spec, objectives } = this.props;
     const { project } = this.props.settings;
     const key = target.replace(".", "-");
@@ -270,7 +302,7 @@ export class GcpMonitoring extends Construct {
       period: "60s",
       selectedRegions: [...UPTIME_REGIONS],
       httpCheck: {
-        path: spec.healthPath,
+        path,
         port: 443,
         useSsl: true,
         validateSsl: true,
@@ -287,8 +319,11 @@ export class GcpMonitoring extends Construct {
     if (objectives.silencedBecause !== undefined) return;
     this.policy(target, "availability", "health", {
       runbook: {
-        means: `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
-        when: `GET ${spec.healthPath} fails from more than one of ${UPTIME_REGIONS.length} regions for 5 minutes`,
+        means:
+          target === "edge"
+            ? "The edge fails its health path from outside: users cannot reach the service at all."
+            : `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        when: `GET ${path} fails from more than one of ${UPTIME_REGIONS.length} regions for 2 minutes`,
         check: "the uptime check's results (Monitoring > Uptime checks), then the service's logs and revisions.",
       },
       conditions: [
@@ -296,9 +331,10 @@ export class GcpMonitoring extends Construct {
           displayName: "health check failing",
           conditionThreshold: {
             filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="${check.uptimeCheckId}"`,
+            // One check per region a minute: failing from two regions for two minutes pages within 5.
             aggregations: [
               {
-                alignmentPeriod: "300s",
+                alignmentPeriod: "60s",
                 perSeriesAligner: "ALIGN_NEXT_OLDER",
                 crossSeriesReducer: "REDUCE_COUNT_FALSE",
                 groupByFields: ["resource.label.host"],
@@ -306,7 +342,7 @@ export class GcpMonitoring extends Construct {
             ],
             comparison: "COMPARISON_GT",
             thresholdValue: 1,
-            duration: "300s",
+            duration: "120s",
           },
         },
       ],

@@ -2,21 +2,14 @@
  * The environment's objectives as numbers every cloud's alerts use, so the
  * same objective gives the same thresholds on AWS, Azure, GCP and the edge.
  *
- * Ratio alerts (AWS, Azure) page on the fast-burn rate of Google's SRE
- * workbook: 14.4 x the error budget, which spends 2% of a 30-day budget in an
- * hour, sustained over `ALERT_WINDOW`. GCP evaluates the real multi-window
- * burn rates against its SLO resource (`BURN_RATE_WINDOWS`).
+ * The availability objective is alerted with multiwindow burn rates on every
+ * cloud (burn-rate.ts); the other thresholds (latency, saturation) hold over
+ * `ALERT_WINDOW`.
  */
 import type { EnvironmentConfig } from "../config/schema";
 
-/** Budget consumption that pages: 2% of a 30-day budget in one hour. */
+/** The fast burn of a 30-day window (2% of the budget in one hour): `npm run edge:signal`'s default limit. */
 export const FAST_BURN_RATE = 14.4;
-
-/** Multi-window burn-rate pairs (long window, short window), where the cloud has SLO resources. */
-export const BURN_RATE_WINDOWS = [
-  { name: "fast", burnRate: 14.4, longWindowSeconds: 3600, shortWindowSeconds: 300 },
-  { name: "slow", burnRate: 6, longWindowSeconds: 21600, shortWindowSeconds: 1800 },
-] as const;
 
 /** Evaluation of threshold alerts: 5-minute periods, all of the last three breaching (15 minutes sustained). */
 export const ALERT_WINDOW = { periodSeconds: 300, evaluationPeriods: 3 } as const;

@@ -153,7 +153,9 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   // Operations (lib/<cloud>/monitoring.ts): alerts, routes, checks, dashboards, SLOs; rebuilt from code,
   // their history stays in each cloud's metrics.
   "aws_cloudwatch_dashboard",
+  "aws_cloudwatch_composite_alarm",
   "aws_cloudwatch_metric_alarm",
+  "aws_route53_health_check",
   "aws_sns_topic",
   "aws_sns_topic_subscription",
   "azurerm_application_insights_standard_web_test",

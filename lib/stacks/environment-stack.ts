@@ -11,6 +11,8 @@ import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
 import { EdgeMonitoring } from "../edge/monitoring";
 import { OriginSecret } from "../edge/origin-secret";
+import { edgeChecks } from "../edge/plan";
+import { HEALTH_PATH } from "../edge/worker/contract";
 import { objectivesFor } from "../monitoring/objectives";
 import { alertRoute } from "../monitoring/route";
 import { applyPolicy, suppress } from "../policy";
@@ -29,6 +31,12 @@ import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } fr
 import { addBackend } from "./backend";
 import { enabledClouds } from "./clouds";
 import { addProviders, type Providers } from "./providers";
+
+/**
+ * Clouds that probe the edge when Cloudflare cannot, the first enabled one does: GCP's uptime checks
+ * (a minute apart) and Route 53's (30 s) page within 5 minutes; Azure's standard tests run every 5 minutes at best.
+ */
+const EDGE_PROBERS = ["gcp", "aws", "azure"] as const;
 
 export interface EnvironmentStackProps {
   /** The validated environment (see `loadEnvironments`). */
@@ -170,7 +178,15 @@ export class EnvironmentStack extends TerraformStack {
     // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
     const objectives = objectivesFor(this.config);
     const route = alertRoute(this, this.config, this.spec.name);
-    if (objectives.silencedBecause !== undefined) suppress(this, "BP_OPS_1", objectives.silencedBecause);
+    if (objectives.silencedBecause !== undefined) {
+      for (const rule of ["BP_OPS_1", "BP_OPS_3"] as const) suppress(this, rule, objectives.silencedBecause);
+    }
+    // The zone's plan decides who probes from outside (lib/edge/plan.ts): Cloudflare, or each cloud and one for the edge.
+    const edgeProbed = this.origins.filter((origin) => origin.id.startsWith("aws."));
+    const checks = edgeChecks(this.config.cloudflare, 1 + edgeProbed.length);
+    const edgeProber = checks.cloudflareHealthChecks
+      ? undefined
+      : EDGE_PROBERS.find((c) => this.config.clouds.includes(c));
     for (const { cloud, module, settings } of enabledClouds(this.config)) {
       const targets = this.targets.filter((target) => target.cloud === cloud);
       module.addMonitoring(this, {
@@ -180,9 +196,11 @@ export class EnvironmentStack extends TerraformStack {
         objectives,
         route,
         protect: this.config.protect,
+        originsProbedByEdge: checks.cloudflareHealthChecks,
+        probeEdge: cloud === edgeProber ? { url: this.edge.url, path: HEALTH_PATH } : undefined,
       });
     }
-    // Azure and GCP probe their own origins (standard tests, uptime checks); AWS origins are probed from Cloudflare.
+    // Azure and GCP probe their own origins (standard tests, uptime checks); AWS's from Cloudflare where the plan allows.
     new EdgeMonitoring(this, "edge-monitoring", {
       service: this.spec.name,
       environment: this.config.name,
@@ -192,7 +210,8 @@ export class EnvironmentStack extends TerraformStack {
       zoneId: this.config.cloudflare.zoneId,
       edgeUrl: this.edge.url,
       healthPath: this.spec.healthPath,
-      origins: this.origins.filter((origin) => origin.id.startsWith("aws.")),
+      origins: edgeProbed,
+      checks,
     });
   }
 }

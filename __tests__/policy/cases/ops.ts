@@ -1,5 +1,9 @@
+import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { NotificationPolicy } from "@cdktf/provider-cloudflare/lib/notification-policy";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
@@ -22,6 +26,16 @@ const alarm = (s: Construct, id: string, patch: Partial<ConstructorParameters<ty
     period: 300,
     ...patch,
   });
+/** A burn-rate window alarm (no actions) and a routed composite alarm whose rule names it, or another alarm. */
+const windowOfComposite = (s: Construct, named: boolean) => {
+  const window = alarm(s, "subject", {});
+  const other = alarm(s, "other", { alarmName: "svc-test-other", alarmActions: ["arn:x"] });
+  new CloudwatchCompositeAlarm(s, "composite", {
+    alarmName: "svc-test-burn",
+    alarmRule: `ALARM("${(named ? window : other).alarmName}")`,
+    alarmActions: ["arn:aws:sns:eu-west-1:123456789012:svc-test-alerts"],
+  });
+};
 const run = (s: Construct, id = "subject") =>
   new CloudRunV2Service(s, id, {
     name: "svc-test-run",
@@ -93,15 +107,67 @@ export const opsCases: RuleCase[] = [
     rule: "BP_OPS_2",
     fail: [
       (s) => alarm(s, "subject", {}),
+      (s) => windowOfComposite(s, false),
       (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), []),
       (s) => cloudflarePolicy(s, {}),
       (s) => logAlert(s),
     ],
     pass: [
       (s) => alarm(s, "subject", { alarmActions: ["arn:aws:sns:eu-west-1:123456789012:svc-test-alerts"] }),
+      (s) => windowOfComposite(s, true),
       (s) => gcpPolicy(s, "subject", runFilter("svc-test-run"), [channel]),
       (s) => cloudflarePolicy(s, { email: [{ id: "oncall@test.invalid" }] }),
       (s) => logAlert(s, ["/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag"]),
     ],
   },
+  {
+    rule: "BP_OPS_3",
+    fail: [
+      // No alert at all, then the fast pair without the slow one.
+      (s) => lambda(s),
+      (s) => {
+        const fn = lambda(s);
+        alarm(s, "fast", {
+          alarmName: "svc-test-aws-function-error-http-5xx-burn-fast",
+          dimensions: { FunctionName: fn.functionName },
+        });
+      },
+    ],
+    pass: (s) => {
+      const fn = lambda(s);
+      for (const tier of ["fast", "slow"]) {
+        alarm(s, tier, {
+          alarmName: `svc-test-aws-function-error-http-5xx-burn-${tier}`,
+          dimensions: { FunctionName: fn.functionName },
+          alarmActions: ["arn:x"],
+        });
+      }
+    },
+  },
+  {
+    rule: "BP_OPS_4",
+    fail: [(s) => topicWith(s, "https"), (s) => actionGroup(s, false)],
+    pass: [(s) => topicWith(s, "email"), (s) => actionGroup(s, true)],
+  },
 ];
+
+/** An SNS topic (the subject) with one subscription of `protocol`. */
+function topicWith(s: Construct, protocol: "email" | "https"): void {
+  const topic = new SnsTopic(s, "subject", { name: "svc-test-alerts" });
+  new SnsTopicSubscription(s, "subscription", {
+    topicArn: topic.arn,
+    protocol,
+    endpoint: protocol === "email" ? "oncall@test.invalid" : "https://hooks.test.invalid/x",
+  });
+}
+
+/** An action group (the subject) with a webhook receiver and, when `email`, an e-mail receiver. */
+function actionGroup(s: Construct, email: boolean): void {
+  new MonitorActionGroup(s, "subject", {
+    name: "svc-test-alerts",
+    resourceGroupName: "rg",
+    shortName: "test",
+    emailReceiver: email ? [{ name: "email-0", emailAddress: "oncall@test.invalid" }] : undefined,
+    webhookReceiver: [{ name: "webhook", serviceUri: "https://hooks.test.invalid/x" }],
+  });
+}

@@ -30,8 +30,11 @@ export const DATA_POINT = {
 /** How one attempt at one origin ended. */
 export interface AttemptRecord {
   readonly origin: string;
-  /** `ok` below 500, `5xx` for a 5xx answer, `timeout` or `network` without one. */
-  readonly outcome: "ok" | "5xx" | "timeout" | "network";
+  /**
+   * `ok` below 500, `5xx` for a 5xx answer, `forbidden` for a 403 (the origin refused the edge's
+   * secret: a misconfigured origin, not a client error), `timeout` or `network` without an answer.
+   */
+  readonly outcome: "ok" | "5xx" | "forbidden" | "timeout" | "network";
   /** HTTP status, 0 when no response came. */
   readonly status: number;
   readonly latencyMs: number;
@@ -71,5 +74,6 @@ export function recordAttempt(
 /** The outcome of an attempt from its status (0 = no response) and why it ended. */
 export function outcomeOf(status: number, failure?: "timeout" | "network"): AttemptRecord["outcome"] {
   if (failure !== undefined) return failure;
+  if (status === 403) return "forbidden";
   return status >= 500 ? "5xx" : "ok";
 }

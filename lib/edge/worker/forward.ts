@@ -78,7 +78,8 @@ export async function forward(
     }
     if ("response" in outcome) {
       const { response } = outcome;
-      if (response.status < 500 || !retry) return clientResponse(response, origin, i + 1, options);
+      // A 5xx or a 403 (the origin refused the edge's secret) fails the origin: try the next one.
+      if (outcomeOf(response.status) === "ok" || !retry) return clientResponse(response, origin, i + 1, options);
       // Free the connection before trying the next origin.
       await response.body?.cancel();
       attempts.push({ origin: origin.id, outcome: `status ${response.status}` });

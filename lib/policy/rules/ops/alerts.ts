@@ -1,3 +1,5 @@
+import type { StackResource } from "../../rule";
+
 /** What the operations rules count as a workload and as an alert, per provider. */
 
 /** Resources that serve the workload: each must be watched by an alert. */
@@ -20,3 +22,19 @@ export const ALERT_TYPES = [
   "google_monitoring_alert_policy",
   "cloudflare_notification_policy",
 ] as const;
+
+/**
+ * The stack's alerts that refer to a workload: by reference (`${aws_lambda_function.x.function_name}`)
+ * or, in metric filters, by its literal name (`resource.label."service_name"="shop-prod-run"`).
+ */
+export function alertsOf(
+  address: string,
+  attributes: Readonly<Record<string, unknown>>,
+  resources: (types: readonly string[]) => readonly StackResource[],
+): StackResource[] {
+  const name = typeof attributes.name === "string" ? attributes.name : undefined;
+  const named = name === undefined ? undefined : new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`);
+  return resources(ALERT_TYPES).filter(
+    (alert) => alert.text.includes(`${address}.`) || named?.test(alert.text) === true,
+  );
+}

@@ -1,5 +1,5 @@
 import { defineRule } from "../../rule";
-import { ALERT_TYPES, WORKLOAD_TYPES } from "./alerts";
+import { ALERT_TYPES, alertsOf, WORKLOAD_TYPES } from "./alerts";
 
 export const workloadAlerted = defineRule({
   id: "BP_OPS_1",
@@ -9,14 +9,7 @@ export const workloadAlerted = defineRule({
   appliesTo: [...WORKLOAD_TYPES],
   check: ({ address, attributes, resources }) => {
     if (address === undefined || resources === undefined) return undefined;
-    // Alerts name a workload by reference (`${aws_lambda_function.x.function_name}`) or, in metric
-    // filters, by its literal name (`resource.label."service_name"="shop-prod-run"`).
-    const name = typeof attributes.name === "string" ? attributes.name : undefined;
-    const named =
-      name === undefined ? undefined : new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`);
-    const watched = resources(ALERT_TYPES).some(
-      (alert) => alert.text.includes(`${address}.`) || named?.test(alert.text) === true,
-    );
+    const watched = alertsOf(address, attributes, resources).length > 0;
     return watched ? undefined : `no alert (${ALERT_TYPES.join(", ")}) refers to ${address}`;
   },
 });

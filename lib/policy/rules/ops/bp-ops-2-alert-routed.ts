@@ -10,11 +10,19 @@ export const alertRouted = defineRule({
   fix: "pass the environment's route (SNS topic, action group, notification channels, notification mechanisms) to the alert",
   level: "error",
   appliesTo: [...ALERT_TYPES],
-  check: ({ type, attributes }) => {
+  check: ({ type, attributes, address, resources }) => {
     switch (type) {
       case "aws_cloudwatch_metric_alarm":
-      case "aws_cloudwatch_composite_alarm":
-        return some(attributes.alarm_actions) ? undefined : "alarm_actions is empty";
+      case "aws_cloudwatch_composite_alarm": {
+        if (some(attributes.alarm_actions)) return undefined;
+        // A window of a burn-rate alarm notifies through the composite alarm whose rule names it.
+        const composite = resources?.(["aws_cloudwatch_composite_alarm"]).find(
+          (c) => address !== undefined && c.text.includes(`${address}.`) && some(c.attributes.alarm_actions),
+        );
+        return composite === undefined
+          ? "alarm_actions is empty and no routed composite alarm refers to it"
+          : undefined;
+      }
       case "azurerm_monitor_metric_alert":
         return blocks(attributes.action).some((a) => a.action_group_id !== undefined)
           ? undefined
