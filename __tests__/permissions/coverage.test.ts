@@ -20,14 +20,31 @@ import {
 import type { PolicyReport } from "../../lib/policy/report";
 import { formatSummary } from "../../lib/stacks/synth";
 import { synthBootstrap } from "../bootstrap/helpers";
-import { environmentConfig, shippedEnvironments, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import {
+  COMPANY,
+  environmentConfig,
+  shippedEnvironments,
+  synthEnvironment,
+  type TerraformJson,
+} from "../helpers/environments";
 
 const PURPOSES: readonly Purpose[] = ["plan", "deploy"];
 
 describe("permission coverage of the shipped environments", () => {
   const stacks = new Map(shippedEnvironments().map((config) => [config.name, synthEnvironment(config).json]));
-  // A fork may turn clouds off; an environment with every cloud on keeps each provider's grants under test.
-  const everyCloud = synthEnvironment(environmentConfig()).json;
+  // A fork may turn clouds off or stay on a free zone; an environment with every cloud on, on a Business
+  // zone it owns (Cloudflare health checks and zone alerts), keeps each provider's grants under test.
+  const everyCloud = synthEnvironment(
+    environmentConfig({
+      cloudflare: {
+        accountId: COMPANY.cloudflare.accountId,
+        zoneId: COMPANY.cloudflare.zoneId,
+        plan: "business",
+        zoneShared: false,
+        domain: `every-cloud.${COMPANY.domain}`,
+      },
+    }),
+  ).json;
   /** Every resource type of every shipped environment and of the every-cloud one, as one stack. */
   const union = {
     resource: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.resource ?? {})),
