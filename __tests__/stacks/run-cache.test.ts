@@ -1,0 +1,77 @@
+/**
+ * bin/run.cjs reuses its bundle while the content of every input is unchanged:
+ * a fresh clone (new mtimes) or a CI job that restored `.gen/` from its cache
+ * runs the cached bundle, and an edited input rebuilds it. Each case runs the
+ * real script from a scratch copy of the repository layout (bin/, node_modules).
+ */
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("bin/run.cjs bundle cache", () => {
+  let work: string;
+  const bundle = () => join(work, ".gen", "run", "entry.cjs");
+  const run = () => {
+    const result = spawnSync("node", ["bin/run.cjs", "entry.ts"], { cwd: work, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout.trim();
+  };
+  const builtAt = () => statSync(bundle()).mtimeMs;
+
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), "run-cache-"));
+    mkdirSync(join(work, "bin"));
+    copyFileSync(join(ROOT, "bin", "run.cjs"), join(work, "bin", "run.cjs"));
+    symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"), "dir");
+    writeFileSync(join(work, "entry.ts"), 'import { greeting } from "./greeting";\nconsole.log(greeting);\n');
+    writeFileSync(join(work, "greeting.ts"), 'export const greeting: string = "first";\n');
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it("keeps the bundle when only mtimes change (a fresh checkout), rebuilds when content changes", () => {
+    expect(run()).toBe("first");
+    const first = builtAt();
+    // What a fresh clone looks like: same bytes, every file newer than the cached bundle.
+    const later = new Date(Date.now() + 60_000);
+    for (const file of ["entry.ts", "greeting.ts"]) utimesSync(join(work, file), later, later);
+    expect(run()).toBe("first");
+    expect(builtAt()).toBe(first);
+    // The new mtimes are recorded, so the next run need not hash again.
+    const stamp = JSON.parse(readFileSync(`${bundle()}.inputs.json`, "utf8")) as {
+      inputs: Record<string, { hash: string; stat: string }>;
+    };
+    expect(stamp.inputs["greeting.ts"].stat).toBe(`${statSync(join(work, "greeting.ts")).size}:${later.getTime()}`);
+
+    writeFileSync(join(work, "greeting.ts"), 'export const greeting: string = "second";\n');
+    expect(run()).toBe("second");
+    expect(builtAt()).not.toBe(first);
+  }, 30_000);
+
+  it("rebuilds when the record was written by another esbuild or build setup, and links its source map", () => {
+    expect(run()).toBe("first");
+    const first = builtAt();
+    const stampFile = `${bundle()}.inputs.json`;
+    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as { key: string };
+    expect(stamp.key).toContain(`esbuild ${(require("esbuild/package.json") as { version: string }).version}`);
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, key: "esbuild 0.0.0" }));
+    expect(run()).toBe("first");
+    expect(builtAt()).not.toBe(first);
+    // The bundle names its source map by its own file name, which exists.
+    expect(readFileSync(bundle(), "utf8")).toMatch(/\/\/# sourceMappingURL=entry\.cjs\.map\n$/);
+    expect(statSync(`${bundle()}.map`).isFile()).toBe(true);
+  }, 30_000);
+});
