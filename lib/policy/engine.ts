@@ -75,6 +75,7 @@ export class PolicyAspect implements IAspect {
   private readonly providerConfigs = new WeakMap<TerraformStack, Map<string, Record<string, unknown>>>();
   private readonly stackResources = new WeakMap<TerraformStack, TerraformResource[]>();
   private readonly resourceSnapshots = new WeakMap<TerraformResource, StackResource>();
+  private readonly explicitProviders = new WeakMap<TerraformProvider, Record<string, unknown>>();
 
   constructor(props: PolicyAspectProps = {}) {
     for (const rule of props.rules ?? ALL_RULES) {
@@ -246,7 +247,15 @@ export class PolicyAspect implements IAspect {
 
   /** The attributes of the provider block a resource uses: its own `provider`, else the stack's default one. */
   private providerConfig(node: TerraformResource | TerraformDataSource): Record<string, unknown> | undefined {
-    if (node.provider !== undefined) return providerAttributes(node.provider);
+    if (node.provider !== undefined) {
+      // Once per provider block, not once per resource that names it.
+      let attributes = this.explicitProviders.get(node.provider);
+      if (attributes === undefined) {
+        attributes = providerAttributes(node.provider);
+        this.explicitProviders.set(node.provider, attributes);
+      }
+      return attributes;
+    }
     const name = node.terraformGeneratorMetadata?.providerName;
     if (name === undefined) return undefined;
     const stack = TerraformStack.of(node);
