@@ -9,6 +9,7 @@ import {
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -73,5 +74,31 @@ describe("bin/run.cjs bundle cache", () => {
     // The bundle names its source map by its own file name, which exists.
     expect(readFileSync(bundle(), "utf8")).toMatch(/\/\/# sourceMappingURL=entry\.cjs\.map\n$/);
     expect(statSync(`${bundle()}.map`).isFile()).toBe(true);
+  }, 30_000);
+
+  it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {
+    mkdirSync(join(work, "site"));
+    writeFileSync(join(work, "site", "index.html"), "<p>hello</p>\n");
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
+// archiver's own code (the stand-in sits at its index.js)
+const loaded = () => Object.keys(require.cache).some((path) => /archiver[\\\\/]lib[\\\\/]core\\.js$/.test(path));
+const before = loaded();
+const app = new App({ outdir: "out" });
+const stack = new TerraformStack(app, "s");
+new TerraformAsset(stack, "site", { path: ${JSON.stringify(join(work, "site"))}, type: AssetType.ARCHIVE });
+app.synth();
+console.log(JSON.stringify({ before, after: loaded() }));
+`,
+    );
+    // cdktf zips in a child process of its own (node cdktf/lib/private/fs.js), which loads archiver itself.
+    expect(JSON.parse(run())).toEqual({ before: false, after: false });
+    const zips = readdirSync(join(work, "out", "stacks", "s", "assets"), { recursive: true }).filter((f) =>
+      String(f).endsWith(".zip"),
+    );
+    expect(zips).toHaveLength(1);
+    const zip = readFileSync(join(work, "out", "stacks", "s", "assets", String(zips[0])));
+    expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304"); // a zip's local file header
   }, 30_000);
 });
