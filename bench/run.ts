@@ -191,11 +191,11 @@ function main(): number {
         a.push(measure(subject, outdir()));
         b.push(measure(baseline, outdir()));
       }
-      singleRows.push(row(subject.name, runs, a));
+      const rows = [row(subject.name, runs, a)];
       // The floor once, from its first pair.
-      if (!singleRows.some((line) => line.startsWith(`| ${baseline.name} |`)))
-        singleRows.push(row(baseline.name, runs, b));
-      console.log(singleRows.join("\n"));
+      if (!singleRows.some((line) => line.startsWith(`| ${baseline.name} |`))) rows.push(row(baseline.name, runs, b));
+      singleRows.push(...rows);
+      console.log(rows.join("\n"));
       pairRows.push(pairRow(subject, a, b));
       console.log(pairRows.at(-1));
     }
