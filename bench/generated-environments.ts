@@ -1,10 +1,11 @@
 /**
- * `node bin/run.cjs bench/generated-environments.ts <count>`: synthesizes <count> generated
- * environments (copies of dev with every cloud on, named env-01...) through
- * the same runSynth path as `npm run synth`, to see how synth cost grows.
+ * `node bin/run.cjs bench/generated-environments.ts <count>`: synthesizes
+ * <count> generated environments (copies of the first environment in
+ * environments/index.ts, named env-01...) through the same runSynth path as
+ * `npm run synth`, to see how synth cost grows. It takes whichever
+ * environments the repository (or a fork) ships, so it never names one.
  */
-import { company } from "../environments/company";
-import { dev } from "../environments/dev";
+import { company, environments } from "../environments";
 import { runSynth } from "../lib/stacks/synth";
 
 const count = Number(process.argv[2]);
@@ -12,7 +13,12 @@ if (!Number.isInteger(count) || count < 1 || count > 500) {
   console.error("usage: node bin/run.cjs bench/generated-environments.ts <count 1-500>");
   process.exit(1);
 }
+const template = Object.values(environments)[0];
+if (template === undefined) {
+  console.error("bench: environments/index.ts lists no environment to copy");
+  process.exit(1);
+}
 
 const names = Array.from({ length: count }, (_, i) => `env-${String(i + 1).padStart(2, "0")}`);
-const environments = Object.fromEntries(names.map((name) => [name, { ...structuredClone(dev), name }]));
-process.exitCode = runSynth(environments, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", company });
+const generated = Object.fromEntries(names.map((name) => [name, { ...structuredClone(template), name }]));
+process.exitCode = runSynth(generated, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", company });

@@ -1,82 +1,94 @@
 /**
- * `npm run bench`: wall time and peak RSS of the project's main commands on
- * this machine, median and spread over several runs. Peak RSS is GNU time's
- * maximum resident set of the largest process in the command's tree.
- * See BENCHMARKS.md for figures and how to read them.
+ * `npm run bench`: wall time, CPU time and peak RSS of the project's main
+ * commands on this machine, min/median/max over several runs after one
+ * warm-up run, plus paired runs against a one-bucket cdktf app run the same
+ * way (the framework floor), so a reader sees what is the project's own cost.
+ * Replaces the results block of BENCHMARKS.md (`--dry-run` only prints).
+ * Peak RSS is GNU time's maximum resident set of the largest process in the
+ * command's tree; CPU is user + system time of the whole tree, which a loaded
+ * machine distorts less than wall time.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { formatSummary, pairedDifferences, summarize } from "./stats";
 
 const ROOT = resolve(__dirname, "..");
 const TIME = "/usr/bin/time";
+const START = "<!-- bench:results:start -->";
+const END = "<!-- bench:results:end -->";
 
 const HELP = `Usage: npm run bench -- [options]
 
-Measures on this machine (median, min-max over --runs runs):
-  synth of the shipped environments and bootstrap (npm run synth), of 10 and 30 generated
-  environments, npx cdktf synth, npm run typecheck, npm test, and one barrel
-  import versus one deep import of each provider package.
+Measures on this machine (median and min-max over --runs runs, after one warm-up run):
+  synth of the shipped stacks, warm and cold (bundle rebuilt), paired with a
+  one-bucket cdktf app run the same way (the framework floor); synth of 10, 30
+  and 100 generated environments; npx cdktf synth; npm run typecheck; npm test;
+  one barrel import versus one deep import of each provider package.
+Then replaces the results block of BENCHMARKS.md.
 
 Options:
-  --runs <n>        runs per synth/import case (default 5)
-  --slow-runs <n>   runs for npm test, typecheck and cdktf synth (default 3)
-  --only <names>    comma-separated case names to run (default: all)
-  --write           replace the results block of BENCHMARKS.md
+  --runs <n>        runs per quick case and pair (default 5)
+  --slow-runs <n>   runs of the slow cases: 100 environments, cdktf synth, typecheck, npm test (default 3)
+  --only <names>    comma-separated parts of case names to run (default: all)
+  --dry-run         print the results, leave BENCHMARKS.md as it is
   -h, --help        this text
 
 Needs GNU time at ${TIME} (Debian package "time").`;
 
 interface Case {
   readonly name: string;
-  readonly command: string[];
+  readonly command: readonly string[];
   readonly slow?: boolean;
-  readonly env?: Record<string, string>;
+  /** Runs before each run, untimed (a cold run removes the cached bundle). */
+  readonly before?: () => void;
 }
 
 interface Sample {
-  readonly seconds: number;
+  readonly wall: number;
+  readonly cpu: number;
   readonly rssMb: number;
 }
 
+const run = (entry: string, ...args: string[]) => ["node", "bin/run.cjs", entry, ...args];
+const SHIPPED = "synth: shipped environments + bootstrap (node bin/run.cjs main.ts)";
+const FLOOR = "floor: one-bucket cdktf app (node bin/run.cjs bench/one-bucket.ts)";
+
 function measure(c: Case, outdir: string): Sample {
-  const result = spawnSync(TIME, ["-f", "%e %M", ...c.command], {
+  c.before?.();
+  const result = spawnSync(TIME, ["-f", "%e %U %S %M", ...c.command], {
     cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...c.env },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
+  rmSync(outdir, { recursive: true, force: true });
   const last = result.stderr.trim().split("\n").at(-1) ?? "";
-  const match = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last);
+  const match = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)$/.exec(last);
   if (result.status !== 0 || !match) {
     throw new Error(
       `${c.name}: "${c.command.join(" ")}" failed (exit ${result.status}):\n${result.stderr.slice(-2000)}`,
     );
   }
-  return { seconds: Number(match[1]), rssMb: Number(match[2]) / 1024 };
+  return { wall: Number(match[1]), cpu: Number(match[2]) + Number(match[3]), rssMb: Number(match[4]) / 1024 };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-const fmt = (xs: number[], digits: number): string =>
-  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
-
-function cases(): Case[] {
-  const list: Case[] = [
-    { name: "synth: shipped 3 environments + bootstrap (npm run synth)", command: ["npm", "run", "--silent", "synth"] },
+function cases(): { single: Case[]; pairs: [Case, Case][] } {
+  const removeBundle = () => rmSync(join(ROOT, ".gen", "run", "main.cjs.inputs.json"), { force: true });
+  const shipped: Case = { name: SHIPPED, command: run("main.ts") };
+  const floor: Case = { name: FLOOR, command: run("bench/one-bucket.ts") };
+  const cold: Case = { name: `${SHIPPED}, cold: bundle rebuilt`, command: run("main.ts"), before: removeBundle };
+  const single: Case[] = [
+    ...[10, 30].map((n) => ({
+      name: `synth: ${n} generated environments`,
+      command: run("bench/generated-environments.ts", String(n)),
+    })),
     {
-      name: "synth: 10 generated environments",
-      command: ["node", "bin/run.cjs", "bench/generated-environments.ts", "10"],
-    },
-    {
-      name: "synth: 30 generated environments",
-      command: ["node", "bin/run.cjs", "bench/generated-environments.ts", "30"],
+      name: "synth: 100 generated environments",
+      command: run("bench/generated-environments.ts", "100"),
+      slow: true,
     },
     { name: "npx cdktf synth (shipped)", command: ["npx", "cdktf", "synth"], slow: true },
     { name: "npm run typecheck", command: ["npm", "run", "--silent", "typecheck"], slow: true },
@@ -84,25 +96,52 @@ function cases(): Case[] {
   ];
   for (const provider of ["aws", "azurerm", "google", "cloudflare"]) {
     const pkg = `@cdktf/provider-${provider}`;
-    list.push(
+    single.push(
       { name: `import ${pkg} (barrel)`, command: ["node", "-e", `require("${pkg}")`] },
       { name: `import ${pkg}/lib/provider (deep)`, command: ["node", "-e", `require("${pkg}/lib/provider")`] },
     );
   }
-  return list;
+  return {
+    single,
+    pairs: [
+      [shipped, floor],
+      [cold, floor],
+    ],
+  };
+}
+
+const row = (name: string, runs: number, samples: readonly Sample[]): string =>
+  `| ${name} | ${runs} | ${formatSummary(summarize(samples.map((s) => s.wall)), 2)} | ${formatSummary(
+    summarize(samples.map((s) => s.cpu)),
+    2,
+  )} | ${formatSummary(summarize(samples.map((s) => s.rssMb)), 0)} |`;
+
+function pairRow(subject: Case, a: readonly Sample[], b: readonly Sample[]): string {
+  const diff = (pick: (s: Sample) => number, digits: number) =>
+    formatSummary(summarize(pairedDifferences(a.map(pick), b.map(pick))), digits);
+  return `| ${subject.name} | ${a.length} | ${diff((s) => s.wall, 2)} | ${diff((s) => s.cpu, 2)} | ${diff(
+    (s) => s.rssMb,
+    0,
+  )} |`;
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model ?? "unknown CPU";
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${load} at the start`;
 }
 
 function main(): number {
-  let values: ReturnType<
-    typeof parseArgs<{ options: Record<string, { type: "string" | "boolean"; short?: string }> }>
-  >["values"];
+  let values: { runs?: string; "slow-runs"?: string; only?: string; "dry-run"?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         runs: { type: "string" },
         "slow-runs": { type: "string" },
         only: { type: "string" },
-        write: { type: "boolean" },
+        "dry-run": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -124,33 +163,48 @@ function main(): number {
     console.error(`bench: GNU time not found at ${TIME}; install it (apt-get install time)`);
     return 1;
   }
-  const only = typeof values.only === "string" ? values.only.split(",").map((s) => s.trim()) : undefined;
-  const selected = cases().filter((c) => only === undefined || only.some((o) => c.name.includes(o)));
-  if (selected.length === 0) {
-    console.error(
-      `bench: --only matched no case; cases: ${cases()
-        .map((c) => c.name)
-        .join("; ")}`,
-    );
+  const only = values.only?.split(",").map((s) => s.trim());
+  const wanted = (c: Case) => only === undefined || only.some((o) => c.name.includes(o));
+  const all = cases();
+  const single = all.single.filter(wanted);
+  const pairs = all.pairs.filter(([subject]) => wanted(subject));
+  if (single.length === 0 && pairs.length === 0) {
+    const names = [...all.pairs.map(([s]) => s.name), ...all.single.map((c) => c.name)];
+    console.error(`bench: --only matched no case; cases: ${names.join("; ")}`);
     return 1;
   }
 
-  const rows: string[] = [];
+  const machineLine = machine();
+  const singleRows: string[] = [];
+  const pairRows: string[] = [];
   const work = mkdtempSync(join(tmpdir(), "bench-"));
+  let outputs = 0;
+  const outdir = () => join(work, `out-${outputs++}`);
   try {
-    for (const c of selected) {
+    for (const [subject, baseline] of pairs) {
+      measure(subject, outdir());
+      measure(baseline, outdir());
+      const a: Sample[] = [];
+      const b: Sample[] = [];
+      // In turn, so both sides of a pair see the same machine.
+      for (let i = 0; i < runs; i++) {
+        a.push(measure(subject, outdir()));
+        b.push(measure(baseline, outdir()));
+      }
+      const rows = [row(subject.name, runs, a)];
+      // The floor once, from its first pair.
+      if (!singleRows.some((line) => line.startsWith(`| ${baseline.name} |`))) rows.push(row(baseline.name, runs, b));
+      singleRows.push(...rows);
+      console.log(rows.join("\n"));
+      pairRows.push(pairRow(subject, a, b));
+      console.log(pairRows.at(-1));
+    }
+    for (const c of single) {
       const n = c.slow ? slowRuns : runs;
-      measure(c, join(work, "warmup"));
-      const samples = Array.from({ length: n }, (_, i) => measure(c, join(work, `run-${i}`)));
-      const row = `| ${c.name} | ${n} | ${fmt(
-        samples.map((s) => s.seconds),
-        2,
-      )} | ${fmt(
-        samples.map((s) => s.rssMb),
-        0,
-      )} |`;
-      console.log(row);
-      rows.push(row);
+      measure(c, outdir());
+      const samples = Array.from({ length: n }, () => measure(c, outdir()));
+      singleRows.push(row(c.name, n, samples));
+      console.log(singleRows.at(-1));
     }
   } catch (error) {
     console.error(`bench: ${(error as Error).message}`);
@@ -159,28 +213,38 @@ function main(): number {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const block = [
-    `Machine: ${machine}. Command: \`npm run bench -- --runs ${runs} --slow-runs ${slowRuns}\`.`,
+    `Machine: ${machineLine}. Command: \`npm run bench -- --runs ${runs} --slow-runs ${slowRuns}${
+      values.only === undefined ? "" : ` --only "${values.only}"`
+    }\`.`,
     "",
-    "| case | runs | wall s, median (min-max) | peak RSS MB, median (min-max) |",
-    "| --- | --- | --- | --- |",
-    ...rows,
+    "| case | runs | wall s | CPU s (user+sys) | peak RSS MB |",
+    "| --- | --- | --- | --- | --- |",
+    ...singleRows,
+    ...(pairRows.length === 0
+      ? []
+      : [
+          "",
+          "Paired with the floor (runs in turn; each figure is run i minus floor run i): the project's own cost.",
+          "",
+          "| case minus floor | pairs | wall s | CPU s (user+sys) | peak RSS MB |",
+          "| --- | --- | --- | --- | --- |",
+          ...pairRows,
+        ]),
+    "",
+    "Each figure: median (min-max).",
   ].join("\n");
   console.log(`\n${block}`);
-  if (values.write) {
-    const file = join(ROOT, "BENCHMARKS.md");
-    const text = readFileSync(file, "utf8");
-    const start = "<!-- bench:results:start -->";
-    const end = "<!-- bench:results:end -->";
-    const [before, rest] = text.split(start);
-    if (rest === undefined || !rest.includes(end)) {
-      console.error(`bench: BENCHMARKS.md has no ${start} ... ${end} block to replace`);
-      return 1;
-    }
-    writeFileSync(file, `${before}${start}\n${block}\n${end}${rest.split(end)[1]}`);
-    console.log("BENCHMARKS.md updated.");
+  if (values["dry-run"]) return 0;
+  const file = join(ROOT, "BENCHMARKS.md");
+  const text = readFileSync(file, "utf8");
+  const [before, rest] = text.split(START);
+  if (rest === undefined || !rest.includes(END)) {
+    console.error(`bench: BENCHMARKS.md has no ${START} ... ${END} block to replace`);
+    return 1;
   }
+  writeFileSync(file, `${before}${START}\n${block}\n${END}${rest.split(END)[1]}`);
+  console.log("BENCHMARKS.md updated.");
   return 0;
 }
 

@@ -6,13 +6,17 @@
  * does that). Synth uses it instead of tsx: under tsx, synth spent about 2 s
  * more CPU per run (a loader thread round trip for every module, and every
  * cdktf token's stack trace mapped through source maps); see BENCHMARKS.md.
- * The bundle is reused while none of its input files changed (size and
- * mtime, as make does), which saves esbuild's ~0.3 s on a repeated synth.
+ * The bundle is reused while none of its input files changed, which saves
+ * esbuild's ~0.3 s: an input counts as unchanged when its content hash
+ * (SHA-256) is the one recorded, so a fresh clone or a CI job that restores
+ * `.gen/` from its cache reuses it too; size and mtime only spare re-hashing
+ * files nobody touched since the last check.
  * Set NODE_OPTIONS=--enable-source-maps to see TypeScript positions in traces.
  */
 "use strict";
-const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
-const { join, relative, resolve } = require("node:path");
+const { createHash } = require("node:crypto");
+const { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { basename, dirname, join, relative, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
 const [entry, ...args] = process.argv.slice(2);
@@ -25,28 +29,53 @@ const outdir = join(ROOT, ".gen", "run");
 const outfile = join(outdir, `${relative(ROOT, resolve(entry)).replace(/[\\/]/g, "__").replace(/\.ts$/, "")}.cjs`);
 const stampFile = `${outfile}.inputs.json`;
 
-/** size:mtime of each input, or undefined when one is gone. */
-function stamp(inputs) {
-  const stamps = {};
+const BUILD_OPTIONS = {
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  sourcemap: "linked",
+};
+
+const sha256 = (path) => createHash("sha256").update(readFileSync(path)).digest("hex");
+const statOf = (path) => {
+  const stat = statSync(path);
+  return `${stat.size}:${stat.mtimeMs}`;
+};
+/** Everything besides the inputs that decides the bundle's bytes. */
+const buildKey = () => `esbuild ${require("esbuild/package.json").version}, ${JSON.stringify(BUILD_OPTIONS)}`;
+
+/** { hash, stat } of each input, or undefined when one is gone. */
+function record(inputs, previous = {}) {
+  const recorded = {};
   for (const input of inputs) {
     const path = join(ROOT, input);
     if (!existsSync(path)) return undefined;
-    const stat = statSync(path);
-    stamps[input] = `${stat.size}:${stat.mtimeMs}`;
+    const stat = statOf(path);
+    const known = previous[input];
+    recorded[input] = { hash: known !== undefined && known.stat === stat ? known.hash : sha256(path), stat };
   }
-  return stamps;
+  return recorded;
+}
+
+function writeStamp(inputs) {
+  writeFileSync(`${stampFile}.${process.pid}`, JSON.stringify({ key: buildKey(), inputs }));
+  renameSync(`${stampFile}.${process.pid}`, stampFile);
 }
 
 function isFresh() {
   if (!existsSync(outfile) || !existsSync(stampFile)) return false;
   try {
     const recorded = JSON.parse(readFileSync(stampFile, "utf8"));
-    const now = stamp(Object.keys(recorded.inputs));
-    return (
-      recorded.esbuild === require("esbuild/package.json").version &&
-      now !== undefined &&
-      JSON.stringify(now) === JSON.stringify(recorded.inputs)
-    );
+    if (recorded.key !== buildKey()) return false;
+    const now = record(Object.keys(recorded.inputs), recorded.inputs);
+    if (now === undefined) return false;
+    const names = Object.keys(now);
+    if (names.some((name) => now[name].hash !== recorded.inputs[name].hash)) return false;
+    // Same content, new mtimes (a fresh checkout): remember them so the next run skips hashing.
+    if (names.some((name) => now[name].stat !== recorded.inputs[name].stat)) writeStamp(now);
+    return true;
   } catch {
     return false;
   }
@@ -54,30 +83,27 @@ function isFresh() {
 
 function build() {
   const { buildSync } = require("esbuild");
-  const partial = `${outfile}.${process.pid}`;
-  mkdirSync(outdir, { recursive: true });
-  const result = buildSync({
-    absWorkingDir: ROOT,
-    entryPoints: [resolve(entry)],
-    outfile: partial,
-    bundle: true,
-    packages: "external",
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    sourcemap: "linked",
-    metafile: true,
-    logLevel: "silent",
-  });
-  const inputs = stamp(Object.keys(result.metafile.inputs));
-  // Parallel runs (jest workers) never see a half-written bundle.
-  renameSync(`${partial}.map`, `${outfile}.map`);
-  renameSync(partial, outfile);
-  writeFileSync(
-    `${stampFile}.${process.pid}`,
-    JSON.stringify({ esbuild: require("esbuild/package.json").version, inputs }),
-  );
-  renameSync(`${stampFile}.${process.pid}`, stampFile);
+  // Built under a private folder with the final file name (the bundle's sourceMappingURL names
+  // it), then renamed: parallel runs (jest workers) never see a half-written bundle.
+  const partialDir = join(outdir, `.tmp-${process.pid}`);
+  const partial = join(partialDir, basename(outfile));
+  mkdirSync(partialDir, { recursive: true });
+  try {
+    const result = buildSync({
+      absWorkingDir: ROOT,
+      entryPoints: [resolve(entry)],
+      outfile: partial,
+      ...BUILD_OPTIONS,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = record(Object.keys(result.metafile.inputs));
+    renameSync(`${partial}.map`, `${outfile}.map`);
+    renameSync(partial, outfile);
+    writeStamp(inputs);
+  } finally {
+    rmSync(partialDir, { recursive: true, force: true });
+  }
 }
 
 try {
@@ -98,5 +124,22 @@ if (process.env.DEBUG === undefined) {
     require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
   } catch {}
 }
+// cdktf loads `archiver` (about a hundred modules, ~0.1 s) at start-up, yet zips directory assets
+// in a child process (`node cdktf/lib/private/fs.js`) that loads it itself: the copy in this
+// process is never called. A stand-in takes its place and loads it should it ever be.
+try {
+  const archiverPath = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf/lib/private/fs"))] });
+  if (require.cache[archiverPath] === undefined) {
+    const Module = require("node:module");
+    const stand = new Module(archiverPath);
+    stand.filename = archiverPath;
+    stand.loaded = true;
+    stand.exports = (...archiverArgs) => {
+      delete require.cache[archiverPath];
+      return require(archiverPath)(...archiverArgs);
+    };
+    require.cache[archiverPath] = stand;
+  }
+} catch {}
 process.argv = [process.argv[0], outfile, ...args];
 require(outfile);

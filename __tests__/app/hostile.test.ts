@@ -7,21 +7,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
 import { join } from "node:path";
 import { buildFunctionBundle } from "../../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
-import { company } from "../../environments/company";
 import { BODY_LIMIT, ORIGIN_SECRET, SERVICE } from "../../lib/service";
-import {
-  type ContractResponse,
-  extractBundle,
-  type RunningTarget,
-  TARGETS,
-  unpackAzureBundle,
-  withProcessEnv,
-} from "./targets";
+import { type ContractResponse, extractBundle, type RunningTarget, TARGETS, unpackAzureBundle } from "./targets";
 
 jest.setTimeout(60_000);
 
@@ -194,100 +185,6 @@ describe(`a ${HUGE / 1024 / 1024} MB POST with the default ${BODY_LIMIT.defaultB
       expect(result.maxRssMb).toBeLessThan(MEMORY_CEILING_MB);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe("aws-lambda: the origin secret from SSM Parameter Store", () => {
-  const lambda = TARGETS.find((t) => t.name === "aws-lambda") as (typeof TARGETS)[number];
-  const PARAMETER = `/${company.service}/hostile/${ORIGIN_SECRET.envVar}`;
-
-  /** Stand-in for the SSM API on 127.0.0.1 (AWS JSON 1.1): counts GetParameter calls, answers `answer`. */
-  async function startSsm(answer: (name: string) => { status: number; body: unknown }) {
-    const calls: { target: string; name: string; decrypt: boolean }[] = [];
-    const server = createServer((req, res) => {
-      let raw = "";
-      req.setEncoding("utf8").on("data", (chunk: string) => {
-        raw += chunk;
-      });
-      req.on("end", () => {
-        const body = JSON.parse(raw) as { Name: string; WithDecryption?: boolean };
-        calls.push({
-          target: String(req.headers["x-amz-target"]),
-          name: body.Name,
-          decrypt: body.WithDecryption === true,
-        });
-        const { status, body: out } = answer(body.Name);
-        res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-        res.end(JSON.stringify(out));
-      });
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const { port } = server.address() as AddressInfo;
-    return {
-      calls,
-      url: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((done) => server.close(() => done())),
-    };
-  }
-
-  /** Lambda's own variables, present for the whole run (the SDK reads them when it first calls SSM). */
-  const lambdaEnvironment = (endpoint: string): (() => void) =>
-    withProcessEnv({
-      AWS_ENDPOINT_URL_SSM: endpoint,
-      AWS_ACCESS_KEY_ID: "AKIDSTANDIN",
-      AWS_SECRET_ACCESS_KEY: "stand-in",
-      AWS_REGION: "eu-west-1",
-    });
-
-  it("reads the SecureString once per cold start and checks requests against it", async () => {
-    const ssm = await startSsm((name) => ({
-      status: 200,
-      body: { Parameter: { Name: name, Type: "SecureString", Value: SECRET, Version: 1 } },
-    }));
-    const restore = lambdaEnvironment(ssm.url);
-    const running = await lambda.start({ [WORKLOAD_EXTRA_ENV.originSecretParameter]: PARAMETER });
-    try {
-      const statuses = await Promise.all(
-        [SECRET, SECRET, "wrong", SECRET].map(
-          async (secret) =>
-            (await running.send({ method: "GET", path: "/", headers: { [ORIGIN_SECRET.header]: secret } })).status,
-        ),
-      );
-      expect(statuses).toEqual([200, 200, 403, 200]);
-      expect(ssm.calls).toEqual([{ target: "AmazonSSM.GetParameter", name: PARAMETER, decrypt: true }]);
-      expect(running.logLines().join("\n")).not.toContain(SECRET);
-    } finally {
-      await running.stop();
-      restore();
-      await ssm.close();
-    }
-  });
-
-  it("fails closed while the parameter cannot be read, logs why once without details, and recovers", async () => {
-    let available = false;
-    const ssm = await startSsm((name) =>
-      available
-        ? { status: 200, body: { Parameter: { Name: name, Type: "SecureString", Value: SECRET } } }
-        : { status: 400, body: { __type: "ParameterNotFound", message: `parameter ${name} not found` } },
-    );
-    const restore = lambdaEnvironment(ssm.url);
-    const running = await lambda.start({ [WORKLOAD_EXTRA_ENV.originSecretParameter]: PARAMETER });
-    try {
-      const send = () => running.send({ method: "GET", path: "/", headers: { [ORIGIN_SECRET.header]: SECRET } });
-      expect((await send()).status).toBe(503);
-      expect((await send()).status).toBe(503);
-      expect((await running.send({ method: "GET", path: SERVICE.healthPath })).status).toBe(200);
-      const reasons = running.logLines().filter((line) => line.includes('"failing closed"'));
-      expect(reasons).toHaveLength(1);
-      expect(reasons[0]).toContain("ParameterNotFound");
-      expect(reasons[0]).not.toContain(PARAMETER);
-      available = true;
-      expect((await send()).status).toBe(200);
-    } finally {
-      await running.stop();
-      restore();
-      await ssm.close();
     }
   });
 });

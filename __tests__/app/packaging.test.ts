@@ -123,6 +123,13 @@ describe("function bundles", () => {
     for (const bundle of Object.values(bundles)) expect(statSync(bundle.path).size).toBeLessThanOrEqual(1024 * 1024);
   });
 
+  it("the Lambda's is under 50 KB: no AWS SDK inside (it reads secrets through the extension on localhost)", () => {
+    expect(statSync(bundles.aws.path).size).toBeLessThan(50 * 1024);
+    const code = text(entries(bundles.aws.path)["index.js"]);
+    expect(code.includes("@aws-sdk")).toBe(false);
+    expect(code).toContain("/systemsmanager/parameters/get");
+  });
+
   it("are byte-identical when rebuilt from the same sources", () => {
     for (const cloud of ["aws", "azure", "gcp"] as const) {
       const again = buildFunctionBundle(cloud, { outdir: join(scratch, "rebuilt"), cache: false });

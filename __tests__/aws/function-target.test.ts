@@ -1,3 +1,9 @@
+import {
+  PARAMETERS_EXTENSION_ARM64_LAYERS,
+  PARAMETERS_EXTENSION_DOC,
+  parametersExtensionLayer,
+} from "../../lib/aws/parameters-extension";
+import { AWS_REGIONS } from "../../lib/config/regions";
 import { ConstructError } from "../../lib/contract/errors";
 import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
 
@@ -221,6 +227,62 @@ describe("aws FunctionTarget", () => {
       Effect: "Allow",
       Action: ["ssm:GetParameter"],
       Resource: [ref(json, "aws_ssm_parameter", "arn")],
+    });
+  });
+
+  describe("the Parameters and Secrets extension (how the function reads its secrets without an SDK)", () => {
+    it("is a layer of a function with a secret: the documented arm64 ARN of its region", () => {
+      const { json } = buildAws({ only: "function", function: { originSecret: ORIGIN_SECRET_TOKEN } });
+      const fn = only(json, "aws_lambda_function");
+      expect(fn.layers).toEqual([PARAMETERS_EXTENSION_ARM64_LAYERS[SETTINGS.region]]);
+      expect(fn.layers).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^arn:aws:lambda:${SETTINGS.region}:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\\d+$`,
+          ),
+        ),
+      ]);
+      // The extension calls SSM with the function's own role: GetParameter, and Decrypt with the key.
+      const policy = statements(only(json, "aws_iam_role_policy").policy);
+      expect(policy).toContainEqual(expect.objectContaining({ Action: ["ssm:GetParameter"] }));
+      expect(policy).toContainEqual(
+        expect.objectContaining({ Action: ["kms:Decrypt"], Resource: ref(json, "aws_kms_key", "arn") }),
+      );
+    });
+
+    it("is left out when the function has no secret to read", () => {
+      const { json } = buildAws({ only: "function" });
+      expect(only(json, "aws_lambda_function")).not.toHaveProperty("layers");
+    });
+
+    it("refuses at synth a region the documented table has no layer for, naming the page", () => {
+      expect(() =>
+        buildAws({
+          only: "function",
+          settings: { region: "eusc-de-east-1" },
+          function: { originSecret: ORIGIN_SECRET_TOKEN },
+        }),
+      ).toThrow(
+        new ConstructError("test/fn", [
+          `${SPEC.environment}.aws.region: ${(parametersExtensionLayer("eusc-de-east-1") as { problem: string }).problem}`,
+        ]),
+      );
+      expect((parametersExtensionLayer("eusc-de-east-1") as { problem: string }).problem).toContain(
+        PARAMETERS_EXTENSION_DOC,
+      );
+    });
+
+    it("has a layer for every region an environment may choose, each ARN in its own region's partition", () => {
+      const missing = AWS_REGIONS.filter((region) => PARAMETERS_EXTENSION_ARM64_LAYERS[region] === undefined);
+      expect(missing).toEqual([]);
+      for (const [region, arn] of Object.entries(PARAMETERS_EXTENSION_ARM64_LAYERS)) {
+        const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+        expect(arn).toMatch(
+          new RegExp(
+            `^arn:${partition}:lambda:${region}:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\\d+$`,
+          ),
+        );
+      }
     });
   });
 

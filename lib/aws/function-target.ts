@@ -22,13 +22,14 @@ import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
-import { plainVariables, type WorkloadEnvironment } from "../contract/workload-environment";
+import { plainVariables, secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import type { Rollout } from "../release";
 import type { FunctionBundle } from "../service";
 import { WorkloadKey } from "./encryption";
 import { readSecretsStatements, ServiceRole, workloadBoundaryArn, writeLogsStatement } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
+import { parametersExtensionLayer } from "./parameters-extension";
 import { LAMBDA_SECRET_SUFFIX, type SecretParameter, secretParameters } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { AWS_LIMITS } from "./validation";
@@ -44,7 +45,8 @@ export const HTTP_API_MAX_TIMEOUT_SECONDS = 30;
 /**
  * `originSecret`: Lambda has no secret references, so it is stored as an SSM
  * SecureString (this target's KMS key) and the function gets its name in
- * ORIGIN_SECRET_PARAMETER, read once per cold start.
+ * ORIGIN_SECRET_PARAMETER, read once per cold start through AWS's Parameters
+ * and Secrets Lambda Extension (a layer; lib/aws/parameters-extension.ts).
  * `protect`: log groups kept on destroy, the longest KMS deletion window.
  */
 export interface FunctionTargetProps extends TargetProps<AwsSettings> {
@@ -74,7 +76,7 @@ export class FunctionTarget extends TargetConstruct {
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "aws", kind: "function", region: props.settings.region });
     const { spec, settings } = props;
-    const throttle = this.validate(props);
+    const { throttle, extensionLayer } = this.validate(props);
 
     const name = awsName([baseName(spec)], NAME_LIMITS.lambdaFunction);
     const key = new WorkloadKey(this, "key", {
@@ -101,7 +103,12 @@ export class FunctionTarget extends TargetConstruct {
       generatedPrefix: "function/",
     });
     this.role = this.createRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
-    this.function = this.createFunction(name, props, { keyArn: key.arn, logGroupName: logs.name, secrets });
+    this.function = this.createFunction(name, props, {
+      keyArn: key.arn,
+      logGroupName: logs.name,
+      secrets,
+      extensionLayer,
+    });
     this.revision = this.function.version;
     this.alias = this.createLiveAlias(spec, props.rollout ?? { newPercent: 100 });
     this.api = this.createHttpApi(name, spec, accessLogs.arn, throttle);
@@ -113,12 +120,22 @@ export class FunctionTarget extends TargetConstruct {
     });
   }
 
-  /** The spec against Lambda's limits and the throttle props; returns the throttle to apply. */
-  private validate(props: FunctionTargetProps): { readonly rateLimit: number; readonly burstLimit: number } {
+  /**
+   * The spec against Lambda's limits, the throttle props and the region (it must have the
+   * Parameters and Secrets extension); returns the throttle to apply and the extension's layer.
+   */
+  private validate(props: FunctionTargetProps): {
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+    readonly extensionLayer: string | undefined;
+  } {
     const { spec } = props;
     const rateLimit = props.throttleRateLimit ?? 100;
     const burstLimit = props.throttleBurstLimit ?? 200;
+    // Only a function with secrets to read needs the extension (and a region that has it).
+    const layer: { arn?: string; problem?: string } =
+      secretVariables(this.workloadEnvironment).length > 0 ? parametersExtensionLayer(props.settings.region) : {};
     assertSpec(this, spec, AWS_LIMITS.function, [
+      ...(layer.problem === undefined ? [] : [`${spec.environment}.aws.region: ${layer.problem}`]),
       ...(Token.isUnresolved(rateLimit) || rateLimit > 0
         ? []
         : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
@@ -131,7 +148,7 @@ export class FunctionTarget extends TargetConstruct {
         `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,
       );
     }
-    return { rateLimit, burstLimit };
+    return { throttle: { rateLimit, burstLimit }, extensionLayer: layer.arn };
   }
 
   /** The function's role: its own log group, X-Ray, its key, and its secret parameters. */
@@ -163,11 +180,19 @@ export class FunctionTarget extends TargetConstruct {
     });
   }
 
-  /** The function from the bundle, publishing a version on every code change; secrets arrive as parameter names. */
+  /**
+   * The function from the bundle, publishing a version on every code change; secrets arrive as
+   * parameter names, which it reads through the Parameters and Secrets extension layer.
+   */
   private createFunction(
     name: string,
     props: FunctionTargetProps,
-    uses: { readonly keyArn: string; readonly logGroupName: string; readonly secrets: readonly SecretParameter[] },
+    uses: {
+      readonly keyArn: string;
+      readonly logGroupName: string;
+      readonly secrets: readonly SecretParameter[];
+      readonly extensionLayer: string | undefined;
+    },
   ): LambdaFunction {
     const { spec, bundle } = props;
     const asset = new TerraformAsset(this, "bundle", {
@@ -182,6 +207,8 @@ export class FunctionTarget extends TargetConstruct {
       handler: LAMBDA_HANDLER,
       runtime: LAMBDA_RUNTIME,
       architectures: [LAMBDA_ARCHITECTURE],
+      // AWS's Parameters and Secrets extension: the function reads SSM through localhost, no SDK bundled.
+      layers: uses.extensionLayer === undefined ? undefined : [uses.extensionLayer],
       filename: asset.path,
       // Lambda compares base64 SHA-256 with the code it holds: only a code change updates it.
       sourceCodeHash: Buffer.from(bundle.sha256, "hex").toString("base64"),

@@ -1,0 +1,105 @@
+/**
+ * bin/run.cjs reuses its bundle while the content of every input is unchanged:
+ * a fresh clone (new mtimes) or a CI job that restored `.gen/` from its cache
+ * runs the cached bundle, and an edited input rebuilds it. Each case runs the
+ * real script from a scratch copy of the repository layout (bin/, node_modules).
+ */
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("bin/run.cjs bundle cache", () => {
+  let work: string;
+  const bundle = () => join(work, ".gen", "run", "entry.cjs");
+  const run = () => {
+    const result = spawnSync("node", ["bin/run.cjs", "entry.ts"], { cwd: work, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    return result.stdout.trim();
+  };
+  const builtAt = () => statSync(bundle()).mtimeMs;
+
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), "run-cache-"));
+    mkdirSync(join(work, "bin"));
+    copyFileSync(join(ROOT, "bin", "run.cjs"), join(work, "bin", "run.cjs"));
+    symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"), "dir");
+    writeFileSync(join(work, "entry.ts"), 'import { greeting } from "./greeting";\nconsole.log(greeting);\n');
+    writeFileSync(join(work, "greeting.ts"), 'export const greeting: string = "first";\n');
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it("keeps the bundle when only mtimes change (a fresh checkout), rebuilds when content changes", () => {
+    expect(run()).toBe("first");
+    const first = builtAt();
+    // What a fresh clone looks like: same bytes, every file newer than the cached bundle.
+    const later = new Date(Date.now() + 60_000);
+    for (const file of ["entry.ts", "greeting.ts"]) utimesSync(join(work, file), later, later);
+    expect(run()).toBe("first");
+    expect(builtAt()).toBe(first);
+    // The new mtimes are recorded, so the next run need not hash again.
+    const stamp = JSON.parse(readFileSync(`${bundle()}.inputs.json`, "utf8")) as {
+      inputs: Record<string, { hash: string; stat: string }>;
+    };
+    const now = statSync(join(work, "greeting.ts"));
+    expect(stamp.inputs["greeting.ts"].stat).toBe(`${now.size}:${now.mtimeMs}`);
+
+    writeFileSync(join(work, "greeting.ts"), 'export const greeting: string = "second";\n');
+    expect(run()).toBe("second");
+    expect(builtAt()).not.toBe(first);
+  }, 30_000);
+
+  it("rebuilds when the record was written by another esbuild or build setup, and links its source map", () => {
+    expect(run()).toBe("first");
+    const first = builtAt();
+    const stampFile = `${bundle()}.inputs.json`;
+    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as { key: string };
+    expect(stamp.key).toContain(`esbuild ${(require("esbuild/package.json") as { version: string }).version}`);
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, key: "esbuild 0.0.0" }));
+    expect(run()).toBe("first");
+    expect(builtAt()).not.toBe(first);
+    // The bundle names its source map by its own file name, which exists.
+    expect(readFileSync(bundle(), "utf8")).toMatch(/\/\/# sourceMappingURL=entry\.cjs\.map\n$/);
+    expect(statSync(`${bundle()}.map`).isFile()).toBe(true);
+  }, 30_000);
+
+  it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {
+    mkdirSync(join(work, "site"));
+    writeFileSync(join(work, "site", "index.html"), "<p>a static page</p>\n");
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
+// archiver's own code (the stand-in sits at its index.js)
+const loaded = () => Object.keys(require.cache).some((path) => /archiver[\\\\/]lib[\\\\/]core\\.js$/.test(path));
+const before = loaded();
+const app = new App({ outdir: "out" });
+const stack = new TerraformStack(app, "s");
+new TerraformAsset(stack, "site", { path: ${JSON.stringify(join(work, "site"))}, type: AssetType.ARCHIVE });
+app.synth();
+console.log(JSON.stringify({ before, after: loaded() }));
+`,
+    );
+    // cdktf zips in a child process of its own (node cdktf/lib/private/fs.js), which loads archiver itself.
+    expect(JSON.parse(run())).toEqual({ before: false, after: false });
+    const zips = readdirSync(join(work, "out", "stacks", "s", "assets"), { recursive: true }).filter((f) =>
+      String(f).endsWith(".zip"),
+    );
+    expect(zips).toHaveLength(1);
+    const zip = readFileSync(join(work, "out", "stacks", "s", "assets", String(zips[0])));
+    expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304"); // a zip's local file header
+  }, 30_000);
+});
