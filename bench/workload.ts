@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionBundle, LAMBDA_HANDLER } from "../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../app/contract";
+import { ORIGIN_SECRET_LENGTH } from "../app/origin-secret";
 import { ORIGIN_SECRET } from "../lib/service";
 
 const ROOT = resolve(__dirname, "..");
@@ -42,7 +43,7 @@ function bundleSizes() {
 }
 
 /** The origin secret the stand-in extension hands out, and the parameter it is stored under. */
-const PROBE_SECRET = "bench-origin-secret";
+const PROBE_SECRET = "bench-origin-secret".padEnd(ORIGIN_SECRET_LENGTH, "0"); // as generated, or the workload refuses it
 const PROBE_PARAMETER = "/bench/function/ORIGIN_SECRET";
 const PROBE_SESSION_TOKEN = "bench-session-token";
 

@@ -8,13 +8,14 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
+import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import { company } from "../../environments/company";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type RunningTarget, TARGETS, withProcessEnv } from "./targets";
 
 jest.setTimeout(30_000);
 
-const SECRET = "lambda-origin-secret-4c0ffee5d1";
+const SECRET = "lambda-origin-secret-4c0ffee5d1".padEnd(ORIGIN_SECRET_LENGTH, "0"); // as generated
 const PARAMETER = `/${company.service}/test/function/${ORIGIN_SECRET.envVar}`;
 const SESSION_TOKEN = "session-token-of-this-sandbox";
 
