@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { identityVariables } from "../../ci/identity";
 import { NOTE_TOKEN_VARIABLE, stackDir } from "../../ci/pipeline/pipeline";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { mockTestFile } from "../../ci/validate/mocks";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
-import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
 import { fixturePath } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");

@@ -10,7 +10,17 @@
  * ci/release/ so an operator runs the same steps from a laptop.
  */
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
+import {
+  IF,
+  idTokens,
+  type Job,
+  LOCK_TIMEOUT,
+  loginLines,
+  MANUAL_ON_DEFAULT_BRANCH,
+  stackDir,
+  tfPrelude,
+  tfVariables,
+} from "./pipeline";
 
 /**
  * BuildKit rootless: builds the Dockerfile with no Docker daemon and no
@@ -23,7 +33,7 @@ export const PUBLISH_IMAGE = "alpine:3.22";
 
 /** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
 export function stepStackDir(step: "promote" | "rollback", environment: string): string {
-  return `cdktf.out/steps/${step}/${stackDir(environment)}`;
+  return `cdktf.out/steps/${step}/stacks/${environment}`;
 }
 
 export const RELEASE_STAGES = { build: "build", publish: "publish", check: "check", release: "release" } as const;
@@ -128,7 +138,7 @@ function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
     variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
     id_tokens: idTokens(step, env),
     environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
-    rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
+    rules: [manual ? MANUAL_ON_DEFAULT_BRANCH : { if: IF.defaultBranch }],
     script: [
       ...tfPrelude(env, step),
       `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
