@@ -36,18 +36,36 @@ when a job never runs, when the digest build reported is not the one in every
 target of the synthesized stacks, or when a merge-request pipeline reads a
 protected environment's state. Needs git and rsync.`;
 
-function describeCalls(job: JobResult): string {
-  const calls = job.calls.map((c) => {
-    const words = [
-      c.tool,
-      ...c.args.filter((a) => !a.startsWith("-") || a.startsWith("-out") || a.startsWith("-target")),
-    ];
-    const text = words.join(" ").slice(0, 60);
-    return c.outcome === "refused" ? `${text} REFUSED` : text;
+/** `tool sub1 sub2×3` per tool, then the GitLab API calls: what the job asked each stub, in order. */
+export function describeCalls(job: JobResult): string {
+  const byTool = new Map<string, string[]>();
+  for (const call of job.calls) {
+    const sub =
+      call.tool === "curl"
+        ? new URL(call.args.find((a) => a.startsWith("https://")) ?? "https://-").host
+        : (call.args.find((a) => !a.startsWith("-")) ?? "");
+    const word = call.outcome === "refused" ? `${sub} REFUSED` : sub;
+    byTool.set(call.tool, [...(byTool.get(call.tool) ?? []), word]);
+  }
+  const api = job.requests.map((r) => {
+    const path = r.path.replace(/^\/api\/v4\/projects\/[^/]+\//, "").replace(/^\/api\/v4\//, "");
+    const resource = path
+      .replace(/^terraform\/state\/([^/]+)\/lock$/, "lock $1")
+      .replace(/^terraform\/state\/([^/]+)$/, "state $1")
+      .replace(/^merge_requests\/\d+\/notes(\/\d+)?$/, "MR note")
+      .replace(/^issues(\/\d+)?(\/notes)?$/, "issue");
+    return `${r.method} ${resource}`;
   });
-  const api = job.requests.map((r) => `GitLab ${r.method} ${r.path.replace(/^\/api\/v4\/projects\/[^/]+/, "")}`);
-  const unique = [...new Set([...calls, ...api])];
-  return unique.length === 0 ? "-" : unique.join("; ");
+  const parts = [...byTool.entries()].map(([tool, words]) => `${tool} ${counted(words)}`);
+  if (api.length > 0) parts.push(`GitLab ${counted(api)}`);
+  return parts.length === 0 ? "-" : parts.join("; ");
+}
+
+/** Words in first-seen order, repeats as `word×n`. */
+function counted(words: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return [...counts.entries()].map(([word, n]) => (n === 1 ? word : `${word}×${n}`)).join(", ");
 }
 
 export function formatResult(result: RehearsalResult): string {

@@ -403,13 +403,41 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         continue;
       }
       if (next.action === "play") played.add(next.job);
-      const job = planned.find((j) => j.name === next.job) as PlannedJob;
+      // A saved rollback plan is stale once promote changed the state: the operator retries plan-steps first.
+      const env = next.job.split(":")[1];
+      if (next.action === "play" && next.job.startsWith("rollback:") && status.get(`promote:${env}`) === "success") {
+        const retry = `plan-steps:${env}`;
+        if (status.has(retry)) {
+          const again = await runJob(retry);
+          results.set(`${retry} (retried)`, { ...again, name: `${retry} (retried)` });
+          if (again.outcome === "failed") {
+            status.set(next.job, "skipped");
+            results.set(next.job, {
+              ...again,
+              name: next.job,
+              outcome: "skipped",
+              seconds: 0,
+              calls: [],
+              requests: [],
+              reason: `${retry} failed on retry`,
+            });
+            continue;
+          }
+        }
+      }
+      const ran = await runJob(next.job);
+      status.set(next.job, ran.outcome as Status);
+      results.set(next.job, ran);
+    }
+
+    async function runJob(name: string): Promise<JobResult> {
+      const job = planned.find((j) => j.name === name) as PlannedJob;
       const environment = pipelineFile.jobs[job.name]?.environment;
       const deploys = environment?.name !== undefined && (environment.action ?? "start") === "start";
       const deployment = deploys
         ? recordDeployment(gitlab, environment.name as string, job.name, commit, pipelineId)
         : undefined;
-      progress(`${next.action === "play" ? "Playing" : "Running"} ${job.name}`);
+      progress(`${job.when === "manual" ? "Playing" : "Running"} ${job.name}`);
       const requestsBefore = gitlab.requests.length;
       const outcome = await runGitlabCiLocal(
         repo,
@@ -433,32 +461,27 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         .map((line) => JSON.parse(line) as StubCall)
         .filter((call) => call.job === job.name);
       logOffset = text.length;
-      const state: Status =
-        outcome.code !== 0
-          ? "failed"
-          : /finished in/.test(outcome.output)
-            ? "success"
-            : job.allowFailure
-              ? "warning"
-              : "failed";
+      const state = jobStatus(job, outcome);
       if (deployment !== undefined) deployment.status = state === "success" ? "success" : "failed";
-      status.set(job.name, state);
-      results.set(job.name, {
+      writeFileSync(join(workdir, `${job.name.replace(/[^\w.-]+/g, "_")}.log`), outcome.output);
+      return {
         name: job.name,
         outcome: state,
         seconds: outcome.seconds,
         calls,
         requests: gitlab.requests.slice(requestsBefore),
         logTail: state === "success" ? undefined : tail(outcome.output, 25),
-      });
-      writeFileSync(join(workdir, `${job.name.replace(/[^\w.-]+/g, "_")}.log`), outcome.output);
+      };
     }
 
-    const jobs: JobResult[] = planned.map(
-      (j) =>
-        results.get(j.name) ?? {
+    // In the order they ran, then those that never ran.
+    const jobs: JobResult[] = [
+      ...results.values(),
+      ...planned
+        .filter((j) => !results.has(j.name))
+        .map((j) => ({
           name: j.name,
-          outcome: status.get(j.name) === "manual" ? "not played" : "waiting",
+          outcome: (status.get(j.name) === "manual" ? "not played" : "waiting") as JobOutcome,
           seconds: 0,
           calls: [],
           requests: [],
@@ -466,8 +489,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
             status.get(j.name) === "manual"
               ? "manual; the operator does not play it in a rehearsal"
               : `waits for ${(needs.get(j.name) ?? []).filter((n) => status.get(n) !== "success").join(", ")}`,
-        },
-    );
+        })),
+    ];
     const problems: string[] = [];
     for (const job of jobs) {
       if (job.outcome !== "failed") continue;
@@ -501,6 +524,15 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       gitlab: { notes: gitlab.notes, issues: gitlab.issues, states: gitlab.states, deployments: gitlab.deployments },
     };
   }
+}
+
+/** The job's line in gitlab-ci-local's closing report: PASS, WARN (failed, allowed to) or FAIL. */
+function jobStatus(job: PlannedJob, run: Run): Status {
+  const escaped = job.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`^\\s*(PASS|WARN|FAIL)\\s+${escaped}\\s*$`, "m").exec(run.output);
+  if (line?.[1] === "PASS" && run.code === 0) return "success";
+  if (line?.[1] === "WARN" && job.allowFailure) return "warning";
+  return "failed";
 }
 
 interface Listed {

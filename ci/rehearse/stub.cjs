@@ -30,10 +30,11 @@ function record(outcome, detail) {
   if (env.REHEARSAL_LOG) appendFileSync(env.REHEARSAL_LOG, `${JSON.stringify(line)}\n`);
 }
 
+class Refusal extends Error {}
+
+/** Refuses the call: thrown, so a held state lock is still released on the way out. */
 function fail(why) {
-  record("refused", why);
-  process.stderr.write(`rehearsal stub ${tool}: ${why}\n`);
-  process.exit(1);
+  throw new Refusal(why);
 }
 
 function ok(detail) {
@@ -206,17 +207,24 @@ function tofu() {
         config: cfg.hash,
         refreshOnly: flag("refresh-only") !== undefined,
         priorResources: state?.resources ?? [],
+        serial: state?.serial ?? 0,
       };
       writeFileSync(out, JSON.stringify(plan));
       return ok(`${plan.refreshOnly ? "refresh-only plan" : "plan"} of ${name} -> ${out}`);
     }
     case "show": {
       const file = positional()[0];
-      if (!flag("json") || file === undefined) fail("show: only `show -json <planfile>` is rehearsed");
+      if (file === undefined) fail("show: only `show [-json] <planfile>` is rehearsed");
       if (!existsSync(file)) fail(`show: no plan file ${file} in ${process.cwd()}`);
       const plan = JSON.parse(readFileSync(file, "utf8"));
-      process.stdout.write(`${JSON.stringify(planJson(config(), plan))}\n`);
-      return ok(`plan JSON of ${file}`);
+      const json = planJson(config(), plan);
+      if (flag("json")) process.stdout.write(`${JSON.stringify(json)}\n`);
+      else {
+        for (const change of json.resource_changes)
+          process.stdout.write(`  # ${change.address} will be ${change.change.actions[0]}d\n`);
+        process.stdout.write(`Plan: ${json.resource_changes.length} to change (rehearsal stub of ${plan.state}).\n`);
+      }
+      return ok(`${flag("json") ? "plan JSON" : "plan text"} of ${file}`);
     }
     case "apply": {
       const cfg = config();
@@ -244,6 +252,8 @@ function tofu() {
       if (plan.state !== name) fail(`apply: ${file} is a plan of state ${plan.state}, not ${name}`);
       withLock("OperationTypeApply", () => {
         const state = readState();
+        if ((state?.serial ?? 0) !== plan.serial)
+          fail(`apply: saved plan ${file} is stale: the state of ${name} changed since ${plan.job} planned it`);
         writeState(name, {
           version: 4,
           serial: (state?.serial ?? 0) + 1,
@@ -394,4 +404,11 @@ if (tools[tool] === undefined) {
   process.stderr.write(`rehearsal stub: unknown tool ${tool}\n`);
   process.exit(2);
 }
-tools[tool]();
+try {
+  tools[tool]();
+} catch (error) {
+  if (!(error instanceof Refusal)) throw error;
+  record("refused", error.message);
+  process.stderr.write(`rehearsal stub ${tool}: ${error.message}\n`);
+  process.exit(1);
+}
