@@ -158,9 +158,11 @@ export function planStepsJob(env: EnvironmentConfig): Job {
     rules: [{ if: IF.defaultBranch }],
     script: [
       'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
+      // The job's folder, to enter each step's stack from.
+      'root="$(pwd)"',
       ...loginLines(env, "plan"),
       ...steps.flatMap((step) => [
-        `cd "$CI_PROJECT_DIR/${stepStackDir(step, env.name)}"`,
+        `cd "$root/${stepStackDir(step, env.name)}"`,
         ...stateLines(env),
         '"$TF" init -input=false',
         `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
