@@ -298,6 +298,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     git(repo, "remote", "set-url", "origin", `https://${company.gitlab.host}/${company.gitlab.projectPath}.git`);
     git(repo, "update-ref", `refs/remotes/origin/${project.defaultBranch}`, "HEAD");
     git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", `refs/remotes/origin/${project.defaultBranch}`);
+    git(repo, "config", "user.name", "rehearsal");
+    git(repo, "config", "user.email", "rehearsal@localhost");
     if (options.notesRefused !== undefined) {
       for (let i = 0; i < 100; i++) gitlab.failures.push({ status: options.notesRefused, path: "/notes" });
     }
@@ -343,6 +345,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const pipelineFile = readPipelineFile(join(repo, ".gitlab-ci.yml"));
     const workflow = (pipelineFile.jobs as Record<string, unknown>).workflow as { rules?: unknown[] } | undefined;
     mkdirSync(join(repo, ".rehearsal"));
+    // gitlab-ci-local starts a named `on_failure` job only when the failure happened in the same run. The
+    // rehearsal decides from its own record (schedule.ts) that a job it needs failed, and starts such a job
+    // from a copy of the file where `on_failure` reads `on_success`; nothing else differs.
+    writeFileSync(
+      join(repo, ".rehearsal", "on-failure.yml"),
+      readFileSync(join(repo, ".gitlab-ci.yml"), "utf8").replace(/^(\s+)when: on_failure$/gm, "$1when: on_success"),
+    );
     writeFileSync(
       join(repo, ".rehearsal", "workflow.yml"),
       stringify({
@@ -448,6 +457,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
           "--no-json-schema-validation",
           "--max-job-name-padding",
           "0",
+          ...(job.when === "on_failure" ? ["--file", ".rehearsal/on-failure.yml"] : []),
           ...common,
           job.name,
         ],

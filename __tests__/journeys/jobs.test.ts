@@ -11,9 +11,9 @@ import { identityVariables } from "../../ci/identity";
 import { NOTE_TOKEN_VARIABLE, stackDir } from "../../ci/pipeline/pipeline";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { mockTestFile } from "../../ci/validate/mocks";
+import { fixturePath } from "../ci/helpers/plans";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
-import { fixturePath } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
 const env = shippedEnvironments()[0];
