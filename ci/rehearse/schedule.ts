@@ -4,7 +4,8 @@
  * `on_success` runs when they all succeeded (or failed where failure is
  * allowed), `on_failure` when one of them failed, `always` in any case, and a
  * `manual` job waits for an operator. The operator plays manual jobs in the
- * order a release goes: deploys first, then promotes, then rollbacks.
+ * order a release goes: deploys first, then promotes, then rollbacks (none
+ * where auto-rollback:<env> already rolled back).
  * Pure functions, so the order is tested without running anything.
  */
 
@@ -89,6 +90,8 @@ export function nextStep(
   for (const prefix of OPERATOR_ORDER) {
     for (const job of jobs) {
       if (!job.name.startsWith(prefix) || status.get(job.name) !== "manual" || played.has(job.name)) continue;
+      // The release was already rolled back by itself: the operator has nothing to roll back.
+      if (status.get(`auto-${job.name}`) === "success") continue;
       if ((needs.get(job.name) ?? []).every((n) => passed(status.get(n)))) return { job: job.name, action: "play" };
     }
   }
