@@ -192,7 +192,7 @@ export function planStepsJob(env: EnvironmentConfig): Job {
 function currentReleaseLines(env: EnvironmentConfig, step: Step): string[] {
   return [
     `deployed="$("$TF" output -json release_deployed | jq -r '.id // empty')"`,
-    `if [ "$deployed" != "\${RELEASE_ID:?RELEASE_ID comes from the build job}" ]; then echo "${step}:${env.name} refused: ${env.name} runs release \${deployed:-none}, not this pipeline's $RELEASE_ID; ${step} from the pipeline that deployed it." >&2; exit 1; fi`,
+    `if [ "$deployed" != "\${RELEASE_ID:?RELEASE_ID comes from the build job}" ]; then echo "${step}:${env.name} refused: ${env.name} runs release \${deployed:-none}, not $RELEASE_ID of this pipeline; ${step} from the pipeline that deployed it." >&2; exit 1; fi`,
   ];
 }
 
