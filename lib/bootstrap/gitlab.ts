@@ -66,9 +66,10 @@ export class GitlabProjectSetup extends Construct {
       provider: this.provider,
       name: props.gitlab.projectPath.split("/").at(-1) as string,
       ciForwardDeploymentEnabled: true,
-      lifecycle: { preventDestroy: true },
     });
     settings.importFrom(project);
+    // Never destroyed by a bootstrap change: the repository, its issues and its history live there.
+    applyProtections(settings, true);
 
     for (const env of props.environments) {
       const environment = new ProjectEnvironment(this, `${env.name}-environment`, {
