@@ -10,9 +10,10 @@ import { DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { identityVariables } from "../../ci/identity";
 import { NOTE_TOKEN_VARIABLE, stackDir } from "../../ci/pipeline/pipeline";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
-import { mockTestFile } from "../../ci/validate/mocks";
+import { writeMockTest } from "../../ci/validate/mocks";
+import { synthEnvironments } from "../../lib/stacks/synth";
 import { fixturePath } from "../ci/helpers/plans";
-import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { shippedEnvironments } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
 
 const ROOT = join(__dirname, "..", "..");
@@ -42,13 +43,13 @@ describe("job scripts under gitlab-ci-local", () => {
   let gitlab: FakeGitLab | undefined;
 
   beforeAll(() => {
-    const { json } = synthEnvironment(env);
     project = sandbox({
       ".gitlab-ci.yml": readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8"),
       "ci/scripts/validate.sh": readFileSync(join(ROOT, "ci", "scripts", "validate.sh"), "utf8"),
-      [`${dir}/cdk.tf.json`]: JSON.stringify(json),
-      [`${dir}/tests/mock-providers.tftest.hcl`]: mockTestFile(json),
     });
+    // What the synth job writes, by its own code: the stack (synth) and its mock-provider test (ci:mocks).
+    synthEnvironments([env], { outdir: join(project, "cdktf.out") });
+    writeMockTest(join(project, dir));
     scratch = mkdtempSync(join(tmpdir(), "ci-jobs-"));
   });
   afterAll(() => {
