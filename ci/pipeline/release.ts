@@ -189,10 +189,10 @@ export function planStepsJob(env: EnvironmentConfig): Job {
  * environment must still run this pipeline's release (its state's
  * `release_deployed` output), or a newer pipeline deployed since.
  */
-function currentReleaseLines(env: EnvironmentConfig, step: Step): string[] {
+function currentReleaseLines(env: EnvironmentConfig, step: Step, job: string): string[] {
   return [
     `deployed="$("$TF" output -json release_deployed | jq -r '.id // empty')"`,
-    `if [ "$deployed" != "\${RELEASE_ID:?RELEASE_ID comes from the build job}" ]; then echo "${step}:${env.name} refused: ${env.name} runs release \${deployed:-none}, not $RELEASE_ID of this pipeline; ${step} from the pipeline that deployed it." >&2; exit 1; fi`,
+    `if [ "$deployed" != "\${RELEASE_ID:?RELEASE_ID comes from the build job}" ]; then echo "${job}:${env.name} refused: ${env.name} runs release \${deployed:-none}, not $RELEASE_ID of this pipeline; ${step} from the pipeline that deployed it." >&2; exit 1; fi`,
   ];
 }
 
@@ -225,7 +225,7 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
     rules,
     script: [
       ...tfPrelude(env, name),
-      ...currentReleaseLines(env, step),
+      ...currentReleaseLines(env, step, name),
       `"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} ${step}.tfplan`,
     ],
   };
