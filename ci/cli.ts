@@ -2,9 +2,10 @@
  * The `ci` command line behind the `npm run ci:*` scripts. Parsing uses
  * node:util parseArgs (no dependency). Every error a user can cause (bad
  * arguments, missing or malformed plan JSON, invalid environments, an
- * out-of-date pipeline file) is one line on stderr and exit code 1; a GitLab
- * API refusal is a warning and exit code 0, because the plan stays visible in
- * the job log and a comment must never fail the pipeline.
+ * out-of-date pipeline file) is one line on stderr and exit code 1. A plan
+ * note with no token configured is a warning and exit code 0 (the plan stays
+ * in the job log); a note GitLab refused or never answered fails the job
+ * (exit 1), so an old note is never mistaken for the current plan.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -93,8 +94,11 @@ notes of the same environment that the token's user wrote, in place. A note
 with the same marker by someone else is left alone and a new one created;
 continuation notes no longer needed are deleted. Reads CI_SERVER_URL,
 CI_PROJECT_ID, CI_MERGE_REQUEST_IID and the project access token in
-$${NOTE_TOKEN_VARIABLE}. Without a token or when GitLab refuses, it prints the
-note with a warning and exits 0. Outside a merge request it only writes --out.
+$${NOTE_TOKEN_VARIABLE}. Without a token it prints the note with a warning and
+exits 0. When GitLab refuses (401, 403, 404, ...) or keeps failing (5xx,
+timeouts) it prints the note and exits 1: the old note on the merge request
+would otherwise read as the current plan. Outside a merge request it only
+writes --out.
 
 Options:
   --plan <file>        output of \`tofu show -json <planfile>\`
@@ -414,8 +418,12 @@ async function postNotes(
     }
     return 0;
   } catch (error) {
-    if (error instanceof NoteApiError) return degrade(error.message);
-    throw error;
+    if (!(error instanceof NoteApiError)) throw error;
+    io.err(
+      `ERROR: the plan note for ${environment} was not written: ${error.message}. The note on !${iid} may be out of date; the note follows.\n`,
+    );
+    io.out(`${notes.join(NOTE_SEPARATOR)}\n`);
+    return 1;
   }
 }
 

@@ -83,7 +83,15 @@ export function parseAudience(
  * branch, which is what the deploy trust requires. Every other job that needs
  * a cloud (plan, drift, validate, verify, ...) gets the plan identity.
  */
-export const DEPLOY_JOBS: readonly string[] = ["deploy", "registries", "publish", "promote", "rollback", "unlock"];
+export const DEPLOY_JOBS: readonly string[] = [
+  "deploy",
+  "registries",
+  "publish",
+  "promote",
+  "rollback",
+  "auto-rollback",
+  "unlock",
+];
 
 /** The identity job `job` (`plan`, `drift`, `deploy`, `publish`, ...) of an environment uses. */
 export function jobPurpose(job: string): IdentityPurpose {

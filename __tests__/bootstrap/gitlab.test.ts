@@ -5,6 +5,7 @@ import {
   bootstrapInput,
   HOST,
   PROJECT_ID,
+  PROJECT_PATH,
   referenced,
   synthBootstrap,
   TEST_COMPANY,
@@ -113,5 +114,19 @@ describe("bootstrap on GitLab", () => {
       ["AWS_ROLE_ARN_PROD_DEPLOY", true, "*"],
       ["AWS_ROLE_ARN_PROD_PLAN", false, "*"],
     ]);
+  });
+
+  it("adopts the existing project (import, never create, never destroy) with outdated deployment jobs prevented", () => {
+    const projects = all(json, "gitlab_project");
+    expect(projects).toHaveLength(1);
+    expect(projects[0]).toMatchObject({
+      name: PROJECT_PATH.split("/").at(-1),
+      ci_forward_deployment_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    const imports = (json as { import?: { id: string; to: string }[] }).import ?? [];
+    expect(imports).toContainEqual(
+      expect.objectContaining({ id: String(PROJECT_ID), to: expect.stringMatching(/^gitlab_project\./) }),
+    );
   });
 });

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { type CliContext, DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { MOCK_TEST_FILE } from "../../ci/validate/mocks";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
-import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
 import { fixturePath, generatedPlan } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
@@ -185,26 +185,29 @@ describe("ci note", () => {
     expect(gitlab.requests).toHaveLength(0);
   });
 
-  it("when GitLab refuses, prints the note with a warning and exits 0", async () => {
+  it.each([401, 403, 404])("when GitLab refuses with %i, prints the note and fails the job", async (status) => {
     gitlab = await startFakeGitLab();
-    gitlab.failures.push({ status: 403 });
+    gitlab.failures.push({ status });
     const result = await run(["note", "--env", "dev", "--plan", plan], { env: ciEnv("glpat-test-token") });
-    expect(result.code).toBe(0);
-    expect(result.err).toMatch(/^WARNING: the plan note for dev was not posted: GitLab refused the request: HTTP 403/);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      new RegExp(`^ERROR: the plan note for dev was not written: GitLab refused the request: HTTP ${status}`),
+    );
+    expect(result.err).toContain("may be out of date");
     expect(result.out).toContain(noteMarker("dev"));
   });
 
-  it("when GitLab keeps failing, retries, then degrades the same way", async () => {
+  it("when GitLab keeps failing, retries, then fails the job the same way", async () => {
     gitlab = await startFakeGitLab();
     for (let i = 0; i < 3; i += 1) gitlab.failures.push({ status: 500 });
     const result = await run(["note", "--env", "dev", "--plan", plan], {
       env: ciEnv("glpat-test-token"),
       retry: { attempts: 3, sleep: async () => {} },
     });
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.err).toContain("GitLab API: HTTP 500");
     expect(result.err).toContain("retry 2 in");
-    expect(result.err).toMatch(/WARNING: the plan note for dev was not posted: GitLab kept failing after 3 attempts/);
+    expect(result.err).toMatch(/ERROR: the plan note for dev was not written: GitLab kept failing after 3 attempts/);
     expect(result.out).toContain(noteMarker("dev"));
   });
 

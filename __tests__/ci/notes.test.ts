@@ -1,6 +1,6 @@
 import { NoteApiError, type NoteTarget, publishNotes, type UpsertOptions } from "../../ci/gitlab/notes";
 import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
-import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 
 const MARKER = "<!-- multicloud-blueprint plan-note environment=dev -->";
 const TOKEN = "glpat-test-token";

@@ -2,7 +2,12 @@
  * The release jobs of `.gitlab-ci.yml` (docs/releasing.md):
  *
  *   build -> synth -> registries:<env> -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
- *                                                        \-> rollback:<env> (manual, any time after deploy)
+ *                                                                          |              \-> auto-rollback:<env> (verify failed)
+ *                                                                          \-> plan-steps:<env> -> rollback:<env> (manual)
+ *
+ * promote, rollback and auto-rollback apply the plans plan-steps:<env> saved
+ * in the same pipeline, and refuse when the environment runs another
+ * pipeline's release by then.
  *
  * `build` runs on merge requests and the default branch (pushing only to the
  * GitLab project registry); `publish:<env>` and everything after it on the
@@ -11,7 +16,20 @@
  */
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { IMAGES, imageReference } from "../images";
-import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
+import {
+  artifactAccess,
+  GATED_PLAN_RETENTION,
+  IF,
+  idTokens,
+  type Job,
+  LOCK_TIMEOUT,
+  loginLines,
+  MANUAL_ON_DEFAULT_BRANCH,
+  stackDir,
+  stateLines,
+  tfPrelude,
+  tfVariables,
+} from "./pipeline";
 
 /**
  * BuildKit rootless: builds the Dockerfile with no Docker daemon and no
@@ -23,8 +41,8 @@ export const BUILD_IMAGE = imageReference(IMAGES.buildkit);
 export const PUBLISH_IMAGE = imageReference(IMAGES.publish);
 
 /** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
-export function stepStackDir(step: "promote" | "rollback", environment: string): string {
-  return `cdktf.out/steps/${step}/${stackDir(environment)}`;
+export function stepStackDir(step: Step, environment: string): string {
+  return `cdktf.out/steps/${step}/stacks/${environment}`;
 }
 
 export const RELEASE_STAGES = { build: "build", publish: "publish", check: "check", release: "release" } as const;
@@ -109,30 +127,106 @@ export function verifyJob(env: EnvironmentConfig): Job {
   };
 }
 
-function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
-  const manual = step === "rollback" || env.deploy.gate === "manual";
+type Step = "promote" | "rollback";
+
+/** The rollout steps of an environment: promote only where a canary splits traffic. */
+function stepsOf(env: EnvironmentConfig): Step[] {
+  return env.canaryPercent > 0 ? ["promote", "rollback"] : ["rollback"];
+}
+
+/**
+ * Plans the environment's promote and rollback steps right after its deploy,
+ * in the pipeline that deployed: the saved plan files are what promote:<env>
+ * and rollback:<env> apply, and each plan is printed in the log (`show`,
+ * OpenTofu's own redacted text) and kept as `<step>.txt` for the reviewer.
+ * Plan identity: nothing is written. A saved plan goes stale when the state
+ * changes (OpenTofu refuses it): after a promote, retry this job before a
+ * manual rollback.
+ */
+export function planStepsJob(env: EnvironmentConfig): Job {
+  const steps = stepsOf(env);
+  return {
+    extends: ".tf",
+    stage: RELEASE_STAGES.check,
+    needs: [
+      { job: "synth", artifacts: true },
+      { job: `deploy:${env.name}`, artifacts: false },
+    ],
+    resource_group: env.name,
+    interruptible: false,
+    variables: tfVariables(env),
+    id_tokens: idTokens("plan", env),
+    rules: [{ if: IF.defaultBranch }],
+    script: [
+      'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
+      // The job's folder, to enter each step's stack from.
+      'root="$(pwd)"',
+      ...loginLines(env, "plan"),
+      ...steps.flatMap((step) => [
+        `cd "$root/${stepStackDir(step, env.name)}"`,
+        ...stateLines(env),
+        '"$TF" init -input=false',
+        `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
+        `"$TF" show -json ${step}.tfplan > ${step}.json`,
+        `echo "Plan of ${step}:${env.name}, applied as saved by ${step}:${env.name}:"`,
+        `"$TF" show -no-color ${step}.tfplan | tee ${step}.txt`,
+      ]),
+    ],
+    artifacts: {
+      name: `plan-steps:${env.name}`,
+      access: artifactAccess(env),
+      expire_in: GATED_PLAN_RETENTION,
+      expose_as: `rollout plans ${env.name}`,
+      paths: steps.flatMap((step) => {
+        const dir = stepStackDir(step, env.name);
+        return [`${dir}/${step}.tfplan`, `${dir}/${step}.json`, `${dir}/${step}.txt`, `${dir}/.terraform.lock.hcl`];
+      }),
+    },
+  };
+}
+
+/**
+ * Lines that refuse to apply a step from an outdated pipeline: the
+ * environment must still run this pipeline's release (its state's
+ * `release_deployed` output), or a newer pipeline deployed since.
+ */
+function currentReleaseLines(env: EnvironmentConfig, step: Step, job: string): string[] {
+  return [
+    `deployed="$("$TF" output -json release_deployed | jq -r '.id // empty')"`,
+    `if [ "$deployed" != "\${RELEASE_ID:?RELEASE_ID comes from the build job}" ]; then echo "${job}:${env.name} refused: ${env.name} runs release \${deployed:-none}, not $RELEASE_ID of this pipeline; ${step} from the pipeline that deployed it." >&2; exit 1; fi`,
+  ];
+}
+
+/**
+ * Applies the saved plan of `step` from plan-steps:<env>. `auto-rollback`
+ * is the rollback that runs by itself when verify:<env> fails.
+ */
+function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manual" | "verify-failed"): Job {
+  const name = trigger === "verify-failed" ? "auto-rollback" : step;
+  const rules =
+    trigger === "manual"
+      ? [MANUAL_ON_DEFAULT_BRANCH]
+      : trigger === "verify-failed"
+        ? [{ if: IF.defaultBranch, when: "on_failure" }]
+        : [{ if: IF.defaultBranch }];
   return {
     extends: ".tf",
     stage: RELEASE_STAGES.release,
-    needs:
-      step === "promote"
-        ? [
-            { job: "synth", artifacts: true },
-            { job: `verify:${env.name}`, artifacts: false },
-          ]
-        : [
-            { job: "synth", artifacts: true },
-            { job: `deploy:${env.name}`, artifacts: false },
-          ],
+    needs: [
+      { job: "synth", artifacts: true },
+      { job: "build", artifacts: true },
+      ...(trigger === "manual" && step === "rollback" ? [] : [{ job: `verify:${env.name}`, artifacts: false }]),
+      { job: `plan-steps:${env.name}`, artifacts: true },
+    ],
     resource_group: env.name,
     interruptible: false,
     variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
-    id_tokens: idTokens(step, env),
+    id_tokens: idTokens(name, env),
     environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
-    rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
+    rules,
     script: [
-      ...tfPrelude(env, step),
-      `"$TF" plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=${step}.tfplan`,
+      ...tfPrelude(env, name),
+      ...currentReleaseLines(env, step, name),
       `"$TF" apply -input=false -lock-timeout=${LOCK_TIMEOUT} ${step}.tfplan`,
     ],
   };
@@ -145,7 +239,11 @@ export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, J
     [`publish:${env.name}`]: publishJob(env),
     [`verify:${env.name}`]: verifyJob(env),
   };
-  if (env.canaryPercent > 0) jobs[`promote:${env.name}`] = stepJob(env, "promote");
-  jobs[`rollback:${env.name}`] = stepJob(env, "rollback");
+  jobs[`plan-steps:${env.name}`] = planStepsJob(env);
+  if (stepsOf(env).includes("promote")) {
+    jobs[`promote:${env.name}`] = stepJob(env, "promote", env.deploy.gate === "manual" ? "manual" : "verified");
+  }
+  jobs[`rollback:${env.name}`] = stepJob(env, "rollback", "manual");
+  jobs[`auto-rollback:${env.name}`] = stepJob(env, "rollback", "verify-failed");
   return jobs;
 }

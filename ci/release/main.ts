@@ -24,11 +24,13 @@ Commands:
              --digest <sha256:...>   expected image digest (default $IMAGE_DIGEST; optional)
              --outputs <file>        \`tofu output -json\` saved to a file (default: read GitLab-managed state
                                      with CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)
-             --timeout <seconds>     bounded wait for all targets (default 300)
-             --interval <seconds>    pause between attempts on one target (default 5)
+             --timeout <seconds>     bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)
+             --interval <seconds>    pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)
              --request-timeout <s>   limit of one request (default 10)
   stable   Write <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
-           reads through RELEASE_STABLE_DIR); no file for an environment without state yet
+           reads through RELEASE_STABLE_DIR); no file for an environment without state yet. In a
+           merge-request pipeline (CI_PIPELINE_SOURCE=merge_request_event) protected environments are
+           not read: the branch's scripts never see their state, and no merge request plans them
              --out <dir>             folder to write (created)
              --env <name>            only this environment (repeatable; default all)
   --help   This text`;
@@ -47,6 +49,8 @@ function seconds(value: string | undefined, fallback: number, flag: string): num
     throw new UsageError(`${flag} must be a positive number of seconds, not "${value}"`);
   return n * 1000;
 }
+
+const nonEmpty = (value: string | undefined) => (value === "" ? undefined : value);
 
 function knownEnvironment(name: string | undefined): string {
   if (name === undefined) throw new UsageError("--env <name> is required");
@@ -91,8 +95,8 @@ async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
   const digest = values.digest ?? (env.IMAGE_DIGEST === "" ? undefined : env.IMAGE_DIGEST);
   const options = {
     healthPath: SERVICE.healthPath,
-    timeoutMs: seconds(values.timeout, 300, "--timeout"),
-    intervalMs: seconds(values.interval, 5, "--interval"),
+    timeoutMs: seconds(values.timeout ?? nonEmpty(env.RELEASE_VERIFY_TIMEOUT), 300, "--timeout"),
+    intervalMs: seconds(values.interval ?? nonEmpty(env.RELEASE_VERIFY_INTERVAL), 5, "--interval"),
     requestTimeoutMs: seconds(values["request-timeout"], 10, "--request-timeout"),
   };
   const outputs = await readOutputs(values.outputs, environment, env);
@@ -117,15 +121,19 @@ async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
 async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: "string" }, env: { type: "string", multiple: true } } });
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
-  const names =
-    values.env?.map((name) => knownEnvironment(name)) ??
-    loadConfiguration(environments, company).configs.map((e) => e.name);
+  const configs = loadConfiguration(environments, company).configs;
+  const names = values.env?.map((name) => knownEnvironment(name)) ?? configs.map((e) => e.name);
+  const mergeRequest = env.CI_PIPELINE_SOURCE === "merge_request_event";
   const { CI_API_V4_URL: apiUrl, CI_PROJECT_ID: projectId, CI_JOB_TOKEN: jobToken } = env;
   if (apiUrl === undefined || projectId === undefined || jobToken === undefined) {
     throw new UsageError("stable reads GitLab-managed state: set CI_API_V4_URL, CI_PROJECT_ID and CI_JOB_TOKEN");
   }
   mkdirSync(values.out, { recursive: true });
   for (const name of names) {
+    if (mergeRequest && configs.find((c) => c.name === name)?.protect === true) {
+      io.out(`${name}: protected, not read in a merge-request pipeline (synth uses no stable release for it)`);
+      continue;
+    }
     const outputs = await outputsFromGitLab({ apiUrl, projectId, stateName: name, jobToken });
     const release = outputs?.release?.value;
     if (release === undefined) {

@@ -1,13 +1,15 @@
 /**
- * GitLab side: the project's environments (tier, URL), their protection (who
- * may deploy, how many approvals), and the CI/CD variables the generated
- * pipeline reads (`lib/bootstrap/variables.ts` decides names and flags).
+ * GitLab side: the project's "Prevent outdated deployment jobs" setting, its
+ * environments (tier, URL), their protection (who may deploy, how many
+ * approvals), and the CI/CD variables the generated pipeline reads
+ * (`lib/bootstrap/variables.ts` decides names and flags).
  *
  * The provider reads its token from `GITLAB_TOKEN` (a personal, group or
  * project access token with the `api` scope, of a Maintainer of the project);
  * it is never written to the configuration.
  */
 
+import { Project } from "@cdktf/provider-gitlab/lib/project";
 import { ProjectEnvironment } from "@cdktf/provider-gitlab/lib/project-environment";
 import { ProjectProtectedEnvironment } from "@cdktf/provider-gitlab/lib/project-protected-environment";
 import { ProjectVariable } from "@cdktf/provider-gitlab/lib/project-variable";
@@ -55,6 +57,19 @@ export class GitlabProjectSetup extends Construct {
     super(scope, id);
     const project = String(props.gitlab.projectId);
     this.provider = new GitlabProvider(this, "provider", { baseUrl: `https://${props.gitlab.host}/api/v4/` });
+
+    // The existing project, adopted (an import block, never created): "Prevent outdated deployment jobs"
+    // on, so a deploy, promote or rollback job of an older pipeline cannot run after a newer deployment
+    // (https://docs.gitlab.com/ci/environments/deployment_safety/#prevent-outdated-deployment-jobs).
+    // Other settings are left as they are (optional and computed in the provider).
+    const settings = new Project(this, "project", {
+      provider: this.provider,
+      name: props.gitlab.projectPath.split("/").at(-1) as string,
+      ciForwardDeploymentEnabled: true,
+    });
+    settings.importFrom(project);
+    // Never destroyed by a bootstrap change: the repository, its issues and its history live there.
+    applyProtections(settings, true);
 
     for (const env of props.environments) {
       const environment = new ProjectEnvironment(this, `${env.name}-environment`, {

@@ -38,6 +38,8 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   // Holds everything else of the environment (bootstrap creates it).
   "azurerm_resource_group",
   // GitLab: an environment's deployment history and its approval rules (bootstrap creates them).
+  // The project itself (bootstrap adopts it for its CI/CD settings): its repository, issues and history.
+  "gitlab_project",
   "gitlab_project_environment",
   "gitlab_project_protected_environment",
   // GCP

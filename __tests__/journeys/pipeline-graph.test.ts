@@ -2,13 +2,14 @@
  * The release graph as gitlab-ci-local evaluates the committed
  * `.gitlab-ci.yml`: default branch build -> publish:<env> -> plan:<env> ->
  * deploy:<env> -> verify:<env> (-> promote:<env> where a canary splits, manual
- * where the environment's gate is; rollback:<env> manual); merge requests
- * build but publish nothing; schedules build nothing.
+ * where the environment's gate is), deploy:<env> -> plan-steps:<env> ->
+ * rollback:<env> (manual), auto-rollback:<env> when verify fails; merge
+ * requests build but publish nothing; schedules build nothing.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { inPool, type ListedJob, listJobs, PIPELINES, sandbox } from "../ci/helpers/gitlab-ci-local";
 import { shippedEnvironments } from "../helpers/environments";
+import { inPool, type ListedJob, listJobs, PIPELINES, sandbox } from "./helpers/gitlab-ci-local";
 
 const ROOT = join(__dirname, "..", "..");
 const configs = shippedEnvironments();
@@ -48,19 +49,24 @@ describe("release pipeline graph", () => {
     }
   });
 
-  it("default branch: promote after verify where a canary splits (manual behind a manual gate); rollback manual", () => {
+  it("default branch: promote after verify where a canary splits (manual behind a manual gate); rollback manual, or by itself when verify fails", () => {
     const run = jobs.defaultBranch;
     for (const env of configs) {
+      const steps = run.get(`plan-steps:${env.name}`);
+      expect(needs(steps)).toEqual(expect.arrayContaining(["synth", `deploy:${env.name}`]));
       const promote = run.get(`promote:${env.name}`);
       if (env.canaryPercent > 0) {
-        expect(needs(promote)).toContain(`verify:${env.name}`);
+        expect(needs(promote)).toEqual(expect.arrayContaining([`verify:${env.name}`, `plan-steps:${env.name}`]));
         expect(promote?.when).toBe(env.deploy.gate === "manual" ? "manual" : "on_success");
       } else {
         expect(promote).toBeUndefined();
       }
       const rollback = run.get(`rollback:${env.name}`);
       expect(rollback?.when).toBe("manual");
-      expect(needs(rollback)).toContain(`deploy:${env.name}`);
+      expect(needs(rollback)).toContain(`plan-steps:${env.name}`);
+      const auto = run.get(`auto-rollback:${env.name}`);
+      expect(auto?.when).toBe("on_failure");
+      expect(needs(auto)).toEqual(expect.arrayContaining([`verify:${env.name}`, `plan-steps:${env.name}`]));
     }
     // Both kinds of gate are exercised by the shipped environments.
     expect(configs.some((env) => env.canaryPercent > 0 && env.deploy.gate === "manual")).toBe(true);
@@ -70,7 +76,7 @@ describe("release pipeline graph", () => {
     const run = jobs.mergeRequest;
     expect(run.get("build")?.when).toBe("on_success");
     const release = [...run.keys()].filter((name) =>
-      /^(registries|publish|verify|promote|rollback|deploy):/.test(name),
+      /^(registries|publish|verify|plan-steps|promote|rollback|auto-rollback|deploy):/.test(name),
     );
     expect(release).toEqual([]);
   });
@@ -78,6 +84,10 @@ describe("release pipeline graph", () => {
   it("schedules build nothing", () => {
     const run = jobs.schedule;
     expect(run.has("build")).toBe(false);
-    expect([...run.keys()].filter((name) => /^(registries|publish|verify|promote|rollback):/.test(name))).toEqual([]);
+    expect(
+      [...run.keys()].filter((name) =>
+        /^(registries|publish|verify|plan-steps|promote|rollback|auto-rollback):/.test(name),
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,12 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DRIFT_EXIT_CODE, main } from "../../ci/cli";
 import { NOTE_TOKEN_VARIABLE, stackDir } from "../../ci/pipeline/pipeline";
-import { mockTestFile } from "../../ci/validate/mocks";
+import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
+import { writeMockTest } from "../../ci/validate/mocks";
 import { identityVariables } from "../../lib/identity";
-import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { synthEnvironments } from "../../lib/stacks/synth";
+import { fixturePath } from "../ci/helpers/plans";
+import { shippedEnvironments } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
-import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "./helpers/gitlab-server";
-import { fixturePath } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
 const env = shippedEnvironments()[0];
@@ -42,13 +43,13 @@ describe("job scripts under gitlab-ci-local", () => {
   let gitlab: FakeGitLab | undefined;
 
   beforeAll(() => {
-    const { json } = synthEnvironment(env);
     project = sandbox({
       ".gitlab-ci.yml": readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8"),
       "ci/scripts/validate.sh": readFileSync(join(ROOT, "ci", "scripts", "validate.sh"), "utf8"),
-      [`${dir}/cdk.tf.json`]: JSON.stringify(json),
-      [`${dir}/tests/mock-providers.tftest.hcl`]: mockTestFile(json),
     });
+    // What the synth job writes, by its own code: the stack (synth) and its mock-provider test (ci:mocks).
+    synthEnvironments([env], { outdir: join(project, "cdktf.out") });
+    writeMockTest(join(project, dir));
     scratch = mkdtempSync(join(tmpdir(), "ci-jobs-"));
   });
   afterAll(() => {

@@ -4,6 +4,9 @@
  * daemon (BuildKit, crane, the AWS CLI, curl, apk, tofu) first on PATH, and
  * checks the commands, their order, the digest threaded from build to
  * publish through the dotenv report, and that a failing step stops the job.
+ * The publish list and registry targets come from synth's own code
+ * (synthEnvironments), never written by the test. The whole loop, rollout
+ * steps included, is `npm run ci:rehearse` (rehearsal.test.ts).
  * gitlab-ci-local copies the work tree with rsync (`apt-get install rsync`).
  */
 import { execFile, execFileSync } from "node:child_process";
@@ -11,11 +14,10 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { buildPipeline, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/pipeline";
-import { stepStackDir } from "../../ci/pipeline/release";
 import { ID_TOKENS, identityVariables } from "../../lib/identity";
-import { PUBLISH_LIST, publishList, REGISTRY_TARGETS } from "../../lib/stacks/synth";
-import { sandbox } from "../ci/helpers/gitlab-ci-local";
-import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { PUBLISH_LIST, REGISTRY_TARGETS, synthEnvironments } from "../../lib/stacks/synth";
+import { shippedEnvironments } from "../helpers/environments";
+import { sandbox } from "./helpers/gitlab-ci-local";
 
 const ROOT = resolve(__dirname, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
@@ -78,18 +80,16 @@ beforeAll(() => {
     ".tf": pipeline[".tf"],
     build: job("build"),
     [`publish:${env.name}`]: { ...job(`publish:${env.name}`), needs: [{ job: "build", artifacts: true }] },
-    [`rollback:${env.name}`]: { ...job(`rollback:${env.name}`), needs: [] },
     [`registries:${env.name}`]: { ...job(`registries:${env.name}`), needs: [] },
   };
-  const { stack } = synthEnvironment(env, { id: "release-under-test", digest: DIGEST });
   dir = sandbox({ ".gitlab-ci.yml": stringify(file) });
   cpSync(join(ROOT, "ci", "release"), join(dir, "ci", "release"), { recursive: true });
-  mkdirSync(join(dir, stackDir(env.name)), { recursive: true });
-  writeFileSync(join(dir, stackDir(env.name), PUBLISH_LIST), publishList(stack));
-  registries = stack.registryAddresses;
-  writeFileSync(join(dir, stackDir(env.name), REGISTRY_TARGETS), registries.map((a) => `${a}\n`).join(""));
-  mkdirSync(join(dir, stepStackDir("rollback", env.name)), { recursive: true });
-  writeFileSync(join(dir, stepStackDir("rollback", env.name), "cdk.tf.json"), "{}\n");
+  // The synth job's code writes the stack, its publish list and its registry targets.
+  const release = { id: "release-under-test", digest: DIGEST };
+  synthEnvironments([env], { outdir: join(dir, "cdktf.out"), release: () => release });
+  registries = readFileSync(join(dir, stackDir(env.name), REGISTRY_TARGETS), "utf8")
+    .trim()
+    .split("\n");
   execFileSync("git", ["add", "-A"], { cwd: dir });
   execFileSync("git", ["-c", "user.email=ci@fixture.test", "-c", "user.name=ci", "commit", "-qm", "scripts"], {
     cwd: dir,
@@ -223,22 +223,6 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.calls.filter((c) => c.startsWith("crane copy"))).toHaveLength(1);
   }, 120_000);
 
-  it("rollback applies the rollback step's stack: init, plan, apply, in its folder", async () => {
-    const run = await runJob(`rollback:${env.name}`);
-    expect(run.output).toContain("PASS");
-    expect(run.code).toBe(0);
-    const tofu = run.calls.filter((c) => c.startsWith("tofu "));
-    expect(tofu).toEqual([
-      "tofu version",
-      "tofu init -input=false",
-      `tofu plan -input=false -lock-timeout=${LOCK_TIMEOUT} -out=rollback.tfplan`,
-      `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} rollback.tfplan`,
-    ]);
-    expect(run.calls.filter((c) => c.startsWith("cwd ")).at(-1)).toMatch(
-      new RegExp(`${stepStackDir("rollback", env.name).replace(/\./g, "\\.")}$`),
-    );
-  }, 120_000);
-
   it("first deploy: registries:<env> creates every missing registry with one targeted apply", async () => {
     const run = await runJob(`registries:${env.name}`);
     expect(run.output).toContain("Creating missing registries");
@@ -257,11 +241,5 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.code).toBe(0);
     expect(run.calls.filter((c) => c.startsWith("tofu apply"))).toEqual([]);
     expect(run.output).toContain("Registries already exist; nothing to do.");
-  }, 120_000);
-
-  it("a failing plan stops the rollback before apply", async () => {
-    const run = await runJob(`rollback:${env.name}`, { env: { STUB_FAIL_TOFU: "plan" } });
-    expect(run.code).not.toBe(0);
-    expect(run.calls.filter((c) => c.startsWith("tofu apply"))).toEqual([]);
   }, 120_000);
 });

@@ -1,10 +1,14 @@
 /**
- * A small fake of the GitLab API on 127.0.0.1: the current user, merge-request
- * notes (list with offset pagination, x-page/x-next-page/x-total-pages and
- * Link headers as GitLab sends them; create, edit, delete; each note has an
- * author and only its author may edit or delete it, as on GitLab), project
- * issues (list filtered by state, label and author; create; edit, close;
- * comment), private-token auth, and scripted failure answers (429 with
+ * A small fake of the GitLab API on 127.0.0.1, for the tests of the GitLab
+ * clients and for the pipeline rehearsal (`npm run ci:rehearse`): the current
+ * user, merge-request notes (list with offset pagination,
+ * x-page/x-next-page/x-total-pages and Link headers as GitLab sends them;
+ * create, edit, delete; each note has an author and only its author may edit
+ * or delete it, as on GitLab), project issues (list filtered by state, label
+ * and author; create; edit, close; comment), GitLab-managed Terraform state
+ * (GET, POST, lock and unlock as OpenTofu's http backend calls them, with the
+ * job token), deployments (created as a deployment job starts, listed per
+ * environment), private-token auth, and scripted failure answers (429 with
  * Retry-After, 500, 403, ...).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -39,11 +43,33 @@ export interface RecordedRequest {
   readonly token: string | undefined;
 }
 
+/** One GitLab-managed Terraform state: its JSON (as the backend posted it) and its lock. */
+export interface FakeState {
+  state?: unknown;
+  /** The lock info OpenTofu posted (`ID`, `Who`, ...); undefined when unlocked. */
+  lock?: { readonly ID?: string } & Record<string, unknown>;
+  /** How many times the state was written. */
+  writes: number;
+}
+
+/** A deployment, as the rehearsal records it when a job with `environment:` runs. */
+export interface FakeDeployment {
+  readonly id: number;
+  readonly environment: string;
+  readonly sha: string;
+  readonly ref: string;
+  status: "running" | "success" | "failed";
+  readonly deployable: { readonly name: string; readonly pipeline: { readonly id: number } };
+}
+
 export interface FakeGitLab {
   /** Base URL to pass as `host` (the API lives under /api/v4). */
   readonly url: string;
   readonly notes: FakeNote[];
   readonly issues: FakeIssue[];
+  /** GitLab-managed Terraform states by name. */
+  readonly states: Map<string, FakeState>;
+  readonly deployments: FakeDeployment[];
   readonly requests: RecordedRequest[];
   /**
    * Answers to give, in order, before serving normally: a status, optionally
@@ -51,7 +77,16 @@ export interface FakeGitLab {
    * stores the change first, then answers the failure (an answer lost on the
    * way back).
    */
-  readonly failures: { status: number; method?: string; headers?: Record<string, string>; afterHandling?: boolean }[];
+  readonly failures: {
+    status: number;
+    method?: string;
+    /** Only requests whose path contains this. @default - any path */
+    path?: string;
+    headers?: Record<string, string>;
+    afterHandling?: boolean;
+    /** Never answer (the client times out). @default false */
+    hang?: boolean;
+  }[];
   close(): Promise<void>;
 }
 
@@ -59,11 +94,14 @@ export interface FakeGitLabOptions {
   readonly projectId?: string;
   readonly mergeRequestIid?: number;
   readonly token?: string;
+  /** `CI_JOB_TOKEN` the state API accepts (header JOB-TOKEN, or basic auth as gitlab-ci-token). @default "job-token" */
+  readonly jobToken?: string;
   readonly notes?: readonly Omit<FakeNote, "id">[];
   readonly issues?: readonly Omit<FakeIssue, "iid">[];
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
+  // Lock and state bodies are JSON; forms (note, issue fields) are decoded the same way as GitLab does.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -99,6 +137,9 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const projectId = options.projectId ?? "42";
   const iid = options.mergeRequestIid ?? 7;
   const token = options.token ?? "glpat-test-token";
+  const jobToken = options.jobToken ?? "job-token";
+  const states = new Map<string, FakeState>();
+  const deployments: FakeDeployment[] = [];
   const notes: FakeNote[] = (options.notes ?? []).map((note, i) => ({
     ...note,
     id: 1000 + i,
@@ -138,7 +179,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const body = await readBody(req);
-    const header = req.headers["private-token"];
+    const header = req.headers["private-token"] ?? jobTokenOf(req);
     requests.push({
       method: req.method ?? "GET",
       path: url.pathname,
@@ -146,15 +187,44 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       body,
       token: Array.isArray(header) ? header[0] : header,
     });
-    const index = failures.findIndex((f) => f.method === undefined || f.method === req.method);
+    const index = failures.findIndex(
+      (f) =>
+        (f.method === undefined || f.method === req.method) && (f.path === undefined || url.pathname.includes(f.path)),
+    );
     const failure = index === -1 ? undefined : failures.splice(index, 1)[0];
+    if (failure?.hang === true) return;
     const scripted = failure && json(failure.status, { message: `scripted ${failure.status}` }, failure.headers);
     if (failure !== undefined && failure.afterHandling !== true) return send(res, scripted as Answer);
     const answer = handle(req.method ?? "GET", url, body, header);
     send(res, failure === undefined ? answer : (scripted as Answer));
   });
 
+  /** The job token of a request: header JOB-TOKEN, or basic auth `gitlab-ci-token:<token>` (the http backend). */
+  function jobTokenOf(req: IncomingMessage): string | undefined {
+    const header = req.headers["job-token"];
+    if (typeof header === "string") return header;
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "");
+    if (basic === null) return undefined;
+    const [user, password] = Buffer.from(basic[1], "base64").toString("utf8").split(":");
+    return user === "gitlab-ci-token" ? password : undefined;
+  }
+
   function handle(method: string, url: URL, body: unknown, header: string | string[] | undefined): Answer {
+    const state = new RegExp(`^${project}/terraform/state/([^/]+)(/lock)?$`).exec(url.pathname);
+    if (state !== null) {
+      if (header !== jobToken) return json(401, { message: "401 Unauthorized" });
+      return handleState(method, decodeURIComponent(state[1]), state[2] === "/lock", body);
+    }
+    if (url.pathname === `${project}/deployments` && method === "GET") {
+      if (header !== jobToken && header !== token) return json(401, { message: "401 Unauthorized" });
+      const environment = url.searchParams.get("environment");
+      const status = url.searchParams.get("status");
+      const found = deployments.filter(
+        (d) => (environment === null || d.environment === environment) && (status === null || d.status === status),
+      );
+      // Newest first, as the rehearsal and verify ask with order_by=id&sort=desc.
+      return paged(url, [...found].reverse());
+    }
     if (header !== token) return json(401, { message: "401 Unauthorized" });
 
     if (url.pathname === "/api/v4/user" && method === "GET") return json(200, author(FAKE_USER_ID));
@@ -182,6 +252,38 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       return json(200, noteJson(note));
     }
     return handleIssues(method, url, body);
+  }
+
+  /** As GitLab's Terraform state API: 404 before the first write, 423 on a held lock, 409 on an unlock by another ID. */
+  function handleState(method: string, name: string, lock: boolean, body: unknown): Answer {
+    const entry = states.get(name) ?? { writes: 0 };
+    if (lock) {
+      if (method === "POST") {
+        if (entry.lock !== undefined) return json(423, entry.lock);
+        entry.lock = (body ?? {}) as FakeState["lock"];
+        states.set(name, entry);
+        return json(200, {});
+      }
+      if (method === "DELETE") {
+        const id = (body as { ID?: string } | undefined)?.ID;
+        if (entry.lock !== undefined && id !== undefined && entry.lock.ID !== id) return json(409, entry.lock);
+        entry.lock = undefined;
+        return json(200, {});
+      }
+    }
+    if (method === "GET")
+      return entry.state === undefined ? json(404, { message: "404 Not found" }) : json(200, entry.state);
+    if (method === "POST") {
+      entry.state = body;
+      entry.writes++;
+      states.set(name, entry);
+      return json(200, {});
+    }
+    if (method === "DELETE") {
+      states.delete(name);
+      return json(200, {});
+    }
+    return json(405, { message: "405 Method Not Allowed" });
   }
 
   function handleIssues(method: string, url: URL, body: unknown): Answer {
@@ -236,6 +338,8 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     notes,
     issues,
+    states,
+    deployments,
     requests,
     failures,
     close: () =>

@@ -1,0 +1,158 @@
+/**
+ * `npm run ci:rehearse -- <kind>`: rehearses one kind of pipeline of a clean
+ * clone of this repository's HEAD (ci/rehearse/rehearse.ts) and prints the
+ * table: job, result, seconds, what each stub and the fake GitLab were asked.
+ * Exit 0 when the rehearsal passed, 1 when it found a problem, 2 on bad
+ * arguments or a missing prerequisite.
+ */
+import { parseArgs } from "node:util";
+import { KINDS, type Kind } from "./kinds";
+import { type JobResult, RehearsalError, type RehearsalResult, rehearse } from "./rehearse";
+
+const USAGE = `Usage: npm run ci:rehearse -- <kind> [options]
+
+Runs the generated .gitlab-ci.yml of a clean clone of this repository's HEAD
+(committed files only) job by job through gitlab-ci-local's shell executor
+(--shell-isolation: each job sees the tracked files and the artifacts of its
+needs), with the predefined variables of <kind>, manual jobs played in
+operator order (deploy, promote, rollback). tofu, BuildKit, crane, the cloud
+CLIs, curl's token exchanges and apk are recording stubs; GitLab is a fake on
+loopback (notes, Terraform state with locks, issues, deployments); origins and
+edges are loopback servers. \`npm ci\` in a job links this repository's
+node_modules after checking package-lock.json is the same.
+
+Kinds: ${KINDS.join(", ")}
+
+Options:
+  --skip <job>            leave a job out, as if its rules excluded it (repeatable),
+                          e.g. --skip verify (the test suite) for a quicker run
+  --failing-origin <id>   make one origin (aws.function, ...) fail its canary
+  --notes-refused <code>  the fake GitLab answers merge-request note requests with this status
+  --keep                  keep the temporary folder (job logs, artifacts)
+  --help                  this text
+
+Fails (exit 1) when a job fails, when a job reads a path no earlier job wrote,
+when a job never runs, when the digest build reported is not the one in every
+target of the synthesized stacks, or when a merge-request pipeline reads a
+protected environment's state. Needs git and rsync.`;
+
+/** `tool sub1 sub2×3` per tool, then the GitLab API calls: what the job asked each stub, in order. */
+export function describeCalls(job: JobResult): string {
+  const byTool = new Map<string, string[]>();
+  for (const call of job.calls) {
+    const sub =
+      call.tool === "curl"
+        ? new URL(call.args.find((a) => a.startsWith("https://")) ?? "https://-").host
+        : (call.args.find((a) => !a.startsWith("-")) ?? "");
+    const word = call.outcome === "refused" ? `${sub} REFUSED` : sub;
+    byTool.set(call.tool, [...(byTool.get(call.tool) ?? []), word]);
+  }
+  const api = job.requests.map((r) => {
+    const path = r.path.replace(/^\/api\/v4\/projects\/[^/]+\//, "").replace(/^\/api\/v4\//, "");
+    const resource = path
+      .replace(/^terraform\/state\/([^/]+)\/lock$/, "lock $1")
+      .replace(/^terraform\/state\/([^/]+)$/, "state $1")
+      .replace(/^merge_requests\/\d+\/notes(\/\d+)?$/, "MR note")
+      .replace(/^issues(\/\d+)?(\/notes)?$/, "issue");
+    return `${r.method} ${resource}`;
+  });
+  const parts = [...byTool.entries()].map(([tool, words]) => `${tool} ${counted(words)}`);
+  if (api.length > 0) parts.push(`GitLab ${counted(api)}`);
+  return parts.length === 0 ? "-" : parts.join("; ");
+}
+
+/** Words in first-seen order, repeats as `word×n`. */
+function counted(words: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return [...counts.entries()].map(([word, n]) => (n === 1 ? word : `${word}×${n}`)).join(", ");
+}
+
+export function formatResult(result: RehearsalResult): string {
+  if (!result.pipeline) return `No ${result.kind} pipeline: workflow:rules create none for it.`;
+  const rows = [
+    ["job", "result", "s", "asked"],
+    ...result.jobs.map((j) => [
+      j.name,
+      j.reason === undefined || j.outcome === "failed" ? j.outcome : `${j.outcome} (${j.reason})`,
+      j.seconds.toFixed(1),
+      describeCalls(j),
+    ]),
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) => [r[0].padEnd(widths[0]), r[1].padEnd(widths[1]), r[2].padStart(widths[2]), r[3]].join("  "))
+    .join("\n");
+}
+
+export async function main(argv: readonly string[], out = console.log, err = console.error): Promise<number> {
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        skip: { type: "string", multiple: true },
+        "failing-origin": { type: "string" },
+        "notes-refused": { type: "string" },
+        keep: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    err(`ci:rehearse: ${(error as Error).message} (see --help)`);
+    return 2;
+  }
+  if (values.help === true) {
+    out(USAGE);
+    return 0;
+  }
+  const kind = positionals[0];
+  if (kind === undefined || !(KINDS as readonly string[]).includes(kind) || positionals.length > 1) {
+    err(`ci:rehearse: give one kind of pipeline: ${KINDS.join(", ")} (see --help)`);
+    return 2;
+  }
+  const refused = values["notes-refused"] === undefined ? undefined : Number(values["notes-refused"]);
+  if (refused !== undefined && !(Number.isInteger(refused) && refused >= 400 && refused <= 599)) {
+    err(`ci:rehearse: --notes-refused takes an HTTP error status (400-599), not ${values["notes-refused"]}`);
+    return 2;
+  }
+  try {
+    const result = await rehearse({
+      kind: kind as Kind,
+      skip: values.skip as string[] | undefined,
+      failingOrigin: values["failing-origin"] as string | undefined,
+      notesRefused: refused,
+      keep: values.keep === true,
+      progress: (line) => err(line),
+    });
+    out(formatResult(result));
+    out("");
+    for (const job of result.jobs.filter((j) => j.outcome === "failed")) {
+      out(`--- ${job.name} (last lines of its log)\n${job.logTail ?? ""}\n`);
+    }
+    if (values.keep === true) out(`Kept ${result.workdir}`);
+    if (result.problems.length > 0) {
+      out(`Rehearsal of the ${kind} pipeline FAILED (${result.seconds.toFixed(0)} s):`);
+      for (const problem of result.problems) out(`  - ${problem}`);
+      return 1;
+    }
+    out(
+      `Rehearsal of the ${kind} pipeline passed (${result.seconds.toFixed(0)} s, commit ${result.commit.slice(0, 8)}).`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof RehearsalError) {
+      err(`ci:rehearse: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

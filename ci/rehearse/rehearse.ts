@@ -1,0 +1,582 @@
+/**
+ * Runs one kind of pipeline of a clean clone, job by job, the way GitLab
+ * would: gitlab-ci-local's shell executor with `--shell-isolation` (each job
+ * starts from the tracked files plus the artifacts of its needs), rules
+ * evaluated with the kind's predefined variables, dotenv reports handed on,
+ * manual jobs played in operator order. What cannot run here is a recording
+ * stub at the process boundary (stub.cjs), a fake GitLab (fake-gitlab.ts) and
+ * a loopback world of origins and edges (world.ts). The result lists each job
+ * with its outcome, time, stub calls and GitLab requests, plus the problems
+ * that fail the rehearsal.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
+import { company, environments } from "../../environments";
+import { loadConfiguration } from "../../lib/config/load";
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/identity";
+import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
+import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
+import { type Kind, kindVariables } from "./kinds";
+import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
+import { startWorld } from "./world";
+
+const ROOT = resolve(__dirname, "..", "..");
+const GITLAB_CI_LOCAL = join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
+const STUB = join(__dirname, "stub.cjs");
+export const STUBBED_TOOLS = [
+  "tofu",
+  "terraform",
+  "buildctl-daemonless.sh",
+  "crane",
+  "aws",
+  "az",
+  "gcloud",
+  "curl",
+  "apk",
+  "npm",
+] as const;
+
+/** Tokens the fake GitLab accepts; the jobs get them as CI/CD variables. */
+const NOTE_TOKEN = "glpat-rehearsal";
+const JOB_TOKEN = "rehearsal-job-token";
+
+export class RehearsalError extends Error {}
+
+export interface RehearsalOptions {
+  readonly kind: Kind;
+  /** Git repository whose HEAD is cloned. @default the repository this file is in */
+  readonly source?: string;
+  /** node_modules the jobs' `npm ci` links (installed from its sibling package-lock.json). @default <this repository>/node_modules */
+  readonly nodeModules?: string;
+  /** Jobs left out of the pipeline, as if their rules excluded them. @default none */
+  readonly skip?: readonly string[];
+  /** An origin whose canary fails its health check (world.ts). @default none */
+  readonly failingOrigin?: string;
+  /** HTTP status the fake GitLab answers every merge-request note request with. @default - notes are accepted */
+  readonly notesRefused?: number;
+  /** Keep the temporary folder. @default false */
+  readonly keep?: boolean;
+  /** Progress lines. @default - silent */
+  readonly progress?: (line: string) => void;
+}
+
+export interface StubCall {
+  readonly job: string;
+  readonly tool: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly outcome: "ok" | "refused";
+  readonly detail?: string;
+}
+
+export type JobOutcome = Status | "waiting" | "not played";
+
+export interface JobResult {
+  readonly name: string;
+  readonly outcome: JobOutcome;
+  readonly seconds: number;
+  readonly calls: readonly StubCall[];
+  readonly requests: readonly RecordedRequest[];
+  /** Why it was skipped or is waiting. */
+  readonly reason?: string;
+  /** Last lines of its log when it failed. */
+  readonly logTail?: string;
+}
+
+export interface RehearsalResult {
+  readonly kind: Kind;
+  /** Commit rehearsed. */
+  readonly commit: string;
+  /** False when GitLab would create no pipeline (workflow:rules). */
+  readonly pipeline: boolean;
+  readonly jobs: readonly JobResult[];
+  /** Everything that fails the rehearsal; empty when it passed. */
+  readonly problems: readonly string[];
+  readonly seconds: number;
+  /** The temporary folder (removed unless `keep`). */
+  readonly workdir: string;
+  /** Notes, issues, states and deployments left in the fake GitLab. */
+  readonly gitlab: Pick<FakeGitLab, "notes" | "issues" | "states" | "deployments">;
+}
+
+function requireRsync(): void {
+  try {
+    execFileSync("rsync", ["--version"], { stdio: "pipe" });
+  } catch {
+    throw new RehearsalError(
+      "rsync is not installed: gitlab-ci-local --shell-isolation copies each job's files with it (apt-get install rsync)",
+    );
+  }
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+function writeStubs(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const tool of STUBBED_TOOLS) {
+    const file = join(dir, tool);
+    writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
+    chmodSync(file, 0o755);
+  }
+}
+
+/** Every CI/CD variable the project defines for its pipelines (credentials are placeholders the stubs accept). */
+export function projectVariables(configs: readonly EnvironmentConfig[], gitlabUrl: string): Record<string, string> {
+  const variables: Record<string, string> = {
+    CI_SERVER_URL: gitlabUrl,
+    CI_API_V4_URL: `${gitlabUrl}/api/v4`,
+    CI_JOB_TOKEN: JOB_TOKEN,
+    [NOTE_TOKEN_VARIABLE]: NOTE_TOKEN,
+    CI_REGISTRY: "registry.rehearsal.test",
+    CI_REGISTRY_USER: "gitlab-ci-token",
+    CI_REGISTRY_PASSWORD: JOB_TOKEN,
+    CI_REGISTRY_IMAGE: `registry.rehearsal.test/${company.gitlab.projectPath}`,
+    // verify:<env> waits for the world's loopback targets, not for a cloud's rollout.
+    RELEASE_VERIFY_TIMEOUT: "15",
+    RELEASE_VERIFY_INTERVAL: "1",
+  };
+  for (const env of configs) {
+    for (const purpose of IDENTITY_PURPOSES) {
+      const ids = identityVariables(env.name, purpose);
+      for (const group of Object.values(ids)) {
+        for (const name of Object.values(group as Record<string, string>))
+          variables[name] = `rehearsal-${name.toLowerCase()}`;
+      }
+    }
+  }
+  for (const [cloud, token] of Object.entries(ID_TOKENS)) variables[token.variable] = `rehearsal-id-token-${cloud}`;
+  return variables;
+}
+
+interface Run {
+  readonly code: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+function runGitlabCiLocal(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  const started = Date.now();
+  return new Promise((done) => {
+    const child = spawn(GITLAB_CI_LOCAL, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("close", (code) => done({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+/** Paths a failed job looked for and did not find: what no earlier job wrote. */
+export function missingPaths(log: string): string[] {
+  const patterns = [
+    /can't cd to ([^\s:]+)/g,
+    /cd: ([^\s:]+): No such file or directory/g,
+    /([^\s:'"]+): No such file or directory/g,
+    /ENOENT: no such file or directory, \w+ '([^']+)'/g,
+    /no cdk\.tf\.json in (\S+)/g,
+    /no plan file (\S+)/g,
+    /no publish list (\S+)/g,
+  ];
+  const found = new Set<string>();
+  for (const pattern of patterns) for (const match of log.matchAll(pattern)) found.add(match[1]);
+  return [...found];
+}
+
+const sha256Pattern = /sha256:[0-9a-f]{64}/g;
+
+/** The release digest of `build` must be the one in every target of the canary and promote stacks. */
+export function digestProblems(artifacts: string, configs: readonly EnvironmentConfig[]): string[] {
+  const dotenv = join(artifacts, "build", ".gitlab-ci-reports", "dotenv", "release.env");
+  const plain = join(artifacts, "build", "release.env");
+  const file = existsSync(dotenv) ? dotenv : plain;
+  if (!existsSync(file)) return [];
+  const release = Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  const problems: string[] = [];
+  const stacks = (env: string) => [
+    `cdktf.out/stacks/${env}/cdk.tf.json`,
+    `cdktf.out/steps/promote/stacks/${env}/cdk.tf.json`,
+  ];
+  for (const env of configs) {
+    for (const stack of stacks(env.name)) {
+      const path = join(artifacts, "synth", stack);
+      if (!existsSync(path)) {
+        problems.push(`synth wrote no ${stack}`);
+        continue;
+      }
+      const text = readFileSync(path, "utf8");
+      const others = [...new Set(text.match(sha256Pattern) ?? [])].filter((d) => d !== release.IMAGE_DIGEST);
+      if (others.length > 0)
+        problems.push(`${stack} names ${others.join(", ")}, not the built ${release.IMAGE_DIGEST}`);
+      if (!text.includes(`${release.IMAGE_DIGEST}`))
+        problems.push(`${stack} does not name the built ${release.IMAGE_DIGEST}`);
+      const json = JSON.parse(text) as { output?: Record<string, { value?: { id?: string; digest?: string } }> };
+      const deployed = json.output?.release_deployed?.value;
+      if (deployed?.id !== release.RELEASE_ID) {
+        problems.push(`${stack} deploys release ${deployed?.id ?? "-"}, not the built ${release.RELEASE_ID}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Protected environments' state must not be read by a merge-request pipeline (its scripts come from the branch). */
+function protectedStateReads(jobs: readonly JobResult[], configs: readonly EnvironmentConfig[]): string[] {
+  const protectedNames = configs.filter((c) => c.protect).map((c) => c.name);
+  const problems: string[] = [];
+  for (const job of jobs) {
+    for (const request of job.requests) {
+      const match = /\/terraform\/state\/([^/]+)/.exec(request.path);
+      if (match !== null && protectedNames.includes(decodeURIComponent(match[1]))) {
+        problems.push(`${job.name} read the state of protected environment ${match[1]} in a merge-request pipeline`);
+      }
+    }
+  }
+  return problems;
+}
+
+interface PipelineFile {
+  readonly stages: string[];
+  readonly jobs: Record<string, { environment?: { name?: string; action?: string } }>;
+}
+
+function readPipelineFile(path: string): PipelineFile {
+  const doc = parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const stages = [".pre", ...((doc.stages as string[] | undefined) ?? ["build", "test", "deploy"]), ".post"];
+  return { stages, jobs: doc as PipelineFile["jobs"] };
+}
+
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const started = Date.now();
+  const progress = options.progress ?? (() => {});
+  requireRsync();
+  const source = resolve(options.source ?? ROOT);
+  const nodeModules = resolve(options.nodeModules ?? join(ROOT, "node_modules"));
+  if (!existsSync(nodeModules)) throw new RehearsalError(`${nodeModules} does not exist: run npm ci first`);
+  const configs = loadConfiguration(environments, company).configs;
+  const project = {
+    projectId: String(company.gitlab.projectId),
+    defaultBranch: company.gitlab.defaultBranch,
+  };
+  const kind = kindVariables(options.kind, project);
+
+  const workdir = mkdtempSync(join(tmpdir(), `rehearsal-${options.kind}-`));
+  const repo = join(workdir, "repo");
+  const gitlab = await startFakeGitLab({
+    projectId: project.projectId,
+    mergeRequestIid: Number(kind.variables.CI_MERGE_REQUEST_IID ?? "1"),
+    token: NOTE_TOKEN,
+    jobToken: JOB_TOKEN,
+  });
+  const world = await startWorld(gitlab, { failingOrigin: options.failingOrigin });
+  try {
+    return await run();
+  } finally {
+    await world.close();
+    await gitlab.close();
+    if (options.keep !== true) rmSync(workdir, { recursive: true, force: true });
+  }
+
+  async function run(): Promise<RehearsalResult> {
+    progress(`Cloning ${source} (HEAD) into ${repo}`);
+    execFileSync("git", ["clone", "--quiet", source, repo], { stdio: "pipe" });
+    const commit = git(repo, "rev-parse", "HEAD");
+    // gitlab-ci-local names the project from the remote; the default branch from origin/HEAD.
+    git(repo, "remote", "set-url", "origin", `https://${company.gitlab.host}/${company.gitlab.projectPath}.git`);
+    git(repo, "update-ref", `refs/remotes/origin/${project.defaultBranch}`, "HEAD");
+    git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", `refs/remotes/origin/${project.defaultBranch}`);
+    git(repo, "config", "user.name", "rehearsal");
+    git(repo, "config", "user.email", "rehearsal@localhost");
+    if (options.notesRefused !== undefined) {
+      for (let i = 0; i < 100; i++) gitlab.failures.push({ status: options.notesRefused, path: "/notes" });
+    }
+
+    const bin = join(workdir, "bin");
+    writeStubs(bin);
+    const log = join(workdir, "stub-calls.jsonl");
+    writeFileSync(log, "");
+    const pipelineId = String(1000 + Math.floor(Math.random() * 9000));
+    const realNpm = execFileSync("sh", ["-c", "command -v npm"], { encoding: "utf8" }).trim();
+    const childEnv: NodeJS.ProcessEnv = {
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      HOME: join(workdir, "home"),
+      LANG: "C.UTF-8",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+      REHEARSAL_LOG: log,
+      REHEARSAL_PIPELINE: pipelineId,
+      REHEARSAL_WORLD: world.url,
+      REHEARSAL_REGISTRY: join(workdir, "registry.json"),
+      REHEARSAL_NODE_MODULES: nodeModules,
+      REHEARSAL_LOCKFILE: join(nodeModules, "..", "package-lock.json"),
+      REHEARSAL_REAL_NPM: realNpm,
+      npm_config_cache: join(workdir, "npm-cache"),
+      npm_config_update_notifier: "false",
+    };
+    mkdirSync(join(workdir, "home"));
+
+    const variables: Record<string, string> = {
+      ...(kind.projectVariables ? projectVariables(configs, gitlab.url) : {}),
+      ...kind.variables,
+      CI_PIPELINE_ID: pipelineId,
+      CI_PIPELINE_IID: pipelineId,
+    };
+    const common = [
+      "--ignore-predefined-vars",
+      [...Object.keys(variables), ...kind.unset].join(","),
+      ...Object.entries(variables).flatMap(([k, v]) => ["--variable", `${k}=${v}`]),
+      ...kind.unset.flatMap((k) => ["--unset-variable", k]),
+    ];
+
+    // workflow:rules: gitlab-ci-local does not apply them; a probe job with the same rules says whether GitLab would.
+    const pipelineFile = readPipelineFile(join(repo, ".gitlab-ci.yml"));
+    const workflow = (pipelineFile.jobs as Record<string, unknown>).workflow as { rules?: unknown[] } | undefined;
+    mkdirSync(join(repo, ".rehearsal"));
+    // gitlab-ci-local starts a named `on_failure` job only when the failure happened in the same run. The
+    // rehearsal decides from its own record (schedule.ts) that a job it needs failed, and starts such a job
+    // from a copy of the file where `on_failure` reads `on_success`; nothing else differs.
+    writeFileSync(
+      join(repo, ".rehearsal", "on-failure.yml"),
+      readFileSync(join(repo, ".gitlab-ci.yml"), "utf8").replace(/^(\s+)when: on_failure$/gm, "$1when: on_success"),
+    );
+    writeFileSync(
+      join(repo, ".rehearsal", "workflow.yml"),
+      stringify({
+        stages: ["test"],
+        probe: { stage: "test", script: ["true"], rules: workflow?.rules ?? [{ when: "always" }] },
+      }),
+    );
+    const probe = await runGitlabCiLocal(
+      repo,
+      ["--file", ".rehearsal/workflow.yml", "--list-json", "--no-json-schema-validation", ...common],
+      childEnv,
+    );
+    const probed = listed(probe);
+    if (probed[0]?.when === "never") {
+      progress(`workflow:rules: GitLab creates no pipeline for a ${options.kind} pipeline`);
+      return result(commit, false, [], []);
+    }
+
+    // The committed file, validated against GitLab's CI schema, with every job's rules evaluated.
+    const listing = await runGitlabCiLocal(repo, ["--list-json", ...common], childEnv);
+    const skip = new Set(options.skip ?? []);
+    const planned: PlannedJob[] = listed(listing)
+      .filter((j) => j.when !== "never" && !skip.has(j.name))
+      .map((j) => ({
+        name: j.name,
+        stage: j.stage,
+        when: j.when,
+        allowFailure: j.allow_failure === true,
+        needs: j.needs,
+      }))
+      .sort((a, b) => pipelineFile.stages.indexOf(a.stage) - pipelineFile.stages.indexOf(b.stage));
+    let needs: Map<string, string[]>;
+    try {
+      needs = resolveNeeds(planned, pipelineFile.stages);
+    } catch (error) {
+      if (error instanceof PipelineError) return result(commit, true, [], [error.message]);
+      throw error;
+    }
+    progress(`${planned.length} jobs in the ${options.kind} pipeline of ${commit.slice(0, 8)}`);
+
+    const status = new Map<string, Status>(planned.map((j) => [j.name, j.when === "manual" ? "manual" : "pending"]));
+    const played = new Set<string>();
+    const results = new Map<string, JobResult>();
+    let logOffset = 0;
+    for (;;) {
+      const next = nextStep(planned, needs, status, played);
+      if (next === undefined) break;
+      if (next.action === "skip") {
+        status.set(next.job, "skipped");
+        results.set(next.job, {
+          name: next.job,
+          outcome: "skipped",
+          seconds: 0,
+          calls: [],
+          requests: [],
+          reason: next.reason,
+        });
+        continue;
+      }
+      if (next.action === "play") played.add(next.job);
+      // A saved rollback plan is stale once promote changed the state: the operator retries plan-steps first.
+      const env = next.job.split(":")[1];
+      if (next.action === "play" && next.job.startsWith("rollback:") && status.get(`promote:${env}`) === "success") {
+        const retry = `plan-steps:${env}`;
+        if (status.has(retry)) {
+          const again = await runJob(retry);
+          results.set(`${retry} (retried)`, { ...again, name: `${retry} (retried)` });
+          if (again.outcome === "failed") {
+            status.set(next.job, "skipped");
+            results.set(next.job, {
+              ...again,
+              name: next.job,
+              outcome: "skipped",
+              seconds: 0,
+              calls: [],
+              requests: [],
+              reason: `${retry} failed on retry`,
+            });
+            continue;
+          }
+        }
+      }
+      const ran = await runJob(next.job);
+      status.set(next.job, ran.outcome as Status);
+      results.set(next.job, ran);
+    }
+
+    async function runJob(name: string): Promise<JobResult> {
+      const job = planned.find((j) => j.name === name) as PlannedJob;
+      const environment = pipelineFile.jobs[job.name]?.environment;
+      const deploys = environment?.name !== undefined && (environment.action ?? "start") === "start";
+      const deployment = deploys
+        ? recordDeployment(gitlab, environment.name as string, job.name, commit, pipelineId)
+        : undefined;
+      progress(`${job.when === "manual" ? "Playing" : "Running"} ${job.name}`);
+      const requestsBefore = gitlab.requests.length;
+      const outcome = await runGitlabCiLocal(
+        repo,
+        [
+          "--force-shell-executor",
+          "--shell-isolation",
+          "--no-artifacts-to-source",
+          "--no-json-schema-validation",
+          "--max-job-name-padding",
+          "0",
+          ...(job.when === "on_failure" ? ["--file", ".rehearsal/on-failure.yml"] : []),
+          ...common,
+          job.name,
+        ],
+        childEnv,
+      );
+      const text = readFileSync(log, "utf8");
+      const calls = text
+        .slice(logOffset)
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as StubCall)
+        .filter((call) => call.job === job.name);
+      logOffset = text.length;
+      const state = jobStatus(job, outcome);
+      if (deployment !== undefined) deployment.status = state === "success" ? "success" : "failed";
+      writeFileSync(join(workdir, `${job.name.replace(/[^\w.-]+/g, "_")}.log`), outcome.output);
+      return {
+        name: job.name,
+        outcome: state,
+        seconds: outcome.seconds,
+        calls,
+        requests: gitlab.requests.slice(requestsBefore),
+        logTail: state === "success" ? undefined : tail(outcome.output, 25),
+      };
+    }
+
+    // In the order they ran, then those that never ran.
+    const jobs: JobResult[] = [
+      ...results.values(),
+      ...planned
+        .filter((j) => !results.has(j.name))
+        .map((j) => ({
+          name: j.name,
+          outcome: (status.get(j.name) === "manual" ? "not played" : "waiting") as JobOutcome,
+          seconds: 0,
+          calls: [],
+          requests: [],
+          reason:
+            status.get(j.name) === "manual"
+              ? "manual; the operator does not play it in a rehearsal"
+              : `waits for ${(needs.get(j.name) ?? []).filter((n) => status.get(n) !== "success").join(", ")}`,
+        })),
+    ];
+    const problems: string[] = [];
+    for (const job of jobs) {
+      if (job.outcome !== "failed") continue;
+      const missing = missingPaths(job.logTail ?? "");
+      problems.push(
+        `job ${job.name} failed${missing.length > 0 ? `: it reads ${missing.join(", ")}, which no earlier job wrote` : ""}`,
+      );
+      for (const call of job.calls.filter((c) => c.outcome === "refused")) {
+        problems.push(`job ${job.name}: ${call.tool} refused: ${call.detail}`);
+      }
+    }
+    for (const job of jobs) {
+      if (job.outcome === "waiting") problems.push(`job ${job.name} never ran: it ${job.reason}`);
+    }
+    problems.push(...digestProblems(join(repo, ".gitlab-ci-local", "artifacts"), configs));
+    if (options.kind === "merge-request" || options.kind === "fork-merge-request") {
+      problems.push(...protectedStateReads(jobs, configs));
+    }
+    return result(commit, true, jobs, problems);
+  }
+
+  function result(commit: string, pipeline: boolean, jobs: JobResult[], problems: string[]): RehearsalResult {
+    return {
+      kind: options.kind,
+      commit,
+      pipeline,
+      jobs,
+      problems,
+      seconds: (Date.now() - started) / 1000,
+      workdir,
+      gitlab: { notes: gitlab.notes, issues: gitlab.issues, states: gitlab.states, deployments: gitlab.deployments },
+    };
+  }
+}
+
+/** The job's line in gitlab-ci-local's closing report: PASS, WARN (failed, allowed to) or FAIL. */
+function jobStatus(job: PlannedJob, run: Run): Status {
+  const escaped = job.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const line = new RegExp(`^\\s*(PASS|WARN|FAIL)\\s+${escaped}\\s*$`, "m").exec(run.output);
+  if (line?.[1] === "PASS" && run.code === 0) return "success";
+  if (line?.[1] === "WARN" && job.allowFailure) return "warning";
+  return "failed";
+}
+
+interface Listed {
+  readonly name: string;
+  readonly stage: string;
+  readonly when: string;
+  readonly allow_failure?: unknown;
+  readonly needs?: readonly { job: string; optional?: boolean }[];
+}
+
+function listed(run: Run): Listed[] {
+  const start = run.output.indexOf("[\n");
+  if (run.code !== 0 || start === -1) {
+    throw new RehearsalError(
+      `gitlab-ci-local could not read the pipeline (exit ${run.code}):\n${tail(run.output, 30)}`,
+    );
+  }
+  const end = run.output.lastIndexOf("]");
+  return JSON.parse(run.output.slice(start, end + 1)) as Listed[];
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+function recordDeployment(gitlab: FakeGitLab, environment: string, job: string, sha: string, pipeline: string) {
+  const deployment = {
+    id: gitlab.deployments.length + 1,
+    environment,
+    sha,
+    ref: company.gitlab.defaultBranch,
+    status: "running" as "running" | "success" | "failed",
+    deployable: { name: job, pipeline: { id: Number(pipeline) } },
+  };
+  gitlab.deployments.push(deployment);
+  return deployment;
+}
