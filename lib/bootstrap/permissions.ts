@@ -30,6 +30,11 @@ import { gcpIdentityGrants } from "./gcp";
  * all through the REST API (`api` scope).
  */
 export const GITLAB_PERMISSIONS: PermissionMap = {
+  gitlab_project: {
+    plan: ["api", "Reporter"],
+    deploy: ["api", "Maintainer"],
+    note: "adopted by an import block, never created or destroyed (prevent_destroy): CI/CD settings need Maintainer",
+  },
   gitlab_project_environment: { plan: ["api", "Reporter"], deploy: ["api", "Maintainer"] },
   gitlab_project_protected_environment: { plan: ["api", "Maintainer"], deploy: ["api", "Maintainer"] },
   gitlab_project_variable: {
