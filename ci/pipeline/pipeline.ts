@@ -48,6 +48,16 @@ export const IF = {
  */
 export const MANUAL_ON_DEFAULT_BRANCH = { if: IF.defaultBranch, when: "manual", allow_failure: true } as const;
 
+/** npm's download cache, keyed by the lockfile; only verify writes it. */
+const NPM_CACHE = { key: { files: ["package-lock.json"], prefix: "npm" }, paths: [".npm/"], policy: "pull" };
+
+/**
+ * The esbuild bundles that bin/run.cjs, the edge Worker and the function zips
+ * reuse by content hash (a stale entry only costs a rebuild): a job restoring
+ * them skips esbuild. Synth writes it.
+ */
+const BUNDLE_CACHE = { key: "bundles", paths: [".gen/", "dist/functions/"], policy: "pull" };
+
 /** How long a locking command waits for a lock held by another run before failing. */
 export const LOCK_TIMEOUT = "10m";
 
@@ -428,7 +438,7 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
     ".node": {
       image: "$NODE_IMAGE",
       interruptible: true,
-      cache: { key: { files: ["package-lock.json"], prefix: "npm" }, paths: [".npm/"], policy: "pull" },
+      cache: [NPM_CACHE, BUNDLE_CACHE],
       // No dependency needs its install script (docs/gitlab-ci.md, "Supply chain").
       before_script: ["npm ci --ignore-scripts --cache .npm --prefer-offline --no-audit --no-fund"],
     },
@@ -442,7 +452,8 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
     verify: {
       extends: ".node",
       stage: "verify",
-      cache: { policy: "pull-push" },
+      // The npm cache is written here once per lockfile; the other jobs only read it.
+      cache: [{ ...NPM_CACHE, policy: "pull-push" }, BUNDLE_CACHE],
       rules: [{ if: IF.schedule, when: "never" }, { when: "on_success" }],
       script: ["npm run typecheck", "npm run lint", "npx jest --ci --coverage"],
       coverage: "/^Statements\\s*:\\s*(\\d+(?:\\.\\d+)?)%/",
@@ -459,6 +470,8 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
     synth: {
       extends: ".node",
       stage: "synth",
+      // Synth builds the bundles (bin/run.cjs, the function zips) and keeps them for the next pipeline.
+      cache: [NPM_CACHE, { ...BUNDLE_CACHE, policy: "pull-push" }],
       // The build's release.env (RELEASE_ID, IMAGE_DIGEST) names the release the stacks deploy.
       needs: [
         { job: "verify", optional: true },
