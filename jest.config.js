@@ -1,8 +1,14 @@
-/** @type {import('jest').Config} */
+/**
+ * The fast tier, `npm test` (README, Testing): unit and contract tests, every
+ * folder of __tests__/ but journeys/. The journeys (end-to-end runs, load runs,
+ * 60 MB bodies) are `npm run test:journeys`, jest.journeys.config.js.
+ * @type {import('jest').Config}
+ */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/journeys/"],
   // One worker per core: jest defaults to cores - 1, a single worker on a 2-core CI machine.
   maxWorkers: "100%",
   transform: {
