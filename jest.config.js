@@ -5,7 +5,8 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: "node",
+  // jest's node environment with a per-worker cache (synthesized stacks shared across test files).
+  testEnvironment: "<rootDir>/__tests__/worker-environment.js",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/journeys/"],

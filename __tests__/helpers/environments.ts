@@ -78,12 +78,42 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
-/** Synthesizes one environment stack in memory, with aspects applied. */
-export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
+/** This file's stacks by synthEnvironment key (jest gives every test file its own modules). */
+const stacks = new Map<string, EnvironmentStack>();
+
+/**
+ * Synthesized Terraform JSON by synthEnvironment key, shared by every test file of this jest worker
+ * (__tests__/worker-environment.js), so a stack is synthesized once per worker and run; a plain Map
+ * under another environment.
+ */
+const synthesizedByKey: Map<string, string> =
+  (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
+
+function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
   const app = Testing.app() as App;
   const stack = new EnvironmentStack(app, { config, release });
   const synthesized = Testing.synth(stack, true);
-  return { stack, synthesized, json: JSON.parse(synthesized) as TerraformJson };
+  stacks.set(key, stack);
+  synthesizedByKey.set(`synth:${key}`, synthesized);
+  return synthesized;
+}
+
+/**
+ * Synthesizes one environment stack in memory, with aspects applied, once per jest worker for each
+ * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
+ * and a fresh parse of it, and `stack` is synthesized in this file only when read.
+ */
+export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
+  const key = JSON.stringify([config, release ?? null]);
+  const synthesized = synthesizedByKey.get(`synth:${key}`) ?? synthesize(key, config, release);
+  return {
+    get stack(): EnvironmentStack {
+      if (!stacks.has(key)) synthesize(key, config, release);
+      return stacks.get(key) as EnvironmentStack;
+    },
+    synthesized,
+    json: JSON.parse(synthesized) as TerraformJson,
+  };
 }
 
 /** The `http` backend block GitLab-managed state of `stack` in `company`'s project synthesizes to. */
