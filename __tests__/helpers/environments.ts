@@ -9,7 +9,7 @@ import { type CompanyConfig, loadCompany } from "../../lib/config/company";
 import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
-import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import type { TerraformJson } from "./terraform";
 
 export { resourcesOf, type TerraformJson } from "./terraform";
@@ -90,6 +90,10 @@ const synthesizedByKey: Map<string, string> =
   (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
 
 function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
+  // Loaded on first use: the stack pulls in every cloud's provider classes (about a second per test
+  // file), which the many files that only want COMPANY or an environment config never need.
+  const { EnvironmentStack } =
+    require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
   const app = Testing.app() as App;
   const stack = new EnvironmentStack(app, { config, release });
   const synthesized = Testing.synth(stack, true);
