@@ -3,7 +3,7 @@
  * test. Company values (service name, domain, GitLab project...) come from
  * environments/company.ts, never from a literal, so the tests pass in a fork.
  */
-import { type App, Testing } from "cdktf";
+import type { App } from "cdktf";
 import { company as companyInput, environments } from "../../environments";
 import { type CompanyConfig, loadCompany } from "../../lib/config/company";
 import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
@@ -90,8 +90,9 @@ const synthesizedByKey: Map<string, string> =
   (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
 
 function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
-  // Loaded on first use: the stack pulls in every cloud's provider classes (about a second per test
-  // file), which the many files that only want COMPANY or an environment config never need.
+  // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
+  // test file, which the many files that only want COMPANY or an environment config never need.
+  const { Testing } = require("cdktf") as typeof import("cdktf");
   const { EnvironmentStack } =
     require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
   const app = Testing.app() as App;
