@@ -82,12 +82,22 @@ export interface SynthesizedStack {
 const stacks = new Map<string, EnvironmentStack>();
 
 /**
- * Synthesized Terraform JSON by synthEnvironment key, shared by every test file of this jest worker
- * (__tests__/worker-environment.js), so a stack is synthesized once per worker and run; a plain Map
- * under another environment.
+ * Strings shared by every test file of this jest worker (__tests__/worker-environment.js): synthesized
+ * Terraform JSON by what was synthesized, so a stack is synthesized once per worker and run; a plain
+ * Map under another environment.
  */
-const synthesizedByKey: Map<string, string> =
+const workerShared: Map<string, string> =
   (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
+
+/** `make()`'s result for `key`, computed once per jest worker (`make` must be deterministic). */
+export function oncePerWorker(key: string, make: () => string): string {
+  let value = workerShared.get(key);
+  if (value === undefined) {
+    value = make();
+    workerShared.set(key, value);
+  }
+  return value;
+}
 
 function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
   // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
@@ -99,7 +109,6 @@ function synthesize(key: string, config: EnvironmentConfig, release: Release | u
   const stack = new EnvironmentStack(app, { config, release });
   const synthesized = Testing.synth(stack, true);
   stacks.set(key, stack);
-  synthesizedByKey.set(`synth:${key}`, synthesized);
   return synthesized;
 }
 
@@ -110,7 +119,7 @@ function synthesize(key: string, config: EnvironmentConfig, release: Release | u
  */
 export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const key = JSON.stringify([config, release ?? null]);
-  const synthesized = synthesizedByKey.get(`synth:${key}`) ?? synthesize(key, config, release);
+  const synthesized = oncePerWorker(`synth:${key}`, () => synthesize(key, config, release));
   return {
     get stack(): EnvironmentStack {
       if (!stacks.has(key)) synthesize(key, config, release);
