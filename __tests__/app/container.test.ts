@@ -106,7 +106,8 @@ describe("container health check", () => {
       await child.exited;
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Three node processes start one after the other: jest's 5 s default was missed on a 2-core machine at load 30.
+  }, 30_000);
 });
 
 describe("Dockerfile", () => {

@@ -10,7 +10,7 @@ import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
 import { audience } from "../../lib/identity";
-import { COMPANY, environmentInput, filesOf } from "../helpers/environments";
+import { COMPANY, environmentInput, filesOf, oncePerWorker } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 import { all, referenced } from "../helpers/terraform";
@@ -81,11 +81,13 @@ export function bootstrapConfig(
   return loadBootstrap(input, loadEnvironments(filesOf(...environments), TEST_COMPANY));
 }
 
-/** Synthesizes the bootstrap stack in memory. */
+/** Synthesizes the bootstrap stack in memory, once per jest worker for each config (a fresh parse each call). */
 export function synthBootstrap(config: BootstrapConfig = bootstrapConfig()): TerraformJson {
-  const app = Testing.app() as App;
-  const stack = new BootstrapStack(app, { config });
-  return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+  const synthesized = oncePerWorker(`bootstrap:${JSON.stringify(config)}`, () => {
+    const app = Testing.app() as App;
+    return Testing.synth(new BootstrapStack(app, { config }), true);
+  });
+  return JSON.parse(synthesized) as TerraformJson;
 }
 
 /** The claims of a GitLab id_token as they matter here. */

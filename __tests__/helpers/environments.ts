@@ -3,13 +3,13 @@
  * test. Company values (service name, domain, GitLab project...) come from
  * environments/company.ts, never from a literal, so the tests pass in a fork.
  */
-import { type App, Testing } from "cdktf";
+import type { App } from "cdktf";
 import { company as companyInput, environments } from "../../environments";
 import { type CompanyConfig, loadCompany } from "../../lib/config/company";
 import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
-import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import type { TerraformJson } from "./terraform";
 
 export { resourcesOf, type TerraformJson } from "./terraform";
@@ -78,12 +78,56 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
-/** Synthesizes one environment stack in memory, with aspects applied. */
-export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
+/** This file's stacks by synthEnvironment key (jest gives every test file its own modules). */
+const stacks = new Map<string, EnvironmentStack>();
+
+/**
+ * Strings shared by every test file of this jest worker (__tests__/worker-environment.js): synthesized
+ * Terraform JSON by what was synthesized, so a stack is synthesized once per worker and run; a plain
+ * Map under another environment.
+ */
+const workerShared: Map<string, string> =
+  (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
+
+/** `make()`'s result for `key`, computed once per jest worker (`make` must be deterministic). */
+export function oncePerWorker(key: string, make: () => string): string {
+  let value = workerShared.get(key);
+  if (value === undefined) {
+    value = make();
+    workerShared.set(key, value);
+  }
+  return value;
+}
+
+function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
+  // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
+  // test file, which the many files that only want COMPANY or an environment config never need.
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  const { EnvironmentStack } =
+    require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
   const app = Testing.app() as App;
   const stack = new EnvironmentStack(app, { config, release });
   const synthesized = Testing.synth(stack, true);
-  return { stack, synthesized, json: JSON.parse(synthesized) as TerraformJson };
+  stacks.set(key, stack);
+  return synthesized;
+}
+
+/**
+ * Synthesizes one environment stack in memory, with aspects applied, once per jest worker for each
+ * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
+ * and a fresh parse of it, and `stack` is synthesized in this file only when read.
+ */
+export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
+  const key = JSON.stringify([config, release ?? null]);
+  const synthesized = oncePerWorker(`synth:${key}`, () => synthesize(key, config, release));
+  return {
+    get stack(): EnvironmentStack {
+      if (!stacks.has(key)) synthesize(key, config, release);
+      return stacks.get(key) as EnvironmentStack;
+    },
+    synthesized,
+    json: JSON.parse(synthesized) as TerraformJson,
+  };
 }
 
 /** The `http` backend block GitLab-managed state of `stack` in `company`'s project synthesizes to. */

@@ -96,6 +96,16 @@ describe("EnvironmentStack", () => {
   });
 
   describe("state backend", () => {
+    /** An AWS-only environment with `backend`: the block is the stack's own, whatever the clouds (a third of the synth). */
+    const withBackend = (backend: Record<string, unknown>) =>
+      environmentConfig({
+        clouds: ["aws"],
+        azure: undefined,
+        gcp: undefined,
+        weights: { "aws.function": 100 },
+        backend,
+      });
+
     it("local: a repo-relative path, never this machine's absolute path", () => {
       const { json, synthesized } = synthEnvironment(environmentConfig({ backend: { type: "local" } }));
       expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.test.tfstate" } });
@@ -110,7 +120,7 @@ describe("EnvironmentStack", () => {
 
     it("s3: encrypted, with S3-native locking unless a DynamoDB table is named", () => {
       const s3 = { type: "s3", bucket: "acme-state", key: "blueprint/test.tfstate", region: "eu-west-1" };
-      expect(synthEnvironment(environmentConfig({ backend: s3 })).json.terraform.backend).toEqual({
+      expect(synthEnvironment(withBackend(s3)).json.terraform.backend).toEqual({
         s3: {
           bucket: "acme-state",
           key: "blueprint/test.tfstate",
@@ -119,7 +129,7 @@ describe("EnvironmentStack", () => {
           use_lockfile: true,
         },
       });
-      const withTable = synthEnvironment(environmentConfig({ backend: { ...s3, dynamodbTable: "locks" } }));
+      const withTable = synthEnvironment(withBackend({ ...s3, dynamodbTable: "locks" }));
       expect(withTable.json.terraform.backend?.s3).toEqual(expect.objectContaining({ dynamodb_table: "locks" }));
       expect(withTable.json.terraform.backend?.s3).not.toHaveProperty("use_lockfile");
     });
@@ -132,7 +142,7 @@ describe("EnvironmentStack", () => {
         containerName: "state",
         key: "test.tfstate",
       };
-      expect(synthEnvironment(environmentConfig({ backend: azurerm })).json.terraform.backend).toEqual({
+      expect(synthEnvironment(withBackend(azurerm)).json.terraform.backend).toEqual({
         azurerm: {
           resource_group_name: "tfstate",
           storage_account_name: "acmetfstate",
@@ -142,7 +152,7 @@ describe("EnvironmentStack", () => {
         },
       });
       const gcs = { type: "gcs", bucket: "acme-state", prefix: "blueprint/test" };
-      expect(synthEnvironment(environmentConfig({ backend: gcs })).json.terraform.backend).toEqual({
+      expect(synthEnvironment(withBackend(gcs)).json.terraform.backend).toEqual({
         gcs: { bucket: "acme-state", prefix: "blueprint/test" },
       });
     });

@@ -41,8 +41,13 @@ describe("every npm script answers --help", () => {
     "npm run %s -- --help",
     (_, command) => {
       const [program, ...args] = command.replace(/^npm run --silent synth && /, "").split(" ");
+      // A tsx entry runs as the cached bundle of the same file (bin/run.cjs), a third of tsx's start-up, unless
+      // it runs only as the main module (`require.main === module`), which the bundle is not.
+      const asBundle = program === "tsx" && !readFileSync(join(ROOT, args[0]), "utf8").includes("require.main");
       const bin = program === "tsx" ? join(ROOT, "node_modules", ".bin", "tsx") : program;
-      const result = spawnSync(bin, [...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+      const result = asBundle
+        ? spawnSync("node", ["bin/run.cjs", ...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 })
+        : spawnSync(bin, [...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
       expect({ status: result.status, usage: /usage/i.test(result.stdout) }).toEqual({ status: 0, usage: true });
     },
     60_000,
