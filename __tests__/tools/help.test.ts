@@ -1,7 +1,7 @@
 /**
  * Every npm script answers --help: the repository's own entry points print
  * their usage and exit 0 without doing their work; the tools they wrap
- * (tsc, biome, jest) have their own --help.
+ * (tsc, biome, jest, depcruise) have their own --help.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-const TOOLS = /^(tsc|biome|jest|npm run typecheck)/;
+const TOOLS = /^(tsc|biome|jest|depcruise|npm run typecheck)/;
 
 /**
  * `tsx <file> [args]` or `node bin/run.cjs <file> [args]`: the repository's own entry points, one
