@@ -274,11 +274,14 @@ describe("generated jobs", () => {
     const stateLines = lines.filter((line) => line.includes("TF_HTTP"));
     expect(stateLines.length).toBeGreaterThan(0);
     for (const line of stateLines) expect(line).not.toContain(">");
-    // dev keeps local state on a laptop; in CI an override switches it to GitLab-managed state.
-    expect(job("plan:dev").script).toContain(
-      `printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`,
-    );
-    expect(job("plan:staging").script?.join("\n")).not.toContain("backend_override");
+    // An environment with local state on a laptop (dev, shipped) gets an override to GitLab-managed state in CI.
+    const override = `printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`;
+    const planned = configs.filter((env) => pipeline[`plan:${env.name}`] !== undefined);
+    for (const env of planned) {
+      const script = job(`plan:${env.name}`).script ?? [];
+      if (env.backend.type === "local") expect(script).toContain(override);
+      else expect(script.join("\n")).not.toContain("backend_override");
+    }
   });
 
   it("posts each environment's note and terraform report from its own comment job, also when the plan failed", () => {
