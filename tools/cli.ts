@@ -3,9 +3,10 @@
  * Each command's logic is in its module (env-add.ts, ...).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
 import { ConfigError } from "../lib/config/errors";
@@ -22,6 +23,7 @@ import {
   type Probe,
 } from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
+import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "./env-remove";
 import { FORK_CHECK_USAGE, forkCheck } from "./fork-check";
 
 export interface ToolIo {
@@ -29,43 +31,122 @@ export interface ToolIo {
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "doctor", "diagram", "fork:check"] as const;
+const COMMANDS = ["env:add", "env:remove", "doctor", "diagram", "fork:check"] as const;
 
-/** `--from <env>` or `--from=<env>`; the rest are positional. */
-function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
-  const positional: string[] = [];
-  let from: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--from") from = args[++i];
-    else if (arg.startsWith("--from=")) from = arg.slice("--from=".length);
-    else if (arg.startsWith("-")) return { positional, from, unknown: arg };
-    else positional.push(arg);
+/** A command line that does not parse: the command prints it with its usage and exits 2. */
+class UsageError extends Error {}
+
+/**
+ * Node's own parser (`util.parseArgs`, no dependency): strict, so an unknown or
+ * misspelled option is an error rather than ignored; `--opt value` and
+ * `--opt=value` both work.
+ */
+function parse<T extends ParseArgsConfig["options"]>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Duck-typed: Node's TypeError may come from another realm (jest's sandbox).
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (String(code).startsWith("ERR_PARSE_ARGS")) {
+      throw new UsageError(String(message).replace(/\. To specify a positional argument.*$/s, ""));
+    }
+    throw error;
   }
-  return { positional, from };
 }
 
-function runEnvAdd(args: readonly string[], io: ToolIo, root: string): number {
-  if (args.includes("--help") || args.includes("-h")) {
-    io.log(ENV_ADD_USAGE);
-    return 0;
-  }
-  const { positional, from, unknown } = splitArgs(args);
-  if (unknown !== undefined || positional.length !== 1 || from === undefined || from === "") {
-    const why = unknown !== undefined ? `unknown option ${unknown}` : "expected one <name> and --from <env>";
-    io.error(`env:add: ${why}\n\n${ENV_ADD_USAGE}`);
+/** Runs `body`, turning a UsageError into its message plus `usage` and exit 2. */
+function withUsage(command: string, usage: string, io: ToolIo, body: () => number): number {
+  try {
+    return body();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`${command}: ${error.message}\n\n${usage}`);
     return 2;
   }
-  try {
-    const written = envAdd(root, positional[0], from, { files: environments, company, bootstrap });
-    io.log(`Added environment "${positional[0]}" (a copy of "${from}"): wrote ${written.join(", ")}.`);
-    io.log(`Next: edit environments/${positional[0]}.ts (ids, sizes, backend, gate), then npm run synth.`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof EnvAddError)) throw error;
-    io.error(`env:add: ${error.message}`);
-    return 1;
-  }
+}
+
+const HELP = { help: { type: "boolean", short: "h" } } as const;
+
+function runEnvAdd(args: readonly string[], io: ToolIo, root: string): number {
+  return withUsage("env:add", ENV_ADD_USAGE, io, () => {
+    const { values, positionals } = parse(args, {
+      ...HELP,
+      from: { type: "string" },
+      after: { type: "string" },
+      // ID_FLAGS names these in env:add's messages.
+      "aws-account": { type: "string" },
+      "azure-subscription": { type: "string" },
+      "gcp-project": { type: "string" },
+    });
+    if (values.help) {
+      io.log(ENV_ADD_USAGE);
+      return 0;
+    }
+    const from = values.from;
+    if (positionals.length !== 1 || from === undefined || from === "") {
+      throw new UsageError("expected one <name> and --from <env>");
+    }
+    const [name] = positionals;
+    try {
+      const written = envAdd(
+        root,
+        name,
+        {
+          from,
+          after: values.after,
+          ids: { aws: values["aws-account"], azure: values["azure-subscription"], gcp: values["gcp-project"] },
+        },
+        { files: environments, company, bootstrap },
+      );
+      io.log(`Added environment "${name}" (a copy of "${from}"): wrote ${written.join(", ")}.`);
+      io.log(`Next: edit environments/${name}.ts (sizes, backend, gate), then npm run synth.`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof EnvAddError)) throw error;
+      io.error(`env:add: ${error.message}`);
+      return 1;
+    }
+  });
+}
+
+/** Code that may import an environment file: everything but dependencies and outputs. */
+function codeFiles(root: string, dir = ""): { path: string; text: string }[] {
+  const skip = new Set(["node_modules", ".git", "cdktf.out", "reports", "dist", ".gen", "docs"]);
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir === "" ? entry.name : join(dir, entry.name);
+    if (skip.has(entry.name)) return [];
+    if (entry.isDirectory()) return codeFiles(root, path);
+    return /\.(ts|cjs|mjs|js)$/.test(entry.name) ? [{ path, text: readFileSync(join(root, path), "utf8") }] : [];
+  });
+}
+
+function runEnvRemove(args: readonly string[], io: ToolIo, root: string): number {
+  return withUsage("env:remove", ENV_REMOVE_USAGE, io, () => {
+    const { values, positionals } = parse(args, HELP);
+    if (values.help) {
+      io.log(ENV_REMOVE_USAGE);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError("expected one <name>");
+    const [name] = positionals;
+    try {
+      const changed = envRemove(root, name, {
+        files: environments,
+        company,
+        bootstrap,
+        sources: codeFiles(root).filter((file) => file.path !== join("environments", `${name}.ts`)),
+      });
+      io.log(`Removed environment "${name}": ${changed.join(", ")}.`);
+      io.log(
+        `If it was deployed: its resources stay until \`npx cdktf destroy ${name}\` (run that from a checkout that still has it).`,
+      );
+      return 0;
+    } catch (error) {
+      if (!(error instanceof EnvRemoveError)) throw error;
+      io.error(`env:remove: ${error.message}`);
+      return 1;
+    }
+  });
 }
 
 /** The machine as it is: PATH lookups, `<binary> version`, files. */
@@ -200,6 +281,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
   switch (command) {
     case "env:add":
       return runEnvAdd(rest, io, root);
+    case "env:remove":
+      return runEnvRemove(rest, io, root);
     case "doctor":
       return runDoctor(rest, io, realProbe(root));
     case "diagram":
