@@ -11,6 +11,7 @@ import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
+import { runAddresses } from "./addresses";
 import { DIAGRAM_USAGE, mermaidOf, readStack, writeReadme } from "./diagram";
 import {
   binaryCheck,
@@ -31,7 +32,7 @@ export interface ToolIo {
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "env:remove", "doctor", "diagram", "fork:check"] as const;
+const COMMANDS = ["env:add", "env:remove", "doctor", "diagram", "fork:check", "addresses"] as const;
 
 /** A command line that does not parse: the command prints it with its usage and exits 2. */
 class UsageError extends Error {}
@@ -289,6 +290,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
       return runDiagram(rest, io, root);
     case "fork:check":
       return runForkCheck(rest, io, root);
+    case "addresses":
+      return runAddresses(rest, io, root);
     default:
       io.error(`unknown command "${command ?? ""}"; commands: ${COMMANDS.join(", ")}`);
       return 2;
