@@ -17,15 +17,18 @@ import {
   binaryCheck,
   bootstrapCheck,
   type Check,
+  configuredIds,
   DOCTOR_USAGE,
   environmentChecks,
   formatChecks,
   nodeCheck,
   type Probe,
+  placeholderChecks,
 } from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
 import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "./env-remove";
-import { FORK_CHECK_USAGE, forkCheck } from "./fork-check";
+import { defaultJobs, FORK_CHECK_USAGE, forkCheck, formatList } from "./fork-check";
+import { forksOf } from "./forks";
 
 export interface ToolIo {
   log(message: string): void;
@@ -183,7 +186,21 @@ export function realProbe(root: string): Probe {
 }
 
 /** @returns 0 when every named environment can be deployed from here. */
-export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): number {
+/** The configuration a command reads: environments/ as imported, or a stand-in in tests. */
+export interface ConfigurationInputs {
+  readonly files: Readonly<Record<string, unknown>>;
+  readonly company: unknown;
+  readonly bootstrap: unknown;
+}
+
+const SHIPPED: ConfigurationInputs = { files: environments, company, bootstrap };
+
+export function runDoctor(
+  args: readonly string[],
+  io: ToolIo,
+  probe: Probe,
+  inputs: ConfigurationInputs = SHIPPED,
+): number {
   if (args.includes("--help") || args.includes("-h")) {
     io.log(DOCTOR_USAGE);
     return 0;
@@ -195,7 +212,7 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
   }
   let loaded: ReturnType<typeof loadConfiguration>;
   try {
-    loaded = loadConfiguration(environments, company, bootstrap);
+    loaded = loadConfiguration(inputs.files, inputs.company, inputs.bootstrap);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.error(error.message);
@@ -215,8 +232,10 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
     binaryCheck(probe),
     bootstrapCheck(probe, loaded.bootstrap?.backend.type ?? "local"),
   ];
-  const sections = [formatChecks("This machine:", machine)];
-  let ok = machine.every((check) => check.ok);
+  const tenant = selected.some((env) => env.clouds.includes("azure")) ? loaded.bootstrap?.azure?.tenantId : undefined;
+  const config = placeholderChecks(configuredIds(loaded.configs[0].company, selected, tenant));
+  const sections = [formatChecks("This machine:", machine), formatChecks("Configuration (environments/):", config)];
+  let ok = [...machine, ...config].every((check) => check.ok);
   for (const env of selected) {
     const checks = environmentChecks(probe, env);
     ok &&= checks.every((check) => check.ok);
@@ -260,20 +279,54 @@ function runDiagram(args: readonly string[], io: ToolIo, root: string): number {
   return 0;
 }
 
-function runForkCheck(args: readonly string[], io: ToolIo, root: string): number {
-  if (args.includes("--help") || args.includes("-h")) {
+async function runForkCheck(args: readonly string[], io: ToolIo, root: string): Promise<number> {
+  let parsed: ReturnType<typeof parseForkCheck>;
+  try {
+    parsed = parseForkCheck(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`fork:check: ${error.message}\n\n${FORK_CHECK_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
     io.log(FORK_CHECK_USAGE);
     return 0;
   }
-  const unknown = args.find((arg) => arg !== "--keep");
-  if (unknown !== undefined) {
-    io.error(`fork:check: unknown argument ${unknown}\n\n${FORK_CHECK_USAGE}`);
+  const { configs } = loadConfiguration(environments, company, bootstrap);
+  const original = { company: configs[0].company, environments: configs };
+  const all = forksOf(original);
+  if (parsed.list) {
+    io.log(formatList(all));
+    return 0;
+  }
+  const unknown = parsed.only.filter((name) => !all.some((fork) => fork.name === name));
+  if (unknown.length > 0) {
+    io.error(`fork:check: unknown fork ${unknown.join(", ")}; forks: ${all.map((fork) => fork.name).join(", ")}`);
     return 2;
   }
-  const { configs } = loadConfiguration(environments, company, bootstrap);
-  const from = (configs.find((env) => env.cloudflare.domain !== env.company.domain) ?? configs[0]).name;
-  const name = ["qa", "qa-fork", "fork-check"].find((n) => !configs.some((env) => env.name === n)) as string;
-  return forkCheck({ root, company: configs[0].company, from, name, keep: args.includes("--keep"), log: io.log });
+  const forks = parsed.only.length === 0 ? all : all.filter((fork) => parsed.only.includes(fork.name));
+  return forkCheck({ root, original, forks, jobs: parsed.jobs, keep: parsed.keep, log: io.log });
+}
+
+function parseForkCheck(args: readonly string[]) {
+  const { values, positionals } = parse(args, {
+    ...HELP,
+    only: { type: "string", multiple: true },
+    list: { type: "boolean" },
+    jobs: { type: "string" },
+    keep: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs must be a whole number of at least 1, not ${values.jobs}`);
+  return {
+    help: values.help === true,
+    list: values.list === true,
+    keep: values.keep === true,
+    jobs,
+    only: (values.only ?? []).flatMap((list) => list.split(",")).filter((name) => name !== ""),
+  };
 }
 
 /** @returns the process exit code */

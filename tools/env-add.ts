@@ -102,21 +102,7 @@ export function envAddEdits(
   if (!nameLine.test(texts.from)) {
     throw new EnvAddError(`environments/${from}.ts: no \`name: "${from}",\` line to rename`);
   }
-  let file = texts.from;
-  for (const cloud of CLOUDS) {
-    const value = ids[cloud];
-    if (value === undefined) continue;
-    const field = ID_FLAGS[cloud].field;
-    // The id inside the cloud's own block (`aws: { ..., accountId: "..." }`), nothing nested before it.
-    const idLine = new RegExp(`(\\b${cloud}: \\{[^{}]*?\\b${field}: )"[^"]*"`);
-    if (!idLine.test(file)) {
-      throw new EnvAddError(
-        `environments/${from}.ts: no \`${cloud}: { ${field}: "..." }\` to give the new ${cloud} id`,
-      );
-    }
-    file = file.replace(idLine, `$1${JSON.stringify(value)}`);
-  }
-  file = file
+  const file = withIds(texts.from, ids, `environments/${from}.ts`)
     .replace(exportLine, `export const ${id} = {`)
     .replace(nameLine, `$1"${name}",`)
     .replace(
@@ -149,6 +135,27 @@ export function envAddEdits(
   const bootstrap = texts.bootstrap.replace(record[0], `${record[1]}${lines.join("\n")}${record[4]}`);
 
   return { [`environments/${name}.ts`]: file, "environments/index.ts": index, "environments/bootstrap.ts": bootstrap };
+}
+
+/**
+ * An environment file's text with `ids` written over the ids it holds, each
+ * inside its cloud's own block (`aws: { ..., accountId: "..." }`).
+ * @param file - the file's path, for the message when a block has no such field
+ */
+export function withIds(text: string, ids: CloudIds, file: string): string {
+  let result = text;
+  for (const cloud of CLOUDS) {
+    const value = ids[cloud];
+    if (value === undefined) continue;
+    const field = ID_FLAGS[cloud].field;
+    // Nothing nested between the block's opening and the field.
+    const idLine = new RegExp(`(\\b${cloud}: \\{[^{}]*?\\b${field}: )"[^"]*"`);
+    if (!idLine.test(result)) {
+      throw new EnvAddError(`${file}: no \`${cloud}: { ${field}: "..." }\` to write the ${cloud} id into`);
+    }
+    result = result.replace(idLine, `$1${JSON.stringify(value)}`);
+  }
+  return result;
 }
 
 /** The environment name of an `environments = { ... }` entry: `qa`, `"eu-west": euWest`. */
