@@ -2,10 +2,8 @@
  * The repository's own commands: argument parsing, `--help`, exit codes.
  * Each command's logic is in its module (env-add.ts, ...).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
@@ -24,6 +22,7 @@ import {
   nodeCheck,
   type Probe,
   placeholderChecks,
+  realProbe,
 } from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
 import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "./env-remove";
@@ -153,39 +152,6 @@ function runEnvRemove(args: readonly string[], io: ToolIo, root: string): number
   });
 }
 
-/** The machine as it is: PATH lookups, `<binary> version`, files. */
-export function realProbe(root: string): Probe {
-  const env = process.env;
-  return {
-    env,
-    nodeVersion: process.version,
-    home: homedir(),
-    root,
-    which(command) {
-      for (const dir of (env.PATH ?? "").split(delimiter)) {
-        const path = join(dir, command);
-        if (dir !== "" && existsSync(path) && statSync(path).isFile()) return path;
-      }
-      return undefined;
-    },
-    version(binary) {
-      try {
-        const out = execFileSync(binary, ["version"], {
-          encoding: "utf8",
-          timeout: 20_000,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...env, CHECKPOINT_DISABLE: "1" },
-        });
-        return out.split("\n")[0].trim();
-      } catch {
-        return undefined;
-      }
-    },
-    exists: (path) => existsSync(path) && statSync(path).size > 0,
-  };
-}
-
-/** @returns 0 when every named environment can be deployed from here. */
 /** The configuration a command reads: environments/ as imported, or a stand-in in tests. */
 export interface ConfigurationInputs {
   readonly files: Readonly<Record<string, unknown>>;

@@ -3,7 +3,10 @@
  * machine, each missing piece with what to do about it. Reads only names and
  * files: it never prints a value, and never calls a cloud.
  */
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import type { EnvironmentConfig } from "../lib/config/schema";
 
 export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
@@ -47,6 +50,39 @@ export interface Check {
   readonly unknown?: boolean;
 }
 
+/** The machine as it is: PATH lookups, `<binary> version`, files. */
+export function realProbe(root: string): Probe {
+  const env = process.env;
+  return {
+    env,
+    nodeVersion: process.version,
+    home: homedir(),
+    root,
+    which(command) {
+      for (const dir of (env.PATH ?? "").split(delimiter)) {
+        const path = join(dir, command);
+        if (dir !== "" && existsSync(path) && statSync(path).isFile()) return path;
+      }
+      return undefined;
+    },
+    version(binary) {
+      try {
+        const out = execFileSync(binary, ["version"], {
+          encoding: "utf8",
+          timeout: 20_000,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...env, CHECKPOINT_DISABLE: "1" },
+        });
+        return out.split("\n")[0].trim();
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (path) => existsSync(path) && statSync(path).size > 0,
+  };
+}
+
+/** @returns 0 when every named environment can be deployed from here. */
 const set = (probe: Probe, name: string) => (probe.env[name] ?? "") !== "";
 const allSet = (probe: Probe, names: readonly string[]) => names.every((name) => set(probe, name));
 
