@@ -166,7 +166,8 @@ describe("generated jobs", () => {
       expect(deploy.script?.some((line) => /"\$TF" plan\b/.test(line))).toBe(false);
       expect(deploy.script?.join("\n")).not.toContain("-lock=false");
       expect(deploy.interruptible).toBe(false);
-      expect(deploy.environment?.url).toBe(`https://${env.cloudflare.domain}`);
+      // The host the edge Worker serves (lib/edge), not the bare domain.
+      expect(deploy.environment?.url).toBe(`https://api.${env.cloudflare.domain}`);
     },
   );
 

@@ -9,6 +9,7 @@
  * default branch only; schedules build nothing. Long scripts live in
  * ci/release/ so an operator runs the same steps from a laptop.
  */
+import { edgeHostname } from "../../lib/config/company";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { IF, idTokens, type Job, LOCK_TIMEOUT, loginLines, stackDir, tfPrelude, tfVariables } from "./pipeline";
 
@@ -127,7 +128,11 @@ function stepJob(env: EnvironmentConfig, step: "promote" | "rollback"): Job {
     interruptible: false,
     variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
     id_tokens: idTokens(step, env),
-    environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
+    environment: {
+      name: env.name,
+      deployment_tier: env.deploy.tier,
+      url: `https://${edgeHostname(env.cloudflare.domain)}`,
+    },
     rules: [manual ? { if: IF.defaultBranch, when: "manual" } : { if: IF.defaultBranch }],
     script: [
       ...tfPrelude(env, step),

@@ -141,6 +141,14 @@ export function defaultDomain(company: CompanyConfig, name: string, tier: unknow
 }
 
 /**
+ * The host an environment is served on: the edge Worker's custom domain,
+ * `api.<domain>` (lib/edge binds it; GitLab environment URLs point at it).
+ */
+export function edgeHostname(domain: string): string {
+  return `api.${domain}`;
+}
+
+/**
  * `shares` of the `enabled` origins scaled to integers summing to 100 (largest
  * remainder, ties in ORIGINS order), so turning a cloud off keeps the others'
  * proportions. All shares 0 (or none given) means equal shares.
