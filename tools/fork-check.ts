@@ -5,7 +5,7 @@
  * is edited: environments/company.ts, the ids in each environment file, the
  * Azure tenant in bootstrap.ts, and environments added or removed with the
  * project's own commands. Then, as its maintainer would: `npm run
- * ci:pipeline`, `npm run synth`, the tests, and a look for this repository's
+ * ci:pipeline`, `npm run synth`, `npm run diagram -- --write`, the tests, and a look for this repository's
  * company values in every stack and in .gitlab-ci.yml. Forks run in parallel
  * (a pool as large as the machine's cores, at most); a table ends the run.
  */
@@ -35,7 +35,8 @@ word as service name, each cloud alone, two clouds, the first environment
 removed (env:remove), five environments added (env:add), a self-managed GitLab
 with another default branch, another Cloudflare account. Each fork is a
 temporary copy (node_modules linked) where only what docs/forking.md says is
-edited; then npm run ci:pipeline, npm run synth, the tests, and a check that
+edited; then npm run ci:pipeline, npm run synth, npm run diagram -- --write,
+the tests, and a check that
 no stack and no pipeline job carries this repository's company values.
 
 Tests per fork: "full" runs the whole fast suite (typecheck, lint, every jest
@@ -234,6 +235,7 @@ async function checkFork(fork: Fork, options: ForkCheckOptions, base: string, wo
     ...fork.commands.map((argv) => npm(argv.filter((a) => a !== "--").join(" "), ...argv)),
     npm("ci:pipeline", "ci:pipeline"),
     npm("synth", "synth"),
+    npm("diagram --write", "diagram", "--", "--write"),
     npm("typecheck", "typecheck"),
     npm("lint", "lint"),
   ];
