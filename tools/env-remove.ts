@@ -1,24 +1,27 @@
 /**
  * `npm run env:remove -- <name>`: the inverse of env:add. Deletes
  * `environments/<name>.ts`, its import and entry in `environments/index.ts`,
- * its entry in `environments/bootstrap.ts`, and regenerates `.gitlab-ci.yml`.
+ * its entry in `environments/bootstrap.ts` and its recorded Terraform addresses,
+ * and regenerates `.gitlab-ci.yml`.
  * Everything is checked first (the remaining configuration must validate, no
  * other file may import the environment's file): on any problem it prints one
  * message and changes nothing. Cloud resources are not touched: destroy a
  * deployed environment before removing it.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPipeline } from "../ci/pipeline/pipeline";
 import { ConfigError } from "../lib/config/errors";
 import { type EnvironmentFiles, loadConfiguration } from "../lib/config/load";
+import { ADDRESSES_DIR } from "./addresses";
 import { bootstrapRecord, type EnvAddError, entryKey, identifierOf, keyOf } from "./env-add";
 
 export const ENV_REMOVE_USAGE = `Usage: npm run env:remove -- <name>
 
 Removes the environment <name>: deletes environments/<name>.ts, its import and
-entry in environments/index.ts and its entry in environments/bootstrap.ts, and
-regenerates .gitlab-ci.yml. The last environment cannot be removed, nor one
+entry in environments/index.ts, its entry in environments/bootstrap.ts and its
+recorded Terraform addresses (${ADDRESSES_DIR}/<name>.txt), and regenerates
+.gitlab-ci.yml. The last environment cannot be removed, nor one
 another file still imports.
 
 It does not touch the cloud: if <name> was deployed, run
@@ -129,5 +132,9 @@ export function envRemove(root: string, name: string, inputs: EnvRemoveInputs): 
   const written = { ...edits, ".gitlab-ci.yml": pipeline };
   for (const [path, text] of Object.entries(written)) writeFileSync(join(root, path), text);
   rmSync(join(root, "environments", `${name}.ts`));
-  return [`environments/${name}.ts (deleted)`, ...Object.keys(written)];
+  // Its recorded Terraform addresses (npm run addresses) describe a stack that no longer exists.
+  const recorded = join(ADDRESSES_DIR, `${name}.txt`);
+  const deleted = existsSync(join(root, recorded)) ? [`${recorded} (deleted)`] : [];
+  rmSync(join(root, recorded), { force: true });
+  return [`environments/${name}.ts (deleted)`, ...Object.keys(written), ...deleted];
 }

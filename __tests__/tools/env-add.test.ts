@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
+import { ADDRESSES_DIR } from "../../tools/addresses";
 import { runTool } from "../../tools/cli";
 import {
   type CloudIds,
@@ -244,15 +245,20 @@ describe("env:remove", () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
   const inputs = { ...INPUTS, sources: [] };
 
-  it("removes the file, its import and entry, its bootstrap entry, and its pipeline jobs", () => {
+  it("removes the file, its import and entry, its bootstrap entry, its recorded addresses, and its pipeline jobs", () => {
     const [name] = SHIPPED_NAMES;
+    const recorded = join(ADDRESSES_DIR, `${name}.txt`);
+    mkdirSync(join(root, ADDRESSES_DIR), { recursive: true });
+    writeFileSync(join(root, recorded), "recorded\n");
     const changed = envRemove(root, name, inputs);
     expect(changed).toEqual([
       `environments/${name}.ts (deleted)`,
       "environments/index.ts",
       "environments/bootstrap.ts",
       ".gitlab-ci.yml",
+      `${recorded} (deleted)`,
     ]);
+    expect(existsSync(join(root, recorded))).toBe(false);
     expect(existsSync(join(root, "environments", `${name}.ts`))).toBe(false);
     const index = read(root, "environments/index.ts");
     expect(listed(index)).toEqual(SHIPPED_NAMES.slice(1));
