@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
-const TOOLS = /^(tsc|biome|jest|npm run typecheck)/;
+const TOOLS = /^(tsc|biome|jest|depcruise|npm run typecheck)/;
 
 /**
  * `tsx <file> [args]` or `node bin/run.cjs <file> [args]`: the repository's own entry points, one
