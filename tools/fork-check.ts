@@ -67,7 +67,9 @@ export const company = ${JSON.stringify(company, null, 2)} satisfies CompanyInpu
 /** Files of the repository as git sees them (tracked and new, not ignored); every file when git is unavailable. */
 function repositoryFiles(root: string): string[] {
   const git = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, encoding: "utf8" });
-  if (git.status === 0) return git.stdout.split("\0").filter((path) => path !== "" && existsSync(join(root, path)));
+  // A node_modules that is a symlink is not a directory to .gitignore's `node_modules/`: each fork links its own.
+  const own = (path: string) => path !== "" && path !== "node_modules" && existsSync(join(root, path));
+  if (git.status === 0) return git.stdout.split("\0").filter(own);
   const skip = new Set(["node_modules", ".git", "cdktf.out", "reports", "dist", ".gen"]);
   const walk = (dir: string): string[] =>
     readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
