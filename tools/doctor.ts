@@ -252,7 +252,7 @@ export function bootstrapCheck(probe: Probe, bootstrapBackend: string): Check {
 
 /**
  * Values that only stand in for a company's own: the documentation domains
- * (RFC 2606: example.com/.net/.org, .test, .example, .invalid), ids made of
+ * (RFC 2606: `example` under .com, .net or .org; .test, .example, .invalid), ids made of
  * one repeated character or a counting sequence, all-zero UUIDs and runs of
  * zeros. A deploy with one of them fails late (an account that is not yours, a
  * zone that does not exist), so doctor names the file and field first.

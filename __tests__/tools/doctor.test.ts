@@ -149,17 +149,17 @@ describe("npm run doctor", () => {
 
   it("knows a placeholder from a company's own id", () => {
     for (const value of [
-      "example.com",
+      "example.net",
       "shop.example.org",
       "api.fixture.test",
       "111111111111",
       "123456789012",
       "00000000-0000-0000-0000-000000000001",
-      "0123456789abcdef0123456789abcdef",
-      "fedcba9876543210fedcba9876543210",
+      "3456789abcdef0123456789abcdef012",
+      "cba9876543210fedcba9876543210fed",
       12345678,
       "blueprint-dev-000001",
-      "example/multicloud-blueprint",
+      "example/other-project",
       "ghcr.io/example/shop:1.0.0",
     ]) {
       expect([value, isPlaceholder(value)]).toEqual([value, true]);
@@ -180,10 +180,10 @@ describe("npm run doctor", () => {
 
   it("names each file that still holds a placeholder, with its fields", () => {
     const config = environmentConfig({ name: "qa", aws: { region: "eu-west-1", accountId: "111111111111" } });
-    const checks = placeholderChecks(configuredIds({ ...config.company, domain: "shop.example.com" }, [config]));
+    const checks = placeholderChecks(configuredIds({ ...config.company, domain: "shop.example.org" }, [config]));
     expect(checks).toContainEqual({
       ok: false,
-      what: expect.stringContaining("environments/company.ts: placeholder company.domain (shop.example.com)"),
+      what: expect.stringContaining("environments/company.ts: placeholder company.domain (shop.example.org)"),
       fix: expect.stringContaining("docs/forking.md"),
     });
     expect(checks).toContainEqual(
@@ -219,9 +219,9 @@ describe("npm run doctor", () => {
 
     // The placeholders a fork has not replaced yet fail, file and field named.
     out.length = 0;
-    const placeholders = { ...OWN, company: { ...OWN.company, domain: "shop.example.com" } };
+    const placeholders = { ...OWN, company: { ...OWN.company, domain: "shop.example.org" } };
     expect(runDoctor([], io, ready, placeholders)).toBe(1);
-    expect(out.join("\n")).toContain("FAIL  environments/company.ts: placeholder company.domain (shop.example.com)");
+    expect(out.join("\n")).toContain("FAIL  environments/company.ts: placeholder company.domain (shop.example.org)");
 
     expect(runDoctor([UNKNOWN_NAME], io, ready)).toBe(2);
     expect(err.at(-1)).toContain(`unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}`);
