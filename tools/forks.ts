@@ -79,29 +79,38 @@ export function idsFor(n: number, service: string, environment: string, e: numbe
 }
 
 interface CompanyOptions {
-  readonly host?: string;
+  /** GitLab on a host of the company's own domain (`git.<domain>`), not gitlab.com. */
+  readonly selfManaged?: boolean;
   readonly defaultBranch?: string;
 }
 
-/** A company with nothing in common with `original`: its own names, project, domain, account, image, clouds. */
+/**
+ * A company with nothing in common with `original`: its own names, project,
+ * domain, account, image, clouds. Run in a fork that is itself one of these
+ * companies, the names get a suffix so they still differ.
+ */
 function companyOf(
   n: number,
-  service: string,
+  word: string,
   clouds: readonly Cloud[],
   original: CompanyConfig,
   options: CompanyOptions = {},
 ): CompanyInput {
+  const taken = original.service === word || original.domain.startsWith(`${word}-corp`);
+  const service = taken ? `${word}2` : word;
   const domain = `${service}-corp${n}.io`;
   return {
     service,
     gitlab: {
-      host: options.host ?? "gitlab.com",
+      host: options.selfManaged === true ? `git.${domain}` : "gitlab.com",
       projectPath: `${service}-corp${n}/platform/${service}`,
       projectId: 700_000 + n,
       defaultBranch: options.defaultBranch ?? "main",
     },
     domain,
-    cloudflare: { accountId: hexId("a", n), zoneId: hexId("b", n) },
+    cloudflare: taken
+      ? { accountId: hexId("e", n), zoneId: hexId("f", n) }
+      : { accountId: hexId("a", n), zoneId: hexId("b", n) },
     containerImage: `registry.${domain}/${service}:2.${n}.0`,
     clouds: [...clouds],
     regions: Object.fromEntries(clouds.map((cloud) => [cloud, REGIONS[cloud]])),
@@ -182,7 +191,7 @@ export function forksOf(original: Original): Fork[] {
     },
   );
   add("self-managed-gitlab", 'service "billing" on a self-managed GitLab, default branch "trunk"', "billing", ["aws"], {
-    host: "git.billing-corp.example.org",
+    selfManaged: true,
     defaultBranch: "trunk",
   });
   // The production environment on another Cloudflare account and zone, under a brand domain of its own.
