@@ -30,7 +30,10 @@ function capture() {
 describe("the fork matrix", () => {
   it("covers common-word services, each cloud alone, two clouds, removed and added environments, GitLab and Cloudflare", () => {
     const services = FORKS.map((fork) => fork.company.service);
-    expect(services).toEqual(expect.arrayContaining(["api", "web", "orders", "app"]));
+    // Run inside one of these forks, the word that is the fork's own service takes a suffix ("web2").
+    expect(services.map((service) => service.replace(/2$/, ""))).toEqual(
+      expect.arrayContaining(["api", "web", "orders", "app"]),
+    );
     expect(new Set(services).size).toBe(FORKS.length);
     for (const cloud of ["aws", "azure", "gcp"]) {
       expect(FORKS.some((fork) => fork.company.clouds.join() === cloud)).toBe(true);
