@@ -171,7 +171,8 @@ export function forksOf(original: Original): Fork[] {
     );
   }
   // Five environments added from the source, each with ids of its own, in promotion order before production.
-  const added = ["sandbox", "qa", "uat", "perf", "preprod"].filter((name) => !names.includes(name));
+  const candidates = ["sandbox", "qa", "uat", "perf", "preprod", "demo", "load", "preview", "canary", "hotfix"];
+  const added = candidates.filter((name) => !names.includes(name)).slice(0, 5);
   const gate = original.environments.findIndex((env) => env.protect || env.deploy.tier === "production");
   const at = gate < 0 ? names.length : gate;
   const fiveEnvironments = [...names.slice(0, at), ...added, ...names.slice(at)];
@@ -195,7 +196,8 @@ export function forksOf(original: Original): Fork[] {
     defaultBranch: "trunk",
   });
   // The production environment on another Cloudflare account and zone, under a brand domain of its own.
-  const production = original.environments.find((env) => env.cloudflare.domain === original.company.domain);
+  const production =
+    original.environments.find((env) => env.deploy.tier === "production") ?? original.environments.at(-1);
   const n = forks.length + 1;
   add(
     "cloudflare-accounts",
