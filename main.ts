@@ -9,8 +9,11 @@
 import { company, environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
 import { ConfigError } from "./lib/config/errors";
+import { loadConfiguration } from "./lib/config/load";
 import { type ReleaseFor, releaseFromEnvironment } from "./lib/stacks/release-input";
 import { runSynth } from "./lib/stacks/synth";
+import { deployHint, findInvocation } from "./tools/deploy-hint";
+import { realProbe } from "./tools/doctor";
 
 const USAGE = `Usage: npm run synth [-- <stack>...]
 
@@ -52,4 +55,13 @@ if (args.includes("--help") || args.includes("-h")) {
     only: args,
     printWarnings: !underCli,
   });
+  if (underCli && process.exitCode === 0) {
+    // `cdktf deploy|diff <env>`: what Terraform will miss here (state token, credentials, binary), before it fails.
+    const hint = deployHint(
+      findInvocation(process.ppid),
+      loadConfiguration(environments, company, bootstrap).configs,
+      realProbe(process.cwd()),
+    );
+    if (hint !== undefined) console.log(hint);
+  }
 }

@@ -110,7 +110,15 @@ export function compareAddresses(
 
 /** The providers a synthesized stack configures (aws, azurerm, google, cloudflare, ...), sorted. */
 export function stackProviders(json: { provider?: Record<string, unknown> }): string[] {
-  return Object.keys(json.provider ?? {}).sort();
+  // With its alias: the bootstrap stack's per-account providers (`aws.account-<id>`) name the accounts,
+  // so a fork with accounts of its own deploys new stacks rather than renaming the recorded ones.
+  const names = Object.entries(json.provider ?? {}).flatMap(([type, blocks]) =>
+    (Array.isArray(blocks) ? blocks : [blocks]).map((block) => {
+      const alias = (block as { alias?: unknown } | null)?.alias;
+      return typeof alias === "string" ? `${type}.${alias}` : type;
+    }),
+  );
+  return [...new Set(names)].sort();
 }
 
 /** One line per problem of `stack` against its recorded list (empty when it matches). */

@@ -2,10 +2,9 @@
  * The repository's own commands: argument parsing, `--help`, exit codes.
  * Each command's logic is in its module (env-add.ts, ...).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
 import { ConfigError } from "../lib/config/errors";
@@ -16,93 +15,158 @@ import {
   binaryCheck,
   bootstrapCheck,
   type Check,
+  configuredIds,
   DOCTOR_USAGE,
   environmentChecks,
   formatChecks,
   nodeCheck,
   type Probe,
+  placeholderChecks,
+  realProbe,
 } from "./doctor";
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
-import { FORK_CHECK_USAGE, forkCheck } from "./fork-check";
+import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "./env-remove";
+import { defaultJobs, FORK_CHECK_USAGE, forkCheck, formatList } from "./fork-check";
+import { forksOf } from "./forks";
 
 export interface ToolIo {
   log(message: string): void;
   error(message: string): void;
 }
 
-const COMMANDS = ["env:add", "doctor", "diagram", "fork:check", "addresses"] as const;
+const COMMANDS = ["env:add", "env:remove", "doctor", "diagram", "fork:check", "addresses"] as const;
 
-/** `--from <env>` or `--from=<env>`; the rest are positional. */
-function splitArgs(args: readonly string[]): { positional: string[]; from?: string; unknown?: string } {
-  const positional: string[] = [];
-  let from: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--from") from = args[++i];
-    else if (arg.startsWith("--from=")) from = arg.slice("--from=".length);
-    else if (arg.startsWith("-")) return { positional, from, unknown: arg };
-    else positional.push(arg);
+/** A command line that does not parse: the command prints it with its usage and exits 2. */
+class UsageError extends Error {}
+
+/**
+ * Node's own parser (`util.parseArgs`, no dependency): strict, so an unknown or
+ * misspelled option is an error rather than ignored; `--opt value` and
+ * `--opt=value` both work.
+ */
+function parse<T extends ParseArgsConfig["options"]>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Duck-typed: Node's TypeError may come from another realm (jest's sandbox).
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (String(code).startsWith("ERR_PARSE_ARGS")) {
+      throw new UsageError(String(message).replace(/\. To specify a positional argument.*$/s, ""));
+    }
+    throw error;
   }
-  return { positional, from };
 }
 
-function runEnvAdd(args: readonly string[], io: ToolIo, root: string): number {
-  if (args.includes("--help") || args.includes("-h")) {
-    io.log(ENV_ADD_USAGE);
-    return 0;
-  }
-  const { positional, from, unknown } = splitArgs(args);
-  if (unknown !== undefined || positional.length !== 1 || from === undefined || from === "") {
-    const why = unknown !== undefined ? `unknown option ${unknown}` : "expected one <name> and --from <env>";
-    io.error(`env:add: ${why}\n\n${ENV_ADD_USAGE}`);
+/** Runs `body`, turning a UsageError into its message plus `usage` and exit 2. */
+function withUsage(command: string, usage: string, io: ToolIo, body: () => number): number {
+  try {
+    return body();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`${command}: ${error.message}\n\n${usage}`);
     return 2;
   }
-  try {
-    const written = envAdd(root, positional[0], from, { files: environments, company, bootstrap });
-    io.log(`Added environment "${positional[0]}" (a copy of "${from}"): wrote ${written.join(", ")}.`);
-    io.log(`Next: edit environments/${positional[0]}.ts (ids, sizes, backend, gate), then npm run synth.`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof EnvAddError)) throw error;
-    io.error(`env:add: ${error.message}`);
-    return 1;
-  }
 }
 
-/** The machine as it is: PATH lookups, `<binary> version`, files. */
-export function realProbe(root: string): Probe {
-  const env = process.env;
-  return {
-    env,
-    nodeVersion: process.version,
-    home: homedir(),
-    root,
-    which(command) {
-      for (const dir of (env.PATH ?? "").split(delimiter)) {
-        const path = join(dir, command);
-        if (dir !== "" && existsSync(path) && statSync(path).isFile()) return path;
-      }
-      return undefined;
-    },
-    version(binary) {
-      try {
-        const out = execFileSync(binary, ["version"], {
-          encoding: "utf8",
-          timeout: 20_000,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...env, CHECKPOINT_DISABLE: "1" },
-        });
-        return out.split("\n")[0].trim();
-      } catch {
-        return undefined;
-      }
-    },
-    exists: (path) => existsSync(path) && statSync(path).size > 0,
-  };
+const HELP = { help: { type: "boolean", short: "h" } } as const;
+
+function runEnvAdd(args: readonly string[], io: ToolIo, root: string): number {
+  return withUsage("env:add", ENV_ADD_USAGE, io, () => {
+    const { values, positionals } = parse(args, {
+      ...HELP,
+      from: { type: "string" },
+      after: { type: "string" },
+      // ID_FLAGS names these in env:add's messages.
+      "aws-account": { type: "string" },
+      "azure-subscription": { type: "string" },
+      "gcp-project": { type: "string" },
+    });
+    if (values.help) {
+      io.log(ENV_ADD_USAGE);
+      return 0;
+    }
+    const from = values.from;
+    if (positionals.length !== 1 || from === undefined || from === "") {
+      throw new UsageError("expected one <name> and --from <env>");
+    }
+    const [name] = positionals;
+    try {
+      const written = envAdd(
+        root,
+        name,
+        {
+          from,
+          after: values.after,
+          ids: { aws: values["aws-account"], azure: values["azure-subscription"], gcp: values["gcp-project"] },
+        },
+        { files: environments, company, bootstrap },
+      );
+      io.log(`Added environment "${name}" (a copy of "${from}"): wrote ${written.join(", ")}.`);
+      io.log(`Next: edit environments/${name}.ts (sizes, backend, gate), then npm run synth.`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof EnvAddError)) throw error;
+      io.error(`env:add: ${error.message}`);
+      return 1;
+    }
+  });
 }
 
-/** @returns 0 when every named environment can be deployed from here. */
-export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): number {
+/** Code that may import an environment file: everything but dependencies and outputs. */
+function codeFiles(root: string, dir = ""): { path: string; text: string }[] {
+  const skip = new Set(["node_modules", ".git", "cdktf.out", "reports", "dist", ".gen", "docs"]);
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir === "" ? entry.name : join(dir, entry.name);
+    if (skip.has(entry.name)) return [];
+    if (entry.isDirectory()) return codeFiles(root, path);
+    return /\.(ts|cjs|mjs|js)$/.test(entry.name) ? [{ path, text: readFileSync(join(root, path), "utf8") }] : [];
+  });
+}
+
+function runEnvRemove(args: readonly string[], io: ToolIo, root: string): number {
+  return withUsage("env:remove", ENV_REMOVE_USAGE, io, () => {
+    const { values, positionals } = parse(args, HELP);
+    if (values.help) {
+      io.log(ENV_REMOVE_USAGE);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError("expected one <name>");
+    const [name] = positionals;
+    try {
+      const changed = envRemove(root, name, {
+        files: environments,
+        company,
+        bootstrap,
+        sources: codeFiles(root).filter((file) => file.path !== join("environments", `${name}.ts`)),
+      });
+      io.log(`Removed environment "${name}": ${changed.join(", ")}.`);
+      io.log(
+        `If it was deployed: its resources stay until \`npx cdktf destroy ${name}\` (run that from a checkout that still has it).`,
+      );
+      return 0;
+    } catch (error) {
+      if (!(error instanceof EnvRemoveError)) throw error;
+      io.error(`env:remove: ${error.message}`);
+      return 1;
+    }
+  });
+}
+
+/** The configuration a command reads: environments/ as imported, or a stand-in in tests. */
+export interface ConfigurationInputs {
+  readonly files: Readonly<Record<string, unknown>>;
+  readonly company: unknown;
+  readonly bootstrap: unknown;
+}
+
+const SHIPPED: ConfigurationInputs = { files: environments, company, bootstrap };
+
+export function runDoctor(
+  args: readonly string[],
+  io: ToolIo,
+  probe: Probe,
+  inputs: ConfigurationInputs = SHIPPED,
+): number {
   if (args.includes("--help") || args.includes("-h")) {
     io.log(DOCTOR_USAGE);
     return 0;
@@ -114,7 +178,7 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
   }
   let loaded: ReturnType<typeof loadConfiguration>;
   try {
-    loaded = loadConfiguration(environments, company, bootstrap);
+    loaded = loadConfiguration(inputs.files, inputs.company, inputs.bootstrap);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.error(error.message);
@@ -134,8 +198,10 @@ export function runDoctor(args: readonly string[], io: ToolIo, probe: Probe): nu
     binaryCheck(probe),
     bootstrapCheck(probe, loaded.bootstrap?.backend.type ?? "local"),
   ];
-  const sections = [formatChecks("This machine:", machine)];
-  let ok = machine.every((check) => check.ok);
+  const tenant = selected.some((env) => env.clouds.includes("azure")) ? loaded.bootstrap?.azure?.tenantId : undefined;
+  const config = placeholderChecks(configuredIds(loaded.configs[0].company, selected, tenant));
+  const sections = [formatChecks("This machine:", machine), formatChecks("Configuration (environments/):", config)];
+  let ok = [...machine, ...config].every((check) => check.ok);
   for (const env of selected) {
     const checks = environmentChecks(probe, env);
     ok &&= checks.every((check) => check.ok);
@@ -179,20 +245,54 @@ function runDiagram(args: readonly string[], io: ToolIo, root: string): number {
   return 0;
 }
 
-function runForkCheck(args: readonly string[], io: ToolIo, root: string): number {
-  if (args.includes("--help") || args.includes("-h")) {
+async function runForkCheck(args: readonly string[], io: ToolIo, root: string): Promise<number> {
+  let parsed: ReturnType<typeof parseForkCheck>;
+  try {
+    parsed = parseForkCheck(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.error(`fork:check: ${error.message}\n\n${FORK_CHECK_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
     io.log(FORK_CHECK_USAGE);
     return 0;
   }
-  const unknown = args.find((arg) => arg !== "--keep");
-  if (unknown !== undefined) {
-    io.error(`fork:check: unknown argument ${unknown}\n\n${FORK_CHECK_USAGE}`);
+  const { configs } = loadConfiguration(environments, company, bootstrap);
+  const original = { company: configs[0].company, environments: configs };
+  const all = forksOf(original);
+  if (parsed.list) {
+    io.log(formatList(all));
+    return 0;
+  }
+  const unknown = parsed.only.filter((name) => !all.some((fork) => fork.name === name));
+  if (unknown.length > 0) {
+    io.error(`fork:check: unknown fork ${unknown.join(", ")}; forks: ${all.map((fork) => fork.name).join(", ")}`);
     return 2;
   }
-  const { configs } = loadConfiguration(environments, company, bootstrap);
-  const from = (configs.find((env) => env.cloudflare.domain !== env.company.domain) ?? configs[0]).name;
-  const name = ["qa", "qa-fork", "fork-check"].find((n) => !configs.some((env) => env.name === n)) as string;
-  return forkCheck({ root, company: configs[0].company, from, name, keep: args.includes("--keep"), log: io.log });
+  const forks = parsed.only.length === 0 ? all : all.filter((fork) => parsed.only.includes(fork.name));
+  return forkCheck({ root, original, forks, jobs: parsed.jobs, keep: parsed.keep, log: io.log });
+}
+
+function parseForkCheck(args: readonly string[]) {
+  const { values, positionals } = parse(args, {
+    ...HELP,
+    only: { type: "string", multiple: true },
+    list: { type: "boolean" },
+    jobs: { type: "string" },
+    keep: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs must be a whole number of at least 1, not ${values.jobs}`);
+  return {
+    help: values.help === true,
+    list: values.list === true,
+    keep: values.keep === true,
+    jobs,
+    only: (values.only ?? []).flatMap((list) => list.split(",")).filter((name) => name !== ""),
+  };
 }
 
 /** @returns the process exit code */
@@ -201,6 +301,8 @@ export async function runTool(args: readonly string[], io: ToolIo = console, roo
   switch (command) {
     case "env:add":
       return runEnvAdd(rest, io, root);
+    case "env:remove":
+      return runEnvRemove(rest, io, root);
     case "doctor":
       return runDoctor(rest, io, realProbe(root));
     case "diagram":

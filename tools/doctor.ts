@@ -3,7 +3,10 @@
  * machine, each missing piece with what to do about it. Reads only names and
  * files: it never prints a value, and never calls a cloud.
  */
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import type { EnvironmentConfig } from "../lib/config/schema";
 
 export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
@@ -47,6 +50,39 @@ export interface Check {
   readonly unknown?: boolean;
 }
 
+/** The machine as it is: PATH lookups, `<binary> version`, files. */
+export function realProbe(root: string): Probe {
+  const env = process.env;
+  return {
+    env,
+    nodeVersion: process.version,
+    home: homedir(),
+    root,
+    which(command) {
+      for (const dir of (env.PATH ?? "").split(delimiter)) {
+        const path = join(dir, command);
+        if (dir !== "" && existsSync(path) && statSync(path).isFile()) return path;
+      }
+      return undefined;
+    },
+    version(binary) {
+      try {
+        const out = execFileSync(binary, ["version"], {
+          encoding: "utf8",
+          timeout: 20_000,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...env, CHECKPOINT_DISABLE: "1" },
+        });
+        return out.split("\n")[0].trim();
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (path) => existsSync(path) && statSync(path).size > 0,
+  };
+}
+
+/** @returns 0 when every named environment can be deployed from here. */
 const set = (probe: Probe, name: string) => (probe.env[name] ?? "") !== "";
 const allSet = (probe: Probe, names: readonly string[]) => names.every((name) => set(probe, name));
 
@@ -212,6 +248,83 @@ export function bootstrapCheck(probe: Probe, bootstrapBackend: string): Check {
         what: "bootstrap: no terraform.bootstrap.tfstate, so its outputs are unknown",
         fix: "deploy it first, as an administrator: `npx cdktf deploy bootstrap` (docs/bootstrap.md)",
       };
+}
+
+/**
+ * Values that only stand in for a company's own: the documentation domains
+ * (RFC 2606: `example` under .com, .net or .org; .test, .example, .invalid), ids made of
+ * one repeated character or a counting sequence, all-zero UUIDs and runs of
+ * zeros. A deploy with one of them fails late (an account that is not yours, a
+ * zone that does not exist), so doctor names the file and field first.
+ */
+export function isPlaceholder(value: string | number): boolean {
+  const text = String(value).toLowerCase();
+  if (/(^|\.)example\.(com|net|org)$|\.(test|example|invalid|localhost)$/.test(text)) return true;
+  if (/^(.)\1+$/.test(text.replaceAll("-", ""))) return true;
+  if (/^0{8}-0{4}-0{4}-0{4}-/.test(text)) return true;
+  const hex = "0123456789abcdef";
+  const plain = text.replaceAll("-", "");
+  if (plain.length >= 8 && /^[0-9a-f]+$/.test(plain)) {
+    const up = hex.repeat(4);
+    const down = [...hex].reverse().join("").repeat(4);
+    if (up.includes(plain) || down.includes(plain) || "1234567890".repeat(4).includes(plain)) return true;
+  }
+  // `blueprint-dev-000001`: a counter padded with zeros; `example/...`: the documentation's own group.
+  return /-0{4,}\d?$/.test(text) || /^example\//.test(text) || /\/example\//.test(text);
+}
+
+/** Where a placeholder was found: the file to edit and the field. */
+export interface PlaceholderField {
+  readonly file: string;
+  readonly field: string;
+  readonly value: string | number | undefined;
+}
+
+/** The ids and names of the company, each environment and the bootstrap tenant, as doctor checks them. */
+export function configuredIds(
+  company: EnvironmentConfig["company"],
+  envs: readonly EnvironmentConfig[],
+  azureTenant?: string,
+): PlaceholderField[] {
+  const fields: PlaceholderField[] = [
+    { file: "environments/company.ts", field: "company.domain", value: company.domain },
+    { file: "environments/company.ts", field: "company.gitlab.projectPath", value: company.gitlab.projectPath },
+    { file: "environments/company.ts", field: "company.gitlab.projectId", value: company.gitlab.projectId },
+    { file: "environments/company.ts", field: "company.cloudflare.accountId", value: company.cloudflare.accountId },
+    { file: "environments/company.ts", field: "company.cloudflare.zoneId", value: company.cloudflare.zoneId },
+    { file: "environments/company.ts", field: "company.containerImage", value: company.containerImage },
+  ];
+  for (const env of envs) {
+    const file = `environments/${env.name}.ts`;
+    if (env.clouds.includes("aws"))
+      fields.push({ file, field: `${env.name}.aws.accountId`, value: env.aws?.accountId });
+    if (env.clouds.includes("azure")) {
+      fields.push({ file, field: `${env.name}.azure.subscriptionId`, value: env.azure?.subscriptionId });
+    }
+    if (env.clouds.includes("gcp")) fields.push({ file, field: `${env.name}.gcp.project`, value: env.gcp?.project });
+    if (env.cloudflare.domain !== company.domain) {
+      fields.push({ file, field: `${env.name}.cloudflare.domain`, value: env.cloudflare.domain });
+    }
+  }
+  if (azureTenant !== undefined) {
+    fields.push({ file: "environments/bootstrap.ts", field: "bootstrap.azure.tenantId", value: azureTenant });
+  }
+  return fields;
+}
+
+/** One check per file: FAIL naming every placeholder still in it. */
+export function placeholderChecks(fields: readonly PlaceholderField[]): Check[] {
+  const byFile = new Map<string, PlaceholderField[]>();
+  for (const field of fields) {
+    if (field.value === undefined || !isPlaceholder(field.value)) continue;
+    byFile.set(field.file, [...(byFile.get(field.file) ?? []), field]);
+  }
+  if (byFile.size === 0) return [{ ok: true, what: "ids and names: none looks like a placeholder" }];
+  return [...byFile].map(([file, found]) => ({
+    ok: false,
+    what: `${file}: placeholder ${found.map((f) => `${f.field} (${f.value})`).join(", ")}`,
+    fix: `replace ${found.length === 1 ? "it" : "them"} with your own (docs/forking.md, the fork checklist)`,
+  }));
 }
 
 /** Every check for deploying `env`. */

@@ -1,15 +1,18 @@
 /**
- * `npm run fork:check`: forks this repository the way a company would and
- * proves the fork stays green. In a temporary copy (node_modules linked, not
- * copied) it rewrites only `environments/company.ts` (another service name,
- * root domain, GitLab project, Cloudflare account, image and tags; AWS and
- * Cloudflare only), adds an environment with `npm run env:add`, then runs
- * `npm run synth` and `npm test` there, and checks that no stack and no
- * pipeline job still carries one of this repository's company values.
+ * `npm run fork:check`: forks this repository the way several companies would
+ * (tools/forks.ts) and proves each fork stays green. Each fork is a temporary
+ * copy (node_modules linked, not copied) where only what docs/forking.md says
+ * is edited: environments/company.ts, the ids in each environment file, the
+ * Azure tenant in bootstrap.ts, and environments added or removed with the
+ * project's own commands. Then, as its maintainer would: `npm run
+ * ci:pipeline`, `npm run synth`, `npm run diagram -- --write`, the tests, and a look for this repository's
+ * company values in every stack and in .gitlab-ci.yml. Forks run in parallel
+ * (a pool as large as the machine's cores, at most); a table ends the run.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
+  createWriteStream,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -18,46 +21,41 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CompanyConfig, CompanyInput } from "../lib/config/company";
+import type { CompanyInput } from "../lib/config/company";
+import { withIds } from "./env-add";
+import type { Fork, Original } from "./forks";
+import { findLeftovers, leftoverPatterns } from "./leftovers";
 
-export const FORK_CHECK_USAGE = `Usage: npm run fork:check [-- --keep]
+export const FORK_CHECK_USAGE = `Usage: npm run fork:check [-- --only <fork>[,<fork>...]] [--list] [--jobs <n>] [--keep]
 
-Copies the repository to a temporary folder (node_modules linked), edits only
-environments/company.ts there (another service, domain, GitLab project and
-Cloudflare account; AWS and Cloudflare only), adds an environment (qa) with
-npm run env:add, then runs npm run synth and npm test in the copy and
-checks every stack and .gitlab-ci.yml for this repository's company values.
+Forks this repository as several companies at once (tools/forks.ts): a common
+word as service name, each cloud alone, two clouds, the first environment
+removed (env:remove), five environments added (env:add), a self-managed GitLab
+with another default branch, another Cloudflare account. Each fork is a
+temporary copy (node_modules linked) where only what docs/forking.md says is
+edited; then npm run ci:pipeline, npm run synth, npm run diagram -- --write,
+the tests, and a check that
+no stack and no pipeline job carries this repository's company values.
 
-  --keep       keep the copy and print where it is
-  --help, -h   show this help
+Tests per fork: "full" runs the whole fast suite (typecheck, lint, every jest
+test); "shaped" runs typecheck, lint and the jest tests that read
+environments/ (the ones a fork's shape can break).
 
-Exit status: 0 the fork is green; 1 a step failed (its output shows which).`;
+  --only <fork>  run only these forks (comma-separated or repeated)
+  --list         list the forks and what each runs, then exit
+  --jobs <n>     forks at a time (default: the machine's cores, at most 2)
+  --keep         keep the copies and print where they are
+  --help, -h     show this help
 
-/** The company a fork becomes: nothing in common with this repository's. */
-export function forkedCompany(original: CompanyConfig): CompanyInput {
-  const service = original.service === "quokka" ? "wombat" : "quokka";
-  return {
-    service,
-    gitlab: {
-      host: "gitlab.forked-co.io",
-      projectPath: `forked-co/platform/${service}`,
-      projectId: 987654,
-      defaultBranch: "trunk",
-    },
-    domain: "forked-co.io",
-    cloudflare: { accountId: "c0ffee00c0ffee00c0ffee00c0ffee00", zoneId: "feed0000feed0000feed0000feed0000" },
-    containerImage: `registry.forked-co.io/${service}:2.0.0`,
-    clouds: ["aws"],
-    regions: { aws: "eu-central-1", azure: "germanywestcentral", gcp: "europe-west3" },
-    tags: { team: "platform", "cost-center": "cc-4711" },
-    // Its own on-call route; the objectives stay the original's (tests derive thresholds from them).
-    monitoring: { ...original.monitoring, notify: { emails: [`oncall@${service}.forked-co.io`] } },
-  };
-}
+Exit status: 0 every fork is green; 1 a fork failed (its log's tail is shown); 2 bad usage.`;
 
-/** environments/company.ts as a fork would write it. */
+/** Test files a fork's shape can break: they read environments/ directly or through the shipped-config helpers. */
+const SHAPED =
+  /\.\.\/\.\.\/environments|shippedEnvironments|SHIPPED_NAMES|SHIPPED_CLOUDS|environmentsWith|everyEnvironmentHas|itWithCloud/;
+
+/** environments/company.ts as a fork writes it. */
 export function companyFile(company: CompanyInput): string {
   return `import type { CompanyInput } from "../lib/config/company";
 
@@ -66,24 +64,12 @@ export const company = ${JSON.stringify(company, null, 2)} satisfies CompanyInpu
 `;
 }
 
-/** The values of `original` that must not survive in a fork's output. */
-export function leftovers(text: string, original: CompanyConfig): string[] {
-  const values = [
-    `"${original.service}-`,
-    `-${original.service}-`,
-    original.domain,
-    original.gitlab.projectPath,
-    original.containerImage,
-    original.cloudflare.accountId,
-    original.cloudflare.zoneId,
-  ];
-  return values.filter((value) => text.includes(value));
-}
-
 /** Files of the repository as git sees them (tracked and new, not ignored); every file when git is unavailable. */
 function repositoryFiles(root: string): string[] {
   const git = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, encoding: "utf8" });
-  if (git.status === 0) return git.stdout.split("\0").filter((path) => path !== "" && existsSync(join(root, path)));
+  // A node_modules that is a symlink is not a directory to .gitignore's `node_modules/`: each fork links its own.
+  const own = (path: string) => path !== "" && path !== "node_modules" && existsSync(join(root, path));
+  if (git.status === 0) return git.stdout.split("\0").filter(own);
   const skip = new Set(["node_modules", ".git", "cdktf.out", "reports", "dist", ".gen"]);
   const walk = (dir: string): string[] =>
     readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -94,91 +80,267 @@ function repositoryFiles(root: string): string[] {
   return walk("");
 }
 
+/** The environment keys of a copy's environments/index.ts, read as text (the copy is not importable here). */
+export function listedEnvironments(index: string): string[] {
+  const list = /export const environments = \{([^}]*)\}/.exec(index)?.[1] ?? "";
+  return list
+    .split(",")
+    .map((entry) => entry.trim().split(":")[0].replaceAll('"', ""))
+    .filter((name) => name !== "");
+}
+
+/** Edits the copy's environments/ as docs/forking.md says: company.ts, ids per environment, tenant, Cloudflare blocks. */
+export function editEnvironments(copy: string, fork: Fork): void {
+  writeFileSync(join(copy, "environments", "company.ts"), companyFile(fork.company));
+  const index = readFileSync(join(copy, "environments", "index.ts"), "utf8");
+  for (const name of listedEnvironments(index)) {
+    const path = join("environments", `${name}.ts`);
+    let text = withIds(readFileSync(join(copy, path), "utf8"), fork.ids(name), path);
+    const cloudflare = fork.cloudflare?.[name];
+    if (cloudflare !== undefined) {
+      text = text.replace(/(\n(\s*)name: "[^"]*",\n)/, `$1$2cloudflare: ${JSON.stringify(cloudflare)},\n`);
+    }
+    writeFileSync(join(copy, path), text);
+  }
+  if (fork.company.clouds.includes("azure")) {
+    const path = join(copy, "environments", "bootstrap.ts");
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace(/(tenantId: )"[^"]*"/, `$1${JSON.stringify(fork.azureTenant)}`),
+    );
+  }
+}
+
+/** One fork's outcome, for the table. */
+export interface ForkResult {
+  readonly fork: string;
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly tests: string;
+  /** Why it failed: the step, or the leftovers and missing names found. */
+  readonly problems: readonly string[];
+  readonly log: string;
+}
+
+interface Step {
+  readonly label: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** Runs one step, appending its output to `log`; resolves to its exit code. */
+function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv, log: string): Promise<number> {
+  return new Promise((resolve) => {
+    const out = createWriteStream(log, { flags: "a" });
+    out.write(`\n$ ${step.command} ${step.args.join(" ")}\n`);
+    const child = spawn(step.command, [...step.args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    child.on("close", (code, signal) => {
+      out.end(() => resolve(code ?? (signal === null ? 1 : 128)));
+    });
+    child.on("error", (error) => {
+      out.end(`${error.message}\n`, () => resolve(127));
+    });
+  });
+}
+
+/** What the fork's outputs must and must not hold, once its steps passed. */
+export function outputProblems(copy: string, fork: Fork, original: Original): string[] {
+  const problems: string[] = [];
+  const index = listedEnvironments(readFileSync(join(copy, "environments", "index.ts"), "utf8"));
+  if (index.join(",") !== fork.environments.join(",")) {
+    problems.push(`environments/index.ts lists ${index.join(", ")}; expected ${fork.environments.join(", ")}`);
+  }
+  const stacks = readdirSync(join(copy, "cdktf.out", "stacks")).sort();
+  const expected = [...fork.environments, "bootstrap"].sort();
+  if (stacks.join(",") !== expected.join(","))
+    problems.push(`stacks are ${stacks.join(", ")}; expected ${expected.join(", ")}`);
+  // The original's values in every form only a leftover takes, with the names of both sets of environments.
+  const names = [...new Set([...original.environments.map((env) => env.name), ...fork.environments])];
+  const patterns = leftoverPatterns(original.company, names);
+  const outputs = [...stacks.map((stack) => join("cdktf.out", "stacks", stack, "cdk.tf.json")), ".gitlab-ci.yml"];
+  for (const path of outputs) {
+    const text = readFileSync(join(copy, path), "utf8");
+    const json = path.endsWith(".json") ? JSON.stringify(JSON.parse(text), null, 1) : text;
+    problems.push(
+      ...findLeftovers(path, json, patterns)
+        .slice(0, 5)
+        .map((line) => `leftover ${line}`),
+    );
+    if (path.endsWith(".json") && !path.includes("bootstrap") && !text.includes(`${fork.company.service}-`)) {
+      problems.push(`${path} names nothing after the fork's service "${fork.company.service}"`);
+    }
+  }
+  const pipeline = readFileSync(join(copy, ".gitlab-ci.yml"), "utf8");
+  for (const name of fork.environments) {
+    if (!pipeline.includes(`plan:${name}:`) && !pipeline.includes(`deploy:${name}:`)) {
+      problems.push(`.gitlab-ci.yml has no job for ${name}`);
+    }
+  }
+  for (const gone of original.environments.map((env) => env.name).filter((n) => !fork.environments.includes(n))) {
+    if (new RegExp(`^[a-z-]+:${gone}:`, "m").test(pipeline)) problems.push(`.gitlab-ci.yml still has jobs for ${gone}`);
+  }
+  const bootstrap = readFileSync(join(copy, "cdktf.out", "stacks", "bootstrap", "cdk.tf.json"), "utf8");
+  if (!bootstrap.includes(fork.company.gitlab.projectPath)) {
+    problems.push(`the bootstrap stack does not trust ${fork.company.gitlab.projectPath}`);
+  }
+  return problems;
+}
+
 export interface ForkCheckOptions {
   readonly root: string;
-  readonly company: CompanyConfig;
-  /** Environment to copy for the added one: the first that does not serve on the root domain. */
-  readonly from: string;
-  /** Name of the environment added with env:add (one this repository does not use). */
-  readonly name: string;
+  readonly original: Original;
+  readonly forks: readonly Fork[];
+  /** Forks run at a time. */
+  readonly jobs: number;
   readonly keep?: boolean;
   readonly log: (message: string) => void;
 }
 
-/** @returns the exit code */
-export function forkCheck(options: ForkCheckOptions): number {
-  const copy = mkdtempSync(join(tmpdir(), "fork-check-"));
-  const log = options.log;
+/** Forks, edits, runs and checks one company; never throws for a failing fork. */
+async function checkFork(fork: Fork, options: ForkCheckOptions, base: string, workers: number): Promise<ForkResult> {
+  const started = Date.now();
+  const copy = join(base, fork.name);
+  const log = join(base, `${fork.name}.log`);
+  writeFileSync(log, `fork ${fork.name}: ${fork.about}\n`);
+  const done = (problems: string[]): ForkResult => ({
+    fork: fork.name,
+    ok: problems.length === 0,
+    seconds: Math.round((Date.now() - started) / 1000),
+    tests: fork.tests,
+    problems,
+    log,
+  });
   try {
     for (const path of repositoryFiles(options.root)) {
       cpSync(join(options.root, path), join(copy, path), { recursive: true });
     }
     symlinkSync(join(options.root, "node_modules"), join(copy, "node_modules"), "dir");
-    const fork = forkedCompany(options.company);
-    writeFileSync(join(copy, "environments", "company.ts"), companyFile(fork));
-    log(
-      `fork:check: forked into ${copy} as service "${fork.service}" on ${fork.domain}, clouds ${fork.clouds.join(", ")}`,
-    );
-
-    // The copy's own tools, as a fork's maintainer would run them; CHECKPOINT_DISABLE keeps cdktf offline.
-    const env = {
-      ...process.env,
-      CHECKPOINT_DISABLE: "1",
-      CDKTF_OUTDIR: undefined,
-      RELEASE_ID: undefined,
-      IMAGE_DIGEST: undefined,
-      RELEASE_STEP: undefined,
-      RELEASE_STABLE_DIR: undefined,
-    };
-    const steps: [string, string[]][] = [
-      // The file as its author would save it: formatted like the rest of the repository.
-      ["npx", ["biome", "format", "--write", "environments/company.ts"]],
-      ["npm", ["run", "--silent", "env:add", "--", options.name, "--from", options.from]],
-      ["npm", ["run", "--silent", "synth"]],
-      ["npm", ["test"]],
-    ];
-    for (const [command, args] of steps) {
-      log(`fork:check: ${command} ${args.join(" ")}`);
-      const result = spawnSync(command, args, { cwd: copy, env, stdio: "inherit" });
-      if (result.status !== 0) {
-        log(`fork:check: FAILED at \`${command} ${args.join(" ")}\` (exit ${result.status ?? result.signal})`);
-        return 1;
-      }
-    }
-
-    const problems: string[] = [];
-    const stacks = readdirSync(join(copy, "cdktf.out", "stacks")).sort();
-    const expected = [...Object.keys(environmentNames(copy)), "bootstrap"].sort();
-    if (JSON.stringify(stacks) !== JSON.stringify(expected)) {
-      problems.push(`stacks are ${stacks.join(", ")}; expected ${expected.join(", ")}`);
-    }
-    const outputs = [...stacks.map((stack) => join("cdktf.out", "stacks", stack, "cdk.tf.json")), ".gitlab-ci.yml"];
-    for (const path of outputs) {
-      const text = readFileSync(join(copy, path), "utf8");
-      for (const value of leftovers(text, options.company)) problems.push(`${path} still contains ${value}`);
-      if (path.endsWith(".json") && !path.includes("bootstrap") && !text.includes(`${fork.service}-`)) {
-        problems.push(`${path} names nothing after the fork's service "${fork.service}"`);
-      }
-    }
-    if (!readFileSync(join(copy, ".gitlab-ci.yml"), "utf8").includes(`deploy:${options.name}:`)) {
-      problems.push(`.gitlab-ci.yml has no deploy:${options.name} job`);
-    }
-    for (const problem of problems) log(`fork:check: ${problem}`);
-    log(problems.length === 0 ? "fork:check: the fork is green" : "fork:check: FAILED");
-    return problems.length === 0 ? 0 : 1;
-  } finally {
-    if (options.keep) log(`fork:check: kept ${copy}`);
-    else rmSync(copy, { recursive: true, force: true });
+    editEnvironments(copy, fork);
+  } catch (error) {
+    return done([`editing the copy: ${(error as Error).message}`]);
+  }
+  // The copy's own tools, as its maintainer runs them; CHECKPOINT_DISABLE keeps cdktf offline.
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
+  for (const name of ["CDKTF_OUTDIR", "RELEASE_ID", "IMAGE_DIGEST", "RELEASE_STEP", "RELEASE_STABLE_DIR"]) {
+    delete env[name];
+  }
+  const npm = (label: string, ...args: string[]): Step => ({
+    label,
+    command: "npm",
+    args: ["run", "--silent", ...args],
+  });
+  const steps: Step[] = [
+    // The files as their author saves them: formatted like the rest of the repository.
+    { label: "format environments/", command: "npx", args: ["biome", "format", "--write", "environments"] },
+    ...fork.commands.map((argv) => npm(argv.filter((a) => a !== "--").join(" "), ...argv)),
+    npm("ci:pipeline", "ci:pipeline"),
+    npm("synth", "synth"),
+    npm("diagram --write", "diagram", "--", "--write"),
+    npm("typecheck", "typecheck"),
+    npm("lint", "lint"),
+  ];
+  const tests =
+    fork.tests === "full"
+      ? []
+      : readdirSync(join(copy, "__tests__"), { recursive: true, encoding: "utf8" })
+          .filter((path) => path.endsWith(".test.ts"))
+          .filter((path) => SHAPED.test(readFileSync(join(copy, "__tests__", path), "utf8")))
+          .map((path) => join("__tests__", path))
+          .sort();
+  steps.push({
+    label: fork.tests === "full" ? "jest (every test)" : `jest (${tests.length} shaped test files)`,
+    command: "npx",
+    args: ["jest", "--ci", `--maxWorkers=${workers}`, ...tests],
+  });
+  for (const step of steps) {
+    const code = await runStep(step, copy, env, log);
+    if (code !== 0) return done([`${step.label} failed (exit ${code})`]);
+  }
+  try {
+    return done(outputProblems(copy, fork, options.original));
+  } catch (error) {
+    return done([`checking the outputs: ${(error as Error).message}`]);
   }
 }
 
-/** The environment keys of the copy's environments/index.ts, read as text (the copy is not importable here). */
-function environmentNames(copy: string): Record<string, true> {
-  const index = readFileSync(join(copy, "environments", "index.ts"), "utf8");
-  const list = /export const environments = \{([^}]*)\}/.exec(index)?.[1] ?? "";
-  const names = list
-    .split(",")
-    .map((entry) => entry.trim().split(":")[0].replaceAll('"', ""))
-    .filter((name) => name !== "");
-  return Object.fromEntries(names.map((name) => [name, true]));
+/** The last lines of a log, indented, for a failed fork. */
+function tail(path: string, lines = 40): string {
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  return text
+    .trimEnd()
+    .split("\n")
+    .slice(-lines)
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
+
+/** The result table: fork, result, seconds, what it ran. */
+export function formatTable(results: readonly ForkResult[]): string {
+  const rows = [
+    ["fork", "result", "seconds", "tests"],
+    ...results.map((r) => [r.fork, r.ok ? "green" : "FAILED", String(r.seconds), r.tests]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** The default pool: one fork per core, at most two (each fork's jest uses the cores left). */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** @returns the exit code */
+export async function forkCheck(options: ForkCheckOptions): Promise<number> {
+  const base = mkdtempSync(join(tmpdir(), "fork-check-"));
+  const log = options.log;
+  const jobs = Math.max(1, Math.min(options.jobs, options.forks.length));
+  const workers = Math.max(1, Math.floor(availableParallelism() / jobs));
+  log(`fork:check: ${options.forks.length} forks in ${base}, ${jobs} at a time (jest: ${workers} worker(s) each)`);
+  const results: ForkResult[] = [];
+  const queue = [...options.forks];
+  const started = Date.now();
+  try {
+    await Promise.all(
+      Array.from({ length: jobs }, async () => {
+        for (let fork = queue.shift(); fork !== undefined; fork = queue.shift()) {
+          log(`fork:check: ${fork.name}: started (${fork.about})`);
+          const result = await checkFork(fork, options, base, workers);
+          results.push(result);
+          log(`fork:check: ${fork.name}: ${result.ok ? "green" : "FAILED"} in ${result.seconds} s`);
+          if (!result.ok) {
+            log(`  ${result.problems.join("\n  ")}\n  last lines of ${result.log}:\n${tail(result.log)}`);
+          }
+        }
+      }),
+    );
+    const order = options.forks.map((fork) => fork.name);
+    results.sort((a, b) => order.indexOf(a.fork) - order.indexOf(b.fork));
+    log(`\n${formatTable(results)}\n`);
+    const failed = results.filter((r) => !r.ok).length;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(
+      failed === 0
+        ? `fork:check: all ${results.length} forks are green (${seconds} s)`
+        : `fork:check: ${failed} of ${results.length} forks FAILED (${seconds} s)`,
+    );
+    return failed === 0 ? 0 : 1;
+  } finally {
+    if (options.keep) log(`fork:check: kept ${base}`);
+    else rmSync(base, { recursive: true, force: true });
+  }
+}
+
+/** `--list`: each fork, what it changes, and what it runs. */
+export function formatList(forks: readonly Fork[]): string {
+  const width = Math.max(...forks.map((fork) => fork.name.length));
+  return forks.map((fork) => `${fork.name.padEnd(width)}  ${fork.tests.padEnd(6)}  ${fork.about}`).join("\n");
 }

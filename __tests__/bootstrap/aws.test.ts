@@ -2,6 +2,7 @@ import { bootstrap } from "../../environments/bootstrap";
 import { workloadBoundaryArn } from "../../lib/aws/identity";
 import { AWS_DEPLOY_BOUNDED_ACTIONS, AWS_DEPLOY_IAM_ACTIONS } from "../../lib/bootstrap/aws";
 import { loadBootstrap } from "../../lib/config/bootstrap";
+import { itWithCloud } from "../helpers/clouds";
 import { environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { only } from "../helpers/terraform";
 import {
@@ -168,7 +169,7 @@ describe("bootstrap on AWS", () => {
     }
   });
 
-  it("names the boundary every role of each shipped environment's stack carries", () => {
+  itWithCloud("aws")("names the boundary every role of each shipped environment's stack carries", () => {
     const envs = shippedEnvironments();
     const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
     const created = new Set(

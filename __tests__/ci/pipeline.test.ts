@@ -157,7 +157,8 @@ describe("generated jobs", () => {
       expect(deploy.script?.some((line) => /"\$TF" plan\b/.test(line))).toBe(false);
       expect(deploy.script?.join("\n")).not.toContain("-lock=false");
       expect(deploy.interruptible).toBe(false);
-      expect(deploy.environment?.url).toBe(`https://${env.cloudflare.domain}`);
+      // The host the edge Worker serves (lib/edge), not the bare domain.
+      expect(deploy.environment?.url).toBe(`https://api.${env.cloudflare.domain}`);
     },
   );
 
@@ -265,11 +266,14 @@ describe("generated jobs", () => {
     const stateLines = lines.filter((line) => line.includes("TF_HTTP"));
     expect(stateLines.length).toBeGreaterThan(0);
     for (const line of stateLines) expect(line).not.toContain(">");
-    // dev keeps local state on a laptop; in CI an override switches it to GitLab-managed state.
-    expect(job("plan:dev").script).toContain(
-      `printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`,
-    );
-    expect(job("plan:staging").script?.join("\n")).not.toContain("backend_override");
+    // An environment with local state on a laptop (dev, shipped) gets an override to GitLab-managed state in CI.
+    const override = `printf '%s\\n' '{"terraform":{"backend":{"http":{}}}}' > backend_override.tf.json`;
+    const planned = configs.filter((env) => pipeline[`plan:${env.name}`] !== undefined);
+    for (const env of planned) {
+      const script = job(`plan:${env.name}`).script ?? [];
+      if (env.backend.type === "local") expect(script).toContain(override);
+      else expect(script.join("\n")).not.toContain("backend_override");
+    }
   });
 
   it("posts each environment's note and terraform report from its own comment job, also when the plan failed", () => {

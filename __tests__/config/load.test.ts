@@ -253,6 +253,36 @@ describe("company settings", () => {
 
   it("leaves values of the wrong type for the schema to report", () => {
     expect(withCompanyDefaults("not an object", COMPANY)).toBe("not an object");
-    expect(withCompanyDefaults({ name: "qa", aws: "eu-west-1" }, COMPANY)).toMatchObject({ aws: "eu-west-1" });
+    expect(withCompanyDefaults({ name: "qa", clouds: ["aws"], aws: "eu-west-1" }, COMPANY)).toMatchObject({
+      aws: "eu-west-1",
+    });
+  });
+
+  it("asks for a region only for the clouds in use", () => {
+    const gcpOnly = { ...companyInput, clouds: ["gcp"], regions: { gcp: "europe-west1" } };
+    expect(checkCompany(gcpOnly).problems).toEqual([]);
+    expect(checkCompany({ ...gcpOnly, clouds: ["gcp", "azure"] }).problems).toEqual([
+      "environments/company.ts: company.regions.azure: is required: azure is in company.clouds (lib/config/regions.ts lists the regions)",
+    ]);
+    const company = loadCompany(gcpOnly);
+    // The blocks of clouds that are off are ignored, with or without a region.
+    const qa = environmentInput({ name: "qa", clouds: ["gcp"], weights: undefined });
+    const [config] = loadEnvironments(filesOf(qa), company);
+    expect([config.clouds, config.aws, config.azure, config.gcp?.project]).toEqual([
+      ["gcp"],
+      undefined,
+      undefined,
+      qa.gcp?.project,
+    ]);
+    // An environment that turns on a cloud the company does not use names that cloud's region itself.
+    const withAws = { ...qa, clouds: ["gcp", "aws"], aws: { accountId: "123456789012" } };
+    expect(() => loadEnvironments(filesOf(withAws), company)).toThrow(
+      "environments/qa.ts: qa.aws.region: is required (expected string)",
+    );
+    const own = loadEnvironments(
+      filesOf({ ...withAws, aws: { accountId: "123456789012", region: "eu-west-1" } }),
+      company,
+    );
+    expect(own[0].aws?.region).toBe("eu-west-1");
   });
 });

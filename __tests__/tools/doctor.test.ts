@@ -1,16 +1,22 @@
 import { join } from "node:path";
+import { company as companyInput, environments } from "../../environments";
+import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
 import { runDoctor } from "../../tools/cli";
 import {
   binaryCheck,
   bootstrapCheck,
+  configuredIds,
   credentialCheck,
   DOCTOR_USAGE,
   environmentChecks,
+  isPlaceholder,
   nodeCheck,
   type Probe,
+  placeholderChecks,
   stateCheck,
   versionAtLeast,
 } from "../../tools/doctor";
+import { idsFor } from "../../tools/forks";
 import { environmentConfig, SHIPPED_NAMES, UNKNOWN_NAME } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
@@ -27,6 +33,34 @@ function probe(env: Record<string, string> = {}, binaries: Record<string, string
     exists: (path) => files.includes(path),
   };
 }
+
+/** This repository's configuration with a company's own ids and names in place of the placeholders. */
+const OWN = (() => {
+  const service = "shopfront";
+  const files = Object.fromEntries(
+    Object.entries(environments).map(([name, input], i) => {
+      const ids = idsFor(1, service, name, i + 1);
+      const own = structuredClone(input) as unknown as Record<string, Record<string, unknown>>;
+      if (own.aws !== undefined) own.aws.accountId = ids.aws;
+      if (own.azure !== undefined) own.azure.subscriptionId = ids.azure;
+      if (own.gcp !== undefined) own.gcp.project = ids.gcp;
+      return [name, own];
+    }),
+  );
+  const company = {
+    ...companyInput,
+    service,
+    domain: "shopfront-corp.io",
+    gitlab: { ...companyInput.gitlab, projectPath: "shopfront-corp/platform/shop", projectId: 48213977 },
+    cloudflare: { accountId: "9c1e44f0b2a84d6e8f3a7b5c2d1e0f9a", zoneId: "4d7a2c9e1b3f5a6c8e0d2b4f6a8c0e1d" },
+    containerImage: "registry.shopfront-corp.io/shop:2.3.0",
+  };
+  const bootstrap = {
+    ...bootstrapInput,
+    azure: { ...bootstrapInput.azure, tenantId: "3f2b9c4e-8a1d-4c7e-9b05-6d2e1f0a7c93" },
+  };
+  return { files, company, bootstrap };
+})();
 
 const ALL_CLOUDS = {
   AWS_PROFILE: "deploy",
@@ -113,12 +147,59 @@ describe("npm run doctor", () => {
     expect(bootstrapCheck(probe(), "http")).toMatchObject({ ok: true, unknown: true });
   });
 
+  it("knows a placeholder from a company's own id", () => {
+    for (const value of [
+      "example.net",
+      "shop.example.org",
+      "api.fixture.test",
+      "111111111111",
+      "123456789012",
+      "00000000-0000-0000-0000-000000000001",
+      "3456789abcdef0123456789abcdef012",
+      "cba9876543210fedcba9876543210fed",
+      12345678,
+      "blueprint-dev-000001",
+      "example/other-project",
+      "ghcr.io/example/shop:1.0.0",
+    ]) {
+      expect([value, isPlaceholder(value)]).toEqual([value, true]);
+    }
+    for (const value of [
+      "shop-corp.io",
+      "704281930556",
+      "3f2b9c4e-8a1d-4c7e-9b05-6d2e1f0a7c93",
+      "9c1e44f0b2a84d6e8f3a7b5c2d1e0f9a",
+      48213977,
+      "shop-prod-4821",
+      "shop-corp/platform/shop",
+      "registry.shop-corp.io/shop:2.3.0",
+    ]) {
+      expect([value, isPlaceholder(value)]).toEqual([value, false]);
+    }
+  });
+
+  it("names each file that still holds a placeholder, with its fields", () => {
+    const config = environmentConfig({ name: "qa", aws: { region: "eu-west-1", accountId: "111111111111" } });
+    const checks = placeholderChecks(configuredIds({ ...config.company, domain: "shop.example.org" }, [config]));
+    expect(checks).toContainEqual({
+      ok: false,
+      what: expect.stringContaining("environments/company.ts: placeholder company.domain (shop.example.org)"),
+      fix: expect.stringContaining("docs/forking.md"),
+    });
+    expect(checks).toContainEqual(
+      expect.objectContaining({ ok: false, what: expect.stringContaining("qa.aws.accountId (111111111111)") }),
+    );
+    expect(checks.map((check) => check.what.split(":")[0])).toEqual(
+      expect.arrayContaining(["environments/company.ts", "environments/qa.ts"]),
+    );
+  });
+
   it("exits 0 only when every check passes, 1 with each missing piece, 2 on bad usage", () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
     const ready = probe(ALL_CLOUDS, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]);
-    expect(runDoctor([], io, ready)).toBe(0);
+    expect(runDoctor([], io, ready, OWN)).toBe(0);
     expect(out.at(-1)).toContain("Ready: deploy can start.");
     for (const name of SHIPPED_NAMES) expect(out.join("\n")).toContain(`npx cdktf deploy ${name} (`);
 
@@ -129,11 +210,18 @@ describe("npm run doctor", () => {
         [SHIPPED_NAMES[0]],
         io,
         probe(noCloudflare, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]),
+        OWN,
       ),
     ).toBe(1);
     expect(out.join("\n")).toMatch(
       /FAIL {2}Cloudflare credentials: none found[^\n]*\n {8}-> export CLOUDFLARE_API_TOKEN/,
     );
+
+    // The placeholders a fork has not replaced yet fail, file and field named.
+    out.length = 0;
+    const placeholders = { ...OWN, company: { ...OWN.company, domain: "shop.example.org" } };
+    expect(runDoctor([], io, ready, placeholders)).toBe(1);
+    expect(out.join("\n")).toContain("FAIL  environments/company.ts: placeholder company.domain (shop.example.org)");
 
     expect(runDoctor([UNKNOWN_NAME], io, ready)).toBe(2);
     expect(err.at(-1)).toContain(`unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}`);

@@ -15,6 +15,7 @@
  *             synth -> drift:<env> -> drift-report:<env>  schedules
  */
 import { Document, isMap, isScalar } from "yaml";
+import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
 import { IMAGES, imageReference } from "../images";
@@ -278,7 +279,7 @@ function deployJob(env: EnvironmentConfig): Job {
     environment: {
       name: env.name,
       deployment_tier: env.deploy.tier,
-      url: `https://${env.cloudflare.domain}`,
+      url: `https://${edgeHostname(env.cloudflare.domain)}`,
     },
     rules: [gated ? MANUAL_ON_DEFAULT_BRANCH : { if: IF.defaultBranch }],
     script: [

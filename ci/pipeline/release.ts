@@ -14,6 +14,7 @@
  * default branch only; schedules build nothing. Long scripts live in
  * ci/release/ so an operator runs the same steps from a laptop.
  */
+import { edgeHostname } from "../../lib/config/company";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { IMAGES, imageReference } from "../images";
 import {
@@ -222,7 +223,11 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
     interruptible: false,
     variables: { ...tfVariables(env), TF_ROOT: stepStackDir(step, env.name) },
     id_tokens: idTokens(name, env),
-    environment: { name: env.name, deployment_tier: env.deploy.tier, url: `https://${env.cloudflare.domain}` },
+    environment: {
+      name: env.name,
+      deployment_tier: env.deploy.tier,
+      url: `https://${edgeHostname(env.cloudflare.domain)}`,
+    },
     rules,
     script: [
       ...tfPrelude(env, name),

@@ -74,11 +74,15 @@ export const companySchema = z.strictObject({
   containerImage: z.string().min(1, "must name an image such as ghcr.io/my-group/my-service:1.0.0"),
   /** Clouds an environment enables unless its file says otherwise. */
   clouds: z.array(z.enum(CLOUDS)).min(1, "must enable at least one cloud"),
-  /** Region (Azure: location) per cloud, unless an environment names its own. */
+  /**
+   * Region (Azure: location) per cloud, unless an environment names its own.
+   * Only the clouds in use need one: each of `clouds` (checked here), and a
+   * cloud an environment enables on its own unless that file names its region.
+   */
   regions: z.strictObject({
-    aws: awsRegion,
-    azure: azureLocation,
-    gcp: gcpRegion,
+    aws: awsRegion.optional(),
+    azure: azureLocation.optional(),
+    gcp: gcpRegion.optional(),
   }),
   /**
    * Relative share of edge traffic per origin. Each environment gets the
@@ -115,6 +119,13 @@ export function checkCompany(input: unknown): { readonly config?: CompanyConfig;
   const problems = Object.keys(result.data.tags)
     .filter((key) => (RESERVED_TAG_KEYS as readonly string[]).includes(key))
     .map((key) => `${COMPANY_FILE}: company.tags.${key}: is set by every stack itself; choose another key`);
+  for (const cloud of result.data.clouds) {
+    if (result.data.regions[cloud] === undefined) {
+      problems.push(
+        `${COMPANY_FILE}: company.regions.${cloud}: is required: ${cloud} is in company.clouds (lib/config/regions.ts lists the regions)`,
+      );
+    }
+  }
   return problems.length > 0 ? { problems } : { config: result.data, problems };
 }
 
@@ -133,6 +144,14 @@ export function repositoryOf(company: CompanyConfig): string {
 /** The domain of an environment that does not name one: the root for production, `<env>.<root>` otherwise. */
 export function defaultDomain(company: CompanyConfig, name: string, tier: unknown): string {
   return tier === "production" ? company.domain : `${name}.${company.domain}`;
+}
+
+/**
+ * The host an environment is served on: the edge Worker's custom domain,
+ * `api.<domain>` (lib/edge binds it; GitLab environment URLs point at it).
+ */
+export function edgeHostname(domain: string): string {
+  return `api.${domain}`;
 }
 
 /**
@@ -174,9 +193,15 @@ export function withCompanyDefaults(input: unknown, company: CompanyConfig): unk
   if (!isObject(input)) return input;
   const env: Record<string, unknown> = { ...input };
   env.clouds ??= [...company.clouds];
+  const enabled = Array.isArray(env.clouds) ? (env.clouds as unknown[]) : CLOUDS;
   for (const cloud of CLOUDS) {
     const block = env[cloud];
-    if (isObject(block)) env[cloud] = { [REGION_FIELD[cloud]]: company.regions[cloud], ...block };
+    // The settings of a cloud that is off are ignored (docs/forking.md): a fork that turns one off leaves them be.
+    if (!enabled.includes(cloud)) delete env[cloud];
+    // A cloud without a company region keeps the file's own (the schema names it when missing).
+    else if (isObject(block) && company.regions[cloud] !== undefined) {
+      env[cloud] = { [REGION_FIELD[cloud]]: company.regions[cloud], ...block };
+    }
   }
   const cloudflare = env.cloudflare ?? {};
   if (isObject(cloudflare)) {

@@ -13,6 +13,7 @@ import { WorkersScript, type WorkersScriptBindings } from "@cdktf/provider-cloud
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
+import { edgeHostname } from "../config/company";
 import { type EnvironmentConfig, ORIGINS, type OriginId } from "../config/schema";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
@@ -105,7 +106,7 @@ export class Edge extends Construct {
     super(scope, id);
     const { config } = props;
     const cloudflare = config.cloudflare;
-    const hostname = props.hostname ?? `api.${cloudflare.domain}`;
+    const hostname = props.hostname ?? edgeHostname(cloudflare.domain);
     const scriptName = `${props.serviceName ?? config.company.service}-${config.name}-edge`;
     const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
     const maxAttempts = props.maxAttempts ?? 3;

@@ -1,0 +1,136 @@
+/**
+ * The fork matrix: every company of tools/forks.ts is valid and shares no
+ * value with this repository's; the edits fork:check makes are the ones
+ * docs/forking.md names and leave a configuration that validates. The forks
+ * themselves (synth and tests in each) run in `npm run fork:check`.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { environments } from "../../environments";
+import { loadCompany } from "../../lib/config/company";
+import { loadConfiguration } from "../../lib/config/load";
+import { runTool } from "../../tools/cli";
+import { ID_FLAGS } from "../../tools/env-add";
+import { editEnvironments, FORK_CHECK_USAGE, formatTable, listedEnvironments } from "../../tools/fork-check";
+import { forksOf } from "../../tools/forks";
+import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
+import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
+
+const ROOT = join(__dirname, "..", "..");
+const ORIGINAL = { company: COMPANY, environments: shippedEnvironments() };
+const FORKS = forksOf(ORIGINAL);
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
+}
+
+describe("the fork matrix", () => {
+  it("covers common-word services, each cloud alone, two clouds, removed and added environments, GitLab and Cloudflare", () => {
+    const services = FORKS.map((fork) => fork.company.service);
+    // Run inside one of these forks, the word that is the fork's own service takes a suffix ("web2").
+    expect(services.map((service) => service.replace(/2$/, ""))).toEqual(
+      expect.arrayContaining(["api", "web", "orders", "app"]),
+    );
+    expect(new Set(services).size).toBe(FORKS.length);
+    for (const cloud of ["aws", "azure", "gcp"]) {
+      expect(FORKS.some((fork) => fork.company.clouds.join() === cloud)).toBe(true);
+    }
+    expect(FORKS.some((fork) => fork.company.clouds.length === 2)).toBe(true);
+    expect(FORKS.some((fork) => fork.commands.some(([command]) => command === "env:remove"))).toBe(true);
+    expect(FORKS.some((fork) => fork.commands.filter(([command]) => command === "env:add").length >= 5)).toBe(true);
+    expect(
+      FORKS.some((fork) => fork.company.gitlab.host !== "gitlab.com" && fork.company.gitlab.defaultBranch !== "main"),
+    ).toBe(true);
+    expect(FORKS.some((fork) => fork.cloudflare !== undefined)).toBe(true);
+    expect(FORKS.filter((fork) => fork.tests === "full").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("gives each fork a valid company of its own, with regions only for its clouds", () => {
+    const patterns = leftoverPatterns(COMPANY, SHIPPED_NAMES);
+    for (const fork of FORKS) {
+      const company = loadCompany(fork.company);
+      expect([fork.name, Object.keys(company.regions).sort()]).toEqual([fork.name, [...company.clouds].sort()]);
+      expect([fork.name, findLeftovers(fork.name, JSON.stringify(fork.company, null, 1), patterns)]).toEqual([
+        fork.name,
+        [],
+      ]);
+    }
+  });
+
+  it("adds environments with ids of their own, in promotion order", () => {
+    const five = FORKS.find((fork) => fork.commands.length >= 5);
+    const adds = five?.commands.filter(([command]) => command === "env:add") ?? [];
+    const ids = adds.flatMap((argv) =>
+      Object.values(ID_FLAGS)
+        .filter((id) => argv.includes(id.flag))
+        .map((id) => argv[argv.indexOf(id.flag) + 1]),
+    );
+    expect(ids.length).toBeGreaterThanOrEqual(adds.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    const added = adds.map((argv) => argv[2]);
+    const gate = ORIGINAL.environments.findIndex((env) => env.protect || env.deploy.tier === "production");
+    const at = gate < 0 ? SHIPPED_NAMES.length : gate;
+    expect(five?.environments).toEqual([...SHIPPED_NAMES.slice(0, at), ...added, ...SHIPPED_NAMES.slice(at)]);
+  });
+
+  it.each(FORKS.map((fork) => [fork.name, fork] as const))(
+    "edits only environments/ for %s, and the result validates with the fork's ids",
+    (_, fork) => {
+      const copy = mkdtempSync(join(tmpdir(), "fork-edit-"));
+      try {
+        cpSync(join(ROOT, "environments"), join(copy, "environments"), { recursive: true });
+        editEnvironments(copy, fork);
+        // jest compiles the edited TypeScript like the repository's own files.
+        const edited = jest.requireActual(
+          join(copy, "environments", "index.ts"),
+        ) as typeof import("../../environments");
+        const { bootstrap } = jest.requireActual(join(copy, "environments", "bootstrap.ts"));
+        const { configs } = loadConfiguration(edited.environments, edited.company, bootstrap);
+        expect(configs.map((env) => env.company.service)).toEqual(SHIPPED_NAMES.map(() => fork.company.service));
+        for (const env of configs) {
+          const ids = fork.ids(env.name);
+          expect([env.name, env.aws?.accountId, env.azure?.subscriptionId, env.gcp?.project]).toEqual([
+            env.name,
+            ids.aws,
+            ids.azure,
+            ids.gcp,
+          ]);
+          if (fork.cloudflare?.[env.name] !== undefined) {
+            expect(env.cloudflare).toMatchObject(fork.cloudflare[env.name]);
+          }
+        }
+        expect(listedEnvironments(readFileSync(join(copy, "environments", "index.ts"), "utf8"))).toEqual(
+          Object.keys(environments),
+        );
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("prints a table of fork, result, seconds and tests", () => {
+    const table = formatTable([
+      { fork: "api-aws", ok: true, seconds: 91, tests: "full", problems: [], log: "" },
+      { fork: "web-azure", ok: false, seconds: 40, tests: "shaped", problems: ["synth failed"], log: "" },
+    ]);
+    expect(table.split("\n")).toEqual([
+      "fork       result  seconds  tests",
+      "api-aws    green   91       full",
+      "web-azure  FAILED  40       shaped",
+    ]);
+  });
+
+  it("lists its forks, and refuses an unknown fork or option with exit 2", async () => {
+    const { io, out, err } = capture();
+    expect(await runTool(["fork:check", "--list"], io, ROOT)).toBe(0);
+    for (const fork of FORKS) expect(out.join("\n")).toContain(fork.name);
+    expect(await runTool(["fork:check", "--only", "no-such-fork"], io, ROOT)).toBe(2);
+    expect(err.at(-1)).toContain(`unknown fork no-such-fork; forks: ${FORKS.map((f) => f.name).join(", ")}`);
+    expect(await runTool(["fork:check", "--jobs", "0"], io, ROOT)).toBe(2);
+    expect(await runTool(["fork:check", "--fast"], io, ROOT)).toBe(2);
+    expect(err.at(-1)).toContain(FORK_CHECK_USAGE);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * The companies `npm run fork:check` forks this repository as. Each differs
+ * from this repository's company in every value docs/forking.md names, and
+ * each stresses one way a real fork differs: a common word as service name,
+ * one cloud, two clouds, an environment removed, environments added, a
+ * self-managed GitLab on another branch, another Cloudflare account per
+ * environment. Everything is derived from the repository's own configuration
+ * (its environments, its clouds), so the matrix runs in a fork too.
+ */
+import type { CompanyConfig, CompanyInput } from "../lib/config/company";
+import type { Cloud, EnvironmentConfig } from "../lib/config/schema";
+import { type CloudIds, ID_FLAGS } from "./env-add";
+
+/**
+ * What each fork runs after `ci:pipeline` and synth:
+ * - `full`: the whole fast suite (`npm run typecheck`, `npm run lint`, every jest test);
+ * - `shaped`: typecheck, lint and the jest tests that read environments/ (the ones a fork's
+ *   shape can break); the others are the same code on the same fixtures as in a full fork.
+ */
+export type ForkTests = "full" | "shaped";
+
+export interface Fork {
+  /** Short name for `--only` and the table. */
+  readonly name: string;
+  /** What makes this company different, one line. */
+  readonly about: string;
+  /** environments/company.ts of the fork. */
+  readonly company: CompanyInput;
+  /** The ids of each environment's accounts (docs/forking.md, step 2), by environment name. */
+  readonly ids: (environment: string) => CloudIds;
+  /** Per environment file, a `cloudflare` block of its own (another account, zone and domain). */
+  readonly cloudflare?: Readonly<
+    Record<string, { accountId: string; zoneId: string; domain: string; zoneShared: boolean }>
+  >;
+  /** The fork's own Azure tenant, written into environments/bootstrap.ts when Azure is on. */
+  readonly azureTenant: string;
+  /** The project's own commands the fork runs after editing the files (`npm run <argv>`). */
+  readonly commands: readonly (readonly string[])[];
+  /** The environments the fork ends with, in pipeline order. */
+  readonly environments: readonly string[];
+  readonly tests: ForkTests;
+}
+
+/** What the forks are derived from: this repository's configuration. */
+export interface Original {
+  readonly company: CompanyConfig;
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+const REGIONS: Readonly<Record<Cloud, string>> = {
+  aws: "eu-central-1",
+  azure: "germanywestcentral",
+  gcp: "europe-west3",
+};
+
+/** Two hex digits repeated: a 32-character Cloudflare id that is the fork's own. */
+const hexId = (a: string, n: number) => `${a}${(n % 16).toString(16)}`.repeat(16);
+
+/** `length` digits that look like a real id (no runs, no counting), the same for the same seed. */
+function digits(seed: number, length: number): string {
+  let state = (seed * 2654435761) % 4294967296;
+  let out = "";
+  while (out.length < length) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out += String(Math.floor(state / 65536) % 10);
+  }
+  return out;
+}
+
+/** Account ids unique per fork (`n`) and environment (`e`): never the original's, never another fork's. */
+export function idsFor(n: number, service: string, environment: string, e: number): Required<CloudIds> {
+  const project = `${service}-${environment}`.slice(0, 22).replace(/-+$/, "");
+  const seed = n * 100 + e;
+  return {
+    aws: `7${String(n).padStart(2, "0")}${String(e).padStart(2, "0")}${digits(seed, 7)}`,
+    azure: `${digits(seed, 8)}-${digits(seed + 1, 4)}-4${digits(seed + 2, 3)}-8${digits(seed + 3, 3)}-${digits(seed + 4, 12)}`,
+    gcp: `${project}-${String(n).padStart(2, "0")}${String(e).padStart(2, "0")}`,
+  };
+}
+
+interface CompanyOptions {
+  /** GitLab on a host of the company's own domain (`git.<domain>`), not gitlab.com. */
+  readonly selfManaged?: boolean;
+  readonly defaultBranch?: string;
+}
+
+/**
+ * A company with nothing in common with `original`: its own names, project,
+ * domain, account, image, clouds. Run in a fork that is itself one of these
+ * companies, the names get a suffix so they still differ.
+ */
+function companyOf(
+  n: number,
+  word: string,
+  clouds: readonly Cloud[],
+  original: CompanyConfig,
+  options: CompanyOptions = {},
+): CompanyInput {
+  const taken = original.service === word || original.domain.startsWith(`${word}-corp`);
+  const service = taken ? `${word}2` : word;
+  const domain = `${service}-corp${n}.io`;
+  return {
+    service,
+    gitlab: {
+      host: options.selfManaged === true ? `git.${domain}` : "gitlab.com",
+      projectPath: `${service}-corp${n}/platform/${service}`,
+      projectId: 700_000 + n,
+      defaultBranch: options.defaultBranch ?? "main",
+    },
+    domain,
+    cloudflare: taken
+      ? { accountId: hexId("e", n), zoneId: hexId("f", n) }
+      : { accountId: hexId("a", n), zoneId: hexId("b", n) },
+    containerImage: `registry.${domain}/${service}:2.${n}.0`,
+    clouds: [...clouds],
+    regions: Object.fromEntries(clouds.map((cloud) => [cloud, REGIONS[cloud]])),
+    ...(original.weights === undefined ? {} : { weights: original.weights }),
+    // Its own on-call route; the objectives stay the original's (tests derive thresholds from them).
+    ...(original.monitoring === undefined
+      ? {}
+      : { monitoring: { ...original.monitoring, notify: { emails: [`oncall@${domain}`] } } }),
+    tags: { team: "platform", "cost-center": `cc-${4700 + n}` },
+  };
+}
+
+/** The forks of `original`, in the order the table lists them. */
+export function forksOf(original: Original): Fork[] {
+  const names = original.environments.map((env) => env.name);
+  const [first] = names;
+  // env:add copies the first environment that does not serve on the root domain (a copy of it would collide).
+  const source =
+    original.environments.find((env) => env.cloudflare.domain !== original.company.domain) ?? original.environments[0];
+  const forks: Fork[] = [];
+  const add = (
+    name: string,
+    about: string,
+    service: string,
+    clouds: readonly Cloud[],
+    more: Partial<Omit<Fork, "name" | "about" | "company" | "ids" | "azureTenant">> & CompanyOptions = {},
+  ) => {
+    const n = forks.length + 1;
+    const envs = more.environments ?? names;
+    const ids = (environment: string) => idsFor(n, service, environment, envs.indexOf(environment) + 1);
+    forks.push({
+      name,
+      about,
+      company: companyOf(n, service, clouds, original.company, more),
+      ids: (environment) => pick(ids(environment), clouds),
+      cloudflare: more.cloudflare,
+      azureTenant: `${digits(n, 8)}-${digits(n + 7, 4)}-4${digits(n + 8, 3)}-9${digits(n + 9, 3)}-${digits(n + 10, 12)}`,
+      commands: more.commands ?? [],
+      environments: envs,
+      tests: more.tests ?? "shaped",
+    });
+  };
+
+  add("api-aws", 'service "api" (a word all over the code), AWS only', "api", ["aws"], { tests: "full" });
+  add("web-azure", 'service "web", Azure only', "web", ["azure"]);
+  add("orders-gcp", 'service "orders", GCP only (no AWS or Azure region given)', "orders", ["gcp"], { tests: "full" });
+  add("app-aws-gcp", 'service "app", two clouds (AWS and GCP)', "app", ["aws", "gcp"]);
+  if (names.length > 1) {
+    add(
+      `no-${first}`,
+      `service "users", AWS and Azure, "${first}" removed with env:remove`,
+      "users",
+      ["aws", "azure"],
+      {
+        commands: [["env:remove", "--", first]],
+        environments: names.slice(1),
+      },
+    );
+  }
+  // Five environments added from the source, each with ids of its own, in promotion order before production.
+  const candidates = ["sandbox", "qa", "uat", "perf", "preprod", "demo", "load", "preview", "canary", "hotfix"];
+  const added = candidates.filter((name) => !names.includes(name)).slice(0, 5);
+  const gate = original.environments.findIndex((env) => env.protect || env.deploy.tier === "production");
+  const at = gate < 0 ? names.length : gate;
+  const fiveEnvironments = [...names.slice(0, at), ...added, ...names.slice(at)];
+  const fiveN = forks.length + 1;
+  add(
+    "five-envs",
+    `service "search", all clouds, ${added.join(", ")} added with env:add`,
+    "search",
+    original.company.clouds,
+    {
+      environments: fiveEnvironments,
+      commands: added.map((name) => {
+        const ids = idsFor(fiveN, "search", name, fiveEnvironments.indexOf(name) + 1);
+        const flags = source.clouds.flatMap((cloud) => [ID_FLAGS[cloud].flag, ids[cloud]]);
+        return ["env:add", "--", name, "--from", source.name, ...flags];
+      }),
+    },
+  );
+  add("self-managed-gitlab", 'service "billing" on a self-managed GitLab, default branch "trunk"', "billing", ["aws"], {
+    selfManaged: true,
+    defaultBranch: "trunk",
+  });
+  // The production environment on another Cloudflare account and zone, under a brand domain of its own.
+  const production =
+    original.environments.find((env) => env.deploy.tier === "production") ?? original.environments.at(-1);
+  const n = forks.length + 1;
+  add(
+    "cloudflare-accounts",
+    'service "edge", all clouds, one environment on another Cloudflare account',
+    "edge",
+    original.company.clouds,
+    {
+      cloudflare:
+        production === undefined
+          ? undefined
+          : {
+              [production.name]: {
+                accountId: hexId("c", n),
+                zoneId: hexId("d", n),
+                domain: `edge-brand${n}.io`,
+                zoneShared: false,
+              },
+            },
+    },
+  );
+  return forks;
+}
+
+function pick(ids: Required<CloudIds>, clouds: readonly Cloud[]): CloudIds {
+  return Object.fromEntries(clouds.map((cloud) => [cloud, ids[cloud]]));
+}
