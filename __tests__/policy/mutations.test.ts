@@ -87,7 +87,7 @@ const MUTATIONS: [string, Kind, string, (stack: TerraformStack) => void][] = [
     "a Lambda setting DATABASE with a password in its URL",
     "environment",
     "BP_COMMON_4",
-    lambdaVariable("DATABASE", "postgres://app:pa55word-x@db.internal:5432/app"),
+    lambdaVariable("DATABASE", "postgres://db_user:pa55word-x@db.internal:5432/ledger_db"),
   ],
   [
     "a Lambda setting UPSTREAM holding 32 random characters",

@@ -14,6 +14,7 @@ import { ProjectEnvironment } from "@cdktf/provider-gitlab/lib/project-environme
 import { ProjectProtectedEnvironment } from "@cdktf/provider-gitlab/lib/project-protected-environment";
 import { ProjectVariable } from "@cdktf/provider-gitlab/lib/project-variable";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { applyProtections } from "../policy/protections";
 import type { GitlabOidc } from "./gitlab-oidc";
@@ -67,7 +68,11 @@ export class GitlabProjectSetup extends Construct {
       name: props.gitlab.projectPath.split("/").at(-1) as string,
       ciForwardDeploymentEnabled: true,
     });
-    settings.importFrom(project);
+    // The import block is written as a stack override, not with importFrom(): importFrom makes synth run
+    // `terraform version` to check >= 1.5, and synth needs no Terraform binary (README, Quick start).
+    TerraformStack.of(this).addOverride("import", [
+      { to: `${settings.terraformResourceType}.${settings.friendlyUniqueId}`, id: project },
+    ]);
     // Never destroyed by a bootstrap change: the repository, its issues and its history live there.
     applyProtections(settings, true);
 
