@@ -8,8 +8,8 @@
  * (exit 1), so an old note is never mistaken for the current plan.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
@@ -286,7 +286,11 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
         notes = renderNotes(plan, options);
         full = out === undefined ? "" : renderFullNote(plan, options);
       }
-      if (out !== undefined) writeFileSync(out, full);
+      // A failed synth leaves no stack folder: the "plan failed" note still needs its file.
+      if (out !== undefined) {
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, full);
+      }
       return postNotes(notes, environment, env, io, ctx.retry, out);
     }
     case "drift": {

@@ -7,7 +7,7 @@
 
 import { KINDS, kindVariables, REHEARSAL_FORK_PROJECT_ID } from "../../ci/rehearse/kinds";
 import { main } from "../../ci/rehearse/main";
-import { missingPaths } from "../../ci/rehearse/rehearse";
+import { jobStatus, missingPaths } from "../../ci/rehearse/rehearse";
 import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "../../ci/rehearse/schedule";
 
 const STAGES = ["build", "deploy", "check", "release"];
@@ -103,6 +103,28 @@ describe("rehearsal kinds", () => {
     expect(fork.variables.CI_MERGE_REQUEST_PROJECT_ID).toBe("12");
     expect(fork.projectVariables).toBe(false);
     expect(KINDS.filter((k) => !kindVariables(k, project).projectVariables)).toEqual(["fork-merge-request"]);
+  });
+});
+
+describe("a job's result from gitlab-ci-local's closing report", () => {
+  const job = (name: string, allowFailure = false): PlannedJob => ({
+    name,
+    stage: "s",
+    when: "on_success",
+    allowFailure,
+  });
+  const run = (output: string, code = 0) => ({ code, output, seconds: 1 });
+
+  it("reads PASS with a coverage figure after the name (the verify job) as success", () => {
+    expect(jobStatus(job("verify"), run(" PASS  verify 87.77% coverage\n"))).toBe("success");
+    expect(jobStatus(job("plan:dev"), run(" PASS  plan:dev\n"))).toBe("success");
+  });
+
+  it("never takes another job's line, a failure or a non-zero exit for success", () => {
+    expect(jobStatus(job("plan:dev"), run(" PASS  plan:dev-eu\n"))).toBe("failed");
+    expect(jobStatus(job("verify"), run(" FAIL  verify 12.00% coverage\n", 1))).toBe("failed");
+    expect(jobStatus(job("verify"), run(" PASS  verify\n", 1))).toBe("failed");
+    expect(jobStatus(job("unlock:dev", true), run(" WARN  unlock:dev\n", 1))).toBe("warning");
   });
 });
 
