@@ -116,6 +116,11 @@ export interface EdgeUnderTest {
   stream(path: string, request: StreamedRequest): Promise<{ status: number; body: string }>;
   /** Everything the Worker wrote to stdout and stderr so far. */
   logs(): string;
+  /**
+   * The logs once they hold `text`, or as they are after `timeoutMs`: workerd's log lines reach
+   * this process over a pipe, after the response (on a loaded machine, noticeably after).
+   */
+  logsOnceContaining(text: string, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,11 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
     fetch: (path, init) => request(agent, runtime, path, init),
     stream: (path, streamed) => streamWithRetry(runtime, path, streamed),
     logs: () => logs,
+    logsOnceContaining: async (text, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!logs.includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+      return logs;
+    },
     close: async () => {
       agent.destroy();
       await mf.dispose();

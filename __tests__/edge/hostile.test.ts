@@ -235,7 +235,9 @@ describe("health check", () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({ status: "unavailable" });
     for (const detail of ["ORIGIN_SECRET", "STICKY_KEY", "binding"]) expect(text).not.toContain(detail);
-    expect(worker.logs()).toContain("STICKY_KEY must be at least 32 characters");
+    expect(await worker.logsOnceContaining("STICKY_KEY must be at least 32 characters")).toContain(
+      "STICKY_KEY must be at least 32 characters",
+    );
     expect(a.requests).toEqual([]);
   });
 });
