@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type RequestIdVariables, requestId } from "hono/request-id";
-import { BODY_LIMIT, SERVICE } from "../lib/service";
+import { BODY_LIMIT, SERVICE } from "./constants";
 import { ORIGIN_SECRET, originSecretProblem } from "./origin-secret";
 
 export type Target = "function" | "container" | "edge";

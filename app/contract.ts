@@ -5,8 +5,10 @@
  * rename here fails their type-check or their tests, not a deploy.
  *
  * Pure constants, no runtime dependencies: safe to import from synth code.
+ * Imports nothing from lib/: app/ never does (./constants.ts holds what
+ * both share).
  */
-import { BODY_LIMIT, SERVICE } from "../lib/service";
+import { BODY_LIMIT, SERVICE } from "./constants";
 import { ORIGIN_SECRET } from "./origin-secret";
 
 /**

@@ -4,9 +4,8 @@
  */
 
 import { company } from "../environments/company";
-import { RELEASE_ENV } from "../lib/release";
-import { BODY_LIMIT, SERVICE } from "../lib/service";
 import type { Target, WorkloadOptions } from "./app";
+import { BODY_LIMIT, RELEASE_ENV, SERVICE } from "./constants";
 import { WORKLOAD_ENV, WORKLOAD_EXTRA_ENV } from "./contract";
 
 export type EnvVars = Readonly<Record<string, unknown>>;

@@ -26,11 +26,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { type Json, Miniflare } from "miniflare";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { buildWorker } from "../lib/edge/bundle";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, SERVED_BY_HEADER } from "../lib/edge/worker/contract";
 import { isIdempotent } from "../lib/edge/worker/forward";
 import { stickyCookie } from "../lib/edge/worker/sticky";
-import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { BODY_LIMIT } from "../lib/service";
 
 const HELP = `Usage: npm run bench:edge [-- --write] [-- --help]

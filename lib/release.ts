@@ -22,11 +22,11 @@
  */
 import type { EnvironmentConfig, OriginId } from "./config/schema";
 
+/** Environment variables every target gets from the release; defined beside the workload that reads them. */
+export { RELEASE_ENV } from "../app/constants";
+
 export const RELEASE_STEPS = ["canary", "promote", "rollback"] as const;
 export type ReleaseStep = (typeof RELEASE_STEPS)[number];
-
-/** Environment variables every target gets from the release (`GET /` reports them). */
-export const RELEASE_ENV = { id: "RELEASE_ID", digest: "IMAGE_DIGEST" } as const;
 
 /** A release as the workload reports it. */
 export interface ReleaseId {

@@ -4,8 +4,13 @@
  * every field lands. The service's name and default image are company
  * settings (`environments/company.ts`); its sizes are per environment.
  */
+import { BODY_LIMIT, RELEASE_ENV, SERVICE } from "../app/constants";
 import type { EnvironmentConfig, OriginId } from "./config/schema";
-import { LOCAL_RELEASE, RELEASE_ENV, type ReleaseId, releaseImage } from "./release";
+import { LOCAL_RELEASE, type ReleaseId, releaseImage } from "./release";
+
+export type { FunctionBundle } from "../app/build/bundles";
+// Defined in app/contract.ts, the module the workload and lib/ share.
+export { BODY_LIMIT, SERVICE };
 
 export interface ServiceSpec {
   /** Short name used in every resource name: lowercase letters, digits, hyphens. */
@@ -40,15 +45,6 @@ export interface ServiceSpec {
   /** Percent of traffic each target sends to its canary version/revision (0 = none). */
   readonly canaryPercent: number;
 }
-
-/** The workload itself: what does not change between environments or companies. */
-export const SERVICE = {
-  version: "1.0.0",
-  healthPath: "/healthz",
-  containerPort: 8080,
-  environmentVariables: { LOG_LEVEL: "info" },
-  secretNames: [] as string[],
-} as const;
 
 /**
  * Builds the spec for one environment.
@@ -87,22 +83,6 @@ export function serviceSpecFor(env: EnvironmentConfig, release: ReleaseId = LOCA
  * the neutral module the workload reads it from.
  */
 export { ORIGIN_SECRET } from "../app/origin-secret";
-
-/**
- * Largest request body the workload and the edge accept, per environment
- * (`maxBodyBytes` in environments/<name>.ts): sized for a JSON API. Larger
- * requests get 413 before anything is buffered. Targets pass it to the
- * workload as `MAX_BODY_BYTES`.
- */
-export const BODY_LIMIT = { envVar: "MAX_BODY_BYTES", defaultBytes: 1024 * 1024 } as const;
-
-/** A zipped function bundle of the workload for one cloud, built deterministically. */
-export interface FunctionBundle {
-  /** Absolute path of the zip file. */
-  readonly path: string;
-  /** Hex SHA-256 of the zip bytes; changes exactly when the code changes. */
-  readonly sha256: string;
-}
 
 /** What every FunctionTarget and ContainerTarget exposes to the stack and the edge. */
 export interface Origin {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { dockerStages } from "../helpers/dockerfile";
 import type { TerraformJson } from "../helpers/environments";
 import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, statements } from "./helpers";

@@ -1,9 +1,9 @@
 /** `npm run edge:signal`: the canary signal against a stand-in of Cloudflare's Analytics Engine SQL API on 127.0.0.1. */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { runSignal, SIGNAL_USAGE } from "../../ci/signal/cli";
 import { company } from "../../environments";
 import { edgeDatasetName } from "../../lib/edge/signal";
-import { runSignal, SIGNAL_USAGE } from "../../lib/edge/signal-cli";
 import { serviceSpecFor } from "../../lib/service";
 import { environmentConfig, environmentInput, filesOf } from "../helpers/environments";
 

@@ -1,8 +1,8 @@
 /** Every cloud folder names the same role with the same file (docs/adding-a-cloud.md). */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { CLOUDS } from "../../lib/config/schema";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
 
 /** One file per role, in every `lib/<cloud>/`. */
 const ROLES = [

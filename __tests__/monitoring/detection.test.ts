@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { ORIGINS } from "../../lib/config/schema";
 import { objectivesFor } from "../../lib/monitoring/objectives";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
 import { firstAlert, formatSeconds, responders } from "./detection";
 

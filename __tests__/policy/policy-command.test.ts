@@ -1,6 +1,6 @@
 import { company, environments } from "../../environments";
 import { ALL_RULES } from "../../lib/policy";
-import { POLICY_USAGE, runPolicy } from "../../lib/policy/cli";
+import { POLICY_USAGE, runPolicy } from "../../tools/policy";
 import { environmentInput, filesOf, SHIPPED_NAMES, shippedEnvironments, UNKNOWN_NAME } from "../helpers/environments";
 
 function capture() {

@@ -11,8 +11,8 @@ import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { type App, type TerraformStack, Testing } from "cdktf";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { DELETION_PROTECTION, STATEFUL_TYPES, STATELESS_TYPES } from "../../lib/policy/protections";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { synthBootstrap } from "../bootstrap/helpers";
 import { environmentConfig, shippedEnvironments, synthEnvironment } from "../helpers/environments";

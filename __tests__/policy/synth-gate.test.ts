@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { company, environments } from "../../environments";
 import { suppress } from "../../lib/policy";
-import { runPolicy } from "../../lib/policy/cli";
 import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { runSynth } from "../../lib/stacks/synth";
+import { runPolicy } from "../../tools/policy";
 import { everyEnvironmentHas } from "../helpers/clouds";
 import { SHIPPED_NAMES } from "../helpers/environments";
 

@@ -3,7 +3,7 @@
  * server in the same container answers the health path with 2xx, else 1.
  * A separate file because the runtime image has no shell or curl.
  */
-import { SERVICE } from "../../lib/service";
+import { SERVICE } from "../constants";
 import { containerPort } from "../runtime";
 
 const url = `http://127.0.0.1:${containerPort(process.env)}${SERVICE.healthPath}`;

@@ -13,10 +13,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
-import type { Cloud } from "../../lib/config/schema";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
-import type { FunctionBundle } from "../../lib/service";
 import { AZURE_FUNCTION_NAME, GCP_ENTRY_POINT, LAMBDA_HANDLER } from "../contract";
+import { REPOSITORY_ROOT } from "./repository-root";
 
 // Re-exported so cloud code can take every name from the module that builds the zips.
 export {
@@ -62,7 +60,14 @@ function rootDependencyVersion(name: string): string {
   return pkg.dependencies[name];
 }
 
-const FUNCTION_RECIPES: Readonly<Record<Cloud, () => FunctionRecipe>> = {
+/**
+ * One recipe per cloud the workload has a function adapter for. Keyed by the
+ * cloud names of the registry (lib/config/schema.ts `CLOUDS`) without
+ * importing it: EnvironmentStack takes `functionBundles()` as a
+ * `Record<Cloud, FunctionBundle>`, so a cloud without a recipe fails the
+ * type-check there.
+ */
+const FUNCTION_RECIPES = {
   aws: () => ({ entry: "app/adapters/aws-lambda.ts", external: [], files: {} }),
   azure: () => ({
     entry: "app/adapters/azure-functions.ts",
@@ -95,7 +100,18 @@ const FUNCTION_RECIPES: Readonly<Record<Cloud, () => FunctionRecipe>> = {
       }),
     },
   }),
-};
+} satisfies Readonly<Record<string, () => FunctionRecipe>>;
+
+/** A cloud the workload has a function adapter (and a zip recipe) for. */
+export type FunctionCloud = keyof typeof FUNCTION_RECIPES;
+
+/** A zipped function bundle of the workload for one cloud, built deterministically. */
+export interface FunctionBundle {
+  /** Absolute path of the zip file. */
+  readonly path: string;
+  /** Hex SHA-256 of the zip bytes; changes exactly when the code changes. */
+  readonly sha256: string;
+}
 
 /** esbuild settings shared by every Node bundle; also part of the cache key. */
 const NODE_BUILD: BuildOptions = {
@@ -194,7 +210,7 @@ export interface BuildOptionsForBundle {
 }
 
 /** Builds one cloud's zip (or reuses the cached one) and returns its path and hash. */
-export function buildFunctionBundle(cloud: Cloud, options: BuildOptionsForBundle = {}): FunctionBundle {
+export function buildFunctionBundle(cloud: FunctionCloud, options: BuildOptionsForBundle = {}): FunctionBundle {
   const outdir = options.outdir ?? BUNDLE_DIR;
   const recipe = FUNCTION_RECIPES[cloud]();
   const path = join(outdir, `${cloud}.zip`);
@@ -228,15 +244,13 @@ export function base64Sha256(bundle: FunctionBundle): string {
   return Buffer.from(bundle.sha256, "hex").toString("base64");
 }
 
-let cached: Readonly<Record<Cloud, FunctionBundle>> | undefined;
+let cached: Readonly<Record<FunctionCloud, FunctionBundle>> | undefined;
 
 /** Every cloud's bundle, built once per process (synth of several stacks shares them). */
-export function functionBundles(): Readonly<Record<Cloud, FunctionBundle>> {
-  cached ??= {
-    aws: buildFunctionBundle("aws"),
-    azure: buildFunctionBundle("azure"),
-    gcp: buildFunctionBundle("gcp"),
-  };
+export function functionBundles(): Readonly<Record<FunctionCloud, FunctionBundle>> {
+  cached ??= Object.fromEntries(
+    (Object.keys(FUNCTION_RECIPES) as FunctionCloud[]).map((cloud) => [cloud, buildFunctionBundle(cloud)]),
+  ) as Record<FunctionCloud, FunctionBundle>;
   return cached;
 }
 

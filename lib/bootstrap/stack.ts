@@ -10,11 +10,11 @@
  */
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { addBackend } from "../backend";
 import { BOOTSTRAP_STACK, type BootstrapConfig, type BootstrapEnvironment } from "../config/bootstrap";
 import type { Cloud } from "../config/schema";
 import type { IdentityPurpose } from "../identity";
 import { PolicyAspect } from "../policy";
-import { addBackend } from "../stacks/backend";
 import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";

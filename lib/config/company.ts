@@ -19,7 +19,7 @@ import {
   gcpRegion,
   ORIGINS,
   type OriginId,
-} from "./schema";
+} from "./primitives";
 
 /** Where the company settings live, for error messages. */
 export const COMPANY_FILE = "environments/company.ts";

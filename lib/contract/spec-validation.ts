@@ -14,7 +14,7 @@ import type { ServiceSpec } from "../service";
 import { ConstructError } from "./errors";
 import { CONTRACT_VARIABLES } from "./workload-environment";
 
-/** Where a user sets each field: a path in the environment's config, or `SERVICE` in lib/service.ts. */
+/** Where a user sets each field: a path in the environment's config, or `SERVICE` in app/contract.ts. */
 export const SPEC_FIELD_PATHS: Readonly<Record<keyof ServiceSpec, string>> = {
   name: "company.service",
   version: "SERVICE.version",

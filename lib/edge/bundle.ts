@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
-import { REPOSITORY_ROOT } from "../repository-root";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 
 export interface WorkerBundle {
   /** The ES module source uploaded as `main_module`. */

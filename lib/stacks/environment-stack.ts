@@ -6,6 +6,7 @@
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
+import { addBackend } from "../backend";
 import { type Cloud, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../config/schema";
 import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
@@ -28,7 +29,6 @@ import {
   rolloutFor,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
-import { addBackend } from "./backend";
 import { enabledClouds } from "./clouds";
 import { addProviders, type Providers } from "./providers";
 

@@ -1,14 +1,14 @@
 /**
  * `npm run edge:signal -- <environment>`: each origin's failure rate as the
  * edge saw it over the last minutes, from the router's Analytics Engine
- * dataset (see signal.ts). The pipeline's verify step runs it after a deploy
+ * dataset (see lib/edge/signal.ts). The pipeline's verify step runs it after a deploy
  * and fails when an origin fails more than the environment's objective allows.
  */
-import { ConfigError } from "../config/errors";
-import { type EnvironmentFiles, loadConfiguration } from "../config/load";
-import { FAST_BURN_RATE, objectivesFor } from "../monitoring/objectives";
-import { serviceSpecFor } from "../service";
-import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal, parseSignal } from "./signal";
+import { ConfigError } from "../../lib/config/errors";
+import { type EnvironmentFiles, loadConfiguration } from "../../lib/config/load";
+import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal, parseSignal } from "../../lib/edge/signal";
+import { FAST_BURN_RATE, objectivesFor } from "../../lib/monitoring/objectives";
+import { serviceSpecFor } from "../../lib/service";
 
 export const SIGNAL_USAGE = `Usage: npm run edge:signal -- <environment> [--minutes N] [--max-failure-rate R] [--origin ID] [--sql]
 

@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../config/errors";
-import { type EnvironmentFiles, loadConfiguration } from "../config/load";
-import type { EnvironmentConfig } from "../config/schema";
-import type { ReleaseFor } from "../stacks/release-input";
-import { synthEnvironments } from "../stacks/synth";
-import { PACKS } from "./packs";
-import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "./report";
+import { ConfigError } from "../lib/config/errors";
+import { type EnvironmentFiles, loadConfiguration } from "../lib/config/load";
+import type { EnvironmentConfig } from "../lib/config/schema";
+import { PACKS } from "../lib/policy/packs";
+import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "../lib/policy/report";
+import type { ReleaseFor } from "../lib/stacks/release-input";
+import { synthEnvironments } from "../lib/stacks/synth";
 
 export const POLICY_USAGE = `Usage: npm run policy [-- [--rules | --help] [environment...]]
 

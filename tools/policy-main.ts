@@ -1,12 +1,12 @@
 /**
  * Entry point for `npm run policy`: the policy findings of every environment
- * as a table (see cli.ts, or `npm run policy -- --help`).
+ * as a table (see policy.ts, or `npm run policy -- --help`).
  */
 
-import { company, environments } from "../../environments";
-import { ConfigError } from "../config/errors";
-import { releaseFromEnvironment } from "../stacks/release-input";
-import { runPolicy } from "./cli";
+import { company, environments } from "../environments";
+import { ConfigError } from "../lib/config/errors";
+import { releaseFromEnvironment } from "../lib/stacks/release-input";
+import { runPolicy } from "./policy";
 
 try {
   // The same release variables as synth, so the table describes what the pipeline deploys.

@@ -24,8 +24,8 @@ import {
   type TerraformStack,
 } from "cdktf";
 import type { Construct } from "constructs";
-import type { CompanyConfig } from "../config/company";
-import type { EnvironmentConfig } from "../config/schema";
+import type { CompanyConfig } from "./config/company";
+import type { EnvironmentConfig } from "./config/schema";
 
 /** GitLab's state API address of `stack` in the company's project (not a secret). */
 export function gitlabStateAddress(gitlab: CompanyConfig["gitlab"], stack: string): string {
