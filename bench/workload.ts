@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { unzipSync } from "fflate";
-import { buildFunctionBundle, LAMBDA_HANDLER } from "../app/build/bundles";
+import { buildFunctionBundle, FUNCTION_CLOUDS, LAMBDA_HANDLER } from "../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../app/origin-secret";
 import { ORIGIN_SECRET } from "../lib/service";
@@ -34,7 +34,7 @@ const median = (values: number[]): number => {
 const verdict = (ok: boolean): string => (ok ? "ok" : "OVER");
 
 function bundleSizes() {
-  return (["aws", "azure", "gcp"] as const).map((cloud) => {
+  return FUNCTION_CLOUDS.map((cloud) => {
     const bundle = buildFunctionBundle(cloud, { cache: false });
     const files = unzipSync(new Uint8Array(readFileSync(bundle.path)));
     const unzipped = Object.values(files).reduce((sum, bytes) => sum + bytes.byteLength, 0);

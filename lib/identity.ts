@@ -18,7 +18,7 @@
  *   that environment on the default branch; its cloud trust requires the
  *   claims of `requiredClaims` and its CI/CD variables are protected.
  */
-import type { Cloud } from "./config/schema";
+import { CLOUDS, type Cloud } from "./config/schema";
 
 /** What an identity is for; see the module comment. */
 export type IdentityPurpose = "plan" | "deploy";
@@ -71,8 +71,10 @@ export function audience(cloud: Cloud, environment: string, purpose: IdentityPur
 export function parseAudience(
   value: string,
 ): { readonly cloud: Cloud; readonly environment: string; readonly purpose: IdentityPurpose } | undefined {
-  const match = /^([a-z0-9-]+):(aws|azure|gcp):([a-z][a-z0-9-]*):(plan|deploy)$/.exec(value);
-  if (match === null || match[1] !== AUDIENCE_PREFIX) return undefined;
+  const match = /^([a-z0-9-]+):([a-z0-9-]+):([a-z][a-z0-9-]*):(plan|deploy)$/.exec(value);
+  if (match === null || match[1] !== AUDIENCE_PREFIX || !(CLOUDS as readonly string[]).includes(match[2])) {
+    return undefined;
+  }
   return { cloud: match[2] as Cloud, environment: match[3], purpose: match[4] as IdentityPurpose };
 }
 

@@ -116,23 +116,22 @@ export function rolloutFor(release: Release, canaryPercent: number, stable: stri
 }
 
 /**
- * Origins that cannot split traffic between two releases (Flex Consumption,
- * Cloud Functions replace their code in place): the edge gives them the new
- * release's share of their weight instead, and none on rollback (they run
- * the new release, which a rollback takes out of service).
+ * The edge weights for `step`: configured weights, with the origins that
+ * cannot split traffic between two releases (`splitByEdge`: their targets
+ * replace their code in place, lib/stacks/clouds.ts `EDGE_SPLIT_ORIGINS`)
+ * scaled to the new release's percent (rounded down, so a canary never gets
+ * more than its share), and none on rollback (they run the new release,
+ * which a rollback takes out of service). Without a stable release (first
+ * deploy) the configured weights stand.
  */
-export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = ["azure.function", "gcp.function"];
-
-/**
- * The edge weights for `step`: configured weights, with the unsplittable
- * origins scaled to the new release's percent (rounded down, so a canary
- * never gets more than its share). Without a stable release (first deploy)
- * the configured weights stand.
- */
-export function edgeWeights(config: EnvironmentConfig, release: Release): Partial<Record<OriginId, number>> {
+export function edgeWeights(
+  config: EnvironmentConfig,
+  release: Release,
+  splitByEdge: readonly OriginId[],
+): Partial<Record<OriginId, number>> {
   const percent = newReleasePercent(release.step ?? "canary", config.canaryPercent, release.stable !== undefined);
   const weights: Partial<Record<OriginId, number>> = { ...config.weights };
-  for (const origin of EDGE_SPLIT_ORIGINS) {
+  for (const origin of splitByEdge) {
     const weight = weights[origin];
     if (weight !== undefined) weights[origin] = Math.floor((weight * percent) / 100);
   }

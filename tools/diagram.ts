@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLOUDS, type Cloud, type OriginId } from "../lib/config/schema";
 
 export const DIAGRAM_USAGE = `Usage: npm run diagram [-- <env>] [--write]
 
@@ -29,8 +30,8 @@ interface StackJson {
   resource?: Resources;
 }
 
-/** What each origin is, and which resource names it. */
-const ORIGIN_KINDS: Record<string, { readonly label: string; readonly type: string; readonly field: string }> = {
+/** What each origin is, and which resource names it (typed by the registry's origins: a new cloud must add its two). */
+const ORIGIN_KINDS: Record<OriginId, { readonly label: string; readonly type: string; readonly field: string }> = {
   "aws.function": { label: "Lambda + HTTP API", type: "aws_lambda_function", field: "function_name" },
   "aws.container": { label: "ECS Fargate + ALB", type: "aws_ecs_service", field: "name" },
   "azure.function": {
@@ -43,10 +44,18 @@ const ORIGIN_KINDS: Record<string, { readonly label: string; readonly type: stri
   "gcp.container": { label: "Cloud Run", type: "google_cloud_run_v2_service", field: "name" },
 };
 
-const CLOUD_NAMES: Record<string, { readonly title: string; readonly prefix: string }> = {
-  aws: { title: "AWS", prefix: "aws_" },
-  azure: { title: "Azure", prefix: "azurerm_" },
-  gcp: { title: "GCP", prefix: "google_" },
+/** Each cloud's box: its title, the prefix of its resource types, and where its stack names the region. */
+const CLOUD_BOXES: Record<
+  Cloud,
+  { readonly title: string; readonly prefix: string; readonly region: (json: StackJson) => unknown }
+> = {
+  aws: { title: "AWS", prefix: "aws_", region: (json) => json.provider?.aws?.[0]?.region },
+  azure: {
+    title: "Azure",
+    prefix: "azurerm_",
+    region: (json) => first(json.resource, "azurerm_container_app_environment")?.location,
+  },
+  gcp: { title: "GCP", prefix: "google_", region: (json) => json.provider?.google?.[0]?.region },
 };
 
 const first = (resources: Resources | undefined, type: string): Record<string, unknown> | undefined =>
@@ -63,12 +72,6 @@ export function edgeOrigins(json: StackJson): { id: string; weight: number }[] {
   }));
 }
 
-function regionOf(json: StackJson, cloud: string): string | undefined {
-  if (cloud === "aws") return json.provider?.aws?.[0]?.region as string | undefined;
-  if (cloud === "gcp") return json.provider?.google?.[0]?.region as string | undefined;
-  return first(json.resource, "azurerm_container_app_environment")?.location as string | undefined;
-}
-
 const quote = (text: string) => `"${text.replaceAll('"', "#quot;")}"`;
 
 /** The Mermaid source (without the fence) for one stack's Terraform JSON. */
@@ -80,19 +83,19 @@ export function mermaidOf(environment: string, json: StackJson): string {
     `  client([Client]) -->|${quote(hostname === undefined ? "HTTPS" : `https://${hostname}`)}| edge[${quote(`Cloudflare Worker<br/>${String(script?.script_name ?? `${environment} edge`)}`)}]`,
   ];
   const origins = edgeOrigins(json);
-  for (const cloud of Object.keys(CLOUD_NAMES)) {
+  for (const cloud of CLOUDS) {
     const mine = origins.filter((origin) => origin.id.startsWith(`${cloud}.`));
     if (mine.length === 0) continue;
-    const { title, prefix } = CLOUD_NAMES[cloud];
+    const { title, prefix } = CLOUD_BOXES[cloud];
     const count = Object.entries(json.resource ?? {})
       .filter(([type]) => type.startsWith(prefix))
       .reduce((sum, [, instances]) => sum + Object.keys(instances).length, 0);
-    const region = regionOf(json, cloud);
+    const region = CLOUD_BOXES[cloud].region(json) as string | undefined;
     lines.push(
       `  subgraph ${cloud}[${quote(`${title}${region === undefined ? "" : ` ${region}`}, ${count} resources`)}]`,
     );
     for (const origin of mine) {
-      const kind = ORIGIN_KINDS[origin.id];
+      const kind = ORIGIN_KINDS[origin.id as OriginId] as (typeof ORIGIN_KINDS)[OriginId] | undefined;
       const name = kind === undefined ? undefined : first(json.resource, kind.type)?.[kind.field];
       const node = origin.id.replace(".", "_");
       lines.push(

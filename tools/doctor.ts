@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import type { EnvironmentConfig } from "../lib/config/schema";
+import type { Cloud, EnvironmentConfig } from "../lib/config/schema";
 
 export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
 
@@ -136,7 +136,7 @@ export function binaryCheck(probe: Probe): Check {
 }
 
 /** Credentials each cloud's provider reads: variables, or the CLI's login files. */
-export function credentialCheck(probe: Probe, cloud: "aws" | "azure" | "gcp" | "cloudflare"): Check {
+export function credentialCheck(probe: Probe, cloud: Cloud | "cloudflare"): Check {
   const home = (...parts: string[]) => join(probe.home, ...parts);
   switch (cloud) {
     case "aws": {

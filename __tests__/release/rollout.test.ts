@@ -4,7 +4,8 @@
  * stable release (including after a promote: the stable release is still
  * what the pipeline read before this release's deploy).
  */
-import { EDGE_SPLIT_ORIGINS, type Release, type ReleaseStep } from "../../lib/release";
+import type { Release, ReleaseStep } from "../../lib/release";
+import { EDGE_SPLIT_ORIGINS } from "../../lib/stacks/clouds";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
 
 const CANARY = 10;

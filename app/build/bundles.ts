@@ -104,6 +104,7 @@ const FUNCTION_RECIPES = {
 
 /** A cloud the workload has a function adapter (and a zip recipe) for. */
 export type FunctionCloud = keyof typeof FUNCTION_RECIPES;
+export const FUNCTION_CLOUDS = Object.keys(FUNCTION_RECIPES) as FunctionCloud[];
 
 /** A zipped function bundle of the workload for one cloud, built deterministically. */
 export interface FunctionBundle {
@@ -248,9 +249,10 @@ let cached: Readonly<Record<FunctionCloud, FunctionBundle>> | undefined;
 
 /** Every cloud's bundle, built once per process (synth of several stacks shares them). */
 export function functionBundles(): Readonly<Record<FunctionCloud, FunctionBundle>> {
-  cached ??= Object.fromEntries(
-    (Object.keys(FUNCTION_RECIPES) as FunctionCloud[]).map((cloud) => [cloud, buildFunctionBundle(cloud)]),
-  ) as Record<FunctionCloud, FunctionBundle>;
+  cached ??= Object.fromEntries(FUNCTION_CLOUDS.map((cloud) => [cloud, buildFunctionBundle(cloud)])) as Record<
+    FunctionCloud,
+    FunctionBundle
+  >;
   return cached;
 }
 

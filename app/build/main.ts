@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { relative } from "node:path";
-import { buildContainer, buildFunctionBundle, writeWorkerScript } from "./bundles";
+import { buildContainer, buildFunctionBundle, FUNCTION_CLOUDS, writeWorkerScript } from "./bundles";
 
 const row = (name: string, path: string, detail = ""): string =>
   `${name.padEnd(20)} ${(statSync(path).size / 1024).toFixed(1).padStart(7)} KB  ${relative(process.cwd(), path)}${detail}`;
@@ -20,7 +20,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(USAGE);
 } else {
   try {
-    for (const cloud of ["aws", "azure", "gcp"] as const) {
+    for (const cloud of FUNCTION_CLOUDS) {
       // Always rebuild here: build:app is the explicit "from sources" step (synth uses the cache).
       const bundle = buildFunctionBundle(cloud, { cache: false });
       console.log(row(`function ${cloud}`, bundle.path, `  sha256 ${bundle.sha256.slice(0, 16)}`));

@@ -30,4 +30,10 @@ export const awsCloud: CloudModule<AwsSettings> = {
   addMonitoring: (scope, props) => {
     new AwsMonitoring(scope, "aws-monitoring", props);
   },
+  // Lambda aliases and ECS deployments both split traffic between releases themselves.
+  edgeSplitKinds: [],
+  // Route 53 health checks alarm only from us-east-1 (a twin topic there): Cloudflare's probe where the plan has them.
+  originsProbedFromEdge: true,
+  // Route 53 checks run 30 s apart and page within 5 minutes.
+  edgeProberRank: 2,
 };

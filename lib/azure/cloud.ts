@@ -27,4 +27,10 @@ export const azureCloud: CloudModule<AzureSettings> = {
   addMonitoring: (scope, props) => {
     new AzureMonitoring(scope, "azure-monitoring", props);
   },
+  // Flex Consumption replaces its code in place; Container Apps split between revisions.
+  edgeSplitKinds: ["function"],
+  // Probes its own origins (standard tests).
+  originsProbedFromEdge: false,
+  // Standard tests run every 5 minutes at best.
+  edgeProberRank: 3,
 };

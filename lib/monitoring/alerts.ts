@@ -4,6 +4,7 @@
  * `npm run policy` read the signal back from the name.
  */
 import { Fn, Token } from "cdktf";
+import { CLOUDS, TARGET_KINDS } from "../config/schema";
 
 /** The golden signals an alert watches; `availability` is an outside health check. */
 export const SIGNALS = ["error", "latency", "saturation", "availability"] as const;
@@ -19,9 +20,12 @@ export function alertName(
   return [base.service, base.environment, target.replace(/\./g, "-"), signal, what].join("-");
 }
 
+// `-<cloud>-<kind>-` or `-edge-`, then `<signal>-`, for every cloud of the registry.
+const ALERT_NAME = new RegExp(`-((?:${CLOUDS.join("|")})-(?:${TARGET_KINDS.join("|")})|edge)-(${SIGNALS.join("|")})-`);
+
 /** Reads `<target>-<signal>-` back from an alert name (`aws-function`, `error`), for tests and reports. */
 export function parseAlertName(name: string): { readonly target: string; readonly signal: Signal } | undefined {
-  const match = /-((?:aws|azure|gcp)-(?:function|container)|edge)-(error|latency|saturation|availability)-/.exec(name);
+  const match = ALERT_NAME.exec(name);
   return match === null ? undefined : { target: match[1], signal: match[2] as Signal };
 }
 

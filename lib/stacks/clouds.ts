@@ -5,8 +5,9 @@
  */
 import { awsCloud } from "../aws/cloud";
 import { azureCloud } from "../azure/cloud";
-import { CLOUDS, type Cloud, type EnvironmentConfig } from "../config/schema";
+import { CLOUDS, type Cloud, type EnvironmentConfig, type OriginId } from "../config/schema";
 import type { CloudModule, CloudRegistry, CloudSettings } from "../contract/cloud";
+import { originId } from "../contract/target";
 import { gcpCloud } from "../gcp/cloud";
 
 export const CLOUD_MODULES: CloudRegistry = { aws: awsCloud, azure: azureCloud, gcp: gcpCloud };
@@ -32,4 +33,25 @@ export function enabledClouds(config: EnvironmentConfig): EnabledCloud[] {
 export function cloudRegion(config: EnvironmentConfig, cloud: Cloud): string | undefined {
   const settings = config[cloud];
   return settings === undefined ? undefined : (CLOUD_MODULES[cloud] as CloudModule<typeof settings>).region(settings);
+}
+
+/**
+ * Origins that cannot split traffic between two releases (each cloud's
+ * `edgeSplitKinds`): the edge gives them the new release's share of their
+ * weight instead (lib/release.ts `edgeWeights`).
+ */
+export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = CLOUDS.flatMap((cloud) =>
+  CLOUD_MODULES[cloud].edgeSplitKinds.map((kind) => originId(cloud, kind)),
+);
+
+/** Whether Cloudflare health checks probe `cloud`'s origins where the zone's plan allows. */
+export function originsProbedFromEdge(cloud: Cloud): boolean {
+  return CLOUD_MODULES[cloud].originsProbedFromEdge;
+}
+
+/** The enabled cloud that probes the edge when Cloudflare cannot: the lowest `edgeProberRank`. */
+export function edgeProber(config: EnvironmentConfig): Cloud | undefined {
+  return enabledClouds(config)
+    .map(({ cloud }) => cloud)
+    .sort((a, b) => CLOUD_MODULES[a].edgeProberRank - CLOUD_MODULES[b].edgeProberRank)[0];
 }

@@ -29,14 +29,8 @@ import {
   rolloutFor,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
-import { enabledClouds } from "./clouds";
+import { EDGE_SPLIT_ORIGINS, edgeProber as edgeProberOf, enabledClouds, originsProbedFromEdge } from "./clouds";
 import { addProviders, type Providers } from "./providers";
-
-/**
- * Clouds that probe the edge when Cloudflare cannot, the first enabled one does: GCP's uptime checks
- * (a minute apart) and Route 53's (30 s) page within 5 minutes; Azure's standard tests run every 5 minutes at best.
- */
-const EDGE_PROBERS = ["gcp", "aws", "azure"] as const;
 
 export interface EnvironmentStackProps {
   /** The validated environment (see `loadEnvironments`). */
@@ -133,7 +127,7 @@ export class EnvironmentStack extends TerraformStack {
       origins: this.origins,
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
-      weights: edgeWeights(this.config, this.release),
+      weights: edgeWeights(this.config, this.release, EDGE_SPLIT_ORIGINS),
     });
     this.addReleaseOutputs(rollouts);
   }
@@ -182,11 +176,9 @@ export class EnvironmentStack extends TerraformStack {
       for (const rule of ["BP_OPS_1", "BP_OPS_3"] as const) suppress(this, rule, objectives.silencedBecause);
     }
     // The zone's plan decides who probes from outside (lib/edge/plan.ts): Cloudflare, or each cloud and one for the edge.
-    const edgeProbed = this.origins.filter((origin) => origin.id.startsWith("aws."));
+    const edgeProbed = this.targets.filter((target) => originsProbedFromEdge(target.cloud)).map((t) => t.origin);
     const checks = edgeChecks(this.config.cloudflare, 1 + edgeProbed.length);
-    const edgeProber = checks.cloudflareHealthChecks
-      ? undefined
-      : EDGE_PROBERS.find((c) => this.config.clouds.includes(c));
+    const edgeProber = checks.cloudflareHealthChecks ? undefined : edgeProberOf(this.config);
     for (const { cloud, module, settings } of enabledClouds(this.config)) {
       const targets = this.targets.filter((target) => target.cloud === cloud);
       module.addMonitoring(this, {
@@ -196,11 +188,11 @@ export class EnvironmentStack extends TerraformStack {
         objectives,
         route,
         protect: this.config.protect,
-        originsProbedByEdge: checks.cloudflareHealthChecks,
+        originsProbedByEdge: checks.cloudflareHealthChecks && originsProbedFromEdge(cloud),
         probeEdge: cloud === edgeProber ? { url: this.edge.url, path: HEALTH_PATH } : undefined,
       });
     }
-    // Azure and GCP probe their own origins (standard tests, uptime checks); AWS's from Cloudflare where the plan allows.
+    // Origins of clouds without their own outside check (`originsProbedFromEdge`) are probed from Cloudflare where the plan allows.
     new EdgeMonitoring(this, "edge-monitoring", {
       service: this.spec.name,
       environment: this.config.name,
