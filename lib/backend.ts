@@ -26,6 +26,7 @@ import {
 import type { Construct } from "constructs";
 import type { CompanyConfig } from "./config/company";
 import type { EnvironmentConfig } from "./config/schema";
+import { ConstructError } from "./contract/errors";
 
 /** GitLab's state API address of `stack` in the company's project (not a secret). */
 export function gitlabStateAddress(gitlab: CompanyConfig["gitlab"], stack: string): string {
@@ -53,8 +54,10 @@ export class EnvironmentHttpBackend extends TerraformBackend {
   }
 
   getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string): TerraformRemoteState {
-    throw new Error(
-      `${scope.node.path}/${name}: remote state of GitLab-managed http state needs its address; create a DataTerraformRemoteStateHttp with it instead (${DataTerraformRemoteStateHttp.name})`,
+    throw new ConstructError(
+      "BPE_BACKEND_1",
+      `${scope.node.path}/${name}`,
+      `remote state of GitLab-managed http state needs its address; create a DataTerraformRemoteStateHttp with it instead (${DataTerraformRemoteStateHttp.name})`,
     );
   }
 }

@@ -2,6 +2,7 @@
  * Container image references, cloud-neutral: each cloud's registry module
  * moves a reference onto its own registry host with these.
  */
+import { ConstructError } from "./contract/errors";
 
 /** An image reference split into registry host, repository path and `:tag` / `@digest` suffix. */
 export interface ImageReference {
@@ -24,6 +25,6 @@ export function parseImage(image: string): ImageReference {
   const colon = rest.lastIndexOf(":");
   const repository = colon === -1 ? rest : rest.slice(0, colon);
   const tag = colon === -1 ? "" : rest.slice(colon);
-  if (repository.length === 0) throw new Error(`image "${image}" has no repository`);
+  if (repository.length === 0) throw new ConstructError("BPE_IMAGE_1", undefined, `image "${image}" has no repository`);
   return { host: hasHost ? first : undefined, repository, version: `${tag}${digest}` };
 }

@@ -263,7 +263,7 @@ describe("aws FunctionTarget", () => {
           function: { originSecret: ORIGIN_SECRET_TOKEN },
         }),
       ).toThrow(
-        new ConstructError("test/fn", [
+        new ConstructError("BPE_SPEC_1", "test/fn", [
           `${SPEC.environment}.aws.region: ${(parametersExtensionLayer("eusc-de-east-1") as { problem: string }).problem}`,
         ]),
       );
@@ -311,7 +311,7 @@ describe("aws FunctionTarget", () => {
         }),
       ).toThrow(
         // One error, under the construct's path, every problem named by environment and field.
-        new ConstructError("test/fn", [
+        new ConstructError("BPE_SPEC_1", "test/fn", [
           `${SPEC.environment}.SERVICE.healthPath: "healthz" must be a path starting with "/"`,
           `${SPEC.environment}.service.logRetentionDays: 45 is not a CloudWatch retention (1, 3, 5, 7, 14, 30, …)`,
           `${SPEC.environment}.SERVICE.environmentVariables: "AWS_REGION" is reserved by AWS; rename it`,

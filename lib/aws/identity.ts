@@ -9,6 +9,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 
 export interface PolicyStatement {
   readonly Sid?: string;
@@ -29,7 +30,12 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   for (const statement of statements) {
     if (statement.Effect === "Deny") continue;
     for (const action of statement.Action) {
-      if (action.includes("*")) throw new Error(`IAM action "${action}" has a wildcard; list the actions instead`);
+      if (action.includes("*"))
+        throw new ConstructError(
+          "BPE_AWS_4",
+          undefined,
+          `IAM action "${action}" has a wildcard; list the actions instead`,
+        );
     }
   }
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });

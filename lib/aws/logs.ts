@@ -6,6 +6,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 
 /** The only retention values CloudWatch Logs accepts, in days. */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -16,7 +17,9 @@ export const CLOUDWATCH_RETENTION_DAYS = [
 export function assertCloudWatchRetention(days: number): void {
   if (Token.isUnresolved(days)) return;
   if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days)) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_AWS_1",
+      undefined,
       `service.logRetentionDays is ${days}, which CloudWatch Logs does not accept on AWS; use one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
     );
   }

@@ -14,6 +14,8 @@
  * published (wildcards and all). The inline policies bootstrap writes
  * (lib/bootstrap/aws.ts) are grants of their own, read from their code.
  */
+
+import { ConstructError } from "../contract/errors";
 import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
 
 const words = (text: string): readonly string[] => text.split(/\s+/).filter((w) => w !== "");
@@ -411,7 +413,9 @@ export const AWS_MANAGED_POLICY_TABLE: Readonly<Record<string, Grant>> = {
 export function awsManagedPolicyGrant(arn: string): Grant {
   const grant = AWS_MANAGED_POLICY_TABLE[arn];
   if (grant === undefined) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_AWS_3",
+      undefined,
       `${arn} is not in AWS_MANAGED_POLICY_TABLE (lib/aws/permissions.ts): add its documented statements`,
     );
   }

@@ -13,6 +13,7 @@
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { parseImage } from "../image";
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`: the repository URL, known at synth time. */
@@ -44,7 +45,11 @@ export class Registry extends Construct {
     super(scope, id);
     const keep = props.keepImages ?? 20;
     if (!Number.isInteger(keep) || keep < 1)
-      throw new Error(`keepImages must be a whole number of at least 1, not ${keep}`);
+      throw new ConstructError(
+        "BPE_AWS_2",
+        this.node.path,
+        `keepImages must be a whole number of at least 1, not ${keep}`,
+      );
     this.repository = new EcrRepository(this, "repository", {
       name: props.name,
       imageTagMutability: "IMMUTABLE",

@@ -3,6 +3,7 @@
  * smallest pair that holds the spec's memory; the container inside is limited
  * to exactly the spec's memory, like the Lambda function.
  */
+import { ConstructError } from "../contract/errors";
 
 /** CPU units (1024 = 1 vCPU) and the task memory sizes Fargate allows with each, in MB. */
 export const FARGATE_SIZES: readonly { readonly cpu: number; readonly memory: readonly number[] }[] = [
@@ -34,5 +35,9 @@ export function fargateTaskSize(memoryMb: number, minCpu = 256): TaskSize {
     const fit = memory.find((m) => m >= memoryMb);
     if (fit !== undefined) return { cpu, memory: fit };
   }
-  throw new Error(`no Fargate task size has ${memoryMb} MB of memory and ${minCpu} CPU units`);
+  throw new ConstructError(
+    "BPE_AWS_5",
+    undefined,
+    `no Fargate task size has ${memoryMb} MB of memory and ${minCpu} CPU units`,
+  );
 }

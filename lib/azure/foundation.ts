@@ -16,6 +16,7 @@ import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurer
 import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
 import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { applyProtections } from "../policy/protections";
 import type { ServiceSpec } from "../service";
 import { WorkloadIdentity } from "./identity";
@@ -50,7 +51,11 @@ export class AzureFoundation extends Construct {
     const existing = stack.node.tryFindChild(FOUNDATION_ID);
     if (existing === undefined) return new AzureFoundation(stack, FOUNDATION_ID, props);
     if (!(existing instanceof AzureFoundation)) {
-      throw new Error(`${stack.node.path}/${FOUNDATION_ID} exists and is not an AzureFoundation`);
+      throw new ConstructError(
+        "BPE_AZURE_2",
+        `${stack.node.path}/${FOUNDATION_ID}`,
+        "exists and is not an AzureFoundation",
+      );
     }
     existing.assertCompatible(props);
     return existing;
@@ -167,8 +172,10 @@ export class AzureFoundation extends Construct {
       props.protect !== this.protect && "protect",
     ].filter((m): m is string => m !== false);
     if (mismatches.length > 0) {
-      throw new Error(
-        `${this.node.path}: both Azure targets of a stack share one foundation; they differ in ${mismatches.join(", ")}`,
+      throw new ConstructError(
+        "BPE_AZURE_1",
+        this.node.path,
+        `both Azure targets of a stack share one foundation; they differ in ${mismatches.join(", ")}`,
       );
     }
   }

@@ -7,6 +7,7 @@
 import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-insights";
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { appInsightsRetentionDays, workspaceRetentionDays } from "./sizing";
 
 export interface AzureLogsProps {
@@ -26,7 +27,11 @@ export class AzureLogs extends Construct {
   constructor(scope: Construct, id: string, props: AzureLogsProps) {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1) {
-      throw new Error(`${this.node.path}: retentionDays must be a positive whole number, got ${props.retentionDays}`);
+      throw new ConstructError(
+        "BPE_AZURE_7",
+        this.node.path,
+        `retentionDays must be a positive whole number, got ${props.retentionDays}`,
+      );
     }
     this.workspace = new LogAnalyticsWorkspace(this, "workspace", {
       name: props.workspaceName,

@@ -18,6 +18,8 @@
  * Entra ID (azuread, bootstrap only) is authorized by Microsoft Graph, not
  * Azure RBAC: `AZUREAD_PERMISSIONS` names the Graph permissions.
  */
+
+import { ConstructError } from "../contract/errors";
 import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
 
 const crud = (type: string): { plan: string[]; deploy: string[] } => ({
@@ -323,7 +325,11 @@ export const AZURE_ROLE_TABLE: Readonly<Record<string, AzureRole>> = {
 export function azureRoleGrant(role: string): Grant {
   const definition = AZURE_ROLE_TABLE[role];
   if (definition === undefined) {
-    throw new Error(`${role} is not in AZURE_ROLE_TABLE (lib/azure/permissions.ts): add its documented permissions`);
+    throw new ConstructError(
+      "BPE_AZURE_8",
+      undefined,
+      `${role} is not in AZURE_ROLE_TABLE (lib/azure/permissions.ts): add its documented permissions`,
+    );
   }
   return { name: role, statements: definition.statements };
 }

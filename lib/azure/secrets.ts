@@ -11,6 +11,7 @@ import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { VARIABLE_NAME } from "../contract/spec-validation";
 import type { SecretReference } from "../contract/workload-environment";
 import { grantRole, type RoleGrant } from "./identity";
@@ -28,14 +29,16 @@ export interface SecretStoreProps {
 export function assertSecretNames(names: readonly string[]): void {
   const bad = names.filter((name) => !VARIABLE_NAME.test(name) || name.length > 120);
   if (bad.length > 0) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_AZURE_5",
+      undefined,
       `secret names ${bad.map((n) => JSON.stringify(n)).join(", ")} must be environment variable names (a letter, then letters, digits, underscores)`,
     );
   }
   const keys = new Set<string>();
   for (const name of names) {
     const key = containerAppSecretName(name);
-    if (keys.has(key)) throw new Error(`secret names differ only in case: ${name}`);
+    if (keys.has(key)) throw new ConstructError("BPE_AZURE_6", undefined, `secret names differ only in case: ${name}`);
     keys.add(key);
   }
 }

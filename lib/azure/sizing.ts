@@ -4,6 +4,7 @@
  * requested value is used (never less memory or retention than asked for).
  */
 
+import { ConstructError } from "../contract/errors";
 import { AZURE_PLATFORM_LIMITS } from "./limits";
 
 /** Flex Consumption instance sizes, in MB (limits.ts). */
@@ -19,7 +20,11 @@ export const APP_INSIGHTS_RETENTION_DAYS = [30, 60, 90, 120, 180, 270, 365, 550,
 export function flexInstanceMemoryMb(memoryMb: number): number {
   const size = FLEX_INSTANCE_MEMORY_MB.find((mb) => mb >= memoryMb);
   if (size === undefined) {
-    throw new Error(`memoryMb ${memoryMb} is larger than the largest Flex Consumption instance (4096 MB)`);
+    throw new ConstructError(
+      "BPE_AZURE_9",
+      undefined,
+      `memoryMb ${memoryMb} is larger than the largest Flex Consumption instance (4096 MB)`,
+    );
   }
   return size;
 }
@@ -40,7 +45,11 @@ export interface ContainerResources {
 export function containerResources(memoryMb: number): ContainerResources {
   const halfGiSteps = Math.max(1, Math.ceil(memoryMb / 512));
   if (halfGiSteps > 8) {
-    throw new Error(`memoryMb ${memoryMb} is larger than the largest Container Apps consumption size (4 GiB)`);
+    throw new ConstructError(
+      "BPE_AZURE_10",
+      undefined,
+      `memoryMb ${memoryMb} is larger than the largest Container Apps consumption size (4 GiB)`,
+    );
   }
   const gi = halfGiSteps / 2;
   return { cpu: gi / 2, memory: `${gi}Gi`, memoryMb: halfGiSteps * 512 };
@@ -49,7 +58,7 @@ export function containerResources(memoryMb: number): ContainerResources {
 /** Parses a Container Apps memory value ("1.5Gi") back to MB. */
 export function memoryToMb(memory: string): number {
   const match = /^(\d+(?:\.\d+)?)Gi$/.exec(memory);
-  if (!match) throw new Error(`unexpected Container Apps memory "${memory}"`);
+  if (!match) throw new ConstructError("BPE_AZURE_11", undefined, `unexpected Container Apps memory "${memory}"`);
   return Number(match[1]) * 1024;
 }
 

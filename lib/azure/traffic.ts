@@ -1,3 +1,4 @@
+import { ConstructError } from "../contract/errors";
 import type { Rollout } from "../release";
 
 /**
@@ -40,10 +41,16 @@ export function isRevisionSuffix(value: string): boolean {
 export function trafficPlan(rollout: Rollout): TrafficPlan {
   const { newPercent, stable } = rollout;
   if (!Number.isInteger(newPercent) || newPercent < 0 || newPercent > 100) {
-    throw new Error(`the new release's percent must be a whole number from 0 to 100, got ${newPercent}`);
+    throw new ConstructError(
+      "BPE_AZURE_3",
+      undefined,
+      `the new release's percent must be a whole number from 0 to 100, got ${newPercent}`,
+    );
   }
   if (stable !== undefined && !isRevisionSuffix(stable)) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_AZURE_4",
+      undefined,
       `stable revision "${stable}" is not a revision suffix (lowercase letters, digits, single hyphens, at most 30)`,
     );
   }

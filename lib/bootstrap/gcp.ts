@@ -39,6 +39,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { gcpRoleGrant } from "../gcp/permissions";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
 import type { Grant } from "../permissions/coverage";
@@ -179,7 +180,9 @@ export function gcpAttributeCondition(gitlab: GitlabOidc, scopes: readonly Trust
   const project = `assertion.project_id == "${gitlab.projectId}" && assertion.project_path == "${gitlab.projectPath}"`;
   const condition = `${project} && (${scopes.map((scope) => `(${gcpScopeCondition(scope)})`).join(" || ")})`;
   if (condition.length > MAX_ATTRIBUTE_CONDITION) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_BOOTSTRAP_1",
+      undefined,
       `bootstrap: the GCP attribute condition of ${scopes.map((s) => `${s.environment}/${s.purpose}`).join(", ")} is ${condition.length} characters (GCP allows ${MAX_ATTRIBUTE_CONDITION}); put fewer environments in one GCP project`,
     );
   }

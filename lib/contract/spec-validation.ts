@@ -190,5 +190,5 @@ export function assertSpec(
   propsProblems: readonly string[] = [],
 ): void {
   const problems = [...specProblems(spec, limits), ...propsProblems];
-  if (problems.length > 0) throw new ConstructError(scope.node.path, problems);
+  if (problems.length > 0) throw new ConstructError("BPE_SPEC_1", scope.node.path, problems);
 }

@@ -9,6 +9,7 @@ import type { Cloud, OriginId, TargetKind } from "../config/schema";
 import { applyProtections } from "../policy/protections";
 import type { Rollout } from "../release";
 import type { Origin, ServiceSpec } from "../service";
+import { ConstructError } from "./errors";
 import { type WorkloadEnvironment, type WorkloadEnvironmentOptions, workloadEnvironment } from "./workload-environment";
 
 /** What every FunctionTarget and ContainerTarget takes; each target's props extend it. */
@@ -161,7 +162,8 @@ export abstract class TargetConstruct extends Construct implements WorkloadTarge
   }
 
   private completed(): { readonly endpoint: string; readonly identifiers: TargetIdentifiers } {
-    if (this.exposed === undefined) throw new Error(`${this.node.path}: read before the target called expose()`);
+    if (this.exposed === undefined)
+      throw new ConstructError("BPE_TARGET_1", this.node.path, "read before the target called expose()");
     return this.exposed;
   }
 }

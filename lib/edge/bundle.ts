@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
+import { ConstructError } from "../contract/errors";
 
 export interface WorkerBundle {
   /** The ES module source uploaded as `main_module`. */
@@ -84,7 +85,8 @@ function describe(code: string): WorkerBundle {
 export function buildWorker(): WorkerBundle {
   const result = buildSync({ ...BUILD_OPTIONS, absWorkingDir: ROOT, entryPoints: [WORKER_ENTRY] });
   const [output] = result.outputFiles ?? [];
-  if (output === undefined || result.metafile === undefined) throw new Error("esbuild returned no Worker bundle");
+  if (output === undefined || result.metafile === undefined)
+    throw new ConstructError("BPE_EDGE_4", undefined, "esbuild returned no Worker bundle");
   const code = output.text;
   const inputs = Object.fromEntries(
     Object.keys(result.metafile.inputs)

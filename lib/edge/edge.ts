@@ -15,6 +15,7 @@ import { Fn, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
 import { edgeHostname } from "../config/company";
 import { type EnvironmentConfig, ORIGINS, type OriginId } from "../config/schema";
+import { ConstructError } from "../contract/errors";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
 import { edgeDatasetName } from "./signal";
@@ -235,7 +236,7 @@ export class Edge extends Construct {
     if (p.stickyHeader !== undefined && !HEADER_NAME.test(p.stickyHeader)) {
       problems.push(`stickyHeader "${p.stickyHeader}" must be a lowercase header name`);
     }
-    if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new ConstructError("BPE_EDGE_1", this.node.path, problems.join("; "));
   }
 }
 

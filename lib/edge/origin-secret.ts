@@ -13,6 +13,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ORIGIN_SECRET, ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
+import { ConstructError } from "../contract/errors";
 
 export interface OriginSecretProps {
   /**
@@ -37,8 +38,10 @@ export class OriginSecret extends Construct {
     super(scope, id);
     const length = props.length ?? ORIGIN_SECRET_LENGTH;
     if (!Token.isUnresolved(length) && (!Number.isInteger(length) || length < ORIGIN_SECRET_LENGTH || length > 128)) {
-      throw new Error(
-        `${this.node.path}: length must be an integer from ${ORIGIN_SECRET_LENGTH} to 128, got ${length}`,
+      throw new ConstructError(
+        "BPE_EDGE_2",
+        this.node.path,
+        `length must be an integer from ${ORIGIN_SECRET_LENGTH} to 128, got ${length}`,
       );
     }
     this.resource = new Password(this, "value", { length, special: false });

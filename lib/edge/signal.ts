@@ -10,6 +10,8 @@
  * `_sample_interval` undoes Analytics Engine's own sampling and `double4`
  * the router's sampling of successes, so the sums estimate real counts.
  */
+
+import { ConstructError } from "../contract/errors";
 import { DATA_POINT } from "./worker/analytics";
 
 /** The dataset of one environment's router: `<service>_<environment>_edge` (letters, digits, underscores). */
@@ -33,11 +35,16 @@ const column = (name: string, kind: "blobs" | "doubles"): string =>
 export function failureRateSql(query: SignalQuery): string {
   const minutes = query.minutes ?? 15;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-    throw new Error(`minutes must be a whole number from 1 to 1440, got ${minutes}`);
+    throw new ConstructError("BPE_EDGE_5", undefined, `minutes must be a whole number from 1 to 1440, got ${minutes}`);
   }
-  if (!/^[A-Za-z0-9_]+$/.test(query.dataset)) throw new Error(`dataset "${query.dataset}" is not a dataset name`);
+  if (!/^[A-Za-z0-9_]+$/.test(query.dataset))
+    throw new ConstructError("BPE_EDGE_6", undefined, `dataset "${query.dataset}" is not a dataset name`);
   if (query.origin !== undefined && !/^[a-z]+\.[a-z]+$/.test(query.origin)) {
-    throw new Error(`origin "${query.origin}" is not an origin id such as aws.function`);
+    throw new ConstructError(
+      "BPE_EDGE_7",
+      undefined,
+      `origin "${query.origin}" is not an origin id such as aws.function`,
+    );
   }
   const origin = column("origin", "blobs");
   const weight = `_sample_interval * ${column("weight", "doubles")}`;
@@ -71,7 +78,8 @@ export interface OriginSignal {
 /** Reads the SQL API's JSON answer (`{"data": [...]}`) into rows; throws a readable error on anything else. */
 export function parseSignal(body: unknown): OriginSignal[] {
   const data = (body as { data?: unknown } | null)?.data;
-  if (!Array.isArray(data)) throw new Error("the Analytics Engine answer has no data array");
+  if (!Array.isArray(data))
+    throw new ConstructError("BPE_EDGE_8", undefined, "the Analytics Engine answer has no data array");
   return data.map((row: Record<string, unknown>) => ({
     origin: String(row.origin),
     attempts: Number(row.attempts),

@@ -14,6 +14,7 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 
 export interface StickyKeysProps {
   /**
@@ -33,7 +34,11 @@ export class StickyKeys extends Construct {
     super(scope, id);
     const generation = props.generation ?? 0;
     if (!Token.isUnresolved(generation) && (!Number.isInteger(generation) || generation < 0)) {
-      throw new Error(`${this.node.path}: generation must be a whole number 0 or more, got ${generation}`);
+      throw new ConstructError(
+        "BPE_EDGE_3",
+        this.node.path,
+        `generation must be a whole number 0 or more, got ${generation}`,
+      );
     }
     // Slot a changes when the generation becomes odd, slot b when it becomes even.
     const a = slot(this, "a", Math.floor((generation + 1) / 2));

@@ -8,6 +8,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { RULES } from "./naming";
 
 /** Basic roles are project-wide and far too broad for a workload identity. */
@@ -41,7 +42,11 @@ export class ServiceIdentity extends Construct {
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
     super(scope, id);
     if (!RULES.serviceAccountId.test(props.accountId)) {
-      throw new Error(`service account id "${props.accountId}" must be 6-30 lowercase letters, digits or hyphens`);
+      throw new ConstructError(
+        "BPE_GCP_12",
+        this.node.path,
+        `service account id "${props.accountId}" must be 6-30 lowercase letters, digits or hyphens`,
+      );
     }
     this.project = props.project;
     this.account = new ServiceAccount(this, "account", {
@@ -58,7 +63,11 @@ export class ServiceIdentity extends Construct {
   /** Grants one predefined role on the project. */
   grantProjectRole(role: string): ProjectIamMember {
     if (FORBIDDEN_ROLES.has(role) || !role.startsWith("roles/")) {
-      throw new Error(`refusing to grant "${role}" to ${this.plannedEmail}: grant a narrower predefined role`);
+      throw new ConstructError(
+        "BPE_GCP_13",
+        this.node.path,
+        `refusing to grant "${role}" to ${this.plannedEmail}: grant a narrower predefined role`,
+      );
     }
     const grant = new ProjectIamMember(this, `role-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, {
       project: this.project,

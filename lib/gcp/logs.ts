@@ -9,6 +9,7 @@
 import { LoggingProjectBucketConfig } from "@cdktf/provider-google/lib/logging-project-bucket-config";
 import { type ITerraformDependable, TerraformStack, Token } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { ConstructError } from "../contract/errors";
 
 /** Cloud Logging accepts 1 to 3650 days on a log bucket. */
 export const MAX_RETENTION_DAYS = 3650;
@@ -27,7 +28,9 @@ export class ProjectLogRetention extends Construct {
     const found = stack.node.tryFindChild(ID) as ProjectLogRetention | undefined;
     if (found === undefined) return new ProjectLogRetention(stack, ID, project, retentionDays, dependsOn);
     if (found.retentionDays !== retentionDays || found.project !== project) {
-      throw new Error(
+      throw new ConstructError(
+        "BPE_GCP_5",
+        undefined,
         `GCP log retention is project-wide: ${found.retentionDays} days on "${found.project}" already, ${retentionDays} asked on "${project}"`,
       );
     }
@@ -45,7 +48,11 @@ export class ProjectLogRetention extends Construct {
   ) {
     super(scope, id);
     if (!Token.isUnresolved(retentionDays) && (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS)) {
-      throw new Error(`logRetentionDays is ${retentionDays}; Cloud Logging keeps logs 1 to ${MAX_RETENTION_DAYS} days`);
+      throw new ConstructError(
+        "BPE_GCP_6",
+        this.node.path,
+        `logRetentionDays is ${retentionDays}; Cloud Logging keeps logs 1 to ${MAX_RETENTION_DAYS} days`,
+      );
     }
     this.config = new LoggingProjectBucketConfig(this, "default-bucket", {
       project,

@@ -5,6 +5,7 @@
  * in a short hash of the full name, so two long names never collide.
  */
 import { createHash } from "node:crypto";
+import { ConstructError } from "../contract/errors";
 
 /** Lowercase hex SHA-256 of the parts (joined with a separator no part contains). */
 export function hashOf(...parts: readonly string[]): string {
@@ -55,9 +56,14 @@ export const RULES = {
 export type NameKind = keyof typeof RULES;
 
 function checked(kind: NameKind, name: string): string {
-  if (!RULES[kind].test(name)) throw new Error(`GCP ${kind} name "${name}" breaks the ${kind} naming rules`);
+  if (!RULES[kind].test(name))
+    throw new ConstructError("BPE_GCP_1", undefined, `GCP ${kind} name "${name}" breaks the ${kind} naming rules`);
   if (kind === "bucket" && (name.startsWith("goog") || name.includes("google"))) {
-    throw new Error(`GCP bucket name "${name}" may not start with "goog" or contain "google"; rename the service`);
+    throw new ConstructError(
+      "BPE_GCP_2",
+      undefined,
+      `GCP bucket name "${name}" may not start with "goog" or contain "google"; rename the service`,
+    );
   }
   return name;
 }

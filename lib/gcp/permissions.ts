@@ -13,6 +13,8 @@
  * pages at that date. Refresh it when bootstrap grants a new role: the
  * coverage test names a role missing from the table.
  */
+
+import { ConstructError } from "../contract/errors";
 import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
 
 const iamMember = (collection: string): { plan: string[]; deploy: string[] } => ({
@@ -586,7 +588,11 @@ export const GCP_ROLE_TABLE: Readonly<Record<string, readonly string[]>> = {
 export function gcpRoleGrant(role: string): Grant {
   const permissions = GCP_ROLE_TABLE[role];
   if (permissions === undefined) {
-    throw new Error(`${role} is not in GCP_ROLE_TABLE (lib/gcp/permissions.ts): add its documented permissions`);
+    throw new ConstructError(
+      "BPE_GCP_11",
+      undefined,
+      `${role} is not in GCP_ROLE_TABLE (lib/gcp/permissions.ts): add its documented permissions`,
+    );
   }
   return { name: role, statements: [{ allow: permissions }] };
 }

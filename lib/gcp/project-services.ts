@@ -6,6 +6,7 @@
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { ConstructError } from "../contract/errors";
 import { ProjectLogRetention } from "./logs";
 
 /** APIs every target needs: service accounts, their project-level grants, logs. */
@@ -36,7 +37,11 @@ export class ProjectServices extends Construct {
     const found = stack.node.tryFindChild(ID) as ProjectServices | undefined;
     if (found === undefined) return new ProjectServices(stack, ID, project);
     if (found.project !== project) {
-      throw new Error(`GCP targets of one stack must share a project (got "${found.project}" and "${project}")`);
+      throw new ConstructError(
+        "BPE_GCP_3",
+        undefined,
+        `GCP targets of one stack must share a project (got "${found.project}" and "${project}")`,
+      );
     }
     return found;
   }

@@ -14,6 +14,7 @@
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../contract/errors";
 
 export interface ContainerRegistryProps {
   readonly project: string;
@@ -50,8 +51,18 @@ export class ContainerRegistry extends Construct {
     super(scope, id);
     const keep = props.keepVersions ?? 10;
     const deleteAfterDays = props.deleteAfterDays ?? 30;
-    if (keep < 1) throw new Error(`keepVersions is ${keep}; keep at least the image in service`);
-    if (deleteAfterDays < 1) throw new Error(`deleteAfterDays is ${deleteAfterDays}; it must be at least 1`);
+    if (keep < 1)
+      throw new ConstructError(
+        "BPE_GCP_7",
+        this.node.path,
+        `keepVersions is ${keep}; keep at least the image in service`,
+      );
+    if (deleteAfterDays < 1)
+      throw new ConstructError(
+        "BPE_GCP_8",
+        this.node.path,
+        `deleteAfterDays is ${deleteAfterDays}; it must be at least 1`,
+      );
 
     this.repository = new ArtifactRegistryRepository(this, "repository", {
       project: props.project,
@@ -99,10 +110,18 @@ export function deployedImage(image: string, url: string): string {
   if (Token.isUnresolved(image) || ARTIFACT_REGISTRY.test(image)) return image;
   const nameAndVersion = NAME_AND_VERSION.exec(image)?.[1];
   if (nameAndVersion === undefined || !/[:@]/.test(nameAndVersion)) {
-    throw new Error(`container image "${image}" needs a tag or digest (tags are immutable in ${url})`);
+    throw new ConstructError(
+      "BPE_GCP_9",
+      undefined,
+      `container image "${image}" needs a tag or digest (tags are immutable in ${url})`,
+    );
   }
   if (/:latest$/.test(nameAndVersion)) {
-    throw new Error(`container image "${image}" uses "latest"; tags are immutable in ${url}, push a version tag`);
+    throw new ConstructError(
+      "BPE_GCP_10",
+      undefined,
+      `container image "${image}" uses "latest"; tags are immutable in ${url}, push a version tag`,
+    );
   }
   return `${url}/${nameAndVersion}`;
 }

@@ -7,6 +7,7 @@
  * revision there is nothing to split against and the new revision takes all.
  */
 import type { CloudRunV2ServiceTraffic } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { ConstructError } from "../contract/errors";
 import type { Rollout } from "../release";
 
 const REVISION = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION";
@@ -25,7 +26,9 @@ export interface TrafficPlan {
 export function trafficFor(service: string, revision: string, rollout: Rollout): TrafficPlan {
   const { newPercent, stable } = rollout;
   if (stable !== undefined && !stable.startsWith(`${service}-`)) {
-    throw new Error(
+    throw new ConstructError(
+      "BPE_GCP_4",
+      undefined,
       `stable revision "${stable}" is not a revision of Cloud Run service "${service}" (names start with "${service}-")`,
     );
   }

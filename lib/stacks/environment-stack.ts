@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { addBackend } from "../backend";
 import { type Cloud, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../config/schema";
+import { ConstructError } from "../contract/errors";
 import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
 import { EdgeMonitoring } from "../edge/monitoring";
@@ -73,7 +74,8 @@ export class EnvironmentStack extends TerraformStack {
     this.config = props.config;
     this.release = props.release ?? LOCAL_RELEASE;
     const problems = releaseProblems(this.release);
-    if (problems.length > 0) throw new Error(`environment ${props.config.name}: ${problems.join("; ")}`);
+    if (problems.length > 0)
+      throw new ConstructError("BPE_STACK_1", undefined, `environment ${props.config.name}: ${problems.join("; ")}`);
     this.spec = serviceSpecFor(props.config, this.release);
     const { stable } = this.release;
     this.bundles = props.bundles ?? functionBundles();

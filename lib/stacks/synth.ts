@@ -13,6 +13,7 @@ import { BOOTSTRAP_STACK, type BootstrapConfig } from "../config/bootstrap";
 import { ConfigError } from "../config/errors";
 import { type EnvironmentFiles, environmentFile, loadConfiguration } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
+import { ConstructError } from "../contract/errors";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
 import type { ReleaseFor } from "./release-input";
@@ -139,7 +140,11 @@ export function synthesizeIndependentStacks(app: App): void {
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0)
-      throw new Error(`App-level validation failed with the following errors:\n  ${problems.join("\n  ")}`);
+      throw new ConstructError(
+        "BPE_STACK_2",
+        undefined,
+        `App-level validation failed with the following errors:\n  ${problems.join("\n  ")}`,
+      );
   }
   app.manifest.writeToFile();
 }
