@@ -26,22 +26,7 @@ import {
 } from "./primitives";
 
 // Defined below both schemas (company.ts imports them too); re-exported so importers keep one address.
-export {
-  awsRegion,
-  azureLocation,
-  CF_ID,
-  CLOUDFLARE_PLANS,
-  CLOUDS,
-  type Cloud,
-  DOMAIN,
-  ENV_NAME,
-  gcpRegion,
-  ORIGINS,
-  type OriginId,
-  TARGET_KINDS,
-  type TargetKind,
-  UUID,
-} from "./primitives";
+export * from "./primitives";
 
 const awsSettings = z.strictObject({
   region: awsRegion,
