@@ -138,6 +138,45 @@ export function edgeWeights(
   return weights;
 }
 
+/**
+ * One environment's rollout at one release step, computed once
+ * (`rolloutPlan`): what every target, the edge and the release outputs read,
+ * so the step's default and the percent are decided in one place.
+ */
+export interface RolloutPlan {
+  /** The step (`canary` when the release names none). */
+  readonly step: ReleaseStep;
+  /** Percent of a splitting target's traffic on the new release (100 on a first deploy or without a canary). */
+  readonly newPercent: number;
+  /** An origin's target: its share of the new release and the stable revision or version it keeps. */
+  readonly target: (origin: OriginId) => Rollout;
+  /** The edge's weight per origin for the step (`edgeWeights`). */
+  readonly edgeWeights: Readonly<Partial<Record<OriginId, number>>>;
+  /** What serves 100% after the step: the new release, else the stable one (the next pipeline's stable release). */
+  readonly settled: ReleaseId;
+}
+
+/**
+ * The rollout plan of `release` on `config`'s environment.
+ * @param splitByEdge - origins that cannot split traffic themselves (lib/stacks/clouds.ts `EDGE_SPLIT_ORIGINS`)
+ */
+export function rolloutPlan(
+  config: EnvironmentConfig,
+  release: Release,
+  splitByEdge: readonly OriginId[],
+): RolloutPlan {
+  const { stable } = release;
+  const newPercent = newReleasePercent(release.step ?? "canary", config.canaryPercent, stable !== undefined);
+  return {
+    step: release.step ?? "canary",
+    newPercent,
+    // Values only (no runtime import of the config schema): the edge Worker's bundle reaches this module.
+    target: (origin) => rolloutFor(release, config.canaryPercent, stable?.revisions?.[origin]),
+    edgeWeights: edgeWeights(config, release, splitByEdge),
+    settled: newPercent === 100 || stable === undefined ? release : stable,
+  };
+}
+
 /** The image a container target deploys for the release: the service's repository at the digest. */
 export function releaseImage(serviceName: string, release: ReleaseId, defaultImage: string): string {
   return release.digest === undefined ? defaultImage : `${serviceName}@${release.digest}`;

@@ -20,14 +20,13 @@ import { alertRoute } from "../monitoring/route";
 import { applyPolicy, suppress } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
 import {
-  edgeWeights,
   LOCAL_RELEASE,
-  newReleasePercent,
   type Release,
   type ReleaseId,
   type Rollout,
+  type RolloutPlan,
   releaseProblems,
-  rolloutFor,
+  rolloutPlan,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
 import { EDGE_SPLIT_ORIGINS, edgeProber as edgeProberOf, enabledClouds, originsProbedFromEdge } from "./clouds";
@@ -88,14 +87,10 @@ export class EnvironmentStack extends TerraformStack {
     // Created before the targets: each sets its value as the workload's ORIGIN_SECRET.
     this.originSecret = new OriginSecret(this, "origin-secret");
 
-    // The stable release's revision or version on each target that splits traffic (lib/release.ts).
+    // The step's shares, computed once: targets, the edge and the release outputs read them (lib/release.ts).
+    const plan = rolloutPlan(this.config, this.release, EDGE_SPLIT_ORIGINS);
     const rollouts = (cloud: Cloud): Partial<Record<TargetKind, Rollout>> =>
-      Object.fromEntries(
-        TARGET_KINDS.map((kind) => [
-          kind,
-          rolloutFor(this.release, this.config.canaryPercent, stable?.revisions?.[originId(cloud, kind)]),
-        ]),
-      );
+      Object.fromEntries(TARGET_KINDS.map((kind) => [kind, plan.target(originId(cloud, kind))]));
     // Targets that cannot shift traffic between releases (ECS) redeploy the stable release's spec on rollback.
     const rollbackSpec =
       this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : undefined;
@@ -129,9 +124,9 @@ export class EnvironmentStack extends TerraformStack {
       origins: this.origins,
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
-      weights: edgeWeights(this.config, this.release, EDGE_SPLIT_ORIGINS),
+      weights: plan.edgeWeights,
     });
-    this.addReleaseOutputs(rollouts);
+    this.addReleaseOutputs(plan);
   }
 
   /**
@@ -140,25 +135,23 @@ export class EnvironmentStack extends TerraformStack {
    * (what this apply deployed, which verify expects), every origin's endpoint
    * and the origin secret verify sends to reach one origin directly.
    */
-  private addReleaseOutputs(rollouts: (cloud: Cloud) => Partial<Record<TargetKind, Rollout>>): void {
-    const { stable } = this.release;
+  private addReleaseOutputs(plan: RolloutPlan): void {
     // Per splitting target: the new revision once it takes 100%, else the stable one it kept.
     const revisions: Record<string, string> = {};
     for (const target of this.targets) {
       if (target.revision === undefined) continue;
-      const rollout = rollouts(target.cloud)[target.kind] ?? { newPercent: 100 };
+      const rollout = plan.target(target.origin.id);
       const revision = rollout.newPercent === 100 ? target.revision : rollout.stable;
       if (revision !== undefined) revisions[target.origin.id] = revision;
     }
-    const percent = newReleasePercent(this.release.step ?? "canary", this.config.canaryPercent, stable !== undefined);
-    const settled: ReleaseId = percent === 100 || stable === undefined ? this.release : stable;
+    const settled = plan.settled;
     const id = (r: ReleaseId) => ({ id: r.id, ...(r.digest === undefined ? {} : { digest: r.digest }) });
     new TerraformOutput(this, "release", {
       value: { ...id(settled), revisions },
       description: "The release serving 100% after this apply, with its revision or version per target",
     });
     new TerraformOutput(this, "release_deployed", {
-      value: { ...id(this.release), step: this.release.step ?? "canary" },
+      value: { ...id(this.release), step: plan.step },
       description: "The release this apply deployed and its rollout step",
     });
     new TerraformOutput(this, "origins", {
