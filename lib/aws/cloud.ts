@@ -30,10 +30,7 @@ export const awsCloud: CloudModule<AwsSettings> = {
   addMonitoring: (scope, props) => {
     new AwsMonitoring(scope, "aws-monitoring", props);
   },
-  // Lambda aliases and ECS deployments both split traffic between releases themselves.
-  edgeSplitKinds: [],
-  // Route 53 health checks alarm only from us-east-1 (a twin topic there): Cloudflare's probe where the plan has them.
-  originsProbedFromEdge: true,
-  // Route 53 checks run 30 s apart and page within 5 minutes.
-  edgeProberRank: 2,
+  // Lambda aliases and ECS split traffic themselves; Route 53 checks alarm only from us-east-1 (a twin topic
+  // there), so Cloudflare probes the origins where the plan allows; Route 53 probes 30 s apart, pages within 5 min.
+  edge: { splitKinds: [], probesOrigins: true, proberRank: 2 },
 };

@@ -32,7 +32,7 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
     for (const action of statement.Action) {
       if (action.includes("*"))
         throw new ConstructError(
-          "BPE_AWS_4",
+          "BPE_AWS_3",
           undefined,
           `IAM action "${action}" has a wildcard; list the actions instead`,
         );

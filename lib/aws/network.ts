@@ -43,21 +43,21 @@ export function cidrSubnet(cidr: string, newbits: number, index: number): string
   const prefix = Number(prefixText);
   const octets = address.split(".").map(Number);
   if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
-    throw new ConstructError("BPE_AWS_6", undefined, `"${cidr}" is not an IPv4 CIDR`);
+    throw new ConstructError("BPE_AWS_5", undefined, `"${cidr}" is not an IPv4 CIDR`);
   }
   const base = octets.reduce((n, o) => n * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   if (base % size !== 0)
     throw new ConstructError(
-      "BPE_AWS_7",
+      "BPE_AWS_6",
       undefined,
       `aws.vpcCidr "${cidr}" has host bits set; use ${toDotted(base - (base % size))}/${prefix}`,
     );
   const newPrefix = prefix + newbits;
   if (newPrefix > 28)
-    throw new ConstructError("BPE_AWS_8", undefined, `"${cidr}" is too small for ${2 ** newbits} subnets`);
+    throw new ConstructError("BPE_AWS_7", undefined, `"${cidr}" is too small for ${2 ** newbits} subnets`);
   if (index < 0 || index >= 2 ** newbits)
-    throw new ConstructError("BPE_AWS_9", undefined, `subnet index ${index} does not fit ${newbits} bits`);
+    throw new ConstructError("BPE_AWS_8", undefined, `subnet index ${index} does not fit ${newbits} bits`);
   return `${toDotted(base + index * 2 ** (32 - newPrefix))}/${newPrefix}`;
 }
 

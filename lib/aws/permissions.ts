@@ -15,8 +15,7 @@
  * (lib/bootstrap/aws.ts) are grants of their own, read from their code.
  */
 
-import { ConstructError } from "../contract/errors";
-import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
+import { documentedEntry, type Grant, type GrantSource, type PermissionMap } from "../permissions/coverage";
 
 const words = (text: string): readonly string[] => text.split(/\s+/).filter((w) => w !== "");
 
@@ -411,13 +410,5 @@ export const AWS_MANAGED_POLICY_TABLE: Readonly<Record<string, Grant>> = {
 
 /** A managed policy as a grant (throws for one the table does not have: add it from the docs first). */
 export function awsManagedPolicyGrant(arn: string): Grant {
-  const grant = AWS_MANAGED_POLICY_TABLE[arn];
-  if (grant === undefined) {
-    throw new ConstructError(
-      "BPE_AWS_3",
-      undefined,
-      `${arn} is not in AWS_MANAGED_POLICY_TABLE (lib/aws/permissions.ts): add its documented statements`,
-    );
-  }
-  return grant;
+  return documentedEntry(AWS_MANAGED_POLICY_TABLE, arn, "AWS_MANAGED_POLICY_TABLE (lib/aws/permissions.ts)");
 }

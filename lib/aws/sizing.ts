@@ -36,7 +36,7 @@ export function fargateTaskSize(memoryMb: number, minCpu = 256): TaskSize {
     if (fit !== undefined) return { cpu, memory: fit };
   }
   throw new ConstructError(
-    "BPE_AWS_5",
+    "BPE_AWS_4",
     undefined,
     `no Fargate task size has ${memoryMb} MB of memory and ${minCpu} CPU units`,
   );

@@ -27,10 +27,7 @@ export const azureCloud: CloudModule<AzureSettings> = {
   addMonitoring: (scope, props) => {
     new AzureMonitoring(scope, "azure-monitoring", props);
   },
-  // Flex Consumption replaces its code in place; Container Apps split between revisions.
-  edgeSplitKinds: ["function"],
-  // Probes its own origins (standard tests).
-  originsProbedFromEdge: false,
-  // Standard tests run every 5 minutes at best.
-  edgeProberRank: 3,
+  // Flex Consumption replaces its code in place (Container Apps split between revisions); standard tests probe
+  // the origins, every 5 minutes at best.
+  edge: { splitKinds: ["function"], probesOrigins: false, proberRank: 3 },
 };

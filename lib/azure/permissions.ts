@@ -19,8 +19,7 @@
  * Azure RBAC: `AZUREAD_PERMISSIONS` names the Graph permissions.
  */
 
-import { ConstructError } from "../contract/errors";
-import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
+import { documentedEntry, type Grant, type GrantSource, type PermissionMap } from "../permissions/coverage";
 
 const crud = (type: string): { plan: string[]; deploy: string[] } => ({
   plan: [`${type}/read`],
@@ -323,13 +322,6 @@ export const AZURE_ROLE_TABLE: Readonly<Record<string, AzureRole>> = {
 
 /** A built-in role as a grant (throws for a role the table does not have: add it from the docs first). */
 export function azureRoleGrant(role: string): Grant {
-  const definition = AZURE_ROLE_TABLE[role];
-  if (definition === undefined) {
-    throw new ConstructError(
-      "BPE_AZURE_8",
-      undefined,
-      `${role} is not in AZURE_ROLE_TABLE (lib/azure/permissions.ts): add its documented permissions`,
-    );
-  }
+  const definition = documentedEntry(AZURE_ROLE_TABLE, role, "AZURE_ROLE_TABLE (lib/azure/permissions.ts)");
   return { name: role, statements: definition.statements };
 }

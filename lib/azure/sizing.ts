@@ -21,7 +21,7 @@ export function flexInstanceMemoryMb(memoryMb: number): number {
   const size = FLEX_INSTANCE_MEMORY_MB.find((mb) => mb >= memoryMb);
   if (size === undefined) {
     throw new ConstructError(
-      "BPE_AZURE_9",
+      "BPE_AZURE_8",
       undefined,
       `memoryMb ${memoryMb} is larger than the largest Flex Consumption instance (4096 MB)`,
     );
@@ -46,7 +46,7 @@ export function containerResources(memoryMb: number): ContainerResources {
   const halfGiSteps = Math.max(1, Math.ceil(memoryMb / 512));
   if (halfGiSteps > 8) {
     throw new ConstructError(
-      "BPE_AZURE_10",
+      "BPE_AZURE_9",
       undefined,
       `memoryMb ${memoryMb} is larger than the largest Container Apps consumption size (4 GiB)`,
     );
@@ -58,7 +58,7 @@ export function containerResources(memoryMb: number): ContainerResources {
 /** Parses a Container Apps memory value ("1.5Gi") back to MB. */
 export function memoryToMb(memory: string): number {
   const match = /^(\d+(?:\.\d+)?)Gi$/.exec(memory);
-  if (!match) throw new ConstructError("BPE_AZURE_11", undefined, `unexpected Container Apps memory "${memory}"`);
+  if (!match) throw new ConstructError("BPE_AZURE_10", undefined, `unexpected Container Apps memory "${memory}"`);
   return Number(match[1]) * 1024;
 }
 

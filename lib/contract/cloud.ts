@@ -76,23 +76,29 @@ export interface CloudModule<Settings> {
    * cloud has them, and one dashboard (id `<cloud>-monitoring`, docs/operations.md).
    */
   readonly addMonitoring: (scope: Construct, props: CloudMonitoringProps<Settings>) => void;
+  /** How the cloud's targets and checks meet the edge. */
+  readonly edge: CloudEdgeFacts;
+}
+
+/** What the stack needs to know about a cloud to route and probe through the edge. */
+export interface CloudEdgeFacts {
   /**
    * Target kinds that replace their code in place and cannot split traffic between two
    * releases: the edge gives them the new release's share of their weight instead
    * (lib/release.ts `edgeWeights`).
    */
-  readonly edgeSplitKinds: readonly TargetKind[];
+  readonly splitKinds: readonly TargetKind[];
   /**
    * Cloudflare health checks probe this cloud's origins where the zone's plan allows
    * (lib/edge/plan.ts), because the cloud has no outside check of its own that pages in
    * time; false when the cloud probes its own origins.
    */
-  readonly originsProbedFromEdge: boolean;
+  readonly probesOrigins: boolean;
   /**
    * When Cloudflare cannot probe the edge, the enabled cloud with the lowest rank does:
    * the order is how soon each cloud's outside checks page.
    */
-  readonly edgeProberRank: number;
+  readonly proberRank: number;
 }
 
 /** One module per cloud: a cloud added to `CLOUDS` without one fails the type-check. */

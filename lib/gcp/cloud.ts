@@ -25,10 +25,7 @@ export const gcpCloud: CloudModule<GcpSettings> = {
   addMonitoring: (scope, props) => {
     new GcpMonitoring(scope, "gcp-monitoring", props);
   },
-  // Cloud Functions replace their code in place; Cloud Run splits between revisions.
-  edgeSplitKinds: ["function"],
-  // Probes its own origins (uptime checks).
-  originsProbedFromEdge: false,
-  // Uptime checks run a minute apart.
-  edgeProberRank: 1,
+  // Cloud Functions replace their code in place (Cloud Run splits between revisions); uptime checks probe the
+  // origins, a minute apart.
+  edge: { splitKinds: ["function"], probesOrigins: false, proberRank: 1 },
 };

@@ -43,7 +43,7 @@ export class ServiceIdentity extends Construct {
     super(scope, id);
     if (!RULES.serviceAccountId.test(props.accountId)) {
       throw new ConstructError(
-        "BPE_GCP_12",
+        "BPE_GCP_11",
         this.node.path,
         `service account id "${props.accountId}" must be 6-30 lowercase letters, digits or hyphens`,
       );
@@ -64,7 +64,7 @@ export class ServiceIdentity extends Construct {
   grantProjectRole(role: string): ProjectIamMember {
     if (FORBIDDEN_ROLES.has(role) || !role.startsWith("roles/")) {
       throw new ConstructError(
-        "BPE_GCP_13",
+        "BPE_GCP_12",
         this.node.path,
         `refusing to grant "${role}" to ${this.plannedEmail}: grant a narrower predefined role`,
       );

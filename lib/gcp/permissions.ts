@@ -14,8 +14,7 @@
  * coverage test names a role missing from the table.
  */
 
-import { ConstructError } from "../contract/errors";
-import type { Grant, GrantSource, PermissionMap } from "../permissions/coverage";
+import { documentedEntry, type Grant, type GrantSource, type PermissionMap } from "../permissions/coverage";
 
 const iamMember = (collection: string): { plan: string[]; deploy: string[] } => ({
   plan: [`${collection}.getIamPolicy`],
@@ -586,13 +585,6 @@ export const GCP_ROLE_TABLE: Readonly<Record<string, readonly string[]>> = {
 
 /** A predefined role as a grant (throws for a role the table does not have: add it from the docs first). */
 export function gcpRoleGrant(role: string): Grant {
-  const permissions = GCP_ROLE_TABLE[role];
-  if (permissions === undefined) {
-    throw new ConstructError(
-      "BPE_GCP_11",
-      undefined,
-      `${role} is not in GCP_ROLE_TABLE (lib/gcp/permissions.ts): add its documented permissions`,
-    );
-  }
+  const permissions = documentedEntry(GCP_ROLE_TABLE, role, "GCP_ROLE_TABLE (lib/gcp/permissions.ts)");
   return { name: role, statements: [{ allow: permissions }] };
 }

@@ -20,6 +20,7 @@
  * modelled: the check answers "may this identity call this at all", and the
  * scope is each bootstrap file's own tests.
  */
+import { ConstructError } from "../contract/errors";
 
 /** The two CI identities of an environment on a cloud. */
 export type Purpose = "plan" | "deploy";
@@ -61,6 +62,23 @@ export interface GrantSource {
 const patternCache = new Map<string, RegExp>();
 
 /** The prefix of a data-plane permission (Azure data actions); only patterns with the same prefix match it. */
+/**
+ * The entry `key` of a cloud's table of documented roles or managed policies; throws for one the
+ * table does not have (add it from the cloud's documentation first), so no grant goes unchecked.
+ * @param table - its name and file, for the message
+ */
+export function documentedEntry<T>(entries: Readonly<Record<string, T>>, key: string, table: string): T {
+  const entry = entries[key];
+  if (entry === undefined) {
+    throw new ConstructError(
+      "BPE_PERMISSIONS_1",
+      undefined,
+      `${key} is not in ${table}: add its documented permissions`,
+    );
+  }
+  return entry;
+}
+
 export const DATA_PLANE = "data:";
 
 /** Whether `permission` matches `pattern` (`*` any run of characters, case ignored; planes never cross). */

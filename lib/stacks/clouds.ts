@@ -37,21 +37,21 @@ export function cloudRegion(config: EnvironmentConfig, cloud: Cloud): string | u
 
 /**
  * Origins that cannot split traffic between two releases (each cloud's
- * `edgeSplitKinds`): the edge gives them the new release's share of their
+ * `edge.splitKinds`): the edge gives them the new release's share of their
  * weight instead (lib/release.ts `edgeWeights`).
  */
 export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = CLOUDS.flatMap((cloud) =>
-  CLOUD_MODULES[cloud].edgeSplitKinds.map((kind) => originId(cloud, kind)),
+  CLOUD_MODULES[cloud].edge.splitKinds.map((kind) => originId(cloud, kind)),
 );
 
 /** Whether Cloudflare health checks probe `cloud`'s origins where the zone's plan allows. */
 export function originsProbedFromEdge(cloud: Cloud): boolean {
-  return CLOUD_MODULES[cloud].originsProbedFromEdge;
+  return CLOUD_MODULES[cloud].edge.probesOrigins;
 }
 
-/** The enabled cloud that probes the edge when Cloudflare cannot: the lowest `edgeProberRank`. */
+/** The enabled cloud that probes the edge when Cloudflare cannot: the lowest `edge.proberRank`. */
 export function edgeProber(config: EnvironmentConfig): Cloud | undefined {
   return enabledClouds(config)
     .map(({ cloud }) => cloud)
-    .sort((a, b) => CLOUD_MODULES[a].edgeProberRank - CLOUD_MODULES[b].edgeProberRank)[0];
+    .sort((a, b) => CLOUD_MODULES[a].edge.proberRank - CLOUD_MODULES[b].edge.proberRank)[0];
 }

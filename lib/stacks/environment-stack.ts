@@ -187,7 +187,7 @@ export class EnvironmentStack extends TerraformStack {
         probeEdge: cloud === edgeProber ? { url: this.edge.url, path: HEALTH_PATH } : undefined,
       });
     }
-    // Origins of clouds without their own outside check (`originsProbedFromEdge`) are probed from Cloudflare where the plan allows.
+    // Origins of clouds without their own outside check (`edge.probesOrigins`) are probed from Cloudflare where the plan allows.
     new EdgeMonitoring(this, "edge-monitoring", {
       service: this.spec.name,
       environment: this.config.name,
