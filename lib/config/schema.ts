@@ -198,7 +198,7 @@ type WithOptional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
  * weights and image default to the company's; see `withCompanyDefaults`).
  */
 export type EnvironmentInput = WithOptional<
-  Omit<Resolved, "aws" | "azure" | "gcp" | "cloudflare">,
+  Omit<Resolved, Cloud | "cloudflare">,
   "clouds" | "weights" | "containerImage" | "monitoring"
 > & {
   readonly aws?: WithOptional<NonNullable<Resolved["aws"]>, "region">;
