@@ -80,11 +80,7 @@ async function run(file: string, waits: string[] = FAILING) {
   const err: string[] = [];
   const env = ENV;
   const args = ["verify", "--env", env, "--release", NEW.id, "--digest", NEW.digest, "--outputs", file];
-  const code = await main(
-    [...args, ...waits],
-    { out: (t) => out.push(t), err: (t) => err.push(t) },
-    {},
-  );
+  const code = await main([...args, ...waits], { out: (t) => out.push(t), err: (t) => err.push(t) }, {});
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
