@@ -142,4 +142,5 @@ try {
   }
 } catch {}
 process.argv = [process.argv[0], outfile, ...args];
-require(outfile);
+// Loaded as the main module, as `node <bundle>` would: an entry's `require.main === module` holds.
+require("node:module")._load(outfile, null, true);

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { reportDrift } from "./gitlab/issues";
 import { NoteApiError, publishNotes, type RetryOptions } from "./gitlab/notes";
 import { NOTE_TOKEN_VARIABLE, renderPipeline } from "./pipeline/pipeline";
@@ -47,7 +48,7 @@ export interface CliContext {
 /** A bad command line; printed as one line with a pointer to --help. */
 class UsageError extends Error {}
 
-const USAGE = `Usage: npm run ci:<command> -- [options]   (or: tsx ci/main.ts <command> [options])
+const USAGE = `Usage: npm run ci:<command> -- [options]   (or: node bin/run.cjs ci/main.ts <command> [options])
 
 Commands:
   render     Print the Markdown plan note(s) of one environment
@@ -321,7 +322,7 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
         );
         return 0;
       }
-      const script = join(__dirname, "scripts", "validate.sh");
+      const script = join(REPOSITORY_ROOT, "ci", "scripts", "validate.sh");
       const failed: string[] = [];
       for (const dir of dirs) {
         io.out(`validate: ${dir} with ${binary}\n`);
