@@ -38,7 +38,7 @@ export const CHILD_PIPELINES_JOB = "pipelines";
 export const CHILD_PIPELINES_DIR = "child-pipelines";
 
 /** Predefined variables a child job reads from the parent pipeline, as the trigger job passes them. */
-const FORWARDED = [
+export const FORWARDED = [
   "CI_PIPELINE_SOURCE",
   "CI_COMMIT_BRANCH",
   "CI_MERGE_REQUEST_IID",
