@@ -64,6 +64,8 @@ function listJobs(cwd: string, file: string, variables: Record<string, string>):
     cwd,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
+    // stderr: its notes on every `needs: pipeline:` it ignores.
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
   });
   const listed = JSON.parse(output.slice(output.indexOf("[\n"), output.lastIndexOf("]") + 1)) as ListedJob[];
@@ -86,7 +88,7 @@ function generatedIndex(count: number): string {
 export async function rehearseSplit(kind: Kind, count: number): Promise<SplitRehearsal> {
   const started = Date.now();
   if (count <= CHILD_PIPELINE_THRESHOLD) {
-    throw new Error(
+    throw new RehearsalError(
       `--environments must be more than ${CHILD_PIPELINE_THRESHOLD} (CHILD_PIPELINE_THRESHOLD), not ${count}`,
     );
   }
