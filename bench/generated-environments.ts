@@ -6,6 +6,7 @@
  * environments the repository (or a fork) ships, so it never names one.
  */
 import { company, environments } from "../environments";
+import { generatedEnvironmentFiles } from "../lib/config/generated";
 import { runSynth } from "../lib/stacks/synth";
 
 const count = Number(process.argv[2]);
@@ -19,6 +20,7 @@ if (template === undefined) {
   process.exit(1);
 }
 
-const names = Array.from({ length: count }, (_, i) => `env-${String(i + 1).padStart(2, "0")}`);
-const generated = Object.fromEntries(names.map((name) => [name, { ...structuredClone(template), name }]));
-process.exitCode = runSynth(generated, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", company });
+process.exitCode = runSynth(generatedEnvironmentFiles(template, count), {
+  outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
+  company,
+});

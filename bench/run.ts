@@ -11,11 +11,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { formatSummary, pairedDifferences, summarize } from "./stats";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPOSITORY_ROOT;
 const TIME = "/usr/bin/time";
 const START = "<!-- bench:results:start -->";
 const END = "<!-- bench:results:end -->";

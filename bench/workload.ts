@@ -15,14 +15,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionBundle, FUNCTION_CLOUDS, LAMBDA_HANDLER } from "../app/build/bundles";
 import { WORKLOAD_EXTRA_ENV } from "../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../app/origin-secret";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { ORIGIN_SECRET } from "../lib/service";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = REPOSITORY_ROOT;
 const RUNS = 15;
 const LIMITS = { zipBytes: 1024 * 1024, lambdaZipBytes: 50 * 1024, lambdaImportMs: 100, contractSuiteMs: 20_000 };
 const zipLimit = (cloud: string): number => (cloud === "aws" ? LIMITS.lambdaZipBytes : LIMITS.zipBytes);

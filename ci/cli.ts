@@ -9,13 +9,22 @@
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { reportDrift } from "./gitlab/issues";
 import { NoteApiError, publishNotes, type RetryOptions } from "./gitlab/notes";
+import {
+  CHILD_PIPELINE_THRESHOLD,
+  CHILD_PIPELINES_JOB,
+  ENVIRONMENTS_PER_CHILD,
+  isSplit,
+  renderChildPipelines,
+  renderParentPipeline,
+} from "./pipeline/children";
 import { NOTE_TOKEN_VARIABLE, renderPipeline } from "./pipeline/pipeline";
 import { type Plan, PlanError, readPlan } from "./plan/plan";
 import {
@@ -47,7 +56,7 @@ export interface CliContext {
 /** A bad command line; printed as one line with a pointer to --help. */
 class UsageError extends Error {}
 
-const USAGE = `Usage: npm run ci:<command> -- [options]   (or: tsx ci/main.ts <command> [options])
+const USAGE = `Usage: npm run ci:<command> -- [options]   (or: node bin/run.cjs ci/main.ts <command> [options])
 
 Commands:
   render     Print the Markdown plan note(s) of one environment
@@ -138,13 +147,17 @@ when a stack fails.
 
 Options:
   --stacks <dir>   folder of the synthesized stacks (default: cdktf.out/stacks)`,
-  pipeline: `Usage: pipeline [--check] [--out <file>]
+  pipeline: `Usage: pipeline [--check] [--out <file>] [--children <dir>]
 
-Writes .gitlab-ci.yml for the environments in environments/index.ts.
+Writes .gitlab-ci.yml for the environments in environments/index.ts: one
+pipeline, or past ${CHILD_PIPELINE_THRESHOLD} environments a parent pipeline whose
+\`${CHILD_PIPELINES_JOB}\` job writes one child pipeline per ${ENVIRONMENTS_PER_CHILD} environments
+(docs/gitlab-ci.md, "Many environments").
 
 Options:
-  --check        do not write; exit 1 when the file differs from what would be written
-  --out <file>   file to write or check (default: .gitlab-ci.yml)`,
+  --check            do not write; exit 1 when the file differs from what would be written
+  --out <file>       file to write or check (default: .gitlab-ci.yml)
+  --children <dir>   write the child pipeline files into <dir> instead (the ${CHILD_PIPELINES_JOB} job)`,
 };
 
 /** Separates numbered notes in the `render` output. */
@@ -321,7 +334,7 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
         );
         return 0;
       }
-      const script = join(__dirname, "scripts", "validate.sh");
+      const script = join(REPOSITORY_ROOT, "ci", "scripts", "validate.sh");
       const failed: string[] = [];
       for (const dir of dirs) {
         io.out(`validate: ${dir} with ${binary}\n`);
@@ -342,10 +355,23 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
       return 0;
     }
     case "pipeline": {
-      const values = parse(command, args, { check: { type: "boolean" }, out: { type: "string" } });
+      const values = parse(command, args, {
+        check: { type: "boolean" },
+        out: { type: "string" },
+        children: { type: "string" },
+      });
       if (values.help === true) return help(io, command);
+      const configs = loadConfiguration(environments, company).configs;
+      const childrenDir = optionalString(values, "children");
+      if (childrenDir !== undefined) {
+        const files = renderChildPipelines(configs);
+        mkdirSync(childrenDir, { recursive: true });
+        for (const [file, text] of Object.entries(files)) writeFileSync(join(childrenDir, basename(file)), text);
+        io.out(`Wrote ${Object.keys(files).length} child pipelines to ${childrenDir}/\n`);
+        return 0;
+      }
       const out = optionalString(values, "out") ?? ".gitlab-ci.yml";
-      const text = renderPipeline(loadConfiguration(environments, company).configs);
+      const text = isSplit(configs) ? renderParentPipeline(configs) : renderPipeline(configs);
       if (values.check === true) {
         let current: string | undefined;
         try {

@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { REPOSITORY_ROOT } from "../lib/repository-root";
 import { IMAGES, type ImageName, type ImagePin, imageReference } from "./images";
 
 const USAGE = `Usage: npm run images:pin [-- --root <dir>]
@@ -128,7 +129,7 @@ export interface PinOptions {
 
 /** Resolves every image, then writes both files; throws PinError (having written nothing) when one fails. */
 export async function pinImages(options: PinOptions = {}): Promise<Record<ImageName, string>> {
-  const root = resolve(options.root ?? join(__dirname, ".."));
+  const root = resolve(options.root ?? REPOSITORY_ROOT);
   const log = options.log ?? (() => {});
   const digests = {} as Record<ImageName, string>;
   for (const [key, pin] of Object.entries(IMAGES) as [ImageName, ImagePin][]) {

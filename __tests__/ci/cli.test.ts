@@ -458,15 +458,7 @@ describe("npm run ci:* entry point", () => {
   it("exits 1 with one line and no stack trace on a missing plan", () => {
     const result = spawnSync(
       process.execPath,
-      [
-        join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
-        "ci/main.ts",
-        "render",
-        "--plan",
-        "nope.json",
-        "--env",
-        "dev",
-      ],
+      [join(ROOT, "bin", "run.cjs"), "ci/main.ts", "render", "--plan", "nope.json", "--env", "dev"],
       { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
     );
     expect(result.status).toBe(1);

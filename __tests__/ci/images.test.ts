@@ -176,8 +176,8 @@ describe("images:pin", () => {
     const dir = sandbox();
     try {
       const result = spawnSync(
-        join(ROOT, "node_modules", ".bin", "tsx"),
-        [join(ROOT, "ci", "pin-images.ts"), "--root", dir],
+        process.execPath,
+        [join(ROOT, "bin", "run.cjs"), join(ROOT, "ci", "pin-images.ts"), "--root", dir],
         {
           cwd: ROOT,
           encoding: "utf8",

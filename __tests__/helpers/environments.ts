@@ -99,30 +99,35 @@ export function oncePerWorker(key: string, make: () => string): string {
   return value;
 }
 
-function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
+/** The stack of `config`, constructed in this file (not synthesized: aspects have not run). */
+function construct(key: string, config: EnvironmentConfig, release: Release | undefined): EnvironmentStack {
   // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
   // test file, which the many files that only want COMPANY or an environment config never need.
   const { Testing } = require("cdktf") as typeof import("cdktf");
   const { EnvironmentStack } =
     require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
-  const app = Testing.app() as App;
-  const stack = new EnvironmentStack(app, { config, release });
-  const synthesized = Testing.synth(stack, true);
+  const stack = new EnvironmentStack(Testing.app() as App, { config, release });
   stacks.set(key, stack);
-  return synthesized;
+  return stack;
+}
+
+function synthesize(key: string, config: EnvironmentConfig, release: Release | undefined): string {
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  return Testing.synth(construct(key, config, release), true);
 }
 
 /**
  * Synthesizes one environment stack in memory, with aspects applied, once per jest worker for each
  * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
- * and a fresh parse of it, and `stack` is synthesized in this file only when read.
+ * and a fresh parse of it, and `stack` is constructed in this file only when read (without synth: the JSON is shared).
  */
 export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const key = JSON.stringify([config, release ?? null]);
   const synthesized = oncePerWorker(`synth:${key}`, () => synthesize(key, config, release));
   return {
     get stack(): EnvironmentStack {
-      if (!stacks.has(key)) synthesize(key, config, release);
+      // Its properties (spec, routes, origins) are set while constructing; synth adds only the JSON, shared.
+      if (!stacks.has(key)) construct(key, config, release);
       return stacks.get(key) as EnvironmentStack;
     },
     synthesized,

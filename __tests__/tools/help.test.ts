@@ -12,14 +12,14 @@ const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "pack
 const TOOLS = /^(tsc|biome|jest|depcruise|npm run typecheck)/;
 
 /**
- * `tsx <file> [args]` or `node bin/run.cjs <file> [args]`: the repository's own entry points, one
- * script per file (the commands of one file share its parser; their own tests cover each one's --help).
+ * `node bin/run.cjs <file> [args]`: the repository's own entry points, one script per file (the
+ * commands of one file share its parser; their own tests cover each one's --help).
  */
 const entryOf = (command: string) =>
   command
     .replace(/^npm run --silent synth && /, "")
     .split(" ")
-    .slice(0, command.startsWith("node ") ? 3 : 2)
+    .slice(0, 3)
     .join(" ");
 const own = Object.entries(scripts).filter(
   ([name, command], _, all) =>
@@ -32,7 +32,7 @@ describe("every npm script answers --help", () => {
     for (const [name, command] of Object.entries(scripts)) {
       expect([
         name,
-        /^(tsx |node bin\/run\.cjs |npm run --silent synth && tsx )/.test(command) || TOOLS.test(command),
+        /^(node bin\/run\.cjs |npm run --silent synth && node bin\/run\.cjs )/.test(command) || TOOLS.test(command),
       ]).toEqual([name, true]);
     }
   });
@@ -41,13 +41,7 @@ describe("every npm script answers --help", () => {
     "npm run %s -- --help",
     (_, command) => {
       const [program, ...args] = command.replace(/^npm run --silent synth && /, "").split(" ");
-      // A tsx entry runs as the cached bundle of the same file (bin/run.cjs), a third of tsx's start-up, unless
-      // it runs only as the main module (`require.main === module`), which the bundle is not.
-      const asBundle = program === "tsx" && !readFileSync(join(ROOT, args[0]), "utf8").includes("require.main");
-      const bin = program === "tsx" ? join(ROOT, "node_modules", ".bin", "tsx") : program;
-      const result = asBundle
-        ? spawnSync("node", ["bin/run.cjs", ...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 })
-        : spawnSync(bin, [...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+      const result = spawnSync(program, [...args, "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
       expect({ status: result.status, usage: /usage/i.test(result.stdout) }).toEqual({ status: 0, usage: true });
     },
     60_000,

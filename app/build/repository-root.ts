@@ -2,7 +2,7 @@
  * The repository root: the nearest folder above this module with a
  * package.json. Code that reads repository files (bundle sources, the
  * lockfile) starts from here, because `__dirname` is the source folder under
- * jest and tsx but `.gen/run/` when synth runs as one bundle (bin/run.cjs).
+ * jest but `.gen/run/` when an entry point runs as one bundle (bin/run.cjs).
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

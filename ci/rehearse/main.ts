@@ -6,8 +6,10 @@
  * arguments or a missing prerequisite.
  */
 import { parseArgs } from "node:util";
+import { CHILD_PIPELINE_THRESHOLD } from "../pipeline/children";
 import { KINDS, type Kind } from "./kinds";
 import { type JobResult, RehearsalError, type RehearsalResult, rehearse } from "./rehearse";
+import { rehearseSplit } from "./split";
 
 const USAGE = `Usage: npm run ci:rehearse -- <kind> [options]
 
@@ -29,6 +31,10 @@ Options:
   --failing-origin <id>   make one origin (aws.function, ...) fail its canary
   --notes-refused <code>  the fake GitLab answers merge-request note requests with this status
   --keep                  keep the temporary folder (job logs, artifacts)
+  --environments <n>      rehearse the split pipeline of <n> generated environments instead
+                          (more than CHILD_PIPELINE_THRESHOLD): the parent and every child
+                          file read by gitlab-ci-local with the kind's variables, the child
+                          files written by the pipelines job's script; no job runs (ci/rehearse/split.ts)
   --help                  this text
 
 Fails (exit 1) when a job fails, when a job reads a path no earlier job wrote,
@@ -97,6 +103,7 @@ export async function main(argv: readonly string[], out = console.log, err = con
         "failing-origin": { type: "string" },
         "notes-refused": { type: "string" },
         keep: { type: "boolean" },
+        environments: { type: "string" },
         help: { type: "boolean" },
       },
     }));
@@ -117,6 +124,27 @@ export async function main(argv: readonly string[], out = console.log, err = con
   if (refused !== undefined && !(Number.isInteger(refused) && refused >= 400 && refused <= 599)) {
     err(`ci:rehearse: --notes-refused takes an HTTP error status (400-599), not ${values["notes-refused"]}`);
     return 2;
+  }
+  if (values.environments !== undefined) {
+    const count = Number(values.environments);
+    if (!Number.isInteger(count) || count <= CHILD_PIPELINE_THRESHOLD || count > 500) {
+      err(
+        `ci:rehearse: --environments takes ${CHILD_PIPELINE_THRESHOLD + 1}-500 (a split pipeline), not ${values.environments}`,
+      );
+      return 2;
+    }
+    const split = await rehearseSplit(kind as Kind, count);
+    const planned = (jobs: readonly { when: string }[]) => jobs.filter((j) => j.when !== "never").length;
+    out(`parent: ${planned(split.parent)} of ${split.parent.length} jobs run`);
+    for (const [file, jobs] of Object.entries(split.children))
+      out(`${file}: ${planned(jobs)} of ${jobs.length} jobs run`);
+    if (split.problems.length > 0) {
+      out(`Rehearsal of the split ${kind} pipeline FAILED (${split.seconds.toFixed(0)} s):`);
+      for (const problem of split.problems) out(`  - ${problem}`);
+      return 1;
+    }
+    out(`Rehearsal of the split ${kind} pipeline of ${count} environments passed (${split.seconds.toFixed(0)} s).`);
+    return 0;
   }
   try {
     const result = await rehearse({

@@ -18,15 +18,16 @@ import { company, environments } from "../../environments";
 import { loadConfiguration } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/identity";
+import { REPOSITORY_ROOT } from "../../lib/repository-root";
 import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
 import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";
 import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
 import { startWorld } from "./world";
 
-const ROOT = resolve(__dirname, "..", "..");
+const ROOT = REPOSITORY_ROOT;
 const GITLAB_CI_LOCAL = join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
-const STUB = join(__dirname, "stub.cjs");
+const STUB = join(ROOT, "ci", "rehearse", "stub.cjs");
 export const STUBBED_TOOLS = [
   "tofu",
   "terraform",

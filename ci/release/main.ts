@@ -15,7 +15,7 @@ import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
 import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
 import { formatTable, type VerifyTarget, verifyAll } from "./verify";
 
-const USAGE = `Usage: tsx ci/release/main.ts <command> [options]
+const USAGE = `Usage: node bin/run.cjs ci/release/main.ts <command> [options]
 
 Commands:
   verify   Check the edge and every origin answer healthy with the expected release

@@ -90,53 +90,98 @@ function inFile(file: string, error: unknown): Error {
 export function synthEnvironments(configs: readonly EnvironmentConfig[], options: SynthOptions): StackSummary[] {
   const staging = `${options.outdir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  let reports: PolicyReport[];
-  let stacks: TerraformStack[];
+  const reports: PolicyReport[] = [];
+  const names: string[] = [];
   try {
     // No stack traces in annotations: they would put this machine's paths into manifest.json.
     const context = { [DISABLE_STACK_TRACE_IN_METADATA]: true };
     const app = new App({ outdir: staging, skipValidation: false, context });
-    const previous = process.env[CONTINUE_ON_ERRORS];
-    process.env[CONTINUE_ON_ERRORS] = "true";
-    try {
-      stacks = configs.map((config) => {
-        try {
-          return new EnvironmentStack(app, { config, release: options.release?.(config.name) });
-        } catch (error) {
-          throw inFile(environmentFile(config.name), error);
-        }
-      });
-      if (options.bootstrap !== undefined) stacks.push(new BootstrapStack(app, { config: options.bootstrap }));
-    } finally {
-      if (previous === undefined) delete process.env[CONTINUE_ON_ERRORS];
-      else process.env[CONTINUE_ON_ERRORS] = previous;
+    const builds: (() => TerraformStack)[] = configs.map((config) => () => {
+      try {
+        return new EnvironmentStack(app, { config, release: options.release?.(config.name) });
+      } catch (error) {
+        throw inFile(environmentFile(config.name), error);
+      }
+    });
+    const bootstrap = options.bootstrap;
+    if (bootstrap !== undefined) builds.push(() => new BootstrapStack(app, { config: bootstrap }));
+    // One stack at a time, built, written and then let go, so memory holds one stack, not all of them.
+    for (const build of builds) {
+      const firstToken = tokenCount();
+      const stack = constructWith(CONTINUE_ON_ERRORS, build);
+      synthesizeStack(app, stack);
+      if (stack instanceof EnvironmentStack) writePublishList(staging, stack);
+      reports.push(policyReport(stack));
+      names.push(stack.node.id);
+      release(app, stack, firstToken);
     }
-    synthesizeIndependentStacks(app);
-    for (const stack of stacks) if (stack instanceof EnvironmentStack) writePublishList(staging, stack);
-    reports = stacks.map(policyReport);
+    finishApp(app);
     if (countsOf(reports).errors > 0) throw new PolicyError(reports);
     rmSync(options.outdir, { recursive: true, force: true });
     renameSync(staging, options.outdir);
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  return stacks.map((stack, i) => summarize(options.outdir, stack.node.id, reports[i]));
+  return names.map((name, i) => summarize(options.outdir, name, reports[i]));
+}
+
+/** `build()` with the environment variable `name` set to "true" while it runs (cdktf reads it when a stack is constructed). */
+function constructWith(name: string, build: () => TerraformStack): TerraformStack {
+  const previous = process.env[name];
+  process.env[name] = "true";
+  try {
+    return build();
+  } finally {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  }
 }
 
 /**
- * `app.synth()` of cdktf 0.21 without its first pass. That pass (`prepareStack`) resolves every
- * block of every stack once more only to find references from one stack to another and wire them
- * through remote state; these stacks never refer to each other (each is built from its own
- * config), so it cost about a fifth of synth for nothing. Everything else is cdktf's own code path
- * through public API: the backend check, each stack's synthesizer (aspects, validations,
- * annotations, cdk.tf.json), the app's validations and manifest.json. The bytes written are the
- * same (__tests__/stacks/synth-equivalence.test.ts compares with `app.synth()`).
+ * cdktf's process-wide token map (cdktf/lib/tokens/private/token-map.js, pinned version): every token
+ * ever stringified, each holding its construct, so no stack is ever garbage: 100 environments peaked
+ * at 323 MB. Private, like the stack-trace switch bin/run.cjs sets; should it move, stacks are merely
+ * kept until the process ends.
  */
-export function synthesizeIndependentStacks(app: App): void {
-  const stacks = app.node.findAll().filter(TerraformStack.isStack);
-  for (const stack of stacks) stack.ensureBackendExists();
-  const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-  for (const stack of stacks) stack.synthesizer.synthesize(session);
+interface TokenMapInternals {
+  tokenCounter: number;
+  stringTokenMap: Map<string, unknown>;
+  numberTokenMap: Map<number, unknown>;
+}
+function tokenMap(): TokenMapInternals | undefined {
+  const map = (globalThis as { __cdktfTokenMap?: Partial<TokenMapInternals> }).__cdktfTokenMap;
+  const usable =
+    map !== undefined &&
+    typeof map.tokenCounter === "number" &&
+    map.stringTokenMap instanceof Map &&
+    map.numberTokenMap instanceof Map;
+  return usable ? (map as TokenMapInternals) : undefined;
+}
+const tokenCount = () => tokenMap()?.tokenCounter ?? 0;
+
+/**
+ * Lets a written stack go: out of the app's tree, and its tokens (those registered since `firstToken`)
+ * out of cdktf's token map. A later stack that used one of them would fail loudly ("Unrecognized
+ * token key"), never write a wrong value; these stacks never refer to each other.
+ */
+function release(app: App, stack: TerraformStack, firstToken: number): void {
+  app.node.tryRemoveChild(stack.node.id);
+  const map = tokenMap();
+  if (map === undefined) return;
+  for (const key of map.stringTokenMap.keys()) {
+    if (Number(key.slice(key.lastIndexOf(".") + 1)) >= firstToken) map.stringTokenMap.delete(key);
+  }
+  for (const key of map.numberTokenMap.keys()) if (key >= firstToken) map.numberTokenMap.delete(key);
+}
+
+/** What `app.synth()` does for one stack, less the cross-stack pass (synthesizeIndependentStacks). */
+function synthesizeStack(app: App, stack: TerraformStack): void {
+  stack.ensureBackendExists();
+  stack.synthesizer.synthesize({ outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest });
+}
+
+/** The app's own validations, then manifest.json. */
+function finishApp(app: App): void {
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0)
@@ -147,6 +192,22 @@ export function synthesizeIndependentStacks(app: App): void {
       );
   }
   app.manifest.writeToFile();
+}
+
+/**
+ * `app.synth()` of cdktf 0.21 without its first pass. That pass (`prepareStack`) resolves every
+ * block of every stack once more only to find references from one stack to another and wire them
+ * through remote state; these stacks never refer to each other (each is built from its own
+ * config), so it cost about a fifth of synth for nothing. Everything else is cdktf's own code path
+ * through public API: the backend check, each stack's synthesizer (aspects, validations,
+ * annotations, cdk.tf.json), the app's validations and manifest.json. The bytes written are the
+ * same (__tests__/stacks/synth-equivalence.test.ts compares with `app.synth()`). synthEnvironments
+ * does the same one stack at a time.
+ */
+export function synthesizeIndependentStacks(app: App): void {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  for (const stack of stacks) synthesizeStack(app, stack);
+  finishApp(app);
 }
 
 /** File beside each environment's Terraform JSON: what `publish:<env>` copies where (ci/release/publish.sh). */
