@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { REPOSITORY_ROOT } from "../lib/repository-root";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { formatSummary, pairedDifferences, summarize } from "./stats";
 
 const ROOT = REPOSITORY_ROOT;

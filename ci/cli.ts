@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
-import { REPOSITORY_ROOT } from "../lib/repository-root";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { reportDrift } from "./gitlab/issues";
 import { NoteApiError, publishNotes, type RetryOptions } from "./gitlab/notes";
 import {

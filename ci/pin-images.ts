@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { REPOSITORY_ROOT } from "../lib/repository-root";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { IMAGES, type ImageName, type ImagePin, imageReference } from "./images";
 
 const USAGE = `Usage: npm run images:pin [-- --root <dir>]

@@ -18,7 +18,7 @@ import { company, environments } from "../../environments";
 import { loadConfiguration } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/identity";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
 import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";

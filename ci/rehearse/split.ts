@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { company } from "../../environments";
 import { generatedName } from "../../lib/config/generated";
-import { REPOSITORY_ROOT } from "../../lib/repository-root";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import {
   CHILD_PIPELINE_THRESHOLD,
   CHILD_PIPELINES_DIR,
