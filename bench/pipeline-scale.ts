@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { renderPipeline } from "../ci/pipeline/pipeline";
 import { company, environments } from "../environments";
 import { generatedEnvironmentFiles } from "../lib/config/generated";
 import { loadConfiguration } from "../lib/config/load";
-import { REPOSITORY_ROOT } from "../app/build/repository-root";
 
 const counts = process.argv.slice(2).map(Number);
 if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 500)) {

@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { buildFunctionBundle, FUNCTION_CLOUDS, LAMBDA_HANDLER } from "../app/build/bundles";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { WORKLOAD_EXTRA_ENV } from "../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../app/origin-secret";
-import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { ORIGIN_SECRET } from "../lib/service";
 
 const ROOT = REPOSITORY_ROOT;

@@ -11,10 +11,10 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { company, environments } from "../environments";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
-import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { reportDrift } from "./gitlab/issues";
 import { NoteApiError, publishNotes, type RetryOptions } from "./gitlab/notes";
 import {

@@ -14,11 +14,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { company, environments } from "../../environments";
 import { loadConfiguration } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/identity";
-import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
 import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";

@@ -19,9 +19,9 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { company } from "../../environments";
 import { generatedName } from "../../lib/config/generated";
-import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import {
   CHILD_PIPELINE_THRESHOLD,
   CHILD_PIPELINES_DIR,
