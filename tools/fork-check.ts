@@ -145,8 +145,12 @@ function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv, log: string): 
     const child = spawn(step.command, [...step.args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
+    const started = Date.now();
     child.on("close", (code, signal) => {
-      out.end(() => resolve(code ?? (signal === null ? 1 : 128)));
+      // Each step's time, to see where a fork's seconds go.
+      out.end(`[${step.label}: ${((Date.now() - started) / 1000).toFixed(1)} s]\n`, () =>
+        resolve(code ?? (signal === null ? 1 : 128)),
+      );
     });
     child.on("error", (error) => {
       out.end(`${error.message}\n`, () => resolve(127));
