@@ -43,10 +43,9 @@ no stack and no pipeline job carries this repository's company values.
 Tests per fork: "full" runs the whole fast suite (typecheck, lint, every jest
 test); "shaped" runs typecheck, lint and the jest tests that read
 environments/ (the ones a fork's shape can break). A default run (CI's) runs
-${FULL_PER_RUN} forks full and the rest shaped; which forks run full rotates with
-the commit (CI_COMMIT_SHA, else git HEAD), so successive commits give every
-fork its whole suite while one run stays within CI's time. --list shows this
-commit's choice.
+${FULL_PER_RUN === 1 ? "one fork" : `${FULL_PER_RUN} forks`} full and the rest shaped; which rotates with the commit
+(CI_COMMIT_SHA, else git HEAD), so successive commits give every fork its
+whole suite while one run stays short. --list shows this commit's choice.
 
   --only <fork>     run only these forks (comma-separated or repeated)
   --full            run every fork's whole suite (the closing check of a change)
