@@ -2,11 +2,13 @@
  * The repository's own commands: argument parsing, `--help`, exit codes.
  * Each command's logic is in its module (env-add.ts, ...).
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { company, environments } from "../environments";
 import { bootstrap } from "../environments/bootstrap";
+import { SERVICE_NAME } from "../lib/config/company";
 import { ConfigError } from "../lib/config/errors";
 import { loadConfiguration } from "../lib/config/load";
 import { runAddresses } from "./addresses";
@@ -27,7 +29,7 @@ import {
 import { ENV_ADD_USAGE, EnvAddError, envAdd } from "./env-add";
 import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "./env-remove";
 import { defaultJobs, FORK_CHECK_USAGE, forkCheck, formatList } from "./fork-check";
-import { forksOf } from "./forks";
+import { forksOf, withTests, wordForks } from "./forks";
 
 export interface ToolIo {
   log(message: string): void;
@@ -260,7 +262,9 @@ async function runForkCheck(args: readonly string[], io: ToolIo, root: string): 
   }
   const { configs } = loadConfiguration(environments, company, bootstrap);
   const original = { company: configs[0].company, environments: configs };
-  const all = forksOf(original);
+  // `--service` words are forks of their own; given alone, only they run.
+  const words = wordForks(original, parsed.services);
+  const all = withTests([...forksOf(original), ...words], commitOf(root), parsed.full);
   if (parsed.list) {
     io.log(formatList(all));
     return 0;
@@ -270,8 +274,17 @@ async function runForkCheck(args: readonly string[], io: ToolIo, root: string): 
     io.error(`fork:check: unknown fork ${unknown.join(", ")}; forks: ${all.map((fork) => fork.name).join(", ")}`);
     return 2;
   }
-  const forks = parsed.only.length === 0 ? all : all.filter((fork) => parsed.only.includes(fork.name));
+  const wanted = new Set(parsed.only.length === 0 && words.length > 0 ? words.map((fork) => fork.name) : parsed.only);
+  const forks = wanted.size === 0 ? all : all.filter((fork) => wanted.has(fork.name));
   return forkCheck({ root, original, forks, jobs: parsed.jobs, keep: parsed.keep, log: io.log });
+}
+
+/** The commit CI builds (CI_COMMIT_SHA), else the checkout's HEAD; "" outside git. */
+function commitOf(root: string): string {
+  const ci = process.env.CI_COMMIT_SHA;
+  if (ci !== undefined && ci !== "") return ci;
+  const git = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
+  return git.status === 0 ? git.stdout.trim() : "";
 }
 
 function parseForkCheck(args: readonly string[]) {
@@ -281,8 +294,14 @@ function parseForkCheck(args: readonly string[]) {
     list: { type: "boolean" },
     jobs: { type: "string" },
     keep: { type: "boolean" },
+    full: { type: "boolean" },
+    service: { type: "string", multiple: true },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const services = [...new Set((values.service ?? []).flatMap((list) => list.split(",")).filter((w) => w !== ""))];
+  const invalid = services.find((word) => !SERVICE_NAME.test(word));
+  if (invalid !== undefined)
+    throw new UsageError(`--service ${invalid}: a service name is 3-16 lowercase letters, digits or hyphens`);
   const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new UsageError(`--jobs must be a whole number of at least 1, not ${values.jobs}`);
@@ -290,6 +309,8 @@ function parseForkCheck(args: readonly string[]) {
     help: values.help === true,
     list: values.list === true,
     keep: values.keep === true,
+    full: values.full === true,
+    services,
     jobs,
     only: (values.only ?? []).flatMap((list) => list.split(",")).filter((name) => name !== ""),
   };

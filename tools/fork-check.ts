@@ -25,10 +25,11 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CompanyInput } from "../lib/config/company";
 import { withIds } from "./env-add";
-import type { Fork, Original } from "./forks";
+import { type Fork, FULL_PER_RUN, type Original } from "./forks";
 import { findLeftovers, leftoverPatterns } from "./leftovers";
 
-export const FORK_CHECK_USAGE = `Usage: npm run fork:check [-- --only <fork>[,<fork>...]] [--list] [--jobs <n>] [--keep]
+export const FORK_CHECK_USAGE = `Usage: npm run fork:check [-- --only <fork>[,<fork>...]] [--full] [--service <word>[,<word>...]]
+                          [--list] [--jobs <n>] [--keep]
 
 Forks this repository as several companies at once (tools/forks.ts): a common
 word as service name, each cloud alone, two clouds, the first environment
@@ -41,13 +42,20 @@ no stack and no pipeline job carries this repository's company values.
 
 Tests per fork: "full" runs the whole fast suite (typecheck, lint, every jest
 test); "shaped" runs typecheck, lint and the jest tests that read
-environments/ (the ones a fork's shape can break).
+environments/ (the ones a fork's shape can break). A default run (CI's) runs
+${FULL_PER_RUN === 1 ? "one fork" : `${FULL_PER_RUN} forks`} full and the rest shaped; which rotates with the commit
+(CI_COMMIT_SHA, else git HEAD), so successive commits give every fork its
+whole suite while one run stays short. --list shows this commit's choice.
 
-  --only <fork>  run only these forks (comma-separated or repeated)
-  --list         list the forks and what each runs, then exit
-  --jobs <n>     forks at a time (default: the machine's cores, at most 2)
-  --keep         keep the copies and print where they are
-  --help, -h     show this help
+  --only <fork>     run only these forks (comma-separated or repeated)
+  --full            run every fork's whole suite (the closing check of a change)
+  --service <word>  fork as a company whose service is <word> (a fork word-<word>
+                    per word, the original's clouds and environments); alone, only
+                    these forks run
+  --list            list the forks and what each runs, then exit
+  --jobs <n>        forks at a time (default: the machine's cores, at most 2)
+  --keep            keep the copies and print where they are
+  --help, -h        show this help
 
 Exit status: 0 every fork is green; 1 a fork failed (its log's tail is shown); 2 bad usage.`;
 
@@ -136,8 +144,12 @@ function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv, log: string): 
     const child = spawn(step.command, [...step.args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
+    const started = Date.now();
     child.on("close", (code, signal) => {
-      out.end(() => resolve(code ?? (signal === null ? 1 : 128)));
+      // Each step's time, to see where a fork's seconds go.
+      out.end(`[${step.label}: ${((Date.now() - started) / 1000).toFixed(1)} s]\n`, () =>
+        resolve(code ?? (signal === null ? 1 : 128)),
+      );
     });
     child.on("error", (error) => {
       out.end(`${error.message}\n`, () => resolve(127));

@@ -33,7 +33,10 @@ function sources(dir: string): string[] {
  * Service names a real company might pick, each a word code uses anyway
  * (construct ids, scopes, paths): the lint must not mistake any for a leftover.
  */
-const COMMON_WORDS = ["api", "web", "app", "orders", "edge", "worker", "service", "auth", "users", "data", "search"];
+const COMMON_WORDS = [
+  ...["api", "web", "app", "orders", "edge", "worker", "service", "auth", "users", "data", "search"],
+  ...["test", "main", "node", "cloud", "stack", "function", "health", "echo", "deploy", "release", "state"],
+];
 
 describe("lint: company values only in environments/company.ts", () => {
   const files = [...FOLDERS.flatMap((folder) => sources(join(ROOT, folder))), ...FILES.map((f) => join(ROOT, f))]

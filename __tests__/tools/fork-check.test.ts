@@ -13,7 +13,7 @@ import { loadConfiguration } from "../../lib/config/load";
 import { runTool } from "../../tools/cli";
 import { ID_FLAGS } from "../../tools/env-add";
 import { editEnvironments, FORK_CHECK_USAGE, formatTable, listedEnvironments } from "../../tools/fork-check";
-import { forksOf } from "../../tools/forks";
+import { FULL_PER_RUN, forksOf, withTests, wordForks } from "../../tools/forks";
 import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
 import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
 
@@ -45,7 +45,44 @@ describe("the fork matrix", () => {
       FORKS.some((fork) => fork.company.gitlab.host !== "gitlab.com" && fork.company.gitlab.defaultBranch !== "main"),
     ).toBe(true);
     expect(FORKS.some((fork) => fork.cloudflare !== undefined)).toBe(true);
-    expect(FORKS.filter((fork) => fork.tests === "full").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("runs FULL_PER_RUN forks full by default, chosen by the commit, and every fork over successive commits", () => {
+    const full = (commit: string) =>
+      withTests(FORKS, commit, false)
+        .filter((fork) => fork.tests === "full")
+        .map((fork) => fork.name);
+    const commit = "2c0bf6c1f00dfeed2c0bf6c1f00dfeed2c0bf6c1";
+    expect(full(commit)).toHaveLength(Math.min(FULL_PER_RUN, FORKS.length));
+    // The same commit, the same choice (a CI rerun checks what the first run checked).
+    expect(full(commit)).toEqual(full(commit));
+    // 256 commits (their first byte) reach every fork.
+    const reached = new Set(
+      Array.from({ length: 256 }, (_, i) => full(`${i.toString(16).padStart(2, "0")}${commit.slice(2)}`)).flat(),
+    );
+    expect([...reached].sort()).toEqual(FORKS.map((fork) => fork.name).sort());
+    // --full: every fork; no commit (not a git checkout): still FULL_PER_RUN.
+    expect(withTests(FORKS, commit, true).every((fork) => fork.tests === "full")).toBe(true);
+    expect(full("")).toHaveLength(Math.min(FULL_PER_RUN, FORKS.length));
+  });
+
+  it("forks as a company named after any word given with --service, in its own names and ids", () => {
+    const words = wordForks(ORIGINAL, ["data", "main"]);
+    expect(words.map((fork) => fork.name)).toEqual(["word-data", "word-main"]);
+    // Every id a fork gives (whichever clouds this repository enables): the words' are their own.
+    const idsOf = (fork: (typeof FORKS)[number]) => SHIPPED_NAMES.flatMap((env) => Object.values(fork.ids(env)));
+    const taken = new Set(FORKS.flatMap(idsOf));
+    for (const fork of words) {
+      const company = loadCompany(fork.company);
+      // Run inside a fork already named after the word, the word takes a suffix ("main2"), as in the matrix.
+      const word = fork.name.replace(/^word-/, "");
+      expect(company.service).toBe(COMPANY.service === word ? `${word}2` : word);
+      expect(company.clouds).toEqual(COMPANY.clouds);
+      expect(fork.environments).toEqual(SHIPPED_NAMES);
+      expect(FORKS.map((other) => other.company.domain)).not.toContain(company.domain);
+      expect(idsOf(fork).length).toBeGreaterThanOrEqual(SHIPPED_NAMES.length);
+      expect(idsOf(fork).filter((id) => taken.has(id))).toEqual([]);
+    }
   });
 
   it("gives each fork a valid company of its own, with regions only for its clouds", () => {
@@ -131,6 +168,11 @@ describe("the fork matrix", () => {
     expect(err.at(-1)).toContain(`unknown fork no-such-fork; forks: ${FORKS.map((f) => f.name).join(", ")}`);
     expect(await runTool(["fork:check", "--jobs", "0"], io, ROOT)).toBe(2);
     expect(await runTool(["fork:check", "--fast"], io, ROOT)).toBe(2);
+    expect(await runTool(["fork:check", "--service", "Not A Word"], io, ROOT)).toBe(2);
+    expect(err.at(-1)).toContain("--service Not A Word: a service name is 3-16 lowercase letters");
+    out.length = 0;
+    expect(await runTool(["fork:check", "--list", "--full", "--service", "data"], io, ROOT)).toBe(0);
+    expect(out.join("\n")).toMatch(/^word-data +full +service "data"/m);
     expect(err.at(-1)).toContain(FORK_CHECK_USAGE);
   });
 });

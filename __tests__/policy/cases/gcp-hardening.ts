@@ -13,13 +13,15 @@ import { StorageBucketAcl } from "@cdktf/provider-google/lib/storage-bucket-acl"
 import { StorageDefaultObjectAccessControl } from "@cdktf/provider-google/lib/storage-default-object-access-control";
 import type { TerraformStack } from "cdktf";
 import { audience } from "../../../lib/identity";
+import { FIXTURE_SERVICE } from "../../helpers/environments";
 import type { RuleCase } from "./types";
 
 const grant = (role: string, expression?: string) => (s: TerraformStack) =>
   new ProjectIamMember(s, "subject", {
     project: "p",
     role,
-    member: "serviceAccount:ci-test-deploy@p.iam.gserviceaccount.com",
+    // The fixtures' own service: no company's CI identity (the company-values lint).
+    member: `serviceAccount:ci-${FIXTURE_SERVICE.name}-deploy@p.iam.gserviceaccount.com`,
     ...(expression === undefined ? {} : { condition: { title: "c", expression } }),
   });
 const grantable = (...roles: string[]) =>
