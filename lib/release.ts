@@ -123,6 +123,32 @@ export function rolloutFor(release: Release, canaryPercent: number, stable: stri
  */
 export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = ["azure.function", "gcp.function"];
 
+/** Origins whose cloud runs a canary by itself, with no revision the pipeline tracks (ECS's CANARY deployment). */
+export const SELF_SPLIT_ORIGINS: readonly OriginId[] = ["aws.container"];
+
+/**
+ * The share (0 to 1) of an origin's answers that come from the release being
+ * rolled out at its step, which the edge tags its analytics with so the canary
+ * analysis can judge the new release alone: 1 on the origins the edge splits
+ * (they run the release in place), the canary share where the cloud splits.
+ * For ECS it is the share of its canary phase: after its own bake ECS moves to
+ * 100%, so the analysis counts fewer new-release answers than there were and
+ * errs towards failing.
+ */
+export function releaseShare(
+  origin: OriginId,
+  release: Release,
+  canaryPercent: number,
+  stableRevision: string | undefined,
+): number {
+  if (EDGE_SPLIT_ORIGINS.includes(origin)) return 1;
+  const step = release.step ?? "canary";
+  const percent = SELF_SPLIT_ORIGINS.includes(origin)
+    ? newReleasePercent(step, canaryPercent, release.stable !== undefined)
+    : rolloutFor(release, canaryPercent, stableRevision).newPercent;
+  return percent / 100;
+}
+
 /**
  * The edge weights for `step`: configured weights, with the unsplittable
  * origins scaled to the new release's percent (rounded down, so a canary

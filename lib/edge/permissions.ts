@@ -37,7 +37,8 @@ export const CLOUDFLARE_PERMISSIONS: PermissionMap = {
 };
 
 /** Account-level groups (on the environment's account) and zone-level groups (on its zone). */
-const ACCOUNT_READ = ["Workers Scripts Read", "Notifications Read"];
+// Account Analytics Read: verify:<env> reads the edge's canary signal with the plan token (ci/release/canary.ts).
+const ACCOUNT_READ = ["Workers Scripts Read", "Notifications Read", "Account Analytics Read"];
 const ZONE_READ = ["Zone Read", "DNS Read", "Zone Settings Read", "Health Checks Read"];
 const ACCOUNT_WRITE = ["Workers Scripts Write", "Notifications Write"];
 const ZONE_WRITE = ["DNS Write", "Zone Settings Write", "Health Checks Write"];

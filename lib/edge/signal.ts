@@ -24,6 +24,10 @@ export interface SignalQuery {
   readonly minutes?: number;
   /** Only this origin (`aws.function`...). @default - every origin */
   readonly origin?: string;
+  /** Only the attempts made while this release was rolled out (its id). @default - every release */
+  readonly release?: string;
+  /** Only the attempts of this rollout step (`canary`...). @default - every step */
+  readonly step?: string;
 }
 
 const column = (name: string, kind: "blobs" | "doubles"): string =>
@@ -39,19 +43,30 @@ export function failureRateSql(query: SignalQuery): string {
   if (query.origin !== undefined && !/^[a-z]+\.[a-z]+$/.test(query.origin)) {
     throw new Error(`origin "${query.origin}" is not an origin id such as aws.function`);
   }
+  // Both end up inside quotes in the SQL: only the characters a release id or a step can have.
+  if (query.release !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(query.release)) {
+    throw new Error(`release "${query.release}" is not a release id (1-64 of 0-9 A-Z a-z . _ -)`);
+  }
+  if (query.step !== undefined && !/^[a-z]{1,16}$/.test(query.step)) {
+    throw new Error(`step "${query.step}" is not a rollout step such as canary`);
+  }
   const origin = column("origin", "blobs");
   const weight = `_sample_interval * ${column("weight", "doubles")}`;
   const failed = column("failed", "doubles");
   const where = [
     `timestamp > NOW() - INTERVAL '${minutes}' MINUTE`,
     ...(query.origin === undefined ? [] : [`${origin} = '${query.origin}'`]),
+    ...(query.release === undefined ? [] : [`${column("release", "blobs")} = '${query.release}'`]),
+    ...(query.step === undefined ? [] : [`${column("step", "blobs")} = '${query.step}'`]),
   ];
   return [
     `SELECT ${origin} AS origin,`,
     `  SUM(${weight}) AS attempts,`,
     `  SUM(${weight} * ${failed}) AS failures,`,
     `  SUM(${weight} * ${failed}) / SUM(${weight}) AS failure_rate,`,
-    `  quantileWeighted(0.99, ${column("latencyMs", "doubles")}, ${weight}) AS p99_ms`,
+    `  quantileWeighted(0.99, ${column("latencyMs", "doubles")}, ${weight}) AS p99_ms,`,
+    // Answers the tagged release gave (where a cloud splits a canary, its share of the origin's).
+    `  SUM(${weight} * ${column("releaseShare", "doubles")}) AS release_attempts`,
     `FROM ${query.dataset}`,
     `WHERE ${where.join(" AND ")}`,
     `GROUP BY origin`,
@@ -66,19 +81,51 @@ export interface OriginSignal {
   readonly failures: number;
   readonly failureRate: number;
   readonly p99Ms: number;
+  /** Estimated answers from the tagged release (attempts x its share of the origin); = attempts when not asked for. */
+  readonly releaseAttempts: number;
 }
 
 /** Reads the SQL API's JSON answer (`{"data": [...]}`) into rows; throws a readable error on anything else. */
 export function parseSignal(body: unknown): OriginSignal[] {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) throw new Error("the Analytics Engine answer has no data array");
-  return data.map((row: Record<string, unknown>) => ({
-    origin: String(row.origin),
-    attempts: Number(row.attempts),
-    failures: Number(row.failures),
-    failureRate: Number(row.failure_rate),
-    p99Ms: Number(row.p99_ms),
-  }));
+  return data.map((row: Record<string, unknown>) => {
+    const signal = {
+      origin: String(row.origin),
+      attempts: Number(row.attempts),
+      failures: Number(row.failures),
+      failureRate: Number(row.failure_rate),
+      p99Ms: Number(row.p99_ms),
+      releaseAttempts: row.release_attempts === undefined ? Number(row.attempts) : Number(row.release_attempts),
+    };
+    const bad = Object.entries(signal).find(([key, value]) => key !== "origin" && !Number.isFinite(value));
+    if (bad !== undefined) throw new Error(`the Analytics Engine row of ${signal.origin} has no number for ${bad[0]}`);
+    return signal;
+  });
+}
+
+/** Cloudflare's API, unless a caller points elsewhere (`--api`, `CLOUDFLARE_API_URL`). */
+export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
+
+/** Runs `sql` on the account's Analytics Engine SQL API; throws a readable error on a refusal or a bad answer. */
+export async function querySignal(
+  sql: string,
+  target: { readonly api: string; readonly accountId: string; readonly token: string },
+): Promise<OriginSignal[]> {
+  const url = `${target.api.replace(/\/+$/, "")}/accounts/${target.accountId}/analytics_engine/sql`;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${target.token}` },
+    body: sql,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Cloudflare answered ${response.status}: ${text.slice(0, 300)}`);
+  try {
+    return parseSignal(JSON.parse(text));
+  } catch (error) {
+    throw new Error(`Cloudflare's answer is not the expected JSON: ${(error as Error).message}`);
+  }
 }
 
 /**

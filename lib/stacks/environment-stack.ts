@@ -25,6 +25,7 @@ import {
   type ReleaseId,
   type Rollout,
   releaseProblems,
+  releaseShare,
   rolloutFor,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
@@ -134,6 +135,16 @@ export class EnvironmentStack extends TerraformStack {
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
       weights: edgeWeights(this.config, this.release),
+      release: {
+        id: this.release.id,
+        step: this.release.step ?? "canary",
+        shares: Object.fromEntries(
+          this.targets.map((t) => [
+            t.origin.id,
+            releaseShare(t.origin.id, this.release, this.config.canaryPercent, stable?.revisions?.[t.origin.id]),
+          ]),
+        ),
+      },
     });
     this.addReleaseOutputs(rollouts);
   }
