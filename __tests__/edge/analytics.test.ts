@@ -159,7 +159,12 @@ describe("Analytics Engine writes in workerd", () => {
     expect(
       worker
         .points()
-        .map((p) => [field(p, "blobs", "origin"), field(p, "blobs", "release"), field(p, "blobs", "step"), field(p, "doubles", "releaseShare")]),
+        .map((p) => [
+          field(p, "blobs", "origin"),
+          field(p, "blobs", "release"),
+          field(p, "blobs", "step"),
+          field(p, "doubles", "releaseShare"),
+        ]),
     ).toEqual([
       [split.id, "3f2c1a9b", "canary", 0.05],
       [whole.id, "3f2c1a9b", "canary", 1],
@@ -258,10 +263,14 @@ describe("canary signal query", () => {
     expect(() => failureRateSql({ dataset: "x", release: "a' OR '1" })).toThrow(/not a release id/);
     expect(() => failureRateSql({ dataset: "x", step: "canary'--" })).toThrow(/not a rollout step/);
     const [row] = parseSignal({
-      data: [{ origin: "aws.function", attempts: 400, failures: 2, failure_rate: 0.005, p99_ms: 90, release_attempts: 20 }],
+      data: [
+        { origin: "aws.function", attempts: 400, failures: 2, failure_rate: 0.005, p99_ms: 90, release_attempts: 20 },
+      ],
     });
     expect(row.releaseAttempts).toBe(20);
-    expect(() => parseSignal({ data: [{ origin: "aws.function", attempts: "many" }] })).toThrow(/no number for attempts/);
+    expect(() => parseSignal({ data: [{ origin: "aws.function", attempts: "many" }] })).toThrow(
+      /no number for attempts/,
+    );
   });
 
   it("judges origins by failure rate once they have enough attempts", () => {
