@@ -161,19 +161,19 @@ export const environmentSchema = z
       .strictObject({
         bakeSeconds: z
           .number()
-          .int("must be a whole number of seconds")
+          .int()
           .min(0, "must be 0 or more")
           .max(3600, "must be at most 3600 (an hour): a longer bake holds the pipeline and its runner")
           .default(300),
         minSamples: z
           .number()
-          .int("must be a whole number")
+          .int()
           .min(1, "must be at least 1: a verdict needs answers to judge")
           .max(1_000_000, "must be at most 1000000")
           .default(100),
         waitSeconds: z
           .number()
-          .int("must be a whole number of seconds")
+          .int()
           .min(0, "must be 0 or more")
           .max(3600, "must be at most 3600 (an hour)")
           .default(600),
