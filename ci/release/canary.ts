@@ -69,7 +69,7 @@ function judgeOrigin(origin: string, signal: OriginSignal | undefined, criteria:
     problems.push(`failure rate ${percent(failureRate)} > ${percent(criteria.maxFailureRate)}`);
   }
   if (p99Ms > criteria.maxP99Ms) problems.push(`p99 ${p99Ms} ms > ${criteria.maxP99Ms} ms`);
-  // Failures beyond what minSamples answers could ever excuse fail the origin even before it has its samples.
+  // More failures than minSamples answers may hold under the limit: fail now rather than wait for the samples.
   const hopeless = failures > criteria.maxFailureRate * criteria.minSamples && failureRate > criteria.maxFailureRate;
   if (problems.length > 0 && (samples >= criteria.minSamples || hopeless)) {
     return { ...base, result: "FAIL", detail: problems.join(", ") };
