@@ -124,6 +124,36 @@ export function rolloutFor(release: Release, canaryPercent: number, stable: stri
  * which a rollback takes out of service). Without a stable release (first
  * deploy) the configured weights stand.
  */
+/** Origins that split by the edge and origins whose cloud runs its own canary (lib/stacks/clouds.ts). */
+export interface ReleaseSplits {
+  readonly byEdge: readonly OriginId[];
+  readonly bySelf: readonly OriginId[];
+}
+
+/**
+ * The share (0 to 1) of an origin's answers that come from the release being
+ * rolled out at its step, which the edge tags its analytics with so the canary
+ * analysis can judge the new release alone: 1 on the origins the edge splits
+ * (they run the release in place), the canary share where the cloud splits.
+ * For a cloud's own canary (ECS) it is the share of its canary phase: after its
+ * own bake ECS moves to 100%, so the analysis counts fewer new-release answers
+ * than there were and errs towards failing.
+ */
+export function releaseShare(
+  origin: OriginId,
+  release: Release,
+  canaryPercent: number,
+  stableRevision: string | undefined,
+  splits: ReleaseSplits,
+): number {
+  if (splits.byEdge.includes(origin)) return 1;
+  const step = release.step ?? "canary";
+  const percent = splits.bySelf.includes(origin)
+    ? newReleasePercent(step, canaryPercent, release.stable !== undefined)
+    : rolloutFor(release, canaryPercent, stableRevision).newPercent;
+  return percent / 100;
+}
+
 export function edgeWeights(
   config: EnvironmentConfig,
   release: Release,
@@ -152,19 +182,18 @@ export interface RolloutPlan {
   readonly target: (origin: OriginId) => Rollout;
   /** The edge's weight per origin for the step (`edgeWeights`). */
   readonly edgeWeights: Readonly<Partial<Record<OriginId, number>>>;
+  /** The share of an origin's answers from the release rolled out (`releaseShare`), which the edge tags. */
+  readonly releaseShare: (origin: OriginId) => number;
   /** What serves 100% after the step: the new release, else the stable one (the next pipeline's stable release). */
   readonly settled: ReleaseId;
 }
 
 /**
  * The rollout plan of `release` on `config`'s environment.
- * @param splitByEdge - origins that cannot split traffic themselves (lib/stacks/clouds.ts `EDGE_SPLIT_ORIGINS`)
+ * @param splits - origins that cannot split traffic themselves and origins whose cloud runs its own
+ *   canary (lib/stacks/clouds.ts `EDGE_SPLIT_ORIGINS`, `SELF_SPLIT_ORIGINS`)
  */
-export function rolloutPlan(
-  config: EnvironmentConfig,
-  release: Release,
-  splitByEdge: readonly OriginId[],
-): RolloutPlan {
+export function rolloutPlan(config: EnvironmentConfig, release: Release, splits: ReleaseSplits): RolloutPlan {
   const { stable } = release;
   const newPercent = newReleasePercent(release.step ?? "canary", config.canaryPercent, stable !== undefined);
   return {
@@ -172,7 +201,8 @@ export function rolloutPlan(
     newPercent,
     // Values only (no runtime import of the config schema): the edge Worker's bundle reaches this module.
     target: (origin) => rolloutFor(release, config.canaryPercent, stable?.revisions?.[origin]),
-    edgeWeights: edgeWeights(config, release, splitByEdge),
+    edgeWeights: edgeWeights(config, release, splits.byEdge),
+    releaseShare: (origin) => releaseShare(origin, release, config.canaryPercent, stable?.revisions?.[origin], splits),
     settled: newPercent === 100 || stable === undefined ? release : stable,
   };
 }

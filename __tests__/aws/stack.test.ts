@@ -76,8 +76,22 @@ describe("AWS in EnvironmentStack", () => {
         });
         // The Lambda split needs the stable version from the last apply: a fresh clone has none.
         expect(weights).toBeUndefined();
+        // ECS's canary fails and rolls back on the 5-minute burn window or p99 latency alarm, which exist first.
+        const service = only(json, "aws_ecs_service");
+        const alarms = service.alarms as { alarm_names: string[]; enable: boolean; rollback: boolean };
+        expect(alarms).toMatchObject({ enable: true, rollback: true });
+        const alarmKeys = Object.entries(json.resource?.aws_cloudwatch_metric_alarm ?? {})
+          .filter(([, alarm]) => alarms.alarm_names.includes((alarm as { alarm_name: string }).alarm_name))
+          .map(([key]) => `aws_cloudwatch_metric_alarm.${key}`);
+        expect(alarmKeys).toHaveLength(2);
+        expect(alarms.alarm_names).toEqual([
+          expect.stringMatching(/error.*fast-5m$/),
+          expect.stringMatching(/latency-p99$/),
+        ]);
+        expect(service.depends_on).toEqual(expect.arrayContaining(alarmKeys));
       } else {
         expect(deployment).toEqual({ strategy: "ROLLING" });
+        expect(only(json, "aws_ecs_service").alarms).toBeUndefined();
       }
       expect([config.name, only(json, "aws_lb").enable_deletion_protection]).toEqual([config.name, config.protect]);
     }

@@ -5,10 +5,13 @@
  * __tests__/journeys/rehearsal.test.ts.
  */
 
+import { startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { KINDS, kindVariables, REHEARSAL_FORK_PROJECT_ID } from "../../ci/rehearse/kinds";
 import { main } from "../../ci/rehearse/main";
 import { jobStatus, missingPaths } from "../../ci/rehearse/rehearse";
 import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "../../ci/rehearse/schedule";
+import { ANALYTICS_PATH, startWorld, WORLD_SIGNAL } from "../../ci/rehearse/world";
+import { edgeDatasetName, failureRateSql, parseSignal } from "../../lib/edge/signal";
 
 const STAGES = ["build", "deploy", "check", "release"];
 
@@ -178,6 +181,42 @@ describe("ci:rehearse command line", () => {
       expect([args, result.code]).toEqual([args, 2]);
       expect(result.err).toMatch(/^ci:rehearse: /);
       expect(result.err.split("\n")).toHaveLength(1);
+    }
+  });
+});
+
+describe("the rehearsal world's Analytics Engine stand-in", () => {
+  it("answers for the release and step a state deployed only, the failing canary failing, and wants a token", async () => {
+    const gitlab = await startFakeGitLab({ projectId: "42" });
+    const world = await startWorld(gitlab, { failingCanary: "gcp.container" });
+    try {
+      const origins = { "aws.function": "https://a", "gcp.container": "https://b" };
+      gitlab.states.set("qa-1", {
+        writes: 1,
+        state: { outputs: { release_deployed: { value: { id: "r1", step: "canary" } }, origins: { value: origins } } },
+      });
+      const ask = async (sql: string, auth = "Bearer t") => {
+        const response = await fetch(`${world.url}${ANALYTICS_PATH}/accounts/acc/analytics_engine/sql`, {
+          method: "POST",
+          headers: { authorization: auth },
+          body: sql,
+        });
+        return { status: response.status, rows: ((await response.json()) as { data?: unknown[] }).data };
+      };
+      const dataset = edgeDatasetName("svc", "qa-1");
+      const hit = await ask(failureRateSql({ dataset, release: "r1", step: "canary" }));
+      expect(hit.status).toBe(200);
+      expect(parseSignal({ data: hit.rows }).map((s) => [s.origin, s.failures, s.releaseAttempts])).toEqual([
+        ["aws.function", 0, WORLD_SIGNAL.releaseAttempts],
+        ["gcp.container", WORLD_SIGNAL.releaseAttempts * WORLD_SIGNAL.failingShare, WORLD_SIGNAL.releaseAttempts],
+      ]);
+      expect((await ask(failureRateSql({ dataset, release: "r0", step: "canary" }))).rows).toEqual([]);
+      expect((await ask(failureRateSql({ dataset, release: "r1", step: "promote" }))).rows).toEqual([]);
+      expect((await ask(failureRateSql({ dataset, release: "r1", step: "canary" }), "")).status).toBe(401);
+      expect(world.queries).toHaveLength(4);
+    } finally {
+      await world.close();
+      await gitlab.close();
     }
   });
 });

@@ -158,6 +158,20 @@ describe("loadEnvironments", () => {
     ]);
   });
 
+  it("defaults the canary analysis, keeps what a file sets, and names a bad value", () => {
+    const [defaults] = loadEnvironments(filesOf(environmentInput({})), COMPANY);
+    expect(defaults.canaryAnalysis).toEqual({ bakeSeconds: 300, minSamples: 100, waitSeconds: 600 });
+    const [tiny] = loadEnvironments(filesOf(environmentInput({ canaryAnalysis: { bakeSeconds: 1 } })), COMPANY);
+    expect(tiny.canaryAnalysis).toEqual({ bakeSeconds: 1, minSamples: 100, waitSeconds: 600 });
+    expect(
+      problemsOf(filesOf(environmentInput({ canaryAnalysis: { bakeSeconds: 7200, minSamples: 0, waitSeconds: 1.5 } }))),
+    ).toEqual([
+      "environments/test.ts: test.canaryAnalysis.bakeSeconds: must be at most 3600 (an hour): a longer bake holds the pipeline and its runner",
+      "environments/test.ts: test.canaryAnalysis.minSamples: must be at least 1: a verdict needs answers to judge",
+      "environments/test.ts: test.canaryAnalysis.waitSeconds: must be a whole number",
+    ]);
+  });
+
   it("rejects an unknown field (a typo) and lists the allowed ones", () => {
     const input = { ...environmentInput(), regoin: "eu-west-1" };
     const [problem] = problemsOf(filesOf(input));

@@ -38,7 +38,7 @@ const RECORDER = `export default function () {
 
 /** The Worker with `config`, the origin secret and a recording Analytics Engine binding. */
 /** What each test varies; the rest of the routing table is fixed here. */
-type Routing = Pick<EdgeConfig, "origins" | "timeoutMs" | "maxAttempts" | "analyticsSampleRate">;
+type Routing = Pick<EdgeConfig, "origins" | "timeoutMs" | "maxAttempts" | "analyticsSampleRate" | "release">;
 
 function startRecordedEdge(routing: Routing) {
   const config: EdgeConfig = { ...routing, maxBodyBytes: 1024 * 1024, deadlineMs: 10_000, publicHost: PUBLIC_HOST };
@@ -117,11 +117,13 @@ describe("Analytics Engine writes in workerd", () => {
     const points = worker.points();
     expect(points).toHaveLength(2);
     const [first, second] = points;
-    expect(first.blobs).toEqual([failing.id, "5xx", "GET"]);
+    // No release in the routing table (a fresh clone): tagged `local`, share 1.
+    expect(first.blobs).toEqual([failing.id, "5xx", "GET", "local", "canary"]);
     expect(first.indexes).toEqual([failing.id]);
     expect([field(first, "doubles", "status"), field(first, "doubles", "attempt")]).toEqual([503, 1]);
     expect([field(first, "doubles", "weight"), field(first, "doubles", "failed")]).toEqual([1, 1]);
-    expect(second.blobs).toEqual([healthy.id, "ok", "GET"]);
+    expect(second.blobs).toEqual([healthy.id, "ok", "GET", "local", "canary"]);
+    expect(field(second, "doubles", "releaseShare")).toBe(1);
     expect([field(second, "doubles", "status"), field(second, "doubles", "attempt")]).toEqual([200, 2]);
     expect(field(second, "doubles", "failed")).toBe(0);
     for (const point of points) {
@@ -140,6 +142,47 @@ describe("Analytics Engine writes in workerd", () => {
         expect(text).not.toContain(secretish);
       }
     }
+  });
+
+  it("tags every point with the release rolled out, its step and the release's share of each origin", async () => {
+    const split = await origin("aws.function", "fail");
+    const whole = await origin("gcp.function", "ok");
+    const origins = [
+      { id: split.id, url: split.url, weight: 1, releaseShare: 0.05 },
+      { id: whole.id, url: whole.url, weight: 1 },
+    ];
+    const release = { id: "3f2c1a9b", step: "canary" };
+    const worker = await edge({ origins, timeoutMs: 2000, maxAttempts: 2, release });
+    const response = await worker.fetch("/", { headers: await cookieFor(origins, split.id, whole.id) });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(
+      worker
+        .points()
+        .map((p) => [
+          field(p, "blobs", "origin"),
+          field(p, "blobs", "release"),
+          field(p, "blobs", "step"),
+          field(p, "doubles", "releaseShare"),
+        ]),
+    ).toEqual([
+      [split.id, "3f2c1a9b", "canary", 0.05],
+      [whole.id, "3f2c1a9b", "canary", 1],
+    ]);
+  });
+
+  it("refuses a routing table whose release tag is not a release id (503, nothing forwarded)", async () => {
+    const healthy = await origin("gcp.container", "ok");
+    const worker = await edge({
+      origins: equallyWeighted(healthy),
+      timeoutMs: 2000,
+      maxAttempts: 1,
+      release: { id: "x' OR '1", step: "canary" },
+    });
+    const response = await worker.fetch("/");
+    expect(response.status).toBe(503);
+    await response.text();
+    expect(worker.points()).toEqual([]);
   });
 
   it("records timeouts and refused connections as failures without a status", async () => {
@@ -211,6 +254,23 @@ describe("canary signal query", () => {
     expect(sql).toContain("GROUP BY origin");
     expect(() => failureRateSql({ dataset: "x; DROP", minutes: 5 })).toThrow(/not a dataset name/);
     expect(() => failureRateSql({ dataset: "x", origin: "a' OR '1" })).toThrow(/not an origin id/);
+  });
+
+  it("reads one release's step only, with the answers that release gave", () => {
+    const sql = failureRateSql({ dataset: "svc_qa_edge", minutes: 30, release: "3f2c1a9b", step: "canary" });
+    expect(sql).toContain("AND blob4 = '3f2c1a9b' AND blob5 = 'canary'");
+    expect(sql).toContain("SUM(_sample_interval * double4 * double6) AS release_attempts");
+    expect(() => failureRateSql({ dataset: "x", release: "a' OR '1" })).toThrow(/not a release id/);
+    expect(() => failureRateSql({ dataset: "x", step: "canary'--" })).toThrow(/not a rollout step/);
+    const [row] = parseSignal({
+      data: [
+        { origin: "aws.function", attempts: 400, failures: 2, failure_rate: 0.005, p99_ms: 90, release_attempts: 20 },
+      ],
+    });
+    expect(row.releaseAttempts).toBe(20);
+    expect(() => parseSignal({ data: [{ origin: "aws.function", attempts: "many" }] })).toThrow(
+      /no number for attempts/,
+    );
   });
 
   it("judges origins by failure rate once they have enough attempts", () => {

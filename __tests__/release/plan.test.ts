@@ -18,14 +18,14 @@ const SPLIT_BY_EDGE: readonly OriginId[] = [SPLIT];
 
 describe("rolloutPlan", () => {
   it("on a first deploy gives the new release everything and the configured weights", () => {
-    const plan = rolloutPlan(config, NEW, SPLIT_BY_EDGE);
+    const plan = rolloutPlan(config, NEW, { byEdge: SPLIT_BY_EDGE, bySelf: [] });
     expect(plan).toMatchObject({ step: "canary", newPercent: 100, settled: NEW, edgeWeights: config.weights });
     expect(plan.target(KEPT)).toEqual({ newPercent: 100 });
   });
 
   it("in a canary splits the targets that kept a stable revision, scales the edge-split origins, settles on stable", () => {
     const release: Release = { ...NEW, step: "canary", stable: STABLE };
-    const plan = rolloutPlan(config, release, SPLIT_BY_EDGE);
+    const plan = rolloutPlan(config, release, { byEdge: SPLIT_BY_EDGE, bySelf: [] });
     expect(plan).toMatchObject({ step: "canary", newPercent: CANARY, settled: STABLE });
     expect(plan.target(KEPT)).toEqual({ newPercent: CANARY, stable: "41" });
     // No stable revision on this target: it runs the new release alone.
@@ -35,9 +35,17 @@ describe("rolloutPlan", () => {
   });
 
   it("on promote settles on the new release, on rollback on the stable one with the edge-split origins at 0", () => {
-    const promote = rolloutPlan(config, { ...NEW, step: "promote", stable: STABLE }, SPLIT_BY_EDGE);
+    const promote = rolloutPlan(
+      config,
+      { ...NEW, step: "promote", stable: STABLE },
+      { byEdge: SPLIT_BY_EDGE, bySelf: [] },
+    );
     expect(promote).toMatchObject({ step: "promote", newPercent: 100, settled: { ...NEW, step: "promote" } });
-    const rollback = rolloutPlan(config, { ...NEW, step: "rollback", stable: STABLE }, SPLIT_BY_EDGE);
+    const rollback = rolloutPlan(
+      config,
+      { ...NEW, step: "rollback", stable: STABLE },
+      { byEdge: SPLIT_BY_EDGE, bySelf: [] },
+    );
     expect(rollback).toMatchObject({ step: "rollback", newPercent: 0, settled: STABLE });
     expect(rollback.target(KEPT)).toEqual({ newPercent: 0, stable: "41" });
     expect(rollback.edgeWeights[SPLIT]).toBe(0);

@@ -99,3 +99,20 @@ describe("release:stable in a merge-request pipeline", () => {
     rmSync(out, { recursive: true, force: true });
   });
 });
+
+describe("verify:<env> in the pipeline", () => {
+  it("reads the edge's signal with the plan Cloudflare token where there is a canary, and logs in nowhere else", () => {
+    for (const env of configs) {
+      const script = scriptOf(`verify:${env.name}`);
+      const exports = script.filter((line) => line.startsWith("export "));
+      if (env.canaryPercent > 0) {
+        expect(exports).toEqual([
+          expect.stringMatching(/^export CLOUDFLARE_API_TOKEN="\$\{CLOUDFLARE_API_TOKEN_\w+_PLAN:\?/),
+        ]);
+      } else {
+        expect(exports).toEqual([]);
+      }
+      expect(script.at(-1)).toBe(`npm run --silent release:verify -- --env ${env.name}`);
+    }
+  });
+});

@@ -7,12 +7,18 @@ import { main } from "../../ci/release/main";
 import { company, environments } from "../../environments";
 import { loadConfiguration } from "../../lib/config/load";
 import { ORIGINS } from "../../lib/config/schema";
-import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { edgeDatasetName } from "../../lib/edge/signal";
+import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { itWhen } from "../helpers/clouds";
 
 // Each failing case polls until its bounded wait (FAILING, 1 s) is over.
 jest.setTimeout(30_000);
 
-const ENV = loadConfiguration(environments, company).configs[0].name;
+const CONFIGS = loadConfiguration(environments, company).configs;
+const ENV = CONFIGS[0].name;
+/** An environment with a canary, whose verify also runs the canary analysis. */
+const CANARY = CONFIGS.find((c) => c.canaryPercent > 0);
+const CANARY_ENV = CANARY?.name ?? ENV;
 const NEW = { id: "new-release", digest: `sha256:${"1".repeat(64)}` };
 const OLD = { id: "old-release", digest: `sha256:${"0".repeat(64)}` };
 const SECRET = "verify-test-secret";
@@ -75,12 +81,17 @@ async function outputsFile(edge: Behaviour, origins: Partial<Record<string, Beha
 const PASSING = ["--timeout", "4", "--interval", "0.2", "--request-timeout", "1.5"];
 const FAILING = ["--timeout", "1", "--interval", "0.1", "--request-timeout", "0.5"];
 
-async function run(file: string, waits: string[] = FAILING) {
+async function run(
+  file: string,
+  waits: string[] = FAILING,
+  extra: string[] = ["--no-analysis"],
+  env = ENV,
+  vars: NodeJS.ProcessEnv = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
-  const env = ENV;
   const args = ["verify", "--env", env, "--release", NEW.id, "--digest", NEW.digest, "--outputs", file];
-  const code = await main([...args, ...waits], { out: (t) => out.push(t), err: (t) => err.push(t) }, {});
+  const code = await main([...args, ...waits, ...extra], { out: (t) => out.push(t), err: (t) => err.push(t) }, vars);
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -134,4 +145,99 @@ describe("release verify", () => {
     expect(code).toBe(2);
     expect(lines).toEqual([expect.stringMatching(/pass --outputs <file>/)]);
   });
+});
+
+/** A stand-in for Cloudflare's Analytics Engine SQL API: records the queries, answers `rows`. */
+async function analyticsApi(rows: Record<string, unknown>[], status = 200) {
+  const queries: { path: string; auth: string; sql: string }[] = [];
+  const server = createServer((req, res) => {
+    let sql = "";
+    req.on("data", (chunk) => {
+      sql += chunk;
+    });
+    req.on("end", () => {
+      queries.push({ path: req.url ?? "", auth: String(req.headers.authorization), sql });
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ data: rows }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/client/v4`, queries };
+}
+
+const NO_CANARY = "no environment has a canary (canaryPercent > 0)";
+
+describe("release verify: canary analysis", () => {
+  const analysis = ["--bake", "0", "--analysis-wait", "0.3", "--analysis-interval", "0.1"];
+  const rows = (failing?: string) =>
+    ORIGINS.map((origin) => ({
+      origin,
+      attempts: 4000,
+      failures: origin === failing ? 90 : 0,
+      failure_rate: origin === failing ? 90 / 4000 : 0,
+      p99_ms: 80,
+      release_attempts: 300,
+    }));
+
+  itWhen(CANARY !== undefined, NO_CANARY)(
+    "reads the new release's canary only and passes within the objectives",
+    async () => {
+      const config = CANARY ?? CONFIGS[0];
+      const api = await analyticsApi(rows());
+      const result = await run(await outputsFile("new", {}), PASSING, analysis, config.name, {
+        CLOUDFLARE_API_TOKEN: "analytics-token",
+        CLOUDFLARE_API_URL: api.url,
+      });
+      expect(result.err).toBe("");
+      expect(result.code).toBe(0);
+      expect(api.queries[0].path).toBe(`/client/v4/accounts/${config.cloudflare.accountId}/analytics_engine/sql`);
+      expect(api.queries[0].auth).toBe("Bearer analytics-token");
+      expect(api.queries[0].sql).toContain(`FROM ${edgeDatasetName(serviceSpecFor(config).name, config.name)}`);
+      expect(api.queries[0].sql).toContain(`blob4 = '${NEW.id}' AND blob5 = 'canary'`);
+      expect(result.out).toContain(`Canary of release ${NEW.id} passed`);
+    },
+  );
+
+  itWhen(CANARY !== undefined, NO_CANARY)(
+    "fails with the table when an origin fails the new release's requests",
+    async () => {
+      const api = await analyticsApi(rows("gcp.container"));
+      const result = await run(await outputsFile("new", {}), PASSING, analysis, CANARY_ENV, {
+        CLOUDFLARE_API_TOKEN: "analytics-token",
+        CLOUDFLARE_API_URL: api.url,
+      });
+      expect(result.code).toBe(1);
+      // 90 failures over 4000 attempts is 2.25%; over the 300 answers of the new release it is 30%.
+      const analysed = result.out
+        .split("\n")
+        .filter((line) => line.startsWith("gcp.container "))
+        .at(-1);
+      expect(analysed).toMatch(/ 300 +4000 +90 +30\.00% +80 +FAIL: failure rate 30\.00% > /);
+      expect(result.err).toContain(
+        `canary of release ${NEW.id} on ${CANARY_ENV} failed: the new release fails on gcp.container`,
+      );
+    },
+  );
+
+  itWhen(CANARY !== undefined, NO_CANARY)(
+    "fails clearly without samples, without a token, or when Cloudflare refuses",
+    async () => {
+      const empty = await analyticsApi([]);
+      const vars = { CLOUDFLARE_API_TOKEN: "analytics-token", CLOUDFLARE_API_URL: empty.url };
+      const none = await run(await outputsFile("new", {}), PASSING, analysis, CANARY_ENV, vars);
+      expect(none.code).toBe(1);
+      expect(none.err).toMatch(/failed: (not enough traffic to judge|no origin is routed to)/);
+      expect(empty.queries.length).toBeGreaterThan(1);
+
+      const noToken = await run(await outputsFile("new", {}), PASSING, analysis, CANARY_ENV, {});
+      expect([noToken.code, noToken.err]).toEqual([2, expect.stringContaining("set CLOUDFLARE_API_TOKEN")]);
+
+      const refused = await analyticsApi([], 403);
+      const denied = await run(await outputsFile("new", {}), PASSING, analysis, CANARY_ENV, {
+        ...vars,
+        CLOUDFLARE_API_URL: refused.url,
+      });
+      expect([denied.code, denied.err]).toEqual([1, expect.stringContaining("Cloudflare answered 403")]);
+    },
+  );
 });

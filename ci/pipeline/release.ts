@@ -123,8 +123,12 @@ export function verifyJob(env: EnvironmentConfig): Job {
       { job: `deploy:${env.name}`, artifacts: false },
     ],
     rules: [{ if: IF.defaultBranch }],
-    // Reads endpoints and the origin secret from GitLab-managed state with the job token (like plan).
-    script: [`npm run --silent release:verify -- --env ${env.name}`],
+    // Reads endpoints and the origin secret from GitLab-managed state with the job token (like plan);
+    // a canary's analysis reads the edge's Analytics Engine signal with the plan token (Account Analytics Read).
+    script: [
+      ...(env.canaryPercent > 0 ? loginLines(env, "plan").filter((line) => line.includes("CLOUDFLARE_API_TOKEN")) : []),
+      `npm run --silent release:verify -- --env ${env.name}`,
+    ],
   };
 }
 

@@ -28,7 +28,9 @@ Kinds: ${KINDS.join(", ")}
 Options:
   --skip <job>            leave a job out, as if its rules excluded it (repeatable),
                           e.g. --skip verify (the test suite) for a quicker run
-  --failing-origin <id>   make one origin (aws.function, ...) fail its canary
+  --failing-origin <id>   make one origin (aws.function, ...) fail its canary's health check
+  --failing-canary <id>   make one origin's canary pass its probes but fail real requests: the
+                          edge's signal for the new release shows it (verify's canary analysis)
   --notes-refused <code>  the fake GitLab answers merge-request note requests with this status
   --keep                  keep the temporary folder (job logs, artifacts)
   --environments <n>      rehearse the split pipeline of <n> generated environments instead
@@ -64,6 +66,8 @@ export function describeCalls(job: JobResult): string {
   });
   const parts = [...byTool.entries()].map(([tool, words]) => `${tool} ${counted(words)}`);
   if (api.length > 0) parts.push(`GitLab ${counted(api)}`);
+  const queries = job.analyticsQueries ?? 0;
+  if (queries > 0) parts.push(`Cloudflare Analytics SQL${queries > 1 ? `×${queries}` : ""}`);
   return parts.length === 0 ? "-" : parts.join("; ");
 }
 
@@ -101,6 +105,7 @@ export async function main(argv: readonly string[], out = console.log, err = con
       options: {
         skip: { type: "string", multiple: true },
         "failing-origin": { type: "string" },
+        "failing-canary": { type: "string" },
         "notes-refused": { type: "string" },
         keep: { type: "boolean" },
         environments: { type: "string" },
@@ -151,6 +156,7 @@ export async function main(argv: readonly string[], out = console.log, err = con
       kind: kind as Kind,
       skip: values.skip as string[] | undefined,
       failingOrigin: values["failing-origin"] as string | undefined,
+      failingCanary: values["failing-canary"] as string | undefined,
       notesRefused: refused,
       keep: values.keep === true,
       progress: (line) => err(line),

@@ -23,7 +23,7 @@ import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
 import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";
 import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
-import { startWorld } from "./world";
+import { ANALYTICS_PATH, startWorld } from "./world";
 
 const ROOT = REPOSITORY_ROOT;
 const GITLAB_CI_LOCAL = join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
@@ -57,6 +57,8 @@ export interface RehearsalOptions {
   readonly skip?: readonly string[];
   /** An origin whose canary fails its health check (world.ts). @default none */
   readonly failingOrigin?: string;
+  /** An origin whose canary passes its probes but fails real requests in the edge's signal (world.ts). @default none */
+  readonly failingCanary?: string;
   /** HTTP status the fake GitLab answers every merge-request note request with. @default - notes are accepted */
   readonly notesRefused?: number;
   /** Keep the temporary folder. @default false */
@@ -86,6 +88,8 @@ export interface JobResult {
   readonly reason?: string;
   /** Last lines of its log when it failed. */
   readonly logTail?: string;
+  /** Queries it sent the fake Analytics Engine SQL API (verify's canary analysis). @default 0 */
+  readonly analyticsQueries?: number;
 }
 
 export interface RehearsalResult {
@@ -141,6 +145,10 @@ export function projectVariables(configs: readonly EnvironmentConfig[], gitlabUr
     // verify:<env> waits for the world's loopback targets, not for a cloud's rollout.
     RELEASE_VERIFY_TIMEOUT: "15",
     RELEASE_VERIFY_INTERVAL: "1",
+    // The canary analysis bakes a second: the world's dataset is full at once.
+    RELEASE_CANARY_BAKE: "1",
+    RELEASE_CANARY_WAIT: "5",
+    RELEASE_CANARY_INTERVAL: "1",
   };
   for (const env of configs) {
     for (const purpose of IDENTITY_PURPOSES) {
@@ -282,7 +290,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     token: NOTE_TOKEN,
     jobToken: JOB_TOKEN,
   });
-  const world = await startWorld(gitlab, { failingOrigin: options.failingOrigin });
+  const world = await startWorld(gitlab, {
+    failingOrigin: options.failingOrigin,
+    failingCanary: options.failingCanary,
+  });
   try {
     return await run();
   } finally {
@@ -330,7 +341,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     mkdirSync(join(workdir, "home"));
 
     const variables: Record<string, string> = {
-      ...(kind.projectVariables ? projectVariables(configs, gitlab.url) : {}),
+      ...(kind.projectVariables
+        ? { ...projectVariables(configs, gitlab.url), CLOUDFLARE_API_URL: `${world.url}${ANALYTICS_PATH}` }
+        : {}),
       ...kind.variables,
       CI_PIPELINE_ID: pipelineId,
       CI_PIPELINE_IID: pipelineId,
@@ -449,6 +462,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         : undefined;
       progress(`${job.when === "manual" ? "Playing" : "Running"} ${job.name}`);
       const requestsBefore = gitlab.requests.length;
+      const queriesBefore = world.queries.length;
       const outcome = await runGitlabCiLocal(
         repo,
         [
@@ -481,6 +495,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         seconds: outcome.seconds,
         calls,
         requests: gitlab.requests.slice(requestsBefore),
+        analyticsQueries: world.queries.length - queriesBefore,
         logTail: state === "success" ? undefined : tail(outcome.output, 25),
       };
     }

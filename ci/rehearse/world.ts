@@ -6,6 +6,14 @@
  * state deployed (its `release_deployed` output), so verify sees the release
  * a deploy, promote or rollback really put there. Origins ask for the origin
  * secret from state, like the real ones.
+ *
+ * It also stands in for Cloudflare's Analytics Engine SQL API (at
+ * `<url>/cloudflare/client/v4`, tests and rehearsals only): the canary
+ * analysis of verify:<env> asks it for one release's canary step, and it
+ * answers as the edge's dataset would after a bake with steady traffic, but
+ * only when the query names the release and step that environment's state
+ * deployed: a query for another release gets no rows, as Cloudflare would
+ * give none.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,12 +23,25 @@ import type { FakeGitLab } from "./fake-gitlab";
 export interface WorldOptions {
   /** An origin (`aws.function`, ...) that fails its health check while it serves a canary. @default - none */
   readonly failingOrigin?: string;
+  /**
+   * An origin whose canary answers its probes but fails real requests: the edge's signal shows the new
+   * release failing there (30% of its answers). @default - none
+   */
+  readonly failingCanary?: string;
 }
+
+/** What the edge's dataset holds per origin after a bake, in the world: 2000 attempts, 200 from the new release. */
+export const WORLD_SIGNAL = { attempts: 2000, releaseAttempts: 200, failingShare: 0.3, p99Ms: 140 } as const;
+
+/** The API base the canary analysis is pointed at (`CLOUDFLARE_API_URL`). */
+export const ANALYTICS_PATH = "/cloudflare/client/v4";
 
 export interface World {
   readonly url: string;
   /** Requests served, per `<env>/<target>`. */
   readonly hits: Map<string, number>;
+  /** SQL queries the fake Analytics Engine API answered, in order. */
+  readonly queries: string[];
   close(): Promise<void>;
 }
 
@@ -38,10 +59,50 @@ function deployedOf(gitlab: FakeGitLab, environment: string): { deployed?: Deplo
   };
 }
 
+/** The fake SQL API's answer to `sql` (see the file comment). */
+function analyticsRows(gitlab: FakeGitLab, sql: string, options: WorldOptions): Record<string, unknown>[] {
+  const dataset = /FROM (\w+)/.exec(sql)?.[1] ?? "";
+  const release = /blob4 = '([^']*)'/.exec(sql)?.[1];
+  const step = /blob5 = '([^']*)'/.exec(sql)?.[1];
+  const environment = [...gitlab.states.keys()].find((name) =>
+    dataset.endsWith(`_${name.replace(/[^A-Za-z0-9_]/g, "_")}_edge`),
+  );
+  if (environment === undefined) return [];
+  const { deployed } = deployedOf(gitlab, environment);
+  if (deployed?.id === undefined || deployed.id !== release || deployed.step !== step) return [];
+  const state = gitlab.states.get(environment)?.state as { outputs?: Record<string, { value?: unknown }> } | undefined;
+  const origins = Object.keys((state?.outputs?.origins?.value as Record<string, string> | undefined) ?? {}).sort();
+  return origins.map((origin) => {
+    const failures = origin === options.failingCanary ? WORLD_SIGNAL.releaseAttempts * WORLD_SIGNAL.failingShare : 0;
+    return {
+      origin,
+      attempts: WORLD_SIGNAL.attempts,
+      failures,
+      failure_rate: failures / WORLD_SIGNAL.attempts,
+      p99_ms: WORLD_SIGNAL.p99Ms,
+      release_attempts: WORLD_SIGNAL.releaseAttempts,
+    };
+  });
+}
+
 export async function startWorld(gitlab: FakeGitLab, options: WorldOptions = {}): Promise<World> {
   const hits = new Map<string, number>();
+  const queries: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith(`${ANALYTICS_PATH}/accounts/`) && url.pathname.endsWith("/analytics_engine/sql")) {
+      let sql = "";
+      req.on("data", (chunk) => {
+        sql += chunk;
+      });
+      req.on("end", () => {
+        queries.push(sql);
+        const authorized = /^Bearer \S+$/.test(req.headers.authorization ?? "");
+        res.writeHead(authorized ? 200 : 401, { "content-type": "application/json" });
+        res.end(JSON.stringify(authorized ? { data: analyticsRows(gitlab, sql, options) } : { errors: ["no token"] }));
+      });
+      return;
+    }
     const [, environment, target, ...rest] = url.pathname.split("/");
     const path = `/${rest.join("/")}`;
     const key = `${environment}/${target}`;
@@ -68,6 +129,7 @@ export async function startWorld(gitlab: FakeGitLab, options: WorldOptions = {})
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    queries,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -10,8 +10,14 @@ import { parseArgs } from "node:util";
 import { company, environments } from "../../environments";
 import { ConfigError } from "../../lib/config/errors";
 import { loadConfiguration } from "../../lib/config/load";
-import { ORIGINS } from "../../lib/config/schema";
-import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { type EnvironmentConfig, ORIGINS, type OriginId } from "../../lib/config/schema";
+import { edgeDatasetName, failureRateSql } from "../../lib/edge/signal";
+import { objectivesFor } from "../../lib/monitoring/objectives";
+import { edgeWeights } from "../../lib/release";
+import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { EDGE_SPLIT_ORIGINS } from "../../lib/stacks/clouds";
+import { CLOUDFLARE_API, querySignal } from "../signal/query";
+import { analyzeCanary, formatCanaryTable } from "./canary";
 import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
 import { formatTable, type VerifyTarget, verifyAll } from "./verify";
 
@@ -27,6 +33,15 @@ Commands:
              --timeout <seconds>     bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)
              --interval <seconds>    pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)
              --request-timeout <s>   limit of one request (default 10)
+           Then, where the environment has a canary (canaryPercent > 0), the canary analysis: wait the
+           bake time, read the edge's signal for this release's canary only (CLOUDFLARE_API_TOKEN with
+           Account Analytics Read) and fail unless every origin is within the environment's objectives
+             --bake <seconds>        bake time (default $RELEASE_CANARY_BAKE, else canaryAnalysis.bakeSeconds)
+             --analysis-wait <s>     read again up to this long while samples are short
+                                     (default $RELEASE_CANARY_WAIT, else canaryAnalysis.waitSeconds)
+             --analysis-interval <s> pause between readings (default $RELEASE_CANARY_INTERVAL, else 30)
+             --no-analysis           probes only (a laptop without an Analytics token)
+             Analytics SQL API base: $CLOUDFLARE_API_URL, else https://api.cloudflare.com/client/v4
   stable   Write <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
            reads through RELEASE_STABLE_DIR); no file for an environment without state yet. In a
            merge-request pipeline (CI_PIPELINE_SOURCE=merge_request_event) protected environments are
@@ -42,21 +57,28 @@ export interface ReleaseIo {
   err(text: string): void;
 }
 
-function seconds(value: string | undefined, fallback: number, flag: string): number {
+function seconds(value: string | undefined, fallback: number, flag: string, zero = false): number {
   if (value === undefined) return fallback * 1000;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`${flag} must be a positive number of seconds, not "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zero))
+    throw new UsageError(`${flag} must be a ${zero ? "" : "positive "}number of seconds, not "${value}"`);
   return n * 1000;
 }
 
 const nonEmpty = (value: string | undefined) => (value === "" ? undefined : value);
 
 function knownEnvironment(name: string | undefined): string {
+  return environmentConfig(name).name;
+}
+
+function environmentConfig(name: string | undefined): EnvironmentConfig {
   if (name === undefined) throw new UsageError("--env <name> is required");
-  const names = loadConfiguration(environments, company).configs.map((env) => env.name);
-  if (!names.includes(name)) throw new UsageError(`unknown environment "${name}"; known: ${names.join(", ")}`);
-  return name;
+  const configs = loadConfiguration(environments, company).configs;
+  const config = configs.find((env) => env.name === name);
+  if (config === undefined) {
+    throw new UsageError(`unknown environment "${name}"; known: ${configs.map((env) => env.name).join(", ")}`);
+  }
+  return config;
 }
 
 /** The edge and every origin the outputs name, origins with the secret header. */
@@ -87,9 +109,14 @@ async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
       timeout: { type: "string" },
       interval: { type: "string" },
       "request-timeout": { type: "string" },
+      bake: { type: "string" },
+      "analysis-wait": { type: "string" },
+      "analysis-interval": { type: "string" },
+      "no-analysis": { type: "boolean" },
     },
   });
-  const environment = knownEnvironment(values.env);
+  const config = environmentConfig(values.env);
+  const environment = config.name;
   const id = values.release ?? env.RELEASE_ID;
   if (id === undefined || id === "") throw new UsageError("--release <id> (or RELEASE_ID) is required");
   const digest = values.digest ?? (env.IMAGE_DIGEST === "" ? undefined : env.IMAGE_DIGEST);
@@ -115,7 +142,89 @@ async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
     return 1;
   }
   io.out(`All ${results.length} targets serve release ${id}.`);
+  if (config.canaryPercent === 0 || values["no-analysis"] === true) {
+    io.out(
+      config.canaryPercent === 0
+        ? `${environment} has no canary (canaryPercent 0): no canary analysis.`
+        : "No canary analysis (--no-analysis).",
+    );
+    return 0;
+  }
+  const analysis = config.canaryAnalysis;
+  const token = nonEmpty(env.CLOUDFLARE_API_TOKEN);
+  if (token === undefined) {
+    throw new UsageError("the canary analysis reads Cloudflare Analytics: set CLOUDFLARE_API_TOKEN (or --no-analysis)");
+  }
+  const objectives = objectivesFor(config);
+  const criteria = {
+    maxFailureRate: objectives.errorRatePercent / 100,
+    maxP99Ms: objectives.latencyP99Ms,
+    minSamples: analysis.minSamples,
+  };
+  const bakeMs = seconds(values.bake ?? nonEmpty(env.RELEASE_CANARY_BAKE), analysis.bakeSeconds, "--bake", true);
+  const waitMs = seconds(
+    values["analysis-wait"] ?? nonEmpty(env.RELEASE_CANARY_WAIT),
+    analysis.waitSeconds,
+    "--analysis-wait",
+    true,
+  );
+  const intervalMs = seconds(
+    values["analysis-interval"] ?? nonEmpty(env.RELEASE_CANARY_INTERVAL),
+    30,
+    "--analysis-interval",
+  );
+  const sql = failureRateSql({
+    dataset: edgeDatasetName(serviceSpecFor(config).name, environment),
+    // From well before this job started (the deploy) to its end; only this release's canary step is counted.
+    minutes: Math.min(1440, Math.ceil((bakeMs + waitMs) / 60_000) + 60),
+    release: id,
+    step: "canary",
+  });
+  const target = {
+    api: nonEmpty(env.CLOUDFLARE_API_URL) ?? CLOUDFLARE_API,
+    accountId: config.cloudflare.accountId,
+    token,
+  };
+  let verdict: Awaited<ReturnType<typeof analyzeCanary>>;
+  try {
+    verdict = await analyzeCanary({
+      criteria,
+      expected: routedOrigins(config, outputs, id, targets),
+      read: () => querySignal(sql, target),
+      bakeMs,
+      waitMs,
+      intervalMs,
+      log: io.out,
+    });
+  } catch (error) {
+    io.err(`verify: cannot read the edge's signal for release ${id}: ${(error as Error).message}`);
+    return 1;
+  }
+  io.out(
+    `Canary analysis of release ${id} on ${environment} (edge signal, canary step, ${verdict.readings} reading(s)):`,
+  );
+  io.out(formatCanaryTable(verdict, criteria));
+  if (verdict.decision !== "pass") {
+    io.err(`verify: canary of release ${id} on ${environment} failed: ${verdict.summary}`);
+    return 1;
+  }
+  io.out(`Canary of release ${id} passed: ${verdict.summary}.`);
   return 0;
+}
+
+/**
+ * The origins the edge routes new clients to during this canary (weight above 0), of those the state
+ * names: each must show enough samples. A stable release in state means the canary split weights.
+ */
+function routedOrigins(config: EnvironmentConfig, outputs: Outputs, id: string, targets: VerifyTarget[]): string[] {
+  const stable = (outputs.release?.value as { id?: unknown } | undefined)?.id;
+  const hasStable = typeof stable === "string" && stable !== id;
+  const weights = edgeWeights(
+    config,
+    { id, step: "canary", ...(hasStable ? { stable: { id: stable } } : {}) },
+    EDGE_SPLIT_ORIGINS,
+  );
+  return targets.map((t) => t.name).filter((name) => name !== "edge" && (weights[name as OriginId] ?? 0) > 0);
 }
 
 async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {

@@ -6,9 +6,10 @@
  */
 import { ConfigError } from "../../lib/config/errors";
 import { type EnvironmentFiles, loadConfiguration } from "../../lib/config/load";
-import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal, parseSignal } from "../../lib/edge/signal";
+import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal } from "../../lib/edge/signal";
 import { FAST_BURN_RATE, objectivesFor } from "../../lib/monitoring/objectives";
 import { serviceSpecFor } from "../../lib/service";
+import { CLOUDFLARE_API, querySignal } from "./query";
 
 export const SIGNAL_USAGE = `Usage: npm run edge:signal -- <environment> [--minutes N] [--max-failure-rate R] [--origin ID] [--sql]
 
@@ -21,6 +22,9 @@ origin. Needs CLOUDFLARE_API_TOKEN (Account Analytics Read).
   --max-failure-rate R failure share above which an origin fails the check
                        (default: the environment's fast-burn rate, 14.4 x its error budget)
   --origin ID          only this origin (aws.function, gcp.container...)
+  --release ID         only the attempts made while this release was rolled out
+                       (the Worker tags each one; verify:<env> reads the new release's canary so)
+  --step STEP          only this rollout step (canary, promote, rollback)
   --service NAME       the service name in the dataset (default: the Worker's, from the config)
   --sql                print the SQL and exit, without calling Cloudflare
   --api URL            API base (default https://api.cloudflare.com/client/v4)
@@ -39,6 +43,8 @@ interface Options {
   minutes: number;
   maxFailureRate?: number;
   origin?: string;
+  release?: string;
+  step?: string;
   service?: string;
   sqlOnly: boolean;
   api: string;
@@ -48,7 +54,7 @@ function parseArgs(args: readonly string[]): Options | string {
   const options: Partial<Options> & { sqlOnly: boolean } = {
     minutes: 15,
     sqlOnly: false,
-    api: "https://api.cloudflare.com/client/v4",
+    api: CLOUDFLARE_API,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -61,6 +67,8 @@ function parseArgs(args: readonly string[]): Options | string {
       if (arg === "--minutes") options.minutes = Number(value());
       else if (arg === "--max-failure-rate") options.maxFailureRate = Number(value());
       else if (arg === "--origin") options.origin = value();
+      else if (arg === "--release") options.release = value();
+      else if (arg === "--step") options.step = value();
       else if (arg === "--service") options.service = value();
       else if (arg === "--api") options.api = value();
       else if (arg === "--sql") options.sqlOnly = true;
@@ -106,6 +114,8 @@ export async function runSignal(
       dataset: edgeDatasetName(service, config.name),
       minutes: options.minutes,
       origin: options.origin,
+      release: options.release,
+      step: options.step,
     });
     if (options.sqlOnly) {
       io.log(sql);
@@ -117,14 +127,7 @@ export async function runSignal(
       return 1;
     }
     const maxFailureRate = options.maxFailureRate ?? objectivesFor(config).errorBudget * FAST_BURN_RATE;
-    const url = `${options.api}/accounts/${config.cloudflare.accountId}/analytics_engine/sql`;
-    const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: sql });
-    const text = await response.text();
-    if (!response.ok) {
-      io.error(`edge:signal: Cloudflare answered ${response.status}: ${text.slice(0, 300)}`);
-      return 1;
-    }
-    const signals = parseSignal(JSON.parse(text));
+    const signals = await querySignal(sql, { api: options.api, accountId: config.cloudflare.accountId, token });
     io.log(formatSignals(signals, maxFailureRate));
     const failing = failingOrigins(signals, maxFailureRate);
     if (failing.length > 0) {

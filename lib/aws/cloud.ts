@@ -32,5 +32,5 @@ export const awsCloud: CloudModule<AwsSettings> = {
   },
   // Lambda aliases and ECS split traffic themselves; Route 53 checks alarm only from us-east-1 (a twin topic
   // there), so Cloudflare probes the origins where the plan allows; Route 53 probes 30 s apart, pages within 5 min.
-  edge: { splitKinds: [], probesOrigins: true, proberRank: 2 },
+  edge: { splitKinds: [], selfSplitKinds: ["container"], probesOrigins: true, proberRank: 2 },
 };

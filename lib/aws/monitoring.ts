@@ -24,7 +24,7 @@ import {
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Fn } from "cdktf";
+import { dependable, Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
@@ -121,7 +121,8 @@ export class AwsMonitoring extends Construct {
       const specs = containerAlarms(container, objectives, spec);
       if (objectives.silencedBecause === undefined) {
         for (const s of specs) this.alarm(spec, s);
-        this.burnAlarms(spec, containerSli(container), objectives);
+        const windows = this.burnAlarms(spec, containerSli(container), objectives);
+        this.deploymentAlarms(container, windows);
       }
       widgets.push(...containerWidgets(container, region));
     }
@@ -228,8 +229,30 @@ export class AwsMonitoring extends Construct {
     this.alerts.push({ target, signal: "availability", alarm });
   }
 
-  /** Per burn tier: a window alarm for the long and the short window, and the composite that notifies. */
-  private burnAlarms(spec: ServiceSpec, sli: RatioSli, objectives: Objectives): void {
+  /**
+   * ECS's own canary watches the fastest burn tier's short window (5xx share of the ALB's requests over
+   * 5 minutes) and the p99 latency alarm: either in ALARM during the deployment fails it and ECS rolls
+   * back to the last completed deployment, instead of baking its way to 100%. Metric alarms only (the
+   * tiers' composites notify); the names are literal, and the service waits for the alarms to exist.
+   */
+  private deploymentAlarms(container: ContainerTarget, windows: readonly CloudwatchMetricAlarm[][]): void {
+    if (container.loadBalancer.alternateTargetGroup === undefined) return; // no canary: a rolling deployment
+    const fastShort = windows[0]?.[1];
+    const latency = this.alerts.find((a) => a.target === "aws.container" && a.signal === "latency")?.alarm;
+    const alarms = [fastShort, latency].filter((a): a is CloudwatchMetricAlarm => a instanceof CloudwatchMetricAlarm);
+    if (alarms.length === 0) return;
+    const service = container.service;
+    service.putAlarms({
+      alarmNames: alarms.map((alarm) => alarm.alarmNameInput ?? alarm.alarmName),
+      enable: true,
+      rollback: true,
+    });
+    service.dependsOn = [...(service.dependsOn ?? []), ...alarms.map((alarm) => dependable(alarm))];
+  }
+
+  /** Per burn tier: a window alarm for the long and the short window, and the composite that notifies; returns the window alarms per tier. */
+  private burnAlarms(spec: ServiceSpec, sli: RatioSli, objectives: Objectives): CloudwatchMetricAlarm[][] {
+    const tiers: CloudwatchMetricAlarm[][] = [];
     const base = { service: spec.name, environment: spec.environment };
     const key = sli.target.replace(".", "-");
     for (const burn of burnAlerts(objectives)) {
@@ -237,6 +260,7 @@ export class AwsMonitoring extends Construct {
       const windows = [burn.longWindowSeconds, burn.shortWindowSeconds].map((seconds) =>
         this.windowAlarm(`${key}-error-${what}-${windowLabel(seconds)}`, base, sli, burn, seconds),
       );
+      tiers.push(windows);
       const alarm = new CloudwatchCompositeAlarm(this, `${key}-error-${what}`, {
         alarmName: alertName(base, sli.target, "error", what),
         alarmDescription: runbookText({
@@ -251,6 +275,7 @@ export class AwsMonitoring extends Construct {
       });
       this.alerts.push({ target: sli.target, signal: "error", alarm });
     }
+    return tiers;
   }
 
   /** 5xx / requests over one window (one period as long as the window), 0 below the minimum request count. */

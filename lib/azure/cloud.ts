@@ -29,5 +29,5 @@ export const azureCloud: CloudModule<AzureSettings> = {
   },
   // Flex Consumption replaces its code in place (Container Apps split between revisions); standard tests probe
   // the origins, every 5 minutes at best.
-  edge: { splitKinds: ["function"], probesOrigins: false, proberRank: 3 },
+  edge: { splitKinds: ["function"], selfSplitKinds: [], probesOrigins: false, proberRank: 3 },
 };

@@ -28,9 +28,9 @@ type Issue = z.core.$ZodIssue;
 function describe(issue: Issue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.message.includes("received undefined")
-        ? `is required (expected ${issue.expected})`
-        : `must be a ${issue.expected}`;
+      if (issue.message.includes("received undefined")) return `is required (expected ${issue.expected})`;
+      // zod reports a fraction where `.int()` is asked as a type error: say it in words.
+      return issue.expected === "int" ? "must be a whole number" : `must be a ${issue.expected}`;
     case "invalid_value":
       return `is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union":

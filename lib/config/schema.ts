@@ -134,6 +134,33 @@ export const environmentSchema = z
     /** Percent of a target's traffic sent to the canary revision/version (0 = no canary). */
     canaryPercent: z.number().int().min(0).max(50, "must be at most 50").default(0),
     /**
+     * How verify:<env> judges a canary from the edge's analytics (ci/release/canary.ts, docs/releasing.md):
+     * wait `bakeSeconds`, then read the new release's attempts per origin; an origin with fewer than
+     * `minSamples` answers from the new release is read again until `waitSeconds` more have passed.
+     */
+    canaryAnalysis: z
+      .strictObject({
+        bakeSeconds: z
+          .number()
+          .int()
+          .min(0, "must be 0 or more")
+          .max(3600, "must be at most 3600 (an hour): a longer bake holds the pipeline and its runner")
+          .default(300),
+        minSamples: z
+          .number()
+          .int()
+          .min(1, "must be at least 1: a verdict needs answers to judge")
+          .max(1_000_000, "must be at most 1000000")
+          .default(100),
+        waitSeconds: z
+          .number()
+          .int()
+          .min(0, "must be 0 or more")
+          .max(3600, "must be at most 3600 (an hour)")
+          .default(600),
+      })
+      .prefault({}),
+    /**
      * Image a fresh clone (no pipeline release) deploys: registry/repo:tag or @digest, from company.ts
      * unless the environment overrides it. A pipeline release deploys its own image by digest.
      */

@@ -89,6 +89,12 @@ export interface CloudEdgeFacts {
    */
   readonly splitKinds: readonly TargetKind[];
   /**
+   * Target kinds whose cloud runs the canary itself (ECS's CANARY deployment) with no
+   * revision the pipeline tracks: the edge tags their answers with the canary's share
+   * of the step (lib/release.ts `releaseShare`).
+   */
+  readonly selfSplitKinds: readonly TargetKind[];
+  /**
    * Cloudflare health checks probe this cloud's origins where the zone's plan allows
    * (lib/edge/plan.ts), because the cloud has no outside check of its own that pages in
    * time; false when the cloud probes its own origins.

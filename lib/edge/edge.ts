@@ -20,7 +20,14 @@ import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
 import { edgeDatasetName } from "./signal";
 import { StickyKeys } from "./sticky-keys";
-import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, type EdgeOrigin, MAIN_MODULE } from "./worker/contract";
+import {
+  BINDINGS,
+  COMPATIBILITY_DATE,
+  type EdgeConfig,
+  type EdgeOrigin,
+  type EdgeRelease,
+  MAIN_MODULE,
+} from "./worker/contract";
 
 export interface EdgeProps {
   /** The validated environment: Cloudflare account, zone and domain, `zoneShared`, `weights`, service timeout. */
@@ -42,6 +49,12 @@ export interface EdgeProps {
    * @default config.weights
    */
   readonly weights?: Partial<Record<OriginId, number>>;
+  /**
+   * The release rolled out and the share of each origin's answers it gives (lib/release.ts `releaseShare`):
+   * every analytics data point is tagged with them (worker/analytics.ts).
+   * @default - none: data points are tagged `local`
+   */
+  readonly release?: EdgeRelease & { readonly shares?: Partial<Record<OriginId, number>> };
   /**
    * Hostname the Worker answers on, in the environment's zone.
    * @default `api.<cloudflare.domain>`
@@ -115,7 +128,7 @@ export class Edge extends Construct {
     this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts, deadlineMs });
 
     this.routes = {
-      origins: routedOrigins(props.origins, props.weights ?? config.weights),
+      origins: routedOrigins(props.origins, props.weights ?? config.weights, props.release?.shares ?? {}),
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
@@ -123,6 +136,7 @@ export class Edge extends Construct {
       deadlineMs,
       publicHost: hostname,
       ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
+      ...(props.release === undefined ? {} : { release: { id: props.release.id, step: props.release.step } }),
       ...(props.debugHeaders === true ? { debugHeaders: true } : {}),
     };
     this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
@@ -241,10 +255,22 @@ export class Edge extends Construct {
 }
 
 /** Origins in `ORIGINS` order (stable output whatever order targets were created in), with their weights. */
-function routedOrigins(origins: readonly Origin[], weights: Partial<Record<OriginId, number>>): EdgeOrigin[] {
+function routedOrigins(
+  origins: readonly Origin[],
+  weights: Partial<Record<OriginId, number>>,
+  shares: Partial<Record<OriginId, number>>,
+): EdgeOrigin[] {
   return [...origins]
     .sort((a, b) => ORIGINS.indexOf(a.id) - ORIGINS.indexOf(b.id))
-    .map((origin) => ({ id: origin.id, url: origin.endpoint, weight: weights[origin.id] ?? 0 }));
+    .map((origin) => {
+      const share = shares[origin.id];
+      return {
+        id: origin.id,
+        url: origin.endpoint,
+        weight: weights[origin.id] ?? 0,
+        ...(share === undefined ? {} : { releaseShare: share }),
+      };
+    });
 }
 
 function isHttpsBase(text: string): boolean {

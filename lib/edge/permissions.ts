@@ -32,12 +32,16 @@ export const CLOUDFLARE_PERMISSIONS: PermissionMap = {
     deploy: ["Workers Scripts Write"],
     note: "Cloudflare creates the domain's DNS record and certificate itself",
   },
-  cloudflare_workers_script: { plan: ["Workers Scripts Read"], deploy: ["Workers Scripts Write"] },
+  cloudflare_workers_script: {
+    plan: ["Workers Scripts Read", "Account Analytics Read"],
+    deploy: ["Workers Scripts Write"],
+    note: "Account Analytics Read: verify:<env> reads the dataset the script's analytics_engine binding writes (ci/release/canary.ts)",
+  },
   cloudflare_zone_setting: { plan: ["Zone Read", "Zone Settings Read"], deploy: ["Zone Settings Write"] },
 };
 
 /** Account-level groups (on the environment's account) and zone-level groups (on its zone). */
-const ACCOUNT_READ = ["Workers Scripts Read", "Notifications Read"];
+const ACCOUNT_READ = ["Workers Scripts Read", "Notifications Read", "Account Analytics Read"];
 const ZONE_READ = ["Zone Read", "DNS Read", "Zone Settings Read", "Health Checks Read"];
 const ACCOUNT_WRITE = ["Workers Scripts Write", "Notifications Write"];
 const ZONE_WRITE = ["DNS Write", "Zone Settings Write", "Health Checks Write"];

@@ -26,6 +26,10 @@ export interface SignalQuery {
   readonly minutes?: number;
   /** Only this origin (`aws.function`...). @default - every origin */
   readonly origin?: string;
+  /** Only the attempts made while this release was rolled out (its id). @default - every release */
+  readonly release?: string;
+  /** Only the attempts of this rollout step (`canary`...). @default - every step */
+  readonly step?: string;
 }
 
 const column = (name: string, kind: "blobs" | "doubles"): string =>
@@ -46,19 +50,34 @@ export function failureRateSql(query: SignalQuery): string {
       `origin "${query.origin}" is not an origin id such as aws.function`,
     );
   }
+  // Both end up inside quotes in the SQL: only the characters a release id or a step can have.
+  if (query.release !== undefined && !/^[0-9A-Za-z._-]{1,64}$/.test(query.release)) {
+    throw new ConstructError(
+      "BPE_EDGE_9",
+      undefined,
+      `release "${query.release}" is not a release id (1-64 of 0-9 A-Z a-z . _ -)`,
+    );
+  }
+  if (query.step !== undefined && !/^[a-z]{1,16}$/.test(query.step)) {
+    throw new ConstructError("BPE_EDGE_10", undefined, `step "${query.step}" is not a rollout step such as canary`);
+  }
   const origin = column("origin", "blobs");
   const weight = `_sample_interval * ${column("weight", "doubles")}`;
   const failed = column("failed", "doubles");
   const where = [
     `timestamp > NOW() - INTERVAL '${minutes}' MINUTE`,
     ...(query.origin === undefined ? [] : [`${origin} = '${query.origin}'`]),
+    ...(query.release === undefined ? [] : [`${column("release", "blobs")} = '${query.release}'`]),
+    ...(query.step === undefined ? [] : [`${column("step", "blobs")} = '${query.step}'`]),
   ];
   return [
     `SELECT ${origin} AS origin,`,
     `  SUM(${weight}) AS attempts,`,
     `  SUM(${weight} * ${failed}) AS failures,`,
     `  SUM(${weight} * ${failed}) / SUM(${weight}) AS failure_rate,`,
-    `  quantileWeighted(0.99, ${column("latencyMs", "doubles")}, ${weight}) AS p99_ms`,
+    `  quantileWeighted(0.99, ${column("latencyMs", "doubles")}, ${weight}) AS p99_ms,`,
+    // Answers the tagged release gave (where a cloud splits a canary, its share of the origin's).
+    `  SUM(${weight} * ${column("releaseShare", "doubles")}) AS release_attempts`,
     `FROM ${query.dataset}`,
     `WHERE ${where.join(" AND ")}`,
     `GROUP BY origin`,
@@ -73,6 +92,8 @@ export interface OriginSignal {
   readonly failures: number;
   readonly failureRate: number;
   readonly p99Ms: number;
+  /** Estimated answers from the tagged release (attempts x its share of the origin); = attempts when not asked for. */
+  readonly releaseAttempts: number;
 }
 
 /** Reads the SQL API's JSON answer (`{"data": [...]}`) into rows; throws a readable error on anything else. */
@@ -80,13 +101,24 @@ export function parseSignal(body: unknown): OriginSignal[] {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data))
     throw new ConstructError("BPE_EDGE_8", undefined, "the Analytics Engine answer has no data array");
-  return data.map((row: Record<string, unknown>) => ({
-    origin: String(row.origin),
-    attempts: Number(row.attempts),
-    failures: Number(row.failures),
-    failureRate: Number(row.failure_rate),
-    p99Ms: Number(row.p99_ms),
-  }));
+  return data.map((row: Record<string, unknown>) => {
+    const signal = {
+      origin: String(row.origin),
+      attempts: Number(row.attempts),
+      failures: Number(row.failures),
+      failureRate: Number(row.failure_rate),
+      p99Ms: Number(row.p99_ms),
+      releaseAttempts: row.release_attempts === undefined ? Number(row.attempts) : Number(row.release_attempts),
+    };
+    const bad = Object.entries(signal).find(([key, value]) => key !== "origin" && !Number.isFinite(value));
+    if (bad !== undefined)
+      throw new ConstructError(
+        "BPE_EDGE_11",
+        undefined,
+        `the Analytics Engine row of ${signal.origin} has no number for ${bad[0]}`,
+      );
+    return signal;
+  });
 }
 
 /**

@@ -27,5 +27,5 @@ export const gcpCloud: CloudModule<GcpSettings> = {
   },
   // Cloud Functions replace their code in place (Cloud Run splits between revisions); uptime checks probe the
   // origins, a minute apart.
-  edge: { splitKinds: ["function"], probesOrigins: false, proberRank: 1 },
+  edge: { splitKinds: ["function"], selfSplitKinds: [], probesOrigins: false, proberRank: 1 },
 };

@@ -44,6 +44,11 @@ export const EDGE_SPLIT_ORIGINS: readonly OriginId[] = CLOUDS.flatMap((cloud) =>
   CLOUD_MODULES[cloud].edge.splitKinds.map((kind) => originId(cloud, kind)),
 );
 
+/** Origins whose cloud runs its own canary (each cloud's `edge.selfSplitKinds`, lib/release.ts `releaseShare`). */
+export const SELF_SPLIT_ORIGINS: readonly OriginId[] = CLOUDS.flatMap((cloud) =>
+  CLOUD_MODULES[cloud].edge.selfSplitKinds.map((kind) => originId(cloud, kind)),
+);
+
 /** Whether Cloudflare health checks probe `cloud`'s origins where the zone's plan allows. */
 export function originsProbedFromEdge(cloud: Cloud): boolean {
   return CLOUD_MODULES[cloud].edge.probesOrigins;

@@ -29,7 +29,13 @@ import {
   rolloutPlan,
 } from "../release";
 import { type FunctionBundle, type Origin, type ServiceSpec, serviceSpecFor } from "../service";
-import { EDGE_SPLIT_ORIGINS, edgeProber as edgeProberOf, enabledClouds, originsProbedFromEdge } from "./clouds";
+import {
+  EDGE_SPLIT_ORIGINS,
+  edgeProber as edgeProberOf,
+  enabledClouds,
+  originsProbedFromEdge,
+  SELF_SPLIT_ORIGINS,
+} from "./clouds";
 import { addProviders, type Providers } from "./providers";
 
 export interface EnvironmentStackProps {
@@ -88,7 +94,7 @@ export class EnvironmentStack extends TerraformStack {
     this.originSecret = new OriginSecret(this, "origin-secret");
 
     // The step's shares, computed once: targets, the edge and the release outputs read them (lib/release.ts).
-    const plan = rolloutPlan(this.config, this.release, EDGE_SPLIT_ORIGINS);
+    const plan = rolloutPlan(this.config, this.release, { byEdge: EDGE_SPLIT_ORIGINS, bySelf: SELF_SPLIT_ORIGINS });
     const rollouts = (cloud: Cloud): Partial<Record<TargetKind, Rollout>> =>
       Object.fromEntries(TARGET_KINDS.map((kind) => [kind, plan.target(originId(cloud, kind))]));
     // Targets that cannot shift traffic between releases (ECS) redeploy the stable release's spec on rollback.
@@ -125,6 +131,11 @@ export class EnvironmentStack extends TerraformStack {
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
       weights: plan.edgeWeights,
+      release: {
+        id: this.release.id,
+        step: plan.step,
+        shares: Object.fromEntries(this.targets.map((t) => [t.origin.id, plan.releaseShare(t.origin.id)])),
+      },
     });
     this.addReleaseOutputs(plan);
   }

@@ -39,6 +39,21 @@ export interface EdgeOrigin {
   readonly url: string;
   /** Relative share of new clients; 0 = never routed to, not even on failover. */
   readonly weight: number;
+  /**
+   * Share (0 to 1) of this origin's answers that come from the release being rolled out
+   * ({@link EdgeConfig.release}): 1 when it runs that release alone, `canaryPercent`/100 where
+   * the cloud splits a canary between two releases, 0 when it serves the stable release only.
+   * Absent = 1.
+   */
+  readonly releaseShare?: number;
+}
+
+/** The release the routing table was deployed with, and its rollout step (lib/release.ts). */
+export interface EdgeRelease {
+  /** Release id (commit SHA), at most 64 of [0-9A-Za-z._-]. */
+  readonly id: string;
+  /** `canary`, `promote` or `rollback`. */
+  readonly step: string;
 }
 
 /** The `EDGE_CONFIG` JSON binding. */
@@ -60,6 +75,11 @@ export interface EdgeConfig {
   readonly deadlineMs: number;
   /** The edge's public hostname, the only value origins ever see in `X-Forwarded-Host`. */
   readonly publicHost: string;
+  /**
+   * The release being rolled out: every data point is tagged with it, so the canary
+   * analysis reads one release's attempts only. Absent (a fresh clone) = tagged `local`.
+   */
+  readonly release?: EdgeRelease;
   /** Share of successful origin attempts written to Analytics Engine, 0 to 1 (failures are always written); absent = 1. */
   readonly analyticsSampleRate?: number;
   /**

@@ -5,7 +5,7 @@
  */
 import { originSecretProblem } from "../../../app/origin-secret";
 import type { AnalyticsDataset } from "./analytics";
-import { BINDINGS, type EdgeConfig, type EdgeOrigin } from "./contract";
+import { BINDINGS, type EdgeConfig, type EdgeOrigin, type EdgeRelease } from "./contract";
 
 /** What the Worker needs from its environment, validated. */
 export interface EdgeSettings {
@@ -134,6 +134,7 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
   if (debugHeaders !== undefined && typeof debugHeaders !== "boolean") {
     problems.push(`${name}.debugHeaders must be true or false`);
   }
+  const release = parseRelease(input.release, `${name}.release`, problems);
   if (problems.length > 0) return undefined;
   return {
     origins,
@@ -145,7 +146,19 @@ function parseConfig(raw: unknown, problems: string[]): EdgeConfig | undefined {
     ...(stickyHeader === undefined ? {} : { stickyHeader: (stickyHeader as string).toLowerCase() }),
     ...(sampleRate === undefined ? {} : { analyticsSampleRate: sampleRate as number }),
     ...(debugHeaders === true ? { debugHeaders: true } : {}),
+    ...(release === undefined ? {} : { release }),
   };
+}
+
+const RELEASE_ID = /^[0-9A-Za-z._-]{1,64}$/;
+
+/** The optional release tag of the data points (contract.ts EdgeRelease). */
+function parseRelease(raw: unknown, path: string, problems: string[]): EdgeRelease | undefined {
+  if (raw === undefined) return undefined;
+  const { id, step } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (typeof id !== "string" || !RELEASE_ID.test(id)) problems.push(`${path}.id must be 1-64 of 0-9 A-Z a-z . _ -`);
+  if (typeof step !== "string" || !/^[a-z]{1,16}$/.test(step)) problems.push(`${path}.step must be a step name`);
+  return { id: id as string, step: step as string };
 }
 
 function positiveInteger(value: unknown, path: string, problems: string[]): number | undefined {
@@ -161,15 +174,23 @@ function parseOrigin(raw: unknown, path: string, problems: string[]): EdgeOrigin
     problems.push(`${path} must be an object`);
     return undefined;
   }
-  const { id, url, weight } = raw as Record<string, unknown>;
+  const { id, url, weight, releaseShare } = raw as Record<string, unknown>;
   const before = problems.length;
+  if (releaseShare !== undefined && (typeof releaseShare !== "number" || !(releaseShare >= 0 && releaseShare <= 1))) {
+    problems.push(`${path}.releaseShare must be a number from 0 to 1`);
+  }
   if (typeof id !== "string" || id.length === 0) problems.push(`${path}.id must be a non-empty string`);
   if (typeof url !== "string" || !isHttpUrl(url)) problems.push(`${path}.url must be an http(s) URL`);
   if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) {
     problems.push(`${path}.weight must be a number >= 0`);
   }
   if (problems.length > before) return undefined;
-  return { id: id as string, url: (url as string).replace(/\/+$/, ""), weight: weight as number };
+  return {
+    id: id as string,
+    url: (url as string).replace(/\/+$/, ""),
+    weight: weight as number,
+    ...(releaseShare === undefined ? {} : { releaseShare: releaseShare as number }),
+  };
 }
 
 function isHttpUrl(text: string): boolean {

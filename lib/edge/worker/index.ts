@@ -7,7 +7,7 @@
  * (metrics, a verified route to one origin...) plugs in as one more step:
  * edge paths -> settings -> deadline -> body -> client key -> forward -> cookie.
  */
-import { type AttemptRecord, recordAttempt } from "./analytics";
+import { type AttemptRecord, LOCAL_TAG, type ReleaseTag, recordAttempt } from "./analytics";
 import { DeadlineExceeded, requestBody } from "./body";
 import { rankOrigins } from "./choose";
 import { EDGE_PATH_PREFIX, HEALTH_PATH } from "./contract";
@@ -27,6 +27,14 @@ export default {
   },
 };
 
+/** The release every data point is tagged with, from the routing table. */
+function releaseTag(config: EdgeSettings["config"]): ReleaseTag {
+  if (config.release === undefined) return LOCAL_TAG;
+  const shares: Record<string, number> = {};
+  for (const origin of config.origins) if (origin.releaseShare !== undefined) shares[origin.id] = origin.releaseShare;
+  return { id: config.release.id, step: config.release.step, shares };
+}
+
 /** Bare status, publicly: details of a misconfiguration go to the Worker's logs only. */
 function health(request: Request, ok: boolean): Response {
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -38,8 +46,11 @@ function health(request: Request, ok: boolean): Response {
 async function route(request: Request, settings: EdgeSettings): Promise<Response> {
   const { config, secret, stickyKeys, analytics } = settings;
   const sampleRate = config.analyticsSampleRate ?? 1;
+  const release = releaseTag(config);
   const onAttempt =
-    analytics === undefined ? undefined : (record: AttemptRecord) => recordAttempt(analytics, record, sampleRate);
+    analytics === undefined
+      ? undefined
+      : (record: AttemptRecord) => recordAttempt(analytics, record, sampleRate, Math.random, release);
   // One clock for the whole request: reading a slow body and every attempt.
   const deadline = AbortSignal.timeout(config.deadlineMs);
   const retryable = isIdempotent(request.method);
