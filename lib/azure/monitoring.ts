@@ -26,6 +26,7 @@ import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import { ContainerTarget } from "./container-target";
 import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
@@ -169,10 +170,21 @@ export class AzureMonitoring extends Construct {
         emailAddress: email,
         useCommonAlertSchema: true,
       })),
-      webhookReceiver:
-        route.webhookUrl === undefined
-          ? undefined
-          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }],
+      webhookReceiver: [
+        ...(route.webhookUrl === undefined
+          ? []
+          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
+        // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
+        ...(route.relay === undefined
+          ? []
+          : [
+              {
+                name: "relay",
+                serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
+                useCommonAlertSchema: true,
+              },
+            ]),
+      ],
     });
     const alertsOn = o.silencedBecause === undefined;
     const panels: unknown[] = [];
