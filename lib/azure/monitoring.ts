@@ -81,7 +81,12 @@ export function logAlertWindow(seconds: number): { readonly iso: string; readonl
 }
 
 /** How often each tier's query runs: a page within minutes, a ticket hourly. */
-const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = { fast: "PT1M", slow: "PT5M", ticket: "PT1H" };
+const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = {
+  fast: "PT1M",
+  medium: "PT1M",
+  slow: "PT5M",
+  ticket: "PT1H",
+};
 
 /**
  * KQL for one burn tier: `rows` (already filtered to real requests, time column `time`) over the

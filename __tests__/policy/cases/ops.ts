@@ -138,7 +138,7 @@ export const opsCases: RuleCase[] = [
     ],
     pass: (s) => {
       const fn = lambda(s);
-      for (const tier of ["fast", "slow"]) {
+      for (const tier of ["fast", "medium", "slow"]) {
         alarm(s, tier, {
           alarmName: `svc-test-aws-function-error-http-5xx-burn-${tier}`,
           dimensions: { FunctionName: fn.functionName },
