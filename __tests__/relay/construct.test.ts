@@ -4,6 +4,7 @@
  * it with the token kept sensitive (GCP: sensitive_labels; Cloudflare: the webhook secret).
  */
 import { RECEIVER_KINDS } from "../../lib/config/monitoring";
+import { policyFindings } from "../../lib/policy";
 import { HEARTBEAT_CRON, relayHostname } from "../../lib/relay/relay";
 import {
   RELAY_BINDINGS,
@@ -109,4 +110,22 @@ it("Cloudflare: a notification webhook to the relay with the token as its secret
   for (const policy of Object.values(resourcesOf(json, "cloudflare_notification_policy"))) {
     expect(JSON.stringify(policy.mechanisms)).toContain(`cloudflare_notification_policy_webhooks.${id}.id`);
   }
+});
+
+describe("BP_OPS_4 on a whole environment", () => {
+  const ops4 = (notify: Record<string, unknown>) => {
+    const { stack } = synthEnvironment(environmentConfig({ monitoring: { notify } }));
+    return policyFindings(stack).filter((f) => f.ruleId === "BP_OPS_4");
+  };
+  const routes = ["aws", "azure"].filter((cloud) => base.clouds.includes(cloud as (typeof base.clouds)[number]));
+
+  it("fails a route whose only receiver is a raw webhook", () => {
+    const findings = ops4({ emails: [], webhookVariable: "relay_test_raw_hook" });
+    // One finding per route on a cloud with one (an SNS topic and its us-east-1 twin count separately).
+    expect(findings.length > 0).toBe(routes.length > 0);
+  });
+
+  it("passes a route that reaches people only through the relay", () => {
+    expect(ops4({ emails: [], receivers: receivers.slice(0, 1) })).toEqual([]);
+  });
 });
