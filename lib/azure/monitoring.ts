@@ -175,7 +175,7 @@ export class AzureMonitoring extends Construct {
         emailAddress: email,
         useCommonAlertSchema: true,
       })),
-      webhookReceiver: [
+      webhookReceiver: nonEmpty([
         ...(route.webhookUrl === undefined
           ? []
           : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
@@ -189,7 +189,7 @@ export class AzureMonitoring extends Construct {
                 useCommonAlertSchema: true,
               },
             ]),
-      ],
+      ]),
     });
     const alertsOn = o.silencedBecause === undefined;
     const panels: unknown[] = [];
@@ -557,4 +557,9 @@ function containerPanels(appName: string, workspaceId: string): unknown[] {
       workspaceId,
     ),
   ];
+}
+
+/** `undefined` for an empty list: no block at all in cdk.tf.json, as before receivers existed. */
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length === 0 ? undefined : items;
 }

@@ -198,15 +198,15 @@ function actionGroup(s: Construct, email: boolean, url = "https://hooks.test.inv
 function relay(s: Construct): string {
   const hostname = "alerts.test.invalid";
   const script = new WorkersScript(s, "relay", {
-    accountId: "0123456789abcdef0123456789abcdef",
+    accountId: "a".repeat(32),
     scriptName: "svc-test-alert-relay",
     content: "export default {}",
     mainModule: "relay.js",
     bindings: [{ name: RELAY_BINDINGS.config.name, type: RELAY_BINDINGS.config.type, json: "{}" }],
   });
   new WorkersCustomDomain(s, "relay-domain", {
-    accountId: "0123456789abcdef0123456789abcdef",
-    zoneId: "fedcba9876543210fedcba9876543210",
+    accountId: "a".repeat(32),
+    zoneId: "b".repeat(32),
     hostname,
     service: script.scriptName,
   });
