@@ -368,11 +368,11 @@ describe("de-duplication and failures", () => {
     expect(rig.pagerduty.bodies).toHaveLength(1);
   });
 
-  it("answers 502 when a receiver fails, so the cloud retries, and the retry reaches only that receiver", async () => {
+  it("answers 503 when a receiver fails, so the cloud retries, and the retry reaches only that receiver", async () => {
     const rig = await startRelay();
     rig.teams.status = 500;
     const alert = fixture("gcp-incident-1.2.json");
-    expect((await rig.post(sourcePath("gcp"), alert, basic(TOKEN))).status).toBe(502);
+    expect((await rig.post(sourcePath("gcp"), alert, basic(TOKEN))).status).toBe(503);
     rig.teams.status = 202;
     expect((await rig.post(sourcePath("gcp"), alert, basic(TOKEN))).status).toBe(200);
     expect([rig.slack.bodies.length, rig.teams.bodies.length]).toEqual([1, 2]);

@@ -6,7 +6,7 @@
  * receiver, and delivers it to every receiver in its own format.
  *
  * Answers: 200 delivered (or already delivered, or nothing to deliver),
- * 400 unreadable, 401 wrong token, 403 bad SNS signature or topic, 502 a
+ * 400 unreadable, 401 wrong token, 403 bad SNS signature or topic, 503 a
  * receiver failed (the cloud retries; receivers that already have it are
  * skipped by de-duplication). The scheduled handler pings `heartbeat`
  * receivers: a dead man's switch there pages when the pings stop.
@@ -182,7 +182,8 @@ async function deliver(record: AlertRecord, config: RelayConfig, env: Env, ctx: 
   const count = (what: string) => results.filter((r) => r === what).length;
   const summary = `${record.source} ${record.state} ${record.title}: sent ${count("sent")}, duplicate ${count("duplicate")}, failed ${count("failed")}`;
   console.log(`relay: ${summary}`);
-  return answer(count("failed") > 0 ? 502 : 200, summary);
+  // 503, not 502: Azure action groups retry a webhook on 408, 429, 503 and 504 only; SNS and GCP on any 5xx.
+  return answer(count("failed") > 0 ? 503 : 200, summary);
 }
 
 /** One request to a receiver; true on 2xx. The URL and key never reach a log line. */
