@@ -71,6 +71,14 @@ it("pings heartbeat receivers from a Cron Trigger", () => {
   expect(resourcesOf(none.json, "cloudflare_workers_cron_trigger")).toEqual({});
 });
 
+itWithCloud("aws")("AWS: the relay accepts messages of exactly the route's topics (by name)", () => {
+  const bindings = relayScript?.bindings as { name: string; json?: string }[];
+  const bound = bindings.find((b) => b.name === RELAY_BINDINGS.config.name);
+  const relayConfig = JSON.parse(String(bound?.json)) as RelayConfig;
+  const topics = new Set(Object.values(resourcesOf(json, "aws_sns_topic")).map((t) => String(t.name)));
+  expect(new Set(relayConfig.snsTopics)).toEqual(topics);
+});
+
 itWithCloud("aws")("AWS: the topic and its us-east-1 twin subscribe the relay over HTTPS with the token", () => {
   const relay = Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter((s) =>
     String(s.endpoint).startsWith(`${relayUrl}/v1/aws?token=`),
