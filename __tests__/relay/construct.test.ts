@@ -15,6 +15,9 @@ import {
 import { itWithCloud } from "../helpers/clouds";
 import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
 
+// Some tests synthesize a whole environment of their own: seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 const receivers = [
   { kind: "slack", secretVariable: "relay_test_slack_url" },
   { kind: "pagerduty", secretVariable: "relay_test_pagerduty_key" },

@@ -24,6 +24,9 @@ import {
 } from "../../lib/relay/worker/contract";
 import { type SnsMessage, stringToSign } from "../../lib/relay/worker/sns";
 
+// Each test starts workerd (and the first bundles the relay): seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 const FIXTURES = join(__dirname, "fixtures");
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as Record<string, unknown>;
