@@ -41,13 +41,13 @@ module.exports = {
       comment: "lib/config validates data; constructs and stacks build on it.",
       severity: "error",
       from: { path: "^lib/config/" },
-      to: { path: "^lib/(aws|azure|gcp|edge|policy|monitoring|bootstrap|stacks|contract)/" },
+      to: { path: "^lib/(aws|azure|gcp|edge|relay|policy|monitoring|bootstrap|stacks|contract)/" },
     },
     {
       name: "constructs-below-stacks",
       comment: "Only lib/stacks knows every construct; constructs never reach up into it.",
       severity: "error",
-      from: { path: "^lib/(aws|azure|gcp|edge|policy|monitoring|bootstrap|contract|config)/" },
+      from: { path: "^lib/(aws|azure|gcp|edge|relay|policy|monitoring|bootstrap|contract|config)/" },
       to: { path: "^lib/stacks/" },
     },
     {

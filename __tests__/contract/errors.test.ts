@@ -11,13 +11,13 @@ import { CONSTRUCT_ERRORS, ConstructError, type ConstructErrorCode } from "../..
 import { ALL_RULES } from "../../lib/policy/packs";
 
 const LIB = join(REPOSITORY_ROOT, "lib");
-// The Worker's own code runs in Cloudflare, not at synth: its errors are HTTP answers and log lines.
-const WORKER = join(LIB, "edge", "worker");
+// The Workers' own code (edge router, alert relay) runs in Cloudflare, not at synth: its errors are HTTP answers and log lines.
+const WORKERS = [join(LIB, "edge", "worker"), join(LIB, "relay", "worker")];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return path === WORKER ? [] : sources(path);
+    if (entry.isDirectory()) return WORKERS.includes(path) ? [] : sources(path);
     return entry.name.endsWith(".ts") ? [path] : [];
   });
 }

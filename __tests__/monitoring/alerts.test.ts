@@ -43,6 +43,7 @@ const webhookVar = `\${var.${WEBHOOK}}`;
 it("derives the thresholds from the objectives", () => {
   expect(burns.map((b) => [b.name, b.burnRate, b.errorRatio])).toEqual([
     ["fast", 14.4, 0.072],
+    ["medium", 6, 0.03],
     ["slow", 6, 0.03],
     ["ticket", 1, 0.005],
   ]);
@@ -289,7 +290,12 @@ describe("Azure", () => {
   });
 
   it("pages per burn tier with one query over both windows, probes left out, the ticket window shortened to 2 days", () => {
-    const expected = { fast: ["PT1H", "PT1M", "1h"], slow: ["PT6H", "PT5M", "6h"], ticket: ["P2D", "PT1H", "2d"] };
+    const expected = {
+      fast: ["PT1H", "PT1M", "1h"],
+      medium: ["PT45M", "PT1M", "45m"],
+      slow: ["PT6H", "PT5M", "6h"],
+      ticket: ["P2D", "PT1H", "2d"],
+    };
     for (const target of ["azure-function", "azure-container"]) {
       for (const burn of burns) {
         const alert = logAlerts[`${prefix}-${target}-error-http-5xx-burn-${burn.name}`];

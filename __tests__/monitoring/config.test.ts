@@ -80,6 +80,48 @@ describe("monitoring config", () => {
     ]);
   });
 
+  it("takes relay receivers by kind and secret variable, and says what is wrong with each", () => {
+    const receivers = [
+      { kind: "slack", secretVariable: "alert_slack_url" },
+      { kind: "pagerduty", secretVariable: "alert_pagerduty_key" },
+    ];
+    expect(
+      environmentConfig({ monitoring: { notify: { emails: [], receivers } } }).monitoring.notify.receivers,
+    ).toEqual(receivers);
+    expect(
+      problemsWith({
+        notify: {
+          receivers: [
+            { kind: "opsgenie", secretVariable: "alert_x" },
+            { kind: "teams", secretVariable: "https://example.webhook.office.invalid/x" },
+          ],
+        },
+      }),
+    ).toEqual([
+      `${LABEL}.monitoring.notify.receivers.0.kind: is not allowed; expected one of "slack", "teams", "pagerduty", "webhook", "heartbeat"`,
+      expect.stringMatching(
+        new RegExp(`^${LABEL_PATTERN}\\.monitoring\\.notify\\.receivers\\.1\\.secretVariable: is a literal URL;`),
+      ),
+    ]);
+    const twice = [
+      { kind: "slack", secretVariable: "alert_slack_url" },
+      { kind: "webhook", secretVariable: "alert_slack_url" },
+    ];
+    expect(problemsWith({ notify: { receivers: twice } })).toEqual([
+      `${LABEL}.monitoring.notify.receivers.1.secretVariable: "alert_slack_url" is already receivers[0]'s; each receiver has its own secret`,
+    ]);
+  });
+
+  it("counts a heartbeat as nobody: it watches the relay, it reads no alert", () => {
+    expect(
+      problemsWith({
+        notify: { emails: [], receivers: [{ kind: "heartbeat", secretVariable: "alert_heartbeat_url" }] },
+      }),
+    ).toEqual([
+      `${LABEL}.monitoring.notify: names nobody: add at least one address to emails or a receiver (slack, teams, pagerduty, webhook)`,
+    ]);
+  });
+
   it.each([
     [100, "must be at most 99.99"],
     [80, "must be at least 90"],
@@ -108,7 +150,7 @@ describe("monitoring config", () => {
   it("rejects a route that names nobody, and an address listed twice", () => {
     // notify merges over the company's: an explicit empty list drops its e-mails.
     expect(problemsWith({ notify: { emails: [] } })).toEqual([
-      `${LABEL}.monitoring.notify: names nobody: add at least one address to emails or set webhookVariable`,
+      `${LABEL}.monitoring.notify: names nobody: add at least one address to emails or a receiver (slack, teams, pagerduty, webhook)`,
     ]);
     expect(problemsWith({ notify: { emails: ["a@test.invalid", "A@test.invalid"] } })).toEqual([
       `${LABEL}.monitoring.notify.emails.1: "A@test.invalid" is listed twice`,

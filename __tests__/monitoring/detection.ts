@@ -210,9 +210,34 @@ function cloudflareResponders(json: TerraformJson): Responder[] {
     }));
 }
 
+/**
+ * The edge's 5xx that come from origins: the router answers 5xx only when the origins it tried
+ * failed, so the edge's ratio r is at most the weighted mean of the origins' ratios, and some
+ * origin fails at r or more. Whichever it is, that origin's burn pages: the bound is the slowest
+ * origin's first page at r. The Worker's own errors (exceptions, exceeded CPU, its deadline) are
+ * not in it: only Cloudflare's zone error alert sees them (Business and up).
+ */
+function edgeThroughOrigins(origin: readonly Responder[]): Responder[] {
+  const burns = origin.filter((r) => r.target !== "edge" && r.severity === "page" && /-burn-/.test(r.by));
+  const targets = [...new Set(burns.map((r) => r.target))];
+  if (targets.length === 0) return [];
+  const firstOf = (target: string, ratio: number) =>
+    Math.min(...burns.filter((r) => r.target === target).map((r) => r.after(ratio)));
+  return [
+    {
+      target: "edge",
+      by: "the failing origin's burn-medium",
+      severity: "page",
+      // A total outage of the edge may be the edge itself (Worker, DNS): only outside checks count for it.
+      after: (ratio) => (ratio >= 1 ? Number.POSITIVE_INFINITY : Math.max(...targets.map((t) => firstOf(t, ratio)))),
+    },
+  ];
+}
+
 /** Every rule of the stack that responds to a rising error ratio, by target. */
 export function responders(json: TerraformJson): Responder[] {
-  return [...awsResponders(json), ...azureResponders(json), ...gcpResponders(json), ...cloudflareResponders(json)];
+  const own = [...awsResponders(json), ...azureResponders(json), ...gcpResponders(json), ...cloudflareResponders(json)];
+  return [...own, ...edgeThroughOrigins(own)];
 }
 
 /** The first notification of `target` at error ratio `ratio`, of the given severities. */

@@ -31,6 +31,7 @@ import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../mo
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
+import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";
 import { FunctionTarget } from "./function-target";
@@ -369,6 +370,19 @@ function subscribe(scope: Construct, prefix: string, topic: SnsTopic, route: Ale
       topicArn: topic.arn,
       protocol: "https",
       endpoint: route.webhookUrl,
+    });
+  }
+  // The relay checks the SNS signature and the token, and confirms the subscription itself.
+  if (route.relay !== undefined) {
+    new SnsTopicSubscription(scope, `${prefix}relay`, {
+      region,
+      topicArn: topic.arn,
+      protocol: "https",
+      endpoint: `${route.relay.url}${sourcePath("aws")}?${TOKEN_PARAM}=${route.relay.token}`,
+      // The relay answers the confirmation; a minute later than that, the apply fails instead of leaving it pending.
+      endpointAutoConfirms: true,
+      confirmationTimeoutInMinutes: 5,
+      dependsOn: [...(route.relay.dependsOn ?? [])],
     });
   }
 }

@@ -26,6 +26,7 @@ import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import { ContainerTarget } from "./container-target";
 import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
@@ -80,7 +81,12 @@ export function logAlertWindow(seconds: number): { readonly iso: string; readonl
 }
 
 /** How often each tier's query runs: a page within minutes, a ticket hourly. */
-const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = { fast: "PT1M", slow: "PT5M", ticket: "PT1H" };
+const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = {
+  fast: "PT1M",
+  medium: "PT1M",
+  slow: "PT5M",
+  ticket: "PT1H",
+};
 
 /**
  * KQL for one burn tier: `rows` (already filtered to real requests, time column `time`) over the
@@ -169,10 +175,21 @@ export class AzureMonitoring extends Construct {
         emailAddress: email,
         useCommonAlertSchema: true,
       })),
-      webhookReceiver:
-        route.webhookUrl === undefined
-          ? undefined
-          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }],
+      webhookReceiver: nonEmpty([
+        ...(route.webhookUrl === undefined
+          ? []
+          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
+        // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
+        ...(route.relay === undefined
+          ? []
+          : [
+              {
+                name: "relay",
+                serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
+                useCommonAlertSchema: true,
+              },
+            ]),
+      ]),
     });
     const alertsOn = o.silencedBecause === undefined;
     const panels: unknown[] = [];
@@ -540,4 +557,9 @@ function containerPanels(appName: string, workspaceId: string): unknown[] {
       workspaceId,
     ),
   ];
+}
+
+/** `undefined` for an empty list: no block at all in cdk.tf.json, as before receivers existed. */
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length === 0 ? undefined : items;
 }

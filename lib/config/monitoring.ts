@@ -22,13 +22,50 @@ export const OBJECTIVE_DEFAULTS = {
   windowDays: 30,
 } as const;
 
+/**
+ * Receivers the alert relay (lib/relay) formats for. `heartbeat` is a dead man's switch URL
+ * (healthchecks.io, Better Stack, a PagerDuty/Opsgenie heartbeat...) the relay pings every
+ * 5 minutes; that service pages when the pings stop. Kept equal to the relay's own list by a test.
+ */
+export const RECEIVER_KINDS = ["slack", "teams", "pagerduty", "webhook", "heartbeat"] as const;
+
+const NOT_A_URL = (value: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+
+/** A Terraform variable name that must not be the secret itself. */
+const secretVariable = (example: string) =>
+  z
+    .string()
+    .refine(NOT_A_URL, {
+      message:
+        "is a literal URL; a receiver URL or key is a secret: store it in a masked CI variable TF_VAR_<name> and put <name> here",
+    })
+    .refine((value) => !NOT_A_URL(value) || TF_VARIABLE.test(value), {
+      message: `must be a Terraform variable name: lowercase letters, digits and underscores, e.g. ${example}`,
+    });
+
+const receiverSchema = z.strictObject({
+  /** What the relay formats for: slack, teams (workflow webhook), pagerduty (Events API v2), webhook (JSON), heartbeat. */
+  kind: z.enum(RECEIVER_KINDS),
+  /**
+   * Name of the Terraform variable holding the receiver's URL (the PagerDuty routing key for `pagerduty`),
+   * supplied by CI as the masked variable `TF_VAR_<name>`. Never the value itself.
+   */
+  secretVariable: secretVariable("alert_slack_url"),
+});
+
 const notifySchema = z
   .strictObject({
     /** Addresses that receive every alert of the environment (each cloud asks them to confirm once). */
     emails: z.array(z.string().regex(EMAIL, "must be an e-mail address such as oncall@my-company.io")).default([]),
     /**
-     * Name of the Terraform variable holding the webhook URL (Slack, Teams, PagerDuty...),
-     * supplied by CI as the masked variable `TF_VAR_<name>`. Never the URL itself.
+     * Receivers the alert relay delivers to, each in its own format (docs/operations.md, "Alert relay"):
+     * every cloud posts to the environment's relay, which verifies, de-duplicates and translates.
+     */
+    receivers: z.array(receiverSchema).optional(),
+    /**
+     * A raw webhook every cloud posts its own format to (SNS JSON, Azure's common schema, GCP incidents,
+     * Cloudflare's): only for a tool that reads all four. A chat or paging webhook belongs in `receivers`.
+     * Name of the Terraform variable holding the URL (masked CI variable `TF_VAR_<name>`), never the URL.
      */
     webhookVariable: z
       .string()
@@ -42,13 +79,33 @@ const notifySchema = z
       .optional(),
   })
   .superRefine((notify, ctx) => {
-    if (notify.emails.length === 0 && notify.webhookVariable === undefined) {
+    const receivers = notify.receivers ?? [];
+    const alerted = receivers.filter((r) => r.kind !== "heartbeat");
+    if (notify.emails.length === 0 && alerted.length === 0 && notify.webhookVariable === undefined) {
       ctx.addIssue({
         code: "custom",
         path: [],
-        message: "names nobody: add at least one address to emails or set webhookVariable",
+        message: "names nobody: add at least one address to emails or a receiver (slack, teams, pagerduty, webhook)",
       });
     }
+    const variables = new Map<string, number>();
+    receivers.forEach((receiver, i) => {
+      const first = variables.get(receiver.secretVariable);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["receivers", i, "secretVariable"],
+          message: `"${receiver.secretVariable}" is already receivers[${first}]'s; each receiver has its own secret`,
+        });
+      } else variables.set(receiver.secretVariable, i);
+      if (receiver.secretVariable === notify.webhookVariable) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["receivers", i, "secretVariable"],
+          message: `"${receiver.secretVariable}" is also webhookVariable: one URL cannot take both the raw formats and the relay's`,
+        });
+      }
+    });
     const seen = new Set<string>();
     notify.emails.forEach((email, i) => {
       if (seen.has(email.toLowerCase())) {

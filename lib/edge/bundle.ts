@@ -25,7 +25,7 @@ export interface WorkerBundle {
 const ROOT = REPOSITORY_ROOT;
 export const WORKER_ENTRY = join(ROOT, "lib", "edge", "worker", "index.ts");
 
-let cached: WorkerBundle | undefined;
+const cached = new Map<string, WorkerBundle>();
 
 /**
  * The bundled Worker; built once per process (every stack of a synth shares
@@ -34,8 +34,20 @@ let cached: WorkerBundle | undefined;
  * ~0.1 s of each synth).
  */
 export function bundleWorker(): WorkerBundle {
-  cached ??= fromCache() ?? buildWorker();
-  return cached;
+  return bundleScript(WORKER_ENTRY, "worker");
+}
+
+/**
+ * Any Worker entry of the repository (the alert relay is another), bundled and cached the same way,
+ * in `.gen/edge/<name>.json`.
+ */
+export function bundleScript(entry: string, name: string): WorkerBundle {
+  let bundle = cached.get(entry);
+  if (bundle === undefined) {
+    bundle = fromCache(entry, name) ?? build(entry, name);
+    cached.set(entry, bundle);
+  }
+  return bundle;
 }
 
 const BUILD_OPTIONS: BuildOptions = {
@@ -52,9 +64,9 @@ const BUILD_OPTIONS: BuildOptions = {
   logLevel: "silent",
 };
 
-const CACHE_FILE = join(ROOT, ".gen", "edge", "worker.json");
+const cacheFile = (name: string): string => join(ROOT, ".gen", "edge", `${name}.json`);
 const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
-const cacheKey = (): string => sha256(JSON.stringify({ BUILD_OPTIONS, esbuildVersion, entry: WORKER_ENTRY }));
+const cacheKey = (entry: string): string => sha256(JSON.stringify({ BUILD_OPTIONS, esbuildVersion, entry }));
 
 interface CacheEntry {
   readonly key: string;
@@ -63,10 +75,10 @@ interface CacheEntry {
   readonly code: string;
 }
 
-function fromCache(): WorkerBundle | undefined {
+function fromCache(file: string, name: string): WorkerBundle | undefined {
   try {
-    const entry = JSON.parse(readFileSync(CACHE_FILE, "utf8")) as CacheEntry;
-    if (entry.key !== cacheKey()) return undefined;
+    const entry = JSON.parse(readFileSync(cacheFile(name), "utf8")) as CacheEntry;
+    if (entry.key !== cacheKey(file)) return undefined;
     for (const [input, hash] of Object.entries(entry.inputs)) {
       if (sha256(readFileSync(join(ROOT, input))) !== hash) return undefined;
     }
@@ -83,7 +95,11 @@ function describe(code: string): WorkerBundle {
 
 /** Builds the Worker afresh (and refreshes the cache). */
 export function buildWorker(): WorkerBundle {
-  const result = buildSync({ ...BUILD_OPTIONS, absWorkingDir: ROOT, entryPoints: [WORKER_ENTRY] });
+  return build(WORKER_ENTRY, "worker");
+}
+
+function build(file: string, name: string): WorkerBundle {
+  const result = buildSync({ ...BUILD_OPTIONS, absWorkingDir: ROOT, entryPoints: [file] });
   const [output] = result.outputFiles ?? [];
   if (output === undefined || result.metafile === undefined)
     throw new ConstructError("BPE_EDGE_4", undefined, "esbuild returned no Worker bundle");
@@ -94,9 +110,10 @@ export function buildWorker(): WorkerBundle {
       .map((input) => [input, sha256(readFileSync(join(ROOT, input)))]),
   );
   // Parallel test workers share the file: write whole, then rename.
-  mkdirSync(dirname(CACHE_FILE), { recursive: true });
-  const partial = `${CACHE_FILE}.${process.pid}`;
-  writeFileSync(partial, JSON.stringify({ key: cacheKey(), inputs, code } satisfies CacheEntry));
-  renameSync(partial, CACHE_FILE);
+  const target = cacheFile(name);
+  mkdirSync(dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify({ key: cacheKey(file), inputs, code } satisfies CacheEntry));
+  renameSync(partial, target);
   return describe(code);
 }

@@ -23,6 +23,7 @@ import { Construct } from "constructs";
 import { alertName, hostOf, runbookText, type Signal } from "../monitoring/alerts";
 import type { Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
+import { sourcePath } from "../relay/worker/contract";
 import type { EdgeChecks } from "./plan";
 import { HEALTH_PATH } from "./worker/contract";
 
@@ -62,6 +63,8 @@ export interface EdgeAlert {
 
 export class EdgeMonitoring extends Construct {
   readonly webhook?: NotificationPolicyWebhooks;
+  /** The alert relay as a Cloudflare webhook destination (its secret goes in `cf-webhook-auth`). */
+  readonly relayWebhook?: NotificationPolicyWebhooks;
   readonly healthChecks: Healthcheck[] = [];
   readonly alerts: EdgeAlert[] = [];
 
@@ -78,9 +81,20 @@ export class EdgeMonitoring extends Construct {
         url: route.webhookUrl,
       });
     }
+    if (route.relay !== undefined && alerting) {
+      this.relayWebhook = new NotificationPolicyWebhooks(this, "relay", {
+        accountId: props.accountId,
+        name: `${route.name}-relay`,
+        url: `${route.relay.url}${sourcePath("cloudflare")}`,
+        secret: route.relay.token,
+        // Cloudflare posts a test message on creation: the relay must answer it already.
+        dependsOn: [...(route.relay.dependsOn ?? [])],
+      });
+    }
+    const webhooks = [this.webhook, this.relayWebhook].filter((w) => w !== undefined);
     const mechanisms: NotificationPolicyMechanisms = {
       email: route.emails.length === 0 ? undefined : route.emails.map((email) => ({ id: email })),
-      webhooks: this.webhook === undefined ? undefined : [{ id: this.webhook.id }],
+      webhooks: webhooks.length === 0 ? undefined : webhooks.map((w) => ({ id: w.id })),
     };
 
     const checked = !checks.cloudflareHealthChecks

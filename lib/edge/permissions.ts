@@ -32,6 +32,11 @@ export const CLOUDFLARE_PERMISSIONS: PermissionMap = {
     deploy: ["Workers Scripts Write"],
     note: "Cloudflare creates the domain's DNS record and certificate itself",
   },
+  cloudflare_workers_cron_trigger: {
+    plan: ["Workers Scripts Read"],
+    deploy: ["Workers Scripts Write"],
+    note: "the alert relay's heartbeat schedule (lib/relay/relay.ts)",
+  },
   cloudflare_workers_script: {
     plan: ["Workers Scripts Read", "Account Analytics Read"],
     deploy: ["Workers Scripts Write"],

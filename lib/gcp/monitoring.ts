@@ -28,6 +28,7 @@ import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
+import { GCP_BASIC_USER, sourcePath } from "../relay/worker/contract";
 import { runServiceName } from "./naming";
 import { ProjectServices } from "./project-services";
 import type { GcpSettings } from "./settings";
@@ -83,6 +84,20 @@ export class GcpMonitoring extends Construct {
           displayName: `${route.name} (webhook)`,
           type: "webhook_tokenauth",
           labels: { url: route.webhookUrl },
+          userLabels: labels,
+          dependsOn: apis,
+        }),
+      );
+    }
+    // Basic auth keeps the relay's token in sensitive_labels; the URL in labels carries no secret.
+    if (route.relay !== undefined) {
+      this.channels.push(
+        new MonitoringNotificationChannel(this, "relay", {
+          project,
+          displayName: `${route.name} (alert relay)`,
+          type: "webhook_basicauth",
+          labels: { url: `${route.relay.url}${sourcePath("gcp")}`, username: GCP_BASIC_USER },
+          sensitiveLabels: { password: route.relay.token },
           userLabels: labels,
           dependsOn: apis,
         }),

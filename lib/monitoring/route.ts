@@ -6,9 +6,19 @@
  * channel from it (SNS topic, action group, notification channels,
  * Cloudflare webhook), named after the environment.
  */
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { type ITerraformDependable, TerraformStack, TerraformVariable } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+
+/** Where every cloud posts for the alert relay (lib/relay) to translate and deliver. */
+export interface RelayEndpoint {
+  /** `https://alerts.<domain>`: each cloud appends its own path (`/v1/aws`...). */
+  readonly url: string;
+  /** The token each cloud presents (a sensitive token: a value derived from it is sensitive too). */
+  readonly token: string;
+  /** What must exist before a cloud subscribes (SNS confirms the moment it subscribes). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
 
 export interface AlertRoute {
   /** `<service>-<environment>-alerts`: every cloud's channel carries it. */
@@ -16,8 +26,10 @@ export interface AlertRoute {
   /** The environment, as written in channel descriptions. */
   readonly environment: string;
   readonly emails: readonly string[];
-  /** The webhook URL (a token of a sensitive variable), when the environment names one. */
+  /** The raw webhook URL (a token of a sensitive variable), when the environment names one. */
   readonly webhookUrl?: string;
+  /** The environment's alert relay, when it has receivers (set by the stack once the relay exists). */
+  readonly relay?: RelayEndpoint;
 }
 
 /**

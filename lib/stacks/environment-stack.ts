@@ -19,6 +19,7 @@ import { objectivesFor } from "../monitoring/objectives";
 import { alertRoute } from "../monitoring/route";
 import { applyPolicy, suppress } from "../policy";
 import { StandardTagsAspect, standardTags } from "../policy/tags";
+import { AlertRelay } from "../relay/relay";
 import {
   LOCAL_RELEASE,
   type Release,
@@ -177,7 +178,17 @@ export class EnvironmentStack extends TerraformStack {
 
     // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
     const objectives = objectivesFor(this.config);
-    const route = alertRoute(this, this.config, this.spec.name);
+    const routeOnly = alertRoute(this, this.config, this.spec.name);
+    // Receivers other than e-mail are reached through one relay on Cloudflare that every cloud posts to.
+    const relay =
+      (this.config.monitoring.notify.receivers ?? []).length === 0
+        ? undefined
+        : new AlertRelay(this, "alert-relay", {
+            config: this.config,
+            serviceName: this.spec.name,
+            snsTopics: [routeOnly.name],
+          });
+    const route = relay === undefined ? routeOnly : { ...routeOnly, relay: relay.endpoint };
     if (objectives.silencedBecause !== undefined) {
       for (const rule of ["BP_OPS_1", "BP_OPS_3"] as const) suppress(this, rule, objectives.silencedBecause);
     }

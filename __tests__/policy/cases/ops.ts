@@ -6,10 +6,13 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { NotificationPolicy } from "@cdktf/provider-cloudflare/lib/notification-policy";
+import { WorkersCustomDomain } from "@cdktf/provider-cloudflare/lib/workers-custom-domain";
+import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import type { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { RELAY_BINDINGS, sourcePath } from "../../../lib/relay/worker/contract";
 import type { RuleCase } from "./types";
 
 const lambda = (s: Construct, id = "subject") =>
@@ -135,7 +138,7 @@ export const opsCases: RuleCase[] = [
     ],
     pass: (s) => {
       const fn = lambda(s);
-      for (const tier of ["fast", "slow"]) {
+      for (const tier of ["fast", "medium", "slow"]) {
         alarm(s, tier, {
           alarmName: `svc-test-aws-function-error-http-5xx-burn-${tier}`,
           dimensions: { FunctionName: fn.functionName },
@@ -146,28 +149,66 @@ export const opsCases: RuleCase[] = [
   },
   {
     rule: "BP_OPS_4",
-    fail: [(s) => topicWith(s, "https"), (s) => actionGroup(s, false)],
-    pass: [(s) => topicWith(s, "email"), (s) => actionGroup(s, true)],
+    fail: [
+      (s) => topicWith(s, "https"),
+      (s) => actionGroup(s, false),
+      // Nothing subscribed at all.
+      (s) => new SnsTopic(s, "subject", { name: "svc-test-alerts" }),
+      // An https endpoint shaped like the relay's, on a host no relay Worker serves.
+      (s) => {
+        relay(s);
+        topicWith(s, "https", `https://elsewhere.test.invalid${sourcePath("aws")}?token=x`);
+      },
+      (s) => {
+        relay(s);
+        actionGroup(s, false, `https://elsewhere.test.invalid${sourcePath("azure")}?token=x`);
+      },
+    ],
+    pass: [
+      (s) => topicWith(s, "email"),
+      (s) => actionGroup(s, true),
+      (s) => topicWith(s, "https", `https://${relay(s)}${sourcePath("aws")}?token=x`),
+      (s) => actionGroup(s, false, `https://${relay(s)}${sourcePath("azure")}?token=x`),
+    ],
   },
 ];
 
-/** An SNS topic (the subject) with one subscription of `protocol`. */
-function topicWith(s: Construct, protocol: "email" | "https"): void {
+/** An SNS topic (the subject) with one subscription of `protocol` (https: to `url`, by default a raw webhook). */
+function topicWith(s: Construct, protocol: "email" | "https", url = "https://hooks.test.invalid/x"): void {
   const topic = new SnsTopic(s, "subject", { name: "svc-test-alerts" });
   new SnsTopicSubscription(s, "subscription", {
     topicArn: topic.arn,
     protocol,
-    endpoint: protocol === "email" ? "oncall@test.invalid" : "https://hooks.test.invalid/x",
+    endpoint: protocol === "email" ? "oncall@test.invalid" : url,
   });
 }
 
-/** An action group (the subject) with a webhook receiver and, when `email`, an e-mail receiver. */
-function actionGroup(s: Construct, email: boolean): void {
+/** An action group (the subject) with a webhook receiver to `url` and, when `email`, an e-mail receiver. */
+function actionGroup(s: Construct, email: boolean, url = "https://hooks.test.invalid/x"): void {
   new MonitorActionGroup(s, "subject", {
     name: "svc-test-alerts",
     resourceGroupName: "rg",
     shortName: "test",
     emailReceiver: email ? [{ name: "email-0", emailAddress: "oncall@test.invalid" }] : undefined,
-    webhookReceiver: [{ name: "webhook", serviceUri: "https://hooks.test.invalid/x" }],
+    webhookReceiver: [{ name: "webhook", serviceUri: url }],
   });
+}
+
+/** A relay Worker (bound to the relay config) on a custom domain; returns its hostname. */
+function relay(s: Construct): string {
+  const hostname = "alerts.test.invalid";
+  const script = new WorkersScript(s, "relay", {
+    accountId: "a".repeat(32),
+    scriptName: "svc-test-alert-relay",
+    content: "export default {}",
+    mainModule: "relay.js",
+    bindings: [{ name: RELAY_BINDINGS.config.name, type: RELAY_BINDINGS.config.type, json: "{}" }],
+  });
+  new WorkersCustomDomain(s, "relay-domain", {
+    accountId: "a".repeat(32),
+    zoneId: "b".repeat(32),
+    hostname,
+    service: script.scriptName,
+  });
+  return hostname;
 }

@@ -11,13 +11,13 @@ const NAME_OF: Readonly<Record<string, string>> = {
   cloudflare_notification_policy: "name",
 };
 
-/** The two paging tiers of the SRE workbook (lib/monitoring/burn-rate.ts), by their alert names' ending. */
-const PAGE_TIERS = ["burn-fast", "burn-slow"] as const;
+/** The paging tiers (lib/monitoring/burn-rate.ts): the workbook's two and the medium 6x page, by their alert names' ending. */
+const PAGE_TIERS = ["burn-fast", "burn-medium", "burn-slow"] as const;
 
 export const burnPairs = defineRule({
   id: "BP_OPS_3",
   description:
-    "Every workload target pages on both multiwindow burn-rate pairs (fast: 1 h and 5 min; slow: 6 h and 30 min)",
+    "Every workload target pages on each multiwindow burn-rate pair (fast: 1 h and 5 min; medium: 45 min and 4 min; slow: 6 h and 30 min)",
   fix: "alert on the target's availability objective with lib/monitoring/burn-rate.ts's tiers in lib/<cloud>/monitoring.ts, referring to the workload (a reference or its name), or suppress with the reason the environment wants no alerts (monitoring.silenced)",
   level: "error",
   appliesTo: [...WORKLOAD_TYPES],
