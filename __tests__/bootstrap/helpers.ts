@@ -293,7 +293,8 @@ interface IamStatement {
   Effect: "Allow" | "Deny";
   Action?: string | string[];
   NotAction?: string | string[];
-  Resource: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -306,7 +307,12 @@ function statementMatches(statement: IamStatement, request: IamRequest): boolean
     statement.NotAction !== undefined
       ? !listOf(statement.NotAction).some(action)
       : listOf(statement.Action).some(action);
-  if (!actions || !listOf(statement.Resource).some((pattern) => iamLike(pattern, request.resource))) return false;
+  const resource = (pattern: string) => iamLike(pattern, request.resource);
+  const resources =
+    statement.NotResource !== undefined
+      ? !listOf(statement.NotResource).some(resource)
+      : listOf(statement.Resource).some(resource);
+  if (!actions || !resources) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, expected]) => {
       const actual = request.context?.[key];
@@ -321,7 +327,7 @@ function statementMatches(statement: IamStatement, request: IamRequest): boolean
 /**
  * IAM's evaluation of identity policies (JSON strings) for one request: an
  * explicit Deny wins, else some Allow must match. Enough for the documents
- * bootstrap writes (Action/NotAction, Resource, StringEquals/StringLike).
+ * bootstrap writes (Action/NotAction, Resource/NotResource, StringEquals/StringLike).
  */
 export function iamAllows(documents: readonly string[], request: IamRequest): boolean {
   const statements = documents.flatMap((document) => {

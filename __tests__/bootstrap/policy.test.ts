@@ -10,7 +10,6 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { type App, Testing } from "cdktf";
-import { workloadRolePattern } from "../../lib/bootstrap/aws";
 import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { audience } from "../../lib/identity";
@@ -71,6 +70,9 @@ const assignOnSubscription =
     });
   };
 
+/** The pattern of the protected environment's workload roles, `<service>-<env>-*`. */
+const workloadRoles = () => `arn:aws:iam::${prod.config.aws?.accountId}:role/${SERVICE}-${prod.config.name}-*`;
+
 const deployRole = (stack: BootstrapStack) => awsOf(stack).roles.get(prod.config.name)?.deploy;
 
 /** The mutations of the review (findings 2 to 4), and the rule that must stop each. */
@@ -123,9 +125,47 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
           {
             Effect: "Allow",
             Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
-            Resource: workloadRolePattern(prod.config.aws?.accountId as string, `${SERVICE}`, prod.config.name),
+            Resource: workloadRoles(),
           },
         ],
+      });
+    },
+  ],
+  [
+    "AWS deploy role: regains CreateRole and UpdateAssumeRolePolicy on the workload's roles, with the boundary",
+    "BP_AWS_8",
+    (stack) => {
+      const boundary = `arn:aws:iam::${prod.config.aws?.accountId}:policy/ci-${SERVICE}-${prod.config.name}-workload-boundary`;
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"],
+            Resource: workloadRoles(),
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+          },
+        ],
+      });
+    },
+  ],
+  [
+    "AWS deploy role: PassRole on any role",
+    "BP_AWS_8",
+    (stack) => {
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }],
+      });
+    },
+  ],
+  [
+    "AWS deploy role: PassRole to any service",
+    "BP_AWS_8",
+    (stack) => {
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: workloadRoles() }],
       });
     },
   ],

@@ -69,7 +69,7 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           accountId,
           region: awsOf(envs[0]).region,
-          environments: envs.map(trustOf),
+          environments: envs.map((env) => ({ ...trustOf(env), region: awsOf(env).region })),
           service,
           company: config.company,
           adminRoleName: config.aws.adminRoleName,
