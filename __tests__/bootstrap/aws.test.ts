@@ -5,6 +5,7 @@ import { itWithCloud } from "../helpers/clouds";
 import { environmentInput, shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { only } from "../helpers/terraform";
 import {
+  AWS_POWER_USER_ACCESS,
   all,
   audiencesOf,
   awsCanAssume,
@@ -23,28 +24,7 @@ const role = (name: string) =>
   only(json, "aws_iam_role", (r) => r.name === name) as { name: string; assume_role_policy: string; provider: string };
 // The CI roles; bootstrap also makes the workload's roles (lib/bootstrap/workload/aws.ts).
 const roles = all(json, "aws_iam_role").filter((r) => String(r.name).startsWith("ci-"));
-/**
- * PowerUserAccess as AWS publishes it (every action but IAM, Organizations and
- * Account, plus a few IAM calls): the deploy role holds it beside its own policy.
- */
-const POWER_USER = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [
-    { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
-    {
-      Effect: "Allow",
-      Action: [
-        "iam:CreateServiceLinkedRole",
-        "iam:DeleteServiceLinkedRole",
-        "iam:ListRoles",
-        "organizations:DescribeOrganization",
-        "account:ListRegions",
-        "account:GetAccountInformation",
-      ],
-      Resource: "*",
-    },
-  ],
-});
+
 const aud = audiencesOf("aws");
 
 describe("bootstrap on AWS", () => {
@@ -217,7 +197,7 @@ describe("bootstrap on AWS", () => {
   describe("the deploy role administers no identity", () => {
     const account = "111111111111";
     const policyOf = (name: string) => all(json, "aws_iam_role_policy").find((p) => p.name === name);
-    const deploy = [policyOf("workload-roles")?.policy as string, POWER_USER];
+    const deploy = [policyOf("workload-roles")?.policy as string, AWS_POWER_USER_ACCESS];
     const boundaries = all(json, "aws_iam_policy");
     const boundary = boundaries.find((p) => p.name === `ci-${SERVICE}-dev-workload-boundary`);
     const boundaryArn = `arn:aws:iam::${account}:policy/ci-${SERVICE}-dev-workload-boundary`;

@@ -337,3 +337,26 @@ export function iamAllows(documents: readonly string[], request: IamRequest): bo
   if (statements.some((s) => s.Effect === "Deny" && statementMatches(s, request))) return false;
   return statements.some((s) => s.Effect === "Allow" && statementMatches(s, request));
 }
+
+/**
+ * PowerUserAccess as AWS publishes it (every action but IAM, Organizations and
+ * Account, plus a few IAM calls): the deploy role holds it beside its own policy.
+ */
+export const AWS_POWER_USER_ACCESS = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
+    {
+      Effect: "Allow",
+      Action: [
+        "iam:CreateServiceLinkedRole",
+        "iam:DeleteServiceLinkedRole",
+        "iam:ListRoles",
+        "organizations:DescribeOrganization",
+        "account:ListRegions",
+        "account:GetAccountInformation",
+      ],
+      Resource: "*",
+    },
+  ],
+});
