@@ -16,7 +16,6 @@ describe("Azure ContainerTarget", () => {
   const app = one(json, "azurerm_container_app");
   const container = containerOf(app);
   const identity = identityOf(json, "-container");
-  const registryRef = refOf(json, "azurerm_container_registry", () => true);
   const registry = one(json, "azurerm_container_registry");
 
   it("runs in a Container Apps environment that logs to the Log Analytics workspace", () => {

@@ -1,7 +1,7 @@
 import { DEFAULT_PROBES } from "../../lib/azure/container-target";
 import { AZURE_PLATFORM_LIMITS, CONTAINER_APP_PROBE_LIMITS } from "../../lib/azure/limits";
 import { ConstructError } from "../../lib/contract/errors";
-import { all, azureStack, identityOf, one, refOf } from "./helpers";
+import { all, azureStack, one } from "./helpers";
 
 type Json = Record<string, unknown>;
 const containerOf = (app: Json) => ((app.template as Json).container as Json[])[0];

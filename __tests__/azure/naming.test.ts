@@ -7,7 +7,7 @@ import {
   nameProblems,
   RULE_OF,
 } from "../../lib/azure/naming";
-import { all, azureStack, one } from "./helpers";
+import { azureStack, one } from "./helpers";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-00000000000a";
 
