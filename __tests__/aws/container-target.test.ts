@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
+import { awsWorkloadRoles } from "../../lib/aws/workload-roles";
 import { dockerStages } from "../helpers/dockerfile";
 import type { TerraformJson } from "../helpers/environments";
-import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, statements } from "./helpers";
+import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
 
 interface ContainerDefinition {
   name: string;
@@ -29,6 +30,10 @@ function byId(json: TerraformJson, type: string, part: string): [string, Record<
 }
 const idRef = (json: TerraformJson, type: string, part: string, attribute: string) =>
   `\${${type}.${byId(json, type, part)[0]}.${attribute}}`;
+
+/** The roles bootstrap makes for the test spec, and their ARNs as the stack passes them. */
+const ROLES = awsWorkloadRoles(SPEC, SETTINGS);
+const roleArn = (name: string) => `arn:aws:iam::${SETTINGS.accountId}:role/${name}`;
 
 describe("aws ContainerTarget", () => {
   const { json } = buildAws({ only: "container" });
@@ -68,8 +73,11 @@ describe("aws ContainerTarget", () => {
     const container = containerOf(json);
 
     it("separates the execution role from the task role", () => {
-      expect(task.execution_role_arn).toBe(idRef(json, "aws_iam_role", "execution-role", "arn"));
-      expect(task.task_role_arn).toBe(idRef(json, "aws_iam_role", "task-role", "arn"));
+      // Bootstrap's roles, by ARN: the stack makes none.
+      expect(task.execution_role_arn).toBe(roleArn(ROLES.ecsExecution.name));
+      expect(task.task_role_arn).toBe(roleArn(ROLES.ecsTask.name));
+      expect(json.resource?.aws_iam_role).toBeUndefined();
+      expect(json.resource?.aws_iam_role_policy).toBeUndefined();
       expect(task.execution_role_arn).not.toBe(task.task_role_arn);
     });
 
@@ -325,36 +333,35 @@ describe("aws ContainerTarget", () => {
     });
   });
 
-  describe("identities", () => {
+  describe("identities (made by bootstrap from lib/aws/workload-roles.ts)", () => {
     it("lets the execution role pull from its own repository and write its own log group", () => {
-      const [, policy] = byId(json, "aws_iam_role_policy", "execution-role");
-      expect(statements(policy.policy)).toEqual([
-        { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-        {
-          Sid: "PullOwnRepository",
-          Effect: "Allow",
-          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-          Resource: ref(json, "aws_ecr_repository", "arn"),
-        },
-        {
-          Sid: "OwnLogGroup",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: `${idRef(json, "aws_cloudwatch_log_group", "logs", "arn")}:log-stream:*`,
-        },
-        { Sid: "TargetKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ref(json, "aws_kms_key", "arn") },
+      const { statements: policy } = ROLES.ecsExecution;
+      const arnOf = (sid: string) => policy.find((p) => p.Sid === sid)?.Resource;
+      expect(policy.map((p) => p.Sid)).toEqual([
+        "RegistryToken",
+        "PullOwnRepository",
+        "OwnLogGroup",
+        "TargetKey",
+        "ReadSecrets",
       ]);
+      expect(arnOf("RegistryToken")).toBe("*");
+      const repository = only(json, "aws_ecr_repository").name;
+      expect(arnOf("PullOwnRepository")).toBe(
+        `arn:aws:ecr:${SETTINGS.region}:${SETTINGS.accountId}:repository/${repository}`,
+      );
+      const group = only(json, "aws_cloudwatch_log_group", (g) => String(g.name).startsWith("/ecs/")).name;
+      expect(arnOf("OwnLogGroup")).toBe(
+        `arn:aws:logs:${SETTINGS.region}:${SETTINGS.accountId}:log-group:${group}:log-stream:*`,
+      );
+      expect(policy.find((p) => p.Sid === "TargetKey")?.Condition).toEqual({
+        "ForAnyValue:StringEquals": { "kms:ResourceAliases": only(json, "aws_kms_alias").name },
+      });
     });
 
     it("gives the task role no permission, and only this account's ECS tasks may assume it", () => {
-      expect(Object.keys(json.resource?.aws_iam_role_policy ?? {}).filter((id) => id.includes("task-role"))).toEqual(
-        [],
-      );
-      const [, role] = byId(json, "aws_iam_role", "task-role");
-      expect(statements(role.assume_role_policy)[0]).toMatchObject({
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
-      });
+      expect(ROLES.ecsTask.statements).toEqual([]);
+      expect(ROLES.ecsTask.service).toBe("ecs-tasks.amazonaws.com");
+      expect(ROLES.ecsTask.trustCondition).toMatchObject({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     });
   });
 
@@ -381,14 +388,15 @@ describe("aws ContainerTarget", () => {
     });
 
     it("lets the execution role read exactly those parameters", () => {
-      const [, policy] = byId(withSecrets.json, "aws_iam_role_policy", "execution-role");
-      expect(statements(policy.policy)).toContainEqual({
+      const roles = awsWorkloadRoles({ ...SPEC, secretNames: ["API_KEY"] }, SETTINGS);
+      const parameter = only(withSecrets.json, "aws_ssm_parameter").name;
+      expect(roles.ecsExecution.statements).toContainEqual({
         Sid: "ReadSecrets",
         Effect: "Allow",
         Action: ["ssm:GetParameters"],
         Resource: [
+          `arn:aws:ssm:eu-west-1:123456789012:parameter${parameter}`,
           "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY",
-          ref(withSecrets.json, "aws_ssm_parameter", "arn"),
         ],
       });
     });
@@ -438,25 +446,22 @@ describe("aws ContainerTarget", () => {
           advanced_configuration: {
             alternate_target_group_arn: b,
             production_listener_rule: ref(canary.json, "aws_lb_listener_rule", "arn"),
-            role_arn: idRef(canary.json, "aws_iam_role", "deployment-role", "arn"),
+            role_arn: roleArn(ROLES.ecsDeployment.name),
           },
         },
       ]);
     });
 
     it("lets the deployment role touch only its own target groups, listener and rule", () => {
-      const [, policy] = byId(canary.json, "aws_iam_role_policy", "deployment-role");
-      const [read, targets, listener] = statements(policy.policy);
+      const [read, targets, listener] = ROLES.ecsDeployment.statements;
       expect(read.Resource).toBe("*");
       expect(read.Action.every((a) => a.startsWith("elasticloadbalancing:Describe"))).toBe(true);
-      expect(targets.Resource).toEqual([
-        idRef(canary.json, "aws_lb_target_group", "targets-a", "arn"),
-        idRef(canary.json, "aws_lb_target_group", "targets-b", "arn"),
-      ]);
-      expect(listener.Resource).toEqual([
-        idRef(canary.json, "aws_lb_listener", "https", "arn"),
-        ref(canary.json, "aws_lb_listener_rule", "arn"),
-      ]);
+      // By the names the stack gives them (their ARNs end in a random id).
+      const elb = `arn:aws:elasticloadbalancing:${SETTINGS.region}:${SETTINGS.accountId}`;
+      const groups = all(canary.json, "aws_lb_target_group").map((g) => `${elb}:targetgroup/${g.name}/*`);
+      expect(targets.Resource).toEqual(groups.sort());
+      const lb = only(canary.json, "aws_lb").name;
+      expect(listener.Resource).toEqual([`${elb}:listener/app/${lb}/*`, `${elb}:listener-rule/app/${lb}/*`]);
     });
   });
 

@@ -3,9 +3,10 @@ import {
   PARAMETERS_EXTENSION_DOC,
   parametersExtensionLayer,
 } from "../../lib/aws/parameters-extension";
+import { awsWorkloadRoles } from "../../lib/aws/workload-roles";
 import { AWS_REGIONS } from "../../lib/config/regions";
 import { ConstructError } from "../../lib/contract/errors";
-import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
+import { buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC } from "./helpers";
 
 describe("aws FunctionTarget", () => {
   describe("the function", () => {
@@ -159,38 +160,45 @@ describe("aws FunctionTarget", () => {
     });
   });
 
-  describe("role", () => {
+  describe("role (made by bootstrap from lib/aws/workload-roles.ts)", () => {
     const { json } = buildAws({ only: "function" });
+    const role = awsWorkloadRoles(SPEC, SETTINGS).function;
+    const statement = (sid: string) => role.statements.find((s) => s.Sid === sid);
+
+    it("is passed by ARN: the stack makes no role and no policy", () => {
+      expect(only(json, "aws_lambda_function").role).toBe(`arn:aws:iam::${SETTINGS.accountId}:role/${role.name}`);
+      expect(json.resource?.aws_iam_role).toBeUndefined();
+      expect(json.resource?.aws_iam_role_policy).toBeUndefined();
+      expect(json.resource?.aws_iam_role_policy_attachment).toBeUndefined();
+    });
 
     it("is assumed by Lambda only and may write only to its own log group, X-Ray and its key", () => {
-      expect(statements(only(json, "aws_iam_role").assume_role_policy)).toEqual([
-        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+      expect(role.service).toBe("lambda.amazonaws.com");
+      expect(role.trustCondition).toBeUndefined();
+      const groups = Object.values(json.resource?.aws_cloudwatch_log_group ?? {}).map((g) => g.name);
+      expect(groups).toContain("/aws/lambda/shop-test");
+      expect(role.statements.map((s) => s.Sid)).toEqual([
+        "OwnLogGroup",
+        "Tracing",
+        "DecryptEnvironment",
+        "ReadSecrets",
       ]);
-      const policy = statements(only(json, "aws_iam_role_policy").policy);
-      const logGroupArn = Object.entries(json.resource?.aws_cloudwatch_log_group ?? {})
-        .filter(([, g]) => g.name === "/aws/lambda/shop-test")
-        .map(([id]) => `\${aws_cloudwatch_log_group.${id}.arn}`)[0];
-      expect(policy).toEqual([
-        {
-          Sid: "OwnLogGroup",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: `${logGroupArn}:log-stream:*`,
-        },
-        {
-          Sid: "Tracing",
-          Effect: "Allow",
-          Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-          Resource: "*",
-        },
-        {
-          Sid: "DecryptEnvironment",
-          Effect: "Allow",
-          Action: ["kms:Decrypt"],
-          Resource: ref(json, "aws_kms_key", "arn"),
-        },
-      ]);
-      expect(json.resource?.aws_iam_role_policy_attachment).toBeUndefined();
+      expect(statement("OwnLogGroup")).toEqual({
+        Sid: "OwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `arn:aws:logs:${SETTINGS.region}:${SETTINGS.accountId}:log-group:/aws/lambda/shop-test:log-stream:*`,
+      });
+      expect(statement("Tracing")?.Resource).toBe("*");
+      // The key's id is random: the role holds it by the alias the stack gives it.
+      const alias = only(json, "aws_kms_alias").name;
+      expect(statement("DecryptEnvironment")).toEqual({
+        Sid: "DecryptEnvironment",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: `arn:aws:kms:${SETTINGS.region}:${SETTINGS.accountId}:key/*`,
+        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias } },
+      });
     });
 
     it("may read the spec's named secrets, and gets their parameter names", () => {
@@ -199,12 +207,11 @@ describe("aws FunctionTarget", () => {
       expect((fn.environment as { variables: Record<string, string> }).variables.API_KEY_PARAMETER).toBe(
         "/shop/test/API_KEY",
       );
-      expect(statements(only(built.json, "aws_iam_role_policy").policy)).toContainEqual({
-        Sid: "ReadSecrets",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter"],
-        Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY"],
-      });
+      const read = awsWorkloadRoles({ ...SPEC, secretNames: ["API_KEY"] }, SETTINGS).function.statements.find(
+        (s) => s.Sid === "ReadSecrets",
+      );
+      expect(read?.Action).toEqual(["ssm:GetParameter"]);
+      expect(read?.Resource).toContain("arn:aws:ssm:eu-west-1:123456789012:parameter/shop/test/API_KEY");
     });
   });
 
@@ -222,11 +229,13 @@ describe("aws FunctionTarget", () => {
     });
     expect(variables.ORIGIN_SECRET_PARAMETER).toBe(parameter.name);
     expect(parameter.name).toBe(`/${SPEC.name}/${SPEC.environment}/function/ORIGIN_SECRET`);
-    expect(statements(only(json, "aws_iam_role_policy").policy)).toContainEqual({
+    // Bootstrap's role reads exactly that parameter (and no other target's copy).
+    const read = awsWorkloadRoles(SPEC, SETTINGS).function.statements.find((s) => s.Sid === "ReadSecrets");
+    expect(read).toEqual({
       Sid: "ReadSecrets",
       Effect: "Allow",
       Action: ["ssm:GetParameter"],
-      Resource: [ref(json, "aws_ssm_parameter", "arn")],
+      Resource: [`arn:aws:ssm:${SETTINGS.region}:${SETTINGS.accountId}:parameter${parameter.name}`],
     });
   });
 
@@ -243,10 +252,13 @@ describe("aws FunctionTarget", () => {
         ),
       ]);
       // The extension calls SSM with the function's own role: GetParameter, and Decrypt with the key.
-      const policy = statements(only(json, "aws_iam_role_policy").policy);
+      const policy = awsWorkloadRoles(SPEC, SETTINGS).function.statements;
       expect(policy).toContainEqual(expect.objectContaining({ Action: ["ssm:GetParameter"] }));
       expect(policy).toContainEqual(
-        expect.objectContaining({ Action: ["kms:Decrypt"], Resource: ref(json, "aws_kms_key", "arn") }),
+        expect.objectContaining({
+          Action: ["kms:Decrypt"],
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": only(json, "aws_kms_alias").name } },
+        }),
       );
     });
 

@@ -1,5 +1,6 @@
-import { DEPLOYER_PRINCIPAL_TYPE_VARIABLE } from "../../lib/azure/foundation";
-import { all, azureStack, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
+import { azureWorkloadIdentities } from "../../lib/azure/identity";
+import { azureNames } from "../../lib/azure/naming";
+import { all, azureStack, identityOf, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
 
 type Json = Record<string, unknown>;
 
@@ -7,7 +8,7 @@ describe("Azure FunctionTarget", () => {
   const { json, fn } = azureStack();
   const app = one(json, "azurerm_function_app_flex_consumption");
   const settings = app.app_settings as Record<string, string>;
-  const identityRef = refOf(json, "azurerm_user_assigned_identity", (r) => String(r.name).endsWith("-function"));
+  const identity = identityOf(json, "-function");
   const accountRef = refOf(json, "azurerm_storage_account", () => true);
 
   it("runs Node 22 on a Flex Consumption (FC1) Linux plan", () => {
@@ -50,9 +51,9 @@ describe("Azure FunctionTarget", () => {
     expect(app).toMatchObject({
       storage_container_type: "blobContainer",
       storage_authentication_type: "UserAssignedIdentity",
-      storage_user_assigned_identity_id: `\${${identityRef}.id}`,
+      storage_user_assigned_identity_id: identity.id,
       storage_container_endpoint: `\${${accountRef}.primary_blob_endpoint}\${${refOf(json, "azurerm_storage_container", () => true)}.name}`,
-      identity: { type: "UserAssigned", identity_ids: [`\${${identityRef}.id}`] },
+      identity: { type: "UserAssigned", identity_ids: [identity.id] },
     });
     expect(app).not.toHaveProperty("storage_access_key");
     expect(container).toMatchObject({ container_access_type: "private", storage_account_id: `\${${accountRef}.id}` });
@@ -90,8 +91,8 @@ describe("Azure FunctionTarget", () => {
     expect(settings).toMatchObject({
       AzureWebJobsStorage__accountName: `\${${accountRef}.name}`,
       AzureWebJobsStorage__credential: "managedidentity",
-      AzureWebJobsStorage__clientId: `\${${identityRef}.client_id}`,
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=\${${identityRef}.client_id};Authorization=AAD`,
+      AzureWebJobsStorage__clientId: identity.clientId,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${identity.clientId};Authorization=AAD`,
     });
     expect(Object.keys(settings)).not.toContain("FUNCTIONS_WORKER_RUNTIME");
     const insightsRef = refOf(json, "azurerm_application_insights", () => true);
@@ -101,35 +102,11 @@ describe("Azure FunctionTarget", () => {
     expect(one(json, "azurerm_application_insights").local_authentication_disabled).toBe(true);
   });
 
-  it("grants least-privilege roles: blob data owner on its account, metrics publisher on its insights, upload on its container", () => {
-    const roles = all(json, "azurerm_role_assignment");
-    const forFunction = roles.filter((r) => r.principal_id === `\${${identityRef}.principal_id}`);
-    expect(forFunction.map((r) => [r.role_definition_name, r.scope]).sort()).toEqual(
-      [
-        ["Monitoring Metrics Publisher", `\${${refOf(json, "azurerm_application_insights", () => true)}.id}`],
-        ["Storage Blob Data Owner", `\${${accountRef}.id}`],
-      ].sort(),
-    );
-    for (const role of forFunction) expect(role.principal_type).toBe("ServicePrincipal");
-    const deployer = roles.find((r) => String(r.principal_id).includes("data.azurerm_client_config"));
-    expect(deployer).toMatchObject({
-      role_definition_name: "Storage Blob Data Contributor",
-      scope: `\${${refOf(json, "azurerm_storage_container", () => true)}.id}`,
-      // The bootstrap deploy identity may only assign roles when the request names a service principal.
-      principal_type: `\${var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE}}`,
-    });
-    for (const role of roles) expect(String(role.role_definition_name)).not.toMatch(/^(Owner|Contributor)$/);
-  });
-
-  it("names the deployer's principal type by a variable: ServicePrincipal (CI) unless an operator applies as a user", () => {
-    const variable = json.variable?.[DEPLOYER_PRINCIPAL_TYPE_VARIABLE];
-    expect(variable).toMatchObject({ type: "string", default: "ServicePrincipal", nullable: false });
-    expect(variable?.validation).toEqual([
-      {
-        condition: `\${contains(["ServicePrincipal", "User"], var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE})}`,
-        error_message: `${DEPLOYER_PRINCIPAL_TYPE_VARIABLE} must be one of ServicePrincipal, User.`,
-      },
-    ]);
+  it("has bootstrap grant its identity blob data owner and metrics publisher, and assigns none itself", () => {
+    const kinds = azureWorkloadIdentities(azureNames({ service: "shop", environment: "test", subscriptionId: "s" }));
+    expect(kinds.function.roles).toEqual(["Storage Blob Data Owner", "Monitoring Metrics Publisher"]);
+    expect(all(json, "azurerm_role_assignment")).toEqual([]);
+    expect(json.resource?.azurerm_user_assigned_identity).toBeUndefined();
   });
 
   it("passes the workload's variables and identity, and the origin secret only when given", () => {
@@ -161,7 +138,8 @@ describe("Azure FunctionTarget", () => {
       "Key Vault Secrets User",
       expect.stringMatching(/^\$\{azurerm_function_app_flex_consumption\..+\.identity\[0\]\.principal_id\}$/),
     ]);
-    expect(grants).toContainEqual(["Key Vault Secrets Officer", expect.stringMatching(/client_config.+object_id\}$/)]);
+    // The deployer writes the secret with Key Vault Secrets Officer on the group, from bootstrap: no self-grant.
+    expect(grants.map(([role]) => role)).toEqual(["Key Vault Secrets User"]);
   });
 
   it("exposes the default hostname as an https:// endpoint", () => {

@@ -63,3 +63,21 @@ export function azureStack(options: AzureStackOptions = {}): AzureStack {
   new TerraformOutput(stack, "container-endpoint", { value: ct.endpoint }).overrideLogicalId("container_endpoint");
   return { stack, fn, ct, json: JSON.parse(Testing.synth(stack)) as TerraformJson };
 }
+
+/**
+ * A target's identity as the stack uses it (bootstrap made it): its resource
+ * id, derived from the name the stack reads, and its client id, read by the
+ * data source. `suffix`: `-function` or `-container`.
+ */
+export function identityOf(json: TerraformJson, suffix: string): { readonly id: string; readonly clientId: string } {
+  const [key, data] =
+    Object.entries(json.data?.azurerm_user_assigned_identity ?? {}).find(([, d]) =>
+      String((d as { name: string }).name).endsWith(suffix),
+    ) ?? [];
+  if (key === undefined) throw new Error(`no identity named *${suffix} is read`);
+  const { name, resource_group_name: group } = data as { name: string; resource_group_name: string };
+  return {
+    id: `/subscriptions/${SETTINGS.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+    clientId: `\${data.azurerm_user_assigned_identity.${key}.client_id}`,
+  };
+}

@@ -7,7 +7,7 @@ import {
   nameProblems,
   RULE_OF,
 } from "../../lib/azure/naming";
-import { all, azureStack, one } from "./helpers";
+import { azureStack, one } from "./helpers";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-00000000000a";
 
@@ -105,8 +105,8 @@ describe("Azure names", () => {
       Object.fromEntries(Object.keys(synthesized).map((k) => [k, names[k as keyof AzureNames]])),
     );
     expect(
-      all(first, "azurerm_user_assigned_identity")
-        .map((r) => r.name)
+      Object.values(first.data?.azurerm_user_assigned_identity ?? {})
+        .map((r) => (r as { name: string }).name)
         .sort(),
     ).toEqual([names.containerIdentity, names.functionIdentity].sort());
     expect(JSON.stringify(second.resource)).toBe(JSON.stringify(first.resource));

@@ -1,4 +1,4 @@
-import { all, azureStack, one, refOf } from "./helpers";
+import { all, azureStack, identityOf, one, refOf } from "./helpers";
 
 type Json = Record<string, unknown>;
 
@@ -6,7 +6,8 @@ describe("Azure secrets (ServiceSpec.secretNames)", () => {
   it("creates no Key Vault when the service names no secrets", () => {
     const { json } = azureStack();
     expect(all(json, "azurerm_key_vault")).toEqual([]);
-    expect(json.data?.azurerm_client_config).toBeDefined(); // the package uploader's identity
+    // No vault, so no tenant to read; the package uploader's data role is bootstrap's.
+    expect(json.data?.azurerm_client_config).toBeUndefined();
   });
 
   it("references each named secret in an RBAC Key Vault from both targets, never a value", () => {
@@ -21,17 +22,17 @@ describe("Azure secrets (ServiceSpec.secretNames)", () => {
     const settings = one(json, "azurerm_function_app_flex_consumption").app_settings as Record<string, string>;
     expect(settings.DB_PASSWORD).toBe(`@Microsoft.KeyVault(SecretUri=\${${vaultRef}.vault_uri}secrets/DB-PASSWORD)`);
     const app = one(json, "azurerm_container_app");
-    const identityRef = refOf(json, "azurerm_user_assigned_identity", (r) => String(r.name).endsWith("-container"));
+    const identity = identityOf(json, "-container");
     expect(app.secret).toEqual([
       {
         name: "db-password",
         key_vault_secret_id: `\${${vaultRef}.vault_uri}secrets/DB-PASSWORD`,
-        identity: `\${${identityRef}.id}`,
+        identity: identity.id,
       },
       {
         name: "api-key",
         key_vault_secret_id: `\${${vaultRef}.vault_uri}secrets/API-KEY`,
-        identity: `\${${identityRef}.id}`,
+        identity: identity.id,
       },
     ]);
     const env = ((app.template as Json).container as Json[])[0].env as Json[];
@@ -39,7 +40,8 @@ describe("Azure secrets (ServiceSpec.secretNames)", () => {
     const readers = all(json, "azurerm_role_assignment").filter(
       (r) => r.role_definition_name === "Key Vault Secrets User",
     );
-    expect(readers.map((r) => r.scope)).toEqual([`\${${vaultRef}.id}`, `\${${vaultRef}.id}`]);
+    // The function's system identity's; the container identity's read is bootstrap's (on the group).
+    expect(readers.map((r) => r.scope)).toEqual([`\${${vaultRef}.id}`]);
     // Flex in azurerm 4.55 resolves Key Vault references with the system identity only.
     expect((one(json, "azurerm_function_app_flex_consumption").identity as Json).type).toBe(
       "SystemAssigned, UserAssigned",

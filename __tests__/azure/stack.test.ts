@@ -1,4 +1,3 @@
-import { DEPLOYER_PRINCIPAL_TYPE_VARIABLE } from "../../lib/azure/foundation";
 import type { ServiceSpec } from "../../lib/service";
 import {
   COMPANY,
@@ -29,13 +28,20 @@ describe("EnvironmentStack with Azure", () => {
     }
   });
 
-  it("names a service principal on every role assignment (literally, or the deployer's type variable)", () => {
+  it("makes no identity and assigns one role only: Key Vault Secrets User to the Function App's system identity", () => {
+    // Bootstrap makes the identities and their roles (lib/bootstrap/workload/azure.ts).
+    expect(resourcesOf(json, "azurerm_user_assigned_identity")).toEqual({});
+    expect(resourcesOf(json, "azurerm_federated_identity_credential")).toEqual({});
     const assignments = Object.values(resourcesOf(json, "azurerm_role_assignment"));
-    expect(assignments.length).toBeGreaterThanOrEqual(4);
     for (const assignment of assignments) {
-      expect(["ServicePrincipal", `\${var.${DEPLOYER_PRINCIPAL_TYPE_VARIABLE}}`]).toContain(assignment.principal_type);
+      expect(assignment).toMatchObject({
+        role_definition_name: "Key Vault Secrets User",
+        principal_type: "ServicePrincipal",
+      });
+      expect(String(assignment.principal_id)).toMatch(
+        /^\$\{azurerm_function_app_flex_consumption\..+\.identity\[0\]\.principal_id\}$/,
+      );
     }
-    expect(json.variable?.[DEPLOYER_PRINCIPAL_TYPE_VARIABLE]).toMatchObject({ default: "ServicePrincipal" });
   });
 
   it("creates nothing on Azure when Azure is not enabled", () => {

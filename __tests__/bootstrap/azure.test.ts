@@ -1,9 +1,11 @@
 import { bootstrap } from "../../environments/bootstrap";
+import { azureWorkloadIdentities } from "../../lib/azure/identity";
 import { azureNames } from "../../lib/azure/naming";
 import {
   AZURE_PLAN_REFRESH_ACTIONS,
   AZURE_RESOURCE_PROVIDERS,
   AZURE_WORKLOAD_ROLES,
+  azureDeployRoleName,
   azurePlanRefreshRoleName,
   azureResourceGroupName,
 } from "../../lib/bootstrap/azure";
@@ -146,9 +148,16 @@ describe("bootstrap on Azure", () => {
       [`rg-${SERVICE}-dev`, undefined],
       [`rg-${SERVICE}-prod`, { prevent_destroy: true }],
     ]);
+    const principalOf = (reference: unknown) => {
+      const target = referenced(json, reference);
+      // A CI identity's service principal, or a workload's user-assigned identity (made here too).
+      return target.type === "azurerm_user_assigned_identity"
+        ? target.resource.name
+        : referenced(json, target.resource.client_id).resource.display_name;
+    };
     const assignments = all(json, "azurerm_role_assignment").map((a) => ({
       group: referenced(json, a.scope).resource.name,
-      principal: referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name,
+      principal: principalOf(a.principal_id),
       role: a.role_definition_name ?? referenced(json, a.role_definition_id).resource.name,
       provider: a.provider,
       principalType: a.principal_type,
@@ -172,16 +181,29 @@ describe("bootstrap on Azure", () => {
       "Storage Blob Data Reader",
     ]);
     expect(rolesOf(app("prod", "deploy"))).toEqual([
-      "Contributor",
+      azureDeployRoleName(SERVICE, "00000000-0000-0000-0000-000000000003"),
       "Key Vault Secrets Officer",
       "Role Based Access Control Administrator",
       "Storage Blob Data Contributor",
     ]);
-    expect(assignments.some((a) => /Owner|User Access Administrator/.test(a.role as string))).toBe(false);
+    // The workload's identities, with the roles the targets need, on their own group.
+    const names = azureNames({
+      service: SERVICE,
+      environment: "prod",
+      subscriptionId: "00000000-0000-0000-0000-000000000003",
+    });
+    for (const identity of Object.values(azureWorkloadIdentities(names))) {
+      expect(rolesOf(identity.name)).toEqual([...identity.roles].sort());
+    }
+    expect(assignments.some((a) => /^(Owner|Contributor|User Access Administrator)$/.test(a.role as string))).toBe(
+      false,
+    );
   });
 
   it("gives plan identities a custom role of exactly the refresh calls Reader misses, per subscription", () => {
-    const definitions = all(json, "azurerm_role_definition");
+    const definitions = all(json, "azurerm_role_definition").filter((d) =>
+      String(d.name).startsWith("CI plan refresh"),
+    );
     expect(definitions.map((d) => d.scope).sort()).toEqual([
       "/subscriptions/00000000-0000-0000-0000-000000000001",
       "/subscriptions/00000000-0000-0000-0000-000000000003",
@@ -193,7 +215,11 @@ describe("bootstrap on Azure", () => {
     }
     // Held by plan identities only.
     const holders = all(json, "azurerm_role_assignment")
-      .filter((a) => a.role_definition_id !== undefined)
+      .filter(
+        (a) =>
+          a.role_definition_id !== undefined &&
+          String(referenced(json, a.role_definition_id).resource.name).startsWith("CI plan refresh"),
+      )
       .map((a) => referenced(json, referenced(json, a.principal_id).resource.client_id).resource.display_name);
     expect(holders.sort()).toEqual([app("dev", "plan"), app("prod", "plan")].sort());
   });

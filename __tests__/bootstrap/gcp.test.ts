@@ -1,11 +1,11 @@
 import {
-  GCP_GRANTABLE_ROLES,
   GCP_MAX_NAME_PREFIX,
   GCP_PLAN_REFRESH_PERMISSIONS,
   GCP_ROLES,
   GCP_SCOPED_ROLES,
   gcpPlanRefreshRoleId,
 } from "../../lib/bootstrap/gcp";
+import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
 import { all, referenced } from "../helpers/terraform";
 import {
   audiencesOf,
@@ -138,7 +138,7 @@ describe("bootstrap on GCP", () => {
     const long = twoEnvironments().map((env) => ({ ...env, name: env.name === "prod" ? "prod" : "d".repeat(20) }));
     const json = synthBootstrap(bootstrapConfig(long, bootstrapInput(long.map((env) => env.name as string))));
     const admin = all(json, "google_project_iam_member").find(
-      (m) => m.role === "roles/iam.serviceAccountAdmin" && String(m.project).includes("dev"),
+      (m) => m.role === "roles/iam.serviceAccountUser" && String(m.project).includes("dev"),
     );
     const kept = `${SERVICE}-${"d".repeat(20)}-`.slice(0, GCP_MAX_NAME_PREFIX);
     expect((admin?.condition as { expression: string } | undefined)?.expression).toContain(`.startsWith("${kept}")`);
@@ -185,9 +185,13 @@ describe("bootstrap on GCP", () => {
     for (const { role } of plan)
       expect(role).not.toMatch(/^roles\/(viewer|editor|owner)$|admin|editor|owner|writer|user$/i);
     const deploy = grantsOf("ci-dev-deploy");
-    expect(deploy.map((g) => g.role)).toEqual(
-      expect.arrayContaining(["roles/cloudfunctions.admin", "roles/resourcemanager.projectIamAdmin"]),
-    );
+    expect(deploy.map((g) => g.role)).toEqual(expect.arrayContaining(["roles/cloudfunctions.admin"]));
+    // No IAM administration: bootstrap makes the workload's accounts and grants.
+    for (const { role } of deploy) {
+      expect(role).not.toMatch(
+        /^roles\/(resourcemanager\.projectIamAdmin|iam\.serviceAccountAdmin|iam\.serviceAccountTokenCreator|iam\.securityAdmin)$/,
+      );
+    }
     for (const { role } of [...plan, ...deploy]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
     // Roles that reach accounts, secrets or buckets apply only to the environment's own, by name.
     for (const { role, condition } of [...plan, ...deploy]) {
@@ -227,15 +231,21 @@ describe("bootstrap on GCP", () => {
     }
   });
 
-  it("lets the deploy account grant only the roles the workload grants", () => {
-    const admin = all(json, "google_project_iam_member").filter(
-      (m) => m.role === "roles/resourcemanager.projectIamAdmin",
-    );
-    expect(admin).toHaveLength(2);
-    for (const grant of admin) {
-      expect((grant.condition as { expression: string }).expression).toBe(
-        `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${GCP_GRANTABLE_ROLES.map((r) => `'${r}'`).join(", ")}])`,
-      );
+  it("makes each environment's workload accounts, and the function build account's run.builder, itself", () => {
+    const accounts = all(json, "google_service_account")
+      .map((a) => String(a.account_id))
+      .filter((id) => !id.startsWith("ci-"))
+      .sort();
+    for (const env of ["dev", "prod"]) {
+      const wanted = Object.values(gcpWorkloadAccounts({ service: SERVICE, environment: env })).map((a) => a.accountId);
+      expect(wanted).toHaveLength(3);
+      expect(accounts).toEqual(expect.arrayContaining(wanted));
     }
+    const builder = all(json, "google_project_iam_member").filter((m) => m.role === "roles/run.builder");
+    expect(builder.map((m) => referenced(json, String(m.member)).resource.account_id).sort()).toEqual(
+      ["dev", "prod"].map(
+        (environment) => gcpWorkloadAccounts({ service: SERVICE, environment }).functionBuild.accountId,
+      ),
+    );
   });
 });

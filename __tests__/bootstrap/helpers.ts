@@ -293,7 +293,8 @@ interface IamStatement {
   Effect: "Allow" | "Deny";
   Action?: string | string[];
   NotAction?: string | string[];
-  Resource: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -306,7 +307,12 @@ function statementMatches(statement: IamStatement, request: IamRequest): boolean
     statement.NotAction !== undefined
       ? !listOf(statement.NotAction).some(action)
       : listOf(statement.Action).some(action);
-  if (!actions || !listOf(statement.Resource).some((pattern) => iamLike(pattern, request.resource))) return false;
+  const resource = (pattern: string) => iamLike(pattern, request.resource);
+  const resources =
+    statement.NotResource !== undefined
+      ? !listOf(statement.NotResource).some(resource)
+      : listOf(statement.Resource).some(resource);
+  if (!actions || !resources) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, expected]) => {
       const actual = request.context?.[key];
@@ -321,7 +327,7 @@ function statementMatches(statement: IamStatement, request: IamRequest): boolean
 /**
  * IAM's evaluation of identity policies (JSON strings) for one request: an
  * explicit Deny wins, else some Allow must match. Enough for the documents
- * bootstrap writes (Action/NotAction, Resource, StringEquals/StringLike).
+ * bootstrap writes (Action/NotAction, Resource/NotResource, StringEquals/StringLike).
  */
 export function iamAllows(documents: readonly string[], request: IamRequest): boolean {
   const statements = documents.flatMap((document) => {
@@ -331,3 +337,26 @@ export function iamAllows(documents: readonly string[], request: IamRequest): bo
   if (statements.some((s) => s.Effect === "Deny" && statementMatches(s, request))) return false;
   return statements.some((s) => s.Effect === "Allow" && statementMatches(s, request));
 }
+
+/**
+ * PowerUserAccess as AWS publishes it (every action but IAM, Organizations and
+ * Account, plus a few IAM calls): the deploy role holds it beside its own policy.
+ */
+export const AWS_POWER_USER_ACCESS = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
+    {
+      Effect: "Allow",
+      Action: [
+        "iam:CreateServiceLinkedRole",
+        "iam:DeleteServiceLinkedRole",
+        "iam:ListRoles",
+        "organizations:DescribeOrganization",
+        "account:ListRegions",
+        "account:GetAccountInformation",
+      ],
+      Resource: "*",
+    },
+  ],
+});

@@ -7,10 +7,10 @@ import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ApplicationFlexibleFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-flexible-federated-identity-credential";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { type App, Testing } from "cdktf";
-import { workloadRolePattern } from "../../lib/bootstrap/aws";
 import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { audience } from "../../lib/identity";
@@ -71,6 +71,9 @@ const assignOnSubscription =
     });
   };
 
+/** The pattern of the protected environment's workload roles, `<service>-<env>-*`. */
+const workloadRoles = () => `arn:aws:iam::${prod.config.aws?.accountId}:role/${SERVICE}-${prod.config.name}-*`;
+
 const deployRole = (stack: BootstrapStack) => awsOf(stack).roles.get(prod.config.name)?.deploy;
 
 /** The mutations of the review (findings 2 to 4), and the rule that must stop each. */
@@ -123,13 +126,68 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
           {
             Effect: "Allow",
             Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
-            Resource: workloadRolePattern(prod.config.aws?.accountId as string, `${SERVICE}`, prod.config.name),
+            Resource: workloadRoles(),
           },
         ],
       });
     },
   ],
+  [
+    "AWS deploy role: regains CreateRole and UpdateAssumeRolePolicy on the workload's roles, with the boundary",
+    "BP_AWS_8",
+    (stack) => {
+      const boundary = `arn:aws:iam::${prod.config.aws?.accountId}:policy/ci-${SERVICE}-${prod.config.name}-workload-boundary`;
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"],
+            Resource: workloadRoles(),
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+          },
+        ],
+      });
+    },
+  ],
+  [
+    "AWS deploy role: PassRole on any role",
+    "BP_AWS_8",
+    (stack) => {
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }],
+      });
+    },
+  ],
+  [
+    "AWS deploy role: PassRole to any service",
+    "BP_AWS_8",
+    (stack) => {
+      deployIamPolicy(stack).policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iam:PassRole", Resource: workloadRoles() }],
+      });
+    },
+  ],
   ["Azure deploy identity: Owner on the subscription", "BP_AZ_5", assignOnSubscription("owner", "Owner")],
+  ["Azure deploy identity: Contributor again", "BP_AZ_5", assignOnSubscription("contributor", "Contributor")],
+  [
+    "Azure deploy role: may create an identity, federate it to any issuer, and assign roles",
+    "BP_AZ_11",
+    (stack) => {
+      const role = stack.azure?.node
+        .findAll()
+        .find((c): c is RoleDefinition => c instanceof RoleDefinition && String(c.nameInput).startsWith("CI deploy"));
+      if (role === undefined) throw new Error("no deploy role definition");
+      role.putPermissions([{ actions: ["*"], notActions: [] }]);
+    },
+  ],
+  [
+    "GCP deploy account: service account admin on the workload's accounts (tokenCreator to anyone)",
+    "BP_GCP_11",
+    grantDeployAccount("sa-admin", "roles/iam.serviceAccountAdmin"),
+  ],
   [
     "Azure deploy identity: User Access Administrator on the subscription",
     "BP_AZ_5",
@@ -162,6 +220,21 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
     grantDeployAccount("iam-admin", "roles/resourcemanager.projectIamAdmin"),
   ],
   [
+    "GCP deploy account: project IAM admin again, even conditioned to run.builder",
+    "BP_GCP_11",
+    (stack) =>
+      new ProjectIamMember(gcpOf(stack), "iam-admin-conditioned", {
+        provider: gcpOf(stack).provider,
+        project: prod.config.gcp?.project as string,
+        role: "roles/resourcemanager.projectIamAdmin",
+        member: gcpOf(stack).serviceAccounts.get(prod.config.name)?.deploy.member as string,
+        condition: {
+          title: "workload-roles-only",
+          expression: "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/run.builder'])",
+        },
+      }),
+  ],
+  [
     "GCP deploy account: service account user on the whole project",
     "CKV_GCP_49",
     grantDeployAccount("sa-user", "roles/iam.serviceAccountUser"),
@@ -185,7 +258,7 @@ const MUTATIONS: [string, string, (stack: BootstrapStack) => void][] = [
 ];
 
 describe("the policy pack on the bootstrap stack", () => {
-  it("passes the stack as built (the deploy identity's Contributor on its own group, and the plan identity's secret read for refresh, are accepted with a reason)", () => {
+  it("passes the stack as built (the workload identities' roles on their own group, and the plan identity's secret read for refresh, are accepted with a reason)", () => {
     const { stack } = build();
     Testing.synth(stack, true);
     const findings = policyFindings(stack);
@@ -194,8 +267,10 @@ describe("the policy pack on the bootstrap stack", () => {
     expect(accepted.sort()).toEqual(
       config.environments
         .flatMap((env) => [
-          ["BP_AZ_5", `bootstrap/azure/${env.config.name}-deploy-contributor`],
           ["BP_AZ_9", `bootstrap/azure/${env.config.name}-plan-key-vault-secrets-user`],
+          ...["function/storage-blob-data-owner", "function/monitoring-metrics-publisher", "container/acrpull"]
+            .concat("container/key-vault-secrets-user")
+            .map((path) => ["BP_AZ_10", `bootstrap/azure/${env.config.name}-workload/${path}`]),
         ])
         .sort(),
     );

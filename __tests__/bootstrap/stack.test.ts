@@ -23,8 +23,9 @@ import { all, bootstrapConfig, bootstrapInput, referenced, synthBootstrap, TEST_
 function identities(json: TerraformJson, service = TEST_COMPANY.service): Set<string> {
   const found = new Set<string>();
   for (const role of all(json, "aws_iam_role")) {
-    const [, env, purpose] = new RegExp(`^ci-${service}-(.+)-(plan|deploy)$`).exec(role.name as string) ?? [];
-    found.add(`${env}/aws/${purpose}`);
+    // The workload's roles (`<service>-<env>-...`) are no CI identity.
+    const match = new RegExp(`^ci-${service}-(.+)-(plan|deploy)$`).exec(role.name as string);
+    if (match !== null) found.add(`${match[1]}/aws/${match[2]}`);
   }
   for (const application of all(json, "azuread_application")) {
     const tags = application.tags as string[];
@@ -91,9 +92,9 @@ describe("BootstrapStack", () => {
       "qa/gcp/deploy",
       "qa/gcp/plan",
     ]);
-    // Both environments use one GCP project: one pool, four accounts.
+    // Both environments use one GCP project: one pool, four CI accounts (and each environment's workload accounts).
     expect(all(json, "google_iam_workload_identity_pool")).toHaveLength(1);
-    expect(all(json, "google_service_account")).toHaveLength(4);
+    expect(all(json, "google_service_account").filter((a) => String(a.account_id).startsWith("ci-"))).toHaveLength(4);
     expect(all(json, "gitlab_project_variable").map((v) => v.key)).not.toContain("ARM_TENANT_ID_DEV");
   });
 

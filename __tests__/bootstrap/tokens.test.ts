@@ -9,13 +9,27 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { bootstrap } from "../../environments/bootstrap";
+import { AZURE_ROLE_TABLE, azureRoleGrant } from "../../lib/azure/permissions";
 import { awsRoleName } from "../../lib/bootstrap/aws";
 import { gcpServiceAccountId } from "../../lib/bootstrap/gcp";
 import { type BootstrapEnvironment, loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
+import { gcpRoleGrant } from "../../lib/gcp/permissions";
 import { ID_TOKENS, IDENTITY_PURPOSES, type IdentityPurpose } from "../../lib/identity";
+import { matches } from "../../lib/permissions/coverage";
+import { itWithCloud } from "../helpers/clouds";
 import { shippedEnvironments } from "../helpers/environments";
-import { all, awsRoleAccepts, azureCanSignIn, type Claims, gcpCanImpersonate, synthBootstrap } from "./helpers";
+import { referenced } from "../helpers/terraform";
+import {
+  AWS_POWER_USER_ACCESS,
+  all,
+  awsRoleAccepts,
+  azureCanSignIn,
+  type Claims,
+  gcpCanImpersonate,
+  iamAllows,
+  synthBootstrap,
+} from "./helpers";
 
 type Job = {
   id_tokens?: Record<string, { aud: string }>;
@@ -167,5 +181,130 @@ describe("every identity of the shipped configuration", () => {
         }
       }
     }
+  });
+});
+
+/**
+ * Issue 26, "Deploy identities still administer IAM": the protected
+ * environment's deploy identity (what its deploy job's token gets, above)
+ * could plant lasting access. Each escape, against what bootstrap now grants.
+ */
+describe("the protected environment's deploy identity cannot plant lasting access", () => {
+  const name = target?.config.name as string;
+  const service = config.company.service;
+  const referencedName = (reference: unknown) => referenced(json, reference).resource.name;
+
+  itWithCloud("aws")(
+    "AWS: cannot make or re-trust a role (an outside account in its trust), with or without the boundary",
+    () => {
+      const accountId = target?.config.aws?.accountId as string;
+      const deployRole = awsRoleName(service, name, "deploy");
+      const inline = all(json, "aws_iam_role_policy")
+        .filter((p) => referencedName(p.role) === deployRole)
+        .map((p) => String(p.policy));
+      const managed = all(json, "aws_iam_role_policy_attachment")
+        .filter((a) => referencedName(a.role) === deployRole)
+        .map((a) => a.policy_arn);
+      expect(managed).toEqual(["arn:aws:iam::aws:policy/PowerUserAccess"]);
+      const policies = [...inline, AWS_POWER_USER_ACCESS];
+      const boundary = {
+        "iam:PermissionsBoundary": `arn:aws:iam::${accountId}:policy/ci-${service}-${name}-workload-boundary`,
+      };
+      const workloadRoles = all(json, "aws_iam_role")
+        .map((r) => String(r.name))
+        .filter((r) => r.startsWith(`${service}-${name}-`));
+      expect(workloadRoles.length).toBeGreaterThan(0);
+      for (const role of [...workloadRoles, `${service}-${name}-planted`]) {
+        const resource = `arn:aws:iam::${accountId}:role/${role}`;
+        for (const action of [
+          "iam:CreateRole",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:PutRolePolicy",
+          "iam:AttachRolePolicy",
+        ]) {
+          for (const context of [undefined, boundary]) {
+            expect({ role, action, allowed: iamAllows(policies, { action, resource, context }) }).toEqual({
+              role,
+              action,
+              allowed: false,
+            });
+          }
+        }
+      }
+    },
+  );
+
+  itWithCloud("gcp")("GCP: cannot grant run.builder or tokenCreator to any member, nor make an account", () => {
+    const deployAccount = gcpServiceAccountId(name, "deploy");
+    const roles = all(json, "google_project_iam_member")
+      .filter((m) => referenced(json, m.member).resource.account_id === deployAccount)
+      .map((m) => String(m.role));
+    expect(roles.length).toBeGreaterThan(0);
+    const allows = (permission: string) =>
+      roles.filter((role) =>
+        gcpRoleGrant(role).statements.some(
+          (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
+        ),
+      );
+    // Granting run.builder (or any role) on the project; tokenCreator (or any role) on a workload account.
+    for (const permission of [
+      "resourcemanager.projects.setIamPolicy",
+      "iam.serviceAccounts.setIamPolicy",
+      "iam.serviceAccounts.create",
+      "iam.serviceAccountKeys.create",
+      "iam.serviceAccounts.getAccessToken",
+    ]) {
+      expect({ permission, roles: allows(permission) }).toEqual({ permission, roles: [] });
+    }
+    // It still deploys as the workload's accounts.
+    expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
+  });
+
+  itWithCloud("azure")("Azure: cannot make an identity, federate it to any issuer, or give it a data role", () => {
+    const application = all(json, "azuread_application").find(
+      (a) => (a.tags as string[]).includes(`environment:${name}`) && (a.tags as string[]).includes("purpose:deploy"),
+    );
+    const assignments = all(json, "azurerm_role_assignment").filter((a) => {
+      const principal = referenced(json, a.principal_id);
+      return (
+        principal.type === "azuread_service_principal" &&
+        referenced(json, principal.resource.client_id).resource === application
+      );
+    });
+    expect(assignments.length).toBeGreaterThan(0);
+    /** What each assignment's role allows: a built-in role as documented, or the custom role as written. */
+    const grants = assignments.map((a) => {
+      if (a.role_definition_name !== undefined)
+        return { assignment: a, grant: azureRoleGrant(String(a.role_definition_name)) };
+      const definition = referenced(json, a.role_definition_id).resource;
+      const [permissions] = definition.permissions as { actions: string[]; not_actions?: string[] }[];
+      const statements = [{ allow: permissions.actions, except: permissions.not_actions ?? [] }];
+      return { assignment: a, grant: { name: String(definition.name), statements } };
+    });
+    const holders = (permission: string) =>
+      grants
+        .filter(({ grant }) =>
+          grant.statements.some(
+            (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
+          ),
+        )
+        .map(({ grant }) => grant.name);
+    for (const permission of [
+      "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+      "Microsoft.Authorization/roleDefinitions/write",
+    ]) {
+      expect({ permission, roles: holders(permission) }).toEqual({ permission, roles: [] });
+    }
+    // Assignments: only through RBAC Administrator, whose condition names Key Vault Secrets User alone (for the
+    // Function App's system identity): no data role (Storage Blob Data Owner, AcrPush, ...) for a planted identity.
+    const assigners = grants.filter(({ grant }) =>
+      holders("Microsoft.Authorization/roleAssignments/write").includes(grant.name),
+    );
+    expect(assigners.map(({ grant }) => grant.name)).toEqual(["Role Based Access Control Administrator"]);
+    const condition = String(assigners[0].assignment.condition);
+    const guids = [...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
+    expect(guids).toEqual([AZURE_ROLE_TABLE["Key Vault Secrets User"]?.id]);
+    expect(condition).toContain("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
   });
 });

@@ -136,11 +136,11 @@ describe("GCP ContainerTarget", () => {
     );
   });
 
-  it("runs as its own service account with no project roles", () => {
-    const { json } = synthGcp();
-    const accountId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-run");
-    expect(run(json).template.service_account).toBe(`\${google_service_account.${accountId}.email}`);
-    expect(all(json, "google_project_iam_member").filter((m) => String(m.member).includes(accountId))).toEqual([]);
+  it("runs as its own service account, made by bootstrap with no project roles", () => {
+    const { json, settings } = synthGcp();
+    expect(run(json).template.service_account).toBe(`shop-test-run@${settings.project}.iam.gserviceaccount.com`);
+    expect(json.resource?.google_service_account).toBeUndefined();
+    expect(json.resource?.google_project_iam_member).toBeUndefined();
   });
 
   describe("traffic", () => {

@@ -1,5 +1,9 @@
+import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
 import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "../../lib/gcp/workload";
 import { all, fakeBundle, idOf, only, synthGcp } from "./helpers";
+
+/** The test environment's project: where bootstrap made the workload's accounts. */
+const PROJECT = synthGcp().settings.project;
 
 type Fn = {
   name: string;
@@ -98,42 +102,37 @@ describe("GCP FunctionTarget", () => {
     expect(fn.service_config).not.toHaveProperty("secret_environment_variables");
   });
 
-  it("runs and builds as dedicated service accounts, never the default compute account", () => {
+  it("runs and builds as dedicated service accounts bootstrap made, never the default compute account", () => {
     const { json } = synthGcp();
     const fn = only(json, "google_cloudfunctions2_function") as unknown as Fn;
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
-    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn-build");
-    expect(fn.service_config.service_account_email).toBe(`\${google_service_account.${runtimeId}.email}`);
-    expect(fn.build_config.service_account).toBe(`\${google_service_account.${buildId}.id}`);
+    const email = (id: string) => `${id}@${PROJECT}.iam.gserviceaccount.com`;
+    expect(fn.service_config.service_account_email).toBe(email("shop-test-fn"));
+    expect(fn.build_config.service_account).toBe(`projects/${PROJECT}/serviceAccounts/${email("shop-test-fn-build")}`);
+    // The stack makes no account and grants no project role: bootstrap does (lib/bootstrap/workload/gcp.ts).
+    expect(json.resource?.google_service_account).toBeUndefined();
+    expect(json.resource?.google_project_iam_member).toBeUndefined();
     expect(JSON.stringify(json)).not.toMatch(
       /-compute@developer\.gserviceaccount\.com|@cloudbuild\.gserviceaccount\.com/,
     );
   });
 
-  it("grants the build account the function builder role and read access to the source bucket only", () => {
+  it("has bootstrap grant the build account the function builder role, and the stack read access to the source bucket only", () => {
     const { json } = synthGcp();
-    const buildId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn-build");
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
-    const projectRoles = all(json, "google_project_iam_member").map((m) => [m.member, m.role]);
-    expect(projectRoles).toEqual(
-      expect.arrayContaining([[`\${google_service_account.${buildId}.member}`, "roles/run.builder"]]),
-    );
+    const accounts = gcpWorkloadAccounts({ service: "shop", environment: "test" });
+    expect(accounts.functionBuild.projectRoles).toEqual(["roles/run.builder"]);
     // The runtime identity calls no Google API: no project role at all.
-    expect(projectRoles.filter(([member]) => String(member).includes(runtimeId))).toEqual([]);
+    expect(accounts.functionRuntime.projectRoles).toEqual([]);
     const bucketId = idOf(json, "google_storage_bucket", () => true);
     expect(all(json, "google_storage_bucket_iam_member")).toEqual([
       expect.objectContaining({
         bucket: `\${google_storage_bucket.${bucketId}.name}`,
         role: "roles/storage.objectViewer",
-        member: `\${google_service_account.${buildId}.member}`,
+        member: `serviceAccount:shop-test-fn-build@${PROJECT}.iam.gserviceaccount.com`,
       }),
     ]);
     const fn = only(json, "google_cloudfunctions2_function") as unknown as Fn;
     expect(fn.depends_on).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^google_project_iam_member\./),
-        expect.stringMatching(/^google_storage_bucket_iam_member\./),
-      ]),
+      expect.arrayContaining([expect.stringMatching(/^google_storage_bucket_iam_member\./)]),
     );
   });
 
@@ -180,12 +179,11 @@ describe("GCP FunctionTarget", () => {
         secret_data: expect.stringMatching(/^\$\{var\.origin-secret\}$/),
       }),
     );
-    const runtimeId = idOf(json, "google_service_account", (a) => a.account_id === "shop-test-fn");
     expect(all(json, "google_secret_manager_secret_iam_member")).toContainEqual(
       expect.objectContaining({
         secret_id: `\${google_secret_manager_secret.${secretId}.secret_id}`,
         role: "roles/secretmanager.secretAccessor",
-        member: `\${google_service_account.${runtimeId}.member}`,
+        member: `serviceAccount:shop-test-fn@${PROJECT}.iam.gserviceaccount.com`,
       }),
     );
     expect(all(json, "google_project_service").map((s) => s.service)).toContain("secretmanager.googleapis.com");

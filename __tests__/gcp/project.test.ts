@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
-import { ServiceIdentity } from "../../lib/gcp/identity";
+import { gcpWorkloadAccounts, ServiceIdentity } from "../../lib/gcp/identity";
 import { ProjectLogRetention } from "../../lib/gcp/logs";
 import { all, only, synthGcp } from "./helpers";
 
@@ -74,8 +74,9 @@ describe("GCP project setup", () => {
     );
   });
 
-  it("grants project roles only to the function's build account", () => {
-    const grants = all(synthGcp({ originSecret: true }).json, "google_project_iam_member");
-    expect(grants.map((g) => g.role)).toEqual(["roles/run.builder"]);
+  it("grants no project role: bootstrap grants the function build account its one (lib/bootstrap/workload/gcp.ts)", () => {
+    expect(all(synthGcp({ originSecret: true }).json, "google_project_iam_member")).toEqual([]);
+    const accounts = Object.values(gcpWorkloadAccounts({ service: "shop", environment: "test" }));
+    expect(accounts.flatMap((a) => a.projectRoles)).toEqual(["roles/run.builder"]);
   });
 });

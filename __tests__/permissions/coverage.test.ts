@@ -1,13 +1,14 @@
 import { AWS_MANAGED_POLICY_TABLE, AWS_POLICY_SOURCES } from "../../lib/aws/permissions";
 import { AZURE_ROLE_SOURCE, AZURE_ROLE_TABLE } from "../../lib/azure/permissions";
 import { AZURE_RBAC_ADMIN_ROLE, AZURE_ROLES, AZURE_WORKLOAD_ROLES } from "../../lib/bootstrap/azure";
-import { GCP_GRANTABLE_ROLES, GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
+import { GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
 import {
   BOOTSTRAP_PERMISSIONS,
   ENVIRONMENT_PERMISSIONS,
   environmentPermissionGaps,
   type ProviderPermissions,
 } from "../../lib/bootstrap/permissions";
+import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
 import { GCP_ROLE_SOURCE, GCP_ROLE_TABLE } from "../../lib/gcp/permissions";
 import {
   coverageGaps,
@@ -160,7 +161,12 @@ describe("role tables", () => {
     for (const [role, id] of Object.entries(AZURE_WORKLOAD_ROLES)) {
       expect({ role, id: AZURE_ROLE_TABLE[role]?.id }).toEqual({ role, id });
     }
-    for (const role of GCP_GRANTABLE_ROLES) expect(GCP_ROLE_TABLE[role]?.length).toBeGreaterThan(0);
+    // The project roles bootstrap gives the workload's GCP accounts.
+    const workloadRoles = Object.values(gcpWorkloadAccounts({ service: "svc", environment: "env" })).flatMap(
+      (a) => a.projectRoles,
+    );
+    expect(workloadRoles.length).toBeGreaterThan(0);
+    for (const role of workloadRoles) expect(GCP_ROLE_TABLE[role]?.length).toBeGreaterThan(0);
   });
 });
 

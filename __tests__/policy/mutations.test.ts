@@ -175,8 +175,9 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     }),
   ],
   [
+    // The workload's roles are bootstrap's (lib/bootstrap/workload/aws.ts).
     "the function role allowed ssm:GetParameter and kms:Decrypt on *",
-    "environment",
+    "bootstrap",
     "CKV_AWS_355",
     override("aws_iam_role_policy", "policy", anyParameter, (json) => json.includes("ssm:GetParameter")),
   ],
@@ -184,11 +185,12 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     "a workload identity's vault role moved to the resource group",
     "environment",
     "BP_AZ_10",
+    // The one the stack still makes (the Function App's system identity); bootstrap's are on the group by design.
     override(
       "azurerm_role_assignment",
       "scope",
       `/subscriptions/${protectedEnv.azure?.subscriptionId}/resourceGroups/rg`,
-      (json) => json.includes('"role_definition_name":"AcrPull"'),
+      (json) => json.includes('"role_definition_name":"Key Vault Secrets User"'),
     ),
   ],
   // Production protections switched off (GitLab side).
@@ -236,14 +238,42 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     }),
   ],
   [
-    "the GCP project IAM admin allowed to grant roles/owner",
+    "the GCP deploy account's storage admin condition made always true",
     "bootstrap",
     "BP_GCP_9",
+    override("google_project_iam_member", "condition.expression", "true", (json) =>
+      json.includes('"role":"roles/storage.admin"'),
+    ),
+  ],
+  // Deploy identities administering IAM again (bootstrap owns identity).
+  [
+    "the AWS deploy role allowed to create roles and change their trust",
+    "bootstrap",
+    "BP_AWS_8",
     override(
-      "google_project_iam_member",
-      "condition.expression",
-      "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/run.builder', 'roles/owner'])",
-      (json) => json.includes("modifiedGrantsByRole"),
+      "aws_iam_role_policy",
+      "policy",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"], Resource: "*" }],
+      }),
+      (json) => json.includes("iam:PassedToService"),
+    ),
+  ],
+  [
+    "the GCP deploy account made service account admin on the workload's accounts",
+    "bootstrap",
+    "BP_GCP_11",
+    override("google_project_iam_member", "role", "roles/iam.serviceAccountAdmin", (json) =>
+      json.includes('"role":"roles/iam.serviceAccountUser"'),
+    ),
+  ],
+  [
+    "the Azure deploy role allowed to write managed identities and federated credentials",
+    "bootstrap",
+    "BP_AZ_11",
+    override("azurerm_role_definition", "permissions", [{ actions: ["*"], not_actions: [] }], (json) =>
+      json.includes("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write"),
     ),
   ],
   // Plan identities given secret read.

@@ -28,7 +28,7 @@ import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables } from "../contract/workload-environment";
 import { WorkloadKey } from "./encryption";
-import { readSecretsStatements, ServiceRole, workloadBoundaryArn, writeLogsStatement } from "./identity";
+import { type WorkloadRoleReference, workloadRoleReference } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
@@ -39,6 +39,7 @@ import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./sizing";
 import { AWS_LIMITS } from "./validation";
 import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
+import { awsWorkloadRoles } from "./workload-roles";
 
 /** The Cloudflare zone the origin hostname and certificate validation records live in. */
 export interface OriginZone {
@@ -101,8 +102,8 @@ export class ContainerTarget extends TargetConstruct {
   readonly cluster: EcsCluster;
   readonly service: EcsService;
   readonly taskDefinition: EcsTaskDefinition;
-  readonly executionRole: ServiceRole;
-  readonly taskRole: ServiceRole;
+  readonly executionRole: WorkloadRoleReference;
+  readonly taskRole: WorkloadRoleReference;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
     super(scope, id, props, { cloud: "aws", kind: "container", region: props.settings.region });
@@ -138,15 +139,17 @@ export class ContainerTarget extends TargetConstruct {
     });
     // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
     const secrets = secretParameters(this, this.workloadEnvironment, { spec, settings, keyArn: key.arn });
-    this.executionRole = this.createExecutionRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
-    this.taskRole = this.createTaskRole(name, props);
+    // Made by bootstrap with these same names (lib/aws/workload-roles.ts): the stack only passes them.
+    const roles = awsWorkloadRoles(spec, settings);
+    this.executionRole = workloadRoleReference(settings, roles.ecsExecution);
+    this.taskRole = workloadRoleReference(settings, roles.ecsTask);
     this.taskDefinition = this.createTaskDefinition(name, props, secrets, logs.name);
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: awsName([name], NAME_LIMITS.ecsCluster),
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-    const ecsCanary = this.canaryDeployment(name, spec, settings, bakeMinutes);
+    const ecsCanary = this.canaryDeployment(spec, settings, bakeMinutes);
     this.service = this.createService(name, spec, ecsCanary);
     this.addAutoscaling(name, spec, cpuTarget);
 
@@ -191,58 +194,6 @@ export class ContainerTarget extends TargetConstruct {
       zoneId: props.zone.zoneId,
       certificateArn: settings.certificateArn,
       canary: spec.canaryPercent > 0,
-    });
-  }
-
-  /** The ECS agent's role: pull from the target's own repository, write its log group, read its secrets. */
-  private createExecutionRole(
-    name: string,
-    props: ContainerTargetProps,
-    uses: { readonly keyArn: string; readonly logGroupArn: string; readonly secrets: readonly SecretParameter[] },
-  ): ServiceRole {
-    return new ServiceRole(this, "execution-role", {
-      name: awsName([name, "ecs-execution"], NAME_LIMITS.iamRole),
-      description: `${name} ECS agent: pull the image, write logs, read secrets`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(props.settings.accountId, props.spec),
-      statements: [
-        {
-          // ECR issues registry tokens per account: this action has no resource-level form.
-          Sid: "RegistryToken",
-          Effect: "Allow",
-          Action: ["ecr:GetAuthorizationToken"],
-          Resource: "*",
-        },
-        {
-          Sid: "PullOwnRepository",
-          Effect: "Allow",
-          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-          Resource: this.registry.arn,
-        },
-        writeLogsStatement(uses.logGroupArn),
-        { Sid: "TargetKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: uses.keyArn },
-        ...readSecretsStatements(
-          "ssm:GetParameters",
-          uses.secrets.map((s) => s.arn),
-        ),
-      ],
-    });
-  }
-
-  /** The workload's own role: it calls no AWS API, and only this account's ECS tasks may assume it. */
-  private createTaskRole(name: string, props: ContainerTargetProps): ServiceRole {
-    const { spec, settings } = props;
-    return new ServiceRole(this, "task-role", {
-      name: awsName([name, "ecs-task"], NAME_LIMITS.iamRole),
-      description: `${name} workload: calls no AWS API`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-      // Only ECS tasks of this account may assume it (confused deputy).
-      trustCondition: {
-        StringEquals: { "aws:SourceAccount": settings.accountId },
-        ArnLike: { "aws:SourceArn": `arn:aws:ecs:${settings.region}:${settings.accountId}:*` },
-      },
-      statements: [],
     });
   }
 
@@ -307,45 +258,14 @@ export class ContainerTarget extends TargetConstruct {
    * shifts the rule's weights with. Undefined without a canary.
    */
   private canaryDeployment(
-    name: string,
     spec: ContainerTargetProps["spec"],
     settings: AwsSettings,
     bakeMinutes: number,
   ): EcsCanary | undefined {
     const lb = this.loadBalancer;
     if (lb.alternateTargetGroup === undefined || lb.productionRule === undefined) return undefined;
-    const role = new ServiceRole(this, "deployment-role", {
-      name: awsName([name, "ecs-deployment"], NAME_LIMITS.iamRole),
-      description: `${name} ECS canary deployments: shift the listener rule between the two target groups`,
-      service: "ecs.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(settings.accountId, spec),
-      statements: [
-        {
-          // Describe calls have no resource-level permissions.
-          Sid: "ReadLoadBalancing",
-          Effect: "Allow",
-          Action: [
-            "elasticloadbalancing:DescribeListeners",
-            "elasticloadbalancing:DescribeRules",
-            "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth",
-          ],
-          Resource: "*",
-        },
-        {
-          Sid: "OwnTargetGroups",
-          Effect: "Allow",
-          Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
-          Resource: [lb.primaryTargetGroup.arn, lb.alternateTargetGroup.arn],
-        },
-        {
-          Sid: "OwnListener",
-          Effect: "Allow",
-          Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
-          Resource: [lb.httpsListener.arn, lb.productionRule.arn],
-        },
-      ],
-    });
+    // Made by bootstrap (lib/aws/workload-roles.ts), scoped to this load balancer's names.
+    const role = workloadRoleReference(settings, awsWorkloadRoles(spec, settings).ecsDeployment);
     return {
       alternateTargetGroup: lb.alternateTargetGroup,
       productionRule: lb.productionRule,
@@ -446,7 +366,7 @@ interface EcsCanary {
   readonly alternateTargetGroup: LbTargetGroup;
   readonly productionRule: LbListenerRule;
   /** The role ECS assumes to shift the listener rule's weights. */
-  readonly role: ServiceRole;
+  readonly role: WorkloadRoleReference;
   readonly percent: number;
   readonly bakeMinutes: number;
 }

@@ -26,7 +26,7 @@ import { plainVariables, secretVariables, type WorkloadEnvironment } from "../co
 import type { Rollout } from "../release";
 import type { FunctionBundle } from "../service";
 import { WorkloadKey } from "./encryption";
-import { readSecretsStatements, ServiceRole, workloadBoundaryArn, writeLogsStatement } from "./identity";
+import { type WorkloadRoleReference, workloadRoleReference } from "./identity";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { parametersExtensionLayer } from "./parameters-extension";
@@ -34,6 +34,7 @@ import { LAMBDA_SECRET_SUFFIX, type SecretParameter, secretParameters } from "./
 import type { AwsSettings } from "./settings";
 import { AWS_LIMITS } from "./validation";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
+import { awsWorkloadRoles } from "./workload-roles";
 
 export type { AwsSettings } from "./settings";
 
@@ -71,7 +72,8 @@ export class FunctionTarget extends TargetConstruct {
   /** The version this apply publishes (a token): what the `live` alias moves to on promote. */
   readonly revision: string;
   readonly api: Apigatewayv2Api;
-  readonly role: ServiceRole;
+  /** The function's role, made by bootstrap. */
+  readonly role: WorkloadRoleReference;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
     super(scope, id, props, { cloud: "aws", kind: "function", region: props.settings.region });
@@ -102,7 +104,8 @@ export class FunctionTarget extends TargetConstruct {
       keyArn: key.arn,
       generatedPrefix: "function/",
     });
-    this.role = this.createRole(name, props, { keyArn: key.arn, logGroupArn: logs.arn, secrets });
+    // Made by bootstrap with these same names (lib/aws/workload-roles.ts): the stack only passes it.
+    this.role = workloadRoleReference(settings, awsWorkloadRoles(spec, settings).function);
     this.function = this.createFunction(name, props, {
       keyArn: key.arn,
       logGroupName: logs.name,
@@ -151,35 +154,6 @@ export class FunctionTarget extends TargetConstruct {
     return { throttle: { rateLimit, burstLimit }, extensionLayer: layer.arn };
   }
 
-  /** The function's role: its own log group, X-Ray, its key, and its secret parameters. */
-  private createRole(
-    name: string,
-    props: FunctionTargetProps,
-    uses: { readonly keyArn: string; readonly logGroupArn: string; readonly secrets: readonly SecretParameter[] },
-  ): ServiceRole {
-    return new ServiceRole(this, "role", {
-      name: awsName([name, "function"], NAME_LIMITS.iamRole),
-      description: `${name} Lambda: its own log group, X-Ray, its KMS key`,
-      service: "lambda.amazonaws.com",
-      permissionsBoundary: workloadBoundaryArn(props.settings.accountId, props.spec),
-      statements: [
-        writeLogsStatement(uses.logGroupArn),
-        {
-          // X-Ray has no resource-level permissions: these two actions need "*".
-          Sid: "Tracing",
-          Effect: "Allow",
-          Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-          Resource: "*",
-        },
-        { Sid: "DecryptEnvironment", Effect: "Allow", Action: ["kms:Decrypt"], Resource: uses.keyArn },
-        ...readSecretsStatements(
-          "ssm:GetParameter",
-          uses.secrets.map((p) => p.arn),
-        ),
-      ],
-    });
-  }
-
   /**
    * The function from the bundle, publishing a version on every code change; secrets arrive as
    * parameter names, which it reads through the Parameters and Secrets extension layer.
@@ -225,8 +199,6 @@ export class FunctionTarget extends TargetConstruct {
         applicationLogLevel: "INFO",
         systemLogLevel: "WARN",
       },
-      // The role's policy must exist before the first invocation writes logs.
-      dependsOn: this.role.policy === undefined ? [] : [this.role.policy],
     });
   }
 

@@ -1,13 +1,17 @@
 /**
  * IAM: roles with inline, resource-scoped policies written here, never an
  * AWS-managed policy and never a `*` action, so what each role may do is
- * visible in the synthesized JSON and reviewable in the plan. Every role
- * carries the environment's permissions boundary, which the bootstrap stack
- * creates and the CI deploy role can create roles only with
- * (docs/bootstrap.md, "Privilege escalation").
+ * visible in the synthesized JSON and reviewable in the plan. The workload's
+ * roles are created by the bootstrap stack (lib/bootstrap/workload/aws.ts,
+ * from lib/aws/workload-roles.ts) with the environment's permissions
+ * boundary; the environment stack only references them
+ * (`workloadRoleReference`), so its deploy role administers no IAM
+ * (docs/bootstrap.md, "Bootstrap owns identity").
  */
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 
@@ -69,25 +73,6 @@ export function workloadBoundaryArn(
   return `arn:aws:iam::${accountId}:policy/${workloadBoundaryName(spec)}`;
 }
 
-/** Lets a workload write its own log group's streams (and no other group's). */
-export function writeLogsStatement(logGroupArn: string): PolicyStatement {
-  return {
-    Sid: "OwnLogGroup",
-    Effect: "Allow",
-    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-    Resource: `${logGroupArn}:log-stream:*`,
-  };
-}
-
-/** Lets a workload (or the ECS agent) read its secret parameters; none when it has no secrets. */
-export function readSecretsStatements(
-  action: "ssm:GetParameter" | "ssm:GetParameters",
-  parameterArns: readonly string[],
-): PolicyStatement[] {
-  if (parameterArns.length === 0) return [];
-  return [{ Sid: "ReadSecrets", Effect: "Allow", Action: [action], Resource: parameterArns }];
-}
-
 export interface ServiceRoleProps {
   /** Role name (unique per account, 64 characters at most). */
   readonly name: string;
@@ -104,6 +89,10 @@ export interface ServiceRoleProps {
    * role may create a role only with it.
    */
   readonly permissionsBoundary: string;
+  /** Provider of the account (bootstrap has one per account). @default - the stack's */
+  readonly provider?: AwsProvider;
+  /** Resources to create first (the boundary). @default - none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** An IAM role for one AWS service with exactly `statements` as its permissions. */
@@ -119,12 +108,15 @@ export class ServiceRole extends Construct {
       description: props.description,
       assumeRolePolicy: trustPolicy(props.service, props.trustCondition),
       permissionsBoundary: props.permissionsBoundary,
+      provider: props.provider,
+      dependsOn: props.dependsOn,
     });
     if (props.statements.length > 0) {
       this.policy = new IamRolePolicy(this, "policy", {
         name: "least-privilege",
         role: this.role.id,
         policy: policyDocument(props.statements),
+        provider: props.provider,
       });
     }
   }
@@ -132,4 +124,18 @@ export class ServiceRole extends Construct {
   get arn(): string {
     return this.role.arn;
   }
+}
+
+/** A role bootstrap made, as the environment stack uses it: by name and ARN, no data source. */
+export interface WorkloadRoleReference {
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** The reference to role `role.name` of the environment's account. */
+export function workloadRoleReference(
+  settings: { readonly accountId: string },
+  role: { readonly name: string },
+): WorkloadRoleReference {
+  return { name: role.name, arn: `arn:aws:iam::${settings.accountId}:role/${role.name}` };
 }

@@ -21,6 +21,11 @@ export function ecrRepositoryUrl(accountId: string, region: string, name: string
   return `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`;
 }
 
+/** ARN of repository `name`, known at synth time (the execution role's pull scope). */
+export function ecrRepositoryArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:ecr:${region}:${accountId}:repository/${name}`;
+}
+
 /** The reference the task pulls: `image`'s tag and/or digest in the ECR repository at `url`. */
 export function ecrImage(image: string, url: string): string {
   return `${url}${parseImage(image).version}`;

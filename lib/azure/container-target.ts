@@ -19,7 +19,7 @@ import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference } from "../contract/workload-environment";
 import { AzureFoundation } from "./foundation";
-import type { WorkloadIdentity } from "./identity";
+import type { WorkloadIdentityReference } from "./identity";
 import { AZURE_PLATFORM_LIMITS, CONTAINER_APP_PROBE_LIMITS } from "./limits";
 import { registryImage, WorkloadRegistry } from "./registry";
 import { containerAppSecretName } from "./secrets";
@@ -85,7 +85,8 @@ export class ContainerTarget extends TargetConstruct {
   /** The image reference the app pulls (and CI pushes): ServiceSpec.image's repository and tag on the registry. */
   readonly image: string;
   readonly foundation: AzureFoundation;
-  readonly identity: WorkloadIdentity;
+  /** Its user-assigned identity, made (with AcrPull and Key Vault Secrets User) by bootstrap. */
+  readonly identity: WorkloadIdentityReference;
   readonly registry: WorkloadRegistry;
   readonly imageRegistry: TerraformResource;
   readonly environment: ContainerAppEnvironment;
@@ -108,7 +109,6 @@ export class ContainerTarget extends TargetConstruct {
       location,
     });
     this.imageRegistry = this.registry.registry;
-    const pullRole = this.identity.grant("registry-pull", "AcrPull", this.registry.registry.id);
     this.image = registryImage(spec.image, this.registry.loginServer);
 
     this.environment = new ContainerAppEnvironment(this, "environment", {
@@ -118,7 +118,7 @@ export class ContainerTarget extends TargetConstruct {
       logAnalyticsWorkspaceId: foundation.logs.workspace.id,
       logsDestination: "log-analytics",
     });
-    this.app = this.createApp(spec, { traffic, concurrentRequests, pullRole, probes });
+    this.app = this.createApp(spec, { traffic, concurrentRequests, probes });
 
     // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
     this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
@@ -164,35 +164,28 @@ export class ContainerTarget extends TargetConstruct {
    * The workload's variables as container env entries. Container Apps does not set
    * PORT; workloadEnvironment does, as for every container. Every secret is a
    * Container Apps secret referencing Key Vault through the target's identity
-   * (granted read here): the origin secret is stored in the vault first (once,
+   * (Key Vault Secrets User on the group, granted by bootstrap): the origin secret is stored in the vault first (once,
    * shared with the function), so its value is never part of the app.
    */
   private containerVariables(): {
     secrets: ContainerAppSecret[];
     env: ContainerAppTemplateContainerEnv[];
-    /** Key Vault Secrets User for the app's identity, which a revision needs before it starts. */
-    reader?: TerraformResource;
   } {
     const { foundation } = this;
     const secrets: ContainerAppSecret[] = [];
     const env: ContainerAppTemplateContainerEnv[] = [];
-    const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
     for (const [name, value] of Object.entries(this.workloadEnvironment)) {
       if (!isSecretReference(value)) {
         env.push({ name, value });
         continue;
       }
       // A generated value (the origin secret) goes to the vault first, never into the app's own secrets.
-      const keyVaultSecretId = foundation.secrets.referenceUri("container", value, deployer);
+      const keyVaultSecretId = foundation.secrets.referenceUri("container", value);
       const secretName = value.value === undefined ? containerAppSecretName(value.secret) : ORIGIN_SECRET_NAME;
       secrets.push({ name: secretName, keyVaultSecretId, identity: this.identity.id });
       env.push({ name, secretName });
     }
-    const reader =
-      secrets.length > 0
-        ? foundation.secrets.grantRead("container-secrets-reader", this.identity.principalId)
-        : undefined;
-    return { secrets, env, reader };
+    return { secrets, env };
   }
 
   /** The app: HTTPS ingress split by the traffic plan, HTTP scaling, probes on the health path. */
@@ -201,11 +194,10 @@ export class ContainerTarget extends TargetConstruct {
     uses: {
       readonly traffic: TrafficPlan;
       readonly concurrentRequests: number;
-      readonly pullRole: TerraformResource;
       readonly probes: Readonly<Record<ProbeKind, ProbeTiming>>;
     },
   ): ContainerApp {
-    const { secrets, env, reader } = this.containerVariables();
+    const { secrets, env } = this.containerVariables();
     const resources = containerResources(spec.memoryMb);
     const probe = { transport: "HTTP", port: spec.containerPort, path: spec.healthPath };
     return new ContainerApp(this, "app", {
@@ -240,8 +232,7 @@ export class ContainerTarget extends TargetConstruct {
           },
         ],
       },
-      // The first revision pulls and reads its secrets with the identity: both grants exist before it.
-      dependsOn: [uses.pullRole, ...(reader === undefined ? [] : [reader])],
+      // The first revision pulls and reads its secrets with the identity: bootstrap granted both before.
     });
   }
 

@@ -14,12 +14,12 @@
  */
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { DataAzurermResourceGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-resource-group";
-import { Fn, TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 import { applyProtections } from "../policy/protections";
 import type { ServiceSpec } from "../service";
-import { WorkloadIdentity } from "./identity";
+import { ExistingWorkloadIdentity } from "./identity";
 import { AzureLogs } from "./logs";
 import { type AzureNames, azureNames } from "./naming";
 import { SecretStore } from "./secrets";
@@ -34,12 +34,6 @@ export interface AzureFoundationProps {
 }
 
 const FOUNDATION_ID = "azure-foundation";
-
-/** Principal types the identity running `terraform apply` can have. */
-export const DEPLOYER_PRINCIPAL_TYPES = ["ServicePrincipal", "User"] as const;
-
-/** Terraform variable naming the deployer's principal type (`TF_VAR_azure_deployer_principal_type`). */
-export const DEPLOYER_PRINCIPAL_TYPE_VARIABLE = "azure_deployer_principal_type";
 
 export class AzureFoundation extends Construct {
   /**
@@ -80,7 +74,6 @@ export class AzureFoundation extends Construct {
   readonly resourceGroupName: string;
   readonly logs: AzureLogs;
   private clientConfigData?: DataAzurermClientConfig;
-  private deployerPrincipalTypeVariable?: TerraformVariable;
   private secretStore?: SecretStore;
 
   constructor(scope: Construct, id: string, props: AzureFoundationProps) {
@@ -110,12 +103,15 @@ export class AzureFoundation extends Construct {
     return this.settings.location;
   }
 
-  /** A target's own managed identity (id `identity` under the target), in the environment's group. */
-  addIdentity(target: Construct, name: string): WorkloadIdentity {
-    return new WorkloadIdentity(target, "identity", {
+  /**
+   * A target's own managed identity (id `identity` under the target), in the
+   * environment's group: made, with its roles, by bootstrap; read here.
+   */
+  addIdentity(target: Construct, name: string): ExistingWorkloadIdentity {
+    return new ExistingWorkloadIdentity(target, "identity", {
       name,
       resourceGroupName: this.resourceGroupName,
-      location: this.location,
+      subscriptionId: this.settings.subscriptionId,
     });
   }
 
@@ -123,32 +119,6 @@ export class AzureFoundation extends Construct {
   get clientConfig(): DataAzurermClientConfig {
     this.clientConfigData ??= new DataAzurermClientConfig(this, "client-config", {});
     return this.clientConfigData;
-  }
-
-  /**
-   * Principal type of the identity running `terraform apply`, for the role it
-   * gives itself: `ServicePrincipal` by default (the CI deploy identity, whose
-   * role-assignment rights require the type in the request); an operator
-   * applying as a user sets `TF_VAR_azure_deployer_principal_type=User`.
-   * A variable because only the run knows, and Azure refuses an assignment
-   * whose type does not match the principal (UnmatchedPrincipalType).
-   */
-  get deployerPrincipalType(): string {
-    if (this.deployerPrincipalTypeVariable === undefined) {
-      const variable = new TerraformVariable(this, "deployer-principal-type", {
-        type: "string",
-        default: DEPLOYER_PRINCIPAL_TYPES[0],
-        nullable: false,
-        description: `Principal type of the identity running apply on Azure: ${DEPLOYER_PRINCIPAL_TYPES.join(" or ")}`,
-      });
-      variable.overrideLogicalId(DEPLOYER_PRINCIPAL_TYPE_VARIABLE);
-      variable.addValidation({
-        condition: Fn.contains([...DEPLOYER_PRINCIPAL_TYPES], variable.stringValue),
-        errorMessage: `${DEPLOYER_PRINCIPAL_TYPE_VARIABLE} must be one of ${DEPLOYER_PRINCIPAL_TYPES.join(", ")}.`,
-      });
-      this.deployerPrincipalTypeVariable = variable;
-    }
-    return this.deployerPrincipalTypeVariable.stringValue;
   }
 
   /** The Key Vault for ServiceSpec.secretNames, created on first use (only when the service names secrets). */

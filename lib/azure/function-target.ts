@@ -26,7 +26,7 @@ import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference, type SecretReference, secretVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
 import { AzureFoundation } from "./foundation";
-import type { WorkloadIdentity } from "./identity";
+import type { WorkloadIdentityReference } from "./identity";
 import { AZURE_PLATFORM_LIMITS } from "./limits";
 import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
@@ -56,7 +56,8 @@ const HTTP_REQUEST_LIMIT_SECONDS = AZURE_PLATFORM_LIMITS.functionHttpRequestSeco
 
 export class FunctionTarget extends TargetConstruct {
   readonly foundation: AzureFoundation;
-  readonly identity: WorkloadIdentity;
+  /** Its user-assigned identity, made by bootstrap. */
+  readonly identity: WorkloadIdentityReference;
   readonly storage: DeploymentStorage;
   readonly plan: ServicePlan;
   readonly app: FunctionAppFlexConsumption;
@@ -76,17 +77,8 @@ export class FunctionTarget extends TargetConstruct {
       resourceGroupName,
       location,
       bundle: props.bundle,
-      deployerPrincipalId: foundation.clientConfig.objectId,
-      deployerPrincipalType: foundation.deployerPrincipalType,
     });
-    // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data.
-    const storageRole = this.identity.grant("storage-blob-owner", "Storage Blob Data Owner", this.storage.account.id);
-    // Application Insights takes telemetry only with an Entra ID token (local auth is off).
-    const telemetryRole = this.identity.grant(
-      "telemetry-publisher",
-      "Monitoring Metrics Publisher",
-      foundation.logs.applicationInsights.id,
-    );
+    // Its storage and telemetry roles (Storage Blob Data Owner, Monitoring Metrics Publisher) are bootstrap's.
     this.plan = new ServicePlan(this, "plan", {
       name: names.servicePlan,
       resourceGroupName,
@@ -98,7 +90,7 @@ export class FunctionTarget extends TargetConstruct {
     const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
     this.app = this.createApp(props, {
       readsSecrets,
-      dependsOn: [this.storage.packageBlob, storageRole, telemetryRole],
+      dependsOn: [this.storage.packageBlob],
     });
     if (readsSecrets) {
       foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
@@ -128,8 +120,7 @@ export class FunctionTarget extends TargetConstruct {
    */
   private workloadSettings(): Record<string, string> {
     const { foundation } = this;
-    const deployer = { principalId: foundation.clientConfig.objectId, principalType: foundation.deployerPrincipalType };
-    const secretUri = (ref: SecretReference): string => foundation.secrets.referenceUri("function", ref, deployer);
+    const secretUri = (ref: SecretReference): string => foundation.secrets.referenceUri("function", ref);
     return Object.fromEntries(
       Object.entries(this.workloadEnvironment).map(([name, value]) => [
         name,

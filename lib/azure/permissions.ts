@@ -33,6 +33,11 @@ const BLOBS = "data:Microsoft.Storage/storageAccounts/blobServices/containers/bl
 export const AZURE_PERMISSIONS: PermissionMap = {
   "data.azurerm_client_config": { plan: [], deploy: [], note: "reads the signed-in token only" },
   "data.azurerm_resource_group": { plan: ["Microsoft.Resources/subscriptions/resourceGroups/read"], deploy: [] },
+  "data.azurerm_user_assigned_identity": {
+    plan: ["Microsoft.ManagedIdentity/userAssignedIdentities/read"],
+    deploy: [],
+    note: "the targets' identities, made by bootstrap (lib/bootstrap/workload/azure.ts)",
+  },
   azurerm_application_insights: crud("Microsoft.Insights/components"),
   azurerm_application_insights_standard_web_test: crud("Microsoft.Insights/webtests"),
   azurerm_application_insights_workbook: crud("Microsoft.Insights/workbooks"),

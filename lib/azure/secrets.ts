@@ -14,7 +14,7 @@ import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 import { VARIABLE_NAME } from "../contract/spec-validation";
 import type { SecretReference } from "../contract/workload-environment";
-import { grantRole, type RoleGrant } from "./identity";
+import { grantRole } from "./identity";
 
 export interface SecretStoreProps {
   /** Vault name (3-24, globally unique). */
@@ -82,27 +82,19 @@ export class SecretStore extends Construct {
   /**
    * Stores a secret the stack generates (the edge's origin secret, a
    * sensitive token) in the vault, written by the identity running apply
-   * (Key Vault Secrets Officer on this vault, for that alone). Returns the
-   * versionless URI for a `@Microsoft.KeyVault(SecretUri=...)` reference.
+   * (Key Vault Secrets Officer on the group: bootstrap gives it to the CI
+   * deploy identity). Returns the versionless URI for a
+   * `@Microsoft.KeyVault(SecretUri=...)` reference.
    */
-  storeGenerated(
-    id: string,
-    props: { readonly name: string; readonly value: string; readonly deployer: Omit<RoleGrant, "role" | "scope"> },
-  ): string {
+  storeGenerated(id: string, props: { readonly name: string; readonly value: string }): string {
     // The function and the container share the vault: a secret both read is stored once.
     const stored = this.generated.get(props.name);
     if (stored !== undefined) return stored;
-    const writer = grantRole(this, `${id}-writer`, {
-      ...props.deployer,
-      role: "Key Vault Secrets Officer",
-      scope: this.vault.id,
-    });
     const secret = new KeyVaultSecret(this, id, {
       name: keyVaultSecretName(props.name),
       value: props.value,
       keyVaultId: this.vault.id,
       contentType: "text/plain",
-      dependsOn: [writer],
     });
     this.generated.set(props.name, secret.versionlessId);
     return secret.versionlessId;
@@ -113,13 +105,18 @@ export class SecretStore extends Construct {
    * by its name; a generated one (the origin secret) stored first, once for
    * all targets (the first caller's `owner` names its resource).
    */
-  referenceUri(owner: string, ref: SecretReference, deployer: Omit<RoleGrant, "role" | "scope">): string {
+  referenceUri(owner: string, ref: SecretReference): string {
     return ref.value === undefined
       ? this.secretUri(ref.secret)
-      : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value, deployer });
+      : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value });
   }
 
-  /** Lets `principalId` read secret values (Key Vault Secrets User on this vault); what reads them depends on it. */
+  /**
+   * Lets `principalId` read secret values (Key Vault Secrets User on this
+   * vault); what reads them depends on it. Only for the Function App's system
+   * identity, which exists only once the app does (Flex in azurerm 4.55 has
+   * no key_vault_reference_identity_id): every other grant is bootstrap's.
+   */
   grantRead(id: string, principalId: string): RoleAssignment {
     return grantRole(this, id, {
       role: "Key Vault Secrets User",

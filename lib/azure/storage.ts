@@ -7,10 +7,12 @@
  *   (`storage_account_id` on the container), so no key is needed to create them.
  * - The package upload (`azurerm_storage_blob`) is a data-plane write that has
  *   no ARM form: it authenticates with the deploying identity's token because
- *   the provider sets `storage_use_azuread = true`, and that identity is
- *   granted Storage Blob Data Contributor on this one container.
+ *   the provider sets `storage_use_azuread = true`, and bootstrap gives the
+ *   CI deploy identity Storage Blob Data Contributor on the environment's
+ *   group (an operator applying by hand needs the same, docs/azure.md).
  * - The function reads the package and its host storage with its
- *   user-assigned identity (Storage Blob Data Owner, granted by the target).
+ *   user-assigned identity (Storage Blob Data Owner on the group, granted by
+ *   bootstrap, lib/bootstrap/workload/azure.ts).
  */
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageBlob } from "@cdktf/provider-azurerm/lib/storage-blob";
@@ -18,7 +20,6 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { FunctionBundle } from "../service";
-import { grantRole } from "./identity";
 import { FUNCTION_PACKAGE_BLOB } from "./workload";
 
 export interface DeploymentStorageProps {
@@ -30,10 +31,6 @@ export interface DeploymentStorageProps {
   readonly location: string;
   /** The function zip to upload. */
   readonly bundle: FunctionBundle;
-  /** Object id of the identity running `terraform apply` (it uploads the package). */
-  readonly deployerPrincipalId: string;
-  /** That identity's principal type, "ServicePrincipal" or "User" (a token: `AzureFoundation.deployerPrincipalType`). */
-  readonly deployerPrincipalType: string;
 }
 
 export class DeploymentStorage extends Construct {
@@ -71,12 +68,6 @@ export class DeploymentStorage extends Construct {
       containerAccessType: "private",
     });
 
-    const uploader = grantRole(this, "deployer-blob-writer", {
-      role: "Storage Blob Data Contributor",
-      scope: this.container.id,
-      principalId: props.deployerPrincipalId,
-      principalType: props.deployerPrincipalType,
-    });
     const asset = new TerraformAsset(this, "package", {
       path: props.bundle.path,
       type: AssetType.FILE,
@@ -92,7 +83,6 @@ export class DeploymentStorage extends Construct {
       contentType: "application/zip",
       // content_md5 forces a new upload whenever the zip changes (source alone is not compared).
       contentMd5: Fn.filemd5(asset.path),
-      dependsOn: [uploader],
     });
   }
 

@@ -18,11 +18,12 @@
  *   refreshes; no write), plus `kms:Decrypt` through SSM only: refreshing
  *   the origin secret's SecureString parameter decrypts it.
  * - deploy: the AWS-managed `PowerUserAccess` (every service but IAM and
- *   Organizations) plus an inline policy managing only the workload's own
- *   roles, `<service>-<env>-*`, and only with the workload boundary attached
- *   (`iam:PermissionsBoundary`). The boundary grants nothing IAM, and the
- *   deploy role may neither remove nor change it, nor touch the CI roles or
- *   the OIDC provider: a role it creates can never hold more than it holds.
+ *   Organizations) plus an inline policy whose only Allow is `iam:PassRole`
+ *   on the environment's workload roles, each to its own service
+ *   (`iam:PassedToService`), and which denies every IAM write but
+ *   service-linked roles. The workload roles themselves are made here, by
+ *   bootstrap (lib/bootstrap/workload/aws.ts), with a boundary that grants
+ *   nothing IAM: the deploy role cannot create, change or re-trust a role.
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -31,12 +32,13 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { workloadBoundaryArn, workloadBoundaryName } from "../aws/identity";
+import { workloadBoundaryName } from "../aws/identity";
 import { awsManagedPolicyGrant } from "../aws/permissions";
 import type { CompanyConfig } from "../config/company";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../identity";
 import type { Grant, GrantStatement } from "../permissions/coverage";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
+import { AwsWorkloadIdentities, awsDeployPassRoleStatements } from "./workload/aws";
 
 /** Managed policies per purpose (see the module comment). */
 export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -45,37 +47,10 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly str
 };
 
 /**
- * IAM actions that give a role permissions: the deploy role may call them on
- * the workload's roles only when the request carries the workload boundary
- * (`iam:PermissionsBoundary`, which IAM checks for each of them).
+ * IAM writes denied on the boundary, the CI roles and the OIDC provider
+ * (workload boundary), and on everything but service-linked roles (deploy
+ * role), whatever else allows them.
  */
-export const AWS_DEPLOY_BOUNDED_ACTIONS = [
-  "iam:CreateRole",
-  "iam:PutRolePolicy",
-  "iam:DeleteRolePolicy",
-  "iam:AttachRolePolicy",
-  "iam:DetachRolePolicy",
-  "iam:PutRolePermissionsBoundary",
-] as const;
-
-/** The other IAM actions the deploy role may use on the workload's roles (lib/aws writes inline policies only). */
-export const AWS_DEPLOY_IAM_ACTIONS = [
-  "iam:DeleteRole",
-  "iam:GetRole",
-  "iam:UpdateRole",
-  "iam:UpdateRoleDescription",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:TagRole",
-  "iam:UntagRole",
-  "iam:ListRoleTags",
-  "iam:GetRolePolicy",
-  "iam:ListRolePolicies",
-  "iam:ListAttachedRolePolicies",
-  "iam:ListInstanceProfilesForRole",
-  "iam:PassRole",
-] as const;
-
-/** IAM writes denied on the boundary, the CI roles and the OIDC provider, whatever else allows them. */
 export const AWS_PROTECTED_IAM_WRITES = [
   "iam:Add*",
   "iam:Attach*",
@@ -94,11 +69,6 @@ export const AWS_PROTECTED_IAM_WRITES = [
 export function awsRoleName(service: string, environment: string, purpose: IdentityPurpose): string {
   // Starts with `ci-`, so it never falls under the workload's `<service>-<env>-*` the deploy role manages.
   return `ci-${service}-${environment}-${purpose}`;
-}
-
-/** ARN pattern of the workload's own roles in one environment (what lib/aws names `<service>-<env>-...`). */
-export function workloadRolePattern(accountId: string, service: string, environment: string): string {
-  return `arn:aws:iam::${accountId}:role/${service}-${environment}-*`;
 }
 
 /** The plan role's one write-free extra: decrypt, only when SSM asks on its behalf (SecureString refresh). */
@@ -153,35 +123,33 @@ function protectedResources(accountId: string, service: string, host: string): s
 }
 
 /**
- * The deploy role's IAM: the workload's roles only, created and given
- * permissions only with the boundary; the boundary, the CI roles and the OIDC
- * provider never.
+ * Where AWS keeps service-linked roles: their trust and permissions are
+ * AWS's, so PowerUserAccess may create them (ECS, load balancing).
+ */
+export function serviceLinkedRoles(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role/aws-service-role/*`;
+}
+
+/**
+ * The deploy role's IAM: pass the environment's workload roles (made by
+ * bootstrap), each to its own service; deny every IAM write but
+ * service-linked roles, so no managed policy AWS widens can give it one.
  */
 export function awsDeployIamPolicy(
-  gitlab: GitlabOidc,
   accountId: string,
   service: string,
   environment: string,
+  region: string,
 ): Record<string, unknown> {
-  const roles = workloadRolePattern(accountId, service, environment);
-  const boundary = workloadBoundaryArn(accountId, { name: service, environment });
   return {
     Version: "2012-10-17",
     Statement: [
+      ...awsDeployPassRoleStatements(service, environment, { accountId, region }),
       {
-        Sid: "WorkloadRolesWithBoundary",
-        Effect: "Allow",
-        Action: [...AWS_DEPLOY_BOUNDED_ACTIONS],
-        Resource: roles,
-        Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
-      },
-      { Sid: "WorkloadRoles", Effect: "Allow", Action: [...AWS_DEPLOY_IAM_ACTIONS], Resource: roles },
-      { Sid: "KeepTheBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
-      {
-        Sid: "KeepTheTrust",
+        Sid: "NoIdentityAdministration",
         Effect: "Deny",
         Action: [...AWS_PROTECTED_IAM_WRITES],
-        Resource: protectedResources(accountId, service, gitlab.host),
+        NotResource: serviceLinkedRoles(accountId),
       },
     ],
   };
@@ -236,11 +204,8 @@ export function awsIdentityGrants(purpose: IdentityPurpose): Grant[] {
   const inline: Grant =
     purpose === "plan"
       ? { name: "secure-parameters (inline)", statements: policyStatements(planKmsPolicy()) }
-      : // The Allow statements of `awsDeployIamPolicy`: these actions, on the workload's roles only.
-        {
-          name: "workload-roles (inline)",
-          statements: [{ allow: [...AWS_DEPLOY_BOUNDED_ACTIONS, ...AWS_DEPLOY_IAM_ACTIONS] }],
-        };
+      : // The Allow statements of `awsDeployIamPolicy`: PassRole, on the workload's roles only.
+        { name: "workload-roles (inline)", statements: [{ allow: ["iam:PassRole"] }] };
   return [...managed, inline];
 }
 
@@ -249,9 +214,9 @@ export interface AwsAccountTrustProps {
   readonly accountId: string;
   /** Region of the provider (IAM is global; this is where STS calls go). */
   readonly region: string;
-  /** Environments whose roles live in this account. */
-  readonly environments: readonly EnvironmentTrust[];
-  /** ServiceSpec name: the workload roles the deploy role may manage are `<service>-<env>-*`. */
+  /** Environments whose roles live in this account, with their region (@default - `region`). */
+  readonly environments: readonly (EnvironmentTrust & { readonly region?: string })[];
+  /** ServiceSpec name: the workload roles are `<service>-<env>-*`. */
   readonly service: string;
   /** Company settings: the standard tags of every resource. */
   readonly company: CompanyConfig;
@@ -270,6 +235,8 @@ export class AwsAccountTrust extends Construct {
   readonly roles: ReadonlyMap<string, Readonly<Record<IdentityPurpose, IamRole>>>;
   /** Permissions boundary of each environment's workload roles. */
   readonly boundaries: ReadonlyMap<string, IamPolicy>;
+  /** The workload roles of each environment (lib/bootstrap/workload/aws.ts). */
+  readonly workloads: ReadonlyMap<string, AwsWorkloadIdentities>;
 
   constructor(scope: Construct, id: string, props: AwsAccountTrustProps) {
     super(scope, id);
@@ -296,8 +263,10 @@ export class AwsAccountTrust extends Construct {
 
     const roles = new Map<string, Record<IdentityPurpose, IamRole>>();
     const boundaries = new Map<string, IamPolicy>();
+    const workloads = new Map<string, AwsWorkloadIdentities>();
     for (const env of props.environments) {
       const environment = env.name;
+      const region = env.region ?? props.region;
       const boundary = new IamPolicy(this, `${environment}-workload-boundary`, {
         provider: this.provider,
         name: workloadBoundaryName({ name: props.service, environment }),
@@ -305,6 +274,16 @@ export class AwsAccountTrust extends Construct {
         policy: JSON.stringify(awsWorkloadBoundary(gitlab, accountId, props.service)),
       });
       boundaries.set(environment, boundary);
+      workloads.set(
+        environment,
+        new AwsWorkloadIdentities(this, `${environment}-workload`, {
+          provider: this.provider,
+          service: props.service,
+          environment,
+          settings: { accountId, region },
+          dependsOn: [boundary],
+        }),
+      );
       const byPurpose = {} as Record<IdentityPurpose, IamRole>;
       for (const purpose of IDENTITY_PURPOSES) {
         const scope = trustScope(gitlab, env, purpose);
@@ -338,9 +317,7 @@ export class AwsAccountTrust extends Construct {
             provider: this.provider,
             role: role.name,
             name: "workload-roles",
-            policy: JSON.stringify(awsDeployIamPolicy(gitlab, accountId, props.service, environment)),
-            // The boundary must exist before a deploy creates a role with it.
-            dependsOn: [boundary],
+            policy: JSON.stringify(awsDeployIamPolicy(accountId, props.service, environment, region)),
           });
         }
         byPurpose[purpose] = role;
@@ -349,5 +326,6 @@ export class AwsAccountTrust extends Construct {
     }
     this.roles = roles;
     this.boundaries = boundaries;
+    this.workloads = workloads;
   }
 }

@@ -33,14 +33,18 @@
  *   The secret read is the same exposure the state already has (the origin
  *   secret's `random_password` is in it), and a protected environment's plan
  *   identity trusts the default branch only (docs/choices.md).
- * - deploy: Contributor; the data-plane writes of an apply (Storage Blob Data
- *   Contributor for the function package, Key Vault Secrets Officer for the
- *   origin secret), granted here so they have propagated before the first
- *   apply rather than minutes after the stack's own grants; and Role Based
- *   Access Control Administrator with a condition: it may create or delete
- *   only assignments of the roles the workload grants
- *   (`AZURE_WORKLOAD_ROLES`), and only to service principals. It cannot grant
- *   Owner, Contributor or any other role, nor to users.
+ * - deploy: a custom role of the resource providers the environment stacks
+ *   use (`AZURE_DEPLOY_ACTIONS`), without any authorization write and without
+ *   creating managed identities or federated credentials
+ *   (`AZURE_DEPLOY_NOT_ACTIONS`): bootstrap makes the workload's identities
+ *   and their roles (lib/bootstrap/workload/azure.ts). The data-plane writes
+ *   of an apply (Storage Blob Data Contributor for the function package, Key
+ *   Vault Secrets Officer for the origin secret) are granted here. One grant
+ *   remains the stack's: Key Vault Secrets User for the Function App's
+ *   system identity, which exists only once the app does (Flex in azurerm
+ *   4.55 has no key_vault_reference_identity_id), through Role Based Access
+ *   Control Administrator with a condition: only that role
+ *   (`AZURE_WORKLOAD_ROLES`), only to service principals.
  */
 
 import { Application } from "@cdktf/provider-azuread/lib/application";
@@ -62,27 +66,59 @@ import type { Grant } from "../permissions/coverage";
 import { suppress } from "../policy";
 import { applyProtections } from "../policy/protections";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
+import { AzureWorkloadIdentities } from "./workload/azure";
 
 /** Built-in roles per purpose, assigned on the environment's resource group. */
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User"],
-  deploy: ["Contributor", "Storage Blob Data Contributor", "Key Vault Secrets Officer"],
+  deploy: ["Storage Blob Data Contributor", "Key Vault Secrets Officer"],
 };
 
 /**
- * Built-in roles the workload stack assigns (lib/azure: registry pull, the
- * function's storage and telemetry, Key Vault secrets, the deployer's blob
- * upload and origin-secret write), by role definition id. The deploy identity may assign these and
- * nothing else.
+ * Built-in roles the workload stack still assigns, by role definition id: Key
+ * Vault Secrets User to the Function App's system identity (see the module
+ * comment). The deploy identity may assign this and nothing else.
  */
 export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
-  AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-  "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
-  "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
-  "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-  "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
 };
+
+/**
+ * What the deploy identity may do on its group: the resource providers the
+ * environment stacks use (lib/azure), reading the group, and using (not
+ * making) the managed identities bootstrap made.
+ */
+export const AZURE_DEPLOY_ACTIONS = [
+  "Microsoft.App/*",
+  "Microsoft.ContainerRegistry/*",
+  "Microsoft.Insights/*",
+  "Microsoft.AlertsManagement/*",
+  "Microsoft.KeyVault/*",
+  "Microsoft.OperationalInsights/*",
+  "Microsoft.OperationsManagement/*",
+  "Microsoft.Storage/*",
+  "Microsoft.Web/*",
+  "Microsoft.Resources/subscriptions/resourceGroups/read",
+  "Microsoft.Resources/deployments/*",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+] as const;
+
+/** Never, whatever the actions above hold: authorization writes, and making or federating an identity. */
+export const AZURE_DEPLOY_NOT_ACTIONS = [
+  "Microsoft.Authorization/*/Delete",
+  "Microsoft.Authorization/*/Write",
+  "Microsoft.Authorization/elevateAccess/Action",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/delete",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete",
+] as const;
+
+/** The custom deploy role (tenant-unique name: one per service and subscription). */
+export function azureDeployRoleName(service: string, subscriptionId: string): string {
+  return `CI deploy (${service}, ${subscriptionId})`;
+}
 
 /** The built-in role that lets the deploy identity manage role assignments, under a condition. */
 export const AZURE_RBAC_ADMIN_ROLE = "Role Based Access Control Administrator";
@@ -115,7 +151,12 @@ export function azureIdentityGrants(purpose: IdentityPurpose): Grant[] {
   const custom: Grant[] =
     purpose === "plan"
       ? [{ name: "CI plan refresh (custom)", statements: [{ allow: AZURE_PLAN_REFRESH_ACTIONS }] }]
-      : [];
+      : [
+          {
+            name: "CI deploy (custom)",
+            statements: [{ allow: AZURE_DEPLOY_ACTIONS, except: AZURE_DEPLOY_NOT_ACTIONS }],
+          },
+        ];
   return [...roles.map(azureRoleGrant), ...custom];
 }
 
@@ -218,6 +259,8 @@ export class AzureTenantTrust extends Construct {
   /** Identities by environment, then purpose. */
   readonly identities: ReadonlyMap<string, Readonly<Record<IdentityPurpose, AzureIdentity>>>;
   readonly resourceGroups: ReadonlyMap<string, ResourceGroup>;
+  /** The workload's identities of each environment (lib/bootstrap/workload/azure.ts). */
+  readonly workloads: ReadonlyMap<string, AzureWorkloadIdentities>;
 
   constructor(scope: Construct, id: string, props: AzureTenantTrustProps) {
     super(scope, id);
@@ -258,7 +301,25 @@ export class AzureTenantTrust extends Construct {
       );
     }
 
+    // The deploy identities' role: one definition per subscription, assignable there only.
+    const deployRoles = new Map<string, RoleDefinition>();
+    for (const [subscriptionId, provider] of subscriptions) {
+      deployRoles.set(
+        subscriptionId,
+        new RoleDefinition(this, `deploy-role-${subscriptionId}`, {
+          provider,
+          name: azureDeployRoleName(props.service, subscriptionId),
+          description:
+            "GitLab CI deploy: the environment's resources, no authorization writes, no identity or federated credential (bootstrap stack)",
+          scope: `/subscriptions/${subscriptionId}`,
+          assignableScopes: [`/subscriptions/${subscriptionId}`],
+          permissions: [{ actions: [...AZURE_DEPLOY_ACTIONS], notActions: [...AZURE_DEPLOY_NOT_ACTIONS] }],
+        }),
+      );
+    }
+
     const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
+    const workloads = new Map<string, AzureWorkloadIdentities>();
     const groups = new Map<string, ResourceGroup>();
     const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     for (const env of props.environments) {
@@ -271,6 +332,18 @@ export class AzureTenantTrust extends Construct {
       });
       applyProtections(group, env.protect);
       groups.set(env.name, group);
+      workloads.set(
+        env.name,
+        new AzureWorkloadIdentities(this, `${env.name}-workload`, {
+          provider,
+          group,
+          service: props.service,
+          environment: env.name,
+          subscriptionId: env.subscriptionId,
+          location: env.location,
+          tags: bootstrapTags(props.company, env.name),
+        }),
+      );
       if (env.protect) {
         new ManagementLock(this, `${env.name}-resource-group-lock`, {
           provider,
@@ -345,19 +418,14 @@ export class AzureTenantTrust extends Construct {
               "refreshing azurerm_key_vault_secret is a data-plane read; the value is already in the state this plan reads (random_password), and a protected environment's plan identity trusts the default branch only",
             );
           }
-          if (role === "Contributor") {
-            suppress(
-              assignment,
-              "BP_AZ_5",
-              "the deploy identity manages its environment's resource group, this group only; it cannot assign roles beyond the workload's, and a protected group is locked against deletion",
-            );
-          }
         }
         if (purpose === "plan") {
           const refresh = planRefreshRoles.get(env.subscriptionId) as RoleDefinition;
           assign("plan-refresh", refresh.name, { definitionId: refresh.roleDefinitionResourceId });
         }
         if (purpose === "deploy") {
+          const deployRole = deployRoles.get(env.subscriptionId) as RoleDefinition;
+          assign("ci-deploy-role", deployRole.name, { definitionId: deployRole.roleDefinitionResourceId });
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
             condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),
           });
@@ -368,5 +436,6 @@ export class AzureTenantTrust extends Construct {
     }
     this.identities = identities;
     this.resourceGroups = groups;
+    this.workloads = workloads;
   }
 }

@@ -25,10 +25,12 @@
  *   (a plan refreshes the function's source object and the origin secret),
  *   plus a custom role of the refresh calls no viewer role grants
  *   (`GCP_PLAN_REFRESH_PERMISSIONS`), on the environment's buckets only.
- * - deploy: `GCP_DEPLOY_ROLES` (the products lib/gcp manages) and the
- *   conditioned `GCP_DEPLOY_SCOPED_ROLES`, plus
- *   `roles/resourcemanager.projectIamAdmin` under a condition that lets it
- *   grant only `GCP_GRANTABLE_ROLES`.
+ * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages) and the
+ *   conditioned `GCP_SCOPED_ROLES.deploy`: `iam.serviceAccountUser` on the
+ *   environment's workload accounts, which bootstrap makes with their
+ *   project grants (lib/bootstrap/workload/gcp.ts). No IAM administration:
+ *   no project IAM, no service account admin (its setIamPolicy would let a
+ *   deploy grant `tokenCreator` on a workload account to anyone).
  */
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
@@ -44,15 +46,14 @@ import { gcpRoleGrant } from "../gcp/permissions";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
 import type { Grant } from "../permissions/coverage";
 import { type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
+import { GcpWorkloadIdentities } from "./workload/gcp";
 
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: [
     "roles/artifactregistry.reader",
-    "roles/browser",
     // Also holds run.services.get and serviceusage.services.get/list: no run.viewer or serviceUsageViewer besides.
     "roles/cloudfunctions.viewer",
-    "roles/iam.serviceAccountViewer",
     "roles/logging.viewer",
     // Alert policies, channels, uptime checks, services, SLOs and dashboards: refresh reads them.
     "roles/monitoring.viewer",
@@ -91,15 +92,11 @@ export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<
     "roles/storage.objectViewer": "buckets",
   },
   deploy: {
-    "roles/iam.serviceAccountAdmin": "serviceAccounts",
     "roles/iam.serviceAccountUser": "serviceAccounts",
     "roles/secretmanager.admin": "secrets",
     "roles/storage.admin": "buckets",
   },
 };
-
-/** Project-level roles the workload stack grants to its own service accounts (lib/gcp: the function's build account). */
-export const GCP_GRANTABLE_ROLES = ["roles/run.builder"] as const;
 
 /**
  * Refresh calls no predefined viewer role grants without far more (a bucket's
@@ -115,20 +112,13 @@ export function gcpPlanRefreshRoleId(service: string): string {
   return `ciPlanRefresh_${service.replace(/[^A-Za-z0-9]/g, "_")}`.slice(0, 64);
 }
 
-/** The role that lets the deploy account grant `GCP_GRANTABLE_ROLES`, under a condition. */
-export const GCP_PROJECT_IAM_ADMIN_ROLE = "roles/resourcemanager.projectIamAdmin";
-
 /**
  * Every role an environment's identity of `purpose` holds, project-wide or
  * under a name condition, as the permissions Google documents for it
  * (lib/gcp/permissions.ts): what the permission coverage check reads.
  */
 export function gcpIdentityGrants(purpose: IdentityPurpose): Grant[] {
-  const roles = [
-    ...GCP_ROLES[purpose],
-    ...Object.keys(GCP_SCOPED_ROLES[purpose]),
-    ...(purpose === "deploy" ? [GCP_PROJECT_IAM_ADMIN_ROLE] : []),
-  ];
+  const roles = [...GCP_ROLES[purpose], ...Object.keys(GCP_SCOPED_ROLES[purpose])];
   const custom: Grant[] =
     purpose === "plan"
       ? [{ name: "ciPlanRefresh (custom)", statements: [{ allow: GCP_PLAN_REFRESH_PERMISSIONS }] }]
@@ -226,6 +216,8 @@ export class GcpProjectTrust extends Construct {
   readonly poolProvider: IamWorkloadIdentityPoolProvider;
   /** Service accounts by environment, then purpose. */
   readonly serviceAccounts: ReadonlyMap<string, Readonly<Record<IdentityPurpose, ServiceAccount>>>;
+  /** The workload accounts of each environment (lib/bootstrap/workload/gcp.ts). */
+  readonly workloads: ReadonlyMap<string, GcpWorkloadIdentities>;
 
   constructor(scope: Construct, id: string, props: GcpProjectTrustProps) {
     super(scope, id);
@@ -283,8 +275,19 @@ export class GcpProjectTrust extends Construct {
     });
 
     const accounts = new Map<string, Record<IdentityPurpose, ServiceAccount>>();
+    const workloads = new Map<string, GcpWorkloadIdentities>();
     for (const env of props.environments) {
       const environment = env.name;
+      workloads.set(
+        environment,
+        new GcpWorkloadIdentities(this, `${environment}-workload`, {
+          provider: this.provider,
+          project,
+          service: props.service,
+          environment,
+          dependsOn: apis,
+        }),
+      );
       const prefix = `${props.service}-${environment}-`;
       // lib/gcp cuts service account ids to 30 characters (the last 7 a hash): only the start of the prefix survives.
       const prefixOf = (collection: GcpCollection) =>
@@ -342,24 +345,11 @@ export class GcpProjectTrust extends Construct {
             },
           });
         }
-        if (purpose === "deploy") {
-          const grantable = GCP_GRANTABLE_ROLES.map((role) => `'${role}'`).join(", ");
-          new ProjectIamMember(this, `${id}-project-iam-admin`, {
-            provider: this.provider,
-            project,
-            role: GCP_PROJECT_IAM_ADMIN_ROLE,
-            member: account.member,
-            condition: {
-              title: "workload-roles-only",
-              description: "May grant or revoke only the roles the workload stack grants",
-              expression: `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${grantable}])`,
-            },
-          });
-        }
         byPurpose[purpose] = account;
       }
       accounts.set(environment, byPurpose);
     }
     this.serviceAccounts = accounts;
+    this.workloads = workloads;
   }
 }

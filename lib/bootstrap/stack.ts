@@ -1,7 +1,9 @@
 /**
  * BootstrapStack (`cdktf deploy bootstrap`): the GitLab OIDC trust on every
- * enabled cloud and the GitLab project's environments and CI/CD variables,
- * run once by an administrator. Besides lib/stacks, the one place that knows
+ * enabled cloud, each environment's workload identities and their grants
+ * (lib/bootstrap/workload/: bootstrap owns identity, so no deploy identity
+ * administers any), and the GitLab project's environments and CI/CD
+ * variables, run once by an administrator. Besides lib/stacks, the one place that knows
  * every cloud; each cloud's resources stay in their own file.
  *
  * Grouping: one IAM OIDC provider per AWS account, one workload identity
@@ -69,7 +71,7 @@ export class BootstrapStack extends TerraformStack {
           gitlab,
           accountId,
           region: awsOf(envs[0]).region,
-          environments: envs.map(trustOf),
+          environments: envs.map((env) => ({ ...trustOf(env), region: awsOf(env).region })),
           service,
           company: config.company,
           adminRoleName: config.aws.adminRoleName,

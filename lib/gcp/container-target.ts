@@ -17,8 +17,8 @@ import { WORKLOAD_ENV } from "../../app/contract";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables, secretVariables } from "../contract/workload-environment";
-import { allowPublicInvocation, ServiceIdentity } from "./identity";
-import { repositoryId, revisionName, runServiceName, serviceAccountId } from "./naming";
+import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
+import { repositoryId, revisionName, runServiceName } from "./naming";
 import { CONTAINER_APIS, targetGroundwork } from "./project-services";
 import { ContainerRegistry } from "./registry";
 import { WorkloadSecrets } from "./secrets";
@@ -43,7 +43,8 @@ export class ContainerTarget extends TargetConstruct {
   readonly service: CloudRunV2Service;
   readonly registry: ContainerRegistry;
   readonly imageRegistry: TerraformResource;
-  readonly identity: ServiceIdentity;
+  /** The account it runs as, made by bootstrap. */
+  readonly identity: WorkloadAccountReference;
   /** The image reference deployed (in `registry`, see registry.ts). */
   readonly image: string;
   /** The revision this synth deploys: `<service>-<template hash>`. */
@@ -78,12 +79,8 @@ export class ContainerTarget extends TargetConstruct {
     });
     this.imageRegistry = this.registry.repository;
     this.image = this.registry.imageFor(spec.image);
-    this.identity = new ServiceIdentity(this, "runtime", {
-      project,
-      accountId: serviceAccountId(names, "run"),
-      displayName: `${spec.name} ${spec.environment} container (runtime)`,
-      dependsOn: apis,
-    });
+    // Made by bootstrap (lib/gcp/identity.ts, gcpWorkloadAccounts): the service only runs as it.
+    this.identity = workloadAccount(project, gcpWorkloadAccounts(names).containerRuntime);
     const secrets = new WorkloadSecrets(this, "secrets", {
       project,
       names,
@@ -146,7 +143,7 @@ export class ContainerTarget extends TargetConstruct {
       concurrency,
       minInstances: spec.minInstances,
       maxInstances: spec.maxInstances,
-      serviceAccount: this.identity.plannedEmail,
+      serviceAccount: this.identity.email,
       startupProbe: { ...probe, initialDelaySeconds: 0, periodSeconds: 3, timeoutSeconds: 2, failureThreshold: 20 },
       livenessProbe: { ...probe, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 3 },
       labels: { target: "container" },

@@ -17,8 +17,8 @@ import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables, secretVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
-import { allowPublicInvocation, ServiceIdentity } from "./identity";
-import { bucketName, runServiceName, serviceAccountId } from "./naming";
+import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
+import { bucketName, runServiceName } from "./naming";
 import { FUNCTION_APIS, targetGroundwork } from "./project-services";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
@@ -47,8 +47,9 @@ export interface FunctionTargetProps extends TargetProps<GcpSettings> {
 
 export class FunctionTarget extends TargetConstruct {
   readonly function: Cloudfunctions2Function;
-  readonly runtimeIdentity: ServiceIdentity;
-  readonly buildIdentity: ServiceIdentity;
+  /** The accounts it runs and builds as, made by bootstrap. */
+  readonly runtimeIdentity: WorkloadAccountReference;
+  readonly buildIdentity: WorkloadAccountReference;
   readonly sourceBucket: StorageBucket;
   readonly sourceObject: StorageBucketObject;
 
@@ -66,20 +67,10 @@ export class FunctionTarget extends TargetConstruct {
       logRetentionDays: spec.logRetentionDays,
     });
 
-    this.runtimeIdentity = new ServiceIdentity(this, "runtime", {
-      project,
-      accountId: serviceAccountId(names, "fn"),
-      displayName: `${spec.name} ${spec.environment} function (runtime)`,
-      dependsOn: apis,
-    });
-    this.buildIdentity = new ServiceIdentity(this, "build", {
-      project,
-      accountId: serviceAccountId(names, "fn-build"),
-      displayName: `${spec.name} ${spec.environment} function (build)`,
-      dependsOn: apis,
-    });
-    // Google's role for a custom function build account: build logs, built images, source reads.
-    this.buildIdentity.grantProjectRole("roles/run.builder");
+    // Made by bootstrap, with the build account's roles/run.builder (lib/gcp/identity.ts, gcpWorkloadAccounts).
+    const accounts = gcpWorkloadAccounts(names);
+    this.runtimeIdentity = workloadAccount(project, accounts.functionRuntime);
+    this.buildIdentity = workloadAccount(project, accounts.functionBuild);
     this.sourceBucket = this.createSourceBucket(props, apis);
     const readSource = new StorageBucketIamMember(this, "build-reads-source", {
       bucket: this.sourceBucket.name,
@@ -99,7 +90,7 @@ export class FunctionTarget extends TargetConstruct {
     this.function = this.createFunction(props, {
       concurrency,
       secrets,
-      dependsOn: [...apis, ...this.buildIdentity.grants, readSource, ...secrets.ready],
+      dependsOn: [...apis, readSource, ...secrets.ready],
     });
     if (settings.publicInvoker) {
       // A 2nd gen function is served by a Cloud Run service: invocation is Cloud Run's run.invoker.
@@ -182,7 +173,7 @@ export class FunctionTarget extends TargetConstruct {
       buildConfig: {
         runtime: FUNCTION_RUNTIME,
         entryPoint: FUNCTION_ENTRY_POINT,
-        serviceAccount: this.buildIdentity.account.id,
+        serviceAccount: this.buildIdentity.id,
         source: { storageSource: { bucket: this.sourceBucket.name, object: this.sourceObject.name } },
       },
       serviceConfig: {

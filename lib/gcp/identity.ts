@@ -2,14 +2,21 @@
  * A dedicated service account per workload identity, so no target ever runs
  * (or builds) as the project's default compute account, and grants that name
  * one predefined role each: never a basic role, never a wildcard.
+ *
+ * Bootstrap makes the accounts and their project grants
+ * (lib/bootstrap/workload/gcp.ts, from `gcpWorkloadAccounts`); the targets
+ * only name them (`workloadAccount`), so the deploy account needs
+ * `iam.serviceAccountUser` on them and no IAM administration
+ * (docs/bootstrap.md, "Bootstrap owns identity").
  */
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
-import { RULES } from "./naming";
+import { type NameSource, RULES, serviceAccountId } from "./naming";
 
 /** Basic roles are project-wide and far too broad for a workload identity. */
 const FORBIDDEN_ROLES = new Set(["roles/owner", "roles/editor", "roles/viewer"]);
@@ -25,6 +32,8 @@ export interface ServiceIdentityProps {
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /** Provider of the project (bootstrap has one per project). @default - the stack's */
+  readonly provider?: GoogleProvider;
 }
 
 export class ServiceIdentity extends Construct {
@@ -38,6 +47,7 @@ export class ServiceIdentity extends Construct {
   /** Project-level grants, for `dependsOn`. */
   readonly grants: ProjectIamMember[] = [];
   private readonly project: string;
+  private readonly provider?: GoogleProvider;
 
   constructor(scope: Construct, id: string, props: ServiceIdentityProps) {
     super(scope, id);
@@ -49,7 +59,9 @@ export class ServiceIdentity extends Construct {
       );
     }
     this.project = props.project;
+    this.provider = props.provider;
     this.account = new ServiceAccount(this, "account", {
+      provider: props.provider,
       project: props.project,
       accountId: props.accountId,
       displayName: props.displayName,
@@ -70,6 +82,7 @@ export class ServiceIdentity extends Construct {
       );
     }
     const grant = new ProjectIamMember(this, `role-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, {
+      provider: this.provider,
       project: this.project,
       role,
       member: this.member,
@@ -77,6 +90,58 @@ export class ServiceIdentity extends Construct {
     this.grants.push(grant);
     return grant;
   }
+}
+
+/** The workload's service accounts of one environment, by what runs (or builds) as them. */
+export type GcpWorkloadAccountKind = "functionRuntime" | "functionBuild" | "containerRuntime";
+
+export interface GcpWorkloadAccount {
+  /** Account id (6-30 characters). */
+  readonly accountId: string;
+  readonly displayName: string;
+  /** Predefined roles it holds on the project (granted by bootstrap). */
+  readonly projectRoles: readonly string[];
+}
+
+/** Every workload account of `<service>-<env>`, whether or not a target of the stack uses it. */
+export function gcpWorkloadAccounts(names: NameSource): Readonly<Record<GcpWorkloadAccountKind, GcpWorkloadAccount>> {
+  const what = `${names.service} ${names.environment}`;
+  return {
+    functionRuntime: {
+      accountId: serviceAccountId(names, "fn"),
+      displayName: `${what} function (runtime)`,
+      projectRoles: [],
+    },
+    functionBuild: {
+      accountId: serviceAccountId(names, "fn-build"),
+      displayName: `${what} function (build)`,
+      // Google's role for a custom function build account: build logs, built images, source reads.
+      projectRoles: ["roles/run.builder"],
+    },
+    containerRuntime: {
+      accountId: serviceAccountId(names, "run"),
+      displayName: `${what} container (runtime)`,
+      projectRoles: [],
+    },
+  };
+}
+
+/** An account bootstrap made, as a target uses it: known at synth time, no data source. */
+export interface WorkloadAccountReference {
+  readonly email: string;
+  /** `serviceAccount:<email>`, for IAM members. */
+  readonly member: string;
+  /** `projects/<project>/serviceAccounts/<email>`, for `build_config.service_account`. */
+  readonly id: string;
+}
+
+/** The reference to workload account `account` in `project`. */
+export function workloadAccount(
+  project: string,
+  account: Pick<GcpWorkloadAccount, "accountId">,
+): WorkloadAccountReference {
+  const email = `${account.accountId}@${project}.iam.gserviceaccount.com`;
+  return { email, member: `serviceAccount:${email}`, id: `projects/${project}/serviceAccounts/${email}` };
 }
 
 /**

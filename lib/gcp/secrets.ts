@@ -14,7 +14,7 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { SecretReference } from "../contract/workload-environment";
-import type { ServiceIdentity } from "./identity";
+import type { WorkloadAccountReference } from "./identity";
 import { type NameSource, secretId } from "./naming";
 
 /** One environment variable filled from Secret Manager. */
@@ -34,7 +34,7 @@ export interface WorkloadSecretsProps {
   /** Distinguishes the function's secrets from the container's: "fn" or "run". */
   readonly kind: string;
   /** Identity that reads the secrets. */
-  readonly identity: ServiceIdentity;
+  readonly identity: Pick<WorkloadAccountReference, "member">;
   /**
    * The workload's secret variables (`secretVariables(workloadEnvironment(...))`):
    * a reference with a value (the edge's origin secret) is stored in a secret

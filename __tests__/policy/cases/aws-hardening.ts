@@ -242,4 +242,46 @@ export const awsHardeningCases: RuleCase[] = [
       rolePolicy((s) => ciRole(s, "deploy"), allow("secretsmanager:GetSecretValue", "*")),
     ],
   },
+  {
+    rule: "BP_AWS_8",
+    fail: [
+      // The escape: make a role with the boundary, then trust an outside account with it.
+      rolePolicy(
+        (s) => ciRole(s, "deploy"),
+        allow(["iam:CreateRole", "iam:UpdateAssumeRolePolicy"], "arn:aws:iam::123456789012:role/svc-prod-*", {
+          Condition: {
+            StringEquals: {
+              "iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/ci-svc-prod-workload-boundary",
+            },
+          },
+        }),
+      ),
+      rolePolicy((s) => ciRole(s, "deploy"), allow("iam:*", "arn:aws:iam::123456789012:role/svc-prod-*")),
+      rolePolicy((s) => ciRole(s, "deploy"), allow("iam:PassRole", "*")),
+      rolePolicy((s) => ciRole(s, "deploy"), allow("iam:PassRole", "arn:aws:iam::123456789012:role/svc-prod-function")),
+      (s) =>
+        new IamRolePolicyAttachment(s, "subject", {
+          role: ciRole(s, "deploy").name,
+          policyArn: "arn:aws:iam::aws:policy/IAMFullAccess",
+        }),
+    ],
+    pass: [
+      rolePolicy(
+        (s) => ciRole(s, "deploy"),
+        allow("iam:PassRole", "arn:aws:iam::123456789012:role/svc-prod-function", {
+          Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+        }),
+      ),
+      (s) =>
+        new IamRolePolicyAttachment(s, "subject", {
+          role: ciRole(s, "deploy").name,
+          policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+        }),
+      // Bootstrap's own workload roles are no CI role: their policies are the workload's business.
+      rolePolicy(
+        (s) => workloadRole(s),
+        allow("logs:PutLogEvents", "arn:aws:logs:eu-west-1:123456789012:log-group:x:*"),
+      ),
+    ],
+  },
 ];

@@ -9,6 +9,7 @@ import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { StorageAccount, type StorageAccountConfig } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
@@ -29,6 +30,14 @@ const storage =
       sharedAccessKeyEnabled: false,
       ...patch,
     });
+/** A custom role on the group with `actions` and `notActions`. */
+const deployRole = (actions: string[], notActions: string[]) => (s: TerraformStack) =>
+  new RoleDefinition(s, "subject", {
+    name: "ci-deploy",
+    scope: "/subscriptions/00000000-0000-0000-0000-000000000001",
+    permissions: [{ actions, notActions }],
+  });
+
 const GROUP = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg";
 const VAULT = `${GROUP}/providers/Microsoft.KeyVault/vaults/kv`;
 
@@ -137,6 +146,33 @@ export const azureHardeningCases: RuleCase[] = [
           roleDefinitionName: "Reader",
           principalId: ciPrincipal(s, "plan"),
         }),
+    ],
+  },
+  {
+    rule: "BP_AZ_11",
+    fail: [
+      // The issue's escape: a deploy role that can make an identity, federate it to any issuer, and grant it data roles.
+      deployRole(["Microsoft.ManagedIdentity/*", "Microsoft.Web/*"], []),
+      deployRole(["*"], ["Microsoft.Authorization/*/Write"]),
+      deployRole(["Microsoft.Authorization/roleAssignments/write"], []),
+    ],
+    pass: [
+      deployRole(
+        [
+          "Microsoft.Web/*",
+          "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+          "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+        ],
+        [],
+      ),
+      deployRole(
+        ["*"],
+        [
+          "Microsoft.Authorization/*/Write",
+          "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+          "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+        ],
+      ),
     ],
   },
 ];

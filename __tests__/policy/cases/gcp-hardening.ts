@@ -123,4 +123,37 @@ export const gcpHardeningCases: RuleCase[] = [
       ciGrant("deploy", "roles/secretmanager.secretAccessor"),
     ],
   },
+  {
+    rule: "BP_GCP_11",
+    fail: [
+      // The escapes: grant run.builder to anyone (project IAM), tokenCreator on a workload account (SA admin).
+      ciGrant(
+        "deploy",
+        "roles/resourcemanager.projectIamAdmin",
+        "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/run.builder'])",
+      ),
+      ciGrant(
+        "deploy",
+        "roles/iam.serviceAccountAdmin",
+        'resource.name.extract("/serviceAccounts/{name}").startsWith("svc-test-")',
+      ),
+      ciGrant("deploy", "roles/iam.serviceAccountTokenCreator"),
+      ciGrant("plan", "roles/iam.securityAdmin"),
+    ],
+    pass: [
+      ciGrant(
+        "deploy",
+        "roles/iam.serviceAccountUser",
+        'resource.name.extract("/serviceAccounts/{name}").startsWith("svc-test-")',
+      ),
+      ciGrant("deploy", "roles/cloudfunctions.admin"),
+      // A workload's build account with its one project role, as bootstrap grants it.
+      (s) =>
+        new ProjectIamMember(s, "subject", {
+          project: "p",
+          role: "roles/run.builder",
+          member: "serviceAccount:svc-test-fn-build@p.iam.gserviceaccount.com",
+        }),
+    ],
+  },
 ];

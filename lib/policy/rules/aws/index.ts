@@ -6,6 +6,7 @@ import { s3DefaultEncryption } from "./bp-aws-4-s3-default-encryption";
 import { s3NotPublic } from "./bp-aws-5-s3-not-public";
 import { ecsNotPrivileged } from "./bp-aws-6-ecs-not-privileged";
 import { planNoSecretRead } from "./bp-aws-7-plan-no-secret-read";
+import { ciNoIamAdmin } from "./bp-aws-8-ci-no-iam-admin";
 import { lbListenerHttps } from "./ckv-aws-2-lb-listener-https";
 import { kmsRotation } from "./ckv-aws-7-kms-rotation";
 import { lambdaEnvNoSecrets } from "./ckv-aws-45-lambda-env-no-secrets";
@@ -53,4 +54,5 @@ export const awsRules = [
   ecsNotPrivileged,
   workloadNoStarResource,
   planNoSecretRead,
+  ciNoIamAdmin,
 ] as const;

@@ -9,6 +9,7 @@ import { storageEncryption } from "./bp-az-7-storage-encryption";
 import { adminConditionNarrow } from "./bp-az-8-admin-condition-narrow";
 import { planNoSecretReadAzure } from "./bp-az-9-plan-no-secret-read";
 import { workloadResourceScope } from "./bp-az-10-workload-resource-scope";
+import { roleDefinitionNoIdentityAdmin } from "./bp-az-11-role-definition-no-identity-admin";
 import { storageHttpsOnly } from "./ckv-azure-3-storage-https-only";
 import { storageContainerPrivate } from "./ckv-azure-34-container-private";
 import { noStarRoleDefinition } from "./ckv-azure-39-no-star-role-definition";
@@ -39,4 +40,5 @@ export const azureRules = [
   adminConditionNarrow,
   planNoSecretReadAzure,
   workloadResourceScope,
+  roleDefinitionNoIdentityAdmin,
 ] as const;

@@ -9,6 +9,7 @@ import { principalSetExact } from "./bp-gcp-7-principal-set-exact";
 import { bucketAclNotPublic } from "./bp-gcp-8-bucket-acl-not-public";
 import { adminConditionNarrowGcp } from "./bp-gcp-9-admin-condition-narrow";
 import { planNoSecretReadGcp } from "./bp-gcp-10-plan-no-secret-read";
+import { ciNoIamAdminGcp } from "./bp-gcp-11-ci-no-iam-admin";
 import { bucketNotPublic } from "./ckv-gcp-28-bucket-not-public";
 import { bucketUniformAccess } from "./ckv-gcp-29-bucket-uniform-access";
 import { noDefaultServiceAccountRole } from "./ckv-gcp-46-no-default-sa-project-role";
@@ -35,4 +36,5 @@ export const gcpRules = [
   bucketAclNotPublic,
   adminConditionNarrowGcp,
   planNoSecretReadGcp,
+  ciNoIamAdminGcp,
 ] as const;
