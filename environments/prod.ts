@@ -13,7 +13,7 @@ export const prod = {
     latencyP99Ms: 2000,
     notify: { webhookVariable: "alert_webhook_url" }, // and the company's e-mails
   },
-  backend: { type: "http" },
+  backend: { type: "cloud" }, // in AWS (the first enabled of aws, gcp, azure): docs/bootstrap.md
   deploy: { gate: "manual", tier: "production" },
   protect: true,
 } satisfies EnvironmentInput;

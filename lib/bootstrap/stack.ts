@@ -19,6 +19,7 @@ import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
+import { addStateStores, type StateStore } from "./state/stores";
 import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
 import { type IdentityField, pipelineVariables } from "./variables";
 
@@ -45,6 +46,8 @@ export class BootstrapStack extends TerraformStack {
   readonly azure?: AzureTenantTrust;
   readonly gcp = new Map<string, GcpProjectTrust>();
   readonly gitlab: GitlabProjectSetup;
+  /** Protected environments' state stores (backend `cloud`), by environment. */
+  readonly stateStores: ReadonlyMap<string, StateStore>;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
     super(scope, BOOTSTRAP_STACK);
@@ -105,6 +108,13 @@ export class BootstrapStack extends TerraformStack {
         }),
       );
     }
+
+    // --- State of environments with a `cloud` backend: readable by their own identities only ---
+    this.stateStores = addStateStores(
+      this,
+      config.environments.map((env) => env.config),
+      this,
+    );
 
     // --- GitLab: environments, protection, the variables the pipeline reads ---
     const variables: GitlabVariable[] = config.environments.flatMap((env) =>
