@@ -19,7 +19,8 @@ import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
 import { IMAGES, imageReference } from "../images";
-import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES } from "./release";
+import { environmentStateLocation } from "../../lib/stacks/backend";
+import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES, stableJob } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = imageReference(IMAGES.node);
@@ -397,6 +398,7 @@ function forkNoticeJob(): Job {
 
 /** The whole pipeline as a plain object, keys in the order they are written. */
 export function buildPipeline(environments: readonly EnvironmentConfig[]): Record<string, unknown> {
+  const inCloud = environments.filter((env) => environmentStateLocation(env) !== undefined);
   const pipeline: Record<string, unknown> = {
     workflow: {
       rules: [
@@ -468,15 +470,18 @@ export function buildPipeline(environments: readonly EnvironmentConfig[]): Recor
       },
     },
     build: buildJob(),
+    ...Object.fromEntries(inCloud.map((env) => [`stable:${env.name}`, stableJob(env)])),
     synth: {
       extends: ".node",
       stage: "synth",
       // Synth builds the bundles (bin/run.cjs, the function zips) and keeps them for the next pipeline.
       cache: [NPM_CACHE, { ...BUNDLE_CACHE, policy: "pull-push" }],
       // The build's release.env (RELEASE_ID, IMAGE_DIGEST) names the release the stacks deploy.
+      // stable:<env>: the stable release of each environment whose state is in its own cloud (default branch).
       needs: [
         { job: "verify", optional: true },
         { job: "build", optional: true, artifacts: true },
+        ...inCloud.map((env) => ({ job: `stable:${env.name}`, optional: true, artifacts: true })),
       ],
       // The mock-provider test files go next to each stack, for validate:<env> (its image has no Node).
       script: ["sh ci/release/synth.sh", "npm run --silent ci:mocks"],

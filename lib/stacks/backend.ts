@@ -84,6 +84,41 @@ function s3Backend(
   return s3;
 }
 
+/**
+ * The `terraform.backend` block a `cloud` state synthesizes to, as JSON: what
+ * a job writes into an empty folder to read the state's outputs without the
+ * stack (`stable:<env>`). A test holds it equal to the synthesized stack's.
+ */
+export function cloudBackendJson(location: StateLocation): Record<string, Record<string, unknown>> {
+  switch (location.cloud) {
+    case "aws":
+      return {
+        s3: {
+          bucket: location.bucket,
+          encrypt: true,
+          key: location.key,
+          kms_key_id: location.kmsAlias,
+          region: location.region,
+          use_lockfile: true,
+        },
+      };
+    case "gcp":
+      return { gcs: { bucket: location.bucket, prefix: location.prefix } };
+    case "azure":
+      return {
+        azurerm: {
+          container_name: location.containerName,
+          key: location.key,
+          resource_group_name: location.resourceGroupName,
+          storage_account_name: location.storageAccountName,
+          subscription_id: location.subscriptionId,
+          use_azuread_auth: true,
+          use_oidc: true,
+        },
+      };
+  }
+}
+
 /** The backend of the bootstrap-made state store `location`. */
 function cloudBackend(stack: TerraformStack, location: StateLocation): TerraformBackend {
   switch (location.cloud) {
