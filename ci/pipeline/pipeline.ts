@@ -15,6 +15,7 @@
  *             synth -> drift:<env> -> drift-report:<env>  schedules
  */
 import { Document, isMap, isScalar } from "yaml";
+import { NOTE_TOKEN } from "../../lib/bootstrap/variables";
 import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
@@ -32,7 +33,7 @@ export const NODE_IMAGE = imageReference(IMAGES.node);
  */
 export const TF_IMAGE = imageReference(IMAGES.opentofu);
 /** Masked CI/CD variable holding the project access token (api scope) that writes the plan notes. */
-export const NOTE_TOKEN_VARIABLE = "GITLAB_PLAN_NOTE_TOKEN";
+export const NOTE_TOKEN_VARIABLE = NOTE_TOKEN;
 
 /** Rule conditions, named once so jobs and tests agree. */
 export const IF = {

@@ -162,7 +162,8 @@ export function stableJob(env: EnvironmentConfig): Job {
     ],
     artifacts: {
       expire_in: "1 week",
-      paths: [`${STABLE_DIR}/${env.name}.json`, `${STABLE_DIR}/${env.name}.none`],
+      // One pattern: exactly one of <env>.json and <env>.none exists.
+      paths: [`${STABLE_DIR}/${env.name}.*`],
     },
   };
 }

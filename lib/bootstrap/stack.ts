@@ -21,7 +21,7 @@ import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
 import { addStateStores, type StateStore } from "./state/stores";
 import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
-import { type IdentityField, pipelineVariables } from "./variables";
+import { type IdentityField, noteTokenVariable, pipelineVariables, secretVariables } from "./variables";
 
 export interface BootstrapStackProps {
   /** The validated bootstrap config (see `loadBootstrap`). */
@@ -118,15 +118,23 @@ export class BootstrapStack extends TerraformStack {
 
     // --- GitLab: environments, protection, the variables the pipeline reads ---
     const variables: GitlabVariable[] = config.environments.flatMap((env) =>
-      pipelineVariables(env.config.name, env.clouds, config.gitlab.environmentScopedVariables).map((spec) => ({
-        ...spec,
-        value: this.identityValue(env, spec.cloud, spec.field, spec.purposes[0]),
-      })),
+      pipelineVariables(env.config.name, env.clouds, config.gitlab.environmentScopedVariables, env.config.protect).map(
+        (spec) => ({
+          ...spec,
+          value: this.identityValue(env, spec.cloud, spec.field, spec.purposes[0]),
+        }),
+      ),
     );
     this.gitlab = new GitlabProjectSetup(this, "gitlab", {
       gitlab,
       protectedEnvironments: config.gitlab.protectedEnvironments,
       variables,
+      secrets: [
+        noteTokenVariable(),
+        ...config.environments.flatMap((env) =>
+          secretVariables(env.config.name, env.config.protect, config.gitlab.environmentScopedVariables),
+        ),
+      ],
       environments: config.environments.map((env) => ({
         name: env.config.name,
         tier: env.config.deploy.tier,
