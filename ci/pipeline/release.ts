@@ -140,7 +140,7 @@ export function stableJob(env: EnvironmentConfig): Job {
   const backend = JSON.stringify({ terraform: { backend: cloudBackendJson(location) } });
   // Only the token and credentials of the cloud that holds the state.
   const stateOnly: EnvironmentConfig = { ...env, clouds: [location.cloud] };
-  const out = `"$CI_PROJECT_DIR/${STABLE_DIR}/${env.name}`;
+  const out = `"$root/${STABLE_DIR}/${env.name}`;
   return {
     extends: ".tf",
     stage: RELEASE_STAGES.build,
@@ -151,7 +151,9 @@ export function stableJob(env: EnvironmentConfig): Job {
     rules: [{ if: IF.defaultBranch }],
     script: [
       'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
-      `mkdir -p "$TF_ROOT" "$CI_PROJECT_DIR/${STABLE_DIR}" && cd "$TF_ROOT"`,
+      // The job's folder: where the artifact is collected from.
+      'root="$(pwd)"',
+      `mkdir -p "$TF_ROOT" "$root/${STABLE_DIR}" && cd "$TF_ROOT"`,
       `printf '%s\\n' '${backend}' > backend.tf.json`,
       ...cloudLoginLines(stateOnly, "plan"),
       '"$TF" init -input=false',
