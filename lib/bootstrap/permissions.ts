@@ -114,6 +114,8 @@ export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>
         "roles/iam.roleAdmin",
         "roles/resourcemanager.projectIamAdmin",
         "roles/serviceusage.serviceUsageAdmin",
+        // A protected environment's state bucket, when it is in GCP (lib/bootstrap/state/gcp.ts).
+        "roles/storage.admin",
       ].map(gcpRoleGrant),
     grantedBy: "docs/bootstrap.md: the GCP administrator roles",
   },
