@@ -197,7 +197,8 @@ describe("a protected environment's state in AWS", () => {
           String(k.description).includes(`${config.company.service}-${env.config.name}`),
         );
         const keyPolicy = JSON.parse(String(key?.policy)).Statement as Statement[];
-        const admin = (keyPolicy.find((s) => s.Sid === "AdministratorManagesTheKey")?.Principal as { AWS: string }).AWS;
+        const adminStatement = keyPolicy.find((s) => s.Sid === "AdministratorManagesTheKey");
+        const admin = String((adminStatement?.Principal as { AWS?: string } | undefined)?.AWS);
         const name = env.config.name;
         const own = {
           plan: roleArnRef(awsRoleName(config.company.service, name, "plan")),

@@ -19,8 +19,8 @@ import { NOTE_TOKEN } from "../../lib/bootstrap/variables";
 import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
-import { IMAGES, imageReference } from "../images";
 import { environmentStateLocation } from "../../lib/stacks/backend";
+import { IMAGES, imageReference } from "../images";
 import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES, stableJob } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */

@@ -19,8 +19,8 @@ import { AwsAccountTrust } from "./aws";
 import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
-import { addStateStores, type StateStore } from "./state/stores";
 import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
+import { addStateStores, type StateStore } from "./state/stores";
 import { type IdentityField, noteTokenVariable, pipelineVariables, secretVariables } from "./variables";
 
 export interface BootstrapStackProps {

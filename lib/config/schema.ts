@@ -10,8 +10,8 @@ import { z } from "zod";
 import { BODY_LIMIT } from "../service";
 import type { CompanyConfig } from "./company";
 import { monitoringProblems, monitoringSchema } from "./monitoring";
-import { protectedStateProblem } from "./state";
 import { AWS_REGIONS, AZURE_LOCATIONS, GCP_REGIONS, unknownRegion } from "./regions";
+import { protectedStateProblem } from "./state";
 
 export const CLOUDS = ["aws", "azure", "gcp"] as const;
 export type Cloud = (typeof CLOUDS)[number];
