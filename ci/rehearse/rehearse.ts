@@ -308,7 +308,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     token: NOTE_TOKEN,
     jobToken: JOB_TOKEN,
   });
-  const world = await startWorld(gitlab, { failingOrigin: options.failingOrigin });
+  const world = await startWorld(gitlab, {
+    failingOrigin: options.failingOrigin,
+    cloudStates: () => cloudStates(join(workdir, "cloud-state")),
+  });
   try {
     return await run();
   } finally {

@@ -15,6 +15,8 @@ import type { FakeGitLab } from "./fake-gitlab";
 export interface WorldOptions {
   /** An origin (`aws.function`, ...) that fails its health check while it serves a canary. @default - none */
   readonly failingOrigin?: string;
+  /** States kept in an environment's own cloud (backend `cloud`), read before GitLab's. @default - none */
+  readonly cloudStates?: () => ReadonlyMap<string, unknown>;
 }
 
 export interface World {
@@ -30,8 +32,14 @@ interface Deployed {
   readonly step?: string;
 }
 
-function deployedOf(gitlab: FakeGitLab, environment: string): { deployed?: Deployed; secret?: string } {
-  const state = gitlab.states.get(environment)?.state as { outputs?: Record<string, { value?: unknown }> } | undefined;
+function deployedOf(
+  gitlab: FakeGitLab,
+  environment: string,
+  cloudStates?: () => ReadonlyMap<string, unknown>,
+): { deployed?: Deployed; secret?: string } {
+  const state = (cloudStates?.().get(environment) ?? gitlab.states.get(environment)?.state) as
+    | { outputs?: Record<string, { value?: unknown }> }
+    | undefined;
   return {
     deployed: state?.outputs?.release_deployed?.value as Deployed | undefined,
     secret: state?.outputs?.origin_secret?.value as string | undefined,
@@ -46,7 +54,7 @@ export async function startWorld(gitlab: FakeGitLab, options: WorldOptions = {})
     const path = `/${rest.join("/")}`;
     const key = `${environment}/${target}`;
     hits.set(key, (hits.get(key) ?? 0) + 1);
-    const { deployed, secret } = deployedOf(gitlab, environment);
+    const { deployed, secret } = deployedOf(gitlab, environment, options.cloudStates);
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
