@@ -187,7 +187,6 @@ export class AwsStateStore extends Construct {
       provider,
       description: `Terraform state of ${location.bucket.replace(/-tfstate-.*$/, "")}: only its plan and deploy roles use it (bootstrap stack)`,
       enableKeyRotation: true,
-      deletionWindowInDays: 30,
       policy: JSON.stringify(awsStateKeyPolicy(principals)),
     });
     applyProtections(this.key, true);

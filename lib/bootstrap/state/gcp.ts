@@ -49,7 +49,6 @@ export class GcpStateStore extends Construct {
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
       versioning: { enabled: true },
-      forceDestroy: false,
     });
     applyProtections(this.bucket, true);
     const member = (account: ServiceAccount) => `serviceAccount:${account.email}`;
