@@ -159,7 +159,7 @@ export function stableJob(env: EnvironmentConfig): Job {
       '"$TF" init -input=false',
       'outputs="$(mktemp)"',
       '"$TF" output -json > "$outputs"',
-      `if jq -e '.release.value' "$outputs" > ${out}.json"; then echo "${env.name}: stable release $(jq -r '.id' ${out}.json")"; else rm -f ${out}.json"; echo "${env.name}: no release in state yet" | tee ${out}.none"; fi`,
+      `if jq -e .release.value "$outputs" > ${out}.json"; then echo "${env.name}: stable release $(jq -r .id ${out}.json")"; else rm -f ${out}.json"; echo "${env.name}: no release in state yet" | tee ${out}.none"; fi`,
       'rm -f "$outputs"',
     ],
     artifacts: {
