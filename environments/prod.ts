@@ -14,7 +14,7 @@ export const prod = {
     // Slack through the alert relay, and the company's e-mails (notify merges over the company's).
     notify: { receivers: [{ kind: "slack", secretVariable: "alert_webhook_url" }] },
   },
-  backend: { type: "http" },
+  backend: { type: "cloud" }, // in AWS (the first enabled of aws, gcp, azure): docs/bootstrap.md
   deploy: { gate: "manual", tier: "production" },
   protect: true,
 } satisfies EnvironmentInput;

@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Cloud, EnvironmentConfig } from "../lib/config/schema";
+import { stateCloud } from "../lib/config/state";
 
 export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
 
@@ -222,6 +223,11 @@ export function stateCheck(probe: Probe, env: EnvironmentConfig): Check {
             fix: `export TF_HTTP_USERNAME=<your GitLab user> TF_HTTP_PASSWORD=<personal access token with api scope> (the address is synthesized from environments/company.ts)`,
           };
     }
+    case "cloud":
+      return {
+        ok: true,
+        what: `state: the store bootstrap created in ${stateCloud(env, env.backend.cloud)}, through the cloud credentials above (the environment's own identities only)`,
+      };
     default:
       return { ok: true, what: `state: ${env.backend.type} backend, through the cloud credentials above` };
   }

@@ -144,6 +144,8 @@ describe("bootstrap on AWS", () => {
       `ci-${SERVICE}-dev-plan/secure-parameters`,
       `ci-${SERVICE}-prod-deploy/workload-roles`,
       `ci-${SERVICE}-prod-plan/secure-parameters`,
+      // The protected environment's own state: its lock object and key (lib/bootstrap/state/aws.ts).
+      `ci-${SERVICE}-prod-plan/state`,
     ]);
     // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
     const plan = JSON.parse(inline.find((p) => p.role === `ci-${SERVICE}-dev-plan`)?.policy as string).Statement[0];

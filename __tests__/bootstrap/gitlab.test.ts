@@ -1,4 +1,4 @@
-import { pipelineVariables } from "../../lib/bootstrap/variables";
+import { pipelineVariables, SECRET_PLACEHOLDER } from "../../lib/bootstrap/variables";
 import {
   all,
   bootstrapConfig,
@@ -75,18 +75,43 @@ describe("bootstrap on GitLab", () => {
     expect(all(free, "gitlab_project_environment")).toHaveLength(2);
   });
 
-  it("writes plan variables unprotected for every scope, deploy variables protected and scoped to their environment", () => {
-    expect(variable("AWS_ROLE_ARN_PROD_PLAN")).toMatchObject({ protected: false, environment_scope: "*" });
+  it("writes plan variables unprotected for every scope (protected for a protected environment), deploy variables protected and scoped to their environment", () => {
+    // prod is protected: its plan jobs run on the default branch only, so its plan variables are protected too.
+    expect(variable("AWS_ROLE_ARN_PROD_PLAN")).toMatchObject({ protected: true, environment_scope: "*" });
+    expect(variable("AWS_ROLE_ARN_DEV_PLAN")).toMatchObject({ protected: false, environment_scope: "*" });
     expect(variable("AWS_ROLE_ARN_PROD_DEPLOY")).toMatchObject({ protected: true, environment_scope: "prod" });
     expect(variable("ARM_CLIENT_ID_DEV_DEPLOY")).toMatchObject({ protected: true, environment_scope: "dev" });
     expect(variable("GCP_SERVICE_ACCOUNT_DEV_PLAN")).toMatchObject({ protected: false, environment_scope: "*" });
-    // Read by both purposes: visible to plan jobs too.
+    // Read by both purposes: visible to plan jobs too (of the default branch only, for a protected environment).
     expect(variable("ARM_TENANT_ID_PROD")).toMatchObject({
-      protected: false,
+      protected: true,
       environment_scope: "*",
       value: "00000000-0000-0000-0000-0000000000aa",
     });
-    expect(variable("GCP_WORKLOAD_IDENTITY_PROVIDER_PROD")).toMatchObject({ protected: false, environment_scope: "*" });
+    expect(variable("ARM_TENANT_ID_DEV")).toMatchObject({ protected: false, environment_scope: "*" });
+    expect(variable("GCP_WORKLOAD_IDENTITY_PROVIDER_PROD")).toMatchObject({ protected: true, environment_scope: "*" });
+    expect(variable("GCP_WORKLOAD_IDENTITY_PROVIDER_DEV")).toMatchObject({ protected: false, environment_scope: "*" });
+  });
+
+  it("declares every secret variable with a placeholder it never reads back: masked, protected for a protected environment", () => {
+    const secrets = variables.filter((v) => v.masked === true);
+    expect(secrets.map((v) => v.key).sort()).toEqual(
+      [
+        "GITLAB_PLAN_NOTE_TOKEN",
+        "CLOUDFLARE_API_TOKEN_DEV_PLAN",
+        "CLOUDFLARE_API_TOKEN_DEV_DEPLOY",
+        "CLOUDFLARE_API_TOKEN_PROD_PLAN",
+        "CLOUDFLARE_API_TOKEN_PROD_DEPLOY",
+      ].sort(),
+    );
+    for (const v of secrets) {
+      expect(v).toMatchObject({ value: SECRET_PLACEHOLDER, lifecycle: { ignore_changes: ["value"] } });
+    }
+    expect(variable("CLOUDFLARE_API_TOKEN_PROD_PLAN")).toMatchObject({ protected: true, environment_scope: "*" });
+    expect(variable("CLOUDFLARE_API_TOKEN_PROD_DEPLOY")).toMatchObject({ protected: true, environment_scope: "prod" });
+    expect(variable("CLOUDFLARE_API_TOKEN_DEV_PLAN")).toMatchObject({ protected: false, environment_scope: "*" });
+    // Merge requests post their notes with it: unprotected, and a Reporter's (docs/bootstrap.md, threat model).
+    expect(variable("GITLAB_PLAN_NOTE_TOKEN")).toMatchObject({ protected: false, environment_scope: "*" });
   });
 
   it("stores references to the identities it creates, never a secret, and no Cloudflare token", () => {
@@ -104,8 +129,9 @@ describe("bootstrap on GitLab", () => {
         resource.account_id ?? resource.workload_identity_pool_provider_id ?? resource.name ?? resource.display_name;
       expect(`${ref.type}.${ref.attribute}:${label}`).toBe(target);
     }
-    expect(variables.some((v) => String(v.key).startsWith("CLOUDFLARE_"))).toBe(false);
-    for (const v of variables) expect(v).toMatchObject({ masked: false, raw: true, variable_type: "env_var" });
+    const identities = variables.filter((v) => v.masked !== true);
+    expect(identities.some((v) => String(v.key).startsWith("CLOUDFLARE_"))).toBe(false);
+    for (const v of identities) expect(v).toMatchObject({ masked: false, raw: true, variable_type: "env_var" });
   });
 
   it("scopes nothing when scoped variables are off, but keeps deploy variables protected", () => {
@@ -114,6 +140,7 @@ describe("bootstrap on GitLab", () => {
       ["AWS_ROLE_ARN_PROD_DEPLOY", true, "*"],
       ["AWS_ROLE_ARN_PROD_PLAN", false, "*"],
     ]);
+    expect(pipelineVariables("prod", ["aws"], false, true).map((s) => s.protected)).toEqual([true, true]);
   });
 
   it("adopts the existing project (import, never create, never destroy) with outdated deployment jobs prevented", () => {

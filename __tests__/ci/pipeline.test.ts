@@ -296,3 +296,63 @@ describe("generated jobs", () => {
     }
   });
 });
+
+describe("a merge-request pipeline and protected environments", () => {
+  const pipeline = parse(committed) as Record<string, Job & { extends?: string; before_script?: string[] }>;
+  /** Whether a job runs in a merge-request pipeline of this project (not a fork): its first matching rule decides. */
+  function runsInMergeRequest(job: Job): boolean {
+    // No rules: every pipeline the workflow lets through, merge requests included.
+    if (job.rules === undefined) return true;
+    for (const rule of job.rules ?? []) {
+      const matches = rule.if === undefined || rule.if === IF.mergeRequest;
+      // The fork rule does not match this project's own pipelines; schedule and default-branch rules never match one.
+      if (matches) return rule.when !== "never";
+    }
+    return false;
+  }
+  const mergeRequestJobs = Object.entries(pipeline).filter(
+    ([name, job]) =>
+      !name.startsWith(".") && typeof job === "object" && job !== null && "script" in job && runsInMergeRequest(job),
+  );
+  const protectedEnvs = configs.filter((env) => env.protect);
+  const itProtected = protectedEnvs.length > 0 ? it : it.skip;
+
+  it("runs some jobs (verify, synth, validate, the unprotected plans)", () => {
+    expect(mergeRequestJobs.map(([name]) => name)).toEqual(expect.arrayContaining(["verify", "synth"]));
+  });
+
+  itProtected("requests no id_token of a protected environment, in any job", () => {
+    for (const env of protectedEnvs) {
+      const theirs = new Set(
+        (["plan", "deploy"] as const).flatMap((purpose) =>
+          env.clouds.map((cloud) => audience(cloud, env.name, purpose)),
+        ),
+      );
+      for (const [name, job] of mergeRequestJobs) {
+        const asked = Object.values(job.id_tokens ?? {}).map((token) => token.aud);
+        expect({ job: name, asked: asked.filter((aud) => theirs.has(aud)) }).toEqual({ job: name, asked: [] });
+      }
+    }
+  });
+
+  itProtected("names no CI/CD variable, state or stable record of a protected environment", () => {
+    for (const env of protectedEnvs) {
+      const variables = (["plan", "deploy"] as const).flatMap((purpose) =>
+        Object.values(identityVariables(env.name, purpose)).flatMap((group) =>
+          Object.values(group as Record<string, string>),
+        ),
+      );
+      for (const [name, job] of mergeRequestJobs) {
+        const text = JSON.stringify(job);
+        expect({ job: name, named: variables.filter((v) => text.includes(v)) }).toEqual({ job: name, named: [] });
+        expect(job.variables?.TF_STATE_NAME).not.toBe(env.name);
+        // synth's stable record of a protected environment comes from stable:<env>, a default-branch job only.
+        for (const need of job.needs ?? []) {
+          const needed = typeof need === "string" ? need : need.job;
+          if (needed === `stable:${env.name}`) expect(runsInMergeRequest(pipeline[needed])).toBe(false);
+        }
+      }
+      expect(pipeline[`stable:${env.name}`]?.rules).toEqual([{ if: IF.defaultBranch }]);
+    }
+  });
+});

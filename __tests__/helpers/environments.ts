@@ -63,7 +63,9 @@ export function environmentInput(patch: Partial<Record<keyof EnvironmentInput, u
     deploy: { gate: "auto", tier: "testing" },
     monitoring: { notify: { emails: ["oncall@fixture.test"] } },
   };
-  return { ...structuredClone(base), ...(patch as Partial<EnvironmentInput>) };
+  // A protected environment keeps its state in its own cloud (lib/config/state.ts): local state would be refused.
+  const backend = patch.protect === true && patch.backend === undefined ? { backend: { type: "cloud" } } : {};
+  return { ...structuredClone(base), ...backend, ...(patch as Partial<EnvironmentInput>) } as EnvironmentInput;
 }
 
 export function environmentConfig(patch: Partial<Record<keyof EnvironmentInput, unknown>> = {}): EnvironmentConfig {

@@ -46,7 +46,8 @@ const outcome = (result: RehearsalResult, job: string) => result.jobs.find((j) =
 
 /** What the last apply to the environment's state deployed (its `release_deployed` output). */
 function deployedTo(result: RehearsalResult, environment: string): { id?: string; step?: string } {
-  const state = result.gitlab.states.get(environment)?.state as
+  // A protected environment's state is in its own cloud (backend `cloud`), the others' in GitLab.
+  const state = (result.cloudStates.get(environment) ?? result.gitlab.states.get(environment)?.state) as
     | { outputs?: Record<string, { value?: unknown }> }
     | undefined;
   return (state?.outputs?.release_deployed?.value ?? {}) as { id?: string; step?: string };

@@ -48,6 +48,8 @@ describe("permission coverage of the shipped environments", () => {
   ).json;
   /** Every resource type of every shipped environment and of the every-cloud one, as one stack. */
   const union = {
+    // The state backends too (aws_state_backend: a protected environment's own bucket and key).
+    terraform: { backend: Object.assign({}, ...[...stacks.values()].map((json) => json.terraform?.backend ?? {})) },
     resource: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.resource ?? {})),
     data: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.data ?? {})),
   } as TerraformJson;
@@ -77,7 +79,7 @@ describe("permission coverage of the shipped environments", () => {
     for (const purpose of PURPOSES) {
       expect(environmentPermissionGaps(json, purpose)).toEqual([
         expect.stringMatching(
-          /^aws \w+ \(lib\/bootstrap\/aws\.ts\): aws_sqs_queue has no entry in the cloud's permission map/,
+          /^aws \w+ \(lib\/bootstrap\/aws\.ts, lib\/bootstrap\/state\/aws\.ts\): aws_sqs_queue has no entry in the cloud's permission map/,
         ),
       ]);
     }

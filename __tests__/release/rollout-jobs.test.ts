@@ -70,11 +70,11 @@ describe("rollout jobs refuse an outdated pipeline", () => {
   });
 });
 
-describe("release:stable in a merge-request pipeline", () => {
+describe("release:stable and state kept in an environment's own cloud", () => {
   let gitlab: FakeGitLab;
   afterEach(() => gitlab.close());
 
-  it("reads unprotected environments only; on the default branch every one", async () => {
+  it("reads only GitLab-managed state, in merge requests and on the default branch; protected environments are never read", async () => {
     gitlab = await startFakeGitLab({ projectId: "42", jobToken: "job" });
     const out = mkdtempSync(join(tmpdir(), "stable-"));
     const env = (source: string) => ({
@@ -82,20 +82,33 @@ describe("release:stable in a merge-request pipeline", () => {
       CI_PROJECT_ID: "42",
       CI_JOB_TOKEN: "job",
       CI_PIPELINE_SOURCE: source,
+      CI_COMMIT_BRANCH: source === "push" ? "main" : undefined,
+      CI_DEFAULT_BRANCH: "main",
     });
-    const io = { out: () => {}, err: () => {} };
+    const errors: string[] = [];
+    const io = { out: () => {}, err: (text: string) => errors.push(text) };
     const read = () => gitlab.requests.map((r) => decodeURIComponent(r.path.split("/").at(-1) ?? "")).sort();
-    expect(await main(["stable", "--out", out], io, env("merge_request_event"))).toBe(0);
-    expect(read()).toEqual(
-      configs
-        .filter((c) => !c.protect)
-        .map((c) => c.name)
-        .sort(),
+    const gitlabState = configs.filter((c) => c.backend.type === "http" || c.backend.type === "local");
+    const inCloud = configs.filter((c) => c.backend.type === "cloud");
+    // Every protected environment keeps its state in its own cloud (the schema refuses anything else).
+    expect(configs.filter((c) => c.protect).every((c) => c.backend.type !== "http" && c.backend.type !== "local")).toBe(
+      true,
     );
-    expect(configs.some((c) => c.protect)).toBe(true);
+    expect(await main(["stable", "--out", out], io, env("merge_request_event"))).toBe(0);
+    expect(read()).toEqual(gitlabState.map((c) => c.name).sort());
+    gitlab.requests.length = 0;
+    if (inCloud.length > 0) {
+      // On the default branch, synth must not go on without stable:<env>'s record: a silent first deploy would
+      // give the new release all of production's traffic.
+      expect(await main(["stable", "--out", out], io, env("push"))).toBe(2);
+      expect(errors.join("\n")).toMatch(
+        new RegExp(`${inCloud[0].name}: its state is in its own cloud and stable:${inCloud[0].name} left no record`),
+      );
+      for (const c of inCloud) writeFileSync(join(out, `${c.name}.none`), "no release in state yet\n");
+    }
     gitlab.requests.length = 0;
     expect(await main(["stable", "--out", out], io, env("push"))).toBe(0);
-    expect(read()).toEqual(configs.map((c) => c.name).sort());
+    expect(read()).toEqual(gitlabState.map((c) => c.name).sort());
     rmSync(out, { recursive: true, force: true });
   });
 });

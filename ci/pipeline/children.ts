@@ -69,7 +69,7 @@ export const triggerJobName = (n: number) => `environments:${n}`;
 
 /** The parent pipeline: the shared jobs, the generator of the child files, one trigger job per group. */
 export function buildParentPipeline(environments: readonly EnvironmentConfig[]): Record<string, unknown> {
-  const pipeline = sharedPipeline();
+  const pipeline = sharedPipeline(environments);
   pipeline["fork-notice"] = forkNoticeJob();
   pipeline[CHILD_PIPELINES_JOB] = {
     extends: ".node",
@@ -121,7 +121,7 @@ const EXPORT_PARENT = `export ${FORWARDED.map((name) => `${name}="$${parentVaria
 
 /** The child pipeline of one group: its environments' jobs, run by the parent's trigger job. */
 export function buildChildPipeline(group: readonly EnvironmentConfig[]): Record<string, unknown> {
-  const shared = sharedPipeline();
+  const shared = sharedPipeline(group);
   const jobs = allEnvironmentJobs(group);
   const inChild = new Set(Object.keys(jobs));
   const pipeline: Record<string, unknown> = {

@@ -15,11 +15,13 @@
  *             synth -> drift:<env> -> drift-report:<env>  schedules
  */
 import { Document, isMap, isScalar } from "yaml";
+import { environmentStateLocation } from "../../lib/backend";
+import { NOTE_TOKEN } from "../../lib/bootstrap/variables";
 import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
 import { IMAGES, imageReference } from "../images";
-import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES } from "./release";
+import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES, stableJob } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = imageReference(IMAGES.node);
@@ -31,7 +33,7 @@ export const NODE_IMAGE = imageReference(IMAGES.node);
  */
 export const TF_IMAGE = imageReference(IMAGES.opentofu);
 /** Masked CI/CD variable holding the project access token (api scope) that writes the plan notes. */
-export const NOTE_TOKEN_VARIABLE = "GITLAB_PLAN_NOTE_TOKEN";
+export const NOTE_TOKEN_VARIABLE = NOTE_TOKEN;
 
 /** Rule conditions, named once so jobs and tests agree. */
 export const IF = {
@@ -397,7 +399,7 @@ export function forkNoticeJob(): Job {
 
 /** The whole pipeline as a plain object, keys in the order they are written. */
 export function buildPipeline(environments: readonly EnvironmentConfig[]): Record<string, unknown> {
-  const pipeline = sharedPipeline();
+  const pipeline = sharedPipeline(environments);
   for (const env of environments) pipeline[`validate:${env.name}`] = validateJob(env);
   pipeline["fork-notice"] = forkNoticeJob();
   Object.assign(pipeline, environmentJobs(environments));
@@ -430,8 +432,12 @@ export function allEnvironmentJobs(environments: readonly EnvironmentConfig[]): 
   return Object.assign(jobs, environmentJobs(environments));
 }
 
-/** workflow, stages, variables, the .node and .tf templates, and the jobs every environment needs first: verify, build, synth. */
-export function sharedPipeline(): Record<string, unknown> {
+/**
+ * workflow, stages, variables, the .node and .tf templates, and the jobs every environment needs first:
+ * verify, build, stable:<env> (each environment whose state is in its own cloud), synth.
+ */
+export function sharedPipeline(environments: readonly EnvironmentConfig[]): Record<string, unknown> {
+  const inCloud = environments.filter((env) => environmentStateLocation(env) !== undefined);
   return {
     workflow: {
       rules: [
@@ -503,15 +509,18 @@ export function sharedPipeline(): Record<string, unknown> {
       },
     },
     build: buildJob(),
+    ...Object.fromEntries(inCloud.map((env) => [`stable:${env.name}`, stableJob(env)])),
     synth: {
       extends: ".node",
       stage: "synth",
       // Synth builds the bundles (bin/run.cjs, the function zips) and keeps them for the next pipeline.
       cache: [NPM_CACHE, { ...BUNDLE_CACHE, policy: "pull-push" }],
       // The build's release.env (RELEASE_ID, IMAGE_DIGEST) names the release the stacks deploy.
+      // stable:<env>: the stable release of each environment whose state is in its own cloud (default branch).
       needs: [
         { job: "verify", optional: true },
         { job: "build", optional: true, artifacts: true },
+        ...inCloud.map((env) => ({ job: `stable:${env.name}`, optional: true, artifacts: true })),
       ],
       // The mock-provider test files go next to each stack, for validate:<env> (its image has no Node).
       script: ["sh ci/release/synth.sh", "npm run --silent ci:mocks"],

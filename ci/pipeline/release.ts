@@ -14,6 +14,8 @@
  * default branch only; schedules build nothing. Long scripts live in
  * ci/release/ so an operator runs the same steps from a laptop.
  */
+
+import { cloudBackendJson, environmentStateLocation } from "../../lib/backend";
 import { edgeHostname } from "../../lib/config/company";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { IMAGES, imageReference } from "../images";
@@ -114,20 +116,101 @@ export function publishJob(env: EnvironmentConfig): Job {
   };
 }
 
+/** Where synth finds each environment's stable release (`RELEASE_STABLE_DIR` of ci/release/synth.sh). */
+export const STABLE_DIR = ".release-stable";
+
+/** Cloud credentials of `purpose` without the Cloudflare token (jobs that touch no zone). */
+function cloudLoginLines(env: EnvironmentConfig, purpose: "plan" | "deploy"): string[] {
+  return loginLines(env, purpose).filter((line) => !line.includes("CLOUDFLARE_API_TOKEN"));
+}
+
+/**
+ * The stable release of an environment whose state is in its own cloud
+ * (`backend: cloud`, every protected one): read on the default branch
+ * with its plan identity, before synth, from an empty folder holding only
+ * the backend block. Only the `release` output (ids and digests, nothing
+ * secret) leaves the job, as `<env>.json`, or `<env>.none` when the state
+ * has no release yet; the other outputs go to a temporary file that is
+ * removed. A failure to read the state fails the job (and synth with it),
+ * never a silent first deploy. Merge-request pipelines have no such job:
+ * neither the state nor the plan identity is within their reach.
+ */
+export function stableJob(env: EnvironmentConfig): Job {
+  const location = environmentStateLocation(env);
+  if (location === undefined) throw new Error(`stable:${env.name}: the environment's state is not in its cloud`);
+  const backend = JSON.stringify({ terraform: { backend: cloudBackendJson(location) } });
+  // Only the token and credentials of the cloud that holds the state.
+  const stateOnly: EnvironmentConfig = { ...env, clouds: [location.cloud] };
+  const out = `"$root/${STABLE_DIR}/${env.name}`;
+  return {
+    extends: ".tf",
+    stage: RELEASE_STAGES.build,
+    needs: [],
+    interruptible: true,
+    variables: { TF_ROOT: `.stable-state/${env.name}` },
+    id_tokens: idTokens("stable", stateOnly),
+    rules: [{ if: IF.defaultBranch }],
+    script: [
+      'TF="$(command -v tofu || command -v terraform)" && "$TF" version',
+      // The job's folder: where the artifact is collected from.
+      'root="$(pwd)"',
+      `mkdir -p "$TF_ROOT" "$root/${STABLE_DIR}" && cd "$TF_ROOT"`,
+      `printf '%s\\n' '${backend}' > backend.tf.json`,
+      ...cloudLoginLines(stateOnly, "plan"),
+      '"$TF" init -input=false',
+      'outputs="$(mktemp)"',
+      '"$TF" output -json > "$outputs"',
+      `if jq -e .release.value "$outputs" > ${out}.json"; then echo "${env.name}: stable release $(jq -r .id ${out}.json")"; else rm -f ${out}.json"; echo "${env.name}: no release in state yet" | tee ${out}.none"; fi`,
+      'rm -f "$outputs"',
+    ],
+    artifacts: {
+      expire_in: "1 week",
+      // One pattern: exactly one of <env>.json and <env>.none exists.
+      paths: [`${STABLE_DIR}/${env.name}.*`],
+    },
+  };
+}
+
+/**
+ * The outputs of an environment whose state is in its own cloud, for
+ * verify:<env> (endpoints and the origin secret): read with the plan
+ * identity after the deploy. The file holds the origin secret: artifact
+ * access `none`, like plan files; `needs:` still hands it to verify.
+ */
+export function outputsJob(env: EnvironmentConfig): Job {
+  const dir = stackDir(env.name);
+  return {
+    extends: ".tf",
+    stage: RELEASE_STAGES.check,
+    needs: [
+      { job: "synth", artifacts: true },
+      { job: `deploy:${env.name}`, artifacts: false },
+    ],
+    variables: tfVariables(env),
+    id_tokens: idTokens("outputs", env),
+    rules: [{ if: IF.defaultBranch }],
+    script: [...tfPrelude(env, "outputs"), '"$TF" output -json > outputs.json'],
+    artifacts: { access: "none", expire_in: "1 day", paths: [`${dir}/outputs.json`] },
+  };
+}
+
 export function verifyJob(env: EnvironmentConfig): Job {
+  const inCloud = environmentStateLocation(env) !== undefined;
   return {
     extends: ".node",
     stage: RELEASE_STAGES.check,
     needs: [
       { job: "build", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
+      ...(inCloud ? [{ job: `outputs:${env.name}`, artifacts: true }] : []),
     ],
     rules: [{ if: IF.defaultBranch }],
-    // Reads endpoints and the origin secret from GitLab-managed state with the job token (like plan);
-    // a canary's analysis reads the edge's Analytics Engine signal with the plan token (Account Analytics Read).
+    // Endpoints and the origin secret: from outputs:<env> (state in the environment's cloud),
+    // else from GitLab-managed state with the job token (like plan); a canary's analysis reads the
+    // edge's Analytics Engine signal with the plan token (Account Analytics Read).
     script: [
       ...(env.canaryPercent > 0 ? loginLines(env, "plan").filter((line) => line.includes("CLOUDFLARE_API_TOKEN")) : []),
-      `npm run --silent release:verify -- --env ${env.name}`,
+      `npm run --silent release:verify -- --env ${env.name}${inCloud ? ` --outputs ${stackDir(env.name)}/outputs.json` : ""}`,
     ],
   };
 }
@@ -246,6 +329,7 @@ export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, J
   const jobs: Record<string, Job> = {
     [`registries:${env.name}`]: registriesJob(env),
     [`publish:${env.name}`]: publishJob(env),
+    ...(environmentStateLocation(env) === undefined ? {} : { [`outputs:${env.name}`]: outputsJob(env) }),
     [`verify:${env.name}`]: verifyJob(env),
   };
   jobs[`plan-steps:${env.name}`] = planStepsJob(env);

@@ -10,7 +10,16 @@
  * that fail the rehearsal.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
@@ -106,6 +115,8 @@ export interface RehearsalResult {
   readonly workdir: string;
   /** Notes, issues, states and deployments left in the fake GitLab. */
   readonly gitlab: Pick<FakeGitLab, "notes" | "issues" | "states" | "deployments">;
+  /** States kept in an environment's own cloud (backend `cloud`: protected environments), by environment. */
+  readonly cloudStates: ReadonlyMap<string, unknown>;
 }
 
 function requireRsync(): void {
@@ -242,6 +253,22 @@ export function digestProblems(artifacts: string, configs: readonly EnvironmentC
   return problems;
 }
 
+/** The states the stub kept in `dir` (`<kind>__<store>__<env>.json`), by environment. */
+function cloudStates(dir: string): Map<string, unknown> {
+  const states = new Map<string, unknown>();
+  if (!existsSync(dir)) return states;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    states.set(
+      file
+        .replace(/\.json$/, "")
+        .split("__")
+        .at(-1) as string,
+      JSON.parse(readFileSync(join(dir, file), "utf8")),
+    );
+  }
+  return states;
+}
+
 /** Protected environments' state must not be read by a merge-request pipeline (its scripts come from the branch). */
 function protectedStateReads(jobs: readonly JobResult[], configs: readonly EnvironmentConfig[]): string[] {
   const protectedNames = configs.filter((c) => c.protect).map((c) => c.name);
@@ -293,6 +320,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   const world = await startWorld(gitlab, {
     failingOrigin: options.failingOrigin,
     failingCanary: options.failingCanary,
+    cloudStates: () => cloudStates(join(workdir, "cloud-state")),
   });
   try {
     return await run();
@@ -332,6 +360,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       REHEARSAL_PIPELINE: pipelineId,
       REHEARSAL_WORLD: world.url,
       REHEARSAL_REGISTRY: join(workdir, "registry.json"),
+      // Protected environments' state: their own cloud's store, which the stub opens only for their identities.
+      REHEARSAL_CLOUD_STATE: join(workdir, "cloud-state"),
       REHEARSAL_NODE_MODULES: nodeModules,
       REHEARSAL_LOCKFILE: join(nodeModules, "..", "package-lock.json"),
       REHEARSAL_REAL_NPM: realNpm,
@@ -548,6 +578,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       seconds: (Date.now() - started) / 1000,
       workdir,
       gitlab: { notes: gitlab.notes, issues: gitlab.issues, states: gitlab.states, deployments: gitlab.deployments },
+      cloudStates: cloudStates(join(workdir, "cloud-state")),
     };
   }
 }

@@ -10,14 +10,17 @@
  * or job, an unknown URL) fails with "rehearsal stub <tool>: <why>".
  *
  * tofu keeps its state in the fake GitLab (TF_HTTP_* as the jobs export them,
- * locks included); `apply` only takes a plan file written by a plan job of
+ * locks included), or, for a stack whose backend is a cloud's (s3, gcs,
+ * azurerm: a protected environment's own store), in $REHEARSAL_CLOUD_STATE,
+ * opened only with that environment's plan or deploy identity as the job
+ * exported it (AWS_ROLE_ARN, ARM_CLIENT_ID, the GCP credential file); `apply` only takes a plan file written by a plan job of
  * this pipeline for the same configuration. npm: `npm ci` links the
  * rehearsal's node_modules (installed from the same package-lock.json, which
  * it checks); every other npm command runs the real npm.
  */
 "use strict";
 const { createHash } = require("node:crypto");
-const { appendFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } = require("node:fs");
+const { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
 const { spawnSync } = require("node:child_process");
 const { join } = require("node:path");
 
@@ -75,13 +78,59 @@ function config() {
   return { text, json: JSON.parse(text), hash: sha256(text) };
 }
 
+/**
+ * The cloud backend of the folder (cdk.tf.json, or the backend.tf.json a job
+ * writes), when the job selected no GitLab-managed state: its kind, the
+ * environment it belongs to (first part of its key or prefix) and its file.
+ */
+function cloudState() {
+  if (env.TF_HTTP_ADDRESS !== undefined && env.TF_HTTP_ADDRESS !== "") return undefined;
+  for (const name of ["cdk.tf.json", "backend.tf.json"]) {
+    const file = join(process.cwd(), name);
+    if (!existsSync(file)) continue;
+    const backend = JSON.parse(readFileSync(file, "utf8")).terraform?.backend ?? {};
+    const [kind, attrs] = Object.entries(backend)[0] ?? [];
+    if (kind !== "s3" && kind !== "gcs" && kind !== "azurerm") continue;
+    const environment = String(attrs.key ?? attrs.prefix).split("/")[0];
+    const store = env.REHEARSAL_CLOUD_STATE;
+    if (store === undefined || store === "") fail("no REHEARSAL_CLOUD_STATE: the rehearsal keeps no cloud state");
+    mkdirSync(store, { recursive: true });
+    const id = `${kind}__${attrs.bucket ?? attrs.storage_account_name}__${environment}`;
+    return { kind, environment, file: join(store, `${id}.json`), lock: join(store, `${id}.lock`) };
+  }
+  return undefined;
+}
+
+/** The identity the job signed in with for `kind`, as the rehearsal's placeholder variables name it. */
+function cloudIdentity(kind) {
+  if (kind === "s3") return env.AWS_ROLE_ARN ?? "";
+  if (kind === "azurerm") return env.ARM_CLIENT_ID ?? "";
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS;
+  return file && existsSync(file) ? readFileSync(file, "utf8") : "";
+}
+
+/** The cloud store admits only its environment's plan and deploy identities (lib/bootstrap/state/). */
+function checkCloudAccess(state) {
+  const suffix = state.environment.toLowerCase().replaceAll("-", "_");
+  if (!new RegExp(`rehearsal-[a-z_]+_${suffix}_(plan|deploy)\\b`).test(cloudIdentity(state.kind))) {
+    fail(`the ${state.kind} state of ${state.environment} admits only its plan and deploy identities, not this job's`);
+  }
+}
+
 function stateName() {
+  const cloud = cloudState();
+  if (cloud !== undefined) return cloud.environment;
   const address = env.TF_HTTP_ADDRESS;
   if (address === undefined || address === "") fail("no TF_HTTP_ADDRESS: the job did not select GitLab-managed state");
   return decodeURIComponent(address.split("/").pop());
 }
 
 function readState() {
+  const cloud = cloudState();
+  if (cloud !== undefined) {
+    checkCloudAccess(cloud);
+    return existsSync(cloud.file) ? JSON.parse(readFileSync(cloud.file, "utf8")) : undefined;
+  }
   stateName();
   const answer = http("GET", env.TF_HTTP_ADDRESS, null, basicAuth());
   if (answer.status === 404) return undefined;
@@ -92,6 +141,20 @@ function readState() {
 function withLock(what, action) {
   if (flagValue("lock") === "false") return action();
   const id = `${job}-${process.pid}`;
+  const cloud = cloudState();
+  if (cloud !== undefined) {
+    checkCloudAccess(cloud);
+    try {
+      writeFileSync(cloud.lock, JSON.stringify({ ID: id, Operation: what, Who: job }), { flag: "wx" });
+    } catch {
+      fail(`state of ${cloud.environment} is locked (${cloud.lock})`);
+    }
+    try {
+      return action();
+    } finally {
+      rmSync(cloud.lock, { force: true });
+    }
+  }
   const lock = http(
     "POST",
     env.TF_HTTP_LOCK_ADDRESS,
@@ -139,6 +202,12 @@ function resourcesOf(cfg) {
 }
 
 function writeState(name, state) {
+  const cloud = cloudState();
+  if (cloud !== undefined) {
+    checkCloudAccess(cloud);
+    writeFileSync(cloud.file, JSON.stringify(state));
+    return;
+  }
   const answer = http("POST", env.TF_HTTP_ADDRESS, JSON.stringify(state), basicAuth());
   if (answer.status !== 200) fail(`POST state of ${name} answered ${answer.status}: ${answer.text}`);
 }
@@ -184,7 +253,8 @@ function tofu() {
       process.stdout.write("OpenTofu v1.10.8 (rehearsal stub)\n");
       return ok();
     case "init": {
-      config();
+      // stable:<env> inits a folder holding only the backend block, to read the state's outputs.
+      if (!existsSync(join(process.cwd(), "backend.tf.json"))) config();
       writeFileSync(".terraform.lock.hcl", "# rehearsal stub: provider locks\n");
       return ok(flag("backend") ? "no backend" : `state ${env.TF_HTTP_ADDRESS ? stateName() : "-"}`);
     }
@@ -270,14 +340,21 @@ function tofu() {
       return ok();
     case "output": {
       const state = readState();
-      if (state === undefined) fail(`no state ${stateName()} yet`);
-      const outputs = state.outputs ?? {};
       const which = positional()[0];
+      // Like tofu: no state has no outputs, and naming one that does not exist is an error.
+      if (state === undefined && which !== undefined) fail(`no state ${stateName()} yet`);
+      const outputs = state?.outputs ?? {};
       process.stdout.write(`${JSON.stringify(which === undefined ? outputs : outputs[which]?.value)}\n`);
       return ok();
     }
     case "force-unlock": {
       const id = positional()[0];
+      const cloud = cloudState();
+      if (cloud !== undefined) {
+        checkCloudAccess(cloud);
+        rmSync(cloud.lock, { force: true });
+        return ok(`unlocked ${cloud.environment}`);
+      }
       const answer = http("DELETE", env.TF_HTTP_UNLOCK_ADDRESS, JSON.stringify({ ID: id }), basicAuth());
       if (answer.status !== 200) fail(`force-unlock answered ${answer.status}`);
       return ok(`unlocked ${stateName()}`);

@@ -28,6 +28,8 @@ export interface WorldOptions {
    * release failing there (30% of its answers). @default - none
    */
   readonly failingCanary?: string;
+  /** States kept in an environment's own cloud (backend `cloud`), read before GitLab's. @default - none */
+  readonly cloudStates?: () => ReadonlyMap<string, unknown>;
 }
 
 /** What the edge's dataset holds per origin after a bake, in the world: 2000 attempts, 200 from the new release. */
@@ -51,8 +53,24 @@ interface Deployed {
   readonly step?: string;
 }
 
-function deployedOf(gitlab: FakeGitLab, environment: string): { deployed?: Deployed; secret?: string } {
-  const state = gitlab.states.get(environment)?.state as { outputs?: Record<string, { value?: unknown }> } | undefined;
+type StateOutputs = { outputs?: Record<string, { value?: unknown }> } | undefined;
+
+/** An environment's state: in its own cloud (backend `cloud`) when the rehearsal keeps one there, else GitLab's. */
+function stateOf(gitlab: FakeGitLab, environment: string, options: WorldOptions): StateOutputs {
+  return (options.cloudStates?.().get(environment) ?? gitlab.states.get(environment)?.state) as StateOutputs;
+}
+
+/** Every environment with a state, in either store. */
+function environmentsWithState(gitlab: FakeGitLab, options: WorldOptions): string[] {
+  return [...new Set([...(options.cloudStates?.().keys() ?? []), ...gitlab.states.keys()])];
+}
+
+function deployedOf(
+  gitlab: FakeGitLab,
+  environment: string,
+  options: WorldOptions,
+): { deployed?: Deployed; secret?: string } {
+  const state = stateOf(gitlab, environment, options);
   return {
     deployed: state?.outputs?.release_deployed?.value as Deployed | undefined,
     secret: state?.outputs?.origin_secret?.value as string | undefined,
@@ -64,13 +82,13 @@ function analyticsRows(gitlab: FakeGitLab, sql: string, options: WorldOptions): 
   const dataset = /FROM (\w+)/.exec(sql)?.[1] ?? "";
   const release = /blob4 = '([^']*)'/.exec(sql)?.[1];
   const step = /blob5 = '([^']*)'/.exec(sql)?.[1];
-  const environment = [...gitlab.states.keys()].find((name) =>
+  const environment = environmentsWithState(gitlab, options).find((name) =>
     dataset.endsWith(`_${name.replace(/[^A-Za-z0-9_]/g, "_")}_edge`),
   );
   if (environment === undefined) return [];
-  const { deployed } = deployedOf(gitlab, environment);
+  const { deployed } = deployedOf(gitlab, environment, options);
   if (deployed?.id === undefined || deployed.id !== release || deployed.step !== step) return [];
-  const state = gitlab.states.get(environment)?.state as { outputs?: Record<string, { value?: unknown }> } | undefined;
+  const state = stateOf(gitlab, environment, options);
   const origins = Object.keys((state?.outputs?.origins?.value as Record<string, string> | undefined) ?? {}).sort();
   return origins.map((origin) => {
     const failures = origin === options.failingCanary ? WORLD_SIGNAL.releaseAttempts * WORLD_SIGNAL.failingShare : 0;
@@ -107,7 +125,7 @@ export async function startWorld(gitlab: FakeGitLab, options: WorldOptions = {})
     const path = `/${rest.join("/")}`;
     const key = `${environment}/${target}`;
     hits.set(key, (hits.get(key) ?? 0) + 1);
-    const { deployed, secret } = deployedOf(gitlab, environment);
+    const { deployed, secret } = deployedOf(gitlab, environment, options);
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));

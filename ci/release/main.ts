@@ -4,7 +4,7 @@
  * (docs/releasing.md). Bad input: one line on stderr, exit 2. A failed
  * verification: the table, exit 1.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { company, environments } from "../../environments";
@@ -43,9 +43,12 @@ Commands:
              --no-analysis           probes only (a laptop without an Analytics token)
              Analytics SQL API base: $CLOUDFLARE_API_URL, else https://api.cloudflare.com/client/v4
   stable   Write <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
-           reads through RELEASE_STABLE_DIR); no file for an environment without state yet. In a
-           merge-request pipeline (CI_PIPELINE_SOURCE=merge_request_event) protected environments are
-           not read: the branch's scripts never see their state, and no merge request plans them
+           reads through RELEASE_STABLE_DIR); no file for an environment without state yet. Only
+           GitLab-managed state is read here: an environment whose state is in its own cloud
+           (backend cloud, every protected one) gets its file from stable:<env>, a job with its plan
+           identity on the default branch; on the default branch its record must be in <out>
+           already (<env>.json or <env>.none), else this fails. Merge-request pipelines never read
+           such state: their synth deploys no stable release for it, and no merge request plans it
              --out <dir>             folder to write (created)
              --env <name>            only this environment (repeatable; default all)
   --help   This text`;
@@ -238,9 +241,21 @@ async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
     throw new UsageError("stable reads GitLab-managed state: set CI_API_V4_URL, CI_PROJECT_ID and CI_JOB_TOKEN");
   }
   mkdirSync(values.out, { recursive: true });
+  const defaultBranch =
+    !mergeRequest && env.CI_COMMIT_BRANCH !== undefined && env.CI_COMMIT_BRANCH === env.CI_DEFAULT_BRANCH;
   for (const name of names) {
-    if (mergeRequest && configs.find((c) => c.name === name)?.protect === true) {
-      io.out(`${name}: protected, not read in a merge-request pipeline (synth uses no stable release for it)`);
+    const config = configs.find((c) => c.name === name);
+    if (config !== undefined && config.backend.type !== "http" && config.backend.type !== "local") {
+      const out = values.out;
+      const recorded = [`${name}.json`, `${name}.none`].some((file) => existsSync(join(out, file)));
+      if (defaultBranch && config.backend.type === "cloud" && !recorded) {
+        throw new OutputsError(
+          `${name}: its state is in its own cloud and stable:${name} left no record in ${values.out} (${name}.json or ${name}.none); synth would deploy without the stable release`,
+        );
+      }
+      io.out(
+        `${name}: state in its own cloud, not read here (${recorded ? `stable:${name} recorded it` : "no stable release in this pipeline"})`,
+      );
       continue;
     }
     const outputs = await outputsFromGitLab({ apiUrl, projectId, stateName: name, jobToken });

@@ -26,6 +26,16 @@ const ec2 = (describe: string, create: string, del: string, extra: readonly stri
 });
 
 export const AWS_PERMISSIONS: PermissionMap = {
+  // Bootstrap's state stores (lib/bootstrap/state/aws.ts): who runs bootstrap, and the role behind the session.
+  "data.aws_caller_identity": { plan: [], deploy: [], note: "sts:GetCallerIdentity needs no permission" },
+  "data.aws_iam_session_context": { plan: ["iam:GetRole"], deploy: [] },
+  // Not a resource: the s3 backend of a `cloud` state (lib/config/state.ts). Both identities lock
+  // (use_lockfile writes <key>.tflock); the bucket policy keeps the plan's writes to the lock.
+  aws_state_backend: {
+    plan: ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt", "kms:GenerateDataKey"],
+    deploy: [],
+    note: "the s3 state backend: the bucket policy and the key policy of lib/bootstrap/state/aws.ts admit only the environment's roles",
+  },
   aws_acm_certificate: {
     plan: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
     deploy: [

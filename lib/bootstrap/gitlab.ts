@@ -18,7 +18,7 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { applyProtections } from "../policy/protections";
 import type { GitlabOidc } from "./gitlab-oidc";
-import type { VariableSpec } from "./variables";
+import { SECRET_PLACEHOLDER, type SecretVariableSpec, type VariableSpec } from "./variables";
 
 /** One GitLab environment, as the pipeline's deploy job names it. */
 export interface GitlabEnvironmentSpec {
@@ -47,6 +47,8 @@ export interface GitlabProjectSetupProps {
   readonly gitlab: GitlabOidc;
   readonly environments: readonly GitlabEnvironmentSpec[];
   readonly variables: readonly GitlabVariable[];
+  /** Secret variables: declared with a placeholder, protection and scope kept, value left to an administrator. */
+  readonly secrets?: readonly SecretVariableSpec[];
   /** Manage protected environments (GitLab Premium or Ultimate). @default true */
   readonly protectedEnvironments?: boolean;
 }
@@ -117,6 +119,23 @@ export class GitlabProjectSetup extends Construct {
         raw: true,
         variableType: "env_var",
       });
+    }
+
+    for (const secret of props.secrets ?? []) {
+      const variable = new ProjectVariable(this, `secret-${secret.key}`, {
+        provider: this.provider,
+        project,
+        key: secret.key,
+        value: SECRET_PLACEHOLDER,
+        description: secret.description,
+        protected: secret.protected,
+        environmentScope: secret.environmentScope,
+        masked: true,
+        raw: true,
+        variableType: "env_var",
+      });
+      // The administrator's value is never read back into bootstrap's state; protection and scope still are.
+      variable.addOverride("lifecycle.ignore_changes", ["value"]);
     }
   }
 }

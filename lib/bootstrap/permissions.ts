@@ -22,6 +22,7 @@ import {
 import { awsIdentityGrants } from "./aws";
 import { azureIdentityGrants } from "./azure";
 import { gcpIdentityGrants } from "./gcp";
+import { awsStateGrants } from "./state/aws";
 
 /**
  * GitLab 18 project roles and token scopes per gitlab provider type
@@ -60,7 +61,11 @@ export interface ProviderPermissions {
  * coverage check by name.
  */
 export const ENVIRONMENT_PERMISSIONS: Readonly<Record<string, ProviderPermissions>> = {
-  aws: { map: AWS_PERMISSIONS, grants: awsIdentityGrants, grantedBy: "lib/bootstrap/aws.ts" },
+  aws: {
+    map: AWS_PERMISSIONS,
+    grants: (purpose) => [...awsIdentityGrants(purpose), ...awsStateGrants(purpose)],
+    grantedBy: "lib/bootstrap/aws.ts, lib/bootstrap/state/aws.ts",
+  },
   azurerm: { map: AZURE_PERMISSIONS, grants: azureIdentityGrants, grantedBy: "lib/bootstrap/azure.ts" },
   google: { map: GCP_PERMISSIONS, grants: gcpIdentityGrants, grantedBy: "lib/bootstrap/gcp.ts" },
   cloudflare: {
@@ -85,8 +90,10 @@ const GITLAB_MAINTAINER: Grant = {
 export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>> = {
   aws: {
     map: AWS_PERMISSIONS,
-    grants: () => [AWS_MANAGED_POLICY_TABLE["arn:aws:iam::aws:policy/IAMFullAccess"]],
-    grantedBy: "docs/bootstrap.md: IAMFullAccess",
+    // PowerUserAccess: the state buckets and their keys (lib/bootstrap/state/aws.ts).
+    grants: () =>
+      ["IAMFullAccess", "PowerUserAccess"].map((name) => AWS_MANAGED_POLICY_TABLE[`arn:aws:iam::aws:policy/${name}`]),
+    grantedBy: "docs/bootstrap.md: IAMFullAccess and PowerUserAccess",
   },
   azurerm: {
     map: AZURE_PERMISSIONS,
@@ -107,11 +114,27 @@ export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>
         "roles/iam.roleAdmin",
         "roles/resourcemanager.projectIamAdmin",
         "roles/serviceusage.serviceUsageAdmin",
+        // A protected environment's state bucket, when it is in GCP (lib/bootstrap/state/gcp.ts).
+        "roles/storage.admin",
       ].map(gcpRoleGrant),
     grantedBy: "docs/bootstrap.md: the GCP administrator roles",
   },
   gitlab: { map: GITLAB_PERMISSIONS, grants: () => [GITLAB_MAINTAINER], grantedBy: "docs/bootstrap.md: GITLAB_TOKEN" },
 };
+
+/**
+ * The state backend as a pseudo resource type of its cloud's map
+ * (`aws_state_backend`): the plan and deploy identities read and write their
+ * own state (lib/bootstrap/state/). GitLab-managed and local state need no
+ * cloud permission.
+ */
+export const STATE_BACKEND_TYPES: Readonly<Record<string, string>> = { s3: "aws_state_backend" };
+
+function backendTypes(backend: object | undefined): string[] {
+  return Object.keys(backend ?? {}).flatMap((kind) =>
+    STATE_BACKEND_TYPES[kind] === undefined ? [] : [STATE_BACKEND_TYPES[kind]],
+  );
+}
 
 /**
  * Every gap of an environment's `purpose` identities over a synthesized
@@ -120,11 +143,11 @@ export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>
  * `BOOTSTRAP_PERMISSIONS` and `deploy` (the administrator).
  */
 export function environmentPermissionGaps(
-  json: Parameters<typeof stackResourceTypes>[0],
+  json: Parameters<typeof stackResourceTypes>[0] & { readonly terraform?: { readonly backend?: object } },
   purpose: Purpose,
   providers: Readonly<Record<string, ProviderPermissions>> = ENVIRONMENT_PERMISSIONS,
 ): string[] {
-  const types = stackResourceTypes(json);
+  const types = [...stackResourceTypes(json), ...backendTypes(json.terraform?.backend)];
   const problems: string[] = [];
   for (const provider of [...new Set(types.map(providerOf))].sort()) {
     const own = types.filter((type) => providerOf(type) === provider);

@@ -22,7 +22,8 @@ import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
 import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
-import { type IdentityField, pipelineVariables } from "./variables";
+import { addStateStores, type StateStore } from "./state/stores";
+import { type IdentityField, noteTokenVariable, pipelineVariables, secretVariables } from "./variables";
 
 export interface BootstrapStackProps {
   /** The validated bootstrap config (see `loadBootstrap`). */
@@ -47,6 +48,8 @@ export class BootstrapStack extends TerraformStack {
   readonly azure?: AzureTenantTrust;
   readonly gcp = new Map<string, GcpProjectTrust>();
   readonly gitlab: GitlabProjectSetup;
+  /** Protected environments' state stores (backend `cloud`), by environment. */
+  readonly stateStores: ReadonlyMap<string, StateStore>;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
     super(scope, BOOTSTRAP_STACK);
@@ -108,17 +111,32 @@ export class BootstrapStack extends TerraformStack {
       );
     }
 
+    // --- State of environments with a `cloud` backend: readable by their own identities only ---
+    this.stateStores = addStateStores(
+      this,
+      config.environments.map((env) => env.config),
+      this,
+    );
+
     // --- GitLab: environments, protection, the variables the pipeline reads ---
     const variables: GitlabVariable[] = config.environments.flatMap((env) =>
-      pipelineVariables(env.config.name, env.clouds, config.gitlab.environmentScopedVariables).map((spec) => ({
-        ...spec,
-        value: this.identityValue(env, spec.cloud, spec.field, spec.purposes[0]),
-      })),
+      pipelineVariables(env.config.name, env.clouds, config.gitlab.environmentScopedVariables, env.config.protect).map(
+        (spec) => ({
+          ...spec,
+          value: this.identityValue(env, spec.cloud, spec.field, spec.purposes[0]),
+        }),
+      ),
     );
     this.gitlab = new GitlabProjectSetup(this, "gitlab", {
       gitlab,
       protectedEnvironments: config.gitlab.protectedEnvironments,
       variables,
+      secrets: [
+        noteTokenVariable(),
+        ...config.environments.flatMap((env) =>
+          secretVariables(env.config.name, env.config.protect, config.gitlab.environmentScopedVariables),
+        ),
+      ],
       environments: config.environments.map((env) => ({
         name: env.config.name,
         tier: env.config.deploy.tier,

@@ -24,6 +24,7 @@ import {
   type OriginId,
   UUID,
 } from "./primitives";
+import { protectedStateProblem } from "./state";
 
 // Defined below both schemas (company.ts imports them too); re-exported so importers keep one address.
 export * from "./primitives";
@@ -118,6 +119,21 @@ export const backendSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("gcs"), bucket: z.string().min(3), prefix: z.string().min(1) }),
 ]);
 
+/**
+ * An environment's backend: the shared ones, or `cloud`: state in the
+ * environment's own account, created by the bootstrap stack and readable
+ * only by the environment's identities (lib/config/state.ts). Protected
+ * environments must use it (or their own s3/azurerm/gcs).
+ */
+export const environmentBackendSchema = z.discriminatedUnion("type", [
+  ...backendSchema.options,
+  z.strictObject({
+    type: z.literal("cloud"),
+    /** Which enabled cloud holds it. @default - the first of aws, gcp, azure the environment enables */
+    cloud: z.enum(CLOUDS).optional(),
+  }),
+]);
+
 export const environmentSchema = z
   .strictObject({
     /** Stack id and file name: `cdktf deploy <name>`. */
@@ -165,7 +181,7 @@ export const environmentSchema = z
      * unless the environment overrides it. A pipeline release deploys its own image by digest.
      */
     containerImage: z.string().min(1),
-    backend: backendSchema,
+    backend: environmentBackendSchema,
     deploy: z.strictObject({
       gate: z.enum(["auto", "manual"]),
       /** Deployment tier shown by GitLab environments. */
@@ -185,6 +201,20 @@ export const environmentSchema = z
         ctx.addIssue({ code: "custom", path: [cloud], message: `is required because "${cloud}" is in clouds` });
       }
     });
+    if (env.protect && (env.backend.type === "http" || env.backend.type === "local")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["backend", "type"],
+        message: protectedStateProblem(env.backend.type, env.clouds),
+      });
+    }
+    if (env.backend.type === "cloud" && env.backend.cloud !== undefined && !env.clouds.includes(env.backend.cloud)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["backend", "cloud"],
+        message: `is "${env.backend.cloud}", a cloud the environment does not enable; pick one of ${env.clouds.join(", ")} or leave it out`,
+      });
+    }
     if (env.service.minInstances > env.service.maxInstances) {
       ctx.addIssue({
         code: "custom",
@@ -215,6 +245,7 @@ export const environmentSchema = z
   });
 
 export type BackendConfig = z.output<typeof backendSchema>;
+export type EnvironmentBackendConfig = z.output<typeof environmentBackendSchema>;
 
 type Resolved = z.input<typeof environmentSchema>;
 type WithOptional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;

@@ -15,6 +15,21 @@ function viaSsmOnly(condition: unknown): boolean {
 }
 
 /**
+ * Or, on one named key (never `*`), only through S3: the environment's own
+ * Terraform state, which bootstrap encrypts with a key of its own
+ * (lib/bootstrap/state/aws.ts); a plan reads the state it refreshes.
+ */
+function stateKeyViaS3(statement: { Resource?: unknown; Condition?: unknown }): boolean {
+  const resources = listOf(statement.Resource);
+  const text = JSON.stringify(statement.Condition ?? {});
+  return (
+    resources.length > 0 &&
+    resources.every((r) => typeof r === "string" && r !== "*" && !r.endsWith(":key/*")) &&
+    /"kms:ViaService":"s3\.[^"*]*"/.test(text)
+  );
+}
+
+/**
  * CI plan identities (trusted for a `plan` audience, from any branch for an
  * unprotected environment) read no secret beyond what a refresh needs:
  * SecureString parameters through SSM. No Secrets Manager values, no
@@ -43,7 +58,8 @@ export const planNoSecretRead = defineRule({
         const reads = allowedActions(statement, SECRET_READS);
         if (listOf(statement.Action).includes("*")) return `Statement ${index} allows every action to a plan role`;
         const direct = reads.filter(
-          (action) => !actionMatches("kms:Decrypt", action) || !viaSsmOnly(statement.Condition),
+          (action) =>
+            !actionMatches("kms:Decrypt", action) || !(viaSsmOnly(statement.Condition) || stateKeyViaS3(statement)),
         );
         if (direct.length > 0) return `Statement ${index} lets a plan role read secrets (${direct.join(", ")})`;
       }
