@@ -10,8 +10,5 @@ module.exports = {
   ...fast,
   roots: ["<rootDir>/__tests__/journeys"],
   testPathIgnorePatterns: ["/node_modules/"],
-  // it.concurrent cases of one file at a time (the rehearsals): one rehearsal leaves cores idle (a
-  // merge-request rehearsal: 19 s of CPU in 100 s of wall time, much of it waiting on its job processes).
-  maxConcurrency: 3,
   reporters: ["default", ["jest-junit", { outputDirectory: "reports", outputName: "junit-journeys.xml" }]],
 };

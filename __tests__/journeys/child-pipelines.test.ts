@@ -22,7 +22,7 @@ function when(result: SplitRehearsal, job: string): string | undefined {
 }
 
 describe("split pipeline of 60 environments", () => {
-  it.concurrent(
+  it(
     "default branch: the parent triggers six children that plan and deploy every environment",
     async () => {
       const result = await rehearseSplit("default-branch", COUNT);
@@ -39,7 +39,7 @@ describe("split pipeline of 60 environments", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "merge request: every environment is validated in its child, none deployed",
     async () => {
       const result = await rehearseSplit("merge-request", COUNT);

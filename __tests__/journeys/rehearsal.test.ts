@@ -3,9 +3,7 @@
  * pipeline passes each kind, and breaking one handoff at a time in a commit
  * (a mkdir synth needs, a TF_ROOT, a failing canary, a GitLab that refuses
  * notes) makes it fail, naming the job. `verify` (the test suite itself) is
- * left out: this test is part of it. The rehearsals are independent (each its
- * own clone, fake GitLab and world) and mostly wait on processes, so they run
- * concurrently (maxConcurrency, jest.journeys.config.js).
+ * left out: this test is part of it.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -54,7 +52,7 @@ function deployedTo(result: RehearsalResult, environment: string): { id?: string
 }
 
 describe("pipeline rehearsal", () => {
-  it.concurrent(
+  it(
     "merge request: builds, synthesizes, validates, plans and posts one note per planned environment",
     async () => {
       const result = await run({ kind: "merge-request" });
@@ -72,7 +70,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "merge request with GitLab refusing notes (403): each note job fails, naming itself",
     async () => {
       const result = await run({ kind: "merge-request", notesRefused: 403 });
@@ -85,7 +83,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "default branch: build to promote and rollback for every environment, each apply of a saved plan of this pipeline",
     async () => {
       const result = await run({ kind: "default-branch" });
@@ -109,7 +107,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "fails naming synth when synth.sh no longer creates the steps' parent folder",
     async () => {
       const source = brokenCommit("ci/release/synth.sh", (text) => text.replace(/^mkdir -p cdktf\.out\/steps\n/m, ""));
@@ -120,7 +118,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "fails naming the jobs when a rollout step's TF_ROOT is not where synth writes",
     async () => {
       const env = configs[0].name;
@@ -138,7 +136,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "a failing canary fails verify, and the rollback runs on its own",
     async () => {
       const env = configs.find((e) => e.canaryPercent > 0 && e.deploy.gate !== "manual") ?? configs[0];
@@ -153,7 +151,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent(
+  it(
     "a canary that answers its probes but fails real requests fails verify's canary analysis, and the rollback runs on its own",
     async () => {
       const env = configs.find((e) => e.canaryPercent > 0 && e.deploy.gate !== "manual") ?? configs[0];
@@ -174,7 +172,7 @@ describe("pipeline rehearsal", () => {
     TIMEOUT,
   );
 
-  it.concurrent.each(["schedule", "fork-merge-request", "tag"] as const)(
+  it.each(["schedule", "fork-merge-request", "tag"] as const)(
     "%s: passes",
     async (kind) => {
       const result = await run({ kind });

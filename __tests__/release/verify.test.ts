@@ -120,7 +120,7 @@ describe("release verify", () => {
     expect(result.code).toBe(1);
     expect(row(result.out, "gcp.function")).toContain("FAIL: no answer within 500 ms");
     // Bounded: the 1 s deadline plus one request limit, with room for a loaded machine.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("fails when the edge is down", async () => {
