@@ -8,9 +8,10 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildPipeline } from "../../ci/pipeline/pipeline";
+import { buildPipeline, stackDir } from "../../ci/pipeline/pipeline";
 import { type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { main } from "../../ci/release/main";
+import { environmentStateLocation } from "../../lib/backend";
 import { shippedEnvironments } from "../helpers/environments";
 
 const configs = shippedEnvironments();
@@ -125,7 +126,10 @@ describe("verify:<env> in the pipeline", () => {
       } else {
         expect(exports).toEqual([]);
       }
-      expect(script.at(-1)).toBe(`npm run --silent release:verify -- --env ${env.name}`);
+      // An environment whose state is in its own cloud gets its outputs from outputs:<env>, not from GitLab.
+      const outputs =
+        environmentStateLocation(env) === undefined ? "" : ` --outputs ${stackDir(env.name)}/outputs.json`;
+      expect(script.at(-1)).toBe(`npm run --silent release:verify -- --env ${env.name}${outputs}`);
     }
   });
 });

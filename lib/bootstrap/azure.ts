@@ -425,7 +425,7 @@ export class AzureTenantTrust extends Construct {
         }
         if (purpose === "deploy") {
           const deployRole = deployRoles.get(env.subscriptionId) as RoleDefinition;
-          assign("ci-deploy-role", deployRole.name, { definitionId: deployRole.roleDefinitionResourceId });
+          assign("deploy-custom-role", deployRole.name, { definitionId: deployRole.roleDefinitionResourceId });
           assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
             condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),
           });
