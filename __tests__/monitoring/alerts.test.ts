@@ -459,9 +459,9 @@ describe("GCP", () => {
 
   it("checks each origin's health path from three regions, and one dashboard has the four panels per target", () => {
     const checks = Object.values(resourcesOf(json, "google_monitoring_uptime_check_config"));
-    // Two origins; the third check is the edge's (see the outside-checks cases below).
+    // Two origins; the other two are the edge's, its own health path and the service's through it (see below).
     expect(checks.map((c) => (c.http_check as Block).path).sort()).toEqual(
-      [HEALTH_PATH, SERVICE.healthPath, SERVICE.healthPath].sort(),
+      [HEALTH_PATH, SERVICE.healthPath, SERVICE.healthPath, SERVICE.healthPath].sort(),
     );
     const [, dashboard] = only("google_monitoring_dashboard");
     for (const target of ["gcp.function", "gcp.container"]) {
@@ -555,8 +555,17 @@ describe("edge (Cloudflare) on a paid zone this environment owns", () => {
   it("health-checks the edge URL and the AWS origins from Cloudflare, and Route 53 checks nothing", () => {
     const checks = byName(paid, "cloudflare_healthcheck", "name");
     expect(Object.keys(checks).sort()).toEqual(
-      [`${prefix}-aws-container-health`, `${prefix}-aws-function-health`, `${prefix}-edge-health`].sort(),
+      [
+        `${prefix}-aws-container-health`,
+        `${prefix}-aws-function-health`,
+        `${prefix}-edge-health`,
+        `${prefix}-edge-origin-health`,
+      ].sort(),
     );
+    expect(checks[`${prefix}-edge-origin-health`]).toEqual(
+      expect.objectContaining({ address: `api.${business.cloudflare.domain}`, type: "HTTPS" }),
+    );
+    expect((checks[`${prefix}-edge-origin-health`].http_config as Block).path).toBe(SERVICE.healthPath);
     expect(checks[`${prefix}-edge-health`]).toEqual(
       expect.objectContaining({ address: `api.${business.cloudflare.domain}`, type: "HTTPS" }),
     );
@@ -570,7 +579,7 @@ describe("edge (Cloudflare) on a paid zone this environment owns", () => {
 
   it("on Pro: health checks, but no zone error alert (Business only)", () => {
     const { json: pro } = synthEnvironment(owned("pro"));
-    expect(Object.keys(resourcesOf(pro, "cloudflare_healthcheck"))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(pro, "cloudflare_healthcheck"))).toHaveLength(4);
     const types = Object.values(resourcesOf(pro, "cloudflare_notification_policy")).map((p) => p.alert_type);
     expect(types).toEqual(["health_check_status_notification"]);
   });

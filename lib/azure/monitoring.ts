@@ -23,7 +23,7 @@ import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/m
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
@@ -311,7 +311,7 @@ export class AzureMonitoring extends Construct {
     }
 
     // Cloudflare cannot probe the edge on this zone's plan: a standard test here does.
-    if (props.probeEdge !== undefined) this.webTest("edge", props.probeEdge.url, props.probeEdge.path, alertsOn);
+    for (const probe of props.probeEdge ?? []) this.webTest("edge", probe.url, probe.path, alertsOn, probe.what);
 
     this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
       // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
@@ -427,10 +427,11 @@ export class AzureMonitoring extends Construct {
     endpoint: string,
     path: string,
     alertsOn: boolean,
+    what: "health" | "origin-health" = "health",
   ): void {
     const { spec } = this.props;
     const insights = this.foundation.logs.applicationInsights;
-    const key = target.replace(".", "-");
+    const key = what === "health" ? target.replace(".", "-") : "edge-origin";
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
       description: `GET ${path} on ${target}, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
@@ -448,12 +449,9 @@ export class AzureMonitoring extends Construct {
     this.webTests.push(test);
     if (!alertsOn) return;
     const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
-      name: this.name(target, "availability", "health"),
+      name: this.name(target, "availability", what),
       description: runbookText({
-        means:
-          target === "edge"
-            ? "The edge fails its health path from outside: users cannot reach the service at all."
-            : `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
+        means: probeMeaning(key),
         when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${path}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
       }),
