@@ -324,9 +324,32 @@ describe("Azure", () => {
         expect(query).toContain(`let longWindow = ${long};`);
         expect(query).toContain(`let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`);
         expect(query).toContain(`let minRequests = ${burn.minRequests};`);
-        expect(query).toContain(`!= "${SERVICE.healthPath}"`);
+        if (target === "azure-function") expect(query).toContain(`!= "${SERVICE.healthPath}"`);
       }
     }
+    // The container's SLI is the platform's Requests metric, exported with its dimensions by a data collection rule.
+    const container = String(
+      (logAlerts[`${prefix}-azure-container-error-http-5xx-burn-fast`].criteria as Block[])[0].query,
+    );
+    expect(container).toContain('AzureMetricsV2 | where _ResourceId =~ "${azurerm_container_app.');
+    expect(container).toContain('MetricName == "Requests"');
+    expect(container).toContain('longBad = sumif(Total, tostring(Dimensions.statusCodeCategory) == "5xx")');
+    const [[ruleId, rule]] = Object.entries(resourcesOf(json, "azurerm_monitor_data_collection_rule"));
+    expect(rule).toEqual(
+      expect.objectContaining({
+        kind: "PlatformTelemetry",
+        data_sources: {
+          platform_telemetry: [{ name: "metrics", streams: ["Microsoft.App/containerapps:Metrics-Group-All"] }],
+        },
+        data_flow: [{ streams: ["Microsoft.App/containerapps:Metrics-Group-All"], destinations: ["workspace"] }],
+      }),
+    );
+    expect(Object.values(resourcesOf(json, "azurerm_monitor_data_collection_rule_association"))).toEqual([
+      expect.objectContaining({
+        data_collection_rule_id: `\${azurerm_monitor_data_collection_rule.${ruleId}.id}`,
+        target_resource_id: expect.stringMatching(/^\$\{azurerm_container_app\./),
+      }),
+    ]);
     const fn = String((logAlerts[`${prefix}-azure-function-error-http-5xx-burn-fast`].criteria as Block[])[0].query);
     expect(fn).toMatch(/^let longWindow[\s\S]*requests \| where isempty\(operation_SyntheticSource\)/);
     expect(fn).toContain("countif(toint(resultCode) >= 500)");

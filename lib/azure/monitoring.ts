@@ -5,12 +5,13 @@
  *
  * Azure metric alerts cannot divide one metric by another, so the 5xx ratio
  * and the p99 are log alerts (scheduled queries): the function's from
- * Application Insights `requests`, the Container App's from the workload's
- * own access log lines in Log Analytics (one JSON line per request with
- * `status` and `durationMs`, see app/app.ts). The availability objective is
- * alerted per burn tier (lib/monitoring/burn-rate.ts) by one query that
- * computes the 5xx ratio over both windows and returns the smaller; probe
- * requests (availability tests, the health path) are left out. A log alert
+ * Application Insights `requests`; the Container App's 5xx ratio from the
+ * platform's `Requests` metric exported to the workspace (AzureMetricsV2), its
+ * p99 from the workload's access log lines (`durationMs`, see app/app.ts). The
+ * availability objective is alerted per burn tier (lib/monitoring/burn-rate.ts)
+ * by one query that computes the 5xx ratio over both windows and returns the
+ * smaller; the function's leaves probe requests (availability tests, the
+ * health path) out, the metric has no dimension to do so. A log alert
  * looks back at most 2 days, so the 3-day ticket window becomes 2 days here. Restarts and memory
  * are metric alerts. The standard tests probe each origin from several Azure
  * regions, so an origin that is down while the edge fails over still pages.
@@ -18,6 +19,8 @@
 import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
 import { ApplicationInsightsWorkbook } from "@cdktf/provider-azurerm/lib/application-insights-workbook";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
+import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
+import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { Fn } from "cdktf";
@@ -94,17 +97,37 @@ const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = {
  * windows' 5xx ratios, 0 where a window has fewer than `minRequests` requests. The `let` lines
  * carry the windows, so a reader (and the detection-time test) sees them.
  */
-export function burnQuery(rows: string, time: string, bad: string, burn: BurnAlert, longSeconds: number): string {
+export function burnQuery(
+  rows: string,
+  time: string,
+  bad: string,
+  burn: BurnAlert,
+  longSeconds: number,
+  /** Requests a row stands for (a metric row's `Total`); @default - one request per row */
+  weight?: string,
+): string {
+  const total = (cond?: string) =>
+    weight === undefined
+      ? cond === undefined
+        ? "count()"
+        : `countif(${cond})`
+      : cond === undefined
+        ? `sum(${weight})`
+        : `sumif(${weight}, ${cond})`;
+  const short = `${time} > ago(shortWindow)`;
   return [
     `let longWindow = ${windowLabel(longSeconds)};`,
     `let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`,
     `let minRequests = ${burn.minRequests};`,
     `${rows} | where ${time} > ago(longWindow)`,
-    `| summarize longTotal = count(), longBad = countif(${bad}), shortTotal = countif(${time} > ago(shortWindow)), shortBad = countif(${time} > ago(shortWindow) and ${bad})`,
+    `| summarize longTotal = ${total()}, longBad = ${total(bad)}, shortTotal = ${total(short)}, shortBad = ${total(`${short} and ${bad}`)}`,
     "| extend longRatio = iif(longTotal >= minRequests, 1.0 * longBad / longTotal, 0.0), shortRatio = iif(shortTotal >= minRequests, 1.0 * shortBad / shortTotal, 0.0)",
     "| extend value = min_of(longRatio, shortRatio)",
   ].join("\n");
 }
+
+/** Every platform metric of a Container App, as a data collection rule stream (`<resource type>:Metrics-Group-All`). */
+const CONTAINER_APP_METRICS = "Microsoft.App/containerapps:Metrics-Group-All";
 
 /** An alert created here and what it watches (read by the parity test). */
 export interface AzureAlert {
@@ -257,15 +280,30 @@ export class AzureMonitoring extends Construct {
       const appName = foundation.names.containerApp;
       // The workload's access log: one JSON line per request (msg "request", status, durationMs).
       const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
-      const real = `ContainerAppConsoleLogs_CL | where ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request" and tostring(line.path) != "${spec.healthPath}"`;
+      // The SLI comes from the platform's `Requests` metric (ingress, dimension statusCodeCategory), so a
+      // crashed app that writes no log still reads as failing (learn.microsoft.com/azure/azure-monitor/
+      // reference/supported-metrics/microsoft-app-containerapps-metrics). Metric alerts cannot divide: the
+      // metrics are exported with their dimensions to AzureMetricsV2 (a data collection rule; diagnostic
+      // settings would drop the dimensions) and the burn tiers stay log alerts with both windows.
+      this.exportMetrics("container-metrics", `${appName}-metrics`, app.id, CONTAINER_APP_METRICS);
+      const platform = `AzureMetricsV2 | where _ResourceId =~ "${app.id}" and MetricName == "Requests"`;
       const logAlerts: LogAlert[] = [
         ...this.burnAlerts(o, {
           target: "azure.container",
-          means: "The Container App answers 5xx",
-          check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
+          means: "The Container App's ingress answers 5xx (the app's or the platform's: no replica, a crash)",
+          check:
+            "the Requests metric by statusCodeCategory and the replica count, then the console logs (ContainerAppConsoleLogs_CL) and the latest revision.",
           scope: workspace.id,
           workload: app.name,
-          query: (burn, seconds) => burnQuery(real, "TimeGenerated", "toint(line.status) >= 500", burn, seconds),
+          query: (burn, seconds) =>
+            burnQuery(
+              platform,
+              "TimeGenerated",
+              'tostring(Dimensions.statusCodeCategory) == "5xx"',
+              burn,
+              seconds,
+              "Total",
+            ),
         }),
         {
           target: "azure.container",
@@ -325,6 +363,30 @@ export class AzureMonitoring extends Construct {
         items: panels,
         fallbackResourceIds: [workspace.id],
       }),
+    });
+  }
+
+  /**
+   * Platform metrics of `resourceId` into the environment's workspace with their dimensions (table
+   * AzureMetricsV2), through a `PlatformTelemetry` data collection rule: diagnostic settings export
+   * metrics without dimensions (learn.microsoft.com/azure/azure-monitor/data-collection/metrics-export-create).
+   */
+  private exportMetrics(id: string, name: string, resourceId: string, stream: string): void {
+    const { foundation } = this;
+    const rule = new MonitorDataCollectionRule(this, id, {
+      name,
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      kind: "PlatformTelemetry",
+      description: "Platform metrics with their dimensions into the workspace, for the burn-rate alerts",
+      dataSources: { platformTelemetry: [{ name: "metrics", streams: [stream] }] },
+      destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: foundation.logs.workspace.id }] },
+      dataFlow: [{ streams: [stream], destinations: ["workspace"] }],
+    });
+    new MonitorDataCollectionRuleAssociation(this, `${id}-association`, {
+      name: `${name}-association`,
+      targetResourceId: resourceId,
+      dataCollectionRuleId: rule.id,
     });
   }
 
