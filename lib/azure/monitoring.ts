@@ -258,6 +258,9 @@ export class AzureMonitoring extends Construct {
           },
           scopes: [app.id],
           windowSize: "PT15M",
+          // Unconfirmed on Flex Consumption: learn.microsoft.com "Monitor Azure Functions" names only the five
+          // billing metrics for Flex (OnDemand/AlwaysReady execution count and units, AlwaysReadyUnits), none of
+          // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Check on a real app.
           criteria: {
             metricNamespace: "Microsoft.Web/sites",
             metricName: "MemoryWorkingSet",
