@@ -120,7 +120,9 @@ export function createApp(options: WorkloadOptions): Hono<Env> {
   app.use(async (c, next) => {
     c.header("cache-control", "no-store");
     c.header("x-content-type-options", "nosniff");
-    if (c.req.path !== SERVICE.healthPath) {
+    // The health path answers platform probes without the secret; a request that carries it (the
+    // edge's, and the deep check through the edge) has it checked, so a mismatch shows there too.
+    if (c.req.path !== SERVICE.healthPath || c.req.header(ORIGIN_SECRET.header) !== undefined) {
       const secret = await originSecret();
       if (secret.kind === "closed") {
         return c.json({ error: "origin secret not configured", requestId: c.get("requestId") }, 503);

@@ -54,6 +54,20 @@ describe("createApp", () => {
     expect((await app.request("/", { headers: { [ORIGIN_SECRET.header]: `${secret}X` } })).status).toBe(403);
   });
 
+  it("checks a secret sent to the health path, so a deep check through the edge sees a mismatch", async () => {
+    const secret = "s3cret".padEnd(ORIGIN_SECRET_LENGTH, "x");
+    const { app } = appWithLog({ originSecret: secret });
+    const health = (value: string) => app.request(SERVICE.healthPath, { headers: { [ORIGIN_SECRET.header]: value } });
+    expect((await health(secret)).status).toBe(200);
+    expect((await health(`${secret.slice(0, -1)}y`)).status).toBe(403);
+    // Failing closed, the edge's request fails too; a platform probe (no secret) still passes.
+    const closed = appWithLog({ originSecret: "", allowMissingOriginSecret: undefined }).app;
+    expect((await closed.request(SERVICE.healthPath, { headers: { [ORIGIN_SECRET.header]: secret } })).status).toBe(
+      503,
+    );
+    expect((await closed.request(SERVICE.healthPath)).status).toBe(200);
+  });
+
   it("turns a thrown error into a JSON 500 and logs the error name on the request's one line", async () => {
     const { app, logs } = appWithLog();
     app.get("/boom", () => {

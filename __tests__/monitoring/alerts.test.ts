@@ -324,9 +324,32 @@ describe("Azure", () => {
         expect(query).toContain(`let longWindow = ${long};`);
         expect(query).toContain(`let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`);
         expect(query).toContain(`let minRequests = ${burn.minRequests};`);
-        expect(query).toContain(`!= "${SERVICE.healthPath}"`);
+        if (target === "azure-function") expect(query).toContain(`!= "${SERVICE.healthPath}"`);
       }
     }
+    // The container's SLI is the platform's Requests metric, exported with its dimensions by a data collection rule.
+    const container = String(
+      (logAlerts[`${prefix}-azure-container-error-http-5xx-burn-fast`].criteria as Block[])[0].query,
+    );
+    expect(container).toContain('AzureMetricsV2 | where _ResourceId =~ "${azurerm_container_app.');
+    expect(container).toContain('MetricName == "Requests"');
+    expect(container).toContain('longBad = sumif(Total, tostring(Dimensions.statusCodeCategory) == "5xx")');
+    const [[ruleId, rule]] = Object.entries(resourcesOf(json, "azurerm_monitor_data_collection_rule"));
+    expect(rule).toEqual(
+      expect.objectContaining({
+        kind: "PlatformTelemetry",
+        data_sources: {
+          platform_telemetry: [{ name: "metrics", streams: ["Microsoft.App/containerapps:Metrics-Group-All"] }],
+        },
+        data_flow: [{ streams: ["Microsoft.App/containerapps:Metrics-Group-All"], destinations: ["workspace"] }],
+      }),
+    );
+    expect(Object.values(resourcesOf(json, "azurerm_monitor_data_collection_rule_association"))).toEqual([
+      expect.objectContaining({
+        data_collection_rule_id: `\${azurerm_monitor_data_collection_rule.${ruleId}.id}`,
+        target_resource_id: expect.stringMatching(/^\$\{azurerm_container_app\./),
+      }),
+    ]);
     const fn = String((logAlerts[`${prefix}-azure-function-error-http-5xx-burn-fast`].criteria as Block[])[0].query);
     expect(fn).toMatch(/^let longWindow[\s\S]*requests \| where isempty\(operation_SyntheticSource\)/);
     expect(fn).toContain("countif(toint(resultCode) >= 500)");
@@ -459,9 +482,9 @@ describe("GCP", () => {
 
   it("checks each origin's health path from three regions, and one dashboard has the four panels per target", () => {
     const checks = Object.values(resourcesOf(json, "google_monitoring_uptime_check_config"));
-    // Two origins; the third check is the edge's (see the outside-checks cases below).
+    // Two origins; the other two are the edge's, its own health path and the service's through it (see below).
     expect(checks.map((c) => (c.http_check as Block).path).sort()).toEqual(
-      [HEALTH_PATH, SERVICE.healthPath, SERVICE.healthPath].sort(),
+      [HEALTH_PATH, SERVICE.healthPath, SERVICE.healthPath, SERVICE.healthPath].sort(),
     );
     const [, dashboard] = only("google_monitoring_dashboard");
     for (const target of ["gcp.function", "gcp.container"]) {
@@ -555,8 +578,17 @@ describe("edge (Cloudflare) on a paid zone this environment owns", () => {
   it("health-checks the edge URL and the AWS origins from Cloudflare, and Route 53 checks nothing", () => {
     const checks = byName(paid, "cloudflare_healthcheck", "name");
     expect(Object.keys(checks).sort()).toEqual(
-      [`${prefix}-aws-container-health`, `${prefix}-aws-function-health`, `${prefix}-edge-health`].sort(),
+      [
+        `${prefix}-aws-container-health`,
+        `${prefix}-aws-function-health`,
+        `${prefix}-edge-health`,
+        `${prefix}-edge-origin-health`,
+      ].sort(),
     );
+    expect(checks[`${prefix}-edge-origin-health`]).toEqual(
+      expect.objectContaining({ address: `api.${business.cloudflare.domain}`, type: "HTTPS" }),
+    );
+    expect((checks[`${prefix}-edge-origin-health`].http_config as Block).path).toBe(SERVICE.healthPath);
     expect(checks[`${prefix}-edge-health`]).toEqual(
       expect.objectContaining({ address: `api.${business.cloudflare.domain}`, type: "HTTPS" }),
     );
@@ -570,7 +602,7 @@ describe("edge (Cloudflare) on a paid zone this environment owns", () => {
 
   it("on Pro: health checks, but no zone error alert (Business only)", () => {
     const { json: pro } = synthEnvironment(owned("pro"));
-    expect(Object.keys(resourcesOf(pro, "cloudflare_healthcheck"))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(pro, "cloudflare_healthcheck"))).toHaveLength(4);
     const types = Object.values(resourcesOf(pro, "cloudflare_notification_policy")).map((p) => p.alert_type);
     expect(types).toEqual(["health_check_status_notification"]);
   });

@@ -27,7 +27,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { dependable, Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
@@ -132,7 +132,11 @@ export class AwsMonitoring extends Construct {
       ...(props.originsProbedByEdge === true
         ? []
         : props.targets.map(({ origin }) => ({ id: origin.id, url: origin.endpoint, path: spec.healthPath }))),
-      ...(props.probeEdge === undefined ? [] : [{ id: "edge", ...props.probeEdge }]),
+      ...(props.probeEdge ?? []).map((probe) => ({
+        id: probe.what === "health" ? "edge" : "edge-origin",
+        url: probe.url,
+        path: probe.path,
+      })),
     ];
     for (const probe of probes) this.route53Check(spec, route, probe, objectives.silencedBecause === undefined);
     // Watch the alerting path itself: a webhook or address SNS cannot deliver to.
@@ -203,15 +207,18 @@ export class AwsMonitoring extends Construct {
       });
       subscribe(this, "us-east-1-", this.topicUsEast1, route, ROUTE53_METRICS_REGION);
     }
-    const target = probe.id === "edge" ? "edge" : probe.id;
+    const throughEdge = probe.id === "edge-origin";
+    const target = throughEdge ? "edge" : probe.id;
     const alarm = new CloudwatchMetricAlarm(this, `${key}-availability-health`, {
       region: ROUTE53_METRICS_REGION,
-      alarmName: alertName({ service: spec.name, environment: spec.environment }, target, "availability", "health"),
+      alarmName: alertName(
+        { service: spec.name, environment: spec.environment },
+        target,
+        "availability",
+        throughEdge ? "origin-health" : "health",
+      ),
       alarmDescription: runbookText({
-        means:
-          probe.id === "edge"
-            ? "The edge fails its health path from outside: users cannot reach the service at all."
-            : `The ${probe.id} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        means: probeMeaning(probe.id),
         when: `Route 53's checkers report GET ${probe.path} unhealthy (3 failures 30 s apart) for a minute`,
         check: "Route 53 > Health checks for the failing checkers' responses, then that target's alerts.",
       }),

@@ -5,12 +5,13 @@
  *
  * Azure metric alerts cannot divide one metric by another, so the 5xx ratio
  * and the p99 are log alerts (scheduled queries): the function's from
- * Application Insights `requests`, the Container App's from the workload's
- * own access log lines in Log Analytics (one JSON line per request with
- * `status` and `durationMs`, see app/app.ts). The availability objective is
- * alerted per burn tier (lib/monitoring/burn-rate.ts) by one query that
- * computes the 5xx ratio over both windows and returns the smaller; probe
- * requests (availability tests, the health path) are left out. A log alert
+ * Application Insights `requests`; the Container App's 5xx ratio from the
+ * platform's `Requests` metric exported to the workspace (AzureMetricsV2), its
+ * p99 from the workload's access log lines (`durationMs`, see app/app.ts). The
+ * availability objective is alerted per burn tier (lib/monitoring/burn-rate.ts)
+ * by one query that computes the 5xx ratio over both windows and returns the
+ * smaller; the function's leaves probe requests (availability tests, the
+ * health path) out, the metric has no dimension to do so. A log alert
  * looks back at most 2 days, so the 3-day ticket window becomes 2 days here. Restarts and memory
  * are metric alerts. The standard tests probe each origin from several Azure
  * regions, so an origin that is down while the edge fails over still pages.
@@ -18,12 +19,14 @@
 import { ApplicationInsightsStandardWebTest } from "@cdktf/provider-azurerm/lib/application-insights-standard-web-test";
 import { ApplicationInsightsWorkbook } from "@cdktf/provider-azurerm/lib/application-insights-workbook";
 import { MonitorActionGroup } from "@cdktf/provider-azurerm/lib/monitor-action-group";
+import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
+import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from "@cdktf/provider-azurerm/lib/monitor-metric-alert";
 import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
@@ -94,17 +97,37 @@ const BURN_FREQUENCY: Readonly<Record<BurnAlert["name"], string>> = {
  * windows' 5xx ratios, 0 where a window has fewer than `minRequests` requests. The `let` lines
  * carry the windows, so a reader (and the detection-time test) sees them.
  */
-export function burnQuery(rows: string, time: string, bad: string, burn: BurnAlert, longSeconds: number): string {
+export function burnQuery(
+  rows: string,
+  time: string,
+  bad: string,
+  burn: BurnAlert,
+  longSeconds: number,
+  /** Requests a row stands for (a metric row's `Total`); @default - one request per row */
+  weight?: string,
+): string {
+  const total = (cond?: string) =>
+    weight === undefined
+      ? cond === undefined
+        ? "count()"
+        : `countif(${cond})`
+      : cond === undefined
+        ? `sum(${weight})`
+        : `sumif(${weight}, ${cond})`;
+  const short = `${time} > ago(shortWindow)`;
   return [
     `let longWindow = ${windowLabel(longSeconds)};`,
     `let shortWindow = ${windowLabel(burn.shortWindowSeconds)};`,
     `let minRequests = ${burn.minRequests};`,
     `${rows} | where ${time} > ago(longWindow)`,
-    `| summarize longTotal = count(), longBad = countif(${bad}), shortTotal = countif(${time} > ago(shortWindow)), shortBad = countif(${time} > ago(shortWindow) and ${bad})`,
+    `| summarize longTotal = ${total()}, longBad = ${total(bad)}, shortTotal = ${total(short)}, shortBad = ${total(`${short} and ${bad}`)}`,
     "| extend longRatio = iif(longTotal >= minRequests, 1.0 * longBad / longTotal, 0.0), shortRatio = iif(shortTotal >= minRequests, 1.0 * shortBad / shortTotal, 0.0)",
     "| extend value = min_of(longRatio, shortRatio)",
   ].join("\n");
 }
+
+/** Every platform metric of a Container App, as a data collection rule stream (`<resource type>:Metrics-Group-All`). */
+const CONTAINER_APP_METRICS = "Microsoft.App/containerapps:Metrics-Group-All";
 
 /** An alert created here and what it watches (read by the parity test). */
 export interface AzureAlert {
@@ -235,6 +258,9 @@ export class AzureMonitoring extends Construct {
           },
           scopes: [app.id],
           windowSize: "PT15M",
+          // Unconfirmed on Flex Consumption: learn.microsoft.com "Monitor Azure Functions" names only the five
+          // billing metrics for Flex (OnDemand/AlwaysReady execution count and units, AlwaysReadyUnits), none of
+          // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Check on a real app.
           criteria: {
             metricNamespace: "Microsoft.Web/sites",
             metricName: "MemoryWorkingSet",
@@ -257,15 +283,30 @@ export class AzureMonitoring extends Construct {
       const appName = foundation.names.containerApp;
       // The workload's access log: one JSON line per request (msg "request", status, durationMs).
       const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
-      const real = `ContainerAppConsoleLogs_CL | where ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request" and tostring(line.path) != "${spec.healthPath}"`;
+      // The SLI comes from the platform's `Requests` metric (ingress, dimension statusCodeCategory), so a
+      // crashed app that writes no log still reads as failing (learn.microsoft.com/azure/azure-monitor/
+      // reference/supported-metrics/microsoft-app-containerapps-metrics). Metric alerts cannot divide: the
+      // metrics are exported with their dimensions to AzureMetricsV2 (a data collection rule; diagnostic
+      // settings would drop the dimensions) and the burn tiers stay log alerts with both windows.
+      this.exportMetrics("container-metrics", `${appName}-metrics`, app.id, CONTAINER_APP_METRICS);
+      const platform = `AzureMetricsV2 | where _ResourceId =~ "${app.id}" and MetricName == "Requests"`;
       const logAlerts: LogAlert[] = [
         ...this.burnAlerts(o, {
           target: "azure.container",
-          means: "The Container App answers 5xx",
-          check: "the app's console logs in Log Analytics (ContainerAppConsoleLogs_CL) and its latest revision.",
+          means: "The Container App's ingress answers 5xx (the app's or the platform's: no replica, a crash)",
+          check:
+            "the Requests metric by statusCodeCategory and the replica count, then the console logs (ContainerAppConsoleLogs_CL) and the latest revision.",
           scope: workspace.id,
           workload: app.name,
-          query: (burn, seconds) => burnQuery(real, "TimeGenerated", "toint(line.status) >= 500", burn, seconds),
+          query: (burn, seconds) =>
+            burnQuery(
+              platform,
+              "TimeGenerated",
+              'tostring(Dimensions.statusCodeCategory) == "5xx"',
+              burn,
+              seconds,
+              "Total",
+            ),
         }),
         {
           target: "azure.container",
@@ -311,7 +352,7 @@ export class AzureMonitoring extends Construct {
     }
 
     // Cloudflare cannot probe the edge on this zone's plan: a standard test here does.
-    if (props.probeEdge !== undefined) this.webTest("edge", props.probeEdge.url, props.probeEdge.path, alertsOn);
+    for (const probe of props.probeEdge ?? []) this.webTest("edge", probe.url, probe.path, alertsOn, probe.what);
 
     this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
       // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
@@ -325,6 +366,30 @@ export class AzureMonitoring extends Construct {
         items: panels,
         fallbackResourceIds: [workspace.id],
       }),
+    });
+  }
+
+  /**
+   * Platform metrics of `resourceId` into the environment's workspace with their dimensions (table
+   * AzureMetricsV2), through a `PlatformTelemetry` data collection rule: diagnostic settings export
+   * metrics without dimensions (learn.microsoft.com/azure/azure-monitor/data-collection/metrics-export-create).
+   */
+  private exportMetrics(id: string, name: string, resourceId: string, stream: string): void {
+    const { foundation } = this;
+    const rule = new MonitorDataCollectionRule(this, id, {
+      name,
+      resourceGroupName: foundation.resourceGroupName,
+      location: foundation.location,
+      kind: "PlatformTelemetry",
+      description: "Platform metrics with their dimensions into the workspace, for the burn-rate alerts",
+      dataSources: { platformTelemetry: [{ name: "metrics", streams: [stream] }] },
+      destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: foundation.logs.workspace.id }] },
+      dataFlow: [{ streams: [stream], destinations: ["workspace"] }],
+    });
+    new MonitorDataCollectionRuleAssociation(this, `${id}-association`, {
+      name: `${name}-association`,
+      targetResourceId: resourceId,
+      dataCollectionRuleId: rule.id,
     });
   }
 
@@ -427,10 +492,11 @@ export class AzureMonitoring extends Construct {
     endpoint: string,
     path: string,
     alertsOn: boolean,
+    what: "health" | "origin-health" = "health",
   ): void {
     const { spec } = this.props;
     const insights = this.foundation.logs.applicationInsights;
-    const key = target.replace(".", "-");
+    const key = what === "health" ? target.replace(".", "-") : "edge-origin";
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
       description: `GET ${path} on ${target}, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
@@ -448,12 +514,9 @@ export class AzureMonitoring extends Construct {
     this.webTests.push(test);
     if (!alertsOn) return;
     const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
-      name: this.name(target, "availability", "health"),
+      name: this.name(target, "availability", what),
       description: runbookText({
-        means:
-          target === "edge"
-            ? "The edge fails its health path from outside: users cannot reach the service at all."
-            : `The ${target} origin fails its health path from outside Azure's platform probes, even if the edge still serves users from other origins.`,
+        means: probeMeaning(key),
         when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${path}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
       }),

@@ -90,6 +90,16 @@ export const AZURE_PERMISSIONS: PermissionMap = {
     note: "refresh also asks for the shared keys and carries on without them",
   },
   azurerm_monitor_action_group: crud("Microsoft.Insights/actionGroups"),
+  azurerm_monitor_data_collection_rule: crud("Microsoft.Insights/dataCollectionRules"),
+  azurerm_monitor_data_collection_rule_association: {
+    plan: ["Microsoft.Insights/dataCollectionRuleAssociations/read"],
+    deploy: [
+      "Microsoft.Insights/dataCollectionRuleAssociations/write",
+      "Microsoft.Insights/dataCollectionRuleAssociations/delete",
+      "Microsoft.Insights/dataCollectionRules/read",
+    ],
+    note: "associating reads the rule it links the Container App to",
+  },
   azurerm_monitor_metric_alert: crud("Microsoft.Insights/metricAlerts"),
   azurerm_monitor_scheduled_query_rules_alert_v2: crud("Microsoft.Insights/scheduledQueryRules"),
   azurerm_role_assignment: crud("Microsoft.Authorization/roleAssignments"),

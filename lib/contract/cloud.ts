@@ -56,10 +56,21 @@ export interface CloudMonitoringProps<Settings> {
    */
   readonly originsProbedByEdge?: boolean;
   /**
-   * The edge's public health URL, when Cloudflare cannot probe it and this cloud does.
+   * Outside checks of the edge, when Cloudflare cannot probe it and this cloud does.
    * @default - this cloud does not probe the edge
    */
-  readonly probeEdge?: { readonly url: string; readonly path: string };
+  readonly probeEdge?: readonly EdgeProbe[];
+}
+
+/**
+ * One outside check of the edge's public URL: `health` is the edge's own health path (answered
+ * by the Worker), `origin-health` the service's health path, which the Worker forwards to an
+ * origin with the origin secret, so a secret mismatch or every origin down fails it.
+ */
+export interface EdgeProbe {
+  readonly what: "health" | "origin-health";
+  readonly url: string;
+  readonly path: string;
 }
 
 export interface CloudModule<Settings> {

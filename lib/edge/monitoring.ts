@@ -3,7 +3,8 @@
  * plan allows (lib/edge/plan.ts): the environment's route on Cloudflare
  * (e-mails and a notification webhook), the zone's 5xx-rate alert against
  * the availability objective (Business and up, zone owner only), and
- * Cloudflare health checks on the public edge URL and the AWS origins (paid
+ * Cloudflare health checks on the public edge URL (its own health path and
+ * the service's, which the Worker forwards to an origin) and the AWS origins (paid
  * zones, zone owner only; otherwise Route 53 and one cloud's check probe
  * them). Health checks run from Cloudflare's network, outside every cloud
  * they watch, so an origin that is down while the edge fails over still
@@ -24,8 +25,7 @@ import { alertName, hostOf, runbookText, type Signal } from "../monitoring/alert
 import type { Objectives } from "../monitoring/objectives";
 import type { AlertRoute } from "../monitoring/route";
 import { sourcePath } from "../relay/worker/contract";
-import type { EdgeChecks } from "./plan";
-import { HEALTH_PATH } from "./worker/contract";
+import { type EdgeChecks, edgeProbes } from "./plan";
 
 export interface EdgeMonitoringProps {
   /** Service and environment names, for alert and check names. */
@@ -100,7 +100,11 @@ export class EdgeMonitoring extends Construct {
     const checked = !checks.cloudflareHealthChecks
       ? []
       : [
-          { id: "edge", address: hostOf(props.edgeUrl), path: HEALTH_PATH },
+          ...edgeProbes(props.edgeUrl, props.healthPath).map((probe) => ({
+            id: probe.what === "health" ? "edge" : "edge-origin",
+            address: hostOf(probe.url),
+            path: probe.path,
+          })),
           ...(props.origins ?? []).map((origin) => ({
             id: origin.id,
             address: hostOf(origin.endpoint),
@@ -136,7 +140,7 @@ export class EdgeMonitoring extends Construct {
           accountId: props.accountId,
           name: alertName(base, "edge", "availability", "health-checks"),
           description: runbookText({
-            means: `A Cloudflare health check (${checked.map((c) => c.id).join(", ")}) changed state: the edge or an origin fails its health path from outside.`,
+            means: `A Cloudflare health check (${checked.map((c) => c.id).join(", ")}) changed state: the edge or an origin fails its health path from outside (edge-origin: the service's health path through the edge, so the origin secret or every origin).`,
             when: "a check fails twice in a row from a Cloudflare region",
             check:
               "Traffic > Health Checks in the Cloudflare dashboard for the failing check, then that target's alerts.",

@@ -7,6 +7,8 @@
  * (docs/operations.md, "Checks on any plan").
  */
 import type { CLOUDFLARE_PLANS } from "../config/schema";
+import type { EdgeProbe } from "../contract/cloud";
+import { HEALTH_PATH } from "./worker/contract";
 
 export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
 
@@ -14,7 +16,7 @@ export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
  * Standalone health checks per zone and whether the zone error-rate alert exists, per plan
  * (Cloudflare's plan table, developers.cloudflare.com/health-checks "Availability": health checks
  * from Pro, 10 on Pro; HTTP error-rate alerts from Business). Higher plans allow more checks;
- * Pro's 10 is used for all, which the 3 checks of an environment never reach.
+ * Pro's 10 is used for all, which the 4 checks of an environment never reach.
  */
 export const PLAN_ALLOWS: Readonly<
   Record<CloudflarePlan, { readonly healthChecks: number; readonly edgeErrorAlert: boolean }>
@@ -47,4 +49,18 @@ export function edgeChecks(
     cloudflareHealthChecks: owner && needed > 0 && needed <= allows.healthChecks,
     edgeErrorAlert: owner && allows.edgeErrorAlert,
   };
+}
+
+/**
+ * The outside checks of the edge, whoever runs them (Cloudflare or one cloud): the Worker's own
+ * health path, and the service's health path through the edge hostname, which the Worker forwards
+ * to an origin with the origin secret (the workload checks a secret it is sent, even on its health
+ * path, app/app.ts), so an origin-secret mismatch or every origin down fails it end to end.
+ * Both stay out of the SLIs where a signal can filter them: the health path is dropped there.
+ */
+export function edgeProbes(edgeUrl: string, healthPath: string): readonly EdgeProbe[] {
+  return [
+    { what: "health", url: edgeUrl, path: HEALTH_PATH },
+    { what: "origin-health", url: edgeUrl, path: healthPath },
+  ];
 }

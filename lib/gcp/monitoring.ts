@@ -25,7 +25,7 @@ import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, hostOf, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
 import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT } from "../monitoring/objectives";
 import { GCP_BASIC_USER, sourcePath } from "../relay/worker/contract";
@@ -254,7 +254,7 @@ export class GcpMonitoring extends Construct {
     }
 
     // Cloudflare cannot probe the edge on this zone's plan: this project's uptime checks do.
-    if (props.probeEdge !== undefined) this.uptime("edge", props.probeEdge.url, labels, props.probeEdge.path);
+    for (const probe of props.probeEdge ?? []) this.uptime("edge", probe.url, labels, probe.path, probe.what);
 
     this.dashboard = new MonitoringDashboard(this, "dashboard", {
       project,
@@ -306,10 +306,16 @@ export class GcpMonitoring extends Construct {
   }
 
   /** An uptime check on the origin's health path, and the alert when it fails from more than one region. */
-  private uptime(target: string, endpoint: string, labels: Record<string, string>, path: string): void {
+  private uptime(
+    target: string,
+    endpoint: string,
+    labels: Record<string, string>,
+    path: string,
+    what: "health" | "origin-health" = "health",
+  ): void {
     const { spec, objectives } = this.props;
     const { project } = this.props.settings;
-    const key = target.replace(".", "-");
+    const key = what === "health" ? target.replace(".", "-") : "edge-origin";
     const check = new MonitoringUptimeCheckConfig(this, `${key}-uptime`, {
       project,
       displayName: `${spec.name}-${spec.environment}-${key}-health`,
@@ -332,12 +338,9 @@ export class GcpMonitoring extends Construct {
     });
     this.uptimeChecks.push(check);
     if (objectives.silencedBecause !== undefined) return;
-    this.policy(target, "availability", "health", {
+    this.policy(target, "availability", what, {
       runbook: {
-        means:
-          target === "edge"
-            ? "The edge fails its health path from outside: users cannot reach the service at all."
-            : `The ${target} origin fails its health path from outside, even if the edge still serves users from other origins.`,
+        means: probeMeaning(key),
         when: `GET ${path} fails from more than one of ${UPTIME_REGIONS.length} regions for 2 minutes`,
         check: "the uptime check's results (Monitoring > Uptime checks), then the service's logs and revisions.",
       },

@@ -47,3 +47,15 @@ export function runbookText(runbook: Runbook): string {
 export function hostOf(url: string): string {
   return Token.isUnresolved(url) ? Fn.trimprefix(url, "https://") : url.replace(/^https:\/\//, "");
 }
+
+/**
+ * What an outside health check failing means, by what it probes: the edge's own health path
+ * (`edge`), the service's health path through the edge (`edge-origin`, lib/edge/plan.ts `edgeProbes`),
+ * or one origin directly (its id).
+ */
+export function probeMeaning(probe: string): string {
+  if (probe === "edge") return "The edge fails its health path from outside: users cannot reach the service at all.";
+  if (probe === "edge-origin")
+    return "The service's health path through the edge fails from outside: the Worker reaches no origin that accepts the origin secret (a secret mismatch answers 403 everywhere, or every origin is down), so users get 502/504.";
+  return `The ${probe} origin fails its health path from outside, even if the edge still serves users from other origins.`;
+}

@@ -163,6 +163,8 @@ export const STATELESS_TYPES: ReadonlySet<string> = new Set([
   "azurerm_application_insights_standard_web_test",
   "azurerm_application_insights_workbook",
   "azurerm_monitor_action_group",
+  "azurerm_monitor_data_collection_rule",
+  "azurerm_monitor_data_collection_rule_association",
   "azurerm_monitor_metric_alert",
   "azurerm_monitor_scheduled_query_rules_alert_v2",
   "cloudflare_healthcheck",

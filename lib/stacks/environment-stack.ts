@@ -13,8 +13,7 @@ import { originId, type WorkloadTarget } from "../contract/target";
 import { Edge } from "../edge/edge";
 import { EdgeMonitoring } from "../edge/monitoring";
 import { OriginSecret } from "../edge/origin-secret";
-import { edgeChecks } from "../edge/plan";
-import { HEALTH_PATH } from "../edge/worker/contract";
+import { edgeChecks, edgeProbes } from "../edge/plan";
 import { objectivesFor } from "../monitoring/objectives";
 import { alertRoute } from "../monitoring/route";
 import { applyPolicy, suppress } from "../policy";
@@ -194,7 +193,8 @@ export class EnvironmentStack extends TerraformStack {
     }
     // The zone's plan decides who probes from outside (lib/edge/plan.ts): Cloudflare, or each cloud and one for the edge.
     const edgeProbed = this.targets.filter((target) => originsProbedFromEdge(target.cloud)).map((t) => t.origin);
-    const checks = edgeChecks(this.config.cloudflare, 1 + edgeProbed.length);
+    const probes = edgeProbes(this.edge.url, this.spec.healthPath);
+    const checks = edgeChecks(this.config.cloudflare, probes.length + edgeProbed.length);
     const edgeProber = checks.cloudflareHealthChecks ? undefined : edgeProberOf(this.config);
     for (const { cloud, module, settings } of enabledClouds(this.config)) {
       const targets = this.targets.filter((target) => target.cloud === cloud);
@@ -206,7 +206,7 @@ export class EnvironmentStack extends TerraformStack {
         route,
         protect: this.config.protect,
         originsProbedByEdge: checks.cloudflareHealthChecks && originsProbedFromEdge(cloud),
-        probeEdge: cloud === edgeProber ? { url: this.edge.url, path: HEALTH_PATH } : undefined,
+        probeEdge: cloud === edgeProber ? probes : undefined,
       });
     }
     // Origins of clouds without their own outside check (`edge.probesOrigins`) are probed from Cloudflare where the plan allows.
