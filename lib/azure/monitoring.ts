@@ -260,10 +260,14 @@ export class AzureMonitoring extends Construct {
           windowSize: "PT15M",
           // Unconfirmed on Flex Consumption: learn.microsoft.com "Monitor Azure Functions" names only the five
           // billing metrics for Flex (OnDemand/AlwaysReady execution count and units, AlwaysReadyUnits), none of
-          // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Check on a real app.
+          // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Azure checks a
+          // metric alert's metric name when it creates the rule, so an unknown name would fail the first apply:
+          // skip_metric_validation creates the rule anyway (it fires once the metric is emitted; azurerm
+          // monitor_metric_alert, criteria.skip_metric_validation). Check on a real app (docs/operations.md).
           criteria: {
             metricNamespace: "Microsoft.Web/sites",
             metricName: "MemoryWorkingSet",
+            skipMetricValidation: true,
             aggregation: "Average",
             operator: "GreaterThan",
             threshold: Math.round((memoryBytes * MEMORY_SATURATION_PERCENT) / 100),
