@@ -10,7 +10,7 @@ import { IF, NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
-import { DEPLOY_JOBS, ID_TOKENS, parseAudience } from "../../lib/identity";
+import { DEPLOY_JOBS, ID_TOKENS, IDENTITY_PURPOSES, jobPurpose, parseAudience } from "../../lib/identity";
 import { shippedEnvironments } from "../helpers/environments";
 import { all, synthBootstrap } from "./helpers";
 
@@ -143,7 +143,7 @@ describe("pipeline and bootstrap agree", () => {
       const requested = new Map<string, Set<string>>();
       for (const { job, aud } of tokenRequests().filter((r) => r.cloud === cloud)) {
         const [kind, environment] = job.split(":");
-        const who = `${environment}/${DEPLOY_JOBS.includes(kind) ? "deploy" : "plan"}`;
+        const who = `${environment}/${jobPurpose(kind)}`;
         requested.set(aud, new Set([...(requested.get(aud) ?? []), who]));
       }
       for (const [aud, users] of requested) expect({ cloud, aud, users: users.size }).toEqual({ cloud, aud, users: 1 });
@@ -152,7 +152,7 @@ describe("pipeline and bootstrap agree", () => {
       }
       // Every identity accepts exactly one audience: as many audiences as environments times purposes.
       const envs = config.environments.filter((env) => env.clouds.includes(cloud));
-      expect(acceptedAudiences(cloud).size).toBe(envs.length * 2);
+      expect(acceptedAudiences(cloud).size).toBe(envs.length * IDENTITY_PURPOSES.length);
     }
   });
 
