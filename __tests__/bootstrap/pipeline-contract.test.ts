@@ -16,7 +16,7 @@ import { all, synthBootstrap } from "./helpers";
 
 type Job = {
   id_tokens?: Record<string, { aud: string }>;
-  environment?: { name: string; deployment_tier: string };
+  environment?: { name: string; deployment_tier: string; action?: string };
   script?: string[];
   rules?: { if?: string; when?: string }[];
 };
@@ -136,6 +136,42 @@ describe("pipeline and bootstrap agree", () => {
         rules: (definition.rules ?? []).map((rule) => rule.if),
       }).toEqual({ job, deployJob: true, environment, rules: [IF.defaultBranch] });
     }
+  });
+
+  it("requests a publish audience only in publish:<env>, on the default branch only", () => {
+    for (const { job, aud } of tokenRequests()) {
+      if (parseAudience(aud)?.purpose !== "publish") continue;
+      expect({ job, kind: job.split(":")[0], rules: (pipeline[job].rules ?? []).map((rule) => rule.if) }).toEqual({
+        job,
+        kind: "publish",
+        rules: [IF.defaultBranch],
+      });
+    }
+  });
+
+  /**
+   * Issue 26: a protected environment's deploy identity is held only by a
+   * deployment of that GitLab environment (action start, what its approval
+   * gates) or by an operator's manual job of it (`access`: only its allowed
+   * deployers may run it). Anything else (`prepare` runs on every push)
+   * would hold it before anyone approves.
+   */
+  it("requests a protected environment's deploy audience only in jobs its approval or its deployers gate", () => {
+    const protectedNames = new Set(config.environments.filter((env) => env.config.protect).map((e) => e.config.name));
+    const ungated: string[] = [];
+    for (const { job, aud } of tokenRequests()) {
+      const parsed = parseAudience(aud);
+      if (parsed?.purpose !== "deploy" || !protectedNames.has(parsed.environment)) continue;
+      const definition = pipeline[job];
+      const action = definition.environment?.action ?? "start";
+      const manual = (definition.rules ?? []).every((rule) => rule.when === "manual");
+      const gated =
+        definition.environment?.name === parsed.environment && (action === "start" || (action === "access" && manual));
+      if (!gated) ungated.push(job);
+    }
+    // registries:<env> still applies the registries with the deploy identity on every push (docs/bootstrap.md,
+    // threat model): it goes once bootstrap makes the registries. Nothing else may join it.
+    expect([...new Set(ungated)].sort()).toEqual([...protectedNames].map((name) => `registries:${name}`).sort());
   });
 
   it("gives no two environments or purposes the same audience, on either side", () => {
