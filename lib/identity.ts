@@ -9,7 +9,7 @@
  * bootstrap creates the identities from it, so the two can never disagree.
  * Data and pure functions only: importing it has no side effect.
  *
- * Two identities per environment and cloud, on purpose, and a token that
+ * Three identities per environment and cloud, on purpose, and a token that
  * fits only one of them (its own `audience`):
  * - `plan`: read-only. Used by `plan:<env>` (merge requests from any branch,
  *   except for protected environments: default branch only), `drift:<env>`
@@ -17,14 +17,18 @@
  * - `deploy`: can change the environment. Used only by the `DEPLOY_JOBS` of
  *   that environment on the default branch; its cloud trust requires the
  *   claims of `requiredClaims` and its CI/CD variables are protected.
+ * - `publish`: can push images to the environment's registries and nothing
+ *   else. Used only by `publish:<env>` (`PUBLISH_JOBS`), which runs on every
+ *   default-branch push before anyone approves the deploy; its cloud trust
+ *   requires the protected default branch, so no merge request gets it.
  */
 import { CLOUDS, type Cloud } from "./config/schema";
 
 /** What an identity is for; see the module comment. */
-export type IdentityPurpose = "plan" | "deploy";
+export type IdentityPurpose = "plan" | "deploy" | "publish";
 
-/** Both purposes, in the order jobs use them. */
-export const IDENTITY_PURPOSES: readonly IdentityPurpose[] = ["plan", "deploy"];
+/** Every purpose, in the order jobs use them. */
+export const IDENTITY_PURPOSES: readonly IdentityPurpose[] = ["plan", "deploy", "publish"];
 
 /** The job variable GitLab fills with the signed JWT of one cloud. */
 export interface IdTokenSpec {
@@ -71,7 +75,7 @@ export function audience(cloud: Cloud, environment: string, purpose: IdentityPur
 export function parseAudience(
   value: string,
 ): { readonly cloud: Cloud; readonly environment: string; readonly purpose: IdentityPurpose } | undefined {
-  const match = /^([a-z0-9-]+):([a-z0-9-]+):([a-z][a-z0-9-]*):(plan|deploy)$/.exec(value);
+  const match = /^([a-z0-9-]+):([a-z0-9-]+):([a-z][a-z0-9-]*):(plan|deploy|publish)$/.exec(value);
   if (match === null || match[1] !== AUDIENCE_PREFIX || !(CLOUDS as readonly string[]).includes(match[2])) {
     return undefined;
   }
@@ -88,15 +92,22 @@ export function parseAudience(
 export const DEPLOY_JOBS: readonly string[] = [
   "deploy",
   "registries",
-  "publish",
   "promote",
   "rollback",
   "auto-rollback",
   "unlock",
 ];
 
+/**
+ * Pipeline jobs that only push the release's image to an environment's
+ * registries, before the deploy is approved: they get the publish identity,
+ * never the deploy one.
+ */
+export const PUBLISH_JOBS: readonly string[] = ["publish"];
+
 /** The identity job `job` (`plan`, `drift`, `deploy`, `publish`, ...) of an environment uses. */
 export function jobPurpose(job: string): IdentityPurpose {
+  if (PUBLISH_JOBS.includes(job)) return "publish";
   return DEPLOY_JOBS.includes(job) ? "deploy" : "plan";
 }
 
@@ -169,10 +180,13 @@ export function identityVariables(environment: string, purpose: IdentityPurpose)
   };
 }
 
-/** Every CI/CD variable name a provider needs for one environment, both purposes, sorted and unique. */
+/** The purposes with a Cloudflare token: publishing touches no zone. */
+export const CLOUDFLARE_PURPOSES: readonly IdentityPurpose[] = ["plan", "deploy"];
+
+/** Every CI/CD variable name a provider needs for one environment, every purpose, sorted and unique. */
 export function allIdentityVariables(environment: string, cloud: Cloud | "cloudflare"): string[] {
   const names = new Set<string>();
-  for (const purpose of IDENTITY_PURPOSES) {
+  for (const purpose of cloud === "cloudflare" ? CLOUDFLARE_PURPOSES : IDENTITY_PURPOSES) {
     for (const name of Object.values(identityVariables(environment, purpose)[cloud])) names.add(name);
   }
   return [...names].sort();
@@ -202,13 +216,16 @@ export interface TrustScope {
  * - plan: a branch pipeline (merge requests plan from their source branch);
  *   for a protected environment, only the protected default branch;
  * - deploy: the protected default branch, deploying to that GitLab
- *   environment with its tier (and, when GitLab protects it, protected).
+ *   environment with its tier (and, when GitLab protects it, protected);
+ * - publish: the protected default branch (the job prepares the
+ *   environment, it does not deploy to it).
  * GCP checks every claim; AWS and Entra ID only `sub` (`trustSubject`).
  */
 export function requiredClaims(scope: TrustScope): Readonly<Record<string, string>> {
   const branchOnly = { ref_type: "branch" };
   const defaultBranch = { ref_type: "branch", ref: scope.defaultBranch, ref_protected: "true" };
   if (scope.purpose === "plan") return scope.protectedEnvironment ? defaultBranch : branchOnly;
+  if (scope.purpose === "publish") return defaultBranch;
   return {
     ...defaultBranch,
     environment: scope.environment,

@@ -33,18 +33,20 @@ describe("bootstrap on AWS", () => {
     expect(providers).toHaveLength(2);
     for (const provider of providers) expect(provider.url).toBe(`https://${HOST}`);
     expect(providers.map((p) => [p.provider, p.client_id_list])).toEqual([
-      ["aws.account-111111111111", [aud("dev", "plan"), aud("dev", "deploy")]],
-      ["aws.account-333333333333", [aud("prod", "plan"), aud("prod", "deploy")]],
+      ["aws.account-111111111111", [aud("dev", "plan"), aud("dev", "deploy"), aud("dev", "publish")]],
+      ["aws.account-333333333333", [aud("prod", "plan"), aud("prod", "deploy"), aud("prod", "publish")]],
     ]);
     expect(providers.map((p) => p.provider).sort()).toEqual(["aws.account-111111111111", "aws.account-333333333333"]);
   });
 
-  it("gives every environment a plan and a deploy role, in its own account", () => {
+  it("gives every environment a plan, a deploy and a publish role, in its own account", () => {
     expect(roles.map((r) => r.name).sort()).toEqual([
       `ci-${SERVICE}-dev-deploy`,
       `ci-${SERVICE}-dev-plan`,
+      `ci-${SERVICE}-dev-publish`,
       `ci-${SERVICE}-prod-deploy`,
       `ci-${SERVICE}-prod-plan`,
+      `ci-${SERVICE}-prod-publish`,
     ]);
     expect(role(`ci-${SERVICE}-prod-deploy`).provider).toBe("aws.account-333333333333");
     expect(JSON.parse(role(`ci-${SERVICE}-prod-deploy`).assume_role_policy).Statement[0].Principal.Federated).toBe(
@@ -142,11 +144,20 @@ describe("bootstrap on AWS", () => {
     expect(inline.map((p) => `${p.role}/${p.name}`).sort()).toEqual([
       `ci-${SERVICE}-dev-deploy/workload-roles`,
       `ci-${SERVICE}-dev-plan/secure-parameters`,
+      `ci-${SERVICE}-dev-publish/publish-image`,
       `ci-${SERVICE}-prod-deploy/workload-roles`,
       `ci-${SERVICE}-prod-plan/secure-parameters`,
       // The protected environment's own state: its lock object and key (lib/bootstrap/state/aws.ts).
       `ci-${SERVICE}-prod-plan/state`,
+      `ci-${SERVICE}-prod-publish/publish-image`,
     ]);
+    // Publish: the registry token (account-wide in ECR) and pushes to the environment's own repository, nothing else.
+    const publish = JSON.parse(inline.find((p) => p.role === `ci-${SERVICE}-prod-publish`)?.policy as string).Statement;
+    expect(publish.map((s: { Effect: string }) => s.Effect)).toEqual(["Allow", "Allow"]);
+    expect(publish[0]).toMatchObject({ Action: "ecr:GetAuthorizationToken", Resource: "*" });
+    expect(publish[1].Resource).toBe(`arn:aws:ecr:eu-west-1:333333333333:repository/${SERVICE}-prod`);
+    expect(publish[1].Action).toEqual(expect.arrayContaining(["ecr:PutImage", "ecr:UploadLayerPart"]));
+    for (const action of publish[1].Action as string[]) expect(action).not.toMatch(/Delete|Policy|Create|\*/);
     // Plan's one extra: decrypt only through SSM (refreshing a SecureString parameter), no write.
     const plan = JSON.parse(inline.find((p) => p.role === `ci-${SERVICE}-dev-plan`)?.policy as string).Statement[0];
     expect(plan).toMatchObject({
@@ -308,7 +319,7 @@ describe("bootstrap on AWS", () => {
       ),
     );
     expect(all(shared, "aws_iam_openid_connect_provider")).toHaveLength(1);
-    expect(all(shared, "aws_iam_role").filter((r) => String(r.name).startsWith("ci-"))).toHaveLength(4);
+    expect(all(shared, "aws_iam_role").filter((r) => String(r.name).startsWith("ci-"))).toHaveLength(6);
     expect(shared.provider?.aws).toEqual([
       expect.objectContaining({
         allowed_account_ids: ["123456789012"],

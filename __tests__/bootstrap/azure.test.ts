@@ -10,6 +10,7 @@ import {
   azureResourceGroupName,
 } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
+import type { IdentityPurpose } from "../../lib/identity";
 import { azureStack } from "../azure/helpers";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { all, referenced, type TerraformJson } from "../helpers/terraform";
@@ -39,13 +40,15 @@ const app = (env: string, purpose: string) => `gitlab-ci-acme-platform-blueprint
 describe("bootstrap on Azure", () => {
   const json = synthBootstrap();
 
-  it("gives every environment a plan and a deploy application, each with a service principal", () => {
+  it("gives every environment a plan, a deploy and a publish application, each with a service principal", () => {
     const names = all(json, "azuread_application").map((a) => a.display_name);
     expect(names.sort()).toEqual([
       app("dev", "deploy"),
       app("dev", "plan"),
+      app("dev", "publish"),
       app("prod", "deploy"),
       app("prod", "plan"),
+      app("prod", "publish"),
     ]);
     const principals = all(json, "azuread_service_principal").map((sp) => referenced(json, sp.client_id));
     expect(principals.map((p) => `${p.resource.display_name}.${p.attribute}`).sort()).toEqual(
@@ -64,17 +67,19 @@ describe("bootstrap on Azure", () => {
     }
     expect(canSignIn(json, app("prod", "deploy"), token(aud("dev", "deploy")))).toBe(false);
     const exact = all(json, "azuread_application_federated_identity_credential");
-    // Both deploy identities, and the protected environment's plan identity.
+    // Both deploy and publish identities, and the protected environment's plan identity.
     expect(exact.map((c) => applicationName(json, c.application_id)).sort()).toEqual([
       app("dev", "deploy"),
+      app("dev", "publish"),
       app("prod", "deploy"),
       app("prod", "plan"),
+      app("prod", "publish"),
     ]);
     for (const credential of exact) {
       const [env, purpose] = applicationName(json, credential.application_id).split("-").slice(-2);
       expect(credential).toMatchObject({
         issuer: `https://${HOST}`,
-        audiences: [aud(env, purpose as "plan" | "deploy")],
+        audiences: [aud(env, purpose as IdentityPurpose)],
         subject: "project_path:acme/platform/blueprint:ref_type:branch:ref:main",
       });
       expect(credential.subject).not.toMatch(/[*?]/);
@@ -186,6 +191,8 @@ describe("bootstrap on Azure", () => {
       "Role Based Access Control Administrator",
       "Storage Blob Data Contributor",
     ]);
+    // Publish pushes to the group's one registry (the environment's) and does nothing else.
+    expect(rolesOf(app("prod", "publish"))).toEqual(["AcrPush"]);
     // The workload's identities, with the roles the targets need, on their own group.
     const names = azureNames({
       service: SERVICE,

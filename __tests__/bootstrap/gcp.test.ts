@@ -1,11 +1,14 @@
 import {
   GCP_MAX_NAME_PREFIX,
   GCP_PLAN_REFRESH_PERMISSIONS,
+  GCP_PUBLISH_ROLE,
   GCP_ROLES,
   GCP_SCOPED_ROLES,
   gcpPlanRefreshRoleId,
+  gcpRepositoryCondition,
 } from "../../lib/bootstrap/gcp";
 import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
+import type { IdentityPurpose } from "../../lib/identity";
 import { all, referenced } from "../helpers/terraform";
 import {
   audiencesOf,
@@ -46,7 +49,7 @@ describe("bootstrap on GCP", () => {
     expect(providers.map((p) => p.project).sort()).toEqual(["blueprint-dev-01", "blueprint-prod-03"]);
     expect(poolProvider("blueprint-prod-03").oidc).toEqual({
       issuer_uri: `https://${HOST}`,
-      allowed_audiences: [aud("prod", "plan"), aud("prod", "deploy")],
+      allowed_audiences: [aud("prod", "plan"), aud("prod", "deploy"), aud("prod", "publish")],
     });
     for (const provider of providers) {
       expect(referenced(json, provider.workload_identity_pool_id).resource.project).toBe(provider.project);
@@ -117,6 +120,24 @@ describe("bootstrap on GCP", () => {
     expect(canImpersonate("ci-dev-plan", "blueprint-prod-03", token(plan))).toBe(false);
   });
 
+  it("lets only the default branch impersonate the publish account, which writes to its own repository only", () => {
+    const publish = aud("prod", "publish");
+    expect(canImpersonate("ci-prod-publish", "blueprint-prod-03", token(publish))).toBe(true);
+    expect(
+      canImpersonate(
+        "ci-prod-publish",
+        "blueprint-prod-03",
+        token(publish, { ref: "feature/x", ref_protected: "false" }),
+      ),
+    ).toBe(false);
+    expect(canImpersonate("ci-prod-publish", "blueprint-prod-03", deployToken("prod"))).toBe(false);
+    const grants = all(json, "google_project_iam_member").filter(
+      (m) => referenced(json, String(m.member)).resource.account_id === "ci-prod-publish",
+    );
+    expect(grants.map((g) => g.role)).toEqual([GCP_PUBLISH_ROLE]);
+    expect((grants[0].condition as { expression: string }).expression).toBe(gcpRepositoryCondition(`${SERVICE}-prod`));
+  });
+
   it("lets only the default branch impersonate a protected environment's plan account", () => {
     const plan = aud("prod", "plan");
     expect(canImpersonate("ci-prod-plan", "blueprint-prod-03", token(plan))).toBe(true);
@@ -129,7 +150,7 @@ describe("bootstrap on GCP", () => {
     for (const binding of all(json, "google_service_account_iam_member")) {
       const account = referenced(json, binding.service_account_id).resource.account_id as string;
       const [, env, purpose] = account.split("-");
-      expect(binding.member).toMatch(new RegExp(`/attribute\\.aud/${aud(env, purpose as "plan" | "deploy")}$`));
+      expect(binding.member).toMatch(new RegExp(`/attribute\\.aud/${aud(env, purpose as IdentityPurpose)}$`));
       expect(binding.member).not.toMatch(/\*/);
     }
   });

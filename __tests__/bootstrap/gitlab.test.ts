@@ -139,8 +139,9 @@ describe("bootstrap on GitLab", () => {
     expect(specs.map((s) => [s.key, s.protected, s.environmentScope])).toEqual([
       ["AWS_ROLE_ARN_PROD_DEPLOY", true, "*"],
       ["AWS_ROLE_ARN_PROD_PLAN", false, "*"],
+      ["AWS_ROLE_ARN_PROD_PUBLISH", true, "*"],
     ]);
-    expect(pipelineVariables("prod", ["aws"], false, true).map((s) => s.protected)).toEqual([true, true]);
+    expect(pipelineVariables("prod", ["aws"], false, true).map((s) => s.protected)).toEqual([true, true, true]);
   });
 
   it("adopts the existing project (import, never create, never destroy) with outdated deployment jobs prevented", () => {

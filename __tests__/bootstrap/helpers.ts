@@ -9,7 +9,7 @@ import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
-import { audience } from "../../lib/identity";
+import { audience, type IdentityPurpose } from "../../lib/identity";
 import { COMPANY, environmentInput, filesOf, oncePerWorker } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
@@ -21,7 +21,7 @@ export { all, referenced };
 export const SERVICE = COMPANY.service;
 
 /** The id_token audience of `cloud`'s plan or deploy identity of an environment (lib/identity). */
-export function audiencesOf(cloud: Cloud): (env: string, purpose: "plan" | "deploy") => string {
+export function audiencesOf(cloud: Cloud): (env: string, purpose: IdentityPurpose) => string {
   return (env, purpose) => audience(cloud, env, purpose);
 }
 

@@ -10,13 +10,13 @@ import { IF, NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
-import { DEPLOY_JOBS, ID_TOKENS, parseAudience } from "../../lib/identity";
+import { DEPLOY_JOBS, ID_TOKENS, IDENTITY_PURPOSES, jobPurpose, parseAudience } from "../../lib/identity";
 import { shippedEnvironments } from "../helpers/environments";
 import { all, synthBootstrap } from "./helpers";
 
 type Job = {
   id_tokens?: Record<string, { aud: string }>;
-  environment?: { name: string; deployment_tier: string };
+  environment?: { name: string; deployment_tier: string; action?: string };
   script?: string[];
   rules?: { if?: string; when?: string }[];
 };
@@ -138,12 +138,48 @@ describe("pipeline and bootstrap agree", () => {
     }
   });
 
+  it("requests a publish audience only in publish:<env>, on the default branch only", () => {
+    for (const { job, aud } of tokenRequests()) {
+      if (parseAudience(aud)?.purpose !== "publish") continue;
+      expect({ job, kind: job.split(":")[0], rules: (pipeline[job].rules ?? []).map((rule) => rule.if) }).toEqual({
+        job,
+        kind: "publish",
+        rules: [IF.defaultBranch],
+      });
+    }
+  });
+
+  /**
+   * Issue 26: a protected environment's deploy identity is held only by a
+   * deployment of that GitLab environment (action start, what its approval
+   * gates) or by an operator's manual job of it (`access`: only its allowed
+   * deployers may run it). Anything else (`prepare` runs on every push)
+   * would hold it before anyone approves.
+   */
+  it("requests a protected environment's deploy audience only in jobs its approval or its deployers gate", () => {
+    const protectedNames = new Set(config.environments.filter((env) => env.config.protect).map((e) => e.config.name));
+    const ungated: string[] = [];
+    for (const { job, aud } of tokenRequests()) {
+      const parsed = parseAudience(aud);
+      if (parsed?.purpose !== "deploy" || !protectedNames.has(parsed.environment)) continue;
+      const definition = pipeline[job];
+      const action = definition.environment?.action ?? "start";
+      const manual = (definition.rules ?? []).every((rule) => rule.when === "manual");
+      const gated =
+        definition.environment?.name === parsed.environment && (action === "start" || (action === "access" && manual));
+      if (!gated) ungated.push(job);
+    }
+    // registries:<env> still applies the registries with the deploy identity on every push (docs/bootstrap.md,
+    // threat model): it goes once bootstrap makes the registries. Nothing else may join it.
+    expect([...new Set(ungated)].sort()).toEqual([...protectedNames].map((name) => `registries:${name}`).sort());
+  });
+
   it("gives no two environments or purposes the same audience, on either side", () => {
     for (const cloud of config.clouds) {
       const requested = new Map<string, Set<string>>();
       for (const { job, aud } of tokenRequests().filter((r) => r.cloud === cloud)) {
         const [kind, environment] = job.split(":");
-        const who = `${environment}/${DEPLOY_JOBS.includes(kind) ? "deploy" : "plan"}`;
+        const who = `${environment}/${jobPurpose(kind)}`;
         requested.set(aud, new Set([...(requested.get(aud) ?? []), who]));
       }
       for (const [aud, users] of requested) expect({ cloud, aud, users: users.size }).toEqual({ cloud, aud, users: 1 });
@@ -152,7 +188,7 @@ describe("pipeline and bootstrap agree", () => {
       }
       // Every identity accepts exactly one audience: as many audiences as environments times purposes.
       const envs = config.environments.filter((env) => env.clouds.includes(cloud));
-      expect(acceptedAudiences(cloud).size).toBe(envs.length * 2);
+      expect(acceptedAudiences(cloud).size).toBe(envs.length * IDENTITY_PURPOSES.length);
     }
   });
 

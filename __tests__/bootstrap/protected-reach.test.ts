@@ -95,7 +95,7 @@ describe("a merge-request job against a protected environment", () => {
     const variables = all(json, "gitlab_project_variable");
     for (const env of protectedEnvs) {
       const suffix = `_${variableSuffix(env.config.name)}`;
-      const own = variables.filter((v) => new RegExp(`${suffix}(_PLAN|_DEPLOY)?$`).test(String(v.key)));
+      const own = variables.filter((v) => new RegExp(`${suffix}(_PLAN|_DEPLOY|_PUBLISH)?$`).test(String(v.key)));
       // Identity variables of each cloud and both Cloudflare tokens.
       expect(own.length).toBeGreaterThanOrEqual(2 + env.clouds.length);
       expect(own.filter((v) => v.protected !== true).map((v) => v.key)).toEqual([]);

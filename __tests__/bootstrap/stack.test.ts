@@ -24,7 +24,7 @@ function identities(json: TerraformJson, service = TEST_COMPANY.service): Set<st
   const found = new Set<string>();
   for (const role of all(json, "aws_iam_role")) {
     // The workload's roles (`<service>-<env>-...`) are no CI identity.
-    const match = new RegExp(`^ci-${service}-(.+)-(plan|deploy)$`).exec(role.name as string);
+    const match = new RegExp(`^ci-${service}-(.+)-(plan|deploy|publish)$`).exec(role.name as string);
     if (match !== null) found.add(`${match[1]}/aws/${match[2]}`);
   }
   for (const application of all(json, "azuread_application")) {
@@ -39,7 +39,7 @@ function identities(json: TerraformJson, service = TEST_COMPANY.service): Set<st
     if (credentialed) found.add(`${env}/azure/${purpose}`);
   }
   for (const account of all(json, "google_service_account")) {
-    const [, env, purpose] = /^ci-(.+)-(plan|deploy)$/.exec(account.account_id as string) ?? [];
+    const [, env, purpose] = /^ci-(.+)-(plan|deploy|publish)$/.exec(account.account_id as string) ?? [];
     const bound = all(json, "google_service_account_iam_member").some(
       (b) => referenced(json, b.service_account_id).resource === account && b.role === "roles/iam.workloadIdentityUser",
     );
@@ -57,11 +57,11 @@ function expected(config: BootstrapConfig): Set<string> {
 }
 
 describe("BootstrapStack", () => {
-  it("gives every environment both identities on every enabled cloud (the committed config)", () => {
+  it("gives every environment all its identities on every enabled cloud (the committed config)", () => {
     const shipped = shippedEnvironments();
     const config = loadBootstrap(bootstrap, shipped);
     const json = synthBootstrap(config);
-    expect(expected(config).size).toBe(shipped.reduce((n, env) => n + env.clouds.length * 2, 0));
+    expect(expected(config).size).toBe(shipped.reduce((n, env) => n + env.clouds.length * IDENTITY_PURPOSES.length, 0));
     expect(identities(json, COMPANY.service)).toEqual(expected(config));
   });
 
@@ -85,16 +85,20 @@ describe("BootstrapStack", () => {
     expect([...identities(json)].sort()).toEqual([
       "dev/aws/deploy",
       "dev/aws/plan",
+      "dev/aws/publish",
       "dev/gcp/deploy",
       "dev/gcp/plan",
+      "dev/gcp/publish",
       "qa/azure/deploy",
       "qa/azure/plan",
+      "qa/azure/publish",
       "qa/gcp/deploy",
       "qa/gcp/plan",
+      "qa/gcp/publish",
     ]);
-    // Both environments use one GCP project: one pool, four CI accounts (and each environment's workload accounts).
+    // Both environments use one GCP project: one pool, six CI accounts (and each environment's workload accounts).
     expect(all(json, "google_iam_workload_identity_pool")).toHaveLength(1);
-    expect(all(json, "google_service_account").filter((a) => String(a.account_id).startsWith("ci-"))).toHaveLength(4);
+    expect(all(json, "google_service_account").filter((a) => String(a.account_id).startsWith("ci-"))).toHaveLength(6);
     expect(all(json, "gitlab_project_variable").map((v) => v.key)).not.toContain("ARM_TENANT_ID_DEV");
   });
 

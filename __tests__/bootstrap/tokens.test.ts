@@ -99,7 +99,7 @@ function accepted(cloud: Cloud, env: BootstrapEnvironment, purpose: IdentityPurp
   return gcpCanImpersonate(json, host, gcpServiceAccountId(name, purpose), project, claims);
 }
 
-/** The seven tokens of the threat model, for one cloud, by what they stand for. */
+/** The eight tokens of the threat model, for one cloud, by what they stand for. */
 function scenarios(cloud: Cloud): Record<string, Claims[]> {
   if (target === undefined || other === undefined) throw new Error("the shipped config needs two environments");
   const t = target.config.name;
@@ -117,6 +117,7 @@ function scenarios(cloud: Cloud): Record<string, Claims[]> {
       jobToken(`deploy:${t}`, cloud, branch),
       jobToken(`plan:${t}`, cloud, branch),
       jobToken(`drift:${t}`, cloud, branch),
+      jobToken(`publish:${t}`, cloud, branch),
     ],
     "a tag pipeline": [jobToken(`deploy:${t}`, cloud, { ...onDefaultBranch, ref_type: "tag", ref: "v1.0.0" })],
     // A fork, or any project of the same GitLab: same jobs, same branch, its own path and id. (A new project
@@ -129,6 +130,8 @@ function scenarios(cloud: Cloud): Record<string, Claims[]> {
         project_id: String(projectId + 1),
       }),
     ],
+    // Runs on every default-branch push, before anyone approves the deploy.
+    [`publish:${t} on the default branch`]: [jobToken(`publish:${t}`, cloud, onDefaultBranch)],
   };
 }
 
@@ -160,6 +163,11 @@ describe("the trust of a protected environment, against the tokens of the threat
 
   it.each(clouds)("lets only the default branch's plan and drift jobs plan it on %s", (cloud) => {
     const { got, expected } = verdicts(cloud, "plan", [1, 2]);
+    expect(got).toEqual(expected);
+  });
+
+  it.each(clouds)("lets only its publish job on the default branch push its images on %s", (cloud) => {
+    const { got, expected } = verdicts(cloud, "publish", [7]);
     expect(got).toEqual(expected);
   });
 });

@@ -50,7 +50,13 @@ describe("lib/identity", () => {
   });
 
   it("gives deploy audiences only to the jobs that change an environment", () => {
-    expect(DEPLOY_JOBS).toEqual(expect.arrayContaining(["deploy", "publish"]));
+    expect(DEPLOY_JOBS).toEqual(expect.arrayContaining(["deploy", "promote"]));
+    // Publishing runs before the deploy is approved: its own identity, never the deploy one.
+    expect(DEPLOY_JOBS).not.toContain("publish");
+    expect(jobPurpose("publish")).toBe("publish");
+    for (const { aud } of Object.values(jobIdTokens("publish", names[0], CLOUDS))) {
+      expect(parseAudience(aud)?.purpose).toBe("publish");
+    }
     for (const job of ["plan", "drift", "validate", "verify", "plan-comment", "drift-report"]) {
       expect(jobPurpose(job)).toBe("plan");
       for (const { aud } of Object.values(jobIdTokens(job, names[0], CLOUDS))) {
@@ -79,6 +85,7 @@ describe("lib/identity", () => {
     expect(allIdentityVariables("dev", "azure")).toEqual([
       "ARM_CLIENT_ID_DEV_DEPLOY",
       "ARM_CLIENT_ID_DEV_PLAN",
+      "ARM_CLIENT_ID_DEV_PUBLISH",
       "ARM_TENANT_ID_DEV",
     ]);
   });

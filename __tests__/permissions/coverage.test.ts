@@ -7,12 +7,14 @@ import {
   ENVIRONMENT_PERMISSIONS,
   environmentPermissionGaps,
   type ProviderPermissions,
+  PUBLISH_PERMISSIONS,
 } from "../../lib/bootstrap/permissions";
 import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
 import { GCP_ROLE_SOURCE, GCP_ROLE_TABLE } from "../../lib/gcp/permissions";
 import {
   coverageGaps,
   type Grant,
+  grantsAllowing,
   matches,
   type Purpose,
   providerOf,
@@ -227,4 +229,17 @@ describe("the synth summary", () => {
       new RegExp(`\\nPermissions: 1 gap .*:\\n {2}qa: ${gap.replace(/[()]/g, "\\$&")}$`),
     );
   });
+});
+
+describe("permission coverage of the publish identity", () => {
+  it.each(Object.keys(PUBLISH_PERMISSIONS) as (keyof typeof PUBLISH_PERMISSIONS)[])(
+    "lets publish:<env> push on %s, and reaches nothing beyond the registry",
+    (cloud) => {
+      const { needs, within, grants } = PUBLISH_PERMISSIONS[cloud];
+      const held = grants();
+      expect(needs.filter((need) => grantsAllowing(held, need).length === 0)).toEqual([]);
+      const allowed = held.flatMap((grant) => grant.statements.flatMap((statement) => statement.allow));
+      expect(allowed.filter((permission) => !within.test(permission) || permission.includes("*"))).toEqual([]);
+    },
+  );
 });

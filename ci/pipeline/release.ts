@@ -104,13 +104,13 @@ export function publishJob(env: EnvironmentConfig): Job {
       { job: `registries:${env.name}`, artifacts: false },
     ],
     rules: [{ if: IF.defaultBranch }],
-    // The deploy identity of this environment: it can push to the environment's registries.
+    // The publish identity of this environment: it can push to the environment's registries and nothing else.
     id_tokens: idTokens("publish", env),
     environment: { name: env.name, action: "prepare" },
     before_script: ["apk add --no-cache crane aws-cli curl jq"],
     script: [
       // Cloud credentials only: publishing needs no Cloudflare token.
-      ...loginLines(env, "deploy").filter((line) => !line.includes("CLOUDFLARE_API_TOKEN")),
+      ...loginLines(env, "publish").filter((line) => !line.includes("CLOUDFLARE_API_TOKEN")),
       `sh ci/release/publish.sh --env ${env.name}`,
     ],
   };

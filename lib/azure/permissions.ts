@@ -197,6 +197,17 @@ export const AZURE_ROLE_TABLE: Readonly<Record<string, AzureRole>> = {
     id: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     statements: [{ allow: ["Microsoft.ContainerRegistry/registries/pull/read"] }],
   },
+  AcrPush: {
+    id: "8311e382-0749-4cb8-b61a-304f252e45ec",
+    statements: [
+      {
+        allow: [
+          "Microsoft.ContainerRegistry/registries/pull/read",
+          "Microsoft.ContainerRegistry/registries/push/write",
+        ],
+      },
+    ],
+  },
   Contributor: {
     id: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     statements: [

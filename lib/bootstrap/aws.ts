@@ -24,6 +24,10 @@
  *   service-linked roles. The workload roles themselves are made here, by
  *   bootstrap (lib/bootstrap/workload/aws.ts), with a boundary that grants
  *   nothing IAM: the deploy role cannot create, change or re-trust a role.
+ * - publish: no managed policy; one inline policy that pushes to (and reads)
+ *   the environment's ECR repository only (`awsPublishPolicy`), plus the
+ *   account-wide registry token ECR issues. `publish:<env>` runs before the
+ *   deploy is approved, so it never holds the deploy role.
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -34,6 +38,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { workloadBoundaryName } from "../aws/identity";
 import { awsManagedPolicyGrant } from "../aws/permissions";
+import { ecrRepositoryArn } from "../aws/registry";
+import { awsWorkloadNames } from "../aws/workload-roles";
 import type { CompanyConfig } from "../config/company";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../identity";
 import type { Grant, GrantStatement } from "../permissions/coverage";
@@ -44,7 +50,19 @@ import { AwsWorkloadIdentities, awsDeployPassRoleStatements } from "./workload/a
 export const AWS_MANAGED_POLICIES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
   deploy: ["arn:aws:iam::aws:policy/PowerUserAccess"],
+  publish: [],
 };
+
+/** What `publish:<env>` does in the repository: copy layers and the manifest in, and read the digest back. */
+export const AWS_PUBLISH_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:CompleteLayerUpload",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:InitiateLayerUpload",
+  "ecr:PutImage",
+  "ecr:UploadLayerPart",
+] as const;
 
 /**
  * IAM writes denied on the boundary, the CI roles and the OIDC provider
@@ -130,6 +148,34 @@ export function serviceLinkedRoles(accountId: string): string {
   return `arn:aws:iam::${accountId}:role/aws-service-role/*`;
 }
 
+/** The publish role's only policy: push to the environment's own ECR repository (its name is derived). */
+export function awsPublishPolicy(
+  accountId: string,
+  service: string,
+  environment: string,
+  region: string,
+): Record<string, unknown> {
+  const repository = awsWorkloadNames({ name: service, environment }).repository;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // ECR issues registry tokens per account: this action has no resource-level form.
+        Sid: "RegistryToken",
+        Effect: "Allow",
+        Action: "ecr:GetAuthorizationToken",
+        Resource: "*",
+      },
+      {
+        Sid: "PushOwnRepository",
+        Effect: "Allow",
+        Action: [...AWS_PUBLISH_ACTIONS],
+        Resource: ecrRepositoryArn(accountId, region, repository),
+      },
+    ],
+  };
+}
+
 /**
  * The deploy role's IAM: pass the environment's workload roles (made by
  * bootstrap), each to its own service; deny every IAM write but
@@ -204,8 +250,10 @@ export function awsIdentityGrants(purpose: IdentityPurpose): Grant[] {
   const inline: Grant =
     purpose === "plan"
       ? { name: "secure-parameters (inline)", statements: policyStatements(planKmsPolicy()) }
-      : // The Allow statements of `awsDeployIamPolicy`: PassRole, on the workload's roles only.
-        { name: "workload-roles (inline)", statements: [{ allow: ["iam:PassRole"] }] };
+      : purpose === "publish"
+        ? { name: "publish-image (inline)", statements: policyStatements(awsPublishPolicy("0", "-", "-", "-")) }
+        : // The Allow statements of `awsDeployIamPolicy`: PassRole, on the workload's roles only.
+          { name: "workload-roles (inline)", statements: [{ allow: ["iam:PassRole"] }] };
   return [...managed, inline];
 }
 
@@ -318,6 +366,14 @@ export class AwsAccountTrust extends Construct {
             role: role.name,
             name: "workload-roles",
             policy: JSON.stringify(awsDeployIamPolicy(accountId, props.service, environment, region)),
+          });
+        }
+        if (purpose === "publish") {
+          new IamRolePolicy(this, `${environment}-publish-image`, {
+            provider: this.provider,
+            role: role.name,
+            name: "publish-image",
+            policy: JSON.stringify(awsPublishPolicy(accountId, props.service, environment, region)),
           });
         }
         byPurpose[purpose] = role;

@@ -45,6 +45,9 @@
  *   4.55 has no key_vault_reference_identity_id), through Role Based Access
  *   Control Administrator with a condition: only that role
  *   (`AZURE_WORKLOAD_ROLES`), only to service principals.
+ * - publish: AcrPush on the group, whose one registry is the environment's
+ *   (`publish:<env>` pushes the release's image there before the deploy is
+ *   approved); nothing else.
  */
 
 import { Application } from "@cdktf/provider-azuread/lib/application";
@@ -72,6 +75,8 @@ import { AzureWorkloadIdentities } from "./workload/azure";
 export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User"],
   deploy: ["Storage Blob Data Contributor", "Key Vault Secrets Officer"],
+  // The group holds one registry, the environment's (lib/azure/registry.ts): push to it, nothing else.
+  publish: ["AcrPush"],
 };
 
 /**
@@ -151,12 +156,14 @@ export function azureIdentityGrants(purpose: IdentityPurpose): Grant[] {
   const custom: Grant[] =
     purpose === "plan"
       ? [{ name: "CI plan refresh (custom)", statements: [{ allow: AZURE_PLAN_REFRESH_ACTIONS }] }]
-      : [
-          {
-            name: "CI deploy (custom)",
-            statements: [{ allow: AZURE_DEPLOY_ACTIONS, except: AZURE_DEPLOY_NOT_ACTIONS }],
-          },
-        ];
+      : purpose === "publish"
+        ? []
+        : [
+            {
+              name: "CI deploy (custom)",
+              statements: [{ allow: AZURE_DEPLOY_ACTIONS, except: AZURE_DEPLOY_NOT_ACTIONS }],
+            },
+          ];
   return [...roles.map(azureRoleGrant), ...custom];
 }
 

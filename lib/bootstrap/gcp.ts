@@ -31,6 +31,9 @@
  *   project grants (lib/bootstrap/workload/gcp.ts). No IAM administration:
  *   no project IAM, no service account admin (its setIamPolicy would let a
  *   deploy grant `tokenCreator` on a workload account to anyone).
+ * - publish: `roles/artifactregistry.writer` under an IAM condition that
+ *   holds for the environment's own repository (`repositoryId`) and what is
+ *   in it only (`gcpRepositoryCondition`); nothing else.
  */
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
@@ -42,6 +45,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
+import { repositoryId } from "../gcp/naming";
 import { gcpRoleGrant } from "../gcp/permissions";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
 import type { Grant } from "../permissions/coverage";
@@ -74,7 +78,19 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
     "roles/monitoring.uptimeCheckConfigEditor",
     "roles/serviceusage.serviceUsageAdmin",
   ],
+  publish: [],
 };
+
+/** The publish account's one role, on the environment's repository only (`gcpRepositoryCondition`). */
+export const GCP_PUBLISH_ROLE = "roles/artifactregistry.writer";
+
+/**
+ * IAM condition: the repository `repository` (in any location of the
+ * project) and the images, tags and versions in it, nothing else.
+ */
+export function gcpRepositoryCondition(repository: string): string {
+  return `resource.name.endsWith("/repositories/${repository}") || resource.name.extract("/repositories/{name}/") == "${repository}"`;
+}
 
 /** Resource collections a name condition can restrict, and the segment before the id in a resource name. */
 export const GCP_NAMED_COLLECTIONS = {
@@ -96,6 +112,7 @@ export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<
     "roles/secretmanager.admin": "secrets",
     "roles/storage.admin": "buckets",
   },
+  publish: {},
 };
 
 /**
@@ -118,7 +135,11 @@ export function gcpPlanRefreshRoleId(service: string): string {
  * (lib/gcp/permissions.ts): what the permission coverage check reads.
  */
 export function gcpIdentityGrants(purpose: IdentityPurpose): Grant[] {
-  const roles = [...GCP_ROLES[purpose], ...Object.keys(GCP_SCOPED_ROLES[purpose])];
+  const roles = [
+    ...GCP_ROLES[purpose],
+    ...Object.keys(GCP_SCOPED_ROLES[purpose]),
+    ...(purpose === "publish" ? [GCP_PUBLISH_ROLE] : []),
+  ];
   const custom: Grant[] =
     purpose === "plan"
       ? [{ name: "ciPlanRefresh (custom)", statements: [{ allow: GCP_PLAN_REFRESH_PERMISSIONS }] }]
@@ -342,6 +363,20 @@ export class GcpProjectTrust extends Construct {
               title: `${environment}-${collection}-only`,
               description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
               expression: gcpNameCondition(collection, prefixOf(collection)),
+            },
+          });
+        }
+        if (purpose === "publish") {
+          const repository = repositoryId({ service: props.service, environment });
+          new ProjectIamMember(this, logicalId(GCP_PUBLISH_ROLE), {
+            provider: this.provider,
+            project,
+            role: GCP_PUBLISH_ROLE,
+            member: account.member,
+            condition: {
+              title: `${environment}-repository-only`,
+              description: `Only the repository ${repository} and its images`,
+              expression: gcpRepositoryCondition(repository),
             },
           });
         }

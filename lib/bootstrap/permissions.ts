@@ -7,6 +7,7 @@
  */
 import { AWS_MANAGED_POLICY_TABLE, AWS_PERMISSIONS } from "../aws/permissions";
 import { AZURE_PERMISSIONS, AZUREAD_PERMISSIONS, AZUREAD_ROLE_TABLE, azureRoleGrant } from "../azure/permissions";
+import type { Cloud } from "../config/schema";
 import { CLOUDFLARE_PERMISSIONS, cloudflareTokenGrants } from "../edge/permissions";
 import { GCP_PERMISSIONS, gcpRoleGrant } from "../gcp/permissions";
 import {
@@ -42,6 +43,45 @@ export const GITLAB_PERMISSIONS: PermissionMap = {
     plan: ["api", "Maintainer"],
     deploy: ["api", "Maintainer"],
     note: "reading a variable's value needs Maintainer too",
+  },
+};
+
+/**
+ * The publish identity: no Terraform resource, one job (`publish:<env>`,
+ * ci/release/publish.sh). What that job calls in each cloud's registry
+ * (`needs`), and the only namespace its grants may reach (`within`).
+ */
+export const PUBLISH_PERMISSIONS: Readonly<
+  Record<Cloud, { readonly needs: readonly string[]; readonly within: RegExp; readonly grants: () => Grant[] }>
+> = {
+  aws: {
+    // aws ecr get-login-password; crane copy (layers and manifest) and crane digest.
+    needs: [
+      "ecr:GetAuthorizationToken",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      "ecr:PutImage",
+      "ecr:BatchGetImage",
+    ],
+    within: /^ecr:/,
+    grants: () => awsIdentityGrants("publish"),
+  },
+  // The ACR token exchange, then crane's push and digest.
+  azure: {
+    needs: ["Microsoft.ContainerRegistry/registries/push/write", "Microsoft.ContainerRegistry/registries/pull/read"],
+    within: /^Microsoft\.ContainerRegistry\/registries\/(push|pull)\//,
+    grants: () => azureIdentityGrants("publish"),
+  },
+  gcp: {
+    needs: [
+      "artifactregistry.repositories.uploadArtifacts",
+      "artifactregistry.repositories.downloadArtifacts",
+      "artifactregistry.tags.create",
+    ],
+    within: /^(artifactregistry\.|resourcemanager\.projects\.get$)/,
+    grants: () => gcpIdentityGrants("publish"),
   },
 };
 

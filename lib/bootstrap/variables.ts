@@ -17,7 +17,7 @@
  */
 
 import type { Cloud } from "../config/schema";
-import { IDENTITY_PURPOSES, type IdentityPurpose, identityVariables } from "../identity";
+import { CLOUDFLARE_PURPOSES, IDENTITY_PURPOSES, type IdentityPurpose, identityVariables } from "../identity";
 
 /** Which identity attribute a variable holds (the keys of `IdentityVariables[cloud]`). */
 export type IdentityField = "roleArn" | "clientId" | "tenantId" | "workloadIdentityProvider" | "serviceAccount";
@@ -28,7 +28,7 @@ export interface VariableSpec {
   readonly environment: string;
   readonly cloud: Cloud;
   readonly field: IdentityField;
-  /** The purposes whose jobs read it (both for per-environment values such as the tenant id). */
+  /** The purposes whose jobs read it (all of them for per-environment values such as the tenant id). */
   readonly purposes: readonly IdentityPurpose[];
   /** Only pipelines of protected branches see it. */
   readonly protected: boolean;
@@ -103,7 +103,7 @@ export function secretVariables(
   protectedEnvironment: boolean,
   scoped: boolean,
 ): SecretVariableSpec[] {
-  return IDENTITY_PURPOSES.map((purpose) => {
+  return CLOUDFLARE_PURPOSES.map((purpose) => {
     const deployOnly = purpose === "deploy";
     return {
       key: identityVariables(environment, purpose).cloudflare.apiToken,

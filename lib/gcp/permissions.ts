@@ -161,6 +161,24 @@ export const GCP_ROLE_TABLE: Readonly<Record<string, readonly string[]>> = {
     artifactregistry.rules.get artifactregistry.rules.list artifactregistry.tags.get artifactregistry.tags.list
     artifactregistry.versions.get artifactregistry.versions.list resourcemanager.projects.get
   `),
+  // The reader's permissions plus the uploads and tag writes of a push.
+  "roles/artifactregistry.writer": words(`
+    artifactregistry.aptartifacts.create artifactregistry.attachments.create artifactregistry.attachments.get
+    artifactregistry.attachments.list artifactregistry.dockerimages.get artifactregistry.dockerimages.list
+    artifactregistry.files.download artifactregistry.files.get artifactregistry.files.list
+    artifactregistry.kfpartifacts.create artifactregistry.locations.get artifactregistry.locations.list
+    artifactregistry.mavenartifacts.get artifactregistry.mavenartifacts.list artifactregistry.npmpackages.get
+    artifactregistry.npmpackages.list artifactregistry.packages.get artifactregistry.packages.list
+    artifactregistry.projectconfigs.get artifactregistry.projectsettings.get artifactregistry.pythonpackages.get
+    artifactregistry.pythonpackages.list artifactregistry.repositories.downloadArtifacts
+    artifactregistry.repositories.exportArtifacts artifactregistry.repositories.get
+    artifactregistry.repositories.list artifactregistry.repositories.listEffectiveTags
+    artifactregistry.repositories.listTagBindings artifactregistry.repositories.readViaVirtualRepository
+    artifactregistry.repositories.uploadArtifacts artifactregistry.rules.get artifactregistry.rules.list
+    artifactregistry.tags.create artifactregistry.tags.get artifactregistry.tags.list artifactregistry.tags.update
+    artifactregistry.versions.get artifactregistry.versions.list artifactregistry.yumartifacts.create
+    resourcemanager.projects.get
+  `),
   "roles/browser": words(`
     resourcemanager.folders.get resourcemanager.folders.list resourcemanager.organizations.get
     resourcemanager.projects.get resourcemanager.projects.getIamPolicy resourcemanager.projects.list
