@@ -248,9 +248,10 @@ export function wordForks(original: Original, words: readonly string[]): Fork[] 
 }
 
 /**
- * Forks a default run gives their whole suite. One: a full fork costs about
- * 2.5 shaped ones in CPU (measured: ~106 s against ~41 s), and CI's run of the
- * matrix must stay short; the rotation reaches every fork within a few commits.
+ * Forks a default run gives their whole suite. One: a shaped fork took 41 CPU
+ * seconds, a full one costs npm test's ~96 (BENCHMARKS.md) plus the same ~10 of
+ * synth, typecheck and lint, and CI's run of the matrix must stay short; the
+ * rotation reaches every fork within a few commits.
  */
 export const FULL_PER_RUN = 1;
 
