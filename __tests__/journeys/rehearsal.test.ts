@@ -89,7 +89,7 @@ describe("pipeline rehearsal", () => {
       const result = await run({ kind: "default-branch" });
       expect(result.problems).toEqual([]);
       for (const env of configs) {
-        for (const job of ["publish", "plan", "deploy", "verify", "plan-steps", "rollback"]) {
+        for (const job of ["publish", "plan", "deploy", "verify", "plan-steps", "plan-steps-note", "rollback"]) {
           expect([job, outcome(result, `${job}:${env.name}`)]).toEqual([job, "success"]);
         }
         expect(outcome(result, `promote:${env.name}`)).toBe(env.canaryPercent > 0 ? "success" : undefined);
