@@ -181,7 +181,8 @@ export function outputsJob(env: EnvironmentConfig): Job {
   const dir = stackDir(env.name);
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.check,
+    // The deploy stage, like verify, which the next environment's deploy needs (a need cannot reach a later stage).
+    stage: "deploy",
     needs: [
       { job: "synth", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
@@ -198,7 +199,8 @@ export function verifyJob(env: EnvironmentConfig): Job {
   const inCloud = environmentStateLocation(env) !== undefined;
   return {
     extends: ".node",
-    stage: RELEASE_STAGES.check,
+    // The deploy stage: the next environment's deploy needs it (promotion order), and a need cannot reach a later stage.
+    stage: "deploy",
     needs: [
       { job: "build", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
