@@ -108,9 +108,9 @@ describe("pipeline rehearsal", () => {
   );
 
   it(
-    "fails naming synth when synth.sh no longer creates the steps' parent folder",
+    "fails naming synth when the synth of the steps no longer creates their parent folder",
     async () => {
-      const source = brokenCommit("ci/release/synth.sh", (text) => text.replace(/^mkdir -p cdktf\.out\/steps\n/m, ""));
+      const source = brokenCommit("main.ts", (text) => text.replace(/^ *if \(i === 1\) mkdirSync\(.*\n/m, ""));
       const result = await run({ kind: "default-branch", source });
       expect(outcome(result, "synth")).toBe("failed");
       expect(result.problems[0]).toMatch(/^job synth failed: it reads .*cdktf\.out\/steps\/promote\.tmp-\d+/);
