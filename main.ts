@@ -6,6 +6,8 @@
  * one message and exit 1.
  */
 
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { company, environments } from "./environments";
 import { bootstrap } from "./environments/bootstrap";
 import { ConfigError } from "./lib/config/errors";
@@ -24,6 +26,9 @@ Nothing is written when a check fails.
 
   RELEASE_ID, IMAGE_DIGEST, RELEASE_STEP, RELEASE_STABLE_DIR
                     the release the pipeline deploys (docs/releasing.md)
+  RELEASE_EXTRA_STEPS
+                    more rollout steps of the same release (e.g. "promote rollback"),
+                    each written to <outdir>/steps/<step>/stacks/<stack> by the same process
   --help, -h        show this help
 
 Exit status: 0 written; 1 invalid configuration, policy error or unknown stack.`;
@@ -37,24 +42,38 @@ if (args.includes("--help") || args.includes("-h")) {
   console.error(`Unknown option ${args.find((arg) => arg.startsWith("-"))}.\n\n${USAGE}`);
   process.exitCode = 2;
 } else {
-  let release: ReleaseFor | undefined;
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  // The main step first: it replaces outdir whole, then each extra step goes in below it.
+  const extra = (process.env.RELEASE_EXTRA_STEPS ?? "").split(/[\s,]+/).filter((step) => step !== "");
+  const runs = [
+    { env: process.env, outdir },
+    ...extra.map((step) => ({ env: { ...process.env, RELEASE_STEP: step }, outdir: join(outdir, "steps", step) })),
+  ];
+  const releases: ReleaseFor[] = [];
   try {
     // RELEASE_ID, IMAGE_DIGEST, RELEASE_STEP, RELEASE_STABLE_DIR from the pipeline (docs/releasing.md).
-    release = releaseFromEnvironment(process.env);
+    for (const run of runs) releases.push(releaseFromEnvironment(run.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  process.exitCode = runSynth(environments, {
-    outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
-    release,
-    company,
-    // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
-    bootstrap,
-    only: args,
-    printWarnings: !underCli,
-  });
+  process.exitCode = 0;
+  for (const [i, run] of runs.entries()) {
+    // cdktf's App creates its output folder with a non-recursive mkdir: the steps' parent must exist.
+    if (i === 1) mkdirSync(join(outdir, "steps"), { recursive: true });
+    process.exitCode = runSynth(environments, {
+      outdir: run.outdir,
+      release: releases[i],
+      company,
+      // The `bootstrap` stack: GitLab OIDC trust on each cloud, run once by an administrator.
+      bootstrap,
+      only: args,
+      // The steps have the same findings: print them once.
+      printWarnings: !underCli && i === 0,
+    });
+    if (process.exitCode !== 0) break;
+  }
   if (underCli && process.exitCode === 0) {
     // `cdktf deploy|diff <env>`: what Terraform will miss here (state token, credentials, binary), before it fails.
     const hint = deployHint(

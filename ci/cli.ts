@@ -35,6 +35,7 @@ import {
   renderFailedNote,
   renderFullNote,
   renderNotes,
+  renderStepsNote,
   type ValidateResult,
 } from "./plan/render";
 import { terraformReport } from "./plan/report";
@@ -62,6 +63,7 @@ Commands:
   render     Print the Markdown plan note(s) of one environment
   report     Write the GitLab terraform report JSON ({"create","update","delete"}) of a plan
   note       Render the note(s) and create or update them on the merge request
+  steps-note Render the rollout steps' saved plans (promote, rollback) of one environment as its note
   drift      Create, update or close the drift issue of one environment from a refresh-only plan
   mocks      Write the mock-provider test file next to every synthesized stack
   validate   Check every synthesized stack with tofu/terraform and mock providers (skips without them)
@@ -116,6 +118,17 @@ Options:
   --out <file>         also write the full rendered plan (every detail) to this file
   --max-length <n>     longest note in characters (default: 1000000, GitLab's limit; at least 5000)
 ${CONTEXT_HELP}`,
+  "steps-note": `Usage: steps-note --env <name> --step <name>=<plan.json> [--step ...] --out <file> [options]
+
+Renders the saved plans of an environment's rollout steps (plan-steps:<env>:
+promote, rollback) as one note, a section per step with its counts and every
+changed address, and writes it to --out (exit 1 when it cannot). In a
+merge-request pipeline it is also posted like the plan note (own marker).
+
+  --env <name>         environment name (required)
+  --step <name>=<file> a step and the output of \`tofu show -json <step>.tfplan\` (repeatable, in order)
+  --out <file>         the rendered note (required)
+  --job-url <url>      job that made the plans (default: $CI_JOB_URL)`,
   drift: `Usage: drift --plan <file> --env <name> [--job-url <url>]
 
 Reads the JSON of \`tofu plan -refresh-only\` and makes the project's issue list
@@ -165,7 +178,11 @@ export const NOTE_SEPARATOR = "\n<!-- next note -->\n";
 
 type Values = Record<string, string | boolean | undefined>;
 
-function parse(command: string, args: string[], options: Record<string, { type: "string" | "boolean" }>): Values {
+function parse(
+  command: string,
+  args: string[],
+  options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>,
+): Values {
   try {
     return parseArgs({ args, options: { ...options, help: { type: "boolean" } }, allowPositionals: false }).values;
   } catch (error) {
@@ -306,6 +323,33 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
       }
       return postNotes(notes, environment, env, io, ctx.retry, out);
     }
+    case "steps-note": {
+      const values = parse(command, args, { ...CONTEXT_OPTIONS, step: { type: "string", multiple: true } });
+      if (values.help === true) return help(io, command);
+      const environment = requireString(command, values, "env");
+      const out = requireString(command, values, "out");
+      const specs = (values.step as unknown as string[] | undefined) ?? [];
+      if (specs.length === 0) throw new UsageError(`${command}: --step <name>=<plan.json> is required`);
+      const steps = specs.map((spec) => {
+        const [step, file] = spec.split(/=(.*)/s);
+        if (step === "" || file === undefined || file === "") {
+          throw new UsageError(`${command}: --step takes <name>=<plan.json>, got "${spec}"`);
+        }
+        return { step, plan: readPlan(file) };
+      });
+      const note = renderStepsNote(steps, noteOptions(values, environment, env, out));
+      try {
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, note);
+      } catch (error) {
+        io.err(
+          `ci ${command}: the rollout plans note of ${environment} was not written to ${out}: ${(error as Error).message}\n`,
+        );
+        return 1;
+      }
+      // Same place as the environment's note: the merge request when there is one, else the rendered file.
+      return postNotes([note], `${environment}-steps`, env, io, ctx.retry, out);
+    }
     case "drift": {
       const values = parse(command, args, { ...CONTEXT_OPTIONS, plan: { type: "string" } });
       if (values.help === true) return help(io, command);
@@ -392,7 +436,7 @@ async function run(command: string, args: string[], io: Io, ctx: CliContext): Pr
     }
     default:
       throw new UsageError(
-        `unknown command "${command}"; commands: render, report, note, drift, mocks, validate, pipeline`,
+        `unknown command "${command}"; commands: render, report, note, steps-note, drift, mocks, validate, pipeline`,
       );
   }
 }

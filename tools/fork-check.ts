@@ -235,7 +235,14 @@ async function checkFork(fork: Fork, options: ForkCheckOptions, base: string, wo
   }
   // The copy's own tools, as its maintainer runs them; CHECKPOINT_DISABLE keeps cdktf offline.
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-  for (const name of ["CDKTF_OUTDIR", "RELEASE_ID", "IMAGE_DIGEST", "RELEASE_STEP", "RELEASE_STABLE_DIR"]) {
+  for (const name of [
+    "CDKTF_OUTDIR",
+    "RELEASE_ID",
+    "IMAGE_DIGEST",
+    "RELEASE_STEP",
+    "RELEASE_EXTRA_STEPS",
+    "RELEASE_STABLE_DIR",
+  ]) {
     delete env[name];
   }
   const npm = (label: string, ...args: string[]): Step => ({

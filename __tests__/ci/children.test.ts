@@ -116,6 +116,17 @@ describe("split pipeline", () => {
     }
   });
 
+  it("children: deploys follow the promotion order within a group; the first of each group needs no verify", () => {
+    for (const [g, group] of environmentGroups(SIXTY).entries()) {
+      for (const [i, env] of group.entries()) {
+        const needs = (children[g][`deploy:${env.name}`].needs ?? []).filter(
+          (need) => typeof need !== "string" && String(need.job).startsWith("verify:"),
+        );
+        expect(needs).toEqual(i === 0 ? [] : [{ job: `verify:${group[i - 1].name}`, artifacts: false }]);
+      }
+    }
+  });
+
   it("renders YAML that parses back to the same pipelines", () => {
     expect(parse(renderParentPipeline(SIXTY))).toEqual(JSON.parse(JSON.stringify(parent)));
     const files = renderChildPipelines(SIXTY);

@@ -11,7 +11,7 @@ import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { fixturePath, generatedPlan } from "./helpers/plans";
 
 const ROOT = join(__dirname, "..", "..");
-const COMMANDS = ["render", "report", "note", "drift", "mocks", "validate", "pipeline"];
+const COMMANDS = ["render", "report", "note", "steps-note", "drift", "mocks", "validate", "pipeline"];
 
 interface Run {
   code: number;
@@ -78,7 +78,7 @@ describe("ci command line", () => {
   it("rejects unknown commands, unknown options and missing values in one line", async () => {
     expectOneLineError(
       await run(["deploy"]),
-      /^ci unknown command "deploy"; commands: render, report, note, drift, mocks, validate, pipeline; see --help$/,
+      /^ci unknown command "deploy"; commands: render, report, note, steps-note, drift, mocks, validate, pipeline; see --help$/,
     );
     expectOneLineError(await run(["render", "--nope"]), /^ci render: Unknown option '--nope'; see --help$/);
     expectOneLineError(await run(["render", "--env", "dev"]), /^ci render: --plan <value> is required; see --help$/);
@@ -303,6 +303,61 @@ describe("ci note", () => {
     expect(result.out).toContain("Left 1 note(s) with this environment's marker by another author alone");
     expect(gitlab.notes[0].body).toBe(`${noteMarker("dev")}\nstale plan`);
     expect(gitlab.notes).toHaveLength(2);
+  });
+});
+
+describe("ci steps-note", () => {
+  let gitlab: FakeGitLab;
+  afterEach(async () => gitlab?.close());
+  const steps = [
+    "--step",
+    `promote=${fixturePath("plan-all-actions.json")}`,
+    "--step",
+    `rollback=${fixturePath("plan-no-changes.json")}`,
+  ];
+
+  it("off a merge request, writes the note of every step to --out and says so", async () => {
+    const out = join(tmp, "steps", "dev-steps-note.md");
+    const result = await run(["steps-note", "--env", "dev", ...steps, "--out", out]);
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect(result.out).toContain(`rendered in ${out}`);
+    const note = readFileSync(out, "utf8");
+    expect(note).toContain("#### promote: 1 to create");
+    expect(note).toContain("#### rollback: no changes");
+  });
+
+  it("fails naming the file when the note cannot be written", async () => {
+    const blocker = tmpFile("steps-blocker", "a file, not a folder");
+    const result = await run(["steps-note", "--env", "dev", ...steps, "--out", join(blocker, "note.md")]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^ci steps-note: the rollout plans note of dev was not written to .*note\.md: /);
+  });
+
+  it("refuses a --step without its plan file", async () => {
+    const result = await run(["steps-note", "--env", "dev", "--step", "promote", "--out", join(tmp, "x.md")]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("--step takes <name>=<plan.json>");
+  });
+
+  it("on a merge request, posts its own note beside the environment's, and fails when GitLab refuses", async () => {
+    gitlab = await startFakeGitLab();
+    const env = {
+      CI_SERVER_URL: gitlab.url,
+      CI_PROJECT_ID: "42",
+      CI_MERGE_REQUEST_IID: "7",
+      [NOTE_TOKEN_VARIABLE]: "glpat-test-token",
+    };
+    const plan = fixturePath("plan-all-actions.json");
+    expect((await run(["note", "--env", "dev", "--plan", plan], { env })).code).toBe(0);
+    const out = join(tmp, "mr-steps-note.md");
+    expect((await run(["steps-note", "--env", "dev", ...steps, "--out", out], { env })).code).toBe(0);
+    expect(gitlab.notes.map((n) => n.body.split("\n")[0])).toEqual([noteMarker("dev"), noteMarker("dev-steps")]);
+    gitlab.failures.push({ status: 403 });
+    const refused = await run(["steps-note", "--env", "dev", ...steps, "--out", out], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /^ERROR: the plan note for dev-steps was not written: GitLab refused the request: HTTP 403/,
+    );
   });
 });
 

@@ -162,6 +162,23 @@ describe("generated jobs", () => {
     },
   );
 
+  it("deploys follow the promotion order: each needs the verify of the environment before it, gates stay manual", () => {
+    const verifies = (name: string) =>
+      (job(`deploy:${name}`).needs ?? []).flatMap((need) =>
+        typeof need !== "string" && need.job.startsWith("verify:") ? [need] : [],
+      );
+    expect(verifies(configs[0].name)).toEqual([]);
+    for (const [i, env] of configs.entries()) {
+      if (i === 0) continue;
+      // A failed verify (a failed canary) upstream leaves this deploy skipped, not playable.
+      expect(verifies(env.name)).toEqual([{ job: `verify:${configs[i - 1].name}`, artifacts: false }]);
+      expect(job(`verify:${configs[i - 1].name}`).rules).toEqual(
+        job(`deploy:${env.name}`).rules?.map(({ if: c }) => ({ if: c })),
+      );
+      if (env.deploy.gate === "manual") expect(job(`deploy:${env.name}`).rules).toEqual([MANUAL_ON_DEFAULT_BRANCH]);
+    }
+  });
+
   it("gated deploys link the rendered note of the plan they apply (artifact and job page)", () => {
     const gated = configs.filter((env) => env.deploy.gate === "manual");
     expect(gated.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { type Plan, parsePlan } from "../../ci/plan/plan";
-import { GITLAB_NOTE_LIMIT, noteMarker, renderNotes } from "../../ci/plan/render";
+import { GITLAB_NOTE_LIMIT, noteMarker, noteMarkerPrefix, renderNotes, renderStepsNote } from "../../ci/plan/render";
 import { terraformReport } from "../../ci/plan/report";
 import { markUnknown, prepare, redact, valueText } from "../../ci/plan/values";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
@@ -354,5 +354,41 @@ describe("renderNote edge cases", () => {
     const note = singleNote(plan, { environment: "dev" });
     expect(note).toContain("  - `memory_size`: `128` → `256`");
     expect(note).not.toContain("`environment`");
+  });
+});
+
+describe("renderStepsNote: the rollout steps planned in the pipeline that deployed", () => {
+  const promote = fixturePlan("plan-all-actions.json");
+  const rollback = fixturePlan("plan-no-changes.json");
+  const note = renderStepsNote(
+    [
+      { step: "promote", plan: promote },
+      { step: "rollback", plan: rollback },
+    ],
+    { environment: "dev", jobUrl: JOB_URL, commitSha: "0123456789abcdef" },
+  );
+  const section = (step: string) => note.slice(note.indexOf(`#### ${step}:`)).split(/\n(?=#### )/)[0];
+
+  it("has its own marker, which the environment's plan note never updates or deletes", () => {
+    expect(note.split("\n")[0]).not.toBe(noteMarker("dev"));
+    expect(note.startsWith(noteMarkerPrefix("dev"))).toBe(false);
+    expect(note).toContain("### Rollout plans for `dev` at `01234567`");
+    expect(note).toContain(`[this job](${JOB_URL})`);
+  });
+
+  it("shows a section per step with its counts and every changed address", () => {
+    const text = section("promote");
+    expect(text).toContain("#### promote: 1 to create, 2 to update, 2 to replace, 1 to delete, 1 to read");
+    expect(text).toContain("| 1 | 2 | 2 | 1 | 1 |");
+    const changed = (promote.resource_changes ?? []).filter((rc) => rc.change.actions.join() !== "no-op");
+    // An address with a backtick is code-quoted with double backticks, which listedAddresses does not read.
+    const plain = changed.filter((rc) => !rc.address.includes("`"));
+    expect([...listedAddresses(text)].sort()).toEqual(plain.map((rc) => rc.address).sort());
+    for (const rc of changed) expect(text).toContain(rc.address);
+    expect(text).toContain("1 resource will be destroyed");
+  });
+
+  it("says a step with nothing to apply has no changes", () => {
+    expect(section("rollback").trim()).toBe("#### rollback: no changes");
   });
 });

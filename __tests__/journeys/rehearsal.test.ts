@@ -89,7 +89,7 @@ describe("pipeline rehearsal", () => {
       const result = await run({ kind: "default-branch" });
       expect(result.problems).toEqual([]);
       for (const env of configs) {
-        for (const job of ["publish", "plan", "deploy", "verify", "plan-steps", "rollback"]) {
+        for (const job of ["publish", "plan", "deploy", "verify", "plan-steps", "plan-steps-note", "rollback"]) {
           expect([job, outcome(result, `${job}:${env.name}`)]).toEqual([job, "success"]);
         }
         expect(outcome(result, `promote:${env.name}`)).toBe(env.canaryPercent > 0 ? "success" : undefined);
@@ -108,9 +108,9 @@ describe("pipeline rehearsal", () => {
   );
 
   it(
-    "fails naming synth when synth.sh no longer creates the steps' parent folder",
+    "fails naming synth when the synth of the steps no longer creates their parent folder",
     async () => {
-      const source = brokenCommit("ci/release/synth.sh", (text) => text.replace(/^mkdir -p cdktf\.out\/steps\n/m, ""));
+      const source = brokenCommit("main.ts", (text) => text.replace(/^ *if \(i === 1\) mkdirSync\(.*\n/m, ""));
       const result = await run({ kind: "default-branch", source });
       expect(outcome(result, "synth")).toBe("failed");
       expect(result.problems[0]).toMatch(/^job synth failed: it reads .*cdktf\.out\/steps\/promote\.tmp-\d+/);
@@ -137,16 +137,19 @@ describe("pipeline rehearsal", () => {
   );
 
   it(
-    "a failing canary fails verify, and the rollback runs on its own",
+    "a failing canary fails verify, the rollback runs on its own, and the environments after it are not deployed",
     async () => {
-      const env = configs.find((e) => e.canaryPercent > 0 && e.deploy.gate !== "manual") ?? configs[0];
+      // The origin fails in every environment: the first in promotion order fails verify and stops the rest.
+      const [env, next] = configs;
       const result = await run({ kind: "default-branch", failingOrigin: "aws.function" });
       expect(outcome(result, `verify:${env.name}`)).toBe("failed");
       expect(outcome(result, `auto-rollback:${env.name}`)).toBe("success");
-      expect(outcome(result, `promote:${env.name}`)).toBe("skipped");
+      expect(outcome(result, `promote:${env.name}`)).toBe(env.canaryPercent > 0 ? "skipped" : undefined);
       expect(result.problems).toContain(`job verify:${env.name} failed`);
       const deployed = deployedTo(result, env.name);
       expect(deployed.step).toBe("rollback");
+      // Promotion order: the next environment's deploy is skipped, not playable.
+      if (next !== undefined) expect(outcome(result, `deploy:${next.name}`)).toBe("skipped");
     },
     TIMEOUT,
   );

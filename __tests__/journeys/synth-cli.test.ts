@@ -5,7 +5,7 @@
  * byte for byte, in processes of their own.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { company, environments } from "../../environments";
@@ -39,5 +39,31 @@ describe("synth through its commands", () => {
       const file = join("stacks", stack, "cdk.tf.json");
       expect(readFileSync(join(work, "cli", file), "utf8")).toBe(readFileSync(join(work, "npm", file), "utf8"));
     }
+  }, 120_000);
+
+  it("RELEASE_EXTRA_STEPS: one process writes what a process per step writes, byte for byte", () => {
+    const release = {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      RELEASE_ID: "rel0001",
+      IMAGE_DIGEST: `sha256:${"b".repeat(64)}`,
+    };
+    const synth = (outdir: string, extra: Record<string, string>) =>
+      execFileSync("node", ["bin/run.cjs", "main.ts"], {
+        cwd: ROOT,
+        env: { ...release, CDKTF_OUTDIR: outdir, ...extra },
+        stdio: "pipe",
+      });
+    const one = join(work, "one-process");
+    synth(one, { RELEASE_STEP: "canary", RELEASE_EXTRA_STEPS: "promote rollback" });
+    const apart = join(work, "apart");
+    synth(apart, { RELEASE_STEP: "canary" });
+    mkdirSync(join(apart, "steps"));
+    for (const step of ["promote", "rollback"]) synth(join(apart, "steps", step), { RELEASE_STEP: step });
+    const written = tree(one);
+    expect(
+      Object.keys(written).filter((file) => file.startsWith(join("steps", "rollback", "stacks"))).length,
+    ).toBeGreaterThan(0);
+    expect(written).toEqual(tree(apart));
   }, 120_000);
 });

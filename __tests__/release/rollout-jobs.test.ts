@@ -71,6 +71,27 @@ describe("rollout jobs refuse an outdated pipeline", () => {
   });
 });
 
+describe("plan-steps-note:<env> shows the plans plan-steps saved", () => {
+  type ArtifactJob = { script: string[]; needs: { job: string; artifacts: boolean }[]; artifacts: { paths: string[] } };
+  it.each(configs.map((env) => env.name))("%s: renders each saved step's plan JSON into its artifact", (name) => {
+    const note = pipeline[`plan-steps-note:${name}`] as ArtifactJob;
+    const steps = pipeline[`plan-steps:${name}`] as ArtifactJob;
+    expect(note.needs).toEqual([{ job: `plan-steps:${name}`, artifacts: true }]);
+    const read = [...note.script[0].matchAll(/--step (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]);
+    expect(read.map(([step]) => step)).toEqual(
+      [
+        ...scriptOf(`plan-steps:${name}`)
+          .join("\n")
+          .matchAll(/-out=(\w+)\.tfplan/g),
+      ].map((m) => m[1]),
+    );
+    // Each plan it reads is one plan-steps hands on.
+    for (const [, file] of read) expect(steps.artifacts.paths).toContain(file);
+    const out = /--out (\S+)/.exec(note.script[0])?.[1];
+    expect(note.artifacts.paths).toEqual([out]);
+  });
+});
+
 describe("release:stable and state kept in an environment's own cloud", () => {
   let gitlab: FakeGitLab;
   afterEach(() => gitlab.close());

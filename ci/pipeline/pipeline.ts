@@ -262,7 +262,12 @@ function planNoteLines(env: EnvironmentConfig): string[] {
   ];
 }
 
-function deployJob(env: EnvironmentConfig): Job {
+/**
+ * `previous`: the environment before this one in promotion order
+ * (environments/index.ts), whose verify (canary analysis included) must pass
+ * before this deploy runs or can be played.
+ */
+function deployJob(env: EnvironmentConfig, previous: EnvironmentConfig | undefined): Job {
   const gated = env.deploy.gate === "manual";
   const dir = stackDir(env.name);
   return {
@@ -273,6 +278,7 @@ function deployJob(env: EnvironmentConfig): Job {
       "synth",
       { job: `plan:${env.name}`, artifacts: true },
       ...(gated ? [{ job: `plan-comment:${env.name}`, artifacts: true }] : []),
+      ...(previous === undefined ? [] : [{ job: `verify:${previous.name}`, artifacts: false }]),
     ],
     resource_group: env.name,
     interruptible: false,
@@ -417,7 +423,9 @@ function environmentJobs(environments: readonly EnvironmentConfig[]): Record<str
   for (const env of environments.filter((e) => !e.protect || e.deploy.gate === "manual")) {
     pipeline[`plan-comment:${env.name}`] = commentJob(env);
   }
-  for (const env of environments) pipeline[`deploy:${env.name}`] = deployJob(env);
+  // Promotion order: a failed verify upstream (its canary included) blocks every deploy after it.
+  // In a split pipeline the chain restarts in each group (a need cannot cross child pipelines).
+  for (const [i, env] of environments.entries()) pipeline[`deploy:${env.name}`] = deployJob(env, environments[i - 1]);
   for (const env of environments) Object.assign(pipeline, environmentReleaseJobs(env));
   for (const env of environments) pipeline[`unlock:${env.name}`] = unlockJob(env);
   for (const env of environments) pipeline[`drift:${env.name}`] = driftJob(env);

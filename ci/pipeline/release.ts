@@ -181,7 +181,8 @@ export function outputsJob(env: EnvironmentConfig): Job {
   const dir = stackDir(env.name);
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.check,
+    // The deploy stage, like verify, which the next environment's deploy needs (a need cannot reach a later stage).
+    stage: "deploy",
     needs: [
       { job: "synth", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
@@ -198,7 +199,8 @@ export function verifyJob(env: EnvironmentConfig): Job {
   const inCloud = environmentStateLocation(env) !== undefined;
   return {
     extends: ".node",
-    stage: RELEASE_STAGES.check,
+    // The deploy stage: the next environment's deploy needs it (promotion order), and a need cannot reach a later stage.
+    stage: "deploy",
     needs: [
       { job: "build", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
@@ -273,6 +275,40 @@ export function planStepsJob(env: EnvironmentConfig): Job {
   };
 }
 
+/** Where plan-steps-note:<env> renders the environment's rollout plans. */
+export function stepsNotePath(environment: string): string {
+  return `cdktf.out/steps/${environment}-steps-note.md`;
+}
+
+/**
+ * Shows the plans plan-steps:<env> saved, in the environment's note's place:
+ * on the default branch the rendered note (an artifact, as the gated plan
+ * note is), in the log too. A node job after it: the OpenTofu image has no
+ * node. Fails when the note cannot be written, like plan-comment:<env>.
+ */
+export function planStepsNoteJob(env: EnvironmentConfig): Job {
+  const steps = stepsOf(env);
+  const out = stepsNotePath(env.name);
+  const plans = steps.map((step) => `--step ${step}=${stepStackDir(step, env.name)}/${step}.json`).join(" ");
+  return {
+    extends: ".node",
+    stage: RELEASE_STAGES.check,
+    needs: [{ job: `plan-steps:${env.name}`, artifacts: true }],
+    rules: [{ if: IF.defaultBranch }],
+    script: [
+      `npm run --silent ci:steps-note -- --env ${env.name} ${plans} --job-url "$CI_JOB_URL" --out ${out}`,
+      `cat ${out}`,
+    ],
+    artifacts: {
+      name: `plan-steps-note:${env.name}`,
+      access: artifactAccess(env),
+      expire_in: GATED_PLAN_RETENTION,
+      expose_as: `rollout plans note ${env.name}`,
+      paths: [out],
+    },
+  };
+}
+
 /**
  * Lines that refuse to apply a step from an outdated pipeline: the
  * environment must still run this pipeline's release (its state's
@@ -333,6 +369,7 @@ export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, J
     [`verify:${env.name}`]: verifyJob(env),
   };
   jobs[`plan-steps:${env.name}`] = planStepsJob(env);
+  jobs[`plan-steps-note:${env.name}`] = planStepsNoteJob(env);
   if (stepsOf(env).includes("promote")) {
     jobs[`promote:${env.name}`] = stepJob(env, "promote", env.deploy.gate === "manual" ? "manual" : "verified");
   }

@@ -669,3 +669,44 @@ export function renderDriftIssue(rawPlan: Plan, options: NoteOptions): DriftIssu
     resolvedComment: `No drift in ${env}${at} (${job}): closing.`,
   };
 }
+
+/** One rollout step's saved plan (plan-steps:<env>): what promote or rollback would apply. */
+export interface StepPlan {
+  /** Step name: `promote`, `rollback`. */
+  readonly step: string;
+  readonly plan: Plan;
+}
+
+/**
+ * The note of an environment's rollout steps, planned in the pipeline that
+ * deployed: a section per step with its counts and every changed address,
+ * like the list of the main note (no attribute details: the step's full text
+ * plan is in the same job's artifacts).
+ */
+export function renderStepsNote(steps: readonly StepPlan[], options: NoteOptions): string {
+  const env = code(options.environment);
+  const at = options.commitSha === undefined ? "" : ` at ${code(options.commitSha.slice(0, 8))}`;
+  let text = `${noteMarker(`${options.environment}-steps`)}\n### Rollout plans for ${env}${at}\n\n`;
+  const facts: string[] = [];
+  if (options.pipelineUrl !== undefined) {
+    facts.push(
+      `pipeline [${options.pipelineId === undefined ? "" : "#"}${options.pipelineId ?? "link"}](${options.pipelineUrl})`,
+    );
+  }
+  if (options.jobUrl !== undefined) facts.push(`planned in [this job](${options.jobUrl})`);
+  facts.push("each step applies its saved plan as shown, and refuses once another pipeline deployed");
+  text += `${facts.join(" · ")}.\n\n`;
+  for (const { step, plan: rawPlan } of steps) {
+    const plan = markKnownSecrets(rawPlan);
+    const entries = reviewedEntries(plan);
+    const counts = countActions(plan);
+    text += `#### ${step}: ${entries.length === 0 ? "no changes" : summaryLine(counts)}\n\n`;
+    if (plan.errored === true) text += "> :no_entry: **The plan errored**: the list below may be incomplete.\n\n";
+    if (entries.length === 0) continue;
+    text += countsTable(counts);
+    if (counts.delete > 0) text += `> :warning: **${plural(counts.delete, "resource")} will be destroyed**\n\n`;
+    if (counts.replace > 0) text += `> :warning: **${plural(counts.replace, "resource")} will be replaced**\n\n`;
+    text += `${[...entries].sort(byActionThenAddress).map(listEntry).join("")}\n`;
+  }
+  return text;
+}

@@ -25,11 +25,7 @@ if [ -z "${RELEASE_STABLE_DIR:-}" ] && [ -n "${CI_JOB_TOKEN:-}" ]; then
   export RELEASE_STABLE_DIR=.release-stable
   npm run --silent release:stable -- --out "$RELEASE_STABLE_DIR"
 fi
-# First: the canary synth replaces cdktf.out whole (all or nothing), so the
-# steps go in after it. cdktf's App creates its output folder with a
-# non-recursive mkdir: the steps' parent must exist.
-RELEASE_STEP=canary npm run synth
-mkdir -p cdktf.out/steps
-for step in promote rollback; do
-  RELEASE_STEP="$step" CDKTF_OUTDIR="cdktf.out/steps/$step" npm run synth
-done
+# One process (one start-up, one load of the providers): the canary step into
+# cdktf.out/ first (it replaces the folder whole), then promote and rollback
+# into cdktf.out/steps/<step>/ (main.ts, RELEASE_EXTRA_STEPS).
+RELEASE_STEP=canary RELEASE_EXTRA_STEPS="promote rollback" npm run synth
