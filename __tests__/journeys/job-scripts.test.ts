@@ -116,6 +116,8 @@ function runJob(job: string, options: { needs?: boolean; env?: Record<string, st
   const log = join(dir, `.calls-${Math.random().toString(36).slice(2)}`);
   writeFileSync(log, "");
   const deploy = identityVariables(env.name, "deploy");
+  // publish:<env> signs in with the environment's publish identity (push to its registries only).
+  const publish = identityVariables(env.name, "publish");
   const variables: Record<string, string> = {
     CI_REGISTRY: REGISTRY,
     CI_REGISTRY_USER: "gitlab-ci-token",
@@ -128,6 +130,9 @@ function runJob(job: string, options: { needs?: boolean; env?: Record<string, st
     [deploy.gcp.workloadIdentityProvider]: "projects/1/locations/global/workloadIdentityPools/p/providers/q",
     [deploy.gcp.serviceAccount]: "deploy@project.iam.gserviceaccount.com",
     [deploy.cloudflare.apiToken]: "cf-token",
+    [publish.aws.roleArn]: "arn:aws:iam::123456789012:role/publish",
+    [publish.azure.clientId]: "publish-client",
+    [publish.gcp.serviceAccount]: "publish@project.iam.gserviceaccount.com",
     // GitLab mints the id_tokens; gitlab-ci-local does not.
     ...Object.fromEntries(Object.entries(ID_TOKENS).map(([cloud, token]) => [token.variable, `jwt-for-${cloud}`])),
   };
@@ -195,6 +200,10 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     // 2 token exchanges each for Azure and GCP.
     const exchanges = 2 * CLOUDS.filter((c) => c !== "aws").length;
     expect(run.calls.filter((c) => c.startsWith("curl"))).toHaveLength(exchanges);
+    // The publish identity signs in, never the deploy identity (it would be held before the approval).
+    const publishJob = run.output.split("\n").filter((line) => line.startsWith(`publish:${env.name}`));
+    expect(publishJob.some((line) => /_PUBLISH:\?/.test(line))).toBe(true);
+    expect(publishJob.some((line) => /_DEPLOY:\?/.test(line))).toBe(false);
     const last = CLOUDS[CLOUDS.length - 1];
     expect(run.output).toContain(`Published ${targets[`PUBLISH_${last.toUpperCase()}_IMAGE`]} (${last})`);
   }, 120_000);
