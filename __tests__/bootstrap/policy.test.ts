@@ -15,7 +15,7 @@ import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { audience } from "../../lib/identity";
 import { policyFindings } from "../../lib/policy";
-import { bootstrapConfig, SERVICE } from "./helpers";
+import { bootstrapConfig, SERVICE, twoEnvironments } from "./helpers";
 
 const config = bootstrapConfig();
 const [dev, prod] = config.environments;
@@ -275,6 +275,23 @@ describe("the policy pack on the bootstrap stack", () => {
         .sort(),
     );
     expect(dev).toBeDefined();
+  });
+
+  // Shipped prod keeps its state in S3; forks without AWS put it in GCS or Azure storage (found by fork:check).
+  it.each(["gcp", "azure"] as const)("passes with the protected environment's state store in %s", (cloud) => {
+    const environments = twoEnvironments().map((env) =>
+      env.protect === true ? { ...env, backend: { type: "cloud" as const, cloud } } : env,
+    );
+    const app = Testing.app() as App;
+    const stack = new BootstrapStack(app, { config: bootstrapConfig(environments) });
+    Testing.synth(stack, true);
+    const findings = policyFindings(stack);
+    expect(findings.filter((f) => f.level === "error" && f.suppressedBecause === undefined)).toEqual([]);
+    // Azure's plan identity writes the state lock (a blob lease) on its own container: accepted with a reason.
+    const state = findings.filter((f) => f.path?.includes("-state/") && f.suppressedBecause !== undefined);
+    expect(state.map((f) => [f.ruleId, f.path])).toEqual(
+      cloud === "azure" ? [["BP_AZ_9", `bootstrap/${prod.config.name}-state/plan-state`]] : [],
+    );
   });
 
   it.each(MUTATIONS)("fails %s with %s", (_name, rule, mutate) => {

@@ -7,7 +7,7 @@
 import { BOOTSTRAP_STACK } from "../config/bootstrap";
 import type { CompanyConfig } from "../config/company";
 import type { IdentityPurpose, TrustScope } from "../identity";
-import { standardTags } from "../policy/tags";
+import { type StandardTags, standardTags } from "../policy/tags";
 
 /** The GitLab project whose pipelines may assume the identities. */
 export interface GitlabOidc {
@@ -54,6 +54,6 @@ export function issuerUrl(gitlab: Pick<GitlabOidc, "host">): string {
  * requires (environment `bootstrap` where a resource serves several), plus
  * `stack: bootstrap`.
  */
-export function bootstrapTags(company: CompanyConfig, environment: string = BOOTSTRAP_STACK): Record<string, string> {
+export function bootstrapTags(company: CompanyConfig, environment: string = BOOTSTRAP_STACK): StandardTags {
   return { ...standardTags(environment, company), stack: BOOTSTRAP_STACK };
 }

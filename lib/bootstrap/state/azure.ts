@@ -19,6 +19,7 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { Construct } from "constructs";
 import type { AzureStateLocation } from "../../config/state";
+import { suppress } from "../../policy";
 import { applyProtections } from "../../policy/protections";
 
 /** Roles each of the environment's identities holds on its state. */
@@ -76,13 +77,20 @@ export class AzureStateStore extends Construct {
       containerAccessType: "private",
     });
     for (const [purpose, principal] of Object.entries(principals)) {
-      new RoleAssignment(this, `${purpose}-state`, {
+      const state = new RoleAssignment(this, `${purpose}-state`, {
         provider,
         scope: container.resourceManagerId,
         roleDefinitionName: AZURE_STATE_ROLES.container,
         principalId: principal.objectId,
         principalType: "ServicePrincipal",
       });
+      if (purpose === "plan") {
+        suppress(
+          state,
+          "BP_AZ_9",
+          "the azurerm backend locks state with a blob lease, a write; the role is on this environment's state container only, whose state the plan reads anyway, and the plan identity trusts the default branch only",
+        );
+      }
       new RoleAssignment(this, `${purpose}-reader`, {
         provider,
         scope: group.id,

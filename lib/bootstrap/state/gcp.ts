@@ -33,6 +33,8 @@ export interface GcpStateStoreProps {
   readonly provider: GoogleProvider;
   readonly location: GcpStateLocation;
   readonly accounts: Readonly<Record<"plan" | "deploy", ServiceAccount>>;
+  /** The environment's standard labels: bootstrap's Google providers carry no default_labels. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export class GcpStateStore extends Construct {
@@ -49,6 +51,7 @@ export class GcpStateStore extends Construct {
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
       versioning: { enabled: true },
+      labels: { ...props.labels },
     });
     applyProtections(this.bucket, true);
     const member = (account: ServiceAccount) => `serviceAccount:${account.email}`;

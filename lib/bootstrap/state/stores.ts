@@ -7,6 +7,7 @@ import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config/schema";
 import { stateCloud, stateLocation } from "../../config/state";
+import { gcpLabels } from "../../policy/tags";
 import type { AwsAccountTrust } from "../aws";
 import type { AzureTenantTrust } from "../azure";
 import type { GcpProjectTrust } from "../gcp";
@@ -47,7 +48,15 @@ export function addStateStores(
         const trust = trusts.gcp.get(location.project);
         const accounts = trust?.serviceAccounts.get(env.name);
         if (trust === undefined || accounts === undefined) throw missing();
-        stores.set(env.name, new GcpStateStore(scope, id, { provider: trust.provider, location, accounts }));
+        stores.set(
+          env.name,
+          new GcpStateStore(scope, id, {
+            provider: trust.provider,
+            location,
+            accounts,
+            labels: gcpLabels(bootstrapTags(env.company)),
+          }),
+        );
         break;
       }
       case "azure": {
