@@ -36,9 +36,13 @@ const PURPOSES: readonly Purpose[] = ["plan", "deploy"];
 describe("permission coverage of the shipped environments", () => {
   const stacks = new Map(shippedEnvironments().map((config) => [config.name, synthEnvironment(config).json]));
   // A fork may turn clouds off or stay on a free zone; an environment with every cloud on, on a Business
-  // zone it owns (Cloudflare health checks and zone alerts), keeps each provider's grants under test.
+  // zone it owns (Cloudflare health checks and zone alerts), protected with its state in AWS (a fork
+  // without AWS keeps it elsewhere), keeps each provider's grants under test.
   const everyCloud = synthEnvironment(
     environmentConfig({
+      protect: true,
+      deploy: { gate: "manual", tier: "production" },
+      backend: { type: "cloud", cloud: "aws" },
       cloudflare: {
         accountId: COMPANY.cloudflare.accountId,
         zoneId: COMPANY.cloudflare.zoneId,
@@ -51,7 +55,9 @@ describe("permission coverage of the shipped environments", () => {
   /** Every resource type of every shipped environment and of the every-cloud one, as one stack. */
   const union = {
     // The state backends too (aws_state_backend: a protected environment's own bucket and key).
-    terraform: { backend: Object.assign({}, ...[...stacks.values()].map((json) => json.terraform?.backend ?? {})) },
+    terraform: {
+      backend: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.terraform?.backend ?? {})),
+    },
     resource: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.resource ?? {})),
     data: Object.assign({}, ...[...stacks.values(), everyCloud].map((json) => json.data ?? {})),
   } as TerraformJson;
