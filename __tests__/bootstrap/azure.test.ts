@@ -1,6 +1,7 @@
 import { bootstrap } from "../../environments/bootstrap";
 import { azureWorkloadIdentities } from "../../lib/azure/identity";
 import { azureNames } from "../../lib/azure/naming";
+import { environmentStateLocation } from "../../lib/backend";
 import {
   AZURE_PLAN_REFRESH_ACTIONS,
   AZURE_RESOURCE_PROVIDERS,
@@ -10,6 +11,7 @@ import {
   azureResourceGroupName,
 } from "../../lib/bootstrap/azure";
 import { loadBootstrap } from "../../lib/config/bootstrap";
+import type { AzureStateLocation } from "../../lib/config/state";
 import type { IdentityPurpose } from "../../lib/identity";
 import { azureStack } from "../azure/helpers";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
@@ -289,11 +291,19 @@ describe("the Azure resource group, between bootstrap and the environment stacks
   it("is created by bootstrap and only read by each shipped environment, in the same subscription and location", () => {
     const envs = shippedEnvironments();
     const boot = synthBootstrap(loadBootstrap(bootstrap, envs));
-    const created = all(boot, "azurerm_resource_group").map((g) => ({
-      name: g.name,
-      location: g.location,
-      subscription: String(g.provider).replace("azurerm.subscription-", ""),
-    }));
+    // A protected environment whose state is in Azure also gets its state store's own group (lib/bootstrap/state/azure.ts).
+    const stateGroups = new Set(
+      envs
+        .filter((env) => environmentStateLocation(env)?.cloud === "azure")
+        .map((env) => (environmentStateLocation(env) as AzureStateLocation).resourceGroupName),
+    );
+    const created = all(boot, "azurerm_resource_group")
+      .filter((g) => !stateGroups.has(String(g.name)))
+      .map((g) => ({
+        name: g.name,
+        location: g.location,
+        subscription: String(g.provider).replace("azurerm.subscription-", ""),
+      }));
     const azureEnvs = envs.filter((env) => env.clouds.includes("azure"));
     if (azureEnvs.length === 0) return; // Azure is off in this configuration: nothing to hand over
     const read = azureEnvs.map((env) => {
