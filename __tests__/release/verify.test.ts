@@ -43,8 +43,9 @@ function target(behaviour: Behaviour, checkSecret: boolean): Promise<{ url: stri
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      if (behaviour === "down") server.close(() => resolve({ url, server }));
-      else resolve({ url, server });
+      // A "down" target keeps its port until every server of the case is listening (outputsFile closes it):
+      // a port freed at once could be handed to the next server of the same case, which would then answer.
+      resolve({ url, server });
     }),
   );
 }
@@ -59,14 +60,19 @@ afterEach(() => {
 
 /** `tofu output -json` of a deployed environment whose edge and origins behave as given. */
 async function outputsFile(edge: Behaviour, origins: Partial<Record<string, Behaviour>>): Promise<string> {
-  const started = await target(edge, false);
+  const started = { ...(await target(edge, false)), behaviour: edge };
   servers.push(started.server);
   const urls: Record<string, string> = {};
+  const targets: Record<string, { url: string; server: Server; behaviour: Behaviour }> = {};
   for (const id of ORIGINS) {
-    const t = await target(origins[id] ?? "new", true);
+    const behaviour = origins[id] ?? "new";
+    const t = { ...(await target(behaviour, true)), behaviour };
     servers.push(t.server);
     urls[id] = t.url;
+    targets[id] = t;
   }
+  const down = [started, ...Object.values(targets)].filter((t) => t.behaviour === "down");
+  await Promise.all(down.map((t) => new Promise<void>((resolve) => t.server.close(() => resolve()))));
   const file = join(mkdtempSync(join(tmpdir(), "verify-")), "outputs.json");
   const outputs = {
     edge_url: { value: started.url },
