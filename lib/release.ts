@@ -169,6 +169,17 @@ export function edgeWeights(
 }
 
 /**
+ * The steps of an environment's rollout, in order: the deploy (`canary`),
+ * `promote` only where a canary splits traffic (`canaryPercent > 0`), and
+ * `rollback`. The pipeline plans and applies the steps after the deploy
+ * (ci/pipeline/release.ts) and analyses the canary only where there is one:
+ * it reads this list, never `canaryPercent` itself.
+ */
+export function rolloutSteps(config: Pick<EnvironmentConfig, "canaryPercent">): readonly ReleaseStep[] {
+  return config.canaryPercent > 0 ? RELEASE_STEPS : RELEASE_STEPS.filter((step) => step !== "promote");
+}
+
+/**
  * One environment's rollout at one release step, computed once
  * (`rolloutPlan`): what every target, the edge and the release outputs read,
  * so the step's default and the percent are decided in one place.

@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { IF, NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
+import type { Job, Jobs } from "../../ci/pipeline/model";
+import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
+import { IF } from "../../ci/pipeline/rules";
 import { bootstrap } from "../../environments/bootstrap";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import type { Cloud } from "../../lib/config/schema";
@@ -14,14 +16,7 @@ import { DEPLOY_JOBS, ID_TOKENS, IDENTITY_PURPOSES, jobPurpose, parseAudience } 
 import { shippedEnvironments } from "../helpers/environments";
 import { all, synthBootstrap } from "./helpers";
 
-type Job = {
-  id_tokens?: Record<string, { aud: string }>;
-  environment?: { name: string; deployment_tier: string; action?: string };
-  script?: string[];
-  rules?: { if?: string; when?: string }[];
-};
-
-const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Record<string, Job>;
+const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Jobs;
 const config = loadBootstrap(bootstrap, shippedEnvironments());
 const json = synthBootstrap(config);
 const stored = all(json, "gitlab_project_variable");

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { Jobs } from "../../ci/pipeline/model";
 import { bootstrap } from "../../environments/bootstrap";
 import { AZURE_ROLE_TABLE, azureRoleGrant } from "../../lib/azure/permissions";
 import { awsRoleName } from "../../lib/bootstrap/aws";
@@ -31,12 +32,7 @@ import {
   synthBootstrap,
 } from "./helpers";
 
-type Job = {
-  id_tokens?: Record<string, { aud: string }>;
-  environment?: { name: string; deployment_tier: string };
-};
-
-const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Record<string, Job>;
+const pipeline = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")) as Jobs;
 const config = loadBootstrap(bootstrap, shippedEnvironments());
 const json = synthBootstrap(config);
 const { host, projectPath, projectId, defaultBranch } = config.gitlab;

@@ -22,22 +22,19 @@ import {
   renderParentPipeline,
   triggerJobName,
 } from "../../ci/pipeline/children";
+import { pipelineDocument } from "../../ci/pipeline/model";
 import { buildPipeline } from "../../ci/pipeline/pipeline";
 import { company, environments } from "../../environments";
 import { generatedEnvironmentFiles } from "../../lib/config/generated";
 import { loadConfiguration } from "../../lib/config/load";
 import { shippedEnvironments } from "../helpers/environments";
 
-type Job = Record<string, unknown> & {
-  needs?: (string | Record<string, unknown>)[];
-  rules?: { if?: string }[];
-  script?: string[];
-};
-
 const SIXTY = loadConfiguration(generatedEnvironmentFiles(Object.values(environments)[0], 60), company).configs;
-const single = buildPipeline(SIXTY) as Record<string, Job>;
-const parent = buildParentPipeline(SIXTY) as Record<string, Job>;
-const children = environmentGroups(SIXTY).map((group) => buildChildPipeline(group) as Record<string, Job>);
+const single = buildPipeline(SIXTY).jobs;
+const parentPipeline = buildParentPipeline(SIXTY);
+const parent = parentPipeline.jobs;
+const childPipelines = environmentGroups(SIXTY).map((group) => buildChildPipeline(group));
+const children = childPipelines.map((child) => child.jobs);
 const isEnvironmentJob = (name: string) => name.includes(":");
 
 describe("split pipeline", () => {
@@ -76,9 +73,9 @@ describe("split pipeline", () => {
         [parentVariable("CI_MERGE_REQUEST_IID")]: "$CI_MERGE_REQUEST_IID",
       });
     }
-    const generator = parent[CHILD_PIPELINES_JOB] as Job & { artifacts: { paths: string[] } };
+    const generator = parent[CHILD_PIPELINES_JOB];
     expect(generator.script?.join("\n")).toMatch(/ci:pipeline -- --children child-pipelines$/);
-    expect(childPipelineFile(1).startsWith(generator.artifacts.paths[0])).toBe(true);
+    expect(childPipelineFile(1).startsWith(generator.artifacts?.paths?.[0] ?? "?")).toBe(true);
   });
 
   it("children: every environment job of the single pipeline in exactly one child, same script after the export", () => {
@@ -100,7 +97,7 @@ describe("split pipeline", () => {
       const names = new Set(Object.keys(child));
       for (const [name, job] of Object.entries(child).filter(([n]) => isEnvironmentJob(n))) {
         for (const need of job.needs ?? []) {
-          const target = typeof need === "string" ? need : String(need.job);
+          const target = typeof need === "string" ? need : need.job;
           if (names.has(target)) continue;
           expect([name, need]).toEqual([name, expect.objectContaining({ pipeline: `$${PARENT_PIPELINE_ID}` })]);
           expect(parent[target]).toBeDefined();
@@ -112,7 +109,9 @@ describe("split pipeline", () => {
           ]);
         }
       }
-      expect(child.workflow).toEqual({ rules: [{ if: '$CI_PIPELINE_SOURCE == "parent_pipeline"' }] });
+    }
+    for (const child of childPipelines) {
+      expect(child.head.workflow).toEqual({ rules: [{ if: '$CI_PIPELINE_SOURCE == "parent_pipeline"' }] });
     }
   });
 
@@ -120,7 +119,7 @@ describe("split pipeline", () => {
     for (const [g, group] of environmentGroups(SIXTY).entries()) {
       for (const [i, env] of group.entries()) {
         const needs = (children[g][`deploy:${env.name}`].needs ?? []).filter(
-          (need) => typeof need !== "string" && String(need.job).startsWith("verify:"),
+          (need) => typeof need !== "string" && need.job.startsWith("verify:"),
         );
         expect(needs).toEqual(i === 0 ? [] : [{ job: `verify:${group[i - 1].name}`, artifacts: false }]);
       }
@@ -128,9 +127,9 @@ describe("split pipeline", () => {
   });
 
   it("renders YAML that parses back to the same pipelines", () => {
-    expect(parse(renderParentPipeline(SIXTY))).toEqual(JSON.parse(JSON.stringify(parent)));
+    expect(parse(renderParentPipeline(SIXTY))).toEqual(JSON.parse(JSON.stringify(pipelineDocument(parentPipeline))));
     const files = renderChildPipelines(SIXTY);
     expect(Object.keys(files)).toEqual(children.map((_, i) => childPipelineFile(i + 1)));
-    expect(parse(files[childPipelineFile(2)])).toEqual(JSON.parse(JSON.stringify(children[1])));
+    expect(parse(files[childPipelineFile(2)])).toEqual(JSON.parse(JSON.stringify(pipelineDocument(childPipelines[1]))));
   });
 });

@@ -1,15 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import {
-  buildPipeline,
-  GATED_PLAN_RETENTION,
-  IF,
-  LOCK_TIMEOUT,
-  MANUAL_ON_DEFAULT_BRANCH,
-  renderPipeline,
-  stackDir,
-} from "../../ci/pipeline/pipeline";
+import type { Job, Jobs } from "../../ci/pipeline/model";
+import { buildPipeline, renderPipeline } from "../../ci/pipeline/pipeline";
+import { IF, MANUAL_ON_DEFAULT_BRANCH } from "../../ci/pipeline/rules";
+import { GATED_PLAN_RETENTION, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/terraform";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { audience, ID_TOKENS, identityVariables } from "../../lib/identity";
 import { environmentConfig, shippedEnvironments, UNKNOWN_NAME } from "../helpers/environments";
@@ -18,27 +13,8 @@ const ROOT = join(__dirname, "..", "..");
 const committed = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
 const configs = shippedEnvironments();
 
-type Job = {
-  stage?: string;
-  needs?: (string | { job: string; artifacts?: boolean; optional?: boolean })[];
-  rules?: { if?: string; when?: string; variables?: Record<string, string> }[];
-  script?: string[];
-  resource_group?: string;
-  environment?: { name: string; deployment_tier: string; url: string };
-  id_tokens?: Record<string, { aud: string }>;
-  variables?: Record<string, string>;
-  interruptible?: boolean;
-  artifacts?: {
-    name?: string;
-    access?: string;
-    paths?: string[];
-    reports?: Record<string, unknown>;
-    expire_in?: string;
-    when?: string;
-  };
-  allow_failure?: unknown;
-};
-type Pipeline = Record<string, unknown>;
+/** The committed file as `yaml` parses it: its jobs by name (the head's keys are read by no check here). */
+type Pipeline = Readonly<Record<string, Job | undefined>>;
 
 /**
  * What the pipeline must hold for each environment: plan, plan-comment,
@@ -48,7 +24,7 @@ type Pipeline = Record<string, unknown>;
 function environmentJobProblems(pipeline: Pipeline, envs: readonly EnvironmentConfig[]): string[] {
   const problems: string[] = [];
   for (const env of envs) {
-    const job = (name: string) => pipeline[`${name}:${env.name}`] as Job | undefined;
+    const job = (name: string) => pipeline[`${name}:${env.name}`];
     // A protected environment is not planned in merge requests: its comment job exists only for a gated deploy.
     const jobs = ["validate", "plan", "plan-comment", "deploy", "unlock", "drift", "drift-report"].filter(
       (name) => name !== "plan-comment" || !env.protect || env.deploy.gate === "manual",
@@ -105,13 +81,13 @@ describe(".gitlab-ci.yml", () => {
     }));
     expect(environmentJobProblems(pipeline, flipped as EnvironmentConfig[])).toHaveLength(configs.length);
     // And the generator gives a new environment its jobs.
-    expect(environmentJobProblems(buildPipeline([...configs, extra]), [...configs, extra])).toEqual([]);
+    expect(environmentJobProblems(buildPipeline([...configs, extra]).jobs, [...configs, extra])).toEqual([]);
   });
 });
 
 describe("generated jobs", () => {
-  const pipeline = buildPipeline(configs);
-  const job = (name: string) => pipeline[name] as Job;
+  const pipeline = buildPipeline(configs).jobs;
+  const job = (name: string) => pipeline[name];
 
   it.each(configs.map((env) => [env.name, env] as const))(
     "%s: plans without a lock only in merge requests (a protected environment only on the default branch), never in forks, with a lock timeout",
@@ -238,7 +214,7 @@ describe("generated jobs", () => {
   });
 
   it("every command that locks the state waits for the lock with -lock-timeout", () => {
-    const lines = Object.values(pipeline).flatMap((j) => (j as Job).script ?? []);
+    const lines = Object.values(pipeline).flatMap((j) => j.script ?? []);
     const locking = lines.filter(
       (line) => /"\$TF" (plan|apply|refresh|import)\b/.test(line) && !line.includes("-lock=false"),
     );
@@ -276,7 +252,7 @@ describe("generated jobs", () => {
   );
 
   it("reads GitLab-managed state from TF_HTTP_* in the environment, never from a file", () => {
-    const lines = Object.values(pipeline).flatMap((j) => (j as Job).script ?? []);
+    const lines = Object.values(pipeline).flatMap((j) => j.script ?? []);
     expect(lines).toContain(
       'export TF_HTTP_ADDRESS="$CI_API_V4_URL/projects/$CI_PROJECT_ID/terraform/state/$TF_STATE_NAME"',
     );
@@ -315,7 +291,7 @@ describe("generated jobs", () => {
 });
 
 describe("a merge-request pipeline and protected environments", () => {
-  const pipeline = parse(committed) as Record<string, Job & { extends?: string; before_script?: string[] }>;
+  const pipeline = parse(committed) as Jobs;
   /** Whether a job runs in a merge-request pipeline of this project (not a fork): its first matching rule decides. */
   function runsInMergeRequest(job: Job): boolean {
     // No rules: every pipeline the workflow lets through, merge requests included.

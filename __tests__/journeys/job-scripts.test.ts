@@ -13,7 +13,8 @@ import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { buildPipeline, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/pipeline";
+import { buildPipeline } from "../../ci/pipeline/pipeline";
+import { LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/terraform";
 import { ID_TOKENS, identityVariables } from "../../lib/identity";
 import { PUBLISH_LIST, REGISTRY_TARGETS, synthEnvironments } from "../../lib/stacks/synth";
 import { shippedEnvironments } from "../helpers/environments";
@@ -71,13 +72,13 @@ function hasRsync(): boolean {
 
 beforeAll(() => {
   if (!hasRsync()) throw new Error("gitlab-ci-local --force-shell-executor needs rsync: apt-get install rsync");
-  const pipeline = buildPipeline(configs);
-  const job = (name: string) => pipeline[name] as Record<string, unknown>;
+  const { head, jobs } = buildPipeline(configs);
+  const job = (name: string) => jobs[name];
   // The generated jobs as they are; publish's synth artifact is the committed publish list below.
   const file = {
-    stages: pipeline.stages,
-    variables: pipeline.variables,
-    ".tf": pipeline[".tf"],
+    stages: head.stages,
+    variables: head.variables,
+    ".tf": head.templates[".tf"],
     build: job("build"),
     [`publish:${env.name}`]: { ...job(`publish:${env.name}`), needs: [{ job: "build", artifacts: true }] },
     [`registries:${env.name}`]: { ...job(`registries:${env.name}`), needs: [] },

@@ -60,7 +60,7 @@ describe("the import direction check", () => {
 
 describe("the known violations (.dependency-cruiser-known-violations.json)", () => {
   // Debt that predates the check may only shrink: regenerating the list to hide a new violation fails here.
-  const ALLOWED = ["no-circular: ci/pipeline/pipeline.ts -> ci/pipeline/release.ts"];
+  const ALLOWED: string[] = [];
   const known = JSON.parse(readFileSync(join(ROOT, ".dependency-cruiser-known-violations.json"), "utf8")) as {
     from: string;
     to: string;

@@ -8,15 +8,16 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildPipeline, stackDir } from "../../ci/pipeline/pipeline";
+import { buildPipeline } from "../../ci/pipeline/pipeline";
+import { stackDir } from "../../ci/pipeline/terraform";
 import { type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { main } from "../../ci/release/main";
 import { environmentStateLocation } from "../../lib/backend";
 import { shippedEnvironments } from "../helpers/environments";
 
 const configs = shippedEnvironments();
-const pipeline = buildPipeline(configs);
-const scriptOf = (job: string) => (pipeline[job] as { script: string[] }).script;
+const pipeline = buildPipeline(configs).jobs;
+const scriptOf = (job: string) => pipeline[job].script ?? [];
 
 /** The script lines from the release check up to the apply, run by sh with a `$TF` that prints `deployed`. */
 function runGuard(job: string, deployed: string, release: string) {
@@ -72,12 +73,11 @@ describe("rollout jobs refuse an outdated pipeline", () => {
 });
 
 describe("plan-steps-note:<env> shows the plans plan-steps saved", () => {
-  type ArtifactJob = { script: string[]; needs: { job: string; artifacts: boolean }[]; artifacts: { paths: string[] } };
   it.each(configs.map((env) => env.name))("%s: renders each saved step's plan JSON into its artifact", (name) => {
-    const note = pipeline[`plan-steps-note:${name}`] as ArtifactJob;
-    const steps = pipeline[`plan-steps:${name}`] as ArtifactJob;
+    const note = pipeline[`plan-steps-note:${name}`];
+    const steps = pipeline[`plan-steps:${name}`];
     expect(note.needs).toEqual([{ job: `plan-steps:${name}`, artifacts: true }]);
-    const read = [...note.script[0].matchAll(/--step (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]);
+    const read = [...scriptOf(`plan-steps-note:${name}`)[0].matchAll(/--step (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]);
     expect(read.map(([step]) => step)).toEqual(
       [
         ...scriptOf(`plan-steps:${name}`)
@@ -86,9 +86,9 @@ describe("plan-steps-note:<env> shows the plans plan-steps saved", () => {
       ].map((m) => m[1]),
     );
     // Each plan it reads is one plan-steps hands on.
-    for (const [, file] of read) expect(steps.artifacts.paths).toContain(file);
-    const out = /--out (\S+)/.exec(note.script[0])?.[1];
-    expect(note.artifacts.paths).toEqual([out]);
+    for (const [, file] of read) expect(steps.artifacts?.paths).toContain(file);
+    const out = /--out (\S+)/.exec(scriptOf(`plan-steps-note:${name}`)[0])?.[1];
+    expect(note.artifacts?.paths).toEqual([out]);
   });
 });
 

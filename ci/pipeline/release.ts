@@ -18,21 +18,20 @@
 import { cloudBackendJson, environmentStateLocation } from "../../lib/backend";
 import { edgeHostname } from "../../lib/config/company";
 import type { EnvironmentConfig } from "../../lib/config/schema";
+import { type ReleaseStep, rolloutSteps } from "../../lib/release";
 import { IMAGES, imageReference } from "../images";
+import { cloudflareLoginLines, cloudLoginLines, idTokens, loginLines } from "./logins";
+import type { Job, Jobs, Rule } from "./model";
+import { IF, MANUAL_ON_DEFAULT_BRANCH } from "./rules";
 import {
   artifactAccess,
   GATED_PLAN_RETENTION,
-  IF,
-  idTokens,
-  type Job,
   LOCK_TIMEOUT,
-  loginLines,
-  MANUAL_ON_DEFAULT_BRANCH,
   stackDir,
   stateLines,
   tfPrelude,
   tfVariables,
-} from "./pipeline";
+} from "./terraform";
 
 /**
  * BuildKit rootless: builds the Dockerfile with no Docker daemon and no
@@ -48,11 +47,9 @@ export function stepStackDir(step: Step, environment: string): string {
   return `cdktf.out/steps/${step}/stacks/${environment}`;
 }
 
-export const RELEASE_STAGES = { build: "build", publish: "publish", check: "check", release: "release" } as const;
-
 export function buildJob(): Job {
   return {
-    stage: RELEASE_STAGES.build,
+    stage: "build",
     image: { name: "$BUILD_IMAGE", entrypoint: [""] },
     interruptible: true,
     // Rootless BuildKit in an unprivileged container: no nested process sandbox.
@@ -80,7 +77,7 @@ function upToRoot(dir: string): string {
 export function registriesJob(env: EnvironmentConfig): Job {
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.publish,
+    stage: "publish",
     needs: [{ job: "synth", artifacts: true }],
     resource_group: env.name,
     interruptible: false,
@@ -96,7 +93,7 @@ export function registriesJob(env: EnvironmentConfig): Job {
 
 export function publishJob(env: EnvironmentConfig): Job {
   return {
-    stage: RELEASE_STAGES.publish,
+    stage: "publish",
     image: { name: "$PUBLISH_IMAGE", entrypoint: [""] },
     needs: [
       { job: "build", artifacts: true },
@@ -119,11 +116,6 @@ export function publishJob(env: EnvironmentConfig): Job {
 /** Where synth finds each environment's stable release (`RELEASE_STABLE_DIR` of ci/release/synth.sh). */
 export const STABLE_DIR = ".release-stable";
 
-/** Cloud credentials of `purpose` without the Cloudflare token (jobs that touch no zone). */
-function cloudLoginLines(env: EnvironmentConfig, purpose: "plan" | "deploy"): string[] {
-  return loginLines(env, purpose).filter((line) => !line.includes("CLOUDFLARE_API_TOKEN"));
-}
-
 /**
  * The stable release of an environment whose state is in its own cloud
  * (`backend: cloud`, every protected one): read on the default branch
@@ -144,7 +136,7 @@ export function stableJob(env: EnvironmentConfig): Job {
   const out = `"$root/${STABLE_DIR}/${env.name}`;
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.build,
+    stage: "build",
     needs: [],
     interruptible: true,
     variables: { TF_ROOT: `.stable-state/${env.name}` },
@@ -211,17 +203,23 @@ export function verifyJob(env: EnvironmentConfig): Job {
     // else from GitLab-managed state with the job token (like plan); a canary's analysis reads the
     // edge's Analytics Engine signal with the plan token (Account Analytics Read).
     script: [
-      ...(env.canaryPercent > 0 ? loginLines(env, "plan").filter((line) => line.includes("CLOUDFLARE_API_TOKEN")) : []),
+      ...(hasCanary(env) ? cloudflareLoginLines(env, "plan") : []),
       `npm run --silent release:verify -- --env ${env.name}${inCloud ? ` --outputs ${stackDir(env.name)}/outputs.json` : ""}`,
     ],
   };
 }
 
-type Step = "promote" | "rollback";
+/** A rollout step a job applies after the deploy. */
+type Step = Exclude<ReleaseStep, "canary">;
 
-/** The rollout steps of an environment: promote only where a canary splits traffic. */
+/** The environment's rollout steps after its deploy (lib/release.ts): promote only where a canary splits traffic. */
 function stepsOf(env: EnvironmentConfig): Step[] {
-  return env.canaryPercent > 0 ? ["promote", "rollback"] : ["rollback"];
+  return rolloutSteps(env).filter((step): step is Step => step !== "canary");
+}
+
+/** Whether the environment's rollout has a canary to analyse and promote. */
+function hasCanary(env: EnvironmentConfig): boolean {
+  return stepsOf(env).includes("promote");
 }
 
 /**
@@ -237,7 +235,7 @@ export function planStepsJob(env: EnvironmentConfig): Job {
   const steps = stepsOf(env);
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.check,
+    stage: "check",
     needs: [
       { job: "synth", artifacts: true },
       { job: `deploy:${env.name}`, artifacts: false },
@@ -292,7 +290,7 @@ export function planStepsNoteJob(env: EnvironmentConfig): Job {
   const plans = steps.map((step) => `--step ${step}=${stepStackDir(step, env.name)}/${step}.json`).join(" ");
   return {
     extends: ".node",
-    stage: RELEASE_STAGES.check,
+    stage: "check",
     needs: [{ job: `plan-steps:${env.name}`, artifacts: true }],
     rules: [{ if: IF.defaultBranch }],
     script: [
@@ -327,7 +325,7 @@ function currentReleaseLines(env: EnvironmentConfig, step: Step, job: string): s
  */
 function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manual" | "verify-failed"): Job {
   const name = trigger === "verify-failed" ? "auto-rollback" : step;
-  const rules =
+  const rules: Rule[] =
     trigger === "manual"
       ? [MANUAL_ON_DEFAULT_BRANCH]
       : trigger === "verify-failed"
@@ -335,7 +333,7 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
         : [{ if: IF.defaultBranch }];
   return {
     extends: ".tf",
-    stage: RELEASE_STAGES.release,
+    stage: "release",
     needs: [
       { job: "synth", artifacts: true },
       { job: "build", artifacts: true },
@@ -361,8 +359,8 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
 }
 
 /** Every release job of one environment, by name; promote only where a canary splits traffic. */
-export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, Job> {
-  const jobs: Record<string, Job> = {
+export function environmentReleaseJobs(env: EnvironmentConfig): Jobs {
+  const jobs: Jobs = {
     [`registries:${env.name}`]: registriesJob(env),
     [`publish:${env.name}`]: publishJob(env),
     ...(environmentStateLocation(env) === undefined ? {} : { [`outputs:${env.name}`]: outputsJob(env) }),
@@ -370,7 +368,7 @@ export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, J
   };
   jobs[`plan-steps:${env.name}`] = planStepsJob(env);
   jobs[`plan-steps-note:${env.name}`] = planStepsNoteJob(env);
-  if (stepsOf(env).includes("promote")) {
+  if (hasCanary(env)) {
     jobs[`promote:${env.name}`] = stepJob(env, "promote", env.deploy.gate === "manual" ? "manual" : "verified");
   }
   jobs[`rollback:${env.name}`] = stepJob(env, "rollback", "manual");
