@@ -4,7 +4,7 @@
  * release outputs.
  */
 import type { OriginId } from "../../lib/config/schema";
-import { type Release, rolloutPlan } from "../../lib/release";
+import { type Release, rolloutPlan, rolloutSteps } from "../../lib/release";
 import { environmentConfig } from "../helpers/environments";
 
 const CANARY = 10;
@@ -49,5 +49,12 @@ describe("rolloutPlan", () => {
     expect(rollback).toMatchObject({ step: "rollback", newPercent: 0, settled: STABLE });
     expect(rollback.target(KEPT)).toEqual({ newPercent: 0, stable: "41" });
     expect(rollback.edgeWeights[SPLIT]).toBe(0);
+  });
+});
+
+describe("rolloutSteps", () => {
+  it("has a promote step only where a canary splits traffic; the deploy and rollback always", () => {
+    expect(rolloutSteps(config)).toEqual(["canary", "promote", "rollback"]);
+    expect(rolloutSteps(environmentConfig({ canaryPercent: 0 }))).toEqual(["canary", "rollback"]);
   });
 });
