@@ -9,10 +9,11 @@ import { AzureMonitoring } from "../../lib/azure/monitoring";
 import type { CloudMonitoringProps } from "../../lib/contract/cloud";
 import { ConstructError } from "../../lib/contract/errors";
 import { GcpMonitoring } from "../../lib/gcp/monitoring";
-import { type AlertRow, alertName, severityOf } from "../../lib/monitoring/alerts";
+import { alertName } from "../../lib/monitoring/alerts";
 import { burnAlerts } from "../../lib/monitoring/burn-rate";
 import { objectivesFor } from "../../lib/monitoring/objectives";
 import type { AlertRoute } from "../../lib/monitoring/route";
+import { type AlertRow, severityOf } from "../../lib/monitoring/rows";
 import { environmentConfig, resourcesOf, synthEnvironment } from "../helpers/environments";
 
 // The objectives of __tests__/monitoring/alerts.test.ts: unusual values, so a threshold that is not derived shows.

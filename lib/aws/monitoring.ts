@@ -27,18 +27,11 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { dependable, Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import {
-  type AlertRow,
-  alertId,
-  alertName,
-  hostOf,
-  probeMeaning,
-  runbookText,
-  type Signal,
-} from "../monitoring/alerts";
+import { alertName, hostOf, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { type AlertRoute, assertRouted } from "../monitoring/route";
+import { type AlertRow, alertId } from "../monitoring/rows";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";

@@ -26,19 +26,11 @@ import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/m
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import {
-  type AlertRow,
-  alertId,
-  alertName,
-  probeMeaning,
-  runbookText,
-  type Severity,
-  type Signal,
-  severityOf,
-} from "../monitoring/alerts";
+import { alertName, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { assertRouted } from "../monitoring/route";
+import { type AlertRow, alertId, type Severity, severityOf } from "../monitoring/rows";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";

@@ -25,20 +25,11 @@ import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import {
-  type AlertRow,
-  alertId,
-  alertName,
-  hostOf,
-  probeMeaning,
-  runbookText,
-  type Severity,
-  type Signal,
-  severityOf,
-} from "../monitoring/alerts";
+import { alertName, hostOf, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
 import { assertRouted } from "../monitoring/route";
+import { type AlertRow, alertId, type Severity, severityOf } from "../monitoring/rows";
 import { GCP_BASIC_USER, sourcePath } from "../relay/worker/contract";
 import { runServiceName } from "./naming";
 import { ProjectServices } from "./project-services";
