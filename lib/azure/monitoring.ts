@@ -29,7 +29,7 @@ import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
-import { assertRouted } from "../monitoring/route";
+import { type AlertRoute, assertRouted } from "../monitoring/route";
 import { type AlertRow, alertId, type Severity, severityOf } from "../monitoring/rows";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import type { ServiceSpec } from "../service";
@@ -209,33 +209,7 @@ export class AzureMonitoring extends Construct {
     const fn = props.targets.find((t): t is FunctionTarget => t instanceof FunctionTarget);
     const container = props.targets.find((t): t is ContainerTarget => t instanceof ContainerTarget);
     const workspace = foundation.logs.workspace;
-    this.actionGroup = new MonitorActionGroup(this, "route", {
-      name: route.name,
-      resourceGroupName: foundation.resourceGroupName,
-      location: "global",
-      // Shown as the sender of e-mails and SMS; Azure allows 12 characters.
-      shortName: route.environment.slice(0, 12),
-      emailReceiver: route.emails.map((email, i) => ({
-        name: `email-${i}`,
-        emailAddress: email,
-        useCommonAlertSchema: true,
-      })),
-      webhookReceiver: nonEmpty([
-        ...(route.webhookUrl === undefined
-          ? []
-          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
-        // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
-        ...(route.relay === undefined
-          ? []
-          : [
-              {
-                name: "relay",
-                serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
-                useCommonAlertSchema: true,
-              },
-            ]),
-      ]),
-    });
+    this.actionGroup = actionGroupOf(this, route, foundation.resourceGroupName);
     const rows: AzureAlertRow[] = [];
     const panels: unknown[] = [];
     if (fn !== undefined) {
@@ -409,6 +383,37 @@ export class AzureMonitoring extends Construct {
       id: `${key}-availability-health`,
     };
   }
+}
+
+/** The route on Azure: one action group, e-mail receivers and webhook receivers for the relay and a raw webhook. */
+function actionGroupOf(scope: Construct, route: AlertRoute, resourceGroupName: string): MonitorActionGroup {
+  return new MonitorActionGroup(scope, "route", {
+    name: route.name,
+    resourceGroupName,
+    location: "global",
+    // Shown as the sender of e-mails and SMS; Azure allows 12 characters.
+    shortName: route.environment.slice(0, 12),
+    emailReceiver: route.emails.map((email, i) => ({
+      name: `email-${i}`,
+      emailAddress: email,
+      useCommonAlertSchema: true,
+    })),
+    webhookReceiver: nonEmpty([
+      ...(route.webhookUrl === undefined
+        ? []
+        : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
+      // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
+      ...(route.relay === undefined
+        ? []
+        : [
+            {
+              name: "relay",
+              serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
+              useCommonAlertSchema: true,
+            },
+          ]),
+    ]),
+  });
 }
 
 /** One log alert row per burn tier on a target's 5xx ratio; the long window is the nearest a log alert accepts. */

@@ -23,12 +23,13 @@ import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { MonitoringSlo } from "@cdktf/provider-google/lib/monitoring-slo";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
+import type { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
 import { alertName, hostOf, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
-import { assertRouted } from "../monitoring/route";
+import { type AlertRoute, assertRouted } from "../monitoring/route";
 import { type AlertRow, alertId, type Severity, severityOf } from "../monitoring/rows";
 import { GCP_BASIC_USER, sourcePath } from "../relay/worker/contract";
 import { runServiceName } from "./naming";
@@ -89,43 +90,7 @@ export class GcpMonitoring extends Construct {
     const apis = ProjectServices.of(this, project).require(["monitoring.googleapis.com"]);
     const labels = { service: spec.name, environment: spec.environment };
 
-    this.channels = route.emails.map(
-      (email, i) =>
-        new MonitoringNotificationChannel(this, `email-${i}`, {
-          project,
-          displayName: `${route.name} (${email})`,
-          type: "email",
-          labels: { email_address: email },
-          userLabels: labels,
-          dependsOn: apis,
-        }),
-    );
-    if (route.webhookUrl !== undefined) {
-      this.channels.push(
-        new MonitoringNotificationChannel(this, "webhook", {
-          project,
-          displayName: `${route.name} (webhook)`,
-          type: "webhook_tokenauth",
-          labels: { url: route.webhookUrl },
-          userLabels: labels,
-          dependsOn: apis,
-        }),
-      );
-    }
-    // Basic auth keeps the relay's token in sensitive_labels; the URL in labels carries no secret.
-    if (route.relay !== undefined) {
-      this.channels.push(
-        new MonitoringNotificationChannel(this, "relay", {
-          project,
-          displayName: `${route.name} (alert relay)`,
-          type: "webhook_basicauth",
-          labels: { url: `${route.relay.url}${sourcePath("gcp")}`, username: GCP_BASIC_USER },
-          sensitiveLabels: { password: route.relay.token },
-          userLabels: labels,
-          dependsOn: apis,
-        }),
-      );
-    }
+    this.channels = channelsOf(this, project, route, labels, apis);
 
     const rows: GcpAlertRow[] = [];
     const tiles: unknown[] = [];
@@ -135,33 +100,10 @@ export class GcpMonitoring extends Construct {
     for (const { origin: target } of props.targets) {
       const kind = target.id === "gcp.function" ? "fn" : "run";
       const service = runServiceName({ service: spec.name, environment: spec.environment }, kind);
-      const key = target.id.replace(".", "-");
       const revisions = `resource.type="cloud_run_revision" AND resource.label."service_name"="${service}"`;
       const requests = `metric.type="run.googleapis.com/request_count" AND ${revisions}`;
 
-      const custom = new MonitoringCustomService(this, `${key}-service`, {
-        project,
-        serviceId: `${spec.name}-${spec.environment}-${key}`,
-        displayName: `${spec.name} ${spec.environment} ${target.id}`,
-        userLabels: { ...labels, target: key },
-        dependsOn: apis,
-      });
-      const slo = new MonitoringSlo(this, `${key}-availability`, {
-        project,
-        service: custom.serviceId,
-        sloId: "availability",
-        displayName: `${o.availabilityPercent}% of requests without a 5xx over ${o.windowDays} days`,
-        goal: Number((o.availabilityPercent / 100).toFixed(6)),
-        rollingPeriodDays: o.windowDays,
-        requestBasedSli: {
-          goodTotalRatio: {
-            totalServiceFilter: requests,
-            badServiceFilter: `${requests} AND metric.label."response_code_class"="5xx"`,
-          },
-        },
-        userLabels: { ...labels, target: key },
-      });
-      this.slos.push(slo);
+      const slo = this.slo(target.id, requests, apis);
       rows.push(
         ...burnRows(target.id, o, slo, requests, revisions),
         ...runRows(target.id, o, revisions),
@@ -197,6 +139,38 @@ export class GcpMonitoring extends Construct {
       }),
       dependsOn: apis,
     });
+  }
+
+  /** The target's availability SLO (5xx over all requests), on a custom service of its own. */
+  private slo(target: string, requests: string, apis: ProjectService[]): MonitoringSlo {
+    const { spec, objectives: o } = this.props;
+    const { project } = this.props.settings;
+    const labels = { service: spec.name, environment: spec.environment };
+    const key = target.replace(".", "-");
+    const custom = new MonitoringCustomService(this, `${key}-service`, {
+      project,
+      serviceId: `${spec.name}-${spec.environment}-${key}`,
+      displayName: `${spec.name} ${spec.environment} ${target}`,
+      userLabels: { ...labels, target: key },
+      dependsOn: apis,
+    });
+    const slo = new MonitoringSlo(this, `${key}-availability`, {
+      project,
+      service: custom.serviceId,
+      sloId: "availability",
+      displayName: `${o.availabilityPercent}% of requests without a 5xx over ${o.windowDays} days`,
+      goal: Number((o.availabilityPercent / 100).toFixed(6)),
+      rollingPeriodDays: o.windowDays,
+      requestBasedSli: {
+        goodTotalRatio: {
+          totalServiceFilter: requests,
+          badServiceFilter: `${requests} AND metric.label."response_code_class"="5xx"`,
+        },
+      },
+      userLabels: { ...labels, target: key },
+    });
+    this.slos.push(slo);
+    return slo;
   }
 
   /** One row's policy, to every channel of the route. */
@@ -279,6 +253,57 @@ export class GcpMonitoring extends Construct {
       ],
     };
   }
+}
+
+/** The route on GCP, in policy order: one channel per address, one for a raw webhook, one for the relay. */
+function channelsOf(
+  scope: Construct,
+  project: string,
+  route: AlertRoute,
+  labels: Record<string, string>,
+  apis: ProjectService[],
+): MonitoringNotificationChannel[] {
+  const channels: {
+    readonly id: string;
+    readonly shown: string;
+    readonly type: string;
+    readonly labels: Record<string, string>;
+    readonly sensitiveLabels?: { readonly password: string };
+  }[] = [
+    ...route.emails.map((email, i) => ({
+      id: `email-${i}`,
+      shown: email,
+      type: "email",
+      labels: { email_address: email },
+    })),
+    ...(route.webhookUrl === undefined
+      ? []
+      : [{ id: "webhook", shown: "webhook", type: "webhook_tokenauth", labels: { url: route.webhookUrl } }]),
+    // Basic auth keeps the relay's token in sensitive_labels; the URL in labels carries no secret.
+    ...(route.relay === undefined
+      ? []
+      : [
+          {
+            id: "relay",
+            shown: "alert relay",
+            type: "webhook_basicauth",
+            labels: { url: `${route.relay.url}${sourcePath("gcp")}`, username: GCP_BASIC_USER },
+            sensitiveLabels: { password: route.relay.token },
+          },
+        ]),
+  ];
+  return channels.map(
+    (channel) =>
+      new MonitoringNotificationChannel(scope, channel.id, {
+        project,
+        displayName: `${route.name} (${channel.shown})`,
+        type: channel.type,
+        labels: channel.labels,
+        sensitiveLabels: channel.sensitiveLabels,
+        userLabels: labels,
+        dependsOn: apis,
+      }),
+  );
 }
 
 /** One policy per burn tier against the target's SLO: both windows burning, the short one with enough requests. */
