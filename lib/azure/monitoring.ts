@@ -176,7 +176,7 @@ interface WebTestAlertRow extends AlertRow<AzureTarget | "edge"> {
   readonly kind: "web-test";
   readonly test: ApplicationInsightsStandardWebTest;
   readonly threshold: number;
-  /** The address the alert had before the table (`edge-origin-availability-health`). @default alertId(row) */
+  /** Construct id from the probe (`edge-origin-availability-health`, not alertId's `edge-availability-origin-health`): the address stays. */
   readonly id?: string;
 }
 
