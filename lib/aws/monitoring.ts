@@ -27,10 +27,11 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { dependable, Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, hostOf, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, hostOf, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
-import type { AlertRoute } from "../monitoring/route";
+import { type AlertRoute, assertRouted } from "../monitoring/route";
+import { type AlertRow, alertId } from "../monitoring/rows";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
 import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";
@@ -50,11 +51,8 @@ interface Metric {
   readonly stat: string;
 }
 
-interface AlarmSpec {
-  readonly target: "aws.function" | "aws.container";
-  readonly signal: Signal;
-  readonly what: string;
-  readonly runbook: Runbook;
+/** One threshold alarm as data (docs/adding-a-cloud.md, "Adding an alert"): the constructor's loop makes one alarm of each. */
+export interface AwsAlarmRow extends AlertRow<"aws.function" | "aws.container"> {
   readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
   readonly threshold: number;
   /** The alarm's value: one metric, or an expression over `metrics` (ids m0, m1...). */
@@ -95,12 +93,16 @@ export class AwsMonitoring extends Construct {
   /** Alarms on the route's own delivery failures (meta-monitoring). */
   readonly deliveryAlarms: CloudwatchMetricAlarm[] = [];
   readonly alerts: AwsAlert[] = [];
+  /** The targets' threshold alarms as data (also when silenced: no alarm is made then); burn tiers and probes are built below. */
+  readonly rows: AwsAlarmRow[] = [];
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: AwsMonitoringProps) {
     super(scope, id);
     const { spec, objectives, route } = props;
     const { region } = props.settings;
+    // The contract names a target (`identifiers.name`, the workload tag); `instanceof` reaches what it does
+    // not carry: the API, load balancer and ECS service the metrics and the deployment alarms are keyed by.
     const fn = props.targets.find((t): t is FunctionTarget => t instanceof FunctionTarget);
     const container = props.targets.find((t): t is ContainerTarget => t instanceof ContainerTarget);
     this.topic = new SnsTopic(this, "route", {
@@ -111,21 +113,21 @@ export class AwsMonitoring extends Construct {
 
     const widgets: unknown[] = [];
     if (fn !== undefined) {
-      const specs = functionAlarms(fn, objectives);
-      if (objectives.silencedBecause === undefined) {
-        for (const s of specs) this.alarm(spec, s);
-        this.burnAlarms(spec, functionSli(fn), objectives);
-      }
+      this.rows.push(...functionAlarms(fn, objectives));
       widgets.push(...functionWidgets(fn, region));
     }
     if (container !== undefined) {
-      const specs = containerAlarms(container, objectives, spec);
-      if (objectives.silencedBecause === undefined) {
-        for (const s of specs) this.alarm(spec, s);
-        const windows = this.burnAlarms(spec, containerSli(container), objectives);
-        this.deploymentAlarms(container, windows);
-      }
+      this.rows.push(...containerAlarms(container, objectives, spec));
       widgets.push(...containerWidgets(container, region));
+    }
+    // The table becomes alarms: one per row, each to the topic; then each SLI's burn tiers.
+    if (objectives.silencedBecause === undefined) {
+      assertRouted(this, route);
+      for (const row of this.rows) this.alarm(spec, row);
+      if (fn !== undefined) this.burnAlarms(spec, functionSli(fn), objectives);
+      if (container !== undefined) {
+        this.deploymentAlarms(container, this.burnAlarms(spec, containerSli(container), objectives));
+      }
     }
     // Outside checks: Route 53 where Cloudflare does not probe (the zone's plan, lib/edge/plan.ts).
     const probes = [
@@ -329,7 +331,7 @@ export class AwsMonitoring extends Construct {
     });
   }
 
-  private alarm(spec: ServiceSpec, s: AlarmSpec): void {
+  private alarm(spec: ServiceSpec, s: AwsAlarmRow): void {
     const name = alertName({ service: spec.name, environment: spec.environment }, s.target, s.signal, s.what);
     const queries: CloudwatchMetricAlarmMetricQuery[] = s.metrics.map((m, i) => ({
       id: `m${i}`,
@@ -345,7 +347,7 @@ export class AwsMonitoring extends Construct {
     if (s.expression !== undefined) {
       queries.push({ id: "value", expression: s.expression, label: s.what, returnData: true });
     }
-    const alarm = new CloudwatchMetricAlarm(this, `${s.target.replace(".", "-")}-${s.signal}-${s.what}`, {
+    const alarm = new CloudwatchMetricAlarm(this, alertId(s), {
       alarmName: name,
       alarmDescription: runbookText(s.runbook),
       comparisonOperator: s.comparison,
@@ -396,7 +398,7 @@ function subscribe(scope: Construct, prefix: string, topic: SnsTopic, route: Ale
 
 const window = `${ALERT_WINDOW.evaluationPeriods} consecutive ${ALERT_WINDOW.periodSeconds / 60}-minute periods`;
 
-function functionAlarms(fn: FunctionTarget, o: Objectives): AlarmSpec[] {
+function functionAlarms(fn: FunctionTarget, o: Objectives): AwsAlarmRow[] {
   const lambda = (name: string, stat: string): Metric => ({
     namespace: "AWS/Lambda",
     name,
@@ -452,7 +454,7 @@ function functionAlarms(fn: FunctionTarget, o: Objectives): AlarmSpec[] {
   ];
 }
 
-function containerAlarms(ct: ContainerTarget, o: Objectives, spec: ServiceSpec): AlarmSpec[] {
+function containerAlarms(ct: ContainerTarget, o: Objectives, spec: ServiceSpec): AwsAlarmRow[] {
   const lb = ct.loadBalancer;
   const alb = (name: string, stat: string): Metric => ({
     namespace: "AWS/ApplicationELB",
@@ -541,7 +543,7 @@ function containerAlarms(ct: ContainerTarget, o: Objectives, spec: ServiceSpec):
       missing: "breaching",
     },
     ...(["CPUUtilization", "MemoryUtilization"] as const).map(
-      (name): AlarmSpec => ({
+      (name): AwsAlarmRow => ({
         target: "aws.container",
         signal: "saturation",
         what: name === "CPUUtilization" ? "cpu" : "memory",
@@ -576,7 +578,7 @@ function functionSli(fn: FunctionTarget): RatioSli {
   });
   return {
     target: "aws.function",
-    workload: fn.function.functionName,
+    workload: fn.identifiers.name,
     what: "http-5xx",
     bad: [api("5xx")],
     total: api("Count"),
@@ -596,7 +598,7 @@ function containerSli(ct: ContainerTarget): RatioSli {
   });
   return {
     target: "aws.container",
-    workload: ct.service.name,
+    workload: ct.identifiers.name,
     what: "http-5xx",
     bad: [alb("HTTPCode_Target_5XX_Count"), alb("HTTPCode_ELB_5XX_Count")],
     total: alb("RequestCount"),

@@ -26,10 +26,13 @@ import { MonitorScheduledQueryRulesAlertV2 } from "@cdktf/provider-azurerm/lib/m
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudMonitoringProps } from "../contract/cloud";
-import { alertName, probeMeaning, type Runbook, runbookText, type Signal } from "../monitoring/alerts";
+import { alertName, probeMeaning, runbookText, type Signal } from "../monitoring/alerts";
 import { type BurnAlert, burnAlerts, burnWhen, windowLabel } from "../monitoring/burn-rate";
 import { ALERT_WINDOW, MEMORY_SATURATION_PERCENT, type Objectives } from "../monitoring/objectives";
+import { type AlertRoute, assertRouted } from "../monitoring/route";
+import { type AlertRow, alertId, type Severity, severityOf } from "../monitoring/rows";
 import { sourcePath, TOKEN_PARAM } from "../relay/worker/contract";
+import type { ServiceSpec } from "../service";
 import { ContainerTarget } from "./container-target";
 import { AzureFoundation } from "./foundation";
 import { FunctionTarget } from "./function-target";
@@ -136,14 +139,11 @@ export interface AzureAlert {
   readonly alert: MonitorScheduledQueryRulesAlertV2 | MonitorMetricAlert;
 }
 
-interface Common {
-  readonly target: "azure.function" | "azure.container";
-  readonly signal: Signal;
-  readonly what: string;
-  readonly runbook: Runbook;
-}
+type AzureTarget = "azure.function" | "azure.container";
 
-interface LogAlert extends Common {
+/** A log alert: KQL over Application Insights or the workspace, its one row's `value` against `threshold`. */
+interface LogAlertRow extends AlertRow<AzureTarget> {
+  readonly kind: "log";
   /** The Log Analytics or Application Insights resource the query runs against. */
   readonly scope: string;
   /** KQL returning one row with the column `value`. */
@@ -153,23 +153,44 @@ interface LogAlert extends Common {
   readonly window?: string;
   /** @default PT5M */
   readonly frequency?: string;
-  /** @default 1 for errors, 2 otherwise */
-  readonly severity?: number;
   /** @default GreaterThan */
   readonly operator?: "GreaterThan" | "GreaterThanOrEqual";
   /** The workload's name (a reference), tagged so policy ties a burn alert to it (BP_OPS_3). @default - none */
   readonly workload?: string;
 }
 
-interface MetricAlert extends Common {
-  readonly scopes: string[];
-  readonly criteria: MonitorMetricAlertCriteria;
+/** A metric alert: one platform metric of `scope`, aggregated over `windowSize`, above `threshold`. */
+interface MetricAlertRow extends AlertRow<AzureTarget> {
+  readonly kind: "metric";
+  readonly scope: string;
+  readonly metric: Pick<
+    MonitorMetricAlertCriteria,
+    "metricNamespace" | "metricName" | "aggregation" | "skipMetricValidation"
+  >;
+  readonly threshold: number;
   readonly windowSize: string;
 }
+
+/** A standard test's alert: `threshold` or more of its locations fail at once. */
+interface WebTestAlertRow extends AlertRow<AzureTarget | "edge"> {
+  readonly kind: "web-test";
+  readonly test: ApplicationInsightsStandardWebTest;
+  readonly threshold: number;
+  /** Construct id from the probe (`edge-origin-availability-health`, not alertId's `edge-availability-origin-health`): the address stays. */
+  readonly id?: string;
+}
+
+/** One Azure alert as data (docs/adding-a-cloud.md, "Adding an alert"): the constructor's loop makes one alert of each. */
+export type AzureAlertRow = LogAlertRow | MetricAlertRow | WebTestAlertRow;
+
+/** Azure's alert severities (0 critical ... 4 verbose) by how urgent a row is. */
+const SEVERITY: Readonly<Record<Severity, number>> = { page: 1, warn: 2, ticket: 3 };
 
 export class AzureMonitoring extends Construct {
   /** The environment's route on Azure. */
   readonly actionGroup: MonitorActionGroup;
+  /** Every alert of the environment's Azure targets and probes, as data (also when silenced: no alert is made then). */
+  readonly rows: readonly AzureAlertRow[];
   readonly alerts: AzureAlert[] = [];
   readonly webTests: ApplicationInsightsStandardWebTest[] = [];
   readonly workbook: ApplicationInsightsWorkbook;
@@ -183,180 +204,44 @@ export class AzureMonitoring extends Construct {
     const { spec, settings, objectives: o, route, protect } = props;
     const foundation = AzureFoundation.of(this, { spec, settings, protect });
     this.foundation = foundation;
+    // The contract names a target (`identifiers.name`, the workload tag); `instanceof` reaches what it does
+    // not carry: the resource ids Azure scopes metric alerts and exports by.
     const fn = props.targets.find((t): t is FunctionTarget => t instanceof FunctionTarget);
     const container = props.targets.find((t): t is ContainerTarget => t instanceof ContainerTarget);
-    const insights = foundation.logs.applicationInsights;
     const workspace = foundation.logs.workspace;
-    this.actionGroup = new MonitorActionGroup(this, "route", {
-      name: route.name,
-      resourceGroupName: foundation.resourceGroupName,
-      location: "global",
-      // Shown as the sender of e-mails and SMS; Azure allows 12 characters.
-      shortName: route.environment.slice(0, 12),
-      emailReceiver: route.emails.map((email, i) => ({
-        name: `email-${i}`,
-        emailAddress: email,
-        useCommonAlertSchema: true,
-      })),
-      webhookReceiver: nonEmpty([
-        ...(route.webhookUrl === undefined
-          ? []
-          : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
-        // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
-        ...(route.relay === undefined
-          ? []
-          : [
-              {
-                name: "relay",
-                serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
-                useCommonAlertSchema: true,
-              },
-            ]),
-      ]),
-    });
-    const alertsOn = o.silencedBecause === undefined;
+    this.actionGroup = actionGroupOf(this, route, foundation.resourceGroupName);
+    const rows: AzureAlertRow[] = [];
     const panels: unknown[] = [];
-
     if (fn !== undefined) {
-      const app = fn.app;
-      const requests = "requests | where timestamp > ago(5m)";
-      // Availability tests mark their requests; the Cloudflare and uptime probes call the health path.
-      const real = `requests | where isempty(operation_SyntheticSource) and tostring(parse_url(url).Path) != "${spec.healthPath}"`;
-      const logAlerts: LogAlert[] = [
-        ...this.burnAlerts(o, {
-          target: "azure.function",
-          means: "The Function App answers 5xx",
-          check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
-          scope: insights.id,
-          workload: app.name,
-          query: (burn, seconds) => burnQuery(real, "timestamp", "toint(resultCode) >= 500", burn, seconds),
-        }),
-        {
-          target: "azure.function",
-          signal: "latency",
-          what: "p99",
-          runbook: {
-            means: "The Function App answers slower than the latency objective.",
-            when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
-            check: "Application Insights > Performance (slowest operations, dependencies, cold starts).",
-          },
-          scope: insights.id,
-          query: `${requests} | summarize value = percentile(duration, 99)`,
-          threshold: o.latencyP99Ms,
-        },
-      ];
-      const memoryBytes = flexInstanceMemoryMb(spec.memoryMb) * 1024 * 1024;
-      const metricAlerts: MetricAlert[] = [
-        {
-          target: "azure.function",
-          signal: "saturation",
-          what: "memory",
-          runbook: {
-            means: "Function instances use nearly all their memory; the host restarts instances that run out.",
-            when: `average working set exceeds ${MEMORY_SATURATION_PERCENT}% of the instance memory for 15 minutes`,
-            check: "the Function App's Memory working set and restarts in the portal; raise service.memoryMb.",
-          },
-          scopes: [app.id],
-          windowSize: "PT15M",
-          // Unconfirmed on Flex Consumption: learn.microsoft.com "Monitor Azure Functions" names only the five
-          // billing metrics for Flex (OnDemand/AlwaysReady execution count and units, AlwaysReadyUnits), none of
-          // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Azure checks a
-          // metric alert's metric name when it creates the rule, so an unknown name would fail the first apply:
-          // skip_metric_validation creates the rule anyway (it fires once the metric is emitted; azurerm
-          // monitor_metric_alert, criteria.skip_metric_validation). Check on a real app (docs/operations.md).
-          criteria: {
-            metricNamespace: "Microsoft.Web/sites",
-            metricName: "MemoryWorkingSet",
-            skipMetricValidation: true,
-            aggregation: "Average",
-            operator: "GreaterThan",
-            threshold: Math.round((memoryBytes * MEMORY_SATURATION_PERCENT) / 100),
-          },
-        },
-      ];
-      if (alertsOn) {
-        for (const a of logAlerts) this.logAlert(a);
-        for (const a of metricAlerts) this.metricAlert(a);
-      }
-      this.webTest("azure.function", fn.endpoint, spec.healthPath, alertsOn);
-      panels.push(...functionPanels(insights.id));
+      rows.push(
+        ...functionRows(fn, o, spec, foundation.logs.applicationInsights.id),
+        this.webTest("azure.function", fn.endpoint, spec.healthPath),
+      );
+      panels.push(...functionPanels(foundation.logs.applicationInsights.id));
     }
-
     if (container !== undefined) {
-      const app = container.app;
       const appName = foundation.names.containerApp;
-      // The workload's access log: one JSON line per request (msg "request", status, durationMs).
-      const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
       // The SLI comes from the platform's `Requests` metric (ingress, dimension statusCodeCategory), so a
       // crashed app that writes no log still reads as failing (learn.microsoft.com/azure/azure-monitor/
       // reference/supported-metrics/microsoft-app-containerapps-metrics). Metric alerts cannot divide: the
       // metrics are exported with their dimensions to AzureMetricsV2 (a data collection rule; diagnostic
       // settings would drop the dimensions) and the burn tiers stay log alerts with both windows.
-      this.exportMetrics("container-metrics", `${appName}-metrics`, app.id, CONTAINER_APP_METRICS);
-      const platform = `AzureMetricsV2 | where _ResourceId =~ "${app.id}" and MetricName == "Requests"`;
-      const logAlerts: LogAlert[] = [
-        ...this.burnAlerts(o, {
-          target: "azure.container",
-          means: "The Container App's ingress answers 5xx (the app's or the platform's: no replica, a crash)",
-          check:
-            "the Requests metric by statusCodeCategory and the replica count, then the console logs (ContainerAppConsoleLogs_CL) and the latest revision.",
-          scope: workspace.id,
-          workload: app.name,
-          query: (burn, seconds) =>
-            burnQuery(
-              platform,
-              "TimeGenerated",
-              'tostring(Dimensions.statusCodeCategory) == "5xx"',
-              burn,
-              seconds,
-              "Total",
-            ),
-        }),
-        {
-          target: "azure.container",
-          signal: "latency",
-          what: "p99",
-          runbook: {
-            means: "The Container App answers slower than the latency objective.",
-            when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
-            check: "replica CPU and memory in the portal, and whether replicas are at maxInstances.",
-          },
-          scope: workspace.id,
-          query: `${lines} | summarize value = percentile(todouble(line.durationMs), 99)`,
-          threshold: o.latencyP99Ms,
-        },
-      ];
-      const metricAlerts: MetricAlert[] = [
-        {
-          target: "azure.container",
-          signal: "saturation",
-          what: "restarts",
-          runbook: {
-            means: "Replicas restart: the container crashes, runs out of memory or fails its probes.",
-            when: "any replica restarts within 15 minutes",
-            check: "ContainerAppSystemLogs_CL for probe failures and OOM kills, and the failed revision's events.",
-          },
-          scopes: [app.id],
-          windowSize: "PT15M",
-          criteria: {
-            metricNamespace: "Microsoft.App/containerApps",
-            metricName: "RestartCount",
-            aggregation: "Total",
-            operator: "GreaterThan",
-            threshold: 0,
-          },
-        },
-      ];
-      if (alertsOn) {
-        for (const a of logAlerts) this.logAlert(a);
-        for (const a of metricAlerts) this.metricAlert(a);
-      }
-      this.webTest("azure.container", container.endpoint, spec.healthPath, alertsOn);
+      this.exportMetrics("container-metrics", `${appName}-metrics`, container.app.id, CONTAINER_APP_METRICS);
+      rows.push(
+        ...containerRows(container, o, appName, workspace.id),
+        this.webTest("azure.container", container.endpoint, spec.healthPath),
+      );
       panels.push(...containerPanels(appName, workspace.id));
     }
-
     // Cloudflare cannot probe the edge on this zone's plan: a standard test here does.
-    for (const probe of props.probeEdge ?? []) this.webTest("edge", probe.url, probe.path, alertsOn, probe.what);
+    for (const probe of props.probeEdge ?? []) rows.push(this.webTest("edge", probe.url, probe.path, probe.what));
+    this.rows = rows;
+
+    // The table becomes alerts: one per row, each to the action group.
+    if (o.silencedBecause === undefined) {
+      assertRouted(this, route);
+      for (const row of rows) this.alerts.push({ target: row.target, signal: row.signal, alert: this.alert(row) });
+    }
 
     this.workbook = new ApplicationInsightsWorkbook(this, "dashboard", {
       // Workbook names are GUIDs: derive one from the environment so it is stable across synths.
@@ -397,116 +282,83 @@ export class AzureMonitoring extends Construct {
     });
   }
 
-  private name(target: string, signal: Signal, what: string): string {
+  /** One row's alert: a scheduled query, a metric alert or a standard test's alert, to the action group. */
+  private alert(row: AzureAlertRow): MonitorScheduledQueryRulesAlertV2 | MonitorMetricAlert {
     const { spec } = this.props;
-    return alertName({ service: spec.name, environment: spec.environment }, target, signal, what);
-  }
-
-  /** One log alert per burn tier on a target's 5xx ratio; the long window is the nearest a log alert accepts. */
-  private burnAlerts(
-    o: Objectives,
-    sli: {
-      readonly target: "azure.function" | "azure.container";
-      readonly means: string;
-      readonly check: string;
-      readonly scope: string;
-      readonly workload: string;
-      readonly query: (burn: BurnAlert, longSeconds: number) => string;
-    },
-  ): LogAlert[] {
-    return burnAlerts(o).map((burn) => {
-      const window = logAlertWindow(burn.longWindowSeconds);
-      const shortened =
-        window.seconds < burn.longWindowSeconds
-          ? ` (the long window is ${windowLabel(window.seconds)}: a log alert looks back at most 2 days)`
-          : "";
-      return {
-        target: sli.target,
-        signal: "error",
-        what: `http-5xx-burn-${burn.name}`,
-        runbook: {
-          means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${sli.means} and burns the error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
-          when: `${burnWhen({ ...burn, longWindowSeconds: window.seconds })}${shortened}`,
-          check: sli.check,
-        },
-        scope: sli.scope,
-        query: sli.query(burn, window.seconds),
-        threshold: burn.errorRatio,
-        window: window.iso,
-        frequency: BURN_FREQUENCY[burn.name],
-        severity: burn.severity === "page" ? 1 : 3,
-        operator: "GreaterThanOrEqual",
-        workload: sli.workload,
-      };
-    });
-  }
-
-  private logAlert(a: LogAlert): void {
     const { foundation } = this;
-    const alert = new MonitorScheduledQueryRulesAlertV2(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
-      name: this.name(a.target, a.signal, a.what),
-      description: runbookText(a.runbook),
+    const common = {
+      name: alertName({ service: spec.name, environment: spec.environment }, row.target, row.signal, row.what),
+      description: runbookText(row.runbook),
       resourceGroupName: foundation.resourceGroupName,
-      location: foundation.location,
-      scopes: [a.scope],
-      severity: a.severity ?? (a.signal === "error" ? 1 : 2),
-      evaluationFrequency: a.frequency ?? PERIOD,
-      windowDuration: a.window ?? PERIOD,
-      criteria: [
-        {
-          query: a.query,
-          timeAggregationMethod: "Maximum",
-          metricMeasureColumn: "value",
-          operator: a.operator ?? "GreaterThan",
-          threshold: a.threshold,
-          // A burn query spans its whole window in one period; the others need three periods in a row.
-          failingPeriods: {
-            numberOfEvaluationPeriods: a.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
-            minimumFailingPeriodsToTriggerAlert: a.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
+      severity: SEVERITY[severityOf(row)],
+    };
+    if (row.kind === "log") {
+      return new MonitorScheduledQueryRulesAlertV2(this, alertId(row), {
+        ...common,
+        location: foundation.location,
+        scopes: [row.scope],
+        evaluationFrequency: row.frequency ?? PERIOD,
+        windowDuration: row.window ?? PERIOD,
+        criteria: [
+          {
+            query: row.query,
+            timeAggregationMethod: "Maximum",
+            metricMeasureColumn: "value",
+            operator: row.operator ?? "GreaterThan",
+            threshold: row.threshold,
+            // A burn query spans its whole window in one period; the others need three periods in a row.
+            failingPeriods: {
+              numberOfEvaluationPeriods: row.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
+              minimumFailingPeriodsToTriggerAlert: row.window === undefined ? ALERT_WINDOW.evaluationPeriods : 1,
+            },
           },
-        },
-      ],
-      // The tables appear with the first log line: do not fail the first apply on an empty workspace.
-      skipQueryValidation: true,
-      autoMitigationEnabled: true,
-      action: { actionGroups: [this.actionGroup.id] },
-      tags: a.workload === undefined ? undefined : { workload: a.workload },
+        ],
+        // The tables appear with the first log line: do not fail the first apply on an empty workspace.
+        skipQueryValidation: true,
+        autoMitigationEnabled: true,
+        action: { actionGroups: [this.actionGroup.id] },
+        tags: row.workload === undefined ? undefined : { workload: row.workload },
+      });
+    }
+    const action = [{ actionGroupId: this.actionGroup.id }];
+    if (row.kind === "metric") {
+      return new MonitorMetricAlert(this, alertId(row), {
+        ...common,
+        scopes: [row.scope],
+        frequency: PERIOD,
+        windowSize: row.windowSize,
+        criteria: [{ ...row.metric, operator: "GreaterThan", threshold: row.threshold }],
+        action,
+      });
+    }
+    const insights = foundation.logs.applicationInsights;
+    return new MonitorMetricAlert(this, row.id ?? alertId(row), {
+      ...common,
+      scopes: [row.test.id, insights.id],
+      applicationInsightsWebTestLocationAvailabilityCriteria: {
+        webTestId: row.test.id,
+        componentId: insights.id,
+        failedLocationCount: row.threshold,
+      },
+      action,
     });
-    this.alerts.push({ target: a.target, signal: a.signal, alert });
   }
 
-  private metricAlert(a: MetricAlert): void {
-    const alert = new MonitorMetricAlert(this, `${a.target.replace(".", "-")}-${a.signal}-${a.what}`, {
-      name: this.name(a.target, a.signal, a.what),
-      description: runbookText(a.runbook),
-      resourceGroupName: this.foundation.resourceGroupName,
-      scopes: a.scopes,
-      severity: 2,
-      frequency: PERIOD,
-      windowSize: a.windowSize,
-      criteria: [a.criteria],
-      action: [{ actionGroupId: this.actionGroup.id }],
-    });
-    this.alerts.push({ target: a.target, signal: a.signal, alert });
-  }
-
-  /** A standard test on the origin's health path, and the alert when several locations fail at once. */
+  /** A standard test on the origin's health path, and the row of its alert (several locations failing at once). */
   private webTest(
-    target: "azure.function" | "azure.container" | "edge",
+    target: AzureTarget | "edge",
     endpoint: string,
     path: string,
-    alertsOn: boolean,
     what: "health" | "origin-health" = "health",
-  ): void {
+  ): WebTestAlertRow {
     const { spec } = this.props;
-    const insights = this.foundation.logs.applicationInsights;
     const key = what === "health" ? target.replace(".", "-") : "edge-origin";
     const test = new ApplicationInsightsStandardWebTest(this, `${key}-health-test`, {
       name: `${spec.name}-${spec.environment}-${key}-health`,
       description: `GET ${path} on ${target}, from ${WEB_TEST_LOCATIONS.length} Azure regions`,
       resourceGroupName: this.foundation.resourceGroupName,
       location: this.foundation.location,
-      applicationInsightsId: insights.id,
+      applicationInsightsId: this.foundation.logs.applicationInsights.id,
       geoLocations: [...WEB_TEST_LOCATIONS],
       frequency: 300,
       timeout: 30,
@@ -516,26 +368,204 @@ export class AzureMonitoring extends Construct {
       validationRules: { expectedStatusCode: 200, sslCheckEnabled: true, sslCertRemainingLifetime: 7 },
     });
     this.webTests.push(test);
-    if (!alertsOn) return;
-    const alert = new MonitorMetricAlert(this, `${key}-availability-health`, {
-      name: this.name(target, "availability", what),
-      description: runbookText({
+    return {
+      kind: "web-test",
+      target,
+      signal: "availability",
+      what,
+      runbook: {
         means: probeMeaning(key),
         when: `${FAILED_LOCATIONS} or more of ${WEB_TEST_LOCATIONS.length} test locations fail GET ${path}`,
         check: "Application Insights > Availability for the failing locations and the response, then the app's logs.",
-      }),
-      resourceGroupName: this.foundation.resourceGroupName,
-      scopes: [test.id, insights.id],
-      severity: 1,
-      applicationInsightsWebTestLocationAvailabilityCriteria: {
-        webTestId: test.id,
-        componentId: insights.id,
-        failedLocationCount: FAILED_LOCATIONS,
       },
-      action: [{ actionGroupId: this.actionGroup.id }],
-    });
-    this.alerts.push({ target, signal: "availability", alert });
+      test,
+      threshold: FAILED_LOCATIONS,
+      id: `${key}-availability-health`,
+    };
   }
+}
+
+/** The route on Azure: one action group, e-mail receivers and webhook receivers for the relay and a raw webhook. */
+function actionGroupOf(scope: Construct, route: AlertRoute, resourceGroupName: string): MonitorActionGroup {
+  return new MonitorActionGroup(scope, "route", {
+    name: route.name,
+    resourceGroupName,
+    location: "global",
+    // Shown as the sender of e-mails and SMS; Azure allows 12 characters.
+    shortName: route.environment.slice(0, 12),
+    emailReceiver: route.emails.map((email, i) => ({
+      name: `email-${i}`,
+      emailAddress: email,
+      useCommonAlertSchema: true,
+    })),
+    webhookReceiver: nonEmpty([
+      ...(route.webhookUrl === undefined
+        ? []
+        : [{ name: "webhook", serviceUri: route.webhookUrl, useCommonAlertSchema: true }]),
+      // The relay reads the common alert schema; the token rides in the query (the URI is sensitive with it).
+      ...(route.relay === undefined
+        ? []
+        : [
+            {
+              name: "relay",
+              serviceUri: `${route.relay.url}${sourcePath("azure")}?${TOKEN_PARAM}=${route.relay.token}`,
+              useCommonAlertSchema: true,
+            },
+          ]),
+    ]),
+  });
+}
+
+/** One log alert row per burn tier on a target's 5xx ratio; the long window is the nearest a log alert accepts. */
+function burnRows(
+  o: Objectives,
+  sli: {
+    readonly target: AzureTarget;
+    readonly means: string;
+    readonly check: string;
+    readonly scope: string;
+    readonly workload: string;
+    readonly query: (burn: BurnAlert, longSeconds: number) => string;
+  },
+): LogAlertRow[] {
+  return burnAlerts(o).map((burn) => {
+    const window = logAlertWindow(burn.longWindowSeconds);
+    const shortened =
+      window.seconds < burn.longWindowSeconds
+        ? ` (the long window is ${windowLabel(window.seconds)}: a log alert looks back at most 2 days)`
+        : "";
+    return {
+      kind: "log",
+      target: sli.target,
+      signal: "error",
+      what: `http-5xx-burn-${burn.name}`,
+      runbook: {
+        means: `${burn.severity === "page" ? "Page" : "Ticket"}: ${sli.means} and burns the error budget ${burn.burnRate}x faster than the ${o.availabilityPercent}% objective allows.`,
+        when: `${burnWhen({ ...burn, longWindowSeconds: window.seconds })}${shortened}`,
+        check: sli.check,
+      },
+      scope: sli.scope,
+      query: sli.query(burn, window.seconds),
+      threshold: burn.errorRatio,
+      window: window.iso,
+      frequency: BURN_FREQUENCY[burn.name],
+      severity: burn.severity,
+      operator: "GreaterThanOrEqual",
+      workload: sli.workload,
+    };
+  });
+}
+
+/** The Function App's rows: burn tiers and p99 from Application Insights `requests`, memory from its metric. */
+function functionRows(fn: FunctionTarget, o: Objectives, spec: ServiceSpec, insightsId: string): AzureAlertRow[] {
+  // Availability tests mark their requests; the Cloudflare and uptime probes call the health path.
+  const real = `requests | where isempty(operation_SyntheticSource) and tostring(parse_url(url).Path) != "${spec.healthPath}"`;
+  const memoryBytes = flexInstanceMemoryMb(spec.memoryMb) * 1024 * 1024;
+  return [
+    ...burnRows(o, {
+      target: "azure.function",
+      means: "The Function App answers 5xx",
+      check: "Application Insights > Failures for the exception, and whether a new package was deployed.",
+      scope: insightsId,
+      workload: fn.identifiers.name,
+      query: (burn, seconds) => burnQuery(real, "timestamp", "toint(resultCode) >= 500", burn, seconds),
+    }),
+    {
+      kind: "log",
+      target: "azure.function",
+      signal: "latency",
+      what: "p99",
+      runbook: {
+        means: "The Function App answers slower than the latency objective.",
+        when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
+        check: "Application Insights > Performance (slowest operations, dependencies, cold starts).",
+      },
+      scope: insightsId,
+      query: "requests | where timestamp > ago(5m) | summarize value = percentile(duration, 99)",
+      threshold: o.latencyP99Ms,
+    },
+    {
+      kind: "metric",
+      target: "azure.function",
+      signal: "saturation",
+      what: "memory",
+      runbook: {
+        means: "Function instances use nearly all their memory; the host restarts instances that run out.",
+        when: `average working set exceeds ${MEMORY_SATURATION_PERCENT}% of the instance memory for 15 minutes`,
+        check: "the Function App's Memory working set and restarts in the portal; raise service.memoryMb.",
+      },
+      scope: fn.app.id,
+      windowSize: "PT15M",
+      // Unconfirmed on Flex Consumption: learn.microsoft.com "Monitor Azure Functions" names only the five
+      // billing metrics for Flex (OnDemand/AlwaysReady execution count and units, AlwaysReadyUnits), none of
+      // memory, and says Microsoft.Web/sites metrics are unavailable on Linux Consumption. Azure checks a
+      // metric alert's metric name when it creates the rule, so an unknown name would fail the first apply:
+      // skip_metric_validation creates the rule anyway (it fires once the metric is emitted; azurerm
+      // monitor_metric_alert, criteria.skip_metric_validation). Check on a real app (docs/operations.md).
+      metric: {
+        metricNamespace: "Microsoft.Web/sites",
+        metricName: "MemoryWorkingSet",
+        skipMetricValidation: true,
+        aggregation: "Average",
+      },
+      threshold: Math.round((memoryBytes * MEMORY_SATURATION_PERCENT) / 100),
+    },
+  ];
+}
+
+/** The Container App's rows: burn tiers from the exported `Requests` metric, p99 from its access log, restarts. */
+function containerRows(ct: ContainerTarget, o: Objectives, appName: string, workspaceId: string): AzureAlertRow[] {
+  // The workload's access log: one JSON line per request (msg "request", status, durationMs).
+  const lines = `ContainerAppConsoleLogs_CL | where TimeGenerated > ago(5m) and ContainerAppName_s == "${appName}" | extend line = parse_json(Log_s) | where tostring(line.msg) == "request"`;
+  const platform = `AzureMetricsV2 | where _ResourceId =~ "${ct.app.id}" and MetricName == "Requests"`;
+  return [
+    ...burnRows(o, {
+      target: "azure.container",
+      means: "The Container App's ingress answers 5xx (the app's or the platform's: no replica, a crash)",
+      check:
+        "the Requests metric by statusCodeCategory and the replica count, then the console logs (ContainerAppConsoleLogs_CL) and the latest revision.",
+      scope: workspaceId,
+      workload: ct.identifiers.name,
+      query: (burn, seconds) =>
+        burnQuery(
+          platform,
+          "TimeGenerated",
+          'tostring(Dimensions.statusCodeCategory) == "5xx"',
+          burn,
+          seconds,
+          "Total",
+        ),
+    }),
+    {
+      kind: "log",
+      target: "azure.container",
+      signal: "latency",
+      what: "p99",
+      runbook: {
+        means: "The Container App answers slower than the latency objective.",
+        when: `p99 request duration exceeds ${o.latencyP99Ms} ms for ${window}`,
+        check: "replica CPU and memory in the portal, and whether replicas are at maxInstances.",
+      },
+      scope: workspaceId,
+      query: `${lines} | summarize value = percentile(todouble(line.durationMs), 99)`,
+      threshold: o.latencyP99Ms,
+    },
+    {
+      kind: "metric",
+      target: "azure.container",
+      signal: "saturation",
+      what: "restarts",
+      runbook: {
+        means: "Replicas restart: the container crashes, runs out of memory or fails its probes.",
+        when: "any replica restarts within 15 minutes",
+        check: "ContainerAppSystemLogs_CL for probe failures and OOM kills, and the failed revision's events.",
+      },
+      scope: ct.app.id,
+      windowSize: "PT15M",
+      metric: { metricNamespace: "Microsoft.App/containerApps", metricName: "RestartCount", aggregation: "Total" },
+      threshold: 0,
+    },
+  ];
 }
 
 /** A GUID from a text: the same text always gives the same GUID. */

@@ -21,6 +21,7 @@ export const CONSTRUCT_ERRORS = {
   BPE_BACKEND_1: "Remote state of GitLab-managed http state asked for without its address",
   BPE_STACK_1: "The release given to an environment stack is invalid (id, digest, step)",
   BPE_STACK_2: "cdktf's app-level validation failed at synth",
+  BPE_MONITORING_1: "An alert route has no e-mail address, webhook or relay: its alerts would notify nobody",
   BPE_EDGE_1:
     "The Edge construct's props are invalid (origins, hostname, script name, timeouts, sample rate, sticky header)",
   BPE_EDGE_2: "The origin secret's length is outside 48-128",

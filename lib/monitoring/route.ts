@@ -9,6 +9,7 @@
 import { type ITerraformDependable, TerraformStack, TerraformVariable } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { ConstructError } from "../contract/errors";
 
 /** Where every cloud posts for the alert relay (lib/relay) to translate and deliver. */
 export interface RelayEndpoint {
@@ -59,4 +60,18 @@ export function alertRoute(scope: IConstruct, config: EnvironmentConfig, service
       return created;
     })();
   return { name, environment: config.name, emails: notify.emails, webhookUrl: variable.stringValue };
+}
+
+/**
+ * Refuses a route that reaches nobody: every alert row is routed to the route's receivers, so
+ * without an address, a webhook or the relay each alert would fire unseen. The config refuses a
+ * `notify` that names nobody; this catches a route built without them (a receiver but no relay).
+ */
+export function assertRouted(scope: IConstruct, route: AlertRoute): void {
+  if (route.emails.length > 0 || route.webhookUrl !== undefined || route.relay !== undefined) return;
+  throw new ConstructError(
+    "BPE_MONITORING_1",
+    scope.node.path,
+    `${route.name} has no e-mail address, webhook or relay: its alerts would notify nobody`,
+  );
 }
