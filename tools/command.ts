@@ -136,8 +136,11 @@ const HELP_OPTION: OptionSpec = { type: "boolean", short: "h", help: "show this 
 const labelOf = (program: Program | undefined, command: Command<OptionSpecs>) =>
   program === undefined || program.name === "" ? command.name : `${program.name} ${command.name}`;
 
-const usageLineOf = (program: Program | undefined, command: Command<OptionSpecs>) =>
-  `Usage: ${program === undefined ? `npm run ${command.name} --` : program.invocation(command.name)} ${command.usage}`.trimEnd();
+function usageLineOf(program: Program | undefined, command: Command<OptionSpecs>): string {
+  const invocation = program === undefined ? `npm run ${command.name} --` : program.invocation(command.name);
+  // `npm run x --` only when arguments follow.
+  return command.usage === "" ? `Usage: ${invocation.replace(/ --$/, "")}` : `Usage: ${invocation} ${command.usage}`;
+}
 
 /** Rows of two columns, the second aligned and its continuation lines indented under it. */
 function columns(rows: readonly [string, string][]): string {
