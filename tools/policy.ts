@@ -11,14 +11,14 @@ import { PACKS } from "../lib/policy/packs";
 import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "../lib/policy/report";
 import type { ReleaseFor } from "../lib/stacks/release-input";
 import { synthEnvironments } from "../lib/stacks/synth";
+import { formatColumns } from "./columns";
 import { command, type Io, UsageError } from "./command";
 
 export function formatRules(): string {
   const rows = Object.entries(PACKS).flatMap(([pack, rules]) =>
     rules.map((rule) => [rule.id, rule.level, pack, rule.description]),
   );
-  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join("  ")).join("\n");
+  return formatColumns(rows);
 }
 
 /** `npm run policy` over `files` and `company` (tests: stand-ins). */

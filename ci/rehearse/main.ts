@@ -5,6 +5,8 @@
  * Exit 0 when the rehearsal passed, 1 when it found a problem or a
  * prerequisite is missing, 2 on bad arguments.
  */
+
+import { formatColumns } from "../../tools/columns";
 import { command, main, UsageError } from "../../tools/command";
 import { CHILD_PIPELINE_THRESHOLD } from "../pipeline/children";
 import { KINDS, type Kind } from "./kinds";
@@ -56,10 +58,7 @@ export function formatResult(result: RehearsalResult): string {
       describeCalls(j),
     ]),
   ];
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows
-    .map((r) => [r[0].padEnd(widths[0]), r[1].padEnd(widths[1]), r[2].padStart(widths[2]), r[3]].join("  "))
-    .join("\n");
+  return formatColumns(rows, new Set([2]));
 }
 
 const kindOf = (text: string): Kind => {
