@@ -28,7 +28,7 @@ import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, SERVED_BY_HEADER } from 
 import { isIdempotent } from "../lib/edge/worker/forward";
 import { stickyCookie } from "../lib/edge/worker/sticky";
 import { BODY_LIMIT } from "../lib/service";
-import { command, type Io, main } from "../tools/command";
+import { booleanOption, command, type Io, main } from "../tools/command";
 import { writeBenchmarksBlock } from "./benchmarks-file";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -290,7 +290,7 @@ export const benchEdgeCommand = command({
 bundle size (at most 50 KB), added latency (median at most 5 ms over 1,000 requests,
 BENCH_REQUESTS to change), and a bounded load run (2,000 requests at concurrency 50,
 one origin failing).`,
-  options: { write: { type: "boolean", help: "record the load run's figures in BENCHMARKS.md (edge block)" } },
+  options: { write: booleanOption("record the load run's figures in BENCHMARKS.md (edge block)") },
   notes: "Exit status: 0 every target met; 1 a target is missed; 2 bad usage.",
   run: ({ values }, io) => measureEdge(values.write === true, io),
 });

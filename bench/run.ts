@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { REPOSITORY_ROOT } from "../app/build/repository-root";
-import { command, main, UsageError } from "../tools/command";
+import { booleanOption, command, main, stringOption, UsageError } from "../tools/command";
 import { writeBenchmarksBlock } from "./benchmarks-file";
 import { formatSummary, pairedDifferences, summarize } from "./stats";
 
@@ -126,14 +126,13 @@ export const benchCommand = command({
   one barrel import versus one deep import of each provider package.
 Then replaces the results block of BENCHMARKS.md.`,
   options: {
-    runs: { type: "string", value: "<n>", help: "runs per quick case and pair (default 5)" },
-    "slow-runs": {
-      type: "string",
-      value: "<n>",
-      help: "runs of the slow cases: 100 environments, cdktf synth, typecheck, npm test (default 3)",
-    },
-    only: { type: "string", value: "<names>", help: "comma-separated parts of case names to run (default: all)" },
-    "dry-run": { type: "boolean", help: "print the results, leave BENCHMARKS.md as it is" },
+    runs: stringOption("<n>", "runs per quick case and pair (default 5)"),
+    "slow-runs": stringOption(
+      "<n>",
+      "runs of the slow cases: 100 environments, cdktf synth, typecheck, npm test (default 3)",
+    ),
+    only: stringOption("<names>", "comma-separated parts of case names to run (default: all)"),
+    "dry-run": booleanOption("print the results, leave BENCHMARKS.md as it is"),
   },
   notes: `Needs GNU time at ${TIME} (Debian package "time").
 Exit status: 0 measured; 1 a command failed or GNU time is missing; 2 bad usage.`,

@@ -13,7 +13,7 @@ import { basename, delimiter, dirname, join } from "node:path";
 import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { company, environments } from "../environments";
 import { loadConfiguration } from "../lib/config/load";
-import { command, type Io, type Program, UsageError } from "../tools/command";
+import { booleanOption, command, type Io, listOption, type Program, stringOption, UsageError } from "../tools/command";
 import { reportDrift } from "./gitlab/issues";
 import { NoteApiError, publishNotes, type RetryOptions } from "./gitlab/notes";
 import {
@@ -56,31 +56,21 @@ const required = (name: string, value: string | undefined): string => {
 };
 
 const STACKS_OPTION = {
-  stacks: { type: "string", value: "<dir>", help: "folder of the synthesized stacks (default: cdktf.out/stacks)" },
+  stacks: stringOption("<dir>", "folder of the synthesized stacks (default: cdktf.out/stacks)"),
 } as const;
-const ENV_OPTION = { type: "string", value: "<name>", help: "environment name (required)" } as const;
-const PLAN_OPTION = {
-  type: "string",
-  value: "<file>",
-  help: "output of `tofu show -json <planfile>` (required)",
-} as const;
-const MAX_LENGTH_OPTION = {
-  type: "string",
-  value: "<n>",
-  help: "longest note in characters (default: 1000000, GitLab's limit; at least 5000)",
-} as const;
+const ENV_OPTION = stringOption("<name>", "environment name (required)");
+const PLAN_OPTION = stringOption("<file>", "output of `tofu show -json <planfile>` (required)");
+const MAX_LENGTH_OPTION = stringOption(
+  "<n>",
+  "longest note in characters (default: 1000000, GitLab's limit; at least 5000)",
+);
 /** What names the commit, pipeline and jobs in a note. */
 const CONTEXT_OPTIONS = {
-  "job-url": {
-    type: "string",
-    value: "<url>",
-    help: "job that made the plan, linked from the note (default: $CI_JOB_URL)",
-  },
-  validate: {
-    type: "string",
-    value: "<file>",
-    help: 'validate-result.txt of the validate job ("passed"/"failed", then its URL); missing: "not run"',
-  },
+  "job-url": stringOption("<url>", "job that made the plan, linked from the note (default: $CI_JOB_URL)"),
+  validate: stringOption(
+    "<file>",
+    'validate-result.txt of the validate job ("passed"/"failed", then its URL); missing: "not run"',
+  ),
 } as const;
 const CONTEXT_NOTES = `Reads CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (else CI_COMMIT_SHA), CI_PIPELINE_ID and CI_PIPELINE_URL
 to name the commit and pipeline.`;
@@ -147,11 +137,8 @@ changes alone passes the length limit.`,
     options: {
       plan: PLAN_OPTION,
       env: { ...ENV_OPTION, help: "environment name, shown in the note and its hidden marker (required)" },
-      full: {
-        type: "boolean",
-        help: "one document with every detail and no length limit (the rendered-plan artifact)",
-      },
-      out: { type: "string", value: "<file>", help: "write to this file instead of stdout" },
+      full: booleanOption("one document with every detail and no length limit (the rendered-plan artifact)"),
+      out: stringOption("<file>", "write to this file instead of stdout"),
       "max-length": MAX_LENGTH_OPTION,
       ...CONTEXT_OPTIONS,
     },
@@ -178,7 +165,7 @@ changes alone passes the length limit.`,
 artifacts:reports:terraform. A replacement counts as one create and one delete.`,
     options: {
       plan: PLAN_OPTION,
-      out: { type: "string", value: "<file>", help: "write the report to this file instead of stdout" },
+      out: stringOption("<file>", "write the report to this file instead of stdout"),
     },
     run({ values }, io) {
       const result = terraformReport(readPlan(required("plan", values.plan)));
@@ -209,12 +196,9 @@ would otherwise read as the current plan. Outside a merge request it only
 writes --out.`,
     options: {
       plan: { ...PLAN_OPTION, help: "output of `tofu show -json <planfile>`" },
-      failed: {
-        type: "boolean",
-        help: 'the plan job failed: the note says "plan failed at <sha>" with the job link',
-      },
+      failed: booleanOption('the plan job failed: the note says "plan failed at <sha>" with the job link'),
       env: ENV_OPTION,
-      out: { type: "string", value: "<file>", help: "also write the full rendered plan (every detail) to this file" },
+      out: stringOption("<file>", "also write the full rendered plan (every detail) to this file"),
       "max-length": MAX_LENGTH_OPTION,
       ...CONTEXT_OPTIONS,
     },
@@ -255,14 +239,12 @@ changed address, and writes it to --out (exit 1 when it cannot). In a
 merge-request pipeline it is also posted like the plan note (own marker).`,
     options: {
       env: ENV_OPTION,
-      step: {
-        type: "string",
-        multiple: true,
-        value: "<name>=<file>",
-        help: "a step and the output of `tofu show -json <step>.tfplan` (repeatable, in order)",
-      },
-      out: { type: "string", value: "<file>", help: "the rendered note (required)" },
-      "job-url": { type: "string", value: "<url>", help: "job that made the plans (default: $CI_JOB_URL)" },
+      step: listOption(
+        "<name>=<file>",
+        "a step and the output of `tofu show -json <step>.tfplan` (repeatable, in order)",
+      ),
+      out: stringOption("<file>", "the rendered note (required)"),
+      "job-url": stringOption("<url>", "job that made the plans (default: $CI_JOB_URL)"),
       validate: CONTEXT_OPTIONS.validate,
     },
     run({ values }, io) {
@@ -305,7 +287,7 @@ them it prints the drift with a warning.`,
     options: {
       plan: { ...PLAN_OPTION, help: "output of `tofu show -json drift.tfplan` (required)" },
       env: ENV_OPTION,
-      "job-url": { type: "string", value: "<url>", help: "the drift job (default: $CI_JOB_URL)" },
+      "job-url": stringOption("<url>", "the drift job (default: $CI_JOB_URL)"),
     },
     notes: `Exit status: 0 no drift; ${DRIFT_EXIT_CODE} drift (the job's allow_failure exit code, as \`plan -detailed-exitcode\`);
 1 the plan cannot be read. Bad usage also exits 2, with a message on stderr.`,
@@ -385,13 +367,12 @@ pipeline, or past ${CHILD_PIPELINE_THRESHOLD} environments a parent pipeline who
 \`${CHILD_PIPELINES_JOB}\` job writes one child pipeline per ${ENVIRONMENTS_PER_CHILD} environments
 (docs/gitlab-ci.md, "Many environments").`,
     options: {
-      check: { type: "boolean", help: "do not write; exit 1 when the file differs from what would be written" },
-      out: { type: "string", value: "<file>", help: "file to write or check (default: .gitlab-ci.yml)" },
-      children: {
-        type: "string",
-        value: "<dir>",
-        help: `write the child pipeline files into <dir> instead (the ${CHILD_PIPELINES_JOB} job)`,
-      },
+      check: booleanOption("do not write; exit 1 when the file differs from what would be written"),
+      out: stringOption("<file>", "file to write or check (default: .gitlab-ci.yml)"),
+      children: stringOption(
+        "<dir>",
+        `write the child pipeline files into <dir> instead (the ${CHILD_PIPELINES_JOB} job)`,
+      ),
     },
     run({ values }, io) {
       const configs = loadConfiguration(environments, company).configs;

@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPOSITORY_ROOT } from "../app/build/repository-root";
-import { command, main } from "../tools/command";
+import { command, main, stringOption } from "../tools/command";
 import { IMAGES, type ImageName, type ImagePin, imageReference } from "./images";
 
 /** Manifest media types, index first: a multi-platform tag resolves to its index. */
@@ -149,7 +149,7 @@ export const pinImagesCommand = command({
 registry (Docker Hub, gcr.io, registry.gitlab.com...) and rewrites ci/images.ts
 and the Dockerfile with them. Needs network; changes nothing when a registry
 cannot be reached.`,
-  options: { root: { type: "string", value: "<dir>", help: "repository to rewrite (default: this one)" } },
+  options: { root: stringOption("<dir>", "repository to rewrite (default: this one)") },
   notes: `  PIN_IMAGES_REGISTRY   send every request to this registry base URL instead
                         (a mirror, or a stub in tests)
 

@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { command } from "./command";
+import { booleanOption, command } from "./command";
 
 /** Where the recorded lists live, relative to the repository root. */
 export const ADDRESSES_DIR = join("__tests__", "stacks", "addresses");
@@ -134,7 +134,7 @@ export const addressesCommand = command({
 A recorded address that is gone would be destroyed by the next apply: add a
 \`moved\` block (cdktf: resource.moveFromId("<type>.<old id>")) or, when the
 destroy is intended, record the new list.`,
-  options: { write: { type: "boolean", help: "record the current addresses of every stack" } },
+  options: { write: booleanOption("record the current addresses of every stack") },
   notes: `Exit status: 0 unchanged (or written); 1 an address would be destroyed or is
 not recorded yet, or no cdktf.out; 2 bad usage.`,
   run({ values }, io) {

@@ -12,7 +12,16 @@ import { bootstrap } from "../environments/bootstrap";
 import { SERVICE_NAME } from "../lib/config/company";
 import { loadConfiguration } from "../lib/config/load";
 import { addressesCommand } from "./addresses";
-import { command, type Io, type Program, runProgram, UsageError } from "./command";
+import {
+  booleanOption,
+  command,
+  type Io,
+  listOption,
+  type Program,
+  runProgram,
+  stringOption,
+  UsageError,
+} from "./command";
 import { MARKERS, mermaidOf, readStack, writeReadme } from "./diagram";
 import {
   binaryCheck,
@@ -55,16 +64,15 @@ protected or production-tier environment, or right after --after) and
 environments/bootstrap.ts, and regenerates .gitlab-ci.yml. Then edit
 environments/<name>.ts: what else differs from <env> (sizes, backend, gate).`,
   options: {
-    from: { type: "string", value: "<env>", help: "an environment of environments/index.ts to copy" },
-    after: {
-      type: "string",
-      value: "<env>",
-      help: "list <name> right after <env> (default: before the first protected\nor production-tier environment, else last)",
-    },
+    from: stringOption("<env>", "an environment of environments/index.ts to copy"),
+    after: stringOption(
+      "<env>",
+      "list <name> right after <env> (default: before the first protected\nor production-tier environment, else last)",
+    ),
     // ID_FLAGS names these in env:add's messages.
-    "aws-account": { type: "string", value: "<id>", help: "the new environment's AWS account (12 digits)" },
-    "azure-subscription": { type: "string", value: "<id>", help: "its Azure subscription id" },
-    "gcp-project": { type: "string", value: "<id>", help: "its GCP project id" },
+    "aws-account": stringOption("<id>", "the new environment's AWS account (12 digits)"),
+    "azure-subscription": stringOption("<id>", "its Azure subscription id"),
+    "gcp-project": stringOption("<id>", "its GCP project id"),
   },
   positionals: { min: 1, max: 1, help: "one <name>" },
   notes: `Each cloud the copy enables needs its id: env:add never reuses <env>'s accounts.
@@ -190,7 +198,7 @@ origin with its traffic share, per cloud with region and resource count.
 <env> is the environment to draw (default: the first synthesized one of
 environments/index.ts).`,
   options: {
-    write: { type: "boolean", help: `replace the diagram in README.md (between ${MARKERS.start} and ${MARKERS.end})` },
+    write: booleanOption(`replace the diagram in README.md (between ${MARKERS.start} and ${MARKERS.end})`),
   },
   positionals: { max: 1 },
   notes: "Exit status: 0 printed or written; 1 no synthesized stack or no markers; 2 bad usage.",
@@ -244,22 +252,15 @@ ${FULL_PER_RUN === 1 ? "one fork" : `${FULL_PER_RUN} forks`} full and the rest s
 (CI_COMMIT_SHA, else git HEAD), so successive commits give every fork its
 whole suite while one run stays short. --list shows this commit's choice.`,
   options: {
-    only: {
-      type: "string",
-      multiple: true,
-      value: "<fork>",
-      help: "run only these forks (comma-separated or repeated)",
-    },
-    full: { type: "boolean", help: "run every fork's whole suite (the closing check of a change)" },
-    service: {
-      type: "string",
-      multiple: true,
-      value: "<word>",
-      help: "fork as a company whose service is <word> (a fork word-<word>\nper word, the original's clouds and environments); alone, only\nthese forks run",
-    },
-    list: { type: "boolean", help: "list the forks and what each runs, then exit" },
-    jobs: { type: "string", value: "<n>", help: "forks at a time (default: the machine's cores, at most 2)" },
-    keep: { type: "boolean", help: "keep the copies and print where they are" },
+    only: listOption("<fork>", "run only these forks (comma-separated or repeated)"),
+    full: booleanOption("run every fork's whole suite (the closing check of a change)"),
+    service: listOption(
+      "<word>",
+      "fork as a company whose service is <word> (a fork word-<word>\nper word, the original's clouds and environments); alone, only\nthese forks run",
+    ),
+    list: booleanOption("list the forks and what each runs, then exit"),
+    jobs: stringOption("<n>", "forks at a time (default: the machine's cores, at most 2)"),
+    keep: booleanOption("keep the copies and print where they are"),
   },
   notes: "Exit status: 0 every fork is green; 1 a fork failed (its log's tail is shown); 2 bad usage.",
   run({ values }, io) {

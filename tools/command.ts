@@ -80,6 +80,13 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** An option that takes a value, named `value` in the help. */
+export const stringOption = (value: string, help: string) => ({ type: "string", value, help }) as const;
+/** An option that takes a value and may be repeated: its values in order. */
+export const listOption = (value: string, help: string) => ({ type: "string", multiple: true, value, help }) as const;
+/** An option without a value. */
+export const booleanOption = (help: string) => ({ type: "boolean", help }) as const;
+
 type ValueOf<O extends OptionSpec> = O["type"] extends "boolean"
   ? O["multiple"] extends true
     ? boolean[]

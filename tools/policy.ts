@@ -12,7 +12,7 @@ import { countsOf, formatPolicyTable, PolicyError, type PolicyReport } from "../
 import type { ReleaseFor } from "../lib/stacks/release-input";
 import { synthEnvironments } from "../lib/stacks/synth";
 import { formatColumns } from "./columns";
-import { command, type Io, UsageError } from "./command";
+import { booleanOption, command, type Io, UsageError } from "./command";
 
 export function formatRules(): string {
   const rows = Object.entries(PACKS).flatMap(([pack, rules]) =>
@@ -36,7 +36,7 @@ export function policyCommand(
 cdktf.out is not touched) and prints, per environment, every policy finding:
 rule, level, resource, and the reason of each suppression, then what to change.
 Names of environments select those only (default: all in environments/index.ts).`,
-    options: { rules: { type: "boolean", help: "list every rule (id, level, pack, what it checks) and exit" } },
+    options: { rules: booleanOption("list every rule (id, level, pack, what it checks) and exit") },
     positionals: { max: Number.POSITIVE_INFINITY },
     notes: "Exit status: 0 no unsuppressed errors; 1 errors, or an invalid configuration; 2 bad usage.",
     run({ values, positionals: names }, io) {

@@ -1,5 +1,15 @@
 /** The command toolkit: parsing, generated --help and the exit-code convention every command shares. */
-import { captureIo, command, helpOf, type Program, runCommand, runProgram, UsageError } from "../../tools/command";
+import {
+  booleanOption,
+  captureIo,
+  command,
+  helpOf,
+  type Program,
+  runCommand,
+  runProgram,
+  stringOption,
+  UsageError,
+} from "../../tools/command";
 
 const greet = command({
   name: "greet",
@@ -7,8 +17,8 @@ const greet = command({
   usage: "<name> [--loud]",
   description: "Greets someone by name.",
   options: {
-    loud: { type: "boolean", help: "in capitals" },
-    times: { type: "string", value: "<n>", help: "how often\n(default 1)" },
+    loud: booleanOption("in capitals"),
+    times: stringOption("<n>", "how often\n(default 1)"),
   },
   positionals: { min: 1, max: 1, help: "one <name>" },
   run({ values, positionals }, io) {

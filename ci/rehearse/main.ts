@@ -7,7 +7,7 @@
  */
 
 import { formatColumns } from "../../tools/columns";
-import { command, main, UsageError } from "../../tools/command";
+import { booleanOption, command, listOption, main, stringOption, UsageError } from "../../tools/command";
 import { CHILD_PIPELINE_THRESHOLD } from "../pipeline/children";
 import { KINDS, type Kind } from "./kinds";
 import { type JobResult, type RehearsalResult, rehearse } from "./rehearse";
@@ -84,33 +84,21 @@ node_modules after checking package-lock.json is the same.
 
 Kinds: ${KINDS.join(", ")}`,
   options: {
-    skip: {
-      type: "string",
-      multiple: true,
-      value: "<job>",
-      help: "leave a job out, as if its rules excluded it (repeatable),\ne.g. --skip verify (the test suite) for a quicker run",
-    },
-    "failing-origin": {
-      type: "string",
-      value: "<id>",
-      help: "make one origin (aws.function, ...) fail its canary's health check",
-    },
-    "failing-canary": {
-      type: "string",
-      value: "<id>",
-      help: "make one origin's canary pass its probes but fail real requests: the\nedge's signal for the new release shows it (verify's canary analysis)",
-    },
-    "notes-refused": {
-      type: "string",
-      value: "<code>",
-      help: "the fake GitLab answers merge-request note requests with this status",
-    },
-    keep: { type: "boolean", help: "keep the temporary folder (job logs, artifacts)" },
-    environments: {
-      type: "string",
-      value: "<n>",
-      help: "rehearse the split pipeline of <n> generated environments instead\n(more than CHILD_PIPELINE_THRESHOLD): the parent and every child\nfile read by gitlab-ci-local with the kind's variables, the child\nfiles written by the pipelines job's script; no job runs (ci/rehearse/split.ts)",
-    },
+    skip: listOption(
+      "<job>",
+      "leave a job out, as if its rules excluded it (repeatable),\ne.g. --skip verify (the test suite) for a quicker run",
+    ),
+    "failing-origin": stringOption("<id>", "make one origin (aws.function, ...) fail its canary's health check"),
+    "failing-canary": stringOption(
+      "<id>",
+      "make one origin's canary pass its probes but fail real requests: the\nedge's signal for the new release shows it (verify's canary analysis)",
+    ),
+    "notes-refused": stringOption("<code>", "the fake GitLab answers merge-request note requests with this status"),
+    keep: booleanOption("keep the temporary folder (job logs, artifacts)"),
+    environments: stringOption(
+      "<n>",
+      "rehearse the split pipeline of <n> generated environments instead\n(more than CHILD_PIPELINE_THRESHOLD): the parent and every child\nfile read by gitlab-ci-local with the kind's variables, the child\nfiles written by the pipelines job's script; no job runs (ci/rehearse/split.ts)",
+    ),
   },
   positionals: { min: 1, max: 1, help: `one kind of pipeline: ${KINDS.join(", ")}` },
   notes: `Fails (exit 1) when a job fails, when a job reads a path no earlier job wrote,

@@ -15,7 +15,17 @@ import { objectivesFor } from "../../lib/monitoring/objectives";
 import { edgeWeights } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
 import { EDGE_SPLIT_ORIGINS } from "../../lib/stacks/clouds";
-import { type Args, command, type Io, main, type Program, UsageError } from "../../tools/command";
+import {
+  type Args,
+  booleanOption,
+  command,
+  type Io,
+  listOption,
+  main,
+  type Program,
+  stringOption,
+  UsageError,
+} from "../../tools/command";
 import { CLOUDFLARE_API, querySignal } from "../signal/query";
 import { analyzeCanary, formatCanaryTable } from "./canary";
 import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
@@ -63,45 +73,26 @@ export function verifyTargets(outputs: Outputs, environment: string): VerifyTarg
 }
 
 const VERIFY_OPTIONS = {
-  env: {
-    type: "string",
-    value: "<name>",
-    help: "environment (its state holds the endpoints and the origin secret)",
-  },
-  release: { type: "string", value: "<id>", help: "expected release id (default $RELEASE_ID)" },
-  digest: { type: "string", value: "<sha256:...>", help: "expected image digest (default $IMAGE_DIGEST; optional)" },
-  outputs: {
-    type: "string",
-    value: "<file>",
-    help: "`tofu output -json` saved to a file (default: read GitLab-managed state\nwith CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)",
-  },
-  timeout: {
-    type: "string",
-    value: "<seconds>",
-    help: "bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)",
-  },
-  interval: {
-    type: "string",
-    value: "<seconds>",
-    help: "pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)",
-  },
-  "request-timeout": { type: "string", value: "<s>", help: "limit of one request (default 10)" },
-  bake: {
-    type: "string",
-    value: "<seconds>",
-    help: "canary bake time (default $RELEASE_CANARY_BAKE, else canaryAnalysis.bakeSeconds)",
-  },
-  "analysis-wait": {
-    type: "string",
-    value: "<s>",
-    help: "read again up to this long while samples are short\n(default $RELEASE_CANARY_WAIT, else canaryAnalysis.waitSeconds)",
-  },
-  "analysis-interval": {
-    type: "string",
-    value: "<s>",
-    help: "pause between readings (default $RELEASE_CANARY_INTERVAL, else 30)",
-  },
-  "no-analysis": { type: "boolean", help: "probes only (a laptop without an Analytics token)" },
+  env: stringOption("<name>", "environment (its state holds the endpoints and the origin secret)"),
+  release: stringOption("<id>", "expected release id (default $RELEASE_ID)"),
+  digest: stringOption("<sha256:...>", "expected image digest (default $IMAGE_DIGEST; optional)"),
+  outputs: stringOption(
+    "<file>",
+    "`tofu output -json` saved to a file (default: read GitLab-managed state\nwith CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)",
+  ),
+  timeout: stringOption("<seconds>", "bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)"),
+  interval: stringOption(
+    "<seconds>",
+    "pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)",
+  ),
+  "request-timeout": stringOption("<s>", "limit of one request (default 10)"),
+  bake: stringOption("<seconds>", "canary bake time (default $RELEASE_CANARY_BAKE, else canaryAnalysis.bakeSeconds)"),
+  "analysis-wait": stringOption(
+    "<s>",
+    "read again up to this long while samples are short\n(default $RELEASE_CANARY_WAIT, else canaryAnalysis.waitSeconds)",
+  ),
+  "analysis-interval": stringOption("<s>", "pause between readings (default $RELEASE_CANARY_INTERVAL, else 30)"),
+  "no-analysis": booleanOption("probes only (a laptop without an Analytics token)"),
 } as const;
 
 async function verify({ values }: Args<typeof VERIFY_OPTIONS>, io: Io): Promise<number> {
@@ -219,13 +210,8 @@ function routedOrigins(config: EnvironmentConfig, outputs: Outputs, id: string, 
 }
 
 const STABLE_OPTIONS = {
-  out: { type: "string", value: "<dir>", help: "folder to write (created)" },
-  env: {
-    type: "string",
-    multiple: true,
-    value: "<name>",
-    help: "only this environment (repeatable; default all)",
-  },
+  out: stringOption("<dir>", "folder to write (created)"),
+  env: listOption("<name>", "only this environment (repeatable; default all)"),
 } as const;
 
 async function stable({ values }: Args<typeof STABLE_OPTIONS>, io: Io): Promise<number> {

@@ -8,7 +8,7 @@ import { type EnvironmentFiles, loadConfiguration } from "../../lib/config/load"
 import { edgeDatasetName, failingOrigins, failureRateSql, type OriginSignal } from "../../lib/edge/signal";
 import { FAST_BURN_RATE, objectivesFor } from "../../lib/monitoring/objectives";
 import { serviceSpecFor } from "../../lib/service";
-import { command, UsageError } from "../../tools/command";
+import { booleanOption, command, stringOption, UsageError } from "../../tools/command";
 import { CLOUDFLARE_API, querySignal } from "./query";
 
 const rate = (text: string | undefined): number | undefined => {
@@ -29,26 +29,20 @@ the edge saw it (every attempt, failovers included) and prints one line per
 origin. Needs CLOUDFLARE_API_TOKEN (Account Analytics Read). <environment> is
 an environment of environments/index.ts.`,
     options: {
-      minutes: { type: "string", value: "N", help: "how far back to look (1-1440, default 15)" },
-      "max-failure-rate": {
-        type: "string",
-        value: "R",
-        help: "failure share above which an origin fails the check\n(default: the environment's fast-burn rate, 14.4 x its error budget)",
-      },
-      origin: { type: "string", value: "ID", help: "only this origin (aws.function, gcp.container...)" },
-      release: {
-        type: "string",
-        value: "ID",
-        help: "only the attempts made while this release was rolled out\n(the Worker tags each one; verify:<env> reads the new release's canary so)",
-      },
-      step: { type: "string", value: "STEP", help: "only this rollout step (canary, promote, rollback)" },
-      service: {
-        type: "string",
-        value: "NAME",
-        help: "the service name in the dataset (default: the Worker's, from the config)",
-      },
-      sql: { type: "boolean", help: "print the SQL and exit, without calling Cloudflare" },
-      api: { type: "string", value: "URL", help: `API base (default ${CLOUDFLARE_API})` },
+      minutes: stringOption("N", "how far back to look (1-1440, default 15)"),
+      "max-failure-rate": stringOption(
+        "R",
+        "failure share above which an origin fails the check\n(default: the environment's fast-burn rate, 14.4 x its error budget)",
+      ),
+      origin: stringOption("ID", "only this origin (aws.function, gcp.container...)"),
+      release: stringOption(
+        "ID",
+        "only the attempts made while this release was rolled out\n(the Worker tags each one; verify:<env> reads the new release's canary so)",
+      ),
+      step: stringOption("STEP", "only this rollout step (canary, promote, rollback)"),
+      service: stringOption("NAME", "the service name in the dataset (default: the Worker's, from the config)"),
+      sql: booleanOption("print the SQL and exit, without calling Cloudflare"),
+      api: stringOption("URL", `API base (default ${CLOUDFLARE_API})`),
     },
     positionals: { min: 1, max: 1, help: "the environment to check" },
     notes: `Exit status: 0 every origin within the limit; 1 an origin above it, or an
