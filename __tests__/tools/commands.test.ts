@@ -12,6 +12,7 @@ import { rehearseCommand } from "../../ci/rehearse/main";
 import { RELEASE } from "../../ci/release/main";
 import { signalCommand } from "../../ci/signal/cli";
 import { company, environments } from "../../environments";
+import { synthCommand } from "../../main";
 import { TOOLS } from "../../tools/cli";
 import { type Command, captureIo, helpOf, type OptionSpecs, type Program, runCommand } from "../../tools/command";
 import { policyCommand } from "../../tools/policy";
@@ -19,6 +20,7 @@ import { policyCommand } from "../../tools/policy";
 // bench:edge loads Miniflare; its spec is checked by help.test.ts through its script.
 const programs: Program[] = [ciProgram(), TOOLS, RELEASE];
 const alone: Command<OptionSpecs>[] = [
+  synthCommand,
   signalCommand(environments, company),
   rehearseCommand,
   pinImagesCommand,
