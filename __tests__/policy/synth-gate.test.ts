@@ -1,5 +1,5 @@
 /**
- * The policy gate on the real synth path (runSynth, runPolicy): the shipped
+ * The policy gate on the real synth path (runSynth, the policy command): the shipped
  * environments plus one extra resource per stack, added through a thin
  * subclass of EnvironmentStack.
  */
