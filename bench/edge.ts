@@ -18,30 +18,18 @@
  * Prints a table and exits 1 when a target is missed.
  */
 
-import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus } from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { type Json, Miniflare } from "miniflare";
-import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { buildWorker } from "../lib/edge/bundle";
 import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig, SERVED_BY_HEADER } from "../lib/edge/worker/contract";
 import { isIdempotent } from "../lib/edge/worker/forward";
 import { stickyCookie } from "../lib/edge/worker/sticky";
 import { BODY_LIMIT } from "../lib/service";
-
-const HELP = `Usage: npm run bench:edge [-- --write] [-- --help]
-
-Measures the edge router Worker in workerd (Miniflare) against loopback origins:
-bundle size, added latency (1,000 requests, BENCH_REQUESTS to change), and a
-bounded load run (2,000 requests at concurrency 50, one origin failing).
-Exits 1 when a target is missed.
-
-  --write      record the load run's figures in BENCHMARKS.md (edge block)
-  -h, --help   print this help`;
+import { booleanOption, command, type Io, main } from "../tools/command";
+import { writeBenchmarksBlock } from "./benchmarks-file";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const LOAD_REQUESTS = 2000;
@@ -78,19 +66,7 @@ function routerBindings(origins: EdgeConfig["origins"]): Record<string, unknown>
   };
 }
 
-async function main(): Promise<number> {
-  let write = false;
-  try {
-    const { values } = parseArgs({ options: { write: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    write = values.write === true;
-  } catch (error) {
-    console.error(`bench:edge: ${(error as Error).message}\n\n${HELP}`);
-    return 1;
-  }
+async function measureEdge(write: boolean, io: Io): Promise<number> {
   const bundle = buildWorker();
   const gzipped = gzipSync(bundle.code).byteLength;
 
@@ -142,27 +118,26 @@ async function main(): Promise<number> {
   const bundleOk = bundle.bytes <= BUNDLE_LIMIT;
   const latencyOk = added <= LATENCY_LIMIT_MS;
 
-  console.log(
-    `Worker bundle: ${bundle.bytes} bytes (${gzipped} gzipped), target <= ${BUNDLE_LIMIT}: ${verdict(bundleOk)}`,
-  );
-  console.log(`Latency over ${REQUESTS} requests per path (after ${WARMUP} warm-up), loopback origin:`);
+  io.out(`Worker bundle: ${bundle.bytes} bytes (${gzipped} gzipped), target <= ${BUNDLE_LIMIT}: ${verdict(bundleOk)}`);
+  io.out(`Latency over ${REQUESTS} requests per path (after ${WARMUP} warm-up), loopback origin:`);
   for (const name of Object.keys(paths)) {
     const s = samples[name];
-    console.log(
+    io.out(
       `  ${name.padEnd(20)} median ${fmt(quantile(s, 0.5))}  p95 ${fmt(quantile(s, 0.95))}  p99 ${fmt(quantile(s, 0.99))}`,
     );
   }
-  console.log(
-    `Added by the edge (router - direct): ${fmt(added)}, target <= ${LATENCY_LIMIT_MS} ms: ${verdict(latencyOk)}`,
-  );
-  console.log(`Router's own cost (router - pass-through Worker): ${fmt(own)}`);
+  io.out(`Added by the edge (router - direct): ${fmt(added)}, target <= ${LATENCY_LIMIT_MS} ms: ${verdict(latencyOk)}`);
+  io.out(`Router's own cost (router - pass-through Worker): ${fmt(own)}`);
 
   const load = await loadRun(bundle.code);
   const loadOk = load.nonIdempotentRetries === 0 && load.healthy5xx === 0 && load.idempotentFailures === 0;
   const table = loadTable(load);
-  console.log(`\n${table}`);
-  console.log(`Load targets (no non-idempotent retry, no 5xx from a healthy origin): ${verdict(loadOk)}`);
-  if (write) writeBenchmarks(table);
+  io.out(`\n${table}`);
+  io.out(`Load targets (no non-idempotent retry, no 5xx from a healthy origin): ${verdict(loadOk)}`);
+  if (write) {
+    writeBenchmarksBlock("edge", table);
+    io.out("BENCHMARKS.md updated.");
+  }
   return bundleOk && latencyOk && loadOk ? 0 : 1;
 }
 
@@ -283,18 +258,6 @@ function loadTable(load: LoadResult): string {
   ].join("\n");
 }
 
-function writeBenchmarks(table: string): void {
-  const file = join(REPOSITORY_ROOT, "BENCHMARKS.md");
-  const [start, end] = ["<!-- bench:edge:start -->", "<!-- bench:edge:end -->"];
-  const text = readFileSync(file, "utf8");
-  const [before, rest] = text.split(start);
-  if (rest === undefined || !rest.includes(end)) {
-    throw new Error(`BENCHMARKS.md has no ${start} ... ${end} block to replace`);
-  }
-  writeFileSync(file, `${before}${start}\n${table}\n${end}${rest.split(end)[1]}`);
-  console.log("BENCHMARKS.md updated.");
-}
-
 /** Headers that make Miniflare's entry hand the Worker the public URL, as dispatchFetch does. */
 function edge(headers: Record<string, string>): Record<string, string> {
   return { ...headers, "mf-original-url": "https://api.bench.example.net/items?id=1" };
@@ -319,20 +282,17 @@ function quantile(values: readonly number[], q: number): number {
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
-const USAGE = `Usage: npm run bench:edge
+export const benchEdgeCommand = command({
+  name: "bench:edge",
+  summary: "Measure the edge router Worker in workerd against loopback origins",
+  usage: "[--write]",
+  description: `Measures the edge router Worker in workerd (Miniflare) against loopback origins:
+bundle size (at most 50 KB), added latency (median at most 5 ms over 1,000 requests,
+BENCH_REQUESTS to change), and a bounded load run (2,000 requests at concurrency 50,
+one origin failing).`,
+  options: { write: booleanOption("record the load run's figures in BENCHMARKS.md (edge block)") },
+  notes: "Exit status: 0 every target met; 1 a target is missed; 2 bad usage.",
+  run: ({ values }, io) => measureEdge(values.write === true, io),
+});
 
-Measures the router Worker: bundle size (at most 50 KB) and added latency in
-workerd against a loopback origin (median at most 5 ms over BENCH_REQUESTS,
-default 1000). Prints a table; exit 1 when a target is missed.`;
-
-if (process.argv.includes("--help") || process.argv.includes("-h")) console.log(USAGE);
-else
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+if (require.main === module) main(benchEdgeCommand);

@@ -9,35 +9,16 @@
  * machine distorts less than wall time.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { REPOSITORY_ROOT } from "../app/build/repository-root";
+import { booleanOption, command, main, stringOption, UsageError } from "../tools/command";
+import { writeBenchmarksBlock } from "./benchmarks-file";
 import { formatSummary, pairedDifferences, summarize } from "./stats";
 
 const ROOT = REPOSITORY_ROOT;
 const TIME = "/usr/bin/time";
-const START = "<!-- bench:results:start -->";
-const END = "<!-- bench:results:end -->";
-
-const HELP = `Usage: npm run bench -- [options]
-
-Measures on this machine (median and min-max over --runs runs, after one warm-up run):
-  synth of the shipped stacks, warm and cold (bundle rebuilt), paired with a
-  one-bucket cdktf app run the same way (the framework floor); synth of 10, 30
-  and 100 generated environments; npx cdktf synth; npm run typecheck; npm test;
-  one barrel import versus one deep import of each provider package.
-Then replaces the results block of BENCHMARKS.md.
-
-Options:
-  --runs <n>        runs per quick case and pair (default 5)
-  --slow-runs <n>   runs of the slow cases: 100 environments, cdktf synth, typecheck, npm test (default 3)
-  --only <names>    comma-separated parts of case names to run (default: all)
-  --dry-run         print the results, leave BENCHMARKS.md as it is
-  -h, --help        this text
-
-Needs GNU time at ${TIME} (Debian package "time").`;
 
 interface Case {
   readonly name: string;
@@ -134,119 +115,112 @@ function machine(): string {
   return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${load} at the start`;
 }
 
-function main(): number {
-  let values: { runs?: string; "slow-runs"?: string; only?: string; "dry-run"?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        runs: { type: "string" },
-        "slow-runs": { type: "string" },
-        only: { type: "string" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    console.error(`bench: ${(error as Error).message}\n\n${HELP}`);
-    return 1;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const runs = Number(values.runs ?? 5);
-  const slowRuns = Number(values["slow-runs"] ?? 3);
-  if (![runs, slowRuns].every((n) => Number.isInteger(n) && n >= 1 && n <= 50)) {
-    console.error("bench: --runs and --slow-runs must be whole numbers from 1 to 50");
-    return 1;
-  }
-  if (!existsSync(TIME)) {
-    console.error(`bench: GNU time not found at ${TIME}; install it (apt-get install time)`);
-    return 1;
-  }
-  const only = values.only?.split(",").map((s) => s.trim());
-  const wanted = (c: Case) => only === undefined || only.some((o) => c.name.includes(o));
-  const all = cases();
-  const single = all.single.filter(wanted);
-  const pairs = all.pairs.filter(([subject]) => wanted(subject));
-  if (single.length === 0 && pairs.length === 0) {
-    const names = [...all.pairs.map(([s]) => s.name), ...all.single.map((c) => c.name)];
-    console.error(`bench: --only matched no case; cases: ${names.join("; ")}`);
-    return 1;
-  }
+export const benchCommand = command({
+  name: "bench",
+  summary: "Time the project's main commands and record them in BENCHMARKS.md",
+  usage: "[options]",
+  description: `Measures on this machine (median and min-max over --runs runs, after one warm-up run):
+  synth of the shipped stacks, warm and cold (bundle rebuilt), paired with a
+  one-bucket cdktf app run the same way (the framework floor); synth of 10, 30
+  and 100 generated environments; npx cdktf synth; npm run typecheck; npm test;
+  one barrel import versus one deep import of each provider package.
+Then replaces the results block of BENCHMARKS.md.`,
+  options: {
+    runs: stringOption("<n>", "runs per quick case and pair (default 5)"),
+    "slow-runs": stringOption(
+      "<n>",
+      "runs of the slow cases: 100 environments, cdktf synth, typecheck, npm test (default 3)",
+    ),
+    only: stringOption("<names>", "comma-separated parts of case names to run (default: all)"),
+    "dry-run": booleanOption("print the results, leave BENCHMARKS.md as it is"),
+  },
+  notes: `Needs GNU time at ${TIME} (Debian package "time").
+Exit status: 0 measured; 1 a command failed or GNU time is missing; 2 bad usage.`,
+  run: ({ values }, io) => {
+    const runs = Number(values.runs ?? 5);
+    const slowRuns = Number(values["slow-runs"] ?? 3);
+    if (![runs, slowRuns].every((n) => Number.isInteger(n) && n >= 1 && n <= 50)) {
+      throw new UsageError("--runs and --slow-runs must be whole numbers from 1 to 50");
+    }
+    if (!existsSync(TIME)) {
+      io.err(`bench: GNU time not found at ${TIME}; install it (apt-get install time)`);
+      return 1;
+    }
+    const only = values.only?.split(",").map((s) => s.trim());
+    const wanted = (c: Case) => only === undefined || only.some((o) => c.name.includes(o));
+    const all = cases();
+    const single = all.single.filter(wanted);
+    const pairs = all.pairs.filter(([subject]) => wanted(subject));
+    if (single.length === 0 && pairs.length === 0) {
+      const names = [...all.pairs.map(([s]) => s.name), ...all.single.map((c) => c.name)];
+      throw new UsageError(`--only matched no case; cases: ${names.join("; ")}`);
+    }
 
-  const machineLine = machine();
-  const singleRows: string[] = [];
-  const pairRows: string[] = [];
-  const work = mkdtempSync(join(tmpdir(), "bench-"));
-  let outputs = 0;
-  const outdir = () => join(work, `out-${outputs++}`);
-  try {
-    for (const [subject, baseline] of pairs) {
-      measure(subject, outdir());
-      measure(baseline, outdir());
-      const a: Sample[] = [];
-      const b: Sample[] = [];
-      // In turn, so both sides of a pair see the same machine.
-      for (let i = 0; i < runs; i++) {
-        a.push(measure(subject, outdir()));
-        b.push(measure(baseline, outdir()));
+    const machineLine = machine();
+    const singleRows: string[] = [];
+    const pairRows: string[] = [];
+    const work = mkdtempSync(join(tmpdir(), "bench-"));
+    let outputs = 0;
+    const outdir = () => join(work, `out-${outputs++}`);
+    try {
+      for (const [subject, baseline] of pairs) {
+        measure(subject, outdir());
+        measure(baseline, outdir());
+        const a: Sample[] = [];
+        const b: Sample[] = [];
+        // In turn, so both sides of a pair see the same machine.
+        for (let i = 0; i < runs; i++) {
+          a.push(measure(subject, outdir()));
+          b.push(measure(baseline, outdir()));
+        }
+        const rows = [row(subject.name, runs, a)];
+        // The floor once, from its first pair.
+        if (!singleRows.some((line) => line.startsWith(`| ${baseline.name} |`))) rows.push(row(baseline.name, runs, b));
+        singleRows.push(...rows);
+        io.out(rows.join("\n"));
+        const paired = pairRow(subject, a, b);
+        pairRows.push(paired);
+        io.out(paired);
       }
-      const rows = [row(subject.name, runs, a)];
-      // The floor once, from its first pair.
-      if (!singleRows.some((line) => line.startsWith(`| ${baseline.name} |`))) rows.push(row(baseline.name, runs, b));
-      singleRows.push(...rows);
-      console.log(rows.join("\n"));
-      pairRows.push(pairRow(subject, a, b));
-      console.log(pairRows.at(-1));
+      for (const c of single) {
+        const n = c.slow ? slowRuns : runs;
+        measure(c, outdir());
+        const samples = Array.from({ length: n }, () => measure(c, outdir()));
+        const line = row(c.name, n, samples);
+        singleRows.push(line);
+        io.out(line);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
-    for (const c of single) {
-      const n = c.slow ? slowRuns : runs;
-      measure(c, outdir());
-      const samples = Array.from({ length: n }, () => measure(c, outdir()));
-      singleRows.push(row(c.name, n, samples));
-      console.log(singleRows.at(-1));
-    }
-  } catch (error) {
-    console.error(`bench: ${(error as Error).message}`);
-    return 1;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 
-  const block = [
-    `Machine: ${machineLine}. Command: \`npm run bench -- --runs ${runs} --slow-runs ${slowRuns}${
-      values.only === undefined ? "" : ` --only "${values.only}"`
-    }\`.`,
-    "",
-    "| case | runs | wall s | CPU s (user+sys) | peak RSS MB |",
-    "| --- | --- | --- | --- | --- |",
-    ...singleRows,
-    ...(pairRows.length === 0
-      ? []
-      : [
-          "",
-          "Paired with the floor (runs in turn; each figure is run i minus floor run i): the project's own cost.",
-          "",
-          "| case minus floor | pairs | wall s | CPU s (user+sys) | peak RSS MB |",
-          "| --- | --- | --- | --- | --- |",
-          ...pairRows,
-        ]),
-    "",
-    "Each figure: median (min-max).",
-  ].join("\n");
-  console.log(`\n${block}`);
-  if (values["dry-run"]) return 0;
-  const file = join(ROOT, "BENCHMARKS.md");
-  const text = readFileSync(file, "utf8");
-  const [before, rest] = text.split(START);
-  if (rest === undefined || !rest.includes(END)) {
-    console.error(`bench: BENCHMARKS.md has no ${START} ... ${END} block to replace`);
-    return 1;
-  }
-  writeFileSync(file, `${before}${START}\n${block}\n${END}${rest.split(END)[1]}`);
-  console.log("BENCHMARKS.md updated.");
-  return 0;
-}
+    const block = [
+      `Machine: ${machineLine}. Command: \`npm run bench -- --runs ${runs} --slow-runs ${slowRuns}${
+        values.only === undefined ? "" : ` --only "${values.only}"`
+      }\`.`,
+      "",
+      "| case | runs | wall s | CPU s (user+sys) | peak RSS MB |",
+      "| --- | --- | --- | --- | --- |",
+      ...singleRows,
+      ...(pairRows.length === 0
+        ? []
+        : [
+            "",
+            "Paired with the floor (runs in turn; each figure is run i minus floor run i): the project's own cost.",
+            "",
+            "| case minus floor | pairs | wall s | CPU s (user+sys) | peak RSS MB |",
+            "| --- | --- | --- | --- | --- |",
+            ...pairRows,
+          ]),
+      "",
+      "Each figure: median (min-max).",
+    ].join("\n");
+    io.out(`\n${block}`);
+    if (values["dry-run"]) return 0;
+    writeBenchmarksBlock("results", block);
+    io.out("BENCHMARKS.md updated.");
+    return 0;
+  },
+});
 
-process.exitCode = main();
+if (require.main === module) main(benchCommand);

@@ -22,6 +22,7 @@ import { REPOSITORY_ROOT } from "../app/build/repository-root";
 import { WORKLOAD_EXTRA_ENV } from "../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../app/origin-secret";
 import { ORIGIN_SECRET } from "../lib/service";
+import { command, type Io, main } from "../tools/command";
 
 const ROOT = REPOSITORY_ROOT;
 const RUNS = 15;
@@ -172,30 +173,21 @@ function contractSuite() {
   };
 }
 
-const USAGE = `Usage: npm run bench:workload
-
-Measures the workload's targets: each function zip (at most 1 MB; the Lambda's
-at most 50 KB), importing the Lambda bundle in a fresh Node process (at most
-100 ms) and its first request with the origin secret read through a stand-in
-for the Parameters and Secrets extension, the contract suite (at most 20 s).
-Prints them and writes bench/results/workload.json. Exit status 1 when a probe
-or the contract suite fails or a zip is over its limit; timings are reported only.`;
-
-async function main(): Promise<number> {
+async function measureWorkload(io: Io): Promise<number> {
   const sizes = bundleSizes();
   const lambda = await lambdaColdImport(sizes[0].path);
   const contract = contractSuite();
 
   for (const s of sizes) {
     const limit = zipLimit(s.cloud);
-    console.log(
+    io.out(
       `bundle ${s.cloud.padEnd(5)} ${(s.zipBytes / 1024).toFixed(1).padStart(7)} KB zipped (${(s.unzippedBytes / 1024).toFixed(1)} KB unzipped)  limit ${limit / 1024} KB  ${verdict(s.zipBytes <= limit)}`,
     );
   }
-  console.log(
+  io.out(
     `lambda cold import  median ${lambda.importMsMedian.toFixed(1)} ms, max ${lambda.importMsMax.toFixed(1)} ms over ${lambda.runs} fresh processes  limit ${LIMITS.lambdaImportMs} ms  ${verdict(lambda.importMsMedian <= LIMITS.lambdaImportMs)}  (first request ${lambda.firstRequestMsMedian.toFixed(1)} ms)`,
   );
-  console.log(
+  io.out(
     `contract suite      ${contract.tests} tests in ${(contract.suiteMs / 1000).toFixed(1)} s (${(contract.wallMsIncludingJestStart / 1000).toFixed(1)} s with jest start)  limit 20 s  ${verdict(contract.wallMsIncludingJestStart <= LIMITS.contractSuiteMs)}`,
   );
 
@@ -207,15 +199,19 @@ async function main(): Promise<number> {
   return sizes.every((s) => s.zipBytes <= zipLimit(s.cloud)) ? 0 : 1;
 }
 
-if (process.argv.includes("--help") || process.argv.includes("-h")) console.log(USAGE);
-else {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench:workload: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+export const benchWorkloadCommand = command({
+  name: "bench:workload",
+  summary: "Measure the workload's size and start-up targets",
+  usage: "",
+  description: `Measures the workload's targets: each function zip (at most 1 MB; the Lambda's
+at most 50 KB), importing the Lambda bundle in a fresh Node process (at most
+100 ms) and its first request with the origin secret read through a stand-in
+for the Parameters and Secrets extension, the contract suite (at most 20 s).
+Prints them and writes bench/results/workload.json.`,
+  options: {},
+  notes: `Exit status: 0 every probe passed; 1 a probe or the contract suite fails or a zip
+is over its limit (timings are reported only); 2 bad usage.`,
+  run: (_, io) => measureWorkload(io),
+});
+
+if (require.main === module) main(benchWorkloadCommand);

@@ -1,6 +1,5 @@
-/** Entry point of the `npm run ci:*` scripts; all logic is in cli.ts. */
-import { main } from "./cli";
+/** Entry point of the `npm run ci:*` scripts; the commands are in cli.ts. */
+import { main } from "../tools/command";
+import { ciProgram } from "./cli";
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(ciProgram());

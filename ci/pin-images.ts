@@ -10,24 +10,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { REPOSITORY_ROOT } from "../app/build/repository-root";
+import { command, main, stringOption } from "../tools/command";
 import { IMAGES, type ImageName, type ImagePin, imageReference } from "./images";
-
-const USAGE = `Usage: npm run images:pin [-- --root <dir>]
-
-Resolves the current digest of every image tag in ci/images.ts from its
-registry (Docker Hub, gcr.io, registry.gitlab.com...) and rewrites ci/images.ts
-and the Dockerfile with them. Needs network; changes nothing when a registry
-cannot be reached.
-
-  --root <dir>   repository to rewrite (default: this one)
-  --help, -h     show this help
-
-  PIN_IMAGES_REGISTRY   send every request to this registry base URL instead
-                        (a mirror, or a stub in tests)
-
-Exit status: 0 pinned; 1 a registry could not be reached or refused; 2 bad arguments.`;
 
 /** Manifest media types, index first: a multi-platform tag resolves to its index. */
 const ACCEPT = [
@@ -156,37 +141,25 @@ export async function pinImages(options: PinOptions = {}): Promise<Record<ImageN
   return digests;
 }
 
-async function main(): Promise<number> {
-  let values: { root?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { root: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    return 0;
-  }
-  try {
-    const registry = process.env.PIN_IMAGES_REGISTRY;
-    await pinImages({ root: values.root, registry: registry === "" ? undefined : registry, log: console.log });
-    console.log(
-      "Pinned: ci/images.ts and Dockerfile rewritten; run `npm run ci:pipeline` to regenerate .gitlab-ci.yml.",
-    );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof PinError)) throw error;
-    console.error(`images:pin: ${error.message}`);
-    return 1;
-  }
-}
+export const pinImagesCommand = command({
+  name: "images:pin",
+  summary: "Pin every image tag of ci/images.ts and the Dockerfile to its current digest",
+  usage: "[--root <dir>]",
+  description: `Resolves the current digest of every image tag in ci/images.ts from its
+registry (Docker Hub, gcr.io, registry.gitlab.com...) and rewrites ci/images.ts
+and the Dockerfile with them. Needs network; changes nothing when a registry
+cannot be reached.`,
+  options: { root: stringOption("<dir>", "repository to rewrite (default: this one)") },
+  notes: `  PIN_IMAGES_REGISTRY   send every request to this registry base URL instead
+                        (a mirror, or a stub in tests)
 
-if (require.main === module) {
-  void main().then((code) => {
-    process.exitCode = code;
-  });
-}
+Exit status: 0 pinned; 1 a registry could not be reached or refused; 2 bad arguments.`,
+  async run({ values }, io) {
+    const registry = io.env.PIN_IMAGES_REGISTRY;
+    await pinImages({ root: values.root, registry: registry === "" ? undefined : registry, log: io.out });
+    io.out("Pinned: ci/images.ts and Dockerfile rewritten; run `npm run ci:pipeline` to regenerate .gitlab-ci.yml.");
+    return 0;
+  },
+});
+
+if (require.main === module) main(pinImagesCommand);

@@ -13,23 +13,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { booleanOption, command } from "./command";
 
 /** Where the recorded lists live, relative to the repository root. */
 export const ADDRESSES_DIR = join("__tests__", "stacks", "addresses");
-
-export const ADDRESSES_USAGE = `Usage: npm run addresses [-- --write]
-
-Compares the Terraform resource addresses of every stack in cdktf.out (run
-\`npm run synth\` first) with the lists recorded in ${ADDRESSES_DIR}/.
-A recorded address that is gone would be destroyed by the next apply: add a
-\`moved\` block (cdktf: resource.moveFromId("<type>.<old id>")) or, when the
-destroy is intended, record the new list.
-
-  --write     record the current addresses of every stack
-  --help, -h  show this help
-
-Exit status: 0 unchanged (or written); 1 an address would be destroyed or is
-not recorded yet; 2 bad arguments or no cdktf.out.`;
 
 interface StackJson {
   readonly resource?: Record<string, Record<string, unknown>>;
@@ -133,64 +120,63 @@ export function addressProblems(stack: string, recorded: RecordedAddresses, json
   ];
 }
 
-export interface AddressesIo {
-  log(message: string): void;
-  error(message: string): void;
-}
-
 function readJson(path: string): StackJson & { provider?: Record<string, unknown> } {
   return JSON.parse(readFileSync(path, "utf8"));
 }
 
-/** `npm run addresses [-- --write]` against `<root>/cdktf.out`; returns the exit code. */
-export function runAddresses(args: readonly string[], io: AddressesIo, root: string): number {
-  if (args.includes("--help") || args.includes("-h")) {
-    io.log(ADDRESSES_USAGE);
-    return 0;
-  }
-  const unknown = args.find((arg) => arg !== "--write");
-  if (unknown !== undefined) {
-    io.error(`addresses: unknown argument ${unknown}\n\n${ADDRESSES_USAGE}`);
-    return 2;
-  }
-  const stacksDir = join(root, "cdktf.out", "stacks");
-  if (!existsSync(stacksDir)) {
-    io.error("addresses: no cdktf.out/stacks; run `npm run synth` first");
-    return 2;
-  }
-  const stacks = readdirSync(stacksDir)
-    .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
-    .sort();
-  const dir = join(root, ADDRESSES_DIR);
-  if (args.includes("--write")) {
-    mkdirSync(dir, { recursive: true });
+/** `npm run addresses [-- --write]` against `<cwd>/cdktf.out`. */
+export const addressesCommand = command({
+  name: "addresses",
+  summary: "Compare every stack's Terraform addresses with the recorded lists (or record them)",
+  usage: "[--write]",
+  description: `Compares the Terraform resource addresses of every stack in cdktf.out (run
+\`npm run synth\` first) with the lists recorded in ${ADDRESSES_DIR}/.
+A recorded address that is gone would be destroyed by the next apply: add a
+\`moved\` block (cdktf: resource.moveFromId("<type>.<old id>")) or, when the
+destroy is intended, record the new list.`,
+  options: { write: booleanOption("record the current addresses of every stack") },
+  notes: `Exit status: 0 unchanged (or written); 1 an address would be destroyed or is
+not recorded yet, or no cdktf.out; 2 bad usage.`,
+  run({ values }, io) {
+    const stacksDir = join(io.cwd, "cdktf.out", "stacks");
+    if (!existsSync(stacksDir)) {
+      io.err("addresses: no cdktf.out/stacks; run `npm run synth` first");
+      return 1;
+    }
+    const stacks = readdirSync(stacksDir)
+      .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
+      .sort();
+    const dir = join(io.cwd, ADDRESSES_DIR);
+    if (values.write === true) {
+      mkdirSync(dir, { recursive: true });
+      for (const stack of stacks) {
+        const json = readJson(join(stacksDir, stack, "cdk.tf.json"));
+        const recorded = { providers: stackProviders(json), addresses: resourceAddresses(json) };
+        writeFileSync(join(dir, `${stack}.txt`), formatRecorded(stack, recorded));
+        io.out(`${stack}: recorded ${recorded.addresses.length} addresses`);
+      }
+      return 0;
+    }
+    const problems: string[] = [];
     for (const stack of stacks) {
+      const file = join(dir, `${stack}.txt`);
       const json = readJson(join(stacksDir, stack, "cdk.tf.json"));
-      const recorded = { providers: stackProviders(json), addresses: resourceAddresses(json) };
-      writeFileSync(join(dir, `${stack}.txt`), formatRecorded(stack, recorded));
-      io.log(`${stack}: recorded ${recorded.addresses.length} addresses`);
+      if (!existsSync(file)) {
+        problems.push(`${stack}: no recorded addresses (${ADDRESSES_DIR}/${stack}.txt): npm run addresses -- --write`);
+        continue;
+      }
+      const recorded = parseRecorded(readFileSync(file, "utf8"));
+      if (recorded.providers.join(" ") !== stackProviders(json).join(" ")) {
+        io.out(
+          `${stack}: recorded for ${recorded.providers.join(", ")}, now ${stackProviders(json).join(", ")}: not compared`,
+        );
+        continue;
+      }
+      const found = addressProblems(stack, recorded, json);
+      problems.push(...found);
+      if (found.length === 0) io.out(`${stack}: ${recorded.addresses.length} addresses as recorded`);
     }
-    return 0;
-  }
-  const problems: string[] = [];
-  for (const stack of stacks) {
-    const file = join(dir, `${stack}.txt`);
-    const json = readJson(join(stacksDir, stack, "cdk.tf.json"));
-    if (!existsSync(file)) {
-      problems.push(`${stack}: no recorded addresses (${ADDRESSES_DIR}/${stack}.txt): npm run addresses -- --write`);
-      continue;
-    }
-    const recorded = parseRecorded(readFileSync(file, "utf8"));
-    if (recorded.providers.join(" ") !== stackProviders(json).join(" ")) {
-      io.log(
-        `${stack}: recorded for ${recorded.providers.join(", ")}, now ${stackProviders(json).join(", ")}: not compared`,
-      );
-      continue;
-    }
-    const found = addressProblems(stack, recorded, json);
-    problems.push(...found);
-    if (found.length === 0) io.log(`${stack}: ${recorded.addresses.length} addresses as recorded`);
-  }
-  for (const problem of problems) io.error(problem);
-  return problems.length === 0 ? 0 : 1;
-}
+    for (const problem of problems) io.err(problem);
+    return problems.length === 0 ? 0 : 1;
+  },
+});

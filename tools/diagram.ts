@@ -10,18 +10,6 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLOUDS, type Cloud, type OriginId } from "../lib/config/schema";
 
-export const DIAGRAM_USAGE = `Usage: npm run diagram [-- <env>] [--write]
-
-Reads cdktf.out/stacks/<env>/cdk.tf.json (run npm run synth first) and prints a
-Mermaid flowchart of that environment: client, Cloudflare edge Worker, each
-origin with its traffic share, per cloud with region and resource count.
-
-  <env>        the environment to draw (default: the first synthesized one of environments/index.ts)
-  --write      replace the diagram in README.md (between ${"<!-- diagram:start -->"} and ${"<!-- diagram:end -->"})
-  --help, -h   show this help
-
-Exit status: 0 printed or written; 1 no synthesized stack or no markers; 2 bad usage.`;
-
 export const MARKERS = { start: "<!-- diagram:start -->", end: "<!-- diagram:end -->" } as const;
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;

@@ -10,19 +10,6 @@ import { delimiter, join } from "node:path";
 import type { Cloud, EnvironmentConfig } from "../lib/config/schema";
 import { stateCloud } from "../lib/config/state";
 
-export const DOCTOR_USAGE = `Usage: npm run doctor [-- <env>...]
-
-Checks what \`npx cdktf deploy <env>\` needs here, for every environment (or
-those named): Node version; tofu or terraform on PATH and its version;
-credentials for each cloud the environment enables and for Cloudflare (the
-variables each provider reads, or a CLI login); TF_HTTP_USERNAME and
-TF_HTTP_PASSWORD for GitLab-managed state; the bootstrap stack's state.
-Prints one line per check and what to do for each that fails.
-
-  --help, -h   show this help
-
-Exit status: 0 deploy can start; 1 something is missing; 2 bad usage or configuration.`;
-
 /** What doctor may look at; the CLI passes the real machine, tests a stand-in. */
 export interface Probe {
   /** The process environment (names are checked, values never printed). */

@@ -15,26 +15,6 @@ import { ConfigError } from "../lib/config/errors";
 import { type EnvironmentFiles, loadConfiguration, RESERVED_ENVIRONMENT_NAMES } from "../lib/config/load";
 import { CLOUDS, type Cloud, ENV_NAME, type EnvironmentConfig } from "../lib/config/schema";
 
-export const ENV_ADD_USAGE = `Usage: npm run env:add -- <name> --from <env> [--after <env>] [ids]
-
-Adds the environment <name> as a copy of <env>: writes environments/<name>.ts
-with its own ids, lists it in environments/index.ts (in promotion order:
-before the first protected or production-tier environment, or right after
---after) and environments/bootstrap.ts, and regenerates .gitlab-ci.yml. Then
-edit environments/<name>.ts: what else differs from <env> (sizes, backend, gate).
-
-  <name>                     2-20 lowercase letters, digits or hyphens, starting with a letter
-  --from <env>               an environment of environments/index.ts to copy
-  --after <env>              list <name> right after <env> (default: before the first protected
-                             or production-tier environment, else last)
-  --aws-account <id>         the new environment's AWS account (12 digits)
-  --azure-subscription <id>  its Azure subscription id
-  --gcp-project <id>         its GCP project id
-  --help, -h                 show this help
-
-Each cloud the copy enables needs its id: env:add never reuses <env>'s accounts.
-Nothing is written when a check fails. Exit status: 0 added; 1 refused; 2 bad usage.`;
-
 /** A problem the user can fix; the CLI prints it alone and exits 1. */
 export class EnvAddError extends Error {}
 

@@ -16,22 +16,6 @@ import { type EnvironmentFiles, loadConfiguration } from "../lib/config/load";
 import { ADDRESSES_DIR } from "./addresses";
 import { bootstrapRecord, type EnvAddError, entryKey, identifierOf, keyOf } from "./env-add";
 
-export const ENV_REMOVE_USAGE = `Usage: npm run env:remove -- <name>
-
-Removes the environment <name>: deletes environments/<name>.ts, its import and
-entry in environments/index.ts, its entry in environments/bootstrap.ts and its
-recorded Terraform addresses (${ADDRESSES_DIR}/<name>.txt), and regenerates
-.gitlab-ci.yml. The last environment cannot be removed, nor one
-another file still imports.
-
-It does not touch the cloud: if <name> was deployed, run
-\`npx cdktf destroy <name>\` first; the next bootstrap apply removes its CI
-identities and GitLab environment.
-
-  --help, -h   show this help
-
-Nothing is changed when a check fails. Exit status: 0 removed; 1 refused; 2 bad usage.`;
-
 /** A problem the user can fix; the CLI prints it alone and exits 1. */
 export class EnvRemoveError extends Error {}
 

@@ -24,6 +24,7 @@ import {
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CompanyInput } from "../lib/config/company";
+import { formatColumns } from "./columns";
 import { withIds } from "./env-add";
 import { type Fork, FULL_PER_RUN, type Original } from "./forks";
 import { findLeftovers, leftoverPatterns } from "./leftovers";
@@ -301,15 +302,7 @@ export function formatTable(results: readonly ForkResult[]): string {
     ["fork", "result", "seconds", "tests"],
     ...results.map((r) => [r.fork, r.ok ? "green" : "FAILED", String(r.seconds), r.tests]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatColumns(rows);
 }
 
 /** The default pool: one fork per core, at most two (each fork's jest uses the cores left). */

@@ -1,9 +1,9 @@
 /**
  * Entry point of the repository's own commands (`npm run env:add`, `doctor`,
- * `diagram`, `fork:check`); each command's logic lives in its own module.
+ * `diagram`, `fork:check`, `addresses`); their specs are in cli.ts.
  */
-import { runTool } from "./cli";
 
-runTool(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+import { TOOLS } from "./cli";
+import { main } from "./command";
+
+main(TOOLS);

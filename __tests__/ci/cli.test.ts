@@ -2,11 +2,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CliContext, DRIFT_EXIT_CODE, main } from "../../ci/cli";
+import { ciProgram, DRIFT_EXIT_CODE } from "../../ci/cli";
+import type { RetryOptions } from "../../ci/gitlab/notes";
 import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { noteMarker, noteMarkerPrefix } from "../../ci/plan/render";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { MOCK_TEST_FILE } from "../../ci/validate/mocks";
+import { captureIo, runProgram } from "../../tools/command";
 import { shippedEnvironments, synthEnvironment } from "../helpers/environments";
 import { fixturePath, generatedPlan } from "./helpers/plans";
 
@@ -19,15 +21,13 @@ interface Run {
   err: string;
 }
 
-async function run(argv: string[], ctx: Omit<CliContext, "io"> = {}): Promise<Run> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    env: {},
-    ...ctx,
-    io: { out: (text) => (out += text), err: (text) => (err += text) },
-  });
-  return { code, out, err };
+async function run(
+  argv: string[],
+  ctx: { env?: Record<string, string | undefined>; retry?: RetryOptions } = {},
+): Promise<Run> {
+  const io = captureIo({ env: ctx.env ?? {} });
+  const code = await runProgram(ciProgram(ctx.retry), argv, io);
+  return { code, out: io.stdout, err: io.stderr };
 }
 
 let tmp: string;
@@ -50,12 +50,23 @@ function expectOneLineError(result: Run, pattern: RegExp): void {
   expect(result.err).not.toMatch(/\n\s+at /);
 }
 
+/** Bad usage: exit 2, the message then the usage line. */
+function expectUsageError(result: Run, pattern: RegExp, usage: RegExp): void {
+  expect(result.code).toBe(2);
+  const [message, line, ...rest] = result.err.trimEnd().split("\n");
+  expect({ message, line, rest }).toEqual({
+    message: expect.stringMatching(pattern),
+    line: expect.stringMatching(usage),
+    rest: [],
+  });
+}
+
 describe("ci command line", () => {
-  it("prints usage and exits 0 on --help, 1 without a command", async () => {
+  it("prints usage and exits 0 on --help, 2 without a command", async () => {
     const help = await run(["--help"]);
     expect(help.code).toBe(0);
     for (const command of COMMANDS) expect(help.out).toContain(`  ${command} `);
-    expect((await run([])).code).toBe(1);
+    expect((await run([])).code).toBe(2);
   });
 
   // "--help texts must be true": every option a command's help names is accepted by that command.
@@ -75,21 +86,26 @@ describe("ci command line", () => {
     }
   });
 
-  it("rejects unknown commands, unknown options and missing values in one line", async () => {
-    expectOneLineError(
+  it("rejects unknown commands, unknown options and missing values with exit 2 and the usage line", async () => {
+    expectUsageError(
       await run(["deploy"]),
-      /^ci unknown command "deploy"; commands: render, report, note, steps-note, drift, mocks, validate, pipeline; see --help$/,
+      /^ci: unknown command "deploy"; commands: render, report, note, steps-note, drift, mocks, validate, pipeline$/,
+      /^Usage: npm run ci:<command> -- \[options\]/,
     );
-    expectOneLineError(await run(["render", "--nope"]), /^ci render: Unknown option '--nope'; see --help$/);
-    expectOneLineError(await run(["render", "--env", "dev"]), /^ci render: --plan <value> is required; see --help$/);
-    expectOneLineError(
+    const renderUsage = /^Usage: npm run ci:render -- --plan <file> --env <name> \[options\] {3}\(--help for more\)$/;
+    expectUsageError(await run(["render", "--nope"]), /^ci render: Unknown option '--nope'$/, renderUsage);
+    expectUsageError(await run(["render", "--env", "dev"]), /^ci render: --plan <value> is required$/, renderUsage);
+    expectUsageError(
       await run(["render", "--plan"]),
-      /^ci render: Option '--plan <value>' argument missing; see --help$/,
+      /^ci render: Option '--plan <value>' argument missing$/,
+      renderUsage,
     );
-    expectOneLineError(
+    expectUsageError(
       await run(["render", "--plan", fixturePath("plan-all-actions.json"), "--env", "dev", "--max-length", "12"]),
       /--max-length must be an integer of at least 5000/,
+      renderUsage,
     );
+    expectUsageError(await run(["render", "stray"]), /^ci render: unexpected argument stray$/, renderUsage);
   });
 
   it("exits 1 with a clear message on a missing or malformed plan", async () => {
@@ -335,7 +351,7 @@ describe("ci steps-note", () => {
 
   it("refuses a --step without its plan file", async () => {
     const result = await run(["steps-note", "--env", "dev", "--step", "promote", "--out", join(tmp, "x.md")]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toContain("--step takes <name>=<plan.json>");
   });
 

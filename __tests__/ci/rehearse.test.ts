@@ -7,11 +7,12 @@
 
 import { startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { KINDS, kindVariables, REHEARSAL_FORK_PROJECT_ID } from "../../ci/rehearse/kinds";
-import { main } from "../../ci/rehearse/main";
+import { rehearseCommand } from "../../ci/rehearse/main";
 import { jobStatus, missingPaths } from "../../ci/rehearse/rehearse";
 import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "../../ci/rehearse/schedule";
 import { ANALYTICS_PATH, startWorld, WORLD_SIGNAL } from "../../ci/rehearse/world";
 import { edgeDatasetName, failureRateSql, parseSignal } from "../../lib/edge/signal";
+import { captureIo, runCommand } from "../../tools/command";
 
 const STAGES = ["build", "deploy", "check", "release"];
 
@@ -153,14 +154,9 @@ describe("missing paths in a failed job's log", () => {
 
 describe("ci:rehearse command line", () => {
   async function run(args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(
-      args,
-      (t) => out.push(t),
-      (t) => err.push(t),
-    );
-    return { code, out: out.join("\n"), err: err.join("\n") };
+    const io = captureIo();
+    const code = await runCommand(rehearseCommand, args, io);
+    return { code, out: io.stdout, err: io.stderr.replace(/\n$/, "") };
   }
 
   it("--help lists every kind and exits 0", async () => {
@@ -169,7 +165,7 @@ describe("ci:rehearse command line", () => {
     for (const kind of KINDS) expect(result.out).toContain(kind);
   });
 
-  it("refuses an unknown kind, extra arguments and a bad status with exit 2 and one line", async () => {
+  it("refuses an unknown kind, extra arguments and a bad status with exit 2, the message and the usage line", async () => {
     for (const args of [
       [],
       ["nightly"],
@@ -179,8 +175,9 @@ describe("ci:rehearse command line", () => {
     ]) {
       const result = await run(args);
       expect([args, result.code]).toEqual([args, 2]);
-      expect(result.err).toMatch(/^ci:rehearse: /);
-      expect(result.err.split("\n")).toHaveLength(1);
+      expect(result.err).toMatch(
+        /^ci:rehearse: [^\n]+\nUsage: npm run ci:rehearse -- <kind> \[options\] {3}\(--help for more\)$/,
+      );
     }
   });
 });

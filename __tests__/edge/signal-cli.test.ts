@@ -1,10 +1,11 @@
 /** `npm run edge:signal`: the canary signal against a stand-in of Cloudflare's Analytics Engine SQL API on 127.0.0.1. */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { runSignal, SIGNAL_USAGE } from "../../ci/signal/cli";
+import { signalCommand } from "../../ci/signal/cli";
 import { company } from "../../environments";
 import { edgeDatasetName } from "../../lib/edge/signal";
 import { serviceSpecFor } from "../../lib/service";
+import { captureIo, helpOf, runCommand } from "../../tools/command";
 import { environmentConfig, environmentInput, filesOf } from "../helpers/environments";
 
 const input = environmentInput();
@@ -43,16 +44,9 @@ beforeEach(() => {
 });
 
 async function run(args: string[], env: Record<string, string> = { CLOUDFLARE_API_TOKEN: TOKEN }) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await runSignal(
-    args,
-    filesOf(input),
-    company,
-    { log: (m) => out.push(m), error: (m) => err.push(m) },
-    env,
-  );
-  return { status, out: out.join("\n"), err: err.join("\n") };
+  const io = captureIo({ env });
+  const status = await runCommand(signalCommand(filesOf(input), company), args, io);
+  return { status, out: io.stdout.replace(/\n$/, ""), err: io.stderr.replace(/\n$/, "") };
 }
 
 const row = (origin: string, attempts: number, failures: number) => ({
@@ -103,5 +97,5 @@ it("prints the SQL without calling Cloudflare, and its help", async () => {
   expect(sql.status).toBe(0);
   expect(sql.out).toContain("blob1 = 'aws.container'");
   expect(seen).toEqual([]);
-  expect((await run(["--help"])).out).toBe(SIGNAL_USAGE);
+  expect((await run(["--help"])).out).toBe(helpOf(signalCommand(filesOf(input), company)));
 });

@@ -6,13 +6,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DRIFT_EXIT_CODE, main } from "../../ci/cli";
+import { ciProgram, DRIFT_EXIT_CODE } from "../../ci/cli";
 import { NOTE_TOKEN_VARIABLE } from "../../ci/pipeline/pipeline";
 import { stackDir } from "../../ci/pipeline/terraform";
 import { FAKE_USER_ID, type FakeGitLab, startFakeGitLab } from "../../ci/rehearse/fake-gitlab";
 import { writeMockTest } from "../../ci/validate/mocks";
 import { identityVariables } from "../../lib/identity";
 import { synthEnvironments } from "../../lib/stacks/synth";
+import { captureIo, runProgram } from "../../tools/command";
 import { fixturePath } from "../ci/helpers/plans";
 import { shippedEnvironments } from "../helpers/environments";
 import { gitlabCiLocal, type RunResult, sandbox, stubBin } from "./helpers/gitlab-ci-local";
@@ -111,8 +112,8 @@ describe("job scripts under gitlab-ci-local", () => {
     expect(calls).toContain(" show -json drift.tfplan\n");
     // What drift-report:<env> does next with the job's artifacts.
     gitlab = await startFakeGitLab();
-    const out: string[] = [];
-    const code = await main(
+    const code = await runProgram(
+      ciProgram(),
       [
         "drift",
         "--env",
@@ -122,10 +123,7 @@ describe("job scripts under gitlab-ci-local", () => {
         "--job-url",
         readFileSync(join(project, dir, "drift-job-url.txt"), "utf8").trim(),
       ],
-      {
-        env: { CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: "42", [NOTE_TOKEN_VARIABLE]: "glpat-test-token" },
-        io: { out: (text) => out.push(text), err: (text) => out.push(text) },
-      },
+      captureIo({ env: { CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: "42", [NOTE_TOKEN_VARIABLE]: "glpat-test-token" } }),
     );
     expect(code).toBe(DRIFT_EXIT_CODE);
     expect(gitlab.issues).toHaveLength(1);

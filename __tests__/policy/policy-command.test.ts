@@ -1,18 +1,19 @@
 import { company, environments } from "../../environments";
 import { ALL_RULES } from "../../lib/policy";
-import { POLICY_USAGE, runPolicy } from "../../tools/policy";
+import { helpOf, runCommand } from "../../tools/command";
+import { policyCommand } from "../../tools/policy";
 import { environmentInput, filesOf, SHIPPED_NAMES, shippedEnvironments, UNKNOWN_NAME } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
-}
+const capture = messagesIo;
+/** `npm run policy <args>` in-process over `files` (default: the shipped environments). */
+const runPolicy = (args: string[], files: Parameters<typeof policyCommand>[0], io: ReturnType<typeof capture>["io"]) =>
+  runCommand(policyCommand(files, company), args, io);
 
 describe("the shipped environments", () => {
-  it("synthesize with zero unsuppressed policy errors: npm run policy exits 0 with a table per environment", () => {
+  it("synthesize with zero unsuppressed policy errors: npm run policy exits 0 with a table per environment", async () => {
     const { io, out, err } = capture();
-    expect(runPolicy([], environments, company, io)).toBe(0);
+    expect(await runPolicy([], environments, io)).toBe(0);
     expect(err).toEqual([]);
     const report = out.join("\n");
     for (const env of SHIPPED_NAMES) expect(report).toMatch(new RegExp(`^${env}: 0 errors`, "m"));
@@ -23,40 +24,42 @@ describe("the shipped environments", () => {
     }
   });
 
-  it("protect production and only production", () => {
+  it("protect production and only production", async () => {
     for (const env of shippedEnvironments())
       expect([env.name, env.protect]).toEqual([env.name, env.deploy.tier === "production"]);
   });
 });
 
 describe("npm run policy", () => {
-  it("explains itself with --help", () => {
+  it("explains itself with --help", async () => {
     const { io, out } = capture();
-    expect(runPolicy(["--help"], environments, company, io)).toBe(0);
-    expect(out).toEqual([POLICY_USAGE]);
-    expect(POLICY_USAGE).toMatch(/^Usage: npm run policy/);
+    expect(await runPolicy(["--help"], environments, io)).toBe(0);
+    expect(out).toEqual([helpOf(policyCommand(environments, company))]);
+    expect(out[0]).toMatch(/^Usage: npm run policy/);
   });
 
-  it("lists every rule with --rules", () => {
+  it("lists every rule with --rules", async () => {
     const { io, out } = capture();
-    expect(runPolicy(["--rules"], environments, company, io)).toBe(0);
+    expect(await runPolicy(["--rules"], environments, io)).toBe(0);
     const lines = out.join("\n").split("\n");
     expect(lines).toHaveLength(ALL_RULES.length);
     expect(lines).toContainEqual(expect.stringMatching(/^CKV_AWS_51 +error +aws +ECR image tags are immutable$/));
   });
 
-  it("exits 2 on an unknown option or environment", () => {
+  it("exits 2 on an unknown option or environment", async () => {
     const option = capture();
-    expect(runPolicy(["--fix"], environments, company, option.io)).toBe(2);
-    expect(option.err[0]).toMatch(/^Unknown option --fix\./);
+    expect(await runPolicy(["--fix"], environments, option.io)).toBe(2);
+    expect(option.err[0]).toMatch(/^policy: Unknown option '--fix'\nUsage: npm run policy -- /);
     const env = capture();
-    expect(runPolicy([UNKNOWN_NAME], environments, company, env.io)).toBe(2);
-    expect(env.err).toEqual([`Unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}.`]);
+    expect(await runPolicy([UNKNOWN_NAME], environments, env.io)).toBe(2);
+    expect(env.err[0]).toMatch(
+      new RegExp(`^policy: unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}\n`),
+    );
   });
 
-  it("exits 1 with the config report on an invalid environment", () => {
+  it("exits 1 with the config report on an invalid environment", async () => {
     const { io, err } = capture();
-    expect(runPolicy([], filesOf(environmentInput({ name: "dev", clouds: ["oracle"] })), company, io)).toBe(1);
+    expect(await runPolicy([], filesOf(environmentInput({ name: "dev", clouds: ["oracle"] })), io)).toBe(1);
     expect(err[0]).toContain("environments/dev.ts: dev.clouds.0: is not allowed");
   });
 });

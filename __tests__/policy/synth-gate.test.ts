@@ -1,5 +1,5 @@
 /**
- * The policy gate on the real synth path (runSynth, runPolicy): the shipped
+ * The policy gate on the real synth path (runSynth, the policy command): the shipped
  * environments plus one extra resource per stack, added through a thin
  * subclass of EnvironmentStack.
  */
@@ -11,9 +11,11 @@ import { company, environments } from "../../environments";
 import { suppress } from "../../lib/policy";
 import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { runSynth } from "../../lib/stacks/synth";
-import { runPolicy } from "../../tools/policy";
+import { runCommand } from "../../tools/command";
+import { policyCommand } from "../../tools/policy";
 import { everyEnvironmentHas } from "../helpers/clouds";
 import { SHIPPED_NAMES } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
 let mockExtend: (stack: EnvironmentStack) => void = () => {};
 jest.mock("../../lib/stacks/environment-stack", () => {
@@ -138,13 +140,13 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
 });
 
 describeWithAws(`npm run policy with findings${skipped}`, () => {
-  it("tables every environment's findings, suppressed ones with their reason, and exits 1 on errors", () => {
+  it("tables every environment's findings, suppressed ones with their reason, and exits 1 on errors", async () => {
     mockExtend = (stack) => {
       const repository = new EcrRepository(stack, "repository", { name: "policy-test" });
       suppress(repository, "CKV_AWS_136", "public images; AES-256 at rest is enough");
     };
-    const { io, out, err } = capture();
-    expect(runPolicy([], environments, company, io)).toBe(1);
+    const { io, out, err } = messagesIo();
+    expect(await runCommand(policyCommand(environments, company), [], io)).toBe(1);
     expect(err).toEqual([]);
     const report = out.join("\n");
     expect(report).toMatch(new RegExp(`^${FIRST}: 1 error, \\d+ warnings?, 1 suppressed$`, "m"));
@@ -161,11 +163,11 @@ describeWithAws(`npm run policy with findings${skipped}`, () => {
     );
   });
 
-  it("reports only the environments named", () => {
+  it("reports only the environments named", async () => {
     mockExtend = mutableRepository;
-    const { io, out } = capture();
+    const { io, out } = messagesIo();
     const [other, named] = [SHIPPED_NAMES[0], SHIPPED_NAMES.at(-1) as string];
-    expect(runPolicy([named], environments, company, io)).toBe(1);
+    expect(await runCommand(policyCommand(environments, company), [named], io)).toBe(1);
     expect(out.join("\n")).toMatch(new RegExp(`^${named}: 1 error`));
     expect(out.join("\n")).not.toContain(`${other}:`);
   });

@@ -3,12 +3,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../ci/release/main";
+import { RELEASE } from "../../ci/release/main";
 import { company, environments } from "../../environments";
 import { loadConfiguration } from "../../lib/config/load";
 import { ORIGINS } from "../../lib/config/schema";
 import { edgeDatasetName } from "../../lib/edge/signal";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
+import { captureIo, runProgram } from "../../tools/command";
 import { itWhen } from "../helpers/clouds";
 
 // Each failing case polls until its bounded wait (FAILING, 1 s) is over.
@@ -94,11 +95,10 @@ async function run(
   env = ENV,
   vars: NodeJS.ProcessEnv = {},
 ) {
-  const out: string[] = [];
-  const err: string[] = [];
+  const io = captureIo({ env: vars });
   const args = ["verify", "--env", env, "--release", NEW.id, "--digest", NEW.digest, "--outputs", file];
-  const code = await main([...args, ...waits, ...extra], { out: (t) => out.push(t), err: (t) => err.push(t) }, vars);
-  return { code, out: out.join("\n"), err: err.join("\n") };
+  const code = await runProgram(RELEASE, [...args, ...waits, ...extra], io);
+  return { code, out: io.stdout.replace(/\n$/, ""), err: io.stderr.replace(/\n$/, "") };
 }
 
 /** The table row of one target. */
@@ -136,20 +136,15 @@ describe("release verify", () => {
     expect(row(result.out, "gcp.container")).toMatch(/ ok$/);
   });
 
-  it("refuses bad input with one line and exit 2", async () => {
-    const bad = await main(["verify", "--env", "no-such-env-x1"], { out: () => {}, err: () => {} }, {});
-    expect(bad).toBe(2);
-    const lines: string[] = [];
-    const code = await main(
-      ["verify", "--env", ENV, "--release", "x"],
-      {
-        out: () => {},
-        err: (t) => lines.push(t),
-      },
-      {},
+  it("refuses bad usage with exit 2, the message and the usage line", async () => {
+    const bad = captureIo();
+    expect(await runProgram(RELEASE, ["verify", "--env", "no-such-env-x1"], bad)).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^release verify: unknown environment "no-such-env-x1"; known: .*\nUsage: npm run release:verify -- /,
     );
-    expect(code).toBe(2);
-    expect(lines).toEqual([expect.stringMatching(/pass --outputs <file>/)]);
+    const io = captureIo();
+    expect(await runProgram(RELEASE, ["verify", "--env", ENV, "--release", "x"], io)).toBe(2);
+    expect(io.stderr.split("\n")[0]).toMatch(/^release verify: pass --outputs <file>/);
   });
 });
 

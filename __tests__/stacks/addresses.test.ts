@@ -16,15 +16,17 @@ import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
 import {
   ADDRESSES_DIR,
+  addressesCommand,
   addressProblems,
   compareAddresses,
   formatRecorded,
   movedBlocks,
   parseRecorded,
   resourceAddresses,
-  runAddresses,
   stackProviders,
 } from "../../tools/addresses";
+import { runCommand } from "../../tools/command";
+import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -115,16 +117,17 @@ describe("the shipped stacks keep their recorded addresses", () => {
     });
   }
 
-  it("npm run addresses compares the same way and exits 1 on an unrecorded stack", () => {
-    const errors: string[] = [];
-    const io = { log: () => undefined, error: (m: string) => errors.push(m) };
-    expect(runAddresses(["--bogus"], io, work)).toBe(2);
-    expect(runAddresses([], io, join(work, "nowhere"))).toBe(2);
+  it("npm run addresses compares the same way and exits 1 on an unrecorded stack", async () => {
+    const { io, err: errors } = messagesIo(work);
+    const addresses = (args: string[], cwd = work) => runCommand(addressesCommand, args, { ...io, cwd });
+    expect(await addresses(["--bogus"])).toBe(2);
+    expect(await addresses([], join(work, "nowhere"))).toBe(1);
+    expect(errors.at(-1)).toBe("addresses: no cdktf.out/stacks; run `npm run synth` first");
     // No recorded lists under the temporary root: every stack is reported, exit 1.
     errors.length = 0;
-    expect(runAddresses([], io, work)).toBe(1);
+    expect(await addresses([])).toBe(1);
     expect(errors).toEqual([...stacks].sort().map((s) => expect.stringContaining(`${s}: no recorded addresses`)));
-    expect(runAddresses(["--write"], io, work)).toBe(0);
-    expect(runAddresses([], io, work)).toBe(0);
+    expect(await addresses(["--write"])).toBe(0);
+    expect(await addresses([])).toBe(0);
   });
 });

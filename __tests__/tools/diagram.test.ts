@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OriginId } from "../../lib/config/schema";
-import { runTool } from "../../tools/cli";
-import { DIAGRAM_USAGE, edgeOrigins, MARKERS, mermaidOf, withDiagram } from "../../tools/diagram";
-import { FORK_CHECK_USAGE } from "../../tools/fork-check";
+import { diagramCommand, forkCheckCommand, runTool, TOOLS } from "../../tools/cli";
+import { helpOf } from "../../tools/command";
+import { edgeOrigins, MARKERS, mermaidOf, withDiagram } from "../../tools/diagram";
 import { environmentConfig, SHIPPED_NAMES, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
 describe("npm run diagram", () => {
   const config = environmentConfig({
@@ -46,17 +47,15 @@ describe("npm run diagram", () => {
 
   it("says to synthesize first when cdktf.out is missing, and writes only where the markers are", async () => {
     const root = mkdtempSync(join(tmpdir(), "diagram-"));
-    const err: string[] = [];
-    const io = { log: () => {}, error: (m: string) => err.push(m) };
+    const { io, out, err } = messagesIo(root);
     try {
-      expect(await runTool(["diagram"], io, root)).toBe(1);
+      expect(await runTool(["diagram"], io)).toBe(1);
       expect(err[0]).toMatch(/^diagram: no cdktf\.out\/stacks\/.*; run `npm run synth` first$/);
-      expect(await runTool(["diagram", "--fancy"], io, root)).toBe(2);
-      const out: string[] = [];
-      const help = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
-      expect(await runTool(["diagram", "--help"], help, root)).toBe(0);
-      expect(await runTool(["fork:check", "--help"], help, root)).toBe(0);
-      expect(out).toEqual([DIAGRAM_USAGE, FORK_CHECK_USAGE]);
+      expect(await runTool(["diagram", "--fancy"], io)).toBe(2);
+      out.length = 0;
+      expect(await runTool(["diagram", "--help"], io)).toBe(0);
+      expect(await runTool(["fork:check", "--help"], io)).toBe(0);
+      expect(out).toEqual([helpOf(diagramCommand, TOOLS), helpOf(forkCheckCommand, TOOLS)]);
       writeFileSync(join(root, "README.md"), "# no markers\n");
     } finally {
       rmSync(root, { recursive: true, force: true });

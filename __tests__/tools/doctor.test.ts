@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import { company as companyInput, environments } from "../../environments";
 import { bootstrap as bootstrapInput } from "../../environments/bootstrap";
-import { runDoctor } from "../../tools/cli";
+import { type ConfigurationInputs, doctorCommand, TOOLS } from "../../tools/cli";
+import { helpOf, runCommand } from "../../tools/command";
 import {
   binaryCheck,
   bootstrapCheck,
   configuredIds,
   credentialCheck,
-  DOCTOR_USAGE,
   environmentChecks,
   isPlaceholder,
   nodeCheck,
@@ -18,6 +18,7 @@ import {
 } from "../../tools/doctor";
 import { idsFor } from "../../tools/forks";
 import { environmentConfig, SHIPPED_NAMES, UNKNOWN_NAME } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -194,21 +195,25 @@ describe("npm run doctor", () => {
     );
   });
 
-  it("exits 0 only when every check passes, 1 with each missing piece, 2 on bad usage", () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
+  it("exits 0 only when every check passes, 1 with each missing piece, 2 on bad usage", async () => {
+    const { io, out, err } = messagesIo();
+    const doctor = (args: string[], probe: Probe, inputs?: ConfigurationInputs) =>
+      runCommand(
+        doctorCommand(() => probe, inputs),
+        args,
+        io,
+        TOOLS,
+      );
     const ready = probe(ALL_CLOUDS, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]);
-    expect(runDoctor([], io, ready, OWN)).toBe(0);
+    expect(await doctor([], ready, OWN)).toBe(0);
     expect(out.at(-1)).toContain("Ready: deploy can start.");
     for (const name of SHIPPED_NAMES) expect(out.join("\n")).toContain(`npx cdktf deploy ${name} (`);
 
     const { CLOUDFLARE_API_TOKEN: _, ...noCloudflare } = ALL_CLOUDS;
     out.length = 0;
     expect(
-      runDoctor(
+      await doctor(
         [SHIPPED_NAMES[0]],
-        io,
         probe(noCloudflare, { terraform: "Terraform v1.13.0" }, [join(ROOT, "terraform.bootstrap.tfstate")]),
         OWN,
       ),
@@ -220,12 +225,13 @@ describe("npm run doctor", () => {
     // The placeholders a fork has not replaced yet fail, file and field named.
     out.length = 0;
     const placeholders = { ...OWN, company: { ...OWN.company, domain: "shop.example.org" } };
-    expect(runDoctor([], io, ready, placeholders)).toBe(1);
+    expect(await doctor([], ready, placeholders)).toBe(1);
     expect(out.join("\n")).toContain("FAIL  environments/company.ts: placeholder company.domain (shop.example.org)");
 
-    expect(runDoctor([UNKNOWN_NAME], io, ready)).toBe(2);
+    expect(await doctor([UNKNOWN_NAME], ready)).toBe(2);
     expect(err.at(-1)).toContain(`unknown environment ${UNKNOWN_NAME}; known: ${SHIPPED_NAMES.join(", ")}`);
-    expect(runDoctor(["--help"], io, ready)).toBe(0);
-    expect(out.at(-1)).toBe(DOCTOR_USAGE);
+    expect(await doctor(["--help"], ready)).toBe(0);
+    expect(out.at(-1)).toBe(helpOf(doctorCommand(), TOOLS));
+    expect(out.at(-1)).toMatch(/^Usage: npm run doctor -- \[<env>\.\.\.\]\n/);
   });
 });

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { ADDRESSES_DIR } from "../../tools/addresses";
-import { runTool } from "../../tools/cli";
+import { envAddCommand, envRemoveCommand, runTool, TOOLS } from "../../tools/cli";
+import { helpOf } from "../../tools/command";
 import {
   type CloudIds,
-  ENV_ADD_USAGE,
   EnvAddError,
   envAdd,
   envAddEdits,
@@ -15,8 +15,9 @@ import {
   identifierOf,
   placeBefore,
 } from "../../tools/env-add";
-import { ENV_REMOVE_USAGE, EnvRemoveError, envRemove } from "../../tools/env-remove";
+import { EnvRemoveError, envRemove } from "../../tools/env-remove";
 import { environmentConfig, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 const read = (root: string, path: string) => readFileSync(join(root, path), "utf8");
@@ -59,12 +60,6 @@ function listed(index: string): string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "")
     .map((entry) => (entry.includes(":") ? JSON.parse(entry.split(":")[0]) : entry));
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
 }
 
 describe("env:add", () => {
@@ -218,21 +213,22 @@ describe("env:add", () => {
   });
 
   it("explains itself with --help and refuses bad usage with exit 2", async () => {
-    const { io, out, err } = capture();
-    expect(await runTool(["env:add", "--help"], io, root)).toBe(0);
-    expect(out).toEqual([ENV_ADD_USAGE]);
-    expect(await runTool(["env:add", NEW], io, root)).toBe(2);
-    expect(err[0]).toMatch(/^env:add: expected one <name> and --from <env>/);
-    expect(await runTool(["env:add", "Bad Name", "--from", FROM], io, root)).toBe(1);
+    const { io, out, err } = messagesIo(root);
+    expect(await runTool(["env:add", "--help"], io)).toBe(0);
+    expect(out).toEqual([helpOf(envAddCommand, TOOLS)]);
+    expect(out[0]).toMatch(/^Usage: npm run env:add -- <name> --from <env>/);
+    expect(await runTool(["env:add", NEW], io)).toBe(2);
+    expect(err[0]).toMatch(/^env:add: --from <env> is required\nUsage: npm run env:add -- <name> --from <env>/);
+    expect(await runTool(["env:add", "Bad Name", "--from", FROM], io)).toBe(1);
     expect(err[1]).toMatch(/^env:add: "Bad Name" is not a valid environment name/);
-    expect(await runTool(["env:add", NEW, "--from", FROM, "--aws-acount", "1"], io, root)).toBe(2);
+    expect(await runTool(["env:add", NEW, "--from", FROM, "--aws-acount", "1"], io)).toBe(2);
     expect(err[2]).toMatch(/^env:add: Unknown option '--aws-acount'/);
-    expect(err[2]).toContain(ENV_ADD_USAGE);
+    expect(err[2]).toContain("\nUsage: npm run env:add -- ");
     // The flags env:add's messages name are the ones it parses.
     const flags = Object.values(ID_FLAGS).map((id) => id.flag);
-    for (const flag of flags) expect(ENV_ADD_USAGE).toContain(`${flag} <id>`);
+    for (const flag of flags) expect(out[0]).toContain(`${flag} <id>`);
     const ids = FROM_CONFIG.clouds.flatMap((cloud) => [ID_FLAGS[cloud].flag, FIXTURE_IDS[cloud]]);
-    expect(await runTool(["env:add", NEW, "--from", FROM, ...ids], io, root)).toBe(0);
+    expect(await runTool(["env:add", NEW, "--from", FROM, ...ids], io)).toBe(0);
     expect(existsSync(join(root, "environments", `${NEW}.ts`))).toBe(true);
   });
 });
@@ -308,12 +304,12 @@ describe("env:remove", () => {
   });
 
   it("explains itself with --help and refuses bad usage with exit 2", async () => {
-    const { io, out, err } = capture();
-    expect(await runTool(["env:remove", "--help"], io, root)).toBe(0);
-    expect(out).toEqual([ENV_REMOVE_USAGE]);
-    expect(await runTool(["env:remove"], io, root)).toBe(2);
+    const { io, out, err } = messagesIo(root);
+    expect(await runTool(["env:remove", "--help"], io)).toBe(0);
+    expect(out).toEqual([helpOf(envRemoveCommand, TOOLS)]);
+    expect(await runTool(["env:remove"], io)).toBe(2);
     expect(err[0]).toMatch(/^env:remove: expected one <name>/);
-    expect(await runTool(["env:remove", NEW], io, root)).toBe(1);
+    expect(await runTool(["env:remove", NEW], io)).toBe(1);
     expect(err[1]).toMatch(new RegExp(`^env:remove: "${NEW}" is not an environment`));
   });
 });

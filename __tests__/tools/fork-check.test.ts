@@ -12,20 +12,15 @@ import { loadCompany } from "../../lib/config/company";
 import { loadConfiguration } from "../../lib/config/load";
 import { runTool } from "../../tools/cli";
 import { ID_FLAGS } from "../../tools/env-add";
-import { editEnvironments, FORK_CHECK_USAGE, formatTable, listedEnvironments } from "../../tools/fork-check";
+import { editEnvironments, formatTable, listedEnvironments } from "../../tools/fork-check";
 import { FULL_PER_RUN, forksOf, withTests, wordForks } from "../../tools/forks";
 import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
 import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
+import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 const ORIGINAL = { company: COMPANY, environments: shippedEnvironments() };
 const FORKS = forksOf(ORIGINAL);
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
-}
 
 describe("the fork matrix", () => {
   it("covers common-word services, each cloud alone, two clouds, removed and added environments, GitLab and Cloudflare", () => {
@@ -162,19 +157,19 @@ describe("the fork matrix", () => {
   });
 
   it("lists its forks, and refuses an unknown fork or option with exit 2", async () => {
-    const { io, out, err } = capture();
-    expect(await runTool(["fork:check", "--list"], io, ROOT)).toBe(0);
+    const { io, out, err } = messagesIo(ROOT);
+    expect(await runTool(["fork:check", "--list"], io)).toBe(0);
     for (const fork of FORKS) expect(out.join("\n")).toContain(fork.name);
-    expect(await runTool(["fork:check", "--only", "no-such-fork"], io, ROOT)).toBe(2);
+    expect(await runTool(["fork:check", "--only", "no-such-fork"], io)).toBe(2);
     expect(err.at(-1)).toContain(`unknown fork no-such-fork; forks: ${FORKS.map((f) => f.name).join(", ")}`);
-    expect(await runTool(["fork:check", "--jobs", "0"], io, ROOT)).toBe(2);
-    expect(await runTool(["fork:check", "--fast"], io, ROOT)).toBe(2);
-    expect(await runTool(["fork:check", "--service", "Not A Word"], io, ROOT)).toBe(2);
+    expect(await runTool(["fork:check", "--jobs", "0"], io)).toBe(2);
+    expect(await runTool(["fork:check", "--fast"], io)).toBe(2);
+    expect(await runTool(["fork:check", "--service", "Not A Word"], io)).toBe(2);
     expect(err.at(-1)).toContain("--service Not A Word: a service name is 3-16 lowercase letters");
     out.length = 0;
-    expect(await runTool(["fork:check", "--list", "--full", "--service", "data"], io, ROOT)).toBe(0);
+    expect(await runTool(["fork:check", "--list", "--full", "--service", "data"], io)).toBe(0);
     // "data2" inside a fork whose own service is "data".
     expect(out.join("\n")).toMatch(/^word-data +full +service "data2?"/m);
-    expect(err.at(-1)).toContain(FORK_CHECK_USAGE);
+    expect(err.at(-1)).toContain("\nUsage: npm run fork:check -- [--only <fork>");
   });
 });

@@ -2,47 +2,16 @@
  * `npm run ci:rehearse -- <kind>`: rehearses one kind of pipeline of a clean
  * clone of this repository's HEAD (ci/rehearse/rehearse.ts) and prints the
  * table: job, result, seconds, what each stub and the fake GitLab were asked.
- * Exit 0 when the rehearsal passed, 1 when it found a problem, 2 on bad
- * arguments or a missing prerequisite.
+ * Exit 0 when the rehearsal passed, 1 when it found a problem or a
+ * prerequisite is missing, 2 on bad arguments.
  */
-import { parseArgs } from "node:util";
+
+import { formatColumns } from "../../tools/columns";
+import { booleanOption, command, listOption, main, stringOption, UsageError } from "../../tools/command";
 import { CHILD_PIPELINE_THRESHOLD } from "../pipeline/children";
 import { KINDS, type Kind } from "./kinds";
-import { type JobResult, RehearsalError, type RehearsalResult, rehearse } from "./rehearse";
+import { type JobResult, type RehearsalResult, rehearse } from "./rehearse";
 import { rehearseSplit } from "./split";
-
-const USAGE = `Usage: npm run ci:rehearse -- <kind> [options]
-
-Runs the generated .gitlab-ci.yml of a clean clone of this repository's HEAD
-(committed files only) job by job through gitlab-ci-local's shell executor
-(--shell-isolation: each job sees the tracked files and the artifacts of its
-needs), with the predefined variables of <kind>, manual jobs played in
-operator order (deploy, promote, rollback). tofu, BuildKit, crane, the cloud
-CLIs, curl's token exchanges and apk are recording stubs; GitLab is a fake on
-loopback (notes, Terraform state with locks, issues, deployments); origins and
-edges are loopback servers. \`npm ci\` in a job links this repository's
-node_modules after checking package-lock.json is the same.
-
-Kinds: ${KINDS.join(", ")}
-
-Options:
-  --skip <job>            leave a job out, as if its rules excluded it (repeatable),
-                          e.g. --skip verify (the test suite) for a quicker run
-  --failing-origin <id>   make one origin (aws.function, ...) fail its canary's health check
-  --failing-canary <id>   make one origin's canary pass its probes but fail real requests: the
-                          edge's signal for the new release shows it (verify's canary analysis)
-  --notes-refused <code>  the fake GitLab answers merge-request note requests with this status
-  --keep                  keep the temporary folder (job logs, artifacts)
-  --environments <n>      rehearse the split pipeline of <n> generated environments instead
-                          (more than CHILD_PIPELINE_THRESHOLD): the parent and every child
-                          file read by gitlab-ci-local with the kind's variables, the child
-                          files written by the pipelines job's script; no job runs (ci/rehearse/split.ts)
-  --help                  this text
-
-Fails (exit 1) when a job fails, when a job reads a path no earlier job wrote,
-when a job never runs, when the digest build reported is not the one in every
-target of the synthesized stacks, or when a merge-request pipeline reads a
-protected environment's state. Needs git and rsync.`;
 
 /** `tool sub1 sub2×3` per tool, then the GitLab API calls: what the job asked each stub, in order. */
 export function describeCalls(job: JobResult): string {
@@ -89,104 +58,107 @@ export function formatResult(result: RehearsalResult): string {
       describeCalls(j),
     ]),
   ];
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows
-    .map((r) => [r[0].padEnd(widths[0]), r[1].padEnd(widths[1]), r[2].padStart(widths[2]), r[3]].join("  "))
-    .join("\n");
+  return formatColumns(rows, new Set([2]));
 }
 
-export async function main(argv: readonly string[], out = console.log, err = console.error): Promise<number> {
-  let values: Record<string, unknown>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        skip: { type: "string", multiple: true },
-        "failing-origin": { type: "string" },
-        "failing-canary": { type: "string" },
-        "notes-refused": { type: "string" },
-        keep: { type: "boolean" },
-        environments: { type: "string" },
-        help: { type: "boolean" },
-      },
-    }));
-  } catch (error) {
-    err(`ci:rehearse: ${(error as Error).message} (see --help)`);
-    return 2;
+const kindOf = (text: string): Kind => {
+  if (!(KINDS as readonly string[]).includes(text)) {
+    throw new UsageError(`give one kind of pipeline: ${KINDS.join(", ")}, not ${text}`);
   }
-  if (values.help === true) {
-    out(USAGE);
-    return 0;
-  }
-  const kind = positionals[0];
-  if (kind === undefined || !(KINDS as readonly string[]).includes(kind) || positionals.length > 1) {
-    err(`ci:rehearse: give one kind of pipeline: ${KINDS.join(", ")} (see --help)`);
-    return 2;
-  }
-  const refused = values["notes-refused"] === undefined ? undefined : Number(values["notes-refused"]);
-  if (refused !== undefined && !(Number.isInteger(refused) && refused >= 400 && refused <= 599)) {
-    err(`ci:rehearse: --notes-refused takes an HTTP error status (400-599), not ${values["notes-refused"]}`);
-    return 2;
-  }
-  if (values.environments !== undefined) {
-    const count = Number(values.environments);
-    if (!Number.isInteger(count) || count <= CHILD_PIPELINE_THRESHOLD || count > 500) {
-      err(
-        `ci:rehearse: --environments takes ${CHILD_PIPELINE_THRESHOLD + 1}-500 (a split pipeline), not ${values.environments}`,
+  return text as Kind;
+};
+
+export const rehearseCommand = command({
+  name: "ci:rehearse",
+  summary: "Rehearse one kind of pipeline of a clean clone of HEAD",
+  usage: "<kind> [options]",
+  description: `Runs the generated .gitlab-ci.yml of a clean clone of this repository's HEAD
+(committed files only) job by job through gitlab-ci-local's shell executor
+(--shell-isolation: each job sees the tracked files and the artifacts of its
+needs), with the predefined variables of <kind>, manual jobs played in
+operator order (deploy, promote, rollback). tofu, BuildKit, crane, the cloud
+CLIs, curl's token exchanges and apk are recording stubs; GitLab is a fake on
+loopback (notes, Terraform state with locks, issues, deployments); origins and
+edges are loopback servers. \`npm ci\` in a job links this repository's
+node_modules after checking package-lock.json is the same.
+
+Kinds: ${KINDS.join(", ")}`,
+  options: {
+    skip: listOption(
+      "<job>",
+      "leave a job out, as if its rules excluded it (repeatable),\ne.g. --skip verify (the test suite) for a quicker run",
+    ),
+    "failing-origin": stringOption("<id>", "make one origin (aws.function, ...) fail its canary's health check"),
+    "failing-canary": stringOption(
+      "<id>",
+      "make one origin's canary pass its probes but fail real requests: the\nedge's signal for the new release shows it (verify's canary analysis)",
+    ),
+    "notes-refused": stringOption("<code>", "the fake GitLab answers merge-request note requests with this status"),
+    keep: booleanOption("keep the temporary folder (job logs, artifacts)"),
+    environments: stringOption(
+      "<n>",
+      "rehearse the split pipeline of <n> generated environments instead\n(more than CHILD_PIPELINE_THRESHOLD): the parent and every child\nfile read by gitlab-ci-local with the kind's variables, the child\nfiles written by the pipelines job's script; no job runs (ci/rehearse/split.ts)",
+    ),
+  },
+  positionals: { min: 1, max: 1, help: `one kind of pipeline: ${KINDS.join(", ")}` },
+  notes: `Fails (exit 1) when a job fails, when a job reads a path no earlier job wrote,
+when a job never runs, when the digest build reported is not the one in every
+target of the synthesized stacks, when a merge-request pipeline reads a
+protected environment's state, or when a prerequisite is missing (git, rsync).
+Bad usage: exit 2.`,
+  async run({ values, positionals }, io) {
+    const kind = kindOf(positionals[0]);
+    const refused = values["notes-refused"] === undefined ? undefined : Number(values["notes-refused"]);
+    if (refused !== undefined && !(Number.isInteger(refused) && refused >= 400 && refused <= 599)) {
+      throw new UsageError(`--notes-refused takes an HTTP error status (400-599), not ${values["notes-refused"]}`);
+    }
+    if (values.environments !== undefined) {
+      const count = Number(values.environments);
+      if (!Number.isInteger(count) || count <= CHILD_PIPELINE_THRESHOLD || count > 500) {
+        throw new UsageError(
+          `--environments takes ${CHILD_PIPELINE_THRESHOLD + 1}-500 (a split pipeline), not ${values.environments}`,
+        );
+      }
+      const split = await rehearseSplit(kind, count);
+      const planned = (jobs: readonly { when: string }[]) => jobs.filter((j) => j.when !== "never").length;
+      io.out(`parent: ${planned(split.parent)} of ${split.parent.length} jobs run`);
+      for (const [file, jobs] of Object.entries(split.children))
+        io.out(`${file}: ${planned(jobs)} of ${jobs.length} jobs run`);
+      if (split.problems.length > 0) {
+        io.out(`Rehearsal of the split ${kind} pipeline FAILED (${split.seconds.toFixed(0)} s):`);
+        for (const problem of split.problems) io.out(`  - ${problem}`);
+        return 1;
+      }
+      io.out(
+        `Rehearsal of the split ${kind} pipeline of ${count} environments passed (${split.seconds.toFixed(0)} s).`,
       );
-      return 2;
+      return 0;
     }
-    const split = await rehearseSplit(kind as Kind, count);
-    const planned = (jobs: readonly { when: string }[]) => jobs.filter((j) => j.when !== "never").length;
-    out(`parent: ${planned(split.parent)} of ${split.parent.length} jobs run`);
-    for (const [file, jobs] of Object.entries(split.children))
-      out(`${file}: ${planned(jobs)} of ${jobs.length} jobs run`);
-    if (split.problems.length > 0) {
-      out(`Rehearsal of the split ${kind} pipeline FAILED (${split.seconds.toFixed(0)} s):`);
-      for (const problem of split.problems) out(`  - ${problem}`);
-      return 1;
-    }
-    out(`Rehearsal of the split ${kind} pipeline of ${count} environments passed (${split.seconds.toFixed(0)} s).`);
-    return 0;
-  }
-  try {
     const result = await rehearse({
-      kind: kind as Kind,
-      skip: values.skip as string[] | undefined,
-      failingOrigin: values["failing-origin"] as string | undefined,
-      failingCanary: values["failing-canary"] as string | undefined,
+      kind,
+      skip: values.skip,
+      failingOrigin: values["failing-origin"],
+      failingCanary: values["failing-canary"],
       notesRefused: refused,
       keep: values.keep === true,
-      progress: (line) => err(line),
+      progress: (line) => io.err(line),
     });
-    out(formatResult(result));
-    out("");
+    io.out(formatResult(result));
+    io.out("");
     for (const job of result.jobs.filter((j) => j.outcome === "failed")) {
-      out(`--- ${job.name} (last lines of its log)\n${job.logTail ?? ""}\n`);
+      io.out(`--- ${job.name} (last lines of its log)\n${job.logTail ?? ""}\n`);
     }
-    if (values.keep === true) out(`Kept ${result.workdir}`);
+    if (values.keep === true) io.out(`Kept ${result.workdir}`);
     if (result.problems.length > 0) {
-      out(`Rehearsal of the ${kind} pipeline FAILED (${result.seconds.toFixed(0)} s):`);
-      for (const problem of result.problems) out(`  - ${problem}`);
+      io.out(`Rehearsal of the ${kind} pipeline FAILED (${result.seconds.toFixed(0)} s):`);
+      for (const problem of result.problems) io.out(`  - ${problem}`);
       return 1;
     }
-    out(
+    io.out(
       `Rehearsal of the ${kind} pipeline passed (${result.seconds.toFixed(0)} s, commit ${result.commit.slice(0, 8)}).`,
     );
     return 0;
-  } catch (error) {
-    if (error instanceof RehearsalError) {
-      err(`ci:rehearse: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-}
+  },
+});
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) main(rehearseCommand);

@@ -21,6 +21,7 @@
  * never promoted on no evidence.
  */
 import type { OriginSignal } from "../../lib/edge/signal";
+import { formatColumns } from "../../tools/columns";
 
 export interface CanaryCriteria {
   /** Failure share above which an origin fails, 0 to 1. */
@@ -143,16 +144,8 @@ export function formatCanaryTable(verdict: CanaryVerdict, criteria: CanaryCriter
         : `${o.result}${o.detail === "" || o.result === "too few samples" ? "" : `: ${o.detail}`}`,
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const right = new Set([1, 2, 3, 4, 5]);
-  const table = rows.map((row) =>
-    row
-      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd(),
-  );
   return [
-    ...table,
+    formatColumns(rows, new Set([1, 2, 3, 4, 5])),
     `limits: failure rate ${percent(criteria.maxFailureRate)}, p99 ${criteria.maxP99Ms} ms, at least ${criteria.minSamples} samples per origin`,
   ].join("\n");
 }

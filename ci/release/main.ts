@@ -1,14 +1,13 @@
 /**
  * `npm run release:verify` and `npm run release:stable`: the Node steps of
  * a release that CI runs and an operator can run with the same arguments
- * (docs/releasing.md). Bad input: one line on stderr, exit 2. A failed
- * verification: the table, exit 1.
+ * (docs/releasing.md). Bad usage (an unknown environment, a missing argument
+ * or token): the message and the usage line, exit 2. A failed verification:
+ * the table, exit 1; state that cannot be read: one line, exit 1.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { company, environments } from "../../environments";
-import { ConfigError } from "../../lib/config/errors";
 import { loadConfiguration } from "../../lib/config/load";
 import { type EnvironmentConfig, ORIGINS, type OriginId } from "../../lib/config/schema";
 import { edgeDatasetName, failureRateSql } from "../../lib/edge/signal";
@@ -16,49 +15,21 @@ import { objectivesFor } from "../../lib/monitoring/objectives";
 import { edgeWeights } from "../../lib/release";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
 import { EDGE_SPLIT_ORIGINS } from "../../lib/stacks/clouds";
+import {
+  type Args,
+  booleanOption,
+  command,
+  type Io,
+  listOption,
+  main,
+  type Program,
+  stringOption,
+  UsageError,
+} from "../../tools/command";
 import { CLOUDFLARE_API, querySignal } from "../signal/query";
 import { analyzeCanary, formatCanaryTable } from "./canary";
 import { type Outputs, OutputsError, outputsFromGitLab, readOutputs } from "./outputs";
 import { formatTable, type VerifyTarget, verifyAll } from "./verify";
-
-const USAGE = `Usage: node bin/run.cjs ci/release/main.ts <command> [options]
-
-Commands:
-  verify   Check the edge and every origin answer healthy with the expected release
-             --env <name>            environment (its state holds the endpoints and the origin secret)
-             --release <id>          expected release id (default $RELEASE_ID)
-             --digest <sha256:...>   expected image digest (default $IMAGE_DIGEST; optional)
-             --outputs <file>        \`tofu output -json\` saved to a file (default: read GitLab-managed state
-                                     with CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)
-             --timeout <seconds>     bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)
-             --interval <seconds>    pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)
-             --request-timeout <s>   limit of one request (default 10)
-           Then, where the environment has a canary (canaryPercent > 0), the canary analysis: wait the
-           bake time, read the edge's signal for this release's canary only (CLOUDFLARE_API_TOKEN with
-           Account Analytics Read) and fail unless every origin is within the environment's objectives
-             --bake <seconds>        bake time (default $RELEASE_CANARY_BAKE, else canaryAnalysis.bakeSeconds)
-             --analysis-wait <s>     read again up to this long while samples are short
-                                     (default $RELEASE_CANARY_WAIT, else canaryAnalysis.waitSeconds)
-             --analysis-interval <s> pause between readings (default $RELEASE_CANARY_INTERVAL, else 30)
-             --no-analysis           probes only (a laptop without an Analytics token)
-             Analytics SQL API base: $CLOUDFLARE_API_URL, else https://api.cloudflare.com/client/v4
-  stable   Write <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
-           reads through RELEASE_STABLE_DIR); no file for an environment without state yet. Only
-           GitLab-managed state is read here: an environment whose state is in its own cloud
-           (backend cloud, every protected one) gets its file from stable:<env>, a job with its plan
-           identity on the default branch; on the default branch its record must be in <out>
-           already (<env>.json or <env>.none), else this fails. Merge-request pipelines never read
-           such state: their synth deploys no stable release for it, and no merge request plans it
-             --out <dir>             folder to write (created)
-             --env <name>            only this environment (repeatable; default all)
-  --help   This text`;
-
-class UsageError extends Error {}
-
-export interface ReleaseIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 function seconds(value: string | undefined, fallback: number, flag: string, zero = false): number {
   if (value === undefined) return fallback * 1000;
@@ -101,23 +72,31 @@ export function verifyTargets(outputs: Outputs, environment: string): VerifyTarg
   ];
 }
 
-async function verify(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      env: { type: "string" },
-      release: { type: "string" },
-      digest: { type: "string" },
-      outputs: { type: "string" },
-      timeout: { type: "string" },
-      interval: { type: "string" },
-      "request-timeout": { type: "string" },
-      bake: { type: "string" },
-      "analysis-wait": { type: "string" },
-      "analysis-interval": { type: "string" },
-      "no-analysis": { type: "boolean" },
-    },
-  });
+const VERIFY_OPTIONS = {
+  env: stringOption("<name>", "environment (its state holds the endpoints and the origin secret)"),
+  release: stringOption("<id>", "expected release id (default $RELEASE_ID)"),
+  digest: stringOption("<sha256:...>", "expected image digest (default $IMAGE_DIGEST; optional)"),
+  outputs: stringOption(
+    "<file>",
+    "`tofu output -json` saved to a file (default: read GitLab-managed state\nwith CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)",
+  ),
+  timeout: stringOption("<seconds>", "bounded wait for all targets (default $RELEASE_VERIFY_TIMEOUT, else 300)"),
+  interval: stringOption(
+    "<seconds>",
+    "pause between attempts on one target (default $RELEASE_VERIFY_INTERVAL, else 5)",
+  ),
+  "request-timeout": stringOption("<s>", "limit of one request (default 10)"),
+  bake: stringOption("<seconds>", "canary bake time (default $RELEASE_CANARY_BAKE, else canaryAnalysis.bakeSeconds)"),
+  "analysis-wait": stringOption(
+    "<s>",
+    "read again up to this long while samples are short\n(default $RELEASE_CANARY_WAIT, else canaryAnalysis.waitSeconds)",
+  ),
+  "analysis-interval": stringOption("<s>", "pause between readings (default $RELEASE_CANARY_INTERVAL, else 30)"),
+  "no-analysis": booleanOption("probes only (a laptop without an Analytics token)"),
+} as const;
+
+async function verify({ values }: Args<typeof VERIFY_OPTIONS>, io: Io): Promise<number> {
+  const env = io.env;
   const config = environmentConfig(values.env);
   const environment = config.name;
   const id = values.release ?? env.RELEASE_ID;
@@ -230,9 +209,15 @@ function routedOrigins(config: EnvironmentConfig, outputs: Outputs, id: string, 
   return targets.map((t) => t.name).filter((name) => name !== "edge" && (weights[name as OriginId] ?? 0) > 0);
 }
 
-async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, env: { type: "string", multiple: true } } });
-  if (values.out === undefined) throw new UsageError("--out <dir> is required");
+const STABLE_OPTIONS = {
+  out: stringOption("<dir>", "folder to write (created)"),
+  env: listOption("<name>", "only this environment (repeatable; default all)"),
+} as const;
+
+async function stable({ values }: Args<typeof STABLE_OPTIONS>, io: Io): Promise<number> {
+  const env = io.env;
+  const outDir = values.out;
+  if (outDir === undefined) throw new UsageError("--out <dir> is required");
   const configs = loadConfiguration(environments, company).configs;
   const names = values.env?.map((name) => knownEnvironment(name)) ?? configs.map((e) => e.name);
   const mergeRequest = env.CI_PIPELINE_SOURCE === "merge_request_event";
@@ -240,17 +225,16 @@ async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
   if (apiUrl === undefined || projectId === undefined || jobToken === undefined) {
     throw new UsageError("stable reads GitLab-managed state: set CI_API_V4_URL, CI_PROJECT_ID and CI_JOB_TOKEN");
   }
-  mkdirSync(values.out, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   const defaultBranch =
     !mergeRequest && env.CI_COMMIT_BRANCH !== undefined && env.CI_COMMIT_BRANCH === env.CI_DEFAULT_BRANCH;
   for (const name of names) {
     const config = configs.find((c) => c.name === name);
     if (config !== undefined && config.backend.type !== "http" && config.backend.type !== "local") {
-      const out = values.out;
-      const recorded = [`${name}.json`, `${name}.none`].some((file) => existsSync(join(out, file)));
+      const recorded = [`${name}.json`, `${name}.none`].some((file) => existsSync(join(outDir, file)));
       if (defaultBranch && config.backend.type === "cloud" && !recorded) {
         throw new OutputsError(
-          `${name}: its state is in its own cloud and stable:${name} left no record in ${values.out} (${name}.json or ${name}.none); synth would deploy without the stable release`,
+          `${name}: its state is in its own cloud and stable:${name} left no record in ${outDir} (${name}.json or ${name}.none); synth would deploy without the stable release`,
         );
       }
       io.out(
@@ -264,41 +248,46 @@ async function stable(args: string[], io: ReleaseIo, env: NodeJS.ProcessEnv): Pr
       io.out(`${name}: no release in state yet (first deploy: the new release takes all traffic)`);
       continue;
     }
-    writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(release, null, 2)}\n`);
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(release, null, 2)}\n`);
     io.out(`${name}: stable release ${(release as { id?: string }).id ?? "?"}`);
   }
   return 0;
 }
 
-export async function main(
-  argv: string[],
-  io: ReleaseIo = { out: console.log, err: console.error },
-  env = process.env,
-) {
-  const [command, ...rest] = argv;
-  try {
-    if (command === undefined || command === "--help" || command === "-h" || rest.includes("--help")) {
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === "verify") return await verify(rest, io, env);
-    if (command === "stable") return await stable(rest, io, env);
-    throw new UsageError(`unknown command "${command}"`);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof OutputsError || error instanceof ConfigError) {
-      io.err(`release ${command ?? ""}: ${error.message} (see --help)`);
-      return 2;
-    }
-    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-      io.err(`release ${command}: ${error.message} (see --help)`);
-      return 2;
-    }
-    throw error;
-  }
-}
+export const RELEASE: Program = {
+  name: "release",
+  invocation: (name) => `npm run release:${name} --`,
+  usage: "Usage: node bin/run.cjs ci/release/main.ts <command> [options]   (npm run release:verify, release:stable)",
+  commands: [
+    command({
+      name: "verify",
+      summary: "Check the edge and every origin answer healthy with the expected release",
+      usage: "--env <name> [--release <id>] [--digest <sha256:...>] [--outputs <file>] [options]",
+      description: `Checks the edge and every origin answer healthy with the expected release.
+Then, where the environment has a canary (canaryPercent > 0), the canary analysis: waits the
+bake time, reads the edge's signal for this release's canary only (CLOUDFLARE_API_TOKEN with
+Account Analytics Read) and fails unless every origin is within the environment's objectives.
+Analytics SQL API base: $CLOUDFLARE_API_URL, else https://api.cloudflare.com/client/v4.`,
+      options: VERIFY_OPTIONS,
+      notes:
+        "Exit status: 0 every target serves the release (and the canary passed); 1 a target or the canary failed,\nor the state cannot be read; 2 bad usage.",
+      run: verify,
+    }),
+    command({
+      name: "stable",
+      summary: "Write <out>/<env>.json: the `release` output of each environment's last apply",
+      usage: "--out <dir> [--env <name>]...",
+      description: `Writes <out>/<env>.json: the \`release\` output of each environment's last apply (what synth
+reads through RELEASE_STABLE_DIR); no file for an environment without state yet. Only
+GitLab-managed state is read here: an environment whose state is in its own cloud
+(backend cloud, every protected one) gets its file from stable:<env>, a job with its plan
+identity on the default branch; on the default branch its record must be in <out>
+already (<env>.json or <env>.none), else this fails. Merge-request pipelines never read
+such state: their synth deploys no stable release for it, and no merge request plans it.`,
+      options: STABLE_OPTIONS,
+      run: stable,
+    }),
+  ],
+};
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) main(RELEASE);

@@ -5,6 +5,7 @@
  * no tofu in a Node image). Only the outputs are kept.
  */
 import { readFileSync } from "node:fs";
+import { UsageError } from "../../tools/command";
 
 /** `{ name: { value, sensitive?, type? } }`, as `tofu output -json` and the state file hold them. */
 export type Outputs = Readonly<Record<string, { readonly value: unknown }>>;
@@ -64,7 +65,7 @@ export async function readOutputs(
   if (file !== undefined) return outputsFromFile(file);
   const { CI_API_V4_URL: apiUrl, CI_PROJECT_ID: projectId, CI_JOB_TOKEN: jobToken } = env;
   if (apiUrl === undefined || projectId === undefined || jobToken === undefined) {
-    throw new OutputsError(
+    throw new UsageError(
       "pass --outputs <file> (tofu output -json), or run in CI (CI_API_V4_URL, CI_PROJECT_ID, CI_JOB_TOKEN)",
     );
   }

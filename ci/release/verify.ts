@@ -11,6 +11,7 @@
  * only its share of requests: polling until one answer reports it proves the
  * new release serves there.
  */
+import { formatColumns } from "../../tools/columns";
 
 export interface VerifyTarget {
   /** `edge` or an origin id (`aws.function`, ...). */
@@ -129,13 +130,5 @@ export function formatTable(results: readonly TargetResult[]): string {
     ["target", "health", "release", "attempts", "result"],
     ...results.map((r) => [r.name, r.health, r.release, String(r.attempts), r.ok ? "ok" : `FAIL: ${r.detail}`]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatColumns(rows);
 }
