@@ -24,6 +24,7 @@ import {
   renderChildPipelines,
   renderParentPipeline,
 } from "./pipeline/children";
+import { DRIFT_EXIT_CODE } from "./pipeline/environment-jobs";
 import { NOTE_TOKEN_VARIABLE, renderPipeline } from "./pipeline/pipeline";
 import { type Plan, readPlan } from "./plan/plan";
 import {
@@ -43,8 +44,7 @@ import { MOCK_TEST_FILE, stackDirs, writeMockTest } from "./validate/mocks";
 /** Separates numbered notes in the `render` output. */
 export const NOTE_SEPARATOR = "\n<!-- next note -->\n";
 
-/** Exit code of `drift` when resources changed outside Terraform (like `plan -detailed-exitcode`). */
-export const DRIFT_EXIT_CODE = 2;
+export { DRIFT_EXIT_CODE };
 
 type Environment = Io["env"];
 
@@ -289,7 +289,7 @@ them it prints the drift with a warning.`,
       env: ENV_OPTION,
       "job-url": stringOption("<url>", "the drift job (default: $CI_JOB_URL)"),
     },
-    notes: `Exit status: 0 no drift; ${DRIFT_EXIT_CODE} drift (the job's allow_failure exit code, as \`plan -detailed-exitcode\`);
+    notes: `Exit status: 0 no drift; ${DRIFT_EXIT_CODE} drift (the job's allow_failure exit code; 2 stays a usage error);
 1 the plan cannot be read. Bad usage also exits 2, with a message on stderr.`,
     run({ values }, io) {
       const environment = required("env", values.env);

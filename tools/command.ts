@@ -11,8 +11,8 @@
  *   2  bad usage: an unknown option or command, a missing or malformed argument
  *      (the message, then the usage line)
  *
- * A command may return another code where a caller reads it (`ci:drift`: 2 when
- * there is drift, as `plan -detailed-exitcode`); its help says so.
+ * A command may return another code where a caller reads it (`ci:drift`: 3 when
+ * there is drift, the drift-report job's allowed failure); its help says so.
  * Every command receives the same `Io`, so tests run commands in-process with
  * `captureIo()` instead of spawning them.
  */

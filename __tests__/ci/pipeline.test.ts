@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { DRIFT_EXIT_CODE } from "../../ci/pipeline/environment-jobs";
 import type { Job, Jobs } from "../../ci/pipeline/model";
 import { buildPipeline, renderPipeline } from "../../ci/pipeline/pipeline";
 import { IF, MANUAL_ON_DEFAULT_BRANCH } from "../../ci/pipeline/rules";
@@ -191,7 +192,9 @@ describe("generated jobs", () => {
       expect(report.needs).toEqual([{ job: `drift:${name}`, artifacts: true }]);
       expect(report.rules).toEqual([{ if: IF.schedule }]);
       expect(report.script?.join("\n")).toContain(`ci:drift -- --env ${name} --plan ${stackDir(name)}/drift.json`);
-      expect(report.allow_failure).toEqual({ exit_codes: [2] });
+      // 3, not 2: a usage error (2) of ci:drift must fail the schedule, not pass as a warning.
+      expect(report.allow_failure).toEqual({ exit_codes: [DRIFT_EXIT_CODE] });
+      expect(DRIFT_EXIT_CODE).not.toBe(2);
     },
   );
 

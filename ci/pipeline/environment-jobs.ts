@@ -15,6 +15,13 @@ import { idTokens, required } from "./logins";
 import type { Job, Jobs } from "./model";
 import { environmentReleaseJobs } from "./release";
 import { IF, MANUAL_ON_DEFAULT_BRANCH } from "./rules";
+
+/**
+ * Exit code of `ci:drift` when resources changed outside Terraform: the drift-report job's only
+ * allowed failure. Not 2, which every command uses for bad usage (tools/command.ts), so a broken
+ * command line fails the schedule instead of passing as a warning.
+ */
+export const DRIFT_EXIT_CODE = 3;
 import {
   artifactAccess,
   GATED_PLAN_RETENTION,
@@ -203,8 +210,8 @@ function driftReportJob(env: EnvironmentConfig): Job {
     script: [
       `npm run --silent ci:drift -- --env ${env.name} --plan ${dir}/drift.json --job-url "$(cat ${dir}/drift-job-url.txt)"`,
     ],
-    // Exit 2 = drift: the issue is filed; the job shows a warning rather than failing the schedule.
-    allow_failure: { exit_codes: [2] },
+    // Drift: the issue is filed; the job shows a warning rather than failing the schedule.
+    allow_failure: { exit_codes: [DRIFT_EXIT_CODE] },
   };
 }
 
