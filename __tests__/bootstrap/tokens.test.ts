@@ -226,9 +226,13 @@ describe("the protected environment's deploy identity cannot plant lasting acces
         const resource = `arn:aws:iam::${accountId}:role/${role}`;
         for (const action of [
           "iam:CreateRole",
+          "iam:UpdateRole",
+          // An outside account in the trust policy: a lasting way in that outlives the job's token.
           "iam:UpdateAssumeRolePolicy",
           "iam:PutRolePolicy",
           "iam:AttachRolePolicy",
+          "iam:PutRolePermissionsBoundary",
+          "iam:DeleteRolePermissionsBoundary",
         ]) {
           for (const context of [undefined, boundary]) {
             expect({ role, action, allowed: iamAllows(policies, { action, resource, context }) }).toEqual({
@@ -237,6 +241,38 @@ describe("the protected environment's deploy identity cannot plant lasting acces
               allowed: false,
             });
           }
+        }
+      }
+      // Nor widen a policy in place: the workload boundary (every workload role carries it), or any other.
+      for (const policy of [`ci-${service}-${name}-workload-boundary`, `${service}-${name}-planted`]) {
+        const resource = `arn:aws:iam::${accountId}:policy/${policy}`;
+        for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
+          expect({ policy, action, allowed: iamAllows(policies, { action, resource }) }).toEqual({
+            policy,
+            action,
+            allowed: false,
+          });
+        }
+      }
+      // PassRole: the workload's roles to their own service only; never a CI role, an admin role or a planted one.
+      const passRole = (role: string, service: string) =>
+        iamAllows(policies, {
+          action: "iam:PassRole",
+          resource: `arn:aws:iam::${accountId}:role/${role}`,
+          context: { "iam:PassedToService": service },
+        });
+      const passable = workloadRoles.filter((role) => passRole(role, "lambda.amazonaws.com"));
+      expect(passable.length).toBeGreaterThan(0);
+      for (const role of passable)
+        expect({ role, ec2: passRole(role, "ec2.amazonaws.com") }).toEqual({ role, ec2: false });
+      for (const role of [
+        awsRoleName(service, name, "deploy"),
+        awsRoleName(service, name, "plan"),
+        "OrganizationAccountAccessRole",
+        `${service}-${name}-planted`,
+      ]) {
+        for (const to of ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"]) {
+          expect({ role, to, allowed: passRole(role, to) }).toEqual({ role, to, allowed: false });
         }
       }
     },
