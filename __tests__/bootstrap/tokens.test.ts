@@ -278,31 +278,58 @@ describe("the protected environment's deploy identity cannot plant lasting acces
     },
   );
 
-  itWithCloud("gcp")("GCP: cannot grant run.builder or tokenCreator to any member, nor make an account", () => {
-    const deployAccount = gcpServiceAccountId(name, "deploy");
-    const roles = all(json, "google_project_iam_member")
-      .filter((m) => referenced(json, m.member).resource.account_id === deployAccount)
-      .map((m) => String(m.role));
-    expect(roles.length).toBeGreaterThan(0);
-    const allows = (permission: string) =>
-      roles.filter((role) =>
-        gcpRoleGrant(role).statements.some(
-          (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
-        ),
+  itWithCloud("gcp")(
+    "GCP: cannot grant run.builder or tokenCreator to any member, make an account, or set IAM on a secret or bucket",
+    () => {
+      const deployAccount = gcpServiceAccountId(name, "deploy");
+      const bindings = all(json, "google_project_iam_member").filter(
+        (m) => referenced(json, m.member).resource.account_id === deployAccount,
       );
-    // Granting run.builder (or any role) on the project; tokenCreator (or any role) on a workload account.
-    for (const permission of [
-      "resourcemanager.projects.setIamPolicy",
-      "iam.serviceAccounts.setIamPolicy",
-      "iam.serviceAccounts.create",
-      "iam.serviceAccountKeys.create",
-      "iam.serviceAccounts.getAccessToken",
-    ]) {
-      expect({ permission, roles: allows(permission) }).toEqual({ permission, roles: [] });
-    }
-    // It still deploys as the workload's accounts.
-    expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
-  });
+      expect(bindings.length).toBeGreaterThan(0);
+      /** What each binding's role allows: a predefined role as documented, a custom role as written. */
+      const grants = bindings.map((m) => {
+        const role = String(m.role);
+        if (role.startsWith("roles/")) return gcpRoleGrant(role);
+        const custom = referenced(json, role).resource;
+        return { name: String(custom.role_id), statements: [{ allow: custom.permissions as string[] }] };
+      });
+      const allows = (permission: string) =>
+        grants
+          .filter((grant) =>
+            grant.statements.some(
+              (s) =>
+                s.allow.some((p) => matches(p, permission)) &&
+                !((s as { except?: string[] }).except ?? []).some((p) => matches(p, permission)),
+            ),
+          )
+          .map((grant) => grant.name);
+      for (const permission of [
+        // Granting run.builder (or any role) on the project; tokenCreator (or any role) on a workload account.
+        "resourcemanager.projects.setIamPolicy",
+        "iam.serviceAccounts.setIamPolicy",
+        "iam.serviceAccounts.create",
+        "iam.serviceAccountKeys.create",
+        "iam.serviceAccounts.getAccessToken",
+        "iam.roles.create",
+        "iam.roles.update",
+        // Sharing a secret or a bucket (its objects) with an outside member.
+        "secretmanager.secrets.setIamPolicy",
+        "storage.buckets.setIamPolicy",
+        "storage.objects.setIamPolicy",
+        "storage.managedFolders.setIamPolicy",
+        "cloudfunctions.functions.setIamPolicy",
+        "run.jobs.setIamPolicy",
+      ]) {
+        expect({ permission, roles: allows(permission) }).toEqual({ permission, roles: [] });
+      }
+      // It still deploys as the workload's accounts, and makes its secrets and buckets.
+      expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
+      expect(allows("secretmanager.secrets.create").length).toBe(1);
+      expect(allows("storage.buckets.create").length).toBe(1);
+      // The one grant left: public invocation of its Cloud Run services (docs/bootstrap.md, residual risks).
+      expect(allows("run.services.setIamPolicy")).toEqual([expect.stringMatching(/^ciDeployServing_/)]);
+    },
+  );
 
   itWithCloud("azure")("Azure: cannot make an identity, federate it to any issuer, or give it a data role", () => {
     const application = all(json, "azuread_application").find(
