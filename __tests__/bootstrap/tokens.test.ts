@@ -331,51 +331,68 @@ describe("the protected environment's deploy identity cannot plant lasting acces
     },
   );
 
-  itWithCloud("azure")("Azure: cannot make an identity, federate it to any issuer, or give it a data role", () => {
-    const application = all(json, "azuread_application").find(
-      (a) => (a.tags as string[]).includes(`environment:${name}`) && (a.tags as string[]).includes("purpose:deploy"),
-    );
-    const assignments = all(json, "azurerm_role_assignment").filter((a) => {
-      const principal = referenced(json, a.principal_id);
-      return (
-        principal.type === "azuread_service_principal" &&
-        referenced(json, principal.resource.client_id).resource === application
+  itWithCloud("azure")(
+    "Azure: cannot make an identity, federate it to any issuer, or give it, itself or a CI identity a data role",
+    () => {
+      const application = all(json, "azuread_application").find(
+        (a) => (a.tags as string[]).includes(`environment:${name}`) && (a.tags as string[]).includes("purpose:deploy"),
       );
-    });
-    expect(assignments.length).toBeGreaterThan(0);
-    /** What each assignment's role allows: a built-in role as documented, or the custom role as written. */
-    const grants = assignments.map((a) => {
-      if (a.role_definition_name !== undefined)
-        return { assignment: a, grant: azureRoleGrant(String(a.role_definition_name)) };
-      const definition = referenced(json, a.role_definition_id).resource;
-      const [permissions] = definition.permissions as { actions: string[]; not_actions?: string[] }[];
-      const statements = [{ allow: permissions.actions, except: permissions.not_actions ?? [] }];
-      return { assignment: a, grant: { name: String(definition.name), statements } };
-    });
-    const holders = (permission: string) =>
-      grants
-        .filter(({ grant }) =>
-          grant.statements.some(
-            (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
-          ),
-        )
-        .map(({ grant }) => grant.name);
-    for (const permission of [
-      "Microsoft.ManagedIdentity/userAssignedIdentities/write",
-      "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
-      "Microsoft.Authorization/roleDefinitions/write",
-    ]) {
-      expect({ permission, roles: holders(permission) }).toEqual({ permission, roles: [] });
-    }
-    // Assignments: only through RBAC Administrator, whose condition names Key Vault Secrets User alone (for the
-    // Function App's system identity): no data role (Storage Blob Data Owner, AcrPush, ...) for a planted identity.
-    const assigners = grants.filter(({ grant }) =>
-      holders("Microsoft.Authorization/roleAssignments/write").includes(grant.name),
-    );
-    expect(assigners.map(({ grant }) => grant.name)).toEqual(["Role Based Access Control Administrator"]);
-    const condition = String(assigners[0].assignment.condition);
-    const guids = [...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
-    expect(guids).toEqual([AZURE_ROLE_TABLE["Key Vault Secrets User"]?.id]);
-    expect(condition).toContain("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
-  });
+      const assignments = all(json, "azurerm_role_assignment").filter((a) => {
+        const principal = referenced(json, a.principal_id);
+        return (
+          principal.type === "azuread_service_principal" &&
+          referenced(json, principal.resource.client_id).resource === application
+        );
+      });
+      expect(assignments.length).toBeGreaterThan(0);
+      /** What each assignment's role allows: a built-in role as documented, or the custom role as written. */
+      const grants = assignments.map((a) => {
+        if (a.role_definition_name !== undefined)
+          return { assignment: a, grant: azureRoleGrant(String(a.role_definition_name)) };
+        const definition = referenced(json, a.role_definition_id).resource;
+        const [permissions] = definition.permissions as { actions: string[]; not_actions?: string[] }[];
+        const statements = [{ allow: permissions.actions, except: permissions.not_actions ?? [] }];
+        return { assignment: a, grant: { name: String(definition.name), statements } };
+      });
+      const holders = (permission: string) =>
+        grants
+          .filter(({ grant }) =>
+            grant.statements.some(
+              (s) =>
+                s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
+            ),
+          )
+          .map(({ grant }) => grant.name);
+      for (const permission of [
+        "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+        "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+        "Microsoft.Authorization/roleDefinitions/write",
+      ]) {
+        expect({ permission, roles: holders(permission) }).toEqual({ permission, roles: [] });
+      }
+      // Assignments: only through RBAC Administrator, whose condition names Key Vault Secrets User alone (for the
+      // Function App's system identity): no data role (Storage Blob Data Owner, AcrPush, ...) for a planted identity.
+      const assigners = grants.filter(({ grant }) =>
+        holders("Microsoft.Authorization/roleAssignments/write").includes(grant.name),
+      );
+      expect(assigners.map(({ grant }) => grant.name)).toEqual(["Role Based Access Control Administrator"]);
+      const condition = String(assigners[0].assignment.condition);
+      const guids = [...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
+      expect(guids).toEqual([AZURE_ROLE_TABLE["Key Vault Secrets User"]?.id]);
+      expect(condition).toContain("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
+      // Nor to itself, nor to another CI identity (an unprotected environment's plan identity, which any merge request
+      // signs in as): the condition excludes every CI service principal bootstrap makes, of every environment.
+      const excluded = /roleAssignments:PrincipalId\] ForAnyOfAllValues:GuidNotEquals \{(.*)\}$/m.exec(condition)?.[1];
+      const excludedPrincipals = (excluded ?? "").split(",").map((ref) => referenced(json, ref.trim()).resource);
+      const ciPrincipals = all(json, "azuread_service_principal").filter((p) =>
+        (p.tags as string[]).includes("gitlab-ci"),
+      );
+      expect(ciPrincipals.length).toBe(
+        config.environments.filter((e) => e.config.azure).length * IDENTITY_PURPOSES.length,
+      );
+      expect(new Set(excludedPrincipals)).toEqual(new Set(ciPrincipals));
+      const deployPrincipal = referenced(json, assigners[0].assignment.principal_id).resource;
+      expect(excludedPrincipals).toContain(deployPrincipal);
+    },
+  );
 });
