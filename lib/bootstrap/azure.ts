@@ -206,7 +206,7 @@ export function azureResourceGroupName(service: string, environment: string, sub
  * excluded as in "Allow most roles, but don't allow others"
  * (https://learn.microsoft.com/en-us/azure/role-based-access-control/delegate-role-assignments-examples).
  */
-export function rbacAdminCondition(roleIds: readonly string[], excludedPrincipals: readonly string[] = []): string {
+export function rbacAdminCondition(roleIds: readonly string[], excludedPrincipals: readonly string[]): string {
   const ids = [...roleIds].sort().join(", ");
   const excluded =
     excludedPrincipals.length === 0
