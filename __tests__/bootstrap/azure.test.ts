@@ -233,7 +233,7 @@ describe("bootstrap on Azure", () => {
     expect(holders.sort()).toEqual([app("dev", "plan"), app("prod", "plan")].sort());
   });
 
-  it("lets the deploy identity assign only the workload's roles, only to service principals", () => {
+  it("lets the deploy identity assign only the workload's roles, only to service principals, none a CI identity", () => {
     const admin = all(json, "azurerm_role_assignment").filter(
       (a) => a.role_definition_name === "Role Based Access Control Administrator",
     );
@@ -258,6 +258,13 @@ describe("bootstrap on Azure", () => {
       expect(condition).toContain("!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})");
       expect(condition).toContain(
         "@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}",
+      );
+      // Never to a CI identity, of this environment or another (both environments' plan, deploy and publish).
+      const excluded = /roleAssignments:PrincipalId\] ForAnyOfAllValues:GuidNotEquals \{(.*)\}$/m.exec(condition)?.[1];
+      expect((excluded ?? "").split(", ").sort()).toEqual(
+        Object.keys(json.resource?.azuread_service_principal ?? {})
+          .map((id) => `\${azuread_service_principal.${id}.object_id}`)
+          .sort(),
       );
     }
   });

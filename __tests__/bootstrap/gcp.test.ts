@@ -1,10 +1,11 @@
 import {
+  GCP_DEPLOY_CUSTOM_ROLES,
   GCP_MAX_NAME_PREFIX,
-  GCP_PLAN_REFRESH_PERMISSIONS,
   GCP_PUBLISH_ROLE,
   GCP_ROLES,
   GCP_SCOPED_ROLES,
-  gcpPlanRefreshRoleId,
+  gcpDeployRoleId,
+  gcpNameCondition,
   gcpRepositoryCondition,
 } from "../../lib/bootstrap/gcp";
 import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
@@ -189,24 +190,31 @@ describe("bootstrap on GCP", () => {
         .map((m) => ({ role: m.role as string, condition: m.condition as { expression: string } | undefined }));
     const custom = (g: { role: string }) => g.role.startsWith("${google_project_iam_custom_role.");
     const plan = grantsOf("ci-dev-plan");
-    expect(
-      plan
-        .filter((g) => !custom(g))
-        .map((g) => g.role)
-        .sort(),
-    ).toEqual([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)].sort());
-    // The one custom role: exactly the refresh calls no viewer role grants, on the environment's buckets only.
-    const refresh = plan.filter(custom);
-    expect(refresh).toHaveLength(1);
-    expect(referenced(json, refresh[0].role).resource).toMatchObject({
-      permissions: [...GCP_PLAN_REFRESH_PERMISSIONS],
-      role_id: gcpPlanRefreshRoleId(SERVICE),
-    });
-    expect(refresh[0].condition?.expression).toContain(`.startsWith("${SERVICE}-dev-")`);
+    expect(plan.map((g) => g.role).sort()).toEqual([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)].sort());
     for (const { role } of plan)
       expect(role).not.toMatch(/^roles\/(viewer|editor|owner)$|admin|editor|owner|writer|user$/i);
     const deploy = grantsOf("ci-dev-deploy");
-    expect(deploy.map((g) => g.role)).toEqual(expect.arrayContaining(["roles/cloudfunctions.admin"]));
+    // The custom roles: exactly what the stack's resource types call, secrets and buckets on the environment's own.
+    const customRoles = deploy.filter(custom).map((g) => ({
+      role: referenced(json, g.role).resource,
+      condition: g.condition?.expression,
+    }));
+    expect(customRoles.map(({ role }) => role.role_id).sort()).toEqual(
+      Object.keys(GCP_DEPLOY_CUSTOM_ROLES)
+        .map((key) => gcpDeployRoleId(SERVICE, key as keyof typeof GCP_DEPLOY_CUSTOM_ROLES))
+        .sort(),
+    );
+    for (const { role, condition } of customRoles) {
+      const [key, spec] = Object.entries(GCP_DEPLOY_CUSTOM_ROLES).find(
+        ([k]) => gcpDeployRoleId(SERVICE, k as keyof typeof GCP_DEPLOY_CUSTOM_ROLES) === role.role_id,
+      ) as [string, (typeof GCP_DEPLOY_CUSTOM_ROLES)["serving"]];
+      expect({ key, permissions: role.permissions }).toEqual({ key, permissions: [...spec.permissions] });
+      expect({ key, condition }).toEqual({
+        key,
+        condition:
+          spec.collection === undefined ? undefined : expect.stringContaining(`.startsWith("${SERVICE}-dev-")`),
+      });
+    }
     // No IAM administration: bootstrap makes the workload's accounts and grants.
     for (const { role } of deploy) {
       expect(role).not.toMatch(
@@ -225,7 +233,7 @@ describe("bootstrap on GCP", () => {
     }
     expect(
       deploy
-        .filter((g) => g.condition === undefined)
+        .filter((g) => g.condition === undefined && !custom(g))
         .map((g) => g.role)
         .sort(),
     ).toEqual([...GCP_ROLES.deploy].sort());
@@ -267,6 +275,47 @@ describe("bootstrap on GCP", () => {
       ["dev", "prod"].map(
         (environment) => gcpWorkloadAccounts({ service: SERVICE, environment }).functionBuild.accountId,
       ),
+    );
+  });
+
+  it("grants the workload accounts their secret and bucket reads, on the environment's own only", () => {
+    const granted = (role: string) =>
+      all(json, "google_project_iam_member")
+        .filter((m) => m.role === role)
+        .map((m) => ({
+          account: String(referenced(json, String(m.member)).resource.account_id),
+          condition: (m.condition as { expression: string } | undefined)?.expression,
+        }))
+        .sort((a, b) => a.account.localeCompare(b.account));
+    for (const env of ["dev", "prod"]) {
+      const accounts = gcpWorkloadAccounts({ service: SERVICE, environment: env });
+      const own = (collection: string) =>
+        expect.stringContaining(`.extract("/${collection}/{name}").startsWith("${SERVICE}-${env}-")`);
+      for (const runtime of [accounts.functionRuntime, accounts.containerRuntime]) {
+        expect(granted("roles/secretmanager.secretAccessor")).toContainEqual({
+          account: runtime.accountId,
+          condition: own("secrets"),
+        });
+      }
+      expect(granted("roles/storage.objectViewer")).toContainEqual({
+        account: accounts.functionBuild.accountId,
+        condition: own("buckets"),
+      });
+    }
+    // Never unconditioned: a workload account reads no other environment's secret or bucket.
+    for (const role of ["roles/secretmanager.secretAccessor", "roles/storage.objectViewer"]) {
+      expect(granted(role).filter((g) => g.condition === undefined)).toEqual([]);
+    }
+  });
+
+  it("names an operator's secret exactly, beside the environment's prefix", () => {
+    const condition = gcpNameCondition("secrets", "svc-prod-", ["API_KEY"]);
+    expect(condition).toContain('resource.name.extract("/secrets/{name}").startsWith("svc-prod-")');
+    // The secret itself and its versions (`.../secrets/API_KEY/versions/latest`), not API_KEY_OLD.
+    expect(condition).toContain('resource.name.endsWith("/secrets/API_KEY")');
+    expect(condition).toContain('resource.name.extract("/secrets/{name}/") == "API_KEY"');
+    expect(gcpNameCondition("buckets", "svc-prod-")).toBe(
+      'resource.type == "cloudresourcemanager.googleapis.com/Project" || resource.name.extract("/buckets/{name}").startsWith("svc-prod-")',
     );
   });
 });

@@ -222,9 +222,13 @@ describe("the protected environment's deploy identity cannot plant lasting acces
         const resource = `arn:aws:iam::${accountId}:role/${role}`;
         for (const action of [
           "iam:CreateRole",
+          "iam:UpdateRole",
+          // An outside account in the trust policy: a lasting way in that outlives the job's token.
           "iam:UpdateAssumeRolePolicy",
           "iam:PutRolePolicy",
           "iam:AttachRolePolicy",
+          "iam:PutRolePermissionsBoundary",
+          "iam:DeleteRolePermissionsBoundary",
         ]) {
           for (const context of [undefined, boundary]) {
             expect({ role, action, allowed: iamAllows(policies, { action, resource, context }) }).toEqual({
@@ -235,80 +239,156 @@ describe("the protected environment's deploy identity cannot plant lasting acces
           }
         }
       }
+      // Nor widen a policy in place: the workload boundary (every workload role carries it), or any other.
+      for (const policy of [`ci-${service}-${name}-workload-boundary`, `${service}-${name}-planted`]) {
+        const resource = `arn:aws:iam::${accountId}:policy/${policy}`;
+        for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
+          expect({ policy, action, allowed: iamAllows(policies, { action, resource }) }).toEqual({
+            policy,
+            action,
+            allowed: false,
+          });
+        }
+      }
+      // PassRole: the workload's roles to their own service only; never a CI role, an admin role or a planted one.
+      const passRole = (role: string, service: string) =>
+        iamAllows(policies, {
+          action: "iam:PassRole",
+          resource: `arn:aws:iam::${accountId}:role/${role}`,
+          context: { "iam:PassedToService": service },
+        });
+      const passable = workloadRoles.filter((role) => passRole(role, "lambda.amazonaws.com"));
+      expect(passable.length).toBeGreaterThan(0);
+      for (const role of passable)
+        expect({ role, ec2: passRole(role, "ec2.amazonaws.com") }).toEqual({ role, ec2: false });
+      for (const role of [
+        awsRoleName(service, name, "deploy"),
+        awsRoleName(service, name, "plan"),
+        "OrganizationAccountAccessRole",
+        `${service}-${name}-planted`,
+      ]) {
+        for (const to of ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"]) {
+          expect({ role, to, allowed: passRole(role, to) }).toEqual({ role, to, allowed: false });
+        }
+      }
     },
   );
 
-  itWithCloud("gcp")("GCP: cannot grant run.builder or tokenCreator to any member, nor make an account", () => {
-    const deployAccount = gcpServiceAccountId(name, "deploy");
-    const roles = all(json, "google_project_iam_member")
-      .filter((m) => referenced(json, m.member).resource.account_id === deployAccount)
-      .map((m) => String(m.role));
-    expect(roles.length).toBeGreaterThan(0);
-    const allows = (permission: string) =>
-      roles.filter((role) =>
-        gcpRoleGrant(role).statements.some(
-          (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
-        ),
+  itWithCloud("gcp")(
+    "GCP: cannot grant run.builder or tokenCreator to any member, make an account, or set IAM on a secret or bucket",
+    () => {
+      const deployAccount = gcpServiceAccountId(name, "deploy");
+      const bindings = all(json, "google_project_iam_member").filter(
+        (m) => referenced(json, m.member).resource.account_id === deployAccount,
       );
-    // Granting run.builder (or any role) on the project; tokenCreator (or any role) on a workload account.
-    for (const permission of [
-      "resourcemanager.projects.setIamPolicy",
-      "iam.serviceAccounts.setIamPolicy",
-      "iam.serviceAccounts.create",
-      "iam.serviceAccountKeys.create",
-      "iam.serviceAccounts.getAccessToken",
-    ]) {
-      expect({ permission, roles: allows(permission) }).toEqual({ permission, roles: [] });
-    }
-    // It still deploys as the workload's accounts.
-    expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
-  });
+      expect(bindings.length).toBeGreaterThan(0);
+      /** What each binding's role allows: a predefined role as documented, a custom role as written. */
+      const grants = bindings.map((m) => {
+        const role = String(m.role);
+        if (role.startsWith("roles/")) return gcpRoleGrant(role);
+        const custom = referenced(json, role).resource;
+        return { name: String(custom.role_id), statements: [{ allow: custom.permissions as string[] }] };
+      });
+      const allows = (permission: string) =>
+        grants
+          .filter((grant) =>
+            grant.statements.some(
+              (s) =>
+                s.allow.some((p) => matches(p, permission)) &&
+                !((s as { except?: string[] }).except ?? []).some((p) => matches(p, permission)),
+            ),
+          )
+          .map((grant) => grant.name);
+      for (const permission of [
+        // Granting run.builder (or any role) on the project; tokenCreator (or any role) on a workload account.
+        "resourcemanager.projects.setIamPolicy",
+        "iam.serviceAccounts.setIamPolicy",
+        "iam.serviceAccounts.create",
+        "iam.serviceAccountKeys.create",
+        "iam.serviceAccounts.getAccessToken",
+        "iam.roles.create",
+        "iam.roles.update",
+        // Sharing a secret or a bucket (its objects) with an outside member.
+        "secretmanager.secrets.setIamPolicy",
+        "storage.buckets.setIamPolicy",
+        "storage.objects.setIamPolicy",
+        "storage.managedFolders.setIamPolicy",
+        "cloudfunctions.functions.setIamPolicy",
+        "run.jobs.setIamPolicy",
+      ]) {
+        expect({ permission, roles: allows(permission) }).toEqual({ permission, roles: [] });
+      }
+      // It still deploys as the workload's accounts, and makes its secrets and buckets.
+      expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
+      expect(allows("secretmanager.secrets.create").length).toBe(1);
+      expect(allows("storage.buckets.create").length).toBe(1);
+      // The one grant left: public invocation of its Cloud Run services (docs/bootstrap.md, residual risks).
+      expect(allows("run.services.setIamPolicy")).toEqual([expect.stringMatching(/^ciDeployServing_/)]);
+    },
+  );
 
-  itWithCloud("azure")("Azure: cannot make an identity, federate it to any issuer, or give it a data role", () => {
-    const application = all(json, "azuread_application").find(
-      (a) => (a.tags as string[]).includes(`environment:${name}`) && (a.tags as string[]).includes("purpose:deploy"),
-    );
-    const assignments = all(json, "azurerm_role_assignment").filter((a) => {
-      const principal = referenced(json, a.principal_id);
-      return (
-        principal.type === "azuread_service_principal" &&
-        referenced(json, principal.resource.client_id).resource === application
+  itWithCloud("azure")(
+    "Azure: cannot make an identity, federate it to any issuer, or give it, itself or a CI identity a data role",
+    () => {
+      const application = all(json, "azuread_application").find(
+        (a) => (a.tags as string[]).includes(`environment:${name}`) && (a.tags as string[]).includes("purpose:deploy"),
       );
-    });
-    expect(assignments.length).toBeGreaterThan(0);
-    /** What each assignment's role allows: a built-in role as documented, or the custom role as written. */
-    const grants = assignments.map((a) => {
-      if (a.role_definition_name !== undefined)
-        return { assignment: a, grant: azureRoleGrant(String(a.role_definition_name)) };
-      const definition = referenced(json, a.role_definition_id).resource;
-      const [permissions] = definition.permissions as { actions: string[]; not_actions?: string[] }[];
-      const statements = [{ allow: permissions.actions, except: permissions.not_actions ?? [] }];
-      return { assignment: a, grant: { name: String(definition.name), statements } };
-    });
-    const holders = (permission: string) =>
-      grants
-        .filter(({ grant }) =>
-          grant.statements.some(
-            (s) => s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
-          ),
-        )
-        .map(({ grant }) => grant.name);
-    for (const permission of [
-      "Microsoft.ManagedIdentity/userAssignedIdentities/write",
-      "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
-      "Microsoft.Authorization/roleDefinitions/write",
-    ]) {
-      expect({ permission, roles: holders(permission) }).toEqual({ permission, roles: [] });
-    }
-    // Assignments: only through RBAC Administrator, whose condition names Key Vault Secrets User alone (for the
-    // Function App's system identity): no data role (Storage Blob Data Owner, AcrPush, ...) for a planted identity.
-    const assigners = grants.filter(({ grant }) =>
-      holders("Microsoft.Authorization/roleAssignments/write").includes(grant.name),
-    );
-    expect(assigners.map(({ grant }) => grant.name)).toEqual(["Role Based Access Control Administrator"]);
-    const condition = String(assigners[0].assignment.condition);
-    const guids = [...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
-    expect(guids).toEqual([AZURE_ROLE_TABLE["Key Vault Secrets User"]?.id]);
-    expect(condition).toContain("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
-  });
+      const assignments = all(json, "azurerm_role_assignment").filter((a) => {
+        const principal = referenced(json, a.principal_id);
+        return (
+          principal.type === "azuread_service_principal" &&
+          referenced(json, principal.resource.client_id).resource === application
+        );
+      });
+      expect(assignments.length).toBeGreaterThan(0);
+      /** What each assignment's role allows: a built-in role as documented, or the custom role as written. */
+      const grants = assignments.map((a) => {
+        if (a.role_definition_name !== undefined)
+          return { assignment: a, grant: azureRoleGrant(String(a.role_definition_name)) };
+        const definition = referenced(json, a.role_definition_id).resource;
+        const [permissions] = definition.permissions as { actions: string[]; not_actions?: string[] }[];
+        const statements = [{ allow: permissions.actions, except: permissions.not_actions ?? [] }];
+        return { assignment: a, grant: { name: String(definition.name), statements } };
+      });
+      const holders = (permission: string) =>
+        grants
+          .filter(({ grant }) =>
+            grant.statements.some(
+              (s) =>
+                s.allow.some((p) => matches(p, permission)) && !(s.except ?? []).some((p) => matches(p, permission)),
+            ),
+          )
+          .map(({ grant }) => grant.name);
+      for (const permission of [
+        "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+        "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+        "Microsoft.Authorization/roleDefinitions/write",
+      ]) {
+        expect({ permission, roles: holders(permission) }).toEqual({ permission, roles: [] });
+      }
+      // Assignments: only through RBAC Administrator, whose condition names Key Vault Secrets User alone (for the
+      // Function App's system identity): no data role (Storage Blob Data Owner, AcrPush, ...) for a planted identity.
+      const assigners = grants.filter(({ grant }) =>
+        holders("Microsoft.Authorization/roleAssignments/write").includes(grant.name),
+      );
+      expect(assigners.map(({ grant }) => grant.name)).toEqual(["Role Based Access Control Administrator"]);
+      const condition = String(assigners[0].assignment.condition);
+      const guids = [...new Set(condition.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g))];
+      expect(guids).toEqual([AZURE_ROLE_TABLE["Key Vault Secrets User"]?.id]);
+      expect(condition).toContain("PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
+      // Nor to itself, nor to another CI identity (an unprotected environment's plan identity, which any merge request
+      // signs in as): the condition excludes every CI service principal bootstrap makes, of every environment.
+      const excluded = /roleAssignments:PrincipalId\] ForAnyOfAllValues:GuidNotEquals \{(.*)\}$/m.exec(condition)?.[1];
+      const excludedPrincipals = (excluded ?? "").split(",").map((ref) => referenced(json, ref.trim()).resource);
+      const ciPrincipals = all(json, "azuread_service_principal").filter((p) =>
+        (p.tags as string[]).includes("gitlab-ci"),
+      );
+      expect(ciPrincipals.length).toBe(
+        config.environments.filter((e) => e.config.azure).length * IDENTITY_PURPOSES.length,
+      );
+      expect(new Set(excludedPrincipals)).toEqual(new Set(ciPrincipals));
+      const deployPrincipal = referenced(json, assigners[0].assignment.principal_id).resource;
+      expect(excludedPrincipals).toContain(deployPrincipal);
+    },
+  );
 });

@@ -238,11 +238,27 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     }),
   ],
   [
-    "the GCP deploy account's storage admin condition made always true",
+    "the GCP deploy account's secrets role given setIamPolicy (share a secret with any member)",
     "bootstrap",
-    "BP_GCP_9",
-    override("google_project_iam_member", "condition.expression", "true", (json) =>
-      json.includes('"role":"roles/storage.admin"'),
+    "BP_GCP_11",
+    on("google_project_iam_custom_role", (stack) => {
+      const role = find(stack, "google_project_iam_custom_role", (json) =>
+        json.includes("secretmanager.secrets.create"),
+      );
+      const permissions = attributesOf(role).permissions as string[];
+      role.addOverride("permissions", [...permissions, "secretmanager.secrets.setIamPolicy"]);
+    }),
+  ],
+  [
+    "the GCP deploy account given storage admin back on its buckets",
+    "bootstrap",
+    "BP_GCP_11",
+    override(
+      "google_project_iam_member",
+      "role",
+      "roles/storage.admin",
+      // The custom role's grant (its role a reference), not a workload account's object read.
+      (json) => json.includes('-buckets-only"') && json.includes('"role":"${'),
     ),
   ],
   // Deploy identities administering IAM again (bootstrap owns identity).
@@ -294,8 +310,11 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     "BP_GCP_10",
     on("google_project_iam_member", (stack) =>
       (
-        find(stack, "google_project_iam_member", (json) =>
-          json.includes("secretmanager.secretAccessor"),
+        find(
+          stack,
+          "google_project_iam_member",
+          // The plan account's (a CI account's condition covers the project too), not a workload runtime's.
+          (json) => json.includes("secretmanager.secretAccessor") && json.includes("(and the project itself)"),
         ) as unknown as {
           resetCondition(): void;
         }

@@ -114,8 +114,12 @@ export class SecretStore extends Construct {
   /**
    * Lets `principalId` read secret values (Key Vault Secrets User on this
    * vault); what reads them depends on it. Only for the Function App's system
-   * identity, which exists only once the app does (Flex in azurerm 4.55 has
-   * no key_vault_reference_identity_id): every other grant is bootstrap's.
+   * identity, which exists only once the app does: App Service resolves Key
+   * Vault references with a user-assigned identity named in
+   * `keyVaultReferenceIdentity`, which azurerm 4.55's Flex resource does not
+   * expose (hashicorp/terraform-provider-azurerm#28928; PR #31439 adds it).
+   * Every other grant is bootstrap's; the deploy identity's condition allows
+   * this role alone, never to a CI identity (lib/bootstrap/azure.ts).
    */
   grantRead(id: string, principalId: string): RoleAssignment {
     return grantRole(this, id, {

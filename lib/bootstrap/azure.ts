@@ -42,9 +42,10 @@
  *   Vault Secrets Officer for the origin secret) are granted here. One grant
  *   remains the stack's: Key Vault Secrets User for the Function App's
  *   system identity, which exists only once the app does (Flex in azurerm
- *   4.55 has no key_vault_reference_identity_id), through Role Based Access
- *   Control Administrator with a condition: only that role
- *   (`AZURE_WORKLOAD_ROLES`), only to service principals.
+ *   4.55 has no key_vault_reference_identity_id: hashicorp/terraform-provider-azurerm#28928,
+ *   PR #31439 open), through Role Based Access Control Administrator with a
+ *   condition: only that role (`AZURE_WORKLOAD_ROLES`), only to service
+ *   principals, never to a CI identity (`rbacAdminCondition`).
  * - publish: AcrPush on the group, whose one registry is the environment's
  *   (`publish:<env>` pushes the release's image there before the deploy is
  *   approved); nothing else.
@@ -197,10 +198,23 @@ export function azureResourceGroupName(service: string, environment: string, sub
 /**
  * ABAC condition of the deploy identity's RBAC Administrator assignment:
  * writes and deletes of role assignments only for `roleIds`, writes only to
- * service principals.
+ * service principals and never to one of `excludedPrincipals` (object ids:
+ * every CI identity bootstrap makes, so a deploy job can give neither itself
+ * nor another environment's plan identity, which merge requests use, a read
+ * of this vault). Principal ID is a request attribute of roleAssignments/write
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/conditions-authorization-actions-attributes),
+ * excluded as in "Allow most roles, but don't allow others"
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/delegate-role-assignments-examples).
  */
-export function rbacAdminCondition(roleIds: readonly string[]): string {
+export function rbacAdminCondition(roleIds: readonly string[], excludedPrincipals: readonly string[]): string {
   const ids = [...roleIds].sort().join(", ");
+  const excluded =
+    excludedPrincipals.length === 0
+      ? []
+      : [
+          "  AND",
+          `  @Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {${excludedPrincipals.join(", ")}}`,
+        ];
   return [
     "(",
     " (",
@@ -211,6 +225,7 @@ export function rbacAdminCondition(roleIds: readonly string[]): string {
     `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
     "  AND",
     "  @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}",
+    ...excluded,
     " )",
     ")",
     "AND",
@@ -328,6 +343,9 @@ export class AzureTenantTrust extends Construct {
     const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
     const workloads = new Map<string, AzureWorkloadIdentities>();
     const groups = new Map<string, ResourceGroup>();
+    /** Object ids of every CI identity, and the deploy identities' RBAC Administrator assignments to make with them. */
+    const ciPrincipals: string[] = [];
+    const administrators: (() => void)[] = [];
     const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     for (const env of props.environments) {
       const provider = subscriptions.get(env.subscriptionId);
@@ -433,14 +451,19 @@ export class AzureTenantTrust extends Construct {
         if (purpose === "deploy") {
           const deployRole = deployRoles.get(env.subscriptionId) as RoleDefinition;
           assign("deploy-custom-role", deployRole.name, { definitionId: deployRole.roleDefinitionResourceId });
-          assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
-            condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES)),
-          });
+          // Its RBAC Administrator assignment comes once every CI identity exists (below): the condition names them all.
+          administrators.push(() =>
+            assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
+              condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES), ciPrincipals),
+            }),
+          );
         }
         byPurpose[purpose] = { application, servicePrincipal };
+        ciPrincipals.push(servicePrincipal.objectId);
       }
       identities.set(env.name, byPurpose);
     }
+    for (const administrator of administrators) administrator();
     this.identities = identities;
     this.resourceGroups = groups;
     this.workloads = workloads;

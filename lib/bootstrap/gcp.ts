@@ -22,15 +22,17 @@
  * (`gcpNameCondition`); project IAM only for the roles the workload grants.
  * - plan: per-service viewer roles (never `roles/viewer`), and object,
  *   bucket and secret reads of the environment's own buckets and secrets
- *   (a plan refreshes the function's source object and the origin secret),
- *   plus a custom role of the refresh calls no viewer role grants
- *   (`GCP_PLAN_REFRESH_PERMISSIONS`), on the environment's buckets only.
- * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages) and the
- *   conditioned `GCP_SCOPED_ROLES.deploy`: `iam.serviceAccountUser` on the
+ *   (a plan refreshes the function's source object and the origin secret).
+ * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages), the
+ *   conditioned `GCP_SCOPED_ROLES.deploy` (`iam.serviceAccountUser` on the
  *   environment's workload accounts, which bootstrap makes with their
- *   project grants (lib/bootstrap/workload/gcp.ts). No IAM administration:
- *   no project IAM, no service account admin (its setIamPolicy would let a
- *   deploy grant `tokenCreator` on a workload account to anyone).
+ *   grants, lib/bootstrap/workload/gcp.ts), and custom roles of what the
+ *   stack's functions, services, secrets and buckets call
+ *   (`GCP_DEPLOY_CUSTOM_ROLES`, the last two on the environment's own only).
+ *   No IAM administration: no project IAM, no service account admin (its
+ *   setIamPolicy would let a deploy grant `tokenCreator` on a workload
+ *   account to anyone), no setIamPolicy on a secret, a bucket or a function;
+ *   Cloud Run's alone remains, for the public invoker.
  * - publish: `roles/artifactregistry.writer` under an IAM condition that
  *   holds for the environment's own repository (`repositoryId`) and what is
  *   in it only (`gcpRepositoryCondition`); nothing else.
@@ -45,12 +47,15 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
+import { GCP_NAMED_COLLECTIONS, type GcpCollection, gcpNameCondition } from "../gcp/identity";
 import { repositoryId } from "../gcp/naming";
-import { gcpRoleGrant } from "../gcp/permissions";
+import { GCP_PERMISSIONS, gcpRoleGrant } from "../gcp/permissions";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, requiredClaims, type TrustScope } from "../identity";
 import type { Grant } from "../permissions/coverage";
 import { type EnvironmentTrust, type GitlabOidc, issuerUrl, trustScope } from "./gitlab-oidc";
 import { GcpWorkloadIdentities } from "./workload/gcp";
+
+export { GCP_NAMED_COLLECTIONS, type GcpCollection, gcpNameCondition };
 
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
@@ -65,10 +70,9 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   ],
   deploy: [
     "roles/artifactregistry.admin",
-    "roles/cloudfunctions.admin",
+    // No roles/cloudfunctions.admin nor run.admin: they hold setIamPolicy on functions, services, jobs and Eventarc;
+    // the custom serving role (`GCP_DEPLOY_CUSTOM_ROLES`) holds what the stack's functions and services call.
     "roles/logging.configWriter",
-    // No roles/run.admin: roles/cloudfunctions.admin already holds run.services.* (2nd gen functions are Cloud Run
-    // services), so run.admin would only add jobs and worker pools (lib/gcp/permissions.ts, the coverage test).
     // One narrow role per Cloud Monitoring resource the stack creates (lib/gcp/monitoring.ts), not monitoring.editor:
     // alert policies, dashboards, notification channels, services and their SLOs, uptime checks.
     "roles/monitoring.alertPolicyEditor",
@@ -92,14 +96,6 @@ export function gcpRepositoryCondition(repository: string): string {
   return `resource.name.endsWith("/repositories/${repository}") || resource.name.extract("/repositories/{name}/") == "${repository}"`;
 }
 
-/** Resource collections a name condition can restrict, and the segment before the id in a resource name. */
-export const GCP_NAMED_COLLECTIONS = {
-  serviceAccounts: "serviceAccounts",
-  secrets: "secrets",
-  buckets: "buckets",
-} as const;
-export type GcpCollection = keyof typeof GCP_NAMED_COLLECTIONS;
-
 /** Roles granted only on the environment's own resources of one collection, per purpose. */
 export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<string, GcpCollection>>>> = {
   plan: {
@@ -107,26 +103,67 @@ export const GCP_SCOPED_ROLES: Readonly<Record<IdentityPurpose, Readonly<Record<
     "roles/storage.bucketViewer": "buckets",
     "roles/storage.objectViewer": "buckets",
   },
+  // Secrets and buckets: the custom roles of `GCP_DEPLOY_CUSTOM_ROLES`, never secretmanager.admin or storage.admin.
   deploy: {
     "roles/iam.serviceAccountUser": "serviceAccounts",
-    "roles/secretmanager.admin": "secrets",
-    "roles/storage.admin": "buckets",
   },
   publish: {},
 };
 
-/**
- * Refresh calls no predefined viewer role grants without far more (a bucket's
- * IAM policy: only storage.admin-like roles or iam.securityReviewer hold it),
- * held by plan accounts through a custom role of exactly these, on the
- * environment's own buckets (`GCP_PLAN_REFRESH_COLLECTION`).
- */
-export const GCP_PLAN_REFRESH_PERMISSIONS = ["storage.buckets.getIamPolicy"] as const;
-export const GCP_PLAN_REFRESH_COLLECTION: GcpCollection = "buckets";
+/** Refresh and writes of `types`, as `GCP_PERMISSIONS` lists them, less `actAs` (`iam.serviceAccountUser` holds it). */
+function stackPermissions(types: readonly string[], extra: readonly string[] = []): readonly string[] {
+  // A type missing from the map adds nothing, and the coverage test then names what the role lacks.
+  const permissions = types.flatMap((type) => [
+    ...(GCP_PERMISSIONS[type]?.plan ?? []),
+    ...(GCP_PERMISSIONS[type]?.deploy ?? []),
+  ]);
+  return [...new Set([...permissions, ...extra])].filter((p) => p !== "iam.serviceAccounts.actAs").sort();
+}
 
-/** Id of the custom role of `GCP_PLAN_REFRESH_PERMISSIONS` in a project (3-64 of letters, digits, `_`, `.`). */
-export function gcpPlanRefreshRoleId(service: string): string {
-  return `ciPlanRefresh_${service.replace(/[^A-Za-z0-9]/g, "_")}`.slice(0, 64);
+/** A custom role of the deploy account: its permissions and, when scoped, the collection its name condition reaches. */
+export interface GcpDeployCustomRole {
+  readonly title: string;
+  readonly permissions: readonly string[];
+  /** @default - project-wide */
+  readonly collection?: GcpCollection;
+}
+
+/**
+ * The deploy account's custom roles, in place of the predefined admin roles
+ * that hold `setIamPolicy` (`secretmanager.admin`, `storage.admin`,
+ * `cloudfunctions.admin`): exactly what the environment stack's resource
+ * types call (`GCP_PERMISSIONS`), so a deploy can make and change them but
+ * grant no one a role on a secret, a bucket or a function. The grants the
+ * workload needs on them are bootstrap's (lib/bootstrap/workload/gcp.ts).
+ * One `setIamPolicy` remains: `run.services.setIamPolicy`, for the public
+ * `run.invoker` of `publicInvoker` (disabling the invoker check needs it too:
+ * https://cloud.google.com/run/docs/authenticating/public, "Required roles"),
+ * on Cloud Run services only (docs/bootstrap.md, residual risks).
+ */
+export const GCP_DEPLOY_CUSTOM_ROLES: Readonly<Record<"serving" | "secrets" | "buckets", GcpDeployCustomRole>> = {
+  serving: {
+    title: "GitLab CI deploy: functions and Cloud Run services",
+    permissions: stackPermissions(
+      ["google_cloudfunctions2_function", "google_cloud_run_v2_service", "google_cloud_run_v2_service_iam_member"],
+      // The provider polls each create, update and delete's long-running operation until it ends.
+      ["cloudfunctions.operations.get", "run.operations.get"],
+    ),
+  },
+  secrets: {
+    title: "GitLab CI deploy: the environment's secrets",
+    permissions: stackPermissions(["google_secret_manager_secret", "google_secret_manager_secret_version"]),
+    collection: "secrets",
+  },
+  buckets: {
+    title: "GitLab CI deploy: the environment's buckets",
+    permissions: stackPermissions(["google_storage_bucket", "google_storage_bucket_object"]),
+    collection: "buckets",
+  },
+};
+
+/** Id of custom deploy role `key` in a project (3-64 of letters, digits, `_`, `.`). */
+export function gcpDeployRoleId(service: string, key: keyof typeof GCP_DEPLOY_CUSTOM_ROLES): string {
+  return `ciDeploy${key[0].toUpperCase()}${key.slice(1)}_${service.replace(/[^A-Za-z0-9]/g, "_")}`.slice(0, 64);
 }
 
 /**
@@ -141,8 +178,11 @@ export function gcpIdentityGrants(purpose: IdentityPurpose): Grant[] {
     ...(purpose === "publish" ? [GCP_PUBLISH_ROLE] : []),
   ];
   const custom: Grant[] =
-    purpose === "plan"
-      ? [{ name: "ciPlanRefresh (custom)", statements: [{ allow: GCP_PLAN_REFRESH_PERMISSIONS }] }]
+    purpose === "deploy"
+      ? Object.entries(GCP_DEPLOY_CUSTOM_ROLES).map(([key, role]) => ({
+          name: `ciDeploy ${key} (custom)`,
+          statements: [{ allow: role.permissions }],
+        }))
       : [];
   return [...roles.map(gcpRoleGrant), ...custom];
 }
@@ -198,17 +238,6 @@ export function gcpAttributeCondition(gitlab: GitlabOidc, scopes: readonly Trust
     );
   }
   return condition;
-}
-
-/**
- * IAM condition: the role applies to the project itself (create, list) and,
- * of `collection`, only to resources named `<prefix>...` (what lib/gcp names
- * `<service>-<env>-...`). Other environments' resources and the CI accounts
- * (`ci-...`) are out of reach.
- */
-export function gcpNameCondition(collection: GcpCollection, prefix: string): string {
-  const segment = GCP_NAMED_COLLECTIONS[collection];
-  return `resource.type == "cloudresourcemanager.googleapis.com/Project" || resource.name.extract("/${segment}/{name}").startsWith("${prefix}")`;
 }
 
 /** Service account id of a CI identity, e.g. `ci-prod-deploy` (6-30 characters). */
@@ -285,15 +314,21 @@ export class GcpProjectTrust extends Construct {
       },
     });
 
-    const planRefreshRole = new ProjectIamCustomRole(this, "plan-refresh-role", {
-      provider: this.provider,
-      project,
-      roleId: gcpPlanRefreshRoleId(props.service),
-      title: "GitLab CI plan refresh",
-      description: "Refresh calls of GitLab CI plan accounts that no predefined viewer role grants (bootstrap stack)",
-      permissions: [...GCP_PLAN_REFRESH_PERMISSIONS],
-      stage: "GA",
-    });
+    const deployRoles = Object.fromEntries(
+      Object.entries(GCP_DEPLOY_CUSTOM_ROLES).map(([key, role]) => [
+        key,
+        new ProjectIamCustomRole(this, `deploy-${key}-role`, {
+          provider: this.provider,
+          project,
+          roleId: gcpDeployRoleId(props.service, key as keyof typeof GCP_DEPLOY_CUSTOM_ROLES),
+          title: role.title,
+          description:
+            "What the environment stacks' resources call, and no setIamPolicy but Cloud Run's (bootstrap stack)",
+          permissions: [...role.permissions],
+          stage: "GA",
+        }),
+      ]),
+    ) as Record<keyof typeof GCP_DEPLOY_CUSTOM_ROLES, ProjectIamCustomRole>;
 
     const accounts = new Map<string, Record<IdentityPurpose, ServiceAccount>>();
     const workloads = new Map<string, GcpWorkloadIdentities>();
@@ -313,6 +348,11 @@ export class GcpProjectTrust extends Construct {
       // lib/gcp cuts service account ids to 30 characters (the last 7 a hash): only the start of the prefix survives.
       const prefixOf = (collection: GcpCollection) =>
         collection === "serviceAccounts" ? prefix.slice(0, GCP_MAX_NAME_PREFIX) : prefix;
+      const ownOnly = (collection: GcpCollection) => ({
+        title: `${environment}-${collection}-only`,
+        description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
+        expression: gcpNameCondition(collection, prefixOf(collection)),
+      });
       const byPurpose = {} as Record<IdentityPurpose, ServiceAccount>;
       for (const purpose of IDENTITY_PURPOSES) {
         const id = `${environment}-${purpose}`;
@@ -345,26 +385,20 @@ export class GcpProjectTrust extends Construct {
             project,
             role,
             member: account.member,
-            condition: {
-              title: `${environment}-${collection}-only`,
-              description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
-              expression: gcpNameCondition(collection, prefixOf(collection)),
-            },
+            condition: ownOnly(collection),
           });
         }
-        if (purpose === "plan") {
-          const collection = GCP_PLAN_REFRESH_COLLECTION;
-          new ProjectIamMember(this, `${id}-plan-refresh`, {
-            provider: this.provider,
-            project,
-            role: planRefreshRole.name,
-            member: account.member,
-            condition: {
-              title: `${environment}-${collection}-only`,
-              description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,
-              expression: gcpNameCondition(collection, prefixOf(collection)),
-            },
-          });
+        if (purpose === "deploy") {
+          for (const [key, role] of Object.entries(GCP_DEPLOY_CUSTOM_ROLES)) {
+            const { collection } = role;
+            new ProjectIamMember(this, `${id}-custom-${key}`, {
+              provider: this.provider,
+              project,
+              role: deployRoles[key as keyof typeof GCP_DEPLOY_CUSTOM_ROLES].name,
+              member: account.member,
+              condition: collection === undefined ? undefined : ownOnly(collection),
+            });
+          }
         }
         if (purpose === "publish") {
           const repository = repositoryId({ service: props.service, environment });

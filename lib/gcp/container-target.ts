@@ -85,7 +85,6 @@ export class ContainerTarget extends TargetConstruct {
       project,
       names,
       kind: "run",
-      identity: this.identity,
       references: secretReferences,
       dependsOn: apis,
     });

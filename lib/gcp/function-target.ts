@@ -9,7 +9,6 @@
 
 import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
-import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
@@ -67,30 +66,25 @@ export class FunctionTarget extends TargetConstruct {
       logRetentionDays: spec.logRetentionDays,
     });
 
-    // Made by bootstrap, with the build account's roles/run.builder (lib/gcp/identity.ts, gcpWorkloadAccounts).
+    // Made by bootstrap, with their grants (lib/gcp/identity.ts, gcpWorkloadAccounts): the build account's
+    // roles/run.builder and read of the source bucket, the runtime's secret accessor. The stack grants nothing.
     const accounts = gcpWorkloadAccounts(names);
     this.runtimeIdentity = workloadAccount(project, accounts.functionRuntime);
     this.buildIdentity = workloadAccount(project, accounts.functionBuild);
     this.sourceBucket = this.createSourceBucket(props, apis);
-    const readSource = new StorageBucketIamMember(this, "build-reads-source", {
-      bucket: this.sourceBucket.name,
-      role: "roles/storage.objectViewer",
-      member: this.buildIdentity.member,
-    });
     this.sourceObject = this.uploadSource(props.bundle);
 
     const secrets = new WorkloadSecrets(this, "secrets", {
       project,
       names,
       kind: "fn",
-      identity: this.runtimeIdentity,
       references: secretReferences,
       dependsOn: apis,
     });
     this.function = this.createFunction(props, {
       concurrency,
       secrets,
-      dependsOn: [...apis, readSource, ...secrets.ready],
+      dependsOn: [...apis, ...secrets.ready],
     });
     if (settings.publicInvoker) {
       // A 2nd gen function is served by a Cloud Run service: invocation is Cloud Run's run.invoker.

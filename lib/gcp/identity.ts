@@ -10,7 +10,7 @@
  * (docs/bootstrap.md, "Bootstrap owns identity").
  */
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
-import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ProjectIamMember, type ProjectIamMemberCondition } from "@cdktf/provider-google/lib/project-iam-member";
 import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import type { ITerraformDependable } from "cdktf";
@@ -72,8 +72,12 @@ export class ServiceIdentity extends Construct {
     this.plannedEmail = `${props.accountId}@${props.project}.iam.gserviceaccount.com`;
   }
 
-  /** Grants one predefined role on the project. */
-  grantProjectRole(role: string): ProjectIamMember {
+  /**
+   * Grants one predefined role on the project; with `condition`, only where
+   * it holds (an IAM condition on the resource name: the environment's own
+   * secrets or buckets).
+   */
+  grantProjectRole(role: string, condition?: ProjectIamMemberCondition): ProjectIamMember {
     if (FORBIDDEN_ROLES.has(role) || !role.startsWith("roles/")) {
       throw new ConstructError(
         "BPE_GCP_12",
@@ -86,6 +90,7 @@ export class ServiceIdentity extends Construct {
       project: this.project,
       role,
       member: this.member,
+      condition,
     });
     this.grants.push(grant);
     return grant;
@@ -95,12 +100,47 @@ export class ServiceIdentity extends Construct {
 /** The workload's service accounts of one environment, by what runs (or builds) as them. */
 export type GcpWorkloadAccountKind = "functionRuntime" | "functionBuild" | "containerRuntime";
 
+/** Resource collections an IAM name condition can restrict, and the segment before the id in a resource name. */
+export const GCP_NAMED_COLLECTIONS = {
+  serviceAccounts: "serviceAccounts",
+  secrets: "secrets",
+  buckets: "buckets",
+} as const;
+export type GcpCollection = keyof typeof GCP_NAMED_COLLECTIONS;
+
+/**
+ * IAM condition: the role applies to the project itself (create, list) and,
+ * of `collection`, only to resources named `<prefix>...` (what lib/gcp names
+ * `<service>-<env>-...`), or named exactly one of `names` (the operator's
+ * secrets keep the names of `ServiceSpec.secretNames`). Other environments'
+ * resources and the CI accounts (`ci-...`) are out of reach.
+ */
+export function gcpNameCondition(collection: GcpCollection, prefix: string, names: readonly string[] = []): string {
+  const segment = GCP_NAMED_COLLECTIONS[collection];
+  return [
+    'resource.type == "cloudresourcemanager.googleapis.com/Project"',
+    `resource.name.extract("/${segment}/{name}").startsWith("${prefix}")`,
+    // A version's name goes on after the secret's id: `.../secrets/<id>/versions/latest`.
+    ...names.map(
+      (name) =>
+        `resource.name.endsWith("/${segment}/${name}") || resource.name.extract("/${segment}/{name}/") == "${name}"`,
+    ),
+  ].join(" || ");
+}
+
 export interface GcpWorkloadAccount {
   /** Account id (6-30 characters). */
   readonly accountId: string;
   readonly displayName: string;
   /** Predefined roles it holds on the project (granted by bootstrap). */
   readonly projectRoles: readonly string[];
+  /**
+   * Predefined roles it holds on the environment's own resources of a
+   * collection only (granted by bootstrap under `gcpNameCondition`): the
+   * environment stack grants nothing, so its deploy account needs no
+   * `setIamPolicy` on a secret or a bucket.
+   */
+  readonly resourceRoles: Readonly<Record<string, GcpCollection>>;
 }
 
 /** Every workload account of `<service>-<env>`, whether or not a target of the stack uses it. */
@@ -111,17 +151,22 @@ export function gcpWorkloadAccounts(names: NameSource): Readonly<Record<GcpWorkl
       accountId: serviceAccountId(names, "fn"),
       displayName: `${what} function (runtime)`,
       projectRoles: [],
+      // The secrets it reads: the origin secret the stack stores, and the operator's.
+      resourceRoles: { "roles/secretmanager.secretAccessor": "secrets" },
     },
     functionBuild: {
       accountId: serviceAccountId(names, "fn-build"),
       displayName: `${what} function (build)`,
       // Google's role for a custom function build account: build logs, built images, source reads.
       projectRoles: ["roles/run.builder"],
+      // The function's source zip, in the environment's source bucket.
+      resourceRoles: { "roles/storage.objectViewer": "buckets" },
     },
     containerRuntime: {
       accountId: serviceAccountId(names, "run"),
       displayName: `${what} container (runtime)`,
       projectRoles: [],
+      resourceRoles: { "roles/secretmanager.secretAccessor": "secrets" },
     },
   };
 }

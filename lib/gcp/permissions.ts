@@ -35,7 +35,10 @@ export const GCP_PERMISSIONS: PermissionMap = {
     deploy: ["run.services.create", "run.services.update", "run.services.delete", "iam.serviceAccounts.actAs"],
     note: "actAs: the service runs as the workload's own service account",
   },
-  google_cloud_run_v2_service_iam_member: iamMember("run.services"),
+  google_cloud_run_v2_service_iam_member: {
+    ...iamMember("run.services"),
+    note: "the one grant the deploy account makes: run.invoker for allUsers (publicInvoker); disabling the invoker check needs the same permission (https://cloud.google.com/run/docs/authenticating/public)",
+  },
   google_cloudfunctions2_function: {
     plan: ["cloudfunctions.functions.get"],
     deploy: [

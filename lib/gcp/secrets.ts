@@ -3,18 +3,19 @@
  * environment values): the edge's shared origin secret, stored in a secret
  * this construct owns, and each `ServiceSpec.secretNames` entry, read from an
  * existing secret of the same id that the operator creates and fills. The
- * target's identity gets `secretAccessor` on exactly those secrets.
+ * target's runtime account reads them through bootstrap's `secretAccessor`
+ * on the environment's secrets (`<service>-<env>-*` and the `secretNames`
+ * ids, lib/bootstrap/workload/gcp.ts): the stack grants nothing, so its
+ * deploy account holds no `setIamPolicy` on a secret.
  *
  * Versions are referenced as `latest`: rotating the value needs no template
  * change (and so no new revision name); new instances read the new value.
  */
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { SecretReference } from "../contract/workload-environment";
-import type { WorkloadAccountReference } from "./identity";
 import { type NameSource, secretId } from "./naming";
 
 /** One environment variable filled from Secret Manager. */
@@ -33,8 +34,6 @@ export interface WorkloadSecretsProps {
   readonly names: NameSource;
   /** Distinguishes the function's secrets from the container's: "fn" or "run". */
   readonly kind: string;
-  /** Identity that reads the secrets. */
-  readonly identity: Pick<WorkloadAccountReference, "member">;
   /**
    * The workload's secret variables (`secretVariables(workloadEnvironment(...))`):
    * a reference with a value (the edge's origin secret) is stored in a secret
@@ -55,25 +54,13 @@ export class WorkloadSecrets extends Construct {
   }
 
   readonly env: SecretEnv[] = [];
-  /** What must exist before the workload starts: stored values and access grants. */
+  /** What must exist before the workload starts: the stored values. */
   readonly ready: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadSecretsProps) {
     super(scope, id);
-    const grant = (logicalId: string, secret: string) => {
-      const member = new SecretManagerSecretIamMember(this, logicalId, {
-        project: props.project,
-        secretId: secret,
-        role: "roles/secretmanager.secretAccessor",
-        member: props.identity.member,
-        dependsOn: props.dependsOn,
-      });
-      this.ready.push(member);
-    };
-
     for (const [name, reference] of props.references) {
       if (reference.value !== undefined) continue;
-      grant(`access-${name.toLowerCase().replace(/_/g, "-")}`, reference.secret);
       this.env.push({ name, secret: reference.secret, plannedSecret: reference.secret, version: "latest" });
     }
 
@@ -93,7 +80,6 @@ export class WorkloadSecrets extends Construct {
         secretData: value,
       });
       this.ready.push(version);
-      grant("access-origin", secret.secretId);
       this.env.push({ name, secret: secret.secretId, plannedSecret, version: "latest" });
     }
   }

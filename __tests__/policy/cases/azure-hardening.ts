@@ -67,6 +67,12 @@ const ALLOWED = "4633458b-17de-408a-b874-0445c86b69e6, 7f951dda-4ed3-4680-a7ca-4
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const adminCondition = (guids: string) =>
   `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}))`;
+/** `adminCondition` that also keeps the CI identities (`principals`) from being assigned. */
+const adminConditionExcluding = (guids: string, principals: string) =>
+  adminCondition(guids).replace(
+    /\)\)$/,
+    ` AND @Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {${principals}}))`,
+  );
 const admin = (condition?: string) => (s: TerraformStack) =>
   new RoleAssignment(s, "subject", {
     scope: GROUP,
@@ -105,6 +111,9 @@ export const azureHardeningCases: RuleCase[] = [
       admin(
         "@Request[Microsoft.Authorization/roleAssignments:PrincipalType] StringEqualsIgnoreCase 'ServicePrincipal'",
       ),
+      // The roles are narrow, but the holder may assign them to itself or another CI identity (a plan one).
+      admin(adminCondition(ALLOWED)),
+      admin(adminConditionExcluding(ALLOWED, "")),
       // Any assignment whose condition lets its holder hand out Owner.
       (s) =>
         new RoleAssignment(s, "subject", {
@@ -116,7 +125,9 @@ export const azureHardeningCases: RuleCase[] = [
         }),
     ],
     pass: [
-      admin(adminCondition(ALLOWED)),
+      admin(
+        adminConditionExcluding(ALLOWED, "00000000-0000-0000-0000-000000000009, 00000000-0000-0000-0000-00000000000a"),
+      ),
       (s) =>
         new RoleAssignment(s, "subject", {
           scope: VAULT,

@@ -4,6 +4,7 @@
  * or made always true, trust conditions loosened, plan accounts reading secrets.
  */
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
@@ -45,6 +46,17 @@ const ciGrant = (purpose: "plan" | "deploy", role: string, expression?: string) 
     member: ciAccount(s, purpose),
     ...(expression === undefined ? {} : { condition: { title: "c", expression } }),
   });
+
+/** The deploy account bound to a custom role of `permissions` (bootstrap's shape for its custom deploy roles). */
+const customGrant = (permissions: string[], expression?: string) => (s: TerraformStack) => {
+  const role = new ProjectIamCustomRole(s, "role", {
+    project: "p",
+    roleId: "ciDeployTest",
+    title: "t",
+    permissions,
+  });
+  return ciGrant("deploy", role.name, expression)(s);
+};
 
 const CONDITION =
   'assertion.project_id == "1" && ((assertion.aud == "AUD_PLAN") || (assertion.aud == "AUD_DEPLOY" && string(assertion.ref_protected) == "true"))'
@@ -139,6 +151,15 @@ export const gcpHardeningCases: RuleCase[] = [
       ),
       ciGrant("deploy", "roles/iam.serviceAccountTokenCreator"),
       ciGrant("plan", "roles/iam.securityAdmin"),
+      // Sharing the environment's data: setIamPolicy on its own secrets or buckets, on functions, on Cloud Run.
+      ciGrant("deploy", "roles/secretmanager.admin", ownSecrets),
+      ciGrant("deploy", "roles/storage.admin", 'resource.name.extract("/buckets/{name}").startsWith("svc-test-")'),
+      ciGrant("deploy", "roles/cloudfunctions.admin"),
+      ciGrant("deploy", "roles/run.admin"),
+      // The same through a custom role: a secret's IAM, or making a key for an account.
+      customGrant(["secretmanager.secrets.create", "secretmanager.secrets.setIamPolicy"], ownSecrets),
+      customGrant(["storage.buckets.create", "storage.buckets.setIamPolicy"]),
+      customGrant(["iam.serviceAccountKeys.create"]),
     ],
     pass: [
       ciGrant(
@@ -146,7 +167,9 @@ export const gcpHardeningCases: RuleCase[] = [
         "roles/iam.serviceAccountUser",
         'resource.name.extract("/serviceAccounts/{name}").startsWith("svc-test-")',
       ),
-      ciGrant("deploy", "roles/cloudfunctions.admin"),
+      // Bootstrap's custom deploy roles: what the stack's resources call, and Cloud Run's setIamPolicy alone.
+      customGrant(["secretmanager.secrets.create", "secretmanager.versions.add"], ownSecrets),
+      customGrant(["run.services.create", "run.services.getIamPolicy", "run.services.setIamPolicy"]),
       // A workload's build account with its one project role, as bootstrap grants it.
       (s) =>
         new ProjectIamMember(s, "subject", {

@@ -1,16 +1,27 @@
 /**
  * The workload's service accounts of each environment in one GCP project,
- * and their project grants (the function build account's
- * `roles/run.builder`), made by bootstrap (an administrator) from
- * lib/gcp/identity.ts. The environment stack names them; its deploy account
- * holds `iam.serviceAccountUser` on them (lib/bootstrap/gcp.ts) and no IAM
+ * and their grants, made by bootstrap (an administrator) from
+ * lib/gcp/identity.ts: project roles (the function build account's
+ * `roles/run.builder`), and roles on the environment's own secrets and
+ * buckets under an IAM name condition (the runtimes' secret accessor, the
+ * build account's read of the source bucket), given before those resources
+ * exist. The environment stack names the accounts; its deploy account holds
+ * `iam.serviceAccountUser` on them (lib/bootstrap/gcp.ts) and no IAM
  * administration: it can neither create an account nor grant anyone a role
- * on the project or on an account (`tokenCreator`, `run.builder`).
+ * on the project, an account (`tokenCreator`, `run.builder`), a secret or a
+ * bucket.
  */
 import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { type GcpWorkloadAccountKind, gcpWorkloadAccounts, ServiceIdentity } from "../../gcp/identity";
+import {
+  GCP_NAMED_COLLECTIONS,
+  type GcpWorkloadAccountKind,
+  gcpNameCondition,
+  gcpWorkloadAccounts,
+  ServiceIdentity,
+} from "../../gcp/identity";
+import { SERVICE } from "../../service";
 
 export interface GcpWorkloadIdentitiesProps {
   readonly provider: GoogleProvider;
@@ -38,6 +49,16 @@ export class GcpWorkloadIdentities extends Construct {
         dependsOn: props.dependsOn,
       });
       for (const role of account.projectRoles) identity.grantProjectRole(role);
+      const prefix = `${props.service}-${props.environment}-`;
+      for (const [role, collection] of Object.entries(account.resourceRoles)) {
+        // The operator's secrets keep their `secretNames` ids (lib/contract/workload-environment.ts).
+        const names = collection === "secrets" ? SERVICE.secretNames : [];
+        identity.grantProjectRole(role, {
+          title: `${props.environment}-${collection}-only`,
+          description: `Only ${GCP_NAMED_COLLECTIONS[collection]} named ${prefix}...${names.length > 0 ? ` or ${names.join(", ")}` : ""}`,
+          expression: gcpNameCondition(collection, prefix, names),
+        });
+      }
       accounts[kind as GcpWorkloadAccountKind] = identity;
     }
     this.accounts = accounts;

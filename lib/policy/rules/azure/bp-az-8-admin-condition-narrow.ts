@@ -16,12 +16,15 @@ const OWNER_LIKE_IDS: Readonly<Record<string, string>> = {
  * An identity that may assign roles gets it only under a condition naming
  * the roles it may assign (and to service principals only), and that list
  * holds no owner-like role: otherwise it can make any principal an owner.
+ * The condition also names principals it may not assign to (the CI
+ * identities): otherwise a deploy identity gives itself, or a plan identity
+ * merge requests use, a data role.
  */
 export const adminConditionNarrow = defineRule({
   id: "BP_AZ_8",
   description:
-    "Role-assignment administrators are constrained by a condition that lists the assignable roles, none owner-like",
-  fix: "set condition (version 2.0) to allow roleAssignments/write only for the workload roles' ids (@Request[...RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {...}) and PrincipalType ServicePrincipal",
+    "Role-assignment administrators are constrained by a condition that lists the assignable roles, none owner-like, and excludes the CI identities as assignees",
+  fix: "set condition (version 2.0) to allow roleAssignments/write only for the workload roles' ids (@Request[...RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {...}), PrincipalType ServicePrincipal, and never the CI identities (@Request[...PrincipalId] ForAnyOfAllValues:GuidNotEquals {...})",
   level: "error",
   appliesTo: ["azurerm_role_assignment"],
   check: ({ attributes }) => {
@@ -37,6 +40,12 @@ export const adminConditionNarrow = defineRule({
     if (granted !== undefined) return `condition lets the holder assign ${granted[1]}`;
     if (administers && !/roleAssignments:RoleDefinitionId\]\s+ForAnyOfAnyValues:GuidEquals/i.test(condition)) {
       return "condition does not limit which roles may be assigned (RoleDefinitionId GuidEquals)";
+    }
+    if (
+      administers &&
+      !/roleAssignments:PrincipalId\]\s+ForAnyOfAllValues:GuidNotEquals\s*\{\s*[^}\s]/i.test(condition)
+    ) {
+      return "condition lets the holder assign to itself and the other CI identities (no PrincipalId GuidNotEquals)";
     }
     return undefined;
   },

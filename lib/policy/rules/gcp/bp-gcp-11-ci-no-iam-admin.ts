@@ -21,16 +21,57 @@ export const IAM_ADMIN_ROLES = new Set([
   "roles/editor",
 ]);
 
+/**
+ * Product admin roles whose `setIamPolicy` shares the environment's data
+ * with any member (a secret, a bucket's objects, a function's code): the
+ * deploy account holds bootstrap's custom roles instead
+ * (`GCP_DEPLOY_CUSTOM_ROLES`), and bootstrap grants what the workload reads.
+ */
+export const RESOURCE_IAM_ADMIN_ROLES = new Set([
+  "roles/secretmanager.admin",
+  "roles/storage.admin",
+  "roles/cloudfunctions.admin",
+  "roles/run.admin",
+]);
+
+/**
+ * Permissions no CI account's custom role may hold: making an account, a key,
+ * a token or a role, and every `setIamPolicy` but Cloud Run services' (the
+ * public `run.invoker` of `publicInvoker`: https://cloud.google.com/run/docs/authenticating/public).
+ */
+function iamAdminPermission(permission: string): boolean {
+  if (permission === "run.services.setIamPolicy") return false;
+  return (
+    permission.endsWith(".setIamPolicy") ||
+    permission === "*" ||
+    /^iam\.(serviceAccounts\.(create|getAccessToken|signBlob|signJwt|implicitDelegation|getOpenIdToken)|serviceAccountKeys\.create|roles\.(create|update|undelete))$/.test(
+      permission,
+    )
+  );
+}
+
 export const ciNoIamAdminGcp = defineRule({
   id: "BP_GCP_11",
-  description: "CI service accounts hold no IAM administration role, even under a condition",
-  fix: "make the workload's service accounts and their grants in the bootstrap stack (lib/bootstrap/workload/gcp.ts); give the deploy account roles/iam.serviceAccountUser on them only",
+  description:
+    "CI service accounts hold no IAM administration, even under a condition: no IAM admin role, no product admin role that sets IAM on secrets, buckets or functions, no custom role with setIamPolicy (Cloud Run's aside) or account, key or role writes",
+  fix: "make the workload's service accounts and their grants in the bootstrap stack (lib/bootstrap/workload/gcp.ts); give the deploy account roles/iam.serviceAccountUser on them and the custom roles of GCP_DEPLOY_CUSTOM_ROLES",
   level: "error",
   appliesTo: ["google_project_iam_member", "google_project_iam_binding"],
   check: (input) => {
     const role = input.attributes.role;
-    if (typeof role !== "string" || !IAM_ADMIN_ROLES.has(role)) return undefined;
+    if (typeof role !== "string") return undefined;
     const purpose = ciPurposeOfMember(input);
-    return purpose === undefined ? undefined : `the CI ${purpose} account gets ${show(role)}`;
+    if (purpose === undefined) return undefined;
+    if (IAM_ADMIN_ROLES.has(role) || RESOURCE_IAM_ADMIN_ROLES.has(role)) {
+      return `the CI ${purpose} account gets ${show(role)}`;
+    }
+    const custom = /^\$\{(google_project_iam_custom_role\.[\w-]+)\./.exec(input.expression(role))?.[1];
+    if (custom === undefined || input.resources === undefined) return undefined;
+    const definition = input.resources(["google_project_iam_custom_role"]).find((r) => r.address === custom);
+    const permissions = definition?.attributes.permissions;
+    const admin = (Array.isArray(permissions) ? permissions : []).map(String).filter(iamAdminPermission);
+    return admin.length === 0
+      ? undefined
+      : `the CI ${purpose} account gets a custom role that administers IAM (${admin.join(", ")})`;
   },
 });
