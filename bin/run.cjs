@@ -8,16 +8,21 @@
  * every module, and every cdktf token's stack trace mapped through source
  * maps; see BENCHMARKS.md), and a small tool started in 1.0 s, not 0.36 s.
  * The bundle is reused while none of its input files changed, which saves
- * esbuild's ~0.3 s: an input counts as unchanged when its content hash
- * (SHA-256) is the one recorded, so a fresh clone or a CI job that restores
- * `.gen/` from its cache reuses it too; size and mtime only spare re-hashing
- * files nobody touched since the last check.
+ * esbuild's ~0.3 s, by the repository's one cache policy
+ * (app/build/build-cache.cjs, shared with the Worker and function bundles): the
+ * key hashes esbuild's version and the build options, an input counts as
+ * unchanged when its content hash (SHA-256) is the one recorded, so a fresh
+ * clone or a CI job that restores `.gen/` from its cache reuses it too; size
+ * and mtime only spare re-hashing files nobody touched since the last check.
+ * That module is plain CommonJS because this script runs before any
+ * TypeScript can load; the bundle stays a file of its own (`.gen/run/`, not a
+ * record's field) because Node loads it by path, with its source map.
  * Set NODE_OPTIONS=--enable-source-maps to see TypeScript positions in traces.
  */
 "use strict";
-const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, renameSync, rmSync } = require("node:fs");
 const { basename, dirname, join, relative, resolve } = require("node:path");
+const { buildKey, cacheDir, readRecord, writeRecord } = require("../app/build/build-cache.cjs");
 
 const ROOT = resolve(__dirname, "..");
 const [entry, ...args] = process.argv.slice(2);
@@ -26,7 +31,7 @@ if (entry === undefined || !entry.endsWith(".ts")) {
   process.exit(1);
 }
 
-const outdir = join(ROOT, ".gen", "run");
+const outdir = cacheDir(ROOT, "run");
 const outfile = join(outdir, `${relative(ROOT, resolve(entry)).replace(/[\\/]/g, "__").replace(/\.ts$/, "")}.cjs`);
 const stampFile = `${outfile}.inputs.json`;
 
@@ -39,48 +44,7 @@ const BUILD_OPTIONS = {
   sourcemap: "linked",
 };
 
-const sha256 = (path) => createHash("sha256").update(readFileSync(path)).digest("hex");
-const statOf = (path) => {
-  const stat = statSync(path);
-  return `${stat.size}:${stat.mtimeMs}`;
-};
-/** Everything besides the inputs that decides the bundle's bytes. */
-const buildKey = () => `esbuild ${require("esbuild/package.json").version}, ${JSON.stringify(BUILD_OPTIONS)}`;
-
-/** { hash, stat } of each input, or undefined when one is gone. */
-function record(inputs, previous = {}) {
-  const recorded = {};
-  for (const input of inputs) {
-    const path = join(ROOT, input);
-    if (!existsSync(path)) return undefined;
-    const stat = statOf(path);
-    const known = previous[input];
-    recorded[input] = { hash: known !== undefined && known.stat === stat ? known.hash : sha256(path), stat };
-  }
-  return recorded;
-}
-
-function writeStamp(inputs) {
-  writeFileSync(`${stampFile}.${process.pid}`, JSON.stringify({ key: buildKey(), inputs }));
-  renameSync(`${stampFile}.${process.pid}`, stampFile);
-}
-
-function isFresh() {
-  if (!existsSync(outfile) || !existsSync(stampFile)) return false;
-  try {
-    const recorded = JSON.parse(readFileSync(stampFile, "utf8"));
-    if (recorded.key !== buildKey()) return false;
-    const now = record(Object.keys(recorded.inputs), recorded.inputs);
-    if (now === undefined) return false;
-    const names = Object.keys(now);
-    if (names.some((name) => now[name].hash !== recorded.inputs[name].hash)) return false;
-    // Same content, new mtimes (a fresh checkout): remember them so the next run skips hashing.
-    if (names.some((name) => now[name].stat !== recorded.inputs[name].stat)) writeStamp(now);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isFresh = () => existsSync(outfile) && readRecord(ROOT, stampFile, buildKey(BUILD_OPTIONS)) !== undefined;
 
 function build() {
   const { buildSync } = require("esbuild");
@@ -98,10 +62,9 @@ function build() {
       metafile: true,
       logLevel: "silent",
     });
-    const inputs = record(Object.keys(result.metafile.inputs));
     renameSync(`${partial}.map`, `${outfile}.map`);
     renameSync(partial, outfile);
-    writeStamp(inputs);
+    writeRecord(ROOT, stampFile, buildKey(BUILD_OPTIONS), Object.keys(result.metafile.inputs));
   } finally {
     rmSync(partialDir, { recursive: true, force: true });
   }

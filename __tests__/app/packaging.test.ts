@@ -151,13 +151,15 @@ describe("function bundles", () => {
     expect(buildFunctionBundle("aws", { outdir })).toEqual(first);
     expect(readFileSync(first.path).subarray(0, 2).toString()).toBe("PK");
 
-    // An input whose recorded hash no longer matches (as after an edit) forces a rebuild.
-    const manifestPath = join(outdir, "aws.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(["app/app.ts", "app/adapters/aws-lambda.ts"]));
-    manifest.inputs["app/app.ts"] = "0".repeat(64);
-    writeFileSync(manifestPath, JSON.stringify(manifest));
+    // An input whose recorded hash and stat no longer match (as after an edit) forces a rebuild.
+    const recordPath = join(outdir, "aws.json");
+    const record = JSON.parse(readFileSync(recordPath, "utf8"));
+    expect(Object.keys(record.inputs)).toEqual(expect.arrayContaining(["app/app.ts", "app/adapters/aws-lambda.ts"]));
+    record.inputs["app/app.ts"] = { hash: "0".repeat(64), stat: "0:0" };
+    writeFileSync(recordPath, JSON.stringify(record));
+    const rebuiltFrom = zipTime();
     expect(buildFunctionBundle("aws", { outdir })).toEqual(first);
-    expect(JSON.parse(readFileSync(manifestPath, "utf8")).inputs["app/app.ts"]).not.toBe("0".repeat(64));
+    expect(zipTime()).not.toBe(rebuiltFrom);
+    expect(JSON.parse(readFileSync(recordPath, "utf8")).inputs["app/app.ts"].hash).not.toBe("0".repeat(64));
   });
 });

@@ -8,6 +8,7 @@ import { Edge, type EdgeProps, escapeTemplate } from "../../lib/edge/edge";
 import { OriginSecret } from "../../lib/edge/origin-secret";
 import { BINDINGS, COMPATIBILITY_DATE, MAIN_MODULE } from "../../lib/edge/worker/contract";
 import { BODY_LIMIT, type Origin } from "../../lib/service";
+import { edgeSettings } from "../../lib/stacks/environment-stack";
 import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
 import { only } from "../helpers/terraform";
 
@@ -21,7 +22,7 @@ function synthEdge(origins: Origin[], patch: Patch = {}, props: Partial<EdgeProp
   new RandomProvider(stack, "random");
   const secret = new OriginSecret(stack, "origin-secret");
   const edge = new Edge(stack, "edge", {
-    config: environmentConfig(patch),
+    ...edgeSettings(environmentConfig(patch)),
     origins,
     originSecret: secret.value,
     ...props,
@@ -211,7 +212,7 @@ describe("Edge routing table", () => {
     const { stack, json } = synthEdge([]);
     const host = new TerraformVariable(stack, "function_host", { type: "string" });
     const withToken = new Edge(stack, "edge2", {
-      config: environmentConfig(WEIGHTS_AWS_GCP),
+      ...edgeSettings(environmentConfig(WEIGHTS_AWS_GCP)),
       origins: [{ id: "aws.function", endpoint: `https://${host.stringValue}/` }],
       originSecret: "unused",
       hostname: "api2.test.example.net",

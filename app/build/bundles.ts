@@ -5,15 +5,16 @@
  * bytes and hash (and only a code change changes the plan). The container
  * server and the Worker module are single-file bundles built the same way.
  *
- * Synth calls `functionBundles()`; a content-hash cache next to the zips skips
- * esbuild when no input file changed, so synth and tests stay fast.
+ * Synth calls `functionBundles()`; the repository's one content-hash cache
+ * (build-cache.cjs, records in `.gen/functions/`) skips esbuild when no input
+ * file changed, so synth and tests stay fast.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 import { zipSync } from "fflate";
 import { AZURE_FUNCTION_NAME, GCP_ENTRY_POINT, LAMBDA_HANDLER } from "../contract";
+import { buildKey, cacheDir, readRecord, sha256, writeAtomically, writeRecord } from "./build-cache.cjs";
 import { REPOSITORY_ROOT } from "./repository-root";
 
 // Re-exported so cloud code can take every name from the module that builds the zips.
@@ -32,7 +33,7 @@ export {
 } from "../contract";
 
 const ROOT = REPOSITORY_ROOT;
-/** Where zips (and their cache manifests) are written; gitignored, rebuilt by synth. */
+/** Where zips are written (their cache records: `.gen/functions/`); gitignored, rebuilt by synth. */
 export const BUNDLE_DIR = join(ROOT, "dist", "functions");
 /** `server.js` and `healthcheck.js` for the container image. */
 export const CONTAINER_DIR = join(ROOT, "dist", "container");
@@ -143,8 +144,6 @@ function bundle(entry: string, options: BuildOptions): Bundled {
   return { code: result.outputFiles[0].contents, inputs: Object.keys(result.metafile.inputs).sort() };
 }
 
-const sha256 = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex");
-
 function zip(files: Readonly<Record<string, Uint8Array>>): Uint8Array {
   const sorted = Object.fromEntries(
     Object.keys(files)
@@ -154,33 +153,21 @@ function zip(files: Readonly<Record<string, Uint8Array>>): Uint8Array {
   return zipSync(sorted, { level: 9, mtime: ZIP_MTIME });
 }
 
-/** Parallel test workers share the zips: a reader sees the old file or the new one, never half of one. */
-function writeAtomically(path: string, data: Uint8Array | string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
-}
-
-/** What the cache remembers about one zip. */
-interface Manifest {
-  /** Hash of the recipe, esbuild settings and version, this file and the lockfile. */
-  readonly key: string;
-  /** sha256 of every input file at build time. */
-  readonly inputs: Readonly<Record<string, string>>;
+/** What the cache records about one zip, beside its key and inputs. */
+interface CachedZip {
+  /** Absolute path of the zip the record describes. */
+  readonly zip: string;
   readonly sha256: string;
 }
 
+/** The recipe, esbuild settings and version, this file, the lockfile and tsconfig.json. */
 function cacheKey(recipe: FunctionRecipe): string {
-  return sha256(
-    JSON.stringify({
-      recipe,
-      build: NODE_BUILD,
-      esbuild: esbuildVersion,
-      builder: sha256(readFileSync(__filename)),
-      lock: sha256(readFileSync(join(ROOT, "package-lock.json"))),
-      tsconfig: fileHash("tsconfig.json"),
-    }),
-  );
+  return buildKey(NODE_BUILD, {
+    recipe,
+    builder: sha256(readFileSync(__filename)),
+    lock: sha256(readFileSync(join(ROOT, "package-lock.json"))),
+    tsconfig: fileHash("tsconfig.json"),
+  });
 }
 
 function fileHash(relativePath: string): string | undefined {
@@ -188,19 +175,17 @@ function fileHash(relativePath: string): string | undefined {
   return existsSync(path) ? sha256(readFileSync(path)) : undefined;
 }
 
-/** The cached zip when its manifest matches the current inputs byte for byte. */
-function fromCache(path: string, manifestPath: string, key: string): FunctionBundle | undefined {
-  if (!existsSync(path) || !existsSync(manifestPath)) return undefined;
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  } catch {
-    return undefined;
-  }
-  if (manifest.key !== key) return undefined;
-  for (const [input, hash] of Object.entries(manifest.inputs)) if (fileHash(input) !== hash) return undefined;
+/** The zip's record: in `.gen/functions/` for BUNDLE_DIR's zips, beside the zip for another folder's. */
+function recordFile(outdir: string, cloud: FunctionCloud): string {
+  return join(outdir === BUNDLE_DIR ? cacheDir(ROOT, "functions") : outdir, `${cloud}.json`);
+}
+
+/** The cached zip when its record matches the current inputs and the zip's bytes. */
+function fromCache(path: string, record: string, key: string): FunctionBundle | undefined {
+  const cached = readRecord<CachedZip>(ROOT, record, key);
+  if (cached === undefined || cached.zip !== path || !existsSync(path)) return undefined;
   const hash = sha256(readFileSync(path));
-  return hash === manifest.sha256 ? { path, sha256: hash } : undefined;
+  return hash === cached.sha256 ? { path, sha256: hash } : undefined;
 }
 
 export interface BuildOptionsForBundle {
@@ -215,10 +200,10 @@ export function buildFunctionBundle(cloud: FunctionCloud, options: BuildOptionsF
   const outdir = options.outdir ?? BUNDLE_DIR;
   const recipe = FUNCTION_RECIPES[cloud]();
   const path = join(outdir, `${cloud}.zip`);
-  const manifestPath = join(outdir, `${cloud}.json`);
+  const record = recordFile(outdir, cloud);
   const key = cacheKey(recipe);
   if (options.cache ?? true) {
-    const cached = fromCache(path, manifestPath, key);
+    const cached = fromCache(path, record, key);
     if (cached !== undefined) return cached;
   }
 
@@ -226,15 +211,11 @@ export function buildFunctionBundle(cloud: FunctionCloud, options: BuildOptionsF
   const files: Record<string, Uint8Array> = { [MAIN_FILE]: bundled.code };
   for (const [name, text] of Object.entries(recipe.files)) files[name] = new TextEncoder().encode(text);
   const bytes = zip(files);
-  const manifest: Manifest = {
-    key,
-    inputs: Object.fromEntries(bundled.inputs.map((input) => [input, fileHash(input) ?? ""])),
-    sha256: sha256(bytes),
-  };
-  mkdirSync(outdir, { recursive: true });
+  const built: FunctionBundle = { path, sha256: sha256(bytes) };
+  // Parallel test workers share the zips: a reader sees the old file or the new one, never half of one.
   writeAtomically(path, bytes);
-  writeAtomically(manifestPath, json(manifest));
-  return { path, sha256: manifest.sha256 };
+  writeRecord<CachedZip>(ROOT, record, key, bundled.inputs, { zip: path, sha256: built.sha256 });
+  return built;
 }
 
 /**

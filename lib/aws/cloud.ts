@@ -21,11 +21,7 @@ export const awsCloud: CloudModule<AwsSettings> = {
     new FunctionTarget(scope, "aws-function", { ...props, rollout: props.rollouts?.function }),
     // The ALB's certificate is validated, and its hostname published, in the environment's Cloudflare zone.
     // ECS runs its own canary; on rollback it deploys the stable release's image again.
-    new ContainerTarget(scope, "aws-container", {
-      ...props,
-      spec: props.rollbackSpec ?? props.spec,
-      zone: { zoneId: props.config.cloudflare.zoneId, domain: props.config.cloudflare.domain },
-    }),
+    new ContainerTarget(scope, "aws-container", { ...props, spec: props.rollbackSpec ?? props.spec }),
   ],
   addMonitoring: (scope, props) => {
     new AwsMonitoring(scope, "aws-monitoring", props);

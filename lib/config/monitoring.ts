@@ -154,6 +154,8 @@ export const companyMonitoringSchema = z.strictObject({
 
 export type MonitoringInput = z.input<typeof monitoringSchema>;
 export type MonitoringConfig = z.output<typeof monitoringSchema>;
+/** One alert receiver of an environment: its kind and the variable holding its URL or key. */
+export type AlertReceiver = z.output<typeof receiverSchema>;
 
 /** Cross-field checks against the service sizes; called from the environment schema's superRefine. */
 export function monitoringProblems(monitoring: MonitoringConfig, timeoutSeconds: number): string | undefined {

@@ -245,6 +245,8 @@ export const environmentSchema = z
   });
 
 export type BackendConfig = z.output<typeof backendSchema>;
+/** An environment's Cloudflare block (account, zone, domain, plan...): what the edge and the relay take. */
+export type CloudflareSettings = z.output<typeof cloudflareSettings>;
 export type EnvironmentBackendConfig = z.output<typeof environmentBackendSchema>;
 
 type Resolved = z.input<typeof environmentSchema>;

@@ -19,12 +19,21 @@ import type { TargetProps, WorkloadTarget } from "./target";
 /** The environment's settings block of one cloud (`config.aws`, `config.azure`, ...). */
 export type CloudSettings<C extends Cloud> = NonNullable<EnvironmentConfig[C]>;
 
+/** A Cloudflare zone by id and domain (the environment's `cloudflare.zoneId` and `cloudflare.domain`). */
+export interface CloudflareZone {
+  readonly zoneId: string;
+  readonly domain: string;
+}
+
 /** What a cloud's `addTargets` receives: the common target props plus what the stack knows. */
 export interface CloudTargetsProps<Settings> extends TargetProps<Settings> {
   /** The workload's function zip for this cloud. */
   readonly bundle: FunctionBundle;
-  /** The whole environment, for what a cloud needs beyond its block (AWS: the Cloudflare zone for its certificate). */
-  readonly config: EnvironmentConfig;
+  /**
+   * The environment's Cloudflare zone, the one fact a cloud reads beyond its block: where a target
+   * with a hostname of its own (AWS's ALB) publishes it and validates its certificate.
+   */
+  readonly zone: CloudflareZone;
   /**
    * Per target kind, the new release's share and the stable revision or version (lib/release.ts);
    * targets that split traffic between releases take theirs as `rollout`.

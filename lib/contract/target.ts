@@ -40,8 +40,10 @@ export interface TargetProps<Settings> {
 }
 
 /**
- * Names alarms, dashboards and release tooling address a target by (tokens
- * until apply where the cloud generates them).
+ * The names a target's cloud knows it by (tokens until apply where the cloud
+ * generates them), for its cloud's monitoring: each alert row's `workload`
+ * is `name`. Release tooling does not read them; it reads the stack's
+ * outputs (`origins`, `release`).
  */
 export interface TargetIdentifiers {
   /**
@@ -69,7 +71,7 @@ export interface WorkloadTarget {
   readonly endpoint: string;
   /** Path that answers 200 when the workload is healthy (probes, post-deploy verification). */
   readonly healthPath: string;
-  /** Names for alarms and release tooling. */
+  /** The names its cloud knows it by, for that cloud's alerts. */
   readonly identifiers: TargetIdentifiers;
   /** The variables the workload receives (plain values and secret references). */
   readonly workloadEnvironment: WorkloadEnvironment;

@@ -1,14 +1,14 @@
 /**
  * Bundles the router Worker (lib/edge/worker/index.ts) into one ES module with
- * esbuild at synth time: no network; the result is cached in .gen/edge/.
+ * esbuild at synth time: no network; the result is cached in .gen/edge/ by the
+ * repository's one cache policy (app/build/build-cache.cjs).
  * The output depends only on the sources and the pinned esbuild version, so
  * synth stays byte-for-byte deterministic. Not minified: the script is read in
  * plan diffs and in the Cloudflare dashboard, and it is far below the limits.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import { join, relative } from "node:path";
+import { type BuildOptions, buildSync } from "esbuild";
+import { buildKey, cacheDir, readRecord, sha256, writeRecord } from "../../app/build/build-cache.cjs";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { ConstructError } from "../contract/errors";
 
@@ -64,28 +64,17 @@ const BUILD_OPTIONS: BuildOptions = {
   logLevel: "silent",
 };
 
-const cacheFile = (name: string): string => join(ROOT, ".gen", "edge", `${name}.json`);
-const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
-const cacheKey = (entry: string): string => sha256(JSON.stringify({ BUILD_OPTIONS, esbuildVersion, entry }));
+const cacheFile = (name: string): string => join(cacheDir(ROOT, "edge"), `${name}.json`);
+const cacheKey = (entry: string): string => buildKey(BUILD_OPTIONS, { entry: relative(ROOT, entry) });
 
-interface CacheEntry {
-  readonly key: string;
-  /** sha256 of every file esbuild read, by path relative to the repository root. */
-  readonly inputs: Readonly<Record<string, string>>;
+/** What a Worker's cache record holds beside its key and inputs. */
+interface CachedScript {
   readonly code: string;
 }
 
 function fromCache(file: string, name: string): WorkerBundle | undefined {
-  try {
-    const entry = JSON.parse(readFileSync(cacheFile(name), "utf8")) as CacheEntry;
-    if (entry.key !== cacheKey(file)) return undefined;
-    for (const [input, hash] of Object.entries(entry.inputs)) {
-      if (sha256(readFileSync(join(ROOT, input))) !== hash) return undefined;
-    }
-    return describe(entry.code);
-  } catch {
-    return undefined; // missing, unreadable or stale: build afresh
-  }
+  const record = readRecord<CachedScript>(ROOT, cacheFile(name), cacheKey(file));
+  return typeof record?.code === "string" ? describe(record.code) : undefined;
 }
 
 function describe(code: string): WorkerBundle {
@@ -104,16 +93,6 @@ function build(file: string, name: string): WorkerBundle {
   if (output === undefined || result.metafile === undefined)
     throw new ConstructError("BPE_EDGE_4", undefined, "esbuild returned no Worker bundle");
   const code = output.text;
-  const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs)
-      .sort()
-      .map((input) => [input, sha256(readFileSync(join(ROOT, input)))]),
-  );
-  // Parallel test workers share the file: write whole, then rename.
-  const target = cacheFile(name);
-  mkdirSync(dirname(target), { recursive: true });
-  const partial = `${target}.${process.pid}`;
-  writeFileSync(partial, JSON.stringify({ key: cacheKey(file), inputs, code } satisfies CacheEntry));
-  renameSync(partial, target);
+  writeRecord<CachedScript>(ROOT, cacheFile(name), cacheKey(file), Object.keys(result.metafile.inputs), { code });
   return describe(code);
 }

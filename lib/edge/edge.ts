@@ -13,8 +13,7 @@ import { WorkersScript, type WorkersScriptBindings } from "@cdktf/provider-cloud
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
-import { edgeHostname } from "../config/company";
-import { type EnvironmentConfig, ORIGINS, type OriginId } from "../config/schema";
+import { type CloudflareSettings, ORIGINS, type OriginId } from "../config/schema";
 import { ConstructError } from "../contract/errors";
 import type { Origin } from "../service";
 import { bundleWorker, type WorkerBundle } from "./bundle";
@@ -30,8 +29,14 @@ import {
 } from "./worker/contract";
 
 export interface EdgeProps {
-  /** The validated environment: Cloudflare account, zone and domain, `zoneShared`, `weights`, service timeout. */
-  readonly config: EnvironmentConfig;
+  /** The environment's name, second part of the Worker script name `<service>-<environment>-edge`. */
+  readonly environment: string;
+  /** The environment's Cloudflare account, zone and domain, `zoneShared` and `stickyKeyGeneration`. */
+  readonly cloudflare: CloudflareSettings;
+  /** The service's own time limit in seconds: the default per-origin limit waits 2 s longer. */
+  readonly serviceTimeoutSeconds: number;
+  /** The largest request body the Worker forwards, in bytes (the service's `maxBodyBytes`). */
+  readonly maxBodyBytes: number;
   /**
    * The targets' origins, any subset of `ORIGINS`, possibly none. Read once, in the constructor:
    * create the Edge after every target (adding an origin later fails synth).
@@ -39,30 +44,21 @@ export interface EdgeProps {
   readonly origins: readonly Origin[];
   /** The origin secret (`OriginSecret.value`), bound as the Worker's `ORIGIN_SECRET`. */
   readonly originSecret: string;
-  /**
-   * Service name, the first part of the Worker script name `<service>-<environment>-edge`.
-   * @default - `service` of environments/company.ts
-   */
-  readonly serviceName?: string;
-  /**
-   * Share of traffic per origin, for a rollout step (lib/release.ts `edgeWeights`).
-   * @default config.weights
-   */
-  readonly weights?: Partial<Record<OriginId, number>>;
+  /** Service name, the first part of the Worker script name `<service>-<environment>-edge`. */
+  readonly serviceName: string;
+  /** Share of traffic per origin: the environment's weights, or a rollout step's (lib/release.ts `edgeWeights`). */
+  readonly weights: Partial<Record<OriginId, number>>;
   /**
    * The release rolled out and the share of each origin's answers it gives (lib/release.ts `releaseShare`):
    * every analytics data point is tagged with them (worker/analytics.ts).
    * @default - none: data points are tagged `local`
    */
   readonly release?: EdgeRelease & { readonly shares?: Partial<Record<OriginId, number>> };
-  /**
-   * Hostname the Worker answers on, in the environment's zone.
-   * @default `api.<cloudflare.domain>`
-   */
-  readonly hostname?: string;
+  /** Hostname the Worker answers on, in the environment's zone (`api.<domain>`, lib/config/company.ts `edgeHostname`). */
+  readonly hostname: string;
   /**
    * Per-origin time limit to response headers, in milliseconds; past it the next origin is tried.
-   * @default (service.timeoutSeconds + 2) * 1000, so only an origin past its own timeout counts as hung
+   * @default (serviceTimeoutSeconds + 2) * 1000, so only an origin past its own timeout counts as hung
    */
   readonly originTimeoutMs?: number;
   /**
@@ -118,21 +114,19 @@ export class Edge extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
-    const { config } = props;
-    const cloudflare = config.cloudflare;
-    const hostname = props.hostname ?? edgeHostname(cloudflare.domain);
-    const scriptName = `${props.serviceName ?? config.company.service}-${config.name}-edge`;
-    const timeoutMs = props.originTimeoutMs ?? (config.service.timeoutSeconds + 2) * 1000;
+    const { cloudflare, hostname } = props;
+    const scriptName = `${props.serviceName}-${props.environment}-edge`;
+    const timeoutMs = props.originTimeoutMs ?? (props.serviceTimeoutSeconds + 2) * 1000;
     const maxAttempts = props.maxAttempts ?? 3;
     const deadlineMs = props.deadlineMs ?? timeoutMs + 10_000;
     this.validate({ ...props, hostname, scriptName, timeoutMs, maxAttempts, deadlineMs });
 
     this.routes = {
-      origins: routedOrigins(props.origins, props.weights ?? config.weights, props.release?.shares ?? {}),
+      origins: routedOrigins(props.origins, props.weights, props.release?.shares ?? {}),
       timeoutMs,
       maxAttempts,
       ...(props.stickyHeader === undefined ? {} : { stickyHeader: props.stickyHeader }),
-      maxBodyBytes: config.service.maxBodyBytes,
+      maxBodyBytes: props.maxBodyBytes,
       deadlineMs,
       publicHost: hostname,
       ...(props.analyticsSampleRate === undefined ? {} : { analyticsSampleRate: props.analyticsSampleRate }),
@@ -140,7 +134,7 @@ export class Edge extends Construct {
       ...(props.debugHeaders === true ? { debugHeaders: true } : {}),
     };
     this.stickyKeys = new StickyKeys(this, "sticky-keys", { generation: cloudflare.stickyKeyGeneration });
-    this.dataset = edgeDatasetName(props.serviceName ?? config.company.service, config.name);
+    this.dataset = edgeDatasetName(props.serviceName, props.environment);
     // Literal endpoints give plain JSON (readable in plans); any token makes Terraform encode it at apply.
     const hasToken = this.routes.origins.some((origin) => Token.isUnresolved(origin.url));
     const routesJson = hasToken ? Fn.jsonencode(this.routes) : JSON.stringify(this.routes);

@@ -6,7 +6,7 @@
  * cloud (burn-rate.ts); the other thresholds (latency, saturation) hold over
  * `ALERT_WINDOW`.
  */
-import type { EnvironmentConfig } from "../config/schema";
+import type { MonitoringConfig } from "../config/monitoring";
 
 /** The fast burn of a 30-day window (2% of the budget in one hour): `npm run edge:signal`'s default limit. */
 export const FAST_BURN_RATE = 14.4;
@@ -34,9 +34,15 @@ export interface Objectives {
 /** Rounds away floating-point noise (0.1 * 14.4 = 1.4400000000000002). */
 const round = (value: number, digits = 6): number => Number(value.toFixed(digits));
 
-/** The objectives of one environment, defaults derived (latency: half the request timeout). */
-export function objectivesFor(config: EnvironmentConfig): Objectives {
-  const { monitoring, service } = config;
+/**
+ * The objectives of one environment, from its `monitoring` and its service's timeout, defaults
+ * derived (latency: half the request timeout). Takes an environment or just those two parts.
+ */
+export function objectivesFor(environment: {
+  readonly monitoring: MonitoringConfig;
+  readonly service: { readonly timeoutSeconds: number };
+}): Objectives {
+  const { monitoring, service } = environment;
   const errorBudget = round((100 - monitoring.availabilityPercent) / 100);
   return {
     availabilityPercent: monitoring.availabilityPercent,

@@ -8,7 +8,7 @@
  */
 import { type ITerraformDependable, TerraformStack, TerraformVariable } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import type { MonitoringConfig } from "../config/monitoring";
 import { ConstructError } from "../contract/errors";
 
 /** Where every cloud posts for the alert relay (lib/relay) to translate and deliver. */
@@ -34,13 +34,17 @@ export interface AlertRoute {
 }
 
 /**
- * The route of `config`'s environment. The webhook variable is declared once per stack
+ * The route of the environment named `environment`, to its `monitoring.notify`. The webhook variable is declared once per stack
  * and must be an https:// URL (checked by Terraform at plan time).
  */
-export function alertRoute(scope: IConstruct, config: EnvironmentConfig, serviceName: string): AlertRoute {
-  const { notify } = config.monitoring;
-  const name = `${serviceName}-${config.name}-alerts`;
-  if (notify.webhookVariable === undefined) return { name, environment: config.name, emails: notify.emails };
+export function alertRoute(
+  scope: IConstruct,
+  environment: string,
+  notify: MonitoringConfig["notify"],
+  serviceName: string,
+): AlertRoute {
+  const name = `${serviceName}-${environment}-alerts`;
+  if (notify.webhookVariable === undefined) return { name, environment, emails: notify.emails };
   const stack = TerraformStack.of(scope);
   const id = `alert-webhook-${notify.webhookVariable}`;
   const variable =
@@ -50,7 +54,7 @@ export function alertRoute(scope: IConstruct, config: EnvironmentConfig, service
         type: "string",
         sensitive: true,
         nullable: false,
-        description: `Webhook URL for ${config.name} alerts; set the masked CI variable TF_VAR_${notify.webhookVariable}`,
+        description: `Webhook URL for ${environment} alerts; set the masked CI variable TF_VAR_${notify.webhookVariable}`,
       });
       created.overrideLogicalId(notify.webhookVariable);
       created.addValidation({
@@ -59,7 +63,7 @@ export function alertRoute(scope: IConstruct, config: EnvironmentConfig, service
       });
       return created;
     })();
-  return { name, environment: config.name, emails: notify.emails, webhookUrl: variable.stringValue };
+  return { name, environment, emails: notify.emails, webhookUrl: variable.stringValue };
 }
 
 /**

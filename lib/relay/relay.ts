@@ -14,7 +14,8 @@ import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import type { AlertReceiver } from "../config/monitoring";
+import type { CloudflareSettings } from "../config/schema";
 import { escapeTemplate } from "../edge/edge";
 import type { RelayEndpoint } from "../monitoring/route";
 import { bundleRelay } from "./bundle";
@@ -28,8 +29,12 @@ import {
 } from "./worker/contract";
 
 export interface AlertRelayProps {
-  /** The validated environment: its Cloudflare account, zone and domain, and `monitoring.notify.receivers`. */
-  readonly config: EnvironmentConfig;
+  /** The environment's name, in the script name, the relay's configuration and the variables' descriptions. */
+  readonly environment: string;
+  /** The environment's Cloudflare account, zone and domain. */
+  readonly cloudflare: CloudflareSettings;
+  /** The environment's receivers (`monitoring.notify.receivers`), each bound to its secret variable. */
+  readonly receivers: readonly AlertReceiver[];
   /** `<service>`, first part of the script name `<service>-<environment>-alert-relay`. */
   readonly serviceName: string;
   /** SNS topic names whose messages the relay accepts (the route's topics). */
@@ -58,9 +63,7 @@ export class AlertRelay extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRelayProps) {
     super(scope, id);
-    const { config } = props;
-    const { cloudflare } = config;
-    const receivers = config.monitoring.notify.receivers ?? [];
+    const { cloudflare, environment, receivers } = props;
     const dedupeSeconds = props.dedupeSeconds ?? 600;
     const stack = TerraformStack.of(this);
 
@@ -71,18 +74,18 @@ export class AlertRelay extends Construct {
     }));
     this.relayConfig = {
       service: props.serviceName,
-      environment: config.name,
+      environment,
       receivers: bound,
       dedupeSeconds,
       snsTopics: [...props.snsTopics],
     };
-    const secrets = receivers.map((receiver) => receiverVariable(stack, config.name, receiver).stringValue);
+    const secrets = receivers.map((receiver) => receiverVariable(stack, environment, receiver).stringValue);
     const token = new Password(this, "token", { length: 48, special: false });
 
     const bundle = bundleRelay();
     this.script = new WorkersScript(this, "worker", {
       accountId: cloudflare.accountId,
-      scriptName: `${props.serviceName}-${config.name}-alert-relay`,
+      scriptName: `${props.serviceName}-${environment}-alert-relay`,
       content: escapeTemplate(bundle.code),
       mainModule: RELAY_MAIN_MODULE,
       compatibilityDate: RELAY_COMPATIBILITY_DATE,

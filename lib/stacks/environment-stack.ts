@@ -7,10 +7,11 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionBundles } from "../../app/build/bundles";
 import { addBackend } from "../backend";
+import { edgeHostname } from "../config/company";
 import { type Cloud, type EnvironmentConfig, TARGET_KINDS, type TargetKind } from "../config/schema";
 import { ConstructError } from "../contract/errors";
 import { originId, type WorkloadTarget } from "../contract/target";
-import { Edge } from "../edge/edge";
+import { Edge, type EdgeProps } from "../edge/edge";
 import { EdgeMonitoring } from "../edge/monitoring";
 import { OriginSecret } from "../edge/origin-secret";
 import { edgeChecks, edgeProbes } from "../edge/plan";
@@ -51,6 +52,28 @@ export interface EnvironmentStackProps {
    * @default - built from app/ by `functionBundles()` (once per process)
    */
   readonly bundles?: Readonly<Record<Cloud, FunctionBundle>>;
+}
+
+/**
+ * What the edge takes from the environment, read here once: the Edge construct never sees the
+ * whole environment. `serviceName` and `weights` are the environment's; a stack passes its
+ * spec's name and the rollout step's weights instead.
+ */
+export function edgeSettings(
+  config: EnvironmentConfig,
+): Pick<
+  EdgeProps,
+  "environment" | "cloudflare" | "hostname" | "serviceName" | "weights" | "serviceTimeoutSeconds" | "maxBodyBytes"
+> {
+  return {
+    environment: config.name,
+    cloudflare: config.cloudflare,
+    hostname: edgeHostname(config.cloudflare.domain),
+    serviceName: config.company.service,
+    weights: config.weights,
+    serviceTimeoutSeconds: config.service.timeoutSeconds,
+    maxBodyBytes: config.service.maxBodyBytes,
+  };
 }
 
 export class EnvironmentStack extends TerraformStack {
@@ -101,6 +124,8 @@ export class EnvironmentStack extends TerraformStack {
     const rollbackSpec =
       this.release.step === "rollback" && stable !== undefined ? serviceSpecFor(this.config, stable) : undefined;
 
+    // The one fact of the environment a cloud reads beyond its own block (AWS's ALB hostname and certificate).
+    const zone = { zoneId: this.config.cloudflare.zoneId, domain: this.config.cloudflare.domain };
     // Every enabled cloud's function and container target, from the cloud registry (lib/stacks/clouds.ts).
     for (const { cloud, module, settings } of enabledClouds(this.config)) {
       this.targets.push(
@@ -110,7 +135,7 @@ export class EnvironmentStack extends TerraformStack {
           protect: this.config.protect,
           originSecret: this.originSecret.value,
           bundle: this.bundles[cloud],
-          config: this.config,
+          zone,
           rollouts: rollouts(cloud),
           rollbackSpec,
         }),
@@ -126,7 +151,7 @@ export class EnvironmentStack extends TerraformStack {
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.
     this.edge = new Edge(this, "edge", {
-      config: this.config,
+      ...edgeSettings(this.config),
       origins: this.origins,
       originSecret: this.originSecret.value,
       serviceName: this.spec.name,
@@ -177,13 +202,15 @@ export class EnvironmentStack extends TerraformStack {
 
     // Operations: every cloud alerts against the same objectives, to the same people (docs/operations.md).
     const objectives = objectivesFor(this.config);
-    const routeOnly = alertRoute(this, this.config, this.spec.name);
+    const routeOnly = alertRoute(this, this.config.name, this.config.monitoring.notify, this.spec.name);
     // Receivers other than e-mail are reached through one relay on Cloudflare that every cloud posts to.
     const relay =
       (this.config.monitoring.notify.receivers ?? []).length === 0
         ? undefined
         : new AlertRelay(this, "alert-relay", {
-            config: this.config,
+            environment: this.config.name,
+            cloudflare: this.config.cloudflare,
+            receivers: this.config.monitoring.notify.receivers ?? [],
             serviceName: this.spec.name,
             snsTopics: [routeOnly.name],
           });
