@@ -373,3 +373,32 @@ describe("a merge-request pipeline and protected environments", () => {
     }
   });
 });
+
+describe("publish:<env>, before any approval (issue #26)", () => {
+  type RawJob = Omit<Job, "environment"> & {
+    extends?: string | string[];
+    before_script?: string[];
+    environment?: { name: string; action?: string; deployment_tier?: string; url?: string };
+  };
+  const pipeline = parse(committed) as Record<string, RawJob>;
+
+  /** A job with its templates' keys under its own (GitLab's `extends`: the job's own keys win). */
+  function resolved(jobs: Record<string, RawJob>, name: string): RawJob {
+    const job = jobs[name];
+    const parents = job.extends === undefined ? [] : ([] as string[]).concat(job.extends);
+    return Object.assign({}, ...parents.map((parent) => resolved(jobs, parent)), job);
+  }
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: publish signs in with the publish identity only, and needs nothing a deploy identity made",
+    (name, env) => {
+      const publish = resolved(pipeline, `publish:${name}`);
+      expect(Object.values(publish.id_tokens ?? {}).map((token) => token.aud)).toEqual(
+        env.clouds.map((cloud) => audience(cloud, name, "publish")),
+      );
+      expect((publish.needs ?? []).map((need) => (typeof need === "string" ? need : need.job)).sort()).toEqual([
+        "build",
+        "synth",
+      ]);
+    },
+  );
+});

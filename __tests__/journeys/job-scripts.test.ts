@@ -4,7 +4,7 @@
  * daemon (BuildKit, crane, the AWS CLI, curl, apk, tofu) first on PATH, and
  * checks the commands, their order, the digest threaded from build to
  * publish through the dotenv report, and that a failing step stops the job.
- * The publish list and registry targets come from synth's own code
+ * The publish list comes from synth's own code
  * (synthEnvironments), never written by the test. The whole loop, rollout
  * steps included, is `npm run ci:rehearse` (rehearsal.test.ts).
  * gitlab-ci-local copies the work tree with rsync (`apt-get install rsync`).
@@ -13,9 +13,9 @@ import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { buildPipeline, LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/pipeline";
+import { buildPipeline, stackDir } from "../../ci/pipeline/pipeline";
 import { ID_TOKENS, identityVariables } from "../../lib/identity";
-import { PUBLISH_LIST, REGISTRY_TARGETS, synthEnvironments } from "../../lib/stacks/synth";
+import { PUBLISH_LIST, synthEnvironments } from "../../lib/stacks/synth";
 import { shippedEnvironments } from "../helpers/environments";
 import { sandbox } from "./helpers/gitlab-ci-local";
 
@@ -58,7 +58,6 @@ exit 0
 
 let dir: string;
 let stubs: string;
-let registries: string[];
 
 function hasRsync(): boolean {
   try {
@@ -77,19 +76,14 @@ beforeAll(() => {
   const file = {
     stages: pipeline.stages,
     variables: pipeline.variables,
-    ".tf": pipeline[".tf"],
     build: job("build"),
     [`publish:${env.name}`]: { ...job(`publish:${env.name}`), needs: [{ job: "build", artifacts: true }] },
-    [`registries:${env.name}`]: { ...job(`registries:${env.name}`), needs: [] },
   };
   dir = sandbox({ ".gitlab-ci.yml": stringify(file) });
   cpSync(join(ROOT, "ci", "release"), join(dir, "ci", "release"), { recursive: true });
-  // The synth job's code writes the stack, its publish list and its registry targets.
+  // The synth job's code writes the stack and its publish list.
   const release = { id: "release-under-test", digest: DIGEST };
   synthEnvironments([env], { outdir: join(dir, "cdktf.out"), release: () => release });
-  registries = readFileSync(join(dir, stackDir(env.name), REGISTRY_TARGETS), "utf8")
-    .trim()
-    .split("\n");
   execFileSync("git", ["add", "-A"], { cwd: dir });
   execFileSync("git", ["-c", "user.email=ci@fixture.test", "-c", "user.name=ci", "commit", "-qm", "scripts"], {
     cwd: dir,
@@ -230,25 +224,5 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(`expected ${DIGEST}`);
     expect(run.calls.filter((c) => c.startsWith("crane copy"))).toHaveLength(1);
-  }, 120_000);
-
-  it("first deploy: registries:<env> creates every missing registry with one targeted apply", async () => {
-    const run = await runJob(`registries:${env.name}`);
-    expect(run.output).toContain("Creating missing registries");
-    expect(run.code).toBe(0);
-    expect(registries).toHaveLength(env.clouds.length);
-    const applies = run.calls.filter((c) => c.startsWith("tofu apply"));
-    expect(applies).toEqual([
-      `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} -auto-approve ${registries.map((a) => `-target=${a}`).join(" ")}`,
-    ]);
-  }, 120_000);
-
-  it("later deploys: registries:<env> applies nothing once the registries are in state", async () => {
-    const state = join(dir, ".state-list");
-    writeFileSync(state, `${["random_password.other", ...registries].join("\n")}\n`);
-    const run = await runJob(`registries:${env.name}`, { env: { STUB_STATE: state } });
-    expect(run.code).toBe(0);
-    expect(run.calls.filter((c) => c.startsWith("tofu apply"))).toEqual([]);
-    expect(run.output).toContain("Registries already exist; nothing to do.");
   }, 120_000);
 });

@@ -1,9 +1,9 @@
 /**
  * The release jobs of `.gitlab-ci.yml` (docs/releasing.md):
  *
- *   build -> synth -> registries:<env> -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
- *                                                                          |              \-> auto-rollback:<env> (verify failed)
- *                                                                          \-> plan-steps:<env> -> rollback:<env> (manual)
+ *   build -> synth -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
+ *                                                      |              \-> auto-rollback:<env> (verify failed)
+ *                                                      \-> plan-steps:<env> -> rollback:<env> (manual)
  *
  * promote, rollback and auto-rollback apply the plans plan-steps:<env> saved
  * in the same pipeline, and refuse when the environment runs another
@@ -64,36 +64,6 @@ export function buildJob(): Job {
   };
 }
 
-/**
- * First deploy: creates the environment's registries when they are not in
- * state yet (ci/release/registries.sh), so publish has somewhere to copy to
- * before the first plan. Does nothing once they exist.
- */
-/** `../..` back from a folder relative to the repository root. */
-function upToRoot(dir: string): string {
-  return dir
-    .split("/")
-    .map(() => "..")
-    .join("/");
-}
-
-export function registriesJob(env: EnvironmentConfig): Job {
-  return {
-    extends: ".tf",
-    stage: RELEASE_STAGES.publish,
-    needs: [{ job: "synth", artifacts: true }],
-    resource_group: env.name,
-    interruptible: false,
-    variables: { ...tfVariables(env), TF_LOCK_TIMEOUT: LOCK_TIMEOUT },
-    id_tokens: idTokens("registries", env),
-    // The deploy trust requires the environment claim; `prepare`: not a deployment of its own.
-    environment: { name: env.name, action: "prepare" },
-    rules: [{ if: IF.defaultBranch }],
-    // The prelude enters the stack folder: the script is found relative to it.
-    script: [...tfPrelude(env, "registries"), `sh ${upToRoot(stackDir(env.name))}/ci/release/registries.sh`],
-  };
-}
-
 export function publishJob(env: EnvironmentConfig): Job {
   return {
     stage: RELEASE_STAGES.publish,
@@ -101,7 +71,6 @@ export function publishJob(env: EnvironmentConfig): Job {
     needs: [
       { job: "build", artifacts: true },
       { job: "synth", artifacts: true },
-      { job: `registries:${env.name}`, artifacts: false },
     ],
     rules: [{ if: IF.defaultBranch }],
     // The publish identity of this environment: it can push to the environment's registries and nothing else.
@@ -363,7 +332,6 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
 /** Every release job of one environment, by name; promote only where a canary splits traffic. */
 export function environmentReleaseJobs(env: EnvironmentConfig): Record<string, Job> {
   const jobs: Record<string, Job> = {
-    [`registries:${env.name}`]: registriesJob(env),
     [`publish:${env.name}`]: publishJob(env),
     ...(environmentStateLocation(env) === undefined ? {} : { [`outputs:${env.name}`]: outputsJob(env) }),
     [`verify:${env.name}`]: verifyJob(env),

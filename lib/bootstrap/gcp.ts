@@ -25,7 +25,8 @@
  *   (a plan refreshes the function's source object and the origin secret),
  *   plus a custom role of the refresh calls no viewer role grants
  *   (`GCP_PLAN_REFRESH_PERMISSIONS`), on the environment's buckets only.
- * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages) and the
+ * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages; no Artifact
+ *   Registry role: bootstrap makes the repository) and the
  *   conditioned `GCP_SCOPED_ROLES.deploy`: `iam.serviceAccountUser` on the
  *   environment's workload accounts, which bootstrap makes with their
  *   project grants (lib/bootstrap/workload/gcp.ts). No IAM administration:
@@ -55,7 +56,7 @@ import { GcpWorkloadIdentities } from "./workload/gcp";
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: [
-    "roles/artifactregistry.reader",
+    // No Artifact Registry role: the repository is bootstrap's, so no plan refreshes it.
     // Also holds run.services.get and serviceusage.services.get/list: no run.viewer or serviceUsageViewer besides.
     "roles/cloudfunctions.viewer",
     "roles/logging.viewer",
@@ -64,7 +65,7 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
     "roles/secretmanager.viewer",
   ],
   deploy: [
-    "roles/artifactregistry.admin",
+    // No Artifact Registry role: bootstrap makes the repository (lib/bootstrap/registries/gcp.ts), publish writes to it.
     "roles/cloudfunctions.admin",
     "roles/logging.configWriter",
     // No roles/run.admin: roles/cloudfunctions.admin already holds run.services.* (2nd gen functions are Cloud Run
