@@ -174,7 +174,14 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.code).toBe(0);
     const commit = sha();
     const build = run.calls.filter((c) => c.startsWith("buildctl-daemonless.sh"));
-    expect(build).toEqual([expect.stringContaining(`--output type=image,name=${REPOSITORY}:${commit},push=true`)]);
+    // The service's image, then the publish job's tool image (ci/tools/publish), each pushed by the commit.
+    expect(build).toEqual([
+      expect.stringContaining(`--output type=image,name=${REPOSITORY}:${commit},push=true`),
+      expect.stringContaining(`--local context=ci/tools/publish`),
+    ]);
+    expect(build[1]).toContain(`--output type=image,name=${REPOSITORY}/publish-tools:${commit},push=true`);
+    // Nothing is installed in the job that holds the publish identity.
+    expect(run.calls.filter((c) => c.startsWith("apk"))).toEqual([]);
     const targets = published();
     const copies = run.calls.filter((c) => c.startsWith("crane copy"));
     expect(copies).toEqual(

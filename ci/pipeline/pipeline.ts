@@ -21,7 +21,7 @@ import { edgeHostname } from "../../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, type IdentityPurpose, identityVariables, jobIdTokens, jobPurpose } from "../../lib/identity";
 import { IMAGES, imageReference } from "../images";
-import { BUILD_IMAGE, buildJob, environmentReleaseJobs, PUBLISH_IMAGE, RELEASE_STAGES, stableJob } from "./release";
+import { BUILD_IMAGE, buildJob, environmentReleaseJobs, RELEASE_STAGES, stableJob } from "./release";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
 export const NODE_IMAGE = imageReference(IMAGES.node);
@@ -477,10 +477,6 @@ export function sharedPipeline(environments: readonly EnvironmentConfig[]): Reco
           "Image with tofu or terraform. Terraform: hashicorp/terraform:1.13 (the jobs use whichever binary the image has).",
       },
       BUILD_IMAGE: { value: BUILD_IMAGE, description: "Image of the build job: BuildKit rootless (no Docker daemon)." },
-      PUBLISH_IMAGE: {
-        value: PUBLISH_IMAGE,
-        description: "Image of publish:<env>; it installs crane, the AWS CLI, curl and jq.",
-      },
       TF_IN_AUTOMATION: "true",
       TF_INPUT: "false",
       TF_PLUGIN_CACHE_DIR: "$CI_PROJECT_DIR/.tf-plugin-cache",

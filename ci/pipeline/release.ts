@@ -40,8 +40,12 @@ import {
  * a privileged service). `buildctl-daemonless.sh` starts buildkitd for the job.
  */
 export const BUILD_IMAGE = imageReference(IMAGES.buildkit);
-/** A maintained distribution image; the job adds crane, the AWS CLI, curl and jq from its packages. */
-export const PUBLISH_IMAGE = imageReference(IMAGES.publish);
+/**
+ * The publish job's tool image (ci/tools/publish/Dockerfile: crane, the AWS
+ * CLI, curl, jq at fixed versions), built by `build` and named by digest in
+ * its dotenv report: publish installs nothing while it holds cloud tokens.
+ */
+export const PUBLISH_TOOLS_IMAGE = "$PUBLISH_TOOLS_IMAGE";
 
 /** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
 export function stepStackDir(step: Step, environment: string): string {
@@ -67,7 +71,7 @@ export function buildJob(): Job {
 export function publishJob(env: EnvironmentConfig): Job {
   return {
     stage: RELEASE_STAGES.publish,
-    image: { name: "$PUBLISH_IMAGE", entrypoint: [""] },
+    image: { name: PUBLISH_TOOLS_IMAGE, entrypoint: [""] },
     needs: [
       { job: "build", artifacts: true },
       { job: "synth", artifacts: true },
@@ -76,7 +80,6 @@ export function publishJob(env: EnvironmentConfig): Job {
     // The publish identity of this environment: it can push to the environment's registries and nothing else.
     id_tokens: idTokens("publish", env),
     environment: { name: env.name, action: "prepare" },
-    before_script: ["apk add --no-cache crane aws-cli curl jq"],
     script: [
       // Cloud credentials only: publishing needs no Cloudflare token.
       ...loginLines(env, "publish").filter((line) => !line.includes("CLOUDFLARE_API_TOKEN")),
