@@ -7,7 +7,9 @@
 import { AWS_REGISTRY_ADMIN_ACTIONS, awsDeployIamPolicy, awsPublishPolicy } from "../../lib/bootstrap/aws";
 import { AZURE_DEPLOY_ACTIONS } from "../../lib/bootstrap/azure";
 import { GCP_ROLES, GCP_SCOPED_ROLES, gcpRepositoryCondition } from "../../lib/bootstrap/gcp";
+import { BOOTSTRAP_PERMISSIONS, ENVIRONMENT_PERMISSIONS } from "../../lib/bootstrap/permissions";
 import { awsRegistryKeyAlias } from "../../lib/bootstrap/registries/aws";
+import { coverageGaps } from "../../lib/permissions/coverage";
 import { synthEnvironment } from "../helpers/environments";
 import { all, only, referenced } from "../helpers/terraform";
 import { bootstrapConfig, SERVICE, synthBootstrap } from "./helpers";
@@ -163,6 +165,22 @@ describe("bootstrap's container registries", () => {
       const deployRoles = [...GCP_ROLES.deploy, ...Object.keys(GCP_SCOPED_ROLES.deploy)];
       expect(deployRoles.filter((role) => role.startsWith("roles/artifactregistry."))).toEqual([]);
     });
+  });
+
+  it("could not be made by a deploy identity by its grants; the administrator's roles make them", () => {
+    const registryTypes = {
+      google: ["google_artifact_registry_repository"],
+      azurerm: ["azurerm_container_registry"],
+      aws: ["aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_kms_key", "aws_kms_alias"],
+    };
+    for (const [provider, types] of Object.entries(registryTypes)) {
+      const admin = BOOTSTRAP_PERMISSIONS[provider];
+      expect([provider, coverageGaps(types, admin.map, admin.grants("deploy"), "deploy")]).toEqual([provider, []]);
+      if (provider === "aws") continue; // PowerUserAccess holds ecr:*: the deny statements above take it away.
+      const deploy = ENVIRONMENT_PERMISSIONS[provider];
+      const gaps = coverageGaps(types, deploy.map, deploy.grants("deploy"), "deploy");
+      expect([provider, gaps.length > 0]).toEqual([provider, true]);
+    }
   });
 
   it("are the registries the environment stack pulls from and publish copies to", () => {
