@@ -3,11 +3,11 @@
  * digest: a tag can be moved to other content by whoever controls the
  * repository; a digest cannot. The tag stays beside it so a reader (and the
  * renewal) knows what the digest stands for. Data only, imports nothing:
- * ci/pipeline reads the references from here, the Dockerfile repeats them
- * (a test keeps both equal).
+ * ci/pipeline reads the references from here, the Dockerfiles (the
+ * service's and ci/tools/publish's) repeat them (a test keeps them equal).
  *
  * Renew: `npm run images:pin` asks each registry which digest each tag names
- * now and rewrites this file and the Dockerfile (needs network; fails and
+ * now and rewrites this file and the Dockerfiles (needs network; fails and
  * changes nothing offline).
  */
 
@@ -48,12 +48,12 @@ export const IMAGES = {
     digest: "sha256:cab936745de5d673465948f1e93ff4d6e372bbe33f218afd3314eba45a6f85a9",
     source: "public manifests pinning moby/buildkit:v0.23.2-rootless",
   },
-  /** The publish and registry jobs. */
-  publish: {
-    repository: "alpine",
-    tag: "3.22",
-    digest: "sha256:14358309a308569c32bdc37e2e0e9694be33a9d99e68afb0f5ff33cc1f695dce",
-    source: "public Dockerfiles and scripts pinning alpine:3.22",
+  /** ci/tools/publish/Dockerfile: the crane binary of the publish job's tool image. */
+  crane: {
+    repository: "gcr.io/go-containerregistry/crane",
+    tag: "latest",
+    digest: "sha256:fc86bcad43a000c2a1ca926a1e167db26c053cebc3fa5d14285c72773fb8c11d",
+    source: "docker-library/official-images' test Dockerfile, which copies crane from crane:latest by this digest",
   },
   /** Dockerfile: the `# syntax=` frontend BuildKit runs to read the Dockerfile itself. */
   dockerfileFrontend: {
@@ -62,7 +62,7 @@ export const IMAGES = {
     digest: "sha256:87999aa3d42bdc6bea60565083ee17e86d1f3339802f543c0d03998580f9cb89",
     source: "public Dockerfiles pinning docker/dockerfile:1",
   },
-  /** Dockerfile: the build stage (npm ci, npm run build:app). */
+  /** Dockerfile: the build stage (npm ci, npm run build:app); ci/tools/publish/Dockerfile: the tool image's base. */
   nodeBuild: {
     repository: "node",
     tag: "22-bookworm-slim",

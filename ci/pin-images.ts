@@ -1,7 +1,7 @@
 /**
  * `npm run images:pin`: asks each registry which digest every tag of
- * ci/images.ts names today, then rewrites ci/images.ts and the Dockerfile's
- * FROM and syntax lines with them. All or nothing: when any registry cannot be
+ * ci/images.ts names today, then rewrites ci/images.ts and the Dockerfiles'
+ * FROM and syntax lines with them (`DOCKERFILES`). All or nothing: when any registry cannot be
  * reached or refuses, it says which image and why, exits 1 and changes no file.
  *
  * It speaks the OCI distribution API directly (a HEAD of the manifest, with
@@ -103,6 +103,9 @@ export function rewriteDockerfile(text: string, pin: ImagePin, digest: string): 
   );
 }
 
+/** The Dockerfiles whose FROM and syntax lines repeat pins of ci/images.ts, relative to the repository root. */
+export const DOCKERFILES = ["Dockerfile", join("ci", "tools", "publish", "Dockerfile")] as const;
+
 export interface PinOptions {
   /** Repository to rewrite. @default this repository */
   readonly root?: string;
@@ -127,27 +130,26 @@ export async function pinImages(options: PinOptions = {}): Promise<Record<ImageN
     log(`${pin.repository}:${pin.tag} -> ${digests[key]}`);
   }
   const imagesFile = join(root, "ci", "images.ts");
-  const dockerfile = join(root, "Dockerfile");
   let images = readFileSync(imagesFile, "utf8");
-  let docker = readFileSync(dockerfile, "utf8");
+  const dockerfiles = new Map(DOCKERFILES.map((file) => [file, readFileSync(join(root, file), "utf8")]));
   for (const [key, pin] of Object.entries(IMAGES) as [ImageName, ImagePin][]) {
     images = rewriteImages(images, key, digests[key]);
-    docker = rewriteDockerfile(docker, pin, digests[key]);
+    for (const [file, text] of dockerfiles) dockerfiles.set(file, rewriteDockerfile(text, pin, digests[key]));
   }
   // Resolved images need no entry in UNRESOLVED any more.
   images = images.replace(/export const UNRESOLVED: ([^=]+) = \{[\s\S]*?\n\};/, "export const UNRESOLVED: $1 = {};");
   writeFileSync(imagesFile, images);
-  writeFileSync(dockerfile, docker);
+  for (const [file, text] of dockerfiles) writeFileSync(join(root, file), text);
   return digests;
 }
 
 export const pinImagesCommand = command({
   name: "images:pin",
-  summary: "Pin every image tag of ci/images.ts and the Dockerfile to its current digest",
+  summary: "Pin every image tag of ci/images.ts and the Dockerfiles to its current digest",
   usage: "[--root <dir>]",
   description: `Resolves the current digest of every image tag in ci/images.ts from its
 registry (Docker Hub, gcr.io, registry.gitlab.com...) and rewrites ci/images.ts
-and the Dockerfile with them. Needs network; changes nothing when a registry
+and the Dockerfiles (the service's and ci/tools/publish/Dockerfile) with them. Needs network; changes nothing when a registry
 cannot be reached.`,
   options: { root: stringOption("<dir>", "repository to rewrite (default: this one)") },
   notes: `  PIN_IMAGES_REGISTRY   send every request to this registry base URL instead
@@ -157,7 +159,9 @@ Exit status: 0 pinned; 1 a registry could not be reached or refused; 2 bad argum
   async run({ values }, io) {
     const registry = io.env.PIN_IMAGES_REGISTRY;
     await pinImages({ root: values.root, registry: registry === "" ? undefined : registry, log: io.out });
-    io.out("Pinned: ci/images.ts and Dockerfile rewritten; run `npm run ci:pipeline` to regenerate .gitlab-ci.yml.");
+    io.out(
+      "Pinned: ci/images.ts and the Dockerfiles rewritten; run `npm run ci:pipeline` to regenerate .gitlab-ci.yml.",
+    );
     return 0;
   },
 });

@@ -89,14 +89,7 @@ export function parseAudience(
  * branch, which is what the deploy trust requires. Every other job that needs
  * a cloud (plan, drift, validate, verify, ...) gets the plan identity.
  */
-export const DEPLOY_JOBS: readonly string[] = [
-  "deploy",
-  "registries",
-  "promote",
-  "rollback",
-  "auto-rollback",
-  "unlock",
-];
+export const DEPLOY_JOBS: readonly string[] = ["deploy", "promote", "rollback", "auto-rollback", "unlock"];
 
 /**
  * Pipeline jobs that only push the release's image to an environment's

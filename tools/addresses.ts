@@ -4,8 +4,10 @@
  * `__tests__/stacks/addresses/<stack>.txt`. A recorded address that is gone
  * is a resource Terraform would destroy (and, renamed, recreate): a refactor
  * that renames a construct must add a `moved` block (cdktf's `moveTo`,
- * `moveFromId`), which Terraform applies as a move. `--write` records the
- * current addresses once a change of addresses is intended.
+ * `moveFromId`), which Terraform applies as a move; a resource handed to
+ * another stack leaves with a `removed` block that keeps it (forgotten, not
+ * destroyed: lib/contract/removed.ts). `--write` records the current
+ * addresses once a change of addresses is intended.
  *
  * A list is compared only while its stack exists and configures the same
  * providers it was recorded with: a fork that turns a cloud off (or removes an
@@ -21,6 +23,7 @@ export const ADDRESSES_DIR = join("__tests__", "stacks", "addresses");
 interface StackJson {
   readonly resource?: Record<string, Record<string, unknown>>;
   readonly moved?: readonly { readonly from: string; readonly to: string }[];
+  readonly removed?: readonly { readonly from: string; readonly lifecycle?: { readonly destroy?: boolean } }[];
 }
 
 /** A stack's resource addresses, sorted. */
@@ -35,6 +38,11 @@ export function resourceAddresses(json: StackJson): string[] {
 /** `from -> to` of every `moved` block of the stack. */
 export function movedBlocks(json: StackJson): ReadonlyMap<string, string> {
   return new Map((json.moved ?? []).map((block) => [block.from, block.to]));
+}
+
+/** Addresses the stack's `removed` blocks forget (`lifecycle { destroy = false }`): left to exist, not destroyed. */
+export function forgottenAddresses(json: StackJson): ReadonlySet<string> {
+  return new Set((json.removed ?? []).filter((block) => block.lifecycle?.destroy === false).map((block) => block.from));
 }
 
 /** What a recorded list holds: the stack's providers when it was written, and its addresses. */
@@ -65,6 +73,8 @@ export function parseRecorded(text: string): RecordedAddresses {
 export interface AddressChanges {
   /** Recorded addresses that are gone with no moved block to a current address: destroyed on apply. */
   readonly destroyed: readonly string[];
+  /** Recorded addresses that are gone with a `removed` block that keeps them: forgotten on apply. */
+  readonly forgotten: readonly string[];
   /** Moves the stack declares for recorded addresses: `from -> to`. */
   readonly moved: readonly string[];
   /** Current addresses that are not recorded (and not the target of a move). */
@@ -75,10 +85,12 @@ export function compareAddresses(
   recorded: readonly string[],
   current: readonly string[],
   moves: ReadonlyMap<string, string>,
+  forget: ReadonlySet<string> = new Set(),
 ): AddressChanges {
   const now = new Set(current);
   const before = new Set(recorded);
   const destroyed: string[] = [];
+  const forgotten: string[] = [];
   const moved: string[] = [];
   const targets = new Set<string>();
   for (const address of recorded) {
@@ -87,12 +99,14 @@ export function compareAddresses(
     if (to !== undefined && now.has(to)) {
       moved.push(`${address} -> ${to}`);
       targets.add(to);
+    } else if (forget.has(address)) {
+      forgotten.push(address);
     } else {
       destroyed.push(address);
     }
   }
   const added = current.filter((address) => !before.has(address) && !targets.has(address));
-  return { destroyed, moved, added };
+  return { destroyed, forgotten, moved, added };
 }
 
 /** The providers a synthesized stack configures (aws, azurerm, google, cloudflare, ...), sorted. */
@@ -110,7 +124,12 @@ export function stackProviders(json: { provider?: Record<string, unknown> }): st
 
 /** One line per problem of `stack` against its recorded list (empty when it matches). */
 export function addressProblems(stack: string, recorded: RecordedAddresses, json: StackJson): string[] {
-  const changes = compareAddresses(recorded.addresses, resourceAddresses(json), movedBlocks(json));
+  const changes = compareAddresses(
+    recorded.addresses,
+    resourceAddresses(json),
+    movedBlocks(json),
+    forgottenAddresses(json),
+  );
   return [
     ...changes.destroyed.map(
       (address) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
-import { awsWorkloadRoles } from "../../lib/aws/workload-roles";
+import { awsWorkloadNames, awsWorkloadRoles } from "../../lib/aws/workload-roles";
 import { dockerStages } from "../helpers/dockerfile";
 import type { TerraformJson } from "../helpers/environments";
 import { all, buildAws, ORIGIN_SECRET_TOKEN, only, ref, SETTINGS, SPEC, statements } from "./helpers";
@@ -38,27 +38,13 @@ const roleArn = (name: string) => `arn:aws:iam::${SETTINGS.accountId}:role/${nam
 describe("aws ContainerTarget", () => {
   const { json } = buildAws({ only: "container" });
 
-  describe("registry", () => {
-    it("has immutable tags, scan on push and the target's KMS key", () => {
-      expect(only(json, "aws_ecr_repository")).toMatchObject({
-        name: "shop-test",
-        image_tag_mutability: "IMMUTABLE",
-        image_scanning_configuration: { scan_on_push: true },
-        encryption_configuration: [{ encryption_type: "KMS", kms_key: ref(json, "aws_kms_key", "arn") }],
-        force_delete: true,
-      });
-    });
-
-    it("keeps the newest 20 images and drops untagged ones", () => {
-      const policy = JSON.parse(only(json, "aws_ecr_lifecycle_policy").policy as string);
-      expect(policy.rules).toEqual([
-        expect.objectContaining({ selection: expect.objectContaining({ tagStatus: "untagged", countNumber: 1 }) }),
-        expect.objectContaining({
-          selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 20 },
-          action: { type: "expire" },
-        }),
-      ]);
-    });
+  it("creates no registry: bootstrap's, named by the stack; a state from before forgets it", () => {
+    expect(json.resource?.aws_ecr_repository).toBeUndefined();
+    expect(json.resource?.aws_ecr_lifecycle_policy).toBeUndefined();
+    expect((json as { removed?: { from: string }[] }).removed?.map((block) => block.from.split(".")[0])).toEqual([
+      "aws_ecr_repository",
+      "aws_ecr_lifecycle_policy",
+    ]);
   });
 
   it("turns Container Insights on", () => {
@@ -84,8 +70,8 @@ describe("aws ContainerTarget", () => {
     it("runs the image read-only, as a non-root user, on the spec's port", () => {
       expect(container).toMatchObject({
         name: "app",
-        // The spec's tag, pulled from the target's own ECR repository.
-        image: `${SETTINGS.accountId}.dkr.ecr.${SETTINGS.region}.amazonaws.com/${only(json, "aws_ecr_repository").name}:1.0.0`,
+        // The spec's tag, pulled from the environment's ECR repository (bootstrap's, by name).
+        image: `${SETTINGS.accountId}.dkr.ecr.${SETTINGS.region}.amazonaws.com/${awsWorkloadNames(SPEC).repository}:1.0.0`,
         readonlyRootFilesystem: true,
         portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       });
@@ -345,7 +331,7 @@ describe("aws ContainerTarget", () => {
         "ReadSecrets",
       ]);
       expect(arnOf("RegistryToken")).toBe("*");
-      const repository = only(json, "aws_ecr_repository").name;
+      const repository = awsWorkloadNames(SPEC).repository;
       expect(arnOf("PullOwnRepository")).toBe(
         `arn:aws:ecr:${SETTINGS.region}:${SETTINGS.accountId}:repository/${repository}`,
       );
@@ -468,7 +454,6 @@ describe("aws ContainerTarget", () => {
   it("turns production protections on with protect", () => {
     const prod = buildAws({ only: "container", container: { protect: true } });
     expect(only(prod.json, "aws_lb").enable_deletion_protection).toBe(true);
-    expect(only(prod.json, "aws_ecr_repository").force_delete).toBe(false);
     expect(only(prod.json, "aws_s3_bucket").force_destroy).toBe(false);
     expect(only(prod.json, "aws_cloudwatch_log_group")).toMatchObject({ deletion_protection_enabled: true });
     expect(only(prod.json, "aws_kms_key").deletion_window_in_days).toBe(30);

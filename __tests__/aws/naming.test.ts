@@ -1,5 +1,7 @@
 import { awsName, globallyUniqueName, NAME_LIMITS } from "../../lib/aws/naming";
 import { fargateTaskSize } from "../../lib/aws/sizing";
+import { awsWorkloadNames } from "../../lib/aws/workload-roles";
+import { awsRegistryKeyAlias } from "../../lib/bootstrap/registries/aws";
 import type { TerraformJson } from "../helpers/environments";
 import { all, buildAws } from "./helpers";
 
@@ -53,7 +55,12 @@ describe("aws names", () => {
     const first = buildAws({ spec: LONG });
     const second = buildAws({ spec: LONG });
     const found = names(first.json);
-    expect(found.length).toBeGreaterThan(15);
+    expect(found.length).toBeGreaterThanOrEqual(15);
+    // The ECR repository is bootstrap's (lib/bootstrap/registries/aws.ts), by this name; the key's alias beside it.
+    const repository = awsWorkloadNames(LONG).repository;
+    expect(repository.length).toBeLessThanOrEqual(256);
+    expect(repository).toMatch(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+    expect(`alias/${awsRegistryKeyAlias(LONG.name, LONG.environment)}`).toMatch(/^alias\/[a-zA-Z0-9/_-]{1,250}$/);
     expect(names(second.json)).toEqual(found);
     expect(all(first.json, "aws_lb")[0].name).toHaveLength(NAME_LIMITS.loadBalancer);
   });

@@ -96,7 +96,8 @@ describe("Azure names", () => {
       storageAccount: one(first, "azurerm_storage_account").name,
       functionApp: one(first, "azurerm_function_app_flex_consumption").name,
       containerApp: one(first, "azurerm_container_app").name,
-      containerRegistry: one(first, "azurerm_container_registry").name,
+      // Bootstrap's registry: the stack pulls from it by this name.
+      containerRegistry: String(first.output?.azure_registry_login_server.value).replace(/\.azurecr\.io$/, ""),
       containerAppEnvironment: one(first, "azurerm_container_app_environment").name,
       logAnalytics: one(first, "azurerm_log_analytics_workspace").name,
       servicePlan: one(first, "azurerm_service_plan").name,

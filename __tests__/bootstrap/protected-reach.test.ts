@@ -193,8 +193,11 @@ describe("a protected environment's state in AWS", () => {
             ),
           ).Statement as Statement[];
         const bucketPolicy = policyOf("aws_s3_bucket_policy");
-        const key = all(json, "aws_kms_key").find((k) =>
-          String(k.description).includes(`${config.company.service}-${env.config.name}`),
+        // The state's key (the environment's image registry has a key of its own).
+        const key = all(json, "aws_kms_key").find(
+          (k) =>
+            String(k.description).startsWith("Terraform state of ") &&
+            String(k.description).includes(`${config.company.service}-${env.config.name}`),
         );
         const keyPolicy = JSON.parse(String(key?.policy)).Statement as Statement[];
         const adminStatement = keyPolicy.find((s) => s.Sid === "AdministratorManagesTheKey");

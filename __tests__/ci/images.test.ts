@@ -12,13 +12,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IMAGES, type ImageName, type ImagePin, imageReference, UNRESOLVED } from "../../ci/images";
-import { locate, PinError, pinImages } from "../../ci/pin-images";
+import { DOCKERFILES, locate, PinError, pinImages } from "../../ci/pin-images";
 import { NODE_IMAGE, TF_IMAGE } from "../../ci/pipeline/pipeline";
-import { BUILD_IMAGE, PUBLISH_IMAGE } from "../../ci/pipeline/release";
+import { BUILD_IMAGE } from "../../ci/pipeline/release";
 
 const ROOT = join(__dirname, "..", "..");
 const pins = Object.entries(IMAGES) as [ImageName, ImagePin][];
 const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+/** The publish job's tool image, built by the build job (docs/choices.md). */
+const TOOLS_DOCKERFILE = join("ci", "tools", "publish", "Dockerfile");
+const tools = readFileSync(join(ROOT, TOOLS_DOCKERFILE), "utf8");
 const pipeline = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
 
 describe("pinned images", () => {
@@ -41,11 +44,26 @@ describe("pinned images", () => {
     }
   });
 
+  it("builds the publish tool image only from pinned images and fixed package versions", () => {
+    expect(DOCKERFILES).toContain(TOOLS_DOCKERFILE);
+    const froms = [...tools.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(froms).toEqual([imageReference(IMAGES.crane), imageReference(IMAGES.nodeBuild)]);
+    expect(tools.split("\n")[0]).toBe(`# syntax=${imageReference(IMAGES.dockerfileFrontend)}`);
+    for (const reference of froms) expect(reference).toMatch(/@sha256:[0-9a-f]{64}$/);
+    // Every package apt installs names its version: `name=version`, nothing left to the day's index.
+    const install = /apt-get install -y --no-install-recommends([^&]*)&&/.exec(tools.replace(/\\\n/g, " "))?.[1] ?? "";
+    const packages = install.trim().split(/\s+/);
+    expect(packages.map((p) => p.split("=")[0]).sort()).toEqual(["awscli", "ca-certificates", "curl", "jq"]);
+    for (const p of packages) expect(p).toMatch(/^[a-z0-9.+-]+=[0-9][\w.+~:-]*$/);
+    // What publish.sh calls, and nothing fetched at run time.
+    expect(tools).toContain("COPY --from=crane /ko-app/crane /usr/local/bin/crane");
+  });
+
   it("runs every pipeline job on a pin of ci/images.ts, written into .gitlab-ci.yml", () => {
-    expect([NODE_IMAGE, TF_IMAGE, BUILD_IMAGE, PUBLISH_IMAGE]).toEqual(
-      [IMAGES.node, IMAGES.opentofu, IMAGES.buildkit, IMAGES.publish].map(imageReference),
+    expect([NODE_IMAGE, TF_IMAGE, BUILD_IMAGE]).toEqual(
+      [IMAGES.node, IMAGES.opentofu, IMAGES.buildkit].map(imageReference),
     );
-    for (const reference of [NODE_IMAGE, TF_IMAGE, BUILD_IMAGE, PUBLISH_IMAGE]) {
+    for (const reference of [NODE_IMAGE, TF_IMAGE, BUILD_IMAGE]) {
       expect(pipeline).toContain(`value: ${reference}\n`);
     }
   });
@@ -79,6 +97,8 @@ describe("images:pin", () => {
     mkdirSync(join(dir, "ci"));
     copyFileSync(join(ROOT, "ci", "images.ts"), join(dir, "ci", "images.ts"));
     copyFileSync(join(ROOT, "Dockerfile"), join(dir, "Dockerfile"));
+    mkdirSync(join(dir, "ci", "tools", "publish"), { recursive: true });
+    copyFileSync(join(ROOT, TOOLS_DOCKERFILE), join(dir, TOOLS_DOCKERFILE));
     return dir;
   }
   const digestOf = (name: string) => {
@@ -141,6 +161,14 @@ describe("images:pin", () => {
       );
       // Everything else in the Dockerfile is untouched.
       expect(docker.replace(/@sha256:[0-9a-f]{64}/g, "")).toBe(dockerfile.replace(/@sha256:[0-9a-f]{64}/g, ""));
+      // The tool image's FROM lines too.
+      const toolFroms = [...readFileSync(join(dir, TOOLS_DOCKERFILE), "utf8").matchAll(/^FROM\s+(\S+)/gm)].map(
+        (m) => m[1],
+      );
+      expect(toolFroms).toEqual([
+        imageReference({ ...IMAGES.crane, digest: digests.crane }),
+        imageReference({ ...IMAGES.nodeBuild, digest: digests.nodeBuild }),
+      ]);
     } finally {
       await registry.close();
       rmSync(dir, { recursive: true, force: true });
@@ -161,6 +189,7 @@ describe("images:pin", () => {
         readFileSync(join(ROOT, "ci", "images.ts"), "utf8"),
       );
       expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toBe(dockerfile);
+      expect(readFileSync(join(dir, TOOLS_DOCKERFILE), "utf8")).toBe(tools);
     } finally {
       await registry.close();
       rmSync(dir, { recursive: true, force: true });

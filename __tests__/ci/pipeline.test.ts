@@ -352,3 +352,85 @@ describe("a merge-request pipeline and protected environments", () => {
     }
   });
 });
+
+describe("publish:<env>, before any approval (issue #26)", () => {
+  type RawJob = Omit<Job, "environment"> & {
+    extends?: string | string[];
+    before_script?: string[];
+    environment?: { name: string; action?: string; deployment_tier?: string; url?: string };
+  };
+  const pipeline = parse(committed) as Record<string, RawJob>;
+
+  /** A job with its templates' keys under its own (GitLab's `extends`: the job's own keys win). */
+  function resolved(jobs: Record<string, RawJob>, name: string): RawJob {
+    const job = jobs[name];
+    const parents = job.extends === undefined ? [] : ([] as string[]).concat(job.extends);
+    return Object.assign({}, ...parents.map((parent) => resolved(jobs, parent)), job);
+  }
+  const jobNames = (jobs: Record<string, RawJob>) =>
+    Object.keys(jobs).filter(
+      (name) => !name.startsWith(".") && typeof jobs[name] === "object" && "script" in jobs[name],
+    );
+
+  /** A package manager installing something while the job runs (its image should already hold it). */
+  const RUN_TIME_INSTALL =
+    /\b(apk\s+add|apt(-get)?\s+install|npm\s+(ci|install|i)\b|pip3?\s+install|yarn\s+(add|install)|dnf\s+install|yum\s+install)|curl[^|]*\|\s*(ba)?sh/;
+  const DEPLOY_VARIABLE = /_DEPLOY\b/;
+
+  /** One line per job that holds cloud tokens or deploy variables and installs a package at run time. */
+  function runTimeInstalls(jobs: Record<string, RawJob>): string[] {
+    return jobNames(jobs).flatMap((name) => {
+      const job = resolved(jobs, name);
+      const lines = [...(job.before_script ?? []), ...(job.script ?? [])];
+      const holds =
+        Object.keys(job.id_tokens ?? {}).length > 0 ||
+        lines.some((line) => DEPLOY_VARIABLE.test(line)) ||
+        Object.keys(job.variables ?? {}).some((key) => DEPLOY_VARIABLE.test(key));
+      return holds ? lines.filter((line) => RUN_TIME_INSTALL.test(line)).map((line) => `${name}: ${line}`) : [];
+    });
+  }
+
+  it("no job holding id_tokens or deploy variables installs a package at run time", () => {
+    expect(runTimeInstalls(pipeline)).toEqual([]);
+    // The rule can fail: the publish job as it was (alpine, `apk add` before signing in).
+    const publish = Object.keys(pipeline).find((name) => name.startsWith("publish:")) as string;
+    const before = {
+      ...pipeline,
+      [publish]: { ...pipeline[publish], before_script: ["apk add --no-cache crane aws-cli curl jq"] },
+    };
+    expect(runTimeInstalls(before)).toEqual([`${publish}: apk add --no-cache crane aws-cli curl jq`]);
+    // The `.node` template's `npm ci` runs only in jobs that hold no token.
+    expect(
+      runTimeInstalls({ ...pipeline, ".node": { ...pipeline[".node"], id_tokens: { X: { aud: "x" } } } }),
+    ).not.toEqual([]);
+  });
+
+  it("publish runs the tool image the build job made, by the digest build reported", () => {
+    const build = resolved(pipeline, "build");
+    expect(build.artifacts?.reports).toEqual({ dotenv: "release.env" });
+    expect(build.id_tokens).toBeUndefined();
+    for (const env of configs) {
+      const publish = resolved(pipeline, `publish:${env.name}`) as RawJob & { image?: { name: string } };
+      expect(publish.image?.name).toBe("$PUBLISH_TOOLS_IMAGE");
+      expect(publish.needs).toContainEqual({ job: "build", artifacts: true });
+    }
+    // build.sh writes it as <repository>/publish-tools@<digest>, from ci/tools/publish/Dockerfile.
+    const script = readFileSync(join(ROOT, "ci", "release", "build.sh"), "utf8");
+    expect(script).toContain("build ci/tools/publish");
+    expect(script).toMatch(/PUBLISH_TOOLS_IMAGE=%s@%s/);
+  });
+
+  it.each(configs.map((env) => [env.name, env] as const))(
+    "%s: publish signs in with the publish identity only, and needs nothing a deploy identity made",
+    (name, env) => {
+      const publish = resolved(pipeline, `publish:${name}`);
+      expect(Object.values(publish.id_tokens ?? {}).map((token) => token.aud)).toEqual(
+        env.clouds.map((cloud) => audience(cloud, name, "publish")),
+      );
+      expect((publish.needs ?? []).map((need) => (typeof need === "string" ? need : need.job)).sort()).toEqual([
+        "build",
+        "synth",
+      ]);
+    },
+  );
+});

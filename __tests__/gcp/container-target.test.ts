@@ -49,32 +49,14 @@ describe("GCP ContainerTarget", () => {
       expect(() => synthGcp({ spec: { image: "ghcr.io/example/shop:latest" } })).toThrow(/uses "latest"/);
     });
 
-    it("creates a Docker repository with immutable tags and a cleanup policy", () => {
-      const repo = only(synthGcp().json, "google_artifact_registry_repository");
-      expect(repo).toEqual(
-        expect.objectContaining({
-          repository_id: "shop-test",
-          location: "europe-west1",
-          format: "DOCKER",
-          mode: "STANDARD_REPOSITORY",
-          docker_config: { immutable_tags: true },
-          cleanup_policy_dry_run: false,
-        }),
-      );
-      expect(repo.cleanup_policies).toEqual([
-        { id: "keep-newest", action: "KEEP", most_recent_versions: { keep_count: 10 } },
-        { id: "delete-old", action: "DELETE", condition: { tag_state: "ANY", older_than: "2592000s" } },
+    it("creates no repository: bootstrap's, named by the stack; a state from before forgets it", () => {
+      const { json } = synthGcp({ env: { protect: true } });
+      expect(json.resource?.google_artifact_registry_repository).toBeUndefined();
+      expect((json as { removed?: unknown }).removed).toEqual([
+        { from: expect.stringMatching(/^google_artifact_registry_repository\./), lifecycle: { destroy: false } },
       ]);
-      expect(repo).not.toHaveProperty("lifecycle");
-      expect(only(synthGcp({ env: { protect: true } }).json, "google_artifact_registry_repository").lifecycle).toEqual({
-        prevent_destroy: true,
-      });
-    });
-
-    it("creates the repository before the service", () => {
-      const { json } = synthGcp();
-      const repoId = idOf(json, "google_artifact_registry_repository", () => true);
-      expect(run(json).depends_on).toContain(`google_artifact_registry_repository.${repoId}`);
+      // Nothing in the stack waits for a repository it does not make.
+      expect(JSON.stringify(run(json).depends_on ?? [])).not.toContain("artifact_registry");
     });
   });
 

@@ -4,7 +4,7 @@
  * daemon (BuildKit, crane, the AWS CLI, curl, apk, tofu) first on PATH, and
  * checks the commands, their order, the digest threaded from build to
  * publish through the dotenv report, and that a failing step stops the job.
- * The publish list and registry targets come from synth's own code
+ * The publish list comes from synth's own code
  * (synthEnvironments), never written by the test. The whole loop, rollout
  * steps included, is `npm run ci:rehearse` (rehearsal.test.ts).
  * gitlab-ci-local copies the work tree with rsync (`apt-get install rsync`).
@@ -16,7 +16,7 @@ import { stringify } from "yaml";
 import { buildPipeline } from "../../ci/pipeline/pipeline";
 import { LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/terraform";
 import { ID_TOKENS, identityVariables } from "../../lib/identity";
-import { PUBLISH_LIST, REGISTRY_TARGETS, synthEnvironments } from "../../lib/stacks/synth";
+import { PUBLISH_LIST, synthEnvironments } from "../../lib/stacks/synth";
 import { shippedEnvironments } from "../helpers/environments";
 import { sandbox } from "./helpers/gitlab-ci-local";
 
@@ -59,7 +59,6 @@ exit 0
 
 let dir: string;
 let stubs: string;
-let registries: string[];
 
 function hasRsync(): boolean {
   try {
@@ -81,16 +80,12 @@ beforeAll(() => {
     ".tf": head.templates[".tf"],
     build: job("build"),
     [`publish:${env.name}`]: { ...job(`publish:${env.name}`), needs: [{ job: "build", artifacts: true }] },
-    [`registries:${env.name}`]: { ...job(`registries:${env.name}`), needs: [] },
   };
   dir = sandbox({ ".gitlab-ci.yml": stringify(file) });
   cpSync(join(ROOT, "ci", "release"), join(dir, "ci", "release"), { recursive: true });
-  // The synth job's code writes the stack, its publish list and its registry targets.
+  // The synth job's code writes the stack and its publish list.
   const release = { id: "release-under-test", digest: DIGEST };
   synthEnvironments([env], { outdir: join(dir, "cdktf.out"), release: () => release });
-  registries = readFileSync(join(dir, stackDir(env.name), REGISTRY_TARGETS), "utf8")
-    .trim()
-    .split("\n");
   execFileSync("git", ["add", "-A"], { cwd: dir });
   execFileSync("git", ["-c", "user.email=ci@fixture.test", "-c", "user.name=ci", "commit", "-qm", "scripts"], {
     cwd: dir,
@@ -181,7 +176,14 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.code).toBe(0);
     const commit = sha();
     const build = run.calls.filter((c) => c.startsWith("buildctl-daemonless.sh"));
-    expect(build).toEqual([expect.stringContaining(`--output type=image,name=${REPOSITORY}:${commit},push=true`)]);
+    // The service's image, then the publish job's tool image (ci/tools/publish), each pushed by the commit.
+    expect(build).toEqual([
+      expect.stringContaining(`--output type=image,name=${REPOSITORY}:${commit},push=true`),
+      expect.stringContaining(`--local context=ci/tools/publish`),
+    ]);
+    expect(build[1]).toContain(`--output type=image,name=${REPOSITORY}/publish-tools:${commit},push=true`);
+    // Nothing is installed in the job that holds the publish identity.
+    expect(run.calls.filter((c) => c.startsWith("apk"))).toEqual([]);
     const targets = published();
     const copies = run.calls.filter((c) => c.startsWith("crane copy"));
     expect(copies).toEqual(
@@ -231,25 +233,5 @@ describe("release job scripts (gitlab-ci-local shell executor, stub binaries)", 
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(`expected ${DIGEST}`);
     expect(run.calls.filter((c) => c.startsWith("crane copy"))).toHaveLength(1);
-  }, 120_000);
-
-  it("first deploy: registries:<env> creates every missing registry with one targeted apply", async () => {
-    const run = await runJob(`registries:${env.name}`);
-    expect(run.output).toContain("Creating missing registries");
-    expect(run.code).toBe(0);
-    expect(registries).toHaveLength(env.clouds.length);
-    const applies = run.calls.filter((c) => c.startsWith("tofu apply"));
-    expect(applies).toEqual([
-      `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} -auto-approve ${registries.map((a) => `-target=${a}`).join(" ")}`,
-    ]);
-  }, 120_000);
-
-  it("later deploys: registries:<env> applies nothing once the registries are in state", async () => {
-    const state = join(dir, ".state-list");
-    writeFileSync(state, `${["random_password.other", ...registries].join("\n")}\n`);
-    const run = await runJob(`registries:${env.name}`, { env: { STUB_STATE: state } });
-    expect(run.code).toBe(0);
-    expect(run.calls.filter((c) => c.startsWith("tofu apply"))).toEqual([]);
-    expect(run.output).toContain("Registries already exist; nothing to do.");
   }, 120_000);
 });

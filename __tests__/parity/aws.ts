@@ -3,6 +3,7 @@
  * JSON: the Lambda function behind its HTTP API, and the ECS service's task
  * definition, target group, load balancer and autoscaling target.
  */
+import { awsWorkloadNames } from "../../lib/aws/workload-roles";
 import { parseImage } from "../../lib/image";
 import { ORIGIN_SECRET, type ServiceSpec } from "../../lib/service";
 import { all, only, type TerraformJson } from "../helpers/terraform";
@@ -127,9 +128,9 @@ export const parity: CloudParity = {
       container: value(container(json).portMappings[0].containerPort),
     }),
     image: (json, spec: ServiceSpec) => {
-      // The task pulls the spec's tag or digest from the target's own ECR repository; compare those.
+      // The task pulls the spec's tag or digest from the environment's ECR repository (bootstrap's); compare those.
       const landed = parseImage(String(container(json).image));
-      const repository = String(one(json, "aws_ecr_repository").name);
+      const repository = awsWorkloadNames(spec).repository;
       const inEcr = landed.host?.endsWith(".amazonaws.com") === true && landed.repository === repository;
       const wanted = parseImage(spec.image);
       const specBase = `${wanted.host === undefined ? "" : `${wanted.host}/`}${wanted.repository}`;

@@ -3,7 +3,7 @@
  * (2nd gen) `google_cloudfunctions2_function` and the Cloud Run
  * `google_cloud_run_v2_service`, read back in the spec's units.
  */
-import { deployedImage, registryUrl } from "../../lib/gcp/registry";
+import { deployedImage } from "../../lib/gcp/registry";
 import { ORIGIN_SECRET } from "../../lib/service";
 import { only, type TerraformJson } from "../helpers/terraform";
 import type { CloudParity, Landed, LandedVariable, TargetLanding } from "./types";
@@ -144,12 +144,10 @@ export const parity: CloudParity = {
     }),
     // The spec's image is deployed as the same name:tag in the environment's registry (lib/gcp/registry.ts).
     image: (json, spec) => {
-      const repo = one<{ location: string; project: string; repository_id: string }>(
-        json,
-        "google_artifact_registry_repository",
-      );
+      // The repository is bootstrap's: the stack names it in its output.
+      const url = String((json.output as Record<string, { value: unknown }>).gcp_registry_url.value);
       const deployed = container(json).image;
-      const expected = deployedImage(spec.image, registryUrl(repo.location, repo.project, repo.repository_id));
+      const expected = deployedImage(spec.image, url);
       return {
         function: { notApplicable: "the function is built from the source zip, not from an image" },
         container: value(deployed === expected ? spec.image : deployed),

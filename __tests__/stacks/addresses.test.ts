@@ -13,12 +13,14 @@ import { StringResource } from "@cdktf/provider-random/lib/string-resource";
 import { type App, TerraformStack, Testing } from "cdktf";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
+import { forgetRemoved } from "../../lib/contract/removed";
 import { runSynth } from "../../lib/stacks/synth";
 import {
   ADDRESSES_DIR,
   addressesCommand,
   addressProblems,
   compareAddresses,
+  forgottenAddresses,
   formatRecorded,
   movedBlocks,
   parseRecorded,
@@ -70,6 +72,29 @@ describe("compareAddresses", () => {
     const moves = new Map([["random_string.suffix", "random_string.elsewhere"]]);
     expect(compareAddresses(["random_string.suffix"], ["random_string.other"], moves).destroyed).toEqual([
       "random_string.suffix",
+    ]);
+  });
+
+  it("passes a resource handed to another stack with a removed block that keeps it, and fails one that destroys it", () => {
+    const app = Testing.app() as App;
+    const stack = new TerraformStack(app, "tiny");
+    new RandomProvider(stack, "random");
+    // The construct path the resource had: forgetRemoved finds the same logical id, so the old address.
+    expect(forgetRemoved(stack, [{ type: "random_string", path: ["suffix"] }])).toEqual(["random_string.suffix"]);
+    const handedOver = JSON.parse(Testing.synth(stack));
+    expect(handedOver.removed).toEqual([{ from: "random_string.suffix", lifecycle: { destroy: false } }]);
+    expect(addressProblems("tiny", recorded, handedOver)).toEqual([]);
+    expect(
+      compareAddresses(
+        recorded.addresses,
+        resourceAddresses(handedOver),
+        movedBlocks(handedOver),
+        forgottenAddresses(handedOver),
+      ).forgotten,
+    ).toEqual(["random_string.suffix"]);
+    const destroying = { ...handedOver, removed: [{ from: "random_string.suffix", lifecycle: { destroy: true } }] };
+    expect(addressProblems("tiny", recorded, destroying)).toEqual([
+      expect.stringContaining("tiny: random_string.suffix is gone: the next apply destroys it"),
     ]);
   });
 

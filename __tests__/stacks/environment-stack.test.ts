@@ -169,12 +169,27 @@ describe("EnvironmentStack", () => {
     // Each cloud pulls that digest from its own registry.
     expect(Object.keys(stack.images).sort()).toEqual([...config.clouds].sort());
     for (const image of Object.values(stack.images)) expect(image).toMatch(new RegExp(`^[a-z0-9.-]+/.+@${digest}$`));
-    // Their registries, by Terraform address, for the first deploy's registries:<env> job.
-    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, unknown>> };
-    expect(stack.registryAddresses).toHaveLength(config.clouds.length);
-    for (const address of stack.registryAddresses) {
-      const [type, name] = address.split(".");
-      expect(json.resource[type]?.[name]).toBeDefined();
-    }
+    // The registries are bootstrap's: the stack creates none, and a state from before forgets them, never destroys.
+    const json = JSON.parse(Testing.synth(stack)) as {
+      resource: Record<string, Record<string, unknown>>;
+      removed?: { from: string; lifecycle: { destroy: boolean } }[];
+    };
+    const registryTypes = ["aws_ecr_repository", "aws_ecr_lifecycle_policy", "azurerm_container_registry"];
+    for (const type of [...registryTypes, "google_artifact_registry_repository"])
+      expect(json.resource[type]).toBeUndefined();
+    const removed = json.removed ?? [];
+    expect(removed.map((block) => block.from.split(".")[0]).sort()).toEqual(
+      [...registryTypes, "google_artifact_registry_repository"].sort(),
+    );
+    for (const block of removed) expect(block.lifecycle).toEqual({ destroy: false });
+    // The very addresses the stacks had (as recorded before the move), so an existing state forgets them.
+    expect(removed.map((block) => block.from)).toEqual(
+      expect.arrayContaining([
+        "aws_ecr_repository.aws-container_registry_repository_BCBAA94B",
+        "aws_ecr_lifecycle_policy.aws-container_registry_lifecycle_31201075",
+        "azurerm_container_registry.azure-container_registry_2786B2D7",
+        "google_artifact_registry_repository.gcp-container_registry_repository_520D17C1",
+      ]),
+    );
   });
 });

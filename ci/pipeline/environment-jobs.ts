@@ -15,13 +15,6 @@ import { idTokens, required } from "./logins";
 import type { Job, Jobs } from "./model";
 import { environmentReleaseJobs } from "./release";
 import { IF, MANUAL_ON_DEFAULT_BRANCH } from "./rules";
-
-/**
- * Exit code of `ci:drift` when resources changed outside Terraform: the drift-report job's only
- * allowed failure. Not 2, which every command uses for bad usage (tools/command.ts), so a broken
- * command line fails the schedule instead of passing as a warning.
- */
-export const DRIFT_EXIT_CODE = 3;
 import {
   artifactAccess,
   GATED_PLAN_RETENTION,
@@ -32,6 +25,13 @@ import {
   tfPrelude,
   tfVariables,
 } from "./terraform";
+
+/**
+ * Exit code of `ci:drift` when resources changed outside Terraform: the drift-report job's only
+ * allowed failure. Not 2, which every command uses for bad usage (tools/command.ts), so a broken
+ * command line fails the schedule instead of passing as a warning.
+ */
+export const DRIFT_EXIT_CODE = 3;
 
 function planJob(env: EnvironmentConfig): Job {
   const dir = stackDir(env.name);

@@ -18,7 +18,7 @@
  *   model.ts             the GitLab CI keywords as types (Job, Rule, Need, Artifacts, Environment, Stage)
  *   rules.ts, logins.ts  rule conditions; id_tokens and the per-cloud login table
  *   terraform.ts         stack folder, state, plan retention, the OpenTofu prelude
- *   release.ts           build, stable, registries, publish, verify and the rollout step jobs
+ *   release.ts           build, stable, publish, verify and the rollout step jobs
  *   environment-jobs.ts  validate, plan, plan-comment, deploy, unlock, drift of each environment
  *   pipeline.ts          this file: workflow, stages, templates, the shared jobs, the file
  *   children.ts          the parent and child pipelines past CHILD_PIPELINE_THRESHOLD environments
@@ -30,7 +30,7 @@ import type { EnvironmentConfig } from "../../lib/config/schema";
 import { IMAGES, imageReference } from "../images";
 import { environmentJobs, forkNoticeJob, validateJobs } from "./environment-jobs";
 import { type Cache, type Pipeline, pipelineDocument, STAGES } from "./model";
-import { BUILD_IMAGE, buildJob, PUBLISH_IMAGE, stableJob } from "./release";
+import { BUILD_IMAGE, buildJob, stableJob } from "./release";
 import { IF } from "./rules";
 
 /** Node image of the jobs that run npm (its git is needed by the pipeline tests). */
@@ -95,10 +95,6 @@ export function sharedPipeline(environments: readonly EnvironmentConfig[]): Pipe
           "Image with tofu or terraform. Terraform: hashicorp/terraform:1.13 (the jobs use whichever binary the image has).",
       },
       BUILD_IMAGE: { value: BUILD_IMAGE, description: "Image of the build job: BuildKit rootless (no Docker daemon)." },
-      PUBLISH_IMAGE: {
-        value: PUBLISH_IMAGE,
-        description: "Image of publish:<env>; it installs crane, the AWS CLI, curl and jq.",
-      },
       TF_IN_AUTOMATION: "true",
       TF_INPUT: "false",
       TF_PLUGIN_CACHE_DIR: "$CI_PROJECT_DIR/.tf-plugin-cache",

@@ -1,9 +1,9 @@
 /**
  * The release jobs of `.gitlab-ci.yml` (docs/releasing.md):
  *
- *   build -> synth -> registries:<env> -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
- *                                                                          |              \-> auto-rollback:<env> (verify failed)
- *                                                                          \-> plan-steps:<env> -> rollback:<env> (manual)
+ *   build -> synth -> publish:<env> -> plan:<env> -> deploy:<env> -> verify:<env> -> promote:<env>
+ *                                                      |              \-> auto-rollback:<env> (verify failed)
+ *                                                      \-> plan-steps:<env> -> rollback:<env> (manual)
  *
  * promote, rollback and auto-rollback apply the plans plan-steps:<env> saved
  * in the same pipeline, and refuse when the environment runs another
@@ -39,8 +39,12 @@ import {
  * a privileged service). `buildctl-daemonless.sh` starts buildkitd for the job.
  */
 export const BUILD_IMAGE = imageReference(IMAGES.buildkit);
-/** A maintained distribution image; the job adds crane, the AWS CLI, curl and jq from its packages. */
-export const PUBLISH_IMAGE = imageReference(IMAGES.publish);
+/**
+ * The publish job's tool image (ci/tools/publish/Dockerfile: crane, the AWS
+ * CLI, curl, jq at fixed versions), built by `build` and named by digest in
+ * its dotenv report: publish installs nothing while it holds cloud tokens.
+ */
+export const PUBLISH_TOOLS_IMAGE = "$PUBLISH_TOOLS_IMAGE";
 
 /** Where a rollout step's stack lives in the synth artifact (ci/release/synth.sh). */
 export function stepStackDir(step: Step, environment: string): string {
@@ -61,50 +65,18 @@ export function buildJob(): Job {
   };
 }
 
-/**
- * First deploy: creates the environment's registries when they are not in
- * state yet (ci/release/registries.sh), so publish has somewhere to copy to
- * before the first plan. Does nothing once they exist.
- */
-/** `../..` back from a folder relative to the repository root. */
-function upToRoot(dir: string): string {
-  return dir
-    .split("/")
-    .map(() => "..")
-    .join("/");
-}
-
-export function registriesJob(env: EnvironmentConfig): Job {
-  return {
-    extends: ".tf",
-    stage: "publish",
-    needs: [{ job: "synth", artifacts: true }],
-    resource_group: env.name,
-    interruptible: false,
-    variables: { ...tfVariables(env), TF_LOCK_TIMEOUT: LOCK_TIMEOUT },
-    id_tokens: idTokens("registries", env),
-    // The deploy trust requires the environment claim; `prepare`: not a deployment of its own.
-    environment: { name: env.name, action: "prepare" },
-    rules: [{ if: IF.defaultBranch }],
-    // The prelude enters the stack folder: the script is found relative to it.
-    script: [...tfPrelude(env, "registries"), `sh ${upToRoot(stackDir(env.name))}/ci/release/registries.sh`],
-  };
-}
-
 export function publishJob(env: EnvironmentConfig): Job {
   return {
     stage: "publish",
-    image: { name: "$PUBLISH_IMAGE", entrypoint: [""] },
+    image: { name: PUBLISH_TOOLS_IMAGE, entrypoint: [""] },
     needs: [
       { job: "build", artifacts: true },
       { job: "synth", artifacts: true },
-      { job: `registries:${env.name}`, artifacts: false },
     ],
     rules: [{ if: IF.defaultBranch }],
     // The publish identity of this environment: it can push to the environment's registries and nothing else.
     id_tokens: idTokens("publish", env),
     environment: { name: env.name, action: "prepare" },
-    before_script: ["apk add --no-cache crane aws-cli curl jq"],
     script: [
       // Cloud credentials only: publishing needs no Cloudflare token.
       ...loginLines(env, "publish").filter((line) => !line.includes("CLOUDFLARE_API_TOKEN")),
@@ -361,7 +333,6 @@ function stepJob(env: EnvironmentConfig, step: Step, trigger: "verified" | "manu
 /** Every release job of one environment, by name; promote only where a canary splits traffic. */
 export function environmentReleaseJobs(env: EnvironmentConfig): Jobs {
   const jobs: Jobs = {
-    [`registries:${env.name}`]: registriesJob(env),
     [`publish:${env.name}`]: publishJob(env),
     ...(environmentStateLocation(env) === undefined ? {} : { [`outputs:${env.name}`]: outputsJob(env) }),
     [`verify:${env.name}`]: verifyJob(env),

@@ -2,8 +2,8 @@
 # Copies the release's image, by digest, from the GitLab project registry into
 # one environment's ECR, ACR and Artifact Registry repositories (crane), each
 # tagged with the release id, and checks every copy has the same digest.
-# Logs in to each cloud with the environment's OIDC deploy identity (no
-# static keys): AWS through `aws ecr get-login-password` (web identity from
+# Logs in to each cloud with the environment's OIDC publish identity (push
+# only; no static keys): AWS through `aws ecr get-login-password` (web identity from
 # AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), Azure and GCP by exchanging
 # the job's id_token over HTTPS (curl + jq).
 #

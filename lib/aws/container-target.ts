@@ -22,8 +22,9 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { type TerraformResource, Token } from "cdktf";
+import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { forgetRemoved } from "../contract/removed";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables } from "../contract/workload-environment";
@@ -33,7 +34,7 @@ import { OriginLoadBalancer } from "./load-balancer";
 import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
-import { ecrImage, ecrRepositoryUrl, Registry } from "./registry";
+import { ecrImage, ecrRepositoryUrl } from "./registry";
 import { type SecretParameter, secretParameters } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./sizing";
@@ -51,8 +52,11 @@ export interface OriginZone {
 /**
  * `originSecret`: stored as an SSM SecureString (this target's KMS key) and
  * injected as ORIGIN_SECRET by ECS, never as plain text.
- * `protect`: ALB deletion protection, registry, log groups and log bucket
- * kept on destroy, 30-day KMS deletion window.
+ * `protect`: ALB deletion protection, log groups and log bucket kept on
+ * destroy, 30-day KMS deletion window.
+ *
+ * The ECR repository is bootstrap's (lib/bootstrap/registries/aws.ts): the
+ * target only names it, and a state from before forgets it (`removed`).
  */
 export interface ContainerTargetProps extends TargetProps<AwsSettings> {
   /** Cloudflare zone for the origin hostname and the certificate validation. */
@@ -62,11 +66,6 @@ export interface ContainerTargetProps extends TargetProps<AwsSettings> {
    * @default `aws-origin.<zone.domain>`
    */
   readonly hostname?: string;
-  /**
-   * Images the registry keeps.
-   * @default 20
-   */
-  readonly keepImages?: number;
   /**
    * Average CPU the autoscaling keeps the service at, in percent.
    * @default 60
@@ -93,8 +92,6 @@ export interface ContainerTargetProps extends TargetProps<AwsSettings> {
 }
 
 export class ContainerTarget extends TargetConstruct {
-  readonly registry: Registry;
-  readonly imageRegistry: TerraformResource;
   /** The image reference the task runs: ServiceSpec.image's tag or digest in this target's ECR repository. */
   readonly image: string;
   readonly network: Network;
@@ -113,18 +110,17 @@ export class ContainerTarget extends TargetConstruct {
 
     const key = new WorkloadKey(this, "key", {
       alias: awsName([name, "container"], 250),
-      description: `${name} container: registry, logs and secrets`,
+      description: `${name} container: logs and secrets`,
       accountId: settings.accountId,
       region: settings.region,
     });
     const repositoryName = awsName([name], NAME_LIMITS.ecrRepository);
     this.image = ecrImage(spec.image, ecrRepositoryUrl(settings.accountId, settings.region, repositoryName));
-    this.registry = new Registry(this, "registry", {
-      name: repositoryName,
-      kmsKeyArn: key.arn,
-      keepImages: props.keepImages,
-    });
-    this.imageRegistry = this.registry.repository;
+    // Bootstrap's now: an older state forgets it rather than destroying the images in it.
+    forgetRemoved(this, [
+      { type: "aws_ecr_repository", path: ["registry", "repository"] },
+      { type: "aws_ecr_lifecycle_policy", path: ["registry", "lifecycle"] },
+    ]);
     this.network = new Network(this, "network", {
       name,
       region: settings.region,

@@ -6,8 +6,9 @@
  */
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { policyDocument } from "./identity";
+import { type PolicyStatement, policyDocument } from "./identity";
 
 /** Encrypting and decrypting with the key. */
 const KEY_DATA_ACTIONS = [
@@ -59,6 +60,16 @@ export interface WorkloadKeyProps {
   readonly description: string;
   readonly accountId: string;
   readonly region: string;
+  /**
+   * CloudWatch Logs may encrypt this account's and region's log groups with it.
+   * @default true
+   */
+  readonly forLogs?: boolean;
+  /**
+   * The account's provider (bootstrap has one per account).
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: AwsProvider;
 }
 
 export class WorkloadKey extends Construct {
@@ -67,7 +78,19 @@ export class WorkloadKey extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadKeyProps) {
     super(scope, id);
     const { accountId, region } = props;
+    const logs: PolicyStatement = {
+      Sid: "CloudWatchLogs",
+      Effect: "Allow",
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: KEY_LOGS_ACTIONS,
+      Resource: "*",
+      // Only for log groups of this account and region.
+      Condition: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
+      },
+    };
     this.key = new KmsKey(this, "key", {
+      provider: props.provider,
       description: props.description,
       enableKeyRotation: true,
       policy: policyDocument([
@@ -78,20 +101,14 @@ export class WorkloadKey extends Construct {
           Action: KEY_ACCOUNT_ACTIONS,
           Resource: "*",
         },
-        {
-          Sid: "CloudWatchLogs",
-          Effect: "Allow",
-          Principal: { Service: `logs.${region}.amazonaws.com` },
-          Action: KEY_LOGS_ACTIONS,
-          Resource: "*",
-          // Only for log groups of this account and region.
-          Condition: {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` },
-          },
-        },
+        ...(props.forLogs === false ? [] : [logs]),
       ]),
     });
-    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", {
+      provider: props.provider,
+      name: `alias/${props.alias}`,
+      targetKeyId: this.key.keyId,
+    });
   }
 
   get arn(): string {

@@ -4,14 +4,17 @@
  * images are scanned on push and encrypted with the target's KMS key, and a
  * lifecycle policy keeps the newest images only.
  *
- * How image and registry relate: the task runs `ServiceSpec.image`'s tag or
- * digest from this repository (`ecrImage`); `publish:<env>` copies the
- * pipeline's image here by digest before the plan (docs/releasing.md). Tasks
- * pull with their execution role (ECR actions scoped to this repository),
- * never with a registry password.
+ * How image and registry relate: bootstrap creates the repository, one per
+ * environment (lib/bootstrap/registries/aws.ts), so no deploy identity
+ * creates or deletes it; the task runs `ServiceSpec.image`'s tag or digest
+ * from it (`ecrImage`, by a name known at synth time); `publish:<env>` copies
+ * the pipeline's image here by digest before the plan (docs/releasing.md).
+ * Tasks pull with their execution role (ECR actions scoped to this
+ * repository), never with a registry password.
  */
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 import { parseImage } from "../image";
@@ -41,6 +44,11 @@ export interface RegistryProps {
    * @default 20
    */
   readonly keepImages?: number;
+  /**
+   * The account's provider (bootstrap has one per account).
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: AwsProvider;
 }
 
 export class Registry extends Construct {
@@ -56,12 +64,14 @@ export class Registry extends Construct {
         `keepImages must be a whole number of at least 1, not ${keep}`,
       );
     this.repository = new EcrRepository(this, "repository", {
+      provider: props.provider,
       name: props.name,
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
     });
     new EcrLifecyclePolicy(this, "lifecycle", {
+      provider: props.provider,
       repository: this.repository.name,
       policy: JSON.stringify({
         rules: [

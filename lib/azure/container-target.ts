@@ -3,8 +3,9 @@
  * Apps environment that logs to the environment's Log Analytics workspace.
  * External HTTPS ingress only, health probes on ServiceSpec.healthPath,
  * min/max replicas with an HTTP concurrency scale rule, the image pulled from
- * the environment's Azure Container Registry by the app's user-assigned
- * identity (AcrPull), and a canary split between revisions (traffic.ts).
+ * the environment's Azure Container Registry (bootstrap's, named here) by the
+ * app's user-assigned identity (AcrPull), and a canary split between
+ * revisions (traffic.ts).
  */
 import {
   ContainerApp,
@@ -12,16 +13,17 @@ import {
   type ContainerAppTemplateContainerEnv,
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
-import { Annotations, Fn, TerraformOutput, type TerraformResource } from "cdktf";
+import { Annotations, Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { limitProblem } from "../contract/limits";
+import { forgetRemoved } from "../contract/removed";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference } from "../contract/workload-environment";
 import { AzureFoundation } from "./foundation";
 import type { WorkloadIdentityReference } from "./identity";
 import { AZURE_PLATFORM_LIMITS, CONTAINER_APP_PROBE_LIMITS } from "./limits";
-import { registryImage, WorkloadRegistry } from "./registry";
+import { registryImage, registryLoginServer } from "./registry";
 import { containerAppSecretName } from "./secrets";
 import type { AzureSettings } from "./settings";
 import { containerResources } from "./sizing";
@@ -87,8 +89,8 @@ export class ContainerTarget extends TargetConstruct {
   readonly foundation: AzureFoundation;
   /** Its user-assigned identity, made (with AcrPull and Key Vault Secrets User) by bootstrap. */
   readonly identity: WorkloadIdentityReference;
-  readonly registry: WorkloadRegistry;
-  readonly imageRegistry: TerraformResource;
+  /** `<registry>.azurecr.io`: bootstrap's registry of the environment (lib/bootstrap/registries/azure.ts). */
+  readonly registryLoginServer: string;
   readonly environment: ContainerAppEnvironment;
   readonly app: ContainerApp;
   /** Suffix of the revision this apply made latest (a token): the stable revision once promoted. */
@@ -103,13 +105,10 @@ export class ContainerTarget extends TargetConstruct {
     this.foundation = foundation;
     const { names, resourceGroupName, location } = foundation;
     this.identity = foundation.addIdentity(this, names.containerIdentity);
-    this.registry = new WorkloadRegistry(this, "registry", {
-      name: names.containerRegistry,
-      resourceGroupName,
-      location,
-    });
-    this.imageRegistry = this.registry.registry;
-    this.image = registryImage(spec.image, this.registry.loginServer);
+    // Bootstrap's now: an older state forgets it rather than destroying the images in it.
+    forgetRemoved(this, [{ type: "azurerm_container_registry", path: ["registry", "registry"] }]);
+    this.registryLoginServer = registryLoginServer(names.containerRegistry);
+    this.image = registryImage(spec.image, this.registryLoginServer);
 
     this.environment = new ContainerAppEnvironment(this, "environment", {
       name: names.containerAppEnvironment,
@@ -206,7 +205,7 @@ export class ContainerTarget extends TargetConstruct {
       containerAppEnvironmentId: this.environment.id,
       revisionMode: uses.traffic.revisionMode,
       identity: { type: "UserAssigned", identityIds: [this.identity.id] },
-      registry: [{ server: this.registry.loginServer, identity: this.identity.id }],
+      registry: [{ server: this.registryLoginServer, identity: this.identity.id }],
       secret: secrets.length > 0 ? secrets : undefined,
       ingress: {
         externalEnabled: true,
@@ -239,7 +238,7 @@ export class ContainerTarget extends TargetConstruct {
   /** What CI and operators need: where to push, and the revision to name as stable for the next canary. */
   private addOutputs(): void {
     new TerraformOutput(this, "registry-login-server", {
-      value: this.registry.loginServer,
+      value: this.registryLoginServer,
       description:
         "Azure Container Registry the container app pulls from; push ServiceSpec.image's repository:tag here",
     }).overrideLogicalId("azure_registry_login_server");

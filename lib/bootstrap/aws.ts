@@ -24,6 +24,9 @@
  *   service-linked roles. The workload roles themselves are made here, by
  *   bootstrap (lib/bootstrap/workload/aws.ts), with a boundary that grants
  *   nothing IAM: the deploy role cannot create, change or re-trust a role.
+ *   The same policy denies registry administration (`AWS_REGISTRY_ADMIN_ACTIONS`)
+ *   and changes to the images' key: bootstrap makes the environment's ECR
+ *   repository (lib/bootstrap/registries/aws.ts).
  * - publish: no managed policy; one inline policy that pushes to (and reads)
  *   the environment's ECR repository only (`awsPublishPolicy`), plus the
  *   account-wide registry token ECR issues. `publish:<env>` runs before the
@@ -44,6 +47,7 @@ import type { CompanyConfig } from "../config/company";
 import { audience, IDENTITY_PURPOSES, type IdentityPurpose, type TrustScope, trustSubject } from "../identity";
 import type { Grant, GrantStatement } from "../permissions/coverage";
 import { bootstrapTags, type EnvironmentTrust, type GitlabOidc, trustScope } from "./gitlab-oidc";
+import { awsRegistryKeyAlias } from "./registries/aws";
 import { AwsWorkloadIdentities, awsDeployPassRoleStatements } from "./workload/aws";
 
 /** Managed policies per purpose (see the module comment). */
@@ -62,6 +66,32 @@ export const AWS_PUBLISH_ACTIONS = [
   "ecr:InitiateLayerUpload",
   "ecr:PutImage",
   "ecr:UploadLayerPart",
+] as const;
+
+/**
+ * Registry administration the deploy role is denied (PowerUserAccess holds
+ * `ecr:*`): bootstrap makes and keeps the repositories
+ * (lib/bootstrap/registries/aws.ts); an apply only names them.
+ */
+export const AWS_REGISTRY_ADMIN_ACTIONS = [
+  "ecr:BatchDeleteImage",
+  "ecr:CreateRepository",
+  "ecr:DeleteLifecyclePolicy",
+  "ecr:DeleteRepository",
+  "ecr:DeleteRepositoryPolicy",
+  "ecr:PutImageScanningConfiguration",
+  "ecr:PutImageTagMutability",
+  "ecr:PutLifecyclePolicy",
+  "ecr:SetRepositoryPolicy",
+] as const;
+
+/** What the deploy role may not do to the key of the environment's images (PowerUserAccess holds `kms:*`). */
+export const AWS_REGISTRY_KEY_ACTIONS = [
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "kms:ScheduleKeyDeletion",
+  "kms:DeleteAlias",
+  "kms:UpdateAlias",
 ] as const;
 
 /**
@@ -179,7 +209,9 @@ export function awsPublishPolicy(
 /**
  * The deploy role's IAM: pass the environment's workload roles (made by
  * bootstrap), each to its own service; deny every IAM write but
- * service-linked roles, so no managed policy AWS widens can give it one.
+ * service-linked roles, so no managed policy AWS widens can give it one;
+ * deny administering a registry and the key of the environment's images
+ * (bootstrap's, lib/bootstrap/registries/aws.ts).
  */
 export function awsDeployIamPolicy(
   accountId: string,
@@ -196,6 +228,23 @@ export function awsDeployIamPolicy(
         Effect: "Deny",
         Action: [...AWS_PROTECTED_IAM_WRITES],
         NotResource: serviceLinkedRoles(accountId),
+      },
+      { Sid: "NoRegistryAdministration", Effect: "Deny", Action: [...AWS_REGISTRY_ADMIN_ACTIONS], Resource: "*" },
+      {
+        // The key is named by its alias (its id is random): any key carrying it, and the alias itself.
+        Sid: "KeepTheRegistryKey",
+        Effect: "Deny",
+        Action: [...AWS_REGISTRY_KEY_ACTIONS],
+        Resource: "*",
+        Condition: {
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${awsRegistryKeyAlias(service, environment)}` },
+        },
+      },
+      {
+        Sid: "KeepTheRegistryKeyAlias",
+        Effect: "Deny",
+        Action: ["kms:DeleteAlias", "kms:UpdateAlias"],
+        Resource: `arn:aws:kms:${region}:${accountId}:alias/${awsRegistryKeyAlias(service, environment)}`,
       },
     ],
   };

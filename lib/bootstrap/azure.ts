@@ -34,7 +34,7 @@
  *   secret's `random_password` is in it), and a protected environment's plan
  *   identity trusts the default branch only (docs/choices.md).
  * - deploy: a custom role of the resource providers the environment stacks
- *   use (`AZURE_DEPLOY_ACTIONS`), without any authorization write and without
+ *   use (`AZURE_DEPLOY_ACTIONS`; not the registry's, which bootstrap makes), without any authorization write and without
  *   creating managed identities or federated credentials
  *   (`AZURE_DEPLOY_NOT_ACTIONS`): bootstrap makes the workload's identities
  *   and their roles (lib/bootstrap/workload/azure.ts). The data-plane writes
@@ -46,8 +46,8 @@
  *   PR #31439 open), through Role Based Access Control Administrator with a
  *   condition: only that role (`AZURE_WORKLOAD_ROLES`), only to service
  *   principals, never to a CI identity (`rbacAdminCondition`).
- * - publish: AcrPush on the group, whose one registry is the environment's
- *   (`publish:<env>` pushes the release's image there before the deploy is
+ * - publish: AcrPush on the group, whose one registry is the environment's,
+ *   made by bootstrap (`publish:<env>` pushes the release's image there before the deploy is
  *   approved); nothing else.
  */
 
@@ -96,7 +96,7 @@ export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
  */
 export const AZURE_DEPLOY_ACTIONS = [
   "Microsoft.App/*",
-  "Microsoft.ContainerRegistry/*",
+  // No Microsoft.ContainerRegistry: bootstrap makes the registry (lib/bootstrap/registries/azure.ts).
   "Microsoft.Insights/*",
   "Microsoft.AlertsManagement/*",
   "Microsoft.KeyVault/*",

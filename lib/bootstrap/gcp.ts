@@ -23,7 +23,8 @@
  * - plan: per-service viewer roles (never `roles/viewer`), and object,
  *   bucket and secret reads of the environment's own buckets and secrets
  *   (a plan refreshes the function's source object and the origin secret).
- * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages), the
+ * - deploy: `GCP_ROLES.deploy` (the products lib/gcp manages; no Artifact
+ *   Registry role: bootstrap makes the repository), the
  *   conditioned `GCP_SCOPED_ROLES.deploy` (`iam.serviceAccountUser` on the
  *   environment's workload accounts, which bootstrap makes with their
  *   grants, lib/bootstrap/workload/gcp.ts), and custom roles of what the
@@ -60,7 +61,7 @@ export { GCP_NAMED_COLLECTIONS, type GcpCollection, gcpNameCondition };
 /** Project-wide roles per purpose: one product each, none that reaches IAM, secrets or storage. */
 export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
   plan: [
-    "roles/artifactregistry.reader",
+    // No Artifact Registry role: the repository is bootstrap's, so no plan refreshes it.
     // Also holds run.services.get and serviceusage.services.get/list: no run.viewer or serviceUsageViewer besides.
     "roles/cloudfunctions.viewer",
     "roles/logging.viewer",
@@ -69,7 +70,7 @@ export const GCP_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> = {
     "roles/secretmanager.viewer",
   ],
   deploy: [
-    "roles/artifactregistry.admin",
+    // No Artifact Registry role: bootstrap makes the repository (lib/bootstrap/registries/gcp.ts), publish writes to it.
     // No roles/cloudfunctions.admin nor run.admin: they hold setIamPolicy on functions, services, jobs and Eventarc;
     // the custom serving role (`GCP_DEPLOY_CUSTOM_ROLES`) holds what the stack's functions and services call.
     "roles/logging.configWriter",

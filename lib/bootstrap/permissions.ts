@@ -130,7 +130,7 @@ const GITLAB_MAINTAINER: Grant = {
 export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>> = {
   aws: {
     map: AWS_PERMISSIONS,
-    // PowerUserAccess: the state buckets and their keys (lib/bootstrap/state/aws.ts).
+    // PowerUserAccess: the state buckets and their keys (lib/bootstrap/state/aws.ts), the ECR repositories and theirs.
     grants: () =>
       ["IAMFullAccess", "PowerUserAccess"].map((name) => AWS_MANAGED_POLICY_TABLE[`arn:aws:iam::aws:policy/${name}`]),
     grantedBy: "docs/bootstrap.md: IAMFullAccess and PowerUserAccess",
@@ -156,6 +156,8 @@ export const BOOTSTRAP_PERMISSIONS: Readonly<Record<string, ProviderPermissions>
         "roles/serviceusage.serviceUsageAdmin",
         // A protected environment's state bucket, when it is in GCP (lib/bootstrap/state/gcp.ts).
         "roles/storage.admin",
+        // Every environment's image repository (lib/bootstrap/registries/gcp.ts).
+        "roles/artifactregistry.admin",
       ].map(gcpRoleGrant),
     grantedBy: "docs/bootstrap.md: the GCP administrator roles",
   },

@@ -2,7 +2,8 @@
  * BootstrapStack (`cdktf deploy bootstrap`): the GitLab OIDC trust on every
  * enabled cloud, each environment's workload identities and their grants
  * (lib/bootstrap/workload/: bootstrap owns identity, so no deploy identity
- * administers any), and the GitLab project's environments and CI/CD
+ * administers any), its container registries (lib/bootstrap/registries/),
+ * and the GitLab project's environments and CI/CD
  * variables, run once by an administrator. Besides lib/stacks, the one place that knows
  * every cloud; each cloud's resources stay in their own file.
  *
@@ -22,6 +23,7 @@ import { AzureTenantTrust } from "./azure";
 import { GcpProjectTrust } from "./gcp";
 import { GitlabProjectSetup, type GitlabVariable } from "./gitlab";
 import type { EnvironmentTrust, GitlabOidc } from "./gitlab-oidc";
+import { addRegistries, type EnvironmentRegistry } from "./registries";
 import { addStateStores, type StateStore } from "./state/stores";
 import { type IdentityField, noteTokenVariable, pipelineVariables, secretVariables } from "./variables";
 
@@ -50,6 +52,8 @@ export class BootstrapStack extends TerraformStack {
   readonly gitlab: GitlabProjectSetup;
   /** Protected environments' state stores (backend `cloud`), by environment. */
   readonly stateStores: ReadonlyMap<string, StateStore>;
+  /** Every environment's container registries, by environment then cloud (lib/bootstrap/registries/). */
+  readonly registries: ReadonlyMap<string, ReadonlyMap<string, EnvironmentRegistry>>;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
     super(scope, BOOTSTRAP_STACK);
@@ -117,6 +121,9 @@ export class BootstrapStack extends TerraformStack {
       config.environments.map((env) => env.config),
       this,
     );
+
+    // --- Container registries: publish:<env> pushes there before any deploy, so no deploy identity makes them ---
+    this.registries = addRegistries(this, config.environments, this, { service, company: config.company });
 
     // --- GitLab: environments, protection, the variables the pipeline reads ---
     const variables: GitlabVariable[] = config.environments.flatMap((env) =>

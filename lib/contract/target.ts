@@ -3,7 +3,6 @@
  * what each of the six targets takes (`TargetProps`) and what it gives back
  * (`WorkloadTarget`). docs/adding-a-cloud.md walks through it.
  */
-import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { Cloud, OriginId, TargetKind } from "../config/schema";
 import { applyProtections } from "../policy/protections";
@@ -80,12 +79,6 @@ export interface WorkloadTarget {
    * @default - undefined for function targets
    */
   readonly image?: string;
-  /**
-   * The registry resource `image` is pulled from: the release pipeline creates it
-   * before the first publish of a new environment (ci/release/registries.sh).
-   * @default - undefined for function targets
-   */
-  readonly imageRegistry?: TerraformResource;
   /**
    * Where the target splits traffic between releases: the revision or version
    * this apply deploys (Lambda version, Container Apps revision suffix, Cloud

@@ -1,6 +1,6 @@
 /**
  * The workload as a Cloud Run (v2) service: image from the environment's
- * Artifact Registry repository, an explicit revision name derived from the
+ * Artifact Registry repository (bootstrap's, named here), an explicit revision name derived from the
  * whole template, startup and liveness probes on the health path, per-revision
  * min/max instances, a dedicated runtime service account with no project roles,
  * an optional canary split, and deletion protection set per environment (the
@@ -11,16 +11,17 @@ import {
   type CloudRunV2ServiceTemplate,
   type CloudRunV2ServiceTemplateContainersEnv,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { TerraformOutput, type TerraformResource } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
+import { forgetRemoved } from "../contract/removed";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables, secretVariables } from "../contract/workload-environment";
 import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
 import { repositoryId, revisionName, runServiceName } from "./naming";
 import { CONTAINER_APIS, targetGroundwork } from "./project-services";
-import { ContainerRegistry } from "./registry";
+import { deployedImage, registryUrl } from "./registry";
 import { WorkloadSecrets } from "./secrets";
 import type { GcpSettings } from "./settings";
 import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
@@ -41,8 +42,8 @@ export interface ContainerTargetProps extends TargetProps<GcpSettings> {
 
 export class ContainerTarget extends TargetConstruct {
   readonly service: CloudRunV2Service;
-  readonly registry: ContainerRegistry;
-  readonly imageRegistry: TerraformResource;
+  /** `<region>-docker.pkg.dev/<project>/<repository>`: bootstrap's repository (lib/bootstrap/registries/gcp.ts). */
+  readonly registryUrl: string;
   /** The account it runs as, made by bootstrap. */
   readonly identity: WorkloadAccountReference;
   /** The image reference deployed (in `registry`, see registry.ts). */
@@ -71,14 +72,10 @@ export class ContainerTarget extends TargetConstruct {
       logRetentionDays: spec.logRetentionDays,
     });
 
-    this.registry = new ContainerRegistry(this, "registry", {
-      project,
-      region: settings.region,
-      repositoryId: repositoryId(names),
-      dependsOn: apis,
-    });
-    this.imageRegistry = this.registry.repository;
-    this.image = this.registry.imageFor(spec.image);
+    // Bootstrap's now: an older state forgets it rather than destroying the images in it.
+    forgetRemoved(this, [{ type: "google_artifact_registry_repository", path: ["registry", "repository"] }]);
+    this.registryUrl = registryUrl(settings.region, project, repositoryId(names));
+    this.image = deployedImage(spec.image, this.registryUrl);
     // Made by bootstrap (lib/gcp/identity.ts, gcpWorkloadAccounts): the service only runs as it.
     this.identity = workloadAccount(project, gcpWorkloadAccounts(names).containerRuntime);
     const secrets = new WorkloadSecrets(this, "secrets", {
@@ -103,8 +100,7 @@ export class ContainerTarget extends TargetConstruct {
       ingress: "INGRESS_TRAFFIC_ALL",
       template: this.template(shape, secrets),
       traffic: plan.traffic,
-      // The image lives in the repository: create it (and let CI push) before the first revision.
-      dependsOn: [...apis, this.registry.repository, ...secrets.ready],
+      dependsOn: [...apis, ...secrets.ready],
     });
     if (settings.publicInvoker) {
       allowPublicInvocation(this, { project, region: settings.region, service: this.service.name });
@@ -195,7 +191,7 @@ export class ContainerTarget extends TargetConstruct {
   /** For CI: where to push the image, and the revision this apply deployed. */
   private addOutputs(): void {
     new TerraformOutput(this, "registry-url", {
-      value: this.registry.url,
+      value: this.registryUrl,
       description: "Artifact Registry repository CI pushes the container image to",
     }).overrideLogicalId("gcp_registry_url");
     new TerraformOutput(this, "revision-name", {

@@ -5,6 +5,10 @@
  * forever and the revision name derived from it stays truthful; cleanup keeps
  * the newest versions and deletes the rest after a while.
  *
+ * Bootstrap creates it, one per environment (lib/bootstrap/registries/gcp.ts),
+ * so no deploy identity creates or deletes it; the environment stack names it
+ * (`registryUrl`, `deployedImage`).
+ *
  * How `ServiceSpec.image` relates to it: an Artifact Registry reference
  * (`<region>-docker.pkg.dev/...`) is deployed as is. Any other reference
  * (`containerImage` of environments/company.ts, the default) names the image CI pushes here:
@@ -12,6 +16,7 @@
  * replaced, e.g. `europe-west1-docker.pkg.dev/<project>/<service>-prod/<image>:1.0.0`.
  */
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
@@ -36,6 +41,13 @@ export interface ContainerRegistryProps {
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The project's provider (bootstrap has one per project).
+   * @default - the stack's default Google provider
+   */
+  readonly provider?: GoogleProvider;
+  /** @default - none (bootstrap passes the environment's standard labels) */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 const ARTIFACT_REGISTRY = /^[a-z0-9-]+-docker\.pkg\.dev\//;
@@ -65,6 +77,8 @@ export class ContainerRegistry extends Construct {
       );
 
     this.repository = new ArtifactRegistryRepository(this, "repository", {
+      provider: props.provider,
+      labels: props.labels === undefined ? undefined : { ...props.labels },
       project: props.project,
       location: props.region,
       repositoryId: props.repositoryId,

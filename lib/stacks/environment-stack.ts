@@ -89,8 +89,6 @@ export class EnvironmentStack extends TerraformStack {
   readonly origins: Origin[] = [];
   /** The image each cloud's container target pulls from its own registry (where `publish:<env>` copies it). */
   readonly images: Partial<Record<Cloud, string>> = {};
-  /** Terraform addresses of the container registries, for the first deploy's `registries:<env>` job. */
-  readonly registryAddresses: string[] = [];
   /** Secret the edge sends to every origin: targets set `originSecret.value` as the workload's ORIGIN_SECRET. */
   readonly originSecret: OriginSecret;
   /** The Cloudflare edge routing to `origins`; created last, so every target has added its origin. */
@@ -144,9 +142,6 @@ export class EnvironmentStack extends TerraformStack {
     this.origins.push(...this.targets.map((target) => target.origin));
     for (const target of this.targets) {
       if (target.kind === "container" && target.image !== undefined) this.images[target.cloud] = target.image;
-      const registry = target.imageRegistry;
-      if (registry !== undefined)
-        this.registryAddresses.push(`${registry.terraformResourceType}.${this.getLogicalId(registry)}`);
     }
 
     // Last: the edge reads `origins` once, so every target must have added its origin by now.

@@ -223,13 +223,9 @@ export function publishList(stack: EnvironmentStack): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** File beside each environment's Terraform JSON: the registries' addresses (ci/release/registries.sh). */
-export const REGISTRY_TARGETS = "registries.targets";
-
 function writePublishList(outdir: string, stack: EnvironmentStack): void {
   const dir = join(outdir, "stacks", stack.node.id);
   writeFileSync(join(dir, PUBLISH_LIST), publishList(stack));
-  writeFileSync(join(dir, REGISTRY_TARGETS), stack.registryAddresses.map((address) => `${address}\n`).join(""));
 }
 
 function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
