@@ -36,13 +36,18 @@ export function checkStack(stack: TerraformStack): { findings: Finding[]; json: 
 }
 
 /**
- * The unsuppressed error findings of `stack`, by rule id, once its aspects ran as synth runs them (tags,
- * protections, then the policy pack). No Terraform JSON is written: the findings come from the aspects
- * alone, and writing the JSON took as long again.
+ * The findings of `stack` once its aspects ran as synth runs them (tags, protections, then the policy
+ * pack). No Terraform JSON is written: the findings come from the aspects alone, and writing the JSON
+ * took as long again.
  */
-export function policyErrors(stack: TerraformStack): string[] {
+export function aspectFindings(stack: TerraformStack): Finding[] {
   invokeAspects(stack);
-  return policyFindings(stack)
+  return policyFindings(stack);
+}
+
+/** The unsuppressed error findings of `stack` (aspectFindings), by rule id. */
+export function policyErrors(stack: TerraformStack): string[] {
+  return aspectFindings(stack)
     .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
     .map((f) => f.ruleId);
 }
