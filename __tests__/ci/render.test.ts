@@ -2,28 +2,14 @@ import { type Plan, parsePlan } from "../../ci/plan/plan";
 import { GITLAB_NOTE_LIMIT, noteMarker, noteMarkerPrefix, renderNotes, renderStepsNote } from "../../ci/plan/render";
 import { terraformReport } from "../../ci/plan/report";
 import { markUnknown, prepare, redact, valueText } from "../../ci/plan/values";
+import { expectDetailsDroppedToFit, expectListSplit, JOB_URL, listedAddresses } from "./helpers/large-plans";
 import { fixturePlan, generatedPlan } from "./helpers/plans";
 import { expectToContainAll, REVIEW_PLAN_SHOWS, singleNote } from "./helpers/render";
-
-/** CPU milliseconds this process spent since `start` (unlike wall time, not inflated by other processes). */
-function cpuMs(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
 
 /** One raw value as the note shows it. */
 function show(value: unknown, sensitive: unknown, unknown: unknown = false): string {
   return valueText(prepare(value, sensitive, unknown));
 }
-
-/** Addresses named by list entries (`- **action** \`address\``) in the notes. */
-function listedAddresses(...notes: string[]): Set<string> {
-  const found = new Set<string>();
-  for (const note of notes) for (const match of note.matchAll(/^- \*\*[\w-]+\*\* `([^`]+)`/gm)) found.add(match[1]);
-  return found;
-}
-
-const JOB_URL = "https://gitlab.example.net/group/blueprint/-/jobs/4242";
 
 /** The text of one provider's `<details>` section. */
 function providerSection(note: string, provider: string): string {
@@ -171,35 +157,9 @@ describe("renderNote on other plans", () => {
     expect(note).not.toMatch(/SECRET-/);
   });
 
-  it("keeps a huge plan under the limit by dropping details, never a change, and counts what it dropped", () => {
-    const plan = generatedPlan(12_000, 30, 120);
-    const started = process.cpuUsage();
-    const note = singleNote(plan, { environment: "prod", jobUrl: JOB_URL });
-    const elapsed = cpuMs(started);
-    expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
-    expect(note.length).toBeGreaterThan(GITLAB_NOTE_LIMIT * 0.9);
-    const listed = listedAddresses(note);
-    expect((plan.resource_changes ?? []).filter((rc) => !listed.has(rc.address))).toEqual([]);
-    // The notice counts exactly: shown detail blocks + dropped ones = every change with detail.
-    const notice =
-      /:scissors: \*\*Details of (\d+) of (\d+) changes are not shown\*\* to stay under GitLab's 1,000,000-character note limit; every change is still listed above/.exec(
-        note,
-      );
-    expect(notice).not.toBeNull();
-    const details = note.slice(note.indexOf("#### Details"));
-    const shown =
-      (details.match(/^- \*\*(update|replace|delete)\*\* /gm) ?? []).length +
-      (details.match(/^<summary>create /gm) ?? []).length;
-    expect(Number(notice?.[1]) + shown).toBe(Number(notice?.[2]));
-    expect(Number(notice?.[2])).toBe(12_000);
-    expect(note).toContain(`the [plan job](${JOB_URL})'s log`);
-    expect(note.startsWith(noteMarker("prod"))).toBe(true);
-    expect(note).toContain("| 2000 | 4000 | 4000 | 2000 | 0 |");
-    expect(note).toContain("**2000 resources will be destroyed**");
-    expect(note.match(/<details/g)?.length).toBe(note.match(/<\/details>/g)?.length);
-    expect(note).not.toMatch(/SECRET-/);
-    // Catches quadratic work (about 1 s); CPU time, so a busy shared machine does not fail it.
-    expect(elapsed).toBeLessThan(10_000);
+  it("keeps a plan over the note limit under it by dropping details, never a change, and counts what it dropped", () => {
+    // 1,200 changes against a 200,000-character limit; 12,000 against GitLab's: journeys/plan-note-size.test.ts.
+    expectDetailsDroppedToFit(1200, 200_000);
   });
 
   it("honours a smaller maxLength", () => {
@@ -247,28 +207,9 @@ describe("the note budget on large plans", () => {
     expectToContainAll(note, REVIEW_PLAN_SHOWS.sections);
   });
 
-  it("splits a 50,000-resource plan over numbered notes that together list every change", () => {
-    const plan = generatedPlan(50_000, 1, 10);
-    plan.resource_drift = fixturePlan("plan-review.json").resource_drift;
-    plan.output_changes = fixturePlan("plan-review.json").output_changes;
-    const started = process.cpuUsage();
-    const notes = renderNotes(plan, { environment: "prod", commitSha: "f".repeat(40), artifactUrl: "https://x/a" });
-    expect(cpuMs(started)).toBeLessThan(10_000);
-    expect(notes.length).toBeGreaterThan(1);
-    expect(notes.length).toBeLessThanOrEqual(10);
-    for (const [i, note] of notes.entries()) {
-      expect(note.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
-      expect(note.split("\n")[0]).toBe(noteMarker("prod", i + 1));
-      expect(note.match(/<details/g)?.length ?? 0).toBe(note.match(/<\/details>/g)?.length ?? 0);
-    }
-    const all = notes.join("\n");
-    const listed = listedAddresses(...notes);
-    expect((plan.resource_changes ?? []).filter((rc) => !listed.has(rc.address))).toEqual([]);
-    expectToContainAll(all, REVIEW_PLAN_SHOWS.sections);
-    expect(notes[0]).toContain(`**The list of 50004 changes is split over ${notes.length} notes** (this is part 1)`);
-    expect(notes[1]).toContain(`### Plan for \`prod\` at \`ffffffff\`, part 2 of ${notes.length}`);
-    expect(all).not.toContain(":scissors:");
-    expect(all).not.toMatch(/SECRET-/);
+  it("splits a plan whose list does not fit one note over numbered notes that together list every change", () => {
+    // 5,000 changes against a 100,000-character limit; 50,000 against GitLab's: journeys/plan-note-size.test.ts.
+    expectListSplit(5000, 100_000);
   });
 
   it("past the most notes, counts exactly what is not listed and links the rendered plan", () => {

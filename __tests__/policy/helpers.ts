@@ -1,5 +1,6 @@
 /** A stack wired like EnvironmentStack (providers, tags, policy) but without targets, for policy tests. */
 import { type App, Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import type { Construct } from "constructs";
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { applyPolicy, type Finding, policyFindings } from "../../lib/policy";
@@ -32,6 +33,23 @@ export function policyStack(options: PolicyStackOptions = {}): TerraformStack {
 export function checkStack(stack: TerraformStack): { findings: Finding[]; json: TerraformJson } {
   const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
   return { findings: policyFindings(stack), json };
+}
+
+/**
+ * The findings of `stack` once its aspects ran as synth runs them (tags, protections, then the policy
+ * pack). No Terraform JSON is written: the findings come from the aspects alone, and writing the JSON
+ * took as long again.
+ */
+export function aspectFindings(stack: TerraformStack): Finding[] {
+  invokeAspects(stack);
+  return policyFindings(stack);
+}
+
+/** The unsuppressed error findings of `stack` (aspectFindings), by rule id. */
+export function policyErrors(stack: TerraformStack): string[] {
+  return aspectFindings(stack)
+    .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
+    .map((f) => f.ruleId);
 }
 
 /** A resource of any type, for references such as `random_password.x.result` (no provider package needed). */

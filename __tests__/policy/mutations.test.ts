@@ -14,6 +14,7 @@ import { policyFindings } from "../../lib/policy";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { itWhen } from "../helpers/clouds";
 import { shippedEnvironments } from "../helpers/environments";
+import { policyErrors } from "./helpers";
 
 const configs = shippedEnvironments();
 /** The protected environment: prod in the shipped files, whatever a fork calls it. */
@@ -32,10 +33,7 @@ function build(kind: Kind): TerraformStack {
 function errorsAfter(kind: Kind, mutate: (stack: TerraformStack) => void): string[] {
   const stack = build(kind);
   mutate(stack);
-  Testing.synth(stack, true);
-  return policyFindings(stack)
-    .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
-    .map((f) => f.ruleId);
+  return policyErrors(stack);
 }
 
 /** Synthesized attributes of a resource, tokens resolved to their expressions. */
@@ -332,8 +330,14 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
 ];
 
 describe("the policy pack on the shipped stacks", () => {
-  it.each(["environment", "bootstrap"] as const)("passes the shipped %s stack", (kind) => {
-    expect(errorsAfter(kind, () => {})).toEqual([]);
+  it.each(["environment", "bootstrap"] as const)("passes the shipped %s stack, synthesized", (kind) => {
+    const stack = build(kind);
+    Testing.synth(stack, true);
+    expect(
+      policyFindings(stack)
+        .filter((f) => f.level === "error" && f.suppressedBecause === undefined)
+        .map((f) => f.ruleId),
+    ).toEqual([]);
   });
 
   // The resource types of each shipped stack: a fork may have turned the cloud of a mutation's target off.

@@ -10,7 +10,7 @@ import { gcpCases } from "./cases/gcp";
 import { gcpHardeningCases } from "./cases/gcp-hardening";
 import { opsCases } from "./cases/ops";
 import type { Build, RuleCase } from "./cases/types";
-import { checkStack, policyStack } from "./helpers";
+import { aspectFindings, policyStack } from "./helpers";
 
 const CASES: Record<string, RuleCase[]> = {
   aws: [...awsCases, ...awsHardeningCases],
@@ -27,7 +27,7 @@ const list = (builds: Build | readonly Build[]): readonly Build[] =>
 function findingsOf(ruleCase: RuleCase, build: Build) {
   const stack = policyStack({ tags: ruleCase.stack?.tags });
   build(stack);
-  return checkStack(stack).findings.filter((f) => f.ruleId === ruleCase.rule);
+  return aspectFindings(stack).filter((f) => f.ruleId === ruleCase.rule);
 }
 
 describe.each(Object.entries(CASES))("%s rules", (_pack, cases) => {
