@@ -1,0 +1,39 @@
+/**
+ * How `npm test` groups the fast tier (jest.fast.config.js): jest gives every
+ * test FILE a fresh module registry, and loading the stacks' import graph
+ * (cdktf, constructs, ~900 modules of provider classes) costs about 1 s of CPU
+ * per file, half of the tier's CPU. So each folder of __tests__/ runs as one
+ * jest test file, its `_suite.ts`, which requires the folder's `*.test.ts`
+ * files each inside its own `describe` (their hooks stay theirs) and loads the
+ * graph once. A file that replaces modules (`jest.mock`) would replace them
+ * for the whole folder, so it runs on its own. `npx jest <file>` (jest.config.js)
+ * still runs any one file in its own registry.
+ */
+const { readdirSync, readFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+const TESTS = __dirname.replace(/[\\/]suites$/, "");
+/** Folders of __tests__/ that are not the fast tier's. */
+const NOT_FAST = new Set(["journeys", "suites"]);
+
+/** A test file that must have a registry of its own: it replaces modules. */
+function runsAlone(file) {
+  return readFileSync(file, "utf8").includes("jest.mock(");
+}
+
+/** The fast tier's folders, each with its test files split into grouped and alone (absolute paths). */
+function fastFolders() {
+  return readdirSync(TESTS, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !NOT_FAST.has(entry.name))
+    .map((entry) => {
+      const dir = join(TESTS, entry.name);
+      const files = readdirSync(dir)
+        .filter((name) => name.endsWith(".test.ts"))
+        .sort()
+        .map((name) => join(dir, name));
+      return { name: entry.name, dir, grouped: files.filter((f) => !runsAlone(f)), alone: files.filter(runsAlone) };
+    })
+    .filter((folder) => folder.grouped.length + folder.alone.length > 0);
+}
+
+module.exports = { TESTS, fastFolders, runsAlone };
