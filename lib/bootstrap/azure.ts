@@ -120,7 +120,7 @@ export function azureDeployRoleName(service: string, subscriptionId: string): st
  * Control-plane calls an azurerm refresh makes that Reader (`*\/read`) does
  * not grant, held by plan identities through a custom role of exactly these
  * (lib/azure/permissions.ts names the resource types that call them). What
- * they return is already in the state the plan reads: Key Vault references,
+ * they return is already in the state the plan reads: Key Vault secret URIs,
  * the origin secret, and publishing credentials that basic auth being off
  * makes useless.
  */
