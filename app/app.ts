@@ -31,14 +31,23 @@ export interface WorkloadOptions {
   /**
    * Every request except the health path must carry it in the
    * `x-origin-secret` header, so only the edge reaches the origin. A function
-   * is called once, on the first request (Lambda reads SSM), and its result
-   * kept; a rejection is retried on the next request. Without a secret the
+   * is called on the first request (Lambda reads SSM, Azure Functions Key
+   * Vault), and its result kept (see `originSecretMaxAgeMs`); a rejection is
+   * retried on the next request. Without a secret the
    * workload fails closed (503) unless `allowMissingOriginSecret`; a value that
    * is shorter than ORIGIN_SECRET_LENGTH or an unresolved platform reference
    * always fails closed (app/origin-secret.ts).
    * @default - none: 503 on every path but the health path
    */
   readonly originSecret?: string | OriginSecretSource;
+  /**
+   * How long a value read by an `originSecret` function is kept before the
+   * next request reads it again, so a rotated secret is picked up (Azure
+   * Functions reads Key Vault). A read that fails then fails closed like a
+   * first one: the old value is not kept past its age.
+   * @default - kept for the life of the instance (Lambda: one read per cold start)
+   */
+  readonly originSecretMaxAgeMs?: number;
   /**
    * Serve without an origin secret (local development only; see
    * `ALLOW_MISSING_ORIGIN_SECRET` in app/contract.ts).
@@ -204,9 +213,9 @@ function originSecretGate(options: WorkloadOptions, log: (line: string) => void)
   const found = (value: string | undefined): SecretState => {
     if (value === undefined || value === "") return missing();
     const problem = originSecretProblem(value);
-    return problem === undefined
-      ? { kind: "value", value }
-      : unavailable(`${problem}: every path but ${SERVICE.healthPath} answers 503`);
+    if (problem !== undefined) return unavailable(`${problem}: every path but ${SERVICE.healthPath} answers 503`);
+    warned = false; // a later failure (a re-read after the value's age) is logged again
+    return { kind: "value", value };
   };
   const missing = (): SecretState =>
     options.allowMissingOriginSecret === true
@@ -217,17 +226,23 @@ function originSecretGate(options: WorkloadOptions, log: (line: string) => void)
     const state = found(given);
     return async () => state;
   }
-  let resolved: SecretState | undefined;
+  const maxAgeMs = options.originSecretMaxAgeMs;
+  let resolved: { readonly state: SecretState; readonly at: number } | undefined;
   let pending: Promise<SecretState> | undefined;
   return async () => {
-    if (resolved !== undefined) return resolved;
+    if (resolved !== undefined && (maxAgeMs === undefined || Date.now() - resolved.at < maxAgeMs)) {
+      return resolved.state;
+    }
+    // Concurrent requests share one read.
     pending ??= given().then(
       (value) => {
-        resolved = found(value);
-        return resolved;
+        resolved = { state: found(value), at: Date.now() };
+        pending = undefined;
+        return resolved.state;
       },
       (error: unknown) => {
         pending = undefined; // try the store again on the next request
+        resolved = undefined; // an expired value is not served once it cannot be read again
         // The error's name only: messages can carry request or store details.
         const name = error instanceof Error ? error.name : "unknown error";
         return unavailable(`reading ${ORIGIN_SECRET.envVar} from the secret store failed (${name})`);

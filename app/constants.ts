@@ -24,3 +24,13 @@ export const BODY_LIMIT = { envVar: "MAX_BODY_BYTES", defaultBytes: 1024 * 1024 
 
 /** Environment variables every target gets from the release (`GET /` reports them; lib/release.ts). */
 export const RELEASE_ENV = { id: "RELEASE_ID", digest: "IMAGE_DIGEST" } as const;
+
+/**
+ * Azure Functions reads its secrets from Key Vault itself, with its
+ * user-assigned identity (docs/choices.md, "The Azure function reads Key
+ * Vault itself"): for a secret variable NAME the function target sets
+ * `NAME` + `uriSuffix` to the secret's versionless URI, and `clientIdEnvVar`
+ * to the identity's client id (the App Service token endpoint needs it to
+ * pick a user-assigned identity).
+ */
+export const AZURE_KEY_VAULT_ENV = { uriSuffix: "_KEYVAULT_URI", clientIdEnvVar: "AZURE_CLIENT_ID" } as const;

@@ -8,7 +8,7 @@
  * Imports nothing from lib/: app/ never does (./constants.ts holds what
  * both share).
  */
-import { BODY_LIMIT, SERVICE } from "./constants";
+import { AZURE_KEY_VAULT_ENV, BODY_LIMIT, SERVICE } from "./constants";
 import { ORIGIN_SECRET } from "./origin-secret";
 
 /**
@@ -49,7 +49,8 @@ export const WORKLOAD_ENV = {
  * Variables the workload reads besides WORKLOAD_ENV, which are not set by
  * every target's contract: the body limit travels in
  * `ServiceSpec.environmentVariables` (from the environment's
- * `service.maxBodyBytes`), the SSM parameter only on Lambda, the opt-out only
+ * `service.maxBodyBytes`), the SSM parameter only on Lambda, the Key Vault
+ * secret only on Azure Functions, the opt-out only
  * in local development.
  */
 export const WORKLOAD_EXTRA_ENV = {
@@ -59,6 +60,14 @@ export const WORKLOAD_EXTRA_ENV = {
    * can read the function's configuration).
    */
   originSecretParameter: `${ORIGIN_SECRET.envVar}_PARAMETER`,
+  /**
+   * Azure Functions only: versionless URI of the Key Vault secret holding the origin secret
+   * (`https://<vault>.vault.azure.net/secrets/<name>`), read with the identity `azureClientId`
+   * names and kept 5 minutes (app/adapters/azure-key-vault.ts).
+   */
+  originSecretKeyVaultUri: `${ORIGIN_SECRET.envVar}${AZURE_KEY_VAULT_ENV.uriSuffix}`,
+  /** Azure Functions only: client id of the user-assigned identity that reads Key Vault. */
+  azureClientId: AZURE_KEY_VAULT_ENV.clientIdEnvVar,
   /**
    * Local development only: `true` serves without an origin secret. Ignored on every cloud
    * platform (an adapter that knows its cloud, or a container that detects one), so a copied

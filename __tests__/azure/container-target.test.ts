@@ -126,8 +126,8 @@ describe("Azure ContainerTarget", () => {
     expect(all(both, "azurerm_key_vault_secret")).toHaveLength(1);
     const uri = (one(both, "azurerm_container_app").secret as { key_vault_secret_id: string }[])[0].key_vault_secret_id;
     const setting = (one(both, "azurerm_function_app_flex_consumption").app_settings as Record<string, string>)
-      .ORIGIN_SECRET;
-    expect(setting).toBe(`@Microsoft.KeyVault(SecretUri=${uri})`);
+      .ORIGIN_SECRET_KEYVAULT_URI;
+    expect(setting).toBe(uri);
   });
 
   describe("traffic", () => {

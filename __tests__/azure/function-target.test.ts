@@ -1,3 +1,4 @@
+import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { azureWorkloadIdentities } from "../../lib/azure/identity";
 import { azureNames } from "../../lib/azure/naming";
 import { all, azureStack, identityOf, ORIGIN_SECRET_REF, one, refOf } from "./helpers";
@@ -102,9 +103,13 @@ describe("Azure FunctionTarget", () => {
     expect(one(json, "azurerm_application_insights").local_authentication_disabled).toBe(true);
   });
 
-  it("has bootstrap grant its identity blob data owner and metrics publisher, and assigns none itself", () => {
+  it("has bootstrap grant its identity blob data owner, metrics publisher and Key Vault read, and assigns none itself", () => {
     const kinds = azureWorkloadIdentities(azureNames({ service: "shop", environment: "test", subscriptionId: "s" }));
-    expect(kinds.function.roles).toEqual(["Storage Blob Data Owner", "Monitoring Metrics Publisher"]);
+    expect(kinds.function.roles).toEqual([
+      "Storage Blob Data Owner",
+      "Monitoring Metrics Publisher",
+      "Key Vault Secrets User",
+    ]);
     expect(all(json, "azurerm_role_assignment")).toEqual([]);
     expect(json.resource?.azurerm_user_assigned_identity).toBeUndefined();
   });
@@ -117,29 +122,29 @@ describe("Azure FunctionTarget", () => {
       REGION: "westeurope",
     });
     expect(settings).not.toHaveProperty("ORIGIN_SECRET");
+    expect(settings).not.toHaveProperty(WORKLOAD_EXTRA_ENV.originSecretKeyVaultUri);
+    expect(settings).not.toHaveProperty(WORKLOAD_EXTRA_ENV.azureClientId);
   });
 
-  it("stores the edge's secret in Key Vault and passes a reference the app's own identity resolves", () => {
+  it("stores the edge's secret in Key Vault and passes its URI and the user-assigned identity that reads it", () => {
     const withSecret = azureStack({ function: { originSecret: ORIGIN_SECRET_REF } }).json;
     const app = one(withSecret, "azurerm_function_app_flex_consumption");
     const secret = refOf(withSecret, "azurerm_key_vault_secret", () => true);
-    expect((app.app_settings as Json).ORIGIN_SECRET).toBe(
-      `@Microsoft.KeyVault(SecretUri=\${${secret}.versionless_id})`,
-    );
+    const appSettings = app.app_settings as Json;
+    // The names the workload reads (app/contract.ts): the secret URI and the identity's client id, no reference.
+    expect(appSettings[WORKLOAD_EXTRA_ENV.originSecretKeyVaultUri]).toBe(`\${${secret}.versionless_id}`);
+    expect(appSettings[WORKLOAD_EXTRA_ENV.azureClientId]).toBe(identity.clientId);
+    expect(appSettings).not.toHaveProperty("ORIGIN_SECRET");
+    expect(JSON.stringify(appSettings)).not.toContain("@Microsoft.KeyVault");
     expect(JSON.stringify(app)).not.toContain(ORIGIN_SECRET_REF);
     expect(one(withSecret, "azurerm_key_vault_secret")).toMatchObject({
       name: "ORIGIN-SECRET",
       value: ORIGIN_SECRET_REF,
       key_vault_id: `\${${refOf(withSecret, "azurerm_key_vault", () => true)}.id}`,
     });
-    expect((app.identity as Json).type).toBe("SystemAssigned, UserAssigned");
-    const grants = all(withSecret, "azurerm_role_assignment").map((r) => [r.role_definition_name, r.principal_id]);
-    expect(grants).toContainEqual([
-      "Key Vault Secrets User",
-      expect.stringMatching(/^\$\{azurerm_function_app_flex_consumption\..+\.identity\[0\]\.principal_id\}$/),
-    ]);
-    // The deployer writes the secret with Key Vault Secrets Officer on the group, from bootstrap: no self-grant.
-    expect(grants.map(([role]) => role)).toEqual(["Key Vault Secrets User"]);
+    // No system identity, and no grant: the user-assigned identity's Key Vault Secrets User is bootstrap's.
+    expect(app.identity).toEqual({ type: "UserAssigned", identity_ids: [identity.id] });
+    expect(all(withSecret, "azurerm_role_assignment")).toEqual([]);
   });
 
   it("exposes the default hostname as an https:// endpoint", () => {

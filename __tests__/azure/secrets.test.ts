@@ -20,7 +20,10 @@ describe("Azure secrets (ServiceSpec.secretNames)", () => {
       soft_delete_retention_days: 7,
     });
     const settings = one(json, "azurerm_function_app_flex_consumption").app_settings as Record<string, string>;
-    expect(settings.DB_PASSWORD).toBe(`@Microsoft.KeyVault(SecretUri=\${${vaultRef}.vault_uri}secrets/DB-PASSWORD)`);
+    // The function reads it itself, with its user-assigned identity: `<NAME>_KEYVAULT_URI`, no reference.
+    expect(settings).not.toHaveProperty("DB_PASSWORD");
+    expect(settings.DB_PASSWORD_KEYVAULT_URI).toBe(`\${${vaultRef}.vault_uri}secrets/DB-PASSWORD`);
+    expect(settings.AZURE_CLIENT_ID).toBe(identityOf(json, "-function").clientId);
     const app = one(json, "azurerm_container_app");
     const identity = identityOf(json, "-container");
     expect(app.secret).toEqual([
@@ -37,15 +40,9 @@ describe("Azure secrets (ServiceSpec.secretNames)", () => {
     ]);
     const env = ((app.template as Json).container as Json[])[0].env as Json[];
     expect(env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", secret_name: "db-password" }]));
-    const readers = all(json, "azurerm_role_assignment").filter(
-      (r) => r.role_definition_name === "Key Vault Secrets User",
-    );
-    // The function's system identity's; the container identity's read is bootstrap's (on the group).
-    expect(readers.map((r) => r.scope)).toEqual([`\${${vaultRef}.id}`]);
-    // Flex in azurerm 4.55 resolves Key Vault references with the system identity only.
-    expect((one(json, "azurerm_function_app_flex_consumption").identity as Json).type).toBe(
-      "SystemAssigned, UserAssigned",
-    );
+    // Both identities' reads are bootstrap's (on the group): the stack assigns no role.
+    expect(all(json, "azurerm_role_assignment")).toEqual([]);
+    expect((one(json, "azurerm_function_app_flex_consumption").identity as Json).type).toBe("UserAssigned");
   });
 
   it("protects the vault in production: purge protection, 90-day soft delete", () => {

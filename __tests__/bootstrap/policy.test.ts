@@ -267,7 +267,7 @@ describe("the policy pack on the bootstrap stack", () => {
         .flatMap((env) => [
           ["BP_AZ_9", `bootstrap/azure/${env.config.name}-plan-key-vault-secrets-user`],
           ...["function/storage-blob-data-owner", "function/monitoring-metrics-publisher", "container/acrpull"]
-            .concat("container/key-vault-secrets-user")
+            .concat("function/key-vault-secrets-user", "container/key-vault-secrets-user")
             .map((path) => ["BP_AZ_10", `bootstrap/azure/${env.config.name}-workload/${path}`]),
         ])
         .sort(),

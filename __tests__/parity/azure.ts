@@ -9,6 +9,7 @@
  * step up, and this module reports the value that landed.
  */
 
+import { AZURE_KEY_VAULT_ENV } from "../../app/constants";
 import { memoryToMb, timeoutSeconds } from "../../lib/azure/sizing";
 import { HTTP_ALWAYS_READY_GROUP, WORKLOAD_ENV } from "../../lib/azure/workload";
 import { parseImage } from "../../lib/image";
@@ -32,17 +33,19 @@ const workspaceRetention = (json: TerraformJson) => only(json, "azurerm_log_anal
 const value = (v: unknown): Landed => ({ value: v });
 const both = (fn: Landed, ct: Landed): TargetLanding => ({ function: fn, container: ct });
 
-const KEY_VAULT_REFERENCE = "@Microsoft.KeyVault(";
+/** The function reads each secret from Key Vault itself: secret NAME arrives as `NAME_KEYVAULT_URI`. */
+const secretOf = (setting: string): string | undefined =>
+  setting.endsWith(AZURE_KEY_VAULT_ENV.uriSuffix) ? setting.slice(0, -AZURE_KEY_VAULT_ENV.uriSuffix.length) : undefined;
 
 export const parity: CloudParity = {
   cloud: "azure",
   region: (config) => config.azure?.location,
   variables: (json) => ({
     function: Object.fromEntries(
-      Object.entries(appSettings(json)).map(([name, v]): [string, LandedVariable] => [
-        name,
-        v.startsWith(KEY_VAULT_REFERENCE) ? { secretReference: v } : { value: v },
-      ]),
+      Object.entries(appSettings(json)).map(([name, v]): [string, LandedVariable] => {
+        const secret = secretOf(name);
+        return secret === undefined ? [name, { value: v }] : [secret, { secretReference: v }];
+      }),
     ),
     container: Object.fromEntries(
       containerEnv(json).map((e): [string, LandedVariable] => [
@@ -84,9 +87,9 @@ export const parity: CloudParity = {
     secretNames: (json) =>
       both(
         value(
-          Object.entries(appSettings(json))
-            .filter(([k, v]) => v.startsWith(KEY_VAULT_REFERENCE) && k !== ORIGIN_SECRET.envVar)
-            .map(([k]) => k),
+          Object.keys(appSettings(json))
+            .map(secretOf)
+            .filter((name) => name !== undefined && name !== ORIGIN_SECRET.envVar),
         ),
         value(
           containerEnv(json)

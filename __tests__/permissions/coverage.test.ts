@@ -1,6 +1,7 @@
 import { AWS_MANAGED_POLICY_TABLE, AWS_POLICY_SOURCES } from "../../lib/aws/permissions";
+import { azureWorkloadIdentities } from "../../lib/azure/identity";
 import { AZURE_ROLE_SOURCE, AZURE_ROLE_TABLE } from "../../lib/azure/permissions";
-import { AZURE_RBAC_ADMIN_ROLE, AZURE_ROLES, AZURE_WORKLOAD_ROLES } from "../../lib/bootstrap/azure";
+import { AZURE_ROLES } from "../../lib/bootstrap/azure";
 import { GCP_ROLES, GCP_SCOPED_ROLES } from "../../lib/bootstrap/gcp";
 import {
   BOOTSTRAP_PERMISSIONS,
@@ -129,7 +130,7 @@ describe("permission coverage of the shipped environments", () => {
     expect(names("google", "plan")).toEqual(
       expect.arrayContaining([...GCP_ROLES.plan, ...Object.keys(GCP_SCOPED_ROLES.plan)]),
     );
-    expect(names("azurerm", "deploy")).toEqual(expect.arrayContaining([...AZURE_ROLES.deploy, AZURE_RBAC_ADMIN_ROLE]));
+    expect(names("azurerm", "deploy")).toEqual(expect.arrayContaining([...AZURE_ROLES.deploy]));
     expect(names("azurerm", "plan")).toEqual(expect.arrayContaining([...AZURE_ROLES.plan]));
   });
 });
@@ -167,10 +168,14 @@ describe("role tables", () => {
     expect(Object.keys(AWS_POLICY_SOURCES).sort()).toEqual(Object.keys(AWS_MANAGED_POLICY_TABLE).sort());
   });
 
-  it("hold the roles the deploy identities may grant, with the ids bootstrap's conditions use", () => {
-    for (const [role, id] of Object.entries(AZURE_WORKLOAD_ROLES)) {
-      expect({ role, id: AZURE_ROLE_TABLE[role]?.id }).toEqual({ role, id });
-    }
+  it("hold the roles bootstrap gives the workload's identities", () => {
+    // Azure: bootstrap assigns them all (the deploy identities assign none).
+    const azureRoles = Object.values(
+      azureWorkloadIdentities({ functionIdentity: "f", containerIdentity: "c" }),
+    ).flatMap((identity) => identity.roles);
+    expect(azureRoles).toContain("Key Vault Secrets User");
+    for (const role of azureRoles)
+      expect({ role, id: AZURE_ROLE_TABLE[role]?.id }).toEqual({ role, id: expect.any(String) });
     // The project roles bootstrap gives the workload's GCP accounts.
     const workloadRoles = Object.values(gcpWorkloadAccounts({ service: "svc", environment: "env" })).flatMap(
       (a) => a.projectRoles,

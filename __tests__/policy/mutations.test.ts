@@ -69,7 +69,6 @@ const override = (type: string, path: string, value: unknown, match?: (json: str
 /** Values a person would paste in, split so this file holds no scannable credential. */
 const STRIPE = ["sk", "live", "51HfQ2eLkd8Yx0aB3cD4eF5gH6"].join("_");
 const RANDOM = ["q8ZrT2xV", "w9LmN4pK", "7sB1yF6h", "J3dG5cXe"].join("");
-const OWNER_GUID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const everyone = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::x/*" }],
@@ -226,13 +225,17 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     }),
   ],
   [
-    "the Azure role administrator allowed to assign Owner",
+    "the Azure deploy identity given RBAC Administrator back, limited to Key Vault Secrets User (grantable outside CI)",
     "bootstrap",
     "BP_AZ_8",
     on("azurerm_role_assignment", (stack) => {
-      const admin = find(stack, "azurerm_role_assignment", (json) => json.includes("GuidEquals"));
-      const condition = (admin as unknown as { conditionInput: string }).conditionInput;
-      admin.addOverride("condition", condition.replace("GuidEquals {", `GuidEquals {${OWNER_GUID}, `));
+      const officer = find(stack, "azurerm_role_assignment", (json) => json.includes('"Key Vault Secrets Officer"'));
+      officer.addOverride("role_definition_name", "Role Based Access Control Administrator");
+      officer.addOverride(
+        "condition",
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4633458b-17de-408a-b874-0445c86b69e6} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {00000000-0000-0000-0000-000000000009}))",
+      );
+      officer.addOverride("condition_version", "2.0");
     }),
   ],
   [

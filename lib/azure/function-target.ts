@@ -16,11 +16,23 @@
  * Flex Consumption has no health check setting (the platform ignores
  * `health_check_path`), so none is set; the edge and the pipeline's verify
  * step probe ServiceSpec.healthPath instead.
+ *
+ * Secrets: the app has no system identity and no `@Microsoft.KeyVault(...)`
+ * settings. Flex in azurerm 4.55 resolves Key Vault references with the
+ * system identity only (no key_vault_reference_identity_id:
+ * hashicorp/terraform-provider-azurerm#28928, PR #31439 open), whose read the
+ * environment stack would have to grant, keeping role-assignment writes in
+ * the deploy identity. Instead a secret variable NAME arrives as
+ * `NAME_KEYVAULT_URI` (the versionless secret URI) with `AZURE_CLIENT_ID`,
+ * and the workload reads the value itself with the user-assigned identity
+ * (app/adapters/azure-key-vault.ts), whose Key Vault Secrets User on the
+ * group is bootstrap's (docs/choices.md).
  */
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { Annotations, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { AZURE_KEY_VAULT_ENV } from "../../app/constants";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference, type SecretReference, secretVariables } from "../contract/workload-environment";
@@ -36,8 +48,8 @@ import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
 /**
  * `originSecret`: stored in the environment's Key Vault; app setting
- * ORIGIN_SECRET is a Key Vault reference the platform resolves with the
- * app's identity, so the function's configuration never shows the value.
+ * ORIGIN_SECRET_KEYVAULT_URI names it and the workload reads it with its
+ * user-assigned identity, so the function's configuration never shows the value.
  * `protect`: prevent_destroy on the logs and storage account (bootstrap
  * protects the resource group).
  */
@@ -78,7 +90,7 @@ export class FunctionTarget extends TargetConstruct {
       location,
       bundle: props.bundle,
     });
-    // Its storage and telemetry roles (Storage Blob Data Owner, Monitoring Metrics Publisher) are bootstrap's.
+    // Its roles (Storage Blob Data Owner, Monitoring Metrics Publisher, Key Vault Secrets User) are bootstrap's.
     this.plan = new ServicePlan(this, "plan", {
       name: names.servicePlan,
       resourceGroupName,
@@ -87,14 +99,7 @@ export class FunctionTarget extends TargetConstruct {
       skuName: "FC1",
     });
 
-    const readsSecrets = secretVariables(this.workloadEnvironment).length > 0;
-    this.app = this.createApp(props, {
-      readsSecrets,
-      dependsOn: [this.storage.packageBlob],
-    });
-    if (readsSecrets) {
-      foundation.secrets.grantRead("function-secrets-reader", this.app.identity.principalId);
-    }
+    this.app = this.createApp(props, { dependsOn: [this.storage.packageBlob] });
 
     this.expose(`https://${this.app.defaultHostname}`, {
       name: this.app.name,
@@ -114,25 +119,27 @@ export class FunctionTarget extends TargetConstruct {
   }
 
   /**
-   * The workload's variables as app settings. Every secret is a Key Vault
-   * reference the platform resolves: an operator's secret by its name, a
+   * The workload's variables as app settings. A secret NAME becomes
+   * `NAME_KEYVAULT_URI`, the versionless URI the workload reads with the
+   * identity `AZURE_CLIENT_ID` names: an operator's secret by its name, a
    * generated one (the origin secret) stored in the vault first.
    */
   private workloadSettings(): Record<string, string> {
     const { foundation } = this;
     const secretUri = (ref: SecretReference): string => foundation.secrets.referenceUri("function", ref);
-    return Object.fromEntries(
-      Object.entries(this.workloadEnvironment).map(([name, value]) => [
-        name,
-        isSecretReference(value) ? `@Microsoft.KeyVault(SecretUri=${secretUri(value)})` : value,
-      ]),
+    const settings = Object.fromEntries(
+      Object.entries(this.workloadEnvironment).map(([name, value]) =>
+        isSecretReference(value) ? [`${name}${AZURE_KEY_VAULT_ENV.uriSuffix}`, secretUri(value)] : [name, value],
+      ),
     );
+    if (secretVariables(this.workloadEnvironment).length === 0) return settings;
+    return { ...settings, [AZURE_KEY_VAULT_ENV.clientIdEnvVar]: this.identity.clientId };
   }
 
   /** The Flex Consumption app: the package from storage, host storage and telemetry by identity, HTTPS only. */
   private createApp(
     props: FunctionTargetProps,
-    uses: { readonly readsSecrets: boolean; readonly dependsOn: readonly TerraformResource[] },
+    uses: { readonly dependsOn: readonly TerraformResource[] },
   ): FunctionAppFlexConsumption {
     const { spec } = props;
     const { foundation } = this;
@@ -156,11 +163,8 @@ export class FunctionTarget extends TargetConstruct {
       clientCertificateEnabled: false,
       // Flex Consumption has no FTP; this turns off basic-auth (publishing profile) deployment.
       webdeployPublishBasicAuthenticationEnabled: false,
-      identity: {
-        // Key Vault references resolve with the system identity: Flex in azurerm 4.55 has no key_vault_reference_identity_id.
-        type: uses.readsSecrets ? "SystemAssigned, UserAssigned" : "UserAssigned",
-        identityIds: [this.identity.id],
-      },
+      // No system identity: secrets are read by the workload with this one (see the file comment).
+      identity: { type: "UserAssigned", identityIds: [this.identity.id] },
       siteConfig: {
         minimumTlsVersion: "1.2",
         scmMinimumTlsVersion: "1.2",

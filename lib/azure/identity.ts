@@ -7,8 +7,7 @@
  * environment's resource group: the resources they reach do not exist yet
  * when bootstrap runs, and each kind appears once in the group. The targets
  * read them (`ExistingWorkloadIdentity`), so the deploy identity creates no
- * identity, no federated credential and (but for the Function App's system
- * identity, see lib/bootstrap/azure.ts) no role assignment.
+ * identity, no federated credential and no role assignment.
  */
 import { DataAzurermUserAssignedIdentity } from "@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity";
 import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
@@ -32,8 +31,12 @@ export function azureWorkloadIdentities(
 ): Readonly<Record<AzureWorkloadIdentityKind, AzureWorkloadIdentity>> {
   return {
     // Host storage (leases, keys) and the package: the Functions host needs Owner on blob data;
-    // Application Insights takes telemetry only with an Entra ID token (local auth is off).
-    function: { name: names.functionIdentity, roles: ["Storage Blob Data Owner", "Monitoring Metrics Publisher"] },
+    // Application Insights takes telemetry only with an Entra ID token (local auth is off); the
+    // workload reads its secrets from Key Vault itself (app/adapters/azure-key-vault.ts).
+    function: {
+      name: names.functionIdentity,
+      roles: ["Storage Blob Data Owner", "Monitoring Metrics Publisher", "Key Vault Secrets User"],
+    },
     // Pull from the registry, and read the secrets the app references in Key Vault.
     container: { name: names.containerIdentity, roles: ["AcrPull", "Key Vault Secrets User"] },
   };

@@ -4,17 +4,17 @@
  * stack never holds a value: an operator sets each secret in the vault
  * (`az keyvault secret set --vault-name <vault> --name <NAME-WITH-HYPHENS>`),
  * and the targets reference the versionless secret URI, so rotating a value
- * needs no deploy.
+ * needs no deploy. Who reads them is bootstrap's decision: the workload
+ * identities' Key Vault Secrets User on the group (lib/azure/identity.ts);
+ * the stack grants nothing.
  */
 
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
-import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 import { VARIABLE_NAME } from "../contract/spec-validation";
 import type { SecretReference } from "../contract/workload-environment";
-import { grantRole } from "./identity";
 
 export interface SecretStoreProps {
   /** Vault name (3-24, globally unique). */
@@ -83,8 +83,8 @@ export class SecretStore extends Construct {
    * Stores a secret the stack generates (the edge's origin secret, a
    * sensitive token) in the vault, written by the identity running apply
    * (Key Vault Secrets Officer on the group: bootstrap gives it to the CI
-   * deploy identity). Returns the versionless URI for a
-   * `@Microsoft.KeyVault(SecretUri=...)` reference.
+   * deploy identity). Returns the versionless URI the targets reference
+   * (a Container Apps Key Vault secret; the function's `*_KEYVAULT_URI` setting).
    */
   storeGenerated(id: string, props: { readonly name: string; readonly value: string }): string {
     // The function and the container share the vault: a secret both read is stored once.
@@ -109,24 +109,5 @@ export class SecretStore extends Construct {
     return ref.value === undefined
       ? this.secretUri(ref.secret)
       : this.storeGenerated(`${owner}-${ref.secret}`, { name: ref.secret, value: ref.value });
-  }
-
-  /**
-   * Lets `principalId` read secret values (Key Vault Secrets User on this
-   * vault); what reads them depends on it. Only for the Function App's system
-   * identity, which exists only once the app does: App Service resolves Key
-   * Vault references with a user-assigned identity named in
-   * `keyVaultReferenceIdentity`, which azurerm 4.55's Flex resource does not
-   * expose (hashicorp/terraform-provider-azurerm#28928; PR #31439 adds it).
-   * Every other grant is bootstrap's; the deploy identity's condition allows
-   * this role alone, never to a CI identity (lib/bootstrap/azure.ts).
-   */
-  grantRead(id: string, principalId: string): RoleAssignment {
-    return grantRole(this, id, {
-      role: "Key Vault Secrets User",
-      scope: this.vault.id,
-      principalId,
-      principalType: "ServicePrincipal",
-    });
   }
 }

@@ -39,13 +39,12 @@
  *   (`AZURE_DEPLOY_NOT_ACTIONS`): bootstrap makes the workload's identities
  *   and their roles (lib/bootstrap/workload/azure.ts). The data-plane writes
  *   of an apply (Storage Blob Data Contributor for the function package, Key
- *   Vault Secrets Officer for the origin secret) are granted here. One grant
- *   remains the stack's: Key Vault Secrets User for the Function App's
- *   system identity, which exists only once the app does (Flex in azurerm
- *   4.55 has no key_vault_reference_identity_id: hashicorp/terraform-provider-azurerm#28928,
- *   PR #31439 open), through Role Based Access Control Administrator with a
- *   condition: only that role (`AZURE_WORKLOAD_ROLES`), only to service
- *   principals, never to a CI identity (`rbacAdminCondition`).
+ *   Vault Secrets Officer for the origin secret) are granted here. It makes
+ *   no role assignment at all, so it holds no role-assignment write or
+ *   delete: the Function App reads its secrets with its user-assigned
+ *   identity, whose Key Vault Secrets User is bootstrap's, instead of Key
+ *   Vault references resolved by a system identity the stack would have to
+ *   grant (docs/choices.md).
  * - publish: AcrPush on the group, whose one registry is the environment's,
  *   made by bootstrap (`publish:<env>` pushes the release's image there before the deploy is
  *   approved); nothing else.
@@ -78,15 +77,6 @@ export const AZURE_ROLES: Readonly<Record<IdentityPurpose, readonly string[]>> =
   deploy: ["Storage Blob Data Contributor", "Key Vault Secrets Officer"],
   // The group holds one registry, the environment's (lib/azure/registry.ts): push to it, nothing else.
   publish: ["AcrPush"],
-};
-
-/**
- * Built-in roles the workload stack still assigns, by role definition id: Key
- * Vault Secrets User to the Function App's system identity (see the module
- * comment). The deploy identity may assign this and nothing else.
- */
-export const AZURE_WORKLOAD_ROLES: Readonly<Record<string, string>> = {
-  "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
 };
 
 /**
@@ -126,14 +116,11 @@ export function azureDeployRoleName(service: string, subscriptionId: string): st
   return `CI deploy (${service}, ${subscriptionId})`;
 }
 
-/** The built-in role that lets the deploy identity manage role assignments, under a condition. */
-export const AZURE_RBAC_ADMIN_ROLE = "Role Based Access Control Administrator";
-
 /**
  * Control-plane calls an azurerm refresh makes that Reader (`*\/read`) does
  * not grant, held by plan identities through a custom role of exactly these
  * (lib/azure/permissions.ts names the resource types that call them). What
- * they return is already in the state the plan reads: Key Vault references,
+ * they return is already in the state the plan reads: Key Vault secret URIs,
  * the origin secret, and publishing credentials that basic auth being off
  * makes useless.
  */
@@ -153,7 +140,7 @@ export function azurePlanRefreshRoleName(service: string, subscriptionId: string
  * (lib/azure/permissions.ts): what the permission coverage check reads.
  */
 export function azureIdentityGrants(purpose: IdentityPurpose): Grant[] {
-  const roles = [...AZURE_ROLES[purpose], ...(purpose === "deploy" ? [AZURE_RBAC_ADMIN_ROLE] : [])];
+  const roles = AZURE_ROLES[purpose];
   const custom: Grant[] =
     purpose === "plan"
       ? [{ name: "CI plan refresh (custom)", statements: [{ allow: AZURE_PLAN_REFRESH_ACTIONS }] }]
@@ -193,52 +180,6 @@ export const AZURE_RESOURCE_PROVIDERS = [
  */
 export function azureResourceGroupName(service: string, environment: string, subscriptionId: string): string {
   return azureNames({ service, environment, subscriptionId }).resourceGroup;
-}
-
-/**
- * ABAC condition of the deploy identity's RBAC Administrator assignment:
- * writes and deletes of role assignments only for `roleIds`, writes only to
- * service principals and never to one of `excludedPrincipals` (object ids:
- * every CI identity bootstrap makes, so a deploy job can give neither itself
- * nor another environment's plan identity, which merge requests use, a read
- * of this vault). Principal ID is a request attribute of roleAssignments/write
- * (https://learn.microsoft.com/en-us/azure/role-based-access-control/conditions-authorization-actions-attributes),
- * excluded as in "Allow most roles, but don't allow others"
- * (https://learn.microsoft.com/en-us/azure/role-based-access-control/delegate-role-assignments-examples).
- */
-export function rbacAdminCondition(roleIds: readonly string[], excludedPrincipals: readonly string[]): string {
-  const ids = [...roleIds].sort().join(", ");
-  const excluded =
-    excludedPrincipals.length === 0
-      ? []
-      : [
-          "  AND",
-          `  @Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {${excludedPrincipals.join(", ")}}`,
-        ];
-  return [
-    "(",
-    " (",
-    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
-    " )",
-    " OR",
-    " (",
-    `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
-    "  AND",
-    "  @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}",
-    ...excluded,
-    " )",
-    ")",
-    "AND",
-    "(",
-    " (",
-    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
-    " )",
-    " OR",
-    " (",
-    `  @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
-    " )",
-    ")",
-  ].join("\n");
 }
 
 /** `claims['sub'] matches '<pattern>'`: the flexible credential expression of an any-branch plan identity. */
@@ -343,9 +284,6 @@ export class AzureTenantTrust extends Construct {
     const identities = new Map<string, Record<IdentityPurpose, AzureIdentity>>();
     const workloads = new Map<string, AzureWorkloadIdentities>();
     const groups = new Map<string, ResourceGroup>();
-    /** Object ids of every CI identity, and the deploy identities' RBAC Administrator assignments to make with them. */
-    const ciPrincipals: string[] = [];
-    const administrators: (() => void)[] = [];
     const slug = gitlab.projectPath.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     for (const env of props.environments) {
       const provider = subscriptions.get(env.subscriptionId);
@@ -417,11 +355,7 @@ export class AzureTenantTrust extends Construct {
             subject: subjectClaim(gitlab.projectPath, "branch", gitlab.defaultBranch),
           });
         }
-        const assign = (
-          roleId: string,
-          role: string,
-          extra: Partial<{ condition: string; definitionId: string }> = {},
-        ) =>
+        const assign = (roleId: string, role: string, extra: Partial<{ definitionId: string }> = {}) =>
           new RoleAssignment(this, `${prefix}-${roleId}`, {
             provider,
             scope: group.id,
@@ -431,7 +365,6 @@ export class AzureTenantTrust extends Construct {
             principalId: servicePrincipal.objectId,
             // Skips the directory lookup that fails while a new principal replicates.
             principalType: "ServicePrincipal",
-            ...(extra.condition === undefined ? {} : { condition: extra.condition, conditionVersion: "2.0" }),
           });
         for (const role of AZURE_ROLES[purpose]) {
           const assignment = assign(role.toLowerCase().replace(/ /g, "-"), role);
@@ -451,19 +384,11 @@ export class AzureTenantTrust extends Construct {
         if (purpose === "deploy") {
           const deployRole = deployRoles.get(env.subscriptionId) as RoleDefinition;
           assign("deploy-custom-role", deployRole.name, { definitionId: deployRole.roleDefinitionResourceId });
-          // Its RBAC Administrator assignment comes once every CI identity exists (below): the condition names them all.
-          administrators.push(() =>
-            assign("rbac-administrator", AZURE_RBAC_ADMIN_ROLE, {
-              condition: rbacAdminCondition(Object.values(AZURE_WORKLOAD_ROLES), ciPrincipals),
-            }),
-          );
         }
         byPurpose[purpose] = { application, servicePrincipal };
-        ciPrincipals.push(servicePrincipal.objectId);
       }
       identities.set(env.name, byPurpose);
     }
-    for (const administrator of administrators) administrator();
     this.identities = identities;
     this.resourceGroups = groups;
     this.workloads = workloads;

@@ -114,6 +114,15 @@ export const azureHardeningCases: RuleCase[] = [
       // The roles are narrow, but the holder may assign them to itself or another CI identity (a plan one).
       admin(adminCondition(ALLOWED)),
       admin(adminConditionExcluding(ALLOWED, "")),
+      // A CI identity, even under the narrowest condition: it could give Key Vault Secrets User outside CI.
+      (s) =>
+        new RoleAssignment(s, "subject", {
+          scope: GROUP,
+          roleDefinitionName: "Role Based Access Control Administrator",
+          principalId: ciPrincipal(s, "deploy"),
+          condition: adminConditionExcluding(ALLOWED, "00000000-0000-0000-0000-000000000009"),
+          conditionVersion: "2.0",
+        }),
       // Any assignment whose condition lets its holder hand out Owner.
       (s) =>
         new RoleAssignment(s, "subject", {

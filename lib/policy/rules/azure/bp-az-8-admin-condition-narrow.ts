@@ -1,4 +1,5 @@
 import { defineRule, show } from "../../rule";
+import { ciPurposeOfPrincipal } from "./identities";
 
 /** Roles that administer access: holding one lets a principal give itself anything. */
 const ACCESS_ADMIN_ROLES = new Set(["Role Based Access Control Administrator", "User Access Administrator"]);
@@ -13,7 +14,11 @@ const OWNER_LIKE_IDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * An identity that may assign roles gets it only under a condition naming
+ * A CI identity never administers role assignments, whatever the condition:
+ * the environment stacks make none (bootstrap does), and a narrow condition
+ * still lets a deploy job give a role it names (Key Vault Secrets User, say)
+ * to a principal outside CI that keeps it after the job (issue 26).
+ * Any other identity that may assign roles gets it only under a condition naming
  * the roles it may assign (and to service principals only), and that list
  * holds no owner-like role: otherwise it can make any principal an owner.
  * The condition also names principals it may not assign to (the CI
@@ -23,15 +28,19 @@ const OWNER_LIKE_IDS: Readonly<Record<string, string>> = {
 export const adminConditionNarrow = defineRule({
   id: "BP_AZ_8",
   description:
-    "Role-assignment administrators are constrained by a condition that lists the assignable roles, none owner-like, and excludes the CI identities as assignees",
-  fix: "set condition (version 2.0) to allow roleAssignments/write only for the workload roles' ids (@Request[...RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {...}), PrincipalType ServicePrincipal, and never the CI identities (@Request[...PrincipalId] ForAnyOfAllValues:GuidNotEquals {...})",
+    "No CI identity administers role assignments; other role-assignment administrators are constrained by a condition that lists the assignable roles, none owner-like, and excludes the CI identities as assignees",
+  fix: "give a CI identity no RBAC Administrator or User Access Administrator (bootstrap makes the grants); for anyone else, set condition (version 2.0) to allow roleAssignments/write only for the workload roles' ids (@Request[...RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {...}), PrincipalType ServicePrincipal, and never the CI identities (@Request[...PrincipalId] ForAnyOfAllValues:GuidNotEquals {...})",
   level: "error",
   appliesTo: ["azurerm_role_assignment"],
-  check: ({ attributes }) => {
+  check: (input) => {
+    const { attributes } = input;
     const name = attributes.role_definition_name;
     const id = typeof attributes.role_definition_id === "string" ? attributes.role_definition_id.toLowerCase() : "";
     const administers =
       (typeof name === "string" && ACCESS_ADMIN_ROLES.has(name)) || ACCESS_ADMIN_IDS.some((g) => id.endsWith(g));
+    const ci = administers ? ciPurposeOfPrincipal(input) : undefined;
+    if (ci !== undefined)
+      return `the CI ${ci} identity is assigned ${show(name ?? id)}: it could grant roles outside CI`;
     const condition = attributes.condition;
     if (typeof condition !== "string" || condition.trim() === "") {
       return administers ? `${show(name ?? id)} is assigned without a condition` : undefined;
