@@ -17,7 +17,7 @@ import { TOOLS } from "../../tools/cli";
 import { type Command, captureIo, helpOf, type OptionSpecs, type Program, runCommand } from "../../tools/command";
 import { policyCommand } from "../../tools/policy";
 
-// bench:edge loads Miniflare; its spec is checked by help.test.ts through its script.
+// bench:edge loads Miniflare; its spec is checked by journeys/help-spawn.test.ts through its script.
 const programs: Program[] = [ciProgram(), TOOLS, RELEASE];
 const alone: Command<OptionSpecs>[] = [
   synthCommand,

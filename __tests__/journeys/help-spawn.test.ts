@@ -1,7 +1,9 @@
 /**
- * Every npm script answers --help: the repository's own entry points print
- * their usage and exit 0 without doing their work; the tools they wrap
- * (tsc, biome, jest, depcruise) have their own --help.
+ * Every npm script answers --help, spawned as a user runs it (`node bin/run.cjs
+ * <file>`, the cached bundle): the repository's own entry points print their
+ * usage and exit 0 without doing their work; the tools they wrap (tsc, biome,
+ * jest, depcruise) have their own --help. The fast tier checks every command's
+ * help in-process (tools/commands.test.ts); this journey proves the scripts.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
