@@ -310,6 +310,15 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
 }
 
+/**
+ * The order forks start in: full forks first (about 2.5 times a shaped fork's CPU,
+ * tools/forks.ts), then the rest in matrix order. Longest first keeps the pool's
+ * last minutes from being one full fork running alone on a machine with a core idle.
+ */
+export function startOrder(forks: readonly Fork[]): Fork[] {
+  return [...forks.filter((fork) => fork.tests === "full"), ...forks.filter((fork) => fork.tests !== "full")];
+}
+
 /** @returns the exit code */
 export async function forkCheck(options: ForkCheckOptions): Promise<number> {
   const base = mkdtempSync(join(tmpdir(), "fork-check-"));
@@ -318,7 +327,7 @@ export async function forkCheck(options: ForkCheckOptions): Promise<number> {
   const workers = Math.max(1, Math.floor(availableParallelism() / jobs));
   log(`fork:check: ${options.forks.length} forks in ${base}, ${jobs} at a time (jest: ${workers} worker(s) each)`);
   const results: ForkResult[] = [];
-  const queue = [...options.forks];
+  const queue = startOrder(options.forks);
   const started = Date.now();
   try {
     await Promise.all(

@@ -6,7 +6,7 @@
  * publish through the dotenv report, and that a failing step stops the job.
  * The publish list comes from synth's own code
  * (synthEnvironments), never written by the test. The whole loop, rollout
- * steps included, is `npm run ci:rehearse` (rehearsal.test.ts).
+ * steps included, is `npm run ci:rehearse` (rehearsal-*.test.ts).
  * gitlab-ci-local copies the work tree with rsync (`apt-get install rsync`).
  */
 import { execFile, execFileSync } from "node:child_process";

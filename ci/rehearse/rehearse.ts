@@ -31,7 +31,7 @@ import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/ident
 import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
 import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";
-import { nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
+import { neededBy, nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
 import { ANALYTICS_PATH, startWorld } from "./world";
 
 const ROOT = REPOSITORY_ROOT;
@@ -64,6 +64,11 @@ export interface RehearsalOptions {
   readonly nodeModules?: string;
   /** Jobs left out of the pipeline, as if their rules excluded them. @default none */
   readonly skip?: readonly string[];
+  /**
+   * Rehearse only these jobs and the jobs they need (directly or through others): a scenario about
+   * one job's outcome does not pay for the rest of the pipeline. @default every job
+   */
+  readonly only?: readonly string[];
   /** An origin whose canary fails its health check (world.ts). @default none */
   readonly failingOrigin?: string;
   /** An origin whose canary passes its probes but fails real requests in the edge's signal (world.ts). @default none */
@@ -417,7 +422,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     // The committed file, validated against GitLab's CI schema, with every job's rules evaluated.
     const listing = await runGitlabCiLocal(repo, ["--list-json", ...common], childEnv);
     const skip = new Set(options.skip ?? []);
-    const planned: PlannedJob[] = listed(listing)
+    let planned: PlannedJob[] = listed(listing)
       .filter((j) => j.when !== "never" && !skip.has(j.name))
       .map((j) => ({
         name: j.name,
@@ -430,6 +435,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     let needs: Map<string, string[]>;
     try {
       needs = resolveNeeds(planned, pipelineFile.stages);
+      if (options.only !== undefined) {
+        const kept = neededBy(needs, options.only);
+        planned = planned.filter((j) => kept.has(j.name));
+        needs = resolveNeeds(planned, pipelineFile.stages);
+      }
     } catch (error) {
       if (error instanceof PipelineError) return result(commit, true, [], [error.message]);
       throw error;

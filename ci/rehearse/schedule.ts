@@ -51,6 +51,23 @@ export function resolveNeeds(jobs: readonly PlannedJob[], stages: readonly strin
   return needs;
 }
 
+/**
+ * `targets` and every job they wait for, directly or through others (`needs` as resolveNeeds gives it):
+ * the part of the pipeline that decides how the targets end. A name that is not a job is an error.
+ */
+export function neededBy(needs: ReadonlyMap<string, readonly string[]>, targets: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const todo = [...targets];
+  for (let job = todo.pop(); job !== undefined; job = todo.pop()) {
+    if (found.has(job)) continue;
+    const mine = needs.get(job);
+    if (mine === undefined) throw new PipelineError(`${job} is not a job of this pipeline`);
+    found.add(job);
+    todo.push(...mine);
+  }
+  return found;
+}
+
 const done = (s: Status | undefined) => s === "success" || s === "failed" || s === "warning" || s === "skipped";
 const passed = (s: Status | undefined) => s === "success" || s === "warning";
 
