@@ -12,6 +12,7 @@ const { TESTS, fastFolders } = require("./__tests__/suites/grouping");
 
 const testMatch = fastFolders().flatMap((folder) => {
   const suite = join(TESTS, "suites", `${folder.name}.suite.ts`);
+  if (folder.grouped.length === 0) return folder.alone;
   return existsSync(suite) ? [suite, ...folder.alone] : [...folder.grouped, ...folder.alone];
 });
 

@@ -10,15 +10,22 @@
  * still runs any one file in its own registry.
  */
 const { readdirSync, readFileSync } = require("node:fs");
-const { join } = require("node:path");
+const { basename, dirname, join } = require("node:path");
 
 const TESTS = __dirname.replace(/[\\/]suites$/, "");
 /** Folders of __tests__/ that are not the fast tier's. */
 const NOT_FAST = new Set(["journeys", "suites"]);
+/**
+ * Folders whose files run one by one all the same: each starts its own Workers
+ * in workerd (Miniflare) or its own workload runtimes and loads little of the
+ * stacks' graph, so grouping saves little and one long jest file would keep
+ * the other worker idle at the end.
+ */
+const PER_FILE = new Set(["app", "edge"]);
 
-/** A test file that must have a registry of its own: it replaces modules. */
+/** A test file that runs as its own jest file: it replaces modules, or its folder runs per file. */
 function runsAlone(file) {
-  return readFileSync(file, "utf8").includes("jest.mock(");
+  return PER_FILE.has(basename(dirname(file))) || readFileSync(file, "utf8").includes("jest.mock(");
 }
 
 /** The fast tier's folders, each with its test files split into grouped and alone (absolute paths). */
