@@ -6,10 +6,13 @@ import {
   GCP_SCOPED_ROLES,
   gcpDeployRoleId,
   gcpNameCondition,
+  gcpOwnPrefix,
   gcpRepositoryCondition,
 } from "../../lib/bootstrap/gcp";
 import { gcpWorkloadAccounts } from "../../lib/gcp/identity";
+import { gcpRoleGrant } from "../../lib/gcp/permissions";
 import type { IdentityPurpose } from "../../lib/identity";
+import { matches } from "../../lib/permissions/coverage";
 import { all, referenced } from "../helpers/terraform";
 import {
   audiencesOf,
@@ -18,6 +21,7 @@ import {
   type Claims,
   celEval,
   gcpCanImpersonate,
+  gcpConditionHolds,
   gcpPoolProvider,
   gcpPrincipalsOf,
   HOST,
@@ -237,6 +241,54 @@ describe("bootstrap on GCP", () => {
         .map((g) => g.role)
         .sort(),
     ).toEqual([...GCP_ROLES.deploy].sort());
+  });
+
+  it("holds setIamPolicy on the environment's own Cloud Run services only, and no project-wide setIamPolicy", () => {
+    for (const env of ["dev", "prod"]) {
+      const grants = all(json, "google_project_iam_member")
+        .filter((m) => referenced(json, String(m.member)).resource.account_id === `ci-${env}-deploy`)
+        .map((m) => {
+          const role = String(m.role);
+          const permissions = role.startsWith("roles/")
+            ? gcpRoleGrant(role).statements.flatMap((s) => s.allow)
+            : (referenced(json, role).resource.permissions as string[]);
+          const id = role.startsWith("roles/") ? role : String(referenced(json, role).resource.role_id);
+          return { id, permissions, condition: (m.condition as { expression: string } | undefined)?.expression };
+        });
+      // Project-wide (no condition): no role of the deploy account sets IAM on anything.
+      for (const { id, permissions } of grants.filter((g) => g.condition === undefined)) {
+        expect({
+          id,
+          setIamPolicy: permissions.filter(
+            (p) => matches(p, "run.services.setIamPolicy") || p.endsWith(".setIamPolicy"),
+          ),
+        }).toEqual({ id, setIamPolicy: [] });
+      }
+      // Cloud Run's setIamPolicy: in the invoker role alone, under the environment's services condition.
+      const setters = grants.filter((g) => g.permissions.some((p) => matches(p, "run.services.setIamPolicy")));
+      expect(setters.map(({ id, condition }) => ({ id, condition }))).toEqual([
+        {
+          id: gcpDeployRoleId(SERVICE, "invoker"),
+          condition: gcpNameCondition("services", gcpOwnPrefix(SERVICE, env, "services")),
+        },
+      ]);
+      expect(GCP_DEPLOY_CUSTOM_ROLES.serving.permissions).not.toContain("run.services.setIamPolicy");
+      expect(GCP_DEPLOY_CUSTOM_ROLES.invoker.permissions).toEqual([
+        "run.services.getIamPolicy",
+        "run.services.setIamPolicy",
+      ]);
+      const condition = setters[0].condition as string;
+      const service = (project: string, name: string) => ({
+        type: "run.googleapis.com/Service",
+        name: `projects/${project}/locations/europe-west1/services/${name}`,
+      });
+      const project = env === "dev" ? "blueprint-dev-01" : "blueprint-prod-03";
+      const other = env === "dev" ? "prod" : "dev";
+      expect(gcpConditionHolds(condition, service(project, `${SERVICE}-${env}-fn`))).toBe(true);
+      expect(gcpConditionHolds(condition, service(project, `${SERVICE}-${env}-run`))).toBe(true);
+      expect(gcpConditionHolds(condition, service(project, `${SERVICE}-${other}-run`))).toBe(false);
+      expect(gcpConditionHolds(condition, service(project, "someone-elses-service"))).toBe(false);
+    }
   });
 
   it("lets deploy manage, and plan read, the Cloud Monitoring resources the environment stacks create", () => {

@@ -282,6 +282,29 @@ export function celEval(expression: string, claims: Claims): unknown {
   return new Function("assertion", `return (${js});`)(claims);
 }
 
+/** CEL's `extract`: the part of `name` that `{name}` stands for in `template`, or "" when the template does not match. */
+function celExtract(name: string, template: string): string {
+  const [before, after] = template.split("{name}");
+  const start = name.indexOf(before);
+  if (start < 0) return "";
+  const rest = name.slice(start + before.length);
+  if (after === "") return rest;
+  const end = rest.indexOf(after);
+  return end < 0 ? "" : rest.slice(0, end);
+}
+
+/**
+ * Whether a GCP IAM condition on resource attributes (the subset
+ * `gcpNameCondition` writes: `resource.type`, `resource.name`, `extract`,
+ * `startsWith`, `endsWith`, `==`, `||`) holds for a request on `resource`
+ * (https://cloud.google.com/iam/docs/conditions-resource-attributes).
+ */
+export function gcpConditionHolds(expression: string, resource: { type: string; name: string }): boolean {
+  const js = expression.replace(/resource\.name\.extract\(("[^"]*")\)/g, "extract(resource.name, $1)");
+  if (/[^\w\s."'=|!(),/{}-]/.test(js)) throw new Error(`expression outside the evaluated subset: ${expression}`);
+  return new Function("resource", "extract", `return (${js});`)(resource, celExtract) === true;
+}
+
 /** One IAM request: an action on a resource, with the condition keys IAM would set. */
 export interface IamRequest {
   readonly action: string;

@@ -28,6 +28,7 @@ import {
   azureCanSignIn,
   type Claims,
   gcpCanImpersonate,
+  gcpConditionHolds,
   iamAllows,
   synthBootstrap,
 } from "./helpers";
@@ -322,10 +323,52 @@ describe("the protected environment's deploy identity cannot plant lasting acces
       expect(allows("iam.serviceAccounts.actAs")).toEqual(["roles/iam.serviceAccountUser"]);
       expect(allows("secretmanager.secrets.create").length).toBe(1);
       expect(allows("storage.buckets.create").length).toBe(1);
-      // The one grant left: public invocation of its Cloud Run services (docs/bootstrap.md, residual risks).
-      expect(allows("run.services.setIamPolicy")).toEqual([expect.stringMatching(/^ciDeployServing_/)]);
+      // The one grant left: public invocation of its own Cloud Run services (docs/bootstrap.md, residual risks).
+      expect(allows("run.services.setIamPolicy")).toEqual([expect.stringMatching(/^ciDeployInvoker_/)]);
     },
   );
+
+  itWithCloud("gcp")("GCP: sets IAM on another environment's Cloud Run service → refused by the condition", () => {
+    const project = target?.config.gcp?.project as string;
+    const region = target?.config.gcp?.region as string;
+    const deployAccount = gcpServiceAccountId(name, "deploy");
+    const bindings = all(json, "google_project_iam_member").filter(
+      (m) => referenced(json, m.member).resource.account_id === deployAccount,
+    );
+    /** Whether a binding of the deploy account allows `permission` on Cloud Run service `service`, its condition evaluated. */
+    const allowed = (permission: string, service: string) =>
+      bindings.some((m) => {
+        const role = String(m.role);
+        const permissions = role.startsWith("roles/")
+          ? gcpRoleGrant(role).statements.flatMap((s) => s.allow)
+          : (referenced(json, role).resource.permissions as string[]);
+        if (!permissions.some((p) => matches(p, permission))) return false;
+        const condition = (m.condition as { expression?: string } | undefined)?.expression;
+        return (
+          condition === undefined ||
+          gcpConditionHolds(condition, {
+            type: "run.googleapis.com/Service",
+            name: `projects/${project}/locations/${region}/services/${service}`,
+          })
+        );
+      });
+    // Its own services: the public invoker it grants.
+    for (const kind of ["fn", "run"]) {
+      expect(allowed("run.services.setIamPolicy", `${service}-${name}-${kind}`)).toBe(true);
+    }
+    // Another environment's (in a shared project), or any other service of the project: no grant of any role.
+    const others = [
+      ...config.environments
+        .map((env) => env.config.name)
+        .filter((env) => env !== name)
+        .flatMap((env) => [`${service}-${env}-run`, `${service}-${env}-fn`]),
+      `${service}-${name}x-run`,
+      "billing-api",
+    ];
+    for (const other of others) {
+      expect({ other, allowed: allowed("run.services.setIamPolicy", other) }).toEqual({ other, allowed: false });
+    }
+  });
 
   itWithCloud("azure")(
     "Azure: cannot make an identity, federate it to any issuer, or assign any role (Key Vault Secrets User to an outside principal included)",

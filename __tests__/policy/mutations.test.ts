@@ -278,6 +278,28 @@ const MUTATIONS: [string, Kind, string, Mutation][] = [
     ),
   ],
   [
+    "the GCP deploy account's invoker role granted on every Cloud Run service of the project",
+    "bootstrap",
+    "BP_GCP_11",
+    override("google_project_iam_member", "condition.expression", "true", (json) => json.includes('-services-only"')),
+  ],
+  [
+    "the environment stack granting run.admin on its Cloud Run service to a user",
+    "environment",
+    "BP_GCP_12",
+    on("google_cloud_run_v2_service_iam_member", (stack) => {
+      const grant = find(stack, "google_cloud_run_v2_service_iam_member");
+      grant.addOverride("role", "roles/run.admin");
+      grant.addOverride("member", "user:someone@outside.test");
+    }),
+  ],
+  [
+    "the environment stack opening another environment's Cloud Run service",
+    "environment",
+    "BP_GCP_12",
+    override("google_cloud_run_v2_service_iam_member", "name", "other-prod-run"),
+  ],
+  [
     "the GCP deploy account made service account admin on the workload's accounts",
     "bootstrap",
     "BP_GCP_11",

@@ -29,11 +29,12 @@
  *   environment's workload accounts, which bootstrap makes with their
  *   grants, lib/bootstrap/workload/gcp.ts), and custom roles of what the
  *   stack's functions, services, secrets and buckets call
- *   (`GCP_DEPLOY_CUSTOM_ROLES`, the last two on the environment's own only).
+ *   (`GCP_DEPLOY_CUSTOM_ROLES`, secrets and buckets on the environment's own only).
  *   No IAM administration: no project IAM, no service account admin (its
  *   setIamPolicy would let a deploy grant `tokenCreator` on a workload
  *   account to anyone), no setIamPolicy on a secret, a bucket or a function;
- *   Cloud Run's alone remains, for the public invoker.
+ *   Cloud Run's alone remains, for the public invoker, on the environment's
+ *   own services only.
  * - publish: `roles/artifactregistry.writer` under an IAM condition that
  *   holds for the environment's own repository (`repositoryId`) and what is
  *   in it only (`gcpRepositoryCondition`); nothing else.
@@ -139,16 +140,26 @@ export interface GcpDeployCustomRole {
  * One `setIamPolicy` remains: `run.services.setIamPolicy`, for the public
  * `run.invoker` of `publicInvoker` (disabling the invoker check needs it too:
  * https://cloud.google.com/run/docs/authenticating/public, "Required roles"),
- * on Cloud Run services only (docs/bootstrap.md, residual risks).
+ * in a role of its own (`invoker`) granted on the environment's own Cloud Run
+ * services only (a 2nd gen function's service bears the function's name), so
+ * a deploy job grants nothing on another environment's services
+ * (docs/bootstrap.md, residual risks).
  */
-export const GCP_DEPLOY_CUSTOM_ROLES: Readonly<Record<"serving" | "secrets" | "buckets", GcpDeployCustomRole>> = {
+export const GCP_DEPLOY_CUSTOM_ROLES: Readonly<
+  Record<"serving" | "invoker" | "secrets" | "buckets", GcpDeployCustomRole>
+> = {
   serving: {
     title: "GitLab CI deploy: functions and Cloud Run services",
     permissions: stackPermissions(
-      ["google_cloudfunctions2_function", "google_cloud_run_v2_service", "google_cloud_run_v2_service_iam_member"],
+      ["google_cloudfunctions2_function", "google_cloud_run_v2_service"],
       // The provider polls each create, update and delete's long-running operation until it ends.
       ["cloudfunctions.operations.get", "run.operations.get"],
     ),
+  },
+  invoker: {
+    title: "GitLab CI deploy: the public invoker of the environment's services",
+    permissions: stackPermissions(["google_cloud_run_v2_service_iam_member"]),
+    collection: "services",
   },
   secrets: {
     title: "GitLab CI deploy: the environment's secrets",
@@ -198,6 +209,21 @@ export const GCP_TRUST_APIS = [
 
 /** Longest start of a name lib/gcp always keeps whole (service account ids: 30 characters, the last 7 a hash). */
 export const GCP_MAX_NAME_PREFIX = 23;
+
+/** Longest start of a Cloud Run service's name lib/gcp keeps whole (`runServiceName`: 49 characters, the last 7 a hash). */
+export const GCP_MAX_SERVICE_PREFIX = 42;
+
+/**
+ * The start of every name lib/gcp gives the environment's resources of
+ * `collection` (`<service>-<env>-`), cut where lib/gcp cuts a long name:
+ * what the environment's name conditions compare with.
+ */
+export function gcpOwnPrefix(service: string, environment: string, collection: GcpCollection): string {
+  const prefix = `${service}-${environment}-`;
+  if (collection === "serviceAccounts") return prefix.slice(0, GCP_MAX_NAME_PREFIX);
+  if (collection === "services") return prefix.slice(0, GCP_MAX_SERVICE_PREFIX);
+  return prefix;
+}
 
 /** GCP's limit on an attribute condition. */
 export const MAX_ATTRIBUTE_CONDITION = 4096;
@@ -324,7 +350,7 @@ export class GcpProjectTrust extends Construct {
           roleId: gcpDeployRoleId(props.service, key as keyof typeof GCP_DEPLOY_CUSTOM_ROLES),
           title: role.title,
           description:
-            "What the environment stacks' resources call, and no setIamPolicy but Cloud Run's (bootstrap stack)",
+            "What the environment stacks' resources call, and no setIamPolicy but its own Cloud Run services' (bootstrap stack)",
           permissions: [...role.permissions],
           stage: "GA",
         }),
@@ -345,10 +371,8 @@ export class GcpProjectTrust extends Construct {
           dependsOn: apis,
         }),
       );
-      const prefix = `${props.service}-${environment}-`;
-      // lib/gcp cuts service account ids to 30 characters (the last 7 a hash): only the start of the prefix survives.
-      const prefixOf = (collection: GcpCollection) =>
-        collection === "serviceAccounts" ? prefix.slice(0, GCP_MAX_NAME_PREFIX) : prefix;
+      // lib/gcp cuts long account ids and service names (the last 7 a hash): only the start of the prefix survives.
+      const prefixOf = (collection: GcpCollection) => gcpOwnPrefix(props.service, environment, collection);
       const ownOnly = (collection: GcpCollection) => ({
         title: `${environment}-${collection}-only`,
         description: `Only ${collection} named ${prefixOf(collection)}... (and the project itself)`,

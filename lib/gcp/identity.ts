@@ -100,11 +100,17 @@ export class ServiceIdentity extends Construct {
 /** The workload's service accounts of one environment, by what runs (or builds) as them. */
 export type GcpWorkloadAccountKind = "functionRuntime" | "functionBuild" | "containerRuntime";
 
-/** Resource collections an IAM name condition can restrict, and the segment before the id in a resource name. */
+/**
+ * Resource collections an IAM name condition can restrict, and the segment before the id in a resource name.
+ * Cloud Run services accept conditional role bindings
+ * (https://cloud.google.com/iam/help/conditions/resource-policies, "Cloud Run: Services") and are named
+ * `projects/PROJECT/locations/LOCATION/services/SERVICE` (https://cloud.google.com/iam/docs/conditions-resource-attributes).
+ */
 export const GCP_NAMED_COLLECTIONS = {
   serviceAccounts: "serviceAccounts",
   secrets: "secrets",
   buckets: "buckets",
+  services: "services",
 } as const;
 export type GcpCollection = keyof typeof GCP_NAMED_COLLECTIONS;
 

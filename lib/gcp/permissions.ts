@@ -37,7 +37,7 @@ export const GCP_PERMISSIONS: PermissionMap = {
   },
   google_cloud_run_v2_service_iam_member: {
     ...iamMember("run.services"),
-    note: "the one grant the deploy account makes: run.invoker for allUsers (publicInvoker); disabling the invoker check needs the same permission (https://cloud.google.com/run/docs/authenticating/public)",
+    note: "the one grant the deploy account makes: run.invoker for allUsers (publicInvoker), held on the environment's own services only (bootstrap's invoker role); disabling the invoker check needs the same permission (https://cloud.google.com/run/docs/authenticating/public)",
   },
   google_cloudfunctions2_function: {
     plan: ["cloudfunctions.functions.get"],

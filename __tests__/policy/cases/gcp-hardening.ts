@@ -3,6 +3,10 @@
  * bucket ACLs for the public, admin conditions widened to owner-like roles
  * or made always true, trust conditions loosened, plan accounts reading secrets.
  */
+import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
+import { Cloudfunctions2Function } from "@cdktf/provider-google/lib/cloudfunctions2-function";
+import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
 import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
 import { ProjectIamCustomRole } from "@cdktf/provider-google/lib/project-iam-custom-role";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
@@ -39,6 +43,7 @@ function ciAccount(s: TerraformStack, purpose: "plan" | "deploy"): string {
   return account.member;
 }
 const ownSecrets = 'resource.name.extract("/secrets/{name}").startsWith("svc-test-")';
+const ownServices = 'resource.name.extract("/services/{name}").startsWith("svc-test-")';
 const ciGrant = (purpose: "plan" | "deploy", role: string, expression?: string) => (s: TerraformStack) =>
   new ProjectIamMember(s, "subject", {
     project: "p",
@@ -46,6 +51,26 @@ const ciGrant = (purpose: "plan" | "deploy", role: string, expression?: string) 
     member: ciAccount(s, purpose),
     ...(expression === undefined ? {} : { condition: { title: "c", expression } }),
   });
+
+/** A grant on a Cloud Run service, as an environment stack would make it (`service` its name, a reference or not). */
+const invoker =
+  (role: string, member: string, service: (s: TerraformStack) => string = (s) => ownService(s)) =>
+  (s: TerraformStack) =>
+    new CloudRunV2ServiceIamMember(s, "subject", {
+      project: "p",
+      location: "europe-west1",
+      name: service(s),
+      role,
+      member,
+    });
+const ownService = (s: TerraformStack) =>
+  new CloudRunV2Service(s, "service", {
+    name: "svc-test-run",
+    location: "europe-west1",
+    template: { containers: [{ image: "europe-docker.pkg.dev/p/images/svc:1" }] },
+  }).name;
+const ownFunctionService = (s: TerraformStack) =>
+  new Cloudfunctions2Function(s, "function", { name: "svc-test-fn", location: "europe-west1" }).serviceConfig.service;
 
 /** The deploy account bound to a custom role of `permissions` (bootstrap's shape for its custom deploy roles). */
 const customGrant = (permissions: string[], expression?: string) => (s: TerraformStack) => {
@@ -160,6 +185,9 @@ export const gcpHardeningCases: RuleCase[] = [
       customGrant(["secretmanager.secrets.create", "secretmanager.secrets.setIamPolicy"], ownSecrets),
       customGrant(["storage.buckets.create", "storage.buckets.setIamPolicy"]),
       customGrant(["iam.serviceAccountKeys.create"]),
+      // Cloud Run's setIamPolicy on every service of the project: another environment's among them.
+      customGrant(["run.services.create", "run.services.getIamPolicy", "run.services.setIamPolicy"]),
+      customGrant(["run.services.setIamPolicy"], ownSecrets),
     ],
     pass: [
       ciGrant(
@@ -167,9 +195,10 @@ export const gcpHardeningCases: RuleCase[] = [
         "roles/iam.serviceAccountUser",
         'resource.name.extract("/serviceAccounts/{name}").startsWith("svc-test-")',
       ),
-      // Bootstrap's custom deploy roles: what the stack's resources call, and Cloud Run's setIamPolicy alone.
+      // Bootstrap's custom deploy roles: what the stack's resources call, and Cloud Run's setIamPolicy on its own services.
       customGrant(["secretmanager.secrets.create", "secretmanager.versions.add"], ownSecrets),
-      customGrant(["run.services.create", "run.services.getIamPolicy", "run.services.setIamPolicy"]),
+      customGrant(["run.services.create", "run.services.get"]),
+      customGrant(["run.services.getIamPolicy", "run.services.setIamPolicy"], ownServices),
       // A workload's build account with its one project role, as bootstrap grants it.
       (s) =>
         new ProjectIamMember(s, "subject", {
@@ -177,6 +206,32 @@ export const gcpHardeningCases: RuleCase[] = [
           role: "roles/run.builder",
           member: "serviceAccount:svc-test-fn-build@p.iam.gserviceaccount.com",
         }),
+    ],
+  },
+  {
+    rule: "BP_GCP_12",
+    fail: [
+      // An environment stack granting anything but the public invoker on its own services.
+      grant("roles/run.builder"),
+      (s) =>
+        new SecretManagerSecretIamMember(s, "subject", {
+          secretId: "svc-test-origin",
+          role: "roles/secretmanager.secretAccessor",
+          member: "user:someone@outside.test",
+        }),
+      invoker("roles/run.invoker", "user:someone@outside.test"),
+      invoker("roles/run.admin", "allUsers"),
+      // Another environment's service, named outright.
+      invoker("roles/run.invoker", "allUsers", () => "svc-prod-run"),
+    ],
+    pass: [
+      invoker("roles/run.invoker", "allUsers"),
+      invoker("roles/run.invoker", "allUsers", ownFunctionService),
+      // The bootstrap stack (it holds the pool) makes the grants.
+      (s) => {
+        new IamWorkloadIdentityPool(s, "pool", { workloadIdentityPoolId: "gitlab" });
+        grant("roles/run.builder")(s);
+      },
     ],
   },
 ];

@@ -37,10 +37,11 @@ export const RESOURCE_IAM_ADMIN_ROLES = new Set([
 /**
  * Permissions no CI account's custom role may hold: making an account, a key,
  * a token or a role, and every `setIamPolicy` but Cloud Run services' (the
- * public `run.invoker` of `publicInvoker`: https://cloud.google.com/run/docs/authenticating/public).
+ * public `run.invoker` of `publicInvoker`: https://cloud.google.com/run/docs/authenticating/public),
+ * which `RUN_SERVICES_SET_IAM` allows under a name condition only.
  */
 function iamAdminPermission(permission: string): boolean {
-  if (permission === "run.services.setIamPolicy") return false;
+  if (permission === RUN_SERVICES_SET_IAM) return false;
   return (
     permission.endsWith(".setIamPolicy") ||
     permission === "*" ||
@@ -50,10 +51,25 @@ function iamAdminPermission(permission: string): boolean {
   );
 }
 
+const RUN_SERVICES_SET_IAM = "run.services.setIamPolicy";
+
+/**
+ * Whether a grant's condition limits it to Cloud Run services by name
+ * (`gcpNameCondition("services", ...)`): without one, Cloud Run's
+ * `setIamPolicy` reaches every service of the project, another
+ * environment's among them.
+ */
+function servicesByName(condition: unknown): boolean {
+  const expression = (condition as { expression?: unknown } | undefined)?.expression;
+  return (
+    typeof expression === "string" && expression.includes('resource.name.extract("/services/{name}").startsWith("')
+  );
+}
+
 export const ciNoIamAdminGcp = defineRule({
   id: "BP_GCP_11",
   description:
-    "CI service accounts hold no IAM administration, even under a condition: no IAM admin role, no product admin role that sets IAM on secrets, buckets or functions, no custom role with setIamPolicy (Cloud Run's aside) or account, key or role writes",
+    "CI service accounts hold no IAM administration, even under a condition: no IAM admin role, no product admin role that sets IAM on secrets, buckets or functions, no custom role with setIamPolicy (Cloud Run services' aside, under a name condition) or account, key or role writes",
   fix: "make the workload's service accounts and their grants in the bootstrap stack (lib/bootstrap/workload/gcp.ts); give the deploy account roles/iam.serviceAccountUser on them and the custom roles of GCP_DEPLOY_CUSTOM_ROLES",
   level: "error",
   appliesTo: ["google_project_iam_member", "google_project_iam_binding"],
@@ -69,9 +85,13 @@ export const ciNoIamAdminGcp = defineRule({
     if (custom === undefined || input.resources === undefined) return undefined;
     const definition = input.resources(["google_project_iam_custom_role"]).find((r) => r.address === custom);
     const permissions = definition?.attributes.permissions;
-    const admin = (Array.isArray(permissions) ? permissions : []).map(String).filter(iamAdminPermission);
-    return admin.length === 0
-      ? undefined
-      : `the CI ${purpose} account gets a custom role that administers IAM (${admin.join(", ")})`;
+    const held = (Array.isArray(permissions) ? permissions : []).map(String);
+    const admin = held.filter(iamAdminPermission);
+    if (admin.length > 0) {
+      return `the CI ${purpose} account gets a custom role that administers IAM (${admin.join(", ")})`;
+    }
+    return held.includes(RUN_SERVICES_SET_IAM) && !servicesByName(input.attributes.condition)
+      ? `the CI ${purpose} account gets ${RUN_SERVICES_SET_IAM} on every Cloud Run service of the project (no name condition)`
+      : undefined;
   },
 });

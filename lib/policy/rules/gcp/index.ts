@@ -10,6 +10,7 @@ import { bucketAclNotPublic } from "./bp-gcp-8-bucket-acl-not-public";
 import { adminConditionNarrowGcp } from "./bp-gcp-9-admin-condition-narrow";
 import { planNoSecretReadGcp } from "./bp-gcp-10-plan-no-secret-read";
 import { ciNoIamAdminGcp } from "./bp-gcp-11-ci-no-iam-admin";
+import { envPublicInvokerOnlyGcp } from "./bp-gcp-12-env-public-invoker-only";
 import { bucketNotPublic } from "./ckv-gcp-28-bucket-not-public";
 import { bucketUniformAccess } from "./ckv-gcp-29-bucket-uniform-access";
 import { noDefaultServiceAccountRole } from "./ckv-gcp-46-no-default-sa-project-role";
@@ -37,4 +38,5 @@ export const gcpRules = [
   adminConditionNarrowGcp,
   planNoSecretReadGcp,
   ciNoIamAdminGcp,
+  envPublicInvokerOnlyGcp,
 ] as const;
