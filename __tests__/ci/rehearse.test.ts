@@ -2,7 +2,7 @@
  * The pure parts of the pipeline rehearsal (ci/rehearse/): the order GitLab
  * runs jobs in, the variables of each kind of pipeline, what a failed job's
  * log says it missed, the command line. The rehearsal itself runs in
- * __tests__/journeys/rehearsal.test.ts.
+ * __tests__/journeys/rehearsal-*.test.ts.
  */
 
 import { startFakeGitLab } from "../../ci/rehearse/fake-gitlab";

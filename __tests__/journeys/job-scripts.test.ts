@@ -14,7 +14,7 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { buildPipeline } from "../../ci/pipeline/pipeline";
-import { LOCK_TIMEOUT, stackDir } from "../../ci/pipeline/terraform";
+import { stackDir } from "../../ci/pipeline/terraform";
 import { ID_TOKENS, identityVariables } from "../../lib/identity";
 import { PUBLISH_LIST, synthEnvironments } from "../../lib/stacks/synth";
 import { shippedEnvironments } from "../helpers/environments";
