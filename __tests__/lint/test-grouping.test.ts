@@ -40,7 +40,7 @@ describe("the fast tier's grouping", () => {
   });
 
   it("runs a file that mocks modules in a registry of its own", () => {
-    for (const file of fastTestFiles().filter((f) => readFileSync(f, "utf8").includes("jest.mock("))) {
+    for (const file of fastTestFiles().filter((f) => /^\s*jest\.mock\(/m.test(readFileSync(f, "utf8")))) {
       expect([file, testMatch.includes(file)]).toEqual([file, true]);
     }
   });

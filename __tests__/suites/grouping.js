@@ -3,7 +3,7 @@
  * test FILE a fresh module registry, and loading the stacks' import graph
  * (cdktf, constructs, ~900 modules of provider classes) costs about 1 s of CPU
  * per file, half of the tier's CPU. So each folder of __tests__/ runs as one
- * jest test file, its `_suite.ts`, which requires the folder's `*.test.ts`
+ * jest test file, `__tests__/suites/<folder>.suite.ts`, which requires the folder's `*.test.ts`
  * files each inside its own `describe` (their hooks stay theirs) and loads the
  * graph once. A file that replaces modules (`jest.mock`) would replace them
  * for the whole folder, so it runs on its own. `npx jest <file>` (jest.config.js)
@@ -25,7 +25,7 @@ const PER_FILE = new Set(["app", "edge"]);
 
 /** A test file that runs as its own jest file: it replaces modules, or its folder runs per file. */
 function runsAlone(file) {
-  return PER_FILE.has(basename(dirname(file))) || readFileSync(file, "utf8").includes("jest.mock(");
+  return PER_FILE.has(basename(dirname(file))) || /^\s*jest\.mock\(/m.test(readFileSync(file, "utf8"));
 }
 
 /** The fast tier's folders, each with its test files split into grouped and alone (absolute paths). */
