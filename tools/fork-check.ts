@@ -26,39 +26,8 @@ import { join } from "node:path";
 import type { CompanyInput } from "../lib/config/company";
 import { formatColumns } from "./columns";
 import { withIds } from "./env-add";
-import { type Fork, FULL_PER_RUN, type Original } from "./forks";
+import type { Fork, Original } from "./forks";
 import { findLeftovers, leftoverPatterns } from "./leftovers";
-
-export const FORK_CHECK_USAGE = `Usage: npm run fork:check [-- --only <fork>[,<fork>...]] [--full] [--service <word>[,<word>...]]
-                          [--list] [--jobs <n>] [--keep]
-
-Forks this repository as several companies at once (tools/forks.ts): a common
-word as service name, each cloud alone, two clouds, the first environment
-removed (env:remove), five environments added (env:add), a self-managed GitLab
-with another default branch, another Cloudflare account. Each fork is a
-temporary copy (node_modules linked) where only what docs/forking.md says is
-edited; then npm run ci:pipeline, npm run synth, npm run diagram -- --write,
-the tests, and a check that
-no stack and no pipeline job carries this repository's company values.
-
-Tests per fork: "full" runs the whole fast suite (typecheck, lint, every jest
-test); "shaped" runs typecheck, lint and the jest tests that read
-environments/ (the ones a fork's shape can break). A default run (CI's) runs
-${FULL_PER_RUN === 1 ? "one fork" : `${FULL_PER_RUN} forks`} full and the rest shaped; which rotates with the commit
-(CI_COMMIT_SHA, else git HEAD), so successive commits give every fork its
-whole suite while one run stays short. --list shows this commit's choice.
-
-  --only <fork>     run only these forks (comma-separated or repeated)
-  --full            run every fork's whole suite (the closing check of a change)
-  --service <word>  fork as a company whose service is <word> (a fork word-<word>
-                    per word, the original's clouds and environments); alone, only
-                    these forks run
-  --list            list the forks and what each runs, then exit
-  --jobs <n>        forks at a time (default: the machine's cores, at most 2)
-  --keep            keep the copies and print where they are
-  --help, -h        show this help
-
-Exit status: 0 every fork is green; 1 a fork failed (its log's tail is shown); 2 bad usage.`;
 
 /** Test files a fork's shape can break: they read environments/ directly or through the shipped-config helpers. */
 const SHAPED =

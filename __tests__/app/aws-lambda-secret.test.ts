@@ -5,12 +5,11 @@
  * PARAMETERS_SECRETS_EXTENSION_HTTP_PORT) and answers real HTTP, as the layer
  * does inside the sandbox. The zip itself runs as shipped (targets.ts).
  */
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import { company } from "../../environments/company";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { type FakeAnswer, type FakeCall, startFakeHttp } from "./fake-http";
 import { type RunningTarget, TARGETS, withProcessEnv } from "./targets";
 
 jest.setTimeout(30_000);
@@ -19,30 +18,8 @@ const SECRET = "lambda-origin-secret-4c0ffee5d1".padEnd(ORIGIN_SECRET_LENGTH, "0
 const PARAMETER = `/${company.service}/test/function/${ORIGIN_SECRET.envVar}`;
 const SESSION_TOKEN = "session-token-of-this-sandbox";
 
-interface Call {
-  readonly path: string;
-  readonly query: Record<string, string>;
-  readonly headers: IncomingHttpHeaders;
-}
-
 /** The extension's GET endpoint on localhost: records each call, answers with `answer`. */
-async function startExtension(answer: (call: Call) => { status: number; body: string }) {
-  const calls: Call[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const call = { path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers };
-    calls.push(call);
-    const { status, body } = answer(call);
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(body);
-  });
-  await new Promise<void>((done) => server.listen(0, "localhost", done));
-  return {
-    calls,
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
+const startExtension = (answer: (call: FakeCall) => FakeAnswer) => startFakeHttp(answer, "localhost");
 
 const parameterAnswer = (value: string) => ({
   status: 200,

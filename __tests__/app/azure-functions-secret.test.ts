@@ -5,11 +5,10 @@
  * IDENTITY_ENDPOINT and Key Vault's data plane do. The zip itself runs as
  * shipped, in the real `@azure/functions` library (targets.ts).
  */
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { WORKLOAD_EXTRA_ENV } from "../../app/contract";
 import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import { ORIGIN_SECRET, SERVICE } from "../../lib/service";
+import { type FakeAnswer, type FakeCall, startFakeHttp } from "./fake-http";
 import { type RunningTarget, TARGETS, withProcessEnv } from "./targets";
 
 jest.setTimeout(30_000);
@@ -21,41 +20,7 @@ const IDENTITY_HEADER = "identity-header-of-this-instance";
 const TOKEN = "eyJ0eXAiOiJKV1Qi.vault-token.signature";
 const FIVE_MINUTES = 5 * 60 * 1000;
 
-interface Call {
-  readonly path: string;
-  readonly query: Record<string, string>;
-  readonly headers: IncomingHttpHeaders;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-/** A loopback HTTP server that records each GET and answers with `answer`. */
-async function startFake(answer: (call: Call) => Answer) {
-  const calls: Call[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const call = { path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers };
-    calls.push(call);
-    const { status, body } = answer(call);
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(body);
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return {
-    calls,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
-
-const tokenAnswer = (): Answer => ({
+const tokenAnswer = (): FakeAnswer => ({
   status: 200,
   body: JSON.stringify({
     access_token: TOKEN,
@@ -65,7 +30,7 @@ const tokenAnswer = (): Answer => ({
     client_id: CLIENT_ID,
   }),
 });
-const secretAnswer = (value: string): Answer => ({
+const secretAnswer = (value: string): FakeAnswer => ({
   status: 200,
   body: JSON.stringify({ value, id: "https://kv/secrets/origin-secret/0123", attributes: { enabled: true } }),
 });
@@ -81,11 +46,11 @@ describe("azure-functions: the origin secret read from Key Vault with the user-a
 
   /** Fakes for the identity endpoint and the vault, and the zip started with App Service's variables. */
   async function start(
-    answers: { identity?: (call: Call) => Answer; vault?: (call: Call) => Answer } = {},
+    answers: { identity?: (call: FakeCall) => FakeAnswer; vault?: (call: FakeCall) => FakeAnswer } = {},
     settings: Partial<Record<"clientId" | "identityHeader", string | null>> = {},
   ) {
-    const identity = await startFake(answers.identity ?? tokenAnswer);
-    const vault = await startFake(answers.vault ?? (() => secretAnswer(SECRET)));
+    const identity = await startFakeHttp(answers.identity ?? tokenAnswer);
+    const vault = await startFakeHttp(answers.vault ?? (() => secretAnswer(SECRET)));
     cleanups.push(identity.close, vault.close);
     const header = settings.identityHeader === undefined ? IDENTITY_HEADER : settings.identityHeader;
     // App Service sets these for the process; the adapter reads them when it asks for a token.
@@ -178,7 +143,7 @@ describe("azure-functions: the origin secret read from Key Vault with the user-a
     expect(vault.calls).toHaveLength(3);
   });
 
-  it.each<[string, { identity?: () => Answer; vault?: () => Answer }, string]>([
+  it.each<[string, { identity?: () => FakeAnswer; vault?: () => FakeAnswer }, string]>([
     [
       "the identity endpoint answers 500",
       { identity: () => ({ status: 500, body: "{}" }) },

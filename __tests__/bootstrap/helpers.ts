@@ -4,12 +4,14 @@
  * "can this token assume that identity?" rather than compare strings.
  */
 import { type App, Testing } from "cdktf";
+import { AWS_MANAGED_POLICY_TABLE } from "../../lib/aws/permissions";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../lib/config/bootstrap";
 import type { CompanyConfig } from "../../lib/config/company";
 import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
 import { audience, type IdentityPurpose } from "../../lib/identity";
+import type { Grant } from "../../lib/permissions/coverage";
 import { COMPANY, environmentInput, filesOf, oncePerWorker } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
@@ -363,23 +365,14 @@ export function iamAllows(documents: readonly string[], request: IamRequest): bo
 
 /**
  * PowerUserAccess as AWS publishes it (every action but IAM, Organizations and
- * Account, plus a few IAM calls): the deploy role holds it beside its own policy.
+ * Account, plus a few IAM calls), as a policy document: the deploy role holds
+ * it beside its own policy. Written from the one table of it (lib/aws/permissions.ts).
  */
 export const AWS_POWER_USER_ACCESS = JSON.stringify({
   Version: "2012-10-17",
-  Statement: [
-    { Effect: "Allow", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" },
-    {
-      Effect: "Allow",
-      Action: [
-        "iam:CreateServiceLinkedRole",
-        "iam:DeleteServiceLinkedRole",
-        "iam:ListRoles",
-        "organizations:DescribeOrganization",
-        "account:ListRegions",
-        "account:GetAccountInformation",
-      ],
-      Resource: "*",
-    },
-  ],
+  Statement: (AWS_MANAGED_POLICY_TABLE["arn:aws:iam::aws:policy/PowerUserAccess"] as Grant).statements.map((s) =>
+    s.except === undefined
+      ? { Effect: "Allow", Action: s.allow, Resource: "*" }
+      : { Effect: "Allow", NotAction: s.except, Resource: "*" },
+  ),
 });

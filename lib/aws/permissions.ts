@@ -25,6 +25,16 @@ const ec2 = (describe: string, create: string, del: string, extra: readonly stri
   deploy: [`ec2:${create}`, `ec2:${del}`, "ec2:CreateTags", "ec2:DeleteTags", ...extra],
 });
 
+/**
+ * An API Gateway v2 resource: its actions are the HTTP verbs of the management API
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonapigatewaymanagementv2.html),
+ * GET to read, POST, PATCH and DELETE to write (and `more`).
+ */
+const apigateway = (...more: string[]) => ({
+  plan: ["apigateway:GET"],
+  deploy: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", ...more],
+});
+
 export const AWS_PERMISSIONS: PermissionMap = {
   // Bootstrap's state stores (lib/bootstrap/state/aws.ts): who runs bootstrap, and the role behind the session.
   "data.aws_caller_identity": { plan: [], deploy: [], note: "sts:GetCallerIdentity needs no permission" },
@@ -46,22 +56,10 @@ export const AWS_PERMISSIONS: PermissionMap = {
     ],
   },
   aws_acm_certificate_validation: { plan: ["acm:DescribeCertificate"], deploy: [] },
-  aws_apigatewayv2_api: {
-    plan: ["apigateway:GET"],
-    deploy: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", "apigateway:TagResource"],
-  },
-  aws_apigatewayv2_integration: {
-    plan: ["apigateway:GET"],
-    deploy: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-  },
-  aws_apigatewayv2_route: {
-    plan: ["apigateway:GET"],
-    deploy: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-  },
-  aws_apigatewayv2_stage: {
-    plan: ["apigateway:GET"],
-    deploy: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
-  },
+  aws_apigatewayv2_api: apigateway("apigateway:TagResource"),
+  aws_apigatewayv2_integration: apigateway(),
+  aws_apigatewayv2_route: apigateway(),
+  aws_apigatewayv2_stage: apigateway(),
   aws_appautoscaling_policy: {
     plan: ["application-autoscaling:DescribeScalingPolicies"],
     deploy: ["application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"],

@@ -10,7 +10,7 @@
  */
 import { WORKLOAD_ENV } from "../../app/contract";
 import type { ServiceSpec } from "../service";
-import type { PolicyStatement } from "./identity";
+import type { PolicyStatement, ServiceRoleProps } from "./identity";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { ecrRepositoryArn } from "./registry";
 import { parameterArn, secretParameterName } from "./secrets";
@@ -19,17 +19,11 @@ import type { AwsSettings } from "./settings";
 /** The roles of one environment, by what uses them. */
 export type AwsWorkloadRoleKind = "function" | "ecsExecution" | "ecsTask" | "ecsDeployment";
 
-export interface AwsWorkloadRole {
-  /** Role name (64 characters at most), `<service>-<env>-...`. */
-  readonly name: string;
-  readonly description: string;
-  /** Service principal allowed to assume it. */
-  readonly service: string;
-  /** Extra trust conditions (confused-deputy protection). */
-  readonly trustCondition?: PolicyStatement["Condition"];
-  /** Its whole permission set; empty for a role that needs none. */
-  readonly statements: readonly PolicyStatement[];
-}
+/** A role as bootstrap makes it (ServiceRole, lib/bootstrap/workload/aws.ts), named `<service>-<env>-...`; boundary and provider are bootstrap's. */
+export type AwsWorkloadRole = Pick<
+  ServiceRoleProps,
+  "name" | "description" | "service" | "trustCondition" | "statements"
+>;
 
 /** The parts of the spec the roles depend on: names and secret names, never a release. */
 export type WorkloadRoleSpec = Pick<ServiceSpec, "name" | "environment" | "secretNames">;

@@ -17,7 +17,7 @@ import { WORKLOAD_ENV } from "../../app/contract";
 import { forgetRemoved } from "../contract/removed";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
-import { plainVariables, secretVariables } from "../contract/workload-environment";
+import { plainVariables } from "../contract/workload-environment";
 import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
 import { repositoryId, revisionName, runServiceName } from "./naming";
 import { CONTAINER_APIS, targetGroundwork } from "./project-services";
@@ -63,13 +63,11 @@ export class ContainerTarget extends TargetConstruct {
     const { spec, settings } = props;
     const concurrency = this.validate(props);
     const project = settings.project;
-    const names = { service: spec.name, environment: spec.environment };
-    const secretReferences = secretVariables(this.workloadEnvironment);
-    const apis = targetGroundwork(this, {
+    const { apis, names, secretReferences } = targetGroundwork(this, {
       project,
       apis: CONTAINER_APIS,
-      readsSecrets: WorkloadSecrets.needed({ references: secretReferences }),
-      logRetentionDays: spec.logRetentionDays,
+      spec,
+      workloadEnvironment: this.workloadEnvironment,
     });
 
     // Bootstrap's now: an older state forgets it rather than destroying the images in it.

@@ -14,7 +14,7 @@ import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
 import { assertSpec } from "../contract/spec-validation";
 import { TargetConstruct, type TargetProps } from "../contract/target";
-import { plainVariables, secretVariables } from "../contract/workload-environment";
+import { plainVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
 import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
 import { bucketName, runServiceName } from "./naming";
@@ -57,13 +57,11 @@ export class FunctionTarget extends TargetConstruct {
     const { spec, settings } = props;
     const concurrency = this.validate(props);
     const project = settings.project;
-    const names = { service: spec.name, environment: spec.environment };
-    const secretReferences = secretVariables(this.workloadEnvironment);
-    const apis = targetGroundwork(this, {
+    const { apis, names, secretReferences } = targetGroundwork(this, {
       project,
       apis: FUNCTION_APIS,
-      readsSecrets: WorkloadSecrets.needed({ references: secretReferences }),
-      logRetentionDays: spec.logRetentionDays,
+      spec,
+      workloadEnvironment: this.workloadEnvironment,
     });
 
     // Made by bootstrap, with their grants (lib/gcp/identity.ts, gcpWorkloadAccounts): the build account's

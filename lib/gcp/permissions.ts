@@ -21,18 +21,16 @@ const iamMember = (collection: string): { plan: string[]; deploy: string[] } => 
   deploy: [`${collection}.setIamPolicy`],
 });
 
+/** A resource its API reads with `get` and writes with `create`, `update` and `delete` (and `more`, in that order). */
+const crud = (collection: string, ...more: string[]): { plan: string[]; deploy: string[] } => ({
+  plan: [`${collection}.get`],
+  deploy: [`${collection}.create`, `${collection}.update`, `${collection}.delete`, ...more],
+});
+
 export const GCP_PERMISSIONS: PermissionMap = {
-  google_artifact_registry_repository: {
-    plan: ["artifactregistry.repositories.get"],
-    deploy: [
-      "artifactregistry.repositories.create",
-      "artifactregistry.repositories.update",
-      "artifactregistry.repositories.delete",
-    ],
-  },
+  google_artifact_registry_repository: crud("artifactregistry.repositories"),
   google_cloud_run_v2_service: {
-    plan: ["run.services.get"],
-    deploy: ["run.services.create", "run.services.update", "run.services.delete", "iam.serviceAccounts.actAs"],
+    ...crud("run.services", "iam.serviceAccounts.actAs"),
     note: "actAs: the service runs as the workload's own service account",
   },
   google_cloud_run_v2_service_iam_member: {
@@ -40,51 +38,16 @@ export const GCP_PERMISSIONS: PermissionMap = {
     note: "the one grant the deploy account makes: run.invoker for allUsers (publicInvoker), held on the environment's own services only (bootstrap's invoker role); disabling the invoker check needs the same permission (https://cloud.google.com/run/docs/authenticating/public)",
   },
   google_cloudfunctions2_function: {
-    plan: ["cloudfunctions.functions.get"],
-    deploy: [
-      "cloudfunctions.functions.create",
-      "cloudfunctions.functions.update",
-      "cloudfunctions.functions.delete",
-      "iam.serviceAccounts.actAs",
-    ],
+    ...crud("cloudfunctions.functions", "iam.serviceAccounts.actAs"),
     note: "actAs for the runtime and build service accounts; the source object is read by the build account",
   },
-  google_logging_project_bucket_config: {
-    plan: ["logging.buckets.get"],
-    deploy: ["logging.buckets.create", "logging.buckets.update", "logging.buckets.delete"],
-  },
-  google_monitoring_alert_policy: {
-    plan: ["monitoring.alertPolicies.get"],
-    deploy: ["monitoring.alertPolicies.create", "monitoring.alertPolicies.update", "monitoring.alertPolicies.delete"],
-  },
-  google_monitoring_custom_service: {
-    plan: ["monitoring.services.get"],
-    deploy: ["monitoring.services.create", "monitoring.services.update", "monitoring.services.delete"],
-  },
-  google_monitoring_dashboard: {
-    plan: ["monitoring.dashboards.get"],
-    deploy: ["monitoring.dashboards.create", "monitoring.dashboards.update", "monitoring.dashboards.delete"],
-  },
-  google_monitoring_notification_channel: {
-    plan: ["monitoring.notificationChannels.get"],
-    deploy: [
-      "monitoring.notificationChannels.create",
-      "monitoring.notificationChannels.update",
-      "monitoring.notificationChannels.delete",
-    ],
-  },
-  google_monitoring_slo: {
-    plan: ["monitoring.slos.get"],
-    deploy: ["monitoring.slos.create", "monitoring.slos.update", "monitoring.slos.delete"],
-  },
-  google_monitoring_uptime_check_config: {
-    plan: ["monitoring.uptimeCheckConfigs.get"],
-    deploy: [
-      "monitoring.uptimeCheckConfigs.create",
-      "monitoring.uptimeCheckConfigs.update",
-      "monitoring.uptimeCheckConfigs.delete",
-    ],
-  },
+  google_logging_project_bucket_config: crud("logging.buckets"),
+  google_monitoring_alert_policy: crud("monitoring.alertPolicies"),
+  google_monitoring_custom_service: crud("monitoring.services"),
+  google_monitoring_dashboard: crud("monitoring.dashboards"),
+  google_monitoring_notification_channel: crud("monitoring.notificationChannels"),
+  google_monitoring_slo: crud("monitoring.slos"),
+  google_monitoring_uptime_check_config: crud("monitoring.uptimeCheckConfigs"),
   google_project_iam_member: {
     plan: ["resourcemanager.projects.getIamPolicy"],
     deploy: ["resourcemanager.projects.setIamPolicy"],
@@ -93,51 +56,25 @@ export const GCP_PERMISSIONS: PermissionMap = {
     plan: ["serviceusage.services.get", "serviceusage.services.list"],
     deploy: ["serviceusage.services.enable", "serviceusage.services.disable"],
   },
-  google_secret_manager_secret: {
-    plan: ["secretmanager.secrets.get"],
-    deploy: ["secretmanager.secrets.create", "secretmanager.secrets.update", "secretmanager.secrets.delete"],
-  },
+  google_secret_manager_secret: crud("secretmanager.secrets"),
   google_secret_manager_secret_iam_member: iamMember("secretmanager.secrets"),
   google_secret_manager_secret_version: {
     plan: ["secretmanager.versions.get", "secretmanager.versions.access"],
     deploy: ["secretmanager.versions.add", "secretmanager.versions.destroy", "secretmanager.versions.enable"],
     note: "refresh reads the payload into secret_data: a data read",
   },
-  google_service_account: {
-    plan: ["iam.serviceAccounts.get"],
-    deploy: ["iam.serviceAccounts.create", "iam.serviceAccounts.update", "iam.serviceAccounts.delete"],
-  },
-  google_storage_bucket: {
-    plan: ["storage.buckets.get"],
-    deploy: ["storage.buckets.create", "storage.buckets.update", "storage.buckets.delete"],
-  },
+  google_service_account: crud("iam.serviceAccounts"),
+  google_storage_bucket: crud("storage.buckets"),
   google_storage_bucket_iam_member: iamMember("storage.buckets"),
   google_storage_bucket_object: {
     plan: ["storage.objects.get"],
     deploy: ["storage.objects.create", "storage.objects.delete"],
   },
   // Bootstrap only (applied by an administrator, docs/bootstrap.md).
-  google_iam_workload_identity_pool: {
-    plan: ["iam.googleapis.com/workloadIdentityPools.get"],
-    deploy: [
-      "iam.googleapis.com/workloadIdentityPools.create",
-      "iam.googleapis.com/workloadIdentityPools.update",
-      "iam.googleapis.com/workloadIdentityPools.delete",
-    ],
-  },
-  google_iam_workload_identity_pool_provider: {
-    plan: ["iam.googleapis.com/workloadIdentityPoolProviders.get"],
-    deploy: [
-      "iam.googleapis.com/workloadIdentityPoolProviders.create",
-      "iam.googleapis.com/workloadIdentityPoolProviders.update",
-      "iam.googleapis.com/workloadIdentityPoolProviders.delete",
-    ],
-  },
+  google_iam_workload_identity_pool: crud("iam.googleapis.com/workloadIdentityPools"),
+  google_iam_workload_identity_pool_provider: crud("iam.googleapis.com/workloadIdentityPoolProviders"),
   google_service_account_iam_member: iamMember("iam.serviceAccounts"),
-  google_project_iam_custom_role: {
-    plan: ["iam.roles.get"],
-    deploy: ["iam.roles.create", "iam.roles.update", "iam.roles.delete", "iam.roles.undelete"],
-  },
+  google_project_iam_custom_role: crud("iam.roles", "iam.roles.undelete"),
 };
 
 /** Where the role table comes from. */

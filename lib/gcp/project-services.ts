@@ -7,7 +7,10 @@ import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { ConstructError } from "../contract/errors";
+import { type SecretReference, secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import { ProjectLogRetention } from "./logs";
+import type { NameSource } from "./naming";
+import { WorkloadSecrets } from "./secrets";
 
 /** APIs every target needs: service accounts, their project-level grants, logs. */
 export const BASE_APIS = [
@@ -78,21 +81,32 @@ export interface TargetGroundworkProps {
   readonly project: string;
   /** The target's own APIs (FUNCTION_APIS, CONTAINER_APIS), beside BASE_APIS. */
   readonly apis: readonly string[];
-  /** Whether the workload reads secrets (then Secret Manager is enabled too). */
-  readonly readsSecrets: boolean;
-  readonly logRetentionDays: number;
+  readonly spec: { readonly name: string; readonly environment: string; readonly logRetentionDays: number };
+  /** The target's workload environment: its secret variables decide whether Secret Manager is enabled too. */
+  readonly workloadEnvironment: WorkloadEnvironment;
+}
+
+export interface TargetGroundwork {
+  /** The enabled APIs, for `dependsOn`. */
+  readonly apis: ProjectService[];
+  readonly names: NameSource;
+  /** The workload's secret variables, for WorkloadSecrets. */
+  readonly secretReferences: [string, SecretReference][];
 }
 
 /**
  * What a GCP target needs before it builds anything: its APIs enabled, and
- * the project's log retention once they are. Returns the APIs, for `dependsOn`.
+ * the project's log retention once they are; with the names and secret
+ * variables both targets build from.
  */
-export function targetGroundwork(target: IConstruct, props: TargetGroundworkProps): ProjectService[] {
+export function targetGroundwork(target: IConstruct, props: TargetGroundworkProps): TargetGroundwork {
+  const names = { service: props.spec.name, environment: props.spec.environment };
+  const secretReferences = secretVariables(props.workloadEnvironment);
   const apis = ProjectServices.of(target, props.project).require([
     ...BASE_APIS,
     ...props.apis,
-    ...(props.readsSecrets ? SECRET_APIS : []),
+    ...(WorkloadSecrets.needed({ references: secretReferences }) ? SECRET_APIS : []),
   ]);
-  ProjectLogRetention.of(target, props.project, props.logRetentionDays, apis);
-  return apis;
+  ProjectLogRetention.of(target, props.project, props.spec.logRetentionDays, apis);
+  return { apis, names, secretReferences };
 }

@@ -9,16 +9,13 @@
 import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Construct } from "constructs";
-import { azureNames } from "../../azure/naming";
+import { azureNames, type NameInputs } from "../../azure/naming";
 import { WorkloadRegistry } from "../../azure/registry";
 import { applyProtections } from "../../policy/protections";
 
-export interface AzureEnvironmentRegistryProps {
+export interface AzureEnvironmentRegistryProps extends NameInputs {
   readonly provider: AzurermProvider;
   readonly group: ResourceGroup;
-  readonly service: string;
-  readonly environment: string;
-  readonly subscriptionId: string;
   readonly location: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Protected environment: the registry is kept on destroy (the group's lock holds it too). */
@@ -30,11 +27,7 @@ export class AzureEnvironmentRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureEnvironmentRegistryProps) {
     super(scope, id);
-    const names = azureNames({
-      service: props.service,
-      environment: props.environment,
-      subscriptionId: props.subscriptionId,
-    });
+    const names = azureNames(props);
     this.registry = new WorkloadRegistry(this, "registry", {
       provider: props.provider,
       name: names.containerRegistry,

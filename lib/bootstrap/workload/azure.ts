@@ -11,15 +11,12 @@ import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Construct } from "constructs";
 import { type AzureWorkloadIdentityKind, azureWorkloadIdentities, WorkloadIdentity } from "../../azure/identity";
-import { azureNames } from "../../azure/naming";
+import { azureNames, type NameInputs } from "../../azure/naming";
 import { suppress } from "../../policy";
 
-export interface AzureWorkloadIdentitiesProps {
+export interface AzureWorkloadIdentitiesProps extends NameInputs {
   readonly provider?: AzurermProvider;
   readonly group: ResourceGroup;
-  readonly service: string;
-  readonly environment: string;
-  readonly subscriptionId: string;
   readonly location: string;
   /** The standard tags (bootstrap's, with the environment). */
   readonly tags: Readonly<Record<string, string>>;
@@ -31,11 +28,7 @@ export class AzureWorkloadIdentities extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureWorkloadIdentitiesProps) {
     super(scope, id);
-    const names = azureNames({
-      service: props.service,
-      environment: props.environment,
-      subscriptionId: props.subscriptionId,
-    });
+    const names = azureNames(props);
     const identities = {} as Record<AzureWorkloadIdentityKind, WorkloadIdentity>;
     for (const [kind, spec] of Object.entries(azureWorkloadIdentities(names))) {
       const identity = new WorkloadIdentity(this, kind, {
