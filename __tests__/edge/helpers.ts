@@ -54,23 +54,7 @@ export interface OriginServer {
  */
 export async function startOrigin(id: string, behaviour: Behaviour = "ok", basePath = ""): Promise<OriginServer> {
   const requests: SeenRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      if (behaviour === "hang") return;
-      if (typeof behaviour === "function") return behaviour(req, res, body);
-      const secret = String(req.headers[ORIGIN_SECRET.header] ?? "");
-      res.writeHead(behaviour === "ok" ? 200 : 503, {
-        "content-type": "application/json",
-        [ORIGIN_SECRET.header]: secret,
-        "x-debug-echo": `received ${secret}`,
-      });
-      res.end(JSON.stringify({ origin: id, method: req.method, path: req.url, host: req.headers.host, body }));
-    });
-  });
+  const server: Server = createServer(recording(() => ({ id, behaviour, requests })));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -82,6 +66,30 @@ export async function startOrigin(id: string, behaviour: Behaviour = "ok", baseP
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** An origin's request handler: records the request in `current().requests`, then answers as `current().behaviour` says. */
+function recording(
+  current: () => { id: string; behaviour: Behaviour; requests: SeenRequest[] },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const { id, behaviour, requests } = current();
+      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+      if (behaviour === "hang") return;
+      if (typeof behaviour === "function") return behaviour(req, res, body);
+      const secret = String(req.headers[ORIGIN_SECRET.header] ?? "");
+      res.writeHead(behaviour === "ok" ? 200 : 503, {
+        "content-type": "application/json",
+        [ORIGIN_SECRET.header]: secret,
+        "x-debug-echo": `received ${secret}`,
+      });
+      res.end(JSON.stringify({ origin: id, method: req.method, path: req.url, host: req.headers.host, body }));
+    });
   };
 }
 
@@ -348,6 +356,113 @@ export function closedAfterEach(): { origin: typeof startOrigin; edge: typeof st
       const worker = await startEdge(...args);
       cleanups.push(worker.close);
       return worker;
+    },
+  };
+}
+
+/** A loopback origin started once per test file; each test gives it an id, a behaviour and a fresh request log. */
+interface Slot {
+  readonly server: Server;
+  readonly port: number;
+  id: string;
+  behaviour: Behaviour;
+  requests: SeenRequest[];
+  /** Closed for the current test (a refused connection); listens again on the same port after it. */
+  refusing: boolean;
+}
+
+async function startSlot(): Promise<Slot> {
+  const slot = { id: "", behaviour: "hang" as Behaviour, requests: [] as SeenRequest[], refusing: false };
+  const server = createServer(recording(() => slot));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return Object.assign(slot, { server, port: (server.address() as AddressInfo).port });
+}
+
+function slotOrigin(slot: Slot, basePath: string): OriginServer {
+  return {
+    id: slot.id,
+    url: `http://127.0.0.1:${slot.port}${basePath}`,
+    // This test's log: the next test gives the slot a new array.
+    requests: slot.requests,
+    close: async () => {},
+  };
+}
+
+/**
+ * `origin` and `edge` starters like closedAfterEach's, for files with many tests: a Miniflare start is
+ * ~1 s wall and ~0.3 s CPU, and changing a running one's options costs as much. Origins are loopback
+ * slots started once per file (the n-th origin a test asks for is slot n, on the same port in every
+ * test), so tests that route to the same ids in the same order with the same options bind the Worker
+ * identically, and `edge` returns the Worker already running with those bindings. Each test sees only
+ * its own requests and logs. Nothing the Worker keeps between requests depends on the client: its
+ * module state is the parsed bindings and imported sticky keys (lib/edge/worker/env.ts, sticky.ts).
+ * `refused` is the next slot closed for the test: a connection refused at a bound URL.
+ */
+export function sharedPerFile(): {
+  origin: typeof startOrigin;
+  edge: typeof startEdge;
+  refused(id: string, basePath?: string): Promise<OriginServer>;
+} {
+  const starting: Promise<Slot>[] = [];
+  const workers = new Map<string, Promise<EdgeUnderTest>>();
+  let used = 0;
+  // Slot n is fixed by call order (taken synchronously), so concurrent `origin` calls get the same ports every test.
+  const nextSlot = async (id: string, behaviour: Behaviour): Promise<Slot> => {
+    const n = used++;
+    starting[n] ??= startSlot();
+    return Object.assign(await starting[n], { id, behaviour, requests: [] });
+  };
+  afterEach(async () => {
+    used = 0;
+    for (const slot of await Promise.all(starting)) {
+      slot.behaviour = "hang";
+      slot.server.closeAllConnections();
+      if (!slot.refusing) continue;
+      slot.refusing = false;
+      await new Promise<void>((resolve, reject) => {
+        slot.server.once("error", reject);
+        slot.server.listen(slot.port, "127.0.0.1", () => {
+          slot.server.off("error", reject);
+          resolve();
+        });
+      });
+    }
+  });
+  afterAll(async () => {
+    // A Worker that failed to start failed its tests already; the others still close.
+    const started = await Promise.allSettled(workers.values());
+    const slots = await Promise.all(starting);
+    await Promise.all([
+      ...started.flatMap((worker) => (worker.status === "fulfilled" ? [worker.value.close()] : [])),
+      ...slots.map((slot) => new Promise<void>((resolve) => slot.server.close(() => resolve()))),
+    ]);
+  });
+  return {
+    origin: async (id, behaviour = "ok", basePath = "") => slotOrigin(await nextSlot(id, behaviour), basePath),
+    refused: async (id, basePath = "") => {
+      const slot = await nextSlot(id, "hang");
+      slot.refusing = true;
+      slot.server.closeAllConnections();
+      await new Promise<void>((resolve) => slot.server.close(() => resolve()));
+      return slotOrigin(slot, basePath);
+    },
+    edge: async (origins, options = {}) => {
+      const key = JSON.stringify([origins.map((o) => [o.id, o.url, o.weight ?? 1]), options]);
+      if (!workers.has(key)) workers.set(key, startEdge(origins, options));
+      const worker = await (workers.get(key) as Promise<EdgeUnderTest>);
+      const from = worker.logs().length;
+      const logs = () => worker.logs().slice(from);
+      return {
+        fetch: worker.fetch,
+        stream: worker.stream,
+        logs,
+        logsOnceContaining: async (text, timeoutMs = 5000) => {
+          const deadline = Date.now() + timeoutMs;
+          while (!logs().includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+          return logs();
+        },
+        close: async () => {},
+      };
     },
   };
 }

@@ -4,34 +4,54 @@
  */
 import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER, STICKY_COOKIE } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
-import { closedAfterEach, cookieRanking, headerText, refusedUrl, signedCookieHeader, TEST_SECRET } from "./helpers";
+import { type Behaviour, cookieRanking, headerText, sharedPerFile, signedCookieHeader, TEST_SECRET } from "./helpers";
 import { expectWeightSplit } from "./load";
 
 jest.setTimeout(30_000);
 
 const cookie = (id: string) => signedCookieHeader(id);
 
-const rig = closedAfterEach();
-const { origin, edge } = rig;
+const rig = sharedPerFile();
+const { origin, edge, refused } = rig;
+
+/**
+ * Most tests route to the same three origins with one of two option sets, so they share two running
+ * Workers (see sharedPerFile); a test picks which origin comes first with a routing cookie.
+ */
+const IDS = ["aws.function", "azure.function", "gcp.function"] as const;
+/** The second origin serves under a base path, which the Worker must keep. */
+const BASE_PATHS = ["", "/api", ""];
+/** Two attempts are all the tests sharing these options need; "stops after maxAttempts origins" checks the limit. */
+const SHARED = { stickyHeader: "x-user-id", maxAttempts: 2 };
+const SHORT_TIMEOUT = { stickyHeader: "x-user-id", timeoutMs: 300 };
+/** The three origins, "ok" unless told; "refused": nothing listens at that origin's URL during the test. */
+const three = (...behaviours: (Behaviour | "refused")[]) =>
+  Promise.all(
+    IDS.map((id, i) => {
+      const behaviour = behaviours[i] ?? "ok";
+      return behaviour === "refused" ? refused(id, BASE_PATHS[i]) : origin(id, behaviour, BASE_PATHS[i]);
+    }),
+  );
 
 describe("router Worker in workerd", () => {
   it("answers GET /_edge/healthz itself, without calling an origin", async () => {
-    const a = await origin("aws.function");
-    const worker = await edge([a]);
+    const servers = await three();
+    const worker = await edge(servers, SHARED);
     const response = await worker.fetch(HEALTH_PATH);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({ status: "ok" });
     expect((await worker.fetch("/_edge/other")).status).toBe(404);
-    expect(a.requests).toEqual([]);
+    expect(servers.flatMap((s) => s.requests)).toEqual([]);
   });
 
   it("keeps path, query, method and body, rebuilds Host for the origin, and keeps the origin's base path", async () => {
-    const a = await origin("azure.function", "ok", "/api");
-    const worker = await edge([a]);
+    const servers = await three();
+    const a = servers[1];
+    const worker = await edge(servers, SHARED);
     const response = await worker.fetch("/items/42?color=blue&n=1", {
       method: "PUT",
-      headers: { "content-type": "text/plain", "x-client": "kept" },
+      headers: { "content-type": "text/plain", "x-client": "kept", ...(await cookie(cookieRanking(servers, a.id))) },
       body: "payload",
     });
     expect(response.status).toBe(200);
@@ -51,21 +71,25 @@ describe("router Worker in workerd", () => {
   });
 
   it("passes redirects to the client instead of following them, on the edge hostname", async () => {
-    const a = await origin("aws.container", (_req, res) => {
+    const servers = await three((_req, res) => {
       res.writeHead(302, { location: `${a.url}/login?next=%2F` });
       res.end();
     });
-    const worker = await edge([a]);
-    const response = await worker.fetch("/private");
+    const [a] = servers;
+    const worker = await edge(servers, SHARED);
+    const response = await worker.fetch("/private", { headers: await cookie(cookieRanking(servers, a.id)) });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/login?next=%2F");
     expect(a.requests).toHaveLength(1);
   });
 
   it("sends the origin secret to origins and never returns it to the client, not even when a client sends one", async () => {
-    const a = await origin("gcp.container");
-    const worker = await edge([a]);
-    const response = await worker.fetch("/", { headers: { [ORIGIN_SECRET.header]: "spoofed" } });
+    const servers = await three();
+    const [a] = servers;
+    const worker = await edge(servers, SHARED);
+    const response = await worker.fetch("/", {
+      headers: { [ORIGIN_SECRET.header]: "spoofed", ...(await cookie(cookieRanking(servers, a.id))) },
+    });
     expect(a.requests[0].headers[ORIGIN_SECRET.header]).toBe(TEST_SECRET);
     // The origin echoed it in two headers: both are gone, the rest of its answer is kept.
     expect(headerText(response)).not.toContain(TEST_SECRET);
@@ -82,8 +106,8 @@ describe("router Worker in workerd", () => {
   });
 
   it("is sticky: a client keeps its origin through its cookie, or through the sticky header", async () => {
-    const servers = await Promise.all(["aws.function", "aws.container", "gcp.function"].map((id) => origin(id)));
-    const worker = await edge(servers, { stickyHeader: "x-user-id" });
+    const servers = await three();
+    const worker = await edge(servers, SHARED);
 
     const first = await worker.fetch("/");
     const setCookie = first.headers.get("set-cookie") ?? "";
@@ -109,10 +133,10 @@ describe("router Worker in workerd", () => {
 
   describe("failover of idempotent requests", () => {
     it("moves on after a 503", async () => {
-      const bad = await origin("aws.function", "fail");
-      const good = await origin("gcp.container");
-      const worker = await edge([bad, good]);
-      const response = await worker.fetch("/work", { headers: await cookie(cookieRanking([bad, good], bad.id)) });
+      const servers = await three("fail");
+      const [bad, good] = servers;
+      const worker = await edge(servers, SHARED);
+      const response = await worker.fetch("/work", { headers: await cookie(cookieRanking(servers, bad.id, good.id)) });
       expect(response.status).toBe(200);
       expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
       expect(response.headers.get(ATTEMPTS_HEADER)).toBe("2");
@@ -121,11 +145,11 @@ describe("router Worker in workerd", () => {
     });
 
     it("moves on after the per-origin timeout when an origin hangs", async () => {
-      const hung = await origin("azure.function", "hang");
-      const good = await origin("aws.container");
-      const worker = await edge([hung, good], { timeoutMs: 300 });
+      const servers = await three("hang");
+      const [hung, good] = servers;
+      const worker = await edge(servers, SHORT_TIMEOUT);
       const started = Date.now();
-      const response = await worker.fetch("/", { headers: await cookie(cookieRanking([hung, good], hung.id)) });
+      const response = await worker.fetch("/", { headers: await cookie(cookieRanking(servers, hung.id, good.id)) });
       expect(response.status).toBe(200);
       expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
       expect(Date.now() - started).toBeLessThan(2000);
@@ -133,23 +157,23 @@ describe("router Worker in workerd", () => {
     });
 
     it("moves on after a refused connection", async () => {
-      const refused = { id: "gcp.function", url: await refusedUrl() };
-      const good = await origin("azure.container");
-      const worker = await edge([refused, good]);
-      const response = await worker.fetch("/", { headers: await cookie(cookieRanking([refused, good], refused.id)) });
+      const servers = await three("refused");
+      const [closed, good] = servers;
+      const worker = await edge(servers, SHARED);
+      const response = await worker.fetch("/", { headers: await cookie(cookieRanking(servers, closed.id, good.id)) });
       expect(response.status).toBe(200);
       expect(response.headers.get(SERVED_BY_HEADER)).toBe(good.id);
     });
 
     it("resends the body of a PUT to the next origin", async () => {
-      const bad = await origin("aws.function", "fail");
-      const good = await origin("aws.container");
-      const worker = await edge([bad, good]);
+      const servers = await three("fail");
+      const [bad, good] = servers;
+      const worker = await edge(servers, SHARED);
       const body = "x".repeat(100_000);
       const response = await worker.fetch("/doc", {
         method: "PUT",
         body,
-        headers: await cookie(cookieRanking([bad, good], bad.id)),
+        headers: await cookie(cookieRanking(servers, bad.id, good.id)),
       });
       expect(response.status).toBe(200);
       expect(bad.requests[0].body).toBe(body);
@@ -157,10 +181,8 @@ describe("router Worker in workerd", () => {
     });
 
     it("stops after maxAttempts origins", async () => {
-      const servers = await Promise.all(
-        ["aws.function", "aws.container", "gcp.function"].map((id) => origin(id, "fail")),
-      );
-      const worker = await edge(servers, { maxAttempts: 2 });
+      const servers = await three("fail", "fail", "fail");
+      const worker = await edge(servers, SHARED);
       const response = await worker.fetch("/");
       expect(response.status).toBe(502);
       expect(servers.reduce((n, s) => n + s.requests.length, 0)).toBe(2);
@@ -177,13 +199,13 @@ describe("router Worker in workerd", () => {
 
   describe("non-idempotent requests are sent once", () => {
     it.each(["POST", "PATCH"])("%s: an origin's 503 is returned as is, nothing retried", async (method) => {
-      const bad = await origin("aws.function", "fail");
-      const good = await origin("gcp.container");
-      const worker = await edge([bad, good]);
+      const servers = await three("fail");
+      const [bad, good] = servers;
+      const worker = await edge(servers, SHARED);
       const response = await worker.fetch("/orders", {
         method,
         body: '{"n":1}',
-        headers: await cookie(cookieRanking([bad, good], bad.id)),
+        headers: await cookie(cookieRanking(servers, bad.id, good.id)),
       });
       expect(response.status).toBe(503);
       expect(response.headers.get(SERVED_BY_HEADER)).toBe(bad.id);
@@ -193,29 +215,29 @@ describe("router Worker in workerd", () => {
     });
 
     it("POST to a refused origin: 502 JSON, not retried", async () => {
-      const refused = { id: "aws.container", url: await refusedUrl() };
-      const good = await origin("azure.function");
-      const worker = await edge([refused, good]);
+      const servers = await three("refused");
+      const [closed, good] = servers;
+      const worker = await edge(servers, SHARED);
       const response = await worker.fetch("/orders", {
         method: "POST",
         body: "{}",
-        headers: await cookie(cookieRanking([refused, good], refused.id)),
+        headers: await cookie(cookieRanking(servers, closed.id, good.id)),
       });
       expect(response.status).toBe(502);
       expect(await response.json()).toEqual(
-        expect.objectContaining({ attempts: [{ origin: refused.id, outcome: "network" }] }),
+        expect.objectContaining({ attempts: [{ origin: closed.id, outcome: "network" }] }),
       );
       expect(good.requests).toEqual([]);
     });
 
     it("POST to a hanging origin: 504 JSON after the timeout, not retried", async () => {
-      const hung = await origin("gcp.function", "hang");
-      const good = await origin("gcp.container");
-      const worker = await edge([hung, good], { timeoutMs: 300 });
+      const servers = await three("hang");
+      const [hung, good] = servers;
+      const worker = await edge(servers, SHORT_TIMEOUT);
       const response = await worker.fetch("/orders", {
         method: "POST",
         body: "{}",
-        headers: await cookie(cookieRanking([hung, good], hung.id)),
+        headers: await cookie(cookieRanking(servers, hung.id, good.id)),
       });
       expect(response.status).toBe(504);
       expect(good.requests).toEqual([]);
@@ -224,12 +246,11 @@ describe("router Worker in workerd", () => {
 
   describe("when every origin fails", () => {
     it("answers 502 JSON naming each attempt, without URLs or the secret", async () => {
-      const failing = await origin("aws.function", "fail");
-      const hung = await origin("azure.function", "hang");
-      const refused = { id: "gcp.function", url: await refusedUrl() };
-      const worker = await edge([failing, hung, refused], { timeoutMs: 300 });
+      const servers = await three("fail", "hang", "refused");
+      const [failing, hung] = servers;
+      const worker = await edge(servers, SHORT_TIMEOUT);
       const response = await worker.fetch("/", {
-        headers: await cookie(cookieRanking([failing, hung, refused], failing.id, hung.id)),
+        headers: await cookie(cookieRanking(servers, failing.id, hung.id)),
       });
       expect(response.status).toBe(502);
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -249,8 +270,8 @@ describe("router Worker in workerd", () => {
     });
 
     it("answers 504 JSON when they all time out", async () => {
-      const servers = await Promise.all([origin("aws.function", "hang"), origin("aws.container", "hang")]);
-      const worker = await edge(servers, { timeoutMs: 200 });
+      const servers = await three("hang", "hang", "hang");
+      const worker = await edge(servers, SHORT_TIMEOUT);
       const response = await worker.fetch("/");
       expect(response.status).toBe(504);
       expect(await response.json()).toEqual(expect.objectContaining({ error: "origin_timeout" }));
