@@ -8,10 +8,11 @@ import { rankOrigins } from "../../lib/edge/worker/choose";
 import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER, STICKY_COOKIE } from "../../lib/edge/worker/contract";
 import { cookieKey, signCookie } from "../../lib/edge/worker/sticky";
 import {
-  closedAfterEach,
+  type Behaviour,
   cookieRanking,
   type EdgeUnderTest,
   PUBLIC_HOST,
+  sharedPerFile,
   signedCookieHeader,
   TEST_SECRET,
   TEST_STICKY_KEY,
@@ -21,7 +22,7 @@ import { expectBoundedLoad } from "./load";
 
 jest.setTimeout(60_000);
 
-const rig = closedAfterEach();
+const rig = sharedPerFile();
 const { origin, edge } = rig;
 
 /** Nothing secret in what the client got or in what the Worker logged. */
@@ -32,13 +33,20 @@ function expectNoSecrets(worker: EdgeUnderTest, ...texts: string[]): void {
 }
 
 const LIMIT = 64 * 1024;
+/**
+ * Most tests route to these three origins with these options, so they share one running Worker (see
+ * sharedPerFile); a test picks which origin comes first with a routing cookie.
+ */
+const SHARED = { maxBodyBytes: LIMIT, stickyKeys: [TEST_STICKY_KEY, TEST_STICKY_KEY_PREVIOUS] };
+const threeOrigins = (...behaviours: Behaviour[]) =>
+  Promise.all(["aws.function", "azure.function", "gcp.container"].map((id, i) => origin(id, behaviours[i] ?? "ok")));
 const idOf = (setCookie: string | null) =>
   new RegExp(`^${STICKY_COOKIE}=([0-9a-f-]{36})\\.[A-Za-z0-9_-]{43};`).exec(setCookie ?? "")?.[1];
 
 describe("request bodies", () => {
   it("refuses a declared 60 MB POST with 413 without reading it or calling an origin", async () => {
-    const a = await origin("aws.function");
-    const worker = await edge([a]);
+    const servers = await threeOrigins();
+    const worker = await edge(servers, SHARED);
     const started = Date.now();
     const response = await worker.stream("/upload", {
       method: "POST",
@@ -51,7 +59,7 @@ describe("request bodies", () => {
     });
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body)).toEqual(expect.objectContaining({ error: "payload_too_large" }));
-    expect(a.requests).toEqual([]);
+    expect(servers.flatMap((s) => s.requests)).toEqual([]);
     // Answered on the headers, not after 60 MB went through workerd.
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -59,25 +67,26 @@ describe("request bodies", () => {
   it.each(["PUT", "POST"])(
     "refuses a chunked %s that grows past the limit, bounded while it streams",
     async (method) => {
-      const a = await origin("aws.function");
-      const worker = await edge([a], { maxBodyBytes: LIMIT });
+      const servers = await threeOrigins();
+      const worker = await edge(servers, SHARED);
       const response = await worker.stream("/upload", { method, chunks: 40, chunkBytes: 16 * 1024 });
       expect(response.status).toBe(413);
+      const seen = servers.flatMap((s) => s.requests);
       // A PUT is buffered (it may be retried) and refused before any origin; a POST streams to one origin and is cut.
-      if (method === "PUT") expect(a.requests).toEqual([]);
-      for (const seen of a.requests) expect(seen.body.length).toBeLessThanOrEqual(LIMIT);
+      expect(seen.length).toBeLessThanOrEqual(method === "PUT" ? 0 : 1);
+      for (const { body } of seen) expect(body.length).toBeLessThanOrEqual(LIMIT);
     },
   );
 
   it("accepts a body of exactly the limit, buffered for a retry when the method is idempotent", async () => {
-    const bad = await origin("aws.function", "fail");
-    const good = await origin("gcp.container");
-    const worker = await edge([bad, good], { maxBodyBytes: LIMIT });
+    const servers = await threeOrigins("fail");
+    const [bad, good] = servers;
+    const worker = await edge(servers, SHARED);
     const body = "y".repeat(LIMIT);
     const response = await worker.fetch("/doc", {
       method: "PUT",
       body,
-      headers: await signedCookieHeader(cookieRanking([bad, good], bad.id)),
+      headers: await signedCookieHeader(cookieRanking(servers, bad.id, good.id)),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get(ATTEMPTS_HEADER)).toBe("2");
@@ -85,12 +94,12 @@ describe("request bodies", () => {
   });
 
   it("streams a non-idempotent body to one origin, never retried, even when that origin fails", async () => {
-    const bad = await origin("aws.function", "fail");
-    const good = await origin("gcp.container");
-    const worker = await edge([bad, good], { maxBodyBytes: LIMIT });
+    const servers = await threeOrigins("fail");
+    const [bad, good] = servers;
+    const worker = await edge(servers, SHARED);
     const response = await worker.stream("/orders", {
       method: "POST",
-      headers: await signedCookieHeader(cookieRanking([bad, good], bad.id)),
+      headers: await signedCookieHeader(cookieRanking(servers, bad.id, good.id)),
       chunks: 3,
       chunkBytes: 1024,
     });
@@ -115,13 +124,9 @@ describe("request bodies", () => {
 });
 
 describe("sticky cookie", () => {
-  async function threeOrigins() {
-    return Promise.all(["aws.function", "azure.function", "gcp.container"].map((id) => origin(id)));
-  }
-
   it("ignores unsigned ids: a client cannot pick its origin by writing one", async () => {
     const servers = await threeOrigins();
-    const worker = await edge(servers);
+    const worker = await edge(servers, SHARED);
     const target = servers[2].id;
     // Twenty unsigned ids that would all rank the target first, were they trusted.
     const ids: string[] = [];
@@ -148,7 +153,7 @@ describe("sticky cookie", () => {
 
   it("ignores a tampered cookie (another id under a valid signature) and one signed with an unknown key", async () => {
     const servers = await threeOrigins();
-    const worker = await edge(servers);
+    const worker = await edge(servers, SHARED);
     const wanted = cookieRanking(servers, servers[0].id);
     const valid = await signCookie("11111111-2222-4333-8444-555555555555", TEST_STICKY_KEY);
     const tampered = `${wanted}${valid.slice(wanted.length)}`;
@@ -162,7 +167,7 @@ describe("sticky cookie", () => {
 
   it("honours its own cookie, and one signed by the previous key, re-signing that one", async () => {
     const servers = await threeOrigins();
-    const worker = await edge(servers, { stickyKeys: [TEST_STICKY_KEY, TEST_STICKY_KEY_PREVIOUS] });
+    const worker = await edge(servers, SHARED);
     for (const target of servers) {
       const id = cookieRanking(servers, target.id);
       const current = await worker.fetch("/", { headers: await signedCookieHeader(id) });
@@ -192,10 +197,12 @@ describe("sticky cookie", () => {
 
 describe("client identity headers", () => {
   it("rebuilds X-Forwarded-For, X-Real-IP and Forwarded from CF-Connecting-IP and drops every client copy", async () => {
-    const a = await origin("aws.function");
-    const worker = await edge([a]);
+    const servers = await threeOrigins();
+    const [a] = servers;
+    const worker = await edge(servers, SHARED);
     const response = await worker.fetch("/who", {
       headers: {
+        ...(await signedCookieHeader(cookieRanking(servers, a.id))),
         "x-forwarded-for": "203.0.113.66, 10.0.0.1",
         "x-real-ip": "203.0.113.66",
         forwarded: "for=203.0.113.66;host=evil.example.net",
@@ -219,9 +226,12 @@ describe("client identity headers", () => {
   });
 
   it("sends only the configured public host, whatever Host the request came with", async () => {
-    const a = await origin("aws.function");
-    const worker = await edge([a]);
-    await worker.fetch("/", { headers: { host: "attacker.example.org" } });
+    const servers = await threeOrigins();
+    const [a] = servers;
+    const worker = await edge(servers, SHARED);
+    await worker.fetch("/", {
+      headers: { host: "attacker.example.org", ...(await signedCookieHeader(cookieRanking(servers, a.id))) },
+    });
     expect(a.requests[0].headers["x-forwarded-host"]).toBe(PUBLIC_HOST);
   });
 });
