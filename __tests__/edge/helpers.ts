@@ -279,6 +279,14 @@ export function startEdge(
   origins: readonly { id: string; url: string; weight?: number }[],
   options: EdgeOptions = {},
 ): Promise<EdgeUnderTest> {
+  return startEdgeWithBindings(edgeBindings(origins, options));
+}
+
+/** The Worker's bindings for `origins` and `options`, as Miniflare values. */
+function edgeBindings(
+  origins: readonly { id: string; url: string; weight?: number }[],
+  options: EdgeOptions,
+): Record<string, unknown> {
   const config: EdgeConfig = {
     origins: origins.map((o): EdgeOrigin => ({ id: o.id, url: o.url, weight: o.weight ?? 1 })),
     timeoutMs: options.timeoutMs ?? 2000,
@@ -291,12 +299,12 @@ export function startEdge(
   };
   const secret = options.secret === undefined ? TEST_SECRET : options.secret;
   const [stickyKey, previous] = options.stickyKeys ?? [TEST_STICKY_KEY];
-  return startEdgeWithBindings({
+  return {
     [BINDINGS.config.name]: config,
     ...(secret === null ? {} : { [BINDINGS.originSecret.name]: secret }),
     [BINDINGS.stickyKey.name]: stickyKey,
     ...(previous === undefined ? {} : { [BINDINGS.stickyKeyPrevious.name]: previous }),
-  });
+  };
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight. */
@@ -447,8 +455,9 @@ export function sharedPerFile(): {
       return slotOrigin(slot, basePath);
     },
     edge: async (origins, options = {}) => {
-      const key = JSON.stringify([origins.map((o) => [o.id, o.url, o.weight ?? 1]), options]);
-      if (!workers.has(key)) workers.set(key, startEdge(origins, options));
+      const bindings = edgeBindings(origins, options);
+      const key = JSON.stringify(bindings);
+      if (!workers.has(key)) workers.set(key, startEdgeWithBindings(bindings));
       const worker = await (workers.get(key) as Promise<EdgeUnderTest>);
       const from = worker.logs().length;
       const logs = () => worker.logs().slice(from);

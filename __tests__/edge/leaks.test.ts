@@ -5,18 +5,22 @@
  * chunks or not: the body stops before it. A body without the secret passes
  * unchanged.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ORIGIN_SECRET_LENGTH } from "../../app/origin-secret";
 import { ATTEMPTS_HEADER, HEALTH_PATH, SERVED_BY_HEADER } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
-import { type EdgeUnderTest, headerText, startEdge, TEST_SECRET } from "./helpers";
+import { type Behaviour, headerText, sharedPerFile, TEST_SECRET } from "./helpers";
 
 jest.setTimeout(30_000);
 
-/** An origin that writes `parts` (with the received secret substituted for `SECRET`) as separate chunks. */
-async function chunkedOrigin(parts: (secret: string) => readonly string[]) {
-  const server: Server = createServer((req, res) => {
+/**
+ * Tests with the same origin id and options share one running Worker (see sharedPerFile). Each echo test
+ * waits for its own "carried the origin secret" log line, so none is left to arrive during the next test.
+ */
+const { origin, edge } = sharedPerFile();
+
+/** An origin that writes `parts` (made from the secret it received) as separate chunks. */
+function chunked(parts: (secret: string) => readonly string[]): Behaviour {
+  return (req, res) => {
     const secret = String(req.headers[ORIGIN_SECRET.header] ?? "");
     res.writeHead(200, { "content-type": "text/plain", "x-echo": `got ${secret}` });
     const chunks = [...parts(secret)];
@@ -27,16 +31,6 @@ async function chunkedOrigin(parts: (secret: string) => readonly string[]) {
       setTimeout(next, 20);
     };
     next();
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
   };
 }
 
@@ -59,27 +53,22 @@ async function readAll(response: Response): Promise<{ text: string; cut: boolean
 describe("which origin served", () => {
   it.each([
     [false, null],
-    [true, "gcp.function"],
+    [true, "aws.container"],
   ] as const)("debugHeaders %s: %s header", async (debugHeaders, expected) => {
-    const origin = await chunkedOrigin(() => ["origin body"]);
-    const edge = await startEdge([{ id: "gcp.function", url: origin.url }], { debugHeaders });
-    try {
-      const response = await edge.fetch("/");
-      expect(response.status).toBe(200);
-      expect(response.headers.get(SERVED_BY_HEADER)).toBe(expected);
-      expect(response.headers.get(ATTEMPTS_HEADER)).toBe("1");
-      expect(await response.text()).toBe("origin body");
-    } finally {
-      await edge.close();
-      await origin.close();
-    }
+    const served = await origin(
+      "aws.container",
+      chunked(() => ["origin body"]),
+    );
+    const worker = await edge([served], { debugHeaders });
+    const response = await worker.fetch("/");
+    expect(response.status).toBe(200);
+    expect(response.headers.get(SERVED_BY_HEADER)).toBe(expected);
+    expect(response.headers.get(ATTEMPTS_HEADER)).toBe("1");
+    expect(await response.text()).toBe("origin body");
   });
 });
 
 describe("an origin that echoes the secret", () => {
-  let edge: EdgeUnderTest | undefined;
-  afterEach(() => edge?.close());
-
   const half = Math.floor(TEST_SECRET.length / 2);
   it.each([
     ["in one chunk", (s: string) => [`{"debug":"${s}"}`]],
@@ -87,44 +76,39 @@ describe("an origin that echoes the secret", () => {
     ["one byte at a time", (s: string) => ["x", ...s.split(""), "y"]],
     ["after a large body", (s: string) => ["a".repeat(200_000), s]],
   ])("%s: the client never receives it (the body stops short) and the Worker says why", async (_, parts) => {
-    const origin = await chunkedOrigin(parts);
-    edge = await startEdge([{ id: "aws.container", url: origin.url }]);
-    try {
-      const response = await edge.fetch("/");
-      expect(headerText(response)).not.toContain(TEST_SECRET);
-      expect(response.headers.get("x-echo")).toBeNull();
-      // workerd ends the response where the stream failed: the client gets a short body, never the secret.
-      const { text } = await readAll(response);
-      const sent = parts(TEST_SECRET).join("");
-      expect(sent.startsWith(text)).toBe(true);
-      expect(text.length).toBeLessThan(sent.indexOf(TEST_SECRET) + 1);
-      expect(text.includes(TEST_SECRET)).toBe(false);
-      // Not even the first half of it made it out.
-      expect(text.includes(TEST_SECRET.slice(0, half))).toBe(false);
-      await new Promise((wake) => setTimeout(wake, 100));
-      expect(edge.logs()).toContain("origin response carried the origin secret");
-      expect(edge.logs()).toContain("aws.container");
-      expect(edge.logs()).not.toContain(TEST_SECRET);
-    } finally {
-      await origin.close();
-    }
+    const echoing = await origin("aws.container", chunked(parts));
+    const worker = await edge([echoing]);
+    const response = await worker.fetch("/");
+    expect(headerText(response)).not.toContain(TEST_SECRET);
+    expect(response.headers.get("x-echo")).toBeNull();
+    // workerd ends the response where the stream failed: the client gets a short body, never the secret.
+    const { text } = await readAll(response);
+    const sent = parts(TEST_SECRET).join("");
+    expect(sent.startsWith(text)).toBe(true);
+    expect(text.length).toBeLessThan(sent.indexOf(TEST_SECRET) + 1);
+    expect(text.includes(TEST_SECRET)).toBe(false);
+    // Not even the first half of it made it out.
+    expect(text.includes(TEST_SECRET.slice(0, half))).toBe(false);
+    await new Promise((wake) => setTimeout(wake, 100));
+    expect(worker.logs()).toContain("origin response carried the origin secret");
+    expect(worker.logs()).toContain("aws.container");
+    expect(worker.logs()).not.toContain(TEST_SECRET);
   });
 
   it("passes a body without the secret unchanged, even one ending in part of it", async () => {
     const body = ["b".repeat(100_000), "c".repeat(70_000), TEST_SECRET.slice(0, -1)];
-    const origin = await chunkedOrigin(() => body);
-    edge = await startEdge([{ id: "aws.container", url: origin.url }]);
-    try {
-      const response = await edge.fetch("/");
-      expect(response.status).toBe(200);
-      const { text, cut } = await readAll(response);
-      expect(cut).toBe(false);
-      // Compared as a boolean: a failure must not print 170 kB.
-      expect(text.length).toBe(body.join("").length);
-      expect(text === body.join("")).toBe(true);
-    } finally {
-      await origin.close();
-    }
+    const served = await origin(
+      "aws.container",
+      chunked(() => body),
+    );
+    const worker = await edge([served]);
+    const response = await worker.fetch("/");
+    expect(response.status).toBe(200);
+    const { text, cut } = await readAll(response);
+    expect(cut).toBe(false);
+    // Compared as a boolean: a failure must not print 170 kB.
+    expect(text.length).toBe(body.join("").length);
+    expect(text === body.join("")).toBe(true);
   });
 });
 
@@ -137,19 +121,21 @@ describe("an origin secret binding that is not a generated value", () => {
     ["a template never rendered", ["$", "{random_password.origin.result}"].join("")],
     ["shorter than the generated length", "x".repeat(ORIGIN_SECRET_LENGTH - 1)],
   ])("%s: the edge fails closed (503) and never sends it, saying why in its logs only", async (_, secret) => {
-    const origin = await chunkedOrigin(() => ["origin body"]);
-    const edge = await startEdge([{ id: "aws.function", url: origin.url }], { secret });
-    try {
-      const response = await edge.fetch("/");
-      expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ error: "edge_unavailable" });
-      expect((await edge.fetch(HEALTH_PATH)).status).toBe(503);
-      await new Promise((wake) => setTimeout(wake, 100));
-      expect(edge.logs()).toContain("binding ORIGIN_SECRET: ORIGIN_SECRET is");
-      expect(edge.logs()).not.toContain(secret);
-    } finally {
-      await edge.close();
-      await origin.close();
-    }
+    const worker = await edge(
+      [
+        await origin(
+          "aws.function",
+          chunked(() => ["origin body"]),
+        ),
+      ],
+      { secret },
+    );
+    const response = await worker.fetch("/");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: "edge_unavailable" });
+    expect((await worker.fetch(HEALTH_PATH)).status).toBe(503);
+    await new Promise((wake) => setTimeout(wake, 100));
+    expect(worker.logs()).toContain("binding ORIGIN_SECRET: ORIGIN_SECRET is");
+    expect(worker.logs()).not.toContain(secret);
   });
 });
