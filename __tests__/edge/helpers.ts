@@ -151,16 +151,18 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
     fetch: (path, init) => request(agent, runtime, path, init),
     stream: (path, streamed) => streamWithRetry(runtime, path, streamed),
     logs: () => logs,
-    logsOnceContaining: async (text, timeoutMs = 5000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!logs.includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
-      return logs;
-    },
+    logsOnceContaining: (text, timeoutMs) => logsOnceContaining(() => logs, text, timeoutMs),
     close: async () => {
       agent.destroy();
       await mf.dispose();
     },
   };
+}
+
+async function logsOnceContaining(logs: () => string, text: string, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!logs().includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+  return logs();
 }
 
 /**
@@ -382,6 +384,8 @@ interface Slot {
 async function startSlot(): Promise<Slot> {
   const slot = { id: "", behaviour: "hang" as Behaviour, requests: [] as SeenRequest[], refusing: false };
   const server = createServer(recording(() => slot));
+  // Idle connections stay open for the file: a server closing one as workerd reuses it would fail a request.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return Object.assign(slot, { server, port: (server.address() as AddressInfo).port });
 }
@@ -424,7 +428,6 @@ export function sharedPerFile(): {
     used = 0;
     for (const slot of await Promise.all(starting)) {
       slot.behaviour = "hang";
-      slot.server.closeAllConnections();
       if (!slot.refusing) continue;
       slot.refusing = false;
       await new Promise<void>((resolve, reject) => {
@@ -442,7 +445,13 @@ export function sharedPerFile(): {
     const slots = await Promise.all(starting);
     await Promise.all([
       ...started.flatMap((worker) => (worker.status === "fulfilled" ? [worker.value.close()] : [])),
-      ...slots.map((slot) => new Promise<void>((resolve) => slot.server.close(() => resolve()))),
+      ...slots.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            slot.server.closeAllConnections();
+            slot.server.close(() => resolve());
+          }),
+      ),
     ]);
   });
   return {
@@ -465,11 +474,7 @@ export function sharedPerFile(): {
         fetch: worker.fetch,
         stream: worker.stream,
         logs,
-        logsOnceContaining: async (text, timeoutMs = 5000) => {
-          const deadline = Date.now() + timeoutMs;
-          while (!logs().includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
-          return logs();
-        },
+        logsOnceContaining: (text, timeoutMs) => logsOnceContaining(logs, text, timeoutMs),
         close: async () => {},
       };
     },
