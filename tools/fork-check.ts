@@ -104,6 +104,8 @@ interface Step {
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Variables added to the fork's environment for this step. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Runs one step, appending its output to `log`; resolves to its exit code. */
@@ -111,7 +113,11 @@ function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv, log: string): 
   return new Promise((resolve) => {
     const out = createWriteStream(log, { flags: "a" });
     out.write(`\n$ ${step.command} ${step.args.join(" ")}\n`);
-    const child = spawn(step.command, [...step.args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(step.command, [...step.args], {
+      cwd,
+      env: { ...env, ...step.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
     const started = Date.now();
@@ -241,7 +247,9 @@ async function checkFork(fork: Fork, options: ForkCheckOptions, base: string, wo
   steps.push({
     label: fork.tests === "full" ? "jest (every test)" : `jest (${tests.length} shaped test files)`,
     command: "npx",
-    args: ["jest", "--ci", `--maxWorkers=${workers}`, ...tests],
+    // The fast tier's grouping (jest.fast.config.js): one registry per folder; a shaped fork's files via FAST_TESTS.
+    args: ["jest", "-c", "jest.fast.config.js", "--ci", `--maxWorkers=${workers}`],
+    env: fork.tests === "full" ? {} : { FAST_TESTS: tests.join(",") },
   });
   for (const step of steps) {
     const code = await runStep(step, copy, env, log);

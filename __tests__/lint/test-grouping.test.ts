@@ -45,6 +45,25 @@ describe("the fast tier's grouping", () => {
     }
   });
 
+  it("runs only the files FAST_TESTS names, grouped the same way (fork:check's shaped forks)", () => {
+    const previous = process.env.FAST_TESTS;
+    process.env.FAST_TESTS = "__tests__/config/state.test.ts, __tests__/policy/synth-gate.test.ts";
+    try {
+      const chosen = fastFolders().map((f) => [
+        f.name,
+        f.grouped.map((g) => basename(g)),
+        f.alone.map((a) => basename(a)),
+      ]);
+      expect(chosen).toEqual([
+        ["config", ["state.test.ts"], []],
+        ["policy", [], ["synth-gate.test.ts"]],
+      ]);
+    } finally {
+      if (previous === undefined) delete process.env.FAST_TESTS;
+      else process.env.FAST_TESTS = previous;
+    }
+  });
+
   it("has a suite file only for a folder it groups, naming that folder", () => {
     const suites = readdirSync(join(TESTS, "suites")).filter((name) => name.endsWith(".suite.ts"));
     const grouped = fastFolders()
