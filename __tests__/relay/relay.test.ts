@@ -23,6 +23,7 @@ import {
   sourcePath,
 } from "../../lib/relay/worker/contract";
 import { type SnsMessage, stringToSign } from "../../lib/relay/worker/sns";
+import { throwawaySigningPair } from "./signing";
 
 // Starting workerd (and bundling the relay) takes seconds on a loaded machine.
 jest.setTimeout(30_000);
@@ -30,8 +31,8 @@ jest.setTimeout(30_000);
 const FIXTURES = join(__dirname, "fixtures");
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as Record<string, unknown>;
-const SIGNING_KEY = readFileSync(join(FIXTURES, "sns-test-signing.key"), "utf8");
-const SIGNING_CERT = readFileSync(join(FIXTURES, "sns-test-signing.pem"), "utf8");
+// Made anew each run: no private key is committed (signing.ts).
+const { key: SIGNING_KEY, cert: SIGNING_CERT } = throwawaySigningPair("sns.us-west-2.amazonaws.com test double");
 const TOKEN = "relay-test-token-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
 const RELAY = "https://relay.test.invalid";
 
