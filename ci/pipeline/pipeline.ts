@@ -123,7 +123,7 @@ export function sharedPipeline(environments: readonly EnvironmentConfig[]): Pipe
       // The npm cache is written here once per lockfile; the other jobs only read it.
       cache: [{ ...NPM_CACHE, policy: "pull-push" }, BUNDLE_CACHE],
       rules: [{ if: IF.schedule, when: "never" }, { when: "on_success" }],
-      script: ["npm run typecheck", "npm run lint", "npx jest --ci --coverage"],
+      script: ["npm run typecheck", "npm run lint", "npx jest -c jest.fast.config.js --ci --coverage"],
       coverage: "/^Statements\\s*:\\s*(\\d+(?:\\.\\d+)?)%/",
       artifacts: {
         when: "always",
