@@ -8,6 +8,7 @@ import { CLOUDS } from "../../lib/config/schema";
 const ROLES = [
   "cloud.ts", // the CloudModule the stack's registry lists
   "settings.ts", // the environment's block for this cloud
+  "target.ts", // what the cloud's two targets share (extends TargetConstruct)
   "function-target.ts",
   "container-target.ts",
   "workload.ts", // what the targets assume about the workload's packaging

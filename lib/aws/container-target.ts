@@ -25,20 +25,17 @@ import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
 import { forgetRemoved } from "../contract/removed";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
+import type { TargetProps } from "../contract/target";
 import { plainVariables } from "../contract/workload-environment";
-import { WorkloadKey } from "./encryption";
 import { type WorkloadRoleReference, workloadRoleReference } from "./identity";
 import { OriginLoadBalancer } from "./load-balancer";
-import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { Network } from "./network";
 import { ecrImage, ecrRepositoryUrl } from "./registry";
-import { type SecretParameter, secretParameters } from "./secrets";
+import type { SecretParameter } from "./secrets";
 import type { AwsSettings } from "./settings";
 import { fargateTaskSize } from "./sizing";
-import { AWS_LIMITS } from "./validation";
+import { AwsTarget } from "./target";
 import { CONTAINER_ARCHITECTURE, CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_NAME, CONTAINER_USER } from "./workload";
 import { awsWorkloadRoles } from "./workload-roles";
 
@@ -91,7 +88,7 @@ export interface ContainerTargetProps extends TargetProps<AwsSettings> {
   readonly healthCheckCommand?: readonly string[];
 }
 
-export class ContainerTarget extends TargetConstruct {
+export class ContainerTarget extends AwsTarget {
   /** The image reference the task runs: ServiceSpec.image's tag or digest in this target's ECR repository. */
   readonly image: string;
   readonly network: Network;
@@ -103,17 +100,14 @@ export class ContainerTarget extends TargetConstruct {
   readonly taskRole: WorkloadRoleReference;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id, props, { cloud: "aws", kind: "container", region: props.settings.region });
-    const { spec, settings } = props;
-    const { cpuTarget, bakeMinutes } = this.validate(props);
-    const name = baseName(spec);
-
-    const key = new WorkloadKey(this, "key", {
-      alias: awsName([name, "container"], 250),
-      description: `${name} container: logs and secrets`,
-      accountId: settings.accountId,
-      region: settings.region,
+    const name = baseName(props.spec);
+    const scaling = scalingOf(props);
+    super(scope, id, props, {
+      kind: "container",
+      key: { alias: awsName([name, "container"], 250), description: `${name} container: logs and secrets` },
+      problems: () => scalingProblems(scaling),
     });
+    const { spec, settings } = props;
     const repositoryName = awsName([name], NAME_LIMITS.ecrRepository);
     this.image = ecrImage(spec.image, ecrRepositoryUrl(settings.accountId, settings.region, repositoryName));
     // Bootstrap's now: an older state forgets it rather than destroying the images in it.
@@ -128,13 +122,9 @@ export class ContainerTarget extends TargetConstruct {
       natGateways: settings.natGateways,
     });
     this.loadBalancer = this.createLoadBalancer(name, props);
-    const logs = retainedLogGroup(this, "logs", {
-      name: `/ecs/${name}`,
-      retentionDays: spec.logRetentionDays,
-      kmsKeyArn: key.arn,
-    });
+    const logs = this.logGroup("logs", `/ecs/${name}`);
     // Secrets ECS injects at start: the spec's named secrets and the edge's origin secret (stored here first).
-    const secrets = secretParameters(this, this.workloadEnvironment, { spec, settings, keyArn: key.arn });
+    const secrets = this.secretParameters();
     // Made by bootstrap with these same names (lib/aws/workload-roles.ts): the stack only passes them.
     const roles = awsWorkloadRoles(spec, settings);
     this.executionRole = workloadRoleReference(settings, roles.ecsExecution);
@@ -145,33 +135,15 @@ export class ContainerTarget extends TargetConstruct {
       name: awsName([name], NAME_LIMITS.ecsCluster),
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-    const ecsCanary = this.canaryDeployment(spec, settings, bakeMinutes);
+    const ecsCanary = this.canaryDeployment(spec, settings, scaling.bakeMinutes);
     this.service = this.createService(name, spec, ecsCanary);
-    this.addAutoscaling(name, spec, cpuTarget);
+    this.addAutoscaling(name, spec, scaling.cpuTarget);
 
     this.expose(this.loadBalancer.endpoint, {
       name: this.service.name,
       region: settings.region,
       scope: { cluster: this.cluster.name },
     });
-  }
-
-  /** The spec against Fargate's limits and the scaling props; returns the scaling settings to apply. */
-  private validate(props: ContainerTargetProps): { readonly cpuTarget: number; readonly bakeMinutes: number } {
-    const cpuTarget = props.cpuTargetPercent ?? 60;
-    const bakeMinutes = props.canaryBakeMinutes ?? 10;
-    const propsProblems: string[] = [];
-    if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
-      propsProblems.push(`props.cpuTargetPercent: ${cpuTarget} must be 1-100`);
-    }
-    if (
-      !Token.isUnresolved(bakeMinutes) &&
-      !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)
-    ) {
-      propsProblems.push(`props.canaryBakeMinutes: ${bakeMinutes} must be a whole number 0-1440`);
-    }
-    assertSpec(this, props.spec, AWS_LIMITS.container, propsProblems);
-    return { cpuTarget, bakeMinutes };
   }
 
   /** The ALB on `aws-origin.<domain>` (or the hostname given), with a second target group when the spec has a canary. */
@@ -370,4 +342,20 @@ interface EcsCanary {
 /** ECS cannot start from zero on traffic (no request-driven scale-from-zero): keep at least one task. */
 function minimumTasks(spec: ContainerTargetProps["spec"]): number {
   return Math.max(spec.minInstances, 1);
+}
+
+/** The scaling props over their defaults: the CPU the service scales at, the canary's bake time. */
+function scalingOf(props: ContainerTargetProps): { readonly cpuTarget: number; readonly bakeMinutes: number } {
+  return { cpuTarget: props.cpuTargetPercent ?? 60, bakeMinutes: props.canaryBakeMinutes ?? 10 };
+}
+
+function scalingProblems({ cpuTarget, bakeMinutes }: ReturnType<typeof scalingOf>): string[] {
+  const problems: string[] = [];
+  if (!Token.isUnresolved(cpuTarget) && !(cpuTarget > 0 && cpuTarget <= 100)) {
+    problems.push(`props.cpuTargetPercent: ${cpuTarget} must be 1-100`);
+  }
+  if (!Token.isUnresolved(bakeMinutes) && !(Number.isInteger(bakeMinutes) && bakeMinutes >= 0 && bakeMinutes <= 1440)) {
+    problems.push(`props.canaryBakeMinutes: ${bakeMinutes} must be a whole number 0-1440`);
+  }
+  return problems;
 }

@@ -20,19 +20,16 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
+import type { TargetProps } from "../contract/target";
 import { plainVariables, secretVariables, type WorkloadEnvironment } from "../contract/workload-environment";
 import type { Rollout } from "../release";
 import type { FunctionBundle } from "../service";
-import { WorkloadKey } from "./encryption";
 import { type WorkloadRoleReference, workloadRoleReference } from "./identity";
-import { retainedLogGroup } from "./logs";
 import { awsName, baseName, NAME_LIMITS } from "./naming";
 import { parametersExtensionLayer } from "./parameters-extension";
-import { LAMBDA_SECRET_SUFFIX, type SecretParameter, secretParameters } from "./secrets";
+import { LAMBDA_SECRET_SUFFIX, type SecretParameter } from "./secrets";
 import type { AwsSettings } from "./settings";
-import { AWS_LIMITS } from "./validation";
+import { AwsTarget } from "./target";
 import { LAMBDA_ARCHITECTURE, LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./workload";
 import { awsWorkloadRoles } from "./workload-roles";
 
@@ -54,7 +51,6 @@ export interface FunctionTargetProps extends TargetProps<AwsSettings> {
   /** The workload's Lambda zip (`index.handler`), built by app/build/bundles.ts. */
   readonly bundle: FunctionBundle;
   /**
-  /**
    * Steady-state requests per second the HTTP API lets through before 429.
    * @default 100
    */
@@ -66,7 +62,7 @@ export interface FunctionTargetProps extends TargetProps<AwsSettings> {
   readonly throttleBurstLimit?: number;
 }
 
-export class FunctionTarget extends TargetConstruct {
+export class FunctionTarget extends AwsTarget {
   readonly function: LambdaFunction;
   readonly alias: LambdaAlias;
   /** The version this apply publishes (a token): what the `live` alias moves to on promote. */
@@ -76,41 +72,30 @@ export class FunctionTarget extends TargetConstruct {
   readonly role: WorkloadRoleReference;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id, props, { cloud: "aws", kind: "function", region: props.settings.region });
+    const name = awsName([baseName(props.spec)], NAME_LIMITS.lambdaFunction);
+    const throttle = throttleOf(props);
+    super(scope, id, props, {
+      kind: "function",
+      key: { alias: `${name}-function`, description: `${name} function: logs and environment` },
+      problems: (environment) => [
+        ...extensionProblems(props, extensionLayer(environment, props.settings.region)),
+        ...throttleProblems(throttle),
+      ],
+    });
     const { spec, settings } = props;
-    const { throttle, extensionLayer } = this.validate(props);
+    this.warnAboveApiTimeout(spec);
 
-    const name = awsName([baseName(spec)], NAME_LIMITS.lambdaFunction);
-    const key = new WorkloadKey(this, "key", {
-      alias: `${name}-function`,
-      description: `${name} function: logs and environment`,
-      accountId: settings.accountId,
-      region: settings.region,
-    });
-    const logs = retainedLogGroup(this, "logs", {
-      name: `/aws/lambda/${name}`,
-      retentionDays: spec.logRetentionDays,
-      kmsKeyArn: key.arn,
-    });
-    const accessLogs = retainedLogGroup(this, "access-logs", {
-      name: `/aws/apigateway/${name}`,
-      retentionDays: spec.logRetentionDays,
-      kmsKeyArn: key.arn,
-    });
+    const logs = this.logGroup("logs", `/aws/lambda/${name}`);
+    const accessLogs = this.logGroup("access-logs", `/aws/apigateway/${name}`);
     // The origin secret is stored under `function/`, beside the container target's own copy.
-    const secrets = secretParameters(this, this.workloadEnvironment, {
-      spec,
-      settings,
-      keyArn: key.arn,
-      generatedPrefix: "function/",
-    });
+    const secrets = this.secretParameters("function/");
     // Made by bootstrap with these same names (lib/aws/workload-roles.ts): the stack only passes it.
     this.role = workloadRoleReference(settings, awsWorkloadRoles(spec, settings).function);
     this.function = this.createFunction(name, props, {
-      keyArn: key.arn,
+      keyArn: this.key.arn,
       logGroupName: logs.name,
       secrets,
-      extensionLayer,
+      extensionLayer: extensionLayer(this.workloadEnvironment, settings.region).arn,
     });
     this.revision = this.function.version;
     this.alias = this.createLiveAlias(spec, props.rollout ?? { newPercent: 100 });
@@ -123,35 +108,13 @@ export class FunctionTarget extends TargetConstruct {
     });
   }
 
-  /**
-   * The spec against Lambda's limits, the throttle props and the region (it must have the
-   * Parameters and Secrets extension); returns the throttle to apply and the extension's layer.
-   */
-  private validate(props: FunctionTargetProps): {
-    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
-    readonly extensionLayer: string | undefined;
-  } {
-    const { spec } = props;
-    const rateLimit = props.throttleRateLimit ?? 100;
-    const burstLimit = props.throttleBurstLimit ?? 200;
-    // Only a function with secrets to read needs the extension (and a region that has it).
-    const layer: { arn?: string; problem?: string } =
-      secretVariables(this.workloadEnvironment).length > 0 ? parametersExtensionLayer(props.settings.region) : {};
-    assertSpec(this, spec, AWS_LIMITS.function, [
-      ...(layer.problem === undefined ? [] : [`${spec.environment}.aws.region: ${layer.problem}`]),
-      ...(Token.isUnresolved(rateLimit) || rateLimit > 0
-        ? []
-        : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
-      ...(Token.isUnresolved(burstLimit) || burstLimit > 0
-        ? []
-        : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
-    ]);
+  /** The HTTP API ends integrations after 30 s: a longer function timeout only warns. */
+  private warnAboveApiTimeout(spec: FunctionTargetProps["spec"]): void {
     if (!Token.isUnresolved(spec.timeoutSeconds) && spec.timeoutSeconds > HTTP_API_MAX_TIMEOUT_SECONDS) {
       Annotations.of(this).addWarning(
         `timeoutSeconds ${spec.timeoutSeconds}: the HTTP API ends requests after ${HTTP_API_MAX_TIMEOUT_SECONDS} s; the function may run longer`,
       );
     }
-    return { throttle: { rateLimit, burstLimit }, extensionLayer: layer.arn };
   }
 
   /**
@@ -314,4 +277,29 @@ export function liveAliasVersions(
     functionVersion: stable,
     routingConfig: { additionalVersionWeights: Token.asNumberMap(Fn.zipmap([latest], [newPercent / 100])) },
   };
+}
+
+/** The throttle the HTTP API applies: the props over the defaults. */
+function throttleOf(props: FunctionTargetProps): { readonly rateLimit: number; readonly burstLimit: number } {
+  return { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 };
+}
+
+function throttleProblems({ rateLimit, burstLimit }: ReturnType<typeof throttleOf>): string[] {
+  return [
+    ...(Token.isUnresolved(rateLimit) || rateLimit > 0
+      ? []
+      : [`props.throttleRateLimit: ${rateLimit} must be greater than 0`]),
+    ...(Token.isUnresolved(burstLimit) || burstLimit > 0
+      ? []
+      : [`props.throttleBurstLimit: ${burstLimit} must be greater than 0`]),
+  ];
+}
+
+/** Only a function with secrets to read needs the Parameters and Secrets extension (and a region that has it). */
+function extensionLayer(environment: WorkloadEnvironment, region: string): { arn?: string; problem?: string } {
+  return secretVariables(environment).length > 0 ? parametersExtensionLayer(region) : {};
+}
+
+function extensionProblems(props: FunctionTargetProps, layer: { problem?: string }): string[] {
+  return layer.problem === undefined ? [] : [`${props.spec.environment}.aws.region: ${layer.problem}`];
 }

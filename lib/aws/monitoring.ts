@@ -623,15 +623,13 @@ function functionWidgets(fn: FunctionTarget, region: string): unknown[] {
   const lambda = ["FunctionName", fn.function.functionName];
   return [
     widget("aws.function requests", region, [["AWS/ApiGateway", "Count", ...api, { stat: "Sum" }]]),
-    widget("aws.function 5xx rate (%)", region, [
-      ["AWS/ApiGateway", "5xx", ...api, { stat: "Sum", id: "e", visible: false }],
-      ["AWS/ApiGateway", "Count", ...api, { stat: "Sum", id: "n", visible: false }],
-      [{ expression: "IF(n > 0, 100 * e / n, 0)", label: "5xx %" }],
-    ]),
-    widget("aws.function latency p50/p99 (ms)", region, [
-      ["AWS/Lambda", "Duration", ...lambda, { stat: "p50" }],
-      ["AWS/Lambda", "Duration", ...lambda, { stat: "p99" }],
-    ]),
+    errorRateWidget(
+      "aws.function 5xx rate (%)",
+      region,
+      ["AWS/ApiGateway", "5xx", ...api],
+      ["AWS/ApiGateway", "Count", ...api],
+    ),
+    percentilesWidget("aws.function latency p50/p99 (ms)", region, ["AWS/Lambda", "Duration", ...lambda]),
     widget("aws.function instances (concurrent executions)", region, [
       ["AWS/Lambda", "ConcurrentExecutions", ...lambda, { stat: "Maximum" }],
     ]),
@@ -642,17 +640,32 @@ function containerWidgets(ct: ContainerTarget, region: string): unknown[] {
   const lb = ["LoadBalancer", ct.loadBalancer.loadBalancer.arnSuffix];
   return [
     widget("aws.container requests", region, [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]]),
-    widget("aws.container 5xx rate (%)", region, [
-      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb, { stat: "Sum", id: "e", visible: false }],
-      ["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum", id: "n", visible: false }],
-      [{ expression: "IF(n > 0, 100 * e / n, 0)", label: "5xx %" }],
-    ]),
-    widget("aws.container latency p50/p99 (s)", region, [
-      ["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p50" }],
-      ["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p99" }],
-    ]),
+    errorRateWidget(
+      "aws.container 5xx rate (%)",
+      region,
+      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb],
+      ["AWS/ApplicationELB", "RequestCount", ...lb],
+    ),
+    percentilesWidget("aws.container latency p50/p99 (s)", region, ["AWS/ApplicationELB", "TargetResponseTime", ...lb]),
     widget("aws.container instances (running tasks)", region, [
       ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", ct.cluster.name, "ServiceName", ct.service.name],
     ]),
   ];
+}
+
+/** `100 * errors / requests` as a percentage (0 with no requests), from two summed metrics (`[namespace, name, dim...]`). */
+function errorRateWidget(title: string, region: string, errors: unknown[], requests: unknown[]): unknown {
+  return widget(title, region, [
+    [...errors, { stat: "Sum", id: "e", visible: false }],
+    [...requests, { stat: "Sum", id: "n", visible: false }],
+    [{ expression: "IF(n > 0, 100 * e / n, 0)", label: "5xx %" }],
+  ]);
+}
+
+/** The median and p99 of one metric (`[namespace, name, dim...]`). */
+function percentilesWidget(title: string, region: string, metric: unknown[]): unknown {
+  return widget(title, region, [
+    [...metric, { stat: "p50" }],
+    [...metric, { stat: "p99" }],
+  ]);
 }

@@ -13,22 +13,17 @@ import {
   type ContainerAppTemplateContainerEnv,
 } from "@cdktf/provider-azurerm/lib/container-app";
 import { ContainerAppEnvironment } from "@cdktf/provider-azurerm/lib/container-app-environment";
-import { Annotations, Fn, TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { limitProblem } from "../contract/limits";
 import { forgetRemoved } from "../contract/removed";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference } from "../contract/workload-environment";
-import { AzureFoundation } from "./foundation";
-import type { WorkloadIdentityReference } from "./identity";
 import { AZURE_PLATFORM_LIMITS, CONTAINER_APP_PROBE_LIMITS } from "./limits";
 import { registryImage, registryLoginServer } from "./registry";
 import { containerAppSecretName } from "./secrets";
-import type { AzureSettings } from "./settings";
 import { containerResources } from "./sizing";
+import { AzureTarget, type AzureTargetProps } from "./target";
 import { type TrafficPlan, trafficPlan } from "./traffic";
-import { AZURE_LIMITS } from "./validation";
 import { CONTAINER_NAME } from "./workload";
 
 /** The health probes a Container App runs, by kind. */
@@ -60,7 +55,7 @@ export const DEFAULT_PROBES: Readonly<Record<ProbeKind, ProbeTiming>> = {
  * `protect`: prevent_destroy on the logs and registry (bootstrap protects the
  * resource group).
  */
-export interface ContainerTargetProps extends TargetProps<AzureSettings> {
+export interface ContainerTargetProps extends AzureTargetProps {
   /**
    * Concurrent requests per replica before the HTTP scale rule adds one.
    * @default 50
@@ -72,23 +67,15 @@ export interface ContainerTargetProps extends TargetProps<AzureSettings> {
    * @default DEFAULT_PROBES
    */
   readonly probes?: Readonly<Partial<Record<ProbeKind, Partial<ProbeTiming>>>>;
-  /**
-   * Resource group (read), names and logs shared with the FunctionTarget.
-   * @default - the stack's AzureFoundation, created on first use
-   */
-  readonly foundation?: AzureFoundation;
 }
 
 /** Container Apps' ingress ends requests after 240 s; it has no setting for it. */
 const INGRESS_REQUEST_LIMIT_SECONDS = AZURE_PLATFORM_LIMITS.containerIngressRequestSeconds.max;
 const ORIGIN_SECRET_NAME = "origin-secret";
 
-export class ContainerTarget extends TargetConstruct {
+export class ContainerTarget extends AzureTarget {
   /** The image reference the app pulls (and CI pushes): ServiceSpec.image's repository and tag on the registry. */
   readonly image: string;
-  readonly foundation: AzureFoundation;
-  /** Its user-assigned identity, made (with AcrPull and Key Vault Secrets User) by bootstrap. */
-  readonly identity: WorkloadIdentityReference;
   /** `<registry>.azurecr.io`: bootstrap's registry of the environment (lib/bootstrap/registries/azure.ts). */
   readonly registryLoginServer: string;
   readonly environment: ContainerAppEnvironment;
@@ -97,18 +84,18 @@ export class ContainerTarget extends TargetConstruct {
   readonly revision: string;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id, props, { cloud: "azure", kind: "container", region: props.settings.location });
-    const { spec } = props;
-    const { concurrentRequests, traffic, probes } = this.validate(props);
-
-    const foundation = AzureFoundation.forTarget(this, props, this.protect);
-    this.foundation = foundation;
+    const app = containerAppSettings(props);
+    super(scope, id, props, {
+      kind: "container",
+      requestLimit: { seconds: INGRESS_REQUEST_LIMIT_SECONDS, endedBy: "Container Apps ingress ends requests" },
+      problems: app.problems,
+    });
+    const { foundation } = this;
     const { names, resourceGroupName, location } = foundation;
-    this.identity = foundation.addIdentity(this, names.containerIdentity);
     // Bootstrap's now: an older state forgets it rather than destroying the images in it.
     forgetRemoved(this, [{ type: "azurerm_container_registry", path: ["registry", "registry"] }]);
     this.registryLoginServer = registryLoginServer(names.containerRegistry);
-    this.image = registryImage(spec.image, this.registryLoginServer);
+    this.image = registryImage(props.spec.image, this.registryLoginServer);
 
     this.environment = new ContainerAppEnvironment(this, "environment", {
       name: names.containerAppEnvironment,
@@ -117,46 +104,13 @@ export class ContainerTarget extends TargetConstruct {
       logAnalyticsWorkspaceId: foundation.logs.workspace.id,
       logsDestination: "log-analytics",
     });
-    this.app = this.createApp(spec, { traffic, concurrentRequests, probes });
+    // assertSpec threw if trafficPlan did.
+    this.app = this.createApp(props.spec, { ...app, traffic: app.traffic as TrafficPlan });
 
     // `<app>--<suffix>`: app names never hold "--", so the suffix is the second part.
     this.revision = Fn.element(Fn.split("--", this.app.latestRevisionName), 1);
     this.addOutputs();
-    this.expose(`https://${this.app.ingress.fqdn}`, {
-      name: this.app.name,
-      region: location,
-      scope: { resourceGroup: resourceGroupName },
-    });
-  }
-
-  /** The spec against Container Apps' limits, the scale rule, the probes and the rollout. */
-  private validate(props: ContainerTargetProps): {
-    readonly concurrentRequests: number;
-    readonly traffic: TrafficPlan;
-    readonly probes: Readonly<Record<ProbeKind, ProbeTiming>>;
-  } {
-    const { spec } = props;
-    const concurrentRequests = props.concurrentRequests ?? 50;
-    const problems: string[] = [];
-    if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
-      problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
-    }
-    const probes = probeTimings(props.probes);
-    problems.push(...probeProblems(probes));
-    let traffic: TrafficPlan | undefined;
-    try {
-      traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
-    } catch (error) {
-      problems.push(`props.stableRevision: ${(error as Error).message}`);
-    }
-    assertSpec(this, spec, AZURE_LIMITS.container, problems);
-    if (spec.timeoutSeconds > INGRESS_REQUEST_LIMIT_SECONDS) {
-      Annotations.of(this).addWarning(
-        `timeoutSeconds ${spec.timeoutSeconds}: Container Apps ingress ends requests after ${INGRESS_REQUEST_LIMIT_SECONDS} s`,
-      );
-    }
-    // assertSpec threw if trafficPlan did.
-    return { concurrentRequests, traffic: traffic as TrafficPlan, probes };
+    this.exposeHost(this.app.ingress.fqdn, this.app.name);
   }
 
   /**
@@ -251,6 +205,32 @@ export class ContainerTarget extends TargetConstruct {
       description: "Latest Azure container app revision (<app>--<suffix>)",
     }).overrideLogicalId("azure_container_latest_revision");
   }
+}
+
+/**
+ * The props the app is built from, with what is wrong in them: the scale
+ * rule, the probes and the rollout (`traffic` is undefined when it is wrong).
+ */
+function containerAppSettings(props: ContainerTargetProps): {
+  readonly concurrentRequests: number;
+  readonly probes: Readonly<Record<ProbeKind, ProbeTiming>>;
+  readonly traffic: TrafficPlan | undefined;
+  readonly problems: readonly string[];
+} {
+  const concurrentRequests = props.concurrentRequests ?? 50;
+  const problems: string[] = [];
+  if (!Number.isInteger(concurrentRequests) || concurrentRequests < 1) {
+    problems.push(`props.concurrentRequests: ${concurrentRequests} must be a whole number, at least 1`);
+  }
+  const probes = probeTimings(props.probes);
+  problems.push(...probeProblems(probes));
+  let traffic: TrafficPlan | undefined;
+  try {
+    traffic = trafficPlan(props.rollout ?? { newPercent: 100 });
+  } catch (error) {
+    problems.push(`props.stableRevision: ${(error as Error).message}`);
+  }
+  return { concurrentRequests, probes, traffic, problems };
 }
 
 /** The probe timings: each kind's defaults, overridden field by field. */

@@ -30,20 +30,15 @@
  */
 import { FunctionAppFlexConsumption } from "@cdktf/provider-azurerm/lib/function-app-flex-consumption";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
-import { Annotations, type TerraformResource } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { AZURE_KEY_VAULT_ENV } from "../../app/constants";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
 import { isSecretReference, type SecretReference, secretVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
-import { AzureFoundation } from "./foundation";
-import type { WorkloadIdentityReference } from "./identity";
 import { AZURE_PLATFORM_LIMITS } from "./limits";
-import type { AzureSettings } from "./settings";
 import { flexInstanceMemoryMb, functionTimeout } from "./sizing";
 import { DeploymentStorage } from "./storage";
-import { AZURE_LIMITS } from "./validation";
+import { AzureTarget, type AzureTargetProps } from "./target";
 import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
 
 /**
@@ -53,36 +48,25 @@ import { FUNCTION_RUNTIME, HTTP_ALWAYS_READY_GROUP } from "./workload";
  * `protect`: prevent_destroy on the logs and storage account (bootstrap
  * protects the resource group).
  */
-export interface FunctionTargetProps extends TargetProps<AzureSettings> {
+export interface FunctionTargetProps extends AzureTargetProps {
   /** The workload's Azure Functions zip (index.js, package.json, host.json). */
   readonly bundle: FunctionBundle;
-  /**
-   * Resource group (read), names and logs shared with the ContainerTarget.
-   * @default - the stack's AzureFoundation, created on first use
-   */
-  readonly foundation?: AzureFoundation;
 }
 
 /** Flex Consumption's HTTP front end ends requests after 230 s whatever the function timeout. */
 const HTTP_REQUEST_LIMIT_SECONDS = AZURE_PLATFORM_LIMITS.functionHttpRequestSeconds.max;
 
-export class FunctionTarget extends TargetConstruct {
-  readonly foundation: AzureFoundation;
-  /** Its user-assigned identity, made by bootstrap. */
-  readonly identity: WorkloadIdentityReference;
+export class FunctionTarget extends AzureTarget {
   readonly storage: DeploymentStorage;
   readonly plan: ServicePlan;
   readonly app: FunctionAppFlexConsumption;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id, props, { cloud: "azure", kind: "function", region: props.settings.location });
-    const { spec } = props;
-    this.validate(spec);
-
-    const foundation = AzureFoundation.forTarget(this, props, this.protect);
-    this.foundation = foundation;
-    const { names, resourceGroupName, location } = foundation;
-    this.identity = foundation.addIdentity(this, names.functionIdentity);
+    super(scope, id, props, {
+      kind: "function",
+      requestLimit: { seconds: HTTP_REQUEST_LIMIT_SECONDS, endedBy: "Azure Functions ends HTTP requests" },
+    });
+    const { names, resourceGroupName, location } = this.foundation;
     this.storage = new DeploymentStorage(this, "storage", {
       accountName: names.storageAccount,
       containerName: names.storageContainer,
@@ -100,22 +84,7 @@ export class FunctionTarget extends TargetConstruct {
     });
 
     this.app = this.createApp(props, { dependsOn: [this.storage.packageBlob] });
-
-    this.expose(`https://${this.app.defaultHostname}`, {
-      name: this.app.name,
-      region: location,
-      scope: { resourceGroup: resourceGroupName },
-    });
-  }
-
-  /** The spec against Flex Consumption's limits; warns when the HTTP front end ends requests first. */
-  private validate(spec: FunctionTargetProps["spec"]): void {
-    assertSpec(this, spec, AZURE_LIMITS.function);
-    if (spec.timeoutSeconds > HTTP_REQUEST_LIMIT_SECONDS) {
-      Annotations.of(this).addWarning(
-        `timeoutSeconds ${spec.timeoutSeconds}: Azure Functions ends HTTP requests after ${HTTP_REQUEST_LIMIT_SECONDS} s`,
-      );
-    }
+    this.exposeHost(this.app.defaultHostname, this.app.name);
   }
 
   /**

@@ -15,6 +15,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Construct } from "constructs";
 import type { AzureNames } from "./naming";
+import { type AzurePlacement, placedIn } from "./placement";
 
 /** The targets' identities, by target. */
 export type AzureWorkloadIdentityKind = "function" | "container";
@@ -70,10 +71,8 @@ export class ExistingWorkloadIdentity extends Construct implements WorkloadIdent
   }
 }
 
-export interface WorkloadIdentityProps {
+export interface WorkloadIdentityProps extends AzurePlacement {
   readonly name: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
   /** Provider of the subscription (bootstrap has one per subscription). @default - the stack's */
   readonly provider?: AzurermProvider;
   /** @default - none (an environment stack's tags aspect adds them) */
@@ -96,8 +95,7 @@ export class WorkloadIdentity extends Construct {
     this.identity = new UserAssignedIdentity(this, "identity", {
       provider: props.provider,
       name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       tags: props.tags === undefined ? undefined : { ...props.tags },
     });
     // Each attribute read makes a new token (and cdktf records a stack trace for each): read once.

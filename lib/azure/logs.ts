@@ -8,12 +8,10 @@ import { ApplicationInsights } from "@cdktf/provider-azurerm/lib/application-ins
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
 import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
+import { type AzurePlacement, placedIn } from "./placement";
 import { appInsightsRetentionDays, workspaceRetentionDays } from "./sizing";
 
-export interface AzureLogsProps {
-  /** Resource group name (a token is fine). */
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface AzureLogsProps extends AzurePlacement {
   readonly workspaceName: string;
   readonly applicationInsightsName: string;
   /** Days logs are kept (ServiceSpec.logRetentionDays). */
@@ -35,16 +33,14 @@ export class AzureLogs extends Construct {
     }
     this.workspace = new LogAnalyticsWorkspace(this, "workspace", {
       name: props.workspaceName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       sku: "PerGB2018",
       retentionInDays: workspaceRetentionDays(props.retentionDays),
       // Local (shared key) auth stays on: the Container Apps environment links to the workspace with its shared key.
     });
     this.applicationInsights = new ApplicationInsights(this, "insights", {
       name: props.applicationInsightsName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       applicationType: "web",
       workspaceId: this.workspace.id,
       retentionInDays: appInsightsRetentionDays(props.retentionDays),

@@ -17,12 +17,11 @@ import { ContainerRegistry } from "@cdktf/provider-azurerm/lib/container-registr
 import type { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { Construct } from "constructs";
 import { parseImage } from "../image";
+import { type AzurePlacement, placedIn } from "./placement";
 
-export interface WorkloadRegistryProps {
+export interface WorkloadRegistryProps extends AzurePlacement {
   /** 5-50 letters and digits, globally unique. */
   readonly name: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
   /**
    * The subscription's provider (bootstrap has one per subscription).
    * @default - the stack's default azurerm provider
@@ -43,8 +42,7 @@ export class WorkloadRegistry extends Construct {
       provider: props.provider,
       tags: props.tags === undefined ? undefined : { ...props.tags },
       name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       // Basic: private endpoints, retention and content trust need Premium (about 10x the price).
       sku: "Basic",
       adminEnabled: false,

@@ -15,12 +15,11 @@ import { Construct } from "constructs";
 import { ConstructError } from "../contract/errors";
 import { VARIABLE_NAME } from "../contract/spec-validation";
 import type { SecretReference } from "../contract/workload-environment";
+import { type AzurePlacement, placedIn } from "./placement";
 
-export interface SecretStoreProps {
+export interface SecretStoreProps extends AzurePlacement {
   /** Vault name (3-24, globally unique). */
   readonly name: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
   /** Entra tenant of the subscription (a token is fine). */
   readonly tenantId: string;
 }
@@ -63,8 +62,7 @@ export class SecretStore extends Construct {
     super(scope, id);
     this.vault = new KeyVault(this, "vault", {
       name: props.name,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       tenantId: props.tenantId,
       skuName: "standard",
       rbacAuthorizationEnabled: true,

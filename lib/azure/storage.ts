@@ -20,15 +20,14 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { FunctionBundle } from "../service";
+import { type AzurePlacement, placedIn } from "./placement";
 import { FUNCTION_PACKAGE_BLOB } from "./workload";
 
-export interface DeploymentStorageProps {
+export interface DeploymentStorageProps extends AzurePlacement {
   /** Storage account name (3-24 lowercase letters and digits, globally unique). */
   readonly accountName: string;
   /** Name of the blob container holding the package. */
   readonly containerName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
   /** The function zip to upload. */
   readonly bundle: FunctionBundle;
 }
@@ -42,8 +41,7 @@ export class DeploymentStorage extends Construct {
     super(scope, id);
     this.account = new StorageAccount(this, "account", {
       name: props.accountName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      ...placedIn(props),
       accountKind: "StorageV2",
       accountTier: "Standard",
       accountReplicationType: "LRS",

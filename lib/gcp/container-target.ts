@@ -15,32 +15,23 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { WORKLOAD_ENV } from "../../app/contract";
 import { forgetRemoved } from "../contract/removed";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables } from "../contract/workload-environment";
-import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
+import { gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
 import { repositoryId, revisionName, runServiceName } from "./naming";
-import { CONTAINER_APIS, targetGroundwork } from "./project-services";
+import { CONTAINER_APIS } from "./project-services";
 import { deployedImage, registryUrl } from "./registry";
-import { WorkloadSecrets } from "./secrets";
-import type { GcpSettings } from "./settings";
-import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
+import type { WorkloadSecrets } from "./secrets";
+import { cpuFor, memoryLimit } from "./sizing";
+import { GcpTarget, type GcpTargetProps } from "./target";
 import { trafficFor } from "./traffic";
-import { concurrencyProblems, GCP_LIMITS } from "./validation";
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
  * `protect`: Cloud Run deletion protection, registry and stored secrets kept on destroy.
  */
-export interface ContainerTargetProps extends TargetProps<GcpSettings> {
-  /**
-   * Requests one instance serves at once.
-   * @default 80
-   */
-  readonly concurrency?: number;
-}
+export type ContainerTargetProps = GcpTargetProps;
 
-export class ContainerTarget extends TargetConstruct {
+export class ContainerTarget extends GcpTarget {
   readonly service: CloudRunV2Service;
   /** `<region>-docker.pkg.dev/<project>/<repository>`: bootstrap's repository (lib/bootstrap/registries/gcp.ts). */
   readonly registryUrl: string;
@@ -54,44 +45,26 @@ export class ContainerTarget extends TargetConstruct {
   readonly canary: boolean;
 
   constructor(scope: Construct, id: string, props: ContainerTargetProps) {
-    super(scope, id, props, {
-      cloud: "gcp",
-      kind: "container",
-      region: props.settings.region,
-      platformSets: [WORKLOAD_ENV.port],
-    });
-    const { spec, settings } = props;
-    const concurrency = this.validate(props);
-    const project = settings.project;
-    const { apis, names, secretReferences } = targetGroundwork(this, {
-      project,
-      apis: CONTAINER_APIS,
-      spec,
-      workloadEnvironment: this.workloadEnvironment,
-    });
-
+    // Cloud Run sets PORT itself.
+    super(scope, id, props, { kind: "container", apis: CONTAINER_APIS, platformSets: [WORKLOAD_ENV.port] });
+    const { spec } = props;
+    const { apis, names } = this.groundwork;
     // Bootstrap's now: an older state forgets it rather than destroying the images in it.
     forgetRemoved(this, [{ type: "google_artifact_registry_repository", path: ["registry", "repository"] }]);
-    this.registryUrl = registryUrl(settings.region, project, repositoryId(names));
+    this.registryUrl = registryUrl(this.region, this.project, repositoryId(names));
     this.image = deployedImage(spec.image, this.registryUrl);
     // Made by bootstrap (lib/gcp/identity.ts, gcpWorkloadAccounts): the service only runs as it.
-    this.identity = workloadAccount(project, gcpWorkloadAccounts(names).containerRuntime);
-    const secrets = new WorkloadSecrets(this, "secrets", {
-      project,
-      names,
-      kind: "run",
-      references: secretReferences,
-      dependsOn: apis,
-    });
+    this.identity = workloadAccount(this.project, gcpWorkloadAccounts(names).containerRuntime);
+    const secrets = this.workloadSecrets("run");
 
     const serviceName = runServiceName(names, "run");
-    const shape = this.templateShape(spec, concurrency, secrets);
+    const shape = this.templateShape(spec, secrets);
     this.revision = revisionName(serviceName, shape);
     const plan = trafficFor(serviceName, this.revision, props.rollout ?? { newPercent: 100 });
     this.canary = plan.canary;
     this.service = new CloudRunV2Service(this, "service", {
-      project,
-      location: settings.region,
+      project: this.project,
+      location: this.region,
       name: serviceName,
       description: `${spec.name} ${spec.version} (${spec.environment})`,
       labels: { service: spec.name, environment: spec.environment, target: "container" },
@@ -100,26 +73,15 @@ export class ContainerTarget extends TargetConstruct {
       traffic: plan.traffic,
       dependsOn: [...apis, ...secrets.ready],
     });
-    if (settings.publicInvoker) {
-      allowPublicInvocation(this, { project, region: settings.region, service: this.service.name });
-    }
-
+    this.exposeService({ uri: this.service.uri, name: this.service.name, runService: this.service.name });
     this.addOutputs();
-    this.expose(this.service.uri, { name: this.service.name, region: settings.region, scope: { project } });
-  }
-
-  /** The spec against Cloud Run's limits and the concurrency; returns the concurrency. */
-  private validate(props: ContainerTargetProps): number {
-    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    assertSpec(this, props.spec, GCP_LIMITS.container, concurrencyProblems(concurrency));
-    return concurrency;
   }
 
   /**
    * Everything the revision template holds except tokens, which stand for
    * values fixed by these same inputs: what the revision name is a hash of.
    */
-  private templateShape(spec: ContainerTargetProps["spec"], concurrency: number, secrets: WorkloadSecrets) {
+  private templateShape(spec: ContainerTargetProps["spec"], secrets: WorkloadSecrets) {
     const probe = { path: spec.healthPath, port: spec.containerPort };
     return {
       image: this.image,
@@ -133,7 +95,7 @@ export class ContainerTarget extends TargetConstruct {
       // 2nd gen needs 512 MiB or more; 1st gen starts faster with less.
       executionEnvironment: spec.memoryMb >= 512 ? "EXECUTION_ENVIRONMENT_GEN2" : "EXECUTION_ENVIRONMENT_GEN1",
       timeout: `${spec.timeoutSeconds}s`,
-      concurrency,
+      concurrency: this.concurrency,
       minInstances: spec.minInstances,
       maxInstances: spec.maxInstances,
       serviceAccount: this.identity.email,

@@ -12,31 +12,28 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketObject } from "@cdktf/provider-google/lib/storage-bucket-object";
 import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
-import { assertSpec } from "../contract/spec-validation";
-import { TargetConstruct, type TargetProps } from "../contract/target";
 import { plainVariables } from "../contract/workload-environment";
 import type { FunctionBundle } from "../service";
-import { allowPublicInvocation, gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
+import { gcpWorkloadAccounts, type WorkloadAccountReference, workloadAccount } from "./identity";
 import { bucketName, runServiceName } from "./naming";
-import { FUNCTION_APIS, targetGroundwork } from "./project-services";
-import { WorkloadSecrets } from "./secrets";
-import type { GcpSettings } from "./settings";
-import { cpuFor, DEFAULT_CONCURRENCY, memoryLimit } from "./sizing";
-import { concurrencyProblems, GCP_LIMITS } from "./validation";
+import { FUNCTION_APIS } from "./project-services";
+import type { WorkloadSecrets } from "./secrets";
+import { cpuFor, memoryLimit } from "./sizing";
+import { GcpTarget, type GcpTargetProps } from "./target";
 import { FUNCTION_ENTRY_POINT, FUNCTION_RUNTIME } from "./workload";
+
+/** The bundle's hash must be a SHA-256: the object's name and the plan depend on it. */
+function bundleProblems(bundle: FunctionBundle): string[] {
+  return /^[0-9a-f]{64}$/.test(bundle.sha256) ? [] : [`props.bundle: sha256 "${bundle.sha256}" is not a SHA-256`];
+}
 
 /**
  * `originSecret`: given to the workload as ORIGIN_SECRET through Secret Manager.
  * `protect`: the source bucket and stored secrets cannot be destroyed by Terraform.
  */
-export interface FunctionTargetProps extends TargetProps<GcpSettings> {
+export interface FunctionTargetProps extends GcpTargetProps {
   /** The GCP function zip (`stack.bundles.gcp`): entry point `workload`, with package.json. */
   readonly bundle: FunctionBundle;
-  /**
-   * Requests one instance serves at once.
-   * @default 80
-   */
-  readonly concurrency?: number;
   /**
    * Days a replaced source zip is kept in the bucket (as a noncurrent version).
    * @default 30
@@ -44,7 +41,7 @@ export interface FunctionTargetProps extends TargetProps<GcpSettings> {
   readonly noncurrentSourceDays?: number;
 }
 
-export class FunctionTarget extends TargetConstruct {
+export class FunctionTarget extends GcpTarget {
   readonly function: Cloudfunctions2Function;
   /** The accounts it runs and builds as, made by bootstrap. */
   readonly runtimeIdentity: WorkloadAccountReference;
@@ -53,57 +50,23 @@ export class FunctionTarget extends TargetConstruct {
   readonly sourceObject: StorageBucketObject;
 
   constructor(scope: Construct, id: string, props: FunctionTargetProps) {
-    super(scope, id, props, { cloud: "gcp", kind: "function", region: props.settings.region });
-    const { spec, settings } = props;
-    const concurrency = this.validate(props);
-    const project = settings.project;
-    const { apis, names, secretReferences } = targetGroundwork(this, {
-      project,
-      apis: FUNCTION_APIS,
-      spec,
-      workloadEnvironment: this.workloadEnvironment,
-    });
-
+    super(scope, id, props, { kind: "function", apis: FUNCTION_APIS, problems: bundleProblems(props.bundle) });
+    const { apis, names } = this.groundwork;
     // Made by bootstrap, with their grants (lib/gcp/identity.ts, gcpWorkloadAccounts): the build account's
     // roles/run.builder and read of the source bucket, the runtime's secret accessor. The stack grants nothing.
     const accounts = gcpWorkloadAccounts(names);
-    this.runtimeIdentity = workloadAccount(project, accounts.functionRuntime);
-    this.buildIdentity = workloadAccount(project, accounts.functionBuild);
+    this.runtimeIdentity = workloadAccount(this.project, accounts.functionRuntime);
+    this.buildIdentity = workloadAccount(this.project, accounts.functionBuild);
     this.sourceBucket = this.createSourceBucket(props, apis);
     this.sourceObject = this.uploadSource(props.bundle);
 
-    const secrets = new WorkloadSecrets(this, "secrets", {
-      project,
-      names,
-      kind: "fn",
-      references: secretReferences,
-      dependsOn: apis,
-    });
-    this.function = this.createFunction(props, {
-      concurrency,
-      secrets,
-      dependsOn: [...apis, ...secrets.ready],
-    });
-    if (settings.publicInvoker) {
-      // A 2nd gen function is served by a Cloud Run service: invocation is Cloud Run's run.invoker.
-      allowPublicInvocation(this, { project, region: settings.region, service: this.function.serviceConfig.service });
-    }
-
-    this.expose(this.function.serviceConfig.uri, {
+    const secrets = this.workloadSecrets("fn");
+    this.function = this.createFunction(props.spec, { secrets, dependsOn: [...apis, ...secrets.ready] });
+    this.exposeService({
+      uri: this.function.serviceConfig.uri,
       name: this.function.name,
-      region: settings.region,
-      scope: { project },
+      runService: this.function.serviceConfig.service,
     });
-  }
-
-  /** The spec against Cloud Functions' limits, the concurrency and the bundle; returns the concurrency. */
-  private validate(props: FunctionTargetProps): number {
-    const concurrency = props.concurrency ?? DEFAULT_CONCURRENCY;
-    const bundleProblems = /^[0-9a-f]{64}$/.test(props.bundle.sha256)
-      ? []
-      : [`props.bundle: sha256 "${props.bundle.sha256}" is not a SHA-256`];
-    assertSpec(this, props.spec, GCP_LIMITS.function, [...concurrencyProblems(concurrency), ...bundleProblems]);
-    return concurrency;
   }
 
   /** The private, versioned bucket of source zips; a replaced zip is kept `noncurrentSourceDays`. */
@@ -146,19 +109,14 @@ export class FunctionTarget extends TargetConstruct {
 
   /** The function, built by the build identity and run by the runtime identity, secrets from Secret Manager. */
   private createFunction(
-    props: FunctionTargetProps,
-    uses: {
-      readonly concurrency: number;
-      readonly secrets: WorkloadSecrets;
-      readonly dependsOn: readonly ITerraformDependable[];
-    },
+    spec: FunctionTargetProps["spec"],
+    uses: { readonly secrets: WorkloadSecrets; readonly dependsOn: readonly ITerraformDependable[] },
   ): Cloudfunctions2Function {
-    const { spec, settings } = props;
-    const { project } = settings;
-    const names = { service: spec.name, environment: spec.environment };
+    const { project } = this;
+    const { names } = this.groundwork;
     return new Cloudfunctions2Function(this, "function", {
       project,
-      location: settings.region,
+      location: this.region,
       name: runServiceName(names, "fn"),
       description: `${spec.name} ${spec.version} (${spec.environment})`,
       labels: { service: spec.name, environment: spec.environment, target: "function" },
@@ -174,7 +132,7 @@ export class FunctionTarget extends TargetConstruct {
         timeoutSeconds: spec.timeoutSeconds,
         minInstanceCount: spec.minInstances,
         maxInstanceCount: spec.maxInstances,
-        maxInstanceRequestConcurrency: uses.concurrency,
+        maxInstanceRequestConcurrency: this.concurrency,
         ingressSettings: "ALLOW_ALL",
         allTrafficOnLatestRevision: true,
         serviceAccountEmail: this.runtimeIdentity.email,

@@ -6,7 +6,6 @@
  * own service (`awsDeployPassRoleStatements`), and no IAM write at all.
  */
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceRole, workloadBoundaryArn, workloadRoleReference } from "../../aws/identity";
 import {
@@ -16,6 +15,7 @@ import {
   type WorkloadRoleSpec,
 } from "../../aws/workload-roles";
 import { SERVICE } from "../../service";
+import { oneByKind, type WorkloadIdentitiesProps } from "./identities";
 
 /** The names the roles are derived from: the service, the environment, and the secrets it reads. */
 export function workloadRoleSpec(service: string, environment: string): WorkloadRoleSpec {
@@ -45,13 +45,8 @@ export function awsDeployPassRoleStatements(
   }));
 }
 
-export interface AwsWorkloadIdentitiesProps {
-  readonly provider: AwsProvider;
-  readonly service: string;
-  readonly environment: string;
+export interface AwsWorkloadIdentitiesProps extends WorkloadIdentitiesProps<AwsProvider> {
   readonly settings: WorkloadRoleSettings;
-  /** The boundary the roles carry: it must exist first. */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The workload roles of one environment. */
@@ -61,15 +56,15 @@ export class AwsWorkloadIdentities extends Construct {
   constructor(scope: Construct, id: string, props: AwsWorkloadIdentitiesProps) {
     super(scope, id);
     const spec = workloadRoleSpec(props.service, props.environment);
-    const roles = {} as Record<AwsWorkloadRoleKind, ServiceRole>;
-    for (const [kind, role] of Object.entries(awsWorkloadRoles(spec, props.settings))) {
-      roles[kind as AwsWorkloadRoleKind] = new ServiceRole(this, kind, {
-        ...role,
-        provider: props.provider,
-        permissionsBoundary: workloadBoundaryArn(props.settings.accountId, spec),
-        dependsOn: props.dependsOn,
-      });
-    }
-    this.roles = roles;
+    this.roles = oneByKind(
+      awsWorkloadRoles(spec, props.settings),
+      (kind, role) =>
+        new ServiceRole(this, kind, {
+          ...role,
+          provider: props.provider,
+          permissionsBoundary: workloadBoundaryArn(props.settings.accountId, spec),
+          dependsOn: props.dependsOn,
+        }),
+    );
   }
 }

@@ -13,6 +13,7 @@ import { Construct } from "constructs";
 import { type AzureWorkloadIdentityKind, azureWorkloadIdentities, WorkloadIdentity } from "../../azure/identity";
 import { azureNames, type NameInputs } from "../../azure/naming";
 import { suppress } from "../../policy";
+import { oneByKind } from "./identities";
 
 export interface AzureWorkloadIdentitiesProps extends NameInputs {
   readonly provider?: AzurermProvider;
@@ -29,8 +30,7 @@ export class AzureWorkloadIdentities extends Construct {
   constructor(scope: Construct, id: string, props: AzureWorkloadIdentitiesProps) {
     super(scope, id);
     const names = azureNames(props);
-    const identities = {} as Record<AzureWorkloadIdentityKind, WorkloadIdentity>;
-    for (const [kind, spec] of Object.entries(azureWorkloadIdentities(names))) {
+    this.identities = oneByKind(azureWorkloadIdentities(names), (kind, spec) => {
       const identity = new WorkloadIdentity(this, kind, {
         provider: props.provider,
         name: spec.name,
@@ -48,8 +48,7 @@ export class AzureWorkloadIdentities extends Construct {
           "bootstrap runs before the environment stack creates the resource (an assignment needs its scope to exist); the group holds one resource of the kind this role reaches, and only the environment's deploy identity creates resources in it",
         );
       }
-      identities[kind as AzureWorkloadIdentityKind] = identity;
-    }
-    this.identities = identities;
+      return identity;
+    });
   }
 }

@@ -12,7 +12,6 @@
  * bucket.
  */
 import type { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import {
   GCP_NAMED_COLLECTIONS,
@@ -22,14 +21,10 @@ import {
   ServiceIdentity,
 } from "../../gcp/identity";
 import { SERVICE } from "../../service";
+import { oneByKind, type WorkloadIdentitiesProps } from "./identities";
 
-export interface GcpWorkloadIdentitiesProps {
-  readonly provider: GoogleProvider;
+export interface GcpWorkloadIdentitiesProps extends WorkloadIdentitiesProps<GoogleProvider> {
   readonly project: string;
-  readonly service: string;
-  readonly environment: string;
-  /** The IAM API. */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The workload accounts of one environment, each with its project roles. */
@@ -38,9 +33,8 @@ export class GcpWorkloadIdentities extends Construct {
 
   constructor(scope: Construct, id: string, props: GcpWorkloadIdentitiesProps) {
     super(scope, id);
-    const accounts = {} as Record<GcpWorkloadAccountKind, ServiceIdentity>;
     const names = { service: props.service, environment: props.environment };
-    for (const [kind, account] of Object.entries(gcpWorkloadAccounts(names))) {
+    this.accounts = oneByKind(gcpWorkloadAccounts(names), (kind, account) => {
       const identity = new ServiceIdentity(this, kind, {
         provider: props.provider,
         project: props.project,
@@ -59,8 +53,7 @@ export class GcpWorkloadIdentities extends Construct {
           expression: gcpNameCondition(collection, prefix, names),
         });
       }
-      accounts[kind as GcpWorkloadAccountKind] = identity;
-    }
-    this.accounts = accounts;
+      return identity;
+    });
   }
 }
