@@ -10,6 +10,7 @@ import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
 import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { scratchDir } from "./scratch";
 import type { TerraformJson } from "./terraform";
 
 export { resourcesOf, type TerraformJson } from "./terraform";
@@ -101,14 +102,25 @@ export function oncePerWorker(key: string, make: () => string): string {
   return value;
 }
 
+let outdir: string | undefined;
+
+/**
+ * cdktf's `Testing.app()` with one output folder per jest file: `Testing.app()` makes a new temporary
+ * folder for every app and never removes it, and `Testing.synth` writes nothing there.
+ */
+export function testApp(): App {
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  outdir ??= scratchDir("cdktf-outdir");
+  return Testing.app({ outdir }) as App;
+}
+
 /** The stack of `config`, constructed in this file (not synthesized: aspects have not run). */
 function construct(key: string, config: EnvironmentConfig, release: Release | undefined): EnvironmentStack {
   // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
   // test file, which the many files that only want COMPANY or an environment config never need.
-  const { Testing } = require("cdktf") as typeof import("cdktf");
   const { EnvironmentStack } =
     require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
-  const stack = new EnvironmentStack(Testing.app() as App, { config, release });
+  const stack = new EnvironmentStack(testApp(), { config, release });
   stacks.set(key, stack);
   return stack;
 }
