@@ -2,12 +2,13 @@
  * How `npm test` groups the fast tier (jest.fast.config.js): jest gives every
  * test FILE a fresh module registry, and loading the stacks' import graph
  * (cdktf, constructs, ~900 modules of provider classes) costs about 1 s of CPU
- * per file, half of the tier's CPU. So each folder of __tests__/ runs as one
- * jest test file, `__tests__/suites/<folder>.suite.ts`, which requires the folder's `*.test.ts`
- * files each inside its own `describe` (their hooks stay theirs) and loads the
- * graph once. A file that replaces modules (`jest.mock`) would replace them
- * for the whole folder, so it runs on its own. `npx jest <file>` (jest.config.js)
- * still runs any one file in its own registry.
+ * per registry; each registry also constructs and synthesizes its stacks anew.
+ * So the folders of __tests__/ are packed into a few suites (SUITES), each one
+ * jest test file, `__tests__/suites/<suite>.suite.ts`, which requires its
+ * folders' `*.test.ts` files each inside its own `describe` (their hooks stay
+ * theirs) and loads the graph once. A file that replaces modules (`jest.mock`)
+ * would replace them for the whole suite, so it runs on its own. `npx jest
+ * <file>` (jest.config.js) still runs any one file in its own registry.
  */
 const { readdirSync, readFileSync } = require("node:fs");
 const { basename, dirname, join } = require("node:path");
@@ -18,10 +19,23 @@ const NOT_FAST = new Set(["journeys", "suites"]);
 /**
  * Folders whose files run one by one all the same: each starts its own Workers
  * in workerd (Miniflare) or its own workload runtimes and loads little of the
- * stacks' graph, so grouping saves little and one long jest file would keep
- * the other worker idle at the end.
+ * stacks' graph, so grouping saves little, and these files fill the two
+ * workers' tails once the suites are done.
  */
 const PER_FILE = new Set(["app", "edge"]);
+/**
+ * The suites and the folders each groups, every other folder of the fast tier
+ * in exactly one (__tests__/lint/test-grouping.test.ts checks). Three of about
+ * the same time (the folders' times in CI), so the two workers (jest.config.js)
+ * each start on one and the per-file files fill in around the third: "synth"
+ * synthesizes environment stacks, "targets" the clouds' targets and the
+ * constructs around them, "commands" runs the CLIs, the pipeline and lint.
+ */
+const SUITES = {
+  synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
+  targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
+  commands: ["ci", "lint", "release", "tools", "bench"],
+};
 
 /** A test file that runs as its own jest file: it replaces modules, or its folder runs per file. */
 function runsAlone(file) {
@@ -56,4 +70,25 @@ function fastFolders() {
     .filter((folder) => folder.grouped.length + folder.alone.length > 0);
 }
 
-module.exports = { TESTS, fastFolders, runsAlone };
+/** The suites that have files to run, each with its grouped test files in SUITES' folder order (absolute paths). */
+function fastSuites() {
+  const folders = fastFolders();
+  return Object.entries(SUITES)
+    .map(([name, names]) => ({
+      name,
+      file: join(TESTS, "suites", `${name}.suite.ts`),
+      grouped: names.flatMap((folder) => folders.find((f) => f.name === folder)?.grouped ?? []),
+    }))
+    .filter((suite) => suite.grouped.length > 0);
+}
+
+/** What jest.fast.config.js runs: the suite files, then every file that runs alone or whose folder no suite lists. */
+function fastTestMatch() {
+  const listed = new Set(Object.values(SUITES).flat());
+  const rest = fastFolders().flatMap((folder) =>
+    listed.has(folder.name) ? folder.alone : [...folder.grouped, ...folder.alone],
+  );
+  return [...fastSuites().map((suite) => suite.file), ...rest];
+}
+
+module.exports = { TESTS, SUITES, fastFolders, fastSuites, fastTestMatch, runsAlone };
