@@ -3,6 +3,9 @@
  * test. Company values (service name, domain, GitLab project...) come from
  * environments/company.ts, never from a literal, so the tests pass in a fork.
  */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { App } from "cdktf";
 import { company as companyInput, environments } from "../../environments";
 import { type CompanyConfig, loadCompany } from "../../lib/config/company";
@@ -86,19 +89,31 @@ const stacks = new Map<string, EnvironmentStack>();
 
 /**
  * Strings shared by every test file of this jest worker (__tests__/worker-environment.js): synthesized
- * Terraform JSON by what was synthesized, so a stack is synthesized once per worker and run; a plain
- * Map under another environment.
+ * Terraform JSON by what was synthesized; a plain Map under another environment.
  */
 const workerShared: Map<string, string> =
   (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
 
-/** `make()`'s result for `key`, computed once per jest worker (`make` must be deterministic). */
-export function oncePerWorker(key: string, make: () => string): string {
+/**
+ * `make()`'s result for `key`, computed once per jest run (`make` must be deterministic): kept in this
+ * worker's memory and, for the other worker, in the run's shared folder (JEST_RUN_SHARED, made and
+ * removed by __tests__/tmp-guard/), one file per key. Once per worker where that folder is not set.
+ */
+export function oncePerRun(key: string, make: () => string): string {
   let value = workerShared.get(key);
-  if (value === undefined) {
+  if (value !== undefined) return value;
+  const shared = process.env.JEST_RUN_SHARED;
+  const file = shared && join(shared, `${createHash("sha256").update(key).digest("hex")}.json`);
+  if (file && existsSync(file)) value = readFileSync(file, "utf8");
+  else {
     value = make();
-    workerShared.set(key, value);
+    if (file) {
+      // Written whole, then renamed: the other worker never reads half a file.
+      writeFileSync(`${file}.${process.pid}`, value);
+      renameSync(`${file}.${process.pid}`, file);
+    }
   }
+  workerShared.set(key, value);
   return value;
 }
 
@@ -131,13 +146,13 @@ function synthesize(key: string, config: EnvironmentConfig, release: Release | u
 }
 
 /**
- * Synthesizes one environment stack in memory, with aspects applied, once per jest worker for each
+ * Synthesizes one environment stack in memory, with aspects applied, once per jest run for each
  * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
  * and a fresh parse of it, and `stack` is constructed in this file only when read (without synth: the JSON is shared).
  */
 export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const key = JSON.stringify([config, release ?? null]);
-  const synthesized = oncePerWorker(`synth:${key}`, () => synthesize(key, config, release));
+  const synthesized = oncePerRun(`synth:${key}`, () => synthesize(key, config, release));
   return {
     get stack(): EnvironmentStack {
       // Its properties (spec, routes, origins) are set while constructing; synth adds only the JSON, shared.

@@ -1,7 +1,7 @@
 /**
  * jest's globalTeardown (jest.config.js): fails the run if a test left anything
- * in the run's temporary folder (setup.js), naming it, then removes the folder
- * either way. A test removes what it makes: helpers/scratch.ts, or rmSync in
+ * in the run's temporary folder (setup.js), naming it, then removes the run's
+ * folder (shared/ too) either way. A test removes what it makes: helpers/scratch.ts, or rmSync in
  * an afterAll / finally. The journeys tier (jest.journeys.config.js, same
  * setup) only lists its leftovers: it is its own owners' to clean.
  */
@@ -12,7 +12,8 @@ module.exports = function teardown(_globalConfig, projectConfig) {
   if (guard === undefined) return;
   if (guard.previous === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = guard.previous;
-  const left = readdirSync(guard.dir).sort();
+  delete process.env.JEST_RUN_SHARED;
+  const left = readdirSync(guard.tmp).sort();
   rmSync(guard.dir, { recursive: true, force: true });
   if (left.length === 0) return;
   const message = `tests left ${left.length} entries in their temporary folder (removed now): ${left.join(", ")}`;
