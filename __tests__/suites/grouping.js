@@ -26,15 +26,16 @@ const PER_FILE = new Set(["app", "edge"]);
 /**
  * The suites and the folders each groups, every other folder of the fast tier
  * in exactly one (__tests__/lint/test-grouping.test.ts checks). Three of about
- * the same time (the folders' times in CI), so the two workers (jest.config.js)
- * each start on one and the per-file files fill in around the third: "synth"
- * synthesizes environment stacks, "targets" the clouds' targets and the
- * constructs around them, "commands" runs the CLIs, the pipeline and lint.
+ * the same time, longest first (sequencer.js starts them in this order when
+ * jest has no times of its own), so the two workers (jest.config.js) each
+ * start on one and the per-file files fill in around the third: "synth"
+ * synthesizes environment stacks, "commands" runs the CLIs, the pipeline and
+ * lint, "targets" the clouds' targets and the constructs around them.
  */
 const SUITES = {
   synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
-  targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
   commands: ["ci", "lint", "release", "tools", "bench"],
+  targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
 };
 
 /** A test file that runs as its own jest file: it replaces modules, or its folder runs per file. */
