@@ -75,7 +75,6 @@ describe("the fast tier's grouping", () => {
       .map((f) => f.name);
     expect(listed.sort()).toEqual(grouped.sort());
     expect(listed).not.toContain("app");
-    expect(listed).not.toContain("edge");
   });
 
   it("has a suite file for each suite and no other, running that suite", () => {

@@ -17,24 +17,25 @@ const TESTS = __dirname.replace(/[\\/]suites$/, "");
 /** Folders of __tests__/ that are not the fast tier's. */
 const NOT_FAST = new Set(["journeys", "suites"]);
 /**
- * Folders whose files run one by one all the same: each starts its own Workers
- * in workerd (Miniflare) or its own workload runtimes and loads little of the
- * stacks' graph, so grouping saves little, and these files fill the two
- * workers' tails once the suites are done.
+ * Folders whose files run one by one all the same: each starts its own
+ * workload runtimes from the shipped artifacts and loads none of the stacks'
+ * graph, so grouping saves little, and these files fill the two workers'
+ * tails once the suites are done.
  */
-const PER_FILE = new Set(["app", "edge"]);
+const PER_FILE = new Set(["app"]);
 /**
  * The suites and the folders each groups, every other folder of the fast tier
- * in exactly one (__tests__/lint/test-grouping.test.ts checks). Three of about
+ * in exactly one (__tests__/lint/test-grouping.test.ts checks). Four of about
  * the same time, longest first (sequencer.js starts them in this order when
  * jest has no times of its own), so the two workers (jest.config.js) each
- * start on one and the per-file files fill in around the third: "synth"
- * synthesizes environment stacks, "commands" runs the CLIs, the pipeline and
- * lint, "targets" the clouds' targets and the constructs around them.
+ * take two and the per-file files fill in: "synth" synthesizes environment
+ * stacks, "commands" runs the CLIs, the pipeline and lint, "edge" the Worker
+ * in workerd, "targets" the clouds' targets and the constructs around them.
  */
 const SUITES = {
   synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
   commands: ["ci", "lint", "release", "tools", "bench"],
+  edge: ["edge"],
   targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
 };
 
