@@ -23,6 +23,9 @@ module.exports = {
   // Function bundles unzipped by the app tests run as shipped, untransformed.
   transformIgnorePatterns: ["/node_modules/", "/workload-bundle-[^/]+/"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // The run's own temporary folder; the run fails if a test leaves anything in it (__tests__/tmp-guard/).
+  globalSetup: "<rootDir>/__tests__/tmp-guard/setup.js",
+  globalTeardown: "<rootDir>/__tests__/tmp-guard/teardown.js",
   reporters: ["default", ["jest-junit", { outputDirectory: "reports", outputName: "junit.xml" }]],
   coverageReporters: ["text-summary", "cobertura"],
   coverageDirectory: "reports/coverage",

@@ -6,3 +6,8 @@
 // cdktf's jest matchers are not registered: no test uses them, and loading
 // them loads all of cdktf into every test file, synth or not.
 require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = (): string[] => [];
+
+// Folders a test made with helpers/scratch.ts go when its jest file ends (__tests__/tmp-guard/ checks).
+afterAll(() => {
+  (require("./helpers/scratch") as typeof import("./helpers/scratch")).removeScratchDirs();
+});

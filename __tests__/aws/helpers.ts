@@ -1,14 +1,14 @@
 /** Builds the AWS targets alone in a small stack, with a spec and settings of the test's choosing. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ContainerTarget, type ContainerTargetProps } from "../../lib/aws/container-target";
 import { type AwsSettings, FunctionTarget, type FunctionTargetProps } from "../../lib/aws/function-target";
 import type { FunctionBundle, ServiceSpec } from "../../lib/service";
-import { FIXTURE_SERVICE } from "../helpers/environments";
+import { FIXTURE_SERVICE, testApp } from "../helpers/environments";
+import { scratchDir } from "../helpers/scratch";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, only, ref } from "../helpers/terraform";
@@ -45,7 +45,7 @@ let bundle: FunctionBundle | undefined;
 /** A stand-in zip (the real one is built by app/build/bundles.ts and tested there). */
 export function fakeBundle(): FunctionBundle {
   if (bundle === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "aws-bundle-"));
+    const dir = scratchDir("aws-bundle");
     const path = join(dir, "aws.zip");
     writeFileSync(path, "not really a zip");
     bundle = { path, sha256: BUNDLE_SHA };
@@ -70,7 +70,7 @@ export interface Built {
 }
 
 export function buildAws(options: BuildOptions = {}): Built {
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: options.settings?.region ?? SETTINGS.region });
   new CloudflareProvider(stack, "cloudflare", {});

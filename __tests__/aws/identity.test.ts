@@ -1,6 +1,7 @@
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { policyDocument, ServiceRole, trustPolicy, workloadBoundaryArn } from "../../lib/aws/identity";
 import { assertCloudWatchRetention } from "../../lib/aws/logs";
+import { testApp } from "../helpers/environments";
 
 describe("aws identity helpers", () => {
   it("refuse a wildcard action in an Allow, and accept one in a Deny", () => {
@@ -26,16 +27,16 @@ describe("aws identity helpers", () => {
   });
 
   it("put the boundary on every role they create", () => {
-    const stack = Testing.synthScope((scope) => {
-      new ServiceRole(scope, "r", {
-        name: "svc-qa-x",
-        description: "d",
-        service: "lambda.amazonaws.com",
-        statements: [],
-        permissionsBoundary: "arn:aws:iam::123456789012:policy/b",
-      });
+    // Not Testing.synthScope: its app would leave a temporary folder behind (helpers/environments.ts, testApp).
+    const scope = new TerraformStack(testApp(), "stack");
+    new ServiceRole(scope, "r", {
+      name: "svc-qa-x",
+      description: "d",
+      service: "lambda.amazonaws.com",
+      statements: [],
+      permissionsBoundary: "arn:aws:iam::123456789012:policy/b",
     });
-    expect(Object.values(JSON.parse(stack).resource.aws_iam_role)).toEqual([
+    expect(Object.values(JSON.parse(Testing.synth(scope)).resource.aws_iam_role)).toEqual([
       expect.objectContaining({ permissions_boundary: "arn:aws:iam::123456789012:policy/b" }),
     ]);
   });

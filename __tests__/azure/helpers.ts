@@ -1,21 +1,21 @@
 /** Builds the Azure targets alone in a stack, for tests that vary props the environment files cannot. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { type App, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ContainerTarget, type ContainerTargetProps } from "../../lib/azure/container-target";
 import { FunctionTarget, type FunctionTargetProps } from "../../lib/azure/function-target";
 import type { AzureSettings } from "../../lib/azure/settings";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE, testApp } from "../helpers/environments";
+import { scratchDir } from "../helpers/scratch";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, only as one, refOf } from "../helpers/terraform";
 
 /** A small fake zip: the targets only need a file and its hash. */
 export function fakeBundle(): FunctionBundle {
-  const dir = mkdtempSync(join(tmpdir(), "azure-bundle-"));
+  const dir = scratchDir("azure-bundle");
   const path = join(dir, "azure.zip");
   writeFileSync(path, "PK fake bundle");
   return { path, sha256: "ab".repeat(32) };
@@ -51,7 +51,7 @@ export interface AzureStack {
 
 /** A stack with the azurerm provider and both Azure targets (endpoints as outputs `function_endpoint`, `container_endpoint`), synthesized. */
 export function azureStack(options: AzureStackOptions = {}): AzureStack {
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "azure-test");
   new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: SETTINGS.subscriptionId });
   const spec = testSpec(options.spec);

@@ -3,7 +3,7 @@
  * (IAM conditions, Entra ID subjects, GCP attribute mappings) so tests can ask
  * "can this token assume that identity?" rather than compare strings.
  */
-import { type App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { AWS_MANAGED_POLICY_TABLE } from "../../lib/aws/permissions";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { type BootstrapConfig, type BootstrapInput, loadBootstrap } from "../../lib/config/bootstrap";
@@ -12,7 +12,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import type { Cloud, EnvironmentInput } from "../../lib/config/schema";
 import { audience, type IdentityPurpose } from "../../lib/identity";
 import type { Grant } from "../../lib/permissions/coverage";
-import { COMPANY, environmentInput, filesOf, oncePerWorker } from "../helpers/environments";
+import { COMPANY, environmentInput, filesOf, oncePerRun, testApp } from "../helpers/environments";
 import type { TerraformJson } from "../helpers/terraform";
 
 import { all, referenced } from "../helpers/terraform";
@@ -83,10 +83,10 @@ export function bootstrapConfig(
   return loadBootstrap(input, loadEnvironments(filesOf(...environments), TEST_COMPANY));
 }
 
-/** Synthesizes the bootstrap stack in memory, once per jest worker for each config (a fresh parse each call). */
+/** Synthesizes the bootstrap stack in memory, once per jest run for each config (a fresh parse each call). */
 export function synthBootstrap(config: BootstrapConfig = bootstrapConfig()): TerraformJson {
-  const synthesized = oncePerWorker(`bootstrap:${JSON.stringify(config)}`, () => {
-    const app = Testing.app() as App;
+  const synthesized = oncePerRun(`bootstrap:${JSON.stringify(config)}`, () => {
+    const app = testApp();
     return Testing.synth(new BootstrapStack(app, { config }), true);
   });
   return JSON.parse(synthesized) as TerraformJson;

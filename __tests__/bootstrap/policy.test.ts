@@ -15,6 +15,7 @@ import { issuerUrl } from "../../lib/bootstrap/gitlab-oidc";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { audience } from "../../lib/identity";
 import { policyFindings } from "../../lib/policy";
+import { testApp } from "../helpers/environments";
 import { policyErrors } from "../policy/helpers";
 import { bootstrapConfig, SERVICE, twoEnvironments } from "./helpers";
 
@@ -22,7 +23,7 @@ const config = bootstrapConfig();
 const [dev, prod] = config.environments;
 
 function build(): { app: App; stack: BootstrapStack } {
-  const app = Testing.app() as App;
+  const app = testApp();
   return { app, stack: new BootstrapStack(app, { config }) };
 }
 
@@ -280,7 +281,7 @@ describe("the policy pack on the bootstrap stack", () => {
     const environments = twoEnvironments().map((env) =>
       env.protect === true ? { ...env, backend: { type: "cloud" as const, cloud } } : env,
     );
-    const app = Testing.app() as App;
+    const app = testApp();
     const stack = new BootstrapStack(app, { config: bootstrapConfig(environments) });
     Testing.synth(stack, true);
     const findings = policyFindings(stack);

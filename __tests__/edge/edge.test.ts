@@ -1,7 +1,7 @@
 /** The edge's Terraform: Worker script, custom domain, zone settings, origin secret, and their wiring in the stack. */
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { type App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { type EnvironmentInput, ORIGINS } from "../../lib/config/schema";
 import { buildWorker, bundleWorker } from "../../lib/edge/bundle";
 import { Edge, type EdgeProps, escapeTemplate } from "../../lib/edge/edge";
@@ -9,14 +9,14 @@ import { OriginSecret } from "../../lib/edge/origin-secret";
 import { BINDINGS, COMPATIBILITY_DATE, MAIN_MODULE } from "../../lib/edge/worker/contract";
 import { BODY_LIMIT, type Origin } from "../../lib/service";
 import { edgeSettings } from "../../lib/stacks/environment-stack";
-import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson } from "../helpers/environments";
+import { environmentConfig, resourcesOf, synthEnvironment, type TerraformJson, testApp } from "../helpers/environments";
 import { only } from "../helpers/terraform";
 
 type Patch = Partial<Record<keyof EnvironmentInput, unknown>>;
 
 /** An Edge in a bare stack, as EnvironmentStack builds it, with the given origins. */
 function synthEdge(origins: Origin[], patch: Patch = {}, props: Partial<EdgeProps> = {}) {
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "test");
   new CloudflareProvider(stack, "cloudflare", {});
   new RandomProvider(stack, "random");

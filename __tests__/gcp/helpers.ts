@@ -1,23 +1,23 @@
 /** Builds a stack holding only the GCP targets, from a test environment plus overrides. */
 
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { type App, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { ContainerTarget, FunctionTarget, type GcpSettings } from "../../lib/gcp";
 import type { Rollout } from "../../lib/release";
 import { type FunctionBundle, type ServiceSpec, serviceSpecFor } from "../../lib/service";
-import { environmentConfig, FIXTURE_SERVICE } from "../helpers/environments";
+import { environmentConfig, FIXTURE_SERVICE, testApp } from "../helpers/environments";
+import { scratchDir } from "../helpers/scratch";
 import type { TerraformJson } from "../helpers/terraform";
 
 export { all, idOf, only } from "../helpers/terraform";
 
 /** A small fake zip: its content decides the hash, like the real bundle. */
 export function fakeBundle(content = "bundle v1"): FunctionBundle {
-  const dir = mkdtempSync(join(tmpdir(), "gcp-bundle-"));
+  const dir = scratchDir("gcp-bundle");
   const path = join(dir, "gcp.zip");
   writeFileSync(path, content);
   return { path, sha256: createHash("sha256").update(content).digest("hex") };
@@ -72,7 +72,7 @@ export function synthGcpFresh(options: GcpStackOptions = {}): GcpStack {
   });
   const settings = { ...(config.gcp as GcpSettings), ...options.settings };
   const spec: ServiceSpec = { ...serviceSpecFor(config), ...FIXTURE_SERVICE, ...options.spec };
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "gcp-test");
   new GoogleProvider(stack, "google", { project: settings.project, region: settings.region });
   const originSecret = options.originSecret

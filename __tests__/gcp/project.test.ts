@@ -1,6 +1,7 @@
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { gcpWorkloadAccounts, ServiceIdentity } from "../../lib/gcp/identity";
 import { ProjectLogRetention } from "../../lib/gcp/logs";
+import { testApp } from "../helpers/environments";
 import { all, only, synthGcp } from "./helpers";
 
 describe("GCP project setup", () => {
@@ -53,14 +54,14 @@ describe("GCP project setup", () => {
   });
 
   it("refuses two retentions in one project", () => {
-    const stack = new TerraformStack(Testing.app(), "logs");
+    const stack = new TerraformStack(testApp(), "logs");
     ProjectLogRetention.of(stack, "p-one-0001", 30, []);
     expect(ProjectLogRetention.of(stack, "p-one-0001", 30, [])).toBeDefined();
     expect(() => ProjectLogRetention.of(stack, "p-one-0001", 60, [])).toThrow(/project-wide/);
   });
 
   it("never grants basic roles", () => {
-    const stack = new TerraformStack(Testing.app(), "identity");
+    const stack = new TerraformStack(testApp(), "identity");
     const identity = new ServiceIdentity(stack, "id", {
       project: "p-one-0001",
       accountId: "shop-dev-fn",

@@ -3,6 +3,9 @@
  * test. Company values (service name, domain, GitLab project...) come from
  * environments/company.ts, never from a literal, so the tests pass in a fork.
  */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { App } from "cdktf";
 import { company as companyInput, environments } from "../../environments";
 import { type CompanyConfig, loadCompany } from "../../lib/config/company";
@@ -10,6 +13,7 @@ import { type EnvironmentFiles, loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import type { Release } from "../../lib/release";
 import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { scratchDir } from "./scratch";
 import type { TerraformJson } from "./terraform";
 
 export { resourcesOf, type TerraformJson } from "./terraform";
@@ -85,30 +89,53 @@ const stacks = new Map<string, EnvironmentStack>();
 
 /**
  * Strings shared by every test file of this jest worker (__tests__/worker-environment.js): synthesized
- * Terraform JSON by what was synthesized, so a stack is synthesized once per worker and run; a plain
- * Map under another environment.
+ * Terraform JSON by what was synthesized; a plain Map under another environment.
  */
 const workerShared: Map<string, string> =
   (globalThis as { __workerShared?: Map<string, string> }).__workerShared ?? new Map<string, string>();
 
-/** `make()`'s result for `key`, computed once per jest worker (`make` must be deterministic). */
-export function oncePerWorker(key: string, make: () => string): string {
+/**
+ * `make()`'s result for `key`, computed once per jest run (`make` must be deterministic): kept in this
+ * worker's memory and, for the other worker, in the run's shared folder (JEST_RUN_SHARED, made and
+ * removed by __tests__/tmp-guard/), one file per key. Once per worker where that folder is not set.
+ */
+export function oncePerRun(key: string, make: () => string): string {
   let value = workerShared.get(key);
-  if (value === undefined) {
+  if (value !== undefined) return value;
+  const shared = process.env.JEST_RUN_SHARED;
+  const file = shared && join(shared, `${createHash("sha256").update(key).digest("hex")}.json`);
+  if (file && existsSync(file)) value = readFileSync(file, "utf8");
+  else {
     value = make();
-    workerShared.set(key, value);
+    if (file) {
+      // Written whole, then renamed: the other worker never reads half a file.
+      writeFileSync(`${file}.${process.pid}`, value);
+      renameSync(`${file}.${process.pid}`, file);
+    }
   }
+  workerShared.set(key, value);
   return value;
+}
+
+let outdir: string | undefined;
+
+/**
+ * cdktf's `Testing.app()` with one output folder per jest file: `Testing.app()` makes a new temporary
+ * folder for every app and never removes it, and `Testing.synth` writes nothing there.
+ */
+export function testApp(): App {
+  const { Testing } = require("cdktf") as typeof import("cdktf");
+  outdir ??= scratchDir("cdktf-outdir");
+  return Testing.app({ outdir }) as App;
 }
 
 /** The stack of `config`, constructed in this file (not synthesized: aspects have not run). */
 function construct(key: string, config: EnvironmentConfig, release: Release | undefined): EnvironmentStack {
   // Loaded on first use: cdktf and the stack's provider classes of every cloud take about a second per
   // test file, which the many files that only want COMPANY or an environment config never need.
-  const { Testing } = require("cdktf") as typeof import("cdktf");
   const { EnvironmentStack } =
     require("../../lib/stacks/environment-stack") as typeof import("../../lib/stacks/environment-stack");
-  const stack = new EnvironmentStack(Testing.app() as App, { config, release });
+  const stack = new EnvironmentStack(testApp(), { config, release });
   stacks.set(key, stack);
   return stack;
 }
@@ -119,13 +146,13 @@ function synthesize(key: string, config: EnvironmentConfig, release: Release | u
 }
 
 /**
- * Synthesizes one environment stack in memory, with aspects applied, once per jest worker for each
+ * Synthesizes one environment stack in memory, with aspects applied, once per jest run for each
  * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
  * and a fresh parse of it, and `stack` is constructed in this file only when read (without synth: the JSON is shared).
  */
 export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const key = JSON.stringify([config, release ?? null]);
-  const synthesized = oncePerWorker(`synth:${key}`, () => synthesize(key, config, release));
+  const synthesized = oncePerRun(`synth:${key}`, () => synthesize(key, config, release));
   return {
     get stack(): EnvironmentStack {
       // Its properties (spec, routes, origins) are set while constructing; synth adds only the JSON, shared.

@@ -1,44 +1,73 @@
 /**
  * The deep-import rule of biome.json: a barrel import of any provider package
  * fails `npm run lint`; a deep import of one class passes. Runs the project's
- * own Biome with the project's own config on probe files.
+ * own Biome with the project's own config on probe files: the rejected probes
+ * in one run (each must get the rule's error), the accepted one alone (it
+ * must pass: exit 0).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratchDir } from "../helpers/scratch";
 
 const ROOT = join(__dirname, "..", "..");
 const PACKAGES = ["aws", "azurerm", "google", "cloudflare", "random", "azuread", "gitlab"];
+const RULE = "lint/style/noRestrictedImports";
 
-function lint(source: string) {
-  const dir = mkdtempSync(join(tmpdir(), "lint-"));
-  try {
-    const file = join(dir, "probe.ts");
-    writeFileSync(file, source);
-    const biome = join(ROOT, "node_modules", ".bin", "biome");
-    return spawnSync(biome, ["lint", `--config-path=${join(ROOT, "biome.json")}`, file], { encoding: "utf8" });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** Biome over `sources` (file name to text), one process; its exit status and each file's error messages. */
+function lint(sources: Readonly<Record<string, string>>): { status: number | null; errors: Map<string, string[]> } {
+  const dir = scratchDir("lint");
+  const files = Object.entries(sources).map(([name, source]) => {
+    writeFileSync(join(dir, name), source);
+    return join(dir, name);
+  });
+  const biome = join(ROOT, "node_modules", ".bin", "biome");
+  const result = spawnSync(biome, ["lint", `--config-path=${join(ROOT, "biome.json")}`, "--reporter=json", ...files], {
+    encoding: "utf8",
+  });
+  const report = JSON.parse(result.stdout) as {
+    diagnostics: { severity: string; category: string; message: string; location: { path: string } }[];
+  };
+  const errors = new Map<string, string[]>(Object.keys(sources).map((name) => [name, []]));
+  for (const d of report.diagnostics) {
+    if (d.severity === "error" && d.category === RULE)
+      errors.get(d.location.path.replace(`${dir}/`, ""))?.push(d.message);
   }
+  return { status: result.status, errors };
 }
 
 describe("lint: provider imports", () => {
+  let rejected: ReturnType<typeof lint>;
+  beforeAll(() => {
+    rejected = lint({
+      ...Object.fromEntries(
+        PACKAGES.map((name) => [
+          `barrel-${name}.ts`,
+          `import * as provider from "@cdktf/provider-${name}";\nexport const x = provider;\n`,
+        ]),
+      ),
+      "side-effect.ts": `import "@cdktf/provider-aws";\n`,
+    });
+  });
+
   it.each(PACKAGES)("rejects a barrel import of @cdktf/provider-%s", (name) => {
-    const result = lint(`import * as provider from "@cdktf/provider-${name}";\nexport const x = provider;\n`);
-    expect(result.status).toBe(1);
-    expect(result.stdout + result.stderr).toContain("Barrel import of a provider package");
+    expect(rejected.status).toBe(1);
+    expect(rejected.errors.get(`barrel-${name}.ts`)).toEqual([
+      expect.stringContaining("Barrel import of a provider package"),
+    ]);
   });
 
   it("rejects a side-effect import of the package root too", () => {
-    expect(lint(`import "@cdktf/provider-aws";\n`).status).toBe(1);
+    expect(rejected.errors.get("side-effect.ts")).toEqual([
+      expect.stringContaining("Barrel import of a provider package"),
+    ]);
   });
 
   it("accepts a deep import of one class", () => {
-    const result = lint(
-      `import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";\nexport const x = LambdaFunction;\n`,
-    );
-    expect(result.stdout + result.stderr).not.toContain("Barrel import");
-    expect(result.status).toBe(0);
+    const accepted = lint({
+      "deep.ts": `import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";\nexport const x = LambdaFunction;\n`,
+    });
+    expect(accepted.errors.get("deep.ts")).toEqual([]);
+    expect(accepted.status).toBe(0);
   });
 });

@@ -1,16 +1,20 @@
 /**
- * `npm test` runs each folder of __tests__/ as one jest file
+ * `npm test` packs the folders of __tests__/ into a few jest files
  * (jest.fast.config.js, __tests__/suites/): every fast-tier test file must be
  * run by it exactly once, a file that mocks modules must run in a registry of
- * its own, and each suite file must name its own folder.
+ * its own, every folder must belong to one suite, and each suite file must run
+ * its own suite.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 const TESTS = join(ROOT, "__tests__");
-const { fastFolders } = require("../suites/grouping") as {
+const { SUITES, fastFolders, fastSuites, runsAlone } = require("../suites/grouping") as {
+  SUITES: Record<string, string[]>;
+  runsAlone: (file: string) => boolean;
   fastFolders: () => { name: string; grouped: string[]; alone: string[] }[];
+  fastSuites: () => { name: string; file: string; grouped: string[] }[];
 };
 const { testMatch } = require("../../jest.fast.config") as { testMatch: string[] };
 
@@ -29,8 +33,8 @@ function fastTestFiles(): string[] {
 /** What one entry of the fast config's testMatch runs: a suite's grouped files, or the file itself. */
 function filesRunBy(entry: string): string[] {
   if (!entry.endsWith(".suite.ts")) return [entry];
-  const folder = fastFolders().find((f) => `${f.name}.suite.ts` === basename(entry));
-  return folder === undefined ? [] : folder.grouped;
+  const suite = fastSuites().find((s) => s.file === entry);
+  return suite === undefined ? [] : suite.grouped;
 }
 
 describe("the fast tier's grouping", () => {
@@ -64,15 +68,27 @@ describe("the fast tier's grouping", () => {
     }
   });
 
-  it("has a suite file only for a folder it groups, naming that folder", () => {
-    const suites = readdirSync(join(TESTS, "suites")).filter((name) => name.endsWith(".suite.ts"));
-    const grouped = fastFolders()
-      .filter((f) => f.grouped.length > 0)
-      .map((f) => `${f.name}.suite.ts`);
-    expect(suites.sort()).toEqual(grouped.sort());
-    for (const suite of suites) {
-      const text = readFileSync(join(TESTS, "suites", suite), "utf8");
-      expect([suite, text.includes(`runFolder("${suite.replace(".suite.ts", "")}")`)]).toEqual([suite, true]);
+  it("puts every folder with grouped files in exactly one suite", () => {
+    const listed = Object.values(SUITES).flat();
+    expect(new Set(listed).size).toBe(listed.length);
+    const grouped = new Set(
+      fastTestFiles()
+        .filter((file) => !runsAlone(file))
+        .map((file) => basename(dirname(file))),
+    );
+    expect(listed.sort()).toEqual([...grouped].sort());
+  });
+
+  it("has a suite file for each suite and no other, running that suite", () => {
+    const files = readdirSync(join(TESTS, "suites")).filter((name) => name.endsWith(".suite.ts"));
+    expect(files.sort()).toEqual(
+      Object.keys(SUITES)
+        .map((name) => `${name}.suite.ts`)
+        .sort(),
+    );
+    for (const file of files) {
+      const text = readFileSync(join(TESTS, "suites", file), "utf8");
+      expect([file, text.includes(`runSuite("${file.replace(".suite.ts", "")}")`)]).toEqual([file, true]);
     }
   });
 });

@@ -2,11 +2,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { AnnotationMetadataEntryType, type App, Aspects, TerraformStack, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, Aspects, TerraformStack, Testing } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { type RuleId, suppress } from "../../lib/policy";
 import { INVALID_SUPPRESSION, PolicyAspect, policyFindings } from "../../lib/policy/engine";
 import { defineRule } from "../../lib/policy/rule";
+import { testApp } from "../helpers/environments";
 import { checkStack, policyStack } from "./helpers";
 
 const annotations = (node: IConstruct, type: string) =>
@@ -67,7 +68,7 @@ describe("PolicyAspect", () => {
         throw new TypeError("cannot read properties of undefined");
       },
     });
-    const stack = new TerraformStack(Testing.app() as App, "test");
+    const stack = new TerraformStack(testApp(), "test");
     Aspects.of(stack).add(new PolicyAspect({ rules: [broken] }));
     repository(stack);
     Testing.synth(stack);

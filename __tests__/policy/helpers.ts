@@ -1,12 +1,12 @@
 /** A stack wired like EnvironmentStack (providers, tags, policy) but without targets, for policy tests. */
-import { type App, Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
+import { Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import type { Construct } from "constructs";
 import type { EnvironmentInput } from "../../lib/config/schema";
 import { applyPolicy, type Finding, policyFindings } from "../../lib/policy";
 import { StandardTagsAspect, standardTags } from "../../lib/policy/tags";
 import { addProviders } from "../../lib/stacks/providers";
-import { environmentConfig, type TerraformJson } from "../helpers/environments";
+import { environmentConfig, type TerraformJson, testApp } from "../helpers/environments";
 
 export interface PolicyStackOptions {
   /** Production protections. @default false */
@@ -19,7 +19,7 @@ export interface PolicyStackOptions {
 
 /** Stack id `test`; build resources under it with id `subject` to match the rule cases. */
 export function policyStack(options: PolicyStackOptions = {}): TerraformStack {
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "test");
   const config = environmentConfig({ protect: options.protect ?? false, ...options.config });
   const tags = standardTags(config.name, config.company);

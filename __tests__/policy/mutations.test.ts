@@ -6,14 +6,14 @@
  * (never by construct id) and change it with an override, as a careless
  * commit would.
  */
-import { type App, TerraformResource, type TerraformStack, Testing } from "cdktf";
+import { TerraformResource, type TerraformStack, Testing } from "cdktf";
 import { bootstrap } from "../../environments/bootstrap";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { loadBootstrap } from "../../lib/config/bootstrap";
 import { policyFindings } from "../../lib/policy";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { itWhen } from "../helpers/clouds";
-import { shippedEnvironments } from "../helpers/environments";
+import { shippedEnvironments, testApp } from "../helpers/environments";
 import { policyErrors } from "./helpers";
 
 const configs = shippedEnvironments();
@@ -23,7 +23,7 @@ const protectedEnv = configs.find((c) => c.protect) ?? configs[configs.length - 
 type Kind = "environment" | "bootstrap";
 
 function build(kind: Kind): TerraformStack {
-  const app = Testing.app() as App;
+  const app = testApp();
   return kind === "environment"
     ? new EnvironmentStack(app, { config: protectedEnv })
     : new BootstrapStack(app, { config: loadBootstrap(bootstrap, configs) });

@@ -10,12 +10,12 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
-import { type App, type TerraformStack, Testing } from "cdktf";
+import { type TerraformStack, Testing } from "cdktf";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { DELETION_PROTECTION, STATEFUL_TYPES, STATELESS_TYPES } from "../../lib/policy/protections";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { synthBootstrap } from "../bootstrap/helpers";
-import { environmentConfig, shippedEnvironments, synthEnvironment } from "../helpers/environments";
+import { environmentConfig, shippedEnvironments, synthEnvironment, testApp } from "../helpers/environments";
 import { resourcesOf, type TerraformJson } from "../helpers/terraform";
 import { checkStack, policyStack } from "./helpers";
 
@@ -97,7 +97,7 @@ describe("production protections", () => {
 
   it("follows the environment's protect flag in EnvironmentStack", () => {
     const build = (protect: boolean) => {
-      const stack = new EnvironmentStack(Testing.app() as App, { config: environmentConfig({ protect }) });
+      const stack = new EnvironmentStack(testApp(), { config: environmentConfig({ protect }) });
       new EcrRepository(stack, "ecr", { name: "shop", imageTagMutability: "IMMUTABLE" });
       return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
     };

@@ -3,10 +3,10 @@ import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { Testing } from "cdktf";
 import { cloudflareComment, gcpLabels, standardTags } from "../../lib/policy/tags";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
-import { COMPANY, environmentConfig, resourcesOf, type TerraformJson } from "../helpers/environments";
+import { COMPANY, environmentConfig, resourcesOf, type TerraformJson, testApp } from "../helpers/environments";
 
 function stackWith(build: (stack: EnvironmentStack) => void): TerraformJson {
-  const stack = new EnvironmentStack(Testing.app(), { config: environmentConfig() });
+  const stack = new EnvironmentStack(testApp(), { config: environmentConfig() });
   build(stack);
   return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
 }
@@ -55,7 +55,7 @@ describe("standard tags", () => {
 
   it("adds the company's own tags to every resource, beside the standard ones", () => {
     const company = { ...COMPANY, tags: { team: "payments", "cost-center": "cc-42" } };
-    const tagged = new EnvironmentStack(Testing.app(), { config: { ...environmentConfig(), company } });
+    const tagged = new EnvironmentStack(testApp(), { config: { ...environmentConfig(), company } });
     new ResourceGroup(tagged, "plain", { name: "rg-plain", location: "westeurope" });
     const out = JSON.parse(Testing.synth(tagged, true)) as TerraformJson;
     expect(resourcesOf(out, "azurerm_resource_group").plain.tags).toMatchObject({

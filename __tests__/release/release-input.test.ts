@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LOCAL_RELEASE } from "../../lib/release";
 import { releaseFromEnvironment } from "../../lib/stacks/release-input";
+import { scratchDir } from "../helpers/scratch";
 
 const DIGEST = `sha256:${"f".repeat(64)}`;
 
@@ -12,7 +12,7 @@ describe("the release synth reads from the pipeline's variables", () => {
   });
 
   it("reads the release, the step and each environment's stable release from RELEASE_STABLE_DIR", () => {
-    const dir = mkdtempSync(join(tmpdir(), "stable-"));
+    const dir = scratchDir("stable");
     const stable = { id: "old", digest: DIGEST, revisions: { "aws.function": "3" } };
     writeFileSync(join(dir, "one.json"), JSON.stringify(stable));
     const release = releaseFromEnvironment({
@@ -36,7 +36,7 @@ describe("the release synth reads from the pipeline's variables", () => {
   });
 
   it("refuses a stable release file that is not the release output", () => {
-    const dir = mkdtempSync(join(tmpdir(), "stable-"));
+    const dir = scratchDir("stable");
     writeFileSync(join(dir, "bad.json"), "{ not json");
     writeFileSync(join(dir, "odd.json"), JSON.stringify({ id: "old", revisions: { "edge.worker": "1" } }));
     const release = releaseFromEnvironment({ RELEASE_ID: "new", RELEASE_STABLE_DIR: dir });

@@ -15,6 +15,7 @@ import { RELEASE } from "../../ci/release/main";
 import { environmentStateLocation } from "../../lib/backend";
 import { runProgram } from "../../tools/command";
 import { shippedEnvironments } from "../helpers/environments";
+import { scratchDir } from "../helpers/scratch";
 
 const configs = shippedEnvironments();
 const pipeline = buildPipeline(configs).jobs;
@@ -99,7 +100,7 @@ describe("release:stable and state kept in an environment's own cloud", () => {
 
   it("reads only GitLab-managed state, in merge requests and on the default branch; protected environments are never read", async () => {
     gitlab = await startFakeGitLab({ projectId: "42", jobToken: "job" });
-    const out = mkdtempSync(join(tmpdir(), "stable-"));
+    const out = scratchDir("stable");
     const env = (source: string) => ({
       CI_API_V4_URL: `${gitlab.url}/api/v4`,
       CI_PROJECT_ID: "42",

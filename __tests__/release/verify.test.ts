@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RELEASE } from "../../ci/release/main";
 import { company, environments } from "../../environments";
@@ -11,6 +10,7 @@ import { edgeDatasetName } from "../../lib/edge/signal";
 import { ORIGIN_SECRET, SERVICE, serviceSpecFor } from "../../lib/service";
 import { captureIo, runProgram } from "../../tools/command";
 import { itWhen } from "../helpers/clouds";
+import { scratchDir } from "../helpers/scratch";
 
 // Each failing case polls until its bounded wait (FAILING, 1 s) is over.
 jest.setTimeout(30_000);
@@ -74,7 +74,7 @@ async function outputsFile(edge: Behaviour, origins: Partial<Record<string, Beha
   }
   const down = [started, ...Object.values(targets)].filter((t) => t.behaviour === "down");
   await Promise.all(down.map((t) => new Promise<void>((resolve) => t.server.close(() => resolve()))));
-  const file = join(mkdtempSync(join(tmpdir(), "verify-")), "outputs.json");
+  const file = join(scratchDir("verify"), "outputs.json");
   const outputs = {
     edge_url: { value: started.url },
     origins: { value: urls },

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { StringResource } from "@cdktf/provider-random/lib/string-resource";
-import { type App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { forgetRemoved } from "../../lib/contract/removed";
@@ -28,13 +28,14 @@ import {
   stackProviders,
 } from "../../tools/addresses";
 import { runCommand } from "../../tools/command";
+import { testApp } from "../helpers/environments";
 import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 
 /** A one-resource stack whose resource has construct id `id`, optionally moved from `movedFrom`. */
 function tinyStack(id: string, movedFrom?: string) {
-  const app = Testing.app() as App;
+  const app = testApp();
   const stack = new TerraformStack(app, "tiny");
   new RandomProvider(stack, "random");
   const resource = new StringResource(stack, id, { length: 8 });
@@ -76,7 +77,7 @@ describe("compareAddresses", () => {
   });
 
   it("passes a resource handed to another stack with a removed block that keeps it, and fails one that destroys it", () => {
-    const app = Testing.app() as App;
+    const app = testApp();
     const stack = new TerraformStack(app, "tiny");
     new RandomProvider(stack, "random");
     // The construct path the resource had: forgetRemoved finds the same logical id, so the old address.

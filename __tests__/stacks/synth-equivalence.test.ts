@@ -7,13 +7,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, DISABLE_STACK_TRACE_IN_METADATA, Testing } from "cdktf";
+import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { BootstrapStack } from "../../lib/bootstrap/stack";
 import { loadConfiguration } from "../../lib/config/load";
 import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { synthEnvironments, synthesizeIndependentStacks } from "../../lib/stacks/synth";
+import { testApp } from "../helpers/environments";
 
 /** cdk.tf.json of every stack and manifest.json, by path relative to `dir`. */
 function terraformFiles(dir: string): Record<string, string> {
@@ -53,7 +54,7 @@ describe("synth without cdktf's cross-stack preparation", () => {
   }, 60_000);
 
   it("still runs the app's validations and fails on them", () => {
-    const app = Testing.app() as App;
+    const app = testApp();
     app.node.addValidation({ validate: () => ["a validation that always fails"] });
     expect(() => synthesizeIndependentStacks(app)).toThrow(/a validation that always fails/);
   });

@@ -2,30 +2,42 @@
  * How `npm test` groups the fast tier (jest.fast.config.js): jest gives every
  * test FILE a fresh module registry, and loading the stacks' import graph
  * (cdktf, constructs, ~900 modules of provider classes) costs about 1 s of CPU
- * per file, half of the tier's CPU. So each folder of __tests__/ runs as one
- * jest test file, `__tests__/suites/<folder>.suite.ts`, which requires the folder's `*.test.ts`
- * files each inside its own `describe` (their hooks stay theirs) and loads the
- * graph once. A file that replaces modules (`jest.mock`) would replace them
- * for the whole folder, so it runs on its own. `npx jest <file>` (jest.config.js)
- * still runs any one file in its own registry.
+ * per registry, and each registry constructs its stacks anew.
+ * So the folders of __tests__/ are packed into a few suites (SUITES), each one
+ * jest test file, `__tests__/suites/<suite>.suite.ts`, which requires its
+ * folders' `*.test.ts` files each inside its own `describe` (their hooks stay
+ * theirs) and loads the graph once. A file that replaces modules (`jest.mock`)
+ * would replace them for the whole suite, so it runs on its own. `npx jest
+ * <file>` (jest.config.js) still runs any one file in its own registry.
  */
 const { readdirSync, readFileSync } = require("node:fs");
-const { basename, dirname, join } = require("node:path");
+const { join } = require("node:path");
 
 const TESTS = __dirname.replace(/[\\/]suites$/, "");
 /** Folders of __tests__/ that are not the fast tier's. */
 const NOT_FAST = new Set(["journeys", "suites"]);
 /**
- * Folders whose files run one by one all the same: each starts its own Workers
- * in workerd (Miniflare) or its own workload runtimes and loads little of the
- * stacks' graph, so grouping saves little and one long jest file would keep
- * the other worker idle at the end.
+ * The suites and the folders each groups, every folder of the fast tier in
+ * exactly one (__tests__/lint/test-grouping.test.ts checks). Five, longest
+ * first (sequencer.js starts them in this order when jest has no times of its
+ * own), so the two workers (jest.config.js) share them out and finish
+ * together: "synth" synthesizes environment stacks, "edge" runs the Worker in
+ * workerd, "commands" the CLIs, the pipeline and lint, "targets" the clouds'
+ * targets and the constructs around them, "app" every workload runtime from
+ * its shipped artifact. One registry for app/'s or edge/'s files, rather than
+ * one each, took about a fifth less CPU (measured on 2 cores, loaded).
  */
-const PER_FILE = new Set(["app", "edge"]);
+const SUITES = {
+  synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
+  edge: ["edge"],
+  commands: ["ci", "lint", "release", "tools", "bench"],
+  targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
+  app: ["app"],
+};
 
-/** A test file that runs as its own jest file: it replaces modules, or its folder runs per file. */
+/** A test file that runs as its own jest file: it replaces modules (`jest.mock`), which would replace them for its whole suite. */
 function runsAlone(file) {
-  return PER_FILE.has(basename(dirname(file))) || /^\s*jest\.mock\(/m.test(readFileSync(file, "utf8"));
+  return /^\s*jest\.mock\(/m.test(readFileSync(file, "utf8"));
 }
 
 /**
@@ -56,4 +68,25 @@ function fastFolders() {
     .filter((folder) => folder.grouped.length + folder.alone.length > 0);
 }
 
-module.exports = { TESTS, fastFolders, runsAlone };
+/** The suites that have files to run, each with its grouped test files in SUITES' folder order (absolute paths). */
+function fastSuites() {
+  const folders = fastFolders();
+  return Object.entries(SUITES)
+    .map(([name, names]) => ({
+      name,
+      file: join(TESTS, "suites", `${name}.suite.ts`),
+      grouped: names.flatMap((folder) => folders.find((f) => f.name === folder)?.grouped ?? []),
+    }))
+    .filter((suite) => suite.grouped.length > 0);
+}
+
+/** What jest.fast.config.js runs: the suite files, then every file that runs alone or whose folder no suite lists. */
+function fastTestMatch() {
+  const listed = new Set(Object.values(SUITES).flat());
+  const rest = fastFolders().flatMap((folder) =>
+    listed.has(folder.name) ? folder.alone : [...folder.grouped, ...folder.alone],
+  );
+  return [...fastSuites().map((suite) => suite.file), ...rest];
+}
+
+module.exports = { TESTS, SUITES, fastFolders, fastSuites, fastTestMatch, runsAlone };

@@ -1,3 +1,0 @@
-import { runFolder } from "./suite";
-
-runFolder("stacks");
