@@ -17,6 +17,7 @@ import { ConstructError } from "../contract/errors";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
 import type { ReleaseFor } from "./release-input";
+import { terraformJson } from "./terraform-json";
 
 export interface SynthOptions {
   /** Final output folder (cdktf's `CDKTF_OUTDIR` when run by the CLI). */
@@ -195,10 +196,10 @@ interface TerraformJson {
  */
 function synthesizeStack(app: App, stack: TerraformStack): TerraformJson {
   stack.ensureBackendExists();
-  const toTerraform = stack.toTerraform;
   let written: TerraformJson = {};
-  stack.toTerraform = function (this: TerraformStack) {
-    written = toTerraform.call(this) as TerraformJson;
+  // cdktf's synthesizer writes what this returns: the same JSON, built with one walk less (terraform-json.ts).
+  stack.toTerraform = () => {
+    written = terraformJson(stack);
     return written;
   };
   try {
