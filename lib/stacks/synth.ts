@@ -17,7 +17,7 @@ import { ConstructError } from "../contract/errors";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
 import type { ReleaseFor } from "./release-input";
-import { stableJson, terraformJson } from "./terraform-json";
+import { terraformJson } from "./terraform-json";
 
 export interface SynthOptions {
   /** Final output folder (cdktf's `CDKTF_OUTDIR` when run by the CLI). */
@@ -196,22 +196,17 @@ interface TerraformJson {
  */
 function synthesizeStack(app: App, stack: TerraformStack): TerraformJson {
   stack.ensureBackendExists();
-  let written: TerraformJson | undefined;
-  // cdktf's synthesizer writes what this returns, stably stringified. It gets an empty object to write
-  // instead, and the stack's JSON (built with one walk less, terraform-json.ts) is written over it
-  // below, with the same bytes in a third of the time.
+  let written: TerraformJson = {};
+  // cdktf's synthesizer writes what this returns: the same JSON, built with one walk less (terraform-json.ts).
   stack.toTerraform = () => {
     written = terraformJson(stack);
-    return {};
+    return written;
   };
   try {
     stack.synthesizer.synthesize({ outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest });
   } finally {
     delete (stack as Partial<Pick<TerraformStack, "toTerraform">>).toTerraform;
   }
-  // Unset when cdktf wrote HCL (SYNTH_HCL_OUTPUT) instead, which calls no toTerraform().
-  if (written === undefined) return {};
-  writeFileSync(join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath), stableJson(written) ?? "");
   return written;
 }
 

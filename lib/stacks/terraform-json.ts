@@ -1,6 +1,6 @@
 /**
  * A stack's Terraform JSON as cdktf 0.21's `TerraformStack.toTerraform()`
- * builds it, less its last step, and its text as cdktf writes it. cdktf resolves every block on its own, merges
+ * builds it, less its last step. cdktf resolves every block on its own, merges
  * the blocks, then resolves the merged whole once more: a second walk over
  * every value that finds nothing left to resolve, except in what the stack's
  * own `addOverride` merged in (`removed`, `import`), which is resolved here.
@@ -71,28 +71,4 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
     if (!TerraformStack.isStack(child)) terraformElements(child, into);
   }
   return into;
-}
-
-/**
- * `value` as cdktf's synthesizer writes it (json-stable-stringify with `{ space: 2 }`: keys sorted,
- * two-space indent, empty arrays and objects on two lines), in about a third of its time: that
- * module's per-value bookkeeping was a twentieth of synth.
- */
-export function stableJson(value: unknown, indent = ""): string | undefined {
-  const json = (value as { toJSON?: unknown } | null)?.toJSON;
-  const node: unknown = typeof json === "function" ? json.call(value) : value;
-  if (node === undefined) return undefined;
-  if (typeof node !== "object" || node === null) return JSON.stringify(node);
-  const inner = `${indent}  `;
-  const lines: string[] = [];
-  if (Array.isArray(node)) {
-    for (const item of node) lines.push(`\n${inner}${stableJson(item, inner) || "null"}`);
-    return `[${lines.join(",")}\n${indent}]`;
-  }
-  const record = node as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const text = stableJson(record[key], inner);
-    if (text) lines.push(`\n${inner}${JSON.stringify(key)}: ${text}`);
-  }
-  return `{${lines.join(",")}\n${indent}}`;
 }
