@@ -4,7 +4,7 @@
  * succeeded and the policy check has passed, so a failed run never leaves a
  * half-written (or policy-failing) `cdktf.out`.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, DISABLE_STACK_TRACE_IN_METADATA, TerraformStack } from "cdktf";
 import { BOOTSTRAP_PERMISSIONS, environmentPermissionGaps } from "../bootstrap/permissions";
@@ -17,6 +17,7 @@ import { ConstructError } from "../contract/errors";
 import { countsOf, formatCounts, formatWarnings, PolicyError, type PolicyReport, policyReport } from "../policy/report";
 import { EnvironmentStack } from "./environment-stack";
 import type { ReleaseFor } from "./release-input";
+import { terraformJson } from "./terraform-json";
 
 export interface SynthOptions {
   /** Final output folder (cdktf's `CDKTF_OUTDIR` when run by the CLI). */
@@ -92,6 +93,7 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   rmSync(staging, { recursive: true, force: true });
   const reports: PolicyReport[] = [];
   const names: string[] = [];
+  const contents: StackContent[] = [];
   try {
     // No stack traces in annotations: they would put this machine's paths into manifest.json.
     const context = { [DISABLE_STACK_TRACE_IN_METADATA]: true };
@@ -109,10 +111,11 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
     for (const build of builds) {
       const firstToken = tokenCount();
       const stack = constructWith(CONTINUE_ON_ERRORS, build);
-      synthesizeStack(app, stack);
+      const json = synthesizeStack(app, stack);
       if (stack instanceof EnvironmentStack) writePublishList(staging, stack);
       reports.push(policyReport(stack));
       names.push(stack.node.id);
+      contents.push(contentOf(stack.node.id, json));
       release(app, stack, firstToken);
     }
     finishApp(app);
@@ -122,7 +125,12 @@ export function synthEnvironments(configs: readonly EnvironmentConfig[], options
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  return names.map((name, i) => summarize(options.outdir, name, reports[i]));
+  return names.map((name, i) => ({
+    name,
+    file: relative(process.cwd(), join(options.outdir, "stacks", name, "cdk.tf.json")),
+    ...contents[i],
+    policy: reports[i],
+  }));
 }
 
 /** `build()` with the environment variable `name` set to "true" while it runs (cdktf reads it when a stack is constructed). */
@@ -174,10 +182,32 @@ function release(app: App, stack: TerraformStack, firstToken: number): void {
   for (const key of map.numberTokenMap.keys()) if (key >= firstToken) map.numberTokenMap.delete(key);
 }
 
-/** What `app.synth()` does for one stack, less the cross-stack pass (synthesizeIndependentStacks). */
-function synthesizeStack(app: App, stack: TerraformStack): void {
+/** The parts of a written `cdk.tf.json` the summary reads. */
+interface TerraformJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, unknown>;
+  readonly terraform?: { readonly backend?: object };
+}
+
+/**
+ * What `app.synth()` does for one stack, less the cross-stack pass (synthesizeIndependentStacks).
+ * @returns the Terraform JSON the stack's synthesizer wrote (what `stack.toTerraform()` returned), so
+ *   the summary need not read and parse the file back
+ */
+function synthesizeStack(app: App, stack: TerraformStack): TerraformJson {
   stack.ensureBackendExists();
-  stack.synthesizer.synthesize({ outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest });
+  let written: TerraformJson = {};
+  // cdktf's synthesizer writes what this returns: the same JSON, built with one walk less (terraform-json.ts).
+  stack.toTerraform = () => {
+    written = terraformJson(stack);
+    return written;
+  };
+  try {
+    stack.synthesizer.synthesize({ outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest });
+  } finally {
+    delete (stack as Partial<Pick<TerraformStack, "toTerraform">>).toTerraform;
+  }
+  return written;
 }
 
 /** The app's own validations, then manifest.json. */
@@ -228,24 +258,47 @@ function writePublishList(outdir: string, stack: EnvironmentStack): void {
   writeFileSync(join(dir, PUBLISH_LIST), publishList(stack));
 }
 
-function summarize(outdir: string, stack: string, policy: PolicyReport): StackSummary {
-  const file = join(outdir, "stacks", stack, "cdk.tf.json");
-  const json = JSON.parse(readFileSync(file, "utf8")) as {
-    resource?: Record<string, Record<string, unknown>>;
-    data?: Record<string, unknown>;
-  };
+type StackContent = Pick<StackSummary, "resourcesByProvider" | "permissionGaps">;
+
+function contentOf(stack: string, json: TerraformJson): StackContent {
   const counts: Record<string, number> = {};
-  for (const [type, instances] of Object.entries(json.resource ?? {})) {
+  for (const [type, instances] of definedEntries(json.resource)) {
     const provider = type.split("_")[0];
-    counts[provider] = (counts[provider] ?? 0) + Object.keys(instances).length;
+    counts[provider] = (counts[provider] ?? 0) + definedEntries(instances).length;
   }
   const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
-  // The same check as __tests__/permissions/coverage.test.ts, reported here so a fork sees a gap at synth.
-  const permissionGaps =
-    stack === BOOTSTRAP_STACK
-      ? environmentPermissionGaps(json, "deploy", BOOTSTRAP_PERMISSIONS)
-      : [...new Set([...environmentPermissionGaps(json, "plan"), ...environmentPermissionGaps(json, "deploy")])];
-  return { name: stack, file: relative(process.cwd(), file), resourcesByProvider: sorted, policy, permissionGaps };
+  return { resourcesByProvider: sorted, permissionGaps: permissionGaps(stack, json) };
+}
+
+/** Entries as the JSON file has them: an undefined value is not written. */
+function definedEntries<T>(record: Readonly<Record<string, T>> | undefined): [string, T][] {
+  return Object.entries(record ?? {}).filter(([, value]) => value !== undefined);
+}
+
+/**
+ * The same check as __tests__/permissions/coverage.test.ts, reported here so a fork sees a gap at
+ * synth. It reads only which resource, data source and backend types a stack has, so stacks with
+ * the same types (generated environments, most forks' environments) share one answer.
+ */
+const gapsByTypes = new Map<string, readonly string[]>();
+function permissionGaps(stack: string, json: TerraformJson): readonly string[] {
+  const typesOnly = (record: object | undefined) =>
+    Object.fromEntries(definedEntries(record as Record<string, unknown> | undefined).map(([type]) => [type, {}]));
+  const types = {
+    resource: typesOnly(json.resource),
+    data: typesOnly(json.data),
+    terraform: { backend: typesOnly(json.terraform?.backend) },
+  };
+  const bootstrap = stack === BOOTSTRAP_STACK;
+  const key = JSON.stringify([bootstrap, types]);
+  let gaps = gapsByTypes.get(key);
+  if (gaps === undefined) {
+    gaps = bootstrap
+      ? environmentPermissionGaps(types, "deploy", BOOTSTRAP_PERMISSIONS)
+      : [...new Set([...environmentPermissionGaps(types, "plan"), ...environmentPermissionGaps(types, "deploy")])];
+    gapsByTypes.set(key, gaps);
+  }
+  return gaps;
 }
 
 export function formatSummary(stacks: readonly StackSummary[]): string {
