@@ -7,7 +7,9 @@
  * stub at the process boundary (stub.cjs), a fake GitLab (fake-gitlab.ts) and
  * a loopback world of origins and edges (world.ts). The result lists each job
  * with its outcome, time, stub calls and GitLab requests, plus the problems
- * that fail the rehearsal.
+ * that fail the rehearsal. Scenarios that differ only in what the world or
+ * GitLab answers from some job on are branches of one run (`branches`): the
+ * jobs before that one run once for all of them.
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
