@@ -1,21 +1,55 @@
 /**
  * The pipeline rehearsal (`npm run ci:rehearse`) of the default branch: the
  * committed pipeline builds, deploys, promotes and rolls back every
- * environment, each apply of a saved plan of this pipeline; and a canary
- * that answers its probes but fails real requests is caught by verify's
- * canary analysis and rolled back on its own. The other kinds and the broken
- * handoffs: rehearsal-merge-request and rehearsal-broken.test.ts.
+ * environment, each apply of a saved plan of this pipeline; a canary that
+ * answers its probes but fails real requests is caught by verify's canary
+ * analysis and rolled back on its own; an origin whose canary fails its
+ * health check fails verify, the rollback runs on its own and the
+ * environments after it are not deployed. The two failing canaries branch
+ * from the passing rehearsal before the verify they change (rehearse.ts,
+ * `branches`): the jobs before it run once for the three. The other kinds
+ * and the broken commits: rehearsal-merge-request and rehearsal-broken.test.ts.
  */
+import type { RehearsalResult } from "../../ci/rehearse/rehearse";
 import { shippedEnvironments } from "../helpers/environments";
 import { deployedTo, outcome, run, TIMEOUT } from "./helpers/rehearsal";
 
 const configs = shippedEnvironments();
 
+/** The first automatically verified canary, and an origin it sends traffic to. */
+const canaryEnv = configs.find((e) => e.canaryPercent > 0 && e.deploy.gate !== "manual") ?? configs[0];
+const [canaryOrigin] = Object.entries(canaryEnv.weights).find(([, weight]) => (weight ?? 0) > 0) ?? ["aws.function"];
+/** The origin fails in every environment: the first in promotion order fails verify and stops the rest. */
+const [first, next] = configs;
+
+let shared: Promise<RehearsalResult> | undefined;
+const rehearsal = () =>
+  (shared ??= run({
+    kind: "default-branch",
+    branches: [
+      // The jobs these scenarios' assertions read and what they need (the environments before them included).
+      {
+        from: `verify:${canaryEnv.name}`,
+        failingCanary: canaryOrigin,
+        only: [`auto-rollback:${canaryEnv.name}`, `promote:${canaryEnv.name}`],
+      },
+      {
+        from: `verify:${first.name}`,
+        failingOrigin: "aws.function",
+        only: [
+          `auto-rollback:${first.name}`,
+          ...(first.canaryPercent > 0 ? [`promote:${first.name}`] : []),
+          ...(next !== undefined ? [`deploy:${next.name}`] : []),
+        ],
+      },
+    ],
+  }));
+
 describe("pipeline rehearsal: default branch", () => {
   it(
     "default branch: build to promote and rollback for every environment, each apply of a saved plan of this pipeline",
     async () => {
-      const result = await run({ kind: "default-branch" });
+      const result = await rehearsal();
       expect(result.problems).toEqual([]);
       for (const env of configs) {
         for (const job of ["publish", "plan", "deploy", "verify", "plan-steps", "plan-steps-note", "rollback"]) {
@@ -39,11 +73,9 @@ describe("pipeline rehearsal: default branch", () => {
   it(
     "a canary that answers its probes but fails real requests fails verify's canary analysis, and the rollback runs on its own",
     async () => {
-      const env = configs.find((e) => e.canaryPercent > 0 && e.deploy.gate !== "manual") ?? configs[0];
-      const [origin] = Object.entries(env.weights).find(([, weight]) => (weight ?? 0) > 0) ?? ["aws.function"];
-      // The jobs these assertions read and what they need (the environments before it included).
-      const only = [`auto-rollback:${env.name}`, `promote:${env.name}`];
-      const result = await run({ kind: "default-branch", failingCanary: origin, only });
+      const env = canaryEnv;
+      const origin = canaryOrigin;
+      const result = (await rehearsal()).branches[0];
       expect(outcome(result, `verify:${env.name}`)).toBe("failed");
       expect(outcome(result, `auto-rollback:${env.name}`)).toBe("success");
       expect(outcome(result, `promote:${env.name}`)).toBe("skipped");
@@ -55,6 +87,23 @@ describe("pipeline rehearsal: default branch", () => {
         `canary of release ${result.commit} on ${env.name} failed: the new release fails on ${origin}`,
       );
       expect(deployedTo(result, env.name).step).toBe("rollback");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a failing canary fails verify, the rollback runs on its own, and the environments after it are not deployed",
+    async () => {
+      const env = first;
+      const result = (await rehearsal()).branches[1];
+      expect(outcome(result, `verify:${env.name}`)).toBe("failed");
+      expect(outcome(result, `auto-rollback:${env.name}`)).toBe("success");
+      expect(outcome(result, `promote:${env.name}`)).toBe(env.canaryPercent > 0 ? "skipped" : undefined);
+      expect(result.problems).toContain(`job verify:${env.name} failed`);
+      const deployed = deployedTo(result, env.name);
+      expect(deployed.step).toBe("rollback");
+      // Promotion order: the next environment's deploy is skipped, not playable.
+      if (next !== undefined) expect(outcome(result, `deploy:${next.name}`)).toBe("skipped");
     },
     TIMEOUT,
   );

@@ -7,17 +7,21 @@
  * stub at the process boundary (stub.cjs), a fake GitLab (fake-gitlab.ts) and
  * a loopback world of origins and edges (world.ts). The result lists each job
  * with its outcome, time, stub calls and GitLab requests, plus the problems
- * that fail the rehearsal.
+ * that fail the rehearsal. Scenarios that differ only in what the world or
+ * GitLab answers from some job on are branches of one run (`branches`): the
+ * jobs before that one run once for all of them.
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +33,7 @@ import { loadConfiguration } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { ID_TOKENS, IDENTITY_PURPOSES, identityVariables } from "../../lib/identity";
 import { NOTE_TOKEN_VARIABLE } from "../pipeline/pipeline";
-import { type FakeGitLab, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
+import { type FakeGitLab, type FakeState, type RecordedRequest, startFakeGitLab } from "./fake-gitlab";
 import { type Kind, kindVariables } from "./kinds";
 import { neededBy, nextStep, PipelineError, type PlannedJob, resolveNeeds, type Status } from "./schedule";
 import { ANALYTICS_PATH, startWorld } from "./world";
@@ -75,10 +79,31 @@ export interface RehearsalOptions {
   readonly failingCanary?: string;
   /** HTTP status the fake GitLab answers every merge-request note request with. @default - notes are accepted */
   readonly notesRefused?: number;
+  /**
+   * Scenarios that are this one until a job of it, then differ in the world or in GitLab: each goes on
+   * from a copy of the pipeline as it stood before that job (artifacts, caches, states, notes,
+   * deployments), so the jobs before it run once for all. @default none
+   */
+  readonly branches?: readonly RehearsalBranch[];
   /** Keep the temporary folder. @default false */
   readonly keep?: boolean;
   /** Progress lines. @default - silent */
   readonly progress?: (line: string) => void;
+}
+
+/**
+ * A scenario that runs as the rehearsal does until `from`, then with its own options. The rehearsal
+ * refuses a branch when a job before `from` already asked what the branch answers differently (the
+ * failing origin's endpoints, the edge's signal, the notes API): those jobs would not have run the same.
+ */
+export interface RehearsalBranch {
+  /** The job before which the branch leaves the rehearsal's run. */
+  readonly from: string;
+  /** As RehearsalOptions.only, from the whole pipeline. @default every job */
+  readonly only?: readonly string[];
+  readonly failingOrigin?: string;
+  readonly failingCanary?: string;
+  readonly notesRefused?: number;
 }
 
 export interface StubCall {
@@ -122,6 +147,8 @@ export interface RehearsalResult {
   readonly gitlab: Pick<FakeGitLab, "notes" | "issues" | "states" | "deployments">;
   /** States kept in an environment's own cloud (backend `cloud`: protected environments), by environment. */
   readonly cloudStates: ReadonlyMap<string, unknown>;
+  /** The results of RehearsalOptions.branches, in their order. */
+  readonly branches: readonly RehearsalResult[];
 }
 
 function requireRsync(): void {
@@ -313,6 +340,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     defaultBranch: company.gitlab.defaultBranch,
   };
   const kind = kindVariables(options.kind, project);
+  const branches = options.branches ?? [];
+  for (const branch of branches) {
+    if (branch.notesRefused === undefined && branch.failingOrigin === undefined && branch.failingCanary === undefined)
+      throw new RehearsalError(`the branch from ${branch.from} changes nothing: rehearse its jobs with only instead`);
+  }
 
   const workdir = mkdtempSync(join(tmpdir(), `rehearsal-${options.kind}-`));
   const repo = join(workdir, "repo");
@@ -322,9 +354,15 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     token: NOTE_TOKEN,
     jobToken: JOB_TOKEN,
   });
+  // One world for the run and its branches (the states name its URL); a branch changes what it answers.
+  let failing: Pick<RehearsalOptions, "failingOrigin" | "failingCanary"> = options;
   const world = await startWorld(gitlab, {
-    failingOrigin: options.failingOrigin,
-    failingCanary: options.failingCanary,
+    get failingOrigin() {
+      return failing.failingOrigin;
+    },
+    get failingCanary() {
+      return failing.failingCanary;
+    },
     cloudStates: () => cloudStates(join(workdir, "cloud-state")),
   });
   try {
@@ -337,7 +375,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
   async function run(): Promise<RehearsalResult> {
     progress(`Cloning ${source} (HEAD) into ${repo}`);
-    execFileSync("git", ["clone", "--quiet", source, repo], { stdio: "pipe" });
+    // --no-local: the objects arrive in one pack, as a runner's fetch leaves them. A local clone hard-links
+    // the source's loose objects (a thousand files), which every job's copy of the work tree
+    // (--shell-isolation's rsync, .git included) paid for again: ~0.6 CPU-s a job.
+    execFileSync("git", ["clone", "--quiet", "--no-local", source, repo], { stdio: "pipe" });
     const commit = git(repo, "rev-parse", "HEAD");
     // gitlab-ci-local names the project from the remote; the default branch from origin/HEAD.
     git(repo, "remote", "set-url", "origin", `https://${company.gitlab.host}/${company.gitlab.projectPath}.git`);
@@ -345,9 +386,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", `refs/remotes/origin/${project.defaultBranch}`);
     git(repo, "config", "user.name", "rehearsal");
     git(repo, "config", "user.email", "rehearsal@localhost");
-    if (options.notesRefused !== undefined) {
-      for (let i = 0; i < 100; i++) gitlab.failures.push({ status: options.notesRefused, path: "/notes" });
-    }
+    const refuseNotes = (status: number | undefined) => {
+      if (status === undefined) return;
+      for (let i = 0; i < 100; i++) gitlab.failures.push({ status, path: "/notes" });
+    };
+    refuseNotes(options.notesRefused);
 
     const bin = join(workdir, "bin");
     writeStubs(bin);
@@ -416,13 +459,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const probed = listed(probe);
     if (probed[0]?.when === "never") {
       progress(`workflow:rules: GitLab creates no pipeline for a ${options.kind} pipeline`);
+      if (branches.length > 0) throw new RehearsalError(`no ${options.kind} pipeline to branch from`);
       return result(commit, false, [], []);
     }
 
     // The committed file, validated against GitLab's CI schema, with every job's rules evaluated.
     const listing = await runGitlabCiLocal(repo, ["--list-json", ...common], childEnv);
     const skip = new Set(options.skip ?? []);
-    let planned: PlannedJob[] = listed(listing)
+    const pipeline: PlannedJob[] = listed(listing)
       .filter((j) => j.when !== "never" && !skip.has(j.name))
       .map((j) => ({
         name: j.name,
@@ -432,69 +476,122 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         needs: j.needs,
       }))
       .sort((a, b) => pipelineFile.stages.indexOf(a.stage) - pipelineFile.stages.indexOf(b.stage));
-    let needs: Map<string, string[]>;
+
+    /** The jobs `only` keeps (every job without it) and what each waits for. */
+    function plan(only: readonly string[] | undefined): { planned: PlannedJob[]; needs: Map<string, string[]> } {
+      const needs = resolveNeeds(pipeline, pipelineFile.stages);
+      if (only === undefined) return { planned: pipeline, needs };
+      const kept = neededBy(needs, only);
+      const planned = pipeline.filter((j) => kept.has(j.name));
+      return { planned, needs: resolveNeeds(planned, pipelineFile.stages) };
+    }
+
+    let main: ReturnType<typeof plan>;
     try {
-      needs = resolveNeeds(planned, pipelineFile.stages);
-      if (options.only !== undefined) {
-        const kept = neededBy(needs, options.only);
-        planned = planned.filter((j) => kept.has(j.name));
-        needs = resolveNeeds(planned, pipelineFile.stages);
-      }
+      main = plan(options.only);
     } catch (error) {
       if (error instanceof PipelineError) return result(commit, true, [], [error.message]);
       throw error;
     }
-    progress(`${planned.length} jobs in the ${options.kind} pipeline of ${commit.slice(0, 8)}`);
+    progress(`${main.planned.length} jobs in the ${options.kind} pipeline of ${commit.slice(0, 8)}`);
 
-    const status = new Map<string, Status>(planned.map((j) => [j.name, j.when === "manual" ? "manual" : "pending"]));
-    const played = new Set<string>();
-    const results = new Map<string, JobResult>();
-    let logOffset = 0;
-    for (;;) {
-      const next = nextStep(planned, needs, status, played);
-      if (next === undefined) break;
-      if (next.action === "skip") {
-        status.set(next.job, "skipped");
-        results.set(next.job, {
-          name: next.job,
-          outcome: "skipped",
-          seconds: 0,
-          calls: [],
-          requests: [],
-          reason: next.reason,
-        });
-        continue;
-      }
-      if (next.action === "play") played.add(next.job);
-      // A saved rollback plan is stale once promote changed the state: the operator retries plan-steps first.
-      const env = next.job.split(":")[1];
-      if (next.action === "play" && next.job.startsWith("rollback:") && status.get(`promote:${env}`) === "success") {
-        const retry = `plan-steps:${env}`;
-        if (status.has(retry)) {
-          const again = await runJob(retry);
-          results.set(`${retry} (retried)`, { ...again, name: `${retry} (retried)` });
-          if (again.outcome === "failed") {
-            status.set(next.job, "skipped");
-            results.set(next.job, {
-              ...again,
-              name: next.job,
-              outcome: "skipped",
-              seconds: 0,
-              calls: [],
-              requests: [],
-              reason: `${retry} failed on retry`,
-            });
-            continue;
+    const snapshots = new Map<string, Snapshot>();
+    const first = await drive(
+      {
+        ...main,
+        status: new Map(main.planned.map((j) => [j.name, j.when === "manual" ? "manual" : "pending"])),
+        played: new Set(),
+        results: new Map(),
+        logOffset: 0,
+      },
+      (job, run) => {
+        const from = branches.filter((b) => b.from === job);
+        if (from.length === 0 || snapshots.has(job)) return;
+        for (const branch of from) checkBranchPoint(branch);
+        snapshots.set(job, takeSnapshot(job, run));
+      },
+    );
+    const own = finish(first);
+    const branchResults: RehearsalResult[] = [];
+    for (const branch of branches) {
+      const snapshot = snapshots.get(branch.from);
+      if (snapshot === undefined) throw new RehearsalError(`the rehearsal never reached ${branch.from} to branch from`);
+      restoreSnapshot(snapshot);
+      failing = branch;
+      refuseNotes(branch.notesRefused);
+      const its = plan(branch.only);
+      const names = new Set(its.planned.map((j) => j.name));
+      progress(`Branching before ${branch.from}: ${describeBranch(branch)}`);
+      const state = await drive(
+        {
+          ...its,
+          status: new Map(
+            its.planned.map((j) => [
+              j.name,
+              snapshot.run.status.get(j.name) ?? (j.when === "manual" ? "manual" : "pending"),
+            ]),
+          ),
+          played: new Set([...snapshot.run.played].filter((j) => names.has(j))),
+          results: new Map(snapshot.run.results),
+          logOffset: snapshot.run.logOffset,
+        },
+        () => {},
+      );
+      branchResults.push(finish(state));
+    }
+    return { ...own, branches: branchResults };
+
+    /** Runs the jobs `state` plans until none can start; `before` sees each job about to run. */
+    async function drive(state: RunState, before: (job: string, state: RunState) => void): Promise<RunState> {
+      const { planned, needs, status, played, results } = state;
+      for (;;) {
+        const next = nextStep(planned, needs, status, played);
+        if (next === undefined) break;
+        if (next.action === "skip") {
+          status.set(next.job, "skipped");
+          results.set(next.job, {
+            name: next.job,
+            outcome: "skipped",
+            seconds: 0,
+            calls: [],
+            requests: [],
+            reason: next.reason,
+          });
+          continue;
+        }
+        before(next.job, state);
+        if (next.action === "play") played.add(next.job);
+        // A saved rollback plan is stale once promote changed the state: the operator retries plan-steps first.
+        const env = next.job.split(":")[1];
+        if (next.action === "play" && next.job.startsWith("rollback:") && status.get(`promote:${env}`) === "success") {
+          const retry = `plan-steps:${env}`;
+          if (status.has(retry)) {
+            const again = await runJob(state, retry);
+            results.set(`${retry} (retried)`, { ...again, name: `${retry} (retried)` });
+            if (again.outcome === "failed") {
+              status.set(next.job, "skipped");
+              results.set(next.job, {
+                ...again,
+                name: next.job,
+                outcome: "skipped",
+                seconds: 0,
+                calls: [],
+                requests: [],
+                reason: `${retry} failed on retry`,
+              });
+              continue;
+            }
           }
         }
+        const ran = await runJob(state, next.job);
+        status.set(next.job, ran.outcome as Status);
+        results.set(next.job, ran);
       }
-      const ran = await runJob(next.job);
-      status.set(next.job, ran.outcome as Status);
-      results.set(next.job, ran);
+      return state;
     }
 
-    async function runJob(name: string): Promise<JobResult> {
-      const job = planned.find((j) => j.name === name) as PlannedJob;
+    async function runJob(state: RunState, name: string): Promise<JobResult> {
+      const job = state.planned.find((j) => j.name === name) as PlannedJob;
       const environment = pipelineFile.jobs[job.name]?.environment;
       const deploys = environment?.name !== undefined && (environment.action ?? "start") === "start";
       const deployment = deploys
@@ -520,62 +617,116 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       );
       const text = readFileSync(log, "utf8");
       const calls = text
-        .slice(logOffset)
+        .slice(state.logOffset)
         .split("\n")
         .filter((line) => line !== "")
         .map((line) => JSON.parse(line) as StubCall)
         .filter((call) => call.job === job.name);
-      logOffset = text.length;
-      const state = jobStatus(job, outcome);
-      if (deployment !== undefined) deployment.status = state === "success" ? "success" : "failed";
+      state.logOffset = text.length;
+      const status = jobStatus(job, outcome);
+      if (deployment !== undefined) deployment.status = status === "success" ? "success" : "failed";
       writeFileSync(join(workdir, `${job.name.replace(/[^\w.-]+/g, "_")}.log`), outcome.output);
       return {
         name: job.name,
-        outcome: state,
+        outcome: status,
         seconds: outcome.seconds,
         calls,
         requests: gitlab.requests.slice(requestsBefore),
         analyticsQueries: world.queries.length - queriesBefore,
-        logTail: state === "success" ? undefined : tail(outcome.output, 25),
+        logTail: status === "success" ? undefined : tail(outcome.output, 25),
       };
     }
 
-    // In the order they ran, then those that never ran.
-    const jobs: JobResult[] = [
-      ...results.values(),
-      ...planned
-        .filter((j) => !results.has(j.name))
-        .map((j) => ({
-          name: j.name,
-          outcome: (status.get(j.name) === "manual" ? "not played" : "waiting") as JobOutcome,
-          seconds: 0,
-          calls: [],
-          requests: [],
-          reason:
-            status.get(j.name) === "manual"
-              ? "manual; the operator does not play it in a rehearsal"
-              : `waits for ${(needs.get(j.name) ?? []).filter((n) => status.get(n) !== "success").join(", ")}`,
-        })),
-    ];
-    const problems: string[] = [];
-    for (const job of jobs) {
-      if (job.outcome !== "failed") continue;
-      const missing = missingPaths(job.logTail ?? "");
-      problems.push(
-        `job ${job.name} failed${missing.length > 0 ? `: it reads ${missing.join(", ")}, which no earlier job wrote` : ""}`,
-      );
-      for (const call of job.calls.filter((c) => c.outcome === "refused")) {
-        problems.push(`job ${job.name}: ${call.tool} refused: ${call.detail}`);
+    /** A branch starts where no job asked yet what it answers differently; else its jobs before `from` would not be these. */
+    function checkBranchPoint(branch: RehearsalBranch): void {
+      const asked = branchConflicts(branch, {
+        queries: world.queries.length,
+        hits: world.hits.keys(),
+        requests: gitlab.requests,
+      });
+      if (asked.length > 0) {
+        throw new RehearsalError(
+          `cannot branch before ${branch.from}: jobs before it already asked ${asked.join(", ")}, which the branch answers differently`,
+        );
       }
     }
-    for (const job of jobs) {
-      if (job.outcome === "waiting") problems.push(`job ${job.name} never ran: it ${job.reason}`);
+
+    /** What the jobs so far left: their artifacts and caches, the stubs' stores, GitLab's records. */
+    function takeSnapshot(job: string, state: RunState): Snapshot {
+      const dir = join(workdir, "snapshots", job.replace(/[^\w.-]+/g, "_"));
+      for (const path of SNAPSHOT_PATHS) {
+        if (existsSync(join(workdir, path))) cpSync(join(workdir, path), join(dir, path), { recursive: true });
+      }
+      return {
+        dir,
+        run: {
+          ...state,
+          status: new Map(state.status),
+          played: new Set(state.played),
+          results: new Map(state.results),
+        },
+        gitlab: copyOfGitLab(gitlab),
+        requests: gitlab.requests.length,
+        failures: structuredClone(gitlab.failures),
+      };
     }
-    problems.push(...digestProblems(join(repo, ".gitlab-ci-local", "artifacts"), configs));
-    if (options.kind === "merge-request" || options.kind === "fork-merge-request") {
-      problems.push(...protectedStateReads(jobs, configs));
+
+    function restoreSnapshot(snapshot: Snapshot): void {
+      for (const path of SNAPSHOT_PATHS) {
+        rmSync(join(workdir, path), { recursive: true, force: true });
+        if (existsSync(join(snapshot.dir, path)))
+          cpSync(join(snapshot.dir, path), join(workdir, path), { recursive: true });
+      }
+      truncateSync(log, snapshot.run.logOffset);
+      const copy = copyOfGitLab(snapshot.gitlab);
+      gitlab.notes.splice(0, Infinity, ...copy.notes);
+      gitlab.issues.splice(0, Infinity, ...copy.issues);
+      gitlab.deployments.splice(0, Infinity, ...copy.deployments);
+      gitlab.states.clear();
+      for (const [name, state] of copy.states) gitlab.states.set(name, state);
+      gitlab.requests.splice(snapshot.requests);
+      gitlab.failures.splice(0, Infinity, ...structuredClone(snapshot.failures));
     }
-    return result(commit, true, jobs, problems);
+
+    function finish(state: RunState): RehearsalResult {
+      const { planned, needs, status, results } = state;
+      // In the order they ran, then those that never ran.
+      const jobs: JobResult[] = [
+        ...results.values(),
+        ...planned
+          .filter((j) => !results.has(j.name))
+          .map((j) => ({
+            name: j.name,
+            outcome: (status.get(j.name) === "manual" ? "not played" : "waiting") as JobOutcome,
+            seconds: 0,
+            calls: [],
+            requests: [],
+            reason:
+              status.get(j.name) === "manual"
+                ? "manual; the operator does not play it in a rehearsal"
+                : `waits for ${(needs.get(j.name) ?? []).filter((n) => status.get(n) !== "success").join(", ")}`,
+          })),
+      ];
+      const problems: string[] = [];
+      for (const job of jobs) {
+        if (job.outcome !== "failed") continue;
+        const missing = missingPaths(job.logTail ?? "");
+        problems.push(
+          `job ${job.name} failed${missing.length > 0 ? `: it reads ${missing.join(", ")}, which no earlier job wrote` : ""}`,
+        );
+        for (const call of job.calls.filter((c) => c.outcome === "refused")) {
+          problems.push(`job ${job.name}: ${call.tool} refused: ${call.detail}`);
+        }
+      }
+      for (const job of jobs) {
+        if (job.outcome === "waiting") problems.push(`job ${job.name} never ran: it ${job.reason}`);
+      }
+      problems.push(...digestProblems(join(repo, ".gitlab-ci-local", "artifacts"), configs));
+      if (options.kind === "merge-request" || options.kind === "fork-merge-request") {
+        problems.push(...protectedStateReads(jobs, configs));
+      }
+      return result(commit, true, jobs, problems);
+    }
   }
 
   function result(commit: string, pipeline: boolean, jobs: JobResult[], problems: string[]): RehearsalResult {
@@ -587,10 +738,78 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       problems,
       seconds: (Date.now() - started) / 1000,
       workdir,
-      gitlab: { notes: gitlab.notes, issues: gitlab.issues, states: gitlab.states, deployments: gitlab.deployments },
+      // A copy: a branch after this result goes on changing GitLab's records.
+      gitlab: copyOfGitLab(gitlab),
       cloudStates: cloudStates(join(workdir, "cloud-state")),
+      branches: [],
     };
   }
+}
+
+/** What a branch starts from, under the rehearsal's folder. */
+const SNAPSHOT_PATHS = [
+  "repo/.gitlab-ci-local/artifacts",
+  "repo/.gitlab-ci-local/cache",
+  "cloud-state",
+  "registry.json",
+];
+
+interface RunState {
+  readonly planned: PlannedJob[];
+  readonly needs: Map<string, string[]>;
+  readonly status: Map<string, Status>;
+  readonly played: Set<string>;
+  readonly results: Map<string, JobResult>;
+  /** How much of the stub log earlier jobs wrote. */
+  logOffset: number;
+}
+
+interface Snapshot {
+  readonly dir: string;
+  readonly run: RunState;
+  readonly gitlab: GitLabRecords;
+  /** How many requests GitLab had served. */
+  readonly requests: number;
+  readonly failures: FakeGitLab["failures"];
+}
+
+type GitLabRecords = Pick<FakeGitLab, "notes" | "issues" | "states" | "deployments">;
+
+function copyOfGitLab(gitlab: GitLabRecords): GitLabRecords {
+  return structuredClone({
+    notes: gitlab.notes,
+    issues: gitlab.issues,
+    states: gitlab.states as Map<string, FakeState>,
+    deployments: gitlab.deployments,
+  });
+}
+
+/**
+ * What the jobs so far asked that `branch` answers differently: the edge's signal (a failing canary),
+ * the failing origin's endpoints (`<env>/<origin>` as the world counts them), the notes API. Empty when
+ * the branch may start here.
+ */
+export function branchConflicts(
+  branch: RehearsalBranch,
+  asked: { readonly queries: number; readonly hits: Iterable<string>; readonly requests: readonly { path: string }[] },
+): string[] {
+  const conflicts: string[] = [];
+  if (branch.failingCanary !== undefined && asked.queries > 0) conflicts.push("the edge's signal");
+  if (branch.failingOrigin !== undefined) {
+    for (const key of asked.hits) if (key.endsWith(`/${branch.failingOrigin}`)) conflicts.push(key);
+  }
+  if (branch.notesRefused !== undefined && asked.requests.some((r) => r.path.includes("/notes")))
+    conflicts.push("the notes API");
+  return conflicts;
+}
+
+function describeBranch(branch: RehearsalBranch): string {
+  const changes = [
+    branch.failingOrigin === undefined ? undefined : `origin ${branch.failingOrigin} fails its canary's health check`,
+    branch.failingCanary === undefined ? undefined : `origin ${branch.failingCanary}'s canary fails real requests`,
+    branch.notesRefused === undefined ? undefined : `GitLab answers notes with ${branch.notesRefused}`,
+  ];
+  return changes.filter((c) => c !== undefined).join(", ");
 }
 
 /**
