@@ -11,7 +11,7 @@
  * limit, so the journeys tier can run it as a check.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -158,13 +158,15 @@ function contractSuite() {
     { cwd: ROOT, encoding: "utf8" },
   );
   const wallMs = Date.now() - started;
-  const result = JSON.parse(readFileSync(report, "utf8")) as {
+  // jest writes no report when its global teardown fails: its own message says why, not a missing file.
+  const written = existsSync(report) ? readFileSync(report, "utf8") : undefined;
+  rmSync(join(report, ".."), { recursive: true, force: true });
+  if (child.status !== 0 || written === undefined) throw new Error(`contract suite failed:\n${child.stderr}`);
+  const result = JSON.parse(written) as {
     numPassedTests: number;
     numTotalTests: number;
     testResults: { startTime: number; endTime: number }[];
   };
-  rmSync(join(report, ".."), { recursive: true, force: true });
-  if (child.status !== 0) throw new Error(`contract suite failed:\n${child.stderr}`);
   const suite = result.testResults[0];
   return {
     tests: `${result.numPassedTests}/${result.numTotalTests}`,

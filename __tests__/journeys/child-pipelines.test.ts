@@ -3,9 +3,11 @@
  * (`npm run ci:rehearse -- <kind> --environments 60`, ci/rehearse/split.ts):
  * GitLab's schema and rules, through gitlab-ci-local, accept the parent and
  * every child file the `pipelines` job writes, and each environment's jobs
- * run in its child as they do in the single pipeline for that kind.
+ * run in its child as they do in the single pipeline for that kind. Both
+ * kinds read one clone (the files do not depend on the kind), as
+ * `rehearseSplit` reads one of its own per kind.
  */
-import { rehearseSplit, type SplitRehearsal } from "../../ci/rehearse/split";
+import { cloneForSplit, type SplitClone, type SplitRehearsal } from "../../ci/rehearse/split";
 import { generatedName } from "../../lib/config/generated";
 
 const COUNT = 60;
@@ -22,10 +24,16 @@ function when(result: SplitRehearsal, job: string): string | undefined {
 }
 
 describe("split pipeline of 60 environments", () => {
+  let clone: SplitClone;
+  beforeAll(() => {
+    clone = cloneForSplit(COUNT);
+  }, TIMEOUT);
+  afterAll(() => clone?.close());
+
   it(
     "default branch: the parent triggers six children that plan and deploy every environment",
-    async () => {
-      const result = await rehearseSplit("default-branch", COUNT);
+    () => {
+      const result = clone.rehearse("default-branch");
       expect(result.problems).toEqual([]);
       expect(Object.keys(result.children)).toHaveLength(6);
       const parentRuns = result.parent.filter((j) => j.when !== "never").map((j) => j.name);
@@ -41,8 +49,8 @@ describe("split pipeline of 60 environments", () => {
 
   it(
     "merge request: every environment is validated in its child, none deployed",
-    async () => {
-      const result = await rehearseSplit("merge-request", COUNT);
+    () => {
+      const result = clone.rehearse("merge-request");
       expect(result.problems).toEqual([]);
       for (const name of names) {
         expect([name, when(result, `validate:${name}`)]).toEqual([name, "on_success"]);

@@ -51,11 +51,13 @@ export interface SplitRehearsal {
   readonly seconds: number;
 }
 
-function listJobs(cwd: string, file: string, variables: Record<string, string>): ListedJob[] {
+/** The jobs of `file` with their rules evaluated; `validate`: against GitLab's CI schema too (about 0.5-1 CPU-s). */
+function listJobs(cwd: string, file: string, variables: Record<string, string>, validate: boolean): ListedJob[] {
   const args = [
     "--file",
     file,
     "--list-json",
+    ...(validate ? [] : ["--no-json-schema-validation"]),
     "--ignore-predefined-vars",
     Object.keys(variables).join(","),
     ...Object.entries(variables).flatMap(([k, v]) => ["--variable", `${k}=${v}`]),
@@ -85,15 +87,29 @@ function generatedIndex(count: number): string {
   ].join("\n");
 }
 
-export async function rehearseSplit(kind: Kind, count: number): Promise<SplitRehearsal> {
-  const started = Date.now();
+/**
+ * A clean clone of HEAD with `count` generated environments and its
+ * `.gitlab-ci.yml` regenerated: what every kind's rehearsal reads. Neither
+ * the parent file nor the child files the `pipelines` job writes depend on
+ * the kind (the job's script takes no kind variable), so one clone serves
+ * every kind (`rehearse`), and `close` removes it. The schema is checked
+ * the first time a file is read (it does not depend on the variables either).
+ */
+export interface SplitClone {
+  readonly count: number;
+  rehearse(kind: Kind): SplitRehearsal;
+  close(): void;
+}
+
+export function cloneForSplit(count: number): SplitClone {
   if (count <= CHILD_PIPELINE_THRESHOLD) {
     throw new RehearsalError(
       `--environments must be more than ${CHILD_PIPELINE_THRESHOLD} (CHILD_PIPELINE_THRESHOLD), not ${count}`,
     );
   }
-  const workdir = mkdtempSync(join(tmpdir(), `rehearsal-split-${kind}-`));
+  const workdir = mkdtempSync(join(tmpdir(), "rehearsal-split-"));
   const repo = join(workdir, "repo");
+  const close = () => rmSync(workdir, { recursive: true, force: true });
   try {
     execFileSync("git", ["clone", "--quiet", REPOSITORY_ROOT, repo], { stdio: "pipe" });
     symlinkSync(join(REPOSITORY_ROOT, "node_modules"), join(repo, "node_modules"));
@@ -108,45 +124,76 @@ export async function rehearseSplit(kind: Kind, count: number): Promise<SplitReh
         cwd: repo,
       },
     );
+  } catch (error) {
+    close();
+    throw error;
+  }
+  let childrenWritten = false;
+  const validated = new Set<string>();
+  const list = (file: string, variables: Record<string, string>) => {
+    const jobs = listJobs(repo, file, variables, !validated.has(file));
+    validated.add(file);
+    return jobs;
+  };
+  /** The generator job's own script, as the job runs it; once per clone (its output takes no kind variable). */
+  const writeChildren = () => {
+    if (childrenWritten) return;
+    const pipeline = parse(readFileSync(join(repo, ".gitlab-ci.yml"), "utf8")) as Record<string, { script?: string[] }>;
+    for (const line of pipeline[CHILD_PIPELINES_JOB].script ?? [])
+      execFileSync("sh", ["-c", line], { cwd: repo, stdio: "pipe" });
+    childrenWritten = true;
+  };
+  return { count, rehearse: (kind) => rehearseIn(repo, count, kind, list, writeChildren), close };
+}
 
-    const project = { projectId: String(company.gitlab.projectId), defaultBranch: company.gitlab.defaultBranch };
-    const { variables } = kindVariables(kind, project);
-    const parentJobs = listJobs(repo, ".gitlab-ci.yml", { ...variables });
-    const problems: string[] = [];
-    const planned = new Set(parentJobs.filter((j) => j.when !== "never").map((j) => j.name));
-    const triggers = parentJobs.filter((j) => j.name.startsWith("environments:"));
-    const expectedGroups = Math.ceil(count / ENVIRONMENTS_PER_CHILD);
-    if (triggers.length !== expectedGroups)
-      problems.push(`parent has ${triggers.length} trigger jobs, not ${expectedGroups}`);
+function rehearseIn(
+  repo: string,
+  count: number,
+  kind: Kind,
+  list: (file: string, variables: Record<string, string>) => ListedJob[],
+  writeChildren: () => void,
+): SplitRehearsal {
+  const started = Date.now();
+  const project = { projectId: String(company.gitlab.projectId), defaultBranch: company.gitlab.defaultBranch };
+  const { variables } = kindVariables(kind, project);
+  const parentJobs = list(".gitlab-ci.yml", { ...variables });
+  const problems: string[] = [];
+  const planned = new Set(parentJobs.filter((j) => j.when !== "never").map((j) => j.name));
+  const triggers = parentJobs.filter((j) => j.name.startsWith("environments:"));
+  const expectedGroups = Math.ceil(count / ENVIRONMENTS_PER_CHILD);
+  if (triggers.length !== expectedGroups)
+    problems.push(`parent has ${triggers.length} trigger jobs, not ${expectedGroups}`);
 
-    const children: Record<string, ListedJob[]> = {};
-    if (planned.has(CHILD_PIPELINES_JOB)) {
-      // The generator job's own script, as the job runs it.
-      const pipeline = parse(readFileSync(join(repo, ".gitlab-ci.yml"), "utf8")) as Record<
-        string,
-        { script?: string[] }
-      >;
-      for (const line of pipeline[CHILD_PIPELINES_JOB].script ?? [])
-        execFileSync("sh", ["-c", line], { cwd: repo, stdio: "pipe" });
-      const childVariables: Record<string, string> = {
-        ...variables,
-        CI_PIPELINE_SOURCE: "parent_pipeline",
-        [PARENT_PIPELINE_ID]: "1000",
-        ...Object.fromEntries(FORWARDED.map((name) => [parentVariable(name), variables[name] ?? ""])),
-      };
-      for (const file of readdirSync(join(repo, CHILD_PIPELINES_DIR)).sort()) {
-        children[file] = listJobs(repo, join(CHILD_PIPELINES_DIR, file), childVariables);
-      }
-      const inChildren = Object.values(children).flat();
-      for (let i = 0; i < count; i++) {
-        const name = generatedName(i);
-        if (!inChildren.some((job) => job.name.endsWith(`:${name}`) && job.when !== "never")) {
-          problems.push(`no child pipeline runs a job of ${name} in a ${kind} pipeline`);
-        }
+  const children: Record<string, ListedJob[]> = {};
+  if (planned.has(CHILD_PIPELINES_JOB)) {
+    writeChildren();
+    const childVariables: Record<string, string> = {
+      ...variables,
+      CI_PIPELINE_SOURCE: "parent_pipeline",
+      [PARENT_PIPELINE_ID]: "1000",
+      ...Object.fromEntries(FORWARDED.map((name) => [parentVariable(name), variables[name] ?? ""])),
+    };
+    for (const file of readdirSync(join(repo, CHILD_PIPELINES_DIR)).sort()) {
+      children[file] = list(join(CHILD_PIPELINES_DIR, file), childVariables);
+    }
+    const inChildren = Object.values(children).flat();
+    for (let i = 0; i < count; i++) {
+      const name = generatedName(i);
+      if (!inChildren.some((job) => job.name.endsWith(`:${name}`) && job.when !== "never")) {
+        problems.push(`no child pipeline runs a job of ${name} in a ${kind} pipeline`);
       }
     }
-    return { kind, parent: parentJobs, children, problems, seconds: (Date.now() - started) / 1000 };
+  }
+  return { kind, parent: parentJobs, children, problems, seconds: (Date.now() - started) / 1000 };
+}
+
+/** One kind's rehearsal in a clone of its own (`npm run ci:rehearse -- <kind> --environments <n>`). */
+export async function rehearseSplit(kind: Kind, count: number): Promise<SplitRehearsal> {
+  const started = Date.now();
+  const clone = cloneForSplit(count);
+  try {
+    return { ...clone.rehearse(kind), seconds: (Date.now() - started) / 1000 };
   } finally {
-    rmSync(workdir, { recursive: true, force: true });
+    clone.close();
   }
 }
