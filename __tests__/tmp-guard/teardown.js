@@ -7,13 +7,30 @@
  */
 const { readdirSync, rmSync } = require("node:fs");
 
-module.exports = function teardown(_globalConfig, projectConfig) {
+/**
+ * Miniflare 4's dispose() starts removing its `miniflare-<32 hex>` folder and does not wait for it (a
+ * fire-and-forget fs.promises.rm): a run whose last test disposed one may end before the removal does.
+ */
+const MINIFLARE_FOLDER = /^miniflare-[0-9a-f]{32}$/;
+const GRACE_MS = 3000;
+
+/** What is left in `dir`, once Miniflare's removals in flight had up to GRACE_MS to finish. */
+async function leftovers(dir) {
+  const deadline = Date.now() + GRACE_MS;
+  for (;;) {
+    const left = readdirSync(dir).sort();
+    if (!left.some((name) => MINIFLARE_FOLDER.test(name)) || Date.now() > deadline) return left;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+module.exports = async function teardown(_globalConfig, projectConfig) {
   const guard = globalThis.__tmpGuard;
   if (guard === undefined) return;
   if (guard.previous === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = guard.previous;
   delete process.env.JEST_RUN_SHARED;
-  const left = readdirSync(guard.tmp).sort();
+  const left = await leftovers(guard.tmp);
   rmSync(guard.dir, { recursive: true, force: true });
   if (left.length === 0) return;
   const message = `tests left ${left.length} entries in their temporary folder (removed now): ${left.join(", ")}`;
