@@ -250,10 +250,11 @@ export function wordForks(original: Original, words: readonly string[]): Fork[] 
 }
 
 /**
- * Forks a default run gives their whole suite. One: a shaped fork took 41 CPU
- * seconds, a full one costs npm test's ~96 (BENCHMARKS.md) plus the same ~10 of
- * synth, typecheck and lint, and CI's run of the matrix must stay short; the
- * rotation reaches every fork within a few commits.
+ * Forks a default run gives their whole suite. One: a shaped fork took 71 CPU
+ * seconds (`--only web-azure`, a loaded 2-core machine, December 2026; its jest
+ * about 50 of them), a full one costs npm test's ~96 (BENCHMARKS.md) plus the
+ * same ~20 of synth, typecheck and lint, and CI's run of the matrix must stay
+ * short; the rotation reaches every fork within a few commits.
  */
 export const FULL_PER_RUN = 1;
 

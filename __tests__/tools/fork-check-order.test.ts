@@ -1,8 +1,9 @@
 /**
  * fork:check's pool starts the full forks first: a full fork started last
- * would run alone at the end while the other core idles.
+ * would run alone at the end while the other core idles. A fork whose jest
+ * starts once fewer forks run takes the cores the finished ones left.
  */
-import { startOrder } from "../../tools/fork-check";
+import { jestWorkers, startOrder } from "../../tools/fork-check";
 import { forksOf, withTests } from "../../tools/forks";
 import { COMPANY, shippedEnvironments } from "../helpers/environments";
 
@@ -24,5 +25,19 @@ describe("fork:check start order", () => {
   it("keeps matrix order when every fork is full", () => {
     const forks = withTests(FORKS, "", true);
     expect(startOrder(forks).map((fork) => fork.name)).toEqual(forks.map((fork) => fork.name));
+  });
+});
+
+describe("fork:check jest workers", () => {
+  it("shares the cores among the forks running when a fork's jest starts", () => {
+    expect(jestWorkers(2, 2)).toBe(1);
+    expect(jestWorkers(8, 2)).toBe(4);
+    expect(jestWorkers(8, 3)).toBe(2);
+  });
+
+  it("gives the last fork every core, and never fewer than one worker", () => {
+    expect(jestWorkers(2, 1)).toBe(2);
+    expect(jestWorkers(1, 2)).toBe(1);
+    expect(jestWorkers(2, 0)).toBe(2);
   });
 });
