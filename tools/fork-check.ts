@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { CompanyInput } from "../lib/config/company";
 import { formatColumns } from "./columns";
 import { withIds } from "./env-add";
@@ -252,7 +252,8 @@ async function checkFork(
     fork.tests === "full"
       ? []
       : readdirSync(join(copy, "__tests__"), { recursive: true, encoding: "utf8" })
-          .filter((path) => path.endsWith(".test.ts"))
+          // The journeys are their own tier (npm run test:journeys), not part of the fast tier a fork runs.
+          .filter((path) => path.endsWith(".test.ts") && !path.startsWith(`journeys${sep}`))
           .filter((path) => SHAPED.test(readFileSync(join(copy, "__tests__", path), "utf8")))
           .map((path) => join("__tests__", path))
           .sort();
