@@ -261,7 +261,7 @@ async function checkFork(
   const jest: Step = {
     label: fork.tests === "full" ? "jest (every test)" : `jest (${tests.length} shaped test files)`,
     command: bin("jest"),
-    // The fast tier's grouping (jest.fast.config.js): one registry per folder; a shaped fork's files via FAST_TESTS.
+    // The fast tier's grouping (jest.fast.config.js: a few suites for all folders); a shaped fork's files via FAST_TESTS.
     args: ["-c", "jest.fast.config.js", "--ci", `--maxWorkers=${workers()}`],
     env: fork.tests === "full" ? {} : { FAST_TESTS: tests.join(",") },
   };

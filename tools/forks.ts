@@ -16,7 +16,7 @@ import { type CloudIds, ID_FLAGS } from "./env-add";
  * - `full`: the whole fast suite (`npm run typecheck`, `npm run lint`, every jest test);
  * - `shaped`: typecheck, lint and the jest tests that read environments/ (the ones a fork's
  *   shape can break); the others are the same code on the same fixtures as in a full fork.
- * Both run jest as `npm test` does (jest.fast.config.js, one registry per folder; a shaped
+ * Both run jest as `npm test` does (jest.fast.config.js, a few jest files for every folder; a shaped
  * fork names its files in FAST_TESTS).
  * `--full` runs every fork full; a default run, FULL_PER_RUN forks chosen by the commit (withTests).
  */
