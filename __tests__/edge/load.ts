@@ -1,7 +1,8 @@
 /**
- * The router Worker's load properties, run at two sizes: a few hundred
- * requests in the fast tier (edge/worker.test.ts, edge/hostile.test.ts) and
- * 2,000 in the journeys (journeys/edge-load.test.ts).
+ * The router Worker's load properties, run once, with 2,000 requests, in the
+ * journeys (journeys/edge-load.test.ts). The fast tier proves what each
+ * request must do one request at a time (edge/worker.test.ts: routing by the
+ * weighted ranking; edge/hostile.test.ts: no retry of a POST, bodies, cookies).
  */
 import { SERVED_BY_HEADER } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";

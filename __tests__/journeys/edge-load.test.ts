@@ -1,8 +1,10 @@
 /**
- * Journey: the router Worker in workerd under 2,000-request loads. The fast
- * tier runs the same checks on a few hundred requests (edge/worker.test.ts,
- * edge/hostile.test.ts); these give the statistics their full precision and
- * keep a failing origin under sustained concurrency.
+ * Journey: the router Worker in workerd under 2,000-request loads, the only
+ * load runs (one per property): the weight split over new clients, and a
+ * failing origin under sustained concurrency. The fast tier checks the
+ * ranking on 2 x 10,000 keys in Node (edge/choose.test.ts) and, one request
+ * at a time in workerd, that the Worker routes by it (edge/worker.test.ts) and
+ * never retries a POST (edge/hostile.test.ts, edge/worker.test.ts).
  */
 import { closedAfterEach } from "../edge/helpers";
 import { expectBoundedLoad, expectWeightSplit } from "../edge/load";

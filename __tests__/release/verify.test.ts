@@ -12,7 +12,7 @@ import { captureIo, runProgram } from "../../tools/command";
 import { itWhen } from "../helpers/clouds";
 import { scratchDir } from "../helpers/scratch";
 
-// Each failing case polls until its bounded wait (FAILING, 1 s) is over.
+// Each failing case polls until its bounded wait (FAILING, 0.4 s) is over.
 jest.setTimeout(30_000);
 
 const CONFIGS = loadConfiguration(environments, company).configs;
@@ -86,7 +86,8 @@ async function outputsFile(edge: Behaviour, origins: Partial<Record<string, Beha
 
 /** Waits of a case that passes at once (generous, never waited out) and of one that must wait its deadline out. */
 const PASSING = ["--timeout", "4", "--interval", "0.2", "--request-timeout", "1.5"];
-const FAILING = ["--timeout", "1", "--interval", "0.1", "--request-timeout", "0.5"];
+// Small, so three cases wait out little, yet a few polls long: a healthy target's retry still fits on a loaded machine.
+const FAILING = ["--timeout", "0.4", "--interval", "0.1", "--request-timeout", "0.25"];
 
 async function run(
   file: string,
@@ -124,8 +125,8 @@ describe("release verify", () => {
     const started = Date.now();
     const result = await run(await outputsFile("new", { "gcp.function": "hang" }));
     expect(result.code).toBe(1);
-    expect(row(result.out, "gcp.function")).toContain("FAIL: no answer within 500 ms");
-    // Bounded: the 1 s deadline plus one request limit, with room for a loaded machine.
+    expect(row(result.out, "gcp.function")).toContain("FAIL: no answer within 250 ms");
+    // Bounded: the 0.4 s deadline plus one request limit, with room for a loaded machine.
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
