@@ -2,15 +2,29 @@
  * Nothing secret is ever synthesized: the real synth (cdktf.json's app command,
  * which `npm run synth` and the cdktf CLI run) with fake credentials in every
  * variable the providers, the state backend and CI read. None may appear in
- * the output folder, in any file, in any encoding JSON gives it; and every
- * output that carries a secret is marked sensitive.
+ * the output folder, in any file, in any encoding JSON gives it, nor in what
+ * the app prints; and every output that carries a secret is marked sensitive.
+ * The app runs as `cdktf deploy <env>` runs it (a child of the CLI's process,
+ * CDKTF_OUTDIR set), the one run of the whole app in a process of the fast
+ * tier: that run also shows the deploy hint (tools/deploy-hint.test.ts checks
+ * its text) printed before Terraform would start.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
 import { secretReferences } from "../../lib/policy/rules/common/secrets";
+import { SHIPPED_NAMES } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -50,19 +64,39 @@ function files(dir: string): string[] {
 describe("no secret is synthesized", () => {
   let work: string;
   let outdir: string;
+  let deploy: { status: number | null; stdout: string; stderr: string };
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "secrets-"));
     outdir = join(work, "cdktf.out");
-    const [command, ...args] = (
-      JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }
-    ).app.split(" ");
-    execFileSync(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...FAKE_SECRETS, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-      stdio: "pipe",
+    const app = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
+    // The CLI, stubbed at the process boundary: runs the app as a child, as cdktf does (`sh -c <app>`).
+    const cli = join(work, "cdktf");
+    writeFileSync(cli, `#!/bin/sh\ncd "${ROOT}" && /bin/sh -c "${app}"\n`);
+    chmodSync(cli, 0o755);
+    // Only node on PATH (no terraform, no cloud CLI) and a home without logins.
+    mkdirSync(join(work, "bin"));
+    symlinkSync(process.execPath, join(work, "bin", "node"));
+    deploy = spawnSync(cli, ["deploy", SHIPPED_NAMES[0]], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: join(work, "bin"), HOME: work, ...FAKE_SECRETS, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     });
+    if (deploy.status !== 0) throw new Error(`the app exited ${deploy.status}: ${deploy.stderr}`);
   }, 60_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("prints what the machine misses before Terraform starts (the deploy hint), and no secret", () => {
+    const env = SHIPPED_NAMES[0];
+    expect(deploy.stdout).toContain(`cdktf deploy ${env}: Terraform will stop on what this machine is missing:`);
+    expect(deploy.stdout).toContain("terraform or tofu: not on PATH");
+    expect(deploy.stdout).toContain(`npm run doctor -- ${env}`);
+    for (const [variable, value] of Object.entries(FAKE_SECRETS)) {
+      for (const form of forms(value)) {
+        if (`${deploy.stdout}${deploy.stderr}`.includes(form))
+          throw new Error(`the app printed the value of ${variable}`);
+      }
+    }
+  });
 
   it("writes the stacks it should", () => {
     const written = files(outdir).map((file) => file.slice(outdir.length + 1));

@@ -1,13 +1,10 @@
 /**
  * `npx cdktf deploy <env>` says what this machine misses before Terraform
  * does: the app (main.ts) finds the CLI's command among its ancestors and
- * prints what doctor would FAIL. The CLI is stubbed at the process boundary:
- * a script named `cdktf` that runs the app command of cdktf.json as the CLI
- * does (CDKTF_OUTDIR set, a child of the CLI's process).
+ * prints what doctor would FAIL. The app printing it, run as the CLI runs it
+ * (a stub `cdktf` at the process boundary), is checked on the fast tier's one
+ * run of the whole app in a process: policy/secrets.test.ts.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deployHint, findInvocation, invocationOf, type ProcessReader } from "../../tools/deploy-hint";
 import type { Probe } from "../../tools/doctor";
@@ -93,30 +90,4 @@ describe("the deploy hint", () => {
     );
     for (const env of SHIPPED) expect(unknown).toContain(`  - ${env.name}: `);
   });
-
-  it("is printed by the app the cdktf CLI runs, before Terraform starts", () => {
-    const work = mkdtempSync(join(tmpdir(), "deploy-hint-"));
-    try {
-      const app = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
-      // The stub CLI: runs the app as a child, as cdktf does (`sh -c <app>` with CDKTF_OUTDIR).
-      const cli = join(work, "cdktf");
-      writeFileSync(cli, `#!/bin/sh\ncd "${ROOT}" && /bin/sh -c "${app}"\n`);
-      chmodSync(cli, 0o755);
-      // Only node on PATH: no terraform, no cloud CLI.
-      mkdirSync(join(work, "bin"));
-      symlinkSync(process.execPath, join(work, "bin", "node"));
-      const [env] = SHIPPED;
-      const deploy = spawnSync(cli, ["deploy", env.name], {
-        encoding: "utf8",
-        timeout: 60_000,
-        // A home without logins.
-        env: { PATH: join(work, "bin"), HOME: work, CDKTF_OUTDIR: join(work, "out"), CHECKPOINT_DISABLE: "1" },
-      });
-      expect(deploy.status).toBe(0);
-      expect(deploy.stdout).toContain(`cdktf deploy ${env.name}: Terraform will stop on what this machine is missing:`);
-      expect(deploy.stdout).toContain(`npm run doctor -- ${env.name}`);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }, 60_000);
 });
