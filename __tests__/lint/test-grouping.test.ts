@@ -60,7 +60,7 @@ describe("the fast tier's grouping", () => {
       ]);
       expect(chosen).toEqual([
         ["config", ["state.test.ts"], []],
-        ["policy", [], ["synth-gate.test.ts"]],
+        ["policy", ["synth-gate.test.ts"], []],
       ]);
     } finally {
       if (previous === undefined) delete process.env.FAST_TESTS;

@@ -1,7 +1,7 @@
 /**
  * The policy gate on the real synth path (runSynth, the policy command): the shipped
- * environments plus one extra resource per stack, added through a thin
- * subclass of EnvironmentStack.
+ * environments plus one extra resource per stack, added at the end of
+ * EnvironmentStack's constructor.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { company, environments } from "../../environments";
 import { suppress } from "../../lib/policy";
-import type { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { EnvironmentStack } from "../../lib/stacks/environment-stack";
 import { runSynth } from "../../lib/stacks/synth";
 import { runCommand } from "../../tools/command";
 import { policyCommand } from "../../tools/policy";
@@ -17,17 +17,22 @@ import { everyEnvironmentHas } from "../helpers/clouds";
 import { SHIPPED_NAMES } from "../helpers/environments";
 import { messagesIo } from "../helpers/io";
 
-let mockExtend: (stack: EnvironmentStack) => void = () => {};
-jest.mock("../../lib/stacks/environment-stack", () => {
-  const actual = jest.requireActual("../../lib/stacks/environment-stack");
-  class Extended extends actual.EnvironmentStack {
-    constructor(...args: unknown[]) {
-      super(...args);
-      mockExtend(this as unknown as EnvironmentStack);
-    }
-  }
-  return { ...actual, EnvironmentStack: Extended };
+/**
+ * What each case adds to every EnvironmentStack, at the end of its constructor (its last step,
+ * addReleaseOutputs, is wrapped while this file runs): a spy on the class, not a replaced module, so
+ * this file shares its suite's registry (__tests__/suites/grouping.js).
+ */
+let extend: (stack: EnvironmentStack) => void = () => {};
+let spy: jest.SpyInstance | undefined;
+beforeAll(() => {
+  const prototype = EnvironmentStack.prototype as unknown as { addReleaseOutputs: (...args: unknown[]) => void };
+  const original = prototype.addReleaseOutputs;
+  spy = jest.spyOn(prototype, "addReleaseOutputs").mockImplementation(function (this: EnvironmentStack, ...args) {
+    original.apply(this, args);
+    extend(this);
+  });
 });
+afterAll(() => spy?.mockRestore());
 
 function capture() {
   const out: string[] = [];
@@ -66,7 +71,7 @@ const skipped = everyEnvironmentHas("aws") ? "" : " [skipped: not every environm
 let work: string;
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), "gate-"));
-  mockExtend = () => {};
+  extend = () => {};
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
@@ -76,7 +81,7 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
     expect(runSynth(DEV, { outdir, company }, capture().io)).toBe(0);
     const before = readFileSync(join(outdir, "stacks", FIRST, "cdk.tf.json"), "utf8");
 
-    mockExtend = mutableRepository;
+    extend = mutableRepository;
     const { io, out, err } = capture();
     expect(runSynth(environments, { outdir, company }, io)).toBe(1);
     expect(out).toEqual([]);
@@ -97,7 +102,7 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
   });
 
   it("cannot be switched off with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", () => {
-    mockExtend = mutableRepository;
+    extend = mutableRepository;
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
     try {
       expect(runSynth(DEV, { outdir: join(work, "out"), company }, capture().io)).toBe(1);
@@ -107,7 +112,7 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
   });
 
   it("prints warnings without failing, and keeps this machine's paths out of manifest.json", () => {
-    mockExtend = (stack) =>
+    extend = (stack) =>
       new EcrRepository(stack, "repository", { name: "policy-test", imageTagMutability: "IMMUTABLE" });
     const outdir = join(work, "out");
     const { io, out, err } = capture();
@@ -127,7 +132,7 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
   });
 
   it("passes a suppressed error and records the reason in cdk.tf.json", () => {
-    mockExtend = (stack) => suppress(mutableRepository(stack), "CKV_AWS_51", "CI pushes by digest; tags are labels");
+    extend = (stack) => suppress(mutableRepository(stack), "CKV_AWS_51", "CI pushes by digest; tags are labels");
     const outdir = join(work, "out");
     const { io, out } = capture();
     expect(runSynth(DEV, { outdir, company }, io)).toBe(0);
@@ -141,7 +146,7 @@ describeWithAws(`npm run synth with policy findings${skipped}`, () => {
 
 describeWithAws(`npm run policy with findings${skipped}`, () => {
   it("tables every environment's findings, suppressed ones with their reason, and exits 1 on errors", async () => {
-    mockExtend = (stack) => {
+    extend = (stack) => {
       const repository = new EcrRepository(stack, "repository", { name: "policy-test" });
       suppress(repository, "CKV_AWS_136", "public images; AES-256 at rest is enough");
     };
@@ -164,7 +169,7 @@ describeWithAws(`npm run policy with findings${skipped}`, () => {
   });
 
   it("reports only the environments named", async () => {
-    mockExtend = mutableRepository;
+    extend = mutableRepository;
     const { io, out } = messagesIo();
     const [other, named] = [SHIPPED_NAMES[0], SHIPPED_NAMES.at(-1) as string];
     expect(await runCommand(policyCommand(environments, company), [named], io)).toBe(1);
