@@ -25,6 +25,8 @@ module.exports = {
   // more CPU. These are handed to each module as locals instead. Not String, Number, Symbol, Error, Map,
   // Set, Promise: modules jest loads (readable-stream under cdktf) declare their own, a clash jest rejects.
   sandboxInjectedGlobals: ["Math", "JSON", "Object", "Array", "Reflect"],
+  // cdktf's own copy of archiver is never called in a test's process (helpers/archiver-stand-in.js says why).
+  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/helpers/archiver-stand-in.js" },
   // Function bundles unzipped by the app tests run as shipped, untransformed.
   transformIgnorePatterns: ["/node_modules/", "/workload-bundle-[^/]+/"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
