@@ -22,17 +22,19 @@ const NOT_FAST = new Set(["journeys", "suites"]);
  * first (sequencer.js starts them in this order when jest has no times of its
  * own), so the two workers (jest.config.js) share them out and finish
  * together: "synth" synthesizes environment stacks, "edge" runs the Worker in
- * workerd, "commands" the CLIs, the pipeline and lint, "targets" the clouds'
- * targets and the constructs around them, "app" every workload runtime from
- * its shipped artifact. One registry for app/'s or edge/'s files, rather than
- * one each, took about a fifth less CPU (measured on 2 cores, loaded).
+ * workerd, "app" every workload runtime from its shipped artifact, "commands"
+ * the CLIs, the pipeline and lint, "targets" the clouds' targets and the
+ * constructs around them. synth is about as long as edge and app together,
+ * so in that order one worker runs synth then commands, the other edge, app
+ * and targets; a long suite last would leave one worker idle. One registry for app/'s or edge/'s files, rather than one each, took
+ * about a fifth less CPU (measured on 2 cores, loaded).
  */
 const SUITES = {
   synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
   edge: ["edge"],
+  app: ["app"],
   commands: ["ci", "lint", "release", "tools", "bench"],
   targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
-  app: ["app"],
 };
 
 /** A test file that runs as its own jest file: it replaces modules (`jest.mock`), which would replace them for its whole suite. */
