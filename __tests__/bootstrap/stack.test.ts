@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { company, environments } from "../../environments";
@@ -122,30 +122,9 @@ describe("runSynth with the bootstrap stack", () => {
     return { io: { log: (m: string) => out.push(m), error: (m: string) => err.push(m) }, out, err };
   };
 
-  it("writes it beside the environments, summarized, with no credential from the environment", () => {
-    const secrets = {
-      GITLAB_TOKEN: `${"glpat"}-bootstrap-secret-0001`,
-      ARM_CLIENT_SECRET: "azure-bootstrap-secret-0002",
-      AWS_SECRET_ACCESS_KEY: "aws-bootstrap-secret-0003",
-      GOOGLE_CREDENTIALS: "gcp-bootstrap-secret-0004",
-    };
-    const saved = { ...process.env };
-    Object.assign(process.env, secrets);
-    try {
-      const { io, out, err } = capture();
-      expect(runSynth(environments, { outdir: join(work, "out"), company, bootstrap }, io)).toBe(0);
-      expect(err).toEqual([]);
-      expect(readdirSync(join(work, "out", "stacks")).sort()).toEqual([...SHIPPED_NAMES, "bootstrap"].sort());
-      expect(out.join("\n")).toMatch(
-        /^Synthesized \d+ stacks:\n[\s\S]*\n {2}bootstrap +\d+ resources \([a-z]+ \d+(, [a-z]+ \d+)*\) +-> .*stacks\/bootstrap\/cdk\.tf\.json\nPolicy: 0 errors/,
-      );
-      const text = readFileSync(join(work, "out", "stacks", "bootstrap", "cdk.tf.json"), "utf8");
-      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
-      expect(text).not.toContain(work);
-    } finally {
-      process.env = saved;
-    }
-  });
+  // Written beside the environments by the same run, summarized, with no machine path: the full synth of
+  // stacks/synth.test.ts checks it; no credential from the environment: policy/secrets.test.ts, in the app's
+  // own process. One full synth each, not one more here.
 
   it("lists environment and bootstrap problems in one report, and writes nothing", () => {
     const { io, out, err } = capture();

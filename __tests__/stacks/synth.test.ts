@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { company, environments } from "../../environments";
@@ -31,7 +31,7 @@ describe("synth of the shipped environments", () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it("writes one stack per environment plus the bootstrap stack and prints a summary", () => {
+  it("writes one stack per environment plus the bootstrap stack beside them and prints a summary", () => {
     expect(first.err).toEqual([]);
     expect(readdirSync(join(work, "first", "stacks")).sort()).toEqual([...SHIPPED_NAMES, "bootstrap"].sort());
     const [first_] = SHIPPED_NAMES;
@@ -40,6 +40,11 @@ describe("synth of the shipped environments", () => {
         `^Synthesized ${SHIPPED_NAMES.length + 1} stacks:\n {2}${first_} .*-> .*stacks/${first_}/cdk\\.tf\\.json`,
       ),
     );
+    expect(first.out.join("\n")).toMatch(
+      /\n {2}bootstrap +\d+ resources \([a-z]+ \d+(, [a-z]+ \d+)*\) +-> .*stacks\/bootstrap\/cdk\.tf\.json\nPolicy: 0 errors/,
+    );
+    // No path of this machine in what is committed to state and reviewed.
+    expect(readFileSync(join(work, "first", "stacks", "bootstrap", "cdk.tf.json"), "utf8")).not.toContain(work);
   });
 
   it("stops on a bad config with exit 1, every problem listed, and the previous output untouched", () => {
