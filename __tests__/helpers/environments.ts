@@ -175,3 +175,35 @@ export function gitlabHttpBackend(stack: string, company: CompanyConfig = COMPAN
     unlock_method: "DELETE",
   };
 }
+
+/** What `npm run synth`'s synth of the shipped environments and the bootstrap stack gave (shippedSynth). */
+export interface ShippedSynth {
+  /** runSynth's exit code, and what it printed. */
+  readonly code: number;
+  readonly out: readonly string[];
+  readonly err: readonly string[];
+  /** The folder it wrote to (gone once the jest file that synthesized ends: read `files`). */
+  readonly outdir: string;
+  /** Every file it wrote, base64, by path relative to `outdir` (helpers/files.ts's tree). */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/**
+ * main.ts's synth (runSynth of the shipped environments and the bootstrap stack, in-process) once per
+ * jest run: a full synth costs about a second, and stacks/synth.test.ts and stacks/addresses.test.ts
+ * read the same output.
+ */
+export function shippedSynth(): ShippedSynth {
+  const made = oncePerRun("runSynth:shipped", () => {
+    const { runSynth } = require("../../lib/stacks/synth") as typeof import("../../lib/stacks/synth");
+    const { bootstrap } = require("../../environments/bootstrap") as typeof import("../../environments/bootstrap");
+    const { tree } = require("./files") as typeof import("./files");
+    const outdir = join(scratchDir("shipped-synth"), "cdktf.out");
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
+    const code = runSynth(environments, { outdir, company: companyInput, bootstrap }, io);
+    return JSON.stringify({ code, out, err, outdir, files: code === 0 ? tree(outdir) : {} });
+  });
+  return JSON.parse(made) as ShippedSynth;
+}

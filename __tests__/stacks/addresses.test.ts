@@ -5,16 +5,13 @@
  * The shipped stacks are compared with the lists in ./addresses/; the rule
  * itself is shown on a stack small enough to read.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { StringResource } from "@cdktf/provider-random/lib/string-resource";
 import { TerraformStack, Testing } from "cdktf";
-import { company, environments } from "../../environments";
-import { bootstrap } from "../../environments/bootstrap";
+import { environments } from "../../environments";
 import { forgetRemoved } from "../../lib/contract/removed";
-import { runSynth } from "../../lib/stacks/synth";
 import {
   ADDRESSES_DIR,
   addressesCommand,
@@ -28,8 +25,10 @@ import {
   stackProviders,
 } from "../../tools/addresses";
 import { runCommand } from "../../tools/command";
-import { testApp } from "../helpers/environments";
+import { shippedSynth, testApp } from "../helpers/environments";
+import { writeTree } from "../helpers/files";
 import { messagesIo } from "../helpers/io";
+import { scratchDir } from "../helpers/scratch";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -106,17 +105,13 @@ describe("compareAddresses", () => {
 
 describe("the shipped stacks keep their recorded addresses", () => {
   // Synthesized while the tests are collected: whether a stack is compared depends on its output.
-  const work = mkdtempSync(join(tmpdir(), "addresses-"));
-  const synthErrors: string[] = [];
-  const synthIo = { log: () => undefined, error: (m: string) => synthErrors.push(m) };
-  const synthCode = runSynth(environments, { outdir: join(work, "cdktf.out"), company, bootstrap }, synthIo);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const synth = shippedSynth();
 
   const stacks = [...Object.keys(environments), "bootstrap"];
   const cases = stacks.map((stack) => {
     const file = join(ROOT, ADDRESSES_DIR, `${stack}.txt`);
-    const output = join(work, "cdktf.out", "stacks", stack, "cdk.tf.json");
-    const json = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : {};
+    const output = synth.files[join("stacks", stack, "cdk.tf.json")];
+    const json = output === undefined ? {} : JSON.parse(Buffer.from(output, "base64").toString("utf8"));
     const recorded = existsSync(file) ? parseRecorded(readFileSync(file, "utf8")) : undefined;
     // A fork that added this environment or changed its clouds deploys a new stack: nothing to compare.
     const skip =
@@ -129,8 +124,8 @@ describe("the shipped stacks keep their recorded addresses", () => {
   });
 
   it("synthesizes", () => {
-    expect(synthErrors).toEqual([]);
-    expect(synthCode).toBe(0);
+    expect(synth.err).toEqual([]);
+    expect(synth.code).toBe(0);
   });
 
   for (const { stack, json, recorded, skip } of cases) {
@@ -144,6 +139,8 @@ describe("the shipped stacks keep their recorded addresses", () => {
   }
 
   it("npm run addresses compares the same way and exits 1 on an unrecorded stack", async () => {
+    const work = scratchDir("addresses");
+    writeTree(join(work, "cdktf.out"), synth.files);
     const { io, err: errors } = messagesIo(work);
     const addresses = (args: string[], cwd = work) => runCommand(addressesCommand, args, { ...io, cwd });
     expect(await addresses(["--bogus"])).toBe(2);

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
-import { environmentInput, SHIPPED_NAMES } from "../helpers/environments";
-import { tree } from "../helpers/files";
+import { environmentInput, SHIPPED_NAMES, type ShippedSynth, shippedSynth } from "../helpers/environments";
+import { tree, writeTree } from "../helpers/files";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -17,17 +17,19 @@ function capture() {
 }
 
 // Each full synth of the shipped environments costs about a second, so the
-// file synthesizes once and every test reads that output. That another process
-// and `cdktf synth` write the same bytes is a journey
+// run synthesizes once (shippedSynth, as main.ts does: the environments and the
+// bootstrap stack; stacks/addresses.test.ts reads it too) and every test reads
+// that output, written back to `first` where a test needs a previous output.
+// That another process and `cdktf synth` write the same bytes is a journey
 // (__tests__/journeys/synth-cli.test.ts).
 describe("synth of the shipped environments", () => {
   let work: string;
-  let first: ReturnType<typeof capture>;
+  let first: ShippedSynth;
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "synth-"));
-    first = capture();
-    // As main.ts does: the environments and the bootstrap stack.
-    expect(runSynth(environments, { outdir: join(work, "first"), company, bootstrap }, first.io)).toBe(0);
+    first = shippedSynth();
+    expect(first.code).toBe(0);
+    writeTree(join(work, "first"), first.files);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -44,7 +46,9 @@ describe("synth of the shipped environments", () => {
       /\n {2}bootstrap +\d+ resources \([a-z]+ \d+(, [a-z]+ \d+)*\) +-> .*stacks\/bootstrap\/cdk\.tf\.json\nPolicy: 0 errors/,
     );
     // No path of this machine in what is committed to state and reviewed.
-    expect(readFileSync(join(work, "first", "stacks", "bootstrap", "cdk.tf.json"), "utf8")).not.toContain(work);
+    expect(readFileSync(join(work, "first", "stacks", "bootstrap", "cdk.tf.json"), "utf8")).not.toContain(
+      dirname(first.outdir),
+    );
   });
 
   it("stops on a bad config with exit 1, every problem listed, and the previous output untouched", () => {
