@@ -1,0 +1,85 @@
+/**
+ * `Tokenization.resolve` of cdktf 0.21 with a fast path for plain data.
+ * cdktf's resolve builds a context (closures, a copied prefix, a copied
+ * options object) for every key and every value it meets, token or not: in a
+ * stack's blocks most values are plain strings, numbers and objects, and that
+ * bookkeeping was most of synth's resolving time and much of its garbage.
+ * This walks plain data itself, as cdktf would (same keys, same order,
+ * undefined dropped), and hands every value that is or may hold a token to
+ * cdktf's own resolve, with the path cdktf would have given it (its error
+ * messages name it). Whatever this cannot tell apart goes to cdktf: a wrong
+ * guess costs time, never a different result
+ * (__tests__/tokens/resolve.test.ts compares both on every block of the
+ * shipped stacks).
+ */
+import { type ITokenResolver, Token, Tokenization } from "cdktf";
+import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
+import type { IConstruct } from "constructs";
+
+// Every token marker (`${TfToken[`, `#{TfToken[`, `&{TfToken[`) holds this.
+const MARKER = "TfToken[";
+// A number token inside a string: cdktf's NUMBER_TOKEN_REGEX (private/encoding.js), not global.
+const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+// cdktf refuses deeper values as circular (private/resolve.js).
+const MAX_DEPTH = 200;
+
+/** Resolves `value` as `Tokenization.resolve(value, { scope, resolver, preparing: false })` does. */
+export function resolveTokens(value: unknown, scope: IConstruct, resolver: ITokenResolver): unknown {
+  return walk(value, [], scope, resolver);
+}
+
+function walk(value: unknown, path: string[], scope: IConstruct, resolver: ITokenResolver): unknown {
+  const cdktf = () => cdktfResolve(value, { scope, resolver, preparing: false, prefix: [...path] });
+  if (path.length > MAX_DEPTH) return cdktf();
+  if (value === undefined || value === null) return value;
+  if (typeof value === "string") return isPlainString(value) ? value : cdktf();
+  if (typeof value === "number")
+    return value === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(value) ? cdktf() : value;
+  if (typeof value === "function") return cdktf();
+  if (typeof value !== "object" || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    if (value.some(isListToken)) return cdktf();
+    const resolved: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      const item = walk(value[i], path, scope, resolver);
+      path.pop();
+      if (item !== undefined) resolved.push(item);
+    }
+    return resolved;
+  }
+  if (Tokenization.isResolvable(value) || isConstruct(value)) return cdktf();
+  const keys = Object.keys(value);
+  // A key with a token in it (a map token among them) is cdktf's to resolve, with the whole object.
+  if (!keys.every(isPlainString)) return cdktf();
+  const resolved: Record<string, unknown> = {};
+  for (const key of keys) {
+    path.push(key);
+    const item = walk((value as Record<string, unknown>)[key], path, scope, resolver);
+    path.pop();
+    if (item !== undefined) resolved[key] = item;
+  }
+  return resolved;
+}
+
+/** A string cdktf returns as it is: no token marker, no encoded number, not a map token's stand-in. */
+function isPlainString(value: string): boolean {
+  return (
+    !value.includes(MARKER) &&
+    value !== Token.STRING_MAP_TOKEN_VALUE &&
+    value !== Token.ANY_MAP_TOKEN_VALUE &&
+    !NUMBER_IN_STRING.test(value)
+  );
+}
+
+/** An element that makes cdktf resolve a list as a list token. */
+function isListToken(item: unknown): boolean {
+  if (typeof item === "string") return item.includes(MARKER);
+  return typeof item === "number" && Token.isUnresolved([item]);
+}
+
+/** cdktf's own test (private/resolve.js): resolving a construct is refused. */
+function isConstruct(value: object): boolean {
+  const fields = value as { _children?: unknown; _metadata?: unknown };
+  return fields._children !== undefined && fields._metadata !== undefined;
+}
