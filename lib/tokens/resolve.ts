@@ -20,6 +20,9 @@ import type { IConstruct } from "constructs";
 const MARKER = "TfToken[";
 // A number token inside a string: cdktf's NUMBER_TOKEN_REGEX (private/encoding.js), not global.
 const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
+// cdktf encodes a token as a number by setting the top 16 bits of a double (private/encoding.js): a
+// negative number of magnitude 2^960 (~1e289) or more. Numbers above this bound are never tokens.
+const TOKEN_DOUBLES_BELOW = -1e288;
 // cdktf refuses deeper values as circular (private/resolve.js).
 const MAX_DEPTH = 200;
 
@@ -29,16 +32,14 @@ export function resolveTokens(value: unknown, scope: IConstruct, resolver: IToke
 }
 
 function walk(value: unknown, path: string[], scope: IConstruct, resolver: ITokenResolver): unknown {
-  const cdktf = () => cdktfResolve(value, { scope, resolver, preparing: false, prefix: [...path] });
-  if (path.length > MAX_DEPTH) return cdktf();
+  if (path.length > MAX_DEPTH) return viaCdktf(value, path, scope, resolver);
   if (value === undefined || value === null) return value;
-  if (typeof value === "string") return isPlainString(value) ? value : cdktf();
-  if (typeof value === "number")
-    return value === Token.NUMBER_MAP_TOKEN_VALUE || Token.isUnresolved(value) ? cdktf() : value;
-  if (typeof value === "function") return cdktf();
+  if (typeof value === "string") return isPlainString(value) ? value : viaCdktf(value, path, scope, resolver);
+  if (typeof value === "number") return isPlainNumber(value) ? value : viaCdktf(value, path, scope, resolver);
+  if (typeof value === "function") return viaCdktf(value, path, scope, resolver);
   if (typeof value !== "object" || value instanceof Date) return value;
   if (Array.isArray(value)) {
-    if (value.some(isListToken)) return cdktf();
+    if (value.some(isListToken)) return viaCdktf(value, path, scope, resolver);
     const resolved: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
       path.push(String(i));
@@ -48,10 +49,10 @@ function walk(value: unknown, path: string[], scope: IConstruct, resolver: IToke
     }
     return resolved;
   }
-  if (Tokenization.isResolvable(value) || isConstruct(value)) return cdktf();
+  if (Tokenization.isResolvable(value) || isConstruct(value)) return viaCdktf(value, path, scope, resolver);
   const keys = Object.keys(value);
   // A key with a token in it (a map token among them) is cdktf's to resolve, with the whole object.
-  if (!keys.every(isPlainString)) return cdktf();
+  if (!keys.every(isPlainString)) return viaCdktf(value, path, scope, resolver);
   const resolved: Record<string, unknown> = {};
   for (const key of keys) {
     path.push(key);
@@ -60,6 +61,10 @@ function walk(value: unknown, path: string[], scope: IConstruct, resolver: IToke
     if (item !== undefined) resolved[key] = item;
   }
   return resolved;
+}
+
+function viaCdktf(value: unknown, path: readonly string[], scope: IConstruct, resolver: ITokenResolver): unknown {
+  return cdktfResolve(value, { scope, resolver, preparing: false, prefix: [...path] });
 }
 
 /** A string cdktf returns as it is: no token marker, no encoded number, not a map token's stand-in. */
@@ -72,10 +77,15 @@ function isPlainString(value: string): boolean {
   );
 }
 
+/** A number cdktf returns as it is (a cheaper test than decoding it, as `Token.isUnresolved` does). */
+function isPlainNumber(value: number): boolean {
+  return value > TOKEN_DOUBLES_BELOW && value !== Token.NUMBER_MAP_TOKEN_VALUE;
+}
+
 /** An element that makes cdktf resolve a list as a list token. */
 function isListToken(item: unknown): boolean {
   if (typeof item === "string") return item.includes(MARKER);
-  return typeof item === "number" && Token.isUnresolved([item]);
+  return typeof item === "number" && !isPlainNumber(item);
 }
 
 /** cdktf's own test (private/resolve.js): resolving a construct is refused. */
