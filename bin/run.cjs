@@ -113,21 +113,55 @@ if (process.env.DEBUG === undefined) {
     require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
   } catch {}
 }
+/** Puts `exports` in the module cache as the module at `path`, unless that module is loaded already. */
+function standIn(path, exports) {
+  if (require.cache[path] !== undefined) return;
+  const Module = require("node:module");
+  const stand = new Module(path);
+  stand.filename = path;
+  stand.loaded = true;
+  stand.exports = exports;
+  require.cache[path] = stand;
+}
+/** The real module at `path`, loaded on first use in place of its stand-in. */
+function loadReal(path) {
+  delete require.cache[path];
+  return require(path);
+}
 // cdktf loads `archiver` (about a hundred modules, ~0.1 s) at start-up, yet zips directory assets
 // in a child process (`node cdktf/lib/private/fs.js`) that loads it itself: the copy in this
 // process is never called. A stand-in takes its place and loads it should it ever be.
 try {
   const archiverPath = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf/lib/private/fs"))] });
-  if (require.cache[archiverPath] === undefined) {
-    const Module = require("node:module");
-    const stand = new Module(archiverPath);
-    stand.filename = archiverPath;
-    stand.loaded = true;
-    stand.exports = (...archiverArgs) => {
-      delete require.cache[archiverPath];
-      return require(archiverPath)(...archiverArgs);
+  standIn(archiverPath, (...archiverArgs) => loadReal(archiverPath)(...archiverArgs));
+} catch {}
+// zod's API module loads the message tables of all its 64 locales (zod/v4/locales/index.cjs, ~35 ms
+// of CPU) to offer `z.locales`, which this repository never reads (English, the default, is loaded
+// on its own). A proxy takes the index's place and loads it on first use.
+try {
+  const localesPath = join(dirname(require.resolve("zod/package.json")), "v4", "locales", "index.cjs");
+  if (existsSync(localesPath)) {
+    let real;
+    const locales = () => {
+      real ??= loadReal(localesPath);
+      return real;
     };
-    require.cache[archiverPath] = stand;
+    standIn(
+      localesPath,
+      new Proxy(
+        {},
+        {
+          // zod's __importStar keeps an ES module's namespace as it is, without listing it.
+          get: (_, key) => (key === "__esModule" ? true : locales()[key]),
+          has: (_, key) => key in locales(),
+          ownKeys: () => Reflect.ownKeys(locales()),
+          getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(locales(), key);
+            return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+          },
+        },
+      ),
+    );
   }
 } catch {}
 // Node resolves every require anew in every process: for the ~400 modules of cdktf, zod and the

@@ -106,6 +106,27 @@ describe("bin/run.cjs bundle cache", () => {
     expect(again.resolved[cdktf as string]).toMatch(/node_modules[\\/]cdktf[\\/]/);
   }, 60_000);
 
+  it("loads zod's locales only when z.locales is read, and zod still reports in English", () => {
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { z } from "zod";
+const loaded = () => Object.keys(require.cache).filter((path) => /zod[\\\\/]v4[\\\\/]locales[\\\\/]/.test(path)).length;
+const result = z.object({ a: z.string() }).safeParse({ a: 1 });
+const before = loaded();
+const french = typeof (z as unknown as { locales: Record<string, unknown> }).locales.fr;
+console.log(JSON.stringify({ message: result.success ? "" : result.error.issues[0].message, before, french, after: loaded() }));
+`,
+    );
+    const seen = JSON.parse(run()) as { message: string; before: number; french: string; after: number };
+    // The stand-in and English only; all of them once read.
+    expect(seen).toMatchObject({
+      message: "Invalid input: expected string, received number",
+      before: 2,
+      french: "function",
+    });
+    expect(seen.after).toBeGreaterThan(60);
+  }, 30_000);
+
   it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {
     mkdirSync(join(work, "site"));
     writeFileSync(join(work, "site", "index.html"), "<p>a static page</p>\n");
