@@ -9,8 +9,8 @@
  * cdktf's own resolve, with the path cdktf would have given it (its error
  * messages name it). Whatever this cannot tell apart goes to cdktf: a wrong
  * guess costs time, never a different result
- * (__tests__/tokens/resolve.test.ts compares both on every block of the
- * shipped stacks).
+ * (__tests__/stacks/resolve-tokens.test.ts compares both on every block of
+ * the shipped stacks).
  */
 import { type ITokenResolver, Token, Tokenization } from "cdktf";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
@@ -18,6 +18,8 @@ import type { IConstruct } from "constructs";
 
 // Every token marker (`${TfToken[`, `#{TfToken[`, `&{TfToken[`) holds this.
 const MARKER = "TfToken[";
+// A list token's marker: cdktf resolves a list with such an element as a whole, any other element by element.
+const LIST_MARKER = "#{TfToken[";
 // A number token inside a string: cdktf's NUMBER_TOKEN_REGEX (private/encoding.js), not global.
 const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 // cdktf encodes a token as a number by setting the top 16 bits of a double (private/encoding.js): a
@@ -84,7 +86,7 @@ function isPlainNumber(value: number): boolean {
 
 /** An element that makes cdktf resolve a list as a list token. */
 function isListToken(item: unknown): boolean {
-  if (typeof item === "string") return item.includes(MARKER);
+  if (typeof item === "string") return item.includes(LIST_MARKER);
   return typeof item === "number" && !isPlainNumber(item);
 }
 
