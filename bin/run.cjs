@@ -17,12 +17,14 @@
  * That module is plain CommonJS because this script runs before any
  * TypeScript can load; the bundle stays a file of its own (`.gen/run/`, not a
  * record's field) because Node loads it by path, with its source map.
+ * Where its requests into node_modules resolved is recorded the same way
+ * (inputs: npm's lockfiles), which spares Node's lookups on the next run.
  * Set NODE_OPTIONS=--enable-source-maps to see TypeScript positions in traces.
  */
 "use strict";
 const { existsSync, mkdirSync, renameSync, rmSync } = require("node:fs");
-const { basename, dirname, join, relative, resolve } = require("node:path");
-const { buildKey, cacheDir, readRecord, writeRecord } = require("../app/build/build-cache.cjs");
+const { basename, dirname, join, relative, resolve, sep } = require("node:path");
+const { buildKey, cacheDir, readRecord, recordInputs, writeRecord } = require("../app/build/build-cache.cjs");
 
 const ROOT = resolve(__dirname, "..");
 const [entry, ...args] = process.argv.slice(2);
@@ -111,23 +113,108 @@ if (process.env.DEBUG === undefined) {
     require("cdktf/lib/tokens/private/stack-trace").captureStackTrace = () => [];
   } catch {}
 }
+/** Puts `exports` in the module cache as the module at `path`, unless that module is loaded already. */
+function standIn(path, exports) {
+  if (require.cache[path] !== undefined) return;
+  const Module = require("node:module");
+  const stand = new Module(path);
+  stand.filename = path;
+  stand.loaded = true;
+  stand.exports = exports;
+  require.cache[path] = stand;
+}
+/** The real module at `path`, loaded on first use in place of its stand-in. */
+function loadReal(path) {
+  delete require.cache[path];
+  return require(path);
+}
 // cdktf loads `archiver` (about a hundred modules, ~0.1 s) at start-up, yet zips directory assets
 // in a child process (`node cdktf/lib/private/fs.js`) that loads it itself: the copy in this
 // process is never called. A stand-in takes its place and loads it should it ever be.
 try {
   const archiverPath = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf/lib/private/fs"))] });
-  if (require.cache[archiverPath] === undefined) {
-    const Module = require("node:module");
-    const stand = new Module(archiverPath);
-    stand.filename = archiverPath;
-    stand.loaded = true;
-    stand.exports = (...archiverArgs) => {
-      delete require.cache[archiverPath];
-      return require(archiverPath)(...archiverArgs);
+  standIn(archiverPath, (...archiverArgs) => loadReal(archiverPath)(...archiverArgs));
+} catch {}
+// zod's API module loads the message tables of all its 64 locales (zod/v4/locales/index.cjs, ~35 ms
+// of CPU) to offer `z.locales`, which this repository never reads (English, the default, is loaded
+// on its own). A proxy takes the index's place and loads it on first use.
+try {
+  const localesPath = join(dirname(require.resolve("zod/package.json")), "v4", "locales", "index.cjs");
+  if (existsSync(localesPath)) {
+    let real;
+    const locales = () => {
+      real ??= loadReal(localesPath);
+      return real;
     };
-    require.cache[archiverPath] = stand;
+    standIn(
+      localesPath,
+      new Proxy(
+        {},
+        {
+          // zod's __importStar keeps an ES module's namespace as it is, without listing it.
+          get: (_, key) => (key === "__esModule" ? true : locales()[key]),
+          has: (_, key) => key in locales(),
+          ownKeys: () => Reflect.ownKeys(locales()),
+          getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(locales(), key);
+            return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+          },
+        },
+      ),
+    );
   }
 } catch {}
+// Node resolves every require anew in every process: for the ~400 modules of cdktf, zod and the
+// provider packages, the lookups (stat calls along node_modules paths, package.json exports,
+// realpath) cost about 0.1 s of CPU per synth. The files they resolved to are recorded beside the
+// bundle and reused while the installed packages are the same: the record's inputs are npm's
+// lockfiles (node_modules/.package-lock.json is rewritten by every install), its key Node's version
+// and what else steers resolution. Only files under node_modules are recorded, never this
+// repository's own.
+const resolvedFile = `${outfile}.resolved.json`;
+const RESOLVE_INPUTS = ["package-lock.json", "node_modules/.package-lock.json"];
+const resolveKey = buildKey(
+  {},
+  {
+    resolved: 1,
+    node: process.version,
+    // --preserve-symlinks, --conditions and NODE_PATH change what a request resolves to.
+    execArgv: process.execArgv,
+    nodeOptions: process.env.NODE_OPTIONS ?? "",
+    nodePath: process.env.NODE_PATH ?? "",
+  },
+);
+{
+  const Module = require("node:module");
+  const cached = readRecord(ROOT, resolvedFile, resolveKey)?.resolved;
+  const resolved = cached !== null && typeof cached === "object" ? { ...cached } : {};
+  const resolveFilename = Module._resolveFilename;
+  const INSTALLED = `${sep}node_modules${sep}`;
+  let added = 0;
+  Module._resolveFilename = function resolveRecorded(request, parent, isMain, options) {
+    const from = parent?.filename;
+    if (isMain || options !== undefined || typeof from !== "string" || Module.isBuiltin(request)) {
+      return resolveFilename.call(this, request, parent, isMain, options);
+    }
+    const key = `${dirname(from)}\0${request}`;
+    const known = resolved[key];
+    if (known !== undefined) return known;
+    const file = resolveFilename.call(this, request, parent, isMain, options);
+    if (file.includes(INSTALLED)) {
+      resolved[key] = file;
+      added++;
+    }
+    return file;
+  };
+  process.on("exit", () => {
+    if (added === 0) return;
+    try {
+      // No lockfile (another package manager): nothing to tell a stale record by, so none is kept.
+      const inputs = recordInputs(ROOT, RESOLVE_INPUTS);
+      if (inputs !== undefined) writeRecord(ROOT, resolvedFile, resolveKey, inputs, { resolved });
+    } catch {} // a read-only tree: resolve anew next time
+  });
+}
 process.argv = [process.argv[0], outfile, ...args];
 // Loaded as the main module, as `node <bundle>` would: an entry's `require.main === module` holds.
 require("node:module")._load(outfile, null, true);

@@ -23,7 +23,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
-import { secretReferences } from "../../lib/policy/rules/common/secrets";
+import { credentialIn, secretReferences } from "../../lib/policy/rules/common/secrets";
 import { SHIPPED_NAMES } from "../helpers/environments";
 
 const ROOT = join(__dirname, "..", "..");
@@ -142,5 +142,44 @@ describe("no secret is synthesized", () => {
     expect(secretReferences(ref("cloudflare_api_token.t.value"))).toEqual(["cloudflare_api_token.t.value"]);
     const harmless = `${ref("aws_lambda_function.f.arn")} ${ref("google_secret_manager_secret.s.secret_id")}`;
     expect(secretReferences(harmless)).toEqual([]);
+  });
+});
+
+describe("credentialIn", () => {
+  // One sample per kind, built in pieces so no scanner mistakes this file for a leak.
+  const samples: [string, string][] = [
+    ["an AWS access key id", `${"AKIA"}IOSFODNN7EXAMPLE`],
+    ["a private key", `-----BEGIN ${"RSA PRIVATE"} KEY-----\n${"A".repeat(64)}`],
+    ["a Google service account key", `"private_key_id": "${"a".repeat(40)}"`],
+    ["a Google API key", `${"AIza"}${"B".repeat(35)}`],
+    ["a Google OAuth client secret", `${"GOCSPX"}-${"c".repeat(28)}`],
+    ["a GitLab token", `${"glpat"}-${"d".repeat(20)}`],
+    ["a GitHub token", `${"ghp"}_${"e".repeat(36)}`],
+    ["a Slack token", `${"xoxb"}-${"1".repeat(10)}`],
+    ["a Slack webhook URL", `https://hooks.slack.com/services/T0AB12/B0CD34/${"f".repeat(16)}`],
+    ["an Azure storage key", `${"AccountKey"}=${"g".repeat(40)}`],
+    ["a JSON Web Token (e.g. an OIDC token)", `${"eyJ"}${"h".repeat(10)}.${"eyJ"}${"i".repeat(10)}.${"j".repeat(10)}`],
+    ["a Stripe secret key", `${"sk_live"}_${"k".repeat(16)}`],
+    ["an npm token", `${"npm"}_${"l".repeat(36)}`],
+    ["a SendGrid API key", `${"SG"}.${"m".repeat(16)}.${"n".repeat(16)}`],
+    ["an OpenAI or Anthropic API key", `${"sk"}-${"o".repeat(32)}`],
+    ["a bearer token", `${"Bearer"} ${"p".repeat(16)}`],
+    ["a basic-auth credential", `Basic ${Buffer.from("admin:hunter2hunter2").toString("base64")}`],
+    ["a password in a URL", `postgres://app:${"s3cr3t"}@db.internal:5432/app`],
+  ];
+
+  it.each(samples)("finds %s, alone or inside other text", (kind, sample) => {
+    expect(credentialIn(sample)).toBe(kind);
+    expect(credentialIn(`value: ${sample} (end)`)).toBe(kind);
+  });
+
+  it("finds nothing in ordinary settings and references", () => {
+    for (const text of [
+      "https://api.example.net/v1/items",
+      "Basic authentication is off",
+      `${"$"}{aws_iam_role.r.arn}`,
+    ]) {
+      expect(credentialIn(text)).toBeUndefined();
+    }
   });
 });

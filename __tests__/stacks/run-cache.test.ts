@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -78,6 +78,53 @@ describe("bin/run.cjs bundle cache", () => {
     // The bundle names its source map by its own file name, which exists.
     expect(readFileSync(bundle(), "utf8")).toMatch(/\/\/# sourceMappingURL=entry\.cjs\.map\n$/);
     expect(statSync(`${bundle()}.map`).isFile()).toBe(true);
+  }, 30_000);
+
+  it("reuses the files node_modules requests resolved to while the lockfiles are the same", () => {
+    writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3}\n');
+    writeFileSync(join(work, "entry.ts"), 'import { Token } from "cdktf";\nconsole.log(typeof Token);\n');
+    expect(run()).toBe("function");
+    const recordFile = `${bundle()}.resolved.json`;
+    const record = JSON.parse(readFileSync(recordFile, "utf8")) as { resolved: Record<string, string> };
+    const files = Object.values(record.resolved);
+    // Installed packages only: the repository's own files are resolved anew every time.
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.every((file) => file.includes(`${sep}node_modules${sep}`))).toBe(true);
+    const cdktf = Object.keys(record.resolved).find((key) => key.endsWith("\0cdktf"));
+    expect(cdktf).toBeDefined();
+
+    // A recorded answer is used as it is: point `cdktf` elsewhere and the bundle loads that.
+    writeFileSync(join(work, "stand-in.js"), 'exports.Token = "recorded";\n');
+    record.resolved[cdktf as string] = join(work, "stand-in.js");
+    writeFileSync(recordFile, JSON.stringify(record));
+    expect(run()).toBe("string");
+
+    // Another install (a changed lockfile) makes the record stale: resolved anew, and recorded again.
+    writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3,"packages":{}}\n');
+    expect(run()).toBe("function");
+    const again = JSON.parse(readFileSync(recordFile, "utf8")) as { resolved: Record<string, string> };
+    expect(again.resolved[cdktf as string]).toMatch(/node_modules[\\/]cdktf[\\/]/);
+  }, 60_000);
+
+  it("loads zod's locales only when z.locales is read, and zod still reports in English", () => {
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { z } from "zod";
+const loaded = () => Object.keys(require.cache).filter((path) => /zod[\\\\/]v4[\\\\/]locales[\\\\/]/.test(path)).length;
+const result = z.object({ a: z.string() }).safeParse({ a: 1 });
+const before = loaded();
+const french = typeof (z as unknown as { locales: Record<string, unknown> }).locales.fr;
+console.log(JSON.stringify({ message: result.success ? "" : result.error.issues[0].message, before, french, after: loaded() }));
+`,
+    );
+    const seen = JSON.parse(run()) as { message: string; before: number; french: string; after: number };
+    // The stand-in and English only; all of them once read.
+    expect(seen).toMatchObject({
+      message: "Invalid input: expected string, received number",
+      before: 2,
+      french: "function",
+    });
+    expect(seen.after).toBeGreaterThan(60);
   }, 30_000);
 
   it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {

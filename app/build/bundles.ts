@@ -11,8 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BuildOptions, buildSync } from "esbuild";
-import { zipSync } from "fflate";
+import type { BuildOptions } from "esbuild";
 import { AZURE_FUNCTION_NAME, GCP_ENTRY_POINT, LAMBDA_HANDLER } from "../contract";
 import { buildKey, cacheDir, readRecord, sha256, writeAtomically, writeRecord } from "./build-cache.cjs";
 import { REPOSITORY_ROOT } from "./repository-root";
@@ -135,6 +134,8 @@ interface Bundled {
 }
 
 function bundle(entry: string, options: BuildOptions): Bundled {
+  // esbuild and fflate are loaded only to build: a synth that finds every zip cached never loads them.
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync({
     ...options,
     absWorkingDir: ROOT,
@@ -152,6 +153,7 @@ function zip(files: Readonly<Record<string, Uint8Array>>): Uint8Array {
       .sort()
       .map((name) => [name, files[name]] as const),
   );
+  const { zipSync } = require("fflate") as typeof import("fflate");
   return zipSync(sorted, { level: 9, mtime: ZIP_MTIME });
 }
 

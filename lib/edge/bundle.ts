@@ -7,7 +7,7 @@
  * plan diffs and in the Cloudflare dashboard, and it is far below the limits.
  */
 import { join, relative } from "node:path";
-import { type BuildOptions, buildSync } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { buildKey, cacheDir, readRecord, sha256, writeRecord } from "../../app/build/build-cache.cjs";
 import { REPOSITORY_ROOT } from "../../app/build/repository-root";
 import { ConstructError } from "../contract/errors";
@@ -88,6 +88,8 @@ export function buildWorker(): WorkerBundle {
 }
 
 function build(file: string, name: string): WorkerBundle {
+  // Loaded only to build: a synth that finds the bundle cached never starts esbuild's module.
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync({ ...BUILD_OPTIONS, absWorkingDir: ROOT, entryPoints: [file] });
   const [output] = result.outputFiles ?? [];
   if (output === undefined || result.metafile === undefined)

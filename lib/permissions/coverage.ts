@@ -103,9 +103,14 @@ function statementAllows(statement: GrantStatement, permission: string): boolean
   );
 }
 
+/** Whether one of a grant's statements allows `permission`. */
+function grantAllows(grant: Grant, permission: string): boolean {
+  return grant.statements.some((s) => statementAllows(s, permission));
+}
+
 /** The grants among `grants` that allow `permission`. */
 export function grantsAllowing(grants: readonly Grant[], permission: string): Grant[] {
-  return grants.filter((grant) => grant.statements.some((s) => statementAllows(s, permission)));
+  return grants.filter((grant) => grantAllows(grant, permission));
 }
 
 /** Resource types Terraform computes itself, calling no API: no identity needs anything for them. */
@@ -140,7 +145,8 @@ export function coverageGaps(
       continue;
     }
     const wanted = purpose === "plan" ? needs.plan : [...needs.plan, ...needs.deploy];
-    const missing = wanted.filter((permission) => grantsAllowing(grants, permission).length === 0);
+    // The first grant that allows a permission settles it (synth runs this for every stack's types).
+    const missing = wanted.filter((permission) => !grants.some((grant) => grantAllows(grant, permission)));
     if (missing.length > 0) gaps.push({ resourceType: type, kind: "missing", permissions: missing });
   }
   return gaps;

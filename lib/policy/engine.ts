@@ -24,12 +24,14 @@ import {
   TerraformProvider,
   TerraformResource,
   TerraformStack,
-  Tokenization,
 } from "cdktf";
 import type { IConstruct } from "constructs";
+import { resolveTokens } from "../tokens/resolve";
 import { ALL_RULES } from "./packs";
 import type { Level, Rule, RuleInput, StackResource } from "./rule";
 import { suppressionFor, suppressionProblem, suppressionsOn } from "./suppressions";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Metadata type of a recorded finding. */
 export const FINDING_METADATA = "blueprint:policy/finding";
@@ -153,11 +155,7 @@ export class PolicyAspect implements IAspect {
   private blockOf(node: IConstruct): Block | undefined {
     const expression = (value: unknown): string => {
       try {
-        const resolved = Tokenization.resolve(value, {
-          scope: node,
-          preparing: false,
-          resolver: new DefaultTokenResolver(new StringConcat()),
-        });
+        const resolved = resolveTokens(value, node, RESOLVER);
         return typeof resolved === "string" ? resolved : (JSON.stringify(resolved) ?? "");
       } catch {
         return ""; // unresolvable here; synth itself will report it

@@ -111,14 +111,21 @@ export function show(value: unknown): string {
 
 /** Every string anywhere in a value, with its dotted path (`bindings.0.text`). */
 export function strings(value: unknown, path = ""): [string, string][] {
-  if (typeof value === "string") return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((item, i) => strings(item, path ? `${path}.${i}` : String(i)));
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) =>
-      key === "//" ? [] : strings(item, path ? `${path}.${key}` : key),
-    );
+  // One list filled in place: the policy runs this over every block, and a list per level was garbage.
+  const found: [string, string][] = [];
+  collectStrings(value, path, found);
+  return found;
+}
+
+function collectStrings(value: unknown, path: string, found: [string, string][]): void {
+  if (typeof value === "string") found.push([path, value]);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectStrings(value[i], path ? `${path}.${i}` : String(i), found);
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      if (key !== "//") collectStrings((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, found);
+    }
   }
-  return [];
 }
 
 // Names that say "this is a secret": ORIGIN_SECRET, DB_PASSWORD, API_KEY, GITLAB_TOKEN...

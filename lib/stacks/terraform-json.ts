@@ -8,16 +8,10 @@
  * same (__tests__/stacks/synth-equivalence.test.ts compares with
  * `app.synth()`).
  */
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformElement,
-  TerraformOutput,
-  TerraformStack,
-  Tokenization,
-} from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
 import type { IConstruct } from "constructs";
+import { resolveTokens } from "../tokens/resolve";
 
 /** What cdktf's toTerraform reads of the stack that its type declares private (pinned version). */
 interface StackInternals {
@@ -26,8 +20,7 @@ interface StackInternals {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-const resolve = (stack: TerraformStack, value: unknown): unknown =>
-  Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+const resolve = (stack: TerraformStack, value: unknown): unknown => resolveTokens(value, stack, RESOLVER);
 
 export function terraformJson(stack: TerraformStack): Record<string, unknown> {
   const { rawOverrides, cdktfVersion } = stack as unknown as StackInternals;

@@ -26,6 +26,9 @@ export function secretReferences(expression: string): string[] {
 }
 
 /** Credentials with a recognizable shape; a match in cdk.tf.json is a leaked secret. */
+const BASIC_CREDENTIAL = /\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]+)@[^\s@]/gi;
+
 const CREDENTIAL_PATTERNS: readonly [string, RegExp | ((text: string) => boolean)][] = [
   ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]{64,}/],
@@ -51,7 +54,7 @@ const CREDENTIAL_PATTERNS: readonly [string, RegExp | ((text: string) => boolean
 
 /** `Basic <base64 of user:password>`: decoded, it holds a colon. */
 function hasBasicCredential(text: string): boolean {
-  for (const [, encoded] of text.matchAll(/\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi)) {
+  for (const [, encoded] of text.matchAll(BASIC_CREDENTIAL)) {
     if (Buffer.from(encoded, "base64").toString("latin1").includes(":")) return true;
   }
   return false;
@@ -59,14 +62,31 @@ function hasBasicCredential(text: string): boolean {
 
 /** `scheme://user:password@host`, unless the password is a Terraform reference (judged as a reference instead). */
 function hasUrlPassword(text: string): boolean {
-  for (const [, password] of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]+)@[^\s@]/gi)) {
+  for (const [, password] of text.matchAll(URL_PASSWORD)) {
     if (!password.includes("${")) return true;
   }
   return false;
 }
 
+/**
+ * Matches wherever one of the patterns above might (every one of them as an alternative, case
+ * ignored): one pass over a string instead of one per pattern; the policy tests every string of
+ * every block, and almost none holds a credential.
+ */
+const ANY_CREDENTIAL = new RegExp(
+  [
+    ...CREDENTIAL_PATTERNS.flatMap(([, pattern]) => (pattern instanceof RegExp ? [pattern] : [])),
+    BASIC_CREDENTIAL,
+    URL_PASSWORD,
+  ]
+    .map((pattern) => `(?:${pattern.source})`)
+    .join("|"),
+  "i",
+);
+
 /** What kind of credential `text` contains, or `undefined`. */
 export function credentialIn(text: string): string | undefined {
+  if (!ANY_CREDENTIAL.test(text)) return undefined;
   return CREDENTIAL_PATTERNS.find(([, pattern]) =>
     typeof pattern === "function" ? pattern(text) : pattern.test(text),
   )?.[0];
