@@ -169,7 +169,9 @@ function writeStubs(dir: string): void {
   mkdirSync(dir, { recursive: true });
   for (const tool of STUBBED_TOOLS) {
     const file = join(dir, tool);
-    writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
+    // Only `npm ci` is rehearsed: any other npm command goes straight to the real npm, not through a stub's Node.
+    const real = tool === "npm" ? `[ "$1" = ci ] || exec "$REHEARSAL_REAL_NPM" "$@"\n` : "";
+    writeFileSync(file, `#!/bin/sh\n${real}exec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
     chmodSync(file, 0o755);
   }
 }
