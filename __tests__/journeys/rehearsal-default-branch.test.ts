@@ -7,8 +7,10 @@
  * health check fails verify, the rollback runs on its own and the
  * environments after it are not deployed. The two failing canaries branch
  * from the passing rehearsal before the verify they change (rehearse.ts,
- * `branches`): the jobs before it run once for the three. The other kinds
- * and the broken commits: rehearsal-merge-request and rehearsal-broken.test.ts.
+ * `branches`), and a commit that breaks a rollout step's TF_ROOT in the
+ * pipeline file before the first job that reads it: the jobs before run once
+ * for the four. The other kinds and the broken commits of the project's
+ * code: rehearsal-merge-request and rehearsal-broken.test.ts.
  */
 import type { RehearsalResult } from "../../ci/rehearse/rehearse";
 import { shippedEnvironments } from "../helpers/environments";
@@ -22,6 +24,13 @@ const [canaryOrigin] = Object.entries(canaryEnv.weights).find(([, weight]) => (w
 /** The origin fails in every environment: the first in promotion order fails verify and stops the rest. */
 const [first, next] = configs;
 
+/** A broken commit of the pipeline file: the rollback step's TF_ROOT is not where synth writes it. */
+const brokenRollbackRoot = (text: string) =>
+  text.replaceAll(
+    `cdktf.out/steps/rollback/stacks/${first.name}`,
+    `cdktf.out/steps/rollback/cdktf.out/stacks/${first.name}`,
+  );
+
 let shared: Promise<RehearsalResult> | undefined;
 const rehearsal = () =>
   (shared ??= run({
@@ -32,6 +41,12 @@ const rehearsal = () =>
         from: `verify:${canaryEnv.name}`,
         failingCanary: canaryOrigin,
         only: [`auto-rollback:${canaryEnv.name}`, `promote:${canaryEnv.name}`],
+      },
+      {
+        // plan-steps and what it needs: the rest of the pipeline does not decide its outcome.
+        from: `plan-steps:${first.name}`,
+        pipeline: brokenRollbackRoot,
+        only: [`plan-steps:${first.name}`],
       },
       {
         from: `verify:${first.name}`,
@@ -95,7 +110,7 @@ describe("pipeline rehearsal: default branch", () => {
     "a failing canary fails verify, the rollback runs on its own, and the environments after it are not deployed",
     async () => {
       const env = first;
-      const result = (await rehearsal()).branches[1];
+      const result = (await rehearsal()).branches[2];
       expect(outcome(result, `verify:${env.name}`)).toBe("failed");
       expect(outcome(result, `auto-rollback:${env.name}`)).toBe("success");
       expect(outcome(result, `promote:${env.name}`)).toBe(env.canaryPercent > 0 ? "skipped" : undefined);
@@ -104,6 +119,21 @@ describe("pipeline rehearsal: default branch", () => {
       expect(deployed.step).toBe("rollback");
       // Promotion order: the next environment's deploy is skipped, not playable.
       if (next !== undefined) expect(outcome(result, `deploy:${next.name}`)).toBe("skipped");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "fails naming the jobs when a rollout step's TF_ROOT is not where synth writes",
+    async () => {
+      const env = first.name;
+      const result = (await rehearsal()).branches[1];
+      expect(outcome(result, `plan-steps:${env}`)).toBe("failed");
+      expect(result.problems).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^job plan-steps:${env} failed: it reads .*steps/rollback/cdktf\\.out/stacks/${env}`),
+        ),
+      );
     },
     TIMEOUT,
   );

@@ -10,7 +10,7 @@
  * says why they are split).
  */
 import { noteMarker } from "../../ci/plan/render";
-import { branchConflicts, type RehearsalResult } from "../../ci/rehearse/rehearse";
+import { branchConflicts, pipelineEdits, type RehearsalResult } from "../../ci/rehearse/rehearse";
 import { shippedEnvironments } from "../helpers/environments";
 import { outcome, run, TIMEOUT } from "./helpers/rehearsal";
 
@@ -88,5 +88,16 @@ describe("pipeline rehearsal: where a branch may start", () => {
     expect(
       branchConflicts({ from: "x", failingOrigin: "aws.function" }, { ...none, hits: [...hits, "dev/aws.function"] }),
     ).toEqual(["dev/aws.function"]);
+  });
+
+  it("lets a branch edit only the jobs of the pipeline file that have not run: no template, no global keyword", () => {
+    const committed = "stages: [one]\n.template: {script: [t]}\nfirst: {script: [f]}\nlater: {script: [l]}\n";
+    const edit = (from: string, to: string) => committed.replace(from, to);
+    expect(pipelineEdits(committed, edit("[l]", "[x]"), ["first"])).toEqual(["later"]);
+    expect(pipelineEdits(committed, edit("[f]", "[x]"), ["first"])).toEqual(["ran first"]);
+    expect(pipelineEdits(committed, edit("[t]", "[x]"), [])).toEqual(["global .template"]);
+    expect(pipelineEdits(committed, edit("[one]", "[one, two]"), [])).toEqual(["global stages"]);
+    expect(pipelineEdits(committed, `${committed}added: {script: [a]}\n`, ["first"])).toEqual(["added"]);
+    expect(pipelineEdits(committed, committed, ["first"])).toEqual([]);
   });
 });

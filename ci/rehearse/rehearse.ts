@@ -104,6 +104,12 @@ export interface RehearsalBranch {
   readonly failingOrigin?: string;
   readonly failingCanary?: string;
   readonly notesRefused?: number;
+  /**
+   * The committed pipeline file as a broken commit would change it, from `from` on. The rehearsal refuses
+   * an edit of a job that ran before `from`, of a template or of a global keyword: those jobs would not
+   * have run the same. @default the committed file
+   */
+  readonly pipeline?: (committed: string) => string;
 }
 
 export interface StubCall {
@@ -169,7 +175,9 @@ function writeStubs(dir: string): void {
   mkdirSync(dir, { recursive: true });
   for (const tool of STUBBED_TOOLS) {
     const file = join(dir, tool);
-    writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
+    // Only `npm ci` is rehearsed: any other npm command goes straight to the real npm, not through a stub's Node.
+    const real = tool === "npm" ? `[ "$1" = ci ] || exec "$REHEARSAL_REAL_NPM" "$@"\n` : "";
+    writeFileSync(file, `#!/bin/sh\n${real}exec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
     chmodSync(file, 0o755);
   }
 }
@@ -342,7 +350,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   const kind = kindVariables(options.kind, project);
   const branches = options.branches ?? [];
   for (const branch of branches) {
-    if (branch.notesRefused === undefined && branch.failingOrigin === undefined && branch.failingCanary === undefined)
+    const changes = [branch.notesRefused, branch.failingOrigin, branch.failingCanary, branch.pipeline];
+    if (changes.every((change) => change === undefined))
       throw new RehearsalError(`the branch from ${branch.from} changes nothing: rehearse its jobs with only instead`);
   }
 
@@ -377,8 +386,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     progress(`Cloning ${source} (HEAD) into ${repo}`);
     // --no-local: the objects arrive in one pack, as a runner's fetch leaves them. A local clone hard-links
     // the source's loose objects (a thousand files), which every job's copy of the work tree
-    // (--shell-isolation's rsync, .git included) paid for again: ~0.6 CPU-s a job.
-    execFileSync("git", ["clone", "--quiet", "--no-local", source, repo], { stdio: "pipe" });
+    // (--shell-isolation's rsync, .git included) paid for again: ~0.6 CPU-s a job. --depth 20: a runner's
+    // shallow fetch at GitLab's default depth for new projects (https://gitlab.com/gitlab-org/gitlab/-/merge_requests/77576);
+    // packing the whole history cost ~1 CPU-s a rehearsal, and every job copies .git.
+    execFileSync("git", ["clone", "--quiet", "--no-local", "--depth", "20", source, repo], { stdio: "pipe" });
     const commit = git(repo, "rev-parse", "HEAD");
     // gitlab-ci-local names the project from the remote; the default branch from origin/HEAD.
     git(repo, "remote", "set-url", "origin", `https://${company.gitlab.host}/${company.gitlab.projectPath}.git`);
@@ -434,16 +445,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     ];
 
     // workflow:rules: gitlab-ci-local does not apply them; a probe job with the same rules says whether GitLab would.
-    const pipelineFile = readPipelineFile(join(repo, ".gitlab-ci.yml"));
+    const committed = readFileSync(join(repo, ".gitlab-ci.yml"), "utf8");
+    let pipelineFile = readPipelineFile(join(repo, ".gitlab-ci.yml"));
     const workflow = (pipelineFile.jobs as Record<string, unknown>).workflow as { rules?: unknown[] } | undefined;
     mkdirSync(join(repo, ".rehearsal"));
     // gitlab-ci-local starts a named `on_failure` job only when the failure happened in the same run. The
     // rehearsal decides from its own record (schedule.ts) that a job it needs failed, and starts such a job
     // from a copy of the file where `on_failure` reads `on_success`; nothing else differs.
-    writeFileSync(
-      join(repo, ".rehearsal", "on-failure.yml"),
-      readFileSync(join(repo, ".gitlab-ci.yml"), "utf8").replace(/^(\s+)when: on_failure$/gm, "$1when: on_success"),
-    );
+    const onFailure = (text: string) =>
+      writeFileSync(
+        join(repo, ".rehearsal", "on-failure.yml"),
+        text.replace(/^(\s+)when: on_failure$/gm, "$1when: on_success"),
+      );
+    onFailure(committed);
     writeFileSync(
       join(repo, ".rehearsal", "workflow.yml"),
       stringify({
@@ -463,19 +477,21 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       return result(commit, false, [], []);
     }
 
-    // The committed file, validated against GitLab's CI schema, with every job's rules evaluated.
-    const listing = await runGitlabCiLocal(repo, ["--list-json", ...common], childEnv);
+    // The committed file (or a branch's edit of it), validated against GitLab's CI schema, with every job's rules evaluated.
     const skip = new Set(options.skip ?? []);
-    const pipeline: PlannedJob[] = listed(listing)
-      .filter((j) => j.when !== "never" && !skip.has(j.name))
-      .map((j) => ({
-        name: j.name,
-        stage: j.stage,
-        when: j.when,
-        allowFailure: j.allow_failure === true,
-        needs: j.needs,
-      }))
-      .sort((a, b) => pipelineFile.stages.indexOf(a.stage) - pipelineFile.stages.indexOf(b.stage));
+    const listPipeline = async (): Promise<PlannedJob[]> =>
+      listed(await runGitlabCiLocal(repo, ["--list-json", ...common], childEnv))
+        .filter((j) => j.when !== "never" && !skip.has(j.name))
+        .map((j) => ({
+          name: j.name,
+          stage: j.stage,
+          when: j.when,
+          allowFailure: j.allow_failure === true,
+          needs: j.needs,
+        }))
+        .sort((a, b) => pipelineFile.stages.indexOf(a.stage) - pipelineFile.stages.indexOf(b.stage));
+    let pipeline = await listPipeline();
+    const committedPipeline = { file: pipelineFile, jobs: pipeline };
 
     /** The jobs `only` keeps (every job without it) and what each waits for. */
     function plan(only: readonly string[] | undefined): { planned: PlannedJob[]; needs: Map<string, string[]> } {
@@ -507,7 +523,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       (job, run) => {
         const from = branches.filter((b) => b.from === job);
         if (from.length === 0 || snapshots.has(job)) return;
-        for (const branch of from) checkBranchPoint(branch);
+        for (const branch of from) checkBranchPoint(branch, run);
         snapshots.set(job, takeSnapshot(job, run));
       },
     );
@@ -519,6 +535,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       restoreSnapshot(snapshot);
       failing = branch;
       refuseNotes(branch.notesRefused);
+      if (branch.pipeline !== undefined) {
+        // The work tree's file: gitlab-ci-local reads it, and each job's copy of the tracked files has it.
+        const edited = branch.pipeline(committed);
+        writeFileSync(join(repo, ".gitlab-ci.yml"), edited);
+        onFailure(edited);
+        pipelineFile = readPipelineFile(join(repo, ".gitlab-ci.yml"));
+        pipeline = await listPipeline();
+      }
       const its = plan(branch.only);
       const names = new Set(its.planned.map((j) => j.name));
       progress(`Branching before ${branch.from}: ${describeBranch(branch)}`);
@@ -538,6 +562,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
         () => {},
       );
       branchResults.push(finish(state));
+      if (branch.pipeline !== undefined) {
+        writeFileSync(join(repo, ".gitlab-ci.yml"), committed);
+        onFailure(committed);
+        ({ file: pipelineFile, jobs: pipeline } = committedPipeline);
+      }
     }
     return { ...own, branches: branchResults };
 
@@ -638,12 +667,23 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     }
 
     /** A branch starts where no job asked yet what it answers differently; else its jobs before `from` would not be these. */
-    function checkBranchPoint(branch: RehearsalBranch): void {
+    function checkBranchPoint(branch: RehearsalBranch, state: RunState): void {
       const asked = branchConflicts(branch, {
         queries: world.queries.length,
         hits: world.hits.keys(),
         requests: gitlab.requests,
       });
+      if (branch.pipeline !== undefined) {
+        const edited = pipelineEdits(committed, branch.pipeline(committed), state.results.keys());
+        if (edited.length === 0)
+          throw new RehearsalError(`the branch from ${branch.from} edits no job of the pipeline file`);
+        const before = edited.filter((key) => key.startsWith("ran ") || key.startsWith("global "));
+        if (before.length > 0) {
+          throw new RehearsalError(
+            `cannot branch before ${branch.from}: its pipeline file edits what jobs before it ran with (${before.join(", ")})`,
+          );
+        }
+      }
       if (asked.length > 0) {
         throw new RehearsalError(
           `cannot branch before ${branch.from}: jobs before it already asked ${asked.join(", ")}, which the branch answers differently`,
@@ -803,11 +843,40 @@ export function branchConflicts(
   return conflicts;
 }
 
+/** Top-level keys `edited` changes in `committed`: a job that has not run by name, else `ran <job>` or `global <key>` (templates and keywords every job may read). */
+export function pipelineEdits(committed: string, edited: string, ran: Iterable<string>): string[] {
+  const before = parse(committed) as Record<string, unknown>;
+  const after = parse(edited) as Record<string, unknown>;
+  const done = new Set(ran);
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => {
+      if (key.startsWith(".") || GLOBAL_KEYWORDS.has(key)) return `global ${key}`;
+      return done.has(key) ? `ran ${key}` : key;
+    });
+}
+
+/** Top-level keywords of a pipeline file that are not jobs (https://docs.gitlab.com/ci/yaml/#global-keywords). */
+const GLOBAL_KEYWORDS = new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "spec",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+]);
+
 function describeBranch(branch: RehearsalBranch): string {
   const changes = [
     branch.failingOrigin === undefined ? undefined : `origin ${branch.failingOrigin} fails its canary's health check`,
     branch.failingCanary === undefined ? undefined : `origin ${branch.failingCanary}'s canary fails real requests`,
     branch.notesRefused === undefined ? undefined : `GitLab answers notes with ${branch.notesRefused}`,
+    branch.pipeline === undefined ? undefined : "the pipeline file edited",
   ];
   return changes.filter((c) => c !== undefined).join(", ");
 }

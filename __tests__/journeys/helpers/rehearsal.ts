@@ -4,8 +4,9 @@
  * part of), a broken commit to rehearse, and reading a result. The scenarios
  * are split over several files so jest's workers run two rehearsals side by
  * side (one per core) instead of one file running them all in a row; those
- * that differ from a whole rehearsal only in what the world or GitLab answers
- * are its branches, in its file (`branches`: the jobs before run once).
+ * that differ from a whole rehearsal only in what the world or GitLab answers,
+ * or in jobs of the pipeline file that have not run yet, are its branches, in
+ * its file (`branches`: the jobs before run once).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -11,8 +11,8 @@ const { basename } = require("node:path");
 
 const LONGEST = [
   "rehearsal-default-branch.test.ts",
-  "rehearsal-broken.test.ts",
   "rehearsal-merge-request.test.ts",
+  "rehearsal-broken.test.ts",
   "child-pipelines.test.ts",
   "synth-cli.test.ts",
   "edge-load.test.ts",
