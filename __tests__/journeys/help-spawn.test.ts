@@ -34,7 +34,8 @@ describe("every npm script answers --help", () => {
     for (const [name, command] of Object.entries(scripts)) {
       expect([
         name,
-        /^(node bin\/run\.cjs |npm run --silent synth && node bin\/run\.cjs )/.test(command) || TOOLS.test(command),
+        /^(node bin\/(run|test)\.cjs|npm run --silent synth && node bin\/run\.cjs )/.test(command) ||
+          TOOLS.test(command),
       ]).toEqual([name, true]);
     }
   });

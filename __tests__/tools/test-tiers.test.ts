@@ -1,0 +1,88 @@
+/**
+ * bin/test.cjs, the runner behind `npm test` and `npm run test:journeys`: each
+ * tier's scripts from package.json at once, jest's output live and the others'
+ * after it, the scripts after jest alone, exit 1 when any failed. Run on a
+ * copy of the runner beside a package.json whose scripts are small Node
+ * one-liners recording when they ran.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { scratchDir } from "../helpers/scratch";
+
+const RUNNER = join(__dirname, "..", "..", "bin", "test.cjs");
+
+/** A script that prints its name, records start and end in order.log, waits `ms`, and exits with `code`. */
+const script = (name: string, ms: number, code = 0) =>
+  `node -e "const f=require('fs');f.appendFileSync('order.log',['start ${name}',...process.argv.slice(1)].join(' ')+'\\n');setTimeout(()=>{f.appendFileSync('order.log','end ${name}\\n');console.log('out of ${name}');process.exit(${code})},${ms})" --`;
+
+function project(codes: Partial<Record<string, number>> = {}): string {
+  const dir = scratchDir("test-tiers");
+  mkdirSync(join(dir, "bin"));
+  copyFileSync(RUNNER, join(dir, "bin", "test.cjs"));
+  const scripts = {
+    typecheck: script("typecheck", 300, codes.typecheck),
+    lint: script("lint", 100, codes.lint),
+    "test:unit": script("test:unit", 200, codes["test:unit"]),
+    "fork:check": script("fork:check", 300, codes["fork:check"]),
+    "test:journeys:jest": script("test:journeys:jest", 200, codes["test:journeys:jest"]),
+    "bench:workload": script("bench:workload", 10, codes["bench:workload"]),
+  };
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts }));
+  return dir;
+}
+
+function runTier(dir: string, args: string[]) {
+  const result = spawnSync(process.execPath, [join(dir, "bin", "test.cjs"), ...args], { cwd: dir, encoding: "utf8" });
+  const order = readFileSync(join(dir, "order.log"), "utf8").trim().split("\n");
+  return { ...result, order };
+}
+
+describe("bin/test.cjs: a tier's scripts at once", () => {
+  it("fast tier: typecheck and lint beside jest, jest's arguments passed on, exit 0 when all pass", () => {
+    const { status, order, stdout, stderr } = runTier(project(), ["--ci", "a file"]);
+    expect(status).toBe(0);
+    // All three started before any ended: they ran at once.
+    expect(order.slice(0, 3).every((line) => line.startsWith("start "))).toBe(true);
+    expect(order).toContain("start typecheck --singleThreaded");
+    expect(order).toContain("start test:unit --ci a file");
+    // jest's output live on stdout; the others' after it, under their name, on stderr.
+    expect(stdout).toContain("out of test:unit");
+    expect(stderr).toMatch(/out of typecheck\n\s*typecheck: ok in [\d.]+ s/);
+    expect(stderr).toMatch(/lint: ok in/);
+  });
+
+  it("journeys tier: fork:check beside jest, bench:workload alone after both, arguments to jest", () => {
+    const { status, order } = runTier(project(), ["journeys", "--runInBand"]);
+    expect(status).toBe(0);
+    expect(order.slice(0, 2).sort()).toEqual(["start fork:check", "start test:journeys:jest --runInBand"]);
+    // bench:workload starts only once both have ended.
+    const bench = order.indexOf("start bench:workload");
+    expect(bench).toBeGreaterThan(order.indexOf("end fork:check"));
+    expect(bench).toBeGreaterThan(order.indexOf("end test:journeys:jest"));
+  });
+
+  it("--help: the usage, naming each tier's scripts, and runs none", () => {
+    const dir = project();
+    const result = spawnSync(process.execPath, [join(dir, "bin", "test.cjs"), "journeys", "--help"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm test/);
+    expect(result.stdout).toContain("fork:check beside test:journeys:jest, then bench:workload");
+    expect(existsSync(join(dir, "order.log"))).toBe(false);
+  });
+
+  it.each([
+    ["fast", [], "typecheck"],
+    ["fast", [], "test:unit"],
+    ["journeys", ["journeys"], "bench:workload"],
+  ])("%s tier: exits 1 naming %s when it fails, after every script ran", (_tier, args, failing) => {
+    const { status, order, stderr } = runTier(project({ [failing]: 3 }), args);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(new RegExp(`: ${failing} failed\\n$`));
+    // Every script still ran to its end.
+    expect(order.filter((line) => line.startsWith("end ")).length).toBe(3);
+  });
+});
