@@ -8,6 +8,9 @@
  * ci:pipeline`, `npm run synth`, `npm run diagram -- --write`, the tests, and a look for this repository's
  * company values in every stack and in .gitlab-ci.yml. Forks run in parallel
  * (a pool as large as the machine's cores, at most); a table ends the run.
+ * Each place in the pool copies its forks to the same path, one after the
+ * other, so jest's transform cache (keyed by the path, kept in the run's own
+ * folder) serves every fork after the first there.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -17,6 +20,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -186,15 +190,18 @@ export interface ForkCheckOptions {
   readonly log: (message: string) => void;
 }
 
-/** Forks, edits, runs and checks one company; never throws for a failing fork. */
+/**
+ * Forks, edits, runs and checks one company in `copy` (a path the fork's pool slot reuses);
+ * never throws for a failing fork.
+ */
 async function checkFork(
   fork: Fork,
   options: ForkCheckOptions,
   base: string,
+  copy: string,
   workers: () => number,
 ): Promise<ForkResult> {
   const started = Date.now();
-  const copy = join(base, fork.name);
   const log = join(base, `${fork.name}.log`);
   writeFileSync(log, `fork ${fork.name}: ${fork.about}\n`);
   const done = (problems: string[]): ForkResult => ({
@@ -262,7 +269,15 @@ async function checkFork(
     label: fork.tests === "full" ? "jest (every test)" : `jest (${tests.length} shaped test files)`,
     command: bin("jest"),
     // The fast tier's grouping (jest.fast.config.js: a few suites for all folders); a shaped fork's files via FAST_TESTS.
-    args: ["-c", "jest.fast.config.js", "--ci", `--maxWorkers=${workers()}`],
+    // One transform cache for the run, removed with it: the forks of one slot share a path, so the cache's
+    // keys (the file's content, the config, hence the path) match for every unchanged file after the first fork.
+    args: [
+      "-c",
+      "jest.fast.config.js",
+      "--ci",
+      `--maxWorkers=${workers()}`,
+      `--cacheDirectory=${join(base, "jest-cache")}`,
+    ],
     env: fork.tests === "full" ? {} : { FAST_TESTS: tests.join(",") },
   };
   const code = await runStep(jest, copy, env, log);
@@ -300,12 +315,25 @@ export function defaultJobs(): number {
 }
 
 /**
+ * How much a fork has to synthesize and test, to order the pool: its stacks times its
+ * clouds (synth and the shaped tests construct every environment's resources per cloud).
+ */
+export function forkWeight(fork: Fork): number {
+  return fork.environments.length * fork.company.clouds.length;
+}
+
+/**
  * The order forks start in: full forks first (about 2.5 times a shaped fork's CPU,
- * tools/forks.ts), then the rest in matrix order. Longest first keeps the pool's
- * last minutes from being one full fork running alone on a machine with a core idle.
+ * tools/forks.ts), each group heaviest first (forkWeight; matrix order among equals).
+ * Longest first keeps the pool's last minutes from being a long fork running alone
+ * on a machine with a core idle.
  */
 export function startOrder(forks: readonly Fork[]): Fork[] {
-  return [...forks.filter((fork) => fork.tests === "full"), ...forks.filter((fork) => fork.tests !== "full")];
+  const heaviestFirst = (group: Fork[]) => group.sort((a, b) => forkWeight(b) - forkWeight(a));
+  return [
+    ...heaviestFirst(forks.filter((fork) => fork.tests === "full")),
+    ...heaviestFirst(forks.filter((fork) => fork.tests !== "full")),
+  ];
 }
 
 /**
@@ -334,12 +362,16 @@ export async function forkCheck(options: ForkCheckOptions): Promise<number> {
   const workers = () => jestWorkers(cores, running);
   try {
     await Promise.all(
-      Array.from({ length: jobs }, async () => {
+      Array.from({ length: jobs }, async (_, slot) => {
+        const copy = join(base, `slot-${slot + 1}`);
         for (let fork = queue.shift(); fork !== undefined; fork = queue.shift()) {
           log(`fork:check: ${fork.name}: started (${fork.about})`);
           running += 1;
-          const result = await checkFork(fork, options, base, workers).finally(() => {
+          const result = await checkFork(fork, options, base, copy, workers).finally(() => {
             running -= 1;
+            // The slot's path is free for the next fork: --keep keeps this one under its own name.
+            if (options.keep && existsSync(copy)) renameSync(copy, join(base, fork.name));
+            else rmSync(copy, { recursive: true, force: true });
           });
           results.push(result);
           log(`fork:check: ${fork.name}: ${result.ok ? "green" : "FAILED"} in ${result.seconds} s`);

@@ -42,6 +42,26 @@ describe("the fork matrix", () => {
     expect(FORKS.some((fork) => fork.cloudflare !== undefined)).toBe(true);
   });
 
+  it("carries the variations in five forks, each cloud alone, two clouds and all of them", () => {
+    const clouds = FORKS.map((fork) => [...fork.company.clouds].sort().join("+"));
+    // Run inside a one-cloud fork, the fork with "all" the original's clouds is one more of that cloud alone.
+    expect([...new Set(clouds.filter((set) => !set.includes("+")))].sort()).toEqual(["aws", "azure", "gcp"]);
+    expect(clouds).toContain([...COMPANY.clouds].sort().join("+"));
+    // A fork is a typecheck, a lint, a synth and a jest run: variations on different files share one.
+    expect(FORKS).toHaveLength(5);
+    const selfManaged = FORKS.filter((fork) => fork.company.gitlab.host !== "gitlab.com");
+    const removing = FORKS.filter((fork) => fork.commands.some(([command]) => command === "env:remove"));
+    expect([...selfManaged, ...removing].map((fork) => fork.company.clouds.length)).toEqual([1, 1]);
+    expect(selfManaged[0]).not.toBe(removing[0]);
+    expect(selfManaged[0].company.gitlab.defaultBranch).toBe("trunk");
+    // Another Cloudflare account for the production environment, in the fork that adds five environments beside it.
+    const cloudflare = FORKS.filter((fork) => fork.cloudflare !== undefined);
+    expect(cloudflare.map((fork) => fork.name)).toEqual(["five-envs"]);
+    expect(Object.keys(cloudflare[0].cloudflare ?? {})).toEqual([
+      ORIGINAL.environments.find((env) => env.deploy.tier === "production")?.name,
+    ]);
+  });
+
   it("runs FULL_PER_RUN forks full by default, chosen by the commit, and every fork over successive commits", () => {
     const full = (commit: string) =>
       withTests(FORKS, commit, false)
