@@ -26,7 +26,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join, sep } from "node:path";
+import { delimiter, join, sep } from "node:path";
 import type { CompanyInput } from "../lib/config/company";
 import { formatColumns } from "./columns";
 import { withIds } from "./env-add";
@@ -110,17 +110,35 @@ interface Step {
   readonly args: readonly string[];
   /** Variables added to the fork's environment for this step. */
   readonly env?: NodeJS.ProcessEnv;
+  /** `command` is a shell command line (an npm script's). */
+  readonly shell?: boolean;
+}
+
+/** An argument as a POSIX shell reads it back (npm quotes what follows `--` the same way). */
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+
+/**
+ * The command line `npm run <argv>` runs: the package.json script named by argv[0], then the arguments
+ * after `--`, quoted; undefined when package.json has no such script.
+ */
+export function npmScriptLine(scripts: Readonly<Record<string, string>>, argv: readonly string[]): string | undefined {
+  const [name, ...rest] = argv;
+  const script = scripts[name];
+  if (script === undefined) return undefined;
+  const args = rest[0] === "--" ? rest.slice(1) : rest;
+  return [script, ...args.map(shellQuote)].join(" ");
 }
 
 /** Runs one step, appending its output to `log`; resolves to its exit code. */
 function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv, log: string): Promise<number> {
   return new Promise((resolve) => {
     const out = createWriteStream(log, { flags: "a" });
-    out.write(`\n$ ${step.command} ${step.args.join(" ")}\n`);
+    out.write(`\n$ ${[step.command, ...step.args].join(" ")}\n`);
     const child = spawn(step.command, [...step.args], {
       cwd,
       env: { ...env, ...step.env },
       stdio: ["ignore", "pipe", "pipe"],
+      shell: step.shell === true,
     });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
@@ -233,11 +251,17 @@ async function checkFork(
   ]) {
     delete env[name];
   }
-  const npm = (label: string, ...args: string[]): Step => ({
-    label,
-    command: "npm",
-    args: ["run", "--silent", ...args],
-  });
+  // `npm run <script>` as npm runs it: the copy's own script line in a shell, the copy's node_modules/.bin
+  // first on PATH, without npm's own start-up (about 0.35 CPU seconds a call, some 30 calls a default run).
+  const scripts = (JSON.parse(readFileSync(join(copy, "package.json"), "utf8")) as { scripts?: Record<string, string> })
+    .scripts;
+  const path = { PATH: [join(copy, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter) };
+  const npm = (label: string, ...argv: string[]): Step => {
+    const line = npmScriptLine(scripts ?? {}, argv);
+    // A script the copy lacks fails as npm would: npm says which.
+    if (line === undefined) return { label, command: "npm", args: ["run", "--silent", ...argv] };
+    return { label: `npm run ${label}`, command: line, args: [], shell: true, env: path };
+  };
   // What `npx <tool>` runs, without npx's own start-up (about 0.5 CPU seconds a call).
   const bin = (tool: string) => join("node_modules", ".bin", tool);
   const steps: Step[] = [

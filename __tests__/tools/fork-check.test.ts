@@ -12,7 +12,7 @@ import { loadCompany } from "../../lib/config/company";
 import { loadConfiguration } from "../../lib/config/load";
 import { runTool } from "../../tools/cli";
 import { ID_FLAGS } from "../../tools/env-add";
-import { editEnvironments, formatTable, listedEnvironments } from "../../tools/fork-check";
+import { editEnvironments, formatTable, listedEnvironments, npmScriptLine } from "../../tools/fork-check";
 import { FULL_PER_RUN, forksOf, withTests, wordForks } from "../../tools/forks";
 import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
 import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
@@ -163,6 +163,19 @@ describe("the fork matrix", () => {
       }
     },
   );
+
+  it("runs the copy's npm scripts as npm does: the script's line, then the arguments after --, quoted", () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    expect(npmScriptLine(scripts, ["synth"])).toBe(scripts.synth);
+    expect(npmScriptLine(scripts, ["diagram", "--", "--write"])).toBe(`${scripts.diagram} --write`);
+    expect(npmScriptLine(scripts, ["env:add", "--", "qa", "--from", "dev"])).toBe(
+      `${scripts["env:add"]} qa --from dev`,
+    );
+    expect(npmScriptLine({ x: "node x.js" }, ["x", "--", "it's a b", "$HOME"])).toBe(
+      `node x.js 'it'\\''s a b' '$HOME'`,
+    );
+    expect(npmScriptLine(scripts, ["no-such-script"])).toBeUndefined();
+  });
 
   it("prints a table of fork, result, seconds and tests", () => {
     const table = formatTable([
