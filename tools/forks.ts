@@ -244,11 +244,12 @@ export function wordForks(original: Original, words: readonly string[]): Fork[] 
 }
 
 /**
- * Forks a default run gives their whole suite. One: a shaped fork took 71 CPU
- * seconds (`--only web-azure`, a loaded 2-core machine, December 2026; its jest
- * about 50 of them), a full one costs npm test's ~96 (BENCHMARKS.md) plus the
- * same ~20 of synth, typecheck and lint, and CI's run of the matrix must stay
- * short; the rotation reaches every fork within a few commits.
+ * Forks a default run gives their whole suite. One: a shaped fork alone took
+ * 47-50 CPU seconds (`--only web-azure`, later `--only web-azure-no-dev`, 2
+ * jest workers, a loaded 2-core machine, December 2026; its jest about 30 of
+ * them), a full one costs npm test's ~94 (BENCHMARKS.md) plus ~10 of synth,
+ * pipeline and diagram, and CI's run of the matrix must stay short; the
+ * rotation reaches every fork within a few commits.
  */
 export const FULL_PER_RUN = 1;
 
