@@ -239,7 +239,8 @@ export const forkCheckCommand = command({
   description: `Forks this repository as several companies at once (tools/forks.ts): a common
 word as service name, each cloud alone, two clouds, the first environment
 removed (env:remove), five environments added (env:add), a self-managed GitLab
-with another default branch, another Cloudflare account. Each fork is a
+with another default branch, another Cloudflare account (five forks carry
+them: --list). Each fork is a
 temporary copy (node_modules linked) where only what docs/forking.md says is
 edited; then npm run ci:pipeline, npm run synth, npm run diagram -- --write,
 the tests, and a check that

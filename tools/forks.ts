@@ -1,11 +1,15 @@
 /**
  * The companies `npm run fork:check` forks this repository as. Each differs
  * from this repository's company in every value docs/forking.md names, and
- * each stresses one way a real fork differs: a common word as service name,
+ * each stresses ways a real fork differs: a common word as service name,
  * one cloud, two clouds, an environment removed, environments added, a
- * self-managed GitLab on another branch, another Cloudflare account per
- * environment. Everything is derived from the repository's own configuration
- * (its environments, its clouds), so the matrix runs in a fork too.
+ * self-managed GitLab on another branch, another Cloudflare account for an
+ * environment. Five forks carry these seven variations: each fork costs
+ * its typecheck, lint, synth and jest again, so variations that touch
+ * different files share one (the clouds stay spread: each cloud alone, two,
+ * all three, so every cloud's folder runs under a foreign company).
+ * Everything is derived from the repository's own configuration (its
+ * environments, its clouds), so the matrix runs in a fork too.
  */
 import type { CompanyConfig, CompanyInput } from "../lib/config/company";
 import type { Cloud, EnvironmentConfig } from "../lib/config/schema";
@@ -157,32 +161,38 @@ export function forksOf(original: Original): Fork[] {
     });
   };
 
-  add("api-aws", 'service "api" (a word all over the code), AWS only', "api", ["aws"]);
-  add("web-azure", 'service "web", Azure only', "web", ["azure"]);
+  // Self-managed GitLab on "trunk" with one cloud: AWS trusts only the default branch's tokens.
+  add(
+    "api-aws-trunk",
+    'service "api" (a word all over the code), AWS only, a self-managed GitLab on default branch "trunk"',
+    "api",
+    ["aws"],
+    { selfManaged: true, defaultBranch: "trunk" },
+  );
+  // env:remove with one cloud: Azure keeps a resource group per environment in the bootstrap stack.
+  const removed = names.length > 1 ? first : undefined;
+  add(
+    removed === undefined ? "web-azure" : `web-azure-no-${removed}`,
+    `service "web", Azure only${removed === undefined ? "" : `, "${removed}" removed with env:remove`}`,
+    "web",
+    ["azure"],
+    removed === undefined ? {} : { commands: [["env:remove", "--", removed]], environments: names.slice(1) },
+  );
   add("orders-gcp", 'service "orders", GCP only (no AWS or Azure region given)', "orders", ["gcp"]);
   add("app-aws-gcp", 'service "app", two clouds (AWS and GCP)', "app", ["aws", "gcp"]);
-  if (names.length > 1) {
-    add(
-      `no-${first}`,
-      `service "users", AWS and Azure, "${first}" removed with env:remove`,
-      "users",
-      ["aws", "azure"],
-      {
-        commands: [["env:remove", "--", first]],
-        environments: names.slice(1),
-      },
-    );
-  }
   // Five environments added from the source, each with ids of its own, in promotion order before production.
   const candidates = ["sandbox", "qa", "uat", "perf", "preprod", "demo", "load", "preview", "canary", "hotfix"];
   const added = candidates.filter((name) => !names.includes(name)).slice(0, 5);
   const gate = original.environments.findIndex((env) => env.protect || env.deploy.tier === "production");
   const at = gate < 0 ? names.length : gate;
   const fiveEnvironments = [...names.slice(0, at), ...added, ...names.slice(at)];
+  // The production environment on another Cloudflare account and zone, under a brand domain of its own.
+  const production =
+    original.environments.find((env) => env.deploy.tier === "production") ?? original.environments.at(-1);
   const fiveN = forks.length + 1;
   add(
     "five-envs",
-    `service "search", all clouds, ${added.join(", ")} added with env:add`,
+    `service "search", all clouds, ${added.join(", ")} added with env:add, ${production?.name} on another Cloudflare account`,
     "search",
     original.company.clouds,
     {
@@ -192,30 +202,14 @@ export function forksOf(original: Original): Fork[] {
         const flags = source.clouds.flatMap((cloud) => [ID_FLAGS[cloud].flag, ids[cloud]]);
         return ["env:add", "--", name, "--from", source.name, ...flags];
       }),
-    },
-  );
-  add("self-managed-gitlab", 'service "billing" on a self-managed GitLab, default branch "trunk"', "billing", ["aws"], {
-    selfManaged: true,
-    defaultBranch: "trunk",
-  });
-  // The production environment on another Cloudflare account and zone, under a brand domain of its own.
-  const production =
-    original.environments.find((env) => env.deploy.tier === "production") ?? original.environments.at(-1);
-  const n = forks.length + 1;
-  add(
-    "cloudflare-accounts",
-    'service "edge", all clouds, one environment on another Cloudflare account',
-    "edge",
-    original.company.clouds,
-    {
       cloudflare:
         production === undefined
           ? undefined
           : {
               [production.name]: {
-                accountId: hexId("c", n),
-                zoneId: hexId("d", n),
-                domain: `edge-brand${n}.io`,
+                accountId: hexId("c", fiveN),
+                zoneId: hexId("d", fiveN),
+                domain: `search-brand${fiveN}.io`,
                 zoneShared: false,
               },
             },
@@ -250,11 +244,12 @@ export function wordForks(original: Original, words: readonly string[]): Fork[] 
 }
 
 /**
- * Forks a default run gives their whole suite. One: a shaped fork took 71 CPU
- * seconds (`--only web-azure`, a loaded 2-core machine, December 2026; its jest
- * about 50 of them), a full one costs npm test's ~96 (BENCHMARKS.md) plus the
- * same ~20 of synth, typecheck and lint, and CI's run of the matrix must stay
- * short; the rotation reaches every fork within a few commits.
+ * Forks a default run gives their whole suite. One: a shaped fork alone took
+ * 47-50 CPU seconds (`--only web-azure`, later `--only web-azure-no-dev`, 2
+ * jest workers, a loaded 2-core machine, December 2026; its jest about 30 of
+ * them), a full one costs npm test's ~94 (BENCHMARKS.md) plus ~10 of synth,
+ * pipeline and diagram, and CI's run of the matrix must stay short; the
+ * rotation reaches every fork within a few commits.
  */
 export const FULL_PER_RUN = 1;
 

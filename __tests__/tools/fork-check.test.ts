@@ -12,7 +12,7 @@ import { loadCompany } from "../../lib/config/company";
 import { loadConfiguration } from "../../lib/config/load";
 import { runTool } from "../../tools/cli";
 import { ID_FLAGS } from "../../tools/env-add";
-import { editEnvironments, formatTable, listedEnvironments } from "../../tools/fork-check";
+import { editEnvironments, formatTable, listedEnvironments, npmScriptLine } from "../../tools/fork-check";
 import { FULL_PER_RUN, forksOf, withTests, wordForks } from "../../tools/forks";
 import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
 import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
@@ -40,6 +40,26 @@ describe("the fork matrix", () => {
       FORKS.some((fork) => fork.company.gitlab.host !== "gitlab.com" && fork.company.gitlab.defaultBranch !== "main"),
     ).toBe(true);
     expect(FORKS.some((fork) => fork.cloudflare !== undefined)).toBe(true);
+  });
+
+  it("carries the variations in five forks, each cloud alone, two clouds and all of them", () => {
+    const clouds = FORKS.map((fork) => [...fork.company.clouds].sort().join("+"));
+    // Run inside a one-cloud fork, the fork with "all" the original's clouds is one more of that cloud alone.
+    expect([...new Set(clouds.filter((set) => !set.includes("+")))].sort()).toEqual(["aws", "azure", "gcp"]);
+    expect(clouds).toContain([...COMPANY.clouds].sort().join("+"));
+    // A fork is a typecheck, a lint, a synth and a jest run: variations on different files share one.
+    expect(FORKS).toHaveLength(5);
+    const selfManaged = FORKS.filter((fork) => fork.company.gitlab.host !== "gitlab.com");
+    const removing = FORKS.filter((fork) => fork.commands.some(([command]) => command === "env:remove"));
+    expect([...selfManaged, ...removing].map((fork) => fork.company.clouds.length)).toEqual([1, 1]);
+    expect(selfManaged[0]).not.toBe(removing[0]);
+    expect(selfManaged[0].company.gitlab.defaultBranch).toBe("trunk");
+    // Another Cloudflare account for the production environment, in the fork that adds five environments beside it.
+    const cloudflare = FORKS.filter((fork) => fork.cloudflare !== undefined);
+    expect(cloudflare.map((fork) => fork.name)).toEqual(["five-envs"]);
+    expect(Object.keys(cloudflare[0].cloudflare ?? {})).toEqual([
+      ORIGINAL.environments.find((env) => env.deploy.tier === "production")?.name,
+    ]);
   });
 
   it("runs FULL_PER_RUN forks full by default, chosen by the commit, and every fork over successive commits", () => {
@@ -143,6 +163,19 @@ describe("the fork matrix", () => {
       }
     },
   );
+
+  it("runs the copy's npm scripts as npm does: the script's line, then the arguments after --, quoted", () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    expect(npmScriptLine(scripts, ["synth"])).toBe(scripts.synth);
+    expect(npmScriptLine(scripts, ["diagram", "--", "--write"])).toBe(`${scripts.diagram} --write`);
+    expect(npmScriptLine(scripts, ["env:add", "--", "qa", "--from", "dev"])).toBe(
+      `${scripts["env:add"]} qa --from dev`,
+    );
+    expect(npmScriptLine({ x: "node x.js" }, ["x", "--", "it's a b", "$HOME"])).toBe(
+      `node x.js 'it'\\''s a b' '$HOME'`,
+    );
+    expect(npmScriptLine(scripts, ["no-such-script"])).toBeUndefined();
+  });
 
   it("prints a table of fork, result, seconds and tests", () => {
     const table = formatTable([
