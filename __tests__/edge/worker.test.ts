@@ -16,8 +16,8 @@ const rig = sharedPerFile();
 const { origin, edge, refused } = rig;
 
 /**
- * Most tests route to the same three origins with one of two option sets, so they share two running
- * Workers (see sharedPerFile); a test picks which origin comes first with a routing cookie.
+ * Most tests route to the same three origins with one of two option sets (the file's tests share one
+ * workerd, see sharedPerFile); a test picks which origin comes first with a routing cookie.
  */
 const IDS = ["aws.function", "azure.function", "gcp.function"] as const;
 /** The second origin serves under a base path, which the Worker must keep. */
