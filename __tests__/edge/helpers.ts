@@ -446,17 +446,26 @@ export async function signedCookieHeader(id: string, key = TEST_STICKY_KEY): Pro
   return { cookie: `${STICKY_COOKIE}=${await signCookie(id, key)}` };
 }
 
-/** The file's one harness, started by the first call and disposed after the file's tests, even when one failed. */
+/** The harness every file in this module registry shares (a fast-tier suite is one jest file), and how many files use it. */
+let shared: { harness?: Promise<EdgeHarness>; users: number } = { users: 0 };
+
+/**
+ * The harness, started by the first call and shared by every file that calls sharedHarness in the
+ * same jest file; disposed after the last of those files' tests, even when one failed.
+ */
 export function sharedHarness(): () => Promise<EdgeHarness> {
-  let harness: Promise<EdgeHarness> | undefined;
+  shared.users++;
   afterAll(async () => {
+    if (--shared.users > 0) return;
+    const { harness } = shared;
+    shared = { users: 0 };
     // A harness that failed to start failed its tests already.
     const started = await Promise.allSettled(harness === undefined ? [] : [harness]);
     await Promise.all(started.flatMap((h) => (h.status === "fulfilled" ? [h.value.close()] : [])));
   });
   return () => {
-    harness ??= startEdgeHarness();
-    return harness;
+    shared.harness ??= startEdgeHarness();
+    return shared.harness;
   };
 }
 
@@ -516,7 +525,7 @@ function slotOrigin(slot: Slot, basePath: string): OriginServer {
 /**
  * `origin` and `edge` starters like closedAfterEach's, for files with many tests: a Miniflare start is
  * ~1 s wall and ~0.4 s CPU, and changing a running one's options restarts workerd. So `edge` gives the
- * Worker bound as the test asks through the file's one harness (startEdgeHarness): one workerd per file.
+ * Worker bound as the test asks through the shared harness (sharedHarness): one workerd for them all.
  * Origins are loopback slots started once per file (the n-th origin a test asks for is slot n, on the
  * same port in every test). Each test sees only its own requests and logs. Nothing the Worker keeps
  * between requests depends on the client: its module state is the parsed bindings (re-read when they
