@@ -5,20 +5,17 @@
  * binding is a recorder standing in for Cloudflare's (Miniflare's own
  * simulator drops the points), so every write reaches the test.
  */
-import { Miniflare } from "miniflare";
-import { bundleWorker } from "../../lib/edge/bundle";
 import { edgeDatasetName, failingOrigins, failureRateSql, parseSignal } from "../../lib/edge/signal";
 import { DATA_POINT } from "../../lib/edge/worker/analytics";
-import { BINDINGS, COMPATIBILITY_DATE, type EdgeConfig } from "../../lib/edge/worker/contract";
+import { BINDINGS, type EdgeConfig } from "../../lib/edge/worker/contract";
 import { ORIGIN_SECRET } from "../../lib/service";
 import {
   cookieRanking,
-  EDGE_BASE,
   type OriginServer,
   PUBLIC_HOST,
   refusedUrl,
+  sharedHarness,
   signedCookieHeader,
-  startEdge,
   startOrigin,
   TEST_SECRET,
   TEST_STICKY_KEY,
@@ -32,49 +29,23 @@ interface DataPoint {
   indexes: string[];
 }
 
-const RECORDER = `export default function () {
-  return { writeDataPoint(point) { console.log("AE_POINT " + JSON.stringify(point)); } };
-}`;
-
-/** The Worker with `config`, the origin secret and a recording Analytics Engine binding. */
 /** What each test varies; the rest of the routing table is fixed here. */
 type Routing = Pick<EdgeConfig, "origins" | "timeoutMs" | "maxAttempts" | "analyticsSampleRate" | "release">;
 
-function startRecordedEdge(routing: Routing) {
+const harness = sharedHarness();
+
+/** The Worker with `config`, the origin secret and a recording Analytics Engine binding. */
+async function startRecordedEdge(routing: Routing, analytics = true) {
   const config: EdgeConfig = { ...routing, maxBodyBytes: 1024 * 1024, deadlineMs: 10_000, publicHost: PUBLIC_HOST };
-  let logs = "";
-  const mf = new Miniflare({
-    handleStructuredLogs: ({ message }: { message: string }) => {
-      logs += `${message}\n`;
+  const worker = (await harness()).withBindings(
+    {
+      [BINDINGS.config.name]: config,
+      [BINDINGS.originSecret.name]: TEST_SECRET,
+      [BINDINGS.stickyKey.name]: TEST_STICKY_KEY,
     },
-    workers: [
-      {
-        name: "edge",
-        modules: true,
-        script: bundleWorker().code,
-        compatibilityDate: COMPATIBILITY_DATE,
-        bindings: {
-          [BINDINGS.config.name]: config as never,
-          [BINDINGS.originSecret.name]: TEST_SECRET,
-          [BINDINGS.stickyKey.name]: TEST_STICKY_KEY,
-        },
-        wrappedBindings: { [BINDINGS.analytics.name]: { scriptName: "recorder" } },
-      },
-      // Wrapped bindings run with the compatibility date of the Worker that binds them.
-      { name: "recorder", modules: true, script: RECORDER },
-    ],
-  });
-  return {
-    ready: mf.ready,
-    fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`${EDGE_BASE}${path}`, init as never),
-    points: (): DataPoint[] =>
-      logs
-        .split("\n")
-        .filter((line) => line.startsWith("AE_POINT "))
-        .map((line) => JSON.parse(line.slice("AE_POINT ".length)) as DataPoint),
-    logs: () => logs,
-    close: () => mf.dispose(),
-  };
+    analytics,
+  );
+  return { fetch: worker.fetch, points: () => worker.points() as DataPoint[] };
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -86,13 +57,7 @@ async function origin(id: string, behaviour: Parameters<typeof startOrigin>[1]):
   cleanups.push(server.close);
   return server;
 }
-async function edge(config: Routing) {
-  const started = startRecordedEdge(config);
-  // Registered before waiting: a Miniflare that fails to start must still be disposed.
-  cleanups.push(started.close);
-  await started.ready;
-  return started;
-}
+const edge = startRecordedEdge;
 /** Routing origins for `servers`, in that order, each with weight 1. */
 const equallyWeighted = (...servers: readonly { id: string; url: string }[]) =>
   servers.map(({ id, url }) => ({ id, url, weight: 1 }));
@@ -234,12 +199,11 @@ describe("Analytics Engine writes in workerd", () => {
 
   it("serves normally without the binding (local runs, tests)", async () => {
     const healthy = await origin("gcp.function", "ok");
-    // The helpers' Worker has no Analytics Engine binding at all.
-    const worker = await startEdge([{ id: healthy.id, url: healthy.url }]);
-    cleanups.push(worker.close);
+    const worker = await edge({ origins: equallyWeighted(healthy), timeoutMs: 2000, maxAttempts: 1 }, false);
     const response = await worker.fetch("/");
     expect(response.status).toBe(200);
     await response.text();
+    expect(worker.points()).toEqual([]);
   });
 });
 

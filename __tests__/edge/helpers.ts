@@ -159,6 +159,105 @@ export async function startEdgeWithBindings(bindings: Record<string, unknown>): 
   };
 }
 
+/** The request header naming the bindings a request runs with; the harness removes it before the Worker sees it. */
+const BINDINGS_HEADER = "x-edge-test-bindings";
+/** Where the Analytics Engine recorder writes each data point: a log line `AE_POINT <handle> <json>`. */
+const AE_POINT = "AE_POINT";
+
+/**
+ * A harness Worker in front of the bundled Worker, in the same workerd: it calls the Worker's own
+ * `fetch` with the bindings the request names (base64 JSON, decoded once per distinct value, so the
+ * Worker sees the same binding objects request after request, as deployed), minus the naming header.
+ * One workerd then serves any number of binding sets; a new set costs nothing (a workerd start is
+ * ~0.4 s of CPU, and Miniflare's setOptions restarts it). Each handle names its own set, so the
+ * Worker validates (and logs problems of) each test's bindings afresh. The Analytics Engine dataset,
+ * when asked for, is a recorder standing in for Cloudflare's (Miniflare's own simulator drops the
+ * points): it logs each point with the handle's number, so a test reads only its own points.
+ */
+const HARNESS = `import edge from "./edge.mjs";
+const envs = new Map();
+export default {
+  fetch(request, env, ctx) {
+    const named = request.headers.get("${BINDINGS_HEADER}");
+    if (named === null) return new Response("no bindings named", { status: 500 });
+    let bound = envs.get(named);
+    if (bound === undefined) {
+      const { bindings, analytics, handle } = JSON.parse(atob(named));
+      const recorder = {
+        writeDataPoint(point) { console.log("${AE_POINT} " + handle + " " + JSON.stringify(point)); },
+      };
+      bound = analytics === undefined ? bindings : { ...bindings, [analytics]: recorder };
+      envs.set(named, bound);
+    }
+    const headers = new Headers(request.headers);
+    headers.delete("${BINDINGS_HEADER}");
+    return edge.fetch(new Request(request, { headers }), bound, ctx);
+  },
+};`;
+
+/** The Worker as bound by EdgeHarness.withBindings, with the data points it wrote to its dataset. */
+export interface HarnessedEdge extends EdgeUnderTest {
+  /** The Analytics Engine points written so far (always none without the binding). */
+  points(): unknown[];
+}
+
+/** One workerd running the bundled Worker behind the harness; `withBindings` gives the Worker as bound with those. */
+export interface EdgeHarness {
+  /** `analytics`: the Worker gets an Analytics Engine binding, a recorder (see `points`). */
+  withBindings(bindings: Record<string, unknown>, analytics?: boolean): HarnessedEdge;
+  close(): Promise<void>;
+}
+
+export async function startEdgeHarness(): Promise<EdgeHarness> {
+  let logs = "";
+  const mf = new Miniflare({
+    handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+      logs += `${level}: ${message}\n`;
+    },
+    modules: [
+      { type: "ESModule", path: "harness.mjs", contents: HARNESS },
+      { type: "ESModule", path: "edge.mjs", contents: bundleWorker().code },
+    ],
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
+  const runtime = await mf.ready;
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let handles = 0;
+  return {
+    withBindings: (bindings, analytics = false) => {
+      const handle = ++handles;
+      const named = Buffer.from(
+        JSON.stringify({ bindings, analytics: analytics ? BINDINGS.analytics.name : undefined, handle }),
+      ).toString("base64");
+      const from = logs.length;
+      const ownLogs = () => logs.slice(from);
+      const marker = `${AE_POINT} ${handle} `;
+      return {
+        points: () =>
+          ownLogs()
+            .split("\n")
+            .flatMap((line) =>
+              line.includes(marker) ? [JSON.parse(line.slice(line.indexOf(marker) + marker.length))] : [],
+            ),
+        fetch: (path, init = {}) => {
+          const headers = new Headers(init.headers);
+          headers.set(BINDINGS_HEADER, named);
+          return request(agent, runtime, path, { ...init, headers });
+        },
+        stream: (path, streamed) =>
+          streamWithRetry(runtime, path, { ...streamed, headers: { ...streamed.headers, [BINDINGS_HEADER]: named } }),
+        logs: ownLogs,
+        logsOnceContaining: (text, timeoutMs) => logsOnceContaining(ownLogs, text, timeoutMs),
+        close: async () => {},
+      };
+    },
+    close: async () => {
+      agent.destroy();
+      await mf.dispose();
+    },
+  };
+}
+
 async function logsOnceContaining(logs: () => string, text: string, timeoutMs = 5000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (!logs().includes(text) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
@@ -347,6 +446,29 @@ export async function signedCookieHeader(id: string, key = TEST_STICKY_KEY): Pro
   return { cookie: `${STICKY_COOKIE}=${await signCookie(id, key)}` };
 }
 
+/** The harness every file in this module registry shares (a fast-tier suite is one jest file), and how many files use it. */
+let shared: { harness?: Promise<EdgeHarness>; users: number } = { users: 0 };
+
+/**
+ * The harness, started by the first call and shared by every file that calls sharedHarness in the
+ * same jest file; disposed after the last of those files' tests, even when one failed.
+ */
+export function sharedHarness(): () => Promise<EdgeHarness> {
+  shared.users++;
+  afterAll(async () => {
+    if (--shared.users > 0) return;
+    const { harness } = shared;
+    shared = { users: 0 };
+    // A harness that failed to start failed its tests already.
+    const started = await Promise.allSettled(harness === undefined ? [] : [harness]);
+    await Promise.all(started.flatMap((h) => (h.status === "fulfilled" ? [h.value.close()] : [])));
+  });
+  return () => {
+    shared.harness ??= startEdgeHarness();
+    return shared.harness;
+  };
+}
+
 /**
  * `origin` and `edge` starters whose servers are closed after each test, even
  * when it fails. Call once at the top of a test file.
@@ -402,12 +524,12 @@ function slotOrigin(slot: Slot, basePath: string): OriginServer {
 
 /**
  * `origin` and `edge` starters like closedAfterEach's, for files with many tests: a Miniflare start is
- * ~1 s wall and ~0.3 s CPU, and changing a running one's options costs as much. Origins are loopback
- * slots started once per file (the n-th origin a test asks for is slot n, on the same port in every
- * test), so tests that route to the same ids in the same order with the same options bind the Worker
- * identically, and `edge` returns the Worker already running with those bindings. Each test sees only
- * its own requests and logs. Nothing the Worker keeps between requests depends on the client: its
- * module state is the parsed bindings and imported sticky keys (lib/edge/worker/env.ts, sticky.ts).
+ * ~1 s wall and ~0.4 s CPU, and changing a running one's options restarts workerd. So `edge` gives the
+ * Worker bound as the test asks through the shared harness (sharedHarness): one workerd for them all.
+ * Origins are loopback slots started once per file (the n-th origin a test asks for is slot n, on the
+ * same port in every test). Each test sees only its own requests and logs. Nothing the Worker keeps
+ * between requests depends on the client: its module state is the parsed bindings (re-read when they
+ * change) and imported sticky keys (by key) (lib/edge/worker/env.ts, sticky.ts).
  * `refused` is the next slot closed for the test: a connection refused at a bound URL.
  */
 export function sharedPerFile(): {
@@ -416,7 +538,7 @@ export function sharedPerFile(): {
   refused(id: string, basePath?: string): Promise<OriginServer>;
 } {
   const starting: Promise<Slot>[] = [];
-  const workers = new Map<string, Promise<EdgeUnderTest>>();
+  const harness = sharedHarness();
   let used = 0;
   // Slot n is fixed by call order (taken synchronously), so concurrent `origin` calls get the same ports every test.
   const nextSlot = async (id: string, behaviour: Behaviour): Promise<Slot> => {
@@ -440,11 +562,8 @@ export function sharedPerFile(): {
     }
   });
   afterAll(async () => {
-    // A Worker that failed to start failed its tests already; the others still close.
-    const started = await Promise.allSettled(workers.values());
     const slots = await Promise.all(starting);
     await Promise.all([
-      ...started.flatMap((worker) => (worker.status === "fulfilled" ? [worker.value.close()] : [])),
       ...slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
@@ -464,19 +583,7 @@ export function sharedPerFile(): {
       return slotOrigin(slot, basePath);
     },
     edge: async (origins, options = {}) => {
-      const bindings = edgeBindings(origins, options);
-      const key = JSON.stringify(bindings);
-      if (!workers.has(key)) workers.set(key, startEdgeWithBindings(bindings));
-      const worker = await (workers.get(key) as Promise<EdgeUnderTest>);
-      const from = worker.logs().length;
-      const logs = () => worker.logs().slice(from);
-      return {
-        fetch: worker.fetch,
-        stream: worker.stream,
-        logs,
-        logsOnceContaining: (text, timeoutMs) => logsOnceContaining(logs, text, timeoutMs),
-        close: async () => {},
-      };
+      return (await harness()).withBindings(edgeBindings(origins, options));
     },
   };
 }

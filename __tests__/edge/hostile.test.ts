@@ -33,7 +33,7 @@ function expectNoSecrets(worker: EdgeUnderTest, ...texts: string[]): void {
 
 const LIMIT = 64 * 1024;
 /**
- * Most tests route to these three origins with these options, so they share one running Worker (see
+ * Most tests route to these three origins with these options (the file's tests share one workerd, see
  * sharedPerFile); a test picks which origin comes first with a routing cookie.
  */
 const SHARED = { maxBodyBytes: LIMIT, stickyKeys: [TEST_STICKY_KEY, TEST_STICKY_KEY_PREVIOUS] };

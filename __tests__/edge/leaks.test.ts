@@ -13,7 +13,7 @@ import { type Behaviour, headerText, sharedPerFile, TEST_SECRET } from "./helper
 jest.setTimeout(30_000);
 
 /**
- * Tests with the same origin id and options share one running Worker (see sharedPerFile). Each echo test
+ * The file's tests share one workerd (see sharedPerFile). Each echo test
  * waits for its own "carried the origin secret" log line, so none is left to arrive during the next test.
  */
 const { origin, edge } = sharedPerFile();

@@ -16,8 +16,8 @@ const rig = sharedPerFile();
 const { origin, edge, refused } = rig;
 
 /**
- * Most tests route to the same three origins with one of two option sets, so they share two running
- * Workers (see sharedPerFile); a test picks which origin comes first with a routing cookie.
+ * Most tests route to the same three origins with one of two option sets (the file's tests share one
+ * workerd, see sharedPerFile); a test picks which origin comes first with a routing cookie.
  */
 const IDS = ["aws.function", "azure.function", "gcp.function"] as const;
 /** The second origin serves under a base path, which the Worker must keep. */
@@ -25,6 +25,8 @@ const BASE_PATHS = ["", "/api", ""];
 /** Two attempts are all the tests sharing these options need; "stops after maxAttempts origins" checks the limit. */
 const SHARED = { stickyHeader: "x-user-id", maxAttempts: 2 };
 const SHORT_TIMEOUT = { stickyHeader: "x-user-id", timeoutMs: 300 };
+/** For tests where every origin asked hangs, so none has to answer in time: the Edge's smallest originTimeoutMs. */
+const HANGING_TIMEOUT = { ...SHORT_TIMEOUT, timeoutMs: 100 };
 /**
  * A routing-cookie id that ranks `id` first among the weighted `origins` and, when any does, that equal
  * weights would send elsewhere: the weights, not the hash alone, pick its origin.
@@ -255,7 +257,7 @@ describe("router Worker in workerd", () => {
     it("POST to a hanging origin: 504 JSON after the timeout, not retried", async () => {
       const servers = await three("hang");
       const [hung, good] = servers;
-      const worker = await edge(servers, SHORT_TIMEOUT);
+      const worker = await edge(servers, HANGING_TIMEOUT);
       const response = await worker.fetch("/orders", {
         method: "POST",
         body: "{}",
@@ -293,7 +295,7 @@ describe("router Worker in workerd", () => {
 
     it("answers 504 JSON when they all time out", async () => {
       const servers = await three("hang", "hang", "hang");
-      const worker = await edge(servers, SHORT_TIMEOUT);
+      const worker = await edge(servers, HANGING_TIMEOUT);
       const response = await worker.fetch("/");
       expect(response.status).toBe(504);
       expect(await response.json()).toEqual(expect.objectContaining({ error: "origin_timeout" }));
