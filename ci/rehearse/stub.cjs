@@ -603,7 +603,10 @@ function reply(dir, pid, name, argc) {
     try {
       probe = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     } catch (error) {
-      if (error.code !== "ENXIO" || !existsSync(proc)) return rmSync(fifo, { force: true });
+      if (error.code !== "ENXIO" || !existsSync(proc)) {
+        for (const path of [fifo, `${fifo}.err`]) rmSync(path, { force: true });
+        return;
+      }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
