@@ -171,15 +171,67 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
-function writeStubs(dir: string): void {
+/**
+ * One shim per tool, first on PATH. With the rehearsal's stub server (REHEARSAL_STUB_SERVER, see
+ * startStubServer) a call costs a shell and a mkfifo, not a Node start (~0.1 CPU-s, 140 calls a pipeline):
+ * the shim names its pid, tool and argument count on the server's FIFO, the server reads the rest from
+ * /proc/<pid> and answers on the shim's own FIFO. Without it (or /proc), the shim runs stub.cjs itself.
+ */
+export function writeStubs(dir: string): void {
   mkdirSync(dir, { recursive: true });
   for (const tool of STUBBED_TOOLS) {
     const file = join(dir, tool);
     // Only `npm ci` is rehearsed: any other npm command goes straight to the real npm, not through a stub's Node.
     const real = tool === "npm" ? `[ "$1" = ci ] || exec "$REHEARSAL_REAL_NPM" "$@"\n` : "";
-    writeFileSync(file, `#!/bin/sh\n${real}exec "${process.execPath}" "${STUB}" ${tool} "$@"\n`);
+    const shim = [
+      "#!/bin/sh",
+      `${real}s=$REHEARSAL_STUB_SERVER`,
+      "r=$s/$$",
+      `if [ -p "$s/calls" ] && [ -d /proc/$$ ] && mkfifo "$r" 2>/dev/null; then`,
+      // The one call that reads stdin (a password): /proc/<pid>/fd/0 cannot reopen a socket, a file can be read.
+      ...(tool === "crane" ? [`  [ "$1" != auth ] || cat >"$r.in"`] : []),
+      `  printf '%s %s %s\\n' $$ ${tool} $# >"$s/calls"`,
+      `  { read -r code out err; [ "$out" = 0 ] || cat; } <"$r"`,
+      `  if [ "$err" = 1 ]; then cat "$r.err" >&2; rm -f "$r.err"; fi`,
+      `  exit "\${code:-1}"`,
+      "fi",
+      `exec "${process.execPath}" "${STUB}" ${tool} "$@"`,
+      "",
+    ];
+    writeFileSync(file, shim.join("\n"));
     chmodSync(file, 0o755);
   }
+}
+
+export interface StubServer {
+  readonly dir: string;
+  /** Stops the server; resolves to the number of calls it answered. */
+  close(): Promise<number>;
+}
+
+/** The one Node process that answers every stub call of a rehearsal (stub.cjs --serve); ends with its stdin. */
+export function startStubServer(dir: string): Promise<StubServer> {
+  const child = spawn(process.execPath, [STUB, "--serve", dir], { stdio: ["pipe", "pipe", "inherit"] });
+  let said = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    said += chunk.toString("utf8");
+  });
+  const exited = new Promise<number>((done) =>
+    child.on("exit", () => done(Number(/answered (\d+)/.exec(said)?.[1] ?? Number.NaN))),
+  );
+  return new Promise((ready, failed) => {
+    child.on("error", failed);
+    child.on("exit", (code) => failed(new RehearsalError(`the stub server exited (${code}) before it was ready`)));
+    child.stdout.once("data", () =>
+      ready({
+        dir,
+        close: () => {
+          child.stdin.end();
+          return exited;
+        },
+      }),
+    );
+  });
 }
 
 /** Every CI/CD variable the project defines for its pipelines (credentials are placeholders the stubs accept). */
@@ -374,9 +426,15 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     },
     cloudStates: () => cloudStates(join(workdir, "cloud-state")),
   });
+  // Without it (no mkfifo) the shims run stub.cjs per call: the same answers, a Node start each.
+  const stubServer = await startStubServer(join(workdir, "stubs")).catch((error: Error) => {
+    progress(`No stub server (${error.message}): each stub call starts Node`);
+    return undefined;
+  });
   try {
     return await run();
   } finally {
+    await stubServer?.close();
     await world.close();
     await gitlab.close();
     if (options.keep !== true) rmSync(workdir, { recursive: true, force: true });
@@ -416,6 +474,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       FORCE_COLOR: "0",
       NO_COLOR: "1",
       REHEARSAL_LOG: log,
+      REHEARSAL_STUB_SERVER: stubServer?.dir ?? "",
       REHEARSAL_PIPELINE: pipelineId,
       REHEARSAL_WORLD: world.url,
       REHEARSAL_REGISTRY: join(workdir, "registry.json"),

@@ -2,7 +2,8 @@
 /**
  * The recording stubs of the pipeline rehearsal (ci/rehearse/): what a job
  * would run against a cloud, a registry or a daemon, replaced at the process
- * boundary. `node stub.cjs <tool> <args...>`; the rehearsal puts one shim per
+ * boundary. `node stub.cjs <tool> <args...>`, or one `node stub.cjs --serve`
+ * per rehearsal answering every call (serve, below); the rehearsal puts one shim per
  * tool first on PATH (tofu, terraform, buildctl-daemonless.sh, crane, aws,
  * az, gcloud, curl, apk, npm). Each call is appended to $REHEARSAL_LOG as one
  * JSON line (job, tool, args, folder, outcome); a call the real tool would
@@ -16,18 +17,41 @@
  * exported it (AWS_ROLE_ARN, ARM_CLIENT_ID, the GCP credential file); `apply` only takes a plan file written by a plan job of
  * this pipeline for the same configuration. npm: `npm ci` links the
  * rehearsal's node_modules (installed from the same package-lock.json, which
- * it checks); every other npm command runs the real npm.
+ * it checks); the shim runs every other npm command with the real npm.
  */
 "use strict";
 const { createHash } = require("node:crypto");
-const { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
-const { spawnSync } = require("node:child_process");
+const {
+  appendFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} = require("node:fs");
+const { execFileSync } = require("node:child_process");
 const { join } = require("node:path");
 const { MessageChannel, Worker, receiveMessageOnPort } = require("node:worker_threads");
 
-const [tool, ...args] = process.argv.slice(2);
-const env = process.env;
-const job = env.CI_JOB_NAME ?? "-";
+// The call being answered: set by answer() for each call (one process per call, or a server answering many).
+let tool;
+let args;
+let env;
+let job;
+/** The process that called the tool: its pid names its state lock; /proc/<pid>/fd/0 is its stdin. */
+let caller;
+let stdin;
+let stdout;
+
+function write(text) {
+  stdout.push(Buffer.from(text));
+}
 
 function record(outcome, detail) {
   const line = { job, tool, args, cwd: process.cwd(), outcome, detail };
@@ -159,7 +183,7 @@ function readState() {
 
 function withLock(what, action) {
   if (flagValue("lock") === "false") return action();
-  const id = `${job}-${process.pid}`;
+  const id = `${job}-${caller}`;
   const cloud = cloudState();
   if (cloud !== undefined) {
     checkCloudAccess(cloud);
@@ -269,7 +293,7 @@ function tofu() {
   const command = args[0];
   switch (command) {
     case "version":
-      process.stdout.write("OpenTofu v1.10.8 (rehearsal stub)\n");
+      write("OpenTofu v1.10.8 (rehearsal stub)\n");
       return ok();
     case "init": {
       // stable:<env> inits a folder holding only the backend block, to read the state's outputs.
@@ -307,11 +331,11 @@ function tofu() {
       if (!existsSync(file)) fail(`show: no plan file ${file} in ${process.cwd()}`);
       const plan = JSON.parse(readFileSync(file, "utf8"));
       const json = planJson(config(), plan);
-      if (flag("json")) process.stdout.write(`${JSON.stringify(json)}\n`);
+      if (flag("json")) write(`${JSON.stringify(json)}\n`);
       else {
         for (const change of json.resource_changes)
-          process.stdout.write(`  # ${change.address} will be ${change.change.actions[0]}d\n`);
-        process.stdout.write(`Plan: ${json.resource_changes.length} to change (rehearsal stub of ${plan.state}).\n`);
+          write(`  # ${change.address} will be ${change.change.actions[0]}d\n`);
+        write(`Plan: ${json.resource_changes.length} to change (rehearsal stub of ${plan.state}).\n`);
       }
       return ok(`${flag("json") ? "plan JSON" : "plan text"} of ${file}`);
     }
@@ -355,7 +379,7 @@ function tofu() {
     }
     case "state":
       if (args[1] !== "list") fail(`state ${args[1]} is not rehearsed`);
-      for (const r of readState()?.resources ?? []) process.stdout.write(`${r.type}.${r.name}\n`);
+      for (const r of readState()?.resources ?? []) write(`${r.type}.${r.name}\n`);
       return ok();
     case "output": {
       const state = readState();
@@ -363,7 +387,7 @@ function tofu() {
       // Like tofu: no state has no outputs, and naming one that does not exist is an error.
       if (state === undefined && which !== undefined) fail(`no state ${stateName()} yet`);
       const outputs = state?.outputs ?? {};
-      process.stdout.write(`${JSON.stringify(which === undefined ? outputs : outputs[which]?.value)}\n`);
+      write(`${JSON.stringify(which === undefined ? outputs : outputs[which]?.value)}\n`);
       return ok();
     }
     case "force-unlock": {
@@ -416,7 +440,7 @@ function buildctl() {
 function crane() {
   switch (args[0]) {
     case "auth":
-      readFileSync(0);
+      readFileSync(stdin);
       return ok(`login ${args[2]}`);
     case "copy": {
       const images = registry();
@@ -429,7 +453,7 @@ function crane() {
     case "digest": {
       const digest = registry()[args[1]];
       if (digest === undefined) fail(`digest: ${args[1]} is not in the registry`);
-      process.stdout.write(`${digest}\n`);
+      write(`${digest}\n`);
       return ok();
     }
     default:
@@ -441,7 +465,7 @@ function aws() {
   if (args[0] === "ecr" && args[1] === "get-login-password") {
     if (!env.AWS_ROLE_ARN || !env.AWS_WEB_IDENTITY_TOKEN_FILE)
       fail("no web identity (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)");
-    process.stdout.write("ecr-password\n");
+    write("ecr-password\n");
     return ok(`ECR password as ${env.AWS_ROLE_ARN}`);
   }
   fail(`${args.slice(0, 2).join(" ")} is not rehearsed`);
@@ -459,7 +483,7 @@ function curl() {
   ];
   const answer = answers.find(([pattern]) => pattern.test(url));
   if (answer === undefined) fail(`${url} is not a token exchange the pipeline makes`);
-  process.stdout.write(JSON.stringify(answer[1]));
+  write(JSON.stringify(answer[1]));
   ok(url);
 }
 
@@ -473,9 +497,8 @@ function npm() {
     if (!existsSync("node_modules")) symlinkSync(modules, "node_modules", "dir");
     return ok(`linked node_modules -> ${modules}`);
   }
-  const real = env.REHEARSAL_REAL_NPM;
-  const run = spawnSync(real, args, { stdio: "inherit" });
-  process.exit(run.status ?? 1);
+  // The shim runs any other npm command with the real npm itself.
+  fail(`npm ${args[0]} is not rehearsed`);
 }
 
 const tools = {
@@ -496,15 +519,115 @@ const tools = {
   az: () => fail(`az ${args.join(" ")} is not called by any job`),
   gcloud: () => fail(`gcloud ${args.join(" ")} is not called by any job`),
 };
-if (tools[tool] === undefined) {
-  process.stderr.write(`rehearsal stub: unknown tool ${tool}\n`);
-  process.exit(2);
+
+/** One call of `name`: what it writes to stdout and stderr and its exit code (the job's process sees these). */
+function answer(call) {
+  ({ tool, args, env, caller, stdin } = call);
+  job = env.CI_JOB_NAME ?? "-";
+  stdout = [];
+  const output = (code, error) => ({ code, stdout: Buffer.concat(stdout), stderr: Buffer.from(error ?? "") });
+  if (tools[tool] === undefined) return output(2, `rehearsal stub: unknown tool ${tool}\n`);
+  try {
+    tools[tool]();
+    return output(0);
+  } catch (error) {
+    if (!(error instanceof Refusal)) return output(1, `${error?.stack ?? error}\n`);
+    record("refused", error.message);
+    return output(1, `rehearsal stub ${tool}: ${error.message}\n`);
+  }
 }
-try {
-  tools[tool]();
-} catch (error) {
-  if (!(error instanceof Refusal)) throw error;
-  record("refused", error.message);
-  process.stderr.write(`rehearsal stub ${tool}: ${error.message}\n`);
-  process.exit(1);
+
+// ---------------------------------------------------------------- one process per call, or one server for all
+
+/**
+ * `node stub.cjs --serve <dir>`: answers every call of a rehearsal in this one process. A Node start per
+ * call (~0.1 CPU-s) was most of a stub's cost. The shim (rehearse.ts, writeStubs) makes a reply FIFO
+ * <dir>/<pid>, writes "<pid> <tool> <argc>" to the FIFO <dir>/calls and waits. Its argv, environment, cwd
+ * and stdin are read here from /proc/<pid>: nothing to encode in a shell (a call that reads stdin leaves
+ * it in <dir>/<pid>.in). The reply is "<code> <stdout?> <stderr?>" then stdout; stderr, when any, goes to
+ * <dir>/<pid>.err. The server ends with its stdin, saying how many calls it answered.
+ */
+function serve(dir) {
+  const calls = join(dir, "calls");
+  mkdirSync(dir, { recursive: true });
+  execFileSync("mkfifo", [calls]);
+  // Read and write: the FIFO never reaches end of file between two callers.
+  const input = new (require("node:net").Socket)({ fd: openSync(calls, "r+"), readable: true, writable: false });
+  let pending = "";
+  let answered = 0;
+  input.on("data", (chunk) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop();
+    for (const line of lines) {
+      reply(dir, ...line.split(" "));
+      answered++;
+    }
+  });
+  const stop = () => {
+    rmSync(calls, { force: true });
+    process.stdout.write(`answered ${answered}\n`, () => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.stdin.on("end", stop).resume();
+  process.stdout.write("ready\n");
+}
+
+function reply(dir, pid, name, argc) {
+  const proc = `/proc/${pid}`;
+  let result;
+  try {
+    const argv = readFileSync(`${proc}/cmdline`, "utf8").split("\0").slice(0, -1);
+    const environ = readFileSync(`${proc}/environ`, "utf8").split("\0").slice(0, -1);
+    process.chdir(readlinkSync(`${proc}/cwd`));
+    result = answer({
+      tool: name,
+      args: Number(argc) === 0 ? [] : argv.slice(-Number(argc)),
+      env: Object.fromEntries(environ.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
+      caller: Number(pid),
+      stdin: existsSync(`${join(dir, pid)}.in`) ? `${join(dir, pid)}.in` : `${proc}/fd/0`,
+    });
+  } catch (error) {
+    result = {
+      code: 1,
+      stdout: Buffer.alloc(0),
+      stderr: Buffer.from(`rehearsal stub server: ${error?.stack ?? error}\n`),
+    };
+  }
+  const fifo = join(dir, pid);
+  rmSync(`${fifo}.in`, { force: true });
+  if (result.stderr.length > 0) writeFileSync(`${fifo}.err`, result.stderr);
+  // Non-blocking until the caller reads: a caller that died must not hang every later call.
+  let probe;
+  while (probe === undefined) {
+    try {
+      probe = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if (error.code !== "ENXIO" || !existsSync(proc)) {
+        for (const path of [fifo, `${fifo}.err`]) rmSync(path, { force: true });
+        return;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+  try {
+    const out = openSync(fifo, "w");
+    rmSync(fifo, { force: true });
+    writeSync(out, `${result.code} ${result.stdout.length > 0 ? 1 : 0} ${result.stderr.length > 0 ? 1 : 0}\n`);
+    writeSync(out, result.stdout);
+    closeSync(out);
+  } catch {
+    // The caller went away while reading: nobody is left to answer.
+  } finally {
+    closeSync(probe);
+  }
+}
+
+if (process.argv[2] === "--serve") serve(process.argv[3]);
+else {
+  const [name, ...rest] = process.argv.slice(2);
+  const result = answer({ tool: name, args: rest, env: process.env, caller: process.pid, stdin: 0 });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.code;
 }
