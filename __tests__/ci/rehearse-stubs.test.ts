@@ -56,7 +56,7 @@ const CALLS: readonly Call[] = [
   { tool: "tofu", args: ["apply", "-input=false", "dev plan.tfplan"], env: { ...PLANNER, CI_JOB_NAME: "deploy:dev" } },
   { tool: "tofu", args: ["output", "-json"], env: PLANNER },
   { tool: "crane", args: ["auth", "login", "registry.test", "-u", "ci", "--password-stdin"], input: "secret\n" },
-  { tool: "crane", args: ["digest", "registry.test/app:missing"] },
+  { tool: "crane", args: ["digest", "registry.test/stub-image:missing"] },
   // No newline at the end of stdout; arguments with spaces, quotes, newlines and empty ones arrive as they were.
   { tool: "curl", args: ["-s", "https://login.microsoftonline.com/t/oauth2/v2.0/token", "-d", "a=b c"] },
   { tool: "apk", args: ["add", "--no-cache", "jq", 'it\'s "quoted"\nand two lines', ""] },
