@@ -12,21 +12,25 @@ import { scratchDir } from "../helpers/scratch";
 
 const RUNNER = join(__dirname, "..", "..", "bin", "test.cjs");
 
-/** A script that prints its name, records start and end in order.log, waits `ms`, and exits with `code`. */
-const script = (name: string, ms: number, code = 0) =>
-  `node -e "const f=require('fs');f.appendFileSync('order.log',['start ${name}',...process.argv.slice(1)].join(' ')+'\\n');setTimeout(()=>{f.appendFileSync('order.log','end ${name}\\n');console.log('out of ${name}');process.exit(${code})},${ms})" --`;
+/**
+ * A script that records its start in order.log, then waits until each script of `partners` has started
+ * (they run at once) and records its end, prints its name and exits with `code`; or, when a partner has
+ * not started within 20 s (the runner ran them one after another), prints so and exits 9.
+ */
+const script = (name: string, partners: readonly string[], code = 0) =>
+  `node -e "const f=require('fs');f.appendFileSync('order.log',['start ${name}',...process.argv.slice(1)].join(' ')+'\\n');const t0=Date.now();(function poll(){const log=f.readFileSync('order.log','utf8');if([${partners.map((p) => `'start ${p}'`).join(",")}].every((line)=>log.includes(line))){f.appendFileSync('order.log','end ${name}\\n');console.log('out of ${name}');process.exit(${code})}if(Date.now()-t0>20000){console.log('${name} ran alone');process.exit(9)}setTimeout(poll,20)})()" --`;
 
 function project(codes: Partial<Record<string, number>> = {}): string {
   const dir = scratchDir("test-tiers");
   mkdirSync(join(dir, "bin"));
   copyFileSync(RUNNER, join(dir, "bin", "test.cjs"));
   const scripts = {
-    typecheck: script("typecheck", 300, codes.typecheck),
-    lint: script("lint", 100, codes.lint),
-    "test:unit": script("test:unit", 200, codes["test:unit"]),
-    "fork:check": script("fork:check", 300, codes["fork:check"]),
-    "test:journeys:jest": script("test:journeys:jest", 200, codes["test:journeys:jest"]),
-    "bench:workload": script("bench:workload", 10, codes["bench:workload"]),
+    typecheck: script("typecheck", ["lint", "test:unit"], codes.typecheck),
+    lint: script("lint", ["typecheck", "test:unit"], codes.lint),
+    "test:unit": script("test:unit", ["typecheck", "lint"], codes["test:unit"]),
+    "fork:check": script("fork:check", ["test:journeys:jest"], codes["fork:check"]),
+    "test:journeys:jest": script("test:journeys:jest", ["fork:check"], codes["test:journeys:jest"]),
+    "bench:workload": script("bench:workload", [], codes["bench:workload"]),
   };
   writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts }));
   return dir;
@@ -38,12 +42,14 @@ function runTier(dir: string, args: string[]) {
   return { ...result, order };
 }
 
+// A runner that ran the scripts one after another would leave a script waiting its 20 s for a partner.
+jest.setTimeout(60_000);
+
 describe("bin/test.cjs: a tier's scripts at once", () => {
   it("fast tier: typecheck and lint beside jest, jest's arguments passed on, exit 0 when all pass", () => {
     const { status, order, stdout, stderr } = runTier(project(), ["--ci", "a file"]);
     expect(status).toBe(0);
-    // All three started before any ended: they ran at once.
-    expect(order.slice(0, 3).every((line) => line.startsWith("start "))).toBe(true);
+    // Each waited for the other two to start (else it exits 9): they ran at once.
     expect(order).toContain("start typecheck --singleThreaded");
     expect(order).toContain("start test:unit --ci a file");
     // jest's output live on stdout; the others' after it, under their name, on stderr.
@@ -55,7 +61,7 @@ describe("bin/test.cjs: a tier's scripts at once", () => {
   it("journeys tier: fork:check beside jest, bench:workload alone after both, arguments to jest", () => {
     const { status, order } = runTier(project(), ["journeys", "--runInBand"]);
     expect(status).toBe(0);
-    expect(order.slice(0, 2).sort()).toEqual(["start fork:check", "start test:journeys:jest --runInBand"]);
+    expect(order).toContain("start test:journeys:jest --runInBand");
     // bench:workload starts only once both have ended.
     const bench = order.indexOf("start bench:workload");
     expect(bench).toBeGreaterThan(order.indexOf("end fork:check"));
@@ -75,10 +81,10 @@ describe("bin/test.cjs: a tier's scripts at once", () => {
   });
 
   it.each([
-    ["fast", [], "typecheck"],
-    ["fast", [], "test:unit"],
-    ["journeys", ["journeys"], "bench:workload"],
-  ])("%s tier: exits 1 naming %s when it fails, after every script ran", (_tier, args, failing) => {
+    ["fast", "typecheck", []],
+    ["fast", "test:unit", []],
+    ["journeys", "bench:workload", ["journeys"]],
+  ])("%s tier: exits 1 naming %s when it fails, after every script ran", (_tier, failing, args) => {
     const { status, order, stderr } = runTier(project({ [failing]: 3 }), args);
     expect(status).toBe(1);
     expect(stderr).toMatch(new RegExp(`: ${failing} failed\\n$`));
