@@ -20,6 +20,7 @@
 const { spawn } = require("node:child_process");
 const { readFileSync } = require("node:fs");
 const { delimiter, join } = require("node:path");
+const { npmScriptLine } = require("../tools/npm-script.cjs");
 
 const ROOT = join(__dirname, "..");
 const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -45,7 +46,7 @@ const TIERS = {
 function run(name, live, args = []) {
   const started = Date.now();
   // As npm passes `npm test -- <args>` on: quoted for the shell.
-  const command = [scripts[name], ...args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)].join(" ");
+  const command = npmScriptLine(scripts, [name, ...args]);
   const child = spawn(command, { cwd: ROOT, env, shell: true, stdio: live ? "inherit" : "pipe" });
   const output = [];
   if (!live) {

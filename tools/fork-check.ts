@@ -32,6 +32,7 @@ import { formatColumns } from "./columns";
 import { withIds } from "./env-add";
 import type { Fork, Original } from "./forks";
 import { findLeftovers, leftoverPatterns } from "./leftovers";
+import { npmScriptLine } from "./npm-script.cjs";
 
 /** Test files a fork's shape can break: they read environments/ directly or through the shipped-config helpers. */
 const SHAPED =
@@ -112,21 +113,6 @@ interface Step {
   readonly env?: NodeJS.ProcessEnv;
   /** `command` is a shell command line (an npm script's). */
   readonly shell?: boolean;
-}
-
-/** An argument as a POSIX shell reads it back (npm quotes what follows `--` the same way). */
-const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
-
-/**
- * The command line `npm run <argv>` runs: the package.json script named by argv[0], then the arguments
- * after `--`, quoted; undefined when package.json has no such script.
- */
-export function npmScriptLine(scripts: Readonly<Record<string, string>>, argv: readonly string[]): string | undefined {
-  const [name, ...rest] = argv;
-  const script = scripts[name];
-  if (script === undefined) return undefined;
-  const args = rest[0] === "--" ? rest.slice(1) : rest;
-  return [script, ...args.map(shellQuote)].join(" ");
 }
 
 /** Runs one step, appending its output to `log`; resolves to its exit code. */

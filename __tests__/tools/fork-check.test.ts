@@ -12,9 +12,10 @@ import { loadCompany } from "../../lib/config/company";
 import { loadConfiguration } from "../../lib/config/load";
 import { runTool } from "../../tools/cli";
 import { ID_FLAGS } from "../../tools/env-add";
-import { editEnvironments, formatTable, listedEnvironments, npmScriptLine } from "../../tools/fork-check";
+import { editEnvironments, formatTable, listedEnvironments } from "../../tools/fork-check";
 import { FULL_PER_RUN, forksOf, withTests, wordForks } from "../../tools/forks";
 import { findLeftovers, leftoverPatterns } from "../../tools/leftovers";
+import { npmScriptLine } from "../../tools/npm-script.cjs";
 import { COMPANY, SHIPPED_NAMES, shippedEnvironments } from "../helpers/environments";
 import { messagesIo } from "../helpers/io";
 

@@ -2,7 +2,7 @@
  * bin/test.cjs, the runner behind `npm test` and `npm run test:journeys`: each
  * tier's scripts from package.json at once, jest's output live and the others'
  * after it, the scripts after jest alone, exit 1 when any failed. Run on a
- * copy of the runner beside a package.json whose scripts are small Node
+ * copy of the runner (and the npm-script.cjs it requires) beside a package.json whose scripts are small Node
  * one-liners recording when they ran.
  */
 import { spawnSync } from "node:child_process";
@@ -23,7 +23,9 @@ const script = (name: string, partners: readonly string[], code = 0) =>
 function project(codes: Partial<Record<string, number>> = {}): string {
   const dir = scratchDir("test-tiers");
   mkdirSync(join(dir, "bin"));
+  mkdirSync(join(dir, "tools"));
   copyFileSync(RUNNER, join(dir, "bin", "test.cjs"));
+  copyFileSync(join(RUNNER, "..", "..", "tools", "npm-script.cjs"), join(dir, "tools", "npm-script.cjs"));
   const scripts = {
     typecheck: script("typecheck", ["lint", "test:unit"], codes.typecheck),
     lint: script("lint", ["typecheck", "test:unit"], codes.lint),
