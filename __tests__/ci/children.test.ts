@@ -3,7 +3,9 @@
  * one child pipeline per group (ci/pipeline/children.ts): every job the
  * single pipeline has for an environment is in exactly one child, unchanged
  * but for what it takes from the parent. The shipped repository stays on the
- * single pipeline. gitlab-ci-local reads the files of 60 environments in the
+ * single pipeline. Checked here on the fewest environments that split, the
+ * last group partial (every job is built, checked and rendered: the cost grows
+ * with the count); gitlab-ci-local reads the files of 60 environments in the
  * journeys tier (__tests__/journeys/child-pipelines.test.ts).
  */
 import { parse } from "yaml";
@@ -29,26 +31,29 @@ import { generatedEnvironmentFiles } from "../../lib/config/generated";
 import { loadConfiguration } from "../../lib/config/load";
 import { shippedEnvironments } from "../helpers/environments";
 
-const SIXTY = loadConfiguration(generatedEnvironmentFiles(Object.values(environments)[0], 60), company).configs;
-const single = buildPipeline(SIXTY).jobs;
-const parentPipeline = buildParentPipeline(SIXTY);
+const SPLIT = loadConfiguration(
+  generatedEnvironmentFiles(Object.values(environments)[0], CHILD_PIPELINE_THRESHOLD + 1),
+  company,
+).configs;
+const single = buildPipeline(SPLIT).jobs;
+const parentPipeline = buildParentPipeline(SPLIT);
 const parent = parentPipeline.jobs;
-const childPipelines = environmentGroups(SIXTY).map((group) => buildChildPipeline(group));
+const childPipelines = environmentGroups(SPLIT).map((group) => buildChildPipeline(group));
 const children = childPipelines.map((child) => child.jobs);
 const isEnvironmentJob = (name: string) => name.includes(":");
 
 describe("split pipeline", () => {
   it("splits only past the threshold; the shipped environments keep the single pipeline", () => {
     expect(isSplit(shippedEnvironments())).toBe(false);
-    expect(isSplit(SIXTY.slice(0, CHILD_PIPELINE_THRESHOLD))).toBe(false);
-    expect(isSplit(SIXTY.slice(0, CHILD_PIPELINE_THRESHOLD + 1))).toBe(true);
+    expect(isSplit(SPLIT.slice(0, CHILD_PIPELINE_THRESHOLD))).toBe(false);
+    expect(isSplit(SPLIT.slice(0, CHILD_PIPELINE_THRESHOLD + 1))).toBe(true);
   });
 
   it("groups the environments in pipeline order, each in exactly one group", () => {
-    const groups = environmentGroups(SIXTY);
-    expect(groups).toHaveLength(Math.ceil(60 / ENVIRONMENTS_PER_CHILD));
-    expect(groups.flat().map((e) => e.name)).toEqual(SIXTY.map((e) => e.name));
-    expect(environmentGroups(SIXTY.slice(0, ENVIRONMENTS_PER_CHILD + 1)).map((g) => g.length)).toEqual([
+    const groups = environmentGroups(SPLIT);
+    expect(groups).toHaveLength(Math.ceil(SPLIT.length / ENVIRONMENTS_PER_CHILD));
+    expect(groups.flat().map((e) => e.name)).toEqual(SPLIT.map((e) => e.name));
+    expect(environmentGroups(SPLIT.slice(0, ENVIRONMENTS_PER_CHILD + 1)).map((g) => g.length)).toEqual([
       ENVIRONMENTS_PER_CHILD,
       1,
     ]);
@@ -116,7 +121,7 @@ describe("split pipeline", () => {
   });
 
   it("children: deploys follow the promotion order within a group; the first of each group needs no verify", () => {
-    for (const [g, group] of environmentGroups(SIXTY).entries()) {
+    for (const [g, group] of environmentGroups(SPLIT).entries()) {
       for (const [i, env] of group.entries()) {
         const needs = (children[g][`deploy:${env.name}`].needs ?? []).filter(
           (need) => typeof need !== "string" && need.job.startsWith("verify:"),
@@ -127,8 +132,8 @@ describe("split pipeline", () => {
   });
 
   it("renders YAML that parses back to the same pipelines", () => {
-    expect(parse(renderParentPipeline(SIXTY))).toEqual(JSON.parse(JSON.stringify(pipelineDocument(parentPipeline))));
-    const files = renderChildPipelines(SIXTY);
+    expect(parse(renderParentPipeline(SPLIT))).toEqual(JSON.parse(JSON.stringify(pipelineDocument(parentPipeline))));
+    const files = renderChildPipelines(SPLIT);
     expect(Object.keys(files)).toEqual(children.map((_, i) => childPipelineFile(i + 1)));
     expect(parse(files[childPipelineFile(2)])).toEqual(JSON.parse(JSON.stringify(pipelineDocument(childPipelines[1]))));
   });
