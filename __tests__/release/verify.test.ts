@@ -12,7 +12,7 @@ import { captureIo, runProgram } from "../../tools/command";
 import { itWhen } from "../helpers/clouds";
 import { scratchDir } from "../helpers/scratch";
 
-// Each failing case polls until its bounded wait (FAILING, 0.6 s) is over.
+// Each failing case polls until its bounded wait (FAILING, 0.6 s) is over; three of them at once (waitingCases).
 jest.setTimeout(30_000);
 
 const CONFIGS = loadConfiguration(environments, company).configs;
@@ -103,6 +103,28 @@ async function run(
   return { code, out: io.stdout.replace(/\n$/, ""), err: io.stderr.replace(/\n$/, "") };
 }
 
+/**
+ * The three cases that wait out their deadline (FAILING), run at once so their waits overlap rather than
+ * add up (~1.2 s of a jest worker's time): each has its own targets and deadline, and the first of their
+ * tests waits for all three, so afterEach closes no server a run still polls. The edge that is down is
+ * set up last, once every other server listens: no server can be handed the port it freed.
+ */
+let waiting: Promise<Record<"old" | "hang" | "down", Awaited<ReturnType<typeof run>> & { ms: number }>> | undefined;
+function waitingCases() {
+  waiting ??= (async () => {
+    const old = await outputsFile("new", { "azure.container": "old" });
+    const hang = await outputsFile("new", { "gcp.function": "hang" });
+    const down = await outputsFile("down", {});
+    const timed = async (file: string) => {
+      const started = Date.now();
+      return { ...(await run(file)), ms: Date.now() - started };
+    };
+    const [oldResult, hangResult, downResult] = await Promise.all([timed(old), timed(hang), timed(down)]);
+    return { old: oldResult, hang: hangResult, down: downResult };
+  })();
+  return waiting;
+}
+
 /** The table row of one target. */
 const row = (out: string, name: string) => out.split("\n").find((line) => line.startsWith(`${name} `)) ?? "";
 
@@ -115,7 +137,7 @@ describe("release verify", () => {
   });
 
   it("fails naming the origin still on the old release, the others ok", async () => {
-    const result = await run(await outputsFile("new", { "azure.container": "old" }));
+    const { old: result } = await waitingCases();
     expect(result.code).toBe(1);
     expect(row(result.out, "azure.container")).toContain("FAIL: release old-release, expected new-release");
     expect(row(result.out, "aws.function")).toMatch(/ ok$/);
@@ -123,16 +145,15 @@ describe("release verify", () => {
   });
 
   it("fails an origin that does not answer within the bounded wait", async () => {
-    const started = Date.now();
-    const result = await run(await outputsFile("new", { "gcp.function": "hang" }));
+    const { hang: result } = await waitingCases();
     expect(result.code).toBe(1);
     expect(row(result.out, "gcp.function")).toContain("FAIL: no answer within 250 ms");
     // Bounded: the 0.6 s deadline plus one request limit, with room for a loaded machine.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.ms).toBeLessThan(10_000);
   });
 
   it("fails when the edge is down", async () => {
-    const result = await run(await outputsFile("down", {}));
+    const { down: result } = await waitingCases();
     expect(result.code).toBe(1);
     expect(row(result.out, "edge")).toMatch(/FAIL: unreachable \(ECONNREFUSED\)/);
     expect(row(result.out, "gcp.container")).toMatch(/ ok$/);
