@@ -4,7 +4,7 @@
  * workload importing lib/, a construct reaching up into lib/stacks, and a
  * loop. The repository itself is checked by `npm run layers`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,28 +12,46 @@ import { dirname, join } from "node:path";
 const ROOT = join(__dirname, "..", "..");
 const CLI = join(ROOT, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
 
-function cruise(files: Record<string, string>): { code: number | null; output: string } {
+/**
+ * dependency-cruiser over `files` in a folder of their own, in a child process (it is ESM; this jest runs
+ * CommonJS). Started without waiting: its ~1.3 CPU-s run beside the suite's earlier tests, where a
+ * spawnSync held this jest worker idle until it ended.
+ */
+function cruise(files: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), "layers-"));
-  try {
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, name)), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
-    writeFileSync(join(dir, "tsconfig.json"), "{}");
-    const run = spawnSync(
-      process.execPath,
-      [CLI, "--config", join(ROOT, ".dependency-cruiser.cjs"), "--output-type", "err", "app", "lib"],
-      { cwd: dir, encoding: "utf8" },
-    );
-    return { code: run.status, output: `${run.stdout}${run.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
   }
+  writeFileSync(join(dir, "tsconfig.json"), "{}");
+  const child = spawn(
+    process.execPath,
+    [CLI, "--config", join(ROOT, ".dependency-cruiser.cjs"), "--output-type", "err", "app", "lib"],
+    { cwd: dir },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  return new Promise((resolve) => {
+    const done = (code: number | null) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, output });
+    };
+    child.on("error", (error) => {
+      output += `${error.message}\n`;
+      done(null);
+    });
+    child.on("close", done);
+  });
 }
 
 describe("the import direction check", () => {
   // One run (each costs about two seconds): imports that go down beside each kind of violation.
-  const result = cruise({
+  const cruised = cruise({
     "lib/config/schema.ts": "export const x = 1;\n",
     "lib/aws/target.ts": 'import { x } from "../config/schema";\nexport const y = x;\n',
     "lib/stacks/stack.ts": 'import { y } from "../aws/target";\nexport const z = y;\n',
@@ -44,6 +62,11 @@ describe("the import direction check", () => {
     "lib/config/a.ts": 'import { b } from "./b";\nexport const a = () => b;\n',
     "lib/config/b.ts": 'import { a } from "./a";\nexport const b = () => a;\n',
   });
+  let result: Awaited<typeof cruised>;
+  // Its own limit: a loaded machine may take longer than jest's default 5 s for a hook.
+  beforeAll(async () => {
+    result = await cruised;
+  }, 60_000);
 
   it("fails the workload importing lib/, a construct importing lib/stacks, and a loop", () => {
     expect(result.output).toMatch(/app-is-independent: app\/app\.ts → lib\/service\.ts/);
