@@ -12,6 +12,8 @@ const CANARY = 10;
 const config = environmentConfig({ canaryPercent: CANARY });
 const NEW = { id: "new-commit", digest: `sha256:${"b".repeat(64)}` };
 const STABLE = { id: "old-commit", digest: `sha256:${"a".repeat(64)}` };
+/** A first deploy: no stable release yet. */
+const FIRST_DEPLOY: Release = { ...NEW, step: "canary" };
 const STABLE_REVISIONS = { "aws.function": "41", "azure.container": "oldrev1" };
 
 type Json = Record<string, unknown>;
@@ -22,8 +24,9 @@ const one = (json: TerraformJson, type: string): Json => {
 };
 
 function synthStep(step: ReleaseStep) {
-  // The Cloud Run revision name is the service's: read it from a first synth, as state would hold it.
-  const first = synthEnvironment(config, NEW).json;
+  // The Cloud Run revision name is the service's: read it from a first deploy's synth, as state would hold it
+  // (the one the last test reads: synthEnvironment synthesizes it once).
+  const first = synthEnvironment(config, FIRST_DEPLOY).json;
   const service = String(one(first, "google_cloud_run_v2_service").name);
   const revisions = { ...STABLE_REVISIONS, "gcp.container": `${service}-0123456789` };
   const release: Release = { ...NEW, step, stable: { ...STABLE, revisions } };
@@ -107,7 +110,7 @@ describe("canary, promote, rollback on every target", () => {
   });
 
   it("a first deploy (no stable release) sends everything to the new release at every step", () => {
-    const first = synthEnvironment(config, { ...NEW, step: "canary" }).json;
+    const first = synthEnvironment(config, FIRST_DEPLOY).json;
     expect(lambda(first)).not.toHaveProperty("routing_config");
     expect(azureWeights(first)).toEqual([{ latest_revision: true, percentage: 100 }]);
     expect(cloudRun(first).traffic as Json[]).toHaveLength(1);
