@@ -74,8 +74,15 @@ describe("lint: company values only in environments/company.ts", () => {
     // Every field is looked for (the service only when it is not the fixtures' own name, see below).
     const looked = new Set(patterns.map((leftover) => leftover.field));
     expect(looked.size).toBeGreaterThanOrEqual(service === FIXTURE_SERVICE.name ? 5 : 6);
+    // Each on its own line of a longer file, numbered (findLeftovers reads lines only of a file the whole text
+    // matches: no pattern may take a newline otherwise than as a line's edge, e.g. with ^, $ or flags).
     for (const [field, line] of planted.filter(([field]) => looked.has(field))) {
-      expect(findLeftovers("planted.ts", line, patterns)).toContain(`planted.ts:1: company.${field}: ${line}`);
+      expect(findLeftovers("planted.ts", `// before\n${line}\n// after`, patterns)).toContain(
+        `planted.ts:2: company.${field}: ${line}`,
+      );
+    }
+    for (const { pattern } of patterns) {
+      expect([pattern.source, pattern.flags]).toEqual([expect.not.stringMatching(/(?<!\\)\$|(?<![\\[])\^/), ""]);
     }
     // A self-managed GitLab host is the company's; gitlab.com is everybody's.
     const selfManaged = { ...COMPANY, gitlab: { ...gitlab, host: "git.fixture-corp.test" } };
