@@ -3,6 +3,9 @@
  * answered by the one stub server of a rehearsal (stub.cjs --serve) is the
  * call a Node process per call answers: same stdout, stderr, exit code,
  * files in the job's folder, state store and stub-calls log.
+ * A journey: it is the rehearsal's own machinery (only `npm run ci:rehearse`
+ * and the rehearsal journeys run these shims), and each call made the Node
+ * way costs a Node start (~1.5 CPU-s a run), too much for every edit.
  */
 import { spawnSync } from "node:child_process";
 import {
