@@ -18,16 +18,14 @@ const TESTS = __dirname.replace(/[\\/]suites$/, "");
 const NOT_FAST = new Set(["journeys", "suites"]);
 /**
  * The suites and the folders each groups, every folder of the fast tier in
- * exactly one (__tests__/lint/test-grouping.test.ts checks). Five, longest
- * first (sequencer.js starts them in this order when jest has no times of its
- * own), so the two workers (jest.config.js) share them out and finish
- * together: "synth" synthesizes environment stacks, "edge" runs the Worker in
- * workerd, "app" every workload runtime from its shipped artifact, "commands"
- * the CLIs, the pipeline and lint, "targets" the clouds' targets and the
- * constructs around them. synth is about as long as edge and app together,
- * so in that order one worker runs synth then commands, the other edge, app
- * and targets; a long suite last would leave one worker idle. One registry for app/'s or edge/'s files, rather than one each, took
- * about a fifth less CPU (measured on 2 cores, loaded).
+ * exactly one (__tests__/lint/test-grouping.test.ts checks): "synth"
+ * synthesizes environment stacks, "edge" runs the Worker in workerd, "app"
+ * every workload runtime from its shipped artifact, "commands" the CLIs, the
+ * pipeline and lint, "targets" the clouds' targets and the constructs around
+ * them. Five, so that each of the two workers (jest.config.js) loads the graph
+ * two or three times and sequencer.js can deal them out so both finish
+ * together. One registry for app/'s or edge/'s files, rather than one each,
+ * took about a fifth less CPU (measured on 2 cores, loaded).
  */
 const SUITES = {
   synth: ["stacks", "policy", "permissions", "config", "contract", "identity", "helpers"],
@@ -36,6 +34,13 @@ const SUITES = {
   commands: ["ci", "lint", "release", "tools", "bench"],
   targets: ["aws", "azure", "gcp", "bootstrap", "parity", "monitoring", "relay"],
 };
+
+/**
+ * Seconds each suite takes one worker in `npm test` (jest's --json, 2 cores, 2026-12-07): sequencer.js
+ * orders a run by these when jest has no times of its own (a clean clone's first run); after that it
+ * uses jest's record of the last run. Only the order depends on them, never what runs.
+ */
+const ESTIMATED_SECONDS = { synth: 24, edge: 8, app: 19, commands: 20, targets: 13 };
 
 /** A test file that runs as its own jest file: it replaces modules (`jest.mock`), which would replace them for its whole suite. */
 function runsAlone(file) {
@@ -91,4 +96,4 @@ function fastTestMatch() {
   return [...fastSuites().map((suite) => suite.file), ...rest];
 }
 
-module.exports = { TESTS, SUITES, fastFolders, fastSuites, fastTestMatch, runsAlone };
+module.exports = { TESTS, SUITES, ESTIMATED_SECONDS, fastFolders, fastSuites, fastTestMatch, runsAlone };
