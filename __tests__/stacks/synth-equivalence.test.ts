@@ -3,8 +3,8 @@
  * although it skips cdktf's cross-stack preparation pass
  * (synthesizeIndependentStacks): the same environments and the bootstrap stack
  * through both paths, every cdk.tf.json and manifest.json compared. Our side is
- * the run's synth of the shipped stacks (helpers' shippedSynth: runSynth, which
- * calls synthEnvironments), so only cdktf's side is synthesized here.
+ * the run's synth of the shipped stacks (helpers' shippedSynth: main.ts, whose
+ * runSynth calls synthEnvironments), so only cdktf's side is synthesized here.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

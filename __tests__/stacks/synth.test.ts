@@ -20,10 +20,11 @@ function capture() {
 }
 
 // Each full synth of the shipped environments costs about a second, so the
-// run synthesizes once (shippedSynth, as main.ts does: the environments and the
-// bootstrap stack; stacks/addresses.test.ts reads it too) and every test reads
-// that output, written back to `first` where a test needs a previous output.
-// That another process and `cdktf synth` write the same bytes is a journey
+// run synthesizes once (shippedSynth: main.ts in a process, as `cdktf deploy`
+// runs it: the environments and the bootstrap stack; stacks/addresses.test.ts
+// and policy/secrets.test.ts read it too) and every test reads that output,
+// written back to `first` where a test needs a previous output. That `cdktf
+// synth` and an in-process runSynth write the same bytes is a journey
 // (__tests__/journeys/synth-cli.test.ts).
 describe("synth of the shipped environments", () => {
   let work: string;
