@@ -72,10 +72,8 @@ describe("bin/run.cjs bundle cache", () => {
   });
 
   it("keeps the bundle when only mtimes change (a fresh checkout), rebuilds when content changes", () => {
-    // A `.gen/` built in another folder: same bytes, other mtimes than its record's.
+    // A `.gen/` built in another folder, restored beside the same bytes: other mtimes than its record's.
     const first = fromFirstBuild();
-    expect(run()).toBe("first");
-    expect(builtAt()).toBe(first);
     // What a fresh clone looks like: same bytes, every file newer than the cached bundle.
     const later = new Date(Date.now() + 60_000);
     for (const file of ["entry.ts", "greeting.ts"]) utimesSync(join(work, file), later, later);
