@@ -149,29 +149,18 @@ function synthesize(key: string, config: EnvironmentConfig, release: Release | u
  * Synthesizes one environment stack in memory, with aspects applied, once per jest run for each
  * config and release: a repeated call gets the first call's Terraform JSON (synth is deterministic)
  * and a fresh parse of it, and `stack` is constructed in this file only when read (without synth: the JSON is shared).
- * Synth runs when `synthesized` or `json` is first read: a test that reads only `stack` never pays for it.
  */
 export function synthEnvironment(config: EnvironmentConfig, release?: Release): SynthesizedStack {
   const key = JSON.stringify([config, release ?? null]);
-  let synthesized: string | undefined;
-  let json: TerraformJson | undefined;
-  const text = () => {
-    synthesized ??= oncePerRun(`synth:${key}`, () => synthesize(key, config, release));
-    return synthesized;
-  };
+  const synthesized = oncePerRun(`synth:${key}`, () => synthesize(key, config, release));
   return {
     get stack(): EnvironmentStack {
       // Its properties (spec, routes, origins) are set while constructing; synth adds only the JSON, shared.
       if (!stacks.has(key)) construct(key, config, release);
       return stacks.get(key) as EnvironmentStack;
     },
-    get synthesized(): string {
-      return text();
-    },
-    get json(): TerraformJson {
-      json ??= JSON.parse(text()) as TerraformJson;
-      return json;
-    },
+    synthesized,
+    json: JSON.parse(synthesized) as TerraformJson,
   };
 }
 
