@@ -176,9 +176,9 @@ export function gitlabHttpBackend(stack: string, company: CompanyConfig = COMPAN
   };
 }
 
-/** What `npm run synth`'s synth of the shipped environments and the bootstrap stack gave (shippedSynth). */
+/** What the shipped app wrote and printed, run as `cdktf deploy <first environment>` runs it (shippedSynth). */
 export interface ShippedSynth {
-  /** runSynth's exit code, and what it printed. */
+  /** The app's exit status, and what it printed, line by line. */
   readonly code: number;
   readonly out: readonly string[];
   readonly err: readonly string[];
@@ -189,21 +189,28 @@ export interface ShippedSynth {
 }
 
 /**
- * main.ts's synth (runSynth of the shipped environments and the bootstrap stack, in-process) once per
- * jest run: a full synth costs about a second, and stacks/synth.test.ts and stacks/addresses.test.ts
- * read the same output.
+ * main.ts's synth of the shipped environments and the bootstrap stack, once per jest run: the app
+ * in a process of its own, as the cdktf CLI runs it, fake credentials in its environment
+ * (./shipped-app.ts; policy/secrets.test.ts checks them). A full synth costs about a second, and
+ * stacks/synth.test.ts, stacks/addresses.test.ts, stacks/synth-equivalence.test.ts and
+ * policy/secrets.test.ts read the same output.
  */
 export function shippedSynth(): ShippedSynth {
-  const made = oncePerRun("runSynth:shipped", () => {
-    const { runSynth } = require("../../lib/stacks/synth") as typeof import("../../lib/stacks/synth");
-    const { bootstrap } = require("../../environments/bootstrap") as typeof import("../../environments/bootstrap");
+  const made = oncePerRun("app:shipped", () => {
+    const { deployShippedApp } = require("./shipped-app") as typeof import("./shipped-app");
     const { tree } = require("./files") as typeof import("./files");
-    const outdir = join(scratchDir("shipped-synth"), "cdktf.out");
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = { log: (m: string) => out.push(m), error: (m: string) => err.push(m) };
-    const code = runSynth(environments, { outdir, company: companyInput, bootstrap }, io);
-    return JSON.stringify({ code, out, err, outdir, files: code === 0 ? tree(outdir) : {} });
+    const work = scratchDir("shipped-synth");
+    const outdir = join(work, "cdktf.out");
+    const run = deployShippedApp(work, outdir, SHIPPED_NAMES[0]);
+    const lines = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
+    const code = run.status ?? -1;
+    return JSON.stringify({
+      code,
+      out: lines(run.stdout),
+      err: lines(run.stderr),
+      outdir,
+      files: code === 0 ? tree(outdir) : {},
+    });
   });
   return JSON.parse(made) as ShippedSynth;
 }

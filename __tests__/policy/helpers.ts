@@ -2,7 +2,7 @@
 import { Aspects, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import type { Construct } from "constructs";
-import type { EnvironmentInput } from "../../lib/config/schema";
+import type { EnvironmentConfig, EnvironmentInput } from "../../lib/config/schema";
 import { applyPolicy, type Finding, policyFindings } from "../../lib/policy";
 import { StandardTagsAspect, standardTags } from "../../lib/policy/tags";
 import { addProviders } from "../../lib/stacks/providers";
@@ -17,11 +17,25 @@ export interface PolicyStackOptions {
   readonly config?: Partial<Record<keyof EnvironmentInput, unknown>>;
 }
 
+/** The validated config of each `protect` without other fields: validated once, as hundreds of rule cases build one. */
+const plainConfigs = new Map<boolean, EnvironmentConfig>();
+
+function configOf(options: PolicyStackOptions): EnvironmentConfig {
+  const protect = options.protect ?? false;
+  if (options.config !== undefined) return environmentConfig({ protect, ...options.config });
+  let config = plainConfigs.get(protect);
+  if (config === undefined) {
+    config = environmentConfig({ protect });
+    plainConfigs.set(protect, config);
+  }
+  return config;
+}
+
 /** Stack id `test`; build resources under it with id `subject` to match the rule cases. */
 export function policyStack(options: PolicyStackOptions = {}): TerraformStack {
   const app = testApp();
   const stack = new TerraformStack(app, "test");
-  const config = environmentConfig({ protect: options.protect ?? false, ...options.config });
+  const config = configOf(options);
   const tags = standardTags(config.name, config.company);
   addProviders(stack, config, tags);
   if (options.tags ?? true) Aspects.of(stack).add(new StandardTagsAspect(tags));

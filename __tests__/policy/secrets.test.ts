@@ -6,48 +6,14 @@
  * the app prints; and every output that carries a secret is marked sensitive.
  * The app runs as `cdktf deploy <env>` runs it (a child of the CLI's process,
  * CDKTF_OUTDIR set), the one run of the whole app in a process of the fast
- * tier: that run also shows the deploy hint (tools/deploy-hint.test.ts checks
- * its text) printed before Terraform would start.
+ * tier (helpers/shipped-app.ts, run once for every test that reads the shipped
+ * synth, helpers' shippedSynth): that run also shows the deploy hint
+ * (tools/deploy-hint.test.ts checks its text) printed before Terraform would start.
  */
-import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { environments } from "../../environments";
 import { credentialIn, secretReferences } from "../../lib/policy/rules/common/secrets";
-import { SHIPPED_NAMES } from "../helpers/environments";
-
-const ROOT = join(__dirname, "..", "..");
-
-// Distinctive fakes: a hit can only come from the environment.
-const FAKE_SECRETS: Readonly<Record<string, string>> = {
-  AWS_ACCESS_KEY_ID: `${"AKIA"}FAKEFAKEFAKE7Q2Z`,
-  AWS_SECRET_ACCESS_KEY: "fake-aws-secret-access-key-4e8c1d2b9a",
-  AWS_SESSION_TOKEN: "fake-aws-session-token-IQoJb3JpZ2luX2VjE7b3c",
-  ARM_CLIENT_SECRET: "fake-arm-client-secret-Q8~s9f7Xk2",
-  ARM_OIDC_TOKEN: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJmYWtlLWFybS1vaWRjIn0.ZmFrZS1hcm0tb2lkYy1zaWduYXR1cmU",
-  GOOGLE_CREDENTIALS: JSON.stringify({
-    type: "service_account",
-    project_id: "blueprint-dev-000001",
-    private_key_id: "fakefakefake0123456789abcdef",
-    private_key: `-----BEGIN ${"PRIVATE"} KEY-----\nZmFrZS1nb29nbGUtcHJpdmF0ZS1rZXktbWF0ZXJpYWw=\n-----END ${"PRIVATE"} KEY-----\n`,
-    client_email: "fake@blueprint-dev-000001.iam.gserviceaccount.com",
-  }),
-  GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.fake-google-oauth-access-token-3f9",
-  CLOUDFLARE_API_TOKEN: "fake-cloudflare-api-token-Zx81Lq0v",
-  TF_HTTP_PASSWORD: `${"glpat"}-fakeTfHttpPassword0123`,
-  GITLAB_TOKEN: `${"glpat"}-fakeGitlabToken987654321`,
-  CI_JOB_TOKEN: "fake-ci-job-token-55aa77cc",
-};
+import { SHIPPED_NAMES, type ShippedSynth, shippedSynth } from "../helpers/environments";
+import { FAKE_SECRETS } from "../helpers/shipped-app";
 
 /** The forms a value can take in a file: as is, inside a JSON string, and a distinctive fragment of it. */
 function forms(value: string): string[] {
@@ -55,69 +21,50 @@ function forms(value: string): string[] {
   return [...new Set([value, inJson, value.slice(5, 25)])];
 }
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
 describe("no secret is synthesized", () => {
-  let work: string;
-  let outdir: string;
-  let deploy: { status: number | null; stdout: string; stderr: string };
+  let deploy: ShippedSynth;
+  /** Every file the app wrote, by path relative to its output folder. */
+  let files: Record<string, string>;
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "secrets-"));
-    outdir = join(work, "cdktf.out");
-    const app = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
-    // The CLI, stubbed at the process boundary: runs the app as a child, as cdktf does (`sh -c <app>`).
-    const cli = join(work, "cdktf");
-    writeFileSync(cli, `#!/bin/sh\ncd "${ROOT}" && /bin/sh -c "${app}"\n`);
-    chmodSync(cli, 0o755);
-    // Only node on PATH (no terraform, no cloud CLI) and a home without logins.
-    mkdirSync(join(work, "bin"));
-    symlinkSync(process.execPath, join(work, "bin", "node"));
-    deploy = spawnSync(cli, ["deploy", SHIPPED_NAMES[0]], {
-      encoding: "utf8",
-      timeout: 60_000,
-      env: { PATH: join(work, "bin"), HOME: work, ...FAKE_SECRETS, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-    });
-    if (deploy.status !== 0) throw new Error(`the app exited ${deploy.status}: ${deploy.stderr}`);
-  }, 60_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+    deploy = shippedSynth();
+    if (deploy.code !== 0) throw new Error(`the app exited ${deploy.code}: ${deploy.err.join("\n")}`);
+    files = Object.fromEntries(
+      Object.entries(deploy.files).map(([path, base64]) => [path, Buffer.from(base64, "base64").toString("utf8")]),
+    );
+  });
 
   it("prints what the machine misses before Terraform starts (the deploy hint), and no secret", () => {
     const env = SHIPPED_NAMES[0];
-    expect(deploy.stdout).toContain(`cdktf deploy ${env}: Terraform will stop on what this machine is missing:`);
-    expect(deploy.stdout).toContain("terraform or tofu: not on PATH");
-    expect(deploy.stdout).toContain(`npm run doctor -- ${env}`);
+    const stdout = deploy.out.join("\n");
+    expect(stdout).toContain(`cdktf deploy ${env}: Terraform will stop on what this machine is missing:`);
+    expect(stdout).toContain("terraform or tofu: not on PATH");
+    expect(stdout).toContain(`npm run doctor -- ${env}`);
     for (const [variable, value] of Object.entries(FAKE_SECRETS)) {
       for (const form of forms(value)) {
-        if (`${deploy.stdout}${deploy.stderr}`.includes(form))
+        if (`${stdout}${deploy.err.join("\n")}`.includes(form))
           throw new Error(`the app printed the value of ${variable}`);
       }
     }
   });
 
   it("writes the stacks it should", () => {
-    const written = files(outdir).map((file) => file.slice(outdir.length + 1));
     const stacks = [...Object.keys(environments), "bootstrap"].map((name) => `stacks/${name}/cdk.tf.json`);
-    expect(written).toEqual(expect.arrayContaining(["manifest.json", ...stacks]));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(["manifest.json", ...stacks]));
   });
 
   it.each(Object.keys(FAKE_SECRETS))("no file contains %s", (variable) => {
-    for (const file of files(outdir)) {
-      const text = readFileSync(file, "utf8");
+    for (const [path, text] of Object.entries(files)) {
       for (const form of forms(FAKE_SECRETS[variable])) {
-        if (text.includes(form)) throw new Error(`${file.slice(outdir.length + 1)} contains the value of ${variable}`);
+        if (text.includes(form)) throw new Error(`${path} contains the value of ${variable}`);
       }
     }
   });
 
   it("marks every output that carries a secret sensitive", () => {
-    const stacks = readdirSync(join(outdir, "stacks"));
+    const stacks = Object.keys(files).filter((path) => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(path));
     expect(stacks.length).toBeGreaterThan(0);
     for (const stack of stacks) {
-      const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+      const json = JSON.parse(files[stack]) as {
         output?: Record<string, { value: unknown; sensitive?: boolean }>;
       };
       for (const [name, output] of Object.entries(json.output ?? {})) {

@@ -2,7 +2,8 @@ import { Testing } from "cdktf";
 import { CLOUDS, TARGET_KINDS } from "../../lib/config/schema";
 import { gcpLabels, standardTags } from "../../lib/policy/tags";
 import { CLOUD_MODULES, cloudRegion } from "../../lib/stacks/clouds";
-import { COMPANY, environmentConfig, gitlabHttpBackend, synthEnvironment } from "../helpers/environments";
+import { EnvironmentStack } from "../../lib/stacks/environment-stack";
+import { COMPANY, environmentConfig, gitlabHttpBackend, synthEnvironment, testApp } from "../helpers/environments";
 
 describe("EnvironmentStack", () => {
   it("has a registry module for every cloud", () => {
@@ -17,7 +18,8 @@ describe("EnvironmentStack", () => {
         [off]: undefined,
         weights: { [`${on[0]}.function`]: 100 },
       });
-      const { stack } = synthEnvironment(config);
+      // Constructed only: targets and origins are set while constructing, synth adds nothing to them.
+      const stack = new EnvironmentStack(testApp(), { config });
       const expected = on.flatMap((cloud) => TARGET_KINDS.map((kind) => `${cloud}.${kind}`));
       expect(stack.targets.map((t) => t.origin.id)).toEqual(expected);
       expect(stack.origins.map((o) => o.id)).toEqual(expected);
@@ -164,7 +166,8 @@ describe("EnvironmentStack", () => {
       expect.objectContaining({ environment: "test", memoryMb: 512, maxInstances: 4, image: config.containerImage }),
     );
     const digest = `sha256:${"e".repeat(64)}`;
-    const { stack } = synthEnvironment(config, { id: "c0ffee", digest });
+    // Constructed, then synthesized once below.
+    const stack = new EnvironmentStack(testApp(), { config, release: { id: "c0ffee", digest } });
     expect(stack.spec.image).toBe(`${config.company.service}@${digest}`);
     // Each cloud pulls that digest from its own registry.
     expect(Object.keys(stack.images).sort()).toEqual([...config.clouds].sort());

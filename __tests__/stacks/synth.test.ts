@@ -5,8 +5,11 @@ import { dirname, join } from "node:path";
 import { company, environments } from "../../environments";
 import { bootstrap } from "../../environments/bootstrap";
 import { runSynth } from "../../lib/stacks/synth";
+import { synthCommand } from "../../main";
+import { runCommand } from "../../tools/command";
 import { environmentInput, SHIPPED_NAMES, type ShippedSynth, shippedSynth } from "../helpers/environments";
 import { tree, writeTree } from "../helpers/files";
+import { messagesIo } from "../helpers/io";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -17,10 +20,11 @@ function capture() {
 }
 
 // Each full synth of the shipped environments costs about a second, so the
-// run synthesizes once (shippedSynth, as main.ts does: the environments and the
-// bootstrap stack; stacks/addresses.test.ts reads it too) and every test reads
-// that output, written back to `first` where a test needs a previous output.
-// That another process and `cdktf synth` write the same bytes is a journey
+// run synthesizes once (shippedSynth: main.ts in a process, as `cdktf deploy`
+// runs it: the environments and the bootstrap stack; stacks/addresses.test.ts
+// and policy/secrets.test.ts read it too) and every test reads that output,
+// written back to `first` where a test needs a previous output. That `cdktf
+// synth` and an in-process runSynth write the same bytes is a journey
 // (__tests__/journeys/synth-cli.test.ts).
 describe("synth of the shipped environments", () => {
   let work: string;
@@ -108,21 +112,19 @@ describe("synth of the shipped environments", () => {
     expect(err[0]).not.toMatch(/\n\s+at /);
   });
 
-  it("exits 1 without a stack trace when synth fails", () => {
+  it("exits 1 without a stack trace when synth fails", async () => {
     // A file where the output folder should be: synth cannot write, the message says why.
     const blocked = join(work, "blocked");
     writeFileSync(blocked, "not a folder");
-    // One stack is enough to fail on the write, and a third of the cost of all of them.
-    const result = spawnSync("node", ["bin/run.cjs", "main.ts", SHIPPED_NAMES[0]], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: join(blocked, "inner") },
-      encoding: "utf8",
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Synth failed: /);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
+    // main.ts's command in-process, as its process runs it (tools/command.ts's main sets the exit code it
+    // returns; policy/secrets.test.ts runs the whole app as a process). One stack is enough to fail on the write.
+    const { io, out, err } = messagesIo(ROOT, { CDKTF_OUTDIR: join(blocked, "inner") });
+    expect(await runCommand(synthCommand, [SHIPPED_NAMES[0]], io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err.join("\n")).toMatch(/^Synth failed: /);
+    expect(err.join("\n")).not.toMatch(/\n\s+at /);
     expect(readdirSync(work).filter((name) => name.startsWith("blocked"))).toEqual(["blocked"]);
-  }, 30_000);
+  });
 
   it("bin/run.cjs refuses a missing entry and reports a build error without a stack trace", () => {
     const usage = spawnSync("node", ["bin/run.cjs"], { cwd: ROOT, encoding: "utf8" });
