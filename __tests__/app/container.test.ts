@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { buildContainer, CONTAINER_DIR } from "../../app/build/bundles";
+import { CONTAINER_DIR } from "../../app/build/bundles";
 import { CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_PORT, CONTAINER_SERVER_PATH } from "../../app/contract";
 import { SERVICE } from "../../lib/service";
 import { dockerStages } from "../helpers/dockerfile";
-import { freePort, startChild, startContainerServer } from "./targets";
+import { containerFiles, freePort, startChild, startContainerServer } from "./targets";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -74,7 +74,7 @@ describe("container server process", () => {
   it("exits 1 with one JSON error line when PORT is not a port", async () => {
     const dir = mkdtempSync(join(tmpdir(), "workload-container-"));
     try {
-      const child = startChild(process.execPath, [buildContainer(dir).server], { PORT: "eighty" }, dir);
+      const child = startChild(process.execPath, [containerFiles(dir).server], { PORT: "eighty" }, dir);
       expect(await child.exited).toBe(1);
       expect(JSON.parse(child.stderr())).toEqual(
         expect.objectContaining({ msg: "failed to start", error: expect.stringContaining('PORT="eighty"') }),
