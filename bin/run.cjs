@@ -128,6 +128,27 @@ function loadReal(path) {
   delete require.cache[path];
   return require(path);
 }
+/** A proxy of the module at `path` (an object of exports) that loads it on first use. */
+function lazyModule(path) {
+  let real;
+  const load = () => {
+    real ??= loadReal(path);
+    return real;
+  };
+  return new Proxy(
+    {},
+    {
+      // An ES module's namespace (zod's __importStar) is kept as it is, without listing it.
+      get: (_, key) => (key === "__esModule" ? true : load()[key]),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+        return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
 // cdktf loads `archiver` (about a hundred modules, ~0.1 s) at start-up, yet zips directory assets
 // in a child process (`node cdktf/lib/private/fs.js`) that loads it itself: the copy in this
 // process is never called. A stand-in takes its place and loads it should it ever be.
@@ -135,34 +156,27 @@ try {
   const archiverPath = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf/lib/private/fs"))] });
   standIn(archiverPath, (...archiverArgs) => loadReal(archiverPath)(...archiverArgs));
 } catch {}
+// cdktf writes every cdk.tf.json with json-stable-stringify, whose ~25 polyfill modules cost ~20 ms to
+// load and slow the writing itself: a writer of the same bytes for cdktf's call takes its place
+// (bin/stable-stringify.cjs), and the real package loads only for other options.
+try {
+  const stringifyPath = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
+  const { stableStringify } = require("./stable-stringify.cjs");
+  let real;
+  standIn(stringifyPath, (value, options) => stableStringify(value, options, () => (real ??= loadReal(stringifyPath))));
+} catch {}
+// cdktf loads semver (~45 modules, ~20 ms) only to check the terraform binary's version in a
+// validation that runs when a stack moves or imports resources. A proxy loads it on first use.
+try {
+  const semverPath = require.resolve("semver", { paths: [dirname(require.resolve("cdktf"))] });
+  standIn(semverPath, lazyModule(semverPath));
+} catch {}
 // zod's API module loads the message tables of all its 64 locales (zod/v4/locales/index.cjs, ~35 ms
 // of CPU) to offer `z.locales`, which this repository never reads (English, the default, is loaded
 // on its own). A proxy takes the index's place and loads it on first use.
 try {
   const localesPath = join(dirname(require.resolve("zod/package.json")), "v4", "locales", "index.cjs");
-  if (existsSync(localesPath)) {
-    let real;
-    const locales = () => {
-      real ??= loadReal(localesPath);
-      return real;
-    };
-    standIn(
-      localesPath,
-      new Proxy(
-        {},
-        {
-          // zod's __importStar keeps an ES module's namespace as it is, without listing it.
-          get: (_, key) => (key === "__esModule" ? true : locales()[key]),
-          has: (_, key) => key in locales(),
-          ownKeys: () => Reflect.ownKeys(locales()),
-          getOwnPropertyDescriptor: (_, key) => {
-            const descriptor = Reflect.getOwnPropertyDescriptor(locales(), key);
-            return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
-          },
-        },
-      ),
-    );
-  }
+  if (existsSync(localesPath)) standIn(localesPath, lazyModule(localesPath));
 } catch {}
 // Node resolves every require anew in every process: for the ~400 modules of cdktf, zod and the
 // provider packages, the lookups (stat calls along node_modules paths, package.json exports,

@@ -37,6 +37,7 @@ describe("bin/run.cjs bundle cache", () => {
     work = mkdtempSync(join(tmpdir(), "run-cache-"));
     mkdirSync(join(work, "bin"));
     copyFileSync(join(ROOT, "bin", "run.cjs"), join(work, "bin", "run.cjs"));
+    copyFileSync(join(ROOT, "bin", "stable-stringify.cjs"), join(work, "bin", "stable-stringify.cjs"));
     mkdirSync(join(work, "app", "build"), { recursive: true });
     copyFileSync(join(ROOT, "app", "build", "build-cache.cjs"), join(work, "app", "build", "build-cache.cjs"));
     symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"), "dir");
@@ -125,6 +126,40 @@ console.log(JSON.stringify({ message: result.success ? "" : result.error.issues[
       french: "function",
     });
     expect(seen.after).toBeGreaterThan(60);
+  }, 30_000);
+
+  it("writes cdk.tf.json without json-stable-stringify's polyfills, and loads semver only when a version is checked", () => {
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+const loaded = (pattern: RegExp) => Object.keys(require.cache).some((path) => pattern.test(path));
+const app = new App({ outdir: "out" });
+const stack = new TerraformStack(app, "s");
+new TerraformOutput(stack, "o", { value: { b: [1, {}], a: "x" } });
+app.synth();
+const written = readFileSync("out/stacks/s/cdk.tf.json", "utf8");
+const real = require(require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] }));
+const polyfills = loaded(/[\\\\/]call-bind[\\\\/]/);
+const semverBefore = loaded(/[\\\\/]semver[\\\\/]functions[\\\\/]/);
+const satisfies = require(require.resolve("semver", { paths: [dirname(require.resolve("cdktf"))] })).satisfies("1.5.0", ">=1.5");
+console.log(JSON.stringify({
+  polyfills,
+  semverBefore,
+  satisfies,
+  semverAfter: loaded(/[\\\\/]semver[\\\\/]functions[\\\\/]/),
+  same: written === real(stack.toTerraform(), { space: 2 }),
+}));
+`,
+    );
+    expect(JSON.parse(run())).toEqual({
+      polyfills: false,
+      semverBefore: false,
+      satisfies: true,
+      semverAfter: true,
+      same: true,
+    });
   }, 30_000);
 
   it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {
