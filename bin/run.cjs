@@ -18,7 +18,9 @@
  * TypeScript can load; the bundle stays a file of its own (`.gen/run/`, not a
  * record's field) because Node loads it by path, with its source map.
  * Where its requests into node_modules resolved is recorded the same way
- * (inputs: npm's lockfiles), which spares Node's lookups on the next run.
+ * (inputs: npm's lockfiles), which spares Node's lookups on the next run, and
+ * so is where each cdktf and provider module's inline source map starts, so
+ * the next run reads the code alone.
  * Set NODE_OPTIONS=--enable-source-maps to see TypeScript positions in traces.
  */
 "use strict";
@@ -90,18 +92,43 @@ try {
 const sourceMapsOn = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes(
   "--enable-source-maps",
 );
+// Where each such file's map starts is recorded with the resolved requests below (by file: its size
+// and the map's offset), so the next run reads the code alone, not the ~24 MB of the files it loads
+// (7 MB of code): a file whose size or bytes at that offset differ is read whole again.
+const mapOffsets = {};
 if (!sourceMapsOn) {
   const Module = require("node:module");
-  const { readFileSync } = require("node:fs");
+  const { closeSync, fstatSync, openSync, readFileSync, readSync } = require("node:fs");
   const loadJs = Module._extensions[".js"];
   const JSII_PACKAGE = /[\\/]node_modules[\\/](cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]/;
   const INLINE_MAP = Buffer.from("\n//# sourceMappingURL=data:");
+  /** The code of `filename` up to the map recorded for it, or undefined when the record does not fit the file. */
+  const codeAtRecordedOffset = (filename) => {
+    const known = mapOffsets[filename];
+    if (!Array.isArray(known)) return undefined;
+    const [size, map] = known;
+    const fd = openSync(filename, "r");
+    try {
+      if (fstatSync(fd).size !== size) return undefined;
+      const bytes = Buffer.allocUnsafe(map + INLINE_MAP.length);
+      if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) return undefined;
+      if (!bytes.subarray(map).equals(INLINE_MAP)) return undefined;
+      return bytes.toString("utf8", 0, map + 1);
+    } finally {
+      closeSync(fd);
+    }
+  };
   Module._extensions[".js"] = function loadWithoutInlineMap(module, filename) {
     if (!JSII_PACKAGE.test(filename)) return loadJs.call(this, module, filename);
-    const bytes = readFileSync(filename);
-    const map = bytes.lastIndexOf(INLINE_MAP);
-    // A fresh string of the code alone (a slice of the whole text would keep the whole text alive).
-    module._compile(bytes.toString("utf8", 0, map < 0 ? bytes.length : map + 1), filename);
+    let code = codeAtRecordedOffset(filename);
+    if (code === undefined) {
+      const bytes = readFileSync(filename);
+      const map = bytes.lastIndexOf(INLINE_MAP);
+      // A fresh string of the code alone (a slice of the whole text would keep the whole text alive).
+      code = bytes.toString("utf8", 0, map < 0 ? bytes.length : map + 1);
+      if (map >= 0) mapOffsets[filename] = [bytes.length, map];
+    }
+    module._compile(code, filename);
   };
 }
 // cdktf captures a complete stack trace for every token it creates, only to print where a token
@@ -178,7 +205,7 @@ try {
   const localesPath = join(dirname(require.resolve("zod/package.json")), "v4", "locales", "index.cjs");
   if (existsSync(localesPath)) standIn(localesPath, lazyModule(localesPath));
 } catch {}
-// Node resolves every require anew in every process: for the ~400 modules of cdktf, zod and the
+// Node resolves every require anew in every process: for the ~250 modules of cdktf, zod and the
 // provider packages, the lookups (stat calls along node_modules paths, package.json exports,
 // realpath) cost about 0.1 s of CPU per synth. The files they resolved to are recorded beside the
 // bundle and reused while the installed packages are the same: the record's inputs are npm's
@@ -200,8 +227,11 @@ const resolveKey = buildKey(
 );
 {
   const Module = require("node:module");
-  const cached = readRecord(ROOT, resolvedFile, resolveKey)?.resolved;
+  const record = readRecord(ROOT, resolvedFile, resolveKey);
+  const cached = record?.resolved;
   const resolved = cached !== null && typeof cached === "object" ? { ...cached } : {};
+  const offsets = record?.mapOffsets !== null && typeof record?.mapOffsets === "object" ? record.mapOffsets : {};
+  for (const [file, known] of Object.entries(offsets)) mapOffsets[file] ??= known;
   const resolveFilename = Module._resolveFilename;
   const INSTALLED = `${sep}node_modules${sep}`;
   let added = 0;
@@ -221,11 +251,12 @@ const resolveKey = buildKey(
     return file;
   };
   process.on("exit", () => {
-    if (added === 0) return;
+    const newOffsets = Object.keys(mapOffsets).some((file) => String(offsets[file]) !== String(mapOffsets[file]));
+    if (added === 0 && !newOffsets) return;
     try {
       // No lockfile (another package manager): nothing to tell a stale record by, so none is kept.
       const inputs = recordInputs(ROOT, RESOLVE_INPUTS);
-      if (inputs !== undefined) writeRecord(ROOT, resolvedFile, resolveKey, inputs, { resolved });
+      if (inputs !== undefined) writeRecord(ROOT, resolvedFile, resolveKey, inputs, { resolved, mapOffsets });
     } catch {} // a read-only tree: resolve anew next time
   });
 }

@@ -107,6 +107,32 @@ describe("bin/run.cjs bundle cache", () => {
     expect(again.resolved[cdktf as string]).toMatch(/node_modules[\\/]cdktf[\\/]/);
   }, 60_000);
 
+  it("records where each cdktf module's inline source map starts, and reads a file whole when the record does not fit it", () => {
+    writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3}\n');
+    writeFileSync(join(work, "entry.ts"), 'import { Token } from "cdktf";\nconsole.log(typeof Token);\n');
+    expect(run()).toBe("function");
+    const recordFile = `${bundle()}.resolved.json`;
+    type Offsets = Record<string, [number, number]>;
+    const offsetsOf = () => (JSON.parse(readFileSync(recordFile, "utf8")) as { mapOffsets: Offsets }).mapOffsets;
+    const offsets = offsetsOf();
+    const token = Object.keys(offsets).find((file) => /cdktf[\\/]lib[\\/]tokens[\\/]token\.js$/.test(file));
+    expect(token).toBeDefined();
+    const bytes = readFileSync(token as string);
+    expect(offsets[token as string]).toEqual([bytes.length, bytes.lastIndexOf("\n//# sourceMappingURL=data:")]);
+
+    // Nothing new: the record is left as it is.
+    const written = statSync(recordFile).mtimeMs;
+    expect(run()).toBe("function");
+    expect(statSync(recordFile).mtimeMs).toBe(written);
+
+    // A record that does not fit a file (another size, no map at the offset): read whole, recorded anew.
+    for (const [file, [size, map]] of Object.entries(offsets)) offsets[file] = [size + 1, map - 1];
+    const record = JSON.parse(readFileSync(recordFile, "utf8")) as { mapOffsets: Offsets };
+    writeFileSync(recordFile, JSON.stringify({ ...record, mapOffsets: offsets }));
+    expect(run()).toBe("function");
+    expect(offsetsOf()[token as string]).toEqual([bytes.length, bytes.lastIndexOf("\n//# sourceMappingURL=data:")]);
+  }, 60_000);
+
   it("loads zod's locales only when z.locales is read, and zod still reports in English", () => {
     writeFileSync(
       join(work, "entry.ts"),
