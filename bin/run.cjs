@@ -18,10 +18,23 @@
  * TypeScript can load; the bundle stays a file of its own (`.gen/run/`, not a
  * record's field) because Node loads it by path, with its source map.
  * Where its requests into node_modules resolved is recorded the same way
- * (inputs: npm's lockfiles), which spares Node's lookups on the next run.
+ * (inputs: npm's lockfiles), which spares Node's lookups on the next run, and
+ * so is where each cdktf and provider module's inline source map starts, so
+ * the next run reads the code alone.
  * Set NODE_OPTIONS=--enable-source-maps to see TypeScript positions in traces.
  */
 "use strict";
+/** Node's options for this process: its command line's and NODE_OPTIONS'. */
+const NODE_OPTIONS = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+// V8 hands a function to its optimizing compiler (TurboFan, on a background thread) once the
+// function has run through an "interrupt budget" of bytecode. In a command that lasts a second or
+// two, most of what it optimizes that early has run its course by then: at 4x the default budget
+// only the truly hot functions are optimized, which saved ~0.1 s of synth's ~1.3 s of CPU (4 shipped
+// stacks) and ~5% of 30 generated environments', at the same wall time (BENCHMARKS.md). A budget
+// given on the command line or in NODE_OPTIONS is left as it is.
+if (!NODE_OPTIONS.some((option) => option.startsWith("--interrupt-budget"))) {
+  require("node:v8").setFlagsFromString("--interrupt-budget=270336");
+}
 const { existsSync, mkdirSync, renameSync, rmSync } = require("node:fs");
 const { basename, dirname, join, relative, resolve, sep } = require("node:path");
 const { buildKey, cacheDir, readRecord, recordInputs, writeRecord } = require("../app/build/build-cache.cjs");
@@ -87,21 +100,44 @@ try {
 // of live heap, and V8 lets the heap grow to a multiple of what is live before a full collection, so
 // peak memory paid for it several times over. They are loaded without the map, unless source maps
 // are on (NODE_OPTIONS=--enable-source-maps), which would map through it.
-const sourceMapsOn = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes(
-  "--enable-source-maps",
-);
+const sourceMapsOn = NODE_OPTIONS.includes("--enable-source-maps");
+// Where each such file's map starts is recorded with the resolved requests below (by file: its size
+// and the map's offset), so the next run reads the code alone, not the ~24 MB of the files it loads
+// (7 MB of code): a file whose size or bytes at that offset differ is read whole again.
+const mapOffsets = {};
 if (!sourceMapsOn) {
   const Module = require("node:module");
-  const { readFileSync } = require("node:fs");
+  const { closeSync, fstatSync, openSync, readFileSync, readSync } = require("node:fs");
   const loadJs = Module._extensions[".js"];
   const JSII_PACKAGE = /[\\/]node_modules[\\/](cdktf|constructs|@cdktf[\\/]provider-[a-z]+)[\\/]/;
   const INLINE_MAP = Buffer.from("\n//# sourceMappingURL=data:");
+  /** The code of `filename` up to the map recorded for it, or undefined when the record does not fit the file. */
+  const codeAtRecordedOffset = (filename) => {
+    const known = mapOffsets[filename];
+    if (!Array.isArray(known)) return undefined;
+    const [size, map] = known;
+    const fd = openSync(filename, "r");
+    try {
+      if (fstatSync(fd).size !== size) return undefined;
+      const bytes = Buffer.allocUnsafe(map + INLINE_MAP.length);
+      if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) return undefined;
+      if (!bytes.subarray(map).equals(INLINE_MAP)) return undefined;
+      return bytes.toString("utf8", 0, map + 1);
+    } finally {
+      closeSync(fd);
+    }
+  };
   Module._extensions[".js"] = function loadWithoutInlineMap(module, filename) {
     if (!JSII_PACKAGE.test(filename)) return loadJs.call(this, module, filename);
-    const bytes = readFileSync(filename);
-    const map = bytes.lastIndexOf(INLINE_MAP);
-    // A fresh string of the code alone (a slice of the whole text would keep the whole text alive).
-    module._compile(bytes.toString("utf8", 0, map < 0 ? bytes.length : map + 1), filename);
+    let code = codeAtRecordedOffset(filename);
+    if (code === undefined) {
+      const bytes = readFileSync(filename);
+      const map = bytes.lastIndexOf(INLINE_MAP);
+      // A fresh string of the code alone (a slice of the whole text would keep the whole text alive).
+      code = bytes.toString("utf8", 0, map < 0 ? bytes.length : map + 1);
+      if (map >= 0) mapOffsets[filename] = [bytes.length, map];
+    }
+    module._compile(code, filename);
   };
 }
 // cdktf captures a complete stack trace for every token it creates, only to print where a token
@@ -128,6 +164,27 @@ function loadReal(path) {
   delete require.cache[path];
   return require(path);
 }
+/** A proxy of the module at `path` (an object of exports) that loads it on first use. */
+function lazyModule(path) {
+  let real;
+  const load = () => {
+    real ??= loadReal(path);
+    return real;
+  };
+  return new Proxy(
+    {},
+    {
+      // An ES module's namespace (zod's __importStar) is kept as it is, without listing it.
+      get: (_, key) => (key === "__esModule" ? true : load()[key]),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+        return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+      },
+    },
+  );
+}
 // cdktf loads `archiver` (about a hundred modules, ~0.1 s) at start-up, yet zips directory assets
 // in a child process (`node cdktf/lib/private/fs.js`) that loads it itself: the copy in this
 // process is never called. A stand-in takes its place and loads it should it ever be.
@@ -135,36 +192,29 @@ try {
   const archiverPath = require.resolve("archiver", { paths: [dirname(require.resolve("cdktf/lib/private/fs"))] });
   standIn(archiverPath, (...archiverArgs) => loadReal(archiverPath)(...archiverArgs));
 } catch {}
+// cdktf writes every cdk.tf.json with json-stable-stringify, whose ~25 polyfill modules cost ~20 ms to
+// load and slow the writing itself: a writer of the same bytes for cdktf's call takes its place
+// (bin/stable-stringify.cjs), and the real package loads only for other options.
+try {
+  const stringifyPath = require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] });
+  const { stableStringify } = require("./stable-stringify.cjs");
+  let real;
+  standIn(stringifyPath, (value, options) => stableStringify(value, options, () => (real ??= loadReal(stringifyPath))));
+} catch {}
+// cdktf loads semver (~45 modules, ~20 ms) only to check the terraform binary's version in a
+// validation that runs when a stack moves or imports resources. A proxy loads it on first use.
+try {
+  const semverPath = require.resolve("semver", { paths: [dirname(require.resolve("cdktf"))] });
+  standIn(semverPath, lazyModule(semverPath));
+} catch {}
 // zod's API module loads the message tables of all its 64 locales (zod/v4/locales/index.cjs, ~35 ms
 // of CPU) to offer `z.locales`, which this repository never reads (English, the default, is loaded
 // on its own). A proxy takes the index's place and loads it on first use.
 try {
   const localesPath = join(dirname(require.resolve("zod/package.json")), "v4", "locales", "index.cjs");
-  if (existsSync(localesPath)) {
-    let real;
-    const locales = () => {
-      real ??= loadReal(localesPath);
-      return real;
-    };
-    standIn(
-      localesPath,
-      new Proxy(
-        {},
-        {
-          // zod's __importStar keeps an ES module's namespace as it is, without listing it.
-          get: (_, key) => (key === "__esModule" ? true : locales()[key]),
-          has: (_, key) => key in locales(),
-          ownKeys: () => Reflect.ownKeys(locales()),
-          getOwnPropertyDescriptor: (_, key) => {
-            const descriptor = Reflect.getOwnPropertyDescriptor(locales(), key);
-            return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
-          },
-        },
-      ),
-    );
-  }
+  if (existsSync(localesPath)) standIn(localesPath, lazyModule(localesPath));
 } catch {}
-// Node resolves every require anew in every process: for the ~400 modules of cdktf, zod and the
+// Node resolves every require anew in every process: for the ~250 modules of cdktf, zod and the
 // provider packages, the lookups (stat calls along node_modules paths, package.json exports,
 // realpath) cost about 0.1 s of CPU per synth. The files they resolved to are recorded beside the
 // bundle and reused while the installed packages are the same: the record's inputs are npm's
@@ -186,8 +236,11 @@ const resolveKey = buildKey(
 );
 {
   const Module = require("node:module");
-  const cached = readRecord(ROOT, resolvedFile, resolveKey)?.resolved;
+  const record = readRecord(ROOT, resolvedFile, resolveKey);
+  const cached = record?.resolved;
   const resolved = cached !== null && typeof cached === "object" ? { ...cached } : {};
+  const offsets = record?.mapOffsets !== null && typeof record?.mapOffsets === "object" ? record.mapOffsets : {};
+  for (const [file, known] of Object.entries(offsets)) mapOffsets[file] ??= known;
   const resolveFilename = Module._resolveFilename;
   const INSTALLED = `${sep}node_modules${sep}`;
   let added = 0;
@@ -207,11 +260,12 @@ const resolveKey = buildKey(
     return file;
   };
   process.on("exit", () => {
-    if (added === 0) return;
+    const newOffsets = Object.keys(mapOffsets).some((file) => String(offsets[file]) !== String(mapOffsets[file]));
+    if (added === 0 && !newOffsets) return;
     try {
       // No lockfile (another package manager): nothing to tell a stale record by, so none is kept.
       const inputs = recordInputs(ROOT, RESOLVE_INPUTS);
-      if (inputs !== undefined) writeRecord(ROOT, resolvedFile, resolveKey, inputs, { resolved });
+      if (inputs !== undefined) writeRecord(ROOT, resolvedFile, resolveKey, inputs, { resolved, mapOffsets });
     } catch {} // a read-only tree: resolve anew next time
   });
 }

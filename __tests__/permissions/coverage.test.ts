@@ -214,6 +214,28 @@ describe("permission matching", () => {
     ).toBe(true);
   });
 
+  it("matches a statement of many patterns, of both planes, each against the whole permission", () => {
+    const mixed = [
+      {
+        allow: ["s3:Get*", "run.services.get", "data:Microsoft.Storage/*/read", "Microsoft.Web/sites/(x)"],
+        except: ["s3:GetObject", "data:*/blobs/read"],
+      },
+    ];
+    expect(covers(mixed, "s3:getbucketpolicy")).toBe(true);
+    expect(covers(mixed, "run.services.get")).toBe(true);
+    expect(covers(mixed, "Microsoft.Web/sites/(x)")).toBe(true);
+    expect(covers(mixed, "data:Microsoft.Storage/queues/read")).toBe(true);
+    // each pattern anchored whole: no prefix or suffix of one matches, nor a pattern of the other plane
+    expect(covers(mixed, "run.services.getIamPolicy")).toBe(false);
+    expect(covers(mixed, "x:s3:GetBucket")).toBe(false);
+    expect(covers(mixed, "Microsoft.Storage/queues/read")).toBe(false);
+    expect(covers(mixed, "data:s3:GetBucket")).toBe(false);
+    // the exceptions, per plane
+    expect(covers(mixed, "s3:GetObject")).toBe(false);
+    expect(covers(mixed, "data:Microsoft.Storage/containers/blobs/read")).toBe(false);
+    expect(covers([{ allow: ["data:*"], except: ["s3:*"] }], "data:s3:Get")).toBe(true);
+  });
+
   it("asks deploy for the plan permissions too: an apply refreshes first", () => {
     const map = { t: { plan: ["x:Read"], deploy: ["x:Write"] } };
     expect(coverageGaps(["t"], map, grant([{ allow: ["x:Write"] }]), "deploy")).toEqual([

@@ -42,6 +42,7 @@ describe("bin/run.cjs bundle cache", () => {
     const dir = mkdtempSync(join(tmpdir(), "run-cache-"));
     mkdirSync(join(dir, "bin"));
     copyFileSync(join(ROOT, "bin", "run.cjs"), join(dir, "bin", "run.cjs"));
+    copyFileSync(join(ROOT, "bin", "stable-stringify.cjs"), join(dir, "bin", "stable-stringify.cjs"));
     mkdirSync(join(dir, "app", "build"), { recursive: true });
     copyFileSync(join(ROOT, "app", "build", "build-cache.cjs"), join(dir, "app", "build", "build-cache.cjs"));
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
@@ -131,6 +132,32 @@ describe("bin/run.cjs bundle cache", () => {
     expect(again.resolved[cdktf as string]).toMatch(/node_modules[\\/]cdktf[\\/]/);
   }, 60_000);
 
+  it("records where each cdktf module's inline source map starts, and reads a file whole when the record does not fit it", () => {
+    writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3}\n');
+    writeFileSync(join(work, "entry.ts"), 'import { Token } from "cdktf";\nconsole.log(typeof Token);\n');
+    expect(run()).toBe("function");
+    const recordFile = `${bundle()}.resolved.json`;
+    type Offsets = Record<string, [number, number]>;
+    const offsetsOf = () => (JSON.parse(readFileSync(recordFile, "utf8")) as { mapOffsets: Offsets }).mapOffsets;
+    const offsets = offsetsOf();
+    const token = Object.keys(offsets).find((file) => /cdktf[\\/]lib[\\/]tokens[\\/]token\.js$/.test(file));
+    expect(token).toBeDefined();
+    const bytes = readFileSync(token as string);
+    expect(offsets[token as string]).toEqual([bytes.length, bytes.lastIndexOf("\n//# sourceMappingURL=data:")]);
+
+    // Nothing new: the record is left as it is.
+    const written = statSync(recordFile).mtimeMs;
+    expect(run()).toBe("function");
+    expect(statSync(recordFile).mtimeMs).toBe(written);
+
+    // A record that does not fit a file (another size, no map at the offset): read whole, recorded anew.
+    for (const [file, [size, map]] of Object.entries(offsets)) offsets[file] = [size + 1, map - 1];
+    const record = JSON.parse(readFileSync(recordFile, "utf8")) as { mapOffsets: Offsets };
+    writeFileSync(recordFile, JSON.stringify({ ...record, mapOffsets: offsets }));
+    expect(run()).toBe("function");
+    expect(offsetsOf()[token as string]).toEqual([bytes.length, bytes.lastIndexOf("\n//# sourceMappingURL=data:")]);
+  }, 60_000);
+
   it("loads zod's locales only when z.locales is read, and zod still reports in English", () => {
     writeFileSync(
       join(work, "entry.ts"),
@@ -150,6 +177,40 @@ console.log(JSON.stringify({ message: result.success ? "" : result.error.issues[
       french: "function",
     });
     expect(seen.after).toBeGreaterThan(60);
+  }, 30_000);
+
+  it("writes cdk.tf.json without json-stable-stringify's polyfills, and loads semver only when a version is checked", () => {
+    writeFileSync(
+      join(work, "entry.ts"),
+      `import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+const loaded = (pattern: RegExp) => Object.keys(require.cache).some((path) => pattern.test(path));
+const app = new App({ outdir: "out" });
+const stack = new TerraformStack(app, "s");
+new TerraformOutput(stack, "o", { value: { b: [1, {}], a: "x" } });
+app.synth();
+const written = readFileSync("out/stacks/s/cdk.tf.json", "utf8");
+const real = require(require.resolve("json-stable-stringify", { paths: [dirname(require.resolve("cdktf"))] }));
+const polyfills = loaded(/[\\\\/]call-bind[\\\\/]/);
+const semverBefore = loaded(/[\\\\/]semver[\\\\/]functions[\\\\/]/);
+const satisfies = require(require.resolve("semver", { paths: [dirname(require.resolve("cdktf"))] })).satisfies("1.5.0", ">=1.5");
+console.log(JSON.stringify({
+  polyfills,
+  semverBefore,
+  satisfies,
+  semverAfter: loaded(/[\\\\/]semver[\\\\/]functions[\\\\/]/),
+  same: written === real(stack.toTerraform(), { space: 2 }),
+}));
+`,
+    );
+    expect(JSON.parse(run())).toEqual({
+      polyfills: false,
+      semverBefore: false,
+      satisfies: true,
+      semverAfter: true,
+      same: true,
+    });
   }, 30_000);
 
   it("never loads cdktf's zip library into the synth process, and directory assets are still zipped", () => {

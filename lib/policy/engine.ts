@@ -71,11 +71,15 @@ export interface PolicyAspectProps {
 export class PolicyAspect implements IAspect {
   private readonly exact = new Map<string, Rule[]>();
   private readonly prefixed: [string, Rule][] = [];
+  private readonly rulesByType = new Map<string, readonly Rule[]>();
   private readonly knownIds: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));
   // cdktf re-runs aspects on every synth of the same tree (Testing.synth, then app.synth); report once.
   private readonly visited = new WeakSet<IConstruct>();
   private readonly providerConfigs = new WeakMap<TerraformStack, Map<string, Record<string, unknown>>>();
-  private readonly stackResources = new WeakMap<TerraformStack, TerraformResource[]>();
+  private readonly stackResources = new WeakMap<
+    TerraformStack,
+    { readonly all: readonly TerraformResource[]; readonly byTypes: Map<string, readonly TerraformResource[]> }
+  >();
   private readonly resourceSnapshots = new WeakMap<TerraformResource, StackResource>();
   private readonly explicitProviders = new WeakMap<TerraformProvider, Record<string, unknown>>();
 
@@ -106,9 +110,15 @@ export class PolicyAspect implements IAspect {
     }
   }
 
-  private rulesFor(type: string): Rule[] {
-    const matching = this.prefixed.filter(([prefix]) => type.startsWith(prefix)).map(([, rule]) => rule);
-    return [...(this.exact.get(type) ?? []), ...matching];
+  /** The rules for a block type, listed once per type (a stack has a few dozen types, hundreds of blocks). */
+  private rulesFor(type: string): readonly Rule[] {
+    let rules = this.rulesByType.get(type);
+    if (rules === undefined) {
+      const matching = this.prefixed.filter(([prefix]) => type.startsWith(prefix)).map(([, rule]) => rule);
+      rules = [...(this.exact.get(type) ?? []), ...matching];
+      this.rulesByType.set(type, rules);
+    }
+    return rules;
   }
 
   private report(node: IConstruct, block: Block, rule: Rule, problem: string): void {
@@ -219,14 +229,22 @@ export class PolicyAspect implements IAspect {
     types: readonly string[],
     expression: (value: unknown) => string,
   ): StackResource[] {
-    let all = this.stackResources.get(stack);
-    if (all === undefined) {
-      all = stack.node.findAll().filter((child): child is TerraformResource => child instanceof TerraformResource);
-      this.stackResources.set(stack, all);
+    // Rules ask for the same few type lists once per block they check: each list is looked up once.
+    let listed = this.stackResources.get(stack);
+    if (listed === undefined) {
+      const all = stack.node
+        .findAll()
+        .filter((child): child is TerraformResource => child instanceof TerraformResource);
+      listed = { all, byTypes: new Map() };
+      this.stackResources.set(stack, listed);
     }
-    return all
-      .filter((resource) => types.includes(resource.terraformResourceType))
-      .map((resource) => this.synthesized(resource, expression));
+    const key = types.join("\0");
+    let found = listed.byTypes.get(key);
+    if (found === undefined) {
+      found = listed.all.filter((resource) => types.includes(resource.terraformResourceType));
+      listed.byTypes.set(key, found);
+    }
+    return found.map((resource) => this.synthesized(resource, expression));
   }
 
   private synthesized(resource: TerraformResource, expression: (value: unknown) => string): StackResource {
