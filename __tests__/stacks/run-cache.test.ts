@@ -106,11 +106,16 @@ describe("bin/run.cjs bundle cache", () => {
     expect(statSync(`${bundle()}.map`).isFile()).toBe(true);
   }, 30_000);
 
-  it("reuses the files node_modules requests resolved to while the lockfiles are the same", () => {
+  /** Runs an entry that loads cdktf, with a lockfile beside it; the record of its resolved requests. */
+  const runCdktfEntry = (): string => {
     writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3}\n');
     writeFileSync(join(work, "entry.ts"), 'import { Token } from "cdktf";\nconsole.log(typeof Token);\n');
     expect(run()).toBe("function");
-    const recordFile = `${bundle()}.resolved.json`;
+    return `${bundle()}.resolved.json`;
+  };
+
+  it("reuses the files node_modules requests resolved to while the lockfiles are the same", () => {
+    const recordFile = runCdktfEntry();
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as { resolved: Record<string, string> };
     const files = Object.values(record.resolved);
     // Installed packages only: the repository's own files are resolved anew every time.
@@ -133,10 +138,7 @@ describe("bin/run.cjs bundle cache", () => {
   }, 60_000);
 
   it("records where each cdktf module's inline source map starts, and reads a file whole when the record does not fit it", () => {
-    writeFileSync(join(work, "package-lock.json"), '{"lockfileVersion":3}\n');
-    writeFileSync(join(work, "entry.ts"), 'import { Token } from "cdktf";\nconsole.log(typeof Token);\n');
-    expect(run()).toBe("function");
-    const recordFile = `${bundle()}.resolved.json`;
+    const recordFile = runCdktfEntry();
     type Offsets = Record<string, [number, number]>;
     const offsetsOf = () => (JSON.parse(readFileSync(recordFile, "utf8")) as { mapOffsets: Offsets }).mapOffsets;
     const offsets = offsetsOf();
